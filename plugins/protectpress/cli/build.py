@@ -1,0 +1,116 @@
+"""`protectpress build`: build the whole site into a temporary folder, then swap it in.
+
+MkDocs empties `site_dir` before any plugin runs, so a failed `mkdocs build` leaves no site at all. Building
+beside `site/` and renaming only after a complete success means a failed build leaves the previous `site/`
+exactly as it was, and a web server copying `site/` never sees half a site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from ..core.config import ConfigError, find_config, read_yaml
+from .common import add_config_option, fail_config
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("build", help="build the site, feeds and newsletters into site/",
+                                   description="Build the site, feeds and newsletters. The previous site/ is "
+                                   "replaced only when the whole build succeeds.")
+    add_config_option(parser)
+    parser.add_argument("--strict", action="store_true", help="warnings fail the build too")
+    parser.add_argument("-d", "--site-dir", metavar="DIR", help="where to put the built site (default: site_dir)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice about MkDocs 2.0 is not for comms staff
+    try:
+        config_file = find_config(args.config_file)
+    except ConfigError as error:
+        fail_config(error)
+    return build_atomically(config_file, site_dir=args.site_dir, strict=args.strict, quiet=args.quiet)
+
+
+def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: bool = False, quiet: bool = False) -> int:
+    from mkdocs import config as mkdocs_config
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    _configure_logging(quiet)
+    project_dir = config_file.parent
+    try:
+        configured_site_dir = str(read_yaml(config_file).get("site_dir") or "site")
+    except ConfigError as error:
+        print(f"protectpress: {error}", file=sys.stderr)
+        return 2
+    target = Path(site_dir or configured_site_dir)
+    if not target.is_absolute():
+        target = project_dir / target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    try:
+        config = mkdocs_config.load_config(str(config_file), site_dir=str(staging), strict=strict or None)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except PluginError as error:
+        _discard(staging)
+        print(f"\n{error}\n\nThe build stopped; {_relative(target, project_dir)}/ was left as it was.", file=sys.stderr)
+        return 1
+    except (Abort, ConfigurationError) as error:
+        _discard(staging)
+        print(f"\nprotectpress: {error}\nThe build stopped; {_relative(target, project_dir)}/ was left as it was.",
+              file=sys.stderr)
+        return 1
+    except BaseException:
+        _discard(staging)
+        raise
+    _swap_in(staging, target)
+    if not quiet:
+        print(f"Built {_relative(target, project_dir)}/")
+    return 0
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace `target` with `staging` using renames, so there is never a moment with a half-written site."""
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read the result
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-previous-{os.getpid()}")
+        os.rename(target, old)
+    os.rename(staging, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _configure_logging(quiet: bool) -> None:
+    # MkDocs' own CLI sets this up; we are calling its build function directly.
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_protectpress", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._protectpress = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.propagate = False

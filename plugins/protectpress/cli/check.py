@@ -1,0 +1,35 @@
+"""`protectpress check`: validate the whole content set without building, and list every problem."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..core.problems import Severity
+from ..core.project import load_project
+from .common import add_config_option, settings_or_exit
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("check", help="check every page and newsletter without building",
+                                   description="Check every page and newsletter, listing each problem once.")
+    add_config_option(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="how to print the problems")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_or_exit(args)
+    project = load_project(settings)
+    problems = project.problems
+    if args.format == "json":
+        print(problems.as_json())
+    else:
+        if problems:
+            print(problems.report())
+        print(problems.summary() if problems else f"No problems found in {len(project.content.items)} pages.")
+    blocking = problems.blocking(strict=args.strict)
+    return 1 if blocking else 0
+
+
+__all__ = ["register", "run", "Severity"]

@@ -1,0 +1,29 @@
+"""What every subcommand shares: the -f option and turning settings problems into exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..core.config import ConfigError, Settings, load_settings
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-f", "--config-file", metavar="FILE",
+                        help="the project's mkdocs.yml (default: mkdocs.yml here or in a folder above)")
+
+
+def settings_or_exit(args: argparse.Namespace) -> Settings:
+    try:
+        return load_settings(args.config_file)
+    except ConfigError as error:
+        fail_config(error)
+
+
+def fail_config(error: Exception):
+    print(f"protectpress: {error}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def error(message: str) -> None:
+    print(message, file=sys.stderr)

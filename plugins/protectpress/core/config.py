@@ -1,0 +1,348 @@
+"""Reads `mkdocs.yml` into our settings, without MkDocs.
+
+The CLI, `protectpress check` and the sending commands run where MkDocs may be gone one day, so the core
+reads the config file itself: the few site keys it needs plus our one `protectpress` plugin block, grouped
+as `vocabulary`, `feeds`, `newsletter` and `sending`. The YAML loader accepts MkDocs' `!ENV` and
+`!relative` tags and Material's `!!python/name:` values, which a plain safe loader rejects.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+import yaml
+
+from .links import SiteLinks
+from .problems import Problems, describe
+from .slugs import slugify
+
+CONFIG_NAME = "mkdocs.yml"
+PLUGIN_NAME = "protectpress"
+
+
+class ConfigError(Exception):
+    """The config file is missing or wrong: `protectpress` exits 2, with this message and no traceback."""
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Our settings: one dataclass per group. A field's default sets its type; unknown keys are config problems.
+
+
+@dataclass
+class Vocabulary:
+    """Topics (`tags`) and audiences (`sectors`), declared once: slug -> label."""
+
+    tags: dict[str, str] = field(default_factory=dict)
+    sectors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FeedSettings:
+    enabled: bool = True
+    limit: int = 50
+    title: str = ""  # default: site_name
+    description: str = ""  # default: site_description
+    author_name: str = ""  # default: site_author or site_name
+    author_email: str = ""
+    logo: str = ""  # docs-relative image path or absolute URL
+
+
+@dataclass
+class NewsletterSettings:
+    enabled: bool = True
+    folder: str = "newsletters"
+    template: str = "overrides/emails/newsletter.mjml.j2"
+    organisation: str = ""  # default: site_name
+    logo: str = ""  # docs-relative image path or absolute URL
+    logo_alt: str = ""
+    brand_colour: str = "#1d3557"  # header background
+    brand_text_colour: str = "#ffffff"  # text on the header
+    link_colour: str = "#1a4f8b"
+    button_colour: str = "#1a4f8b"
+    button_text_colour: str = "#ffffff"
+    contact_address: str = ""
+    footer_text: str = ""
+    why_received: str = "You receive this email because your organisation is a partner of ours."
+
+
+@dataclass
+class SendingSettings:
+    from_address: str = ""
+    from_name: str = ""  # default: newsletter organisation
+    reply_to: str = ""
+    return_path: str = ""
+    unsubscribe_mailto: str = ""  # default: reply_to or from_address
+    unsubscribe_url: str = ""  # e.g. https://example.org/unsubscribe?e={email_hash}
+    suppression_file: str = "newsletters/suppressed.csv"
+    journal_dir: str = "newsletters/.sends"
+    outbox_dir: str = "outbox"
+    rate: float = 5.0
+    max_consecutive_failures: int = 10
+
+
+@dataclass
+class PluginSettings:
+    """The `protectpress` plugin block of mkdocs.yml."""
+
+    enabled: bool = True
+    strict_review: bool = False
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+    newsletter: NewsletterSettings = field(default_factory=NewsletterSettings)
+    sending: SendingSettings = field(default_factory=SendingSettings)
+
+
+@dataclass
+class Settings:
+    """Everything the core needs to know about a project, read from its mkdocs.yml."""
+
+    project_dir: Path
+    config_file: Path
+    site_name: str
+    site_url: str
+    site_description: str
+    site_author: str
+    docs_dir: Path
+    site_dir: Path
+    use_directory_urls: bool
+    markdown_extensions: list
+    mdx_configs: dict
+    custom_dir: Path | None
+    plugin: PluginSettings
+
+    @property
+    def links(self) -> SiteLinks:
+        return SiteLinks(self.site_url, self.use_directory_urls)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self.plugin.vocabulary
+
+    @property
+    def newsletters_dir(self) -> Path:
+        return self.project_dir / self.plugin.newsletter.folder
+
+    def relative(self, path: Path | str) -> str:
+        """A path as messages show it: relative to the project folder, with forward slashes."""
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(self.project_dir.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def project_path(self, value: str) -> Path:
+        return (self.project_dir / value) if not Path(value).is_absolute() else Path(value)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Finding and reading the file.
+
+
+def find_config(config_file: str | os.PathLike | None = None, start: Path | None = None) -> Path:
+    """`-f FILE` if given, else `mkdocs.yml` in the current folder or the nearest parent that has one."""
+    if config_file is not None:
+        path = Path(config_file)
+        if not path.is_file():
+            raise ConfigError(f"{path}: config file not found")
+        return path.resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    raise ConfigError(f"no {CONFIG_NAME} in {here} or any folder above it: run this inside a protectpress project, or pass -f")
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """A safe loader that reads MkDocs' and Material's special tags as plain values instead of failing."""
+
+
+def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    # `!ENV NAME` or `!ENV [NAME, OTHER, default]`, as pyyaml-env-tag reads it for MkDocs.
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    else:
+        items = loader.construct_sequence(node)
+        names, default = items[:-1], items[-1] if len(items) > 1 else None
+        if len(items) == 1:
+            names = items
+    for name in names:
+        if isinstance(name, str) and name in os.environ:
+            return yaml.safe_load(os.environ[name]) if os.environ[name] else os.environ[name]
+    return default
+
+
+def _construct_python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> str:
+    return suffix  # e.g. "material.extensions.emoji.twemoji": a name, not something we need to import
+
+
+def _construct_scalar_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    return loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
+
+
+_TolerantLoader.add_constructor("!ENV", _construct_env)
+_TolerantLoader.add_constructor("!relative", _construct_scalar_tag)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", _construct_python_name)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/object", lambda loader, suffix, node: None)
+
+
+def read_yaml(path: Path) -> dict:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path.name}: expected UTF-8 text") from None
+    try:
+        data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{path.name}{line}: expected valid YAML, found {problem}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name}: expected a mapping of settings, found {describe(data)}")
+    return data
+
+
+def plugin_block(config: dict) -> dict | None:
+    """Our block from `plugins:`, which MkDocs allows as a list of names/mappings or as a mapping."""
+    plugins = config.get("plugins") or []
+    entries = plugins.items() if isinstance(plugins, dict) else (
+        (next(iter(p)), next(iter(p.values()))) if isinstance(p, dict) and len(p) == 1 else (p, {}) for p in plugins
+    )
+    for name, options in entries:
+        if name == PLUGIN_NAME:
+            return options or {}
+    return None
+
+
+def load_settings(config_file: str | os.PathLike | None = None, *, site_dir: str | os.PathLike | None = None) -> Settings:
+    """Find and read mkdocs.yml into `Settings`. Raises `ConfigError` listing every problem found."""
+    path = find_config(config_file)
+    config = read_yaml(path)
+    block = plugin_block(config)
+    problems = Problems()
+    plugin = read_plugin_settings(block or {}, problems, path.name)
+    if problems.errors:
+        raise ConfigError("\n".join(str(p) for p in problems.errors))
+    return settings_from_mkdocs_config(config, path, plugin, site_dir=site_dir)
+
+
+def settings_from_mkdocs_config(
+    config: dict, path: Path, plugin: PluginSettings, *, site_dir: str | os.PathLike | None = None
+) -> Settings:
+    project_dir = path.parent
+    site_url = config.get("site_url") or ""
+    if not isinstance(site_url, str) or not site_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{path.name}: site_url: expected the site's address like https://example.org/, found {describe(site_url)}")
+    theme = config.get("theme") or {}
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    extensions, mdx_configs = _markdown_extensions(config.get("markdown_extensions") or [])
+    return Settings(
+        project_dir=project_dir,
+        config_file=path,
+        site_name=str(config.get("site_name") or ""),
+        site_url=site_url,
+        site_description=str(config.get("site_description") or ""),
+        site_author=str(config.get("site_author") or ""),
+        docs_dir=project_dir / str(config.get("docs_dir") or "docs"),
+        site_dir=Path(site_dir) if site_dir else project_dir / str(config.get("site_dir") or "site"),
+        use_directory_urls=bool(config.get("use_directory_urls", True)),
+        markdown_extensions=extensions,
+        mdx_configs=mdx_configs,
+        custom_dir=project_dir / custom_dir if custom_dir else None,
+        plugin=plugin,
+    )
+
+
+def _markdown_extensions(entries: list) -> tuple[list[str], dict]:
+    names, configs = [], {}
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict):
+            for name, options in entry.items():
+                names.append(name)
+                configs[name] = options or {}
+        elif isinstance(entry, str):
+            names.append(entry)
+    return names, configs
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Reading our block with the dataclasses above as the schema.
+
+
+def read_plugin_settings(block: dict, problems: Problems, config_name: str = CONFIG_NAME) -> PluginSettings:
+    """Read the `protectpress` block into `PluginSettings`, adding a problem for each unknown or wrong key."""
+    settings = _read_dataclass(PluginSettings, block, f"plugins.{PLUGIN_NAME}", problems, config_name)
+    settings.vocabulary = Vocabulary(
+        tags=_read_vocabulary(block.get("vocabulary", {}), "tags", problems, config_name),
+        sectors=_read_vocabulary(block.get("vocabulary", {}), "sectors", problems, config_name),
+    )
+    if settings.vocabulary.sectors and "all" not in settings.vocabulary.sectors:
+        settings.vocabulary.sectors = {"all": "All sectors", **settings.vocabulary.sectors}
+    return settings
+
+
+def _read_dataclass(cls: type, data: Any, where: str, problems: Problems, config_name: str):
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.error(config_name, "expected a mapping of settings", describe(data), key=where)
+        return cls()
+    hints = get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    values = {}
+    for key, value in data.items():
+        if key not in known:
+            problems.error(config_name, f"expected one of {', '.join(known)}", repr(key), key=where)
+            continue
+        kind = hints[key]
+        if dataclasses.is_dataclass(kind):
+            values[key] = _read_dataclass(kind, value, f"{where}.{key}", problems, config_name)
+        elif kind is Vocabulary or key == "vocabulary":
+            continue  # read separately: its keys are the user's own slugs
+        else:
+            converted = _convert(value, kind)
+            if converted is _WRONG:
+                problems.error(config_name, f"expected {_type_words(kind)}", describe(value), key=f"{where}.{key}")
+            else:
+                values[key] = converted
+    return cls(**values)
+
+
+_WRONG = object()
+
+
+def _convert(value: Any, kind: Any) -> Any:
+    if kind is bool:
+        return value if isinstance(value, bool) else _WRONG
+    if kind is int:
+        return value if isinstance(value, int) and not isinstance(value, bool) else _WRONG
+    if kind is float:
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else _WRONG
+    if kind is str:
+        return value if isinstance(value, str) else ("" if value is None else _WRONG)
+    return value
+
+
+def _type_words(kind: Any) -> str:
+    return {bool: "true or false", int: "a whole number", float: "a number", str: "text"}.get(kind, "a value")
+
+
+def _read_vocabulary(block: Any, group: str, problems: Problems, config_name: str) -> dict[str, str]:
+    """`tags: [Martyn's Law, ...]` or `tags: {martyns-law: Martyn's Law}` -> {slug: label}."""
+    entries = block.get(group, {}) if isinstance(block, dict) else {}
+    where = f"plugins.{PLUGIN_NAME}.vocabulary.{group}"
+    if isinstance(entries, list):
+        pairs = [(slugify(str(e)), str(e)) for e in entries]
+    elif isinstance(entries, dict):
+        pairs = [(slugify(str(k)), str(v) if v else str(k)) for k, v in entries.items()]
+    else:
+        problems.error(config_name, "expected a list or a mapping of slug: label", describe(entries), key=where)
+        return {}
+    return dict(pairs)

@@ -1,0 +1,385 @@
+"""The content model: what a guidance page, action card, conference write-up or news item is, and the one
+front-matter schema that every page is validated against.
+
+Validation never stops at the first mistake: each file adds its problems to the run's `Problems` list, and
+a file with errors yields no item, so later stages only ever see valid content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, ClassVar
+
+from .config import Vocabulary
+from .dates import DateError, parse_date, today
+from .frontmatter import FrontMatter, FrontMatterError, split_front_matter
+from .problems import Problems, describe
+from .slugs import slugify
+
+SUMMARY_LIMIT = 300
+# About what fits on one printed A4 page beside the card's heading and emergency line.
+ACTION_CARD_WORD_LIMIT = 320
+
+
+class ContentType(str, enum.Enum):
+    GUIDANCE = "guidance"
+    ACTION_CARD = "action-card"
+    CONFERENCE = "conference"
+    NEWS = "news"
+    PAGE = "page"
+
+    @property
+    def label(self) -> str:
+        return _TYPE_LABELS[self]
+
+    @property
+    def plural(self) -> str:
+        return _TYPE_PLURALS[self]
+
+
+_TYPE_LABELS = {
+    ContentType.GUIDANCE: "Guidance",
+    ContentType.ACTION_CARD: "Action card",
+    ContentType.CONFERENCE: "Conference write-up",
+    ContentType.NEWS: "News",
+    ContentType.PAGE: "Page",
+}
+_TYPE_PLURALS = {
+    ContentType.GUIDANCE: "Guidance",
+    ContentType.ACTION_CARD: "Action cards",
+    ContentType.CONFERENCE: "Conference write-ups",
+    ContentType.NEWS: "News",
+    ContentType.PAGE: "Pages",
+}
+
+# Each published type lives in its own folder of docs/; anything elsewhere is a plain page.
+TYPE_FOLDERS = {
+    "guidance": ContentType.GUIDANCE,
+    "action-cards": ContentType.ACTION_CARD,
+    "conferences": ContentType.CONFERENCE,
+    "news": ContentType.NEWS,
+}
+FOLDER_OF_TYPE = {kind: folder for folder, kind in TYPE_FOLDERS.items()}
+
+
+@dataclass(frozen=True)
+class ContentItem:
+    """One page of the site, validated. Subclasses name the published types."""
+
+    kind: ClassVar[ContentType] = ContentType.PAGE
+
+    src_uri: str  # relative to docs_dir, forward slashes
+    path: str  # relative to the project, for messages
+    title: str
+    summary: str
+    date: dt.datetime | None
+    updated: dt.datetime | None
+    review_by: dt.datetime | None
+    tags: tuple[str, ...]
+    sectors: tuple[str, ...]
+    image: str | None
+    image_alt: str | None
+    draft: bool
+    body: str
+    body_line: int
+    redirect_from: tuple[str, ...] = ()
+
+    @property
+    def last_updated(self) -> dt.datetime | None:
+        """What feeds call `updated`: the `updated` date, or first publication."""
+        return self.updated or self.date
+
+    @property
+    def is_published_type(self) -> bool:
+        """Guidance, cards, write-ups and news go into feeds and listings; plain pages do not."""
+        return self.kind is not ContentType.PAGE
+
+    def in_sector(self, sector: str) -> bool:
+        return sector in self.sectors or "all" in self.sectors
+
+
+class Page(ContentItem):
+    kind = ContentType.PAGE
+
+
+class Guidance(ContentItem):
+    kind = ContentType.GUIDANCE
+
+
+class ActionCard(ContentItem):
+    kind = ContentType.ACTION_CARD
+
+
+class ConferenceWriteUp(ContentItem):
+    kind = ContentType.CONFERENCE
+
+
+class NewsItem(ContentItem):
+    kind = ContentType.NEWS
+
+
+ITEM_CLASSES: dict[ContentType, type[ContentItem]] = {
+    cls.kind: cls for cls in (Page, Guidance, ActionCard, ConferenceWriteUp, NewsItem)
+}
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The schema.
+
+
+class Invalid(ValueError):
+    def __init__(self, expected: str, found: str | None = None) -> None:
+        self.expected, self.found = expected, found
+        super().__init__(expected)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid("expected text", describe(value))
+    return value.strip()
+
+
+def _summary(value: Any) -> str:
+    text = _text(value)
+    if len(text) > SUMMARY_LIMIT:
+        raise Invalid(f"expected at most {SUMMARY_LIMIT} characters", f"{len(text)} characters")
+    return " ".join(text.split())
+
+
+def _date(value: Any) -> dt.datetime:
+    try:
+        return parse_date(value)
+    except DateError as error:
+        raise Invalid(str(error), describe(value)) from None
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("expected true or false", describe(value))
+    return value
+
+
+def _string_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise Invalid("expected a list of names like [retail, hospitality]", describe(value))
+    return tuple(v.strip() for v in value)
+
+
+def _type(value: Any) -> ContentType:
+    try:
+        return ContentType(value)
+    except ValueError:
+        raise Invalid(f"expected one of {', '.join(t.value for t in ContentType)}", describe(value)) from None
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    read: Callable[[Any], Any]
+    required_for: frozenset[ContentType] = frozenset()
+
+
+PUBLISHED = frozenset(t for t in ContentType if t is not ContentType.PAGE)
+FIELDS = (
+    Field("title", _text, frozenset(ContentType)),
+    Field("type", _type, frozenset(ContentType)),
+    Field("summary", _summary, PUBLISHED),
+    Field("date", _date, PUBLISHED),
+    Field("updated", _date),
+    Field("review_by", _date),
+    Field("image", _text),
+    Field("image_alt", _text),
+    Field("draft", _bool),
+    Field("tags", _string_list),
+    Field("sectors", _string_list),
+    Field("redirect_from", _string_list),
+)
+FIELD_NAMES = {f.name for f in FIELDS}
+# Keys that MkDocs, Material or authors use legitimately and that we pass through untouched.
+PASSTHROUGH_KEYS = frozenset({"template", "hide", "icon", "status", "search", "description", "subtitle", "comments"})
+
+
+def expected_type_for(src_uri: str) -> ContentType | None:
+    """The type a page must have in its folder, or None where any `page` goes (outside typed folders)."""
+    folder = src_uri.split("/", 1)[0] if "/" in src_uri else ""
+    return TYPE_FOLDERS.get(folder)
+
+
+def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, problems: Problems) -> ContentItem | None:
+    """Validate one page's source. Adds every problem found; returns the item only when it has no errors."""
+    try:
+        front = split_front_matter(text)
+    except FrontMatterError as error:
+        problems.error(path, error.expected, error.found, line=error.line)
+        return None
+    return item_from_front_matter(src_uri, path, front, vocabulary, problems)
+
+
+def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabulary: Vocabulary,
+                           problems: Problems) -> ContentItem | None:
+    errors_before = len(problems.errors)
+    data = front.data
+
+    def report(key: str, expected: str, found: str | None = None, severity: str = "error") -> None:
+        getattr(problems, severity)(path, expected, found, key=key, line=front.lines.get(key))
+
+    values: dict[str, Any] = {}
+    for field_ in FIELDS:
+        if field_.name not in data or data[field_.name] is None:
+            continue
+        try:
+            values[field_.name] = field_.read(data[field_.name])
+        except Invalid as invalid:
+            found = invalid.found
+            raw = front.raw.get(field_.name)
+            if raw is not None and found is not None and not found.startswith(("'", '"')) and raw != found:
+                found = repr(raw)  # show what the author typed, e.g. 'no' rather than false
+            report(field_.name, invalid.expected, found)
+
+    kind = values.get("type")
+    for field_ in FIELDS:
+        if field_.name not in data or data[field_.name] is None:
+            if kind is not None and kind in field_.required_for or field_.name in ("title", "type"):
+                needed = "required" if field_.name in ("title", "type") else f"required for type {kind.value}"
+                report(field_.name, f"expected a {field_.name} ({needed})", "none")
+    for key in data:
+        if key not in FIELD_NAMES and key not in PASSTHROUGH_KEYS:
+            report(key, f"expected a known key ({', '.join(sorted(FIELD_NAMES))})", repr(key), severity="warning")
+
+    if kind is not None:
+        folder_type = expected_type_for(src_uri)
+        is_folder_index = posixpath.basename(src_uri) in ("index.md", "README.md")
+        if folder_type is None and kind is not ContentType.PAGE:
+            report("type", f"expected type page outside the {', '.join(f + '/' for f in TYPE_FOLDERS)} folders "
+                   f"(a {kind.value} belongs in docs/{FOLDER_OF_TYPE[kind]}/)", repr(kind.value))
+        elif folder_type is not None and kind is not folder_type and not (is_folder_index and kind is ContentType.PAGE):
+            report("type", f"expected type {folder_type.value} for a page in docs/{src_uri.split('/')[0]}/", repr(kind.value))
+
+    if "updated" in values and "date" in values and values["updated"] < values["date"]:
+        report("updated", f"expected a date on or after date ({values['date']:%Y-%m-%d})", repr(f"{values['updated']:%Y-%m-%d}"))
+    if "image" in values and "image_alt" not in values:
+        report("image_alt", "expected alt text describing the image (required when image is set)", "none")
+    for group in ("tags", "sectors"):
+        allowed: dict[str, str] = getattr(vocabulary, group)
+        resolved = []
+        for name in values.get(group, ()):
+            slug = slugify(name)
+            if slug not in allowed:
+                choices = ", ".join(allowed) or f"none: declare {group} under plugins.protectpress.vocabulary in mkdocs.yml"
+                report(group, f"expected a {group[:-1]} from the vocabulary ({choices})", repr(name))
+            else:
+                resolved.append(slug)
+        values[group] = tuple(dict.fromkeys(resolved))
+
+    if len(problems.errors) > errors_before or kind is None:
+        return None
+    cls = ITEM_CLASSES[kind]
+    return cls(
+        src_uri=src_uri,
+        path=path,
+        title=values["title"],
+        summary=values.get("summary", ""),
+        date=values.get("date"),
+        updated=values.get("updated"),
+        review_by=values.get("review_by"),
+        tags=values["tags"],
+        sectors=values["sectors"],
+        image=values.get("image"),
+        image_alt=values.get("image_alt"),
+        draft=values.get("draft", False),
+        body=front.body,
+        body_line=front.body_line,
+        redirect_from=values.get("redirect_from", ()),
+    )
+
+
+def read_source(file: Path, path: str, problems: Problems) -> str | None:
+    """A source file's text, or None with an error when it is not UTF-8."""
+    data = file.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.error(path, "expected UTF-8 text (save the file as UTF-8)",
+                       f"a byte {data[error.start]:#04x} that is not UTF-8", line=line)
+        return None
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The whole content set.
+
+
+@dataclass
+class ContentSet:
+    """Every valid page of the site, by source path, with the checks that look across pages."""
+
+    items: dict[str, ContentItem]
+
+    def published(self, *, include_drafts: bool = False) -> list[ContentItem]:
+        """Items that belong in feeds and listings, newest first."""
+        chosen = [i for i in self.items.values() if i.is_published_type and (include_drafts or not i.draft)]
+        return sorted(chosen, key=lambda i: (i.last_updated, i.src_uri), reverse=True)
+
+    def of_type(self, kind: ContentType, *, include_drafts: bool = False) -> list[ContentItem]:
+        return [i for i in self.published(include_drafts=include_drafts) if i.kind is kind]
+
+    def nearest(self, src_uri: str, count: int = 3) -> list[str]:
+        """The real pages whose paths look most like `src_uri`: for "did you mean" in messages."""
+        import difflib
+
+        return difflib.get_close_matches(src_uri, list(self.items), n=count, cutoff=0.3)
+
+
+def check_content_set(content: ContentSet, problems: Problems, *, now: dt.datetime | None = None) -> None:
+    """Checks that need every page at once, and advice that never blocks."""
+    seen: dict[tuple[ContentType, str], ContentItem] = {}
+    for item in sorted(content.items.values(), key=lambda i: i.src_uri):
+        key = (item.kind, item.title.casefold())
+        if key in seen and item.kind is not ContentType.PAGE:
+            problems.warning(item.path, f"expected a title not used by another {item.kind.value} "
+                             f"({seen[key].path} has it too)", repr(item.title), key="title")
+        seen.setdefault(key, item)
+        if item.review_by and item.review_by < (now or today()):
+            problems.info(item.path, "expected a review by the review_by date", f"{item.review_by:%Y-%m-%d}, now overdue",
+                          key="review_by")
+        if item.kind is ContentType.ACTION_CARD:
+            words = len(item.body.split())
+            if words > ACTION_CARD_WORD_LIMIT:
+                problems.warning(item.path, f"expected an action card of at most about {ACTION_CARD_WORD_LIMIT} words "
+                                 "so that it prints on one A4 page", f"{words} words")
+
+
+def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, problems: Problems,
+                 sources: dict[str, str] | None = None) -> ContentSet:
+    """Read and validate every Markdown page under `docs_dir` (or the given `sources`: src_uri -> text)."""
+    if sources is None:
+        sources = {}
+        for file in sorted(docs_dir.rglob("*.md")):
+            src_uri = file.relative_to(docs_dir).as_posix()
+            if any(part.startswith(".") for part in file.relative_to(docs_dir).parts):
+                continue
+            text = read_source(file, _relative(file, project_dir), problems)
+            if text is not None:
+                sources[src_uri] = text
+    items = {}
+    docs_prefix = _relative(docs_dir, project_dir)
+    for src_uri, text in sources.items():
+        item = read_item(src_uri, f"{docs_prefix}/{src_uri}" if docs_prefix else src_uri, text, vocabulary, problems)
+        if item is not None:
+            items[src_uri] = item
+    content = ContentSet(items)
+    check_content_set(content, problems)
+    return content
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,68 @@
+"""Splits a Markdown file into its YAML front matter and body, keeping each key's line for messages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+_FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+@dataclass
+class FrontMatter:
+    """Parsed front matter. `lines` maps each top-level key to its line in the file (1-based)."""
+
+    data: dict[str, Any]
+    body: str
+    body_line: int  # the file line on which the body starts
+    lines: dict[str, int] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)  # each scalar as written, for "found ..." messages
+
+
+class FrontMatterError(ValueError):
+    def __init__(self, expected: str, found: str | None = None, line: int | None = None) -> None:
+        self.expected, self.found, self.line = expected, found, line
+        super().__init__(expected)
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Read `---` YAML `---` then Markdown. Raises FrontMatterError with the file line of the mistake."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        first = lines[0].strip() if lines else ""
+        raise FrontMatterError("expected front matter: a first line '---', then YAML keys, then '---'",
+                               repr(first[:60]) if first else "an empty file", line=1)
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index]):
+            break
+    else:
+        raise FrontMatterError("expected a closing '---' line after the front matter", "none", line=1)
+    yaml_text = "".join(lines[1:index])
+    body = "".join(lines[index + 1:])
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        data = yaml.load(yaml_text, Loader=yaml.SafeLoader) if node is not None else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or "something YAML cannot read"
+        raise FrontMatterError("expected valid YAML front matter", problem,
+                               line=mark.line + 2 if mark is not None else 2) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise FrontMatterError("expected front matter of 'key: value' lines", f"a {type(data).__name__}", line=2)
+    key_lines: dict[str, int] = {}
+    raw: dict[str, str] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            key_lines.setdefault(key, key_node.start_mark.line + 2)
+            if isinstance(value_node, yaml.ScalarNode):
+                raw[key] = value_node.value
+    return FrontMatter(data={str(k): v for k, v in data.items()}, body=body, body_line=index + 2,
+                       lines=key_lines, raw=raw)

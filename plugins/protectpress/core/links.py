@@ -1,0 +1,88 @@
+"""Site links: where a page lives, and the one function that makes any link absolute.
+
+Two kinds of link reach us. Markdown sources link to other sources (`/guidance/pals.md#scope` from the
+docs root, or `pals.md` beside the page); rendered HTML links relative to the page's own URL
+(`../pals/#scope`). Feeds and emails leave the site, so both must become absolute URLs from `site_url`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """What decides a page's address: the site's root URL and MkDocs' `use_directory_urls`."""
+
+    site_url: str
+    use_directory_urls: bool = True
+
+    def __post_init__(self) -> None:
+        # One trailing slash, always, so joining never drops the last path segment.
+        object.__setattr__(self, "site_url", self.site_url.rstrip("/") + "/")
+
+    def page_path(self, src_uri: str) -> str:
+        """The URL path, relative to the site root, of the page built from `src_uri` (a docs-relative path)."""
+        stem, ext = posixpath.splitext(src_uri)
+        if ext.lower() not in (".md", ".markdown"):
+            return src_uri
+        name = posixpath.basename(stem)
+        parent = posixpath.dirname(stem)
+        if name in ("index", "README"):
+            return f"{parent}/" if parent else ""
+        if self.use_directory_urls:
+            return f"{stem}/"
+        return f"{stem}.html"
+
+    def page_url(self, src_uri: str) -> str:
+        """The page's canonical absolute URL: what feeds use as a permanent id."""
+        return self.site_url + self.page_path(src_uri)
+
+    def absolute(self, target: str, *, from_src: str | None = None, from_url: str | None = None) -> str:
+        """Make `target` absolute. The one function for it: feeds, emails and checks all call this.
+
+        - `from_src`: `target` was written in the Markdown source at that docs-relative path; links to
+          `.md` files become the target page's URL, and relative paths resolve against the source's folder.
+        - `from_url`: `target` came from rendered HTML of the page at that site-relative URL path.
+        External addresses (`https:`, `mailto:`, `tel:`, ...) and protocol-relative ones pass through.
+        """
+        parts = urlsplit(target)
+        if parts.scheme or target.startswith("//"):
+            return target
+        if from_url is not None:
+            return urljoin(self.site_url + from_url.lstrip("/"), target)
+        page_src = from_src or "index.md"
+        if not parts.path:  # "#anchor" or "?query": the page itself
+            return urlunsplit(("", "", self.page_url(page_src), parts.query, parts.fragment))
+        if parts.path.startswith("/"):
+            resolved = posixpath.normpath(parts.path.lstrip("/"))
+        else:
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page_src), parts.path))
+        resolved = "" if resolved == "." else resolved.lstrip("/")
+        while resolved.startswith("../"):  # above the docs root: clamp, as a browser does at "/"
+            resolved = resolved[3:]
+        if resolved.lower().endswith((".md", ".markdown")):
+            path = self.page_path(resolved)
+        else:
+            path = resolved + ("/" if parts.path.endswith("/") and resolved else "")
+        return urlunsplit(("", "", self.site_url + path, parts.query, parts.fragment))
+
+    def source_of_link(self, target: str, *, from_src: str) -> str | None:
+        """The docs-relative source a Markdown link points at, or None for external or non-Markdown links."""
+        parts = urlsplit(target)
+        if parts.scheme or target.startswith("//") or not parts.path.lower().endswith((".md", ".markdown")):
+            return None
+        if parts.path.startswith("/"):
+            return posixpath.normpath(parts.path.lstrip("/"))
+        return posixpath.normpath(posixpath.join(posixpath.dirname(from_src), parts.path))
+
+    def is_internal(self, url: str) -> bool:
+        return url.startswith(self.site_url)
+
+    def site_relative(self, url: str) -> str | None:
+        """`https://example.org/x/guidance/pals/` -> `guidance/pals/`; None when outside the site."""
+        if not self.is_internal(url):
+            return None
+        return url[len(self.site_url):]

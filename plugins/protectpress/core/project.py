@@ -1,0 +1,23 @@
+"""A whole protectpress project read at once: settings, content and every problem, for `check` and builds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import Settings
+from .content import ContentSet, load_content
+from .problems import Problems
+
+
+@dataclass
+class Project:
+    settings: Settings
+    content: ContentSet
+    problems: Problems
+
+
+def load_project(settings: Settings, problems: Problems | None = None) -> Project:
+    """Read and validate everything a build would, without building: the content set and its problems."""
+    problems = problems if problems is not None else Problems()
+    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems)
+    return Project(settings=settings, content=content, problems=problems)

@@ -1,0 +1,1 @@
+"""Thin MkDocs adapters over `protectpress.core`. Everything here may import MkDocs; nothing in core may."""

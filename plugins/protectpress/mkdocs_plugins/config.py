@@ -1,0 +1,17 @@
+"""The `protectpress` plugin block as MkDocs sees it.
+
+Each group is passed through as a plain mapping and read by `protectpress.core.config`, so that the one
+schema serves MkDocs builds and the MkDocs-free `protectpress` command alike.
+"""
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+
+
+class ProtectpressConfig(Config):
+    enabled = opt.Type(bool, default=True)
+    strict_review = opt.Type(bool, default=False)
+    vocabulary = opt.Type(dict, default={})
+    feeds = opt.Type(dict, default={})
+    newsletter = opt.Type(dict, default={})
+    sending = opt.Type(dict, default={})

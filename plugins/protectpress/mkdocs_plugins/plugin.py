@@ -1,0 +1,85 @@
+"""The `protectpress` MkDocs plugin: one plugin block, several features, each a thin adapter over the core.
+
+MkDocs calls the plugin; the plugin hands each event to its features in order (site, feeds, newsletter).
+A feature is a small class with any of the hook methods below; the shared `BuildState` carries the settings,
+the validated content and the one problem list between them.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from ..core.problems import Problems
+from .config import ProtectpressConfig
+from .features import load_features
+from .state import BuildState, settings_from_mkdocs
+
+
+class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.features: list = []
+        self.state: BuildState | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        problems = Problems()
+        settings = settings_from_mkdocs(config, self.config, problems)
+        self.state = BuildState(settings=settings, problems=problems, serving=self.serving)
+        self.state.report("plugins.protectpress in mkdocs.yml has problems to fix")
+        self.features = load_features(self.state)
+        return self._each("on_config", config)
+
+    # Run before other plugins (search, Material's) see the files, so drafts and generated pages are settled.
+    @event_priority(50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        return self._each("on_files", files, config=config, returns=files)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        return self._each("on_nav", nav, config=config, files=files, returns=nav)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        return self._each("on_page_markdown", markdown, page=page, config=config, files=files, returns=markdown)
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        return self._each("on_page_content", html, page=page, config=config, files=files, returns=html)
+
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        return self._each("on_page_context", context, page=page, config=config, nav=nav, returns=context)
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        return self._each("on_env", env, config=config, files=files, returns=env)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._each("on_post_build", config=config)
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        return self._each("on_serve", server, config=config, builder=builder, returns=server)
+
+    def _each(self, event: str, *args, returns=None, **kwargs):
+        """Call `event` on every feature that has it, threading the returned value through like MkDocs does."""
+        if not self.config.enabled or self.state is None:
+            return None
+        value = args[0] if args else None
+        for feature in self.features:
+            hook = getattr(feature, event, None)
+            if hook is None:
+                continue
+            result = hook(value, *args[1:], **kwargs) if args else hook(**kwargs)
+            if args and result is not None:
+                value = result
+        return value if args else None
+
+
+__all__ = ["ProtectpressPlugin", "PluginError"]

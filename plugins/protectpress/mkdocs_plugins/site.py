@@ -1,0 +1,122 @@
+"""The site feature: validates every page through the core, hides drafts, generates the topic and sector
+listings, orders the navigation by content type, and gives templates what they show about each page."""
+
+from __future__ import annotations
+
+import posixpath
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from ..core import emergency
+from ..core.content import FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, load_content
+from ..core.dates import human
+from ..core.listings import type_listing, vocabulary_listings
+from .state import BuildState
+
+# Top of the navigation first; anything not named keeps MkDocs' order after these.
+NAV_ORDER = ["index.md", "guidance", "action-cards", "conferences", "news", "newsletters", "topics", "sectors",
+             "subscribe.md", "about.md"]
+NAV_LAST = ["accessibility.md", "privacy.md"]
+
+
+class SiteFeature:
+    def __init__(self, state: BuildState) -> None:
+        self.state = state
+        self.listed: set[str] = set()  # src_uris of the generated topic and sector pages
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        settings = self.state.settings
+        sources = {f.src_uri: f.content_string for f in files.documentation_pages() if not _hidden(f.src_uri)}
+        self.state.content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary,
+                                          self.state.problems, sources=sources)
+        for item in self.state.content.items.values():
+            if item.draft:
+                # MkDocs' own draft level: built under `mkdocs serve`, left out of `mkdocs build`.
+                files.get_file_from_path(item.src_uri).inclusion = InclusionLevel.DRAFT
+        vocabulary = settings.vocabulary
+        for group, terms, noun in (("topics", vocabulary.tags, "topic"), ("sectors", vocabulary.sectors, "sector")):
+            for listing in vocabulary_listings(self.state.content, group, terms, noun):
+                self.listed.add(listing.src_uri)
+                if files.get_file_from_path(listing.src_uri) is None:
+                    files.append(File.generated(config, listing.src_uri, content=listing.markdown))
+        self.state.report()
+        return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        nav.items.sort(key=_nav_rank)
+        return nav
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        summary = page.meta.get("summary")
+        if isinstance(summary, str) and summary.strip():
+            page.meta.setdefault("description", " ".join(summary.split()))
+        folder, name = posixpath.split(page.file.src_uri)
+        if name == "index.md" and folder in TYPE_FOLDERS:
+            markdown += type_listing(self.state.content, TYPE_FOLDERS[folder])
+        return markdown
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        # A global, not per-page context, so that the 404 page and every other template see it too.
+        env.globals["pp_emergency"] = {
+            "text": emergency.EMERGENCY_TEXT,
+            "number": emergency.EMERGENCY_NUMBER,
+            "number_tel": emergency.tel(emergency.EMERGENCY_NUMBER),
+            "hotline_name": emergency.HOTLINE_NAME,
+            "hotline": emergency.HOTLINE_NUMBER,
+            "hotline_tel": emergency.tel(emergency.HOTLINE_NUMBER),
+        }
+        return env
+
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        item = self.item(page)
+        context["pp"] = _page_facts(item, self.state, self.listed) if item is not None else None
+        return context
+
+    def item(self, page: Page) -> ContentItem | None:
+        return self.state.content.items.get(page.file.src_uri)
+
+
+def _hidden(src_uri: str) -> bool:
+    return any(part.startswith(".") for part in src_uri.split("/"))
+
+
+def _nav_rank(item) -> tuple[int, str]:
+    key = item.file.src_uri if getattr(item, "file", None) else ""
+    if isinstance(item, Section):
+        first = next((c for c in item.children if getattr(c, "file", None)), None)
+        key = first.file.src_uri.split("/", 1)[0] if first else item.title
+    if key in NAV_LAST:
+        return (len(NAV_ORDER) + 1 + NAV_LAST.index(key), key)
+    if key in NAV_ORDER:
+        return (NAV_ORDER.index(key), key)
+    return (len(NAV_ORDER), key)
+
+
+def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
+    """What the templates show about a page: its kind, dates in words, and its topics and sectors."""
+    vocabulary = state.settings.vocabulary
+    links = state.settings.links
+
+    def terms(group: str, slugs: tuple[str, ...], labels: dict[str, str]) -> list[dict]:
+        # Only terms with a listing page get a link; the path is relative to the site root.
+        return [{"label": labels[slug], "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed
+                 else None} for slug in slugs]
+
+    return {
+        "kind": item.kind.value,
+        "kind_label": item.kind.label,
+        "is_action_card": item.kind is ContentType.ACTION_CARD,
+        "published": human(item.date) if item.date else None,
+        "published_iso": f"{item.date:%Y-%m-%d}" if item.date else None,
+        "updated": human(item.updated) if item.updated else None,
+        "updated_iso": f"{item.updated:%Y-%m-%d}" if item.updated else None,
+        "review_by": human(item.review_by) if item.review_by else None,
+        "review_by_iso": f"{item.review_by:%Y-%m-%d}" if item.review_by else None,
+        "summary": item.summary,
+        "tags": terms("topics", item.tags, vocabulary.tags),
+        "sectors": terms("sectors", item.sectors, vocabulary.sectors),
+        "folder": FOLDER_OF_TYPE.get(item.kind),
+    }
