@@ -22,6 +22,8 @@ class BuildState:
     problems: Problems
     serving: bool = False
     content: ContentSet = field(default_factory=lambda: ContentSet({}))
+    # Entries that features other than the site's pages contribute to the feeds (newsletter web versions).
+    extra_feed_entries: list = field(default_factory=list)
     _reported: int = 0
 
     def report(self, heading: str = "The content has problems to fix") -> None:
