@@ -1,0 +1,133 @@
+"""The MIME message for a newsletter: the one builder that `export`, test sends and bulk sends all use.
+
+A message is multipart/alternative with the plain-text part first and the HTML part last (mail programs show
+the last part they understand). Both parts are UTF-8 in quoted-printable, which keeps the text readable in
+the raw message and wraps MJML's long HTML lines below SMTP's 998-character limit.
+
+Python's email policies fold any header longer than 78 characters, and a long URL with no spaces gets folded
+into RFC 2047 encoded words (`=?utf-8?q?...?=`). Mail programs then cannot read `List-Unsubscribe`, so the
+unsubscribe button disappears. `MessagePolicy` writes the list headers on one line, as given. It also
+encodes a non-ASCII Subject as whole encoded words: CPython's folder drops the space between two adjacent
+encoded words ("business — ünïcode" arrives as "business —ünïcode").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import hashlib
+from email.header import Header
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import EmailPolicy
+
+# Headers written exactly as given, never folded or encoded (RFC 2369, RFC 8058; a Message-ID is one token).
+UNFOLDED_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post", "message-id"})
+WHOLLY_ENCODED_HEADERS = frozenset({"subject"})
+ONE_CLICK_VALUE = "List-Unsubscribe=One-Click"
+SMTP_LINE_LIMIT = 998  # RFC 5322: a line, the header name included, may not be longer
+TEST_PREFIX = "[TEST] "
+
+
+class MessagePolicy(EmailPolicy):
+    """The SMTP policy (CRLF line ends), except that the list headers are never folded."""
+
+    def fold(self, name: str, value: str) -> str:
+        return self._written(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        written = self._written(name, value)
+        return written.encode("ascii") if written else super().fold_binary(name, value)
+
+    def _written(self, name: str, value: str) -> str | None:
+        """Our own rendering of the headers the standard folder gets wrong; None for all the others."""
+        value = str(value).strip()
+        if name.lower() in UNFOLDED_HEADERS:
+            return f"{name}: {value}{self.linesep}"
+        if name.lower() in WHOLLY_ENCODED_HEADERS and not value.isascii():
+            encoded = Header(value, "utf-8", header_name=name).encode(linesep=self.linesep, maxlinelen=78)
+            return f"{name}: {encoded}{self.linesep}"
+        return None
+
+
+MESSAGE_POLICY = MessagePolicy(linesep="\r\n")
+
+
+def build_message(
+    *,
+    subject: str,
+    html: str,
+    text: str,
+    from_address: str,
+    from_name: str = "",
+    to: tuple[str, str] | None = None,
+    message_id: str | None = None,
+    date: dt.datetime | None = None,
+    reply_to: str = "",
+    return_path: str = "",
+    list_unsubscribe: list[str] | tuple[str, ...] = (),
+    one_click: bool = False,
+    unsent: bool = False,
+    extra_headers: dict[str, str] | None = None,
+) -> EmailMessage:
+    """One newsletter email. `to` is (name, address), or None for an unaddressed draft (`unsent=True`).
+
+    `list_unsubscribe` holds the URIs (`mailto:...`, `https://...`) in the order mail programs should try them;
+    `one_click` adds RFC 8058's `List-Unsubscribe-Post` and needs an `https:` URI among them.
+    """
+    message = EmailMessage(policy=MESSAGE_POLICY)
+    message["From"] = Address(display_name=from_name, addr_spec=from_address)
+    if to is not None:
+        name, address = to
+        message["To"] = Address(display_name=name or "", addr_spec=address)
+    message["Subject"] = subject
+    message["Date"] = email.utils.format_datetime(date or dt.datetime.now(dt.timezone.utc))
+    message["Message-ID"] = message_id or email.utils.make_msgid(domain=_domain(from_address))
+    if reply_to:
+        message["Reply-To"] = reply_to
+    if return_path:
+        message["Return-Path"] = f"<{return_path}>"
+    if list_unsubscribe:
+        message["List-Unsubscribe"] = list_unsubscribe_value(list_unsubscribe)
+        if one_click:
+            if not any(uri.startswith("https:") for uri in list_unsubscribe):
+                raise ValueError("one-click unsubscribe needs an https: address in List-Unsubscribe (RFC 8058)")
+            message["List-Unsubscribe-Post"] = ONE_CLICK_VALUE
+    if unsent:
+        message["X-Unsent"] = "1"  # Outlook opens the .eml as a draft ready to address and send
+    for name, value in (extra_headers or {}).items():
+        message[name] = value
+    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    for part in message.iter_parts():
+        del part["MIME-Version"]  # add_alternative copies it into the part; it belongs on the message only
+    return message
+
+
+def list_unsubscribe_value(uris: list[str] | tuple[str, ...]) -> str:
+    """`<mailto:...>, <https://...>` on one line; refuses what would break the header or the SMTP line limit."""
+    for uri in uris:
+        if not uri.isascii() or any(c in uri for c in "\r\n <>,"):
+            raise ValueError(f"an unsubscribe address must be plain ASCII with no spaces, commas or angle brackets, found {uri!r}")
+    value = ", ".join(f"<{uri}>" for uri in uris)
+    if len("List-Unsubscribe: ") + len(value) > SMTP_LINE_LIMIT:
+        raise ValueError(f"the List-Unsubscribe header would be longer than {SMTP_LINE_LIMIT} characters")
+    return value
+
+
+def stable_message_id(slug: str, address: str, domain: str, *, salt: str = "") -> str:
+    """The same Message-ID for the same newsletter and recipient, so a resent message is recognised as one.
+
+    The address is hashed, so the ID does not show who else was on the list in a forwarded message.
+    """
+    digest = hashlib.sha256(f"{salt}\0{slug}\0{address.strip().lower()}".encode("utf-8")).hexdigest()[:32]
+    return f"<{slug}.{digest}@{domain}>"
+
+
+def with_test_prefix(subject: str) -> str:
+    """A test send's subject, so nobody mistakes it for the real thing."""
+    return subject if subject.startswith(TEST_PREFIX) else TEST_PREFIX + subject
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2] or "localhost"
