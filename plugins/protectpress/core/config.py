@@ -76,12 +76,15 @@ class SendingSettings:
     reply_to: str = ""
     return_path: str = ""
     unsubscribe_mailto: str = ""  # default: reply_to or from_address
-    unsubscribe_url: str = ""  # e.g. https://example.org/unsubscribe?e={email_hash}
+    unsubscribe_url: str = ""  # e.g. https://example.org/unsubscribe?e={email_hash}; also {email}, {slug}
     suppression_file: str = "newsletters/suppressed.csv"
     journal_dir: str = "newsletters/.sends"
     outbox_dir: str = "outbox"
-    rate: float = 5.0
+    rate: float = 5.0  # messages a second; 0 means no limit (--rate overrides)
     max_consecutive_failures: int = 10
+    retry_attempts: int = 3  # tries per recipient in one run when the relay answers 4xx
+    retry_backoff: float = 2.0  # seconds before the first retry, doubling each time (capped at 60)
+    smtp_timeout: float = 60.0  # seconds to wait for the relay before treating the connection as lost
 
 
 @dataclass
