@@ -238,7 +238,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         except Invalid as invalid:
             found = invalid.found
             raw = front.raw.get(field_.name)
-            if raw is not None and found is not None and not found.startswith(("'", '"')) and raw != found:
+            if raw is not None and found == describe(data[field_.name]) and not isinstance(data[field_.name], str):
                 found = repr(raw)  # show what the author typed, e.g. 'no' rather than false
             report(field_.name, invalid.expected, found)
 

@@ -22,6 +22,20 @@ class FrontMatter:
     raw: dict[str, str] = field(default_factory=dict)  # each scalar as written, for "found ..." messages
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML, except that an impossible unquoted date (2023-02-30) stays text for the schema to explain,
+    instead of PyYAML raising a bare ValueError with no line."""
+
+    def construct_yaml_timestamp(self, node):  # noqa: D102 - PyYAML's hook name
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
+
+
 class FrontMatterError(ValueError):
     def __init__(self, expected: str, found: str | None = None, line: int | None = None) -> None:
         self.expected, self.found, self.line = expected, found, line
@@ -45,8 +59,8 @@ def split_front_matter(text: str) -> FrontMatter:
     yaml_text = "".join(lines[1:index])
     body = "".join(lines[index + 1:])
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.load(yaml_text, Loader=yaml.SafeLoader) if node is not None else {}
+        node = yaml.compose(yaml_text, Loader=_FrontMatterLoader)
+        data = yaml.load(yaml_text, Loader=_FrontMatterLoader) if node is not None else {}  # noqa: S506
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "something YAML cannot read"

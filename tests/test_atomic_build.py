@@ -1,0 +1,55 @@
+"""`protectpress build` replaces site/ only after a complete build; a failed build leaves it byte for byte."""
+
+import hashlib
+
+from conftest import FIXTURES, copy_project, run_protectpress
+
+
+def snapshot(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_failed_build_leaves_the_previous_site_intact(tmp_path):
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    first = run_protectpress("build", cwd=project)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(project / "site")
+    assert "guidance/retail/index.html" in before
+
+    page = project / "docs" / "guidance" / "retail.md"
+    page.write_text(page.read_text().replace("date: 2024-02-01", "date: 1st February"), encoding="utf-8")
+    (project / "docs" / "action-cards" / "parcels.md").write_text("no front matter\n", encoding="utf-8")
+    failed = run_protectpress("build", cwd=project)
+
+    assert failed.returncode == 1
+    assert "docs/guidance/retail.md: date: expected a date like 2023-03-30, found '1st February'" in failed.stderr
+    assert "docs/action-cards/parcels.md:1: expected front matter" in failed.stderr  # both, in one run
+    assert "site/ was left as it was" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert snapshot(project / "site") == before
+    leftovers = [p.name for p in project.iterdir() if p.name.startswith(".site")]
+    assert leftovers == []
+
+
+def test_a_successful_build_replaces_the_site_and_removes_stale_files(tmp_path):
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    (project / "site").mkdir()
+    (project / "site" / "stale.html").write_text("old", encoding="utf-8")
+    result = run_protectpress("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert not (project / "site" / "stale.html").exists()
+    assert (project / "site" / "index.html").is_file()
+    assert oct((project / "site").stat().st_mode & 0o777) == "0o755"
+
+
+def test_strict_build_fails_on_warnings(tmp_path):
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    copy = project / "docs" / "guidance" / "retail-copy.md"
+    copy.write_text((project / "docs" / "guidance" / "retail.md").read_text(), encoding="utf-8")
+    relaxed = run_protectpress("build", cwd=project)
+    assert relaxed.returncode == 0
+    assert "docs/guidance/retail.md: title: expected a title not used by another guidance" in relaxed.stderr
+    strict = run_protectpress("build", "--strict", cwd=project)
+    assert strict.returncode == 1
+    assert "strict" in strict.stderr

@@ -1,0 +1,98 @@
+"""`protectpress check` as comms staff run it: a subprocess, its exit status and every line it prints."""
+
+import json
+
+from conftest import run_protectpress
+
+BROKEN_PAGES = {
+    "docs/guidance/pals.md": "---\ntitle: PALs\ntype: guidance\nsummary: About PALs.\ndate: 30/03/2023\n---\nBody\n",
+    "docs/guidance/law.md": "---\ntitle: Law\ntype: guidance\nsummary: About the law.\ndate: 2023-03-30\n"
+                            "sectors: [farming]\n---\nBody\n",
+    "docs/news/story.md": "No front matter here\n",
+    "docs/index.md": "---\ntitle: Home\ntype: page\n---\nWelcome\n",
+}
+CONFIG = """site_name: Check fixture
+site_url: https://check.example.org/
+theme:
+  name: material
+plugins:
+  - protectpress:
+      vocabulary:
+        tags: [Training]
+        sectors: [Retail]
+"""
+
+
+def write_project(root, pages=BROKEN_PAGES, config=CONFIG):
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    for path, text in pages.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_check_lists_every_problem_in_one_run(tmp_path):
+    project = write_project(tmp_path)
+    result = run_protectpress("check", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "error: docs/guidance/law.md: sectors: expected a sector from the vocabulary (all, retail), found 'farming'",
+        "error: docs/guidance/pals.md: date: expected a date like 2023-03-30, found '30/03/2023'",
+        "error: docs/news/story.md:1: expected front matter: a first line '---', then YAML keys, then '---', "
+        "found 'No front matter here'",
+        "Found 3 errors.",
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_check_json_format(tmp_path):
+    result = run_protectpress("check", "--format", "json", cwd=write_project(tmp_path))
+    assert result.returncode == 1
+    problems = json.loads(result.stdout)["problems"]
+    assert len(problems) == 3
+    assert set(problems[0]) == {"path", "line", "key", "expected", "found", "severity"}
+    date = next(p for p in problems if p["key"] == "date")
+    assert date == {"path": "docs/guidance/pals.md", "line": 5, "key": "date",
+                    "expected": "expected a date like 2023-03-30", "found": "'30/03/2023'", "severity": "error"}
+
+
+def test_check_passes_with_a_one_line_summary(tmp_path):
+    pages = {"docs/index.md": BROKEN_PAGES["docs/index.md"]}
+    result = run_protectpress("check", cwd=write_project(tmp_path, pages))
+    assert result.returncode == 0
+    assert result.stdout.strip() == "No problems found in 1 pages."
+
+
+def test_check_finds_mkdocs_yml_in_a_parent_folder(tmp_path):
+    project = write_project(tmp_path)
+    result = run_protectpress("check", cwd=project / "docs" / "guidance")
+    assert result.returncode == 1 and "docs/guidance/pals.md" in result.stdout
+
+
+def test_config_problems_exit_2_without_a_traceback(tmp_path):
+    project = write_project(tmp_path, config=CONFIG.replace("vocabulary:", "vocabulary:\n        colours: [red]\n"
+                                                            "      feedz: {}\n      x_vocabulary:"))
+    result = run_protectpress("check", cwd=project)
+    assert result.returncode == 2
+    assert "plugins.protectpress: expected one of enabled, strict_review, vocabulary, feeds, newsletter, sending, found 'feedz'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_config_exits_2(tmp_path):
+    result = run_protectpress("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no mkdocs.yml in" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_config_tolerates_env_and_python_name_tags(tmp_path, monkeypatch):
+    config = CONFIG.replace("site_url: https://check.example.org/", "site_url: !ENV [PP_TEST_SITE_URL, 'https://fallback.example.org/']") + (
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
+    project = write_project(tmp_path, {"docs/index.md": BROKEN_PAGES["docs/index.md"]}, config)
+    result = run_protectpress("check", cwd=project, env={"PP_TEST_SITE_URL": "https://env.example.org/"})
+    assert result.returncode == 0, result.stderr
+    from protectpress.core.config import load_settings
+
+    monkeypatch.setenv("PP_TEST_SITE_URL", "https://env.example.org/")
+    assert load_settings(project / "mkdocs.yml").site_url == "https://env.example.org/"
+    monkeypatch.delenv("PP_TEST_SITE_URL")
+    assert load_settings(project / "mkdocs.yml").site_url == "https://fallback.example.org/"

@@ -1,0 +1,166 @@
+"""The front-matter schema: every bad input gets the exact message a comms officer will read."""
+
+import datetime as dt
+
+import pytest
+
+from protectpress.core.config import Vocabulary
+from protectpress.core.content import ActionCard, ContentSet, Guidance, check_content_set, load_content, read_item
+from protectpress.core.problems import Problems, Severity
+
+VOCABULARY = Vocabulary(tags={"martyns-law": "Martyn's Law", "training": "Training"},
+                        sectors={"all": "All sectors", "retail": "Retail"})
+
+GOOD = """---
+title: Retail security basics
+type: guidance
+summary: What a shop can do this week.
+date: 2023-03-30
+tags: [martyns-law]
+sectors: [retail]
+---
+
+Body text.
+"""
+
+
+def read(text: str, src_uri: str = "guidance/pals.md"):
+    problems = Problems()
+    item = read_item(src_uri, f"docs/{src_uri}", text, VOCABULARY, problems)
+    return item, [str(p) for p in problems], problems
+
+
+def test_a_valid_page_becomes_a_typed_item_with_utc_dates():
+    item, messages, _ = read(GOOD)
+    assert messages == []
+    assert isinstance(item, Guidance)
+    assert item.date == dt.datetime(2023, 3, 30, tzinfo=dt.timezone.utc)
+    assert item.last_updated == item.date
+    assert item.tags == ("martyns-law",) and item.sectors == ("retail",)
+    assert item.body.strip() == "Body text."
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (("date: 2023-03-30", "date: 30/03/2023"),
+         "docs/guidance/pals.md: date: expected a date like 2023-03-30, found '30/03/2023'"),
+        (("date: 2023-03-30", "date: 2023-02-30"),
+         "docs/guidance/pals.md: date: expected a date like 2023-03-30 (a real day of the year), found '2023-02-30'"),
+        (("type: guidance", "type: leaflet"),
+         "docs/guidance/pals.md: type: expected one of guidance, action-card, conference, news, page, found 'leaflet'"),
+        (("type: guidance", "type: news"),
+         "docs/guidance/pals.md: type: expected type guidance for a page in docs/guidance/, found 'news'"),
+        (("tags: [martyns-law]", "tags: [knitting]"),
+         "docs/guidance/pals.md: tags: expected a tag from the vocabulary (martyns-law, training), found 'knitting'"),
+        (("sectors: [retail]", "sectors: [farming]"),
+         "docs/guidance/pals.md: sectors: expected a sector from the vocabulary (all, retail), found 'farming'"),
+        (("summary: What a shop can do this week.\n", ""),
+         "docs/guidance/pals.md: summary: expected a summary (required for type guidance), found none"),
+        (("title: Retail security basics\n", ""),
+         "docs/guidance/pals.md: title: expected a title (required), found none"),
+        (("title: Retail security basics", "title: no"),
+         "docs/guidance/pals.md: title: expected text, found 'no'"),
+        (("title: Retail security basics", "title: 2023-03-30"),
+         "docs/guidance/pals.md: title: expected text, found '2023-03-30'"),
+        (("tags: [martyns-law]", "tags: {a: b}"),
+         "docs/guidance/pals.md: tags: expected a list of names like [retail, hospitality], found a mapping"),
+        (("date: 2023-03-30", "date: 2023-03-30\nupdated: 2023-01-01"),
+         "docs/guidance/pals.md: updated: expected a date on or after date (2023-03-30), found '2023-01-01'"),
+        (("date: 2023-03-30", "date: 2023-03-30\nimage: pals.png"),
+         "docs/guidance/pals.md: image_alt: expected alt text describing the image (required when image is set), found none"),
+        (("summary: What a shop can do this week.", "summary: " + "x" * 301),
+         "docs/guidance/pals.md: summary: expected at most 300 characters, found 301 characters"),
+        (("date: 2023-03-30", "date: 2023-03-30\ndraft: perhaps"),
+         "docs/guidance/pals.md: draft: expected true or false, found 'perhaps'"),
+    ],
+)
+def test_each_mistake_has_an_exact_message_and_no_item(change, expected):
+    item, messages, _ = read(GOOD.replace(*change))
+    assert expected in messages
+    assert item is None
+
+
+def test_every_problem_in_a_file_is_reported_at_once():
+    text = GOOD.replace("date: 2023-03-30", "date: tomorrow").replace("[retail]", "[farming]").replace(
+        "type: guidance", "type: leaflet")
+    _, messages, problems = read(text)
+    assert len(problems.errors) == 3, messages
+
+
+def test_broken_yaml_names_the_file_line():
+    _, messages, problems = read(GOOD.replace("tags: [martyns-law]", "tags: [martyns-law"))
+    assert len(messages) == 1
+    assert messages[0].startswith("docs/guidance/pals.md:")
+    assert "expected valid YAML front matter" in messages[0]
+    assert problems.errors[0].line is not None and problems.errors[0].line >= 7
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Just a body\n", "docs/guidance/pals.md:1: expected front matter: a first line '---', then YAML keys, then '---', found 'Just a body'"),
+    ("", "docs/guidance/pals.md:1: expected front matter: a first line '---', then YAML keys, then '---', found an empty file"),
+    ("---\ntitle: x\n", "docs/guidance/pals.md:1: expected a closing '---' line after the front matter, found none"),
+    ("---\n- a\n- b\n---\n", "docs/guidance/pals.md:2: expected front matter of 'key: value' lines, found a list"),
+])
+def test_missing_or_shapeless_front_matter(text, expected):
+    _, messages, _ = read(text)
+    assert messages == [expected]
+
+
+def test_a_plain_page_needs_only_a_title_and_type():
+    item, messages, _ = read("---\ntitle: About us\ntype: page\n---\nHello\n", "about.md")
+    assert messages == [] and item.title == "About us"
+
+
+def test_a_typed_page_outside_its_folder_is_an_error():
+    _, messages, _ = read(GOOD, "elsewhere.md")
+    assert messages == ["docs/elsewhere.md: type: expected type page outside the guidance/, action-cards/, "
+                        "conferences/, news/ folders (a guidance belongs in docs/guidance/), found 'guidance'"]
+
+
+def test_a_folder_index_may_be_a_plain_page():
+    _, messages, _ = read("---\ntitle: All guidance\ntype: page\n---\n", "guidance/index.md")
+    assert messages == []
+
+
+def test_unknown_keys_are_warnings_not_errors():
+    item, messages, problems = read(GOOD.replace("date: 2023-03-30", "date: 2023-03-30\nauthr: Sam"))
+    assert item is not None
+    assert [p.severity for p in problems] == [Severity.WARNING]
+    assert "found 'authr'" in messages[0]
+
+
+def test_vocabulary_accepts_labels_as_well_as_slugs():
+    item, messages, _ = read(GOOD.replace("[martyns-law]", "[Martyn's Law]"))
+    assert messages == [] and item.tags == ("martyns-law",)
+
+
+def test_non_utf8_file_is_an_error_naming_the_line(tmp_path):
+    docs = tmp_path / "docs" / "guidance"
+    docs.mkdir(parents=True)
+    (docs / "latin1.md").write_bytes(GOOD.replace("Body text.", "Caf\xe9 opening hours").encode("latin-1"))
+    problems = Problems()
+    load_content(tmp_path / "docs", tmp_path, VOCABULARY, problems)
+    assert [str(p) for p in problems] == [
+        "docs/guidance/latin1.md:10: expected UTF-8 text (save the file as UTF-8), found a byte 0xe9 that is not UTF-8"]
+
+
+def test_duplicate_titles_in_one_type_warn_and_overdue_reviews_are_info():
+    first, _, _ = read(GOOD.replace("date: 2023-03-30", "date: 2023-03-30\nreview_by: 2024-01-01"))
+    second, _, _ = read(GOOD, "guidance/copy.md")
+    problems = Problems()
+    check_content_set(ContentSet({first.src_uri: first, second.src_uri: second}), problems,
+                      now=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc))
+    assert sorted((p.severity.value, p.key) for p in problems) == [("info", "review_by"), ("warning", "title")]
+    assert ("docs/guidance/pals.md: title: expected a title not used by another guidance (docs/guidance/copy.md "
+            "has it too), found 'Retail security basics'") in [str(p) for p in problems]
+
+
+def test_a_long_action_card_warns_that_it_may_print_on_two_pages():
+    card = GOOD.replace("type: guidance", "type: action-card").replace("Body text.", "word " * 400)
+    item, _, _ = read(card, "action-cards/long.md")
+    assert isinstance(item, ActionCard)
+    problems = Problems()
+    check_content_set(ContentSet({item.src_uri: item}), problems)
+    assert [p.severity for p in problems] == [Severity.WARNING]
+    assert "so that it prints on one A4 page, found 400 words" in str(problems.warnings[0])
