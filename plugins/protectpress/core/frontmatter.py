@@ -59,8 +59,13 @@ def split_front_matter(text: str) -> FrontMatter:
     yaml_text = "".join(lines[1:index])
     body = "".join(lines[index + 1:])
     try:
-        node = yaml.compose(yaml_text, Loader=_FrontMatterLoader)
-        data = yaml.load(yaml_text, Loader=_FrontMatterLoader) if node is not None else {}  # noqa: S506
+        # Compose once and construct from the same node tree: the nodes also give each key's line.
+        loader = _FrontMatterLoader(yaml_text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else {}
+        finally:
+            loader.dispose()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "something YAML cannot read"
