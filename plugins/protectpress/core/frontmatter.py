@@ -35,6 +35,22 @@ class _FrontMatterLoader(yaml.SafeLoader):
 
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
 
+if hasattr(yaml, "CSafeLoader"):
+    class _FastFrontMatterLoader(yaml.CSafeLoader):
+        """The same rules on libyaml: every page's front matter is read on each build and each `mkdocs serve`
+        rebuild, and the pure-Python parser was most of our plugin's time. Mistakes are re-read with the
+        pure-Python loader so that messages and lines stay exactly as they are."""
+
+        def construct_yaml_timestamp(self, node):  # noqa: D102 - as _FrontMatterLoader's
+            try:
+                return yaml.constructor.SafeConstructor.construct_yaml_timestamp(self, node)
+            except ValueError:
+                return self.construct_scalar(node)
+
+    _FastFrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastFrontMatterLoader.construct_yaml_timestamp)
+else:  # PyYAML built without libyaml
+    _FastFrontMatterLoader = _FrontMatterLoader
+
 
 class FrontMatterError(ValueError):
     def __init__(self, expected: str, found: str | None = None, line: int | None = None) -> None:
@@ -59,18 +75,15 @@ def split_front_matter(text: str) -> FrontMatter:
     yaml_text = "".join(lines[1:index])
     body = "".join(lines[index + 1:])
     try:
-        # Compose once and construct from the same node tree: the nodes also give each key's line.
-        loader = _FrontMatterLoader(yaml_text)
+        node, data = _compose_and_construct(yaml_text, _FastFrontMatterLoader)
+    except yaml.YAMLError:
         try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else {}
-        finally:
-            loader.dispose()
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or "something YAML cannot read"
-        raise FrontMatterError("expected valid YAML front matter", problem,
-                               line=mark.line + 2 if mark is not None else 2) from None
+            node, data = _compose_and_construct(yaml_text, _FrontMatterLoader)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            problem = getattr(error, "problem", None) or "something YAML cannot read"
+            raise FrontMatterError("expected valid YAML front matter", problem,
+                                   line=mark.line + 2 if mark is not None else 2) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -85,3 +98,13 @@ def split_front_matter(text: str) -> FrontMatter:
                 raw[key] = value_node.value
     return FrontMatter(data={str(k): v for k, v in data.items()}, body=body, body_line=index + 2,
                        lines=key_lines, raw=raw)
+
+
+def _compose_and_construct(yaml_text: str, loader_class) -> tuple[Any, Any]:
+    """Compose once and construct from the same node tree: the nodes also give each key's line."""
+    loader = loader_class(yaml_text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else {})
+    finally:
+        loader.dispose()
