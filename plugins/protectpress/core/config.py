@@ -49,6 +49,7 @@ class FeedSettings:
     author_name: str = ""  # default: site_author or site_name
     author_email: str = ""
     logo: str = ""  # docs-relative image path or absolute URL
+    language: str = "en-GB"
 
 
 @dataclass

@@ -6,7 +6,9 @@ from .state import BuildState
 
 
 def load_features(state: BuildState) -> list:
+    from .feeds import FeedsFeature
     from .site import SiteFeature
 
-    features: list = [SiteFeature(state)]
+    # Feeds last: the newsletter feature (to come, between these two) adds its issues to the feeds first.
+    features: list = [SiteFeature(state), FeedsFeature(state)]
     return features

@@ -22,3 +22,4 @@ class FeedEntry:
     sectors: tuple[str, ...] = ()  # sector slugs; "all" means every sector
     image: str | None = None  # absolute URL
     image_alt: str | None = None
+    image_length: int = 0  # the image's size in bytes when known (RSS enclosures want it; 0 means unknown)

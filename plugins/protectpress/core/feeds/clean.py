@@ -1,0 +1,49 @@
+"""Making a page's HTML fit to leave the site: sanitised, without permalink anchors, with absolute links.
+
+Feed readers show content away from our pages, so a relative link or image would break there and active
+content could run in the reader. Each entry is cleaned once, before it goes into any of the feeds that
+carry it, so that each removal is reported once, naming the source file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import lxml.html
+
+from ..links import SiteLinks
+from ..problems import Problems
+from ..sanitise import sanitise_html
+from .entry import FeedEntry
+
+# Material's (Python-Markdown toc's) "¶" link after each heading: noise in a feed reader.
+_HEADERLINKS = './/a[contains(concat(" ", normalize-space(@class), " "), " headerlink ")]'
+
+
+def clean_entries(entries: list[FeedEntry], links: SiteLinks, problems: Problems) -> list[FeedEntry]:
+    """Each entry with its content sanitised and its links absolute; a WARNING for each removal."""
+    cleaned = []
+    for entry in entries:
+        html, removed = clean_content(entry.content_html, links, entry.page_path)
+        for what in removed:
+            problems.warning(entry.source_path, "expected no active content in a page that goes into feeds "
+                             "(it was taken out of the feeds)", what)
+        cleaned.append(dataclasses.replace(entry, content_html=html))
+    return cleaned
+
+
+def clean_content(html: str, links: SiteLinks, page_path: str) -> tuple[str, list[str]]:
+    """Sanitised HTML with permalink anchors dropped and every link and image absolute, plus what was removed.
+
+    `page_path` is the page's site-relative URL path: rendered links are relative to it.
+    """
+    sanitised = sanitise_html(html)
+    if not sanitised.html.strip():
+        return "", sanitised.removed
+    # Parsed only after sanitising, so the parser never sees active content.
+    fragment = lxml.html.fragment_fromstring(sanitised.html, create_parent="div")
+    for anchor in fragment.xpath(_HEADERLINKS):
+        anchor.drop_tree()  # keeps the text that follows the anchor
+    fragment.rewrite_links(lambda target: links.absolute(target, from_url=page_path), resolve_base_href=False)
+    serialised = lxml.html.tostring(fragment, encoding="unicode")
+    return serialised[len("<div>"):-len("</div>")], sanitised.removed

@@ -1,0 +1,54 @@
+"""Site pages -> feed entries: what a guidance page, action card, write-up or news item says in a feed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import Settings
+from ..content import ContentItem
+from .entry import FeedEntry
+
+
+def entry_from_item(item: ContentItem, content_html: str, settings: Settings) -> FeedEntry:
+    """One published page as a feed entry. `content_html` is the page body as MkDocs rendered it.
+
+    The id is the page's canonical URL, so it survives rebuilds and `updated` changes; `updated` falls
+    back to `date`, so that a changed `updated` date makes feed readers show the page again.
+    """
+    if item.date is None:  # the content schema requires a date for every published type
+        raise ValueError(f"{item.path}: a published {item.kind.value} has no date")
+    links = settings.links
+    url = links.page_url(item.src_uri)
+    image = links.absolute(item.image, from_src=item.src_uri) if item.image else None
+    return FeedEntry(
+        id=url,
+        url=url,
+        title=item.title,
+        summary=item.summary,
+        published=item.date,
+        updated=item.last_updated or item.date,
+        content_html=content_html,
+        page_path=links.page_path(item.src_uri),
+        source_path=item.path,
+        kind=item.kind.value,
+        tags=item.tags,
+        sectors=item.sectors,
+        image=image,
+        image_alt=item.image_alt,
+        image_length=_local_size(image, settings) if image else 0,
+    )
+
+
+def _local_size(image_url: str, settings: Settings) -> int:
+    """The size in bytes of an image this site publishes (from docs/ or the theme folder), else 0."""
+    site_path = settings.links.site_relative(image_url)
+    if not site_path:
+        return 0
+    site_path = site_path.split("#", 1)[0].split("?", 1)[0]
+    for folder in (settings.docs_dir, settings.custom_dir):
+        if folder is None:
+            continue
+        candidate = Path(folder) / site_path
+        if candidate.is_file():
+            return candidate.stat().st_size
+    return 0

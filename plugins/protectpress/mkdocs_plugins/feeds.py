@@ -1,0 +1,99 @@
+"""The feeds feature: collects each published page's rendered HTML, links feeds from every page's <head>,
+generates the Subscribe page, and writes every feed after the build. The feed logic lives in core.feeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from ..core.feeds import (FORMATS, SUBSCRIBE_PAGE, Feed, FeedEntry, entry_from_item, feeds_for_page, plan_feeds,
+                          publish_feeds, subscribe_body, subscribe_markdown)
+from ..core.problems import describe
+from .state import BuildState
+
+
+class FeedsFeature:
+    def __init__(self, state: BuildState) -> None:
+        self.state = state
+        self.rendered: dict[str, str] = {}  # src_uri -> the page body HTML, for published items
+        self.pages: set[str] = set()  # docs sources the site builds: where feeds' home links may point
+        self.generates_subscribe_page = False
+        self.feeds: list[Feed] = []
+
+    @property
+    def enabled(self) -> bool:
+        return self.state.settings.plugin.feeds.enabled
+
+    def on_config(self, config: MkDocsConfig) -> None:
+        limit = self.state.settings.plugin.feeds.limit
+        if limit < 1:
+            self.state.problems.error(self.state.settings.relative(self.state.settings.config_file),
+                                      "expected a whole number of entries, 1 or more", describe(limit),
+                                      key="plugins.protectpress.feeds.limit")
+        self.state.report("plugins.protectpress in mkdocs.yml has problems to fix")
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.rendered.clear()
+        if not self.enabled:
+            return files
+        self.pages = {f.src_uri for f in files.documentation_pages()}
+        self.generates_subscribe_page = SUBSCRIBE_PAGE not in self.pages
+        if self.generates_subscribe_page:
+            # Appended last, so it is rendered after every other page (see on_page_markdown).
+            files.append(File.generated(config, SUBSCRIBE_PAGE,
+                                        content=subscribe_markdown(self._planned_feeds(), self.state.settings)))
+            self.pages.add(SUBSCRIBE_PAGE)
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.enabled and self.generates_subscribe_page and page.file.src_uri == SUBSCRIBE_PAGE:
+            # Written again now: being the last page, it also sees the newsletter issues added since on_files.
+            return subscribe_body(self._planned_feeds(), self.state.settings)
+        return None
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
+        item = self.state.content.items.get(page.file.src_uri)
+        if self.enabled and item is not None and item.is_published_type and not item.draft:
+            self.rendered[item.src_uri] = html
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        # Every page's content is known now; templates are rendered next, and each links the feeds that exist.
+        if self.enabled:
+            self.feeds = self._planned_feeds()
+        return env
+
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        if self.enabled:
+            links = self.state.settings.links
+            context["pp_feed_links"] = [
+                {"type": f.media_type, "title": f"{feed.title} ({f.name})", "href": links.absolute("/" + feed.path(f))}
+                for feed in feeds_for_page(page.file.src_uri, self.feeds) for f in FORMATS]
+        return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.enabled:
+            return
+        files = publish_feeds(self._entries(), self.state.settings, self.state.problems, self.pages)
+        site_dir = Path(config.site_dir)
+        for path, data in files.items():
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        self.state.report("The feeds could not be written")
+
+    def _entries(self, *, placeholders: bool = False) -> list[FeedEntry]:
+        """Entries for every published page, plus what other features contributed (newsletter issues).
+
+        With `placeholders`, pages not rendered yet get empty content: enough to decide which feeds exist."""
+        settings = self.state.settings
+        entries = [entry_from_item(item, self.rendered.get(item.src_uri, ""), settings)
+                   for item in self.state.content.published()
+                   if placeholders or item.src_uri in self.rendered]
+        return entries + list(self.state.extra_feed_entries)
+
+    def _planned_feeds(self) -> list[Feed]:
+        return plan_feeds(self._entries(placeholders=True), self.state.settings, self.pages)
