@@ -16,6 +16,7 @@ from feedgen.feed import FeedGenerator
 
 from ..config import Settings
 from .catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed
+from .enclosure import NAMESPACE, Enclosure, EnclosureEntryExtension, EnclosureExtension
 from .entry import FeedEntry
 
 GENERATOR = "protectpress"
@@ -75,6 +76,7 @@ def render_feed(feed: Feed, settings: Settings) -> dict[str, bytes]:
 def _feed_generator(feed: Feed, publisher: Publisher, *, feed_id: str, self_url: str, self_type: str) -> FeedGenerator:
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> demands an email address
+    generator.register_extension(NAMESPACE, EnclosureExtension, EnclosureEntryExtension)
     generator.id(feed_id)
     generator.title(_xml(feed.title))
     generator.subtitle(_xml(feed.description))  # also RSS <description>
@@ -107,7 +109,7 @@ def _add_entry(generator: FeedGenerator, entry: FeedEntry, publisher: Publisher)
     for category in publisher.categories(entry):
         item.category(category)
     if entry.image:
-        item.link(href=entry.image, rel="enclosure", type=image_type(entry.image), length=str(entry.image_length))
+        getattr(item, NAMESPACE).set(Enclosure(entry.image, image_type(entry.image), entry.image_length))
 
 
 def _author(publisher: Publisher) -> dict[str, str]:

@@ -1,0 +1,125 @@
+"""The feed core on its own (no MkDocs): cleaning, which feeds exist, and what feedgen and json write."""
+
+import datetime as dt
+import json
+
+import feedparser
+import pytest
+
+from conftest import FIXTURES
+from protectpress.core.config import load_settings
+from protectpress.core.feeds import FeedEntry, clean_content, plan_feeds, publish_feeds, render_feed
+from protectpress.core.problems import Problems, Severity
+
+SITE = "https://feeds.example.org/partners/"
+AWKWARD_TITLE = "Ŵyl & <Sioe> \"quoted\" 'single' 🚨 ŷ"
+AWKWARD_SUMMARY = "Tom & Jerry's <b>not bold</b> \"guide\" — ŵ ŷ 🎪 ]]> end"
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return load_settings(FIXTURES / "feeds-mixed" / "mkdocs.yml")
+
+
+def day(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc)
+
+
+def entry(slug: str, *, kind="news", published="2024-01-01", updated=None, tags=("suspicious-items",),
+          sectors=("retail",), html="<p>Body</p>", title=None, summary="A summary.", path=None) -> FeedEntry:
+    page_path = f"{kind}/{slug}/"
+    return FeedEntry(id=SITE + page_path, url=SITE + page_path, title=title or slug.title(), summary=summary,
+                     published=day(published), updated=day(updated or published), content_html=html,
+                     page_path=page_path, source_path=path or f"docs/{kind}/{slug}.md", kind=kind, tags=tags,
+                     sectors=sectors)
+
+
+def test_content_loses_permalink_anchors_and_gets_absolute_links(settings):
+    html = ('<h2 id="steps">Steps<a class="headerlink" href="#steps" title="Permanent link">¶</a></h2>'
+            '<p>See <a href="../other/#part">other</a>, <a href="#steps">above</a>, '
+            '<a href="https://www.gov.uk/x">GOV.UK</a> and <img alt="Map" src="../../images/map.png"></p>')
+    cleaned, removed = clean_content(html, settings.links, "guidance/pals/")
+    assert removed == []
+    assert "headerlink" not in cleaned and "¶" not in cleaned
+    assert '<h2 id="steps">Steps</h2>' in cleaned
+    assert f'href="{SITE}guidance/other/#part"' in cleaned
+    assert f'href="{SITE}guidance/pals/#steps"' in cleaned
+    assert 'href="https://www.gov.uk/x"' in cleaned
+    assert f'src="{SITE}images/map.png"' in cleaned
+
+
+def test_each_removal_is_one_warning_naming_the_file_however_many_feeds_carry_it(settings):
+    hostile = entry("bad", html='<p onclick="x()">Hi</p><script>alert(1)</script><a href="javascript:x()">y</a>',
+                    tags=("suspicious-items", "martyns-law"), sectors=("all",), path="docs/news/bad.md")
+    problems = Problems()
+    files = publish_feeds([hostile], settings, problems)
+    # The entry is in the site, type, two topic and every sector feed, yet each removal is reported once.
+    assert len([p for p in files if p.endswith("rss.xml")]) > 5
+    assert [p.severity for p in problems] == [Severity.WARNING] * 3
+    assert {p.path for p in problems} == {"docs/news/bad.md"}
+    assert sorted(p.found for p in problems) == ["a <script> element", "a javascript: URL in href= on <a>",
+                                                 "an event handler onclick= on <p>"]
+    for data in files.values():
+        text = data.decode("utf-8")
+        assert "<script" not in text and "&lt;script" not in text
+        assert "onclick" not in text and "javascript:" not in text
+
+
+def test_awkward_titles_and_summaries_round_trip_exactly(settings):
+    problems = Problems()
+    files = publish_feeds([entry("show", title=AWKWARD_TITLE, summary=AWKWARD_SUMMARY)], settings, problems)
+    for name in ("feeds/rss.xml", "feeds/atom.xml"):
+        parsed = feedparser.parse(files[name])
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert parsed.entries[0].title == AWKWARD_TITLE
+        assert parsed.entries[0].summary == AWKWARD_SUMMARY
+    item = json.loads(files["feeds/feed.json"])["items"][0]
+    assert (item["title"], item["summary"]) == (AWKWARD_TITLE, AWKWARD_SUMMARY)
+    assert not problems
+
+
+def test_a_topic_or_sector_without_entries_gets_no_feed(settings):
+    feeds = plan_feeds([entry("one")], settings)
+    folders = {f.folder for f in feeds}
+    assert "feeds/topics/suspicious-items/" in folders and "feeds/sectors/retail/" in folders
+    assert "feeds/topics/unused-topic/" not in folders
+    assert "feeds/sectors/sport/" not in folders
+    assert "feeds/types/guidance/" not in folders
+    assert "feeds/" in folders  # the site-wide feed always exists: every page links it
+
+
+def test_an_all_sectors_entry_is_in_every_sector_feed(settings):
+    feeds = plan_feeds([entry("card", kind="action-card", sectors=("all",)), entry("shop", sectors=("retail",))],
+                       settings)
+    sector_feeds = {f.slug: sorted(e.id.split("/")[-2] for e in f.entries) for f in feeds if f.group == "sectors"}
+    assert sector_feeds == {"all": ["card"], "retail": ["card", "shop"], "hospitality": ["card"], "sport": ["card"]}
+
+
+def test_feeds_keep_the_newest_entries_up_to_the_limit(settings):
+    entries = [entry(f"n{i}", published=f"2024-0{i}-01") for i in range(1, 8)]
+    entries.append(entry("old-but-updated", published="2023-01-01", updated="2024-12-01"))
+    entries.append(entry("a-plain-page", kind="page", published="2025-01-01"))
+    site = plan_feeds(entries, settings)[0]
+    assert settings.plugin.feeds.limit == 4
+    assert [e.id.split("/")[-2] for e in site.entries] == ["old-but-updated", "n7", "n6", "n5"]
+    assert site.updated == day("2024-12-01")
+
+
+def test_rendering_twice_gives_the_same_bytes_and_the_newest_date(settings):
+    entries = [entry("a", published="2024-02-01", updated="2024-03-05"), entry("b", published="2024-02-10")]
+    site = plan_feeds(entries, settings)[0]
+    first, second = render_feed(site, settings), render_feed(site, settings)
+    assert first == second
+    assert b"<lastBuildDate>Tue, 05 Mar 2024 00:00:00 +0000</lastBuildDate>" in first["feeds/rss.xml"]
+    assert b"<updated>2024-03-05T00:00:00+00:00</updated>" in first["feeds/atom.xml"]
+    assert b"<generator>protectpress</generator>" in first["feeds/atom.xml"]
+
+
+def test_a_changed_updated_date_changes_updated_but_not_the_id(settings):
+    before = feedparser.parse(render_feed(plan_feeds([entry("a", updated="2024-03-01")], settings)[0],
+                                          settings)["feeds/atom.xml"]).entries[0]
+    after = feedparser.parse(render_feed(plan_feeds([entry("a", updated="2024-06-01")], settings)[0],
+                                         settings)["feeds/atom.xml"]).entries[0]
+    assert before.id == after.id == SITE + "news/a/"
+    assert (before.updated, after.updated) == ("2024-03-01T00:00:00+00:00", "2024-06-01T00:00:00+00:00")
+    assert before.published == after.published
