@@ -68,6 +68,14 @@ class NewsletterSettings:
     contact_address: str = ""
     footer_text: str = ""
     why_received: str = "You receive this email because your organisation is a partner of ours."
+    privacy_page: str = "privacy.md"  # docs-relative page the footer links to
+    # The email's own colours; every text/background pair is checked for 4.5:1 contrast at build time.
+    text_colour: str = "#1b1b1b"
+    background_colour: str = "#ffffff"  # the letter itself
+    page_colour: str = "#f3f4f6"  # around the letter, behind the footer
+    dark_text_colour: str = "#e8e8e8"
+    dark_background_colour: str = "#1e1e1e"
+    dark_link_colour: str = "#9cc3ff"
 
 
 @dataclass

@@ -1,0 +1,91 @@
+"""A small element tree of an HTML document, built with the standard library's parser, for checking emails.
+
+Email HTML is checked as written, so the tree keeps attributes exactly and drops comments: Outlook's
+conditional comments (`<!--[if mso]>`) are comments to every other reader, and to the rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Iterator
+
+VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_DECLARATION = re.compile(r"\s*([\w-]+)\s*:\s*([^;]+)")
+
+
+@dataclass
+class Node:
+    tag: str
+    attrs: dict[str, str]
+    parent: Node | None = None
+    children: list[Node | str] = field(default_factory=list)
+
+    def iter(self, tag: str | None = None) -> Iterator[Node]:
+        """This node and every element below it, in document order."""
+        if tag is None or self.tag == tag:
+            yield self
+        for child in self.children:
+            if isinstance(child, Node):
+                yield from child.iter(tag)
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def words(self) -> str:
+        return " ".join(self.text().split())
+
+    def own_text(self) -> str:
+        return "".join(c for c in self.children if isinstance(c, str))
+
+    def ancestors(self) -> Iterator[Node]:
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    @property
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    @property
+    def style(self) -> dict[str, str]:
+        return {m.group(1).lower(): m.group(2).strip() for m in _DECLARATION.finditer(self.attrs.get("style") or "")}
+
+    def find(self, tag: str) -> Node | None:
+        return next(self.iter(tag), None)
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {name: value or "" for name, value in attrs}, parent=self.stack[-1])
+        self.stack[-1].children.append(node)
+        if tag not in VOID_ELEMENTS:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID_ELEMENTS and self.stack[-1].tag == tag:
+            self.stack.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, 0, -1):
+            if self.stack[depth].tag == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def parse_html(html: str) -> Node:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root

@@ -1,0 +1,221 @@
+"""What a newsletter is: one Markdown file in `newsletters/` with front matter, validated like a page.
+
+A newsletter features pages of the site by their docs-relative path. Reading a file never stops at the first
+mistake: each problem goes into the run's `Problems` list, and a file with errors yields no `Newsletter`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..content import ContentItem, ContentSet, read_source
+from ..dates import DateError, parse_date
+from ..frontmatter import FrontMatterError, split_front_matter
+from ..problems import Problems, describe
+from ..slugs import slugify
+
+REQUIRED_KEYS = ("subject", "preheader", "date")
+KNOWN_KEYS = frozenset({*REQUIRED_KEYS, "sectors", "draft", "items"})
+ITEM_KEYS = frozenset({"page", "full"})
+# Authors write `{{ name }}` where the reader's name goes; no other merge field exists.
+MERGE_FIELD = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+NAME_FIELD = "name"
+# Newsletter sources live outside docs/; their relative links resolve from the docs root, like this page's.
+LINK_BASE = "index.md"
+
+
+@dataclass(frozen=True)
+class FeaturedItem:
+    """One site page the newsletter features, as a card or (`full`) with its whole body."""
+
+    page: str  # docs-relative source path, e.g. "guidance/martyns-law.md"
+    full: bool
+    number: int  # 1-based position in `items`, as messages name it
+
+
+@dataclass(frozen=True)
+class Newsletter:
+    slug: str
+    path: str  # project-relative, for messages
+    subject: str
+    preheader: str
+    date: dt.datetime
+    sectors: tuple[str, ...]
+    draft: bool
+    items: tuple[FeaturedItem, ...]
+    body: str  # Markdown; `{{ name }}` marks where the reader's name goes
+    body_line: int
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A featured item with the page it names, once the content set has confirmed the page exists."""
+
+    item: FeaturedItem
+    page: ContentItem
+
+
+def newsletter_files(settings: Settings) -> list[Path]:
+    folder = settings.newsletters_dir
+    if not folder.is_dir():
+        return []
+    return sorted(f for f in folder.glob("*.md") if not f.name.startswith((".", "_")) and f.name.lower() != "readme.md")
+
+
+def find_newsletter_file(settings: Settings, ref: str, problems: Problems) -> Path | None:
+    """A newsletter named by path (`newsletters/x.md`, relative to here or the project) or by slug (`x`)."""
+    candidates = [Path(ref), settings.project_dir / ref] if ref.endswith(".md") or "/" in ref else []
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    for file in newsletter_files(settings):
+        if slugify(file.stem) == slugify(Path(ref).stem):
+            return file
+    known = ", ".join(slugify(f.stem) for f in newsletter_files(settings)) or "none yet"
+    problems.error(ref, f"expected a newsletter file or slug from {settings.relative(settings.newsletters_dir)}/ "
+                   f"({known})", "no such newsletter")
+    return None
+
+
+def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsletter | None:
+    """Validate one newsletter file's front matter. Adds every problem; returns None when there are errors."""
+    path = settings.relative(file)
+    text = read_source(file, path, problems)
+    if text is None:
+        return None
+    try:
+        front = split_front_matter(text)
+    except FrontMatterError as error:
+        problems.error(path, error.expected, error.found, line=error.line)
+        return None
+    errors_before = len(problems.errors)
+    data = front.data
+
+    def error(key: str, expected: str, found: str | None) -> None:
+        problems.error(path, expected, found, key=key, line=front.lines.get(key.split("[")[0]))
+
+    for key in REQUIRED_KEYS:
+        if data.get(key) in (None, ""):
+            error(key, f"expected a {key} (required for a newsletter)", "none")
+    for key in data:
+        if key not in KNOWN_KEYS:
+            problems.warning(path, f"expected a known key ({', '.join(sorted(KNOWN_KEYS))})", repr(key), key=key,
+                             line=front.lines.get(key))
+    subject = _text(data.get("subject"), "subject", error)
+    preheader = _text(data.get("preheader"), "preheader", error)
+    date = None
+    if data.get("date") not in (None, ""):
+        try:
+            date = parse_date(data["date"])
+        except DateError as problem:
+            error("date", str(problem), repr(front.raw.get("date", describe(data["date"]))))
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        error("draft", "expected true or false", repr(front.raw.get("draft", describe(draft))))
+    sectors = _sectors(data.get("sectors"), settings.vocabulary.sectors, error)
+    items = _items(data.get("items"), error)
+    for field in sorted(set(MERGE_FIELD.findall(front.body)) - {NAME_FIELD}):
+        problems.error(path, "expected only the merge field {{ name }} in the letter", repr("{{ " + field + " }}"),
+                       line=front.body_line + _line_of(front.body, field))
+    if len(problems.errors) > errors_before or subject is None or preheader is None or date is None:
+        return None
+    return Newsletter(slug=slugify(file.stem), path=path, subject=subject, preheader=preheader, date=date,
+                      sectors=sectors, draft=draft if isinstance(draft, bool) else False, items=items,
+                      body=front.body, body_line=front.body_line)
+
+
+def load_newsletters(settings: Settings, problems: Problems) -> list[Newsletter]:
+    """Every newsletter in the project, newest first, each validated; those with errors are left out."""
+    newsletters = [n for f in newsletter_files(settings) if (n := read_newsletter(f, settings, problems))]
+    seen: dict[str, Newsletter] = {}
+    for newsletter in newsletters:
+        if newsletter.slug in seen:
+            problems.error(newsletter.path, f"expected a file name not used by another newsletter "
+                           f"({seen[newsletter.slug].path} has the slug {newsletter.slug!r})", repr(newsletter.slug))
+        seen.setdefault(newsletter.slug, newsletter)
+    return sorted(seen.values(), key=lambda n: (n.date, n.slug), reverse=True)
+
+
+def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Problems) -> list[Feature]:
+    """The featured pages, each checked against the site: a missing page names the nearest real ones."""
+    features = []
+    for item in newsletter.items:
+        page = content.items.get(item.page)
+        key = f"items[{item.number}].page"
+        if page is None:
+            nearest = content.nearest(item.page)
+            hint = f" (did you mean {', '.join(nearest)}?)" if nearest else ""
+            problems.error(newsletter.path, f"expected a page of the site, as a path inside docs/{hint}",
+                           repr(item.page), key=key)
+        elif page.draft and not newsletter.draft:
+            problems.error(newsletter.path, "expected a published page (a draft page is not on the site, so the "
+                           "newsletter's link would break)", repr(item.page), key=key)
+        else:
+            features.append(Feature(item=item, page=page))
+    return features
+
+
+def _text(value: Any, key: str, error) -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not value.strip():
+        error(key, "expected text", describe(value))
+        return None
+    return " ".join(value.split())
+
+
+def _sectors(value: Any, allowed: dict[str, str], error) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        error("sectors", "expected a list of sectors like [retail, hospitality]", describe(value))
+        return ()
+    chosen = []
+    for name in value:
+        if slugify(name) in allowed:
+            chosen.append(slugify(name))
+        else:
+            error("sectors", f"expected a sector from the vocabulary ({', '.join(allowed) or 'none declared'})",
+                  repr(name))
+    return tuple(dict.fromkeys(chosen))
+
+
+def _items(value: Any, error) -> tuple[FeaturedItem, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        error("items", "expected a list of pages, each written '- page: guidance/example.md'", describe(value))
+        return ()
+    items = []
+    for number, entry in enumerate(value, start=1):
+        if isinstance(entry, str):  # `- guidance/example.md` is a natural shorthand
+            entry = {"page": entry}
+        if not isinstance(entry, dict):
+            error(f"items[{number}]", "expected 'page: <path inside docs/>' and optionally 'full: true'",
+                  describe(entry))
+            continue
+        for key in entry:
+            if key not in ITEM_KEYS:
+                error(f"items[{number}]", "expected only the keys page and full", repr(key))
+        page, full = entry.get("page"), entry.get("full", False)
+        if not isinstance(page, str) or not page.strip():
+            error(f"items[{number}].page", "expected a page path inside docs/, like guidance/example.md",
+                  describe(page))
+            continue
+        if not isinstance(full, bool):
+            error(f"items[{number}].full", "expected true or false", describe(full))
+            continue
+        items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number))
+    return tuple(items)
+
+
+def _line_of(body: str, field: str) -> int:
+    index = body.find(field)
+    return body.count("\n", 0, index) if index >= 0 else 0

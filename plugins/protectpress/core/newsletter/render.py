@@ -1,0 +1,264 @@
+"""A newsletter rendered into its email: HTML from the Jinja2 + MJML template, the plain-text part from the same
+Markdown, both with placeholders for what changes per reader, and checked against the email rules.
+
+The email is rendered once; `personalise` fills the reader's name and unsubscribe link into a copy per
+recipient. Every mistake goes into the run's `Problems` list; a newsletter with errors renders to None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html as html_lib
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+from mjml import mjml2html
+
+from .. import emergency
+from ..config import Settings
+from ..content import ContentSet, load_content
+from ..dates import human
+from ..links import SiteLinks
+from ..problems import Problems
+from .colours import COLOUR_KEYS, report_colours
+from .markdown import ParsedMarkdown, demote_headings, parse_markdown
+from .model import (LINK_BASE, MERGE_FIELD, NAME_FIELD, Feature, Newsletter, find_newsletter_file, read_newsletter,
+                    resolve_features)
+from .rules import EmailExpectations, check_email
+from .text import References, heading, join_sections, link_line, markdown_text, paragraph
+from .web import known_sources, web_src_uri
+
+NAME_PLACEHOLDER = "[[pp:name]]"
+UNSUBSCRIBE_PLACEHOLDER = "[[pp:unsubscribe]]"
+DEFAULT_NAME = "Partner"
+SOCIAL_ICONS = "assets/images/social/"  # our own origin for any mj-social icons, never Mailjet's
+
+
+@dataclass(frozen=True)
+class RenderedNewsletter:
+    slug: str
+    source_path: str
+    subject: str
+    preheader: str
+    date: dt.datetime
+    sectors: tuple[str, ...]
+    draft: bool
+    html: str  # full email HTML, placeholders unfilled
+    text: str  # plain-text part, placeholders unfilled
+    web_url: str  # absolute URL of the web version
+    content_hash: str  # sha256 hex of subject + html + text
+
+
+@dataclass(frozen=True)
+class Footer:
+    """What the footer says, once, for both parts."""
+
+    organisation: str
+    sent_by: str
+    footer_text: str
+    why_received: str
+    contact_address: str
+    privacy_url: str
+    unsubscribe_url: str
+    emergency: dict
+
+
+def render_newsletter(settings: Settings, ref: str, problems: Problems, *, content: ContentSet | None = None,
+                      dev_server_url: str | None = None) -> RenderedNewsletter | None:
+    """Render one newsletter named by path or slug. Errors go into `problems`; None when there are any."""
+    errors_before = len(problems.errors)
+    file = find_newsletter_file(settings, ref, problems)
+    newsletter = read_newsletter(file, settings, problems) if file is not None else None
+    if newsletter is None:
+        return None
+    if content is None:
+        content = _site_content(settings, problems)
+    colours_ok = report_colours(settings.plugin.newsletter, problems, settings.config_file.name)
+    rendered = render(settings, newsletter, content, problems, dev_server_url=dev_server_url) if colours_ok else None
+    return rendered if len(problems.errors) == errors_before else None
+
+
+def render(settings: Settings, newsletter: Newsletter, content: ContentSet, problems: Problems, *,
+           dev_server_url: str | None = None) -> RenderedNewsletter | None:
+    """Render a validated newsletter (colours already checked). None when it has errors."""
+    errors_before = len(problems.errors)
+    links = SiteLinks(dev_server_url, settings.use_directory_urls) if dev_server_url else settings.links
+    features = resolve_features(newsletter, content, problems)
+    known = known_sources(settings, content)
+    letter = _parse(newsletter, MERGE_FIELD.sub(_name_field, newsletter.body), LINK_BASE, None, links, known, problems)
+    embeds = {f.page.src_uri: _parse(newsletter, demote_headings(f.page.body), f.page.src_uri, f.page.path, links,
+                                     known, problems) for f in features if f.item.full}
+    web_url = links.page_url(web_src_uri(newsletter.slug))
+    footer = _footer(settings, links)
+    template = _render_template(settings, newsletter, letter, features, embeds, links, web_url, footer, problems)
+    if template is None or len(problems.errors) > errors_before:
+        return None
+    html = _mjml(template, settings, newsletter, links, problems)
+    if html is None:
+        return None
+    text = _text(newsletter, letter, features, embeds, links, web_url, footer)
+    expect = EmailExpectations(subject=newsletter.subject, preheader=newsletter.preheader, web_url=web_url,
+                               privacy_url=footer.privacy_url, organisation=footer.organisation,
+                               why_received=footer.why_received, unsubscribe_placeholder=UNSUBSCRIBE_PLACEHOLDER,
+                               site_url=settings.site_url, dev_server_url=dev_server_url)
+    for violation in check_email(html, expect):
+        report = problems.warning if violation.warning else problems.error
+        report(newsletter.path, violation.expected, violation.found, key=f"email rule {violation.rule}")
+    if len(problems.errors) > errors_before:
+        return None
+    digest = hashlib.sha256("\0".join((newsletter.subject, html, text)).encode("utf-8")).hexdigest()
+    return RenderedNewsletter(slug=newsletter.slug, source_path=newsletter.path, subject=newsletter.subject,
+                              preheader=newsletter.preheader, date=newsletter.date, sectors=newsletter.sectors,
+                              draft=newsletter.draft, html=html, text=text, web_url=web_url, content_hash=digest)
+
+
+def personalise(rendered: RenderedNewsletter, *, name: str | None, unsubscribe_url: str) -> tuple[str, str]:
+    """(html, text) for one reader: their name (or "Partner") and unsubscribe link, escaped in the HTML."""
+    shown = " ".join((name or "").split()) or DEFAULT_NAME
+    return fill_placeholders(rendered, name_html=html_lib.escape(shown), name_text=shown,
+                             unsubscribe_html=html_lib.escape(unsubscribe_url, quote=True),
+                             unsubscribe_text=unsubscribe_url)
+
+
+def fill_placeholders(rendered: RenderedNewsletter, *, name_html: str, name_text: str, unsubscribe_html: str,
+                      unsubscribe_text: str) -> tuple[str, str]:
+    """The one place placeholders are replaced; `personalise` escapes, `export` passes merge tags through."""
+    html = rendered.html.replace(NAME_PLACEHOLDER, name_html).replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_html)
+    text = rendered.text.replace(NAME_PLACEHOLDER, name_text).replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_text)
+    return html, text
+
+
+def template_path(settings: Settings) -> Path:
+    return settings.project_path(settings.plugin.newsletter.template)
+
+
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _name_field(match) -> str:
+    return NAME_PLACEHOLDER if match.group(1) == NAME_FIELD else match.group(0)
+
+
+def _site_content(settings: Settings, problems: Problems) -> ContentSet:
+    """The site's pages for a newsletter rendered outside a build; only their errors matter here."""
+    scratch = Problems()
+    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, scratch)
+    problems.extend(scratch.errors)
+    return content
+
+
+def _parse(newsletter: Newsletter, text: str, from_src: str, page_path: str | None, links: SiteLinks,
+           known: set[str], problems: Problems) -> ParsedMarkdown:
+    parsed = parse_markdown(text, links=links, from_src=from_src)
+    where = f" (in the featured page {page_path})" if page_path else ""
+    for removed in parsed.removed:
+        problems.warning(newsletter.path, f"expected no active content in an email{where}; it was removed",
+                         removed, key="body")
+    for src in parsed.images_without_alt:
+        problems.error(newsletter.path, f"expected alt text for every image, like ![What it shows](image.png){where}",
+                       f"an image with none: {src!r}", key="email rule images")
+    for source in parsed.page_links:
+        if source not in known:
+            problems.error(newsletter.path, f"expected a link to a page of the site{where}", repr(source),
+                           key="body")
+    return parsed
+
+
+def _footer(settings: Settings, links: SiteLinks) -> Footer:
+    options = settings.plugin.newsletter
+    organisation = options.organisation or settings.site_name
+    return Footer(
+        organisation=organisation, sent_by=f"This email was sent by {organisation}.",
+        footer_text=options.footer_text.strip(), why_received=" ".join(options.why_received.split()),
+        contact_address=options.contact_address, privacy_url=links.page_url(options.privacy_page),
+        unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER,
+        emergency={"prefix": "In an emergency call", "number": emergency.EMERGENCY_NUMBER,
+                   "number_tel": emergency.tel(emergency.EMERGENCY_NUMBER), "hotline_name": emergency.HOTLINE_NAME,
+                   "hotline": emergency.HOTLINE_NUMBER, "hotline_tel": emergency.tel(emergency.HOTLINE_NUMBER),
+                   "text": emergency.EMERGENCY_TEXT},
+    )
+
+
+def _button_text(feature: Feature) -> str:
+    return f"Read {feature.page.title}" if feature.item.full else f"Read the {feature.page.kind.label.lower()}: " \
+        f"{feature.page.title}"
+
+
+def _feature_context(feature: Feature, embeds: dict[str, ParsedMarkdown], links: SiteLinks) -> dict:
+    page = feature.page
+    return {
+        "full": feature.item.full, "title": page.title, "kind_label": page.kind.label, "summary": page.summary,
+        "url": links.page_url(page.src_uri), "button_text": _button_text(feature),
+        "image_url": links.absolute(page.image, from_src=page.src_uri) if page.image else None,
+        "image_alt": page.image_alt or "",
+        "body_html": Markup(embeds[page.src_uri].html) if feature.item.full else Markup(""),
+    }
+
+
+def _render_template(settings: Settings, newsletter: Newsletter, letter: ParsedMarkdown, features: list[Feature],
+                     embeds: dict[str, ParsedMarkdown], links: SiteLinks, web_url: str, footer: Footer,
+                     problems: Problems) -> str | None:
+    path = template_path(settings)
+    shown = settings.relative(path)
+    if not path.is_file():
+        problems.error(settings.config_file.name, "expected the email template file to exist", repr(shown),
+                       key="plugins.protectpress.newsletter.template")
+        return None
+    options = settings.plugin.newsletter
+    brand = {key: getattr(options, key) for key in COLOUR_KEYS}
+    brand.update(brand_colour=options.brand_colour, organisation=footer.organisation,
+                 logo_url=links.absolute(options.logo) if options.logo else "",
+                 logo_alt=options.logo_alt or footer.organisation)
+    context = {"subject": newsletter.subject, "preheader": newsletter.preheader, "date": human(newsletter.date),
+               "web_url": web_url, "brand": brand, "body_html": Markup(letter.html), "footer": footer,
+               "features": [_feature_context(f, embeds, links) for f in features]}
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(path.parent)), autoescape=True,
+                                     undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    try:
+        return environment.get_template(path.name).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        problems.error(shown, "expected a template Jinja2 can read", error.message, line=error.lineno)
+    except jinja2.TemplateError as error:
+        problems.error(shown, "expected a template that renders", str(error), line=_template_line(error, path))
+    return None
+
+
+def _template_line(error: BaseException, path: Path) -> int | None:
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).name == path.name]
+    return frames[-1].lineno if frames else None
+
+
+def _mjml(source: str, settings: Settings, newsletter: Newsletter, links: SiteLinks, problems: Problems) -> str | None:
+    try:
+        return mjml2html(source, fonts={}, social_icon_origin=links.absolute(SOCIAL_ICONS), disable_comments=True)
+    except (ValueError, RuntimeError) as error:
+        problems.error(settings.relative(template_path(settings)), f"expected valid MJML (rendering {newsletter.path})",
+                       str(error))
+        return None
+
+
+def _text(newsletter: Newsletter, letter: ParsedMarkdown, features: list[Feature], embeds: dict[str, ParsedMarkdown],
+          links: SiteLinks, web_url: str, footer: Footer) -> str:
+    references = References()
+    sections = [link_line("View in your browser", web_url), paragraph(footer.organisation),
+                heading(newsletter.subject, 1), paragraph(human(newsletter.date)), markdown_text(letter, references)]
+    for feature in features:
+        url = links.page_url(feature.page.src_uri)
+        sections.append(heading(feature.page.title, 2))
+        if feature.item.full:
+            sections.append(markdown_text(embeds[feature.page.src_uri], references))
+        elif feature.page.summary:
+            sections.append(paragraph(feature.page.summary))
+        sections.append(link_line(_button_text(feature), url))
+    emergency_line = footer.emergency["text"]
+    sections += ["-" * 20, paragraph(emergency_line),
+                 paragraph(f"{footer.sent_by} {footer.footer_text}".strip()), paragraph(footer.why_received)]
+    if footer.contact_address:
+        sections.append(link_line("Contact us", footer.contact_address))
+    sections += [link_line("Privacy notice", footer.privacy_url),
+                 f"To stop getting these emails, unsubscribe with this link:\n{footer.unsubscribe_url}"]
+    return join_sections(*sections)

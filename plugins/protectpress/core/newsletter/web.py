@@ -1,0 +1,81 @@
+"""The web version of each newsletter and the archive of all issues, written as Markdown pages.
+
+They are Markdown (not HTML) so that MkDocs renders them in the site theme, checks their links, and puts them
+in search like any page an author wrote. The letter's links are rebased to docs-root paths, because the
+page lives at `newsletters/<slug>.md` while the letter's relative links were written from the docs root.
+"""
+
+from __future__ import annotations
+
+from ..config import Settings
+from ..content import ContentSet
+from ..dates import human
+from ..listings import vocabulary_listings
+from .markdown import demote_headings, rebase_links
+from ..slugs import slugify
+from .model import LINK_BASE, MERGE_FIELD, NAME_FIELD, Feature, Newsletter, newsletter_files
+
+WEB_FOLDER = "newsletters"
+ARCHIVE_SRC_URI = f"{WEB_FOLDER}/index.md"
+ARCHIVE_TITLE = "Newsletters"
+
+
+def web_src_uri(slug: str) -> str:
+    """Where a newsletter's web version sits among the docs: built to `site/newsletters/<slug>/index.html`."""
+    return f"{WEB_FOLDER}/{slug}.md"
+
+
+def known_sources(settings: Settings, content: ContentSet) -> set[str]:
+    """Every docs-relative page a newsletter may link to: real pages, listings and newsletter pages."""
+    known = set(content.items) | {ARCHIVE_SRC_URI}
+    vocabulary = settings.vocabulary
+    for group, terms, noun in (("topics", vocabulary.tags, "topic"), ("sectors", vocabulary.sectors, "sector")):
+        known.update(listing.src_uri for listing in vocabulary_listings(content, group, terms, noun))
+    known.update(web_src_uri(slugify(f.stem)) for f in newsletter_files(settings))
+    return known
+
+
+def _front_matter(title: str, description: str) -> str:
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    return f"---\ntitle: {quoted(title)}\ndescription: {quoted(description)}\n---\n\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[").replace("]", r"\]").replace("<", "&lt;")
+
+
+def web_markdown(settings: Settings, newsletter: Newsletter, features: list[Feature]) -> str:
+    """The newsletter as a site page: the letter (greeting to "Partner"), then each featured page."""
+    links = settings.links
+    letter = MERGE_FIELD.sub(lambda m: "Partner" if m.group(1) == NAME_FIELD else m.group(0), newsletter.body)
+    parts = [_front_matter(newsletter.subject, newsletter.preheader),
+             f"# {_escape(newsletter.subject)}\n\n",
+             f"<p class=\"pp-newsletter-date\">Partner newsletter, {human(newsletter.date)}</p>\n\n",
+             rebase_links(letter, links=links, from_src=LINK_BASE).strip() + "\n"]
+    for feature in features:
+        page = feature.page
+        parts.append(f"\n## {_escape(page.title)}\n\n")
+        if feature.item.full:
+            body = rebase_links(page.body, links=links, from_src=page.src_uri)
+            parts.append(demote_headings(body).strip() + "\n\n")
+            parts.append(f"[Read {_escape(page.title)} on its own page](/{page.src_uri})\n")
+        else:
+            if page.image:
+                absolute = links.absolute(page.image, from_src=page.src_uri)
+                image = f"/{links.site_relative(absolute)}" if links.is_internal(absolute) else absolute
+                parts.append(f"![{_escape(page.image_alt or '')}]({image})\n\n")
+            if page.summary:
+                parts.append(f"{page.summary}\n\n")
+            parts.append(f"[Read the {page.kind.label.lower()}: {_escape(page.title)}](/{page.src_uri})\n")
+    return "".join(parts)
+
+
+def archive_markdown(newsletters: list[Newsletter]) -> str:
+    """The archive page: every published issue, newest first."""
+    intro = "Every issue of the partner newsletter, newest first. Each one is also sent by email to our partners."
+    lines = [f"- [{_escape(n.subject)}](/{web_src_uri(n.slug)}) <small>{human(n.date)}</small>  \n"
+             f"  {_escape(n.preheader)}" for n in newsletters]
+    body = "\n".join(lines) if lines else "There are no issues yet."
+    return _front_matter(ARCHIVE_TITLE, intro) + f"# {ARCHIVE_TITLE}\n\n{intro}\n\n{body}\n"
