@@ -11,9 +11,9 @@ import argparse
 import sys
 
 from .. import __version__
-from . import build, check
+from . import build, check, export
 
-COMMANDS = [build, check]
+COMMANDS = [build, check, export]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .config import Settings
 from .content import ContentSet, load_content
+from .newsletter import render_all
 from .problems import Problems
 
 
@@ -17,7 +18,10 @@ class Project:
 
 
 def load_project(settings: Settings, problems: Problems | None = None) -> Project:
-    """Read and validate everything a build would, without building: the content set and its problems."""
+    """Read and validate everything a build would, without building: content, newsletters and their problems."""
     problems = problems if problems is not None else Problems()
     content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems)
+    if settings.plugin.newsletter.enabled:
+        # Every newsletter, drafts included, is validated and rendered through the email rules, as a build does.
+        render_all(settings, content, problems)
     return Project(settings=settings, content=content, problems=problems)

@@ -7,8 +7,9 @@ from .state import BuildState
 
 def load_features(state: BuildState) -> list:
     from .feeds import FeedsFeature
+    from .newsletter import NewsletterFeature
     from .site import SiteFeature
 
-    # Feeds last: the newsletter feature (to come, between these two) adds its issues to the feeds first.
-    features: list = [SiteFeature(state), FeedsFeature(state)]
+    # Feeds last: the newsletter feature adds its issues to the feeds first.
+    features: list = [SiteFeature(state), NewsletterFeature(state), FeedsFeature(state)]
     return features

@@ -1,0 +1,85 @@
+"""The newsletter feature: renders every newsletter through the core, adds each web version and the archive as
+generated pages, hands web versions to the feeds, writes `email.html` and `email.txt`, and watches the
+newsletter sources and the email template under `mkdocs serve`. Drafts render (so they are checked and can
+be previewed under serve) but are never published by a build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from ..core.feeds.entry import FeedEntry
+from ..core.newsletter import RenderedNewsletter, render_all, resolve_features
+from ..core.newsletter.model import Newsletter
+from ..core.newsletter.render import template_path
+from ..core.newsletter.web import ARCHIVE_SRC_URI, archive_markdown, web_markdown, web_src_uri
+from ..core.problems import Problems
+from .state import BuildState
+
+EMAIL_HTML, EMAIL_TEXT = "email.html", "email.txt"
+
+
+class NewsletterFeature:
+    def __init__(self, state: BuildState) -> None:
+        self.state = state
+        self.published: dict[str, tuple[Newsletter, RenderedNewsletter]] = {}  # by web version src_uri
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        settings = self.state.settings
+        if not settings.plugin.newsletter.enabled:
+            return files
+        _drop_email_templates(files, template_path(settings).parent)
+        # Under serve, MkDocs has set site_url to the dev server, so links in the preview work locally.
+        dev_server_url = settings.site_url if self.state.serving else None
+        rendered = render_all(settings, self.state.content, self.state.problems, dev_server_url=dev_server_url)
+        self.state.report("The newsletters have problems to fix")
+        self.published = {web_src_uri(n.slug): (n, email) for n, email in rendered
+                          if email is not None and (self.state.serving or not n.draft)}
+        for src_uri, (newsletter, _) in self.published.items():
+            features = resolve_features(newsletter, self.state.content, Problems())
+            files.append(File.generated(config, src_uri, content=web_markdown(settings, newsletter, features),
+                                        inclusion=InclusionLevel.DRAFT if newsletter.draft else
+                                        InclusionLevel.UNDEFINED))
+        if rendered and files.get_file_from_path(ARCHIVE_SRC_URI) is None:
+            issues = [n for n, _ in self.published.values() if not n.draft]
+            files.append(File.generated(config, ARCHIVE_SRC_URI, content=archive_markdown(issues)))
+        return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        published = self.published.get(page.file.src_uri)
+        if published is not None and not published[0].draft:
+            self.state.extra_feed_entries.append(self._feed_entry(*published, html))
+        return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        for src_uri, (_, email) in self.published.items():
+            folder = self.state.settings.site_dir / src_uri[: -len(".md")]
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / EMAIL_HTML).write_text(email.html, encoding="utf-8")
+            (folder / EMAIL_TEXT).write_text(email.text, encoding="utf-8")
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        settings = self.state.settings
+        for path in (settings.newsletters_dir, template_path(settings).parent):
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+    def _feed_entry(self, newsletter: Newsletter, email: RenderedNewsletter, html: str) -> FeedEntry:
+        links = self.state.settings.links
+        src_uri = web_src_uri(newsletter.slug)
+        return FeedEntry(id=links.page_url(src_uri), url=links.page_url(src_uri), title=newsletter.subject,
+                         summary=newsletter.preheader, published=newsletter.date, updated=newsletter.date,
+                         content_html=html, page_path=links.page_path(src_uri), source_path=newsletter.path,
+                         kind="newsletter", sectors=newsletter.sectors)
+
+
+def _drop_email_templates(files: Files, folder: Path) -> None:
+    """The email template lives in the theme's custom_dir, which MkDocs would otherwise publish as is."""
+    folder = folder.resolve()
+    for file in list(files):
+        if file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(folder):
+            files.remove(file)
