@@ -11,9 +11,9 @@ import argparse
 import sys
 
 from .. import __version__
-from . import build, check, export
+from . import build, check, export, sending
 
-COMMANDS = [build, check, export]
+COMMANDS = [build, check, export, sending]
 
 
 def parser() -> argparse.ArgumentParser:

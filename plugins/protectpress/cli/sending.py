@@ -1,0 +1,315 @@
+"""`protectpress send | sends | suppress | forget`: sending a newsletter to partners, safely.
+
+Exit 0: done (for a send: every deliverable recipient has it); 1: problems in the content or the recipients
+file, or a send that did not reach everyone; 2: a problem with the command line, mkdocs.yml or the relay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..core.config import ConfigError, Settings
+from ..core.newsletter.render import RenderedNewsletter, render_newsletter
+from ..core.problems import Problems
+from ..core.slugs import slugify
+from ..core.sending.campaign import Campaign, SendPolicy, SendSummary
+from ..core.sending.compose import Composer, SenderIdentity
+from ..core.sending.journal import JournalBusy, SendJournal, State, TestSendLog, journal_path
+from ..core.sending.privacy import forget_address, sending_paths
+from ..core.sending.recipients import (Recipient, SuppressionList, choose_audience, read_recipients,
+                                       valid_address)
+from ..core.sending.report import confirmation, describe_test_send, journal_report
+from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, RelayAddress, RelayError, SmtpRelay
+from .common import add_config_option, fail_config, settings_or_exit
+
+
+def register(subparsers) -> None:
+    send = subparsers.add_parser("send", help="test-send a newsletter, or send it to a recipients list",
+                                 description="Send a newsletter: --test to yourself first, then --to the list. "
+                                 "With no --smtp, messages are written as .eml files under outbox/.")
+    add_config_option(send)
+    send.add_argument("newsletter", metavar="NEWSLETTER", help="the newsletter's file or slug")
+    target = send.add_mutually_exclusive_group(required=True)
+    target.add_argument("--test", nargs="+", metavar="ADDRESS", help="send a [TEST] copy to these addresses only")
+    target.add_argument("--to", metavar="RECIPIENTS.csv", help="send to everyone in this CSV (email, name, organisation, sectors)")
+    send.add_argument("--smtp", metavar="URL", help=f"relay: smtp://[user@]host:port (STARTTLS) or smtps://... (TLS); "
+                      f"password from {PASSWORD_VARIABLE}")
+    send.add_argument("--ca-file", metavar="FILE", help="trust this certificate authority (a PEM file) for the relay")
+    send.add_argument("--rate", type=float, metavar="N", help="at most N messages a second (default 5; 0: no limit)")
+    send.add_argument("--dry-run", action="store_true", help="show who would get it; send and record nothing")
+    send.add_argument("--yes", action="store_true", help="send without asking for confirmation")
+    send.add_argument("--resend-unknown", action="store_true",
+                      help="also resend to people whose message may or may not have arrived (they may get two)")
+    send.add_argument("--retry-failed", action="store_true",
+                      help="also retry permanent failures (after fixing a relay that refused everything)")
+    send.set_defaults(run=run_send)
+
+    sends = subparsers.add_parser("sends", help="report a newsletter's send journal: sent, failed, unknown, remaining")
+    add_config_option(sends)
+    sends.add_argument("newsletter", metavar="NEWSLETTER", help="the newsletter's file or slug")
+    sends.set_defaults(run=run_sends)
+
+    suppress = subparsers.add_parser("suppress", help="never mail these people again (unsubscribes)")
+    add_config_option(suppress)
+    suppress.add_argument("who", metavar="ADDRESS|FILE.csv", help="one address, or a CSV with an email column")
+    suppress.set_defaults(run=run_suppress)
+
+    forget = subparsers.add_parser("forget", help="erase a person from send journals and the outbox (suppression kept)")
+    add_config_option(forget)
+    forget.add_argument("address", metavar="ADDRESS")
+    forget.set_defaults(run=run_forget)
+
+
+def say(*lines: str) -> None:
+    print("\n".join(lines), flush=True)
+
+
+def warn(*lines: str) -> None:
+    print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+# -- send -------------------------------------------------------------------------------------------------
+
+
+def run_send(args: argparse.Namespace) -> int:
+    settings = settings_or_exit(args)
+    try:
+        sender = SenderIdentity.from_settings(settings)
+        relay = _relay(args, settings)
+    except (ConfigError, RelayError) as error:
+        fail_config(error)
+    problems = Problems()
+    newsletter = render_newsletter(settings, args.newsletter, problems)
+    if problems:
+        warn(problems.report())
+    if newsletter is None:
+        warn("The newsletter has problems to fix; nothing was sent.")
+        return 1
+    composer = Composer(newsletter, sender)
+    journal_dir, outbox_dir, suppression_file = sending_paths(settings)
+    listing_problems = Problems()
+    suppression = SuppressionList(suppression_file, settings.relative(suppression_file), listing_problems)
+    transport = relay or Outbox(outbox_dir / newsletter.slug / ("tests" if args.test else ""),
+                                settings.relative(outbox_dir / newsletter.slug / ("tests" if args.test else "")))
+    policy = _policy(args, settings)
+    if args.test:
+        return _test_send(args.test, newsletter, composer, transport, suppression, policy, journal_dir)
+    if newsletter.draft:
+        warn(f"{newsletter.source_path} is a draft (draft: true): test-send it with --test; remove draft: true "
+             "when it is ready to go to the list.")
+        return 1
+    listing = read_recipients(Path(args.to), settings.relative(Path(args.to)), listing_problems,
+                              sectors=settings.vocabulary.sectors)
+    if listing_problems:
+        warn(listing_problems.report())
+    if listing_problems.errors:
+        warn("The recipients file has problems to fix; nothing was sent.")
+        return 1
+    audience = choose_audience(listing, suppression, newsletter.sectors)
+    summary = SendSummary(invalid=listing.invalid)
+    listed = (f"{len(listing.recipients):,} in {listing.source}: {audience.suppressed:,} suppressed, "
+              f"{audience.other_sectors:,} not in this newsletter's sectors, {listing.invalid:,} invalid")
+    if relay is None:
+        return _outbox_send(args, newsletter, composer, transport, suppression, policy, audience, summary, listed)
+    try:
+        journal = SendJournal(journal_path(journal_dir, newsletter.slug))
+        with journal:
+            journal.lock()
+            return _live_send(args, settings, newsletter, composer, relay, journal, suppression, policy, audience,
+                              summary, listed, TestSendLog(journal_dir, newsletter.slug))
+    except JournalBusy as error:
+        warn(f"Not sending: {error}. Wait for it to finish (or check nobody else is sending this newsletter).")
+        return 1
+
+
+def _relay(args: argparse.Namespace, settings: Settings) -> SmtpRelay | None:
+    if not args.smtp:
+        if args.ca_file:
+            raise RelayError("--ca-file: only used with --smtp")
+        return None
+    address = RelayAddress.parse(args.smtp)
+    password = os.environ.get(PASSWORD_VARIABLE) or None
+    if password and not address.username:
+        warn(f"{PASSWORD_VARIABLE} is set but --smtp has no user name (smtp://user@host): not logging in.")
+    return SmtpRelay(address, password, ca_file=args.ca_file, timeout=settings.plugin.sending.smtp_timeout)
+
+
+def _policy(args: argparse.Namespace, settings: Settings) -> SendPolicy:
+    sending = settings.plugin.sending
+    rate = sending.rate if args.rate is None else args.rate
+    if rate < 0:
+        fail_config("--rate: expected 0 (no limit) or more messages a second")
+    return SendPolicy(rate=rate, retry_attempts=sending.retry_attempts, retry_backoff=sending.retry_backoff,
+                      max_consecutive_failures=max(1, sending.max_consecutive_failures),
+                      resend_unknown=args.resend_unknown, retry_failed=args.retry_failed)
+
+
+def _test_send(addresses: list[str], newsletter: RenderedNewsletter, composer: Composer, transport,
+               suppression: SuppressionList, policy: SendPolicy, journal_dir: Path) -> int:
+    bad = [a for a in addresses if not valid_address(a)]
+    if bad:
+        fail_config(f"--test: expected email addresses like name@example.org, found {', '.join(map(repr, bad))}")
+    recipients = [Recipient(address=valid_address(a)) for a in dict.fromkeys(addresses)]
+    campaign = Campaign(compose=lambda r: composer.for_test(r.address), sender=composer.sender.envelope_sender,
+                        transport=transport, journal=None, suppression=suppression, policy=policy,
+                        show_progress=False)
+    delivered, failed = [], []
+    try:
+        for recipient in recipients:
+            result = campaign.deliver_with_retries(recipient)
+            (delivered if result.outcome.value == "sent" else failed).append(recipient.address)
+            say(f"Test to {recipient.address}: {result.reply}")
+    except RelayError as error:
+        warn(f"protectpress: {error}")
+        return 2
+    finally:
+        transport.close()
+    if delivered:
+        TestSendLog(journal_dir, newsletter.slug).record(newsletter.content_hash, delivered, transport.description)
+    return 0 if not failed else 1
+
+
+def _outbox_send(args, newsletter, composer, outbox, suppression, policy, audience, summary, listed) -> int:
+    campaign = Campaign(compose=composer.for_recipient, sender=composer.sender.envelope_sender, transport=outbox,
+                        journal=None, suppression=suppression, policy=SendPolicy(rate=0))
+    todo = campaign.still_to_send(audience, summary)
+    if args.dry_run:
+        say(f"Dry run: would write {len(todo):,} messages to {outbox.description}/ ({listed}). Nothing was written.")
+        return 0
+    campaign.run(todo, summary)
+    say(*summary.lines(), f"Wrote {summary.sent:,} messages to {outbox.description}/: nothing was sent. "
+        "Add --smtp to send through a relay.")
+    return 0 if summary.complete else 1
+
+
+def _live_send(args, settings, newsletter, composer, relay, journal, suppression, policy, audience, summary,
+               listed, test_log) -> int:
+    record = journal.campaign()
+    if record is not None and record.content_hash != newsletter.content_hash:
+        warn(f"Not sending: {newsletter.source_path} has changed since this newsletter was first sent on "
+             f"{record.started[:10]} (to {journal.counts()[State.SENT]:,} people so far).",
+             "Sending the rest now would give part of the list a different newsletter. Undo the change to finish "
+             "the send, or save the changed version as a new newsletter file and send that.")
+        return 1
+    campaign = Campaign(compose=composer.for_recipient, sender=composer.sender.envelope_sender, transport=relay,
+                        journal=journal, suppression=suppression, policy=policy)
+    if not args.dry_run:
+        for address in journal.recover_interrupted():
+            warn(f"The last run stopped while sending to {address}: it may or may not have arrived, so it is "
+                 "marked unknown and left alone (add --resend-unknown to send it again).")
+    todo = campaign.still_to_send(audience, summary)
+    last_test = describe_test_send(test_log.last(newsletter.content_hash), test_log.last())
+    listed += f", {summary.already_sent:,} already sent"
+    details = confirmation(source=newsletter.source_path, subject=newsletter.subject, sender=composer.sender.shown,
+                           relay=relay.description, to_send=len(todo), listed=listed, last_test=last_test)
+    if args.dry_run:
+        say(details, "Dry run: nothing was sent or recorded.")
+        return 0
+    if not todo:
+        say(*summary.lines(), "Nobody is left to send to.")
+        return 0 if summary.complete else 1
+    if not args.yes and not _confirmed(details, len(todo)):
+        return 2
+    journal.begin(newsletter.content_hash, newsletter.subject, relay.description)
+    journal.plan(audience.deliverable)
+    try:
+        campaign.run(todo, summary)
+    except RelayError as error:
+        summary.stopped = f"Stopped: {error}"
+    except KeyboardInterrupt:
+        summary.stopped = "Stopped (Ctrl-C)."
+    finally:
+        relay.close()
+    _print_outcome(summary, newsletter, settings)
+    return 0 if summary.complete else 1
+
+
+def _confirmed(details: str, count: int) -> bool:
+    if sys.stdin is None or not sys.stdin.isatty():
+        warn(details, f"Not sending: this would mail {count:,} people and there is no terminal to confirm on. "
+             "Add --yes to send without being asked.")
+        return False
+    say(details)
+    answer = input(f"Send to {count:,} people now? Type yes to send: ").strip().lower()
+    if answer in ("y", "yes"):
+        return True
+    say("Nothing was sent.")
+    return False
+
+
+def _print_outcome(summary: SendSummary, newsletter: RenderedNewsletter, settings: Settings) -> None:
+    lines = summary.lines()
+    for address in summary.newly_suppressed:
+        lines.append(f"Added to the suppression list (no such mailbox): {address}")
+    if summary.stopped:
+        lines.append(summary.stopped)
+        lines.append("Nothing is lost: fix the cause and run the same command again to continue where it stopped"
+                     + (" (add --retry-failed to retry those the relay refused)." if summary.failed else "."))
+    elif summary.unknown:
+        lines.append(f"{summary.unknown:,} may or may not have arrived (unknown): see `protectpress sends "
+                     f"{newsletter.slug}`; --resend-unknown sends them again, at the risk of a second copy.")
+    if not summary.stopped and summary.failed:
+        lines.append("Run the same command again later to retry temporary failures; see `protectpress sends "
+                     f"{newsletter.slug}` for each failure.")
+    say(*lines)
+
+
+# -- sends, suppress, forget ------------------------------------------------------------------------------
+
+
+def run_sends(args: argparse.Namespace) -> int:
+    settings = settings_or_exit(args)
+    journal_dir, _, _ = sending_paths(settings)
+    slug = slugify(Path(args.newsletter).stem)
+    path = journal_path(journal_dir, slug)
+    test_log = TestSendLog(journal_dir, slug)
+    last_test = describe_test_send(test_log.last(), None)
+    if not path.exists():
+        say(f"No live send of {slug} is recorded in {settings.relative(journal_dir)}/.",
+            f"Last test send of this newsletter: {last_test}")
+        return 0
+    with SendJournal(path) as journal:
+        say(*journal_report(journal, settings.relative(path), last_test))
+    return 0
+
+
+def run_suppress(args: argparse.Namespace) -> int:
+    settings = settings_or_exit(args)
+    _, _, suppression_file = sending_paths(settings)
+    problems = Problems()
+    suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
+    if args.who.lower().endswith(".csv") or Path(args.who).is_file():
+        listing = read_recipients(Path(args.who), settings.relative(Path(args.who)), problems)
+        addresses = [r.address for r in listing.recipients]
+    elif valid_address(args.who):
+        addresses = [valid_address(args.who)]
+    else:
+        fail_config(f"suppress: expected an email address like name@example.org or a CSV file, found {args.who!r}")
+    if problems:
+        warn(problems.report())
+    if problems.errors:
+        return 1
+    added = sum(suppression.add(address, "unsubscribed") for address in addresses)
+    say(f"Added {added:,} to {suppression.shown_as} ({len(addresses) - added:,} already there). "
+        "They will not be mailed again.")
+    return 0
+
+
+def run_forget(args: argparse.Namespace) -> int:
+    settings = settings_or_exit(args)
+    address = args.address.strip()
+    if "@" not in address:
+        fail_config(f"forget: expected an email address, found {address!r}")
+    report = forget_address(settings, address)
+    say(f"Erased {address} from {report.journal_rows:,} send journal(s), {report.test_sends:,} test-send record(s) "
+        f"and {report.outbox_files:,} outbox file(s).")
+    if report.suppressed:
+        say("Their entry in the suppression list is kept, so they will not be mailed again.")
+    else:
+        say("They are not in the suppression list: if they should not be mailed again, run "
+            f"`protectpress suppress {address}`.")
+    say("Remove them from your recipients files too: protectpress does not change those.")
+    return 0

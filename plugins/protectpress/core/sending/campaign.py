@@ -1,0 +1,188 @@
+"""The send loop: each deliverable recipient once, through a transport, recorded in the journal.
+
+Order of events per recipient, which is what makes a crash at any moment safe:
+1. the journal says `sending` (committed to disk);
+2. the SMTP transaction runs;
+3. the journal records the outcome.
+A 4xx answer is retried here a bounded number of times with a doubling pause; what still fails stays
+`failed-temporary` for the next run. A run of failures in a row stops the send cleanly: the relay or the
+message is at fault, not the recipients, and the journal resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .journal import SendJournal, State
+from .progress import Counts, Progress
+from .recipients import Audience, Recipient, SuppressionList
+from .transport import DeliveryResult, Outcome, RelayError, Transport
+
+MAX_BACKOFF_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class SendPolicy:
+    rate: float  # messages a second; 0 = no limit
+    retry_attempts: int = 3
+    retry_backoff: float = 2.0
+    max_consecutive_failures: int = 10
+    resend_unknown: bool = False
+    retry_failed: bool = False
+
+
+@dataclass
+class SendSummary:
+    """What the run did, for the end-of-run summary and the exit status."""
+
+    deliverable: int = 0
+    sent: int = 0
+    already_sent: int = 0
+    suppressed: int = 0
+    invalid: int = 0
+    other_sectors: int = 0
+    failed: int = 0
+    unknown: int = 0
+    not_attempted: int = 0  # left for the next run because the send stopped early
+    newly_suppressed: list[str] = field(default_factory=list)
+    stopped: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """Exit status 0 only when every deliverable recipient has the newsletter."""
+        return not self.stopped and self.sent + self.already_sent == self.deliverable
+
+    def lines(self) -> list[str]:
+        counts = (f"Sent {self.sent:,}, already sent {self.already_sent:,}, suppressed {self.suppressed:,}, "
+                  f"invalid {self.invalid:,}, failed {self.failed:,}, unknown {self.unknown:,}")
+        if self.other_sectors:
+            counts += f", not in this newsletter's sectors {self.other_sectors:,}"
+        if self.not_attempted:
+            counts += f", not yet tried {self.not_attempted:,}"
+        return [counts + "."]
+
+
+class RateLimiter:
+    """At most `rate` message starts a second, retries included."""
+
+    def __init__(self, rate: float, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.interval = 1.0 / rate if rate > 0 else 0.0
+        self._next = time.monotonic()
+        self._sleep = sleep
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        now = time.monotonic()
+        if now < self._next:
+            self._sleep(self._next - now)
+        self._next = max(now, self._next) + self.interval
+
+
+class Campaign:
+    """One run of a bulk send (live, with a journal; or to the outbox, with none)."""
+
+    def __init__(self, *, compose: Callable[[Recipient], bytes], sender: str, transport: Transport,
+                 journal: SendJournal | None, suppression: SuppressionList, policy: SendPolicy,
+                 progress_stream=None, show_progress: bool = True) -> None:
+        self.compose = compose
+        self.sender = sender
+        self.transport = transport
+        self.journal = journal
+        self.suppression = suppression
+        self.policy = policy
+        self.progress_stream = progress_stream
+        self.show_progress = show_progress
+        self.rate = RateLimiter(policy.rate)
+
+    def still_to_send(self, audience: Audience, summary: SendSummary) -> list[Recipient]:
+        """The recipients this run will try, counting the others into `summary` (sent, unknown, failed)."""
+        summary.deliverable = len(audience.deliverable)
+        summary.suppressed += audience.suppressed
+        summary.other_sectors += audience.other_sectors
+        if self.journal is None:
+            return list(audience.deliverable)
+        todo = []
+        for recipient in audience.deliverable:
+            delivery = self.journal.delivery(recipient.address)
+            state = delivery.state if delivery else State.PENDING
+            if state is State.SENT:
+                summary.already_sent += 1
+            elif state is State.UNKNOWN and not self.policy.resend_unknown:
+                summary.unknown += 1
+            elif state is State.FAILED_PERMANENT and not self.policy.retry_failed:
+                summary.failed += 1
+            else:
+                todo.append(recipient)
+        return todo
+
+    def run(self, todo: list[Recipient], summary: SendSummary) -> SendSummary:
+        """Send to each of `todo` (from `still_to_send`), adding the results to `summary`."""
+        progress, counts = Progress(len(todo) if self.show_progress else 0, stream=self.progress_stream), Counts()
+        failures_in_a_row = 0
+        for position, recipient in enumerate(todo):
+            result = self.deliver_with_retries(recipient)
+            counts.done += 1
+            if result.outcome is Outcome.SENT:
+                summary.sent += 1
+                counts.sent += 1
+                failures_in_a_row = 0
+            else:
+                failures_in_a_row += 1
+                if result.outcome is Outcome.UNKNOWN:
+                    summary.unknown += 1
+                    counts.unknown += 1
+                else:
+                    summary.failed += 1
+                    counts.failed += 1
+                if result.no_such_mailbox and self.suppression.add(recipient.address, f"no such mailbox: {result.reply}"):
+                    summary.newly_suppressed.append(recipient.address)
+            progress.update(counts, final=position == len(todo) - 1)
+            if failures_in_a_row >= self.policy.max_consecutive_failures:
+                summary.not_attempted = len(todo) - position - 1
+                summary.stopped = (f"Stopped after {failures_in_a_row} failures in a row; the last answer was: "
+                                   f"{result.reply}")
+                progress.update(counts, final=True)
+                break
+        return summary
+
+    def deliver_with_retries(self, recipient: Recipient) -> DeliveryResult:
+        """One recipient, retried after 4xx answers with a doubling pause; the last result counts."""
+        data = self.compose(recipient)
+        attempts = max(1, self.policy.retry_attempts)
+        for attempt in range(attempts):
+            self.rate.wait()
+            result = self._deliver_once(recipient, data)
+            if result.outcome is not Outcome.TEMPORARY or attempt == attempts - 1:
+                return result
+            time.sleep(min(MAX_BACKOFF_SECONDS, self.policy.retry_backoff * 2 ** attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _deliver_once(self, recipient: Recipient, data: bytes) -> DeliveryResult:
+        if self.journal is not None:
+            self.journal.mark_sending(recipient.address)
+        try:
+            result = self.transport.deliver(self.sender, recipient.address, data)
+        except KeyboardInterrupt:
+            # Ctrl-C mid-transaction: we cannot know whether the relay took it.
+            if self.journal is not None:
+                self.journal.mark(recipient.address, State.UNKNOWN, "interrupted (Ctrl-C) during sending")
+            raise
+        except RelayError:
+            # Login or certificate problems happen before any message data: nothing was sent.
+            if self.journal is not None:
+                self.journal.mark(recipient.address, State.PENDING)
+            raise
+        if self.journal is not None:
+            self.journal.mark(recipient.address, _JOURNAL_STATE[result.outcome], result.reply)
+        return result
+
+
+_JOURNAL_STATE = {
+    Outcome.SENT: State.SENT,
+    Outcome.TEMPORARY: State.FAILED_TEMPORARY,
+    Outcome.PERMANENT: State.FAILED_PERMANENT,
+    Outcome.UNKNOWN: State.UNKNOWN,
+}

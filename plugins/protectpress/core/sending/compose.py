@@ -1,0 +1,120 @@
+"""One rendered newsletter -> one message per recipient: the name, the unsubscribe links, the headers.
+
+The newsletter is rendered once per run; only the placeholders differ per person (`personalise` escapes
+them). The sending settings are checked here, once, before anything is sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from ..config import ConfigError, Settings
+from ..newsletter.message import build_message, stable_message_id, with_test_prefix
+from ..newsletter.render import RenderedNewsletter, personalise
+from .recipients import Recipient, address_key, valid_address
+
+FALLBACK_NAME = "Partner"
+URL_FIELDS = frozenset({"email", "email_hash", "slug"})
+SETTING = "plugins.protectpress.sending"
+
+
+@dataclass(frozen=True)
+class SenderIdentity:
+    """Who a newsletter comes from, checked once from mkdocs.yml."""
+
+    from_address: str
+    from_name: str
+    reply_to: str
+    return_path: str
+    unsubscribe_mailto: str
+    unsubscribe_url: str  # a template with {email}, {email_hash}, {slug}; "" for mailto only
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "SenderIdentity":
+        sending = settings.plugin.sending
+        where = settings.config_file.name
+        problems = []
+        for key in ("from_address", "reply_to", "return_path", "unsubscribe_mailto"):
+            value = getattr(sending, key)
+            if (value or key == "from_address") and not valid_address(value or ""):
+                problems.append(f"{where}: {SETTING}.{key}: expected an email address like news@example.org, found {value!r}")
+        if sending.unsubscribe_url:
+            problems.extend(_url_template_problems(sending.unsubscribe_url, f"{where}: {SETTING}.unsubscribe_url"))
+        if problems:
+            raise ConfigError("\n".join(problems))
+        return cls(
+            from_address=sending.from_address,
+            from_name=sending.from_name or settings.plugin.newsletter.organisation or settings.site_name,
+            reply_to=sending.reply_to,
+            return_path=sending.return_path,
+            unsubscribe_mailto=sending.unsubscribe_mailto or sending.reply_to or sending.from_address,
+            unsubscribe_url=sending.unsubscribe_url,
+        )
+
+    @property
+    def envelope_sender(self) -> str:
+        """Where bounces go: the SMTP MAIL FROM."""
+        return self.return_path or self.from_address
+
+    @property
+    def shown(self) -> str:
+        return f"{self.from_name} <{self.from_address}>" if self.from_name else self.from_address
+
+
+def _url_template_problems(template: str, where: str) -> list[str]:
+    problems = []
+    if not template.startswith("https://"):
+        problems.append(f"{where}: expected an https:// address (one-click unsubscribe needs https), found {template!r}")
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError:
+        return problems + [f"{where}: expected placeholders like {{email_hash}} with matching braces, found {template!r}"]
+    for name in sorted(fields - URL_FIELDS):
+        problems.append(f"{where}: expected only the placeholders {{email}}, {{email_hash}}, {{slug}}, found {{{name}}}")
+    return problems
+
+
+class Composer:
+    """Builds the bytes sent to one person (or to a tester) from the newsletter rendered once."""
+
+    def __init__(self, newsletter: RenderedNewsletter, sender: SenderIdentity) -> None:
+        self.newsletter = newsletter
+        self.sender = sender
+        self.domain = sender.from_address.rpartition("@")[2]
+
+    def unsubscribe_uris(self, address: str) -> list[str]:
+        """For List-Unsubscribe: the mailto first (every mail program can use it), then the one-click URL."""
+        uris = [f"mailto:{self.sender.unsubscribe_mailto}?subject={quote('unsubscribe')}"]
+        if self.sender.unsubscribe_url:
+            uris.append(self.sender.unsubscribe_url.format(
+                email=quote(address, safe=""), email_hash=email_hash(address), slug=self.newsletter.slug))
+        return uris
+
+    def for_recipient(self, recipient: Recipient) -> bytes:
+        message_id = stable_message_id(self.newsletter.slug, recipient.address, self.domain)
+        return self._compose(recipient.name, recipient.address, self.newsletter.subject, message_id)
+
+    def for_test(self, address: str) -> bytes:
+        # A test gets its own Message-ID: if the tester is also on the list, mail programs that drop a
+        # second message with a known ID would otherwise hide the real one.
+        return self._compose("", address, with_test_prefix(self.newsletter.subject), None)
+
+    def _compose(self, name: str, address: str, subject: str, message_id: str | None) -> bytes:
+        uris = self.unsubscribe_uris(address)
+        html, text = personalise(self.newsletter, name=name or FALLBACK_NAME, unsubscribe_url=uris[-1])
+        message = build_message(
+            subject=subject, html=html, text=text,
+            from_address=self.sender.from_address, from_name=self.sender.from_name,
+            to=(name, address), message_id=message_id,
+            reply_to=self.sender.reply_to, return_path=self.sender.return_path,
+            list_unsubscribe=uris, one_click=bool(self.sender.unsubscribe_url),
+        )
+        return message.as_bytes()
+
+
+def email_hash(address: str) -> str:
+    """What an unsubscribe URL carries instead of the address itself."""
+    return hashlib.sha256(address_key(address).encode("utf-8")).hexdigest()

@@ -1,0 +1,276 @@
+"""The send journal: one SQLite file per newsletter that makes a bulk send resumable and never-twice.
+
+Each recipient moves pending -> sending -> sent | failed-temporary | failed-permanent. `sending` is
+committed (WAL, synchronous=FULL: on disk before we go on) before the SMTP transaction starts, so after a
+crash the one row still `sending` is the only message whose fate we do not know: it becomes `unknown` and is
+left alone unless the sender asks to resend it. Everything else is either sent or safe to send.
+
+The journal holds personal data (addresses, names, relay replies): it lives under the git-ignored
+`newsletters/.sends/`, and `forget` deletes a person from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from .recipients import Recipient, address_key
+
+try:  # one send per newsletter at a time; the OS drops the lock when the process dies, even by kill -9
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+    import msvcrt
+
+
+class State(str, enum.Enum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED_TEMPORARY = "failed-temporary"
+    FAILED_PERMANENT = "failed-permanent"
+    UNKNOWN = "unknown"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class JournalBusy(Exception):
+    """Another `protectpress send` of this newsletter is running."""
+
+
+@dataclass(frozen=True)
+class CampaignRecord:
+    content_hash: str
+    subject: str
+    started: str  # ISO 8601 UTC
+    relay: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    address: str
+    name: str
+    state: State
+    attempts: int
+    reply: str
+    updated: str
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS campaign (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    content_hash TEXT NOT NULL, subject TEXT NOT NULL, started TEXT NOT NULL, relay TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+    key TEXT PRIMARY KEY,          -- the address in lower case
+    address TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL,     -- order in the recipients file, so a resumed send keeps its order
+    state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, reply TEXT NOT NULL DEFAULT '',
+    updated TEXT NOT NULL
+);
+"""
+
+
+def journal_path(journal_dir: Path, slug: str) -> Path:
+    return journal_dir / f"{slug}.sqlite"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class SendJournal:
+    """One newsletter's journal. Use as a context manager; `lock()` before sending."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode: every statement below is its own durable transaction unless grouped explicitly.
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA secure_delete=ON")  # `forget` overwrites a person's row instead of leaving it
+        self._db.executescript(_SCHEMA)
+        self._lock_file = None
+
+    def __enter__(self) -> "SendJournal":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+    def lock(self) -> None:
+        """Take the per-newsletter lock, or raise `JournalBusy` if another send holds it."""
+        handle = self.path.with_suffix(".lock").open("a+b")
+        try:
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            else:  # pragma: no cover
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError:
+            handle.close()
+            raise JournalBusy(f"another send of this newsletter is running (lock: {self.path.with_suffix('.lock').name})") from None
+        self._lock_file = handle
+
+    # -- the campaign -----------------------------------------------------------------------------------
+
+    def campaign(self) -> CampaignRecord | None:
+        row = self._db.execute("SELECT content_hash, subject, started, relay FROM campaign WHERE id = 1").fetchone()
+        return CampaignRecord(*row) if row else None
+
+    def begin(self, content_hash: str, subject: str, relay: str) -> CampaignRecord:
+        """Record the campaign's content the first time; return what was recorded (maybe earlier)."""
+        self._db.execute("INSERT OR IGNORE INTO campaign (id, content_hash, subject, started, relay) VALUES (1, ?, ?, ?, ?)",
+                         (content_hash, subject, _now(), relay))
+        return self.campaign()
+
+    def plan(self, recipients: list[Recipient]) -> None:
+        """Add new recipients as pending, and drop pending rows for people no longer on the audience."""
+        now = _now()
+        keys = {r.key for r in recipients}
+        with self._transaction():
+            start = self._db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM deliveries").fetchone()[0]
+            self._db.executemany(
+                "INSERT OR IGNORE INTO deliveries (key, address, name, position, state, updated) VALUES (?, ?, ?, ?, ?, ?)",
+                [(r.key, r.address, r.name, start + i, State.PENDING.value, now) for i, r in enumerate(recipients)],
+            )
+            stale = [k for (k,) in self._db.execute("SELECT key FROM deliveries WHERE state = ?", (State.PENDING.value,))
+                     if k not in keys]
+            self._db.executemany("DELETE FROM deliveries WHERE key = ?", [(k,) for k in stale])
+
+    def recover_interrupted(self) -> list[str]:
+        """After a crash: the rows left `sending` become `unknown`. Returns their addresses."""
+        rows = [a for (a,) in self._db.execute("SELECT address FROM deliveries WHERE state = ?", (State.SENDING.value,))]
+        self._db.execute("UPDATE deliveries SET state = ?, reply = ?, updated = ? WHERE state = ?",
+                         (State.UNKNOWN.value, "interrupted during sending: it may or may not have arrived", _now(),
+                          State.SENDING.value))
+        return rows
+
+    # -- each recipient ---------------------------------------------------------------------------------
+
+    def delivery(self, address: str) -> Delivery | None:
+        row = self._db.execute("SELECT address, name, state, attempts, reply, updated FROM deliveries WHERE key = ?",
+                               (address_key(address),)).fetchone()
+        return Delivery(row[0], row[1], State(row[2]), row[3], row[4], row[5]) if row else None
+
+    def mark_sending(self, address: str) -> None:
+        """Committed to disk before the SMTP transaction starts: the heart of never-twice."""
+        self._db.execute("UPDATE deliveries SET state = ?, attempts = attempts + 1, updated = ? WHERE key = ?",
+                         (State.SENDING.value, _now(), address_key(address)))
+
+    def mark(self, address: str, state: State, reply: str = "") -> None:
+        self._db.execute("UPDATE deliveries SET state = ?, reply = ?, updated = ? WHERE key = ?",
+                         (state.value, reply, _now(), address_key(address)))
+
+    def deliveries(self, *states: State) -> list[Delivery]:
+        query = "SELECT address, name, state, attempts, reply, updated FROM deliveries"
+        params: tuple = ()
+        if states:
+            query += f" WHERE state IN ({', '.join('?' for _ in states)})"
+            params = tuple(s.value for s in states)
+        rows = self._db.execute(query + " ORDER BY position", params).fetchall()
+        return [Delivery(r[0], r[1], State(r[2]), r[3], r[4], r[5]) for r in rows]
+
+    def counts(self) -> dict[State, int]:
+        found = dict(self._db.execute("SELECT state, COUNT(*) FROM deliveries GROUP BY state").fetchall())
+        return {state: found.get(state.value, 0) for state in State}
+
+    def forget(self, address: str) -> int:
+        """Delete a person's row; returns how many rows went (0 or 1)."""
+        deleted = self._db.execute("DELETE FROM deliveries WHERE key = ?", (address_key(address),)).rowcount
+        if deleted:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # so the old row is not left in the WAL file
+        return deleted
+
+    def _transaction(self):
+        return _Transaction(self._db)
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self._db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Test sends: kept beside the journal (never in it: a test is not part of the campaign), so that a live send
+# can show when this exact content was last test-sent, and to whom.
+
+
+@dataclass(frozen=True)
+class TestSend:
+    __test__ = False  # a domain name, not a pytest class
+
+    at: str  # ISO 8601 UTC
+    content_hash: str
+    addresses: tuple[str, ...]
+    via: str  # "smtp://relay:587" or "outbox"
+
+
+class TestSendLog:
+    """`<journal_dir>/<slug>.test-sends.jsonl`: one JSON line per test send."""
+
+    __test__ = False
+
+    def __init__(self, journal_dir: Path, slug: str) -> None:
+        self.path = journal_dir / f"{slug}.test-sends.jsonl"
+
+    def record(self, content_hash: str, addresses: list[str], via: str) -> TestSend:
+        entry = TestSend(at=_now(), content_hash=content_hash, addresses=tuple(addresses), via=via)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"at": entry.at, "content_hash": entry.content_hash,
+                                     "addresses": list(entry.addresses), "via": entry.via}) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        return entry
+
+    def entries(self) -> list[TestSend]:
+        if not self.path.exists():
+            return []
+        entries = []
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                data = json.loads(line)
+                entries.append(TestSend(data["at"], data["content_hash"], tuple(data["addresses"]), data["via"]))
+            except (ValueError, KeyError, TypeError):
+                continue  # a torn last line after a crash: the other records still count
+        return entries
+
+    def last(self, content_hash: str | None = None) -> TestSend | None:
+        chosen = [e for e in self.entries() if content_hash is None or e.content_hash == content_hash]
+        return chosen[-1] if chosen else None
+
+    def forget(self, address: str) -> int:
+        """Remove an address from every record (a record left with no address goes). Returns records changed."""
+        key, changed, kept = address_key(address), 0, []
+        for entry in self.entries():
+            remaining = tuple(a for a in entry.addresses if address_key(a) != key)
+            if remaining != entry.addresses:
+                changed += 1
+            if remaining:
+                kept.append(TestSend(entry.at, entry.content_hash, remaining, entry.via))
+        if changed:
+            temporary = self.path.with_suffix(".tmp")
+            temporary.write_text("".join(json.dumps({"at": e.at, "content_hash": e.content_hash,
+                                                      "addresses": list(e.addresses), "via": e.via}) + "\n"
+                                         for e in kept), encoding="utf-8")
+            os.replace(temporary, self.path)
+        return changed

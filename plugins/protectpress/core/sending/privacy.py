@@ -1,0 +1,62 @@
+"""`forget`: erase one person from everything sending keeps, except the suppression list.
+
+The journals, the test-send records and the outbox hold personal data only to make sending safe. When
+someone asks to be erased, they go from all of those. Their suppression entry stays: it is what stops them
+being mailed again if they are still on a recipients file somewhere, and keeping it is allowed for that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.parser import BytesHeaderParser
+from email.policy import default as default_policy
+from email.utils import getaddresses
+from pathlib import Path
+
+from ..config import Settings
+from .journal import SendJournal, TestSendLog
+from .recipients import SuppressionList, address_key
+
+
+@dataclass
+class ForgetReport:
+    journal_rows: int = 0
+    test_sends: int = 0
+    outbox_files: int = 0
+    suppressed: bool = False
+
+    @property
+    def found(self) -> bool:
+        return bool(self.journal_rows or self.test_sends or self.outbox_files)
+
+
+def sending_paths(settings: Settings) -> tuple[Path, Path, Path]:
+    """The journal folder, the outbox folder and the suppression file, from the sending settings."""
+    sending = settings.plugin.sending
+    return (settings.project_path(sending.journal_dir), settings.project_path(sending.outbox_dir),
+            settings.project_path(sending.suppression_file))
+
+
+def forget_address(settings: Settings, address: str) -> ForgetReport:
+    journal_dir, outbox_dir, suppression_file = sending_paths(settings)
+    report = ForgetReport()
+    if journal_dir.is_dir():
+        for path in sorted(journal_dir.glob("*.sqlite")):
+            with SendJournal(path) as journal:
+                report.journal_rows += journal.forget(address)
+        for path in sorted(journal_dir.glob("*.test-sends.jsonl")):
+            report.test_sends += TestSendLog(journal_dir, path.name.removesuffix(".test-sends.jsonl")).forget(address)
+    if outbox_dir.is_dir():
+        for path in sorted(outbox_dir.rglob("*.eml")):
+            if _addressed_to(path, address):
+                path.unlink()
+                report.outbox_files += 1
+    report.suppressed = address in SuppressionList(suppression_file, settings.relative(suppression_file))
+    return report
+
+
+def _addressed_to(path: Path, address: str) -> bool:
+    with path.open("rb") as handle:
+        headers = BytesHeaderParser(policy=default_policy).parse(handle)
+    recipients = getaddresses([str(value) for value in headers.get_all("To", [])])
+    return any(address_key(found) == address_key(address) for _, found in recipients)

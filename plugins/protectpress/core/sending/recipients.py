@@ -1,0 +1,215 @@
+"""Who gets a newsletter: the recipients CSV, the suppression list, and the sector filter.
+
+Recipients files come from Excel and from other teams, so reading is forgiving where the intent is clear (a
+byte-order mark, header case, blank lines, the same person twice) and reports the rest with line numbers
+instead of stopping: a bad address is skipped and listed, the rest of the list still gets the newsletter.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..problems import Problems, describe
+from ..slugs import slugify
+
+EMAIL_COLUMN = "email"
+ALL_SECTORS = "all"
+EXPECTED_ADDRESS = "expected an email address like name@example.org"
+
+# Deliberately stricter than RFC 5321: the addresses relays and partners actually use, ASCII only (no
+# SMTPUTF8), so a typo such as a missing dot, a space or a doubled @ is caught before sending.
+_ADDRESS = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
+
+
+def valid_address(value: str) -> str | None:
+    """The address, trimmed, if it is one we can send to; otherwise None."""
+    address = value.strip()
+    return address if len(address) <= 254 and _ADDRESS.match(address) else None
+
+
+def address_key(address: str) -> str:
+    """Addresses are compared without case: `Jo@Example.org` and `jo@example.org` are one person."""
+    return address.strip().lower()
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One person on the list, as the CSV gave them."""
+
+    address: str
+    name: str = ""
+    organisation: str = ""
+    sectors: tuple[str, ...] = ()  # slugs
+    line: int = 0
+
+    @property
+    def key(self) -> str:
+        return address_key(self.address)
+
+    def wants(self, newsletter_sectors: tuple[str, ...] | list[str]) -> bool:
+        """A newsletter for some sectors goes to people in one of them, in `all`, or with no sector given."""
+        if not newsletter_sectors or ALL_SECTORS in newsletter_sectors:
+            return True
+        if not self.sectors or ALL_SECTORS in self.sectors:
+            return True
+        return any(sector in newsletter_sectors for sector in self.sectors)
+
+
+@dataclass
+class RecipientList:
+    """A recipients file after reading: the people to consider, and what was skipped."""
+
+    source: str
+    recipients: list[Recipient] = field(default_factory=list)
+    invalid: int = 0
+    duplicates: int = 0
+
+
+def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: dict[str, str] | None = None) -> RecipientList:
+    """Read a recipients CSV (`email` required; `name`, `organisation`, `sectors` separated by `;`).
+
+    Bad addresses are warnings with their line numbers and are skipped; a later duplicate is an info line.
+    A missing file or a missing `email` column is an error. `sectors` is the vocabulary, to catch typos.
+    """
+    listing = RecipientList(source=shown_as)
+    rows = _read_csv_rows(path, shown_as, problems, required=EMAIL_COLUMN)
+    if rows is None:
+        return listing
+    first_line: dict[str, int] = {}
+    for line, row in rows:
+        raw_address = row.get(EMAIL_COLUMN, "")
+        address = valid_address(raw_address)
+        if address is None:
+            listing.invalid += 1
+            problems.warning(shown_as, f"{EXPECTED_ADDRESS} (this line is skipped)", describe(raw_address.strip()), line=line)
+            continue
+        key = address_key(address)
+        if key in first_line:
+            listing.duplicates += 1
+            problems.info(shown_as, f"expected each address once (sent once; first on line {first_line[key]})",
+                          describe(address), line=line)
+            continue
+        first_line[key] = line
+        recipient_sectors = _read_sectors(row.get("sectors", ""), shown_as, line, problems, sectors)
+        listing.recipients.append(Recipient(address=address, name=row.get("name", "").strip(),
+                                            organisation=row.get("organisation", "").strip(),
+                                            sectors=recipient_sectors, line=line))
+    return listing
+
+
+def _read_sectors(value: str, shown_as: str, line: int, problems: Problems, vocabulary: dict[str, str] | None) -> tuple[str, ...]:
+    slugs = tuple(slugify(part) for part in value.split(";") if part.strip())
+    for slug, label in zip(slugs, (part.strip() for part in value.split(";") if part.strip())):
+        if vocabulary and slug not in vocabulary:
+            problems.warning(shown_as, f"expected sectors from mkdocs.yml ({', '.join(vocabulary)})", describe(label), line=line)
+    return slugs
+
+
+def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: str) -> list[tuple[int, dict[str, str]]] | None:
+    """Rows as (line number, {lower-case column: value}), blank rows left out; None after an error."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.error(shown_as, "expected a CSV file", "no such file")
+        return None
+    except OSError as error:
+        problems.error(shown_as, "expected a readable CSV file", error.strerror or str(error))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.error(shown_as, "expected UTF-8 text (in Excel: Save As, CSV UTF-8)", "a character in another encoding",
+                       line=line)
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    rows: list[tuple[int, dict[str, str]]] = []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines, and Excel's trailing ",,,"
+        if header is None:
+            header = [cell.strip().lower() for cell in cells]
+            if required not in header:
+                found = ", ".join(repr(c) for c in header if c) or "no column names"
+                hint = " separated by commas" if len(header) == 1 and ";" in header[0] else ""
+                problems.error(shown_as, f"expected a header row with an '{required}' column{hint}", found, line=reader.line_num)
+                return None
+            continue
+        rows.append((reader.line_num, {name: value for name, value in zip(header, cells) if name}))
+    if header is None:
+        problems.error(shown_as, f"expected a header row with an '{required}' column", "an empty file")
+        return None
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The suppression list: people who unsubscribed or whose mailbox does not exist. Never mailed again.
+
+SUPPRESSION_COLUMNS = ("email", "reason", "added")
+
+
+class SuppressionList:
+    """`newsletters/suppressed.csv` (email, reason, added), read once and appended to as people leave."""
+
+    def __init__(self, path: Path, shown_as: str, problems: Problems | None = None) -> None:
+        self.path = path
+        self.shown_as = shown_as
+        self._keys: set[str] = set()
+        if path.exists():
+            rows = _read_csv_rows(path, shown_as, problems if problems is not None else Problems(), required="email")
+            for _line, row in rows or ():
+                if valid_address(row.get("email", "")):
+                    self._keys.add(address_key(row["email"]))
+
+    def __contains__(self, address: str) -> bool:
+        return address_key(address) in self._keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def add(self, address: str, reason: str) -> bool:
+        """Record one address; False if it was already there. Written and flushed to disk at once."""
+        if address in self:
+            return False
+        new_file = not self.path.exists() or self.path.stat().st_size == 0
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            if new_file:
+                writer.writerow(SUPPRESSION_COLUMNS)
+            writer.writerow((address.strip(), reason, dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")))
+            handle.flush()
+            os.fsync(handle.fileno())  # an unsubscribe must survive a crash straight after it
+        self._keys.add(address_key(address))
+        return True
+
+
+@dataclass
+class Audience:
+    """The recipients a newsletter goes to, after the suppression list and the sector filter."""
+
+    deliverable: list[Recipient]
+    suppressed: int
+    other_sectors: int
+
+
+def choose_audience(listing: RecipientList, suppression: SuppressionList, newsletter_sectors: list[str] | tuple[str, ...]) -> Audience:
+    deliverable, suppressed, other_sectors = [], 0, 0
+    for recipient in listing.recipients:
+        if recipient.address in suppression:
+            suppressed += 1
+        elif not recipient.wants(newsletter_sectors):
+            other_sectors += 1
+        else:
+            deliverable.append(recipient)
+    return Audience(deliverable=deliverable, suppressed=suppressed, other_sectors=other_sectors)

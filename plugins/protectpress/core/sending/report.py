@@ -1,0 +1,64 @@
+"""What comms staff read about a send: the confirmation before it, and the journal's report after it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .journal import SendJournal, State, TestSend
+
+REMAINING = (State.PENDING, State.FAILED_TEMPORARY)
+
+
+def when(iso: str) -> str:
+    """`29 November 2026 at 11:40 UTC` from a journal timestamp."""
+    try:
+        moment = dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc)
+    except ValueError:
+        return iso
+    return f"{moment.day} {moment:%B %Y at %H:%M} UTC"
+
+
+def describe_test_send(last: TestSend | None, latest_any: TestSend | None) -> str:
+    if last is not None:
+        return f"{when(last.at)} to {', '.join(last.addresses)} via {last.via}"
+    if latest_any is not None:
+        return f"none of this content (the last test, {when(latest_any.at)}, was of an earlier version)"
+    return "none yet: send one first with --test YOUR-ADDRESS"
+
+
+def confirmation(*, source: str, subject: str, sender: str, relay: str, to_send: int, listed: str,
+                 last_test: str) -> str:
+    return "\n".join([
+        "About to send a newsletter:",
+        f"  Newsletter:  {source}",
+        f"  Subject:     {subject}",
+        f"  From:        {sender}",
+        f"  Relay:       {relay}",
+        f"  Recipients:  {to_send:,} to send now ({listed})",
+        f"  Last test:   {last_test}",
+    ])
+
+
+def journal_report(journal: SendJournal, shown_as: str, last_test: str) -> list[str]:
+    record = journal.campaign()
+    counts = journal.counts()
+    lines = [f"Journal: {shown_as}"]
+    if record is not None:
+        lines += [f"Started: {when(record.started)} via {record.relay}", f"Subject: {record.subject}"]
+    failed = counts[State.FAILED_PERMANENT] + counts[State.FAILED_TEMPORARY]
+    remaining = sum(counts[s] for s in REMAINING)
+    lines.append(f"Sent {counts[State.SENT]:,}, failed {failed:,} ({counts[State.FAILED_PERMANENT]:,} permanent, "
+                 f"{counts[State.FAILED_TEMPORARY]:,} temporary), unknown {counts[State.UNKNOWN]:,}, "
+                 f"remaining {remaining:,}.")
+    if counts[State.SENDING]:
+        lines.append(f"Sending now (or interrupted): {counts[State.SENDING]:,}.")
+    unknown = journal.deliveries(State.UNKNOWN)
+    if unknown:
+        lines.append("Unknown (may or may not have arrived; resend with --resend-unknown only if a second copy is acceptable):")
+        lines += [f"  {d.address}: {d.reply}" for d in unknown]
+    failures = journal.deliveries(State.FAILED_PERMANENT, State.FAILED_TEMPORARY)
+    if failures:
+        lines.append("Failed:")
+        lines += [f"  {d.address} ({d.state}, {d.attempts} tries): {d.reply}" for d in failures]
+    lines.append(f"Last test send of this newsletter: {last_test}")
+    return lines

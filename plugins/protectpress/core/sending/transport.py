@@ -1,0 +1,272 @@
+"""Where messages go: an SMTP relay (one reused connection, TLS checked) or `.eml` files in the outbox.
+
+The relay's answer decides what the journal records, so every failure is classified by when it happened:
+- before the message's final dot was sent: nothing was delivered, it is safe to try again (`TEMPORARY`);
+- after the dot, with no reply (connection lost, time-out): the relay may have it (`UNKNOWN`);
+- a 4xx reply: try again later (`TEMPORARY`); a 5xx reply: do not (`PERMANENT`), and only a 5.1.x reply to
+  RCPT ("no such mailbox") tells the caller to add the address to the suppression list.
+Problems with the relay itself (login refused, certificate, no TLS) raise `RelayError`: no recipient is to
+blame, the run stops and nothing is marked failed.
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import re
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+PASSWORD_VARIABLE = "PROTECTPRESS_SMTP_PASSWORD"
+_NO_SUCH_MAILBOX = re.compile(r"^5\.1\.\d{1,3}\b")
+
+
+class Outcome(enum.Enum):
+    SENT = "sent"
+    TEMPORARY = "temporary"
+    PERMANENT = "permanent"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    outcome: Outcome
+    reply: str
+    no_such_mailbox: bool = False
+
+
+class RelayError(Exception):
+    """The relay cannot be used at all (address, TLS, login). The message is for comms staff."""
+
+
+class Transport(Protocol):
+    description: str
+
+    def deliver(self, sender: str, recipient: str, data: bytes) -> DeliveryResult: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class RelayAddress:
+    """`smtp://[user@]host[:port]` (STARTTLS, port 587) or `smtps://[user@]host[:port]` (TLS, port 465)."""
+
+    scheme: str
+    host: str
+    port: int
+    username: str = ""
+
+    @classmethod
+    def parse(cls, url: str) -> "RelayAddress":
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("smtp", "smtps"):
+            raise RelayError("--smtp: expected an address like smtp://user@relay.example.org:587 or smtps://...:465")
+        if parts.password is not None:
+            # Never echo the value back: it may be the password itself.
+            raise RelayError(f"--smtp: put the password in the {PASSWORD_VARIABLE} environment variable, not in the address")
+        if not parts.hostname:
+            raise RelayError("--smtp: expected a host name after smtp://")
+        try:
+            port = parts.port or (465 if parts.scheme == "smtps" else 587)
+        except ValueError:
+            raise RelayError("--smtp: expected a port number after the host name, like :587") from None
+        return cls(parts.scheme, parts.hostname, port, unquote(parts.username or ""))
+
+    @property
+    def shown(self) -> str:
+        user = f"{self.username}@" if self.username else ""
+        return f"{self.scheme}://{user}{self.host}:{self.port}"
+
+    @property
+    def is_loopback(self) -> bool:
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+
+def _reply_text(code: int, message: bytes | str) -> str:
+    text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+    return f"{code} {' '.join(text.split())}".strip()
+
+
+class SmtpRelay:
+    """One connection, opened on first use, reused for every message, reopened after it drops."""
+
+    def __init__(self, address: RelayAddress, password: str | None = None, *, ca_file: str | None = None,
+                 timeout: float = 60.0) -> None:
+        if address.username and not password:
+            raise RelayError(f"{address.shown}: a user name needs the password in the {PASSWORD_VARIABLE} environment variable")
+        self.address = address
+        self.description = address.shown
+        self._password = password if address.username else None
+        self._timeout = timeout
+        try:
+            self._tls = ssl.create_default_context(cafile=ca_file)
+        except (OSError, ssl.SSLError) as error:
+            raise RelayError(f"--ca-file: expected a PEM certificate file, found {getattr(error, 'strerror', None) or error}") from None
+        self._smtp: smtplib.SMTP | None = None
+
+    def __repr__(self) -> str:  # the password stays out of any debug output
+        return f"SmtpRelay({self.description})"
+
+    # -- connecting -------------------------------------------------------------------------------------
+
+    def _connect(self) -> smtplib.SMTP:
+        where = self.address.shown
+        try:
+            if self.address.scheme == "smtps":
+                smtp = smtplib.SMTP_SSL(self.address.host, self.address.port, timeout=self._timeout, context=self._tls)
+            else:
+                smtp = smtplib.SMTP(self.address.host, self.address.port, timeout=self._timeout)
+                smtp.ehlo()
+                if smtp.has_extn("starttls"):
+                    smtp.starttls(context=self._tls)
+                    smtp.ehlo()
+                elif not self.address.is_loopback:
+                    smtp.close()
+                    raise RelayError(f"{where} does not offer STARTTLS, so messages would cross the network "
+                                     "unencrypted: use the relay's TLS port with smtps://, or a relay that offers STARTTLS")
+            if self.address.username:
+                self._login(smtp)
+        except ssl.SSLCertVerificationError as error:
+            raise RelayError(f"{where}: the relay's certificate could not be trusted ({error.verify_message}); if your "
+                             "organisation runs its own certificate authority, pass its certificate with --ca-file") from None
+        except ssl.SSLError as error:
+            raise RelayError(f"{where}: the secure connection failed ({error.reason or error})") from None
+        return smtp
+
+    def _login(self, smtp: smtplib.SMTP) -> None:
+        encrypted = isinstance(smtp.sock, ssl.SSLSocket)
+        if not encrypted and not self.address.is_loopback:  # pragma: no cover - _connect already refused this
+            raise RelayError(f"{self.address.shown}: refusing to send the password over an unencrypted connection")
+        try:
+            smtp.login(self.address.username, self._password or "")
+        except smtplib.SMTPAuthenticationError as error:
+            smtp.close()
+            raise RelayError(f"{self.address.shown}: the relay refused the user name or password "
+                             f"({_reply_text(error.smtp_code, error.smtp_error)})") from None
+        except smtplib.SMTPNotSupportedError:
+            smtp.close()
+            raise RelayError(f"{self.address.shown}: the relay does not offer a login (AUTH); "
+                             "remove the user name from --smtp if it accepts mail without one") from None
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self._smtp.close()
+            self._smtp = None
+
+    def _drop(self) -> None:
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None
+
+    # -- one message ------------------------------------------------------------------------------------
+
+    def deliver(self, sender: str, recipient: str, data: bytes) -> DeliveryResult:
+        reused = self._smtp is not None
+        result = self._attempt(sender, recipient, data)
+        if reused and result.outcome is Outcome.TEMPORARY and self._smtp is None and result.reply.startswith("connection"):
+            # A reused connection the relay had quietly closed (idle time-out): one fresh try costs nothing.
+            result = self._attempt(sender, recipient, data)
+        return result
+
+    def _attempt(self, sender: str, recipient: str, data: bytes) -> DeliveryResult:
+        try:
+            if self._smtp is None:
+                self._smtp = self._connect()
+            smtp = self._smtp
+            code, reply = smtp.mail(sender)
+            if code != 250:
+                return self._refused(code, reply)
+            code, reply = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                return self._refused(code, reply, at_rcpt=True)
+            code, reply = smtp.docmd("DATA")
+            if code != 354:
+                return self._refused(code, reply)
+            smtp.send(_dot_stuffed(data))
+        except (smtplib.SMTPException, OSError) as error:
+            self._drop()
+            return DeliveryResult(Outcome.TEMPORARY, f"connection problem before the message was sent: {_describe(error)}")
+        # The whole message and its final dot are with the relay: from here a lost answer means "unknown".
+        try:
+            code, reply = smtp.getreply()
+        except (smtplib.SMTPException, OSError) as error:
+            self._drop()
+            return DeliveryResult(Outcome.UNKNOWN, f"no answer after the message was sent: {_describe(error)}")
+        if code == 250:
+            return DeliveryResult(Outcome.SENT, _reply_text(code, reply))
+        return self._refused(code, reply)
+
+    def _refused(self, code: int, reply: bytes, *, at_rcpt: bool = False) -> DeliveryResult:
+        text = _reply_text(code, reply)
+        if code == 421 or code < 0:  # the relay is closing the connection (or already has)
+            self._drop()
+        else:
+            try:
+                self._smtp.rset()
+            except (smtplib.SMTPException, OSError, AttributeError):
+                self._drop()
+        if 400 <= code < 500 or code < 0:
+            return DeliveryResult(Outcome.TEMPORARY, text)
+        no_such_mailbox = at_rcpt and bool(_NO_SUCH_MAILBOX.match(text.partition(" ")[2]))
+        return DeliveryResult(Outcome.PERMANENT, text, no_such_mailbox=no_such_mailbox)
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """The DATA payload as RFC 5321 wants it: CRLF line ends, leading dots doubled, ending CRLF.CRLF."""
+    data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", data)
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return "the relay closed the connection"
+    if isinstance(error, (socket.timeout, TimeoutError)):
+        return "the relay did not answer in time"
+    if isinstance(error, ConnectionRefusedError):
+        return "the relay refused the connection (is the host and port right?)"
+    if isinstance(error, socket.gaierror):
+        return "the relay's host name was not found"
+    return getattr(error, "strerror", None) or error.__class__.__name__
+
+
+# ----------------------------------------------------------------------------------------------------------
+
+
+class Outbox:
+    """Writes each message as `<folder>/<address>.eml`, which any mail program opens. Nothing is sent."""
+
+    def __init__(self, folder: Path, shown_as: str) -> None:
+        self.folder = folder
+        self.description = shown_as
+
+    def deliver(self, sender: str, recipient: str, data: bytes) -> DeliveryResult:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{outbox_file_stem(recipient)}.eml"
+        temporary = path.with_suffix(".eml.tmp")
+        temporary.write_bytes(data)
+        temporary.replace(path)
+        return DeliveryResult(Outcome.SENT, f"written to {self.description}/{path.name}")
+
+    def close(self) -> None:
+        pass
+
+
+def outbox_file_stem(address: str) -> str:
+    """A safe file name for an address, in lower case, so one person has one file."""
+    return re.sub(r"[^a-z0-9@._+-]", "_", address.strip().lower())
