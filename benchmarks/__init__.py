@@ -1,0 +1,1 @@
+"""Benchmarks for protectpress: `python -m benchmarks` (`make bench`). See benchmarks/README.md."""

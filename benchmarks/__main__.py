@@ -1,0 +1,59 @@
+"""`python -m benchmarks` (`make bench`): build, preview, newsletter and sending benchmarks in one table.
+
+    make bench                                  # 300, 1,000 and 3,000 pages: takes a while (see README)
+    make bench BENCH_ARGS=--quick               # 100 and 300 pages: a smoke run of a few minutes
+    make bench BENCH_ARGS="--sizes 500,2000"    # any sizes; growth is largest over the one before
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .suite import FULL_SIZES, QUICK_SIZES, Options, machine, run
+
+RESULTS = Path(__file__).resolve().parent / "results"  # git-ignored
+PARTS = ("builds", "preview", "newsletter", "sending")
+
+
+def parse(argv: list[str] | None) -> Options:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help=f"sizes {', '.join(map(str, QUICK_SIZES))} and "
+                        "100/1,000 recipients: a smoke run")
+    parser.add_argument("--sizes", help="comma-separated page counts (default: %(default)s)",
+                        default=",".join(map(str, FULL_SIZES)))
+    parser.add_argument("--recipients", help="comma-separated recipient counts for sending (default: %(default)s)",
+                        default="1000,10000")
+    parser.add_argument("--only", help=f"comma-separated parts to run, of: {', '.join(PARTS)}")
+    parser.add_argument("--repeat", type=int, default=1, help="builds per measurement; the fastest is kept")
+    parser.add_argument("--workdir", type=Path, help="where to generate corpora (default: a temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpora and sites")
+    args = parser.parse_args(argv)
+    sizes = QUICK_SIZES if args.quick else tuple(int(s) for s in args.sizes.split(","))
+    recipients = (100, 1000) if args.quick else tuple(int(s) for s in args.recipients.split(","))
+    parts = frozenset(p.strip() for p in args.only.split(",")) if args.only else frozenset(PARTS)
+    unknown = parts - set(PARTS)
+    if unknown or any(n < 1 for n in sizes + recipients):
+        parser.error(f"unknown parts {sorted(unknown)}" if unknown else "sizes must be positive")
+    return Options(sizes=tuple(sorted(sizes)), parts=parts, repeat=max(args.repeat, 1), workdir=args.workdir,
+                   keep=args.keep, recipients=tuple(sorted(recipients)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse(argv)
+    description = machine()
+    table = run(options)
+    text = f"Machine: {description}\n\n{table.markdown()}\n"
+    print(text)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.md").write_text(text, encoding="utf-8")
+    (RESULTS / "latest.json").write_text(json.dumps({"machine": description, "rows": table.as_json()}, indent=2),
+                                         encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Parts 1-3 of the benchmark: whole builds of one corpus three ways, against the Markdown floor."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .corpus import Corpus
+from .run import BIN, Measured, SiteWeight, measure, weigh
+
+VARIANTS = {
+    "ours": "ours: protectpress build",
+    "disabled": "same mkdocs.yml + overrides, plugin enabled: false",
+    "stock": "stock Material + search",
+    "floor": "Markdown floor (Python-Markdown alone)",
+}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    variant: str
+    pages: int
+    measured: Measured
+    weight: SiteWeight
+
+
+def command(corpus: Corpus, variant: str, out_dir: Path) -> list[str]:
+    if variant == "ours":
+        return [str(BIN / "protectpress"), "build", "-q", "-f", str(corpus.config("ours")), "-d", str(out_dir)]
+    if variant == "floor":
+        return [sys.executable, "-m", "benchmarks.floor", str(corpus.config("ours")), str(out_dir)]
+    return [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(corpus.config(variant)), "-d", str(out_dir)]
+
+
+def build(corpus: Corpus, variant: str, *, repeat: int = 1) -> BuildResult:
+    """Build into a fresh folder `repeat` times and keep the fastest run (the least disturbed by the machine)."""
+    out_dir = corpus.root / f"site-{variant}"
+    best: Measured | None = None
+    for _ in range(repeat):
+        shutil.rmtree(out_dir, ignore_errors=True)
+        measured = measure(command(corpus, variant, out_dir), cwd=Path(__file__).resolve().parent.parent)
+        if best is None or measured.seconds < best.seconds:
+            best = measured
+    assert best is not None
+    return BuildResult(variant, corpus.pages, best, weigh(out_dir))

@@ -1,0 +1,70 @@
+"""Running one measured process: wall-clock seconds and peak memory, and what a built site weighs."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+GNU_TIME = Path("/usr/bin/time")
+BIN = Path(sys.executable).parent
+# Measure the peak memory of one child when GNU time is missing: a fresh wrapper per run, so that
+# RUSAGE_CHILDREN covers just that one command.
+_RUSAGE_WRAPPER = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
+                   "print('PEAK_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)")
+
+
+class CommandFailed(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    peak_mb: float
+
+
+def environment() -> dict[str, str]:
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def measure(command: list[str], *, cwd: Path) -> Measured:
+    """Run `command` once; its wall-clock time and its peak resident memory."""
+    if GNU_TIME.exists():
+        wrapped = [str(GNU_TIME), "-f", "PEAK_KB %M", *command]
+    else:
+        wrapped = [sys.executable, "-c", _RUSAGE_WRAPPER, *command]
+    started = time.perf_counter()
+    done = subprocess.run(wrapped, cwd=cwd, env=environment(), capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise CommandFailed(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    peaks = re.findall(r"^PEAK_KB (\d+)$", done.stderr, re.MULTILINE)  # kilobytes on Linux
+    return Measured(seconds, int(peaks[-1]) / 1024 if peaks else float("nan"))
+
+
+@dataclass(frozen=True)
+class SiteWeight:
+    site_mb: float
+    mean_page_kb: float
+    search_index_kb: float | None
+    pages: int
+
+
+def weigh(site_dir: Path) -> SiteWeight:
+    """Total size, mean HTML page size and search index size of a built site (or the floor's output)."""
+    total, html_total, pages = 0, 0, 0
+    for path in site_dir.rglob("*"):
+        if path.is_file():
+            size = path.stat().st_size
+            total += size
+            if path.suffix == ".html":
+                html_total += size
+                pages += 1
+    index = site_dir / "search" / "search_index.json"
+    return SiteWeight(total / 1e6, html_total / max(pages, 1) / 1e3,
+                      index.stat().st_size / 1e3 if index.exists() else None, pages)

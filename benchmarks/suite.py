@@ -1,0 +1,124 @@
+"""The whole benchmark: generate corpora, measure every comparison in one run, and fill the one table."""
+
+from __future__ import annotations
+
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import builds, preview
+from .corpus import generate
+from .table import Row, Table
+
+FULL_SIZES = (300, 1000, 3000)
+QUICK_SIZES = (100, 300)
+PREVIEW_MAX_PAGES = 1000  # edit-to-preview is measured at the sizes up to this
+
+
+@dataclass
+class Options:
+    sizes: tuple[int, ...] = FULL_SIZES
+    parts: frozenset[str] = frozenset({"builds", "preview", "newsletter", "sending"})
+    repeat: int = 1
+    workdir: Path | None = None
+    keep: bool = False
+    recipients: tuple[int, ...] = (1000, 10000)
+    log: callable = field(default=lambda message: print(message, file=sys.stderr, flush=True))
+
+
+def run(options: Options) -> Table:
+    table = Table()
+    root = options.workdir or Path(tempfile.mkdtemp(prefix="protectpress-bench-"))
+    try:
+        if "builds" in options.parts or "preview" in options.parts:
+            _site_parts(options, root, table)
+        if "newsletter" in options.parts:
+            from . import newsletter
+            newsletter.measure_into(table, root / "newsletter", log=options.log)
+        if "sending" in options.parts:
+            from . import sending
+            sending.measure_into(table, root / "sending", options.recipients, log=options.log)
+    finally:
+        if not options.keep and options.workdir is None:
+            shutil.rmtree(root, ignore_errors=True)
+    return table
+
+
+def _site_parts(options: Options, root: Path, table: Table) -> None:
+    results: dict[tuple[str, int], builds.BuildResult] = {}
+    for pages in options.sizes:
+        options.log(f"[bench] generating {pages} pages")
+        corpus = generate(root / f"corpus-{pages}", pages)
+        if "builds" in options.parts:
+            for variant in ("floor", "ours", "disabled", "stock"):
+                options.log(f"[bench] {pages} pages: {builds.VARIANTS[variant]}")
+                results[variant, pages] = builds.build(corpus, variant, repeat=options.repeat)
+            _build_rows(table, results, pages)
+        if "preview" in options.parts and pages <= PREVIEW_MAX_PAGES:
+            for dirty, label in ((False, "mkdocs serve"), (True, "make serve: mkdocs serve --dirty")):
+                options.log(f"[bench] {pages} pages: edit-to-preview under {label}")
+                seconds = preview.edit_to_preview(corpus, dirty=dirty)
+                target = "< 3 s at 1,000 pages" if dirty else ""
+                table.add(Row(f"edit-to-preview, {label}", f"{pages} pages", seconds=seconds, target=target,
+                              met=(seconds < 3.0) if dirty and pages == 1000 else None))
+        if not options.keep:
+            shutil.rmtree(corpus.root, ignore_errors=True)
+    if "builds" in options.parts and len(options.sizes) >= 2:
+        _growth_rows(table, results, options.sizes)
+
+
+def _build_rows(table: Table, results: dict, pages: int) -> None:
+    floor = results["floor", pages]
+    size = f"{pages} pages"
+    for variant in ("ours", "disabled", "stock", "floor"):
+        result = results[variant, pages]
+        ratio = result.measured.seconds / floor.measured.seconds
+        target, met = "", None
+        if variant == "ours" and pages >= 1000:
+            target, met = "≤ 3x floor (aim 2x)", ratio <= 3.0
+        table.add(Row(f"build: {builds.VARIANTS[variant]}; ratio = ÷ floor", size, seconds=result.measured.seconds,
+                      ratio=ratio, peak_mb=result.measured.peak_mb, site_mb=result.weight.site_mb,
+                      mean_page_kb=result.weight.mean_page_kb, search_index_kb=result.weight.search_index_kb,
+                      target=target, met=met))
+    ours = results["ours", pages].measured.seconds
+    added = ours / results["disabled", pages].measured.seconds
+    table.add(Row("ours ÷ plugin disabled", size, ratio=added, target="≤ 1.20", met=added <= 1.20))
+    table.add(Row("ours ÷ stock Material + search", size, ratio=ours / results["stock", pages].measured.seconds))
+
+
+def _growth_rows(table: Table, results: dict, sizes: tuple[int, ...]) -> None:
+    small, middle, large = sizes[0], sizes[-2], sizes[-1]
+    for variant in ("ours", "disabled", "stock", "floor"):
+        growth = results[variant, large].measured.seconds / results[variant, middle].measured.seconds
+        ideal = large / middle
+        target = f"≤ {ideal * 1.1:.1f}" if variant == "ours" else ""
+        table.add(Row(f"growth in seconds {large}/{middle}: {builds.VARIANTS[variant]}", f"{large}/{middle} pages",
+                      ratio=growth, target=target, met=(growth <= ideal * 1.1) if variant == "ours" else None))
+    for variant in ("ours", "disabled", "stock"):
+        page_growth = results[variant, large].weight.mean_page_kb / results[variant, small].weight.mean_page_kb
+        table.add(Row(f"mean page size {large}/{small}: {builds.VARIANTS[variant]}", f"{large}/{small} pages",
+                      ratio=page_growth, target="≤ 1.5" if variant == "ours" else "",
+                      met=(page_growth <= 1.5) if variant == "ours" else None))
+
+
+def machine() -> str:
+    """One line describing where the figures come from."""
+    import os
+
+    memory = ""
+    try:
+        kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal")).split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GB memory"
+    except (OSError, StopIteration, ValueError):
+        pass
+    node = shutil.which("node")
+    node_version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip() if node else "none"
+    load = ", load average %.1f %.1f %.1f" % os.getloadavg() if hasattr(os, "getloadavg") else ""
+    return (f"{time.strftime('%Y-%m-%d %H:%M')}, {platform.system()} {platform.machine()}, {os.cpu_count()} cores"
+            f"{memory}, Python {platform.python_version()}, Node {node_version}{load}")
