@@ -1,0 +1,184 @@
+"""Feeds of small fixture projects built with the real `protectpress build`: limits, drafts, empty topics,
+awkward text, images, updated dates and hostile content."""
+
+import json
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+import feedparser
+import pytest
+
+from conftest import FIXTURES, copy_project, run_protectpress
+
+MIXED_URL = "https://feeds.example.org/partners/"
+AWKWARD_TITLE = "Ŵyl & <Sioe> \"quoted\" 'single' 🚨 ŷ"
+AWKWARD_SUMMARY = "Tom & Jerry's <b>not bold</b> \"guide\" to the ŵyl — ŷ and 🎪 included"
+HOSTILE_PAGE = "docs/guidance/hostile.md"
+
+
+def build(project: Path, *args: str):
+    return run_protectpress("build", *args, cwd=project)
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> Path:
+    """tests/fixtures/feeds-mixed copied and built strictly; returns the project folder."""
+    project = copy_project(FIXTURES / "feeds-mixed", tmp_path_factory.mktemp("feeds") / "feeds-mixed")
+    result = build(project, "--strict")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def parse(site: Path, path: str):
+    parsed = feedparser.parse((site / path).read_bytes())
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed
+
+
+def slugs(parsed) -> list[str]:
+    return [e.id[len(MIXED_URL):] for e in parsed.entries]
+
+
+def test_feeds_hold_the_newest_entries_up_to_the_configured_limit(mixed):
+    site = mixed / "site"
+    assert slugs(parse(site, "feeds/types/news/atom.xml")) == [
+        "news/update-6/", "news/update-5/", "news/update-4/", "news/update-3/"]
+    assert slugs(parse(site, "feeds/rss.xml")) == [
+        "guidance/welsh-show/", "news/update-6/", "news/update-5/", "news/update-4/"]
+    assert len(json.loads((site / "feeds/sectors/retail/feed.json").read_text())["items"]) == 4
+
+
+def test_drafts_and_plain_pages_are_in_no_feed(mixed):
+    for path in (mixed / "site/feeds").rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert "secret-draft" not in text and "Secret draft" not in text, path
+            assert MIXED_URL + "about/" not in text, path
+    assert not (mixed / "site/feeds/types/page").exists()
+
+
+def test_an_empty_topic_gets_no_feed_and_no_link(mixed):
+    site = mixed / "site"
+    assert (site / "feeds/topics/martyns-law/rss.xml").is_file()
+    assert not (site / "feeds/topics/unused-topic").exists()
+    for page in site.rglob("*.html"):
+        assert "unused-topic" not in page.read_text(encoding="utf-8"), page
+
+
+def test_sector_feeds_include_what_applies_to_all_sectors(mixed):
+    site = mixed / "site"
+    assert slugs(parse(site, "feeds/sectors/sport/atom.xml")) == ["action-cards/parcels/"]
+    hospitality = slugs(parse(site, "feeds/sectors/hospitality/atom.xml"))
+    assert hospitality == ["guidance/welsh-show/", "action-cards/parcels/"]
+
+
+def test_awkward_text_round_trips_exactly_in_every_format(mixed):
+    site = mixed / "site"
+    for path in ("feeds/types/guidance/rss.xml", "feeds/types/guidance/atom.xml"):
+        item = parse(site, path).entries[0]
+        assert (item.title, item.summary) == (AWKWARD_TITLE, AWKWARD_SUMMARY), path
+    item = json.loads((site / "feeds/types/guidance/feed.json").read_text(encoding="utf-8"))["items"][0]
+    assert (item["title"], item["summary"]) == (AWKWARD_TITLE, AWKWARD_SUMMARY)
+
+
+def test_entries_carry_categories_image_author_and_absolute_content(mixed):
+    site = mixed / "site"
+    image_url = MIXED_URL + "images/pic.png"
+    image_size = (FIXTURES / "feeds-mixed/docs/images/pic.png").stat().st_size
+    atom = parse(site, "feeds/types/guidance/atom.xml")
+    item = atom.entries[0]
+    assert [(t.term, t.label, t.scheme) for t in item.tags] == [
+        ("martyns-law", "Martyn's Law", MIXED_URL + "topics/"), ("hospitality", "Hospitality", MIXED_URL + "sectors/")]
+    assert item.author == "Fixture Comms Team"
+    assert [(e.href, e.type, e.length) for e in item.enclosures] == [(image_url, "image/png", str(image_size))]
+    assert item.link == MIXED_URL + "guidance/welsh-show/"
+    assert atom.feed.logo == image_url  # the configured logo
+    rss = parse(site, "feeds/types/guidance/rss.xml")
+    assert rss.feed.image.href == image_url
+    rss_item = rss.entries[0]
+    assert [(e.href, e.type, e.length) for e in rss_item.enclosures] == [(image_url, "image/png", str(image_size))]
+    raw_rss = (site / "feeds/types/guidance/rss.xml").read_text(encoding="utf-8")
+    assert f'<guid isPermaLink="true">{MIXED_URL}guidance/welsh-show/</guid>' in raw_rss
+    assert rss_item.id == item.id
+    content = item.content[0].value
+    assert f'href="{MIXED_URL}action-cards/parcels/#what-to-do"' in content
+    assert f'src="{image_url}"' in content
+    assert "headerlink" not in content and "¶" not in content
+
+
+def test_index_pages_link_their_own_feeds(mixed):
+    site = mixed / "site"
+    for page, own in (("guidance/index.html", "types/guidance"), ("news/index.html", "types/news"),
+                      ("topics/martyns-law/index.html", "topics/martyns-law"),
+                      ("sectors/sport/index.html", "sectors/sport")):
+        html = (site / page).read_text(encoding="utf-8")
+        for feed in (f"feeds/{own}/rss.xml", f"feeds/{own}/atom.xml", "feeds/rss.xml", "feeds/atom.xml"):
+            assert f'rel="alternate" type="application/' in html
+            assert f'href="{MIXED_URL}{feed}"' in html, (page, feed)
+
+
+def test_a_changed_updated_date_brings_an_entry_back_with_the_same_id(mixed, tmp_path):
+    project = copy_project(FIXTURES / "feeds-mixed", tmp_path / "feeds-mixed")
+    page = project / "docs/guidance/welsh-show.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("updated: 2024-09-01", "updated: 2024-11-20"),
+                    encoding="utf-8")
+    assert build(project, "--strict").returncode == 0
+    before = parse(mixed / "site", "feeds/atom.xml")
+    after = parse(project / "site", "feeds/atom.xml")
+    old, new = before.entries[0], after.entries[0]
+    assert new.id == old.id == MIXED_URL + "guidance/welsh-show/"
+    assert (old.updated, new.updated) == ("2024-09-01T00:00:00+00:00", "2024-11-20T00:00:00+00:00")
+    assert old.published == new.published
+    assert after.feed.updated == "2024-11-20T00:00:00+00:00"
+    rss = parse(project / "site", "feeds/rss.xml").entries[0]
+    assert rss.id == new.id and rss.updated.startswith("2024-11-20")  # RSS carries it as dc:date
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    project = copy_project(FIXTURES / "feeds-hostile", tmp_path_factory.mktemp("hostile") / "feeds-hostile")
+    result = build(project)  # not strict: the warnings are what we check
+    assert result.returncode == 0, result.stderr
+    return project, result.stderr
+
+
+def test_hostile_content_is_reported_naming_the_file(hostile):
+    _, stderr = hostile
+    warnings = [line for line in stderr.splitlines() if line.startswith("WARNING") and HOSTILE_PAGE in line]
+    found = [line.split(", found ", 1)[1] for line in warnings]
+    assert found == ["a <script> element", "a <iframe> element", "an event handler onerror= on <img>",
+                     "a javascript: URL in href= on <a>", "a data: URL in href= on <a>"]
+
+
+def test_hostile_content_never_reaches_a_feed(hostile):
+    project, _ = hostile
+    site = project / "site"
+    contents = [json.loads((site / "feeds/feed.json").read_text(encoding="utf-8"))["items"][0]["content_html"]]
+    atom = ElementTree.parse(site / "feeds/atom.xml").getroot()
+    contents += [e.text for e in atom.iter("{http://www.w3.org/2005/Atom}content")]
+    rss = ElementTree.parse(site / "feeds/rss.xml").getroot()
+    contents += [e.text for e in rss.iter("{http://purl.org/rss/1.0/modules/content/}encoded")]
+    assert len(contents) == 3
+    for html in contents:
+        assert "Safe opening paragraph" in html and "Safe closing paragraph" in html
+        for bad in ("<script", "alert(", "<iframe", "onerror", "javascript:", "data:"):
+            assert bad not in html, bad
+        assert re.search(r'href="https://hostile\.example\.org/guidance/hostile/#safe-heading"', html)
+
+
+def test_hostile_content_fails_a_strict_build(tmp_path):
+    project = copy_project(FIXTURES / "feeds-hostile", tmp_path / "feeds-hostile")
+    result = build(project, "--strict")
+    assert result.returncode == 1
+    assert HOSTILE_PAGE in result.stderr and not (project / "site").exists()
+
+
+def test_a_feed_limit_below_one_is_a_config_problem(tmp_path):
+    project = copy_project(FIXTURES / "feeds-mixed", tmp_path / "feeds-mixed")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("limit: 4", "limit: 0"), encoding="utf-8")
+    result = build(project)
+    assert result.returncode == 1
+    assert "mkdocs.yml: plugins.protectpress.feeds.limit: expected a whole number of entries, 1 or more, found 0" \
+        in result.stderr
