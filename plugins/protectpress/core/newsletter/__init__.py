@@ -11,14 +11,17 @@ from ..content import ContentSet
 from ..problems import Problems
 from .colours import report_colours
 from .model import Feature, Newsletter, load_newsletters, resolve_features
-from .render import NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, RenderedNewsletter, personalise, render, render_newsletter
+from .render import (NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, RenderedNewsletter, personalise, render,
+                     render_newsletter, template_exists)
 
 
 def render_all(settings: Settings, content: ContentSet, problems: Problems, *,
                dev_server_url: str | None = None) -> list[tuple[Newsletter, RenderedNewsletter | None]]:
     """Validate and render every newsletter, drafts included, reporting every problem in the one list."""
     newsletters = load_newsletters(settings, problems)
-    if not newsletters or not report_colours(settings.plugin.newsletter, problems, settings.config_file.name):
+    # Settings shared by every newsletter are checked once, so a mistake there is listed once.
+    if not newsletters or not report_colours(settings.plugin.newsletter, problems, settings.config_file.name) \
+            or not template_exists(settings, problems):
         return [(n, None) for n in newsletters]
     return [(n, render(settings, n, content, problems, dev_server_url=dev_server_url)) for n in newsletters]
 

@@ -8,6 +8,7 @@ recipient. Every mistake goes into the run's `Problems` list; a newsletter with 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import html as html_lib
 import traceback
@@ -95,7 +96,7 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, prob
     web_url = links.page_url(web_src_uri(newsletter.slug))
     footer = _footer(settings, links)
     template = _render_template(settings, newsletter, letter, features, embeds, links, web_url, footer, problems)
-    if template is None or len(problems.errors) > errors_before:
+    if template is None:
         return None
     html = _mjml(template, settings, newsletter, links, problems)
     if html is None:
@@ -136,6 +137,14 @@ def template_path(settings: Settings) -> Path:
     return settings.project_path(settings.plugin.newsletter.template)
 
 
+def template_exists(settings: Settings, problems: Problems) -> bool:
+    path = template_path(settings)
+    if not path.is_file():
+        problems.error(settings.config_file.name, "expected the email template file to exist",
+                       repr(settings.relative(path)), key="plugins.protectpress.newsletter.template")
+    return path.is_file()
+
+
 # ----------------------------------------------------------------------------------------------------------
 
 
@@ -163,7 +172,9 @@ def _parse(newsletter: Newsletter, text: str, from_src: str, page_path: str | No
                        f"an image with none: {src!r}", key="email rule images")
     for source in parsed.page_links:
         if source not in known:
-            problems.error(newsletter.path, f"expected a link to a page of the site{where}", repr(source),
+            nearest = difflib.get_close_matches(source, sorted(known), n=3, cutoff=0.5)
+            hint = f" (did you mean {', '.join(nearest)}?)" if nearest else ""
+            problems.error(newsletter.path, f"expected a link to a page of the site{where}{hint}", repr(source),
                            key="body")
     return parsed
 
@@ -204,9 +215,7 @@ def _render_template(settings: Settings, newsletter: Newsletter, letter: ParsedM
                      problems: Problems) -> str | None:
     path = template_path(settings)
     shown = settings.relative(path)
-    if not path.is_file():
-        problems.error(settings.config_file.name, "expected the email template file to exist", repr(shown),
-                       key="plugins.protectpress.newsletter.template")
+    if not template_exists(settings, problems):
         return None
     options = settings.plugin.newsletter
     brand = {key: getattr(options, key) for key in COLOUR_KEYS}

@@ -1,0 +1,266 @@
+"""Bad newsletters and broken emails: the exact messages comms staff read, all in one run.
+
+The rules are also run on the real rendered email with one thing broken at a time, so each rule is shown to
+catch what it is for (and not just to pass on good output).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from protectpress.core.config import load_settings
+from protectpress.core.newsletter import render_newsletter
+from protectpress.core.newsletter.colours import colour_problems, contrast_ratio
+from protectpress.core.newsletter.rules import EmailExpectations, check_email
+from protectpress.core.problems import Problems
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def copy_fixture(name: str, destination: Path) -> Path:
+    shutil.copytree(FIXTURES / name, destination)
+    shutil.copytree(REPO / "overrides", destination / "overrides")
+    return destination
+
+
+def protectpress(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "protectpress.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def bad_project(tmp_path_factory) -> Path:
+    return copy_fixture("newsletter-bad", tmp_path_factory.mktemp("bad") / "project")
+
+
+EXPECTED_ERRORS = [
+    "newsletters/bad-items.md: body: expected a link to a page of the site (did you mean guidance/lockdown.md?), "
+    "found 'guidance/nowhere.md'",
+    "newsletters/bad-items.md: items[1].page: expected a page of the site, as a path inside docs/ (did you mean "
+    "guidance/lockdown.md, index.md, privacy.md?), found 'guidance/lockdwn.md'",
+    "newsletters/hostile.md: email rule headings: expected exactly one h1 (the subject), found 2: "
+    "'A letter with hostile HTML and broken email rules', 'A second top-level heading'",
+    "newsletters/hostile.md: email rule headings: expected no skipped heading level (h4 follows h1), "
+    "found 'A skipped heading level'",
+    "newsletters/hostile.md: email rule images: expected alt text for every image, like "
+    "![What it shows](image.png), found an image with none: '/assets/photo.png'",
+    "newsletters/hostile.md: email rule link-text: expected link text that says where the link goes, "
+    "found 'click here'",
+    "newsletters/missing-fields.md: date: expected a date (required for a newsletter), found none",
+    "newsletters/missing-fields.md: subject: expected a subject (required for a newsletter), found none",
+    "newsletters/missing-fields.md: sectors: expected a sector from the vocabulary (all, retail, hospitality), "
+    "found 'pubs'",
+    "newsletters/missing-fields.md: draft: expected true or false, found 'yes'",
+    "newsletters/missing-fields.md: items[1].full: expected true or false, found 'maybe'",
+    "newsletters/missing-fields.md:10: expected only the merge field {{ name }} in the letter, found '{{ email }}'",
+]
+EXPECTED_WARNINGS = [
+    "newsletters/hostile.md: body: expected no active content in an email; it was removed, found a <script> element",
+    "newsletters/hostile.md: body: expected no active content in an email; it was removed, found an event handler "
+    "onclick= on <p>",
+    "newsletters/hostile.md: body: expected no active content in an email; it was removed, found a javascript: URL "
+    "in href= on <a>",
+]
+
+
+def test_check_lists_every_newsletter_problem_in_one_run(bad_project):
+    result = protectpress("check", cwd=bad_project)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert sorted(line for line in lines if line.startswith("error: ")) == sorted(f"error: {e}" for e in EXPECTED_ERRORS)
+    assert sorted(line for line in lines if line.startswith("warning: ")) == sorted(
+        f"warning: {w}" for w in EXPECTED_WARNINGS)
+    assert lines[-1] == "Found 12 errors, 3 warnings."
+
+
+def test_check_json_names_file_key_and_line(bad_project):
+    result = protectpress("check", "--format", "json", cwd=bad_project)
+    problems = json.loads(result.stdout)["problems"]
+    draft = next(p for p in problems if p["key"] == "draft")
+    assert draft == {"path": "newsletters/missing-fields.md", "line": 4, "key": "draft",
+                     "expected": "expected true or false", "found": "'yes'", "severity": "error"}
+
+
+def test_build_fails_with_the_same_problems_and_keeps_the_old_site(bad_project):
+    (bad_project / "site").mkdir()
+    (bad_project / "site" / "marker.txt").write_text("previous build")
+    result = protectpress("build", cwd=bad_project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    for error in EXPECTED_ERRORS:
+        assert f"error: {error}" in result.stderr, error
+    assert (bad_project / "site" / "marker.txt").read_text() == "previous build"
+
+
+def test_hostile_html_is_removed_from_the_email(bad_project):
+    settings = load_settings(bad_project / "mkdocs.yml")
+    problems = Problems()
+    render_newsletter(settings, "hostile", problems)  # errors too, so no result: render the parts directly
+    from protectpress.core.newsletter.markdown import parse_markdown
+
+    text = (bad_project / "newsletters" / "hostile.md").read_text().split("---", 2)[2]
+    parsed = parse_markdown(text, links=settings.links, from_src="index.md")
+    assert "<script" not in parsed.html and "onclick" not in parsed.html and 'href="javascript' not in parsed.html
+    assert "Tap to read." in parsed.html
+    assert len(parsed.removed) == 3
+
+
+def test_unknown_newsletter_slug(bad_project):
+    settings = load_settings(bad_project / "mkdocs.yml")
+    problems = Problems()
+    assert render_newsletter(settings, "no-such-issue", problems) is None
+    assert [str(p) for p in problems] == [
+        "no-such-issue: expected a newsletter file or slug from newsletters/ (bad-items, hostile, missing-fields), "
+        "found no such newsletter"]
+
+
+def test_template_errors_name_the_template_and_line(tmp_path):
+    project = copy_fixture("newsletter-basic", tmp_path / "project")
+    template = project / "overrides" / "emails" / "newsletter.mjml.j2"
+    lines = template.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if "<mj-title>" in line)
+    lines[index] = "    <mj-title>{{ subject }</mj-title>"
+    template.write_text("\n".join(lines))
+    result = protectpress("check", cwd=project)
+    assert result.returncode == 1
+    assert (f"error: overrides/emails/newsletter.mjml.j2:{index + 1}: expected a template Jinja2 can read, found "
+            "unexpected '}'") in result.stdout
+
+
+def test_undefined_template_value_is_an_error_with_its_line(tmp_path):
+    project = copy_fixture("newsletter-basic", tmp_path / "project")
+    template = project / "overrides" / "emails" / "newsletter.mjml.j2"
+    text = template.read_text().replace("{{ preheader }}", "{{ preheader_text }}")
+    template.write_text(text)
+    line = text[: text.index("preheader_text")].count("\n") + 1
+    result = protectpress("check", cwd=project)
+    assert (f"error: overrides/emails/newsletter.mjml.j2:{line}: expected a template that renders, found "
+            "'preheader_text' is undefined") in result.stdout
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Each rule on the real email, broken one way at a time.
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory):
+    project = copy_fixture("newsletter-basic", tmp_path_factory.mktemp("good") / "project")
+    settings = load_settings(project / "mkdocs.yml")
+    rendered = render_newsletter(settings, "2024-01-winter-update", Problems())
+    expect = EmailExpectations(subject=rendered.subject, preheader=rendered.preheader, web_url=rendered.web_url,
+                               privacy_url=settings.links.page_url("privacy.md"),
+                               organisation=settings.plugin.newsletter.organisation,
+                               why_received=settings.plugin.newsletter.why_received,
+                               unsubscribe_placeholder="[[pp:unsubscribe]]", site_url=settings.site_url)
+    assert check_email(rendered.html, expect) == []
+    return rendered.html, expect
+
+
+BREAKAGES = [
+    ("size", lambda h: h.replace("</body>", "<p>" + "x" * 110_000 + "</p></body>"), False),
+    ("size", lambda h: h.replace("</body>", "<p>" + "x" * 70_000 + "</p></body>"), True),
+    ("title", lambda h: h.replace("<title>Winter", "<title>Autumn"), False),
+    ("language", lambda h: h.replace('<html lang="en-GB"', '<html lang="und"'), False),
+    ("language", lambda h: h.replace('role="article" lang="en-GB" dir="ltr"', 'role="article" lang="en-GB" dir="auto"'),
+     False),
+    ("preheader", lambda h: h.replace("display:none;font-size:1px", "font-size:1px"), False),
+    ("images", lambda h: h.replace(' alt="A member of staff locking', ' data-x="A member of staff locking'), False),
+    ("images", lambda h: re.sub(r'alt="A member of staff[^"]*"', 'alt=""', h), False),
+    ("third-party", lambda h: h.replace("https://news.example.org/assets/lockdown.png",
+                                        "https://tracker.example.com/pixel.png"), False),
+    ("links", lambda h: h.replace('href="https://news.example.org/privacy/"', 'href="/privacy/"'), False),
+    ("links", lambda h: h.replace('href="https://news.example.org/privacy/"', 'href="http://news.example.org/privacy/"'),
+     False),
+    ("tables", lambda h: h.replace("<th>Region</th>", "<td>Region</td>").replace("<th>Contact</th>", "<td>C</td>")
+     .replace("<th>Phone</th>", "<td>P</td>"), False),
+    ("active-content", lambda h: h.replace("</body>", "<script>alert(1)</script></body>"), False),
+    ("active-content", lambda h: h.replace("</body>", "<form action='https://x.example'></form></body>"), False),
+    ("active-content", lambda h: h.replace("</body>", "<iframe src='https://news.example.org/'></iframe></body>"),
+     False),
+    ("active-content", lambda h: h.replace("</head>", '<link rel="stylesheet" href="https://cdn.example/x.css"></head>'),
+     False),
+    ("web-fonts", lambda h: h.replace("</head>", "<style>@import url(https://fonts.googleapis.com/css);</style></head>"),
+     False),
+    ("dark-mode", lambda h: h.replace('name="color-scheme"', 'name="x-scheme"'), False),
+    ("dark-mode", lambda h: h.replace("prefers-color-scheme: dark", "min-width: 1px"), False),
+    ("text-size", lambda h: h.replace("font-size:16px", "font-size:13px", 1), False),
+    ("headings", lambda h: h.replace("</body>", "<h1>Another</h1></body>"), False),
+    ("headings", lambda h: h.replace("</body>", "<h5>Deep</h5></body>"), False),
+    ("link-text", lambda h: h.replace(">View in your browser<", ">Read more<"), False),
+    ("browser-link", lambda h: h.replace(">View in your browser<", ">Web version<"), False),
+    ("footer", lambda h: h.replace("0800 789 321", "0800 000 000"), False),
+    ("footer", lambda h: h.replace('href="[[pp:unsubscribe]]"', 'href="https://news.example.org/"'), False),
+    ("footer", lambda h: h.replace('href="https://news.example.org/privacy/">privacy notice',
+                                   'href="https://news.example.org/">privacy notice'), False),
+    ("mobile", lambda h: h.replace("min-width:480px) { .mj-column", "min-width:320px) { .mj-column"), False),
+]
+
+
+@pytest.mark.parametrize("rule, breakage, warning", BREAKAGES, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(BREAKAGES)])
+def test_each_rule_catches_its_breakage(good, rule, breakage, warning):
+    html, expect = good
+    broken = breakage(html)
+    assert broken != html, "the breakage must change the email"
+    found = check_email(broken, expect)
+    assert rule in {v.rule for v in found}, found
+    assert all(v.warning == warning for v in found if v.rule == rule)
+
+
+def test_dev_server_links_allowed_only_when_serving(good):
+    html, expect = good
+    served = html.replace("https://news.example.org/privacy/", "http://127.0.0.1:8000/privacy/")
+    assert {v.rule for v in check_email(served, expect)} == {"links", "footer"}
+    from dataclasses import replace
+
+    serving = replace(expect, dev_server_url="http://127.0.0.1:8000/", privacy_url="http://127.0.0.1:8000/privacy/")
+    assert check_email(served, serving) == []
+
+
+def test_preheader_length_warning():
+    from protectpress.core.newsletter.rules import preheader_length
+
+    assert preheader_length("x" * 40) == [] and preheader_length("x" * 110) == []
+    assert preheader_length("Too short")[0].warning
+    assert preheader_length("x" * 111)[0].found == "111 characters"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Brand colour contrast, computed as WCAG defines it.
+
+
+def test_contrast_ratio_matches_wcag_reference_values():
+    assert round(contrast_ratio("#000000", "#ffffff"), 2) == 21.0
+    assert round(contrast_ratio("#ffffff", "#ffffff"), 2) == 1.0
+    assert round(contrast_ratio("#767676", "#ffffff"), 2) == 4.54  # the lightest grey that passes on white
+    assert round(contrast_ratio("#777777", "#ffffff"), 2) == 4.48
+    assert contrast_ratio("#fff", "#1d3557") == contrast_ratio("#ffffff", "#1d3557")
+
+
+def test_low_contrast_brand_colours_fail_the_check(tmp_path):
+    project = copy_fixture("newsletter-basic", tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("      newsletter:\n", '      newsletter:\n        button_colour: "#7fb2e5"\n'
+                                                 '        brand_colour: nope\n'))
+    result = protectpress("check", cwd=project)
+    assert result.returncode == 1
+    assert ("error: mkdocs.yml: plugins.protectpress.newsletter.button_text_colour: expected a contrast of at least "
+            "4.5:1 against button_colour (email rule contrast), found 2.23:1 (#ffffff on #7fb2e5)") in result.stdout
+    assert ("error: mkdocs.yml: plugins.protectpress.newsletter.brand_colour: expected a colour like #1d3557, "
+            "found 'nope'") in result.stdout
+    assert result.stdout.count("button_text_colour") == 1  # checked once, not once per newsletter
+
+
+def test_default_colours_pass():
+    from protectpress.core.config import NewsletterSettings
+
+    assert colour_problems(NewsletterSettings()) == []
