@@ -119,6 +119,7 @@ def generate(root: Path, pages: int, *, seed: int = 7, newsletters: int = 3) -> 
         _write(docs / folder / "index.md", f"---\ntitle: \"{folder.replace('-', ' ').capitalize()}\"\ntype: page\n"
                f"summary: \"Every {kind} page.\"\n---\n\n{_paragraph(rng, 3)}\n")
     _write(docs / "index.md", "---\ntitle: Home\ntype: page\n---\n\n" + _paragraph(rng, 4) + "\n")
+    _write(docs / "privacy.md", "---\ntitle: Privacy notice\ntype: page\n---\n\n" + _paragraph(rng, 6) + "\n")
     _write_newsletters(root / "newsletters", rng, uris, newsletters)
     shutil.copytree(REPO / "overrides", root / "overrides")
     _write_configs(root)

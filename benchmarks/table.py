@@ -26,7 +26,7 @@ class Row:
     def cells(self) -> list[str]:
         met = "" if self.met is None else ("yes" if self.met else "MISSED")
         measure = self.measure + (f" ({self.note})" if self.note else "")
-        return [measure, self.size, _number(self.seconds, 2), _number(self.ratio, 2), _number(self.per_second, 0),
+        return [measure, self.size, _seconds(self.seconds), _number(self.ratio, 2), _number(self.per_second, 0),
                 _number(self.peak_mb, 0), _number(self.site_mb, 1), _number(self.mean_page_kb, 1),
                 _number(self.search_index_kb, 0), self.target, met]
 
@@ -58,3 +58,10 @@ def _number(value: float | None, digits: int) -> str:
     if value is None:
         return ""
     return f"{value:,.{digits}f}"
+
+
+def _seconds(value: float | None) -> str:
+    """Three significant figures below a second (newsletters take milliseconds), two decimals above."""
+    if value is None:
+        return ""
+    return f"{value:.3g}" if value < 1 else f"{value:,.2f}"
