@@ -17,10 +17,22 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# axe-core for the browser accessibility tests comes from npm (the newest 4.x, pinned so CI is repeatable).
+# It lives inside the venv so `make clean` removes it; tests/browser finds it there. Without npm the
+# accessibility tests skip (or fail under PROTECTPRESS_REQUIRE_BROWSER=1) and say how to get it.
+AXE_CORE_VERSION := 4.14.1
+AXE_STAMP := $(VENV)/axe-core/.installed-$(AXE_CORE_VERSION)
+
+$(AXE_STAMP): | $(BIN)/python
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --no-save --prefix $(VENV)/axe-core axe-core@$(AXE_CORE_VERSION) && \
+	  touch $@; \
+	else echo "npm not found: the browser accessibility tests need axe-core (apt-get install npm)"; fi
+
 build: $(STAMP)
 	$(BIN)/protectpress build
 
-test: $(STAMP)
+test: $(STAMP) $(AXE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 serve: $(STAMP)
