@@ -9,12 +9,14 @@ plain-text renderer, so the text part is rendered from the same parse, never scr
 from __future__ import annotations
 
 import copy
+import html as html_lib
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 from ..links import SiteLinks
 from ..sanitise import sanitise_html
@@ -28,6 +30,12 @@ _SETEXT = re.compile(r"^(=+|-+)\s*$")
 # Inline links and images `](target "title")` and reference definitions `[id]: target`.
 _INLINE_TARGET = re.compile(r"(\]\()(<[^>]*>|[^)\s]+)")
 _REFERENCE_TARGET = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(\S+)", re.MULTILINE)
+_HIDDEN_ENTITY = re.compile(re.escape(AMP_SUBSTITUTE) + r"(#\d+;|#x[0-9a-fA-F]+;|\w+;)")
+
+
+def plain(text: str) -> str:
+    """Text as written: Python-Markdown hides the entities it uses to obfuscate `<a@b.org>` autolinks."""
+    return _HIDDEN_ENTITY.sub(lambda m: html_lib.unescape("&" + m.group(1)), text)
 
 
 @dataclass
@@ -52,7 +60,7 @@ class _EmailLinks(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
             if element.tag == "a" and element.get("href") is not None:
-                target = element.get("href")
+                target = plain(element.get("href"))
                 source = self.links.source_of_link(target, from_src=self.from_src)
                 if source is not None:
                     self.parsed["page_links"].append(source)

@@ -13,7 +13,7 @@ import textwrap
 import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
 
-from .markdown import ParsedMarkdown
+from .markdown import ParsedMarkdown, plain
 
 WIDTH = 78
 UNDERLINES = {1: "=", 2: "-"}  # h3 and below: "~"
@@ -216,7 +216,7 @@ class _Renderer:
 
     def _raw(self, text: str) -> str:
         """Text with Python-Markdown's raw-HTML placeholders replaced by that (sanitised) HTML's text."""
-        return _PLACEHOLDER.sub(lambda m: _html_text(self.raw_html.get(m.group(0), "")), text)
+        return plain(_PLACEHOLDER.sub(lambda m: _html_text(self.raw_html.get(m.group(0), "")), text))
 
 
 

@@ -1,0 +1,110 @@
+"""Newsletters in a real MkDocs build: web versions, the archive, email files, drafts, search and feeds."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from protectpress.core.newsletter.htmltree import parse_html
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+SLUG = "2024-01-winter-update"
+DRAFT_SLUG = "2024-02-spring-draft"
+
+
+def protectpress(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "protectpress.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("built") / "project"
+    shutil.copytree(FIXTURES / "newsletter-basic", project)
+    shutil.copytree(REPO / "overrides", project / "overrides")
+    result = protectpress("build", "--strict", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return project / "site"
+
+
+def test_build_writes_web_version_email_and_text(built):
+    folder = built / "newsletters" / SLUG
+    assert {p.name for p in folder.iterdir()} == {"index.html", "email.html", "email.txt"}
+    assert (folder / "email.html").read_text().startswith("<!doctype html>")
+    assert "Dear [[pp:name]]," in (folder / "email.txt").read_text()
+
+
+def test_web_version_is_a_site_page_with_the_letter_and_features(built):
+    page = parse_html((built / "newsletters" / SLUG / "index.html").read_text())
+    article = page.find("article")
+    text = article.words()
+    assert "Dear Partner," in text and "{{ name }}" not in text
+    assert [h.words().rstrip("¶").strip() for h in article.iter("h1")] == [
+        "Winter update: lockdown plans and the retail expo"]
+    h2 = [h.words().rstrip("¶").strip() for h in article.iter("h2")]
+    assert h2 == ["Three dates for your diary", "Dynamic lockdown", "Run, hide, tell", "Retail security expo 2024"]
+    hrefs = {a.attrs.get("href") for a in article.iter("a")}
+    # Links written from the docs root and from the embedded card's own folder both reach the right pages.
+    assert "../../privacy/" in hrefs and "../../guidance/lockdown/" in hrefs
+    assert "../../guidance/lockdown/#plan" in hrefs
+    images = [i for i in article.iter("img")]
+    assert [(i.attrs["src"], i.attrs["alt"]) for i in images] == [
+        ("../../assets/lockdown.png", "A member of staff locking a shop's glass doors")]
+    meta = {m.attrs.get("name"): m.attrs.get("content") for m in page.iter("meta")}
+    assert meta["description"] == "How to plan a dynamic lockdown, what to do in an attack, and the expo agenda"
+
+
+def test_archive_lists_published_issues_only(built):
+    archive = parse_html((built / "newsletters" / "index.html").read_text()).find("article")
+    links = [(a.words(), a.attrs["href"]) for a in archive.iter("a") if "winter" in a.attrs.get("href", "")
+             or "spring" in a.attrs.get("href", "")]
+    assert links == [("Winter update: lockdown plans and the retail expo", f"{SLUG}/")]
+
+
+def test_drafts_are_never_published(built):
+    assert not (built / "newsletters" / DRAFT_SLUG).exists()
+    for path in built.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".txt"):
+            assert "Spring preview" not in path.read_text(errors="ignore"), path
+
+
+def test_email_template_source_is_not_published(built):
+    assert not list(built.rglob("*.mjml.j2"))
+
+
+def test_web_version_is_in_search(built):
+    index = json.loads((built / "search" / "search_index.json").read_text())
+    locations = {doc["location"] for doc in index["docs"]}
+    assert f"newsletters/{SLUG}/" in locations
+    assert any("lockdown workshop" in doc["text"] for doc in index["docs"] if doc["location"].startswith("newsletters/"))
+
+
+def test_web_version_is_in_the_feeds_as_a_newsletter(built):
+    feed = feedparser.parse((built / "feeds" / "atom.xml").read_bytes())
+    entry = next(e for e in feed.entries if e.title == "Winter update: lockdown plans and the retail expo")
+    assert entry.link == f"https://news.example.org/newsletters/{SLUG}/"
+    assert entry.summary == "How to plan a dynamic lockdown, what to do in an attack, and the expo agenda"
+    assert "lockdown workshop" in entry.content[0].value
+    assert (built / "feeds" / "types" / "newsletter").is_dir()
+
+
+def test_example_site_builds_the_seed_newsletter(tmp_path_factory):
+    project = tmp_path_factory.mktemp("example") / "project"
+    ignore = shutil.ignore_patterns("site", ".site-*", ".venv*", "__pycache__", ".git", "outbox", "tests",
+                                    "benchmarks", "plugins", "*.egg-info", ".pytest_cache")
+    shutil.copytree(REPO, project, ignore=ignore)
+    result = protectpress("build", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    folder = project / "site" / "newsletters" / "2023-03-security-and-policing"
+    assert {p.name for p in folder.iterdir()} == {"index.html", "email.html", "email.txt"}
+    assert "Security and Policing 2023" in (project / "site" / "newsletters" / "index.html").read_text()
