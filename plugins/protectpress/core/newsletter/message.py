@@ -13,6 +13,7 @@ encoded words ("business — ünïcode" arrives as "business —ünïcode").
 
 from __future__ import annotations
 
+import binascii
 import datetime as dt
 import email.utils
 import hashlib
@@ -97,11 +98,22 @@ def build_message(
         message["X-Unsent"] = "1"  # Outlook opens the .eml as a draft ready to address and send
     for name, value in (extra_headers or {}).items():
         message[name] = value
-    message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
-    for part in message.iter_parts():
-        del part["MIME-Version"]  # add_alternative copies it into the part; it belongs on the message only
+    message["MIME-Version"] = "1.0"
+    message.make_alternative()
+    message.attach(_text_part(text, "plain"))
+    message.attach(_text_part(html, "html"))
     return message
+
+
+def _text_part(content: str, subtype: str) -> EmailMessage:
+    """A UTF-8 quoted-printable part, encoded by binascii: the email package's pure-Python encoder made
+    composing a message several times slower, which a list of thousands notices."""
+    part = EmailMessage(policy=MESSAGE_POLICY)
+    part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    normalised = content.replace("\r\n", "\n").replace("\r", "\n")
+    part.set_payload(binascii.b2a_qp(normalised.encode("utf-8"), istext=True).decode("ascii"))
+    return part
 
 
 def list_unsubscribe_value(uris: list[str] | tuple[str, ...]) -> str:

@@ -147,16 +147,27 @@ class SmtpRelay:
         encrypted = isinstance(smtp.sock, ssl.SSLSocket)
         if not encrypted and not self.address.is_loopback:  # pragma: no cover - _connect already refused this
             raise RelayError(f"{self.address.shown}: refusing to send the password over an unencrypted connection")
+        offered = smtp.esmtp_features.get("auth", "").upper().split()
+        mechanism = next((m for m in ("PLAIN", "LOGIN") if m in offered), None)
+        if mechanism is None:
+            smtp.close()
+            raise RelayError(f"{self.address.shown}: the relay offers no PLAIN or LOGIN sign-in (AUTH); "
+                             "remove the user name from --smtp if it accepts mail without one")
+        # One mechanism only: smtplib's login() falls back through the others after a refusal, and some
+        # relays then stall until the time-out instead of answering "wrong password".
+        smtp.user, smtp.password = self.address.username, self._password or ""
         try:
-            smtp.login(self.address.username, self._password or "")
+            smtp.auth(mechanism, getattr(smtp, f"auth_{mechanism.lower()}"))
         except smtplib.SMTPAuthenticationError as error:
             smtp.close()
             raise RelayError(f"{self.address.shown}: the relay refused the user name or password "
                              f"({_reply_text(error.smtp_code, error.smtp_error)})") from None
-        except smtplib.SMTPNotSupportedError:
+        except (smtplib.SMTPServerDisconnected, OSError):
             smtp.close()
-            raise RelayError(f"{self.address.shown}: the relay does not offer a login (AUTH); "
-                             "remove the user name from --smtp if it accepts mail without one") from None
+            raise RelayError(f"{self.address.shown}: the relay hung up during sign-in; check the user name "
+                             "and password") from None
+        finally:
+            smtp.password = ""
 
     def close(self) -> None:
         if self._smtp is not None:

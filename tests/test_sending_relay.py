@@ -1,0 +1,263 @@
+"""Sending the example newsletter through a real aiosmtpd relay on 127.0.0.1: test sends, bulk sends, and
+each way a relay misbehaves. Commands run in-process through the real CLI entry point."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import ssl
+import time
+
+import pytest
+
+from conftest import run_protectpress
+from protectpress.cli import main
+from protectpress.core.newsletter.message import stable_message_id
+from sending_relay import Relay, ScriptedHandler, project, relay, self_signed_certificate, sending_template, write_recipients  # noqa: F401
+
+SLUG = "2023-03-security-and-policing"
+SUBJECT = "Security and Policing 2023: what it means for your business"
+DOMAIN = "protectpress.example.org"
+
+
+@pytest.fixture
+def run(capsys):
+    def command(*args: str) -> tuple[int, str, str]:
+        try:
+            code = main(list(args))
+        except SystemExit as stop:  # usage and config problems exit 2 from deep inside, as argparse does
+            code = stop.code
+        out, err = capsys.readouterr()
+        return code, out, err
+    return command
+
+
+def people(count: int, prefix: str = "partner") -> list[str]:
+    return [f"{prefix}{i:04d}@example.com,Partner {i},Org {i}," for i in range(count)]
+
+
+def states(project) -> dict[str, str]:
+    with sqlite3.connect(project / "newsletters/.sends" / f"{SLUG}.sqlite") as db:
+        return dict(db.execute("SELECT address, state FROM deliveries").fetchall())
+
+
+def live(run, relay, *extra: str, csv: str = "recipients.csv"):
+    return run("send", SLUG, "--to", csv, "--smtp", relay.url(), "--rate", "0", "--yes", *extra)
+
+
+# -- test sends and the message itself ----------------------------------------------------------------------
+
+
+def test_test_send_is_marked_and_has_its_own_message_id(project, relay, run):
+    code, out, err = run("send", SLUG, "--test", "editor@example.org", "--smtp", relay.url())
+    assert code == 0, out + err
+    assert "Test to editor@example.org: 250" in out
+    [received] = relay.handler.received
+    message = received.message
+    assert message["Subject"] == f"[TEST] {SUBJECT}"
+    assert message["Message-ID"] != stable_message_id(SLUG, "editor@example.org", DOMAIN)
+    assert received.sender == "newsletter@protectpress.example.org"
+    # Recorded with its content hash, so the live send can say when this content was last tested.
+    log = (project / "newsletters/.sends" / f"{SLUG}.test-sends.jsonl").read_text()
+    assert "editor@example.org" in log and relay.url() in log
+    assert not (project / "newsletters/.sends" / f"{SLUG}.sqlite").exists()  # not part of the campaign
+
+
+def test_each_message_has_both_parts_the_name_and_an_unfolded_one_click_unsubscribe(project, relay, run):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "      sending:\n", "      sending:\n        unsubscribe_url: https://protectpress.example.org/unsubscribe/?e={email_hash}&n={slug}\n", 1))
+    write_recipients(project / "recipients.csv", ["sian@example.com,Siân O'Neill & Co,,", "nameless@example.com,,,"])
+    code, out, err = live(run, relay)
+    assert code == 0, out + err
+    by_address = {r.recipients[0]: r for r in relay.handler.received}
+    raw = by_address["sian@example.com"].data
+    header = re.search(rb"\r\nList-Unsubscribe: ([^\r\n]*)\r\n", raw).group(1).decode()
+    assert re.fullmatch(r"<mailto:unsubscribe@protectpress\.example\.org\?subject=unsubscribe>, "
+                        r"<https://protectpress\.example\.org/unsubscribe/\?e=[0-9a-f]{64}&n=" + SLUG + ">", header)
+    assert b"\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in raw
+    message = by_address["sian@example.com"].message
+    assert message["Message-ID"] == stable_message_id(SLUG, "sian@example.com", DOMAIN)
+    assert message["To"].addresses[0].display_name == "Siân O'Neill & Co"
+    text, html = (part.get_content() for part in message.iter_parts())
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert "Dear Siân O'Neill & Co," in text and "Siân O&#x27;Neill &amp; Co" in html  # escaped in the HTML
+    https_url = header.split(", ")[1].strip("<>")
+    assert https_url in text and https_url.replace("&", "&amp;") in html
+    nameless = by_address["nameless@example.com"].message
+    assert "Dear Partner," in nameless.get_body(("plain",)).get_content()
+
+
+def test_bulk_send_of_a_thousand_and_a_rerun_sends_nobody_twice(project, relay):
+    write_recipients(project / "recipients.csv", people(1000))
+    command = ("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes")
+    started = time.monotonic()
+    result = run_protectpress(*command, cwd=project)  # a real process: the relay gets its own CPU
+    elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stdout + result.stderr
+    counts = relay.handler.counts()
+    assert len(counts) == 1000 and set(counts.values()) == {1}
+    assert relay.handler.connections == 1  # one connection reused for every message
+    assert "Sent 1,000, already sent 0, suppressed 0, invalid 0, failed 0, unknown 0." in result.stdout
+    assert "1,000/1,000" in result.stderr and "\r" not in result.stderr  # plain progress lines: not a terminal
+    print(f"1,000 messages in {elapsed:.1f} s")
+    result = run_protectpress(*command, cwd=project)
+    assert result.returncode == 0
+    assert "Sent 0, already sent 1,000" in result.stdout
+    assert sum(relay.handler.counts().values()) == 1000
+
+
+# -- a relay with problems ------------------------------------------------------------------------------
+
+
+def test_451_is_retried_and_then_sent(project, relay, run):
+    write_recipients(project / "recipients.csv", people(3))
+    relay.handler.data_once["partner0001@example.com"] = "451 4.3.0 Try again later"
+    code, out, err = live(run, relay)
+    assert code == 0, out + err
+    assert relay.handler.count("partner0001@example.com") == 1
+    assert set(states(project).values()) == {"sent"}
+
+
+def test_550_511_suppresses_that_address_and_554_does_not(project, relay, run):
+    write_recipients(project / "recipients.csv", people(4))
+    relay.handler.rcpt_replies["partner0001@example.com"] = "550 5.1.1 No such mailbox"
+    relay.handler.rcpt_replies["partner0002@example.com"] = "554 5.7.1 Message refused"
+    code, out, err = live(run, relay)
+    assert code == 1  # not everyone got it
+    recorded = states(project)
+    assert recorded["partner0001@example.com"] == recorded["partner0002@example.com"] == "failed-permanent"
+    assert recorded["partner0000@example.com"] == recorded["partner0003@example.com"] == "sent"
+    suppressed = (project / "newsletters/suppressed.csv").read_text()
+    assert "partner0001@example.com" in suppressed and "5.1.1" in suppressed
+    assert "partner0002@example.com" not in suppressed
+    assert "Added to the suppression list (no such mailbox): partner0001@example.com" in out
+    code, out, err = run("sends", SLUG)
+    assert "554 5.7.1 Message refused" in out and "failed 2 (2 permanent, 0 temporary)" in out
+    # Next run: the suppressed one is counted as suppressed, the refused one is not retried.
+    code, out, err = live(run, relay)
+    assert "already sent 2, suppressed 1" in out and "failed 1" in out and code == 1
+
+
+def test_421_and_a_dropped_connection_mid_run_reconnect_and_deliver(project, relay, run):
+    write_recipients(project / "recipients.csv", people(6))
+    relay.handler.rcpt_once["partner0002@example.com"] = "421 4.3.2 Service shutting down"
+    relay.handler.drop_at_rcpt_once.add("partner0004@example.com")
+    code, out, err = live(run, relay)
+    assert code == 0, out + err
+    assert set(relay.handler.counts().values()) == {1} and len(relay.handler.counts()) == 6
+    assert relay.handler.connections == 3  # reopened after the 421 and after the drop
+
+
+def test_connection_lost_after_the_message_is_unknown_and_only_resent_when_asked(project, relay, run):
+    write_recipients(project / "recipients.csv", people(3))
+    relay.handler.drop_after_data_once.add("partner0001@example.com")
+    code, out, err = live(run, relay)
+    assert code == 1
+    assert states(project)["partner0001@example.com"] == "unknown"
+    assert "unknown 1" in out and "--resend-unknown" in out
+    assert relay.handler.count("partner0002@example.com") == 1  # the run went on after it
+    code, out, err = live(run, relay)
+    assert code == 1 and relay.handler.count("partner0001@example.com") == 1  # left alone
+    code, out, err = live(run, relay, "--resend-unknown")
+    assert code == 0, out + err
+    assert relay.handler.count("partner0001@example.com") == 2  # the relay did have it: the risk the flag accepts
+    assert set(states(project).values()) == {"sent"}
+
+
+def test_a_run_of_failures_stops_cleanly_and_resumes(project, relay, run):
+    write_recipients(project / "recipients.csv", people(10))
+    relay.handler.every_rcpt = "451 4.7.1 Relay temporarily unavailable"
+    code, out, err = live(run, relay)
+    assert code == 1
+    assert "Stopped after 4 failures in a row" in out and "451 4.7.1" in out and "Nothing is lost" in out
+    assert "not yet tried 6" in out
+    assert sum(relay.handler.counts().values()) == 0
+    relay.handler.every_rcpt = None
+    code, out, err = live(run, relay)
+    assert code == 0, out + err
+    assert len(relay.handler.counts()) == 10 and set(relay.handler.counts().values()) == {1}
+
+
+def test_changed_content_stops_the_resume(project, relay, run):
+    write_recipients(project / "recipients.csv", people(3))
+    relay.handler.every_rcpt = "554 5.7.1 Relay access denied"
+    live(run, relay)
+    newsletter = project / "newsletters" / f"{SLUG}.md"
+    newsletter.write_text(newsletter.read_text().replace("A lot is changing.", "A great deal is changing."))
+    relay.handler.every_rcpt = None
+    code, out, err = live(run, relay, "--retry-failed")
+    assert code == 1
+    assert f"newsletters/{SLUG}.md has changed since this newsletter was first sent" in err
+    assert sum(relay.handler.counts().values()) == 0
+
+
+def test_live_send_asks_first_and_refuses_without_a_terminal(project, relay, run):
+    write_recipients(project / "recipients.csv", people(2))
+    run("send", SLUG, "--test", "editor@example.org", "--smtp", relay.url())
+    code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url())
+    assert code == 2
+    assert f"Subject:     {SUBJECT}" in err and "2 to send now" in err
+    assert "From:        The ProtectUK Team <newsletter@protectpress.example.org>" in err
+    assert "Last test:" in err and "to editor@example.org" in err
+    assert "no terminal to confirm on" in err and "--yes" in err
+    assert relay.handler.counts()["partner0000@example.com"] == 0
+
+
+def test_a_draft_is_only_test_sent(project, relay, run):
+    newsletter = project / "newsletters" / f"{SLUG}.md"
+    newsletter.write_text(newsletter.read_text().replace("sectors: [all]\n", "sectors: [all]\ndraft: true\n", 1))
+    write_recipients(project / "recipients.csv", people(2))
+    code, out, err = live(run, relay)
+    assert code == 1 and "is a draft" in err
+    code, out, err = run("send", SLUG, "--test", "editor@example.org", "--smtp", relay.url())
+    assert code == 0 and sum(relay.handler.counts().values()) == 1
+
+
+# -- login and TLS -----------------------------------------------------------------------------------------
+
+PASSWORD = "s3cret-Pa55word-never-shown"
+
+
+def test_the_password_is_used_but_never_printed_or_stored(project, run, monkeypatch):
+    server = Relay(ScriptedHandler(), username="comms", password=PASSWORD)
+    try:
+        write_recipients(project / "recipients.csv", people(2))
+        monkeypatch.setenv("PROTECTPRESS_SMTP_PASSWORD", PASSWORD)
+        results = [run("send", SLUG, "--test", "editor@example.org", "--smtp", server.url("comms")),
+                   run("send", SLUG, "--to", "recipients.csv", "--smtp", server.url("comms"), "--rate", "0", "--yes"),
+                   run("sends", SLUG)]
+        assert [code for code, _, _ in results] == [0, 0, 0]
+        assert sum(server.handler.counts().values()) == 3
+        monkeypatch.setenv("PROTECTPRESS_SMTP_PASSWORD", PASSWORD + "-wrong")
+        code, out, err = run("send", SLUG, "--test", "editor@example.org", "--smtp", server.url("comms"))
+        assert code == 2 and "refused the user name or password" in err
+        results.append((code, out, err))
+    finally:
+        server.stop()
+    for _, out, err in results:
+        assert PASSWORD not in out + err
+    for path in (project / "newsletters/.sends").iterdir():
+        assert PASSWORD.encode() not in path.read_bytes(), path
+
+
+def test_password_in_the_address_or_missing_is_refused_without_echoing(project, relay, run):
+    code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", f"smtp://comms:{PASSWORD}@127.0.0.1:{relay.port}")
+    assert code == 2 and "PROTECTPRESS_SMTP_PASSWORD" in err and PASSWORD not in out + err
+    code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", relay.url("comms"))
+    assert code == 2 and "needs the password" in err
+
+
+def test_starttls_with_certificate_checks_and_a_private_ca(project, run, tmp_path):
+    certificate, key = self_signed_certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificate, key)
+    server = Relay(ScriptedHandler(), tls_context=context)
+    try:
+        code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url())
+        assert code == 2 and "could not be trusted" in err and "--ca-file" in err
+        code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url(), "--ca-file", str(certificate))
+        assert code == 0, out + err
+        assert server.handler.count("e@example.org") == 1
+    finally:
+        server.stop()
