@@ -21,7 +21,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from conftest import REPO, copy_project
+from support import REPO, copy_project
 
 
 @dataclass
@@ -46,6 +46,9 @@ class ScriptedHandler:
     drop_after_data_once: set[str] = field(default_factory=set)  # take the message, then hang up unanswered
     every_rcpt: str | None = None  # e.g. a misconfigured relay refusing everyone
     data_delay: float = 0.0
+    hold_data: set[str] = field(default_factory=set)  # keep the client waiting for the answer to DATA...
+    holding: threading.Event = field(default_factory=threading.Event)  # ...tell the test it is waiting...
+    release: threading.Event = field(default_factory=threading.Event)  # ...until the test lets it go
     received: list[Received] = field(default_factory=list)
     connections: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -83,6 +86,10 @@ class ScriptedHandler:
         if self.data_delay:
             await asyncio.sleep(self.data_delay)
         keys = [r.lower() for r in envelope.rcpt_tos]
+        if self.hold_data.intersection(keys):
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.01)
         for key in keys:
             if key in self.data_once:
                 return self.data_once.pop(key)

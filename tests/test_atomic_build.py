@@ -2,7 +2,7 @@
 
 import hashlib
 
-from conftest import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_protectpress
 
 
 def snapshot(folder):

@@ -2,7 +2,7 @@
 
 import json
 
-from conftest import run_protectpress
+from support import run_protectpress
 
 BROKEN_PAGES = {
     "docs/guidance/pals.md": "---\ntitle: PALs\ntype: guidance\nsummary: About PALs.\ndate: 30/03/2023\n---\nBody\n",

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from conftest import REPO
+from support import REPO
 
 PROBE = r"""
 import sys, importlib, pkgutil

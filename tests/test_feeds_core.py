@@ -6,7 +6,7 @@ import json
 import feedparser
 import pytest
 
-from conftest import FIXTURES
+from support import FIXTURES
 from protectpress.core.config import load_settings
 from protectpress.core.feeds import FeedEntry, clean_content, plan_feeds, publish_feeds, render_feed
 from protectpress.core.problems import Problems, Severity

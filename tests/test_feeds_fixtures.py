@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 
-from conftest import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_protectpress
 
 MIXED_URL = "https://feeds.example.org/partners/"
 AWKWARD_TITLE = "Ŵyl & <Sioe> \"quoted\" 'single' 🚨 ŷ"

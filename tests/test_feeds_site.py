@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 
-from conftest import run_protectpress
+from support import run_protectpress
 
 SITE_URL = "https://protectpress.example.org/"
 RFC_822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "

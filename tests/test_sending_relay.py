@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import run_protectpress
+from support import run_protectpress
 from protectpress.cli import main
 from protectpress.core.newsletter.message import stable_message_id
 from sending_relay import Relay, ScriptedHandler, project, relay, self_signed_certificate, sending_template, write_recipients  # noqa: F401

@@ -6,12 +6,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import REPO, run_protectpress
+from support import REPO, run_protectpress
 
 
 @pytest.fixture(scope="module")
 def basic_site(tmp_path_factory):
-    from conftest import FIXTURES, copy_project
+    from support import FIXTURES, copy_project
 
     project = copy_project(FIXTURES / "site-basic", tmp_path_factory.mktemp("basic") / "site-basic")
     result = run_protectpress("build", "--strict", cwd=project)

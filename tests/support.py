@@ -1,0 +1,40 @@
+"""Helpers for tests: the repository's paths, running the real `protectpress` command, copying projects.
+
+Test modules import these as `from support import ...` (tests/ is on pytest's pythonpath). They live here,
+not in conftest.py, because tests/browser/ has a conftest.py of its own and `import conftest` would be ambiguous.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PROTECTPRESS = [sys.executable, "-m", "protectpress.cli"]
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def run_protectpress(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the real `protectpress` command as comms staff would, capturing what they would read."""
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run([*PROTECTPRESS, *args], cwd=cwd, env=full_env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def copy_project(source: Path, destination: Path) -> Path:
+    """Copy a project (the example site or a fixture) so a test can change it freely.
+
+    Fixture projects point their theme at the repository's overrides with a relative path, so the copy gets
+    the real overrides beside it.
+    """
+    ignore = shutil.ignore_patterns("site", ".site-*", ".venv*", "__pycache__", ".git", "outbox", ".sends",
+                                    "tests", "benchmarks", "plugins", "*.egg-info", ".pytest_cache", ".hypothesis")
+    shutil.copytree(source, destination, ignore=ignore, dirs_exist_ok=True)
+    if not (destination / "overrides").exists():
+        shutil.copytree(REPO / "overrides", destination / "overrides")
+    return destination
