@@ -46,7 +46,7 @@ class ScriptedHandler:
     drop_after_data_once: set[str] = field(default_factory=set)  # take the message, then hang up unanswered
     every_rcpt: str | None = None  # e.g. a misconfigured relay refusing everyone
     data_delay: float = 0.0
-    hold_data: set[str] = field(default_factory=set)  # keep the client waiting for the answer to DATA...
+    hold_data: set[str] = field(default_factory=set)  # take the message, keep the client waiting for "250"...
     holding: threading.Event = field(default_factory=threading.Event)  # ...tell the test it is waiting...
     release: threading.Event = field(default_factory=threading.Event)  # ...until the test lets it go
     received: list[Received] = field(default_factory=list)
@@ -86,15 +86,15 @@ class ScriptedHandler:
         if self.data_delay:
             await asyncio.sleep(self.data_delay)
         keys = [r.lower() for r in envelope.rcpt_tos]
-        if self.hold_data.intersection(keys):
-            self.holding.set()
-            while not self.release.is_set():
-                await asyncio.sleep(0.01)
         for key in keys:
             if key in self.data_once:
                 return self.data_once.pop(key)
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content)))
+        if self.hold_data.intersection(keys):  # the relay has queued it; only its "250" is late
+            self.holding.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.01)
         for key in keys:
             if key in self.drop_after_data_once:
                 self.drop_after_data_once.discard(key)
