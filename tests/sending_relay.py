@@ -14,6 +14,7 @@ import email.policy
 import socket
 import subprocess
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,7 @@ class Received:
     sender: str
     recipients: list[str]
     data: bytes
+    arrived: float = field(default_factory=time.monotonic)
 
     @property
     def message(self):
@@ -112,7 +114,8 @@ def free_port() -> int:
 class Relay:
     """A running aiosmtpd server; `url` is what `--smtp` takes."""
 
-    def __init__(self, handler: ScriptedHandler, *, username: str = "", password: str = "", tls_context=None) -> None:
+    def __init__(self, handler: ScriptedHandler, *, username: str = "", password: str = "", tls_context=None,
+                 hostname: str = "127.0.0.1") -> None:
         self.handler = handler
         self.port = free_port()
         options: dict = {}
@@ -123,7 +126,7 @@ class Relay:
             options.update(authenticator=authenticate, auth_require_tls=False)
         if tls_context is not None:
             options.update(tls_context=tls_context, require_starttls=True)
-        self.controller = Controller(handler, hostname="127.0.0.1", port=self.port, **options)
+        self.controller = Controller(handler, hostname=hostname, port=self.port, **options)
         self.controller.start()
 
     def url(self, user: str = "") -> str:

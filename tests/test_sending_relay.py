@@ -261,3 +261,12 @@ def test_starttls_with_certificate_checks_and_a_private_ca(project, run, tmp_pat
         assert server.handler.count("e@example.org") == 1
     finally:
         server.stop()
+
+
+def test_rate_limits_messages_a_second(project, relay, run):
+    write_recipients(project / "recipients.csv", people(6))
+    code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "10", "--yes")
+    assert code == 0, out + err
+    arrivals = [message.arrived for message in relay.handler.received]
+    assert len(arrivals) == 6
+    assert arrivals[-1] - arrivals[0] >= 0.45  # six starts at most ten a second: five intervals of 0.1 s

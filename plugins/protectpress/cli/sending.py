@@ -115,7 +115,8 @@ def run_send(args: argparse.Namespace) -> int:
     if relay is None:
         return _outbox_send(args, newsletter, composer, transport, suppression, policy, audience, summary, listed)
     try:
-        journal = SendJournal(journal_path(journal_dir, newsletter.slug))
+        path = journal_path(journal_dir, newsletter.slug)
+        journal = SendJournal(None if args.dry_run and not path.exists() else path)
         with journal:
             journal.lock()
             return _live_send(args, settings, newsletter, composer, relay, journal, suppression, policy, audience,

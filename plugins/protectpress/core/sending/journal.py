@@ -88,11 +88,13 @@ def _now() -> str:
 class SendJournal:
     """One newsletter's journal. Use as a context manager; `lock()` before sending."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | None) -> None:
+        """Open (or create) the journal at `path`; None gives a throwaway one in memory, for dry runs."""
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: every statement below is its own durable transaction unless grouped explicitly.
-        self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self._db = sqlite3.connect(":memory:" if path is None else path, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")  # `forget` overwrites a person's row instead of leaving it
@@ -113,6 +115,8 @@ class SendJournal:
 
     def lock(self) -> None:
         """Take the per-newsletter lock, or raise `JournalBusy` if another send holds it."""
+        if self.path is None:
+            return
         handle = self.path.with_suffix(".lock").open("a+b")
         try:
             if fcntl is not None:

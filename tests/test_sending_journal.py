@@ -1,0 +1,146 @@
+"""The journal's states and locking, the relay address rules, the SMTP payload, and the progress display."""
+
+from __future__ import annotations
+
+import io
+import socket
+
+import pytest
+
+from protectpress.core.sending.journal import JournalBusy, SendJournal, State, TestSendLog
+from protectpress.core.sending.progress import Counts, Progress, time_left
+from protectpress.core.sending.recipients import Recipient
+from protectpress.core.sending.transport import Outcome, RelayAddress, RelayError, SmtpRelay, _dot_stuffed
+from sending_relay import Relay, ScriptedHandler
+
+
+def people(*addresses: str) -> list[Recipient]:
+    return [Recipient(a) for a in addresses]
+
+
+def test_journal_states_survive_reopening_and_a_crash_leaves_one_unknown(tmp_path):
+    path = tmp_path / ".sends" / "issue.sqlite"
+    with SendJournal(path) as journal:
+        assert journal.begin("hash-1", "Subject", "smtp://relay:587").content_hash == "hash-1"
+        assert journal.begin("hash-2", "Other", "smtp://relay:587").content_hash == "hash-1"  # first one wins
+        journal.plan(people("a@example.com", "B@example.com", "c@example.com"))
+        journal.mark_sending("a@example.com")
+        journal.mark("a@example.com", State.SENT, "250 OK")
+        journal.mark_sending("b@example.com")  # ... and the process dies here
+    with SendJournal(path) as journal:
+        assert journal.recover_interrupted() == ["B@example.com"]
+        assert journal.delivery("b@EXAMPLE.com").state is State.UNKNOWN
+        assert journal.delivery("a@example.com").reply == "250 OK"
+        assert journal.counts()[State.PENDING] == 1
+        journal.plan(people("a@example.com", "b@example.com", "d@example.com"))  # c left the list, d joined
+        assert [d.address for d in journal.deliveries()] == ["a@example.com", "B@example.com", "d@example.com"]
+        assert journal._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert journal._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_one_send_per_newsletter_at_a_time(tmp_path):
+    first, second = SendJournal(tmp_path / "issue.sqlite"), SendJournal(tmp_path / "issue.sqlite")
+    first.lock()
+    with pytest.raises(JournalBusy, match="another send"):
+        second.lock()
+    first.close()
+    second.lock()  # released when the holder ends (the OS releases it even after kill -9)
+    second.close()
+
+
+def test_test_send_log_finds_the_last_test_of_this_content_and_survives_a_torn_line(tmp_path):
+    log = TestSendLog(tmp_path, "issue")
+    log.record("old", ["a@example.com"], "outbox")
+    log.record("new", ["a@example.com", "b@example.com"], "smtp://relay:587")
+    with log.path.open("a") as handle:
+        handle.write('{"at": "2026-')  # a crash mid-write
+    assert log.last("new").addresses == ("a@example.com", "b@example.com")
+    assert log.last("missing") is None
+    assert log.forget("A@example.com") == 2
+    assert [e.addresses for e in log.entries()] == [("b@example.com",)]
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("smtp://relay.example.org", ("smtp", "relay.example.org", 587, "")),
+    ("smtps://news%40example.org@relay.example.org", ("smtps", "relay.example.org", 465, "news@example.org")),
+    ("smtp://comms@127.0.0.1:2525", ("smtp", "127.0.0.1", 2525, "comms")),
+])
+def test_relay_addresses(url, expected):
+    address = RelayAddress.parse(url)
+    assert (address.scheme, address.host, address.port, address.username) == expected
+
+
+@pytest.mark.parametrize(("url", "words"), [
+    ("http://relay.example.org", "expected an address like smtp://"),
+    ("smtp://user:hunter2@relay.example.org", "PROTECTPRESS_SMTP_PASSWORD"),
+    ("smtp://relay.example.org:port", "port number"),
+])
+def test_bad_relay_addresses_are_explained(url, words):
+    with pytest.raises(RelayError, match=words) as raised:
+        RelayAddress.parse(url)
+    assert "hunter2" not in str(raised.value)
+
+
+def test_loopback_is_recognised():
+    assert RelayAddress.parse("smtp://localhost:25").is_loopback
+    assert RelayAddress.parse("smtp://127.0.0.1:25").is_loopback and RelayAddress.parse("smtp://[::1]:25").is_loopback
+    assert not RelayAddress.parse("smtp://relay.example.org").is_loopback
+    assert not RelayAddress.parse("smtp://10.0.0.5").is_loopback
+
+
+def test_payload_has_crlf_line_ends_and_stuffed_dots():
+    assert _dot_stuffed(b"Subject: x\n\n.hidden\r\nplain\r.\n") == b"Subject: x\r\n\r\n..hidden\r\nplain\r\n..\r\n.\r\n"
+
+
+def _this_hosts_network_address() -> str | None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing interface
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def test_a_relay_off_this_machine_without_starttls_is_refused():
+    host = _this_hosts_network_address()
+    if host is None:
+        pytest.skip("this machine has no network address other than loopback")
+    server = Relay(ScriptedHandler(), hostname="0.0.0.0")
+    try:
+        relay = SmtpRelay(RelayAddress.parse(f"smtp://{host}:{server.port}"))
+        with pytest.raises(RelayError, match="does not offer STARTTLS"):
+            relay.deliver("news@example.org", "a@example.com", b"Subject: x\r\n\r\nhello\r\n")
+        assert server.handler.received == []
+        loopback = SmtpRelay(RelayAddress.parse(f"smtp://127.0.0.1:{server.port}"))
+        assert loopback.deliver("news@example.org", "a@example.com", b"Subject: x\r\n\r\nhi\r\n").outcome is Outcome.SENT
+        loopback.close()
+    finally:
+        server.stop()
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_and_plain_lines_elsewhere():
+    terminal = FakeTerminal()
+    bar = Progress(4, stream=terminal)
+    bar.update(Counts(done=1, sent=1))
+    bar.update(Counts(done=4, sent=3, failed=1), final=True)
+    assert terminal.getvalue().startswith("\rSending [######------------------] 1/4 (sent 1)")
+    assert terminal.getvalue().endswith("4/4 (sent 3, failed 1)\x1b[K\n")
+    log = io.StringIO()
+    plain = Progress(100, stream=log)
+    for done in range(1, 101):
+        plain.update(Counts(done=done, sent=done), final=done == 100)
+    lines = log.getvalue().splitlines()
+    assert 10 <= len(lines) <= 12 and "\r" not in log.getvalue() and lines[-1].endswith("100/100 (sent 100)")
+
+
+def test_time_left_reads_naturally():
+    assert time_left(10, 10, 20) == "about 10 s left"
+    assert time_left(60, 10, 40) == "about 3 min left"
+    assert time_left(3600, 1, 3) == "about 2.0 h left"
+    assert time_left(5, 0, 10) == "" and time_left(5, 10, 10) == ""

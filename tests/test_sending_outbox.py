@@ -1,0 +1,121 @@
+"""Sending with no relay (the outbox), dry runs, and the personal-data commands: suppress, forget, sends."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+
+import pytest
+
+from protectpress.cli import main
+from protectpress.core.newsletter.message import stable_message_id
+from sending_relay import project, relay, sending_template, write_recipients  # noqa: F401
+
+SLUG = "2023-03-security-and-policing"
+
+
+@pytest.fixture
+def run(capsys):
+    def command(*args: str) -> tuple[int, str, str]:
+        try:
+            code = main(list(args))
+        except SystemExit as stop:
+            code = stop.code
+        out, err = capsys.readouterr()
+        return code, out, err
+    return command
+
+
+def parse(path):
+    return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+
+
+def only_for_retail(project) -> None:
+    newsletter = project / "newsletters" / f"{SLUG}.md"
+    newsletter.write_text(newsletter.read_text().replace("sectors: [all]", "sectors: [retail]", 1))
+
+
+def test_outbox_writes_one_eml_per_recipient_and_never_touches_the_journal(project, run):
+    only_for_retail(project)
+    (project / "newsletters" / "suppressed.csv").write_text("email,reason,added\ngone@example.com,unsubscribed,2023-04-01\n")
+    write_recipients(project / "recipients.csv", [
+        "shop@example.com,Shop Owner,,Retail", "pub@example.com,Landlord,,Hospitality", "any@example.com,,,",
+        "everyone@example.com,,,all", "GONE@example.com,,,", "broken,,,"])
+    code, out, err = run("send", SLUG, "--to", "recipients.csv")
+    assert code == 0, out + err
+    folder = project / "outbox" / SLUG
+    files = sorted(p.name for p in folder.glob("*.eml"))
+    assert files == ["any@example.com.eml", "everyone@example.com.eml", "shop@example.com.eml"]
+    message = parse(folder / "shop@example.com.eml")
+    assert message["To"].addresses[0].display_name == "Shop Owner"
+    assert message["Message-ID"] == stable_message_id(SLUG, "shop@example.com", "protectpress.example.org")
+    assert "Dear Shop Owner," in message.get_body(("plain",)).get_content()
+    assert "Sent 3, already sent 0, suppressed 1, invalid 1, failed 0, unknown 0, not in this newsletter's sectors 1." in out
+    assert "recipients.csv:7: expected an email address" in err
+    assert "nothing was sent" in out
+    assert not (project / "newsletters" / ".sends" / f"{SLUG}.sqlite").exists()
+    code, out, err = run("send", SLUG, "--to", "recipients.csv")  # outbox runs keep no journal: same again
+    assert code == 0 and "Sent 3, already sent 0" in out
+
+
+def test_outbox_test_send_and_dry_runs_write_nothing_else(project, run):
+    write_recipients(project / "recipients.csv", ["a@example.com,,,"])
+    code, out, err = run("send", SLUG, "--test", "editor@example.org", "other@example.org")
+    assert code == 0, out + err
+    tests = project / "outbox" / SLUG / "tests"
+    assert parse(tests / "editor@example.org.eml")["Subject"].startswith("[TEST] ")
+    assert (tests / "other@example.org.eml").exists()
+    code, out, err = run("send", SLUG, "--to", "recipients.csv", "--dry-run")
+    assert code == 0 and "would write 1 messages" in out
+    assert not list((project / "outbox" / SLUG).glob("*.eml"))
+
+
+def test_dry_run_against_a_relay_shows_the_confirmation_and_sends_nothing(project, relay, run):
+    write_recipients(project / "recipients.csv", ["a@example.com,,,", "b@example.com,,,"])
+    code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--dry-run")
+    assert code == 0
+    assert "2 to send now" in out and "Last test:   none yet" in out and "Dry run" in out
+    assert relay.handler.received == []
+    assert not (project / "newsletters" / ".sends").exists()
+
+
+def test_suppress_an_address_or_a_file(project, run):
+    code, out, err = run("suppress", "Leaver@Example.com")
+    assert code == 0 and "Added 1 to newsletters/suppressed.csv (0 already there)" in out
+    write_recipients(project / "unsubscribes.csv", ["leaver@example.com,,,", "next@example.com,,,", "nonsense,,,"])
+    code, out, err = run("suppress", "unsubscribes.csv")
+    assert code == 0 and "Added 1 to newsletters/suppressed.csv (1 already there)" in out
+    assert "unsubscribes.csv:4: expected an email address" in err
+    suppressed = (project / "newsletters" / "suppressed.csv").read_text()
+    assert "Leaver@Example.com" in suppressed and "next@example.com" in suppressed
+    code, out, err = run("suppress", "not an address")
+    assert code == 2 and "expected an email address" in err
+
+
+def test_forget_erases_journals_test_records_and_outbox_but_keeps_suppression(project, relay, run):
+    person = "Leaving.Partner@example.com"
+    write_recipients(project / "recipients.csv", [f"{person},Leaving Partner,,", "stays@example.com,,,"])
+    assert run("send", SLUG, "--test", person, "--smtp", relay.url())[0] == 0
+    assert run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes")[0] == 0
+    assert run("send", SLUG, "--to", "recipients.csv")[0] == 0  # outbox copies too
+    assert run("send", SLUG, "--test", person)[0] == 0
+    assert run("suppress", person)[0] == 0
+    code, out, err = run("forget", person.upper())
+    assert code == 0, out + err
+    assert "from 1 send journal(s), 2 test-send record(s) and 2 outbox file(s)" in out
+    assert "suppression list is kept" in out
+    sends = project / "newsletters" / ".sends"
+    for path in sends.iterdir():
+        assert b"leaving.partner" not in path.read_bytes().lower(), path
+    assert not list((project / "outbox").rglob("leaving.partner@example.com.eml"))
+    assert (project / "outbox" / SLUG / "stays@example.com.eml").exists()
+    assert person in (project / "newsletters" / "suppressed.csv").read_text()
+    code, out, err = run("sends", SLUG)
+    assert "Sent 1," in out and "leaving" not in out.lower()
+    code, out, err = run("forget", "nobody@example.com")
+    assert "from 0 send journal(s)" in out and "not in the suppression list" in out
+
+
+def test_sends_without_a_live_send(project, run):
+    code, out, err = run("sends", SLUG)
+    assert code == 0 and f"No live send of {SLUG} is recorded" in out
