@@ -147,7 +147,7 @@ def test_hostile_content_is_reported_naming_the_file(hostile):
     _, stderr = hostile
     warnings = [line for line in stderr.splitlines() if line.startswith("WARNING") and HOSTILE_PAGE in line]
     found = [line.split(", found ", 1)[1] for line in warnings]
-    assert found == ["a <script> element", "a <iframe> element", "an event handler onerror= on <img>",
+    assert found == ["a <script> element", "an <iframe> element", "an event handler onerror= on <img>",
                      "a javascript: URL in href= on <a>", "a data: URL in href= on <a>"]
 
 

@@ -71,7 +71,7 @@ class _ActiveContentFinder(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _ACTIVE_ELEMENTS:
-            self.removed.append(f"a <{tag}> element")
+            self.removed.append(f"{_article(tag)} <{tag}> element")
         for name, value in attrs:
             if name.startswith("on"):
                 self.removed.append(f"an event handler {name}= on <{tag}>")
@@ -80,6 +80,10 @@ class _ActiveContentFinder(HTMLParser):
                 self.removed.append(f"a {scheme}: URL in {name}= on <{tag}>")
 
     handle_startendtag = handle_starttag
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _squeeze(url: str) -> str:
