@@ -14,6 +14,7 @@ from ..core import emergency
 from ..core.content import FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, load_content
 from ..core.dates import human
 from ..core.listings import type_listing, vocabulary_listings
+from . import serve_cache
 from .state import BuildState
 
 # Top of the navigation first; anything not named keeps MkDocs' order after these.
@@ -41,7 +42,9 @@ class SiteFeature:
             for listing in vocabulary_listings(self.state.content, group, terms, noun):
                 self.listed.add(listing.src_uri)
                 if files.get_file_from_path(listing.src_uri) is None:
-                    files.append(File.generated(config, listing.src_uri, content=listing.markdown))
+                    files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)
+                                 if self.state.serving else
+                                 File.generated(config, listing.src_uri, content=listing.markdown))
         self.state.report()
         return files
 
@@ -59,6 +62,8 @@ class SiteFeature:
         return markdown
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self.state.serving:
+            env.bytecode_cache = serve_cache.TEMPLATES  # each rebuild makes a new environment
         # A global, not per-page context, so that the 404 page and every other template see it too.
         env.globals["pp_emergency"] = {
             "text": emergency.EMERGENCY_TEXT,

@@ -1,0 +1,52 @@
+"""What `mkdocs serve` keeps between rebuilds, so that saving one page does not redo work for every page.
+
+MkDocs reloads its config, plugins and theme on each rebuild, so this lives at module level, for the life of
+the `mkdocs serve` process; `mkdocs build` never uses it.
+
+- Generated pages (topic and sector listings) are backed by files that are rewritten only when their text
+  changes. MkDocs treats in-memory generated pages as always changed, so under `mkdocs serve --dirty` (what
+  `make serve` runs) every listing was re-rendered on each save; with unchanged files they are skipped.
+- Compiled theme templates are kept in memory: Jinja2 checks each template's source, so edits to
+  `overrides/` still show, but the ~40 Material templates are not recompiled on every save.
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = _MemoryBytecodeCache()
+_generated_dirs: dict[str, Path] = {}
+
+
+def generated_page(config: MkDocsConfig, src_uri: str, markdown: str) -> File:
+    """A generated page backed by a file that keeps its modification time while its text stays the same."""
+    key = str(Path(config.docs_dir).resolve())
+    folder = _generated_dirs.get(key)
+    if folder is None:
+        folder = _generated_dirs[key] = Path(tempfile.mkdtemp(prefix="protectpress-serve-"))
+        atexit.register(shutil.rmtree, folder, True)
+    path = folder / src_uri
+    if not path.is_file() or path.read_text(encoding="utf-8") != markdown:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(markdown, encoding="utf-8")
+    return File.generated(config, src_uri, abs_src_path=str(path))
