@@ -13,7 +13,7 @@ import pytest
 from support import run_protectpress
 from protectpress.cli import main
 from protectpress.core.newsletter.message import stable_message_id
-from sending_relay import Relay, ScriptedHandler, project, relay, self_signed_certificate, sending_template, write_recipients  # noqa: F401
+from sending_relay import Relay, ScriptedHandler, free_port, project, relay, self_signed_certificate, sending_template, write_recipients  # noqa: F401
 
 SLUG = "2023-03-security-and-policing"
 SUBJECT = "Security and Policing 2023: what it means for your business"
@@ -270,3 +270,16 @@ def test_rate_limits_messages_a_second(project, relay, run):
     arrivals = [message.arrived for message in relay.handler.received]
     assert len(arrivals) == 6
     assert arrivals[-1] - arrivals[0] >= 0.45  # six starts at most ten a second: five intervals of 0.1 s
+
+
+def test_a_relay_out_of_reach_stops_the_run_at_once_and_loses_nothing(project, run):
+    write_recipients(project / "recipients.csv", people(3))
+    closed = f"smtp://127.0.0.1:{free_port()}"
+    started = time.monotonic()
+    code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", closed, "--rate", "0", "--yes")
+    assert code == 1 and time.monotonic() - started < 10
+    assert "could not connect to the relay: the relay refused the connection" in out
+    assert "Nothing is lost" in out and "Traceback" not in out + err
+    assert set(states(project).values()) == {"pending"}
+    code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", closed)
+    assert code == 2 and "could not connect" in err

@@ -22,7 +22,7 @@ from ..core.sending.privacy import forget_address, sending_paths
 from ..core.sending.recipients import (Recipient, SuppressionList, choose_audience, read_recipients,
                                        valid_address)
 from ..core.sending.report import confirmation, describe_test_send, journal_report
-from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, RelayAddress, RelayError, SmtpRelay
+from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, Outcome, RelayAddress, RelayError, SmtpRelay
 from .common import add_config_option, fail_config, settings_or_exit
 
 
@@ -161,7 +161,7 @@ def _test_send(addresses: list[str], newsletter: RenderedNewsletter, composer: C
     try:
         for recipient in recipients:
             result = campaign.deliver_with_retries(recipient)
-            (delivered if result.outcome.value == "sent" else failed).append(recipient.address)
+            (delivered if result.outcome is Outcome.SENT else failed).append(recipient.address)
             say(f"Test to {recipient.address}: {result.reply}")
     except RelayError as error:
         warn(f"protectpress: {error}")

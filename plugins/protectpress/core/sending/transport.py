@@ -113,6 +113,7 @@ class SmtpRelay:
         except (OSError, ssl.SSLError) as error:
             raise RelayError(f"--ca-file: expected a PEM certificate file, found {getattr(error, 'strerror', None) or error}") from None
         self._smtp: smtplib.SMTP | None = None
+        self._ever_connected = False
 
     def __repr__(self) -> str:  # the password stays out of any debug output
         return f"SmtpRelay({self.description})"
@@ -193,9 +194,17 @@ class SmtpRelay:
         return result
 
     def _attempt(self, sender: str, recipient: str, data: bytes) -> DeliveryResult:
-        try:
-            if self._smtp is None:
+        if self._smtp is None:
+            try:
                 self._smtp = self._connect()
+            except (smtplib.SMTPException, OSError) as error:
+                # A relay out of reach at the start of a run is the relay's problem, not a recipient's: stop at
+                # once. Later in the run, a failed reconnect is retried like a 4xx answer.
+                if not self._ever_connected:
+                    raise RelayError(f"{self.address.shown}: could not connect to the relay: {_describe(error)}") from None
+                return DeliveryResult(Outcome.TEMPORARY, f"connection problem: could not reconnect: {_describe(error)}")
+            self._ever_connected = True
+        try:
             smtp = self._smtp
             code, reply = smtp.mail(sender)
             if code != 250:
