@@ -66,7 +66,7 @@ def test_outbox_test_send_and_dry_runs_write_nothing_else(project, run):
     assert parse(tests / "editor@example.org.eml")["Subject"].startswith("[TEST] ")
     assert (tests / "other@example.org.eml").exists()
     code, out, err = run("send", SLUG, "--to", "recipients.csv", "--dry-run")
-    assert code == 0 and "would write 1 messages" in out
+    assert code == 0 and "would write 1 message to" in out
     assert not list((project / "outbox" / SLUG).glob("*.eml"))
 
 

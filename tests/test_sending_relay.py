@@ -132,6 +132,7 @@ def test_550_511_suppresses_that_address_and_554_does_not(project, relay, run):
     assert "partner0001@example.com" in suppressed and "5.1.1" in suppressed
     assert "partner0002@example.com" not in suppressed
     assert "Added to the suppression list (no such mailbox): partner0001@example.com" in out
+    assert "retry" not in out  # permanent failures: nothing to retry later
     code, out, err = run("sends", SLUG)
     assert "554 5.7.1 Message refused" in out and "failed 2 (2 permanent, 0 temporary)" in out
     # Next run: the suppressed one is counted as suppressed, the refused one is not retried.

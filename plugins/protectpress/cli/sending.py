@@ -63,6 +63,10 @@ def register(subparsers) -> None:
     forget.set_defaults(run=run_forget)
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def say(*lines: str) -> None:
     print("\n".join(lines), flush=True)
 
@@ -178,10 +182,10 @@ def _outbox_send(args, newsletter, composer, outbox, suppression, policy, audien
                         journal=None, suppression=suppression, policy=SendPolicy(rate=0))
     todo = campaign.still_to_send(audience, summary)
     if args.dry_run:
-        say(f"Dry run: would write {len(todo):,} messages to {outbox.description}/ ({listed}). Nothing was written.")
+        say(f"Dry run: would write {plural(len(todo), 'message')} to {outbox.description}/ ({listed}). Nothing was written.")
         return 0
     campaign.run(todo, summary)
-    say(*summary.lines(), f"Wrote {summary.sent:,} messages to {outbox.description}/: nothing was sent. "
+    say(*summary.lines(), f"Wrote {plural(summary.sent, 'message')} to {outbox.description}/: nothing was sent. "
         "Add --smtp to send through a relay.")
     return 0 if summary.complete else 1
 
@@ -252,9 +256,10 @@ def _print_outcome(summary: SendSummary, newsletter: RenderedNewsletter, setting
     elif summary.unknown:
         lines.append(f"{summary.unknown:,} may or may not have arrived (unknown): see `protectpress sends "
                      f"{newsletter.slug}`; --resend-unknown sends them again, at the risk of a second copy.")
-    if not summary.stopped and summary.failed:
-        lines.append("Run the same command again later to retry temporary failures; see `protectpress sends "
-                     f"{newsletter.slug}` for each failure.")
+    if not summary.stopped and summary.failed_temporary:
+        lines.append(f"Run the same command again later to retry {plural(summary.failed_temporary, 'temporary failure')}.")
+    if summary.failed:
+        lines.append(f"See `protectpress sends {newsletter.slug}` for the relay's answer to each failure.")
     say(*lines)
 
 

@@ -44,6 +44,7 @@ class SendSummary:
     invalid: int = 0
     other_sectors: int = 0
     failed: int = 0
+    failed_temporary: int = 0  # of `failed`: worth retrying later
     unknown: int = 0
     not_attempted: int = 0  # left for the next run because the send stopped early
     newly_suppressed: list[str] = field(default_factory=list)
@@ -136,6 +137,7 @@ class Campaign:
                     counts.unknown += 1
                 else:
                     summary.failed += 1
+                    summary.failed_temporary += result.outcome is Outcome.TEMPORARY
                     counts.failed += 1
                 if result.no_such_mailbox and self.suppression.add(recipient.address, f"no such mailbox: {result.reply}"):
                     summary.newly_suppressed.append(recipient.address)

@@ -59,6 +59,6 @@ def journal_report(journal: SendJournal, shown_as: str, last_test: str) -> list[
     failures = journal.deliveries(State.FAILED_PERMANENT, State.FAILED_TEMPORARY)
     if failures:
         lines.append("Failed:")
-        lines += [f"  {d.address} ({d.state}, {d.attempts} tries): {d.reply}" for d in failures]
+        lines += [f"  {d.address} ({d.state}, {d.attempts} {'try' if d.attempts == 1 else 'tries'}): {d.reply}" for d in failures]
     lines.append(f"Last test send of this newsletter: {last_test}")
     return lines
