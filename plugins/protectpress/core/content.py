@@ -333,7 +333,7 @@ class ContentSet:
         """The real pages whose paths look most like `src_uri`: for "did you mean" in messages."""
         import difflib
 
-        return difflib.get_close_matches(src_uri, list(self.items), n=count, cutoff=0.3)
+        return difflib.get_close_matches(src_uri, list(self.items), n=count, cutoff=0.5)
 
 
 def check_content_set(content: ContentSet, problems: Problems, *, now: dt.datetime | None = None) -> None:
