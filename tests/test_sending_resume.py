@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import signal
 import sqlite3
 import subprocess
@@ -98,3 +99,38 @@ def test_killed_at_an_arbitrary_moment_every_remaining_recipient_gets_it_exactly
         assert sum(counts.values()) >= len(ADDRESSES) - len(unknown)
     finally:
         relay.stop()
+
+
+def test_at_a_terminal_the_send_asks_first_and_shows_a_live_bar(project):
+    """A real pseudo-terminal: the question, the answer typed, the bar redrawn in place."""
+
+    relay = Relay(ScriptedHandler())
+    write_recipients(project / "recipients.csv", [f"{a},,," for a in ADDRESSES[:5]])
+    main_end, terminal = pty.openpty()
+    process = subprocess.Popen([*PROTECTPRESS, "send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(),
+                                "--rate", "0"], cwd=project, stdin=terminal, stdout=terminal, stderr=terminal,
+                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    os.close(terminal)
+    seen = b""
+    try:
+        while b"Type yes to send" not in seen:
+            seen += os.read(main_end, 4096)
+        assert sum(relay.handler.counts().values()) == 0  # nothing goes before the answer
+        os.write(main_end, b"yes\n")
+        while True:
+            try:
+                chunk = os.read(main_end, 4096)
+            except OSError:  # EIO: the process has ended and closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        process.wait(timeout=60)
+    finally:
+        os.close(main_end)
+        relay.stop()
+    text = seen.decode()
+    assert "Send to 5 people now?" in text and "Recipients:  5 to send now" in text
+    assert "\rSending [" in text and "5/5 (sent 5)" in text
+    assert process.returncode == 0 and sum(relay.handler.counts().values()) == 5
+
