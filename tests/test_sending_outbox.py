@@ -119,3 +119,18 @@ def test_forget_erases_journals_test_records_and_outbox_but_keeps_suppression(pr
 def test_sends_without_a_live_send(project, run):
     code, out, err = run("sends", SLUG)
     assert code == 0 and f"No live send of {SLUG} is recorded" in out
+
+
+def test_a_damaged_journal_is_reported_plainly(project, run):
+    sends = project / "newsletters" / ".sends"
+    sends.mkdir(parents=True)
+    (sends / f"{SLUG}.sqlite").write_bytes(b"this is not a database" * 100)
+    code, out, err = run("sends", SLUG)
+    assert code == 1
+    assert "the send journal could not be used" in err and "Traceback" not in out + err
+
+
+def test_a_test_dry_run_names_who_would_get_it(project, run):
+    code, out, err = run("send", SLUG, "--test", "editor@example.org", "--dry-run")
+    assert code == 0 and "would send a [TEST] copy to editor@example.org" in out
+    assert not (project / "outbox").exists()

@@ -7,7 +7,9 @@ file, or a send that did not reach everyone; 2: a problem with the command line,
 from __future__ import annotations
 
 import argparse
+import functools
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from ..core.sending.journal import JournalBusy, SendJournal, State, TestSendLog,
 from ..core.sending.privacy import forget_address, sending_paths
 from ..core.sending.recipients import (Recipient, SuppressionList, choose_audience, read_recipients,
                                        valid_address)
-from ..core.sending.report import confirmation, describe_test_send, journal_report
+from ..core.sending.report import confirmation, describe_test_send, journal_report, outcome_lines, plural
 from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, Outcome, RelayAddress, RelayError, SmtpRelay
 from .common import add_config_option, fail_config, settings_or_exit
 
@@ -63,8 +65,19 @@ def register(subparsers) -> None:
     forget.set_defaults(run=run_forget)
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+def plainly(run):
+    """A disk or journal problem ends as one line for comms staff, not a traceback."""
+    @functools.wraps(run)
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except OSError as error:
+            where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+            warn(f"protectpress: {where}{error.strerror or error}. Nothing more was sent; the journal keeps what was.")
+        except sqlite3.Error as error:
+            warn(f"protectpress: the send journal could not be used ({error}). Is another program holding it?")
+        return 1
+    return wrapper
 
 
 def say(*lines: str) -> None:
@@ -78,6 +91,7 @@ def warn(*lines: str) -> None:
 # -- send -------------------------------------------------------------------------------------------------
 
 
+@plainly
 def run_send(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     try:
@@ -100,7 +114,7 @@ def run_send(args: argparse.Namespace) -> int:
                                 settings.relative(outbox_dir / newsletter.slug / ("tests" if args.test else "")))
     policy = _policy(args, settings)
     if args.test:
-        return _test_send(args.test, newsletter, composer, transport, suppression, policy, journal_dir)
+        return _test_send(args.test, newsletter, composer, transport, suppression, policy, journal_dir, args.dry_run)
     if newsletter.draft:
         warn(f"{newsletter.source_path} is a draft (draft: true): test-send it with --test; remove draft: true "
              "when it is ready to go to the list.")
@@ -153,11 +167,14 @@ def _policy(args: argparse.Namespace, settings: Settings) -> SendPolicy:
 
 
 def _test_send(addresses: list[str], newsletter: RenderedNewsletter, composer: Composer, transport,
-               suppression: SuppressionList, policy: SendPolicy, journal_dir: Path) -> int:
+               suppression: SuppressionList, policy: SendPolicy, journal_dir: Path, dry_run: bool) -> int:
     bad = [a for a in addresses if not valid_address(a)]
     if bad:
         fail_config(f"--test: expected email addresses like name@example.org, found {', '.join(map(repr, bad))}")
     recipients = [Recipient(address=valid_address(a)) for a in dict.fromkeys(addresses)]
+    if dry_run:
+        say(f"Dry run: would send a [TEST] copy to {', '.join(r.address for r in recipients)} via {transport.description}.")
+        return 0
     campaign = Campaign(compose=lambda r: composer.for_test(r.address), sender=composer.sender.envelope_sender,
                         transport=transport, journal=None, suppression=suppression, policy=policy,
                         show_progress=False)
@@ -228,7 +245,7 @@ def _live_send(args, settings, newsletter, composer, relay, journal, suppression
         summary.stopped = "Stopped (Ctrl-C)."
     finally:
         relay.close()
-    _print_outcome(summary, newsletter, settings)
+    say(*outcome_lines(summary, newsletter.slug))
     return 0 if summary.complete else 1
 
 
@@ -245,27 +262,10 @@ def _confirmed(details: str, count: int) -> bool:
     return False
 
 
-def _print_outcome(summary: SendSummary, newsletter: RenderedNewsletter, settings: Settings) -> None:
-    lines = summary.lines()
-    for address in summary.newly_suppressed:
-        lines.append(f"Added to the suppression list (no such mailbox): {address}")
-    if summary.stopped:
-        lines.append(summary.stopped)
-        lines.append("Nothing is lost: fix the cause and run the same command again to continue where it stopped"
-                     + (" (add --retry-failed to retry those the relay refused)." if summary.failed else "."))
-    elif summary.unknown:
-        lines.append(f"{summary.unknown:,} may or may not have arrived (unknown): see `protectpress sends "
-                     f"{newsletter.slug}`; --resend-unknown sends them again, at the risk of a second copy.")
-    if not summary.stopped and summary.failed_temporary:
-        lines.append(f"Run the same command again later to retry {plural(summary.failed_temporary, 'temporary failure')}.")
-    if summary.failed:
-        lines.append(f"See `protectpress sends {newsletter.slug}` for the relay's answer to each failure.")
-    say(*lines)
-
-
 # -- sends, suppress, forget ------------------------------------------------------------------------------
 
 
+@plainly
 def run_sends(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     journal_dir, _, _ = sending_paths(settings)
@@ -282,6 +282,7 @@ def run_sends(args: argparse.Namespace) -> int:
     return 0
 
 
+@plainly
 def run_suppress(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     _, _, suppression_file = sending_paths(settings)
@@ -304,6 +305,7 @@ def run_suppress(args: argparse.Namespace) -> int:
     return 0
 
 
+@plainly
 def run_forget(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     address = args.address.strip()

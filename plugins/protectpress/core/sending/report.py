@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .campaign import SendSummary
 from .journal import SendJournal, State, TestSend
 
 REMAINING = (State.PENDING, State.FAILED_TEMPORARY)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def when(iso: str) -> str:
@@ -61,4 +66,23 @@ def journal_report(journal: SendJournal, shown_as: str, last_test: str) -> list[
         lines.append("Failed:")
         lines += [f"  {d.address} ({d.state}, {d.attempts} {'try' if d.attempts == 1 else 'tries'}): {d.reply}" for d in failures]
     lines.append(f"Last test send of this newsletter: {last_test}")
+    return lines
+
+
+def outcome_lines(summary: SendSummary, slug: str) -> list[str]:
+    """The end of a live send: the counts, then what (if anything) to do next."""
+    lines = summary.lines()
+    for address in summary.newly_suppressed:
+        lines.append(f"Added to the suppression list (no such mailbox): {address}")
+    if summary.stopped:
+        lines.append(summary.stopped)
+        lines.append("Nothing is lost: fix the cause and run the same command again to continue where it stopped"
+                     + (" (add --retry-failed to retry those the relay refused)." if summary.failed else "."))
+    elif summary.unknown:
+        lines.append(f"{plural(summary.unknown, 'message')} may or may not have arrived (unknown): see `protectpress "
+                     f"sends {slug}`; --resend-unknown sends them again, at the risk of a second copy.")
+    if not summary.stopped and summary.failed_temporary:
+        lines.append(f"Run the same command again later to retry {plural(summary.failed_temporary, 'temporary failure')}.")
+    if summary.failed:
+        lines.append(f"See `protectpress sends {slug}` for the relay's answer to each failure.")
     return lines
