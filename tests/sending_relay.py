@@ -115,7 +115,7 @@ class Relay:
     """A running aiosmtpd server; `url` is what `--smtp` takes."""
 
     def __init__(self, handler: ScriptedHandler, *, username: str = "", password: str = "", tls_context=None,
-                 hostname: str = "127.0.0.1") -> None:
+                 implicit_tls_context=None, hostname: str = "127.0.0.1") -> None:
         self.handler = handler
         self.port = free_port()
         options: dict = {}
@@ -126,11 +126,14 @@ class Relay:
             options.update(authenticator=authenticate, auth_require_tls=False)
         if tls_context is not None:
             options.update(tls_context=tls_context, require_starttls=True)
+        if implicit_tls_context is not None:  # smtps://: TLS from the first byte
+            options.update(ssl_context=implicit_tls_context)
+        self.scheme = "smtps" if implicit_tls_context is not None else "smtp"
         self.controller = Controller(handler, hostname=hostname, port=self.port, **options)
         self.controller.start()
 
     def url(self, user: str = "") -> str:
-        return f"smtp://{user + '@' if user else ''}127.0.0.1:{self.port}"
+        return f"{self.scheme}://{user + '@' if user else ''}127.0.0.1:{self.port}"
 
     def stop(self) -> None:
         self.controller.stop()

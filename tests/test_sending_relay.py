@@ -284,3 +284,19 @@ def test_a_relay_out_of_reach_stops_the_run_at_once_and_loses_nothing(project, r
     assert set(states(project).values()) == {"pending"}
     code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", closed)
     assert code == 2 and "could not connect" in err
+
+
+def test_smtps_with_a_private_ca(project, run, tmp_path):
+    certificate, key = self_signed_certificate(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificate, key)
+    server = Relay(ScriptedHandler(), implicit_tls_context=context)
+    try:
+        assert server.url().startswith("smtps://")
+        code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url())
+        assert code == 2 and "could not be trusted" in err
+        code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url(), "--ca-file", str(certificate))
+        assert code == 0, out + err
+        assert server.handler.count("e@example.org") == 1
+    finally:
+        server.stop()

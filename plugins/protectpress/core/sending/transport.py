@@ -125,6 +125,7 @@ class SmtpRelay:
         try:
             if self.address.scheme == "smtps":
                 smtp = smtplib.SMTP_SSL(self.address.host, self.address.port, timeout=self._timeout, context=self._tls)
+                smtp.ehlo()  # mail() does not greet by itself, and relays refuse MAIL before EHLO
             else:
                 smtp = smtplib.SMTP(self.address.host, self.address.port, timeout=self._timeout)
                 smtp.ehlo()
