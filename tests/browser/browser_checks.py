@@ -1,0 +1,82 @@
+"""What the browser tests measure in a page, kept in one place so every test measures it the same way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# WCAG 2.0, 2.1 and 2.2 at levels A and AA: what UK public-sector sites must meet.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+MOBILE = {"width": 375, "height": 667}
+DESKTOP = {"width": 1280, "height": 900}
+DESKTOP_AND_MOBILE = {"desktop": DESKTOP, "mobile": MOBILE}
+
+# The header, footer and navigation: none of it may show on a printed card.
+SITE_CHROME = (".md-header", ".md-footer", ".md-sidebar", ".md-tabs", ".pp-emergency--footer")
+
+
+def open_path(page, site_url: str, path: str):
+    """Load a page of the served site and wait until Material's scripts have run."""
+    response = page.goto(site_url + path, wait_until="load")
+    assert response is not None and response.status == 200, f"{path}: HTTP {response and response.status}"
+    return page
+
+
+def run_axe(page, axe_source: str, rules: list[str] | None = None) -> list[dict]:
+    """axe-core's violations for the page as it is now (WCAG 2.x A/AA rules, or the named rules only)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=axe_source)
+    options = {"runOnly": {"type": "rule", "values": rules}} if rules else \
+        {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return result["violations"]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One line per failing element: rule, impact, where, and what axe says to fix."""
+    lines = []
+    for violation in violations:
+        for node in violation["nodes"]:
+            summary = " ".join((node.get("failureSummary") or "").split())
+            lines.append(f"{violation['id']} ({violation['impact']}): {' '.join(map(str, node['target']))}: "
+                         f"{summary[:300]}")
+    return "\n".join(lines)
+
+
+def sideways_overflow(page) -> int:
+    """How many CSS pixels the page scrolls sideways (0 when it fits the viewport)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def screenshot(page, artifacts: Path, name: str, full_page: bool = True) -> Path:
+    path = artifacts / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+# Where the focused element is, and whether a person could see it: inside the viewport and not covered by
+# something else (a sliding drawer panel, say). A hidden form control counts as visible through its label.
+FOCUS_STATE = """() => {
+  let element = document.activeElement;
+  if (!element || element === document.body) return {element: "body", visible: false};
+  // Material's palette toggle is a hidden radio button shown through the label that follows it.
+  const label = [...(element.labels || []), element.nextElementSibling]
+    .find(candidate => candidate && candidate.tagName === "LABEL" && candidate.offsetWidth > 0);
+  const shown = (element.offsetWidth === 0 || element.offsetHeight === 0) && label ? label : element;
+  const box = shown.getBoundingClientRect();
+  const x = box.left + box.width / 2, y = box.top + box.height / 2;
+  const inViewport = box.width > 0 && box.height > 0 && x >= 0 && y >= 0 && x < innerWidth && y < innerHeight;
+  const hit = inViewport ? document.elementFromPoint(x, y) : null;
+  const style = getComputedStyle(shown);
+  return {
+    element: `${element.tagName.toLowerCase()}.${[...element.classList].join(".")} ` +
+             `${(element.getAttribute("href") || element.getAttribute("aria-label") || "").slice(0, 60)}`,
+    visible: !!hit && (hit === shown || shown.contains(hit) || hit.contains(shown)),
+    indicator: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none",
+    inContent: !!element.closest(".md-content"),
+  };
+}"""
+
+
+def focus_state(page) -> dict:
+    return page.evaluate(FOCUS_STATE)

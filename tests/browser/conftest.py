@@ -1,0 +1,131 @@
+"""The browser gate's fixtures: Debian's Chromium, driven by Playwright, against the built example site.
+
+One browser serves the whole package (a fresh context per test keeps tests independent); the example site is
+built once per session (`example_site` in tests/conftest.py) and served by the standard library on 127.0.0.1
+at a random port. Nothing here downloads a browser: without Chromium the tests skip, and they fail instead
+when PROTECTPRESS_REQUIRE_BROWSER is set (as CI sets it), so the gate can never be skipped silently there.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from browser_checks import DESKTOP
+from page_kinds import PageKind, discover_page_kinds, required_page_kinds
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = Path(os.environ.get("PROTECTPRESS_CHROMIUM", "/usr/bin/chromium"))
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run"]
+# Installed by `make test` (see the Makefile) inside the venv; PROTECTPRESS_AXE_CORE points elsewhere.
+AXE_CORE = Path(os.environ.get("PROTECTPRESS_AXE_CORE",
+                               Path(sys.prefix) / "axe-core" / "node_modules" / "axe-core" / "axe.min.js"))
+
+
+def skip_or_fail(reason: str) -> None:
+    """The one rule for a missing browser part: skip on a developer's machine, fail where it is required."""
+    if os.environ.get("PROTECTPRESS_REQUIRE_BROWSER"):
+        pytest.fail(f"{reason} (PROTECTPRESS_REQUIRE_BROWSER is set, so this fails instead of skipping)",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """One headless Chromium for the browser tests. Package scope: Playwright's sync API holds an event loop
+    that would get in the way of the asyncio-based tests (the SMTP server) that run after this folder."""
+    if not CHROMIUM.is_file():
+        skip_or_fail(f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` "
+                     "to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the standard library's name
+        pass  # a line per request would bury pytest's output
+
+
+@pytest.fixture(scope="session")
+def site_url(example_site: Path) -> Iterator[str]:
+    """The built example site served over HTTP on 127.0.0.1 at a free port: its root URL, ending in "/"."""
+    handler = functools.partial(_QuietHandler, directory=str(example_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def page_kinds(example_site: Path) -> dict[str, PageKind]:
+    return discover_page_kinds(example_site)
+
+
+@pytest.fixture(scope="session")
+def required_kinds(example_site: Path) -> set[str]:
+    return required_page_kinds(REPO, example_site)
+
+
+@pytest.fixture
+def page_kind(request, page_kinds: dict[str, PageKind], required_kinds: set[str]) -> Callable[[str], PageKind]:
+    """Look up a page kind; a required kind missing from the site fails, a kind not yet in the product skips."""
+
+    def find(name: str) -> PageKind:
+        if name in page_kinds:
+            return page_kinds[name]
+        if name in required_kinds:
+            pytest.fail(f"the example site has no {name} page, but the project includes that part of the "
+                        f"product; found kinds: {', '.join(sorted(page_kinds))}", pytrace=False)
+        pytest.skip(f"no {name} page: that part of the product is not in this project yet")
+
+    return find
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's script, to inject into pages (a current 4.x, from npm)."""
+    if not AXE_CORE.is_file():
+        skip_or_fail(f"axe-core not found at {AXE_CORE}: `make test` installs it with npm "
+                     "(install npm with `apt-get install npm`), or set PROTECTPRESS_AXE_CORE to an axe.min.js")
+    source = AXE_CORE.read_text(encoding="utf-8")
+    assert source.startswith("/*! axe v4."), f"{AXE_CORE} is not axe-core 4.x: {source[:40]!r}"
+    return source
+
+
+@pytest.fixture
+def new_page(browser) -> Iterator[Callable[..., object]]:
+    """Open a page in a fresh browser context (own storage, viewport and colour scheme) for this test."""
+    contexts = []
+
+    def open_page(viewport: dict | None = None, **context_options):
+        context = browser.new_context(viewport=viewport or DESKTOP, reduced_motion="reduce", **context_options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where screenshots go for a person to look at (git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,126 @@
+"""Which kinds of page the built site has, and one real address for each, found in the built site itself.
+
+The browser gate checks every *kind* of page once (a guidance page stands for all guidance pages) and every
+action card (each is printed and pinned up). Kinds are found from the built `site/` folder so that a new
+guidance page or topic needs no test change. A kind that another part of the product adds (newsletters,
+the subscribe page) becomes required as soon as that part is in the project, so the gate cannot quietly
+lose a page kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from protectpress.core.frontmatter import split_front_matter
+
+# Every kind the issue names, in the order a reader meets them.
+PAGE_KIND_NAMES = (
+    "home",
+    "guidance",
+    "action card",
+    "card index",
+    "conference write-up",
+    "topic index",
+    "topic page",
+    "sector index",
+    "sector page",
+    "newsletter web version",
+    "newsletter archive",
+    "subscribe page",
+    "404",
+)
+
+FEED_LINK = re.compile(r"""<link[^>]+type=["']application/(rss|atom)\+xml["']""")
+
+
+@dataclass(frozen=True)
+class PageKind:
+    name: str
+    path: str  # site-relative URL path, e.g. "guidance/martyns-law/"; "" is the home page
+
+    @property
+    def slug(self) -> str:
+        """A file-name-safe name for screenshots."""
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+
+
+def _first_page_under(site_dir: Path, folder: str) -> str | None:
+    """The first page (alphabetically) in a section folder, not counting the section's own index."""
+    pages = sorted(site_dir.glob(f"{folder}/*/index.html"))
+    return f"{pages[0].parent.relative_to(site_dir).as_posix()}/" if pages else None
+
+
+def _page_if_built(site_dir: Path, path: str) -> str | None:
+    target = site_dir / path / "index.html" if path.endswith("/") or not path else site_dir / path
+    return path if target.is_file() else None
+
+
+def _subscribe_page(site_dir: Path) -> str | None:
+    """The page that lists the feeds: a top-level page whose address or main heading says "subscribe"."""
+    for page in sorted(site_dir.glob("*/index.html")):
+        folder = page.parent.name
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", page.read_text(encoding="utf-8"), re.S)
+        if "subscribe" in folder or (heading and "subscribe" in heading.group(1).lower()):
+            return f"{folder}/"
+    return None
+
+
+def discover_page_kinds(site_dir: Path) -> dict[str, PageKind]:
+    """One address for each page kind present in the built site."""
+    found = {
+        "home": _page_if_built(site_dir, ""),
+        "guidance": _first_page_under(site_dir, "guidance"),
+        "action card": _first_page_under(site_dir, "action-cards"),
+        "card index": _page_if_built(site_dir, "action-cards/"),
+        "conference write-up": _first_page_under(site_dir, "conferences"),
+        "topic index": _page_if_built(site_dir, "topics/"),
+        "topic page": _first_page_under(site_dir, "topics"),
+        "sector index": _page_if_built(site_dir, "sectors/"),
+        "sector page": _first_page_under(site_dir, "sectors"),
+        "newsletter web version": _first_page_under(site_dir, "newsletters"),
+        "newsletter archive": _page_if_built(site_dir, "newsletters/"),
+        "subscribe page": _subscribe_page(site_dir),
+        "404": _page_if_built(site_dir, "404.html"),
+    }
+    return {name: PageKind(name, path) for name, path in found.items() if path is not None}
+
+
+def required_page_kinds(repo: Path, site_dir: Path) -> set[str]:
+    """The kinds the example site must have, given which parts of the product are in the project.
+
+    Newsletters are in the product once the newsletter template (`overrides/emails/`) is in the repository;
+    the subscribe page once the site publishes feeds (the home page links one for autodiscovery).
+    """
+    required = set(PAGE_KIND_NAMES) - {"newsletter web version", "newsletter archive", "subscribe page"}
+    if newsletter_feature_present(repo):
+        required |= {"newsletter web version", "newsletter archive"}
+    home = site_dir / "index.html"
+    if home.is_file() and FEED_LINK.search(home.read_text(encoding="utf-8")):
+        required.add("subscribe page")
+    return required
+
+
+def newsletter_feature_present(repo: Path) -> bool:
+    return (repo / "overrides" / "emails").is_dir() and any(published_newsletters(repo))
+
+
+def published_newsletters(repo: Path) -> list[Path]:
+    """Newsletter sources that are not drafts: each must have an email.html and a web version."""
+    issues = []
+    for source in sorted((repo / "newsletters").glob("*.md")):
+        data = split_front_matter(source.read_text(encoding="utf-8")).data
+        if not (isinstance(data, dict) and data.get("draft") is True):
+            issues.append(source)
+    return issues
+
+
+def action_card_sources(repo: Path) -> list[Path]:
+    """Every published action card in the example docs (the print test prints each one)."""
+    cards = []
+    for source in sorted((repo / "docs" / "action-cards").glob("*.md")):
+        data = split_front_matter(source.read_text(encoding="utf-8")).data
+        if isinstance(data, dict) and data.get("type") == "action-card" and data.get("draft") is not True:
+            cards.append(source)
+    return cards
