@@ -69,6 +69,14 @@ class SiteLinks:
             path = resolved + ("/" if parts.path.endswith("/") and resolved else "")
         return urlunsplit(("", "", self.site_url + path, parts.query, parts.fragment))
 
+    def relative_url(self, to_src: str, *, from_src: str) -> str:
+        """The link from the page built from `from_src` to the page built from `to_src`, relative as MkDocs
+        writes links, so that it works wherever the site is hosted. For HTML we generate ourselves."""
+        here, there = self.page_path(from_src), self.page_path(to_src)
+        folder = here if here.endswith("/") or not here else posixpath.dirname(here)
+        relative = posixpath.relpath(there or ".", folder.rstrip("/") or ".")
+        return relative + "/" if (there.endswith("/") or not there) and not relative.endswith("/") else relative
+
     def source_of_link(self, target: str, *, from_src: str) -> str | None:
         """The docs-relative source a Markdown link points at, or None for external or non-Markdown links."""
         parts = urlsplit(target)

@@ -1,15 +1,21 @@
 """Listings: the topic, sector and content-type index pages, written as Markdown.
 
-They are generated as Markdown (not HTML) so that MkDocs renders, searches and link-checks them like any
-page an author wrote, and so that the same listing could be fed to another site generator.
+They are generated as Markdown pages so that MkDocs renders and searches them like any page an author
+wrote, and so that the same listing could be fed to another site generator. The lists of entries inside them
+are one raw HTML block each: a site of 1,000 pages lists about 7,000 entries across its listings, and as
+Markdown list items they took more than half as long again as every page's own Markdown. The entries come
+from validated content, so their links need no checking; `SiteLinks.relative_url` writes them as MkDocs
+would. The lists are left out of search (`data-search-exclude`): each summary is already found on its page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 
 from .content import ContentItem, ContentSet, ContentType
 from .dates import human
+from .links import SiteLinks
 
 
 @dataclass(frozen=True)
@@ -24,10 +30,18 @@ class Listing:
     items: tuple[ContentItem, ...]
 
 
-def item_line(item: ContentItem) -> str:
-    """A listing entry: the title linked from the docs root, its type and date, then the summary."""
+def item_line(item: ContentItem, links: SiteLinks, from_src: str) -> str:
+    """A listing entry: the title linked from the listing page, its type and date, then the summary."""
     published = f", {human(item.date)}" if item.date else ""
-    return f"- [{_escape(item.title)}](/{item.src_uri}) <small>{item.kind.label}{published}</small>  \n  {_escape(item.summary)}"
+    href = escape(links.relative_url(item.src_uri, from_src=from_src), quote=True)
+    return (f'<li><a href="{href}">{escape(item.title, quote=False)}</a> <small>{item.kind.label}{published}</small>'
+            f"<br>\n{escape(item.summary, quote=False)}</li>")
+
+
+def _item_list(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
+    # One raw HTML block: no blank line may appear inside it, and one must follow it.
+    lines = "\n".join(item_line(i, links, from_src) for i in items)
+    return f'<ul class="pp-listing" data-search-exclude>\n{lines}\n</ul>\n'
 
 
 def _escape(text: str) -> str:
@@ -40,18 +54,20 @@ def _front_matter(title: str, summary: str) -> str:
     return f'---\ntitle: "{quoted_title}"\ntype: page\nsummary: "{quoted_summary}"\n---\n\n'
 
 
-def _grouped(items: list[ContentItem]) -> str:
+def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
     parts = []
     for kind in ContentType:
         chosen = [i for i in items if i.kind is kind]
         if chosen:
-            parts.append(f"## {kind.plural}\n\n" + "\n".join(item_line(i) for i in chosen))
-    return "\n\n".join(parts) + "\n"
+            parts.append(f"## {kind.plural}\n\n" + _item_list(chosen, links, from_src))
+    return "\n".join(parts)
 
 
-def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, str], noun: str) -> list[Listing]:
+def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, str], noun: str,
+                        links: SiteLinks = SiteLinks("")) -> list[Listing]:
     """One page per topic or sector that has pages, plus the group's own index. Empty terms get no page,
-    so that nothing links to a listing with nothing in it."""
+    so that nothing links to a listing with nothing in it. Links are relative, so `links` needs no site_url;
+    only `use_directory_urls` changes them."""
     published = content.published()
     listings = []
     for slug, label in vocabulary.items():
@@ -65,8 +81,9 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
         summary = f"Guidance, action cards and news for {label.lower() if group == 'sectors' else label}."
         if group == "sectors" and slug != "all":
             summary = f"Guidance, action cards and news for the {label.lower()} sector, including what applies to all sectors."
-        markdown = _front_matter(label, summary) + f"{summary}\n\n" + _grouped(items)
-        listings.append(Listing(f"{group}/{slug}.md", label, markdown, group, slug, tuple(items)))
+        src_uri = f"{group}/{slug}.md"
+        markdown = _front_matter(label, summary) + f"{summary}\n\n" + _grouped(items, links, src_uri)
+        listings.append(Listing(src_uri, label, markdown, group, slug, tuple(items)))
     index_lines = "\n".join(f"- [{_escape(entry.title)}](/{entry.src_uri}) ({len(entry.items)})" for entry in listings)
     title = noun.capitalize() + "s"
     intro = f"Every {noun} with pages on this site, and how many pages each has."
@@ -75,10 +92,10 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
     return [index, *listings] if listings else []
 
 
-def type_listing(content: ContentSet, kind: ContentType) -> str:
-    """The Markdown list appended to a typed folder's index page (e.g. all action cards), newest first."""
+def type_listing(content: ContentSet, kind: ContentType, links: SiteLinks, from_src: str) -> str:
+    """The list appended to a typed folder's index page `from_src` (e.g. all action cards), newest first."""
     items = content.of_type(kind)
     if not items:
         return ""
-    return f"\n\n## All {kind.plural.lower() if kind is not ContentType.GUIDANCE else 'guidance'}\n\n" + "\n".join(
-        item_line(i) for i in items) + "\n"
+    return (f"\n\n## All {kind.plural.lower() if kind is not ContentType.GUIDANCE else 'guidance'}\n\n"
+            + _item_list(items, links, from_src))

@@ -39,7 +39,7 @@ class SiteFeature:
                 files.get_file_from_path(item.src_uri).inclusion = InclusionLevel.DRAFT
         vocabulary = settings.vocabulary
         for group, terms, noun in (("topics", vocabulary.tags, "topic"), ("sectors", vocabulary.sectors, "sector")):
-            for listing in vocabulary_listings(self.state.content, group, terms, noun):
+            for listing in vocabulary_listings(self.state.content, group, terms, noun, settings.links):
                 self.listed.add(listing.src_uri)
                 if files.get_file_from_path(listing.src_uri) is None:
                     files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)
@@ -58,7 +58,8 @@ class SiteFeature:
             page.meta.setdefault("description", " ".join(summary.split()))
         folder, name = posixpath.split(page.file.src_uri)
         if name == "index.md" and folder in TYPE_FOLDERS:
-            markdown += type_listing(self.state.content, TYPE_FOLDERS[folder])
+            markdown += type_listing(self.state.content, TYPE_FOLDERS[folder], self.state.settings.links,
+                                     page.file.src_uri)
         return markdown
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
