@@ -17,6 +17,7 @@ from typing import Any, Callable, ClassVar
 from .config import Vocabulary
 from .dates import DateError, parse_date, today
 from .frontmatter import FrontMatter, FrontMatterError, split_front_matter
+from .nesting import too_deep_line
 from .problems import Problems, describe
 from .slugs import slugify
 
@@ -171,6 +172,16 @@ def _string_list(value: Any) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def _list_like(example: str) -> Callable[[Any], tuple[str, ...]]:
+    """A list-of-names reader whose message shows an example that fits the key."""
+    def read(value: Any) -> tuple[str, ...]:
+        try:
+            return _string_list(value)
+        except Invalid as invalid:
+            raise Invalid(f"expected a list like {example}", invalid.found) from None
+    return read
+
+
 def _type(value: Any) -> ContentType:
     try:
         return ContentType(value)
@@ -198,11 +209,37 @@ FIELDS = (
     Field("draft", _bool),
     Field("tags", _string_list),
     Field("sectors", _string_list),
-    Field("redirect_from", _string_list),
+    Field("redirect_from", _list_like("[guidance/old-name/]")),
 )
 FIELD_NAMES = {f.name for f in FIELDS}
-# Keys that MkDocs, Material or authors use legitimately and that we pass through untouched.
-PASSTHROUGH_KEYS = frozenset({"template", "hide", "icon", "status", "search", "description", "subtitle", "comments"})
+
+
+def _template(value: Any) -> str:
+    name = _text(value)
+    if not name.endswith(".html"):
+        raise Invalid("expected the name of a theme template like main.html", describe(value))
+    return name
+
+
+def _search(value: Any) -> dict:
+    if not isinstance(value, dict) or not set(value) <= {"exclude", "boost"}:
+        raise Invalid("expected search settings like {exclude: true} or {boost: 2}", describe(value))
+    return value
+
+
+# Keys that MkDocs, Material or authors use legitimately and that we pass through to them. Their types are
+# still checked: MkDocs and Material stop with a traceback on, say, `hide: 5` or `template: 5`.
+PASSTHROUGH_FIELDS = (
+    Field("template", _template),
+    Field("hide", _list_like("[navigation, toc]")),
+    Field("icon", _text),
+    Field("status", _text),
+    Field("search", _search),
+    Field("description", _text),
+    Field("subtitle", _text),
+    Field("comments", _bool),
+)
+PASSTHROUGH_KEYS = frozenset(f.name for f in PASSTHROUGH_FIELDS)
 
 
 def expected_type_for(src_uri: str) -> ContentType | None:
@@ -230,7 +267,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         getattr(problems, severity)(path, expected, found, key=key, line=front.lines.get(key))
 
     values: dict[str, Any] = {}
-    for field_ in FIELDS:
+    for field_ in (*FIELDS, *PASSTHROUGH_FIELDS):
         if field_.name not in data or data[field_.name] is None:
             continue
         try:
@@ -276,6 +313,12 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
             else:
                 resolved.append(slug)
         values[group] = tuple(dict.fromkeys(resolved))
+
+    deep_line = too_deep_line(front.body)
+    if deep_line is not None:
+        problems.error(path, "expected lists, quotes, notes and HTML blocks nested at most a few dozen levels deep, "
+                       "and no long runs of * or _", "nesting the Markdown renderer cannot read",
+                       line=front.body_line + deep_line - 1)
 
     if len(problems.errors) > errors_before or kind is None:
         return None

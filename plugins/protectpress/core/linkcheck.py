@@ -1,0 +1,243 @@
+"""Links hold across every channel: after a build, each internal link and image in the site pages, the feeds and
+the emails resolves to a file the build wrote, and each #anchor to an id on the target page.
+
+MkDocs' own `validation:` settings check Markdown links between pages; this check reads what was really
+written, so it also covers theme links, generated pages, feeds and emails. A broken link is an error naming
+the source the comms officer edits (the Markdown page or newsletter), found through `sources`: the build's
+map of page URL path -> project-relative source file.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .links import SiteLinks
+from .linkscan import IMAGE, FoundLink, scan_html, scan_json_feed, scan_text, scan_xml_feed
+from .problems import Problems
+
+FEED_FOLDER = "feeds"
+NEWSLETTER_FOLDER = "newsletters"
+EMAIL_FILES = ("email.html", "email.txt")
+# Fragments a browser honours on every page without an id.
+ALWAYS_THERE = {"", "top"}
+# Placeholders that the sending step fills in (the reader's name, their unsubscribe link): not links yet.
+PLACEHOLDER_PREFIX = "[[pp:"
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One built file and how its links are read."""
+
+    file: str  # site-relative path, forward slashes
+    kind: str  # "page", "feed" or "email"
+
+    @property
+    def absolute_only(self) -> bool:
+        # Feed readers and mail programs do not know the site's address: a relative link breaks there.
+        return self.kind != "page"
+
+
+@dataclass
+class LinkReport:
+    """What one check saw: counts, for the build log and the tests."""
+
+    files: int = 0
+    links: int = 0
+    broken: int = 0
+    seen: set = field(default_factory=set)
+
+
+class BuiltSite:
+    """A built site folder: which files exist, and the ids in each HTML page (read once, on demand)."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        # One walk of the folder; every later question is a set lookup, not a disk access.
+        self.files = {f.relative_to(site_dir).as_posix() for f in site_dir.rglob("*") if f.is_file()}
+        self._ids: dict[str, frozenset[str]] = {}
+
+    def file_for(self, url_path: str) -> str | None:
+        """The site-relative file a site-relative URL path serves, or None when the build wrote nothing there."""
+        path = posixpath.normpath(unquote(url_path)) if url_path else ""
+        if path in (".", ""):
+            path = ""
+        if path.startswith("../") or path == "..":
+            return None
+        candidates = [f"{path}/index.html" if path else "index.html"] if url_path.endswith("/") or not path else [
+            path, f"{path}/index.html"]
+        return next((candidate for candidate in candidates if candidate in self.files), None)
+
+    def ids(self, file: str) -> frozenset[str]:
+        if file not in self._ids:
+            self._ids[file] = scan_html(self._read(file)).ids if file.endswith(".html") else frozenset()
+        return self._ids[file]
+
+    def remember_ids(self, file: str, ids: frozenset[str]) -> None:
+        self._ids[file] = ids
+
+    def _read(self, file: str) -> str:
+        return (self.site_dir / file).read_text(encoding="utf-8", errors="replace")
+
+
+def channels(site: BuiltSite) -> list[Channel]:
+    """Every built file whose links we check: pages first (their messages read best), then feeds and emails."""
+    found = []
+    for rel in sorted(site.files):
+        top, name = rel.split("/", 1)[0], posixpath.basename(rel)
+        if top == NEWSLETTER_FOLDER and name in EMAIL_FILES:
+            found.append(Channel(rel, "email"))
+        elif top == FEED_FOLDER and name.endswith((".xml", ".json")):
+            found.append(Channel(rel, "feed"))
+        elif rel.endswith(".html"):
+            found.append(Channel(rel, "page"))
+    order = {"page": 0, "feed": 1, "email": 2}
+    return sorted(found, key=lambda c: (order[c.kind], c.file))
+
+
+def page_url_of(file: str) -> str:
+    """The URL path a built file is served at: `guidance/pals/index.html` -> `guidance/pals/`."""
+    if file == "index.html":
+        return ""
+    if file.endswith("/index.html"):
+        return file[: -len("index.html")]
+    return file
+
+
+def check_site_links(site_dir: Path, links: SiteLinks, sources: Mapping[str, str], problems: Problems, *,
+                     project_dir: Path | None = None) -> LinkReport:
+    """Check every internal link in a built site. Adds one error per broken link, naming its source file."""
+    site = BuiltSite(site_dir)
+    checker = _Checker(site, links, sources, problems, _SourceLocator(project_dir))
+    scanned = [(channel, checker.links_of(channel)) for channel in channels(site)]
+    for channel, found in scanned:
+        if found is None:
+            continue
+        checker.report.files += 1
+        for link in found:
+            checker.report.links += 1
+            checker.check(link, channel)
+    return checker.report
+
+
+@dataclass
+class _Checker:
+    site: BuiltSite
+    links: SiteLinks
+    sources: Mapping[str, str]
+    problems: Problems
+    locator: "_SourceLocator"
+    report: LinkReport = field(default_factory=LinkReport)
+
+    def links_of(self, channel: Channel) -> list[FoundLink] | None:
+        text = (self.site.site_dir / channel.file).read_text(encoding="utf-8", errors="replace")
+        try:
+            if channel.file.endswith(".html"):
+                scanned = scan_html(text)
+                self.site.remember_ids(channel.file, scanned.ids)
+                return list(scanned.links)
+            if channel.file.endswith(".xml"):
+                return scan_xml_feed(text)
+            if channel.file.endswith(".json"):
+                return scan_json_feed(text)
+            return scan_text(text)
+        except ValueError as error:
+            self.problems.error(self.source_for(channel, None), f"expected {error}", f"a broken file {channel.file}")
+            return None
+
+    def check(self, link: FoundLink, channel: Channel) -> None:
+        target = link.target
+        if not target or target.startswith(PLACEHOLDER_PREFIX):
+            return
+        parts = urlsplit(target)
+        if parts.scheme and parts.scheme not in ("http", "https"):
+            return  # mailto:, tel:, data: ... are not files of ours
+        site_parts = urlsplit(self.links.site_url)
+        if parts.scheme or target.startswith("//"):
+            if parts.netloc.lower() != site_parts.netloc.lower() or not parts.path.startswith(site_parts.path):
+                return  # another site
+            absolute = target
+        else:
+            if channel.absolute_only and link.base is None:
+                self.broken(channel, link, f"expected an absolute address in {_where(channel)} (feed readers and "
+                            "mail programs do not know the site's address)", repr(target))
+                return
+            absolute = urljoin(link.base or self.links.site_url + page_url_of(channel.file), target)
+        path = urlsplit(absolute).path
+        if not path.startswith(site_parts.path):
+            self.broken(channel, link, f"expected a link inside the site {self.links.site_url}", repr(target))
+            return
+        url_path = path[len(site_parts.path):]
+        file = self.site.file_for(url_path)
+        if file is None:
+            noun = "an image" if link.kind == IMAGE else "a link to a page or file"
+            shown = unquote(url_path) or "the home page"
+            self.broken(channel, link, f"expected {noun} that the build wrote",
+                        f"{target!r} {_in(channel)}({shown} was not built)")
+            return
+        fragment = unquote(urlsplit(absolute).fragment)
+        if fragment not in ALWAYS_THERE and file.endswith(".html") and fragment not in self.site.ids(file):
+            page = page_url_of(file) or "the home page"
+            self.broken(channel, link, f"expected a link to a heading or id that exists on {page}",
+                        f"{target!r} {_in(channel)}".strip())
+
+    def source_for(self, channel: Channel, link: FoundLink | None) -> str:
+        """The file a comms officer edits to fix a link: the feed entry's page, else the built file's page."""
+        entry = self.links.site_relative(link.entry) if link is not None and link.entry else None
+        if entry is not None and entry in self.sources:
+            return self.sources[entry]
+        own = posixpath.dirname(channel.file) + "/" if channel.kind == "email" else page_url_of(channel.file)
+        return self.sources.get(own, channel.file)
+
+    def broken(self, channel: Channel, link: FoundLink, expected: str, found: str) -> None:
+        source = self.source_for(channel, link)
+        parts = urlsplit(link.target)
+        # The same mistake comes back in the feed and email copies of a page: report it once.
+        key = (source, posixpath.basename(parts.path.rstrip("/")), parts.fragment, expected.split(" (")[0])
+        if key in self.report.seen:
+            return
+        self.report.seen.add(key)
+        self.report.broken += 1
+        self.problems.error(source, expected, found, line=self.locator.line_of(source, link.target))
+
+
+def _where(channel: Channel) -> str:
+    return "an email" if channel.kind == "email" else f"the feed {channel.file}"
+
+
+def _in(channel: Channel) -> str:
+    return "" if channel.kind == "page" else f"in {channel.file} "
+
+
+class _SourceLocator:
+    """Best effort: the line of the Markdown source where a broken target was written."""
+
+    def __init__(self, project_dir: Path | None) -> None:
+        self.project_dir = project_dir
+        self._texts: dict[str, list[str] | None] = {}
+
+    def line_of(self, source: str, target: str) -> int | None:
+        lines = self._lines(source)
+        if not lines:
+            return None
+        parts = urlsplit(target)
+        stem = posixpath.basename(parts.path.rstrip("/"))
+        needles = [n for n in (f"#{parts.fragment}" if parts.fragment else "", stem) if n and n not in (".", "..")]
+        for needle in needles:
+            for number, line in enumerate(lines, start=1):
+                if needle in line:
+                    return number
+        return None
+
+    def _lines(self, source: str) -> list[str] | None:
+        if source not in self._texts:
+            path = self.project_dir / source if self.project_dir else None
+            try:
+                self._texts[source] = path.read_text(encoding="utf-8").splitlines() if path and path.is_file() \
+                    and path.suffix == ".md" else None
+            except (OSError, UnicodeDecodeError):
+                self._texts[source] = None
+        return self._texts[source]

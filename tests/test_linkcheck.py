@@ -1,0 +1,155 @@
+"""The cross-channel link check on small built sites written by hand: pages, feeds, JSON feeds and emails."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from protectpress.core.links import SiteLinks
+from protectpress.core.linkcheck import BuiltSite, check_site_links
+from protectpress.core.linkscan import scan_html, scan_text, scan_xml_feed
+from protectpress.core.problems import Problems
+
+LINKS = SiteLinks("https://example.org/sub/")
+SOURCES = {"": "docs/index.md", "guidance/pals/": "docs/guidance/pals.md",
+           "newsletters/march/": "newsletters/march.md"}
+
+
+def page(body: str, ids: str = "") -> str:
+    return f"<!doctype html><html><head><title>t</title></head><body>{ids}{body}</body></html>"
+
+
+def write(site: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    return site
+
+
+def check(site: Path, project: Path | None = None) -> list[str]:
+    problems = Problems()
+    check_site_links(site, LINKS, SOURCES, problems, project_dir=project)
+    return [str(p) for p in problems]
+
+
+def test_good_links_of_every_kind_pass(tmp_path):
+    site = write(tmp_path, {
+        "index.html": page('<a href="guidance/pals/#scope">x</a> <a href="/sub/guidance/pals/">y</a>'
+                           '<img src="assets/a.png" srcset="assets/a.png 1x, assets/a.png 2x">'
+                           '<a href="https://example.org/sub/">home</a> <a href="#top">top</a> <a href="#main">m</a>'
+                           '<a href="mailto:x@example.org">m</a> <a href="https://elsewhere.example/">e</a>'
+                           '<link rel="preconnect" href="https://fonts.example/">',
+                           '<main id="main"></main>'),
+        "guidance/pals/index.html": page('<a href="../../">home</a> <a href="..">up</a>', '<h2 id="scope">S</h2>'),
+        "guidance/index.html": page(""),
+        "assets/a.png": "png",
+    })
+    assert check(site) == []
+
+
+def test_broken_page_link_anchor_and_image_name_the_source_and_the_link(tmp_path):
+    site = write(tmp_path, {
+        "index.html": page('<a href="guidance/missing/">x</a> <a href="guidance/pals/#nope">y</a>'
+                           '<img src="assets/gone.png"> <a href="#absent">z</a>'),
+        "guidance/pals/index.html": page("", '<h2 id="scope">S</h2>'),
+    })
+    assert check(site) == [
+        "docs/index.md: expected a link to a heading or id that exists on guidance/pals/, found 'guidance/pals/#nope'",
+        "docs/index.md: expected a link to a heading or id that exists on the home page, found '#absent'",
+        "docs/index.md: expected a link to a page or file that the build wrote, found 'guidance/missing/' "
+        "(guidance/missing/ was not built)",
+        "docs/index.md: expected an image that the build wrote, found 'assets/gone.png' (assets/gone.png was not built)",
+    ]
+
+
+def test_the_line_of_the_broken_link_in_the_markdown_source_is_given(tmp_path):
+    site = write(tmp_path / "site", {"index.html": page('<a href="#absent">z</a>')})
+    write(tmp_path, {"docs/index.md": "---\ntitle: Home\n---\n\nIntro.\n\nSee [below](#absent).\n"})
+    assert check(site, project=tmp_path) == [
+        "docs/index.md:7: expected a link to a heading or id that exists on the home page, found '#absent'"]
+
+
+def test_links_above_the_site_root_or_outside_its_folder_are_broken(tmp_path):
+    site = write(tmp_path, {"index.html": page('<a href="../../../etc/passwd">x</a> <a href="/other/">y</a>')})
+    problems = check(site)
+    assert len(problems) == 2
+    assert any("expected a link inside the site https://example.org/sub/, found '/other/'" in p for p in problems)
+
+
+def test_feed_links_are_checked_and_named_by_the_entry_page(tmp_path):
+    rss = """<?xml version='1.0' encoding='UTF-8'?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>t</title><link>https://example.org/sub/</link>
+<item><title>PALs</title><link>https://example.org/sub/guidance/pals/</link>
+<guid>https://example.org/sub/guidance/pals/</guid>
+<content:encoded>&lt;p&gt;&lt;a href="https://example.org/sub/guidance/gone/"&gt;x&lt;/a&gt;
+&lt;img src="https://example.org/sub/assets/b.png"&gt;&lt;/p&gt;</content:encoded></item>
+</channel></rss>"""
+    site = write(tmp_path, {"index.html": page(""), "guidance/pals/index.html": page(""), "feeds/rss.xml": rss})
+    assert check(site) == [
+        "docs/guidance/pals.md: expected a link to a page or file that the build wrote, found "
+        "'https://example.org/sub/guidance/gone/' in feeds/rss.xml (guidance/gone/ was not built)",
+        "docs/guidance/pals.md: expected an image that the build wrote, found 'https://example.org/sub/assets/b.png' "
+        "in feeds/rss.xml (assets/b.png was not built)",
+    ]
+
+
+def test_json_feed_and_a_relative_link_in_a_feed(tmp_path):
+    feed = {"version": "https://jsonfeed.org/version/1.1", "home_page_url": "https://example.org/sub/",
+            "feed_url": "https://example.org/sub/feeds/feed.json",
+            "items": [{"id": "https://example.org/sub/guidance/pals/", "url": "https://example.org/sub/guidance/pals/",
+                       "image": "https://example.org/sub/assets/missing.png",
+                       "content_html": '<a href="#scope">s</a>'}]}
+    site = write(tmp_path, {"index.html": page(""), "guidance/pals/index.html": page("", '<h2 id="scope">S</h2>'),
+                            "feeds/feed.json": json.dumps(feed)})
+    assert check(site) == [
+        "docs/guidance/pals.md: expected an image that the build wrote, found "
+        "'https://example.org/sub/assets/missing.png' in feeds/feed.json (assets/missing.png was not built)"]
+
+
+def test_emails_must_use_absolute_links_and_keep_placeholders(tmp_path):
+    site = write(tmp_path, {
+        "index.html": page(""),
+        "newsletters/march/index.html": page(""),
+        "newsletters/march/email.html": page('<a href="[[pp:unsubscribe]]">u</a> <a href="../../privacy/">p</a>'
+                                             '<a href="https://example.org/sub/">home</a>'),
+        "newsletters/march/email.txt": "Home: https://example.org/sub/\nGone: https://example.org/sub/gone/.\n",
+    })
+    assert check(site) == [
+        "newsletters/march.md: expected a link to a page or file that the build wrote, found "
+        "'https://example.org/sub/gone/' in newsletters/march/email.txt (gone/ was not built)",
+        "newsletters/march.md: expected an absolute address in an email (feed readers and mail programs do not "
+        "know the site's address), found '../../privacy/'",
+    ]
+
+
+def test_a_broken_feed_file_is_an_error_not_a_crash(tmp_path):
+    site = write(tmp_path, {"index.html": page(""), "feeds/atom.xml": "<feed><entry></feed>"})
+    problems = check(site)
+    assert len(problems) == 1 and problems[0].startswith("feeds/atom.xml: expected well-formed XML")
+
+
+def test_scanner_ignores_comments_scripts_and_reads_quoted_angle_brackets():
+    scanned = scan_html('<!-- <a href="c"> --><script>var s = "<a href=\'j\'>";</script>'
+                        '<a title="a > b" href="real">x</a><svg><path d="M0>1"/></svg><div id=plain></div>')
+    assert [link.target for link in scanned.links] == ["real"]
+    assert scanned.ids == {"plain"}
+
+
+def test_scanners_read_atom_links_and_text_urls():
+    atom = ('<feed xmlns="http://www.w3.org/2005/Atom"><id>https://example.org/sub/</id>'
+            '<entry><link href="https://example.org/sub/x/" rel="alternate"/><id>https://example.org/sub/x/</id>'
+            '</entry></feed>')
+    assert {link.target for link in scan_xml_feed(atom)} == {"https://example.org/sub/", "https://example.org/sub/x/"}
+    assert [link.target for link in scan_text("See: https://example.org/a/. And (https://example.org/b/)")] == [
+        "https://example.org/a/", "https://example.org/b/"]
+
+
+def test_built_site_serves_directories_and_refuses_to_escape(tmp_path):
+    site = BuiltSite(write(tmp_path, {"index.html": "", "a/index.html": "", "b.html": ""}))
+    assert site.file_for("") == "index.html"
+    assert site.file_for("a/") == "a/index.html"
+    assert site.file_for("a") == "a/index.html"
+    assert site.file_for("b.html") == "b.html"
+    assert site.file_for("../a/") is None
+    assert site.file_for("c/") is None

@@ -1,0 +1,57 @@
+"""The link check inside real builds: a fixture with every kind of broken link fails with exact messages naming the
+Markdown page or newsletter, and the example site's pages, feeds and emails all pass."""
+
+from __future__ import annotations
+
+from protectpress.core.config import load_settings
+from protectpress.core.linkcheck import check_site_links
+from protectpress.core.problems import Problems
+from support import REPO, run_protectpress
+
+
+def test_broken_links_anchors_and_images_fail_the_build_naming_the_source(fixture_project):
+    project = fixture_project("hardening-links")
+    result = run_protectpress("build", "--quiet", cwd=project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("error:")]
+    assert errors == [
+        "error: docs/index.md:8: expected a link to a page or file that the build wrote, found "
+        "'guidance/evacuation.md' (guidance/evacuation.md was not built)",
+        "error: docs/index.md:10: expected a link to a heading or id that exists on guidance/lockdown/, found "
+        "'guidance/lockdown/#no-such-heading'",
+        "error: docs/index.md:10: expected a link to a heading or id that exists on the home page, found "
+        "'#nowhere-on-this-page'",
+        "error: docs/index.md:12: expected an image that the build wrote, found 'assets/floor-plan.png' "
+        "(assets/floor-plan.png was not built)",
+        "error: newsletters/2024-01-links.md:11: expected a link to a heading or id that exists on guidance/lockdown/, "
+        "found '../../guidance/lockdown/#the-missing-plan'",
+    ]
+    assert "Links and published addresses have problems to fix (5)" in result.stderr
+    assert not (project / "site").exists(), "a failed build must not leave a site behind"
+
+
+def test_fixing_the_links_makes_the_fixture_build(fixture_project):
+    project = fixture_project("hardening-links")
+    index = project / "docs" / "index.md"
+    text = index.read_text(encoding="utf-8")
+    for broken, fixed in (("guidance/evacuation.md", "guidance/lockdown.md"), ("#no-such-heading", "#first-steps"),
+                          ("#nowhere-on-this-page", "#top"), ("assets/floor-plan.png", "assets/lockdown.png")):
+        text = text.replace(broken, fixed)
+    index.write_text(text, encoding="utf-8")
+    letter = project / "newsletters" / "2024-01-links.md"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("#the-missing-plan", "#first-steps"), encoding="utf-8")
+    result = run_protectpress("build", "--quiet", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "newsletters" / "2024-01-links" / "email.html").is_file()
+
+
+def test_the_example_site_passes_in_every_channel(example_site):
+    settings = load_settings(REPO / "mkdocs.yml")
+    problems = Problems()
+    report = check_site_links(example_site, settings.links, {}, problems)
+    assert [str(p) for p in problems] == []
+    channels = {path.relative_to(example_site).parts[0] for path in example_site.rglob("*.xml")} | {
+        "newsletters" for _ in example_site.glob("newsletters/*/email.html")}
+    assert {"feeds", "newsletters"} <= channels, "the example site must have feeds and emails to check"
+    assert report.files > 100 and report.links > 5000
