@@ -11,9 +11,9 @@ import argparse
 import sys
 
 from .. import __version__
-from . import build, check, export, sending
+from . import build, check, export, sending, urls
 
-COMMANDS = [build, check, export, sending]
+COMMANDS = [build, check, export, sending, urls]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -7,9 +7,11 @@ from .state import BuildState
 
 def load_features(state: BuildState) -> list:
     from .feeds import FeedsFeature
+    from .integrity import IntegrityFeature
     from .newsletter import NewsletterFeature
     from .site import SiteFeature
 
-    # Feeds last: the newsletter feature adds its issues to the feeds first.
-    features: list = [SiteFeature(state), NewsletterFeature(state), FeedsFeature(state)]
+    # Feeds after newsletters: the newsletter feature adds its issues to the feeds first. Integrity last: it
+    # checks the links in the feeds and emails that the others write in on_post_build.
+    features: list = [SiteFeature(state), NewsletterFeature(state), FeedsFeature(state), IntegrityFeature(state)]
     return features

@@ -1,0 +1,129 @@
+"""Redirect pages: a page that replaced another declares `redirect_from: [old/address/]`, and the build writes a
+small page at each old address that sends readers (and feed readers, and links in old emails) to the new one.
+
+A static host cannot answer with an HTTP redirect, so the page uses all three ways a browser or a person can
+follow: an instant meta refresh (WCAG allows a refresh with no delay), a canonical link for search engines,
+and a plain link with the new page's title for anyone whose browser does not refresh.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .content import ContentSet
+from .links import SiteLinks
+from .problems import Problems
+
+EXPECTED_ADDRESS = ("expected an old address of this site like guidance/old-name/ (the part after the site's "
+                    "address)")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    old_path: str  # site-relative URL path that used to be a page, e.g. "guidance/old-name/"
+    new_path: str  # site-relative URL path of the page that replaced it
+    title: str  # the new page's title, for the link text
+    source: str  # project-relative source of the page that declared it, for messages
+
+
+def normalise_old_address(value: str, links: SiteLinks) -> str | None:
+    """`/guidance/old-name`, `guidance/old-name/` and `guidance/old-name.md` -> `guidance/old-name/`; None
+    when the value is not an address inside this site (another site, a #fragment, `..`, the home page)."""
+    text = value.strip()
+    parts = urlsplit(text)
+    if parts.scheme or parts.netloc:
+        if links.site_relative(text) is None:
+            return None
+        parts = urlsplit(links.site_relative(text) or "")
+    if parts.query or parts.fragment or not parts.path.strip("/"):
+        return None
+    path = parts.path.lstrip("/")
+    if any(segment in ("..", ".") for segment in path.split("/")) or "//" in path:
+        return None
+    if path.lower().endswith((".md", ".markdown")):
+        return links.page_path(path) or None
+    if path.endswith("/") or path.endswith(".html"):
+        return path
+    return f"{path}/" if links.use_directory_urls else f"{path}.html"
+
+
+def plan_redirects(content: ContentSet, links: SiteLinks, problems: Problems) -> list[Redirect]:
+    """Every redirect that the published pages declare, with an error for each unusable old address."""
+    claimed: dict[str, Redirect] = {}
+    for item in sorted(content.items.values(), key=lambda i: i.src_uri):
+        if item.draft:
+            continue  # a draft is not published, so it cannot stand in for a page that was
+        new_path = links.page_path(item.src_uri)
+        for value in item.redirect_from:
+            old = normalise_old_address(value, links)
+            if old is None:
+                problems.error(item.path, EXPECTED_ADDRESS, repr(value), key="redirect_from")
+            elif old == new_path:
+                problems.error(item.path, "expected an old address, not this page's own", repr(value),
+                               key="redirect_from")
+            elif old in claimed:
+                problems.error(item.path, f"expected an old address that no other page redirects "
+                               f"({claimed[old].source} does too)", repr(value), key="redirect_from")
+            else:
+                claimed[old] = Redirect(old, new_path, item.title, item.path)
+    return list(claimed.values())
+
+
+def redirect_file(old_path: str) -> str:
+    """The site-relative file that serves an old address."""
+    return f"{old_path}index.html" if old_path.endswith("/") else old_path
+
+
+def relative_url(from_path: str, to_path: str) -> str:
+    """A link from the page at `from_path` to `to_path` (both site-relative URL paths) that works on any host,
+    under any sub-folder, and from a local preview."""
+    from_dir = from_path if from_path.endswith("/") else posixpath.dirname(from_path) + "/"
+    relative = posixpath.relpath("/" + to_path, "/" + from_dir.rstrip("/") if from_dir != "/" else "/")
+    if to_path.endswith("/") or to_path == "":
+        relative = relative.rstrip("/") + "/" if relative != "." else "./"
+    return relative
+
+
+def redirect_html(redirect: Redirect, links: SiteLinks) -> str:
+    href = html.escape(relative_url(redirect.old_path, redirect.new_path))
+    canonical = html.escape(links.site_url + redirect.new_path)
+    title = html.escape(redirect.title)
+    return f"""<!doctype html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>This page has moved: {title}</title>
+<link rel="canonical" href="{canonical}">
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url={href}">
+</head>
+<body>
+<main>
+<h1>This page has moved</h1>
+<p>It is now <a href="{href}">{title}</a>.</p>
+</main>
+</body>
+</html>
+"""
+
+
+def write_redirects(site_dir: Path, redirects: list[Redirect], links: SiteLinks, problems: Problems) -> list[str]:
+    """Write each redirect page into a built site. An old address where the build put a page is an error: the
+    page would be hidden, or the redirect would be. Returns the site-relative files written."""
+    written = []
+    for redirect in redirects:
+        file = redirect_file(redirect.old_path)
+        target = site_dir / file
+        if target.exists():
+            problems.error(redirect.source, "expected an old address that no page uses now",
+                           f"{redirect.old_path!r}, where the build wrote a page", key="redirect_from")
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(redirect_html(redirect, links), encoding="utf-8")
+        written.append(file)
+    return written

@@ -1,0 +1,54 @@
+"""The integrity feature: after every other feature has written its files, writes the redirect pages, checks
+that every published address is still served, and checks every link in the pages, feeds and emails.
+
+It must be the last feature (see features.py): the feeds and the newsletters' emails are written in their
+own on_post_build. Under `mkdocs serve` only the redirects are written: the checks read the whole site, and
+the preview must stay quick; `protectpress build` always runs them.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+
+from ..core.linkcheck import BuiltSite, check_site_links
+from ..core.newsletter.model import newsletter_files
+from ..core.newsletter.web import WEB_FOLDER
+from ..core.published import check_published, published_urls, read_record, record_path
+from ..core.redirects import plan_redirects, write_redirects
+from ..core.slugs import slugify
+from .state import BuildState
+
+
+class IntegrityFeature:
+    def __init__(self, state: BuildState) -> None:
+        self.state = state
+        self.sources: dict[str, str] = {}  # page URL path -> the project-relative file an author edits
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        self.sources = self._page_sources(files)
+        return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        settings, problems = self.state.settings, self.state.problems
+        links = settings.links
+        write_redirects(settings.site_dir, plan_redirects(self.state.content, links, problems), links, problems)
+        if not self.state.serving:
+            site = BuiltSite(settings.site_dir)
+            check_published(read_record(record_path(settings)), lambda url: site.file_for(url) is not None,
+                            published_urls(settings, self.state.content), problems, settings)
+            check_site_links(settings.site_dir, links, self.sources, problems, project_dir=settings.project_dir)
+        self.state.report("Links and published addresses have problems to fix")
+
+    def _page_sources(self, files: Files) -> dict[str, str]:
+        settings = self.state.settings
+        links = settings.links
+        newsletters = {f"{WEB_FOLDER}/{slugify(f.stem)}.md": settings.relative(f) for f in newsletter_files(settings)}
+        sources = {}
+        for file in files.documentation_pages():
+            if file.abs_src_path and file.generated_by is None:
+                source = settings.relative(file.abs_src_path)
+            else:
+                source = newsletters.get(file.src_uri, f"{file.src_uri} (a generated page)")
+            sources[links.page_path(file.src_uri)] = source
+        return sources
