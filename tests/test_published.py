@@ -1,0 +1,122 @@
+"""Published URLs stay published: the committed record, redirect_from pages, and `protectpress urls`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from protectpress.core.config import load_settings
+from protectpress.core.content import load_content
+from protectpress.core.links import SiteLinks
+from protectpress.core.linkcheck import BuiltSite
+from protectpress.core.problems import Problems
+from protectpress.core.published import published_urls, read_record
+from protectpress.core.redirects import normalise_old_address, relative_url
+from support import REPO, run_protectpress
+
+MISSING = ("error: published-urls.txt:4: expected a page at /guidance/old-name/ (it was published: emails and feeds "
+           "link to it), found no page there. If you moved or renamed it, add 'redirect_from: [/guidance/old-name/]' "
+           "to the front matter of the page that replaced it; if you deleted it by mistake, put it back")
+
+
+def rename_with_redirect(project: Path, redirect_from: str | None) -> Path:
+    """Move guidance/old-name.md to guidance/lockdown-planning.md, optionally declaring redirect_from."""
+    old = project / "docs" / "guidance" / "old-name.md"
+    new = old.with_name("lockdown-planning.md")
+    text = old.read_text(encoding="utf-8")
+    if redirect_from is not None:
+        text = text.replace("sectors: [Retail]\n", f"sectors: [Retail]\nredirect_from: {redirect_from}\n", 1)
+    new.write_text(text, encoding="utf-8")
+    old.unlink()
+    return new
+
+
+def errors(result) -> list[str]:
+    return [line.strip() for line in (result.stdout + result.stderr).splitlines() if line.strip().startswith("error:")]
+
+
+def test_the_fixture_builds_with_its_record(fixture_project):
+    project = fixture_project("hardening-published")
+    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    assert result.returncode == 0, result.stderr
+
+
+def test_removing_a_published_page_fails_the_build_naming_the_url(fixture_project):
+    project = fixture_project("hardening-published")
+    (project / "docs" / "guidance" / "old-name.md").unlink()
+    result = run_protectpress("build", "--quiet", cwd=project)
+    assert result.returncode == 1
+    assert errors(result) == [MISSING]
+    assert "Traceback" not in result.stderr
+    check = run_protectpress("urls", cwd=project)
+    assert check.returncode == 1 and errors(check) == [MISSING]
+
+
+def test_redirect_from_keeps_the_old_address_working(fixture_project):
+    project = fixture_project("hardening-published")
+    rename_with_redirect(project, "[guidance/old-name/]")
+    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    assert result.returncode == 0, result.stderr
+    page = (project / "site" / "guidance" / "old-name" / "index.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=../lockdown-planning/">' in page
+    assert '<link rel="canonical" href="https://published.example.org/guidance/lockdown-planning/">' in page
+    assert '<a href="../lockdown-planning/">Lockdown planning</a>' in page
+    assert '<html lang="en-GB">' in page and "<h1>This page has moved</h1>" in page
+    # The refresh target, followed from the old address, is the new page the build wrote.
+    target = re.search(r'url=([^"]+)"', page).group(1)
+    assert BuiltSite(project / "site").file_for(f"guidance/old-name/{target}".replace("old-name/../", "")) == \
+        "guidance/lockdown-planning/index.html"
+    assert run_protectpress("urls", cwd=project).returncode == 0
+
+
+def test_urls_update_adds_new_pages_and_keeps_every_old_address(fixture_project):
+    project = fixture_project("hardening-published")
+    rename_with_redirect(project, "[/guidance/old-name]")
+    result = run_protectpress("urls", "--update", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "1 new address recorded, 5 in all." in result.stdout and "+ /guidance/lockdown-planning/" in result.stdout
+    lines = [line for line in (project / "published-urls.txt").read_text().splitlines() if not line.startswith("#")]
+    assert lines == ["/", "/guidance/", "/guidance/lockdown-planning/", "/guidance/old-name/",
+                     "/guidance/search-planning/"]
+    assert run_protectpress("urls", cwd=project).returncode == 0
+
+
+@pytest.mark.parametrize("value, message", [
+    ("[https://elsewhere.example/old/]", "redirect_from: expected an old address of this site like guidance/old-name/ "
+     "(the part after the site's address), found 'https://elsewhere.example/old/'"),
+    ("[guidance/lockdown-planning/]", "redirect_from: expected an old address, not this page's own, found "
+     "'guidance/lockdown-planning/'"),
+    ("[guidance/search-planning/]", "redirect_from: expected an old address that no page uses now, found "
+     "'guidance/search-planning/', where the build wrote a page"),
+])
+def test_unusable_redirects_are_errors_naming_the_page(fixture_project, value, message):
+    project = fixture_project("hardening-published")
+    rename_with_redirect(project, value)
+    result = run_protectpress("build", "--quiet", cwd=project)
+    assert result.returncode == 1
+    assert f"error: docs/guidance/lockdown-planning.md: {message}" in errors(result)
+
+
+def test_old_addresses_are_normalised_and_links_are_relative():
+    links = SiteLinks("https://example.org/sub/")
+    assert normalise_old_address("/guidance/old", links) == "guidance/old/"
+    assert normalise_old_address("guidance/old.md", links) == "guidance/old/"
+    assert normalise_old_address("https://example.org/sub/guidance/old/", links) == "guidance/old/"
+    for bad in ("", "/", "../x/", "guidance/old/#part", "https://other.example/x/", "a//b/"):
+        assert normalise_old_address(bad, links) is None, bad
+    assert normalise_old_address("old", SiteLinks("https://e.org/", use_directory_urls=False)) == "old.html"
+    assert relative_url("guidance/old/", "guidance/new/") == "../new/"
+    assert relative_url("old/", "") == "../"
+    assert relative_url("a/b.html", "c/d.html") == "../c/d.html"
+
+
+def test_the_example_sites_record_lists_every_published_page_and_all_are_built(example_site):
+    settings = load_settings(REPO / "mkdocs.yml")
+    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, Problems())
+    record = read_record(REPO / "published-urls.txt")
+    current = published_urls(settings, content)
+    assert current - set(record.urls) == set(), "new pages: run `protectpress urls --update` and commit the file"
+    site = BuiltSite(example_site)
+    assert [url for url in record.urls if site.file_for(url) is None] == []
