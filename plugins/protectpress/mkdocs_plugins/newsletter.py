@@ -63,9 +63,11 @@ class NewsletterFeature:
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         settings = self.state.settings
-        for path in (settings.newsletters_dir, template_path(settings).parent):
+        # Not recursive for newsletters/: a send writes its journal to newsletters/.sends/, and a rebuild per
+        # journal write would make `make serve` spin while a campaign runs.
+        for path, recursive in ((settings.newsletters_dir, False), (template_path(settings).parent, True)):
             if path.exists():
-                server.watch(str(path))
+                server.watch(str(path), recursive=recursive)
         return server
 
     def _feed_entry(self, newsletter: Newsletter, email: RenderedNewsletter, html: str) -> FeedEntry:
