@@ -76,9 +76,16 @@ def split_front_matter(text: str) -> FrontMatter:
     body = "".join(lines[index + 1:])
     try:
         node, data = _compose_and_construct(yaml_text, _FastFrontMatterLoader)
+    except RecursionError:
+        # PyYAML builds nested lists and mappings recursively (found by the fuzz tests: 2,000 `[`).
+        raise FrontMatterError("expected front matter nested at most a few levels deep",
+                               "lists or mappings nested too deeply for YAML", line=2) from None
     except yaml.YAMLError:
         try:
             node, data = _compose_and_construct(yaml_text, _FrontMatterLoader)
+        except RecursionError:
+            raise FrontMatterError("expected front matter nested at most a few levels deep",
+                                   "lists or mappings nested too deeply for YAML", line=2) from None
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             problem = getattr(error, "problem", None) or "something YAML cannot read"

@@ -1,0 +1,163 @@
+"""Fuzzed front matter, Markdown, newsletters and recipients CSVs never crash the core: every outcome is a value or
+our one-run problem list, each problem naming the file and saying what was expected.
+
+In-process, so that many examples run in seconds; tests/test_fuzz_commands.py runs the real commands on fewer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from fuzz_strategies import in_process, markdown_body, recipients_csv, source_files
+from protectpress.core.config import Vocabulary, load_settings
+from protectpress.core.content import load_content, read_item
+from protectpress.core.frontmatter import FrontMatterError, split_front_matter
+from protectpress.core.newsletter.render import render_newsletter
+from protectpress.core.problems import Problems
+from protectpress.core.sending.recipients import read_recipients
+from support import FIXTURES, copy_project
+
+VOCABULARY = Vocabulary(tags={"lockdown": "Lockdown"}, sectors={"all": "All sectors", "retail": "Retail"})
+SRC_URIS = st.sampled_from(["index.md", "guidance/x.md", "action-cards/x.md", "news/x.md", "conferences/x.md",
+                            "about.md", "guidance/index.md", "newsletters/x.md"])
+
+
+def assert_well_formed(problems: Problems, path: str) -> None:
+    for problem in problems:
+        assert problem.path == path, problem
+        assert problem.expected.startswith("expected"), problem
+        assert "Traceback" not in str(problem)
+
+
+@in_process
+@given(text=source_files())
+@example(text="---\na: &x [*x]\n---\n")  # a recursive alias
+@example(text="---\n? [a, b]\n: 1\n---\n")  # a key YAML cannot hash
+@example(text="---\n" + "[" * 2000 + "\n---\n")  # nesting deeper than YAML's parser recurses (was a crash)
+@example(text="---\ntitle: x\ntitle: y\n---\n")
+def test_split_front_matter_returns_or_explains(text):
+    try:
+        front = split_front_matter(text)
+    except FrontMatterError as error:
+        assert error.expected.startswith("expected") and (error.line or 1) >= 1
+        return
+    assert isinstance(front.data, dict) and all(isinstance(k, str) for k in front.data)
+    assert front.body_line >= 2
+
+
+@in_process
+@given(src_uri=SRC_URIS, text=source_files())
+@example(src_uri="index.md", text="---\ntitle: Home\ntype: page\nhide: 5\ntemplate: 5\nicon: [1]\n---\n")
+@example(src_uri="index.md", text="---\ntitle: Home\ntype: page\n---\n" + "*" * 3000 + "x" + "*" * 3000)
+def test_read_item_returns_an_item_or_errors_naming_the_file(src_uri, text):
+    problems = Problems()
+    path = f"docs/{src_uri}"
+    item = read_item(src_uri, path, text, VOCABULARY, problems)
+    assert_well_formed(problems, path)
+    if item is None:
+        assert problems.errors, "a page left out of the site must say why"
+    else:
+        assert not problems.errors and item.title
+
+
+@in_process
+@given(files=st.lists(st.tuples(SRC_URIS, source_files(), st.booleans()), max_size=4))
+def test_load_content_reads_a_whole_folder_of_odd_files(tmp_path_factory, files):
+    docs = tmp_path_factory.mktemp("docs")
+    for src_uri, text, latin1 in files:
+        (docs / src_uri).parent.mkdir(parents=True, exist_ok=True)
+        (docs / src_uri).write_bytes(text.encode("latin-1", errors="replace") if latin1 else text.encode("utf-8"))
+    problems = Problems()
+    content = load_content(docs, docs.parent, VOCABULARY, problems)
+    written = {f"{docs.name}/{src_uri}" for src_uri, _, _ in files}
+    for problem in problems:
+        assert problem.path in written and problem.expected.startswith("expected"), problem
+    assert set(content.items) <= {src_uri for src_uri, _, _ in files}
+
+
+@pytest.fixture(scope="module")
+def newsletter_project(tmp_path_factory) -> Path:
+    return copy_project(FIXTURES / "newsletter-basic", tmp_path_factory.mktemp("fuzz-newsletter") / "project")
+
+
+@in_process
+@given(front=source_files(), body=markdown_body)
+@example(front="---\nsubject: s\npreheader: p\ndate: 2024-01-01\nitems: [{page: [1]}, 5, {full: maybe}]\n---\n",
+         body="{{ name }}")
+def test_render_newsletter_renders_or_lists_problems(newsletter_project, front, body):
+    letter = newsletter_project / "newsletters" / "fuzzed.md"
+    letter.write_text(front + "\n" + body, encoding="utf-8")
+    settings = load_settings(newsletter_project / "mkdocs.yml")
+    problems = Problems()
+    try:
+        rendered = render_newsletter(settings, "newsletters/fuzzed.md", problems)
+    finally:
+        letter.unlink()
+    if rendered is None:
+        assert problems.errors
+    for problem in problems:
+        assert problem.expected.startswith("expected"), problem
+
+
+@in_process
+@given(data=recipients_csv())
+def test_read_recipients_reads_or_lists_problems(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("csv") / "recipients.csv"
+    path.write_bytes(data)
+    problems = Problems()
+    listing = read_recipients(path, "recipients.csv", problems, sectors={"all": "All", "retail": "Retail"})
+    assert_well_formed(problems, "recipients.csv")
+    keys = [r.key for r in listing.recipients]
+    assert len(keys) == len(set(keys)), "each person once"
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Regressions: crashes the fuzzing found in the core, each now an error naming the file and key or line.
+
+
+def test_yaml_nested_too_deeply_is_an_error_not_a_recursion_error():
+    problems = Problems()
+    assert read_item("index.md", "docs/index.md", "---\ntitle: " + "[" * 3000 + "\n---\n", VOCABULARY, problems) is None
+    assert [str(p) for p in problems] == [
+        "docs/index.md:2: expected front matter nested at most a few levels deep, found lists or mappings nested too "
+        "deeply for YAML"]
+
+
+@pytest.mark.parametrize("line, message", [
+    ("hide: 5", "hide: expected a list like [navigation, toc], found '5'"),
+    ("template: 5", "template: expected text, found '5'"),
+    ("template: nothere", "template: expected the name of a theme template like main.html, found 'nothere'"),
+    ("icon: [1]", "icon: expected text, found a list"),
+    ("search: 3", "search: expected search settings like {exclude: true} or {boost: 2}, found '3'"),
+    ("comments: maybe", "comments: expected true or false, found 'maybe'"),
+])
+def test_material_keys_are_checked_before_material_crashes_on_them(line, message):
+    problems = Problems()
+    assert read_item("index.md", "docs/index.md", f"---\ntitle: Home\ntype: page\n{line}\n---\n", VOCABULARY,
+                     problems) is None
+    assert [str(p) for p in problems] == [f"docs/index.md: {message}"]
+
+
+@pytest.mark.parametrize("body, line", [
+    ("*" * 3000 + "x" + "*" * 3000, 8),
+    ('<div markdown="1">\n' * 400 + "x\n" + "</div>\n" * 400, 57),  # where the 50th block opens
+], ids=["asterisks", "markdown-html-blocks"])
+def test_markdown_too_deep_for_the_renderer_is_an_error_with_its_line(body, line):
+    problems = Problems()
+    text = "---\ntitle: Home\ntype: page\n---\n\nIntro.\n\n" + body
+    assert read_item("index.md", "docs/index.md", text, VOCABULARY, problems) is None
+    assert [str(p) for p in problems] == [
+        f"docs/index.md:{line}: expected lists, quotes, notes and HTML blocks nested at most a few dozen levels deep, and "
+        "no long runs of * or _, found nesting the Markdown renderer cannot read"]
+
+
+def test_deep_but_renderable_markdown_is_fine():
+    problems = Problems()
+    body = "".join("    " * level + "- item\n" for level in range(35))  # suspicious, but renders
+    assert read_item("index.md", "docs/index.md", f"---\ntitle: Home\ntype: page\n---\n{body}", VOCABULARY,
+                     problems) is not None
+    assert not problems
