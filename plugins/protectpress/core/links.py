@@ -73,9 +73,17 @@ class SiteLinks:
         """The link from the page built from `from_src` to the page built from `to_src`, relative as MkDocs
         writes links, so that it works wherever the site is hosted. For HTML we generate ourselves."""
         here, there = self.page_path(from_src), self.page_path(to_src)
-        folder = here if here.endswith("/") or not here else posixpath.dirname(here)
-        relative = posixpath.relpath(there or ".", folder.rstrip("/") or ".")
-        return relative + "/" if (there.endswith("/") or not there) and not relative.endswith("/") else relative
+        # Plain string work, not posixpath.relpath (which asks the OS for the working folder): listings call
+        # this thousands of times a build.
+        folder = [part for part in (here if here.endswith("/") else posixpath.dirname(here)).split("/") if part]
+        target = [part for part in there.split("/") if part]
+        common = 0
+        while common < min(len(folder), len(target)) and folder[common] == target[common]:
+            common += 1
+        relative = "/".join([".."] * (len(folder) - common) + target[common:])
+        if not relative:
+            return "./"
+        return relative + "/" if there.endswith("/") or not there else relative
 
     def source_of_link(self, target: str, *, from_src: str) -> str | None:
         """The docs-relative source a Markdown link points at, or None for external or non-Markdown links."""
