@@ -13,7 +13,7 @@ from protectpress.core.links import SiteLinks
 from protectpress.core.linkcheck import BuiltSite
 from protectpress.core.problems import Problems
 from protectpress.core.published import published_urls, read_record
-from protectpress.core.redirects import normalise_old_address, relative_url
+from protectpress.core.redirects import normalise_old_address
 from support import REPO, run_protectpress
 
 MISSING = ("error: published-urls.txt:4: expected a page at /guidance/old-name/ (it was published: emails and feeds "
@@ -107,9 +107,10 @@ def test_old_addresses_are_normalised_and_links_are_relative():
     for bad in ("", "/", "../x/", "guidance/old/#part", "https://other.example/x/", "a//b/"):
         assert normalise_old_address(bad, links) is None, bad
     assert normalise_old_address("old", SiteLinks("https://e.org/", use_directory_urls=False)) == "old.html"
-    assert relative_url("guidance/old/", "guidance/new/") == "../new/"
-    assert relative_url("old/", "") == "../"
-    assert relative_url("a/b.html", "c/d.html") == "../c/d.html"
+    # Redirect pages link with the one relative-link helper; an old URL path stands in for a source.
+    assert links.relative_url("guidance/new.md", from_src="guidance/old/") == "../new/"
+    assert links.relative_url("index.md", from_src="old/") == "../"
+    assert SiteLinks("https://e.org/", use_directory_urls=False).relative_url("c/d.md", from_src="a/b.html") == "../c/d.html"
 
 
 def test_the_example_sites_record_lists_every_published_page_and_all_are_built(example_site):

@@ -9,7 +9,6 @@ and a plain link with the new page's title for anyone whose browser does not ref
 from __future__ import annotations
 
 import html
-import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -26,6 +25,7 @@ EXPECTED_ADDRESS = ("expected an old address of this site like guidance/old-name
 class Redirect:
     old_path: str  # site-relative URL path that used to be a page, e.g. "guidance/old-name/"
     new_path: str  # site-relative URL path of the page that replaced it
+    new_src: str  # the docs-relative source of that page
     title: str  # the new page's title, for the link text
     source: str  # project-relative source of the page that declared it, for messages
 
@@ -69,7 +69,7 @@ def plan_redirects(content: ContentSet, links: SiteLinks, problems: Problems) ->
                 problems.error(item.path, f"expected an old address that no other page redirects "
                                f"({claimed[old].source} does too)", repr(value), key="redirect_from")
             else:
-                claimed[old] = Redirect(old, new_path, item.title, item.path)
+                claimed[old] = Redirect(old, new_path, item.src_uri, item.title, item.path)
     return list(claimed.values())
 
 
@@ -78,18 +78,10 @@ def redirect_file(old_path: str) -> str:
     return f"{old_path}index.html" if old_path.endswith("/") else old_path
 
 
-def relative_url(from_path: str, to_path: str) -> str:
-    """A link from the page at `from_path` to `to_path` (both site-relative URL paths) that works on any host,
-    under any sub-folder, and from a local preview."""
-    from_dir = from_path if from_path.endswith("/") else posixpath.dirname(from_path) + "/"
-    relative = posixpath.relpath("/" + to_path, "/" + from_dir.rstrip("/") if from_dir != "/" else "/")
-    if to_path.endswith("/") or to_path == "":
-        relative = relative.rstrip("/") + "/" if relative != "." else "./"
-    return relative
-
-
 def redirect_html(redirect: Redirect, links: SiteLinks) -> str:
-    href = html.escape(relative_url(redirect.old_path, redirect.new_path))
+    # Relative, so that it works on any host, under any sub-folder and in a local preview. The old address is
+    # not a source file, but page_path leaves a URL path as it is, which is all relative_url needs.
+    href = html.escape(links.relative_url(redirect.new_src, from_src=redirect.old_path))
     canonical = html.escape(links.site_url + redirect.new_path)
     title = html.escape(redirect.title)
     return f"""<!doctype html>
