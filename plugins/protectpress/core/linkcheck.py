@@ -132,6 +132,9 @@ class _Checker:
     locator: "_SourceLocator"
     report: LinkReport = field(default_factory=LinkReport)
 
+    def __post_init__(self) -> None:
+        self.site_parts = urlsplit(self.links.site_url)
+
     def links_of(self, channel: Channel) -> list[FoundLink] | None:
         text = (self.site.site_dir / channel.file).read_text(encoding="utf-8", errors="replace")
         try:
@@ -155,7 +158,7 @@ class _Checker:
         parts = urlsplit(target)
         if parts.scheme and parts.scheme not in ("http", "https"):
             return  # mailto:, tel:, data: ... are not files of ours
-        site_parts = urlsplit(self.links.site_url)
+        site_parts = self.site_parts
         if parts.scheme or target.startswith("//"):
             if parts.netloc.lower() != site_parts.netloc.lower() or not parts.path.startswith(site_parts.path):
                 return  # another site

@@ -48,6 +48,8 @@ class ScannedHtml:
 # A start tag with its attributes; quoted values may hold '>' (Material's SVG and JSON attributes do).
 _START_TAG = re.compile(r"""<([a-zA-Z][\w:-]*)((?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>""")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_ID = re.compile(r"""(?:^|\s)id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+_LINK_TAGS = {tag for tag, _ in _HTML_TARGETS} | {"base"}
 # Comments and the insides of scripts and styles hold text that only looks like tags.
 _NOT_MARKUP = re.compile(r"<!--.*?-->|(<(script|style)\b[^>]*>).*?(</\2\s*>)", re.DOTALL | re.IGNORECASE)
 
@@ -64,6 +66,11 @@ def scan_html(text: str, *, base: str | None = None, entry: str | None = None) -
     markup = _NOT_MARKUP.sub(lambda m: (m.group(1) or "") + (m.group(3) or ""), text)
     for tag_match in _START_TAG.finditer(markup):
         tag = tag_match.group(1).lower()
+        if tag not in _LINK_TAGS:
+            # Most tags (div, span, svg, li...) matter only for their id: skip reading every attribute.
+            if "id" in tag_match.group(2) and (found_id := _ID.search(tag_match.group(2))):
+                ids.add(html.unescape(next(v for v in found_id.groups() if v is not None)))
+            continue
         values: dict[str, str] = {}
         for attribute in _ATTRIBUTE.finditer(tag_match.group(2)):
             raw = next((v for v in attribute.group(2, 3, 4) if v is not None), None)
