@@ -55,3 +55,17 @@ def test_the_example_site_passes_in_every_channel(example_site):
         "newsletters" for _ in example_site.glob("newsletters/*/email.html")}
     assert {"feeds", "newsletters"} <= channels, "the example site must have feeds and emails to check"
     assert report.files > 100 and report.links > 5000
+
+
+def test_topic_and_sector_indexes_link_without_relative_to_docs(fixture_project):
+    """Regression: the generated topic and sector indexes linked `/topics/x.md`, which MkDocs resolves only
+    with `validation.absolute_links: relative_to_docs`; without it, every index link was broken."""
+    project = fixture_project("hardening-published")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("validation:\n  absolute_links: relative_to_docs\n", ""), encoding="utf-8")
+    assert "relative_to_docs" not in config.read_text(encoding="utf-8")
+    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    assert result.returncode == 0, result.stderr
+    index = (project / "site" / "topics" / "index.html").read_text(encoding="utf-8")
+    assert 'href="lockdown/"' in index

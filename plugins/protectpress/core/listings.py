@@ -84,7 +84,9 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
         src_uri = f"{group}/{slug}.md"
         markdown = _front_matter(label, summary) + f"{summary}\n\n" + _grouped(items, links, src_uri)
         listings.append(Listing(src_uri, label, markdown, group, slug, tuple(items)))
-    index_lines = "\n".join(f"- [{_escape(entry.title)}](/{entry.src_uri}) ({len(entry.items)})" for entry in listings)
+    # Relative to the index beside them: a docs-root link (/topics/x.md) resolves only in projects whose
+    # mkdocs.yml sets validation.absolute_links: relative_to_docs (found by the link check).
+    index_lines = "\n".join(f"- [{_escape(entry.title)}]({entry.slug}.md) ({len(entry.items)})" for entry in listings)
     title = noun.capitalize() + "s"
     intro = f"Every {noun} with pages on this site, and how many pages each has."
     index = Listing(f"{group}/index.md", title, _front_matter(title, intro) + f"{intro}\n\n{index_lines}\n", group, "",
