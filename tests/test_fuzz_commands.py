@@ -73,3 +73,18 @@ def test_dry_run_send_on_a_fuzzed_recipients_csv(project, data):
         assert not (project / "outbox").exists(), "a dry run writes nothing"
     finally:
         recipients.unlink()
+
+
+def test_a_template_that_does_not_exist_is_an_error_not_a_traceback(project):
+    """Regression: `template: nothere.html` passed the schema and crashed MkDocs with TemplateNotFound."""
+    page = project / "docs" / "guidance" / "fuzzed.md"
+    page.write_text("---\ntitle: Templated\ntype: guidance\nsummary: s\ndate: 2024-01-01\ntemplate: nothere.html\n"
+                    "---\n\nBody.\n", encoding="utf-8")
+    try:
+        result = run_protectpress("build", "--quiet", cwd=project)
+    finally:
+        page.unlink()
+        shutil.rmtree(project / "site", ignore_errors=True)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ("error: docs/guidance/fuzzed.md: template: expected a template of the theme or of overrides/, like "
+            "main.html, found 'nothere.html'") in result.stderr

@@ -8,6 +8,7 @@ the preview must stay quick; `protectpress build` always runs them.
 
 from __future__ import annotations
 
+from jinja2 import TemplateNotFound
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
@@ -27,7 +28,24 @@ class IntegrityFeature:
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         self.sources = self._page_sources(files)
+        self._check_templates(env, files)
         return env
+
+    def _check_templates(self, env, files: Files) -> None:
+        """A page's `template:` must exist before MkDocs renders it: a missing one is a traceback there (found
+        by the fuzz tests). on_env runs after every page is read and before any is rendered."""
+        for file in files.documentation_pages():
+            name = file.page.meta.get("template") if file.page is not None else None
+            if not isinstance(name, str) or not name:
+                continue
+            try:
+                env.get_template(name)
+            except TemplateNotFound:
+                self.state.problems.error(self.sources.get(self.state.settings.links.page_path(file.src_uri),
+                                                           file.src_uri),
+                                          "expected a template of the theme or of overrides/, like main.html",
+                                          repr(name), key="template")
+        self.state.report("The pages have problems to fix")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         settings, problems = self.state.settings, self.state.problems
