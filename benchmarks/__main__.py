@@ -31,6 +31,8 @@ def parse(argv: list[str] | None) -> Options:
     parser.add_argument("--repeat", type=int, default=1, help="builds per measurement; the fastest is kept")
     parser.add_argument("--workdir", type=Path, help="where to generate corpora (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora and sites")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where latest.md and latest.json go "
+                        "(default: benchmarks/results/, git-ignored)")
     args = parser.parse_args(argv)
     sizes = QUICK_SIZES if args.quick else tuple(int(s) for s in args.sizes.split(","))
     recipients = (100, 1000) if args.quick else tuple(int(s) for s in args.recipients.split(","))
@@ -39,7 +41,7 @@ def parse(argv: list[str] | None) -> Options:
     if unknown or any(n < 1 for n in sizes + recipients):
         parser.error(f"unknown parts {sorted(unknown)}" if unknown else "sizes must be positive")
     return Options(sizes=tuple(sorted(sizes)), parts=parts, repeat=max(args.repeat, 1), workdir=args.workdir,
-                   keep=args.keep, recipients=tuple(sorted(recipients)))
+                   keep=args.keep, recipients=tuple(sorted(recipients)), results=args.results)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,9 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     table = run(options)
     text = f"Machine: {description}\n\n{table.markdown()}\n"
     print(text)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.md").write_text(text, encoding="utf-8")
-    (RESULTS / "latest.json").write_text(json.dumps({"machine": description, "rows": table.as_json()}, indent=2),
+    options.results.mkdir(parents=True, exist_ok=True)
+    (options.results / "latest.md").write_text(text, encoding="utf-8")
+    (options.results / "latest.json").write_text(json.dumps({"machine": description, "rows": table.as_json()}, indent=2),
                                          encoding="utf-8")
     return 0
 

@@ -30,6 +30,9 @@ WORDS = ("security staff venue public risk plan train report suspicious item pol
          "awareness incident control room camera patrol visible vigilance community event capacity route "
          "exit assembly communication radio first aid casualty cordon recovery review exercise").split()
 CONFIGS = ("ours", "disabled", "stock")
+# Reviews fall due in the future, as on a looked-after site; overdue reviews would log a note per page.
+REVIEW_FROM = dt.date(2030, 1, 1)
+SUMMARY_ROOM = 280
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,10 @@ def _front_matter(rng: random.Random, title: str, kind: str, date: dt.date) -> s
     sectors = rng.sample(SECTORS, rng.randint(1, 3))
     updated = date + dt.timedelta(days=rng.randint(0, 400))
     summary = _sentence(rng, 20) + " " + _sentence(rng, 12)
+    if len(summary) > SUMMARY_ROOM:  # the schema allows 300 characters; long words can take a summary past it
+        summary = summary[:SUMMARY_ROOM].rsplit(" ", 1)[0] + "."
     return (f"---\ntitle: \"{title}\"\ntype: {kind}\nsummary: \"{summary}\"\ndate: {date:%Y-%m-%d}\n"
-            f"updated: {updated:%Y-%m-%d}\nreview_by: {updated + dt.timedelta(days=730):%Y-%m-%d}\n"
+            f"updated: {updated:%Y-%m-%d}\nreview_by: {REVIEW_FROM + dt.timedelta(days=rng.randint(0, 700)):%Y-%m-%d}\n"
             f"tags: [{', '.join(tags)}]\nsectors: [{', '.join(sectors)}]\n---\n\n")
 
 

@@ -45,7 +45,7 @@ def _wait_for(url: str, text: str | None, timeout: float, server: subprocess.Pop
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
         if server.poll() is not None:
-            raise RuntimeError(f"mkdocs serve stopped (exit {server.returncode}):\n{server.stderr.read()[-3000:]}")
+            raise RuntimeError(f"mkdocs serve stopped (exit {server.returncode}); see its log in the corpus folder")
         page = _fetch(url)
         if page is not None and (text is None or text in page):
             return time.perf_counter() - started
@@ -60,11 +60,12 @@ def edit_to_preview(corpus: Corpus, *, dirty: bool = False, edits: int = 3) -> f
     page_uri = "guidance/guidance-00001.md"
     source = corpus.docs / page_uri
     url = f"http://127.0.0.1:{port}/guidance/guidance-00001/"
+    # The log goes to a file: serve logs every rebuild, and an unread pipe would fill up and stall it.
+    log = (corpus.root / f"serve{'-dirty' if dirty else ''}.log").open("w", encoding="utf-8")
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--livereload", *(["--dirty"] if dirty else []),
          "-f", str(corpus.config("ours")), "-a", f"127.0.0.1:{port}"],
-        cwd=corpus.root, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        start_new_session=True)
+        cwd=corpus.root, env=environment(), stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
     original = source.read_text(encoding="utf-8")
     try:
         _wait_for(url, None, FIRST_BUILD_TIMEOUT, server)
@@ -85,3 +86,4 @@ def edit_to_preview(corpus: Corpus, *, dirty: bool = False, edits: int = 3) -> f
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+        log.close()

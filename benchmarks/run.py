@@ -15,7 +15,9 @@ BIN = Path(sys.executable).parent
 # Measure the peak memory of one child when GNU time is missing: a fresh wrapper per run, so that
 # RUSAGE_CHILDREN covers just that one command.
 _RUSAGE_WRAPPER = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[1:]); "
-                   "print('PEAK_KB', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(code)")
+                   "usage = resource.getrusage(resource.RUSAGE_CHILDREN); "
+                   "print('PEAK_KB', usage.ru_maxrss, 'CPU_S', usage.ru_utime + usage.ru_stime, file=sys.stderr); "
+                   "sys.exit(code)")
 
 
 class CommandFailed(RuntimeError):
@@ -24,8 +26,9 @@ class CommandFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class Measured:
-    seconds: float
+    seconds: float  # wall clock
     peak_mb: float
+    cpu_seconds: float  # user + system: what the work cost, barely moved by other processes on the machine
 
 
 def environment() -> dict[str, str]:
@@ -35,7 +38,7 @@ def environment() -> dict[str, str]:
 def measure(command: list[str], *, cwd: Path) -> Measured:
     """Run `command` once; its wall-clock time and its peak resident memory."""
     if GNU_TIME.exists():
-        wrapped = [str(GNU_TIME), "-f", "PEAK_KB %M", *command]
+        wrapped = [str(GNU_TIME), "-f", "PEAK_KB %M CPU_S %U+%S", *command]
     else:
         wrapped = [sys.executable, "-c", _RUSAGE_WRAPPER, *command]
     started = time.perf_counter()
@@ -43,8 +46,11 @@ def measure(command: list[str], *, cwd: Path) -> Measured:
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise CommandFailed(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    peaks = re.findall(r"^PEAK_KB (\d+)$", done.stderr, re.MULTILINE)  # kilobytes on Linux
-    return Measured(seconds, int(peaks[-1]) / 1024 if peaks else float("nan"))
+    usage = re.findall(r"^PEAK_KB (\d+) CPU_S ([\d.]+)\+?([\d.]*)$", done.stderr, re.MULTILINE)
+    if not usage:
+        raise CommandFailed(f"no resource usage in the output of {' '.join(command)}:\n{done.stderr[-500:]}")
+    peak_kb, user, system = usage[-1]  # kilobytes on Linux
+    return Measured(seconds, int(peak_kb) / 1024, float(user) + float(system or 0))
 
 
 @dataclass(frozen=True)

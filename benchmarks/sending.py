@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import socket
 import threading
+import time
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -27,12 +28,23 @@ class CountingSink:
 
     def __init__(self) -> None:
         self.accepted = 0
+        self.first: float | None = None  # when the first and the last message arrived
+        self.last: float | None = None
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
         with self._lock:
             self.accepted += len(envelope.rcpt_tos)
+            self.last = time.perf_counter()
+            self.first = self.first or self.last
         return "250 2.0.0 OK"
+
+    @property
+    def rate(self) -> float:
+        """Messages a second while sending: start-up and rendering the email once are not counted."""
+        if self.accepted < 2 or self.first is None or self.last is None or self.last <= self.first:
+            return float("nan")
+        return (self.accepted - 1) / (self.last - self.first)
 
 
 def _free_port() -> int:
@@ -72,9 +84,10 @@ def measure_into(table: Table, root: Path, recipients: tuple[int, ...], *, log=p
         if sink.accepted != count:
             raise RuntimeError(f"the sink accepted {sink.accepted} of {count} messages")
         peaks[count] = measured.peak_mb
-        rate = count / measured.seconds
-        table.add(Row("sending with the journal on: messages a second", f"{count:,} recipients",
-                      seconds=measured.seconds, per_second=rate, peak_mb=measured.peak_mb,
+        rate = sink.rate
+        table.add(Row("sending with the journal on: messages a second at the sink; seconds = whole command",
+                      f"{count:,} recipients",
+                      seconds=measured.seconds, cpu_seconds=measured.cpu_seconds, per_second=rate, peak_mb=measured.peak_mb,
                       target=f"≥ {MESSAGES_A_SECOND_TARGET}/s", met=rate >= MESSAGES_A_SECOND_TARGET))
     if len(recipients) >= 2:
         small, large = recipients[0], recipients[-1]

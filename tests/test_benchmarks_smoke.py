@@ -1,0 +1,62 @@
+"""Smoke test of `python -m benchmarks`: the corpus is valid content, and a tiny run prints the one table with
+every build comparison, growth and page-size row, and positive ratios. No timing is asserted: that is what
+the benchmark reports, not what a test on a busy CI machine can promise."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+from benchmarks.corpus import generate, plan
+from benchmarks.table import COLUMNS
+from protectpress.core.config import load_settings
+from protectpress.core.content import ContentType, load_content
+from protectpress.core.problems import Problems
+
+from support import REPO
+
+
+def test_generated_corpus_is_valid_content_of_every_type(tmp_path):
+    corpus = generate(tmp_path / "corpus", 40)
+    settings = load_settings(corpus.config("ours"))
+    problems = Problems()
+    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems)
+    assert not problems.errors and not problems.warnings, [str(p) for p in problems]
+    kinds = {item.kind for item in content.published()}
+    assert kinds == {ContentType.GUIDANCE, ContentType.ACTION_CARD, ContentType.CONFERENCE, ContentType.NEWS}
+    assert len(content.published()) == len(plan(40)) == 40
+    guidance = (corpus.docs / plan(40)[0][0]).read_text(encoding="utf-8")
+    assert "| --- |" in guidance and "!!! note" in guidance and "\n1. " in guidance and "\n- " in guidance
+    assert list((corpus.root / "newsletters").glob("*.md"))
+    assert "enabled: false" in corpus.config("disabled").read_text(encoding="utf-8")
+    stock = corpus.config("stock").read_text(encoding="utf-8")
+    assert "- protectpress" not in stock and "custom_dir" not in stock and "- search" in stock
+
+
+def test_tiny_benchmark_prints_one_table_with_every_comparison(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "--sizes", "10,20", "--only", "builds",
+                           "--results", str(tmp_path / "results"), "--workdir", str(tmp_path / "work")],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    table_lines = [line for line in done.stdout.splitlines() if line.startswith("|")]
+    header = [cell.strip() for cell in table_lines[0].strip("|").split("|")]
+    assert header == list(COLUMNS)
+    rows = json.loads((tmp_path / "results" / "latest.json").read_text(encoding="utf-8"))["rows"]
+    assert len(table_lines) == len(rows) + 2  # header, rule, one line per row
+    measures = [(row["measure"], row["size"]) for row in rows]
+    for size in ("10 pages", "20 pages"):
+        for variant in ("ours: protectpress build", "plugin enabled: false", "stock Material + search",
+                        "Markdown floor"):
+            assert any(variant in measure and where == size for measure, where in measures), (variant, size)
+        assert ("ours ÷ plugin disabled", size) in measures
+        assert ("ours ÷ stock Material + search", size) in measures
+    assert sum(m.startswith("growth in CPU seconds 20/10") for m, _ in measures) == 4
+    assert sum(m.startswith("mean page size 20/10") for m, _ in measures) == 3
+    for row in rows:
+        assert isinstance(row["ratio"], float) and row["ratio"] > 0, row
+        if row["measure"].startswith("build:"):
+            assert row["seconds"] > 0 and row["cpu_seconds"] > 0 and row["peak_mb"] > 0 and row["mean_page_kb"] > 0, row
+            assert (row["search_index_kb"] or 0) > 0 or "floor" in row["measure"], row
+    assert re.search(r"^Machine: .*cores", done.stdout, re.MULTILINE)
