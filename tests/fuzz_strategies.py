@@ -68,20 +68,29 @@ def _nested(depth: int, unit: str, leaf: str = "x") -> str:
     return "".join(unit.format(indent="    " * level, quotes="> " * level) for level in range(depth)) + leaf + "\n"
 
 
-markdown_body = st.one_of(
-    st.text(max_size=300),
-    st.integers(1, 60).map(lambda n: _nested(n, "{indent}- item\n")),
-    st.integers(1, 60).map(lambda n: _nested(n, "{quotes}quoted\n")),
-    st.integers(1, 60).map(lambda n: '<div markdown="1">\n' * n + "x\n" + "</div>\n" * n),
-    st.integers(1, 400).map(lambda n: "*" * n + "emphasis" + "_" * n),
-    st.integers(1, 40).map(lambda n: _nested(n, "{indent}!!! note\n") + "    " * n + "text\n"),
-    st.sampled_from(["```\nan unmatched fence\n", "~~~python\nprint(1)\n", "````\n```\n", "<div>\n<p>open",
-                     "<script>alert(1)</script>\n<iframe src='https://evil.example'></iframe>", "<!-- unclosed",
-                     "| a | b |\n|---|\n| 1 | 2 | 3 |", "[link](missing.md#nowhere) ![img](nope.png)",
-                     "[x](/guidance/../../../etc/passwd)", "# Heading\n\n## Heading\n\n## Heading",
-                     "{{ name }} and {{ unknown }}", "---\ntitle: a second front matter\n---", "\x00\x01\x02",
-                     "word " * 20000, "a" * 50000, "\t\t- tabbed\n\t- list", "[^1]\n\n[^1]: a footnote"]),
-)
+def _bodies(nesting: int) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.text(max_size=300),
+        st.integers(1, nesting).map(lambda n: _nested(n, "{indent}- item\n")),
+        st.integers(1, nesting).map(lambda n: _nested(n, "{indent}1. item\n")),
+        st.integers(1, nesting).map(lambda n: _nested(n, "{quotes}quoted\n")),
+        st.integers(1, 60).map(lambda n: '<div markdown="1">\n' * n + "x\n" + "</div>\n" * n),
+        st.integers(1, 400).map(lambda n: "*" * n + "emphasis" + "_" * n),
+        st.integers(1, 40).map(lambda n: _nested(n, "{indent}!!! note\n") + "    " * n + "text\n"),
+        st.sampled_from(["```\nan unmatched fence\n", "~~~python\nprint(1)\n", "````\n```\n", "<div>\n<p>open",
+                         "<script>alert(1)</script>\n<iframe src='https://evil.example'></iframe>", "<!-- unclosed",
+                         "| a | b |\n|---|\n| 1 | 2 | 3 |", "[link](missing.md#nowhere) ![img](nope.png)",
+                         "[x](/guidance/../../../etc/passwd)", "# Heading\n\n## Heading\n\n## Heading",
+                         "{{ name }} and {{ unknown }}", "---\ntitle: a second front matter\n---", "\x00\x01\x02",
+                         "word " * 20000, "a" * 50000, "\t\t- tabbed\n\t- list", "[^1]\n\n[^1]: a footnote"]),
+    )
+
+
+markdown_body = _bodies(nesting=60)
+# The newsletter's plain-text renderer crashes on lists or quotes nested 24-39 deep (a known bug in
+# core/newsletter/text.py, pinned by strict xfail tests in test_fuzz_content.py); until it is fixed,
+# newsletters are fuzzed up to 20 levels.
+newsletter_body = _bodies(nesting=20)
 
 
 @st.composite
@@ -105,3 +114,12 @@ def recipients_csv(draw) -> bytes:
     text = "\n".join([header, *rows]) + draw(st.sampled_from(["", "\n", "\r\n", "\n\n\n"]))
     encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-16", "latin-1", "cp1252"]))
     return text.encode(encoding, errors="replace")
+
+
+# Valid front matter with an odd body, so that the Markdown reaches the renderers (MkDocs, the email), not
+# only the schema: most fully random front matter is rejected before any rendering.
+VALID_GUIDANCE = "---\ntitle: Fuzzed guidance\ntype: guidance\nsummary: A fuzzed page.\ndate: 2024-01-02\n---\n\n"
+VALID_NEWSLETTER = ("---\nsubject: Fuzzed issue\npreheader: A newsletter whose letter is fuzzed Markdown for tests\n"
+                    "date: 2024-01-20\nitems:\n  - page: guidance/lockdown.md\n---\n\nDear {{ name }},\n\n")
+page_files = st.one_of(source_files(), markdown_body.map(lambda body: VALID_GUIDANCE + body))
+newsletter_fronts = st.one_of(source_files(), st.just(VALID_NEWSLETTER))

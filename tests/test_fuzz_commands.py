@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from fuzz_strategies import markdown_body, real_commands, recipients_csv, source_files
+from fuzz_strategies import newsletter_body, newsletter_fronts, page_files, real_commands, recipients_csv
 from support import FIXTURES, copy_project, run_protectpress
 
 # One line of our problem list, as `check`, `build` (indented under its heading), `export` and `send` print it.
@@ -35,7 +35,7 @@ def project(tmp_path_factory) -> Path:
 
 
 @real_commands
-@given(page=source_files())
+@given(page=page_files)
 def test_check_and_build_on_a_fuzzed_page(project, page):
     fuzzed = project / "docs" / "guidance" / "fuzzed.md"
     fuzzed.write_text(page, encoding="utf-8")
@@ -48,7 +48,7 @@ def test_check_and_build_on_a_fuzzed_page(project, page):
 
 
 @real_commands
-@given(front=source_files(), body=markdown_body)
+@given(front=newsletter_fronts, body=newsletter_body)
 def test_export_and_build_on_a_fuzzed_newsletter(project, front, body):
     letter = project / "newsletters" / "fuzzed.md"
     letter.write_text(front + "\n" + body, encoding="utf-8")
