@@ -70,8 +70,14 @@ def join_sections(*sections: str) -> str:
     return "\n\n".join(s.strip("\n") for s in sections if s and s.strip()) + "\n"
 
 
+MIN_MEASURE = 20  # characters of text a wrapped line keeps, however deep the nesting
+
+
 def _wrap(text: str, width: int, initial: str = "", subsequent: str = "") -> list[str]:
     """Wrap each hard line (from <br>) separately; never break a word, so a URL stays whole."""
+    # Each list level or quote narrows the width; deep nesting would leave none (textwrap needs 1 or more), so
+    # past a point the text keeps a readable measure and the line runs long rather than one word a line.
+    width = max(width, len(initial) + MIN_MEASURE, len(subsequent) + MIN_MEASURE)
     wrapper = textwrap.TextWrapper(width=width, break_long_words=False, break_on_hyphens=False,
                                    initial_indent=initial, subsequent_indent=subsequent)
     lines: list[str] = []
