@@ -104,8 +104,8 @@ def test_render_newsletter_renders_or_lists_problems(newsletter_project, front, 
         assert problem.expected.startswith("expected"), problem
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason="core/newsletter/text.py narrows the wrap width by each "
-                   "list marker or quote prefix and hands textwrap a width of 0: reported, not ours to fix")
+# Regression: the plain-text part handed textwrap a width of 0 under lists or quotes nested this deep (found by
+# the deep fuzz profile; fixed in core/newsletter/text.py).
 @pytest.mark.parametrize("body", [
     "".join("    " * level + "- item\n" for level in range(39)),
     "".join("    " * level + "1. item\n" for level in range(30)),
@@ -119,7 +119,8 @@ def test_newsletter_text_part_survives_deep_nesting(newsletter_project, body):
         rendered = render_newsletter(load_settings(newsletter_project / "mkdocs.yml"), "newsletters/deep.md", problems)
     finally:
         letter.unlink()
-    assert rendered is not None or problems.errors
+    assert rendered is not None, [str(p) for p in problems]
+    assert "quoted" in rendered.text or "item" in rendered.text
 
 
 @in_process
