@@ -139,6 +139,15 @@ def test_read_recipients_reads_or_lists_problems(tmp_path_factory, data):
 # Regressions: crashes the fuzzing found in the core, each now an error naming the file and key or line.
 
 
+@pytest.mark.parametrize("value", ["!!int x", "!!bool x", "!!float x", "!!timestamp x"])
+def test_a_value_that_does_not_fit_its_yaml_tag_is_an_error_with_its_line(value):
+    problems = Problems()
+    text = f"---\ntitle: Home\ntype: page\nsubtitle: {value}\n---\n"
+    assert read_item("index.md", "docs/index.md", text, VOCABULARY, problems) is None
+    assert [str(p) for p in problems] == [
+        "docs/index.md:4: expected valid YAML front matter, found a value that does not fit its !! type tag"]
+
+
 def test_yaml_nested_too_deeply_is_an_error_not_a_recursion_error():
     problems = Problems()
     assert read_item("index.md", "docs/index.md", "---\ntitle: " + "[" * 3000 + "\n---\n", VOCABULARY, problems) is None

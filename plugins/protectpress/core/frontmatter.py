@@ -80,12 +80,19 @@ def split_front_matter(text: str) -> FrontMatter:
         # PyYAML builds nested lists and mappings recursively (found by the fuzz tests: 2,000 `[`).
         raise FrontMatterError("expected front matter nested at most a few levels deep",
                                "lists or mappings nested too deeply for YAML", line=2) from None
+    except _TAG_MISMATCH:
+        # PyYAML's own constructors fail with plain Python errors on `!!int x`, `!!bool x`, `!!timestamp x`.
+        raise FrontMatterError("expected valid YAML front matter", "a value that does not fit its !! type tag",
+                               line=_first_line_with(yaml_text, "!!")) from None
     except yaml.YAMLError:
         try:
             node, data = _compose_and_construct(yaml_text, _FrontMatterLoader)
         except RecursionError:
             raise FrontMatterError("expected front matter nested at most a few levels deep",
                                    "lists or mappings nested too deeply for YAML", line=2) from None
+        except _TAG_MISMATCH:
+            raise FrontMatterError("expected valid YAML front matter", "a value that does not fit its !! type tag",
+                                   line=_first_line_with(yaml_text, "!!")) from None
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             problem = getattr(error, "problem", None) or "something YAML cannot read"
@@ -105,6 +112,14 @@ def split_front_matter(text: str) -> FrontMatter:
                 raw[key] = value_node.value
     return FrontMatter(data={str(k): v for k, v in data.items()}, body=body, body_line=index + 2,
                        lines=key_lines, raw=raw)
+
+
+_TAG_MISMATCH = (ValueError, KeyError, TypeError, AttributeError, OverflowError)
+
+
+def _first_line_with(yaml_text: str, needle: str) -> int:
+    """The file line (the YAML starts on line 2) of the first YAML line holding `needle`, else line 2."""
+    return next((number for number, line in enumerate(yaml_text.splitlines(), start=2) if needle in line), 2)
 
 
 def _compose_and_construct(yaml_text: str, loader_class) -> tuple[Any, Any]:
