@@ -190,3 +190,13 @@ def test_deep_but_renderable_markdown_is_fine():
     assert read_item("index.md", "docs/index.md", f"---\ntitle: Home\ntype: page\n---\n{body}", VOCABULARY,
                      problems) is not None
     assert not problems
+
+
+@pytest.mark.parametrize("value", ["!!int x", "!!bool x", "[" * 3000])
+def test_a_mkdocs_yml_value_yaml_cannot_construct_is_a_config_error(tmp_path, value):
+    from protectpress.core.config import ConfigError
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"site_name: {value}\nsite_url: https://example.org/\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^mkdocs.yml(:\d+)?: expected valid YAML, found "):
+        load_settings(config)

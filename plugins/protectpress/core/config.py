@@ -214,6 +214,10 @@ def read_yaml(path: Path) -> dict:
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(error, "problem", None) or str(error)
         raise ConfigError(f"{path.name}{line}: expected valid YAML, found {problem}") from None
+    except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
+        # PyYAML's constructors fail with plain Python errors on `!!int x` and the like (found by fuzzing).
+        raise ConfigError(f"{path.name}: expected valid YAML, found a value that does not fit its !! type tag "
+                          "or is nested too deeply") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
