@@ -53,3 +53,19 @@ def test_strict_build_fails_on_warnings(tmp_path):
     strict = run_protectpress("build", "--strict", cwd=project)
     assert strict.returncode == 1
     assert "strict" in strict.stderr
+
+
+def test_an_unexpected_fault_is_a_plain_message_and_keeps_the_site(tmp_path):
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    assert run_protectpress("build", cwd=project).returncode == 0
+    before = snapshot(project / "site")
+    # A theme template that raises: a fault no content check can catch, standing in for a bug of ours.
+    (project / "overrides" / "main.html").write_text('{% extends "base.html" %}{% block content %}'
+                                                     '{{ 1 // 0 }}{% endblock %}', encoding="utf-8")
+    failed = run_protectpress("build", cwd=project)
+    assert failed.returncode == 1
+    assert "protectpress stopped on an unexpected error: ZeroDivisionError" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert snapshot(project / "site") == before
+    debug = run_protectpress("build", cwd=project, env={"PROTECTPRESS_DEBUG": "1"})
+    assert debug.returncode != 0 and "Traceback" in debug.stderr

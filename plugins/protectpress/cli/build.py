@@ -72,6 +72,16 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
         print(f"\nprotectpress: {error}\nThe build stopped; {_relative(target, project_dir)}/ was left as it was.",
               file=sys.stderr)
         return 1
+    except Exception as error:
+        # A fault of ours that no test found yet: still no traceback for comms staff, and the old site stays.
+        _discard(staging)
+        if os.environ.get("PROTECTPRESS_DEBUG"):
+            raise
+        print(f"\nprotectpress stopped on an unexpected error: {type(error).__name__}: {error}\n"
+              f"The build stopped; {_relative(target, project_dir)}/ was left as it was. This is a fault in "
+              "protectpress, not in your content: report it with the output of "
+              "'PROTECTPRESS_DEBUG=1 protectpress build'.", file=sys.stderr)
+        return 1
     except BaseException:
         _discard(staging)
         raise

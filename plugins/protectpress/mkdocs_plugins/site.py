@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 
-from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.config.defaults import MkDocsConfig, _AbsoluteLinksValidationValue
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -27,6 +27,11 @@ class SiteFeature:
     def __init__(self, state: BuildState) -> None:
         self.state = state
         self.listed: set[str] = set()  # src_uris of the generated topic and sector pages
+
+    def on_config(self, config: MkDocsConfig) -> None:
+        # Docs-root links (`/guidance/pals.md`) are part of our content model, in authors' pages and in the pages
+        # we generate, so they must resolve whatever `validation:` a project's mkdocs.yml sets.
+        config.validation.links.absolute_links = _AbsoluteLinksValidationValue.RELATIVE_TO_DOCS
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         settings = self.state.settings

@@ -90,6 +90,11 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, prob
     links = SiteLinks(dev_server_url, settings.use_directory_urls) if dev_server_url else settings.links
     features = resolve_features(newsletter, content, problems)
     known = known_sources(settings, content)
+    privacy_page = settings.plugin.newsletter.privacy_page
+    if privacy_page not in known:
+        # Every email links its privacy notice; a missing page would go out as a broken link in every inbox.
+        problems.error(newsletter.path, "expected the privacy notice the footer links to to be a page of the site "
+                       "(set newsletter.privacy_page in mkdocs.yml)", repr(privacy_page), key="footer")
     letter = _parse(newsletter, MERGE_FIELD.sub(_name_field, newsletter.body), LINK_BASE, None, links, known, problems)
     embeds = {f.page.src_uri: _parse(newsletter, demote_headings(f.page.body), f.page.src_uri, f.page.path, links,
                                      known, problems) for f in features if f.item.full}
