@@ -8,7 +8,7 @@ import re
 import pytest
 
 from benchmarks.corpus import generate, plan
-from conftest import run_protectpress
+from support import run_protectpress
 
 
 @pytest.fixture(scope="module")
