@@ -10,8 +10,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from ..core.feeds import (FORMATS, SUBSCRIBE_PAGE, Feed, FeedEntry, entry_from_item, feeds_for_page, plan_feeds,
-                          publish_feeds, subscribe_body, subscribe_markdown)
+from ..core.feeds import (FORMATS, SUBSCRIBE_PAGE, Feed, FeedEntry, carried_ids, entry_from_item, feeds_for_page,
+                          plan_feeds, publish_feeds, subscribe_body, subscribe_markdown)
 from ..core.problems import describe
 from .state import BuildState
 
@@ -19,7 +19,8 @@ from .state import BuildState
 class FeedsFeature:
     def __init__(self, state: BuildState) -> None:
         self.state = state
-        self.rendered: dict[str, str] = {}  # src_uri -> the page body HTML, for published items
+        self.rendered: dict[str, str] = {}  # src_uri -> the page body HTML, for pages some feed carries
+        self.carried: set[str] = set()  # ids (page URLs) of the entries that make some feed's newest `limit`
         self.pages: set[str] = set()  # docs sources the site builds: where feeds' home links may point
         self.generates_subscribe_page = False
         self.feeds: list[Feed] = []
@@ -41,6 +42,10 @@ class FeedsFeature:
         if not self.enabled:
             return files
         self.pages = {f.src_uri for f in files.documentation_pages()}
+        # Feed membership needs only dates, kinds, tags and sectors, known now; keeping the HTML of just the
+        # pages some feed carries holds memory flat as the site grows. Newsletter entries added later can
+        # only push pages out of a feed, never bring others in, so this is a superset of what is written.
+        self.carried = carried_ids(self._planned_feeds())
         self.generates_subscribe_page = SUBSCRIBE_PAGE not in self.pages
         if self.generates_subscribe_page:
             # Appended last, so it is rendered after every other page (see on_page_markdown).
@@ -57,7 +62,8 @@ class FeedsFeature:
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
         item = self.state.content.items.get(page.file.src_uri)
-        if self.enabled and item is not None and item.is_published_type and not item.draft:
+        if (self.enabled and item is not None and item.is_published_type and not item.draft
+                and self.state.settings.links.page_url(item.src_uri) in self.carried):
             self.rendered[item.src_uri] = html
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):

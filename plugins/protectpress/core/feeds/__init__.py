@@ -10,10 +10,10 @@ from .catalogue import FORMATS, Feed, FeedFormat, feeds_for_page, plan_feeds
 from .clean import clean_content, clean_entries
 from .entry import FeedEntry
 from .items import entry_from_item
-from .publish import publish_feeds
+from .publish import carried_ids, publish_feeds
 from .subscribe import SUBSCRIBE_PAGE, subscribe_body, subscribe_markdown
 from .writers import render_feed
 
 __all__ = ["FORMATS", "Feed", "FeedEntry", "FeedFormat", "SUBSCRIBE_PAGE", "clean_content", "clean_entries",
-           "entry_from_item", "feeds_for_page", "plan_feeds", "publish_feeds", "render_feed", "subscribe_body",
+           "carried_ids", "entry_from_item", "feeds_for_page", "plan_feeds", "publish_feeds", "render_feed", "subscribe_body",
            "subscribe_markdown"]

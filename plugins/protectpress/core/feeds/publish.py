@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Collection
 
 from ..config import Settings
 from ..problems import Problems
-from .catalogue import plan_feeds
+from .catalogue import Feed, plan_feeds
 from .clean import clean_entries
 from .entry import FeedEntry
 from .writers import render_feed
@@ -18,8 +19,19 @@ def publish_feeds(entries: list[FeedEntry], settings: Settings, problems: Proble
 
     Content is cleaned once per entry, so a removal is reported once however many feeds carry the page.
     """
-    cleaned = clean_entries(entries, settings.links, problems)
+    planned = plan_feeds(entries, settings, pages)
+    # Which entries a feed carries depends only on dates, kinds, tags and sectors, so plan first and clean
+    # only the entries that made some feed's newest `limit`: the cost stays flat as the site grows.
+    wanted = carried_ids(planned)
+    carried = [entry for entry in entries if entry.id in wanted]
+    cleaned = {entry.id: entry for entry in clean_entries(carried, settings.links, problems)}
     files: dict[str, bytes] = {}
-    for feed in plan_feeds(cleaned, settings, pages):
+    for feed in planned:
+        feed = dataclasses.replace(feed, entries=tuple(cleaned[entry.id] for entry in feed.entries))
         files.update(render_feed(feed, settings))
     return files
+
+
+def carried_ids(feeds: list[Feed]) -> set[str]:
+    """The ids of every entry at least one feed carries."""
+    return {entry.id for feed in feeds for entry in feed.entries}
