@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from support import run_protectpress as protectpress
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
-
-
-def protectpress(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "protectpress.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")

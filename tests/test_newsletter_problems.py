@@ -7,11 +7,8 @@ catch what it is for (and not just to pass on good output).
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,7 @@ from protectpress.core.newsletter import render_newsletter
 from protectpress.core.newsletter.colours import colour_problems, contrast_ratio
 from protectpress.core.newsletter.rules import EmailExpectations, check_email
 from protectpress.core.problems import Problems
+from support import run_protectpress as protectpress
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -30,12 +28,6 @@ def copy_fixture(name: str, destination: Path) -> Path:
     shutil.copytree(FIXTURES / name, destination)
     shutil.copytree(REPO / "overrides", destination / "overrides")
     return destination
-
-
-def protectpress(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "protectpress.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from support import REPO, run_protectpress
+from support import run_protectpress
 
 
 @pytest.fixture(scope="module")

@@ -58,6 +58,14 @@ class FrontMatterError(ValueError):
         super().__init__(expected)
 
 
+def _parse_yaml(yaml_text: str):
+    """libyaml for speed; on a mistake, the pure-Python loader again, whose messages word it for people."""
+    try:
+        return _compose_and_construct(yaml_text, _FastFrontMatterLoader)
+    except yaml.YAMLError:
+        return _compose_and_construct(yaml_text, _FrontMatterLoader)
+
+
 def split_front_matter(text: str) -> FrontMatter:
     """Read `---` YAML `---` then Markdown. Raises FrontMatterError with the file line of the mistake."""
     if text.startswith("\ufeff"):
@@ -75,7 +83,7 @@ def split_front_matter(text: str) -> FrontMatter:
     yaml_text = "".join(lines[1:index])
     body = "".join(lines[index + 1:])
     try:
-        node, data = _compose_and_construct(yaml_text, _FastFrontMatterLoader)
+        node, data = _parse_yaml(yaml_text)
     except RecursionError:
         # PyYAML builds nested lists and mappings recursively (found by the fuzz tests: 2,000 `[`).
         raise FrontMatterError("expected front matter nested at most a few levels deep",
@@ -84,20 +92,11 @@ def split_front_matter(text: str) -> FrontMatter:
         # PyYAML's own constructors fail with plain Python errors on `!!int x`, `!!bool x`, `!!timestamp x`.
         raise FrontMatterError("expected valid YAML front matter", "a value that does not fit its !! type tag",
                                line=_first_line_with(yaml_text, "!!")) from None
-    except yaml.YAMLError:
-        try:
-            node, data = _compose_and_construct(yaml_text, _FrontMatterLoader)
-        except RecursionError:
-            raise FrontMatterError("expected front matter nested at most a few levels deep",
-                                   "lists or mappings nested too deeply for YAML", line=2) from None
-        except _TAG_MISMATCH:
-            raise FrontMatterError("expected valid YAML front matter", "a value that does not fit its !! type tag",
-                                   line=_first_line_with(yaml_text, "!!")) from None
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            problem = getattr(error, "problem", None) or "something YAML cannot read"
-            raise FrontMatterError("expected valid YAML front matter", problem,
-                                   line=mark.line + 2 if mark is not None else 2) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or "something YAML cannot read"
+        raise FrontMatterError("expected valid YAML front matter", problem,
+                               line=mark.line + 2 if mark is not None else 2) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
