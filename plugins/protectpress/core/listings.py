@@ -63,21 +63,31 @@ def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
     return "\n".join(parts)
 
 
+def _terms_with_pages(content: ContentSet, group: str, vocabulary: dict[str, str]):
+    """(slug, label, items) for each topic or sector that has published pages, in vocabulary order."""
+    published = content.published()
+    for slug, label in vocabulary.items():
+        if group == "sectors":
+            items = [i for i in published if (i.in_sector(slug) if slug != "all" else "all" in i.sectors)]
+        else:
+            items = [i for i in published if slug in i.tags]
+        if items:
+            yield slug, label, items
+
+
+def listing_sources(content: ContentSet, group: str, vocabulary: dict[str, str]) -> list[str]:
+    """Where `vocabulary_listings` puts its pages, without writing them: for code that only links to them."""
+    terms = [f"{group}/{slug}.md" for slug, _, _ in _terms_with_pages(content, group, vocabulary)]
+    return [f"{group}/index.md", *terms] if terms else []
+
+
 def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, str], noun: str,
                         links: SiteLinks = SiteLinks("")) -> list[Listing]:
     """One page per topic or sector that has pages, plus the group's own index. Empty terms get no page,
     so that nothing links to a listing with nothing in it. Links are relative, so `links` needs no site_url;
     only `use_directory_urls` changes them."""
-    published = content.published()
     listings = []
-    for slug, label in vocabulary.items():
-        if group == "sectors":
-            items = [i for i in published if i.in_sector(slug)] if slug != "all" else [
-                i for i in published if "all" in i.sectors]
-        else:
-            items = [i for i in published if slug in i.tags]
-        if not items:
-            continue
+    for slug, label, items in _terms_with_pages(content, group, vocabulary):
         summary = f"Guidance, action cards and news for {label.lower() if group == 'sectors' else label}."
         if group == "sectors" and slug != "all":
             summary = f"Guidance, action cards and news for the {label.lower()} sector, including what applies to all sectors."

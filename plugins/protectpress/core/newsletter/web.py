@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..config import Settings
 from ..content import ContentSet
 from ..dates import human
-from ..listings import vocabulary_listings
+from ..listings import listing_sources
 from .markdown import demote_headings, rebase_links
 from ..slugs import slugify
 from .model import LINK_BASE, MERGE_FIELD, NAME_FIELD, Feature, Newsletter, newsletter_files
@@ -29,8 +29,8 @@ def known_sources(settings: Settings, content: ContentSet) -> set[str]:
     """Every docs-relative page a newsletter may link to: real pages, listings and newsletter pages."""
     known = set(content.items) | {ARCHIVE_SRC_URI}
     vocabulary = settings.vocabulary
-    for group, terms, noun in (("topics", vocabulary.tags, "topic"), ("sectors", vocabulary.sectors, "sector")):
-        known.update(listing.src_uri for listing in vocabulary_listings(content, group, terms, noun))
+    for group, terms in (("topics", vocabulary.tags), ("sectors", vocabulary.sectors)):
+        known.update(listing_sources(content, group, terms))
     known.update(web_src_uri(slugify(f.stem)) for f in newsletter_files(settings))
     return known
 
