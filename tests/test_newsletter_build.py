@@ -33,7 +33,11 @@ def test_build_writes_web_version_email_and_text(built):
     folder = built / "newsletters" / SLUG
     assert {p.name for p in folder.iterdir()} == {"index.html", "email.html", "email.txt"}
     assert (folder / "email.html").read_text().startswith("<!doctype html>")
-    assert "Dear [[pp:name]]," in (folder / "email.txt").read_text()
+    # The published copy reads as a reader with no name on file gets it: no raw placeholders on the site.
+    for part in ("email.html", "email.txt"):
+        text = (folder / part).read_text()
+        assert "Dear Partner," in text and "[[pp:" not in text, part
+    assert "mailto:unsubscribe@news.example.org?subject=unsubscribe" in (folder / "email.txt").read_text()
 
 
 def test_web_version_is_a_site_page_with_the_letter_and_features(built):

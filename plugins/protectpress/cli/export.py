@@ -12,11 +12,10 @@ import argparse
 import html
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
 from ..core.config import ConfigError
 from ..core.newsletter.message import build_message
-from ..core.newsletter.render import DEFAULT_NAME, fill_placeholders, render_newsletter
+from ..core.newsletter.render import DEFAULT_NAME, fill_placeholders, render_newsletter, unsubscribe_mailto
 from ..core.problems import Problems
 from ..core.sending.compose import SenderIdentity
 from .common import add_config_option, fail_config, settings_or_exit
@@ -53,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if rendered is None:
         print(f"{args.newsletter}: not exported; fix the problems above.", file=sys.stderr)
         return 1
-    mailto = f"mailto:{sender.unsubscribe_mailto}?subject={quote('unsubscribe')}"
+    mailto = unsubscribe_mailto(sender.unsubscribe_mailto)
     unsubscribe = args.unsubscribe_placeholder or mailto
     name = args.name_placeholder or DEFAULT_NAME
     # Merge tags go in as written (only quotes escaped, to stay inside href="..."): the service replaces them.

@@ -96,6 +96,12 @@ class SendingSettings:
     smtp_timeout: float = 60.0  # seconds to wait for the relay before treating the connection as lost
 
 
+    @property
+    def unsubscribe_address(self) -> str:
+        """Where "unsubscribe" emails go: the setting, else replies, else the sender."""
+        return self.unsubscribe_mailto or self.reply_to or self.from_address
+
+
 @dataclass
 class PluginSettings:
     """The `protectpress` plugin block of mkdocs.yml."""

@@ -14,7 +14,7 @@ from mkdocs.structure.pages import Page
 from ..core.feeds.entry import FeedEntry
 from ..core.newsletter import RenderedNewsletter, render_all, resolve_features
 from ..core.newsletter.model import Newsletter
-from ..core.newsletter.render import template_path
+from ..core.newsletter.render import preview, template_path
 from ..core.newsletter.web import ARCHIVE_SRC_URI, archive_markdown, web_markdown, web_src_uri
 from ..core.problems import Problems
 from .state import BuildState
@@ -58,8 +58,9 @@ class NewsletterFeature:
         for src_uri, (_, email) in self.published.items():
             folder = self.state.settings.site_dir / src_uri[: -len(".md")]
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / EMAIL_HTML).write_text(email.html, encoding="utf-8")
-            (folder / EMAIL_TEXT).write_text(email.text, encoding="utf-8")
+            html, text = preview(email, self.state.settings)
+            (folder / EMAIL_HTML).write_text(html, encoding="utf-8")
+            (folder / EMAIL_TEXT).write_text(text, encoding="utf-8")
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         settings = self.state.settings

@@ -130,6 +130,19 @@ def personalise(rendered: RenderedNewsletter, *, name: str | None, unsubscribe_u
                              unsubscribe_text=unsubscribe_url)
 
 
+def unsubscribe_mailto(address: str) -> str:
+    """The `mailto:` unsubscribe link: in List-Unsubscribe, and in the email when no web address is set."""
+    return f"mailto:{address}?subject=unsubscribe"
+
+
+def preview(rendered: RenderedNewsletter, settings: Settings) -> tuple[str, str]:
+    """The email as a reader with no name on file gets it, unsubscribing by email: the copy the site
+    publishes beside the web version, so nobody sees raw placeholders."""
+    address = settings.plugin.sending.unsubscribe_address
+    return personalise(rendered, name=None, unsubscribe_url=unsubscribe_mailto(address) if address else
+                       settings.links.page_url(settings.plugin.newsletter.privacy_page))
+
+
 def fill_placeholders(rendered: RenderedNewsletter, *, name_html: str, name_text: str, unsubscribe_html: str,
                       unsubscribe_text: str) -> tuple[str, str]:
     """The one place placeholders are replaced; `personalise` escapes, `export` passes merge tags through."""

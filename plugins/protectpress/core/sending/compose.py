@@ -13,10 +13,9 @@ from urllib.parse import quote
 
 from ..config import ConfigError, Settings
 from ..newsletter.message import build_message, stable_message_id, with_test_prefix
-from ..newsletter.render import RenderedNewsletter, personalise
+from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
 from .recipients import Recipient, address_key, valid_address
 
-FALLBACK_NAME = "Partner"
 URL_FIELDS = frozenset({"email", "email_hash", "slug"})
 SETTING = "plugins.protectpress.sending"
 
@@ -50,7 +49,7 @@ class SenderIdentity:
             from_name=sending.from_name or settings.plugin.newsletter.organisation or settings.site_name,
             reply_to=sending.reply_to,
             return_path=sending.return_path,
-            unsubscribe_mailto=sending.unsubscribe_mailto or sending.reply_to or sending.from_address,
+            unsubscribe_mailto=sending.unsubscribe_address,
             unsubscribe_url=sending.unsubscribe_url,
         )
 
@@ -87,7 +86,7 @@ class Composer:
 
     def unsubscribe_uris(self, address: str) -> list[str]:
         """For List-Unsubscribe: the mailto first (every mail program can use it), then the one-click URL."""
-        uris = [f"mailto:{self.sender.unsubscribe_mailto}?subject={quote('unsubscribe')}"]
+        uris = [unsubscribe_mailto(self.sender.unsubscribe_mailto)]
         if self.sender.unsubscribe_url:
             uris.append(self.sender.unsubscribe_url.format(
                 email=quote(address, safe=""), email_hash=email_hash(address), slug=self.newsletter.slug))
@@ -104,7 +103,7 @@ class Composer:
 
     def _compose(self, name: str, address: str, subject: str, message_id: str | None) -> bytes:
         uris = self.unsubscribe_uris(address)
-        html, text = personalise(self.newsletter, name=name or FALLBACK_NAME, unsubscribe_url=uris[-1])
+        html, text = personalise(self.newsletter, name=name, unsubscribe_url=uris[-1])
         message = build_message(
             subject=subject, html=html, text=text,
             from_address=self.sender.from_address, from_name=self.sender.from_name,
