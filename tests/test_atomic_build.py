@@ -39,6 +39,9 @@ def test_a_successful_build_replaces_the_site_and_removes_stale_files(tmp_path):
     result = run_protectpress("build", cwd=project)
     assert result.returncode == 0, result.stderr
     assert not (project / "site" / "stale.html").exists()
+    # What comms staff read names site/, never the temporary folder the build really went into.
+    assert f"Building documentation to directory: {project / 'site'}" in result.stderr
+    assert ".site-building-" not in result.stderr and "Cleaning site directory" not in result.stderr
     assert (project / "site" / "index.html").is_file()
     assert oct((project / "site").stat().st_mode & 0o777) == "0o755"
 

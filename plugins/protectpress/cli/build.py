@@ -44,7 +44,7 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-    _configure_logging(quiet)
+    handler = _configure_logging(quiet)
     project_dir = config_file.parent
     try:
         configured_site_dir = str(read_yaml(config_file).get("site_dir") or "site")
@@ -56,6 +56,8 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
         target = project_dir / target
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    shown_paths = _ShowTarget(staging, target)
+    handler.addFilter(shown_paths)  # on the handler: a logger's filters miss its children's records
     try:
         config = mkdocs_config.load_config(str(config_file), site_dir=str(staging), strict=strict or None)
         config.plugins.on_startup(command="build", dirty=False)
@@ -85,6 +87,8 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
     except BaseException:
         _discard(staging)
         raise
+    finally:
+        handler.removeFilter(shown_paths)
     _swap_in(staging, target)
     if not quiet:
         print(f"Built {_relative(target, project_dir)}/")
@@ -114,13 +118,32 @@ def _relative(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def _configure_logging(quiet: bool) -> None:
+class _ShowTarget(logging.Filter):
+    """MkDocs logs where it builds; comms staff should read `site/`, not our temporary folder, and not
+    "Cleaning site directory", which empties only that temporary folder."""
+
+    def __init__(self, staging: Path, target: Path) -> None:
+        super().__init__()
+        self.staging, self.target = str(staging), str(target)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message == "Cleaning site directory":
+            return False
+        if self.staging in message:
+            record.msg, record.args = message.replace(self.staging, self.target), None
+        return True
+
+
+def _configure_logging(quiet: bool) -> logging.Handler:
     # MkDocs' own CLI sets this up; we are calling its build function directly.
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_protectpress", False) for h in logger.handlers):
+    handler = next((h for h in logger.handlers if getattr(h, "_protectpress", False)), None)
+    if handler is None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handler._protectpress = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
     logger.propagate = False
+    return handler
