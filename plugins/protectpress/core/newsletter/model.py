@@ -25,6 +25,7 @@ ITEM_KEYS = frozenset({"page", "full"})
 # Authors write `{{ name }}` where the reader's name goes; no other merge field exists.
 MERGE_FIELD = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 NAME_FIELD = "name"
+DEFAULT_NAME = "Partner"  # whom the letter greets when there is no name: a reader without one, the web version
 # Newsletter sources live outside docs/; their relative links resolve from the docs root, like this page's.
 LINK_BASE = "index.md"
 
@@ -158,6 +159,11 @@ def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Prob
         else:
             features.append(Feature(item=item, page=page))
     return features
+
+
+def fill_name(body: str, name: str) -> str:
+    """The letter with each `{{ name }}` replaced by `name`; any other field stays as written (an error already)."""
+    return MERGE_FIELD.sub(lambda match: name if match.group(1) == NAME_FIELD else match.group(0), body)
 
 
 def _text(value: Any, key: str, error) -> str | None:

@@ -27,7 +27,7 @@ from ..links import SiteLinks
 from ..problems import Problems
 from .colours import COLOUR_KEYS, report_colours
 from .markdown import ParsedMarkdown, demote_headings, parse_markdown
-from .model import (LINK_BASE, MERGE_FIELD, NAME_FIELD, Feature, Newsletter, find_newsletter_file, read_newsletter,
+from .model import (DEFAULT_NAME, LINK_BASE, Feature, Newsletter, fill_name, find_newsletter_file, read_newsletter,
                     resolve_features)
 from .rules import EmailExpectations, check_email
 from .text import References, heading, join_sections, link_line, markdown_text, paragraph
@@ -35,7 +35,6 @@ from .web import known_sources, web_src_uri
 
 NAME_PLACEHOLDER = "[[pp:name]]"
 UNSUBSCRIBE_PLACEHOLDER = "[[pp:unsubscribe]]"
-DEFAULT_NAME = "Partner"
 SOCIAL_ICONS = "assets/images/social/"  # our own origin for any mj-social icons, never Mailjet's
 
 
@@ -95,7 +94,7 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, prob
         # Every email links its privacy notice; a missing page would go out as a broken link in every inbox.
         problems.error(newsletter.path, "expected the privacy notice the footer links to to be a page of the site "
                        "(set newsletter.privacy_page in mkdocs.yml)", repr(privacy_page), key="footer")
-    letter = _parse(newsletter, MERGE_FIELD.sub(_name_field, newsletter.body), LINK_BASE, None, links, known, problems)
+    letter = _parse(newsletter, fill_name(newsletter.body, NAME_PLACEHOLDER), LINK_BASE, None, links, known, problems)
     embeds = {f.page.src_uri: _parse(newsletter, demote_headings(f.page.body), f.page.src_uri, f.page.path, links,
                                      known, problems) for f in features if f.item.full}
     web_url = links.page_url(web_src_uri(newsletter.slug))
@@ -164,10 +163,6 @@ def template_exists(settings: Settings, problems: Problems) -> bool:
 
 
 # ----------------------------------------------------------------------------------------------------------
-
-
-def _name_field(match) -> str:
-    return NAME_PLACEHOLDER if match.group(1) == NAME_FIELD else match.group(0)
 
 
 def _site_content(settings: Settings, problems: Problems) -> ContentSet:

@@ -13,7 +13,7 @@ from ..dates import human
 from ..listings import listing_sources
 from .markdown import demote_headings, rebase_links
 from ..slugs import slugify
-from .model import LINK_BASE, MERGE_FIELD, NAME_FIELD, Feature, Newsletter, newsletter_files
+from .model import DEFAULT_NAME, LINK_BASE, Feature, Newsletter, fill_name, newsletter_files
 
 WEB_FOLDER = "newsletters"
 ARCHIVE_SRC_URI = f"{WEB_FOLDER}/index.md"
@@ -49,7 +49,7 @@ def _escape(text: str) -> str:
 def web_markdown(settings: Settings, newsletter: Newsletter, features: list[Feature]) -> str:
     """The newsletter as a site page: the letter (greeting to "Partner"), then each featured page."""
     links = settings.links
-    letter = MERGE_FIELD.sub(lambda m: "Partner" if m.group(1) == NAME_FIELD else m.group(0), newsletter.body)
+    letter = fill_name(newsletter.body, DEFAULT_NAME)
     parts = [_front_matter(newsletter.subject, newsletter.preheader),
              f"# {_escape(newsletter.subject)}\n\n",
              f"<p class=\"pp-newsletter-date\">Partner newsletter, {human(newsletter.date)}</p>\n\n",
