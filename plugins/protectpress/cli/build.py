@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..core.config import ConfigError, find_config, read_yaml
+from ..core.config import ConfigError, find_config, read_yaml, relative_path
 from .common import add_config_option, fail_config
 
 
@@ -67,11 +67,11 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
             config.plugins.on_shutdown()
     except PluginError as error:
         _discard(staging)
-        print(f"\n{error}\n\nThe build stopped; {_relative(target, project_dir)}/ was left as it was.", file=sys.stderr)
+        print(f"\n{error}\n\nThe build stopped; {relative_path(target, project_dir)}/ was left as it was.", file=sys.stderr)
         return 1
     except (Abort, ConfigurationError) as error:
         _discard(staging)
-        print(f"\nprotectpress: {error}\nThe build stopped; {_relative(target, project_dir)}/ was left as it was.",
+        print(f"\nprotectpress: {error}\nThe build stopped; {relative_path(target, project_dir)}/ was left as it was.",
               file=sys.stderr)
         return 1
     except Exception as error:
@@ -80,7 +80,7 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
         if os.environ.get("PROTECTPRESS_DEBUG"):
             raise
         print(f"\nprotectpress stopped on an unexpected error: {type(error).__name__}: {error}\n"
-              f"The build stopped; {_relative(target, project_dir)}/ was left as it was. This is a fault in "
+              f"The build stopped; {relative_path(target, project_dir)}/ was left as it was. This is a fault in "
               "protectpress, not in your content: report it with the output of "
               "'PROTECTPRESS_DEBUG=1 protectpress build'.", file=sys.stderr)
         return 1
@@ -91,7 +91,7 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
         handler.removeFilter(shown_paths)
     _swap_in(staging, target)
     if not quiet:
-        print(f"Built {_relative(target, project_dir)}/")
+        print(f"Built {relative_path(target, project_dir)}/")
     return 0
 
 
@@ -109,13 +109,6 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 def _discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
-
-
-def _relative(path: Path, base: Path) -> str:
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 class _ShowTarget(logging.Filter):

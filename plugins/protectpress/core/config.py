@@ -146,14 +146,20 @@ class Settings:
 
     def relative(self, path: Path | str) -> str:
         """A path as messages show it: relative to the project folder, with forward slashes."""
-        path = Path(path)
-        try:
-            return path.resolve().relative_to(self.project_dir.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        return relative_path(path, self.project_dir)
 
     def project_path(self, value: str) -> Path:
         return (self.project_dir / value) if not Path(value).is_absolute() else Path(value)
+
+
+def relative_path(path: Path | str, base: Path) -> str:
+    """`path` relative to `base` with forward slashes, as messages show it; as given when outside `base`.
+    The one home for it: `Settings.relative`, content loading and the build's messages all call this."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, ClassVar
 
-from .config import Vocabulary
+from .config import Vocabulary, relative_path
 from .dates import DateError, parse_date, today
 from .frontmatter import FrontMatter, FrontMatterError, split_front_matter
 from .nesting import too_deep_line
@@ -401,28 +401,25 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
 def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, problems: Problems,
                  sources: dict[str, str] | None = None) -> ContentSet:
     """Read and validate every Markdown page under `docs_dir` (or the given `sources`: src_uri -> text)."""
+    docs_prefix = relative_path(docs_dir, project_dir)  # once, not per file: each resolve asks the OS
+
+    def shown(src_uri: str) -> str:
+        return f"{docs_prefix}/{src_uri}" if docs_prefix else src_uri
+
     if sources is None:
         sources = {}
         for file in sorted(docs_dir.rglob("*.md")):
             src_uri = file.relative_to(docs_dir).as_posix()
-            if any(part.startswith(".") for part in file.relative_to(docs_dir).parts):
+            if any(part.startswith(".") for part in src_uri.split("/")):
                 continue
-            text = read_source(file, _relative(file, project_dir), problems)
+            text = read_source(file, shown(src_uri), problems)
             if text is not None:
                 sources[src_uri] = text
     items = {}
-    docs_prefix = _relative(docs_dir, project_dir)
     for src_uri, text in sources.items():
-        item = read_item(src_uri, f"{docs_prefix}/{src_uri}" if docs_prefix else src_uri, text, vocabulary, problems)
+        item = read_item(src_uri, shown(src_uri), text, vocabulary, problems)
         if item is not None:
             items[src_uri] = item
     content = ContentSet(items)
     check_content_set(content, problems)
     return content
-
-
-def _relative(path: Path, base: Path) -> str:
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
