@@ -275,9 +275,12 @@ class Outbox:
     def __init__(self, folder: Path, shown_as: str) -> None:
         self.folder = folder
         self.description = shown_as
+        self._folder_made = False  # made on the first message, not here: a dry run must write nothing
 
     def deliver(self, sender: str, recipient: str, data: bytes) -> DeliveryResult:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        if not self._folder_made:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._folder_made = True
         path = self.folder / f"{outbox_file_stem(recipient)}.eml"
         temporary = path.with_suffix(".eml.tmp")
         temporary.write_bytes(data)
