@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from browser_checks import DESKTOP
-from page_kinds import PageKind, discover_page_kinds, required_page_kinds
+from page_kinds import PageKind, discover_page_kinds
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
@@ -78,22 +78,15 @@ def page_kinds(example_site: Path) -> dict[str, PageKind]:
     return discover_page_kinds(example_site)
 
 
-@pytest.fixture(scope="session")
-def required_kinds(example_site: Path) -> set[str]:
-    return required_page_kinds(REPO, example_site)
-
-
 @pytest.fixture
-def page_kind(request, page_kinds: dict[str, PageKind], required_kinds: set[str]) -> Callable[[str], PageKind]:
-    """Look up a page kind; a required kind missing from the site fails, a kind not yet in the product skips."""
+def page_kind(page_kinds: dict[str, PageKind]) -> Callable[[str], PageKind]:
+    """Look up a page kind; every kind is part of the product, so one missing from the example site fails."""
 
     def find(name: str) -> PageKind:
-        if name in page_kinds:
-            return page_kinds[name]
-        if name in required_kinds:
-            pytest.fail(f"the example site has no {name} page, but the project includes that part of the "
-                        f"product; found kinds: {', '.join(sorted(page_kinds))}", pytrace=False)
-        pytest.skip(f"no {name} page: that part of the product is not in this project yet")
+        if name not in page_kinds:
+            pytest.fail(f"the example site has no {name} page; found kinds: {', '.join(sorted(page_kinds))}",
+                        pytrace=False)
+        return page_kinds[name]
 
     return find
 

@@ -2,18 +2,17 @@
 
 The browser gate checks every *kind* of page once (a guidance page stands for all guidance pages) and every
 action card (each is printed and pinned up). Kinds are found from the built `site/` folder so that a new
-guidance page or topic needs no test change. A kind that another part of the product adds (newsletters,
-the subscribe page) becomes required as soon as that part is in the project, so the gate cannot quietly
-lose a page kind.
+guidance page or topic needs no test change. Every kind is required: a kind missing from the example site
+fails the gate, so it cannot quietly lose one.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from protectpress.core.frontmatter import split_front_matter
+from protectpress.core.slugs import slugify
 
 # Every kind the issue names, in the order a reader meets them.
 PAGE_KIND_NAMES = (
@@ -32,8 +31,6 @@ PAGE_KIND_NAMES = (
     "404",
 )
 
-FEED_LINK = re.compile(r"""<link[^>]+type=["']application/(rss|atom)\+xml["']""")
-
 
 @dataclass(frozen=True)
 class PageKind:
@@ -43,7 +40,7 @@ class PageKind:
     @property
     def slug(self) -> str:
         """A file-name-safe name for screenshots."""
-        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+        return slugify(self.name)
 
 
 def _first_page_under(site_dir: Path, folder: str) -> str | None:
@@ -55,16 +52,6 @@ def _first_page_under(site_dir: Path, folder: str) -> str | None:
 def _page_if_built(site_dir: Path, path: str) -> str | None:
     target = site_dir / path / "index.html" if path.endswith("/") or not path else site_dir / path
     return path if target.is_file() else None
-
-
-def _subscribe_page(site_dir: Path) -> str | None:
-    """The page that lists the feeds: a top-level page whose address or main heading says "subscribe"."""
-    for page in sorted(site_dir.glob("*/index.html")):
-        folder = page.parent.name
-        heading = re.search(r"<h1[^>]*>(.*?)</h1>", page.read_text(encoding="utf-8"), re.S)
-        if "subscribe" in folder or (heading and "subscribe" in heading.group(1).lower()):
-            return f"{folder}/"
-    return None
 
 
 def discover_page_kinds(site_dir: Path) -> dict[str, PageKind]:
@@ -81,29 +68,10 @@ def discover_page_kinds(site_dir: Path) -> dict[str, PageKind]:
         "sector page": _first_page_under(site_dir, "sectors"),
         "newsletter web version": _first_page_under(site_dir, "newsletters"),
         "newsletter archive": _page_if_built(site_dir, "newsletters/"),
-        "subscribe page": _subscribe_page(site_dir),
+        "subscribe page": _page_if_built(site_dir, "subscribe/"),
         "404": _page_if_built(site_dir, "404.html"),
     }
     return {name: PageKind(name, path) for name, path in found.items() if path is not None}
-
-
-def required_page_kinds(repo: Path, site_dir: Path) -> set[str]:
-    """The kinds the example site must have, given which parts of the product are in the project.
-
-    Newsletters are in the product once the newsletter template (`overrides/emails/`) is in the repository;
-    the subscribe page once the site publishes feeds (the home page links one for autodiscovery).
-    """
-    required = set(PAGE_KIND_NAMES) - {"newsletter web version", "newsletter archive", "subscribe page"}
-    if newsletter_feature_present(repo):
-        required |= {"newsletter web version", "newsletter archive"}
-    home = site_dir / "index.html"
-    if home.is_file() and FEED_LINK.search(home.read_text(encoding="utf-8")):
-        required.add("subscribe page")
-    return required
-
-
-def newsletter_feature_present(repo: Path) -> bool:
-    return (repo / "overrides" / "emails").is_dir() and any(published_newsletters(repo))
 
 
 def published_newsletters(repo: Path) -> list[Path]:

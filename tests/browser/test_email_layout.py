@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 
 from browser_checks import open_path, screenshot, sideways_overflow
-from page_kinds import newsletter_feature_present, published_newsletters
+from page_kinds import published_newsletters
 
 REPO = Path(__file__).resolve().parents[2]
 EMAIL_WIDTHS = (320, 480, 600, 800)
 NEWSLETTER_SLUGS = [source.stem for source in published_newsletters(REPO)]
 
 
-@pytest.mark.skipif(not newsletter_feature_present(REPO), reason="no newsletter template in this project yet")
 @pytest.mark.parametrize("width", EMAIL_WIDTHS)
 @pytest.mark.parametrize("slug", NEWSLETTER_SLUGS)
 def test_email_fits_the_window(slug, width, example_site, new_page, site_url, artifacts):
