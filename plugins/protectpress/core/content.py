@@ -242,6 +242,11 @@ PASSTHROUGH_FIELDS = (
 PASSTHROUGH_KEYS = frozenset(f.name for f in PASSTHROUGH_FIELDS)
 
 
+def is_hidden(src_uri: str) -> bool:
+    """A source under a dot-folder or named with a dot (`.drafts/x.md`) is not content, as MkDocs sees it too."""
+    return any(part.startswith(".") for part in src_uri.split("/"))
+
+
 def expected_type_for(src_uri: str) -> ContentType | None:
     """The type a page must have in its folder, or None where any `page` goes (outside typed folders)."""
     folder = src_uri.split("/", 1)[0] if "/" in src_uri else ""
@@ -410,7 +415,7 @@ def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, prob
         sources = {}
         for file in sorted(docs_dir.rglob("*.md")):
             src_uri = file.relative_to(docs_dir).as_posix()
-            if any(part.startswith(".") for part in src_uri.split("/")):
+            if is_hidden(src_uri):
                 continue
             text = read_source(file, shown(src_uri), problems)
             if text is not None:

@@ -11,7 +11,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from ..core import emergency
-from ..core.content import FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, load_content
+from ..core.content import FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_hidden, load_content
 from ..core.dates import human
 from ..core.listings import type_listing, vocabulary_listings
 from . import serve_cache
@@ -35,7 +35,7 @@ class SiteFeature:
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         settings = self.state.settings
-        sources = {f.src_uri: f.content_string for f in files.documentation_pages() if not _hidden(f.src_uri)}
+        sources = {f.src_uri: f.content_string for f in files.documentation_pages() if not is_hidden(f.src_uri)}
         self.state.content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary,
                                           self.state.problems, sources=sources)
         for item in self.state.content.items.values():
@@ -88,10 +88,6 @@ class SiteFeature:
 
     def item(self, page: Page) -> ContentItem | None:
         return self.state.content.items.get(page.file.src_uri)
-
-
-def _hidden(src_uri: str) -> bool:
-    return any(part.startswith(".") for part in src_uri.split("/"))
 
 
 def _nav_rank(item) -> tuple[int, str]:
