@@ -331,9 +331,8 @@ def _read_dataclass(cls: type, data: Any, where: str, problems: Problems, config
             continue
         kind = hints[key]
         if dataclasses.is_dataclass(kind):
+            # Vocabulary too: this checks its group names; read_plugin_settings then reads its slugs.
             values[key] = _read_dataclass(kind, value, f"{where}.{key}", problems, config_name)
-        elif kind is Vocabulary or key == "vocabulary":
-            continue  # read separately: its keys are the user's own slugs
         else:
             converted = _convert(value, kind)
             if converted is _WRONG:
