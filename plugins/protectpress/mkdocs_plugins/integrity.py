@@ -14,7 +14,7 @@ from mkdocs.structure.files import Files
 
 from ..core.linkcheck import BuiltSite, check_site_links
 from ..core.newsletter.model import newsletter_files
-from ..core.newsletter.web import WEB_FOLDER
+from ..core.newsletter.web import web_src_uri
 from ..core.published import check_published, published_urls, read_record, record_path
 from ..core.redirects import plan_redirects, write_redirects
 from ..core.slugs import slugify
@@ -61,7 +61,7 @@ class IntegrityFeature:
     def _page_sources(self, files: Files) -> dict[str, str]:
         settings = self.state.settings
         links = settings.links
-        newsletters = {f"{WEB_FOLDER}/{slugify(f.stem)}.md": settings.relative(f) for f in newsletter_files(settings)}
+        newsletters = {web_src_uri(slugify(f.stem)): settings.relative(f) for f in newsletter_files(settings)}
         sources = {}
         for file in files.documentation_pages():
             if file.abs_src_path and file.generated_by is None:
