@@ -104,11 +104,11 @@ class Campaign:
         summary.suppressed += audience.suppressed
         summary.other_sectors += audience.other_sectors
         if self.journal is None:
-            return list(audience.deliverable)
+            return audience.deliverable
+        settled = self.journal.settled()
         todo = []
         for recipient in audience.deliverable:
-            delivery = self.journal.delivery(recipient.address)
-            state = delivery.state if delivery else State.PENDING
+            state = settled.get(recipient.key, State.PENDING)
             if state is State.SENT:
                 summary.already_sent += 1
             elif state is State.UNKNOWN and not self.policy.resend_unknown:

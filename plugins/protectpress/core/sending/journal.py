@@ -169,6 +169,16 @@ class SendJournal:
                                (address_key(address),)).fetchone()
         return Delivery(row[0], row[1], State(row[2]), row[3], row[4], row[5]) if row else None
 
+    def settled(self) -> dict[str, State]:
+        """Address key -> state for the rows a run skips unless asked (sent, unknown, failed-permanent).
+
+        One query for the whole list instead of one per recipient; rows not returned are still to send.
+        """
+        settled = (State.SENT, State.UNKNOWN, State.FAILED_PERMANENT)
+        rows = self._db.execute(f"SELECT key, state FROM deliveries WHERE state IN ({', '.join('?' for _ in settled)})",
+                                tuple(s.value for s in settled))
+        return {key: State(state) for key, state in rows}
+
     def mark_sending(self, address: str) -> None:
         """Committed to disk before the SMTP transaction starts: the heart of never-twice."""
         self._db.execute("UPDATE deliveries SET state = ?, attempts = attempts + 1, updated = ? WHERE key = ?",
