@@ -12,11 +12,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.feeds.entry import FeedEntry
-from ..core.newsletter import RenderedNewsletter, render_all, resolve_features
+from ..core.newsletter import RenderedNewsletter, render_all
 from ..core.newsletter.model import Newsletter
 from ..core.newsletter.render import preview, template_path
 from ..core.newsletter.web import ARCHIVE_SRC_URI, archive_markdown, web_markdown, web_src_uri
-from ..core.problems import Problems
 from .state import BuildState
 
 EMAIL_HTML, EMAIL_TEXT = "email.html", "email.txt"
@@ -38,9 +37,8 @@ class NewsletterFeature:
         self.state.report("The newsletters have problems to fix")
         self.published = {web_src_uri(n.slug): (n, email) for n, email in rendered
                           if email is not None and (self.state.serving or not n.draft)}
-        for src_uri, (newsletter, _) in self.published.items():
-            features = resolve_features(newsletter, self.state.content, Problems())
-            files.append(File.generated(config, src_uri, content=web_markdown(settings, newsletter, features),
+        for src_uri, (newsletter, email) in self.published.items():
+            files.append(File.generated(config, src_uri, content=web_markdown(settings, newsletter, email.features),
                                         inclusion=InclusionLevel.DRAFT if newsletter.draft else
                                         InclusionLevel.UNDEFINED))
         if rendered and files.get_file_from_path(ARCHIVE_SRC_URI) is None:

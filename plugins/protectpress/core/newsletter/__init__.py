@@ -13,6 +13,7 @@ from .colours import report_colours
 from .model import Feature, Newsletter, load_newsletters, resolve_features
 from .render import (NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, RenderedNewsletter, personalise, render,
                      render_newsletter, template_exists)
+from .web import known_sources
 
 
 def render_all(settings: Settings, content: ContentSet, problems: Problems, *,
@@ -23,7 +24,8 @@ def render_all(settings: Settings, content: ContentSet, problems: Problems, *,
     if not newsletters or not report_colours(settings.plugin.newsletter, problems, settings.config_file.name) \
             or not template_exists(settings, problems):
         return [(n, None) for n in newsletters]
-    return [(n, render(settings, n, content, problems, dev_server_url=dev_server_url)) for n in newsletters]
+    known = known_sources(settings, content)
+    return [(n, render(settings, n, content, known, problems, dev_server_url=dev_server_url)) for n in newsletters]
 
 
 __all__ = ["NAME_PLACEHOLDER", "UNSUBSCRIBE_PLACEHOLDER", "Feature", "Newsletter", "RenderedNewsletter",

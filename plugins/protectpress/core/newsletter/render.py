@@ -51,6 +51,7 @@ class RenderedNewsletter:
     text: str  # plain-text part, placeholders unfilled
     web_url: str  # absolute URL of the web version
     content_hash: str  # sha256 hex of subject + html + text
+    features: tuple[Feature, ...]  # the featured pages, resolved once: the web version shows the same ones
 
 
 @dataclass(frozen=True)
@@ -78,17 +79,20 @@ def render_newsletter(settings: Settings, ref: str, problems: Problems, *, conte
     if content is None:
         content = _site_content(settings, problems)
     colours_ok = report_colours(settings.plugin.newsletter, problems, settings.config_file.name)
-    rendered = render(settings, newsletter, content, problems, dev_server_url=dev_server_url) if colours_ok else None
+    rendered = render(settings, newsletter, content, known_sources(settings, content), problems,
+                      dev_server_url=dev_server_url) if colours_ok else None
     return rendered if len(problems.errors) == errors_before else None
 
 
-def render(settings: Settings, newsletter: Newsletter, content: ContentSet, problems: Problems, *,
+def render(settings: Settings, newsletter: Newsletter, content: ContentSet, known: set[str], problems: Problems, *,
            dev_server_url: str | None = None) -> RenderedNewsletter | None:
-    """Render a validated newsletter (colours already checked). None when it has errors."""
+    """Render a validated newsletter (colours already checked). None when it has errors.
+
+    `known` is every page a newsletter may link to (`known_sources`): the same for every issue, so the caller
+    works it out once."""
     errors_before = len(problems.errors)
     links = SiteLinks(dev_server_url, settings.use_directory_urls) if dev_server_url else settings.links
     features = resolve_features(newsletter, content, problems)
-    known = known_sources(settings, content)
     privacy_page = settings.plugin.newsletter.privacy_page
     if privacy_page not in known:
         # Every email links its privacy notice; a missing page would go out as a broken link in every inbox.
@@ -118,7 +122,8 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, prob
     digest = hashlib.sha256("\0".join((newsletter.subject, html, text)).encode("utf-8")).hexdigest()
     return RenderedNewsletter(slug=newsletter.slug, source_path=newsletter.path, subject=newsletter.subject,
                               preheader=newsletter.preheader, date=newsletter.date, sectors=newsletter.sectors,
-                              draft=newsletter.draft, html=html, text=text, web_url=web_url, content_hash=digest)
+                              draft=newsletter.draft, html=html, text=text, web_url=web_url, content_hash=digest,
+                              features=tuple(features))
 
 
 def personalise(rendered: RenderedNewsletter, *, name: str | None, unsubscribe_url: str) -> tuple[str, str]:

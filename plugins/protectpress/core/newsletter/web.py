@@ -7,6 +7,8 @@ page lives at `newsletters/<slug>.md` while the letter's relative links were wri
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..config import Settings
 from ..content import ContentSet
 from ..dates import human
@@ -46,7 +48,7 @@ def _escape(text: str) -> str:
     return text.replace("[", r"\[").replace("]", r"\]").replace("<", "&lt;")
 
 
-def web_markdown(settings: Settings, newsletter: Newsletter, features: list[Feature]) -> str:
+def web_markdown(settings: Settings, newsletter: Newsletter, features: Sequence[Feature]) -> str:
     """The newsletter as a site page: the letter (greeting to "Partner"), then each featured page."""
     links = settings.links
     letter = fill_name(newsletter.body, DEFAULT_NAME)
