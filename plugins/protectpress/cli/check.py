@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.problems import Severity
 from ..core.project import load_project
 from .common import add_config_option, settings_or_exit
 
@@ -30,6 +29,3 @@ def run(args: argparse.Namespace) -> int:
         print(problems.summary() if problems else f"No problems found in {len(project.content.items)} pages.")
     blocking = problems.blocking(strict=args.strict)
     return 1 if blocking else 0
-
-
-__all__ = ["register", "run", "Severity"]

@@ -23,7 +23,3 @@ def settings_or_exit(args: argparse.Namespace) -> Settings:
 def fail_config(error: Exception):
     print(f"protectpress: {error}", file=sys.stderr)
     raise SystemExit(2)
-
-
-def error(message: str) -> None:
-    print(message, file=sys.stderr)

@@ -41,10 +41,6 @@ class PublishedRecord:
     urls: dict[str, int] = field(default_factory=dict)
     exists: bool = False
 
-    @property
-    def name(self) -> str:
-        return self.path.name
-
 
 def record_path(settings: Settings) -> Path:
     return settings.project_dir / RECORD_NAME

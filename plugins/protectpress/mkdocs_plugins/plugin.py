@@ -9,7 +9,6 @@ the validated content and the one problem list between them.
 from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -81,6 +80,3 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
             if args and result is not None:
                 value = result
         return value if args else None
-
-
-__all__ = ["ProtectpressPlugin", "PluginError"]
