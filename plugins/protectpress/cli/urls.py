@@ -12,8 +12,9 @@ import sys
 
 from ..core.published import (RECORD_NAME, check_published, published_urls, read_record, record_path, shown,
                               updated_record, write_record)
-from ..core.redirects import plan_redirects
+from ..core.problems import Severity
 from ..core.project import load_project
+from ..core.redirects import plan_redirects
 from .common import add_config_option, settings_or_exit
 
 
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     found = problems.added_since(before)
     if found:
         print(problems.report(found))
-    missing = [p for p in found if p.severity.value == "error"]
+    missing = [p for p in found if p.severity is Severity.ERROR]
     if not found:
         print(f"{where}: all {len(record.urls)} published addresses are still published.")
     return 1 if missing else 0
