@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import textwrap
 import xml.etree.ElementTree as etree
-from html.parser import HTMLParser
 
+from .htmltree import parse_html
 from .markdown import ParsedMarkdown, plain
 
 WIDTH = 78
@@ -222,22 +222,4 @@ class _Renderer:
 
     def _raw(self, text: str) -> str:
         """Text with Python-Markdown's raw-HTML placeholders replaced by that (sanitised) HTML's text."""
-        return plain(_PLACEHOLDER.sub(lambda m: _html_text(self.raw_html.get(m.group(0), "")), text))
-
-
-
-
-def _html_text(html: str) -> str:
-    parser = _TextOnly()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
-
-
-class _TextOnly(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        return plain(_PLACEHOLDER.sub(lambda m: parse_html(self.raw_html.get(m.group(0), "")).text(), text))
