@@ -239,7 +239,8 @@ PASSTHROUGH_FIELDS = (
     Field("subtitle", _text),
     Field("comments", _bool),
 )
-PASSTHROUGH_KEYS = frozenset(f.name for f in PASSTHROUGH_FIELDS)
+# Every key a page may have: anything else is a warning (a typo like `tittle` would otherwise be lost silently).
+KNOWN_KEYS = frozenset(FIELD_NAMES | {f.name for f in PASSTHROUGH_FIELDS})
 
 
 def is_hidden(src_uri: str) -> bool:
@@ -291,7 +292,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
                 needed = "required" if field_.name in ("title", "type") else f"required for type {kind.value}"
                 report(field_.name, f"expected a {field_.name} ({needed})", "none")
     for key in data:
-        if key not in FIELD_NAMES and key not in PASSTHROUGH_KEYS:
+        if key not in KNOWN_KEYS:
             report(key, f"expected a known key ({', '.join(sorted(FIELD_NAMES))})", repr(key), severity="warning")
 
     if kind is not None:
