@@ -82,7 +82,7 @@ def listing_sources(content: ContentSet, group: str, vocabulary: dict[str, str])
 
 
 def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, str], noun: str,
-                        links: SiteLinks = SiteLinks("")) -> list[Listing]:
+                        links: SiteLinks) -> list[Listing]:
     """One page per topic or sector that has pages, plus the group's own index. Empty terms get no page,
     so that nothing links to a listing with nothing in it. Links are relative, so `links` needs no site_url;
     only `use_directory_urls` changes them."""
