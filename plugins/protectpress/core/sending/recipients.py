@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from ..problems import Problems, describe
 from ..slugs import slugify
@@ -41,7 +41,7 @@ def address_key(address: str) -> str:
     return address.strip().lower()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a list holds thousands of these
 class Recipient:
     """One person on the list, as the CSV gave them."""
 
@@ -114,8 +114,47 @@ def _read_sectors(value: str, shown_as: str, line: int, problems: Problems, voca
     return slugs
 
 
-def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: str) -> list[tuple[int, dict[str, str]]] | None:
-    """Rows as (line number, {lower-case column: value}), blank rows left out; None after an error."""
+def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: str) -> Iterator[tuple[int, dict[str, str]]] | None:
+    """Rows as (line number, {lower-case column: value}), blank rows left out; None after an error.
+
+    The header is checked now; the rows come one at a time as the caller asks, so a long list is never
+    held twice (once as rows, once as recipients).
+    """
+    text = _read_text(path, shown_as, problems)
+    if text is None:
+        return None
+    reader = csv.reader(_lines(text))
+    for cells in reader:
+        if not _blank(cells):
+            header = [cell.strip().lower() for cell in cells]
+            break
+    else:
+        problems.error(shown_as, f"expected a header row with an '{required}' column", "an empty file")
+        return None
+    if required not in header:
+        found = ", ".join(repr(c) for c in header if c) or "no column names"
+        hint = " separated by commas" if len(header) == 1 and ";" in header[0] else ""
+        problems.error(shown_as, f"expected a header row with an '{required}' column{hint}", found, line=reader.line_num)
+        return None
+    return ((reader.line_num, {name: value for name, value in zip(header, cells) if name})
+            for cells in reader if not _blank(cells))
+
+
+# A line as io.StringIO(newline="") gives it (ending kept: \n, \r\n or \r), without its copy of the whole text
+# at four bytes a character.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    return (match.group() for match in _LINE.finditer(text))
+
+
+def _blank(cells: list[str]) -> bool:
+    """Blank lines, and Excel's trailing ",,,"."""
+    return not any(cell.strip() for cell in cells)
+
+
+def _read_text(path: Path, shown_as: str, problems: Problems) -> str | None:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -125,31 +164,12 @@ def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: s
         problems.error(shown_as, "expected a readable CSV file", error.strerror or str(error))
         return None
     try:
-        text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
+        return raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         problems.error(shown_as, "expected UTF-8 text (in Excel: Save As, CSV UTF-8)", "a character in another encoding",
                        line=line)
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
-    rows: list[tuple[int, dict[str, str]]] = []
-    for cells in reader:
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines, and Excel's trailing ",,,"
-        if header is None:
-            header = [cell.strip().lower() for cell in cells]
-            if required not in header:
-                found = ", ".join(repr(c) for c in header if c) or "no column names"
-                hint = " separated by commas" if len(header) == 1 and ";" in header[0] else ""
-                problems.error(shown_as, f"expected a header row with an '{required}' column{hint}", found, line=reader.line_num)
-                return None
-            continue
-        rows.append((reader.line_num, {name: value for name, value in zip(header, cells) if name}))
-    if header is None:
-        problems.error(shown_as, f"expected a header row with an '{required}' column", "an empty file")
-        return None
-    return rows
 
 
 # ----------------------------------------------------------------------------------------------------------
