@@ -148,7 +148,7 @@ class SendJournal:
             start = self._db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM deliveries").fetchone()[0]
             self._db.executemany(
                 "INSERT OR IGNORE INTO deliveries (key, address, name, position, state, updated) VALUES (?, ?, ?, ?, ?, ?)",
-                [(r.key, r.address, r.name, start + i, State.PENDING.value, now) for i, r in enumerate(recipients)],
+                ((r.key, r.address, r.name, start + i, State.PENDING.value, now) for i, r in enumerate(recipients)),
             )
             stale = [k for (k,) in self._db.execute("SELECT key FROM deliveries WHERE state = ?", (State.PENDING.value,))
                      if k not in keys]
