@@ -3,6 +3,7 @@ generates the Subscribe page, and writes every feed after the build. The feed lo
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -12,6 +13,7 @@ from mkdocs.structure.pages import Page
 
 from ..core.feeds import (FORMATS, SUBSCRIBE_PAGE, Feed, FeedEntry, carried_ids, entry_from_item, feeds_for_page,
                           plan_feeds, publish_feeds, subscribe_body, subscribe_markdown)
+from ..core.links import SiteLinks
 from ..core.problems import describe
 from .state import BuildState
 
@@ -22,8 +24,12 @@ class FeedsFeature:
         self.rendered: dict[str, str] = {}  # src_uri -> the page body HTML, for pages some feed carries
         self.carried: set[str] = set()  # ids (page URLs) of the entries that make some feed's newest `limit`
         self.pages: set[str] = set()  # docs sources the site builds: where feeds' home links may point
+        self.page_entries: dict[str, FeedEntry] = {}  # src_uri -> each published page's entry, content still empty
         self.generates_subscribe_page = False
-        self.feeds: list[Feed] = []
+        # Each page's <head> feed links: an index page's (by src_uri) list its own feeds, every other page's the
+        # site-wide feed's alone.
+        self.site_feed_links: list[dict[str, str]] = []
+        self.index_feed_links: dict[str, list[dict[str, str]]] = {}
 
     @property
     def enabled(self) -> bool:
@@ -42,15 +48,18 @@ class FeedsFeature:
         if not self.enabled:
             return files
         self.pages = {f.src_uri for f in files.documentation_pages()}
+        self.page_entries = {item.src_uri: entry_from_item(item, "", self.state.settings)
+                             for item in self.state.content.published()}
         # Feed membership needs only dates, kinds, tags and sectors, known now; keeping the HTML of just the
         # pages some feed carries holds memory flat as the site grows. Newsletter entries added later can
         # only push pages out of a feed, never bring others in, so this is a superset of what is written.
-        self.carried = carried_ids(self._planned_feeds())
+        planned = self._planned_feeds()
+        self.carried = carried_ids(planned)
         self.generates_subscribe_page = SUBSCRIBE_PAGE not in self.pages
         if self.generates_subscribe_page:
             # Appended last, so it is rendered after every other page (see on_page_markdown).
             files.append(File.generated(config, SUBSCRIBE_PAGE,
-                                        content=subscribe_markdown(self._planned_feeds(), self.state.settings)))
+                                        content=subscribe_markdown(planned, self.state.settings)))
             self.pages.add(SUBSCRIBE_PAGE)
         return files
 
@@ -68,16 +77,17 @@ class FeedsFeature:
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         # Every page's content is known now; templates are rendered next, and each links the feeds that exist.
+        # Only index pages differ, so the links are made once per index page here, not once per page.
         if self.enabled:
-            self.feeds = self._planned_feeds()
+            feeds, links = self._planned_feeds(), self.state.settings.links
+            index_pages = {feed.index_page for feed in feeds if feed.index_page is not None}
+            self.site_feed_links = _head_links(feeds_for_page("", feeds), links)
+            self.index_feed_links = {page: _head_links(feeds_for_page(page, feeds), links) for page in index_pages}
         return env
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
         if self.enabled:
-            links = self.state.settings.links
-            context["pp_feed_links"] = [
-                {"type": f.media_type, "title": f"{feed.title} ({f.name})", "href": links.absolute("/" + feed.path(f))}
-                for feed in feeds_for_page(page.file.src_uri, self.feeds) for f in FORMATS]
+            context["pp_feed_links"] = self.index_feed_links.get(page.file.src_uri, self.site_feed_links)
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -95,11 +105,18 @@ class FeedsFeature:
         """Entries for every published page, plus what other features contributed (newsletter issues).
 
         With `placeholders`, pages not rendered yet get empty content: enough to decide which feeds exist."""
-        settings = self.state.settings
-        entries = [entry_from_item(item, self.rendered.get(item.src_uri, ""), settings)
-                   for item in self.state.content.published()
-                   if placeholders or item.src_uri in self.rendered]
+        if placeholders:
+            entries = list(self.page_entries.values())
+        else:
+            entries = [dataclasses.replace(entry, content_html=self.rendered[src_uri])
+                       for src_uri, entry in self.page_entries.items() if src_uri in self.rendered]
         return entries + list(self.state.extra_feed_entries)
 
     def _planned_feeds(self) -> list[Feed]:
         return plan_feeds(self._entries(placeholders=True), self.state.settings, self.pages)
+
+
+def _head_links(feeds: list[Feed], links: SiteLinks) -> list[dict[str, str]]:
+    """The feeds' autodiscovery links, one per format, for main.html's `pp_feed_links`."""
+    return [{"type": f.media_type, "title": f"{feed.title} ({f.name})", "href": links.absolute("/" + feed.path(f))}
+            for feed in feeds for f in FORMATS]
