@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+from ..dates import DateError, human, parse_date
 from .campaign import SendSummary
 from .journal import SendJournal, State, TestSend
 
@@ -17,10 +16,10 @@ def plural(count: int, noun: str) -> str:
 def when(iso: str) -> str:
     """`29 November 2026 at 11:40 UTC` from a journal timestamp."""
     try:
-        moment = dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc)
-    except ValueError:
+        moment = parse_date(iso)
+    except DateError:
         return iso
-    return f"{moment.day} {moment:%B %Y at %H:%M} UTC"
+    return f"{human(moment)} at {moment:%H:%M} UTC"
 
 
 def describe_test_send(last: TestSend | None, latest_any: TestSend | None) -> str:
