@@ -141,12 +141,12 @@ class Campaign:
                     counts.failed += 1
                 if result.no_such_mailbox and self.suppression.add(recipient.address, f"no such mailbox: {result.reply}"):
                     summary.newly_suppressed.append(recipient.address)
-            progress.update(counts, final=position == len(todo) - 1)
-            if failures_in_a_row >= self.policy.max_consecutive_failures:
+            stopping = failures_in_a_row >= self.policy.max_consecutive_failures
+            progress.update(counts, final=stopping or position == len(todo) - 1)
+            if stopping:
                 summary.not_attempted = len(todo) - position - 1
                 summary.stopped = (f"Stopped after {failures_in_a_row} failures in a row; the last answer was: "
                                    f"{result.reply}")
-                progress.update(counts, final=True)
                 break
         return summary
 
