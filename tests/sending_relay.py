@@ -22,6 +22,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
+from protectpress.cli import main
 from support import REPO, copy_project
 
 
@@ -172,6 +173,19 @@ def project(sending_template, tmp_path, monkeypatch) -> Path:
     monkeypatch.chdir(copy)
     monkeypatch.delenv("PROTECTPRESS_SMTP_PASSWORD", raising=False)
     return copy
+
+
+@pytest.fixture
+def run(capsys):
+    """Run the real `protectpress` entry point in this process (quick); returns (exit status, stdout, stderr)."""
+    def command(*args: str) -> tuple[int, str, str]:
+        try:
+            code = main(list(args))
+        except SystemExit as stop:  # usage and config problems exit 2 from deep inside, as argparse does
+            code = stop.code
+        out, err = capsys.readouterr()
+        return code, out, err
+    return command
 
 
 def write_recipients(path: Path, rows: list[str], header: str = "email,name,organisation,sectors", bom: bool = False) -> Path:

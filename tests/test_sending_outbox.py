@@ -5,25 +5,10 @@ from __future__ import annotations
 import email
 import email.policy
 
-import pytest
-
-from protectpress.cli import main
 from protectpress.core.newsletter.message import stable_message_id
-from sending_relay import project, relay, sending_template, write_recipients  # noqa: F401
+from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
 
 SLUG = "2023-03-security-and-policing"
-
-
-@pytest.fixture
-def run(capsys):
-    def command(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(args))
-        except SystemExit as stop:
-            code = stop.code
-        out, err = capsys.readouterr()
-        return code, out, err
-    return command
 
 
 def parse(path):
