@@ -11,25 +11,12 @@ import time
 import pytest
 
 from support import run_protectpress
-from protectpress.cli import main
 from protectpress.core.newsletter.message import stable_message_id
-from sending_relay import Relay, ScriptedHandler, free_port, project, relay, self_signed_certificate, sending_template, write_recipients  # noqa: F401
+from sending_relay import Relay, ScriptedHandler, free_port, project, relay, run, self_signed_certificate, sending_template, write_recipients  # noqa: F401
 
 SLUG = "2023-03-security-and-policing"
 SUBJECT = "Security and Policing 2023: what it means for your business"
 DOMAIN = "protectpress.example.org"
-
-
-@pytest.fixture
-def run(capsys):
-    def command(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(args))
-        except SystemExit as stop:  # usage and config problems exit 2 from deep inside, as argparse does
-            code = stop.code
-        out, err = capsys.readouterr()
-        return code, out, err
-    return command
 
 
 def people(count: int, prefix: str = "partner") -> list[str]:
@@ -249,21 +236,6 @@ def test_password_in_the_address_or_missing_is_refused_without_echoing(project, 
     assert code == 2 and "needs the password" in err
 
 
-def test_starttls_with_certificate_checks_and_a_private_ca(project, run, tmp_path):
-    certificate, key = self_signed_certificate(tmp_path)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(certificate, key)
-    server = Relay(ScriptedHandler(), tls_context=context)
-    try:
-        code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url())
-        assert code == 2 and "could not be trusted" in err and "--ca-file" in err
-        code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url(), "--ca-file", str(certificate))
-        assert code == 0, out + err
-        assert server.handler.count("e@example.org") == 1
-    finally:
-        server.stop()
-
-
 def test_rate_limits_messages_a_second(project, relay, run):
     write_recipients(project / "recipients.csv", people(6))
     code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "10", "--yes")
@@ -286,15 +258,17 @@ def test_a_relay_out_of_reach_stops_the_run_at_once_and_loses_nothing(project, r
     assert code == 2 and "could not connect" in err
 
 
-def test_smtps_with_a_private_ca(project, run, tmp_path):
+@pytest.mark.parametrize("scheme", ["smtp", "smtps"])
+def test_tls_with_certificate_checks_and_a_private_ca(project, run, tmp_path, scheme):
+    """STARTTLS (smtp://) and TLS from the first byte (smtps://) both check the certificate, and trust --ca-file."""
     certificate, key = self_signed_certificate(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(certificate, key)
-    server = Relay(ScriptedHandler(), implicit_tls_context=context)
+    server = Relay(ScriptedHandler(), **{"tls_context" if scheme == "smtp" else "implicit_tls_context": context})
     try:
-        assert server.url().startswith("smtps://")
+        assert server.url().startswith(f"{scheme}://")
         code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url())
-        assert code == 2 and "could not be trusted" in err
+        assert code == 2 and "could not be trusted" in err and "--ca-file" in err
         code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url(), "--ca-file", str(certificate))
         assert code == 0, out + err
         assert server.handler.count("e@example.org") == 1
