@@ -25,10 +25,6 @@ class ForgetReport:
     outbox_files: int = 0
     suppressed: bool = False
 
-    @property
-    def found(self) -> bool:
-        return bool(self.journal_rows or self.test_sends or self.outbox_files)
-
 
 def sending_paths(settings: Settings) -> tuple[Path, Path, Path]:
     """The journal folder, the outbox folder and the suppression file, from the sending settings."""
