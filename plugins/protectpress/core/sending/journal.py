@@ -250,8 +250,7 @@ class TestSendLog:
         entry = TestSend(at=_now(), content_hash=content_hash, addresses=tuple(addresses), via=via)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"at": entry.at, "content_hash": entry.content_hash,
-                                     "addresses": list(entry.addresses), "via": entry.via}) + "\n")
+            handle.write(_json_line(entry))
             handle.flush()
             os.fsync(handle.fileno())
         return entry
@@ -283,8 +282,12 @@ class TestSendLog:
                 kept.append(TestSend(entry.at, entry.content_hash, remaining, entry.via))
         if changed:
             temporary = self.path.with_suffix(".tmp")
-            temporary.write_text("".join(json.dumps({"at": e.at, "content_hash": e.content_hash,
-                                                      "addresses": list(e.addresses), "via": e.via}) + "\n"
-                                         for e in kept), encoding="utf-8")
+            temporary.write_text("".join(_json_line(e) for e in kept), encoding="utf-8")
             os.replace(temporary, self.path)
         return changed
+
+
+def _json_line(entry: TestSend) -> str:
+    """One record of the test-send log, written the same way by `record` and `forget`."""
+    return json.dumps({"at": entry.at, "content_hash": entry.content_hash, "addresses": list(entry.addresses),
+                       "via": entry.via}) + "\n"
