@@ -15,6 +15,7 @@ from html import escape
 
 from .content import ContentItem, ContentSet, ContentType
 from .dates import human
+from .generated import escape_markdown, front_matter
 from .links import SiteLinks
 
 
@@ -42,16 +43,6 @@ def _item_list(items: list[ContentItem], links: SiteLinks, from_src: str) -> str
     # One raw HTML block: no blank line may appear inside it, and one must follow it.
     lines = "\n".join(item_line(i, links, from_src) for i in items)
     return f'<ul class="pp-listing" data-search-exclude>\n{lines}\n</ul>\n'
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[").replace("]", r"\]").replace("<", "&lt;")
-
-
-def _front_matter(title: str, summary: str) -> str:
-    quoted_title = title.replace('"', '\\"')
-    quoted_summary = summary.replace('"', '\\"')
-    return f'---\ntitle: "{quoted_title}"\ntype: page\nsummary: "{quoted_summary}"\n---\n\n'
 
 
 def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
@@ -92,14 +83,14 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
         if group == "sectors" and slug != "all":
             summary = f"Guidance, action cards and news for the {label.lower()} sector, including what applies to all sectors."
         src_uri = f"{group}/{slug}.md"
-        markdown = _front_matter(label, summary) + f"{summary}\n\n" + _grouped(items, links, src_uri)
+        markdown = front_matter(title=label, type="page", summary=summary) + f"{summary}\n\n" + _grouped(items, links, src_uri)
         listings.append(Listing(src_uri, label, markdown, group, slug, tuple(items)))
     # Relative to the index beside them: a docs-root link (/topics/x.md) resolves only in projects whose
     # mkdocs.yml sets validation.absolute_links: relative_to_docs (found by the link check).
-    index_lines = "\n".join(f"- [{_escape(entry.title)}]({entry.slug}.md) ({len(entry.items)})" for entry in listings)
+    index_lines = "\n".join(f"- [{escape_markdown(entry.title)}]({entry.slug}.md) ({len(entry.items)})" for entry in listings)
     title = noun.capitalize() + "s"
     intro = f"Every {noun} with pages on this site, and how many pages each has."
-    index = Listing(f"{group}/index.md", title, _front_matter(title, intro) + f"{intro}\n\n{index_lines}\n", group, "",
+    index = Listing(f"{group}/index.md", title, front_matter(title=title, type="page", summary=intro) + f"{intro}\n\n{index_lines}\n", group, "",
                     tuple(i for entry in listings for i in entry.items))
     return [index, *listings] if listings else []
 

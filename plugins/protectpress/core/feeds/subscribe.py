@@ -7,11 +7,8 @@ checks links, because the feed files are written after the pages.
 
 from __future__ import annotations
 
-import re
-
-import yaml
-
 from ..config import Settings
+from ..generated import escape_markdown, front_matter
 from .catalogue import FORMATS, RSS, Feed
 
 SUBSCRIBE_PAGE = "subscribe.md"
@@ -23,14 +20,11 @@ _GROUPS = (
     ("topics", "By topic", "Everything about one subject."),
     ("sectors", "By sector", "Pages for your sector, including everything meant for all sectors."),
 )
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
 
 
 def subscribe_markdown(feeds: list[Feed], settings: Settings) -> str:
     """The whole page, front matter included."""
-    front = yaml.safe_dump({"title": TITLE, "type": "page", "summary": SUMMARY}, allow_unicode=True, sort_keys=False,
-                           width=1000)
-    return f"---\n{front}---\n\n" + subscribe_body(feeds, settings)
+    return front_matter(title=TITLE, type="page", summary=SUMMARY) + subscribe_body(feeds, settings)
 
 
 def subscribe_body(feeds: list[Feed], settings: Settings) -> str:
@@ -51,13 +45,9 @@ def _feed_line(feed: Feed, settings: Settings, label: str | None = None) -> str:
 
     Each link names its feed, so that a screen reader's list of links is not a column of "RSS"."""
     urls = {f: settings.links.absolute("/" + feed.path(f)) for f in FORMATS}
-    name = _escape(label or feed.label)
+    name = escape_markdown(label or feed.label)
     links = ", ".join(f"[{name} ({f.name})]({urls[f]})" for f in FORMATS)
     return f"- **{name}**: {links}  \n  Address to copy: `{urls[RSS]}`"
-
-
-def _escape(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 _INTRODUCTION = """\

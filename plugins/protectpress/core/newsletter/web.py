@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from ..config import Settings
 from ..content import ContentSet
 from ..dates import human
+from ..generated import escape_markdown, front_matter
 from ..listings import listing_sources
-from .markdown import demote_headings, rebase_links
 from ..slugs import slugify
+from .markdown import demote_headings, rebase_links
 from .model import DEFAULT_NAME, LINK_BASE, Feature, Newsletter, fill_name, newsletter_files
 
 WEB_FOLDER = "newsletters"
@@ -37,47 +38,36 @@ def known_sources(settings: Settings, content: ContentSet) -> set[str]:
     return known
 
 
-def _front_matter(title: str, description: str) -> str:
-    def quoted(text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-    return f"---\ntitle: {quoted(title)}\ndescription: {quoted(description)}\n---\n\n"
-
-
-def _escape(text: str) -> str:
-    return text.replace("[", r"\[").replace("]", r"\]").replace("<", "&lt;")
-
-
 def web_markdown(settings: Settings, newsletter: Newsletter, features: Sequence[Feature]) -> str:
     """The newsletter as a site page: the letter (greeting to "Partner"), then each featured page."""
     links = settings.links
     letter = fill_name(newsletter.body, DEFAULT_NAME)
-    parts = [_front_matter(newsletter.subject, newsletter.preheader),
-             f"# {_escape(newsletter.subject)}\n\n",
+    parts = [front_matter(title=newsletter.subject, description=newsletter.preheader),
+             f"# {escape_markdown(newsletter.subject)}\n\n",
              f"<p class=\"pp-newsletter-date\">Partner newsletter, {human(newsletter.date)}</p>\n\n",
              rebase_links(letter, links=links, from_src=LINK_BASE).strip() + "\n"]
     for feature in features:
         page = feature.page
-        parts.append(f"\n## {_escape(page.title)}\n\n")
+        parts.append(f"\n## {escape_markdown(page.title)}\n\n")
         if feature.item.full:
             body = rebase_links(page.body, links=links, from_src=page.src_uri)
             parts.append(demote_headings(body).strip() + "\n\n")
-            parts.append(f"[Read {_escape(page.title)} on its own page](/{page.src_uri})\n")
+            parts.append(f"[Read {escape_markdown(page.title)} on its own page](/{page.src_uri})\n")
         else:
             if page.image:
                 absolute = links.absolute(page.image, from_src=page.src_uri)
                 image = f"/{links.site_relative(absolute)}" if links.is_internal(absolute) else absolute
-                parts.append(f"![{_escape(page.image_alt or '')}]({image})\n\n")
+                parts.append(f"![{escape_markdown(page.image_alt or '')}]({image})\n\n")
             if page.summary:
                 parts.append(f"{page.summary}\n\n")
-            parts.append(f"[Read the {page.kind.label.lower()}: {_escape(page.title)}](/{page.src_uri})\n")
+            parts.append(f"[Read the {page.kind.label.lower()}: {escape_markdown(page.title)}](/{page.src_uri})\n")
     return "".join(parts)
 
 
 def archive_markdown(newsletters: list[Newsletter]) -> str:
     """The archive page: every published issue, newest first."""
     intro = "Every issue of the partner newsletter, newest first. Each one is also sent by email to our partners."
-    lines = [f"- [{_escape(n.subject)}](/{web_src_uri(n.slug)}) <small>{human(n.date)}</small>  \n"
-             f"  {_escape(n.preheader)}" for n in newsletters]
+    lines = [f"- [{escape_markdown(n.subject)}](/{web_src_uri(n.slug)}) <small>{human(n.date)}</small>  \n"
+             f"  {escape_markdown(n.preheader)}" for n in newsletters]
     body = "\n".join(lines) if lines else "There are no issues yet."
-    return _front_matter(ARCHIVE_TITLE, intro) + f"# {ARCHIVE_TITLE}\n\n{intro}\n\n{body}\n"
+    return front_matter(title=ARCHIVE_TITLE, description=intro) + f"# {ARCHIVE_TITLE}\n\n{intro}\n\n{body}\n"
