@@ -93,3 +93,13 @@ def test_sanitiser_keeps_text_exactly():
 def test_sanitiser_keeps_tables_and_headings():
     html = '<h2 id="a">A</h2><table><thead><tr><th scope="col">Time</th></tr></thead><tbody><tr><td>10:30</td></tr></tbody></table>'
     assert sanitise_html(html).html == html
+
+
+def test_generated_front_matter_and_text_survive_awkward_labels():
+    from protectpress.core.frontmatter import split_front_matter
+    from protectpress.core.generated import escape_markdown, front_matter
+
+    label = 'Back\\slash "quoted": [x] <b>*bold*</b> ŵ'
+    parsed = split_front_matter(front_matter(title=label, type="page") + "body\n")
+    assert parsed.data == {"title": label, "type": "page"}
+    assert escape_markdown(label) == 'Back\\\\slash "quoted": \\[x\\] &lt;b>\\*bold\\*&lt;/b> ŵ'
