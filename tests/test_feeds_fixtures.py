@@ -89,7 +89,8 @@ def test_entries_carry_categories_image_author_and_absolute_content(mixed):
     atom = parse(site, "feeds/types/guidance/atom.xml")
     item = atom.entries[0]
     assert [(t.term, t.label, t.scheme) for t in item.tags] == [
-        ("martyns-law", "Martyn's Law", MIXED_URL + "topics/"), ("hospitality", "Hospitality", MIXED_URL + "sectors/")]
+        ("martyns-law", "Martyn's Law", MIXED_URL + "topics/martyns-law/"),
+        ("hospitality", "Hospitality", MIXED_URL + "sectors/hospitality/")]
     assert item.author == "Fixture Comms Team"
     assert [(e.href, e.type, e.length) for e in item.enclosures] == [(image_url, "image/png", str(image_size))]
     assert item.link == MIXED_URL + "guidance/welsh-show/"
@@ -118,21 +119,35 @@ def test_index_pages_link_their_own_feeds(mixed):
             assert f'href="{MIXED_URL}{feed}"' in html, (page, feed)
 
 
-def test_a_changed_updated_date_brings_an_entry_back_with_the_same_id(mixed, tmp_path):
+def entry_dates(site: Path, entry_id: str) -> dict[str, str]:
+    """One entry's dates as each format states them, plus the ids each format gives it."""
+    rss = next(e for e in parse(site, "feeds/rss.xml").entries if e.id == entry_id)
+    atom = next(e for e in parse(site, "feeds/atom.xml").entries if e.id == entry_id)
+    document = json.loads((site / "feeds/feed.json").read_text(encoding="utf-8"))
+    item = next(i for i in document["items"] if i["id"] == entry_id)
+    return {"rss pubDate": rss.published, "atom updated": atom.updated, "atom published": atom.published,
+            "json date_modified": item["date_modified"], "json date_published": item["date_published"]}
+
+
+def test_a_changed_updated_date_moves_the_entry_in_every_format_with_the_same_id(mixed, tmp_path):
     project = copy_project(FIXTURES / "feeds-mixed", tmp_path / "feeds-mixed")
     page = project / "docs/guidance/welsh-show.md"
     page.write_text(page.read_text(encoding="utf-8").replace("updated: 2024-09-01", "updated: 2024-11-20"),
                     encoding="utf-8")
     assert build(project, "--strict").returncode == 0
-    before = parse(mixed / "site", "feeds/atom.xml")
-    after = parse(project / "site", "feeds/atom.xml")
-    old, new = before.entries[0], after.entries[0]
-    assert new.id == old.id == MIXED_URL + "guidance/welsh-show/"
-    assert (old.updated, new.updated) == ("2024-09-01T00:00:00+00:00", "2024-11-20T00:00:00+00:00")
-    assert old.published == new.published
-    assert after.feed.updated == "2024-11-20T00:00:00+00:00"
-    rss = parse(project / "site", "feeds/rss.xml").entries[0]
-    assert rss.id == new.id and rss.updated.startswith("2024-11-20")  # RSS carries it as dc:date
+    entry_id = MIXED_URL + "guidance/welsh-show/"
+    before, after = entry_dates(mixed / "site", entry_id), entry_dates(project / "site", entry_id)
+    for moved in ("rss pubDate", "atom updated", "json date_modified"):
+        assert before[moved] != after[moved], moved
+    assert "Sun, 01 Sep 2024" in before["rss pubDate"] and "Wed, 20 Nov 2024" in after["rss pubDate"]
+    assert before["atom updated"].startswith("2024-09-01T") and after["atom updated"].startswith("2024-11-20T")
+    assert after["json date_modified"] == after["atom updated"]
+    for kept in ("atom published", "json date_published"):  # the first publication never moves
+        assert before[kept] == after[kept] and before[kept].startswith("2024-05-01T"), kept
+    assert parse(project / "site", "feeds/atom.xml").feed.updated == after["atom updated"]
+    # RSS has no second date: the content says when the page first appeared.
+    rss = next(e for e in parse(project / "site", "feeds/rss.xml").entries if e.id == entry_id)
+    assert "Published 1 May 2024. Last updated 20 November 2024." in rss.content[0].value
 
 
 @pytest.fixture(scope="module")

@@ -48,7 +48,9 @@ class FeedSettings:
     description: str = ""  # default: site_description
     author_name: str = ""  # default: site_author or site_name
     author_email: str = ""
-    logo: str = ""  # docs-relative image path or absolute URL
+    logo: str = ""  # docs-relative image path or absolute URL: RSS <image> and Atom <logo>
+    icon: str = ""  # a square image, 512 pixels: JSON Feed `icon`
+    favicon: str = ""  # a small square image, 64 pixels: JSON Feed `favicon` and Atom <icon>
     language: str = "en-GB"
 
 

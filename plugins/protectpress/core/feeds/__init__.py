@@ -3,17 +3,19 @@
 - `entry_from_item` turns a site page into a `FeedEntry` (newsletters build theirs directly);
 - `plan_feeds` decides which feeds exist and what each carries (site-wide, per type, topic and sector);
 - `publish_feeds` cleans the entries and renders every feed file;
+- `check_feed_images` reports a logo, icon or favicon that feed readers would not show;
 - `subscribe_markdown` writes the Subscribe page.
 """
 
 from .catalogue import FORMATS, Feed, FeedFormat, feeds_for_page, plan_feeds
 from .clean import clean_content, clean_entries
 from .entry import FeedEntry
+from .images import check_feed_images
 from .items import entry_from_item
 from .publish import carried_ids, publish_feeds
 from .subscribe import SUBSCRIBE_PAGE, subscribe_body, subscribe_markdown
 from .writers import render_feed
 
 __all__ = ["FORMATS", "Feed", "FeedEntry", "FeedFormat", "SUBSCRIBE_PAGE", "clean_content", "clean_entries",
-           "carried_ids", "entry_from_item", "feeds_for_page", "plan_feeds", "publish_feeds", "render_feed", "subscribe_body",
+           "carried_ids", "check_feed_images", "entry_from_item", "feeds_for_page", "plan_feeds", "publish_feeds", "render_feed", "subscribe_body",
            "subscribe_markdown"]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..config import Settings
 from ..content import ContentItem
 from .entry import FeedEntry
+from .images import local_file
 
 
 def entry_from_item(item: ContentItem, content_html: str, settings: Settings) -> FeedEntry:
@@ -40,15 +39,6 @@ def entry_from_item(item: ContentItem, content_html: str, settings: Settings) ->
 
 
 def _local_size(image_url: str, settings: Settings) -> int:
-    """The size in bytes of an image this site publishes (from docs/ or the theme folder), else 0."""
-    site_path = settings.links.site_relative(image_url)
-    if not site_path:
-        return 0
-    site_path = site_path.split("#", 1)[0].split("?", 1)[0]
-    for folder in (settings.docs_dir, settings.custom_dir):
-        if folder is None:
-            continue
-        candidate = Path(folder) / site_path
-        if candidate.is_file():
-            return candidate.stat().st_size
-    return 0
+    """The size in bytes of an image this site publishes, else 0 (unknown)."""
+    local = local_file(image_url, settings)
+    return local.stat().st_size if local else 0

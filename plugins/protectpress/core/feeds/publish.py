@@ -7,6 +7,7 @@ from typing import Collection
 
 from ..config import Settings
 from ..problems import Problems
+from .body import with_page_lines
 from .catalogue import Feed, plan_feeds
 from .clean import clean_entries
 from .entry import FeedEntry
@@ -21,9 +22,10 @@ def publish_feeds(entries: list[FeedEntry], settings: Settings, problems: Proble
     """
     planned = plan_feeds(entries, settings, pages)
     # Which entries a feed carries depends only on dates, kinds, tags and sectors, so plan first and clean
-    # only the entries that made some feed's newest `limit`: the cost stays flat as the site grows.
-    wanted = carried_ids(planned)
-    carried = [entry for entry in entries if entry.id in wanted]
+    # only the entries that made some feed's newest `limit`: the cost stays flat as the site grows. The planned
+    # entries are the ones to use: they carry their distinct update instants.
+    planned_entries = {entry.id: entry for feed in planned for entry in feed.entries}
+    carried = [with_page_lines(planned_entries[entry_id]) for entry_id in _in_order(entries, planned_entries)]
     cleaned = {entry.id: entry for entry in clean_entries(carried, settings.links, problems)}
     files: dict[str, bytes] = {}
     for feed in planned:
@@ -35,3 +37,8 @@ def publish_feeds(entries: list[FeedEntry], settings: Settings, problems: Proble
 def carried_ids(feeds: list[Feed]) -> set[str]:
     """The ids of every entry at least one feed carries."""
     return {entry.id for feed in feeds for entry in feed.entries}
+
+
+def _in_order(entries: list[FeedEntry], wanted: Collection[str]) -> list[str]:
+    # Each carried id once, in the order of the sources, so that warnings come in a stable order.
+    return list(dict.fromkeys(entry.id for entry in entries if entry.id in wanted))

@@ -7,6 +7,7 @@ its own version, so both are set from the content and our name.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import mimetypes
 import re
@@ -15,14 +16,25 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 
 from ..config import Settings
-from .catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed
+from .catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed, FeedFormat, term_page
 from .enclosure import NAMESPACE, Enclosure, EnclosureEntryExtension, EnclosureExtension
 from .entry import FeedEntry
+from .images import FeedImage, feed_image
 
 GENERATOR = "protectpress"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+EXTENSION = "_protectpress"  # JSON Feed 1.1: custom keys start with "_", and readers ignore what they do not know
 # Characters XML 1.0 cannot carry at all; lxml refuses them, so they are dropped rather than crash a build.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Category:
+    """A topic or sector as every format writes it: the label as text, the slug as term, and its listing page."""
+
+    term: str  # the slug
+    label: str
+    scheme: str  # absolute URL of the topic's or sector's page
 
 
 @dataclass(frozen=True)
@@ -31,32 +43,35 @@ class Publisher:
 
     author_name: str
     author_email: str
-    logo: str | None  # absolute URL
+    logo: FeedImage | None  # RSS <image>, Atom <logo>
+    icon: FeedImage | None  # JSON Feed `icon`
+    favicon: FeedImage | None  # JSON Feed `favicon`, Atom <icon>
     language: str
-    topics_url: str  # category schemes: where each topic and sector has its index page
-    sectors_url: str
-    tag_labels: dict[str, str]
-    sector_labels: dict[str, str]
+    categories_by_term: dict[tuple[str, str], Category]  # ("topics" or "sectors", slug) -> its category
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Publisher:
         options = settings.plugin.feeds
-        links = settings.links
+        vocabulary = {"topics": settings.vocabulary.tags, "sectors": settings.vocabulary.sectors}
         return cls(
             author_name=options.author_name or settings.site_author or settings.site_name,
             author_email=options.author_email,
-            logo=links.absolute(options.logo) if options.logo else None,
+            logo=feed_image(options.logo, settings),
+            icon=feed_image(options.icon, settings),
+            favicon=feed_image(options.favicon, settings),
             language=options.language,
-            topics_url=links.page_url("topics/index.md"),
-            sectors_url=links.page_url("sectors/index.md"),
-            tag_labels=settings.vocabulary.tags,
-            sector_labels=settings.vocabulary.sectors,
+            categories_by_term={(group, slug): Category(slug, label, settings.links.page_url(term_page(group, slug)))
+                                for group, terms in vocabulary.items() for slug, label in terms.items()},
         )
 
-    def categories(self, entry: FeedEntry) -> list[dict[str, str]]:
-        """Topics then sectors, each with its slug as term, its label and its scheme."""
-        return ([{"term": t, "label": self.tag_labels.get(t, t), "scheme": self.topics_url} for t in entry.tags]
-                + [{"term": s, "label": self.sector_labels.get(s, s), "scheme": self.sectors_url} for s in entry.sectors])
+    def categories(self, entry: FeedEntry) -> list[Category]:
+        """Topics then sectors, in the order the page lists them."""
+        return ([self._category("topics", t) for t in entry.tags]
+                + [self._category("sectors", s) for s in entry.sectors])
+
+    def _category(self, group: str, slug: str) -> Category:
+        # The content schema accepts only vocabulary slugs; the fallback keeps a stray one readable.
+        return self.categories_by_term.get((group, slug)) or Category(slug, slug, "")
 
 
 def render_feed(feed: Feed, settings: Settings) -> dict[str, bytes]:
@@ -65,49 +80,58 @@ def render_feed(feed: Feed, settings: Settings) -> dict[str, bytes]:
     urls = {f: settings.links.absolute("/" + feed.path(f)) for f in FORMATS}
     return {
         # Two generators, because each XML file must name its own address as rel="self".
-        feed.path(RSS): _feed_generator(feed, publisher, feed_id=urls[ATOM], self_url=urls[RSS],
-                                        self_type=RSS.media_type).rss_str(pretty=True),
-        feed.path(ATOM): _feed_generator(feed, publisher, feed_id=urls[ATOM], self_url=urls[ATOM],
-                                         self_type=ATOM.media_type).atom_str(pretty=True),
+        feed.path(RSS): _feed_generator(feed, publisher, RSS, feed_id=urls[ATOM], self_url=urls[RSS]).rss_str(pretty=True),
+        feed.path(ATOM): _feed_generator(feed, publisher, ATOM, feed_id=urls[ATOM], self_url=urls[ATOM]).atom_str(pretty=True),
         feed.path(JSON_FEED): json_feed(feed, publisher, urls[JSON_FEED]),
     }
 
 
-def _feed_generator(feed: Feed, publisher: Publisher, *, feed_id: str, self_url: str, self_type: str) -> FeedGenerator:
+def _feed_generator(feed: Feed, publisher: Publisher, feed_format: FeedFormat, *, feed_id: str,
+                    self_url: str) -> FeedGenerator:
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> demands an email address
     generator.register_extension(NAMESPACE, EnclosureExtension, EnclosureEntryExtension)
     generator.id(feed_id)
     generator.title(_xml(feed.title))
     generator.subtitle(_xml(feed.description))  # also RSS <description>
-    generator.link(href=self_url, rel="self", type=self_type)
+    generator.link(href=self_url, rel="self", type=feed_format.media_type)
     generator.link(href=feed.home_url, rel="alternate")  # added last: feedgen uses the last link for RSS <link>
     generator.language(publisher.language)
     generator.author(_author(publisher))
     if publisher.logo:
-        generator.logo(publisher.logo)
+        # RSS readers assume 88 by 31 pixels when <image> gives no size, so give it whenever it is known.
+        width, height = publisher.logo.size or (None, None)
+        generator.image(publisher.logo.url, title=_xml(feed.title), link=feed.home_url,
+                        width=str(width) if width else None, height=str(height) if height else None)
+    favicon = publisher.favicon or publisher.icon
+    if favicon:
+        generator.icon(favicon.url)
     generator.generator(GENERATOR)
     generator.updated(feed.updated)  # otherwise "now": two builds would differ
     for entry in feed.entries:  # already newest first; feedgen would prepend without order="append"
-        _add_entry(generator, entry, publisher)
+        _add_entry(generator, entry, publisher, rss=feed_format is RSS)
     return generator
 
 
-def _add_entry(generator: FeedGenerator, entry: FeedEntry, publisher: Publisher) -> None:
+def _add_entry(generator: FeedGenerator, entry: FeedEntry, publisher: Publisher, *, rss: bool) -> None:
     item = generator.add_entry(order="append")
     item.guid(entry.id, permalink=True)  # also the Atom id
     item.title(_xml(entry.title))
     item.link(href=entry.url, rel="alternate")
-    item.published(entry.published)
+    # RSS has one date per item, and readers show an item again only when it moves, so RSS <pubDate> is the
+    # newest of first publication and last update (the content states the first; see body.py). A dc:date
+    # beside it would be a second date for the same item, which validators flag and readers ignore.
+    item.published(entry.updated if rss else entry.published)
     item.updated(entry.updated)
     item.summary(_xml(entry.summary))  # RSS <description>, Atom <summary>
     if entry.content_html:
         item.content(_xml(entry.content_html), type="html")  # RSS <content:encoded>, Atom <content type="html">
     item.author(_author(publisher))
-    item.dc.dc_creator(publisher.author_name)
-    item.dc.dc_date(entry.updated.isoformat())  # RSS has no "updated" of its own; readers take dc:date for it
+    if not publisher.author_email:  # RSS <author> is written only with an email; never both it and dc:creator
+        item.dc.dc_creator(publisher.author_name)
     for category in publisher.categories(entry):
-        item.category(category)
+        # RSS: <category domain="scheme">label</category>; Atom: term, label and scheme.
+        item.category({"term": category.term, "label": category.label, **({"scheme": category.scheme} if category.scheme else {})})
     if entry.image:
         getattr(item, NAMESPACE).set(Enclosure(entry.image, image_type(entry.image), entry.image_length))
 
@@ -131,13 +155,16 @@ def json_feed(feed: Feed, publisher: Publisher, feed_url: str) -> bytes:
         "language": publisher.language,
         "authors": [author],
     }
-    if publisher.logo:
-        document["icon"] = publisher.logo
+    if publisher.icon:
+        document["icon"] = publisher.icon.url
+    if publisher.favicon:
+        document["favicon"] = publisher.favicon.url
     document["items"] = [_json_item(entry, publisher, author) for entry in feed.entries]
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _json_item(entry: FeedEntry, publisher: Publisher, author: dict) -> dict:
+    categories = publisher.categories(entry)
     item: dict = {
         "id": entry.id,
         "url": entry.url,
@@ -147,8 +174,11 @@ def _json_item(entry: FeedEntry, publisher: Publisher, author: dict) -> dict:
         "date_published": entry.published.isoformat(),
         "date_modified": entry.updated.isoformat(),
         "authors": [author],
-        "tags": [c["label"] for c in publisher.categories(entry)],
+        "tags": [c.label for c in categories],
     }
+    if categories:
+        # JSON Feed tags are bare strings; the slugs and pages travel in our extension, as in RSS and Atom.
+        item[EXTENSION] = {"categories": [dataclasses.asdict(c) for c in categories]}
     if entry.image:
         item["image"] = entry.image
     return item

@@ -1,0 +1,75 @@
+"""Distinct, stable instants for feed entries whose dates are whole days.
+
+Front matter usually gives days (`updated: 2025-05-01` means 00:00 UTC), so pages updated on the same day
+would share one `updated` instant: validators warn about it, and readers cannot order those pages or tell a new
+update of one from the last. Each whole-day entry therefore gets a fixed second of its day, derived from its
+id (its page address): not from the build's clock, so it is identical on every rebuild, and not from the other
+pages, so adding a page never moves another one. Only when two ids land on the same second does the entry
+published later take the next free second. A time of day that the author gave (`updated: 2025-05-01T14:30Z`)
+is kept as written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections import defaultdict
+
+from .entry import FeedEntry
+
+SECONDS_PER_DAY = 24 * 60 * 60
+
+
+def with_distinct_instants(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """The entries, in the same order, with every whole-day date given its entry's second of the day.
+
+    Within each UTC day, no two entries end up with the same `updated` instant unless their authors wrote the
+    same time. `published` gets the same second (never after `updated`), so a page that was never updated
+    keeps `published == updated`.
+    """
+    result = [_anchored(entry) for entry in entries]
+    by_day: dict[dt.date, list[int]] = defaultdict(list)
+    for index, entry in enumerate(result):
+        by_day[_utc(entry.updated).date()].append(index)
+    for indexes in by_day.values():
+        taken = {_utc(result[i].updated) for i in indexes if not is_whole_day(result[i].updated)}
+        # The entry published first keeps its own second when two collide, so a new page moves no older one.
+        for index in sorted(indexes, key=lambda i: (result[i].published, result[i].id)):
+            entry = result[index]
+            if not is_whole_day(entry.updated):
+                continue
+            day = _utc(entry.updated)
+            second = _second_of_day(entry.id)
+            while day + dt.timedelta(seconds=second) in taken:
+                second = (second + 1) % SECONDS_PER_DAY
+            updated = day + dt.timedelta(seconds=second)
+            taken.add(updated)
+            published = entry.published
+            if is_whole_day(published):
+                published = min(_utc(published) + dt.timedelta(seconds=second), updated)
+            result[index] = dataclasses.replace(entry, published=published, updated=updated)
+    return result
+
+
+def is_whole_day(moment: dt.datetime) -> bool:
+    """True for 00:00:00 UTC exactly: how a date without a time of day reads (core/dates.py)."""
+    return _utc(moment).time() == dt.time(0)
+
+
+def _anchored(entry: FeedEntry) -> FeedEntry:
+    # Published at a time the author gave, and "updated" on that same day without one: the update cannot be
+    # placed before publication, so it reads as the publication instant.
+    if (is_whole_day(entry.updated) and not is_whole_day(entry.published)
+            and _utc(entry.published).date() == _utc(entry.updated).date()):
+        return dataclasses.replace(entry, updated=entry.published)
+    return entry
+
+
+def _second_of_day(entry_id: str) -> int:
+    # sha256, not hash(): Python salts str hashes per process, and the result must never change.
+    return int.from_bytes(hashlib.sha256(entry_id.encode("utf-8")).digest()[:8], "big") % SECONDS_PER_DAY
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.timezone.utc)
