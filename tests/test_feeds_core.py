@@ -9,6 +9,7 @@ import pytest
 from support import FIXTURES
 from protectpress.core.config import load_settings
 from protectpress.core.feeds import FeedEntry, clean_content, plan_feeds, publish_feeds, render_feed
+from protectpress.core.feeds.instants import with_distinct_instants
 from protectpress.core.problems import Problems, Severity
 
 SITE = "https://feeds.example.org/partners/"
@@ -128,3 +129,44 @@ def test_a_changed_updated_date_changes_updated_but_not_the_id(settings):
     assert (before.updated[:10], after.updated[:10]) == ("2024-03-01", "2024-06-01")
     assert before.updated[10:] == after.updated[10:]  # the entry keeps its own time of day
     assert before.published == after.published
+
+
+def test_entries_updated_on_one_day_get_distinct_times_of_that_day():
+    same_day = [entry(f"page-{i}", published="2024-01-01", updated="2024-05-01") for i in range(300)]
+    placed = with_distinct_instants(same_day)
+    assert [e.id for e in placed] == [e.id for e in same_day]  # same entries, same order
+    assert len({e.updated for e in placed}) == 300
+    assert {e.updated.date() for e in placed} == {dt.date(2024, 5, 1)}
+    assert all(e.published.date() == dt.date(2024, 1, 1) and e.published < e.updated for e in placed)
+    assert with_distinct_instants(same_day) == placed  # no clock, no salt: the same every time
+
+
+def test_a_new_page_never_moves_the_time_of_another():
+    older = [entry(f"page-{i}", published="2024-01-01", updated="2024-05-01") for i in range(50)]
+    before = {e.id: e.updated for e in with_distinct_instants(older)}
+    after = {e.id: e.updated for e in with_distinct_instants(older + [entry("new", published="2024-05-01")])}
+    assert {i: after[i] for i in before} == before
+    assert after[SITE + "news/new/"].date() == dt.date(2024, 5, 1)
+
+
+def test_a_page_never_updated_keeps_one_instant_and_an_author_time_is_kept():
+    plain, timed = with_distinct_instants([
+        entry("plain", published="2024-05-01"),
+        entry("timed", published="2024-05-01T09:30:00", updated="2024-05-01"),  # updated with no time: same day
+    ])
+    assert plain.published == plain.updated and plain.updated.date() == dt.date(2024, 5, 1)
+    assert plain.updated.time() != dt.time(0)
+    assert timed.published == timed.updated == day("2024-05-01T09:30:00")
+
+
+def test_an_updated_entry_states_its_first_publication_and_an_action_card_the_emergency_line(settings):
+    files = publish_feeds([entry("card", kind="action-card", published="2024-01-02", updated="2024-05-01"),
+                           entry("news", published="2024-03-01")], settings, Problems())
+    items = {i["id"].split("/")[-2]: i["content_html"] for i in json.loads(files["feeds/feed.json"])["items"]}
+    assert items["card"].startswith("<p>Published 2 January 2024. Last updated 1 May 2024.</p>\n"
+                                    "<p><strong>In an emergency call 999. Report suspicious activity to the "
+                                    "Anti-Terrorist Hotline on 0800 789 321.</strong></p>\n<p>Body</p>")
+    assert items["news"] == "<p>Body</p>"
+    rss = feedparser.parse(files["feeds/rss.xml"])
+    card = next(e for e in rss.entries if e.id.endswith("/card/"))
+    assert card.published.startswith("Wed, 01 May 2024")  # RSS: the one date is the update

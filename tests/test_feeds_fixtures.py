@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 
+from feed_rules import feed_warnings
 from support import FIXTURES, copy_project, run_protectpress
 
 MIXED_URL = "https://feeds.example.org/partners/"
@@ -47,6 +48,12 @@ def test_feeds_hold_the_newest_entries_up_to_the_configured_limit(mixed):
     assert slugs(parse(site, "feeds/rss.xml")) == [
         "guidance/welsh-show/", "news/update-6/", "news/update-5/", "news/update-4/"]
     assert len(json.loads((site / "feeds/sectors/retail/feed.json").read_text())["items"]) == 4
+
+
+def test_every_feed_passes_the_feed_validator_rules(mixed, hostile):
+    assert feed_warnings(mixed / "site", MIXED_URL) == []
+    project, _ = hostile
+    assert feed_warnings(project / "site", "https://hostile.example.org/") == []
 
 
 def test_drafts_and_plain_pages_are_in_no_feed(mixed):
@@ -97,6 +104,7 @@ def test_entries_carry_categories_image_author_and_absolute_content(mixed):
     assert atom.feed.logo == image_url  # the configured logo
     rss = parse(site, "feeds/types/guidance/rss.xml")
     assert rss.feed.image.href == image_url
+    assert (rss.feed.image.width, rss.feed.image.height) == (2, 2)  # read from the PNG
     rss_item = rss.entries[0]
     assert [(e.href, e.type, e.length) for e in rss_item.enclosures] == [(image_url, "image/png", str(image_size))]
     raw_rss = (site / "feeds/types/guidance/rss.xml").read_text(encoding="utf-8")
@@ -197,3 +205,16 @@ def test_a_feed_limit_below_one_is_a_config_problem(tmp_path):
     assert result.returncode == 1
     assert "mkdocs.yml: plugins.protectpress.feeds.limit: expected a whole number of entries, 1 or more, found 0" \
         in result.stderr
+
+
+def test_a_logo_feed_readers_cannot_show_is_a_problem_naming_the_setting(tmp_path):
+    project = copy_project(FIXTURES / "feeds-mixed", tmp_path / "feeds-mixed")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("logo: images/pic.png",
+                                                                 "logo: images/pic.svg\n        favicon: images/pic.png"),
+                      encoding="utf-8")
+    result = build(project, "--strict")
+    assert result.returncode == 1
+    assert ("mkdocs.yml: plugins.protectpress.feeds.logo: expected a PNG, JPEG or GIF image (feed readers show no "
+            "other kind), found 'images/pic.svg'") in result.stderr
+    assert "feeds.favicon" not in result.stderr

@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 
+from feed_rules import feed_folders, feed_warnings
 from support import run_protectpress
 
 SITE_URL = "https://protectpress.example.org/"
@@ -83,6 +84,37 @@ def test_every_feed_parses_cleanly_with_absolute_links_and_unique_ids(example_si
             content = item.content[0].value
             for target in re.findall(r'(?:href|src)="([^"]*)"', content):
                 assert target.startswith(("https://", "http://", "mailto:", "tel:")), f"{path}: {item.id}: {target}"
+
+
+def test_every_feed_passes_the_feed_validator_rules(example_site):
+    """No RSS item with two dates, no two Atom entries updated at one instant, PNG images with their sizes, the
+    same categories in all three formats, self and alternate links, the emergency line on action cards."""
+    assert len(feed_folders(example_site)) >= 25
+    assert feed_warnings(example_site, SITE_URL, require_icons=True) == []
+
+
+def test_feeds_use_the_png_logo_icon_and_favicon(example_site):
+    rss = ElementTree.parse(example_site / "feeds/rss.xml").getroot()
+    assert rss.findtext("channel/image/url") == SITE_URL + "assets/images/logo.png"
+    assert (rss.findtext("channel/image/width"), rss.findtext("channel/image/height")) == ("144", "144")
+    document = json.loads((example_site / "feeds/feed.json").read_text(encoding="utf-8"))
+    assert (document["icon"], document["favicon"]) == (SITE_URL + "assets/images/icon-512.png",
+                                                       SITE_URL + "assets/images/favicon-64.png")
+    for name in ("logo.png", "icon-512.png", "favicon-64.png", "favicon-32.png", "apple-touch-icon.png"):
+        assert (example_site / "assets/images" / name).read_bytes().startswith(b"\x89PNG\r\n\x1a\n"), name
+
+
+def test_pages_updated_on_one_day_get_distinct_times_that_rebuilds_keep(example_site, second_build):
+    def updated(site: Path) -> list[str]:
+        atom = ElementTree.parse(site / "feeds/atom.xml").getroot()
+        return [e.findtext(ATOM + "updated") for e in atom.iter(ATOM + "entry")]
+
+    first = updated(example_site)
+    days = [value[:10] for value in first]
+    shared_day = max(set(days), key=days.count)
+    assert days.count(shared_day) >= 5  # the example site updated many pages on one day
+    assert len(set(first)) == len(first)
+    assert updated(second_build) == first
 
 
 def test_json_feeds_are_json_feed_1_1(example_site):

@@ -80,8 +80,10 @@ def render_feed(feed: Feed, settings: Settings) -> dict[str, bytes]:
     urls = {f: settings.links.absolute("/" + feed.path(f)) for f in FORMATS}
     return {
         # Two generators, because each XML file must name its own address as rel="self".
-        feed.path(RSS): _feed_generator(feed, publisher, RSS, feed_id=urls[ATOM], self_url=urls[RSS]).rss_str(pretty=True),
-        feed.path(ATOM): _feed_generator(feed, publisher, ATOM, feed_id=urls[ATOM], self_url=urls[ATOM]).atom_str(pretty=True),
+        feed.path(RSS): _feed_generator(feed, publisher, RSS, feed_id=urls[ATOM],
+                                        self_url=urls[RSS]).rss_str(pretty=True),
+        feed.path(ATOM): _feed_generator(feed, publisher, ATOM, feed_id=urls[ATOM],
+                                         self_url=urls[ATOM]).atom_str(pretty=True),
         feed.path(JSON_FEED): json_feed(feed, publisher, urls[JSON_FEED]),
     }
 
@@ -131,7 +133,8 @@ def _add_entry(generator: FeedGenerator, entry: FeedEntry, publisher: Publisher,
         item.dc.dc_creator(publisher.author_name)
     for category in publisher.categories(entry):
         # RSS: <category domain="scheme">label</category>; Atom: term, label and scheme.
-        item.category({"term": category.term, "label": category.label, **({"scheme": category.scheme} if category.scheme else {})})
+        fields = {"term": category.term, "label": category.label}
+        item.category({**fields, "scheme": category.scheme} if category.scheme else fields)
     if entry.image:
         getattr(item, NAMESPACE).set(Enclosure(entry.image, image_type(entry.image), entry.image_length))
 
