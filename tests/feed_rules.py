@@ -6,7 +6,8 @@ restated below, with its message name, and checked on every feed a build wrote:
 - DuplicateUpdated: two Atom entries of one feed with the same atom:updated;
 - ImageUrlFormat: an RSS <image> that is not GIF, JPEG or PNG (and, from the RSS spec, at most 144 by 400
   pixels, its link the channel's link); JSON Feed `icon` and `favicon` held to the same formats;
-- MissingSelf and the feed's HTML page: rel="self" naming the file itself and rel="alternate" its page.
+- MissingSelf and the feed's HTML page: rel="self" naming the file itself and rel="alternate" its page;
+- ImplausibleDate: a date before 1990 or more than ten minutes ahead of the clock.
 Beyond the validator, what the feeds issue asked for: the same categories (label, slug, the term's page) in all
 three formats, the emergency line on action cards, the first publication date in an updated entry's content,
 and feedparser reading every XML feed without a bozo flag.
@@ -19,6 +20,7 @@ import html
 import json
 import struct
 from collections import Counter
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -90,6 +92,9 @@ def _folder_warnings(site: Path, site_url: str, folder: Path, require_icons: boo
             warn("DuplicateItemSemantics", "rss.xml", f"{guid}: author beside dc:creator")
         if len(item.findall("pubDate")) != 1:
             warn("pubDate", "rss.xml", f"{guid}: {len(item.findall('pubDate'))} pubDate elements")
+    for value in [i.findtext("pubDate") for i in rss_items.values()] + [channel.findtext("lastBuildDate")]:
+        if value and _implausible(parsedate_to_datetime(value)):
+            warn("ImplausibleDate", "rss.xml", value)
     for value, count in Counter(i.findtext("pubDate") for i in rss_items.values()).items():
         if count > 1:
             warn("DuplicateUpdated", "rss.xml", f"{count} items share pubDate {value}")
@@ -109,6 +114,10 @@ def _folder_warnings(site: Path, site_url: str, folder: Path, require_icons: boo
     for value, count in Counter(e.findtext(ATOM + "updated") for e in entries.values()).items():
         if count > 1:
             warn("DuplicateUpdated", "atom.xml", f"{count} entries share atom:updated {value}")
+    for element in feed.iter():
+        if element.tag in (ATOM + "updated", ATOM + "published"):
+            if _implausible(dt.datetime.fromisoformat(element.text or "")):
+                warn("ImplausibleDate", "atom.xml", element.text or "")
     for entry_id, entry in entries.items():
         if (entry.findtext(ATOM + "published") or "") > (entry.findtext(ATOM + "updated") or ""):
             warn("dates", "atom.xml", f"{entry_id}: published after updated")
@@ -216,6 +225,12 @@ def _expected_home(relative: str) -> str:
         return ""
     group, slug = parts[1], parts[2]
     return TYPE_PAGES[slug] if group == "types" else f"{group}/{slug}/"
+
+
+def _implausible(moment: dt.datetime) -> bool:
+    """The validator's ImplausibleDate: before 1990, or more than ten minutes ahead of now."""
+    now = dt.datetime.now(dt.timezone.utc)
+    return moment.year < 1990 or moment > now + dt.timedelta(minutes=10)
 
 
 def _page_exists(site: Path, site_url: str, url: str) -> bool:

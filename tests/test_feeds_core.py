@@ -139,6 +139,14 @@ def test_entries_updated_on_one_day_get_distinct_times_of_that_day():
     assert {e.updated.date() for e in placed} == {dt.date(2024, 5, 1)}
     assert all(e.published.date() == dt.date(2024, 1, 1) and e.published < e.updated for e in placed)
     assert with_distinct_instants(same_day) == placed  # no clock, no salt: the same every time
+    # Within ten minutes of midnight: a page dated today is never further ahead of a validator's clock.
+    assert max(e.updated for e in placed) < day("2024-05-01T00:10:00")
+
+
+def test_a_day_with_more_entries_than_its_first_ten_minutes_hold_still_gets_distinct_times():
+    placed = with_distinct_instants([entry(f"page-{i}", published="2024-05-01") for i in range(700)])
+    assert len({e.updated for e in placed}) == 700
+    assert {e.updated.date() for e in placed} == {dt.date(2024, 5, 1)}
 
 
 def test_a_new_page_never_moves_the_time_of_another():

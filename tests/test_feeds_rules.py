@@ -12,11 +12,13 @@ CARD = SITE + "action-cards/parcels/"
 NEWS = SITE + "news/update/"
 
 # What the feeds looked like before: pubDate beside dc:date, an SVG image, labels in RSS but slugs in Atom,
-# two entries updated at one instant, no rel="self" in Atom, no emergency line on the action card.
+# two entries updated at one instant, no rel="self" in Atom, no emergency line on the action card; and a build
+# date far in the future.
 OLD_RSS = f"""<?xml version='1.0' encoding='UTF-8'?>
 <rss xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom"
      xmlns:content="http://purl.org/rss/1.0/modules/content/" version="2.0"><channel>
   <title>Old</title><link>{SITE}</link><description>Old feeds</description>
+  <lastBuildDate>Sun, 01 Mar 2099 00:00:00 +0000</lastBuildDate>
   <atom:link href="{SITE}feeds/rss.xml" rel="self" type="application/rss+xml"/>
   <image><url>{SITE}assets/images/logo.svg</url><title>Old</title><link>{SITE}</link></image>
   <item><title>Parcels</title><link>{CARD}</link><guid isPermaLink="true">{CARD}</guid>
@@ -62,8 +64,8 @@ def old_site(root: Path) -> Path:
 def test_the_checker_finds_every_warning_kind_of_the_old_feeds(tmp_path):
     warnings = feed_warnings(old_site(tmp_path), SITE, require_icons=True)
     found = {line.split(":", 1)[0] for line in warnings}
-    assert found == {"DuplicateItemSemantics", "DuplicateUpdated", "ImageUrlFormat", "MissingSelf", "categories",
-                     "emergency"}, warnings
+    assert found == {"DuplicateItemSemantics", "DuplicateUpdated", "ImageUrlFormat", "ImplausibleDate", "MissingSelf",
+                     "categories", "emergency"}, warnings
     assert f"DuplicateItemSemantics: feeds/rss.xml: {CARD}: dc:date beside pubDate" in warnings
     assert "DuplicateUpdated: feeds/atom.xml: 2 entries share atom:updated 2024-03-01T00:00:00+00:00" in warnings
     assert f"ImageUrlFormat: feeds/feed.json: icon {SITE}assets/images/logo.svg" in warnings

@@ -4,9 +4,13 @@ Front matter usually gives days (`updated: 2025-05-01` means 00:00 UTC), so page
 would share one `updated` instant: validators warn about it, and readers cannot order those pages or tell a new
 update of one from the last. Each whole-day entry therefore gets a fixed second of its day, derived from its
 id (its page address): not from the build's clock, so it is identical on every rebuild, and not from the other
-pages, so adding a page never moves another one. Only when two ids land on the same second does the entry
-published later take the next free second. A time of day that the author gave (`updated: 2025-05-01T14:30Z`)
-is kept as written.
+pages, so adding a page moves no other, unless both land on the same second: then the entry published later
+takes the next free second. A time of day that the author gave (`updated: 2025-05-01T14:30Z`) is kept as
+written.
+
+The seconds come from the first ten minutes of the day: the W3C validator calls a date more than ten minutes
+ahead of its clock implausible, and a page dated today must not be "in the future" when built just after
+midnight. Only a day with more than 600 whole-day entries spills past them.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections import defaultdict
 from .entry import FeedEntry
 
 SECONDS_PER_DAY = 24 * 60 * 60
+FIRST_SECONDS = 10 * 60  # where entries' own seconds fall: see the module's docstring
 
 
 def with_distinct_instants(entries: list[FeedEntry]) -> list[FeedEntry]:
@@ -41,7 +46,7 @@ def with_distinct_instants(entries: list[FeedEntry]) -> list[FeedEntry]:
                 continue
             day = _utc(entry.updated)
             second = _second_of_day(entry.id)
-            while day + dt.timedelta(seconds=second) in taken:
+            while day + dt.timedelta(seconds=second) in taken and len(taken) < SECONDS_PER_DAY:
                 second = (second + 1) % SECONDS_PER_DAY
             updated = day + dt.timedelta(seconds=second)
             taken.add(updated)
@@ -68,7 +73,7 @@ def _anchored(entry: FeedEntry) -> FeedEntry:
 
 def _second_of_day(entry_id: str) -> int:
     # sha256, not hash(): Python salts str hashes per process, and the result must never change.
-    return int.from_bytes(hashlib.sha256(entry_id.encode("utf-8")).digest()[:8], "big") % SECONDS_PER_DAY
+    return int.from_bytes(hashlib.sha256(entry_id.encode("utf-8")).digest()[:8], "big") % FIRST_SECONDS
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
