@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from typing import Iterable
 
 from .entry import FeedEntry
 
@@ -38,18 +39,14 @@ def with_distinct_instants(entries: list[FeedEntry]) -> list[FeedEntry]:
     for index, entry in enumerate(result):
         by_day[_utc(entry.updated).date()].append(index)
     for indexes in by_day.values():
-        taken = {_utc(result[i].updated) for i in indexes if not is_whole_day(result[i].updated)}
+        free = _FreeSeconds(_utc(result[i].updated) for i in indexes if not is_whole_day(result[i].updated))
         # The entry published first keeps its own second when two collide, so a new page moves no older one.
         for index in sorted(indexes, key=lambda i: (result[i].published, result[i].id)):
             entry = result[index]
             if not is_whole_day(entry.updated):
                 continue
-            day = _utc(entry.updated)
-            second = _second_of_day(entry.id)
-            while day + dt.timedelta(seconds=second) in taken and len(taken) < SECONDS_PER_DAY:
-                second = (second + 1) % SECONDS_PER_DAY
-            updated = day + dt.timedelta(seconds=second)
-            taken.add(updated)
+            second = free.claim(_second_of_day(entry.id))
+            updated = _utc(entry.updated) + dt.timedelta(seconds=second)
             published = entry.published
             if is_whole_day(published):
                 published = min(_utc(published) + dt.timedelta(seconds=second), updated)
@@ -57,9 +54,38 @@ def with_distinct_instants(entries: list[FeedEntry]) -> list[FeedEntry]:
     return result
 
 
+class _FreeSeconds:
+    """The seconds of one day not taken yet. Each taken second points at the next one to try, and lookups
+    shorten those chains as they go, so a day with thousands of entries costs no more than a few."""
+
+    def __init__(self, taken_instants: Iterable[dt.datetime]) -> None:
+        self._next: dict[int, int] = {}
+        for moment in taken_instants:
+            if moment.microsecond == 0:  # an author's time with a fraction of a second cannot clash with ours
+                self._take(moment.hour * 3600 + moment.minute * 60 + moment.second)
+
+    def claim(self, wanted: int) -> int:
+        """`wanted` if it is free, else the next free second after it (wrapping round within the day)."""
+        if len(self._next) >= SECONDS_PER_DAY:  # a full day: share a second rather than loop for ever
+            return wanted
+        path = []
+        second = wanted
+        while second in self._next:
+            path.append(second)
+            second = self._next[second]
+        for visited in path:
+            self._next[visited] = second
+        self._take(second)
+        return second
+
+    def _take(self, second: int) -> None:
+        self._next[second] = (second + 1) % SECONDS_PER_DAY
+
+
 def is_whole_day(moment: dt.datetime) -> bool:
     """True for 00:00:00 UTC exactly: how a date without a time of day reads (core/dates.py)."""
-    return _utc(moment).time() == dt.time(0)
+    moment = _utc(moment)
+    return not (moment.hour or moment.minute or moment.second or moment.microsecond)
 
 
 def _anchored(entry: FeedEntry) -> FeedEntry:
@@ -77,4 +103,5 @@ def _second_of_day(entry_id: str) -> int:
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(dt.timezone.utc)
+    # Dates are read as UTC already (core/dates.py); converting each again costs more than everything else here.
+    return moment if moment.tzinfo is dt.timezone.utc else moment.astimezone(dt.timezone.utc)
