@@ -178,3 +178,12 @@ def test_an_updated_entry_states_its_first_publication_and_an_action_card_the_em
     rss = feedparser.parse(files["feeds/rss.xml"])
     card = next(e for e in rss.entries if e.id.endswith("/card/"))
     assert card.published.startswith("Wed, 01 May 2024")  # RSS: the one date is the update
+
+
+def test_an_author_time_wins_its_second_and_the_whole_day_entry_moves_on():
+    alone = with_distinct_instants([entry("whole-day", published="2024-05-01")])[0].updated
+    given = alone.replace(tzinfo=None).isoformat()
+    placed = {e.id.split("/")[-2]: e.updated for e in with_distinct_instants(
+        [entry("whole-day", published="2024-05-01"), entry("timed", published=given)])}
+    assert placed["timed"] == alone
+    assert placed["whole-day"] == alone + dt.timedelta(seconds=1)
