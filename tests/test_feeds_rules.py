@@ -2,10 +2,14 @@
 
 The feeds tests assert that the checker finds nothing; this proves it would have found the old problems."""
 
+import importlib.util
 import json
+import struct
+import zlib
 from pathlib import Path
 
 from feed_rules import feed_warnings
+from support import REPO
 
 SITE = "https://old.example.org/"
 CARD = SITE + "action-cards/parcels/"
@@ -71,3 +75,26 @@ def test_the_checker_finds_every_warning_kind_of_the_old_feeds(tmp_path):
     assert f"ImageUrlFormat: feeds/feed.json: icon {SITE}assets/images/logo.svg" in warnings
     assert "ImageUrlFormat: feeds/feed.json: no favicon" in warnings
     assert any(line.startswith("MissingSelf: feeds/atom.xml:") for line in warnings)
+
+
+def pixels(png: bytes) -> tuple[bytes, bytes]:
+    """A PNG's header and its decompressed image data: what it shows, whatever zlib version packed it."""
+    chunks, at = {}, 8
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at:at + 4])
+        kind = png[at + 4:at + 8]
+        chunks[kind] = chunks.get(kind, b"") + png[at + 8:at + 8 + length]
+        at += 12 + length
+    return chunks[b"IHDR"], zlib.decompress(chunks[b"IDAT"])
+
+
+def test_the_committed_icons_are_what_the_drawing_tool_draws():
+    spec = importlib.util.spec_from_file_location("draw_icons", REPO / "tools/draw_icons.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    for name, (size, _, _) in tool.ICONS.items():
+        committed = (REPO / "overrides/assets/images" / name).read_bytes()
+        assert struct.unpack(">II", committed[16:24]) == (size, size), name
+        if size <= 180:  # the 512-pixel icon takes longer to draw than the rest together; same code path
+            assert pixels(committed) == pixels(tool.draw(name)), name
