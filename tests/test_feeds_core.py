@@ -2,13 +2,15 @@
 
 import datetime as dt
 import json
+import struct
 
 import feedparser
 import pytest
 
-from support import FIXTURES
+from support import FIXTURES, copy_project
 from protectpress.core.config import load_settings
-from protectpress.core.feeds import FeedEntry, clean_content, plan_feeds, publish_feeds, render_feed
+from protectpress.core.feeds import (FeedEntry, check_feed_images, clean_content, plan_feeds, publish_feeds,
+                                     render_feed)
 from protectpress.core.feeds.instants import with_distinct_instants
 from protectpress.core.problems import Problems, Severity
 
@@ -187,3 +189,20 @@ def test_an_author_time_wins_its_second_and_the_whole_day_entry_moves_on():
         [entry("whole-day", published="2024-05-01"), entry("timed", published=given)])}
     assert placed["timed"] == alone
     assert placed["whole-day"] == alone + dt.timedelta(seconds=1)
+
+
+def test_a_logo_larger_than_rss_allows_or_not_an_image_reader_shows_is_a_warning(tmp_path):
+    project = copy_project(FIXTURES / "feeds-mixed", tmp_path / "project")
+    header = struct.pack(">IIBBBBB", 300, 100, 8, 6, 0, 0, 0)
+    (project / "docs/images/wide.png").write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + header)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "logo: images/pic.png", "logo: images/wide.png\n        icon: https://cdn.example.org/icon.webp"), encoding="utf-8")
+    problems = Problems()
+    check_feed_images(load_settings(config), problems)
+    assert sorted(str(p) for p in problems) == [
+        "mkdocs.yml: plugins.protectpress.feeds.icon: expected a PNG, JPEG or GIF image (feed readers show no "
+        "other kind), found 'https://cdn.example.org/icon.webp'",
+        "mkdocs.yml: plugins.protectpress.feeds.logo: expected an image at most 144 pixels wide and 400 high "
+        "(the most RSS allows), found 'images/wide.png', 300 by 100 pixels"]
+    assert all(p.severity is Severity.WARNING for p in problems)
