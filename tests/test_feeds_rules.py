@@ -89,7 +89,7 @@ def pixels(png: bytes) -> tuple[bytes, bytes]:
 
 
 def test_the_committed_icons_are_what_the_drawing_tool_draws():
-    spec = importlib.util.spec_from_file_location("draw_icons", REPO / "tools/draw_icons.py")
+    spec = importlib.util.spec_from_file_location("draw_icons", REPO / "tests/draw_icons.py")
     assert spec is not None and spec.loader is not None
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)

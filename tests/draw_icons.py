@@ -5,7 +5,7 @@ shield is an SVG (overrides/assets/images/favicon.svg, a 24-unit viewBox). This 
 even-odd so that the head and body are holes, with 8 sub-rows per pixel and exact horizontal coverage.
 
 The PNGs are committed; run this only when the shield changes:
-    .venv/bin/python tools/draw_icons.py overrides/assets/images
+    .venv/bin/python tests/draw_icons.py overrides/assets/images
 """
 
 from __future__ import annotations
