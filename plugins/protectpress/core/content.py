@@ -7,6 +7,7 @@ a file with errors yields no item, so later stages only ever see valid content.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import enum
 import posixpath
@@ -14,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, ClassVar
 
+from .boundary import ProjectBoundary
 from .config import Vocabulary, relative_path
 from .dates import DateError, parse_date, today
 from .frontmatter import FrontMatter, FrontMatterError, split_front_matter
-from .nesting import too_deep_line
+from .nesting import TOO_DEEP, too_deep_line
 from .problems import Problems, describe
 from .slugs import slugify
 
@@ -322,9 +324,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
 
     deep_line = too_deep_line(front.body)
     if deep_line is not None:
-        problems.error(path, "expected lists, quotes, notes and HTML blocks nested at most a few dozen levels deep, "
-                       "and no long runs of * or _", "nesting the Markdown renderer cannot read",
-                       line=front.body_line + deep_line - 1)
+        problems.error(path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1)
 
     if len(problems.errors) > errors_before or kind is None:
         return None
@@ -349,10 +349,18 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
 
 
 def read_source(file: Path, path: str, problems: Problems) -> str | None:
-    """A source file's text, or None with an error when it is not UTF-8."""
-    data = file.read_bytes()
+    """A source file's text, or None with an error when it is not UTF-8 (a UTF-8 byte-order mark is dropped,
+    as MkDocs drops it)."""
     try:
-        return data.decode("utf-8")
+        data = file.read_bytes()
+    except OSError as error:
+        problems.error(path, "expected a file the build can read", error.strerror or type(error).__name__)
+        return None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        problems.error(path, "expected UTF-8 text (save the file as UTF-8)", "UTF-16 text", line=1)
+        return None
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         problems.error(path, "expected UTF-8 text (save the file as UTF-8)",
@@ -405,8 +413,10 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
 
 
 def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, problems: Problems,
-                 sources: dict[str, str] | None = None) -> ContentSet:
-    """Read and validate every Markdown page under `docs_dir` (or the given `sources`: src_uri -> text)."""
+                 sources: dict[str, str] | None = None, *, boundary: ProjectBoundary | None = None) -> ContentSet:
+    """Read and validate every Markdown page under `docs_dir` (or the given `sources`: src_uri -> text).
+    Reading the folder itself, files that `boundary` refuses (links out of the project, personal data) are
+    errors and are never read."""
     docs_prefix = relative_path(docs_dir, project_dir)  # once, not per file: each resolve asks the OS
 
     def shown(src_uri: str) -> str:
@@ -414,11 +424,11 @@ def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, prob
 
     if sources is None:
         sources = {}
-        for file in sorted(docs_dir.rglob("*.md")):
-            src_uri = file.relative_to(docs_dir).as_posix()
-            if is_hidden(src_uri):
+        boundary = boundary or ProjectBoundary.around(project_dir)
+        for src_uri in boundary.files_under(docs_dir, docs_prefix, problems):
+            if not src_uri.endswith(".md") or is_hidden(src_uri):
                 continue
-            text = read_source(file, shown(src_uri), problems)
+            text = read_source(docs_dir / src_uri, shown(src_uri), problems)
             if text is not None:
                 sources[src_uri] = text
     items = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .boundary import ProjectBoundary
 from .config import Settings
 from .content import ContentSet, load_content
 from .newsletter import render_all
@@ -20,7 +21,11 @@ class Project:
 def load_project(settings: Settings, problems: Problems | None = None) -> Project:
     """Read and validate everything a build would, without building: content, newsletters and their problems."""
     problems = problems if problems is not None else Problems()
-    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems)
+    boundary = ProjectBoundary.of(settings)
+    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems, boundary=boundary)
+    if settings.custom_dir is not None:
+        # The theme's custom_dir is published too (its assets), so the same rule holds there.
+        boundary.files_under(settings.custom_dir, settings.relative(settings.custom_dir), problems)
     if settings.plugin.newsletter.enabled:
         # Every newsletter, drafts included, is validated and rendered through the email rules, as a build does.
         render_all(settings, content, problems)

@@ -41,6 +41,9 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
         self.features = load_features(self.state)
         return self._each("on_config", config)
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self._each("on_pre_build", config=config)
+
     # Run before other plugins (search, Material's) see the files, so drafts and generated pages are settled.
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:

@@ -4,6 +4,7 @@ listings, orders the navigation by content type, and gives templates what they s
 from __future__ import annotations
 
 import posixpath
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig, _AbsoluteLinksValidationValue
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -11,7 +12,9 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from ..core import emergency
-from ..core.content import FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_hidden, load_content
+from ..core.boundary import ProjectBoundary
+from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_hidden, load_content,
+                            read_source)
 from ..core.dates import human
 from ..core.listings import type_listing, vocabulary_listings
 from . import serve_cache
@@ -33,9 +36,28 @@ class SiteFeature:
         # we generate, so they must resolve whatever `validation:` a project's mkdocs.yml sets.
         config.validation.links.absolute_links = _AbsoluteLinksValidationValue.RELATIVE_TO_DOCS
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Before MkDocs walks docs/ (following every link) and copies what it finds: a link out of the project
+        # or to personal data stops the build here, and a link to `/` is never walked.
+        settings = self.state.settings
+        boundary = ProjectBoundary.of(settings)
+        for folder in (settings.docs_dir, settings.custom_dir):
+            if folder is not None:
+                boundary.files_under(folder, settings.relative(folder), self.state.problems)
+        self.state.report("Some files cannot be published")
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         settings = self.state.settings
-        sources = {f.src_uri: f.content_string for f in files.documentation_pages() if not is_hidden(f.src_uri)}
+        docs_prefix = settings.relative(settings.docs_dir)
+        sources = {}
+        for file in files.documentation_pages():
+            if is_hidden(file.src_uri):
+                continue
+            # Read through the core, so a page that is not UTF-8 is named like `check` names it, not a traceback.
+            text = (file.content_string if file.generated_by or file.abs_src_path is None else
+                    read_source(Path(file.abs_src_path), f"{docs_prefix}/{file.src_uri}", self.state.problems))
+            if text is not None:
+                sources[file.src_uri] = text
         self.state.content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary,
                                           self.state.problems, sources=sources)
         for item in self.state.content.items.values():

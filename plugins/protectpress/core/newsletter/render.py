@@ -21,6 +21,7 @@ from mjml import mjml2html
 
 from .. import emergency
 from ..config import Settings
+from ..boundary import ProjectBoundary
 from ..content import ContentSet, load_content
 from ..dates import human
 from ..links import SiteLinks
@@ -173,7 +174,8 @@ def template_exists(settings: Settings, problems: Problems) -> bool:
 def _site_content(settings: Settings, problems: Problems) -> ContentSet:
     """The site's pages for a newsletter rendered outside a build; only their errors matter here."""
     scratch = Problems()
-    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, scratch)
+    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, scratch,
+                           boundary=ProjectBoundary.of(settings))
     problems.extend(scratch.errors)
     return content
 

@@ -1,0 +1,159 @@
+"""What a build may read and publish from the filesystem: files inside the project, and never personal data.
+
+MkDocs walks `docs/` following every symbolic link and copies what it finds, so a link to `/etc/passwd`, to a
+folder elsewhere on the machine or to the recipients list would be published as it stands (and indexed by
+search). This is the one rule that decides, for a page, an asset, a theme file or a newsletter source, whether
+the build may use it; `check`, `build` and `serve` all apply it before MkDocs walks a single folder.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SendingSettings, Settings
+from .problems import Problems
+
+EXPECTED_INSIDE = ("expected a file or folder inside the project (a link that leads out of the project folder is "
+                   "never published)")
+EXPECTED_PUBLIC = ("expected no personal data among published files (recipient lists, suppressed.csv, sending "
+                   "journals and the outbox are never published, whatever links to them)")
+EXPECTED_EXISTING = "expected a link to a file or folder that exists"
+EXPECTED_NO_CIRCLE = "expected a link to a folder that does not contain the link (the build would go round in circles)"
+EXPECTED_READABLE = "expected a folder the build can read"
+
+# Personal data by name, wherever it is: a recipients CSV may be saved anywhere, under any prefix or suffix.
+PRIVATE_FILE_NAMES = ("recipients*.csv", "suppressed.csv")
+PRIVATE_FOLDER_NAMES = (".sends",)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why one path may not be used, in the words of a problem: what was expected, what was found."""
+
+    expected: str
+    found: str
+
+
+@dataclass(frozen=True)
+class ProjectBoundary:
+    project_dir: Path  # resolved
+    private_folders: tuple[Path, ...]  # resolved: the sending journals and the outbox
+    private_files: tuple[Path, ...]  # resolved: the suppression list
+
+    @classmethod
+    def of(cls, settings: Settings) -> ProjectBoundary:
+        return cls.around(settings.project_dir, settings.plugin.sending)
+
+    @classmethod
+    def around(cls, project_dir: Path, sending: SendingSettings | None = None) -> ProjectBoundary:
+        sending = sending or SendingSettings()
+        root = project_dir.resolve()
+
+        def place(value: str) -> Path:
+            return (root / value).resolve()
+
+        return cls(root, (place(sending.journal_dir), place(sending.outbox_dir)), (place(sending.suppression_file),))
+
+    def refusal(self, path: Path, *, also_inside: Path | None = None, real: Path | None = None,
+                is_link: bool | None = None) -> Refusal | None:
+        """Why `path` (a file or folder, a link or not) may not be read for the site, or None when it may.
+        `also_inside` is a folder the project names on purpose (its docs_dir, wherever that is); a walk that
+        already knows `real` (where the path leads) and `is_link` passes them to save asking the system."""
+        is_link = path.is_symlink() if is_link is None else is_link
+        real = real or path.resolve()
+        pointed = f"a link to {self.shown(real)}" if is_link else None
+        if not _within(real, self.project_dir) and not (also_inside and _within(real, also_inside)):
+            return Refusal(EXPECTED_INSIDE, pointed or f"{real}, outside the project")
+        if is_link and not os.path.exists(real):
+            return Refusal(EXPECTED_EXISTING, f"{pointed}, which does not exist")
+        private = self._private_kind(path, real)
+        if private is not None:
+            return Refusal(EXPECTED_PUBLIC, f"{pointed}, {private}" if pointed else private)
+        return None
+
+    def files_under(self, folder: Path, shown_folder: str, problems: Problems) -> list[str]:
+        """Every file under `folder` that a build may publish, relative to it, found the way MkDocs finds them
+        (following links), with an error for each path refused. A refused folder is never entered, so a link
+        to `/` costs nothing."""
+        found: list[str] = []
+        if not folder.is_dir():
+            return found
+        root = folder.resolve()
+
+        def shown(relative: str) -> str:
+            return f"{shown_folder}/{relative}" if shown_folder else relative
+
+        def walk(path: str, relative: str, chain: tuple[str, ...]) -> None:
+            try:
+                entries = sorted(os.scandir(path), key=lambda entry: entry.name)
+            except OSError as error:
+                problems.error(shown(relative) if relative else shown_folder, EXPECTED_READABLE,
+                               error.strerror or type(error).__name__)
+                return
+            for entry in entries:
+                child_relative = posixpath.join(relative, entry.name)
+                if entry.is_symlink():
+                    real = os.path.realpath(entry.path)
+                    refusal = self.refusal(Path(entry.path), also_inside=root, real=Path(real), is_link=True)
+                    if refusal is None and entry.is_dir() and any(_within(ancestor, real) for ancestor in chain):
+                        refusal = Refusal(EXPECTED_NO_CIRCLE, f"a link to {self.shown(Path(real))}")
+                else:
+                    # Not a link: it is where its folder is, inside the project, so only its name and place matter.
+                    # (This runs for every file of the site: no question to the system, no Path objects.)
+                    real = os.path.join(chain[-1], entry.name)
+                    private = self._private_name(entry.name) or self._private_place(real)
+                    refusal = Refusal(EXPECTED_PUBLIC, private) if private else None
+                if refusal is not None:
+                    problems.error(shown(child_relative), refusal.expected, refusal.found)
+                elif entry.is_dir():
+                    walk(entry.path, child_relative, (*chain, real))
+                else:
+                    found.append(child_relative)
+
+        walk(str(folder), "", (str(root),))
+        return found
+
+    def shown(self, real: Path) -> str:
+        """A resolved path as messages show it: relative inside the project, absolute outside."""
+        if real == self.project_dir:
+            return "the project folder itself"
+        return real.relative_to(self.project_dir).as_posix() if _within(real, self.project_dir) else str(real)
+
+    def _private_kind(self, path: Path, real: Path) -> str | None:
+        return self._private_name(path.name) or self._private_place(str(real)) or self._private_name(real.name)
+
+    @staticmethod
+    def _private_name(name: str) -> str | None:
+        name = name.lower()
+        if fnmatch.fnmatchcase(name, PRIVATE_FILE_NAMES[0]):
+            return "a recipients list"
+        if name == PRIVATE_FILE_NAMES[1]:
+            return "the suppression list"
+        if name in PRIVATE_FOLDER_NAMES:
+            return "personal data from a sending journal"
+        return None
+
+    def _private_place(self, real: str) -> str | None:
+        if real in self._private_file_names:
+            return "the suppression list"
+        if any(_within(real, folder) for folder in self._private_folder_names):
+            return "personal data from the sending journals or the outbox"
+        return None
+
+    @property
+    def _private_file_names(self) -> tuple[str, ...]:
+        return tuple(map(str, self.private_files))
+
+    @property
+    def _private_folder_names(self) -> tuple[str, ...]:
+        return tuple(map(str, self.private_folders))
+
+
+def _within(path: Path | str, folder: Path | str) -> bool:
+    # Compared as text: this runs for every file of the site, and both paths are already resolved.
+    inside, outside = str(path), str(folder)
+    return inside == outside or inside.startswith(outside.rstrip(os.sep) + os.sep)

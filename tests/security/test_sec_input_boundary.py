@@ -1,0 +1,149 @@
+"""Nothing from outside the project is published, and no personal data is, whatever links to it (issue 11, item 4).
+
+A hostile project links `/etc/passwd`, a folder and a page outside the project, the recipients list, the
+sending journals, the suppression list and the outbox into docs/, the theme's custom_dir and newsletters/.
+`build`, `check` and `serve` must each refuse every one by name, and `site/` must keep none of it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from support import FIXTURES, PROTECTPRESS, copy_project, run_protectpress
+
+INSIDE = ("expected a file or folder inside the project (a link that leads out of the project folder is never "
+          "published), found ")
+PRIVATE = ("expected no personal data among published files (recipient lists, suppressed.csv, sending journals "
+           "and the outbox are never published, whatever links to them), found ")
+SECRET = "OUTSIDE-SECRET-7f3a"
+
+
+def expected_errors(outside: Path) -> list[str]:
+    return [
+        f"error: docs/assets/partners.csv: {PRIVATE}a link to recipients-march.csv, a recipients list",
+        f"error: docs/assets/recipients-copy.csv: {PRIVATE}a recipients list",
+        f"error: docs/assets/unsubscribed.txt: {PRIVATE}a link to newsletters/suppressed.csv, the suppression list",
+        f"error: docs/elsewhere: {INSIDE}a link to {outside}",
+        f"error: docs/journal: {PRIVATE}a link to newsletters/.sends, personal data from the sending journals or the "
+        "outbox",
+        f"error: docs/mail: {PRIVATE}a link to outbox, personal data from the sending journals or the outbox",
+        f"error: docs/passwd.txt: {INSIDE}a link to /etc/passwd",
+        f"error: docs/stolen.md: {INSIDE}a link to {outside / 'page.md'}",
+        f"error: overrides/assets/theme.css: {INSIDE}a link to /etc/passwd",
+    ]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> tuple[Path, Path]:
+    """A built project, then links out of it and to its personal data: (project, the outside folder)."""
+    root = tmp_path_factory.mktemp("boundary")
+    outside = root / "outside"
+    outside.mkdir()
+    (outside / "page.md").write_text(f"---\ntitle: Outside\ntype: page\n---\n\n{SECRET}\n")
+    (outside / "photo.png").write_bytes(SECRET.encode())
+    project = copy_project(FIXTURES / "newsletter-basic", root / "project")
+    built = run_protectpress("build", "--quiet", cwd=project)
+    assert built.returncode == 0, built.stderr
+
+    (project / "recipients-march.csv").write_text("email,name\npartner@example.org,Pat Partner\n")
+    (project / "newsletters" / ".sends").mkdir()
+    (project / "newsletters" / ".sends" / "2024-01-winter-update.sqlite").write_bytes(b"journal partner@example.org")
+    (project / "newsletters" / "suppressed.csv").write_text("email,reason\ngone@example.org,unsubscribed\n")
+    (project / "outbox" / "2024-01-winter-update").mkdir(parents=True)
+    (project / "outbox" / "2024-01-winter-update" / "1.eml").write_text("To: partner@example.org\n")
+    docs = project / "docs"
+    links = {
+        docs / "passwd.txt": Path("/etc/passwd"),
+        docs / "elsewhere": outside,
+        docs / "stolen.md": outside / "page.md",
+        docs / "assets" / "partners.csv": Path("../../recipients-march.csv"),
+        docs / "assets" / "unsubscribed.txt": Path("../../newsletters/suppressed.csv"),
+        docs / "journal": Path("../newsletters/.sends"),
+        docs / "mail": Path("../outbox"),
+        project / "overrides" / "assets" / "theme.css": Path("/etc/passwd"),
+    }
+    for link, target in links.items():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(target)
+    (docs / "assets" / "recipients-copy.csv").write_text("email,name\npartner@example.org,Pat Partner\n")
+    return project, outside
+
+
+def site_text(site: Path) -> str:
+    return "\n".join(f.read_text(errors="replace") for f in site.rglob("*") if f.is_file())
+
+
+def test_build_refuses_every_link_out_of_the_project_and_all_personal_data(hostile):
+    project, outside = hostile
+    before = sorted(p.relative_to(project / "site") for p in (project / "site").rglob("*"))
+    result = run_protectpress("build", cwd=project)
+    assert result.returncode == 1, result.stdout + result.stderr
+    for line in expected_errors(outside):
+        assert f"  {line}\n" in result.stderr
+    assert "Some files cannot be published (9):" in result.stderr
+    assert "fault in protectpress" not in result.stderr
+    site = project / "site"
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before  # the previous site, untouched
+    text = site_text(site)
+    for leaked in ("root:x:0:0", SECRET, "partner@example.org", "gone@example.org"):
+        assert leaked not in text
+    assert not list(project.glob(".site-building-*"))
+
+
+def test_check_names_the_same_links_as_the_build(hostile):
+    project, outside = hostile
+    result = run_protectpress("check", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:9] == expected_errors(outside)
+    assert "Found 9 errors." in result.stdout
+
+
+def test_serve_stops_before_serving_anything(hostile):
+    project, outside = hostile
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        output, _ = server.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        output, _ = server.communicate()
+        pytest.fail(f"mkdocs serve kept serving a project that links outside itself:\n{output}")
+    assert server.returncode != 0
+    assert f"  error: docs/passwd.txt: {INSIDE}a link to /etc/passwd\n" in output
+    assert f"  error: docs/elsewhere: {INSIDE}a link to {outside}\n" in output
+
+
+def test_newsletter_linked_from_outside_is_refused(tmp_path):
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    outside = tmp_path / "elsewhere.md"
+    letter = (project / "newsletters" / "2024-01-winter-update.md").read_text()
+    outside.write_text(letter.replace("2024-01-15", "2024-01-30"))
+    (project / "newsletters" / "2024-01-borrowed.md").symlink_to(outside)
+    result = run_protectpress("check", cwd=project)
+    assert result.returncode == 1
+    assert f"error: newsletters/2024-01-borrowed.md: {INSIDE}a link to {outside}" in result.stdout.splitlines()
+    exported = run_protectpress("export", "2024-01-borrowed", "--out", str(tmp_path / "out"), cwd=project)
+    assert exported.returncode == 1
+    assert not (tmp_path / "out" / "email.html").exists()
+
+
+def test_links_that_stay_inside_the_project_are_still_published(tmp_path):
+    """The rule refuses where a link leads, not links: shared images kept beside docs/ still work."""
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    (project / "shared").mkdir()
+    (project / "shared" / "map.png").write_bytes(b"\x89PNG shared map")
+    (project / "docs" / "shared").symlink_to(Path("../shared"))
+    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "shared" / "map.png").read_bytes() == b"\x89PNG shared map"
