@@ -26,6 +26,9 @@ TRIAL_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html",
 # cannot fail in a build whose call stack is a little deeper.
 HEADROOM = 200
 
+TOO_DEEP = ("expected lists, quotes, notes and HTML blocks nested at most a few dozen levels deep, and no long runs "
+            "of * or _")
+
 _QUOTES = re.compile(r"^(?:\s*>)+")
 _RUN = re.compile(r"[*_]{%d,}" % SUSPECT_RUN)
 _MARKDOWN_BLOCK = re.compile(r"<\w+[^>]*\bmarkdown\s*=", re.IGNORECASE)

@@ -111,11 +111,22 @@ def write_redirects(site_dir: Path, redirects: list[Redirect], links: SiteLinks,
     for redirect in redirects:
         file = redirect_file(redirect.old_path)
         target = site_dir / file
-        if target.exists():
+        taken = "a page" if target.exists() else _file_in_the_way(site_dir, file)
+        if taken is not None:
             problems.error(redirect.source, "expected an old address that no page uses now",
-                           f"{redirect.old_path!r}, where the build wrote a page", key="redirect_from")
+                           f"{redirect.old_path!r}, where the build wrote {taken}", key="redirect_from")
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(redirect_html(redirect, links), encoding="utf-8")
         written.append(file)
     return written
+
+
+def _file_in_the_way(site_dir: Path, file: str) -> str | None:
+    """A file the build wrote where the redirect needs a folder: `feeds/rss.xml/` cannot hold an index.html."""
+    path = site_dir
+    for part in file.split("/")[:-1]:
+        path = path / part
+        if path.exists() and not path.is_dir():
+            return path.relative_to(site_dir).as_posix()
+    return None

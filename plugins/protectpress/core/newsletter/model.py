@@ -7,15 +7,18 @@ mistake: each problem goes into the run's `Problems` list, and a file with error
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..boundary import ProjectBoundary
 from ..config import Settings
 from ..content import ContentItem, ContentSet, read_source
 from ..dates import DateError, parse_date
 from ..frontmatter import FrontMatterError, split_front_matter
+from ..nesting import TOO_DEEP, too_deep_line
 from ..problems import Problems, describe
 from ..slugs import slugify
 
@@ -85,7 +88,17 @@ def find_newsletter_file(settings: Settings, ref: str, problems: Problems) -> Pa
 
 def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsletter | None:
     """Validate one newsletter file's front matter. Adds every problem; returns None when there are errors."""
-    path = settings.relative(file)
+    path = _shown(file, settings)
+    refusal = ProjectBoundary.of(settings).refusal(file)
+    if refusal is not None:
+        problems.error(path, refusal.expected, refusal.found)
+        return None
+    slug = slugify(file.stem)
+    if not slug:
+        # The slug names the web version and the sending journal: an empty one would be shared.
+        problems.error(path, "expected a file name with some letters a-z or digits (it becomes the newsletter's "
+                       "web address and names its sending journal), like 2024-05-spring-update.md", repr(file.name))
+        return None
     text = read_source(file, path, problems)
     if text is None:
         return None
@@ -120,12 +133,15 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
         error("draft", "expected true or false", repr(front.raw.get("draft", describe(draft))))
     sectors = _sectors(data.get("sectors"), settings.vocabulary.sectors, error)
     items = _items(data.get("items"), error)
+    deep_line = too_deep_line(front.body)
+    if deep_line is not None:
+        problems.error(path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1)
     for field in sorted(set(MERGE_FIELD.findall(front.body)) - {NAME_FIELD}):
         problems.error(path, "expected only the merge field {{ name }} in the letter", repr("{{ " + field + " }}"),
                        line=front.body_line + _line_of(front.body, field))
     if len(problems.errors) > errors_before or subject is None or preheader is None or date is None:
         return None
-    return Newsletter(slug=slugify(file.stem), path=path, subject=subject, preheader=preheader, date=date,
+    return Newsletter(slug=slug, path=path, subject=subject, preheader=preheader, date=date,
                       sectors=sectors, draft=draft if isinstance(draft, bool) else False, items=items,
                       body=front.body, body_line=front.body_line)
 
@@ -220,6 +236,15 @@ def _items(value: Any, error) -> tuple[FeaturedItem, ...]:
             continue
         items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number))
     return tuple(items)
+
+
+def _shown(file: Path, settings: Settings) -> str:
+    """The file as messages name it: where it is, not where a link in its path leads."""
+    absolute = Path(os.path.abspath(file))
+    try:
+        return absolute.relative_to(settings.project_dir).as_posix()
+    except ValueError:
+        return settings.relative(file)
 
 
 def _line_of(body: str, field: str) -> int:

@@ -1,0 +1,98 @@
+"""Unreadable input is named, never "a fault in protectpress" (issue 11, item 9): pages that are not UTF-8 in a
+build, a redirect onto a file the build writes, a newsletter nested hundreds of levels deep, and a newsletter
+file name with no letter a slug can use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from support import FIXTURES, copy_project, run_protectpress
+
+FAULT = "fault in protectpress"
+LETTER = FIXTURES / "newsletter-basic" / "newsletters" / "2024-01-winter-update.md"
+TOO_DEEP = ("expected lists, quotes, notes and HTML blocks nested at most a few dozen levels deep, and no long runs "
+            "of * or _, found nesting the Markdown renderer cannot read")
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    return copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+
+
+@pytest.mark.parametrize("encoded, found", [
+    ("---\ntitle: Caf\u00e9 safety\ntype: page\n---\n\nCaf\u00e9\n".encode("latin-1"),
+     "docs/cafe.md:2: expected UTF-8 text (save the file as UTF-8), found a byte 0xe9 that is not UTF-8"),
+    ("---\ntitle: Cafe safety\ntype: page\n---\n\nCafe\n".encode("utf-16"),
+     "docs/cafe.md:1: expected UTF-8 text (save the file as UTF-8), found UTF-16 text"),
+], ids=["latin-1", "utf-16"])
+def test_a_page_that_is_not_utf8_is_named_by_the_build(project, encoded, found):
+    (project / "docs" / "cafe.md").write_bytes(encoded)
+    result = run_protectpress("build", cwd=project)
+    assert result.returncode == 1
+    assert f"  error: {found}\n" in result.stderr
+    assert FAULT not in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "site").exists()
+    checked = run_protectpress("check", cwd=project)
+    assert f"error: {found}" in checked.stdout.splitlines()
+
+
+@pytest.mark.parametrize("old, taken", [
+    ("feeds/rss.xml", "feeds/rss.xml"),
+    ("assets/lockdown.png", "assets/lockdown.png"),
+    ("guidance/lockdown/", "a page"),
+])
+def test_redirect_onto_a_file_the_build_writes_is_named(project, old, taken):
+    privacy = project / "docs" / "privacy.md"
+    privacy.write_text(privacy.read_text().replace("type: page\n", f"type: page\nredirect_from: [{old}]\n", 1))
+    result = run_protectpress("build", cwd=project)
+    assert result.returncode == 1
+    shown = old if old.endswith("/") else f"{old}/"
+    assert (f"  error: docs/privacy.md: redirect_from: expected an old address that no page uses now, found "
+            f"{shown!r}, where the build wrote {taken}\n") in result.stderr
+    assert FAULT not in result.stderr
+    assert not (project / "site").exists()
+
+
+# Each level of a list is a level of recursion in the Markdown renderer (quotes alone are not: `> ` 400 times
+# renders). One shape keeps the test quick: the trial render that finds it is slow by nature.
+DEEP_LISTS = "".join("  " * level + "- deeper\n" for level in range(400))
+
+
+def test_a_newsletter_nested_400_deep_is_named_by_check_export_and_send(project, tmp_path):
+    front = LETTER.read_text().split("\n---\n", 1)[0].replace("2024-01-15", "2024-01-20")
+    (project / "newsletters" / "2024-01-deep.md").write_text(f"{front}\n---\n\n{DEEP_LISTS}")
+    (project / "recipients.csv").write_text("email,name\npartner@example.org,Pat Partner\n")
+    runs = {
+        "check": run_protectpress("check", cwd=project),
+        "export": run_protectpress("export", "2024-01-deep", "--out", str(tmp_path / "out"), cwd=project),
+        "send": run_protectpress("send", "2024-01-deep", "--to", "recipients.csv", "--dry-run", cwd=project),
+    }
+    for command, result in runs.items():
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, f"{command}: {output}"
+        assert "RecursionError" not in output and "Traceback" not in output and FAULT not in output
+        assert f"error: newsletters/2024-01-deep.md:74: {TOO_DEEP}" in output, f"{command}: {output}"
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    assert not (project / "outbox").exists()
+
+
+def test_a_newsletter_file_name_with_no_slug_is_named(project, tmp_path):
+    letter = LETTER.read_text()
+    for name, date in (("日本語.md", "2024-03-01"), ("Ελληνικά.md", "2024-03-02")):
+        (project / "newsletters" / name).write_text(letter.replace("2024-01-15", date))
+    (project / "newsletters" / "Ŵyl Haf.md").write_text(letter.replace("2024-01-15", "2024-03-03"))
+    expected = ("expected a file name with some letters a-z or digits (it becomes the newsletter's web address and "
+                "names its sending journal), like 2024-05-spring-update.md, found ")
+    result = run_protectpress("check", cwd=project)
+    assert result.returncode == 1
+    # Greek transliterates to nothing in ASCII either; Welsh keeps its letters without the accent.
+    errors = [line for line in result.stdout.splitlines() if line.startswith("error:")]
+    assert errors == [f"error: newsletters/{name}: {expected}'{name}'" for name in ("Ελληνικά.md", "日本語.md")]
+    exported = run_protectpress("export", "newsletters/日本語.md", "--out", str(tmp_path / "out"), cwd=project)
+    assert exported.returncode == 1
+    assert f"error: newsletters/日本語.md: {expected}'日本語.md'" in exported.stderr
+    welsh = run_protectpress("export", "wyl-haf", "--out", str(tmp_path / "welsh"), cwd=project)
+    assert welsh.returncode == 0, welsh.stderr
+    assert (tmp_path / "welsh" / "email.html").is_file()
