@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..core.config import ConfigError, find_config, read_yaml, relative_path
 from .common import add_config_option, fail_config
+from .staging import BuildLock, building_prefix, previous_name
 
 
 def register(subparsers) -> None:
@@ -55,7 +56,10 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
     if not target.is_absolute():
         target = project_dir / target
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    lock = BuildLock(target)  # held until the new site is in place; see staging.py
+    lock.clear_leftovers()
+    staging = Path(tempfile.mkdtemp(prefix=building_prefix(target), dir=target.parent))
+    built = False
     shown_paths = _ShowTarget(staging, target)
     handler.addFilter(shown_paths)  # on the handler: a logger's filters miss its children's records
     try:
@@ -65,6 +69,7 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
             build(config)
         finally:
             config.plugins.on_shutdown()
+        built = True
     except PluginError as error:
         _discard(staging)
         print(f"\n{error}\n\nThe build stopped; {relative_path(target, project_dir)}/ was left as it was.", file=sys.stderr)
@@ -89,7 +94,10 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
         raise
     finally:
         handler.removeFilter(shown_paths)
+        if not built:
+            lock.release()
     _swap_in(staging, target)
+    lock.release()
     if not quiet:
         print(f"Built {relative_path(target, project_dir)}/")
     return 0
@@ -100,7 +108,7 @@ def _swap_in(staging: Path, target: Path) -> None:
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read the result
     old = None
     if target.exists():
-        old = target.with_name(f".{target.name}-previous-{os.getpid()}")
+        old = target.with_name(previous_name(target))
         os.rename(target, old)
     os.rename(staging, target)
     if old is not None:
