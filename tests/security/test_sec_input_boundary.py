@@ -147,3 +147,13 @@ def test_links_that_stay_inside_the_project_are_still_published(tmp_path):
     result = run_protectpress("build", "--strict", "--quiet", cwd=project)
     assert result.returncode == 0, result.stderr
     assert (project / "site" / "shared" / "map.png").read_bytes() == b"\x89PNG shared map"
+
+
+def test_a_docs_folder_that_is_itself_a_link_out_of_the_project_is_refused(tmp_path):
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    elsewhere = tmp_path / "elsewhere"
+    (project / "docs").rename(elsewhere)
+    (project / "docs").symlink_to(elsewhere)
+    result = run_protectpress("check", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == f"error: docs: {INSIDE}a link to {elsewhere}"

@@ -83,6 +83,16 @@ class ProjectBoundary:
         if not folder.is_dir():
             return found
         root = folder.resolve()
+        if _within(folder.parent.resolve(), self.project_dir):
+            # docs/ (or overrides/) is itself a link that may lead out of the project.
+            refusal = self.refusal(folder)
+            if refusal is not None:
+                # Named where it is, not where it leads (which is what a resolved path would show).
+                problems.error(self.shown(folder.parent.resolve() / folder.name), refusal.expected, refusal.found)
+                return found
+            also_inside = None
+        else:
+            also_inside = root  # a folder that mkdocs.yml names outside the project on purpose
 
         def shown(relative: str) -> str:
             return f"{shown_folder}/{relative}" if shown_folder else relative
@@ -98,7 +108,7 @@ class ProjectBoundary:
                 child_relative = posixpath.join(relative, entry.name)
                 if entry.is_symlink():
                     real = os.path.realpath(entry.path)
-                    refusal = self.refusal(Path(entry.path), also_inside=root, real=Path(real), is_link=True)
+                    refusal = self.refusal(Path(entry.path), also_inside=also_inside, real=Path(real), is_link=True)
                     if refusal is None and entry.is_dir() and any(_within(ancestor, real) for ancestor in chain):
                         refusal = Refusal(EXPECTED_NO_CIRCLE, f"a link to {self.shown(Path(real))}")
                 else:
