@@ -87,8 +87,7 @@ class ProjectBoundary:
             # docs/ (or overrides/) is itself a link that may lead out of the project.
             refusal = self.refusal(folder)
             if refusal is not None:
-                # Named where it is, not where it leads (which is what a resolved path would show).
-                problems.error(self.shown(folder.parent.resolve() / folder.name), refusal.expected, refusal.found)
+                problems.error(shown_folder, refusal.expected, refusal.found)
                 return found
             also_inside = None
         else:

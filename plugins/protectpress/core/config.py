@@ -158,10 +158,14 @@ def relative_path(path: Path | str, base: Path) -> str:
     """`path` relative to `base` with forward slashes, as messages show it; as given when outside `base`.
     The one home for it: `Settings.relative`, content loading and the build's messages all call this."""
     path = Path(path)
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    # Where the path is first: a link is named where it stands, not where it leads (the resolved path).
+    where_it_is = (Path(os.path.abspath(path)), Path(os.path.abspath(base)))
+    for candidate, root in (where_it_is, (path.resolve(), base.resolve())):
+        try:
+            return candidate.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ mistake: each problem goes into the run's `Problems` list, and a file with error
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +87,7 @@ def find_newsletter_file(settings: Settings, ref: str, problems: Problems) -> Pa
 
 def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsletter | None:
     """Validate one newsletter file's front matter. Adds every problem; returns None when there are errors."""
-    path = _shown(file, settings)
+    path = settings.relative(file)
     refusal = ProjectBoundary.of(settings).refusal(file)
     if refusal is not None:
         problems.error(path, refusal.expected, refusal.found)
@@ -236,15 +235,6 @@ def _items(value: Any, error) -> tuple[FeaturedItem, ...]:
             continue
         items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number))
     return tuple(items)
-
-
-def _shown(file: Path, settings: Settings) -> str:
-    """The file as messages name it: where it is, not where a link in its path leads."""
-    absolute = Path(os.path.abspath(file))
-    try:
-        return absolute.relative_to(settings.project_dir).as_posix()
-    except ValueError:
-        return settings.relative(file)
 
 
 def _line_of(body: str, field: str) -> int:
