@@ -2,7 +2,9 @@
 
 The relay's answer decides what the journal records, so every failure is classified by when it happened:
 - before the message's final dot was sent: nothing was delivered, it is safe to try again (`TEMPORARY`);
-- after the dot, with no reply (connection lost, time-out): the relay may have it (`UNKNOWN`);
+- after the dot, with no reply (connection lost, time-out) or one that is not a well-formed 2xx, 4xx or 5xx
+  reply (garbled, non-numeric, codes that disagree): the relay may have it (`UNKNOWN`), never sent again
+  automatically;
 - a 4xx reply: try again later (`TEMPORARY`); a 5xx reply: do not (`PERMANENT`), and only a 5.1.x reply to
   RCPT ("no such mailbox") tells the caller to add the address to the suppression list.
 Problems with the relay itself (login refused, certificate, no TLS) raise `RelayError`: no recipient is to
@@ -222,11 +224,16 @@ class SmtpRelay:
             return DeliveryResult(Outcome.TEMPORARY, f"connection problem before the message was sent: {_describe(error)}")
         # The whole message and its final dot are with the relay: from here a lost answer means "unknown".
         try:
-            code, reply = smtp.getreply()
+            code, reply = _final_reply(smtp)
         except (smtplib.SMTPException, OSError) as error:
             self._drop()
             return DeliveryResult(Outcome.UNKNOWN, f"no answer after the message was sent: {_describe(error)}")
-        if code == 250:
+        except _UnclearReply as unclear:
+            # The relay may have queued the message; what it said cannot tell us, so it is never sent again
+            # automatically. The connection is dropped: we no longer know where its replies stand.
+            self._drop()
+            return DeliveryResult(Outcome.UNKNOWN, f"an answer that cannot be read after the message was sent: {unclear}")
+        if 200 <= code < 300:
             return DeliveryResult(Outcome.SENT, _reply_text(code, reply))
         return self._refused(code, reply)
 
@@ -243,6 +250,45 @@ class SmtpRelay:
             return DeliveryResult(Outcome.TEMPORARY, text)
         no_such_mailbox = at_rcpt and bool(_NO_SUCH_MAILBOX.match(text.partition(" ")[2]))
         return DeliveryResult(Outcome.PERMANENT, text, no_such_mailbox=no_such_mailbox)
+
+
+class _UnclearReply(Exception):
+    """The relay's answer to the final dot is not a well-formed 2xx, 4xx or 5xx reply."""
+
+
+# RFC 5321 section 4.2: a reply line is a three-digit code, then a space (or "-" before another line of the same
+# reply) and text, or the code alone on the last line. Only 2xx, 4xx and 5xx answer the end of a message.
+_REPLY_LINE = re.compile(rb"([245][0-5][0-9])(?:([ -])([^\r\n]*))?\r?\n")
+_MAX_REPLY_LINES = 100  # a relay that never finishes its reply is not waited on forever
+_MAX_REPLY_LINE = 8192  # bytes, as smtplib allows
+
+
+def _final_reply(smtp: smtplib.SMTP) -> tuple[int, bytes]:
+    """The reply to the final dot, read strictly; `_UnclearReply` for anything else.
+
+    smtplib's own reader turns a non-numeric line into code -1 (which looks like "try again"), reads "2500 OK"
+    or " 25 x" as a code, and takes the last line's code from a reply whose lines disagree. After the dot,
+    each of those would be a guess about a message the relay may already have.
+    """
+    if smtp.file is None:
+        smtp.file = smtp.sock.makefile("rb")
+    code: bytes | None = None
+    texts: list[bytes] = []
+    for _ in range(_MAX_REPLY_LINES):
+        line = smtp.file.readline(_MAX_REPLY_LINE + 1)
+        if not line:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        shown = " ".join(line[:80].decode("utf-8", "replace").split()) or "an empty line"
+        match = _REPLY_LINE.fullmatch(line) if len(line) <= _MAX_REPLY_LINE else None
+        if match is None:
+            raise _UnclearReply(repr(shown))
+        if code is not None and match.group(1) != code:
+            raise _UnclearReply(f"one reply with two codes, {code.decode()} and {match.group(1).decode()}")
+        code = match.group(1)
+        texts.append((match.group(3) or b"").strip())
+        if match.group(2) != b"-":
+            return int(code), b"\n".join(texts)
+    raise _UnclearReply(f"a reply still going on after {_MAX_REPLY_LINES} lines")
 
 
 def _dot_stuffed(data: bytes) -> bytes:
