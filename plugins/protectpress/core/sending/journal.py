@@ -19,6 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from .private_files import open_private, private_file, private_folder, replace_private
 from .recipients import Recipient, address_key
 
 try:  # one send per newsletter at a time; the OS drops the lock when the process dies, even by kill -9
@@ -81,6 +82,11 @@ def journal_path(journal_dir: Path, slug: str) -> Path:
     return journal_dir / f"{slug}.sqlite"
 
 
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    """The write-ahead log and shared-memory files SQLite keeps beside a database in WAL mode."""
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -92,7 +98,11 @@ class SendJournal:
         """Open (or create) the journal at `path`; None gives a throwaway one in memory, for dry runs."""
         self.path = path
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(path.parent)
+            private_file(path)  # SQLite gives the -wal and -shm files it creates the database's own mode...
+            for sidecar in _sidecars(path):
+                if sidecar.exists():  # ...but ones left by an older version keep theirs until tightened
+                    private_file(sidecar)
         # Autocommit mode: every statement below is its own durable transaction unless grouped explicitly.
         self._db = sqlite3.connect(":memory:" if path is None else path, isolation_level=None, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -117,7 +127,7 @@ class SendJournal:
         """Take the per-newsletter lock, or raise `JournalBusy` if another send holds it."""
         if self.path is None:
             return
-        handle = self.path.with_suffix(".lock").open("a+b")
+        handle = open_private(self.path.with_suffix(".lock"), "a+b")
         try:
             if fcntl is not None:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -248,8 +258,8 @@ class TestSendLog:
 
     def record(self, content_hash: str, addresses: list[str], via: str) -> TestSend:
         entry = TestSend(at=_now(), content_hash=content_hash, addresses=tuple(addresses), via=via)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as handle:
+        private_folder(self.path.parent)
+        with open_private(self.path, "a", encoding="utf-8") as handle:
             handle.write(_json_line(entry))
             handle.flush()
             os.fsync(handle.fileno())
@@ -281,9 +291,7 @@ class TestSendLog:
             if remaining:
                 kept.append(TestSend(entry.at, entry.content_hash, remaining, entry.via))
         if changed:
-            temporary = self.path.with_suffix(".tmp")
-            temporary.write_text("".join(_json_line(e) for e in kept), encoding="utf-8")
-            os.replace(temporary, self.path)
+            replace_private(self.path, "".join(_json_line(e) for e in kept).encode("utf-8"))
         return changed
 
 

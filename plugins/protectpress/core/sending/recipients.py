@@ -17,6 +17,7 @@ from typing import Iterator
 
 from ..problems import Problems, describe
 from ..slugs import slugify
+from .private_files import open_private
 
 EMAIL_COLUMN = "email"
 ALL_SECTORS = "all"
@@ -202,8 +203,7 @@ class SuppressionList:
         if address in self:
             return False
         new_file = not self.path.exists() or self.path.stat().st_size == 0
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8", newline="") as handle:
+        with open_private(self.path, "a", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             if new_file:
                 writer.writerow(SUPPRESSION_COLUMNS)

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+from .private_files import private_folder, replace_private
+
 PASSWORD_VARIABLE = "PROTECTPRESS_SMTP_PASSWORD"
 _NO_SUCH_MAILBOX = re.compile(r"^5\.1\.\d{1,3}\b")
 
@@ -325,12 +327,10 @@ class Outbox:
 
     def deliver(self, sender: str, recipient: str, data: bytes) -> DeliveryResult:
         if not self._folder_made:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            private_folder(self.folder)  # file names are addresses: the listing is personal data too
             self._folder_made = True
         path = self.folder / f"{outbox_file_stem(recipient)}.eml"
-        temporary = path.with_suffix(".eml.tmp")
-        temporary.write_bytes(data)
-        temporary.replace(path)
+        replace_private(path, data)
         return DeliveryResult(Outcome.SENT, f"written to {self.description}/{path.name}")
 
     def close(self) -> None:
