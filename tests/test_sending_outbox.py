@@ -87,7 +87,7 @@ def test_forget_erases_journals_test_records_and_outbox_but_keeps_suppression(pr
     assert run("suppress", person)[0] == 0
     code, out, err = run("forget", person.upper())
     assert code == 0, out + err
-    assert "from 1 send journal(s), 2 test-send record(s) and 2 outbox file(s)" in out
+    assert "from 1 send journal(s), 2 test-send record(s), 0 suppression change(s) and 2 outbox file(s)" in out
     assert "suppression list is kept" in out
     sends = project / "newsletters" / ".sends"
     for path in sends.iterdir():

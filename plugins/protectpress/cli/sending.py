@@ -1,4 +1,4 @@
-"""`protectpress send | sends | suppress | forget`: sending a newsletter to partners, safely.
+"""`protectpress send | sends | suppress | unsuppress | forget`: sending a newsletter to partners, safely.
 
 Exit 0: done (for a send: every deliverable recipient has it); 1: problems in the content or the recipients
 file, or a send that did not reach everyone; 2: a problem with the command line, mkdocs.yml or the relay.
@@ -19,11 +19,11 @@ from ..core.problems import Problems
 from ..core.slugs import slugify
 from ..core.sending.campaign import Campaign, SendPolicy, SendSummary
 from ..core.sending.compose import Composer, SenderIdentity
-from ..core.sending.journal import JournalBusy, SendJournal, State, TestSendLog, journal_path
+from ..core.sending.journal import JournalBusy, SendJournal, State, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths
 from ..core.sending.recipients import (Recipient, SuppressionList, choose_audience, read_recipients,
                                        valid_address)
-from ..core.sending.report import confirmation, describe_test_send, journal_report, outcome_lines, plural
+from ..core.sending.report import confirmation, describe_test_send, journal_report, outcome_lines, plural, when
 from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, Outcome, RelayAddress, RelayError, SmtpRelay
 from .common import add_config_option, fail_config, settings_or_exit
 
@@ -58,6 +58,13 @@ def register(subparsers) -> None:
     add_config_option(suppress)
     suppress.add_argument("who", metavar="ADDRESS|FILE.csv", help="one address, or a CSV with an email column")
     suppress.set_defaults(run=run_suppress)
+
+    unsuppress = subparsers.add_parser("unsuppress", help="take an address off the suppression list (recorded)",
+                                       description="Take one address off the suppression list, so it can be "
+                                       "mailed again; who did it and when is recorded beside the send journals.")
+    add_config_option(unsuppress)
+    unsuppress.add_argument("address", metavar="ADDRESS")
+    unsuppress.set_defaults(run=run_unsuppress)
 
     forget = subparsers.add_parser("forget", help="erase a person from send journals and the outbox (suppression kept)")
     add_config_option(forget)
@@ -306,14 +313,45 @@ def run_suppress(args: argparse.Namespace) -> int:
 
 
 @plainly
+def run_unsuppress(args: argparse.Namespace) -> int:
+    settings = settings_or_exit(args)
+    journal_dir, _, suppression_file = sending_paths(settings)
+    address = valid_address(args.address)
+    if address is None:
+        fail_config(f"unsuppress: expected an email address like name@example.org, found {args.address!r}")
+    problems = Problems()
+    suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
+    if problems.errors:
+        warn(problems.report(), "Nothing was changed.")
+        return 1
+    reason = suppression.remove(address)
+    if reason is None:
+        warn(f"{address} is not in {suppression.shown_as}: nothing was changed.")
+        return 1
+    log = SuppressionLog(journal_dir)
+    change = log.record("unsuppressed", address, reason)
+    say(f"Took {address} off {suppression.shown_as} (it was there for: {reason}). They can be mailed again.",
+        f"Recorded in {settings.relative(log.path)} ({change.by}, {when(change.at)}).")
+    if "unsubscribe" in reason.lower():
+        warn("They had unsubscribed: mail them again only if they have asked to be added back.")
+    return 0
+
+
+@plainly
 def run_forget(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     address = args.address.strip()
     if "@" not in address:
         fail_config(f"forget: expected an email address, found {address!r}")
-    report = forget_address(settings, address)
-    say(f"Erased {address} from {report.journal_rows:,} send journal(s), {report.test_sends:,} test-send record(s) "
-        f"and {report.outbox_files:,} outbox file(s).")
+    try:
+        report = forget_address(settings, address)
+    except JournalBusy as error:
+        warn(f"Not finished: {error}. Run the same forget again once that send is over.")
+        return 1
+    say(f"Erased {address} from {report.journal_rows:,} send journal(s), {report.test_sends:,} test-send record(s), "
+        f"{report.suppression_changes:,} suppression change(s) and {report.outbox_files:,} outbox file(s).")
+    if report.journal_rows:
+        say("Resuming those sends will not mail them again.")
     if report.suppressed:
         say("Their entry in the suppression list is kept, so they will not be mailed again.")
     else:

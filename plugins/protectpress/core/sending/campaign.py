@@ -7,6 +7,11 @@ Order of events per recipient, which is what makes a crash at any moment safe:
 A 4xx answer is retried here a bounded number of times with a doubling pause; what still fails stays
 `failed-temporary` for the next run. A run of failures in a row stops the send cleanly: the relay or the
 message is at fault, not the recipients, and the journal resumes where it stopped.
+
+A "no such mailbox" (5.1.x) answer puts the address on the suppression list for good, so it is believed only
+once the relay has shown it works: it is held until a later message goes (or the run ends without stopping),
+and dropped if the run of failures it belongs to stops the send. A misconfigured relay answering 5.1.1 to
+everyone then suppresses nobody.
 """
 
 from __future__ import annotations
@@ -47,7 +52,9 @@ class SendSummary:
     failed_temporary: int = 0  # of `failed`: worth retrying later
     unknown: int = 0
     not_attempted: int = 0  # left for the next run because the send stopped early
+    erased: int = 0  # erased on request (`forget`) after this send began: never mailed by it again
     newly_suppressed: list[str] = field(default_factory=list)
+    not_suppressed: list[str] = field(default_factory=list)  # "no such mailbox" answers in a failure storm
     stopped: str = ""
 
     @property
@@ -60,6 +67,8 @@ class SendSummary:
                   f"invalid {self.invalid:,}, failed {self.failed:,}, unknown {self.unknown:,}")
         if self.other_sectors:
             counts += f", not in this newsletter's sectors {self.other_sectors:,}"
+        if self.erased:
+            counts += f", erased on request {self.erased:,}"
         if self.not_attempted:
             counts += f", not yet tried {self.not_attempted:,}"
         return [counts + "."]
@@ -106,8 +115,13 @@ class Campaign:
         if self.journal is None:
             return audience.deliverable
         settled = self.journal.settled()
+        erased = self.journal.erased_among(audience.deliverable)
+        summary.erased += len(erased)
+        summary.deliverable -= len(erased)
         todo = []
         for recipient in audience.deliverable:
+            if recipient.key in erased:
+                continue
             state = settled.get(recipient.key, State.PENDING)
             if state is State.SENT:
                 summary.already_sent += 1
@@ -123,6 +137,7 @@ class Campaign:
         """Send to each of `todo` (from `still_to_send`), adding the results to `summary`."""
         progress, counts = Progress(len(todo) if self.show_progress else 0, stream=self.progress_stream), Counts()
         failures_in_a_row = 0
+        held: list[tuple[str, str]] = []  # (address, reason): "no such mailbox" answers in this run of failures
         for position, recipient in enumerate(todo):
             result = self.deliver_with_retries(recipient)
             counts.done += 1
@@ -130,6 +145,7 @@ class Campaign:
                 summary.sent += 1
                 counts.sent += 1
                 failures_in_a_row = 0
+                self._suppress(held, summary)
             else:
                 failures_in_a_row += 1
                 if result.outcome is Outcome.UNKNOWN:
@@ -139,16 +155,26 @@ class Campaign:
                     summary.failed += 1
                     summary.failed_temporary += result.outcome is Outcome.TEMPORARY
                     counts.failed += 1
-                if result.no_such_mailbox and self.suppression.add(recipient.address, f"no such mailbox: {result.reply}"):
-                    summary.newly_suppressed.append(recipient.address)
+                if result.no_such_mailbox:
+                    held.append((recipient.address, f"no such mailbox: {result.reply}"))
             stopping = failures_in_a_row >= self.policy.max_consecutive_failures
             progress.update(counts, final=stopping or position == len(todo) - 1)
             if stopping:
                 summary.not_attempted = len(todo) - position - 1
                 summary.stopped = (f"Stopped after {failures_in_a_row} failures in a row; the last answer was: "
                                    f"{result.reply}")
+                summary.not_suppressed += [address for address, _ in held]
                 break
+        else:
+            self._suppress(held, summary)
         return summary
+
+    def _suppress(self, held: list[tuple[str, str]], summary: SendSummary) -> None:
+        """Put the held "no such mailbox" addresses on the suppression list, now the relay has been believed."""
+        for address, reason in held:
+            if self.suppression.add(address, reason):
+                summary.newly_suppressed.append(address)
+        held.clear()
 
     def deliver_with_retries(self, recipient: Recipient) -> DeliveryResult:
         """One recipient, retried after 4xx answers with a doubling pause; the last result counts."""

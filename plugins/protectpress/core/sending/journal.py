@@ -6,17 +6,21 @@ crash the one row still `sending` is the only message whose fate we do not know:
 left alone unless the sender asks to resend it. Everything else is either sent or safe to send.
 
 The journal holds personal data (addresses, names, relay replies): it lives under the git-ignored
-`newsletters/.sends/`, and `forget` deletes a person from it.
+`newsletters/.sends/`, and `forget` deletes a person from it. What stays is a salted hash of their address, so
+that resuming the send (with them still on the recipients file) does not mail them again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import getpass
+import hashlib
 import json
 import os
+import secrets
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .private_files import open_private, private_file, private_folder, replace_private
@@ -75,6 +79,10 @@ CREATE TABLE IF NOT EXISTS deliveries (
     state TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, reply TEXT NOT NULL DEFAULT '',
     updated TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS erased (  -- people erased by `forget`: enough to skip them, not to read them back
+    digest TEXT PRIMARY KEY        -- SHA-256 of this journal's salt and the address in lower case
+);
+CREATE TABLE IF NOT EXISTS salt (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
 """
 
 
@@ -153,6 +161,8 @@ class SendJournal:
     def plan(self, recipients: list[Recipient]) -> None:
         """Add new recipients as pending, and drop pending rows for people no longer on the audience."""
         now = _now()
+        erased = self.erased_among(recipients)
+        recipients = [r for r in recipients if r.key not in erased]
         keys = {r.key for r in recipients}
         with self._transaction():
             start = self._db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM deliveries").fetchone()[0]
@@ -212,14 +222,38 @@ class SendJournal:
         return {state: found.get(state.value, 0) for state in State}
 
     def forget(self, address: str) -> int:
-        """Delete a person's row; returns how many rows went (0 or 1)."""
-        deleted = self._db.execute("DELETE FROM deliveries WHERE key = ?", (address_key(address),)).rowcount
+        """Delete a person's row, keeping only their hash; returns how many rows went (0 or 1)."""
+        key = address_key(address)
+        with self._transaction():
+            deleted = self._db.execute("DELETE FROM deliveries WHERE key = ?", (key,)).rowcount
+            if deleted:
+                self._db.execute("INSERT OR IGNORE INTO erased (digest) VALUES (?)", (_digest(self._salt(), key),))
         if deleted:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # so the old row is not left in the WAL file
         return deleted
 
+    def erased_among(self, recipients: list[Recipient]) -> set[str]:
+        """The address keys of those `recipients` who were erased from this journal by `forget`."""
+        digests = {digest for (digest,) in self._db.execute("SELECT digest FROM erased")}
+        if not digests:
+            return set()  # the usual case: no hashing for a list nobody has asked to leave
+        salt = self._salt()
+        return {r.key for r in recipients if _digest(salt, r.key) in digests}
+
+    def erased_count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM erased").fetchone()[0]
+
+    def _salt(self) -> str:
+        # One per journal: the same address hashes differently in each, and no precomputed table applies.
+        self._db.execute("INSERT OR IGNORE INTO salt (id, value) VALUES (1, ?)", (secrets.token_hex(16),))
+        return self._db.execute("SELECT value FROM salt WHERE id = 1").fetchone()[0]
+
     def _transaction(self):
         return _Transaction(self._db)
+
+
+def _digest(salt: str, key: str) -> str:
+    return hashlib.sha256(f"{salt}\n{key}".encode("utf-8")).hexdigest()
 
 
 class _Transaction:
@@ -299,3 +333,60 @@ def _json_line(entry: TestSend) -> str:
     """One record of the test-send log, written the same way by `record` and `forget`."""
     return json.dumps({"at": entry.at, "content_hash": entry.content_hash, "addresses": list(entry.addresses),
                        "via": entry.via}) + "\n"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Taking someone off the suppression list lets them be mailed again, which matters if they had unsubscribed:
+# each removal is kept beside the journals with when, who (the login name of whoever ran the command) and why
+# the address was there. It holds addresses, so it is private like the journals and `forget` erases from it.
+
+
+@dataclass(frozen=True)
+class SuppressionChange:
+    at: str  # ISO 8601 UTC
+    action: str  # "unsuppressed"
+    address: str
+    by: str
+    reason_was: str
+
+
+class SuppressionLog:
+    """`<journal_dir>/suppression-changes.jsonl`: one JSON line per change made by hand."""
+
+    def __init__(self, journal_dir: Path) -> None:
+        self.path = journal_dir / "suppression-changes.jsonl"
+
+    def record(self, action: str, address: str, reason_was: str) -> SuppressionChange:
+        change = SuppressionChange(at=_now(), action=action, address=address, by=_login_name(), reason_was=reason_was)
+        private_folder(self.path.parent)
+        with open_private(self.path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(asdict(change)) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        return change
+
+    def entries(self) -> list[SuppressionChange]:
+        if not self.path.exists():
+            return []
+        changes = []
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                changes.append(SuppressionChange(**json.loads(line)))
+            except (ValueError, TypeError):
+                continue  # a torn last line after a crash
+        return changes
+
+    def forget(self, address: str) -> int:
+        """Remove every change about an address. Returns how many went."""
+        changes = self.entries()
+        kept = [c for c in changes if address_key(c.address) != address_key(address)]
+        if len(kept) != len(changes):
+            replace_private(self.path, "".join(json.dumps(asdict(c)) + "\n" for c in kept).encode("utf-8"))
+        return len(changes) - len(kept)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name in some containers and services
+        return "unknown user"

@@ -1,7 +1,8 @@
 """`forget`: erase one person from everything sending keeps, except the suppression list.
 
-The journals, the test-send records and the outbox hold personal data only to make sending safe. When
-someone asks to be erased, they go from all of those. Their suppression entry stays: it is what stops them
+The journals, the test-send records, the record of suppression changes and the outbox hold personal data
+only to make sending safe. When someone asks to be erased, they go from all of those (a journal keeps a salted
+hash, so a resumed send does not mail them again). Their suppression entry stays: it is what stops them
 being mailed again if they are still on a recipients file somewhere, and keeping it is allowed for that.
 """
 
@@ -14,7 +15,7 @@ from email.utils import getaddresses
 from pathlib import Path
 
 from ..config import Settings
-from .journal import SendJournal, TestSendLog
+from .journal import SendJournal, SuppressionLog, TestSendLog
 from .recipients import SuppressionList, address_key
 
 
@@ -23,6 +24,7 @@ class ForgetReport:
     journal_rows: int = 0
     test_sends: int = 0
     outbox_files: int = 0
+    suppression_changes: int = 0
     suppressed: bool = False
 
 
@@ -39,9 +41,11 @@ def forget_address(settings: Settings, address: str) -> ForgetReport:
     if journal_dir.is_dir():
         for path in sorted(journal_dir.glob("*.sqlite")):
             with SendJournal(path) as journal:
+                journal.lock()  # a running send has already chosen whom to mail: not while it runs
                 report.journal_rows += journal.forget(address)
         for path in sorted(journal_dir.glob("*.test-sends.jsonl")):
             report.test_sends += TestSendLog(journal_dir, path.name.removesuffix(".test-sends.jsonl")).forget(address)
+        report.suppression_changes = SuppressionLog(journal_dir).forget(address)
     if outbox_dir.is_dir():
         for path in sorted(outbox_dir.rglob("*.eml")):
             if _addressed_to(path, address):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Iterator
 
 from ..problems import Problems, describe
 from ..slugs import slugify
-from .private_files import open_private
+from .private_files import open_private, replace_private
 
 EMAIL_COLUMN = "email"
 ALL_SECTORS = "all"
@@ -212,6 +213,21 @@ class SuppressionList:
             os.fsync(handle.fileno())  # an unsubscribe must survive a crash straight after it
         self._keys.add(address_key(address))
         return True
+
+    def remove(self, address: str) -> str | None:
+        """Take an address off the list, keeping every other row as written; the reason it was there, or None."""
+        if address not in self:
+            return None
+        rows = list(csv.reader(_lines(self.path.read_text(encoding="utf-8-sig"))))
+        header = next(([cell.strip().lower() for cell in row] for row in rows if not _blank(row)), [])
+        email, reason = header.index("email"), header.index("reason") if "reason" in header else None
+        ours = [row for row in rows if len(row) > email and address_key(row[email]) == address_key(address)]
+        kept = io.StringIO()
+        csv.writer(kept).writerows(row for row in rows if row not in ours)
+        replace_private(self.path, kept.getvalue().encode("utf-8"))
+        self._keys.discard(address_key(address))
+        found = [row[reason].strip() for row in ours if reason is not None and len(row) > reason]
+        return "; ".join(r for r in found if r) or "no reason given"
 
 
 @dataclass

@@ -54,6 +54,8 @@ def journal_report(journal: SendJournal, shown_as: str, last_test: str) -> list[
     lines.append(f"Sent {counts[State.SENT]:,}, failed {failed:,} ({counts[State.FAILED_PERMANENT]:,} permanent, "
                  f"{counts[State.FAILED_TEMPORARY]:,} temporary), unknown {counts[State.UNKNOWN]:,}, "
                  f"remaining {remaining:,}.")
+    if journal.erased_count():
+        lines.append(f"Erased on request (never mailed again by this send): {journal.erased_count():,}.")
     if counts[State.SENDING]:
         lines.append(f"Sending now (or interrupted): {counts[State.SENDING]:,}.")
     unknown = journal.deliveries(State.UNKNOWN)
@@ -73,6 +75,10 @@ def outcome_lines(summary: SendSummary, slug: str) -> list[str]:
     lines = summary.lines()
     for address in summary.newly_suppressed:
         lines.append(f"Added to the suppression list (no such mailbox): {address}")
+    if summary.not_suppressed:
+        lines.append(f"Not added to the suppression list, because the send stopped on a run of failures and the relay "
+                     f"may be at fault: {', '.join(summary.not_suppressed)}. If their mailboxes really do not exist, "
+                     "run `protectpress suppress ADDRESS`.")
     if summary.stopped:
         lines.append(summary.stopped)
         lines.append("Nothing is lost: fix the cause and run the same command again to continue where it stopped"
