@@ -20,13 +20,16 @@ PEOPLE = ["ana@example.com", "bo@example.com", "cy@example.com"]
 class GarblingHandler(ScriptedHandler):
     """Keeps every message, as a relay that queued it would, then answers the final dot with `after_dot`."""
 
-    def __init__(self, after_dot: str) -> None:
+    def __init__(self, after_dot: str | None) -> None:
         super().__init__()
-        self.after_dot = after_dot
+        self.after_dot = after_dot  # None: hang up without a word
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content)))
+        if self.after_dot is None:
+            server.transport.close()
+            return "250 2.0.0 never heard"
         return self.after_dot
 
 
@@ -35,7 +38,10 @@ class GarblingHandler(ScriptedHandler):
     "2500 OK",                          # smtplib reads 250
     "250-2.0.0 OK\r\n550 5.0.0 no",     # two codes in one reply: smtplib keeps the last
     "354 go ahead",                     # a well-formed line, but no answer to the end of a message
-], ids=["non-numeric", "four-digit-code", "codes-disagree", "3xx"])
+    # These two were already unknown through smtplib's reader; they keep our stricter reader honest.
+    "250 " + "x" * 9000,                # longer than any reply line may be
+    None,                               # the connection drops after the dot
+], ids=["non-numeric", "four-digit-code", "codes-disagree", "3xx", "line-too-long", "hang-up"])
 def test_an_unreadable_reply_after_the_dot_is_unknown_and_never_resent(project, run, after_dot):
     handler = GarblingHandler(after_dot)
     relay = Relay(handler)
@@ -52,7 +58,8 @@ def test_an_unreadable_reply_after_the_dot_is_unknown_and_never_resent(project, 
         rows = db.execute("SELECT address, state, attempts, reply FROM deliveries").fetchall()
     assert {(address, state, attempts) for address, state, attempts, _ in rows} == {
         (address, "unknown", 1) for address in PEOPLE}
-    assert all("cannot be read" in reply for *_, reply in rows), rows
+    expected = "no answer after the message was sent" if after_dot is None else "cannot be read"
+    assert all(expected in reply for *_, reply in rows), rows
     code, out, _ = first
     assert code == 1 and "unknown 3" in out and "--resend-unknown" in out
     code, out, _ = second
