@@ -64,6 +64,10 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         return self._each("on_env", env, config=config, files=files, returns=env)
 
+    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
+        return self._each("on_template_context", context, template_name=template_name, config=config,
+                          returns=context)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._each("on_post_build", config=config)
 
