@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 from ..core.config import ConfigError, Settings
+from ..core.dates import build_now
+from ..core.notice import NOTICE_KIND, render_notice_email
 from ..core.newsletter.render import RenderedNewsletter, render_newsletter
 from ..core.problems import Problems
 from ..core.slugs import slugify
@@ -33,7 +35,8 @@ def register(subparsers) -> None:
                                  description="Send a newsletter: --test to yourself first, then --to the list. "
                                  "With no --smtp, messages are written as .eml files under outbox/.")
     add_config_option(send)
-    send.add_argument("newsletter", metavar="NEWSLETTER", help="the newsletter's file or slug")
+    send.add_argument("newsletter", metavar="NEWSLETTER",
+                      help="the newsletter's file or slug, or 'notice' for the urgent notice in docs/notice.md")
     target = send.add_mutually_exclusive_group(required=True)
     target.add_argument("--test", nargs="+", metavar="ADDRESS", help="send a [TEST] copy to these addresses only")
     target.add_argument("--to", metavar="RECIPIENTS.csv", help="send to everyone in this CSV (email, name, organisation, sectors)")
@@ -107,11 +110,14 @@ def run_send(args: argparse.Namespace) -> int:
     except (ConfigError, RelayError) as error:
         fail_config(error)
     problems = Problems()
-    newsletter = render_newsletter(settings, args.newsletter, problems)
+    if args.newsletter == NOTICE_KIND:
+        newsletter = render_notice_email(settings, problems, build_now())
+    else:
+        newsletter = render_newsletter(settings, args.newsletter, problems)
     if problems:
         warn(problems.report())
     if newsletter is None:
-        warn("The newsletter has problems to fix; nothing was sent.")
+        warn(f"The {'notice' if args.newsletter == NOTICE_KIND else 'newsletter'} has problems to fix; nothing was sent.")
         return 1
     composer = Composer(newsletter, sender)
     journal_dir, outbox_dir, suppression_file = sending_paths(settings)

@@ -17,13 +17,14 @@ from typing import Any, Callable, ClassVar
 
 from .boundary import ProjectBoundary
 from .config import Vocabulary, relative_path
-from .dates import DateError, parse_date, today
+from .dates import DateError, parse_date, parse_moment, today
 from .frontmatter import FrontMatter, FrontMatterError, split_front_matter
 from .nesting import TOO_DEEP, too_deep_line
 from .problems import Problems, describe
 from .slugs import slugify
 
 SUMMARY_LIMIT = 300
+NOTICE_SOURCE = "notice.md"  # the urgent notice, read by core/notice.py
 # About what fits on one printed A4 page beside the card's heading and emergency line.
 ACTION_CARD_WORD_LIMIT = 320
 
@@ -160,6 +161,13 @@ def _date(value: Any) -> dt.datetime:
         raise Invalid(str(error), describe(value)) from None
 
 
+def _date_moment(value: Any) -> dt.datetime:
+    try:
+        return parse_moment(value)
+    except DateError as error:
+        raise Invalid(str(error), describe(value)) from None
+
+
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise Invalid("expected true or false", describe(value))
@@ -248,6 +256,12 @@ KNOWN_KEYS = frozenset(FIELD_NAMES | {f.name for f in PASSTHROUGH_FIELDS})
 def is_hidden(src_uri: str) -> bool:
     """A source under a dot-folder or named with a dot (`.drafts/x.md`) is not content, as MkDocs sees it too."""
     return any(part.startswith(".") for part in src_uri.split("/"))
+
+
+def is_content_source(src_uri: str) -> bool:
+    """A page's source: not hidden, and not the urgent notice (docs/notice.md, core/notice.py), which is a
+    banner on every page rather than a page of its own."""
+    return not is_hidden(src_uri) and src_uri != NOTICE_SOURCE
 
 
 def expected_type_for(src_uri: str) -> ContentType | None:
@@ -426,7 +440,7 @@ def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, prob
         sources = {}
         boundary = boundary or ProjectBoundary.around(project_dir)
         for src_uri in boundary.files_under(docs_dir, docs_prefix, problems):
-            if not src_uri.endswith(".md") or is_hidden(src_uri):
+            if not src_uri.endswith(".md") or not is_content_source(src_uri):
                 continue
             text = read_source(docs_dir / src_uri, shown(src_uri), problems)
             if text is not None:

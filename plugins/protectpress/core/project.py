@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from .boundary import ProjectBoundary
 from .config import Settings
 from .content import ContentSet, load_content
+from .dates import build_now
 from .newsletter import render_all
+from .notice import Notice, live_notice
 from .problems import Problems
 
 
@@ -16,11 +19,15 @@ class Project:
     settings: Settings
     content: ContentSet
     problems: Problems
+    now: dt.datetime  # the one "now" this reading was made at
+    notice: Notice | None = None  # the urgent notice, while it is live
 
 
-def load_project(settings: Settings, problems: Problems | None = None) -> Project:
+def load_project(settings: Settings, problems: Problems | None = None, now: dt.datetime | None = None) -> Project:
     """Read and validate everything a build would, without building: content, newsletters and their problems."""
     problems = problems if problems is not None else Problems()
+    now = now or build_now()
+    notice = live_notice(settings, problems, now)
     boundary = ProjectBoundary.of(settings)
     content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems, boundary=boundary)
     if settings.custom_dir is not None:
@@ -29,4 +36,4 @@ def load_project(settings: Settings, problems: Problems | None = None) -> Projec
     if settings.plugin.newsletter.enabled:
         # Every newsletter, drafts included, is validated and rendered through the email rules, as a build does.
         render_all(settings, content, problems)
-    return Project(settings=settings, content=content, problems=problems)
+    return Project(settings=settings, content=content, problems=problems, now=now, notice=notice)

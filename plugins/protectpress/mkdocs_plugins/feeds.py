@@ -95,7 +95,8 @@ class FeedsFeature:
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.enabled:
             return
-        files = publish_feeds(self._entries(), self.state.settings, self.state.problems, self.pages)
+        files = publish_feeds(self._entries(), self.state.settings, self.state.problems, self.pages,
+                              pinned=tuple(self.state.pinned_feed_entries))
         site_dir = Path(config.site_dir)
         for path, data in files.items():
             target = site_dir / path

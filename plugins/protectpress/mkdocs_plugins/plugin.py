@@ -9,11 +9,13 @@ the validated content and the one problem list between them.
 from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from ..core.dates import DateError, build_now
 from ..core.problems import Problems
 from .config import ProtectpressConfig
 from .features import load_features
@@ -36,7 +38,11 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
             return None
         problems = Problems()
         settings = settings_from_mkdocs(config, self.config, problems)
-        self.state = BuildState(settings=settings, problems=problems, serving=self.serving)
+        try:
+            now = build_now()
+        except DateError as error:
+            raise PluginError(f"protectpress: {error}") from None
+        self.state = BuildState(settings=settings, problems=problems, serving=self.serving, now=now)
         self.state.report("plugins.protectpress in mkdocs.yml has problems to fix")
         self.features = load_features(self.state)
         return self._each("on_config", config)

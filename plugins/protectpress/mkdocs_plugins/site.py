@@ -13,8 +13,8 @@ from mkdocs.structure.pages import Page
 
 from ..core import emergency
 from ..core.boundary import ProjectBoundary
-from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_hidden, load_content,
-                            read_source)
+from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_content_source,
+                            load_content, read_source)
 from ..core.dates import human
 from ..core.listings import type_listing, vocabulary_listings
 from . import serve_cache
@@ -51,7 +51,7 @@ class SiteFeature:
         docs_prefix = settings.relative(settings.docs_dir)
         sources = {}
         for file in files.documentation_pages():
-            if is_hidden(file.src_uri):
+            if not is_content_source(file.src_uri):
                 continue
             # Read through the core, so a page that is not UTF-8 is named like `check` names it, not a traceback.
             text = (file.content_string if file.generated_by or file.abs_src_path is None else

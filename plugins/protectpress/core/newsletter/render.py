@@ -77,20 +77,26 @@ def render_newsletter(settings: Settings, ref: str, problems: Problems, *, conte
     newsletter = read_newsletter(file, settings, problems) if file is not None else None
     if newsletter is None:
         return None
-    if content is None:
-        content = _site_content(settings, problems)
-    colours_ok = report_colours(settings.plugin.newsletter, problems, settings.config_file.name)
-    rendered = render(settings, newsletter, content, known_sources(settings, content), problems,
-                      dev_server_url=dev_server_url) if colours_ok else None
+    rendered = render_letter(settings, newsletter, problems, content=content, dev_server_url=dev_server_url)
     return rendered if len(problems.errors) == errors_before else None
 
 
+def render_letter(settings: Settings, newsletter: Newsletter, problems: Problems, *, content: ContentSet | None = None,
+                  dev_server_url: str | None = None, web_src: str | None = None) -> RenderedNewsletter | None:
+    """Render a validated letter outside a build: a newsletter, or the urgent notice (core/notice.py)."""
+    if content is None:
+        content = _site_content(settings, problems)
+    colours_ok = report_colours(settings.plugin.newsletter, problems, settings.config_file.name)
+    return render(settings, newsletter, content, known_sources(settings, content), problems,
+                  dev_server_url=dev_server_url, web_src=web_src) if colours_ok else None
+
+
 def render(settings: Settings, newsletter: Newsletter, content: ContentSet, known: set[str], problems: Problems, *,
-           dev_server_url: str | None = None) -> RenderedNewsletter | None:
+           dev_server_url: str | None = None, web_src: str | None = None) -> RenderedNewsletter | None:
     """Render a validated newsletter (colours already checked). None when it has errors.
 
     `known` is every page a newsletter may link to (`known_sources`): the same for every issue, so the caller
-    works it out once."""
+    works it out once. `web_src` is the page "View in your browser" opens, when not the newsletter's own."""
     errors_before = len(problems.errors)
     links = SiteLinks(dev_server_url, settings.use_directory_urls) if dev_server_url else settings.links
     features = resolve_features(newsletter, content, problems)
@@ -102,7 +108,7 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
     letter = _parse(newsletter, fill_name(newsletter.body, NAME_PLACEHOLDER), LINK_BASE, None, links, known, problems)
     embeds = {f.page.src_uri: _parse(newsletter, demote_headings(f.page.body), f.page.src_uri, f.page.path, links,
                                      known, problems) for f in features if f.item.full}
-    web_url = links.page_url(web_src_uri(newsletter.slug))
+    web_url = links.page_url(web_src or web_src_uri(newsletter.slug))
     footer = _footer(settings, links)
     template = _render_template(settings, newsletter, letter, features, embeds, links, web_url, footer, problems)
     if template is None:
