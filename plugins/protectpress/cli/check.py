@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.project import load_project
+from ..core.dates import human_moment
+from ..core.project import going_live, load_project
 from .common import add_config_option, settings_or_exit
 
 
@@ -27,5 +28,9 @@ def run(args: argparse.Namespace) -> int:
         if problems:
             print(problems.report())
         print(problems.summary() if problems else f"No problems found in {len(project.content.items)} pages.")
+        coming = going_live(project)
+        if coming:
+            print("\nGoing live next (publish_at):")
+            print("\n".join(f"  {human_moment(moment)}: {path} ({title})" for moment, path, title in coming))
     blocking = problems.blocking(strict=args.strict)
     return 1 if blocking else 0

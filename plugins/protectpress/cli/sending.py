@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from ..core.config import ConfigError, Settings
-from ..core.dates import build_now
+from ..core.dates import build_now, human_moment
 from ..core.notice import NOTICE_KIND, render_notice_email
 from ..core.newsletter.render import RenderedNewsletter, render_newsletter
 from ..core.problems import Problems
@@ -131,6 +131,10 @@ def run_send(args: argparse.Namespace) -> int:
     if newsletter.draft:
         warn(f"{newsletter.source_path} is a draft (draft: true): test-send it with --test; remove draft: true "
              "when it is ready to go to the list.")
+        return 1
+    if newsletter.publish_at is not None and newsletter.publish_at > build_now():
+        warn(f"{newsletter.source_path} is scheduled (publish_at): it can go to the list from "
+             f"{human_moment(newsletter.publish_at)}, not before. Test-send it with --test until then.")
         return 1
     listing = read_recipients(Path(args.to), settings.relative(Path(args.to)), listing_problems,
                               sectors=settings.vocabulary.sectors)

@@ -11,13 +11,13 @@ import codecs
 import datetime as dt
 import enum
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, ClassVar
 
 from .boundary import ProjectBoundary
 from .config import Vocabulary, relative_path
-from .dates import DateError, parse_date, parse_moment, today
+from .dates import DateError, build_now, parse_date, parse_moment, today
 from .frontmatter import FrontMatter, FrontMatterError, split_front_matter
 from .nesting import TOO_DEEP, too_deep_line
 from .problems import Problems, describe
@@ -91,6 +91,13 @@ class ContentItem:
     body: str
     body_line: int
     redirect_from: tuple[str, ...] = ()
+    publish_at: dt.datetime | None = None  # not on the site before this moment
+    scheduled: bool = False  # publish_at is still ahead at this build's "now": kept out like a draft
+
+    @property
+    def is_live(self) -> bool:
+        """On the public site now: neither a draft nor scheduled for later. Everything that publishes asks this."""
+        return not self.draft and not self.scheduled
 
     @property
     def last_updated(self) -> dt.datetime | None:
@@ -220,6 +227,7 @@ FIELDS = (
     Field("tags", _string_list),
     Field("sectors", _string_list),
     Field("redirect_from", _list_like("[guidance/old-name/]")),
+    Field("publish_at", _date_moment),
 )
 FIELD_NAMES = {f.name for f in FIELDS}
 
@@ -270,18 +278,20 @@ def expected_type_for(src_uri: str) -> ContentType | None:
     return TYPE_FOLDERS.get(folder)
 
 
-def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, problems: Problems) -> ContentItem | None:
+def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, problems: Problems,
+              now: dt.datetime | None = None) -> ContentItem | None:
     """Validate one page's source. Adds every problem found; returns the item only when it has no errors."""
     try:
         front = split_front_matter(text)
     except FrontMatterError as error:
         problems.error(path, error.expected, error.found, line=error.line)
         return None
-    return item_from_front_matter(src_uri, path, front, vocabulary, problems)
+    return item_from_front_matter(src_uri, path, front, vocabulary, problems, now)
 
 
 def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabulary: Vocabulary,
-                           problems: Problems) -> ContentItem | None:
+                           problems: Problems, now: dt.datetime | None = None) -> ContentItem | None:
+    """`now` decides whether `publish_at` is still ahead: the build's one "now" (core.dates.build_now)."""
     errors_before = len(problems.errors)
     data = front.data
 
@@ -359,6 +369,8 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         body=front.body,
         body_line=front.body_line,
         redirect_from=values.get("redirect_from", ()),
+        publish_at=values.get("publish_at"),
+        scheduled="publish_at" in values and values["publish_at"] > (now or build_now()),
     )
 
 
@@ -391,10 +403,11 @@ class ContentSet:
     """Every valid page of the site, by source path, with the checks that look across pages."""
 
     items: dict[str, ContentItem]
+    now: dt.datetime = field(default_factory=build_now)  # what scheduled items were judged against
 
     def published(self, *, include_drafts: bool = False) -> list[ContentItem]:
-        """Items that belong in feeds and listings, newest first."""
-        chosen = [i for i in self.items.values() if i.is_published_type and (include_drafts or not i.draft)]
+        """Items that belong in feeds and listings, newest first (`include_drafts`: scheduled ones too)."""
+        chosen = [i for i in self.items.values() if i.is_published_type and (include_drafts or i.is_live)]
         return sorted(chosen, key=lambda i: (i.last_updated, i.src_uri), reverse=True)
 
     def of_type(self, kind: ContentType, *, include_drafts: bool = False) -> list[ContentItem]:
@@ -427,10 +440,13 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
 
 
 def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, problems: Problems,
-                 sources: dict[str, str] | None = None, *, boundary: ProjectBoundary | None = None) -> ContentSet:
+                 sources: dict[str, str] | None = None, now: dt.datetime | None = None, *,
+                 boundary: ProjectBoundary | None = None) -> ContentSet:
     """Read and validate every Markdown page under `docs_dir` (or the given `sources`: src_uri -> text).
     Reading the folder itself, files that `boundary` refuses (links out of the project, personal data) are
-    errors and are never read."""
+    errors and are never read. Pages whose `publish_at` is after `now` (default: this run's build_now) are
+    scheduled, not live."""
+    now = now or build_now()
     docs_prefix = relative_path(docs_dir, project_dir)  # once, not per file: each resolve asks the OS
 
     def shown(src_uri: str) -> str:
@@ -447,9 +463,9 @@ def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, prob
                 sources[src_uri] = text
     items = {}
     for src_uri, text in sources.items():
-        item = read_item(src_uri, shown(src_uri), text, vocabulary, problems)
+        item = read_item(src_uri, shown(src_uri), text, vocabulary, problems, now)
         if item is not None:
             items[src_uri] = item
-    content = ContentSet(items)
+    content = ContentSet(items, now)
     check_content_set(content, problems)
     return content

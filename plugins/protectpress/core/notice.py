@@ -162,6 +162,6 @@ def render_notice_email(settings: Settings, problems: Problems, now: dt.datetime
     words = parse_markdown(notice.body, links=settings.links, from_src="index.md").tree
     first_line = plain(" ".join("".join(words.itertext()).split()))
     letter = Newsletter(slug=notice.slug, path=notice.path, subject=notice.title,
-                        preheader=first_line[:120], date=notice.date or now, sectors=(), draft=False, items=(),
+                        preheader=first_line[:110], date=notice.date or now, sectors=(), draft=False, items=(),
                         body=notice.body, body_line=1)
     return render_letter(settings, letter, problems, web_src="index.md")

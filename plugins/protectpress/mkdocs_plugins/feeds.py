@@ -73,7 +73,7 @@ class FeedsFeature:
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
         item = self.state.content.items.get(page.file.src_uri)
-        if (self.enabled and item is not None and item.is_published_type and not item.draft
+        if (self.enabled and item is not None and item.is_published_type and item.is_live
                 and self.state.settings.links.page_url(item.src_uri) in self.carried):
             self.rendered[item.src_uri] = html
 

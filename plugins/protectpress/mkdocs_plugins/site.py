@@ -59,10 +59,11 @@ class SiteFeature:
             if text is not None:
                 sources[file.src_uri] = text
         self.state.content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary,
-                                          self.state.problems, sources=sources)
+                                          self.state.problems, sources=sources, now=self.state.now)
         for item in self.state.content.items.values():
-            if item.draft:
-                # MkDocs' own draft level: built under `mkdocs serve`, left out of `mkdocs build`.
+            if not item.is_live:
+                # MkDocs' own draft level: built under `mkdocs serve`, left out of `mkdocs build` (and so out of
+                # sitemap and search). A page scheduled for later is kept out exactly as a draft is.
                 files.get_file_from_path(item.src_uri).inclusion = InclusionLevel.DRAFT
         vocabulary = settings.vocabulary
         for group, terms, noun in (("topics", vocabulary.tags, "topic"), ("sectors", vocabulary.sectors, "sector")):

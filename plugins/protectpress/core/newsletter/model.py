@@ -15,14 +15,14 @@ from typing import Any
 from ..boundary import ProjectBoundary
 from ..config import Settings
 from ..content import ContentItem, ContentSet, read_source
-from ..dates import DateError, parse_date
+from ..dates import DateError, human_moment, parse_date, parse_moment
 from ..frontmatter import FrontMatterError, split_front_matter
 from ..nesting import TOO_DEEP, too_deep_line
 from ..problems import Problems, describe
 from ..slugs import slugify
 
 REQUIRED_KEYS = ("subject", "preheader", "date")
-KNOWN_KEYS = frozenset({*REQUIRED_KEYS, "sectors", "draft", "items"})
+KNOWN_KEYS = frozenset({*REQUIRED_KEYS, "sectors", "draft", "items", "publish_at"})
 ITEM_KEYS = frozenset({"page", "full"})
 # Authors write `{{ name }}` where the reader's name goes; no other merge field exists.
 MERGE_FIELD = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
@@ -53,6 +53,11 @@ class Newsletter:
     items: tuple[FeaturedItem, ...]
     body: str  # Markdown; `{{ name }}` marks where the reader's name goes
     body_line: int
+    publish_at: dt.datetime | None = None  # not on the site, in feeds or sent to the list before this moment
+
+    def is_live(self, now: dt.datetime) -> bool:
+        """Published at `now` (the build's or the send's): neither a draft nor scheduled for later."""
+        return not self.draft and (self.publish_at is None or self.publish_at <= now)
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,12 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
             date = parse_date(data["date"])
         except DateError as problem:
             error("date", str(problem), repr(front.raw.get("date", describe(data["date"]))))
+    publish_at = None
+    if data.get("publish_at") not in (None, ""):
+        try:
+            publish_at = parse_moment(data["publish_at"])
+        except DateError as problem:
+            error("publish_at", str(problem), repr(front.raw.get("publish_at", describe(data["publish_at"]))))
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
         error("draft", "expected true or false", repr(front.raw.get("draft", describe(draft))))
@@ -142,7 +153,7 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
         return None
     return Newsletter(slug=slug, path=path, subject=subject, preheader=preheader, date=date,
                       sectors=sectors, draft=draft if isinstance(draft, bool) else False, items=items,
-                      body=front.body, body_line=front.body_line)
+                      body=front.body, body_line=front.body_line, publish_at=publish_at)
 
 
 def load_newsletters(settings: Settings, problems: Problems) -> list[Newsletter]:
@@ -171,6 +182,10 @@ def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Prob
         elif page.draft and not newsletter.draft:
             problems.error(newsletter.path, "expected a published page (a draft page is not on the site, so the "
                            "newsletter's link would break)", repr(item.page), key=key)
+        elif page.scheduled and newsletter.is_live(content.now):
+            problems.error(newsletter.path, "expected a published page (a page scheduled for "
+                           f"{human_moment(page.publish_at)} is not on the site yet, so the newsletter's link would "
+                           "break)", repr(item.page), key=key)
         else:
             features.append(Feature(item=item, page=page))
     return features

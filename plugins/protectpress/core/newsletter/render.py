@@ -53,6 +53,7 @@ class RenderedNewsletter:
     web_url: str  # absolute URL of the web version
     content_hash: str  # sha256 hex of subject + html + text
     features: tuple[Feature, ...]  # the featured pages, resolved once: the web version shows the same ones
+    publish_at: dt.datetime | None = None  # not sent to the list before this moment
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
     return RenderedNewsletter(slug=newsletter.slug, source_path=newsletter.path, subject=newsletter.subject,
                               preheader=newsletter.preheader, date=newsletter.date, sectors=newsletter.sectors,
                               draft=newsletter.draft, html=html, text=text, web_url=web_url, content_hash=digest,
-                              features=tuple(features))
+                              features=tuple(features), publish_at=newsletter.publish_at)
 
 
 def personalise(rendered: RenderedNewsletter, *, name: str | None, unsubscribe_url: str) -> tuple[str, str]:
