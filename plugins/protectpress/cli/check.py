@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.dates import human_moment
-from ..core.project import going_live, load_project
+from ..core.dates import human, human_moment
+from ..core.project import going_live, load_project, major_changes_since_last_newsletter
 from .common import add_config_option, settings_or_exit
 
 
@@ -32,5 +32,12 @@ def run(args: argparse.Namespace) -> int:
         if coming:
             print("\nGoing live next (publish_at):")
             print("\n".join(f"  {human_moment(moment)}: {path} ({title})" for moment, path, title in coming))
+        since, candidates = major_changes_since_last_newsletter(project)
+        if candidates:
+            after = f" since the last newsletter ({human(since)})" if since else ""
+            print(f"\nNewsletter candidates: major changes{after}. Feature one with '- page: <path>' and "
+                  "'as_updated: true' under items:")
+            print("\n".join(f"  {human(change.date)}: {item.src_uri} ({item.title}): {change.note}"
+                             for item, change in candidates))
     blocking = problems.blocking(strict=args.strict)
     return 1 if blocking else 0

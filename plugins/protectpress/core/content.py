@@ -71,6 +71,15 @@ FOLDER_OF_TYPE = {kind: folder for folder, kind in TYPE_FOLDERS.items()}
 
 
 @dataclass(frozen=True)
+class Change:
+    """One entry of a page's change history (`changes:`), GOV.UK style: what changed and when."""
+
+    date: dt.datetime
+    note: str  # plain text, escaped wherever written
+    major: bool = False  # worth telling partners: `protectpress check` lists it as a newsletter candidate
+
+
+@dataclass(frozen=True)
 class ContentItem:
     """One page of the site, validated. Subclasses name the published types."""
 
@@ -93,6 +102,11 @@ class ContentItem:
     redirect_from: tuple[str, ...] = ()
     publish_at: dt.datetime | None = None  # not on the site before this moment
     scheduled: bool = False  # publish_at is still ahead at this build's "now": kept out like a draft
+    changes: tuple[Change, ...] = ()  # newest first; the newest one's date is `updated`
+
+    @property
+    def latest_change(self) -> Change | None:
+        return self.changes[0] if self.changes else None
 
     @property
     def is_live(self) -> bool:
@@ -175,6 +189,31 @@ def _date_moment(value: Any) -> dt.datetime:
         raise Invalid(str(error), describe(value)) from None
 
 
+CHANGE_KEYS = ("date", "note", "major")
+
+
+def _changes(value: Any) -> tuple[Change, ...]:
+    example = "- {date: 2025-05-01, note: What changed}"
+    if not isinstance(value, list) or not value:
+        raise Invalid(f"expected a list of changes, newest first, each like {example}", describe(value))
+    changes = []
+    for number, entry in enumerate(value, start=1):
+        if not isinstance(entry, dict) or not set(entry) <= set(CHANGE_KEYS) or "date" not in entry or "note" not in entry:
+            raise Invalid(f"expected change {number} to have a date and a note (and optionally major: true), "
+                          f"like {example}", describe(entry))
+        try:
+            date, note = _date(entry["date"]), _summary(entry["note"])
+            major = _bool(entry.get("major", False))
+        except Invalid as invalid:
+            raise Invalid(f"change {number}: {invalid.expected}", invalid.found) from None
+        changes.append(Change(date=date, note=note, major=major))
+    for number, (newer, older) in enumerate(zip(changes, changes[1:]), start=2):
+        if older.date > newer.date:
+            raise Invalid("expected changes newest first", f"change {number} ({older.date:%Y-%m-%d}) is newer than "
+                          f"change {number - 1} ({newer.date:%Y-%m-%d})")
+    return tuple(changes)
+
+
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise Invalid("expected true or false", describe(value))
@@ -228,6 +267,7 @@ FIELDS = (
     Field("sectors", _string_list),
     Field("redirect_from", _list_like("[guidance/old-name/]")),
     Field("publish_at", _date_moment),
+    Field("changes", _changes),
 )
 FIELD_NAMES = {f.name for f in FIELDS}
 
@@ -330,6 +370,16 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         elif folder_type is not None and kind is not folder_type and not (is_folder_index and kind is ContentType.PAGE):
             report("type", f"expected type {folder_type.value} for a page in docs/{src_uri.split('/')[0]}/", repr(kind.value))
 
+    if "changes" in values:
+        newest = values["changes"][0].date
+        if "updated" in values and values["updated"] != newest:
+            report("updated", f"expected updated to be the newest change's date ({newest:%Y-%m-%d}), or no updated: "
+                   "the changes list sets it", repr(f"{values['updated']:%Y-%m-%d}"))
+        values.setdefault("updated", newest)
+        oldest = values["changes"][-1].date
+        if "date" in values and oldest < values["date"]:
+            report("changes", f"expected changes on or after date ({values['date']:%Y-%m-%d})",
+                   repr(f"{oldest:%Y-%m-%d}"))
     if "updated" in values and "date" in values and values["updated"] < values["date"]:
         report("updated", f"expected a date on or after date ({values['date']:%Y-%m-%d})", repr(f"{values['updated']:%Y-%m-%d}"))
     if "image" in values and "image_alt" not in values:
@@ -370,6 +420,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         body_line=front.body_line,
         redirect_from=values.get("redirect_from", ()),
         publish_at=values.get("publish_at"),
+        changes=values.get("changes", ()),
         scheduled="publish_at" in values and values["publish_at"] > (now or build_now()),
     )
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from .boundary import ProjectBoundary
 from .config import Settings
-from .content import ContentSet, load_content
+from .changes import newsletter_candidates
+from .content import Change, ContentItem, ContentSet, load_content
 from .dates import build_now
 from .newsletter import render_all
 from .newsletter.model import load_newsletters
@@ -33,6 +34,15 @@ def going_live(project: Project) -> list[tuple[dt.datetime, str, str]]:
             if not newsletter.draft and newsletter.publish_at is not None and newsletter.publish_at > project.now:
                 coming.append((newsletter.publish_at, newsletter.path, newsletter.subject))
     return sorted(coming)
+
+
+def major_changes_since_last_newsletter(project: Project) -> tuple[dt.datetime | None, list[tuple[ContentItem, Change]]]:
+    """The newest live newsletter's date (None when there is none) and each major change made after it."""
+    since = None
+    if project.settings.plugin.newsletter.enabled:
+        dates = [n.date for n in load_newsletters(project.settings, Problems()) if n.is_live(project.now)]
+        since = max(dates, default=None)
+    return since, newsletter_candidates(project.content, since)
 
 
 def load_project(settings: Settings, problems: Problems | None = None, now: dt.datetime | None = None) -> Project:

@@ -146,6 +146,8 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
         "review_by": human(item.review_by) if item.review_by else None,
         "review_by_iso": f"{item.review_by:%Y-%m-%d}" if item.review_by else None,
         "summary": item.summary,
+        "changes": [{"date": human(change.date), "iso": f"{change.date:%Y-%m-%d}", "note": change.note}
+                    for change in item.changes],
         "tags": terms("topics", item.tags, vocabulary.tags),
         "sectors": terms("sectors", item.sectors, vocabulary.sectors),
         "folder": FOLDER_OF_TYPE.get(item.kind),

@@ -3,7 +3,8 @@
 A feed reader shows only the entry, never the page's facts and the action-card emergency line that our theme
 puts between the title and the body, so the feeds add the lines that matter away from the site:
 - when the page was updated, its first publication date: RSS has one date per item, and that date is the
-  update, so the content is where an RSS reader learns when the page first appeared;
+  update, so the content is where an RSS reader learns when the page first appeared; with its newest change
+  note (`changes:`), what changed;
 - on action cards, the emergency line, worded once in core/emergency.py.
 Every format carries the same content, so Atom and JSON Feed show these lines too.
 """
@@ -21,7 +22,11 @@ from .entry import FeedEntry
 def with_page_lines(entry: FeedEntry) -> FeedEntry:
     """The entry with its dates line (when updated) and emergency line (action cards) before the body."""
     lines = []
-    if entry.updated.date() != entry.published.date():
+    if entry.change_note:
+        # What changed, as the page says it (overrides/partials/pp-changes.html): the note is plain text.
+        lines.append(f"<p>Published {human(entry.published)}. <strong>Last updated {human(entry.updated)}:</strong> "
+                     f"{escape(entry.change_note, quote=False)}</p>")
+    elif entry.updated.date() != entry.published.date():
         # The page's facts use these words ("Published", "Last updated"): overrides/partials/pp-page-facts.html.
         lines.append(f"<p>Published {human(entry.published)}. Last updated {human(entry.updated)}.</p>")
     if entry.kind == "action-card":

@@ -23,7 +23,7 @@ from ..slugs import slugify
 
 REQUIRED_KEYS = ("subject", "preheader", "date")
 KNOWN_KEYS = frozenset({*REQUIRED_KEYS, "sectors", "draft", "items", "publish_at"})
-ITEM_KEYS = frozenset({"page", "full"})
+ITEM_KEYS = frozenset({"page", "full", "as_updated"})
 # Authors write `{{ name }}` where the reader's name goes; no other merge field exists.
 MERGE_FIELD = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 NAME_FIELD = "name"
@@ -39,6 +39,7 @@ class FeaturedItem:
     page: str  # docs-relative source path, e.g. "guidance/martyns-law.md"
     full: bool
     number: int  # 1-based position in `items`, as messages name it
+    as_updated: bool = False  # featured for its latest change: the card quotes the page's newest change note
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,9 @@ def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Prob
             problems.error(newsletter.path, "expected a published page (a page scheduled for "
                            f"{human_moment(page.publish_at)} is not on the site yet, so the newsletter's link would "
                            "break)", repr(item.page), key=key)
+        elif item.as_updated and page.latest_change is None:
+            problems.error(newsletter.path, "expected a page with change notes (changes: in its front matter) to "
+                           "feature as updated", repr(item.page), key=f"items[{item.number}].as_updated")
         else:
             features.append(Feature(item=item, page=page))
     return features
@@ -234,13 +238,14 @@ def _items(value: Any, error) -> tuple[FeaturedItem, ...]:
         if isinstance(entry, str):  # `- guidance/example.md` is a natural shorthand
             entry = {"page": entry}
         if not isinstance(entry, dict):
-            error(f"items[{number}]", "expected 'page: <path inside docs/>' and optionally 'full: true'",
+            error(f"items[{number}]", "expected 'page: <path inside docs/>' and optionally 'full: true' or "
+                  "'as_updated: true'",
                   describe(entry))
             continue
         for key in entry:
             if key not in ITEM_KEYS:
-                error(f"items[{number}]", "expected only the keys page and full", repr(key))
-        page, full = entry.get("page"), entry.get("full", False)
+                error(f"items[{number}]", "expected only the keys page, full and as_updated", repr(key))
+        page, full, as_updated = entry.get("page"), entry.get("full", False), entry.get("as_updated", False)
         if not isinstance(page, str) or not page.strip():
             error(f"items[{number}].page", "expected a page path inside docs/, like guidance/example.md",
                   describe(page))
@@ -248,7 +253,10 @@ def _items(value: Any, error) -> tuple[FeaturedItem, ...]:
         if not isinstance(full, bool):
             error(f"items[{number}].full", "expected true or false", describe(full))
             continue
-        items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number))
+        if not isinstance(as_updated, bool):
+            error(f"items[{number}].as_updated", "expected true or false", describe(as_updated))
+            continue
+        items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number, as_updated=as_updated))
     return tuple(items)
 
 

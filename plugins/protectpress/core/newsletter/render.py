@@ -23,6 +23,7 @@ from .. import emergency
 from ..config import Settings
 from ..boundary import ProjectBoundary
 from ..content import ContentSet, load_content
+from ..changes import updated_line
 from ..dates import human
 from ..links import SiteLinks
 from ..problems import Problems
@@ -234,7 +235,14 @@ def _feature_context(feature: Feature, embeds: dict[str, ParsedMarkdown], links:
         "image_url": links.absolute(page.image, from_src=page.src_uri) if page.image else None,
         "image_alt": page.image_alt or "",
         "body_html": Markup(embeds[page.src_uri].html) if feature.item.full else Markup(""),
+        "change": _change_note(feature),
     }
+
+
+def _change_note(feature: Feature) -> dict[str, str] | None:
+    """What a page featured "as updated" says above its summary: when, and its newest change note."""
+    change = feature.page.latest_change if feature.item.as_updated else None
+    return {"label": updated_line(change), "note": change.note} if change is not None else None
 
 
 def _render_template(settings: Settings, newsletter: Newsletter, letter: ParsedMarkdown, features: list[Feature],
@@ -285,6 +293,9 @@ def _text(newsletter: Newsletter, letter: ParsedMarkdown, features: list[Feature
     for feature in features:
         url = links.page_url(feature.page.src_uri)
         sections.append(heading(feature.page.title, 2))
+        update = _change_note(feature)
+        if update is not None:
+            sections.append(paragraph(f"{update['label']}: {update['note']}"))
         if feature.item.full:
             sections.append(markdown_text(embeds[feature.page.src_uri], references))
         elif feature.page.summary:
