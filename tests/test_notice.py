@@ -109,6 +109,8 @@ def test_send_notice_writes_a_short_email(project):
     assert message["Subject"] == "[TEST] Incident in the city centre <b>& nearby</b>"
     text = next(part for part in message.walk() if part.get_content_type() == "text/plain")
     assert "Avoid the area around the station." in text.get_payload(decode=True).decode()
+    report = run_protectpress("sends", "notice", cwd=project, env=env)
+    assert report.returncode == 0 and f"No live send of {written.parent.parent.name} is recorded" in report.stdout
     expired = run_protectpress("send", "notice", "--test", "editor@example.org", cwd=project,
                                env={"SOURCE_DATE_EPOCH": str(int(AFTER_EXPIRY.timestamp()))})
     assert expired.returncode == 1 and "expected a notice that has not expired, to send" in expired.stderr

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..core.config import ConfigError, Settings
 from ..core.dates import build_now, human_moment
-from ..core.notice import NOTICE_KIND, render_notice_email
+from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.newsletter.render import RenderedNewsletter, render_newsletter
 from ..core.problems import Problems
 from ..core.slugs import slugify
@@ -54,7 +54,8 @@ def register(subparsers) -> None:
 
     sends = subparsers.add_parser("sends", help="report a newsletter's send journal: sent, failed, unknown, remaining")
     add_config_option(sends)
-    sends.add_argument("newsletter", metavar="NEWSLETTER", help="the newsletter's file or slug")
+    sends.add_argument("newsletter", metavar="NEWSLETTER",
+                       help="the newsletter's file or slug, or 'notice' for the urgent notice")
     sends.set_defaults(run=run_sends)
 
     suppress = subparsers.add_parser("suppress", help="never mail these people again (unsubscribes)")
@@ -287,6 +288,14 @@ def run_sends(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     journal_dir, _, _ = sending_paths(settings)
     slug = slugify(Path(args.newsletter).stem)
+    if args.newsletter == NOTICE_KIND:
+        # The notice's journal is named for its wording (Notice.slug): report the notice there now.
+        problems = Problems()
+        notice = read_notice(settings, problems)
+        if notice is None:
+            warn(problems.report() if problems else "There is no urgent notice (docs/notice.md) to report on.")
+            return 1
+        slug = notice.slug
     path = journal_path(journal_dir, slug)
     test_log = TestSendLog(journal_dir, slug)
     last_test = describe_test_send(test_log.last(), None)

@@ -1,5 +1,5 @@
 """The offline worker and manifest: what core/offline.py plans from a built site, and what the build writes
-with the setting on, off and under the preview. The browser side is tests/browser/test_offline.py."""
+with the setting on, off and under the preview. The browser side is tests/browser/test_offline_cards.py."""
 
 from __future__ import annotations
 
