@@ -38,7 +38,8 @@ Brief your staff.
 """
 NOTE_AS_WRITTEN = "Added what to brief <b>door staff</b> & stewards."
 NOTE_IN_HTML = "Added what to brief &lt;b&gt;door staff&lt;/b&gt; &amp; stewards."
-FEED_LINE = f"<p>Published 10 January 2024. <strong>Last updated 2 November 2025:</strong> {NOTE_IN_HTML}</p>"
+FEED_LINE = ("<p>Published 10 January 2024. Last updated 2 November 2025.</p>\n"
+             f"<p><strong>What changed:</strong> {NOTE_IN_HTML}</p>")
 NEWSLETTER = """---
 subject: Winter briefing for venues and their door staff
 preheader: What changed in our crowded places guidance, and what your staff should do now

@@ -22,13 +22,12 @@ from .entry import FeedEntry
 def with_page_lines(entry: FeedEntry) -> FeedEntry:
     """The entry with its dates line (when updated) and emergency line (action cards) before the body."""
     lines = []
-    if entry.change_note:
-        # What changed, as the page says it (overrides/partials/pp-changes.html): the note is plain text.
-        lines.append(f"<p>Published {human(entry.published)}. <strong>Last updated {human(entry.updated)}:</strong> "
-                     f"{escape(entry.change_note, quote=False)}</p>")
-    elif entry.updated.date() != entry.published.date():
+    if entry.updated.date() != entry.published.date():
         # The page's facts use these words ("Published", "Last updated"): overrides/partials/pp-page-facts.html.
         lines.append(f"<p>Published {human(entry.published)}. Last updated {human(entry.updated)}.</p>")
+    if entry.change_note:
+        # What changed, from the page's newest change note (`changes:`): plain text, so escaped.
+        lines.append(f"<p><strong>What changed:</strong> {escape(entry.change_note, quote=False)}</p>")
     if entry.kind == "action-card":
         lines.append(emergency_html())
     if not lines:
