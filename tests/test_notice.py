@@ -11,6 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from feed_rules import feed_warnings
 from browser.page_kinds import PAGE_KIND_NAMES, discover_page_kinds
 from support import REPO, copy_project, run_protectpress
 
@@ -69,10 +70,11 @@ def test_the_banner_is_above_the_header_of_every_page_kind(live_site):
 
 
 def test_the_notice_leads_every_feed(live_site):
+    assert feed_warnings(live_site, "https://protectpress.example.org/") == []
     for path in FEEDS:
         entries = feedparser.parse((live_site / path).read_bytes()).entries
         assert entries[0].title == "Incident in the city centre <b>& nearby</b>", path
-        assert entries[0].link == "https://protectpress.example.org/"
+        assert entries[0].link.startswith("https://protectpress.example.org/#notice-")
         assert "Avoid the area around the station." in entries[0].content[0].value
     items = json.loads((live_site / "feeds/types/action-card/feed.json").read_text(encoding="utf-8"))["items"]
     assert items[0]["title"] == "Incident in the city centre <b>& nearby</b>" and len(items) > 1

@@ -134,12 +134,13 @@ def banner(notice: Notice, settings: Settings) -> dict[str, str]:
 def notice_feed_entry(notice: Notice, settings: Settings, now: dt.datetime) -> FeedEntry:
     """The notice as the first entry of every feed. Its id names this wording, so a new notice is new to feed
     readers. Without a `date` it carries the build's time (README asks for a date, so rebuilds keep it)."""
-    home = settings.links.page_url("index.md")
+    # The banner on the home page, by its id: the entry's link and its permanent id are the same address.
+    banner_url = f"{settings.links.page_url('index.md')}#{notice.slug}"
     issued = notice.date or now
-    return FeedEntry(id=f"{home}#{notice.slug}", url=home, title=notice.title,
+    return FeedEntry(id=banner_url, url=banner_url, title=notice.title,
                      summary=f"Urgent notice, {human(issued)}: {notice.title}", published=issued, updated=issued,
                      content_html=notice_html(notice, settings), page_path="", source_path=notice.path,
-                     kind=NOTICE_KIND)
+                     kind=NOTICE_KIND, sectors=("all",) if "all" in settings.vocabulary.sectors else ())
 
 
 def render_notice_email(settings: Settings, problems: Problems, now: dt.datetime) -> RenderedNewsletter | None:
