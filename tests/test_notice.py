@@ -13,43 +13,29 @@ import pytest
 
 from feed_rules import feed_warnings
 from browser.page_kinds import PAGE_KIND_NAMES, discover_page_kinds
-from support import REPO, copy_project, run_protectpress
+from protectpress.core.config import load_settings
+from protectpress.core.notice import read_notice
+from protectpress.core.problems import Problems
+from support import NOTICE, NoticeSite, at, run_protectpress
 
-NOTICE = """---
-level: critical
-title: Incident in the city centre <b>& nearby</b>
-date: 2026-11-29T10:00
-expires: 2026-12-01T18:00
----
-
-Avoid the area around the station. Follow [the weapons attack card](/action-cards/firearms-and-weapons-attacks.md).
-"""
-BEFORE_EXPIRY = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
-AFTER_EXPIRY = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.timezone.utc)  # 18:00 in December is 18:00 UTC
 FEEDS = ("feeds/rss.xml", "feeds/atom.xml", "feeds/types/guidance/rss.xml", "feeds/sectors/retail/atom.xml",
          "feeds/topics/martyns-law/rss.xml")
 
 
 def build_at(project: Path, moment: dt.datetime) -> Path:
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project,
-                              env={"SOURCE_DATE_EPOCH": str(int(moment.timestamp()))})
+    result = run_protectpress("build", "--strict", "--quiet", cwd=project, env=at(moment))
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    project = copy_project(REPO, tmp_path_factory.mktemp("notice") / "project")
-    (project / "docs" / "notice.md").write_text(NOTICE, encoding="utf-8")
-    return project
+def project(notice_site) -> Path:
+    return notice_site.project
 
 
 @pytest.fixture(scope="module")
-def live_site(project: Path, tmp_path_factory) -> Path:
-    site = build_at(project, BEFORE_EXPIRY)
-    kept = tmp_path_factory.mktemp("live") / "site"
-    site.rename(kept)
-    return kept
+def live_site(notice_site) -> Path:
+    return notice_site.site
 
 
 def page_html(site: Path, path: str) -> str:
@@ -73,37 +59,40 @@ def test_the_notice_leads_every_feed(live_site):
     assert feed_warnings(live_site, "https://protectpress.example.org/") == []
     for path in FEEDS:
         entries = feedparser.parse((live_site / path).read_bytes()).entries
-        assert entries[0].title == "Incident in the city centre <b>& nearby</b>", path
+        assert entries[0].title == NoticeSite.title, path
         assert entries[0].link.startswith("https://protectpress.example.org/#notice-")
         assert "Avoid the area around the station." in entries[0].content[0].value
     items = json.loads((live_site / "feeds/types/action-card/feed.json").read_text(encoding="utf-8"))["items"]
-    assert items[0]["title"] == "Incident in the city centre <b>& nearby</b>" and len(items) > 1
+    assert items[0]["title"] == NoticeSite.title and len(items) > 1
 
 
 def test_after_expires_the_next_build_takes_it_down(project):
-    site = build_at(project, AFTER_EXPIRY)
+    site = build_at(project, NoticeSite.expired_at)
     for kind in discover_page_kinds(site).values():
         assert "pp-notice" not in page_html(site, kind.path), kind.name
     for path in FEEDS:
         titles = [entry.title for entry in feedparser.parse((site / path).read_bytes()).entries]
         assert not any("Incident" in title for title in titles), path
-    result = run_protectpress("check", cwd=project, env={"SOURCE_DATE_EPOCH": str(int(AFTER_EXPIRY.timestamp()))})
+    result = run_protectpress("check", cwd=project, env=at(NoticeSite.expired_at))
     assert "info: docs/notice.md: expires: expected a notice that has not expired (it is no longer shown; delete the " \
            "file), found expired at 6pm on 1 December 2026" in result.stdout
 
 
-def test_a_mistake_in_the_notice_is_named_with_its_line(project, tmp_path):
-    broken = copy_project(project, tmp_path / "broken")
-    (broken / "docs" / "notice.md").write_text(NOTICE.replace("level: critical", "level: urgent"), encoding="utf-8")
-    result = run_protectpress("check", cwd=broken)
-    assert result.returncode == 1
-    assert ("docs/notice.md: level: expected a level: one of critical, warning, information, found 'urgent'"
-            in result.stdout)
-    assert "Traceback" not in result.stdout + result.stderr
+def test_a_mistake_in_the_notice_is_named(project, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notice.md").write_text(NOTICE.replace("level: critical", "level: urgent"), encoding="utf-8")
+    settings = load_settings(project / "mkdocs.yml")
+    settings.docs_dir = docs
+    problems = Problems()
+    assert read_notice(settings, problems) is None
+    assert [str(problem) for problem in problems] == [
+        f"{settings.relative(docs / 'notice.md')}: level: expected a level: one of critical, warning, information, "
+        "found 'urgent'"]
 
 
 def test_send_notice_writes_a_short_email(project):
-    env = {"SOURCE_DATE_EPOCH": str(int(BEFORE_EXPIRY.timestamp()))}
+    env = at(NoticeSite.live_at)
     result = run_protectpress("send", "notice", "--test", "editor@example.org", cwd=project, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     [written] = (project / "outbox").glob("notice-*/tests/editor@example.org.eml")
@@ -114,5 +103,5 @@ def test_send_notice_writes_a_short_email(project):
     report = run_protectpress("sends", "notice", cwd=project, env=env)
     assert report.returncode == 0 and f"No live send of {written.parent.parent.name} is recorded" in report.stdout
     expired = run_protectpress("send", "notice", "--test", "editor@example.org", cwd=project,
-                               env={"SOURCE_DATE_EPOCH": str(int(AFTER_EXPIRY.timestamp()))})
+                               env=at(NoticeSite.expired_at))
     assert expired.returncode == 1 and "expected a notice that has not expired, to send" in expired.stderr
