@@ -41,6 +41,8 @@ class NewsletterFeature:
             files.append(File.generated(config, src_uri, content=web_markdown(settings, newsletter, email.features),
                                         inclusion=InclusionLevel.DRAFT if not newsletter.is_live(self.state.now) else
                                         InclusionLevel.UNDEFINED))
+        newest_first = sorted(self.published, key=lambda src: (self.published[src][0].date, src), reverse=True)
+        self.state.nav_ranks.update({src_uri: rank for rank, src_uri in enumerate(newest_first)})
         if rendered and files.get_file_from_path(ARCHIVE_SRC_URI) is None:
             issues = [n for n, _ in self.published.values() if n.is_live(self.state.now)]
             files.append(File.generated(config, ARCHIVE_SRC_URI, content=archive_markdown(issues)))

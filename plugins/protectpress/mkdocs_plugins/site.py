@@ -16,7 +16,8 @@ from ..core.boundary import ProjectBoundary
 from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_content_source,
                             load_content, read_source)
 from ..core.dates import human
-from ..core.listings import type_listing, vocabulary_listings
+from ..core.home import HOME_SRC_URI, home_sections
+from ..core.listings import in_reader_order, missing_type_indexes, type_listing, vocabulary_listings
 from . import serve_cache
 from .state import BuildState
 
@@ -66,18 +67,32 @@ class SiteFeature:
                 # sitemap and search). A page scheduled for later is kept out exactly as a draft is.
                 files.get_file_from_path(item.src_uri).inclusion = InclusionLevel.DRAFT
         vocabulary = settings.vocabulary
+        listings = missing_type_indexes(self.state.content)
         for group, terms, noun in (("topics", vocabulary.tags, "topic"), ("sectors", vocabulary.sectors, "sector")):
-            for listing in vocabulary_listings(self.state.content, group, terms, noun, settings.links):
-                self.listed.add(listing.src_uri)
-                if files.get_file_from_path(listing.src_uri) is None:
-                    files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)
-                                 if self.state.serving else
-                                 File.generated(config, listing.src_uri, content=listing.markdown))
+            listings += vocabulary_listings(self.state.content, group, terms, noun, settings.links)
+        for listing in listings:
+            self.listed.add(listing.src_uri)
+            if files.get_file_from_path(listing.src_uri) is None:
+                files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)
+                             if self.state.serving else
+                             File.generated(config, listing.src_uri, content=listing.markdown))
+        for kind in TYPE_FOLDERS.values():
+            for rank, item in enumerate(in_reader_order(self.state.content.of_type(kind), kind)):
+                self.state.nav_ranks[item.src_uri] = rank
         self.state.report()
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         nav.items.sort(key=_nav_rank)
+        _order_sections(nav.items, self.state.nav_ranks)
+        # MkDocs linked each page to its neighbours before this event; the footer's previous and next must
+        # follow the order the sidebar now shows.
+        nav.pages = [item for item in _walk(nav.items) if isinstance(item, Page)]
+        for before, after in zip([None, *nav.pages], [*nav.pages, None]):
+            if before is not None:
+                before.next_page = after
+            if after is not None:
+                after.previous_page = before
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -88,6 +103,8 @@ class SiteFeature:
         if name == "index.md" and folder in TYPE_FOLDERS:
             markdown += type_listing(self.state.content, TYPE_FOLDERS[folder], self.state.settings.links,
                                      page.file.src_uri)
+        elif page.file.src_uri == HOME_SRC_URI:
+            markdown += home_sections(self.state.content, self.state.settings.links)
         return markdown
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -111,6 +128,33 @@ class SiteFeature:
 
     def item(self, page: Page) -> ContentItem | None:
         return self.state.content.items.get(page.file.src_uri)
+
+
+def _walk(items):
+    for item in items:
+        yield item
+        if isinstance(item, Section):
+            yield from _walk(item.children)
+
+
+def _order_sections(items, ranks: dict[str, int]) -> None:
+    """Put each section's ranked pages (see `BuildState.nav_ranks`) in rank order after its index page;
+    anything unranked (sub-sections, plain pages) keeps its place after them."""
+    for item in items:
+        if not isinstance(item, Section):
+            continue
+        _order_sections(item.children, ranks)
+        if any(getattr(child, "file", None) and child.file.src_uri in ranks for child in item.children):
+            item.children.sort(key=lambda child: _section_rank(child, ranks))
+
+
+def _section_rank(child, ranks: dict[str, int]) -> tuple[int, int]:
+    file = getattr(child, "file", None)
+    if file is not None and posixpath.basename(file.src_uri) == "index.md":
+        return (0, 0)
+    if file is not None and file.src_uri in ranks:
+        return (1, ranks[file.src_uri])
+    return (2, 0)  # sorted() is stable: unranked children keep MkDocs' order
 
 
 def _nav_rank(item) -> tuple[int, str]:
