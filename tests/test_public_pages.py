@@ -1,7 +1,8 @@
 """The public landing pages keep themselves up to date and list pages in the order a reader expects.
 
-One copy of the example site gets a new news item and a new action card, and is built once; no authored page
-is touched, yet both must appear on the home page and on their type's index page."""
+One copy of the example site gets a new news item, a new action card and an older newsletter, and is built
+once; no authored page is touched, yet the new pages must appear on the home page and their index pages. File
+names are chosen so that file-name order, publication order and the expected order all differ."""
 
 from __future__ import annotations
 
@@ -23,6 +24,18 @@ sectors: [all]
 ---
 
 Body of the news item.
+"""
+
+OLDER_NEWSLETTER = """---
+subject: "An older issue"
+preheader: "An older issue of the partner newsletter, sent before the others on this site"
+date: 2022-12-01
+sectors: [all]
+---
+
+Dear {{ name }},
+
+An older issue of the newsletter.
 """
 
 NEW_CARD = """---
@@ -78,7 +91,8 @@ class Lists(HTMLParser):
 def grown_site(tmp_path_factory) -> tuple[Path, Path]:
     project = copy_project(REPO, tmp_path_factory.mktemp("grown") / "project")
     (project / "docs/news/2026-11-zebra-crossings.md").write_text(NEW_NEWS, encoding="utf-8")
-    (project / "docs/action-cards/aardvark-alert-drill.md").write_text(NEW_CARD, encoding="utf-8")
+    (project / "docs/action-cards/site-alert-drill.md").write_text(NEW_CARD, encoding="utf-8")
+    (project / "newsletters/0000-older-issue.md").write_text(OLDER_NEWSLETTER, encoding="utf-8")
     # A type whose folder has no index page of its own gets a generated one (checked below).
     (project / "docs/conferences/index.md").unlink()
     result = run_protectpress("build", "--strict", "--quiet", cwd=project)
@@ -130,3 +144,35 @@ def test_a_type_without_an_authored_index_gets_a_generated_one(grown_site):
     assert [entry[0] for entry in listed] == ["security-and-policing-2023/"]
     home = {entry[1]: entry[0] for entry in lists(site, "index.html")["pp-type-cards"]}
     assert home["Conference write-ups"] == "conferences/"
+
+
+def sidebar(site: Path, page: str) -> list[str]:
+    """The page links of the primary navigation, in the order shown (the current section only: it is pruned)."""
+    html = (site / page).read_text(encoding="utf-8")
+    primary = html[html.index("md-nav--primary"):html.index('class="md-content"')]
+    return [href for href in re.findall(r'href="([^"#]+)"', primary) if not href.startswith(("..", "./"))]
+
+
+def test_sidebar_orders_reference_by_title_and_news_newest_first(grown_site):
+    _, site = grown_site
+    assert sidebar(site, "guidance/index.html") == [
+        "aviation-and-maritime-security-unit/", "competent-persons-scheme/", "hostile-reconnaissance/",
+        "martyns-law/", "project-servator/", "publicly-accessible-locations/", "see-check-and-notify/"]
+    assert sidebar(site, "action-cards/index.html") == [
+        "site-alert-drill/", "firearms-and-weapons-attacks/", "unattended-and-suspicious-items/"]
+    # Newest first by the date shown: the 2023 item updated in 2025 comes before one published later in 2023.
+    assert sidebar(site, "news/index.html") == [
+        "2026-11-zebra-crossings/", "2023-03-pals-replaces-crowded-places/", "2023-03-protectuk-first-anniversary/"]
+    assert sidebar(site, "newsletters/index.html") == ["2023-03-security-and-policing/", "0000-older-issue/"]
+
+
+def test_listings_show_the_date_they_sort_by(grown_site):
+    _, site = grown_site
+    news = lists(site, "news/index.html")["pp-listing"]
+    assert [(entry[1], entry[2]) for entry in news] == [
+        ("Zebra crossings and protective security", "News · 2 November 2026"),
+        ("The PALs model replaces the Crowded Places strategy", "News · Updated 1 May 2025"),
+        ("ProtectUK marks its first year", "News · 28 March 2023")]
+    topic = lists(site, "topics/emergency-preparedness/index.html")
+    cards = [entry[1] for entry in topic["pp-listing"] if entry[2].startswith("Action card")]
+    assert cards == sorted(cards, key=str.casefold) and "Aardvark alert drill" in cards
