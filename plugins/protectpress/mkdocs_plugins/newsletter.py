@@ -12,6 +12,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.feeds.entry import FeedEntry
+from ..core.metadata import lastmod
 from ..core.newsletter import RenderedNewsletter, render_all
 from ..core.newsletter.model import Newsletter
 from ..core.newsletter.render import preview, template_path
@@ -47,6 +48,15 @@ class NewsletterFeature:
             issues = [n for n, _ in self.published.values() if n.is_live(self.state.now)]
             files.append(File.generated(config, ARCHIVE_SRC_URI, content=archive_markdown(issues)))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        # The sitemap's lastmod: an issue's date, and the newest issue's for the archive (never the build date).
+        if page.file.src_uri == ARCHIVE_SRC_URI:
+            dates = [newsletter.date for newsletter, _ in self.published.values() if not newsletter.draft]
+            page.update_date = lastmod(max(dates) if dates else None) or page.update_date
+        elif page.file.src_uri in self.published:
+            page.update_date = lastmod(self.published[page.file.src_uri][0].date)
+        return None
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         published = self.published.get(page.file.src_uri)

@@ -3,6 +3,7 @@ listings, orders the navigation by content type, and gives templates what they s
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentTy
                             load_content, read_source)
 from ..core.dates import human
 from ..core.home import HOME_SRC_URI, home_sections
-from ..core.listings import in_reader_order, missing_type_indexes, type_listing, vocabulary_listings
+from ..core.listings import (in_reader_order, missing_type_indexes, type_index_source, type_listing,
+                             vocabulary_listings)
+from ..core.metadata import lastmod, listing_title, robots_txt, short_description
 from . import serve_cache
 from .state import BuildState
 
@@ -25,12 +28,16 @@ from .state import BuildState
 NAV_ORDER = ["index.md", "guidance", "action-cards", "conferences", "news", "newsletters", "topics", "sectors",
              "subscribe.md", "about.md"]
 NAV_LAST = ["accessibility.md", "privacy.md"]
+NOUNS = {"topics": "topic", "sectors": "sector"}
+ROBOTS = "robots.txt"
 
 
 class SiteFeature:
     def __init__(self, state: BuildState) -> None:
         self.state = state
         self.listed: set[str] = set()  # src_uris of the generated topic and sector pages
+        self.titles: dict[str, str] = {}  # browser titles of listings whose label a page may share
+        self.newest: dict[str, dt.datetime] = {}  # for pages that list others: the newest listed date
 
     def on_config(self, config: MkDocsConfig) -> None:
         # Docs-root links (`/guidance/pals.md`) are part of our content model, in authors' pages and in the pages
@@ -68,10 +75,13 @@ class SiteFeature:
                 files.get_file_from_path(item.src_uri).inclusion = InclusionLevel.DRAFT
         vocabulary = settings.vocabulary
         listings = missing_type_indexes(self.state.content)
-        for group, terms, noun in (("topics", vocabulary.tags, "topic"), ("sectors", vocabulary.sectors, "sector")):
-            listings += vocabulary_listings(self.state.content, group, terms, noun, settings.links)
+        for group, terms in (("topics", vocabulary.tags), ("sectors", vocabulary.sectors)):
+            listings += vocabulary_listings(self.state.content, group, terms, NOUNS[group], settings.links)
         for listing in listings:
             self.listed.add(listing.src_uri)
+            if listing.slug and listing.group in NOUNS:
+                self.titles[listing.src_uri] = listing_title(listing.title, NOUNS[listing.group])
+            self._note_newest(listing.src_uri, listing.items)
             if files.get_file_from_path(listing.src_uri) is None:
                 files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)
                              if self.state.serving else
@@ -79,8 +89,17 @@ class SiteFeature:
         for kind in TYPE_FOLDERS.values():
             for rank, item in enumerate(in_reader_order(self.state.content.of_type(kind), kind)):
                 self.state.nav_ranks[item.src_uri] = rank
+            self._note_newest(type_index_source(kind), self.state.content.of_type(kind))
+        self._note_newest(HOME_SRC_URI, self.state.content.published())
+        if files.get_file_from_path(ROBOTS) is None:
+            files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
         self.state.report()
         return files
+
+    def _note_newest(self, src_uri: str, items) -> None:
+        dates = [i.last_updated for i in items if i.last_updated]
+        if dates:
+            self.newest[src_uri] = max(dates)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         nav.items.sort(key=_nav_rank)
@@ -98,7 +117,16 @@ class SiteFeature:
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         summary = page.meta.get("summary")
         if isinstance(summary, str) and summary.strip():
-            page.meta.setdefault("description", " ".join(summary.split()))
+            page.meta.setdefault("description", summary)
+        if isinstance(page.meta.get("description"), str):
+            page.meta["description"] = short_description(page.meta["description"])
+        # Read by the sitemap, which MkDocs renders before any page's template: hence here, not in on_page_context.
+        item = self.item(page)
+        # A page with no date of its own gets no lastmod (""), but MkDocs parses the newest update_date for
+        # sitemap.xml.gz, so a site with no dated page at all keeps MkDocs' build date.
+        own = item.last_updated if item is not None and item.is_published_type else None
+        if self.newest:
+            page.update_date = lastmod(own or self.newest.get(page.file.src_uri)) or ""
         folder, name = posixpath.split(page.file.src_uri)
         if name == "index.md" and folder in TYPE_FOLDERS:
             markdown += type_listing(self.state.content, TYPE_FOLDERS[folder], self.state.settings.links,
@@ -124,6 +152,7 @@ class SiteFeature:
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
         item = self.item(page)
         context["pp"] = _page_facts(item, self.state, self.listed) if item is not None else None
+        context["pp_title"] = self.titles.get(page.file.src_uri)
         return context
 
     def item(self, page: Page) -> ContentItem | None:
