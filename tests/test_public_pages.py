@@ -176,3 +176,24 @@ def test_listings_show_the_date_they_sort_by(grown_site):
     topic = lists(site, "topics/emergency-preparedness/index.html")
     cards = [entry[1] for entry in topic["pp-listing"] if entry[2].startswith("Action card")]
     assert cards == sorted(cards, key=str.casefold) and "Aardvark alert drill" in cards
+
+
+def test_serve_rebuilds_a_page_whose_generated_sections_changed(tmp_path):
+    # `mkdocs serve --dirty` skips pages whose file is older than their output; the home page's file never
+    # changes when a news item is added, so the changed sections must make MkDocs see it as modified.
+    from mkdocs.structure.files import File
+
+    from protectpress.mkdocs_plugins import serve_cache
+
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    docs.mkdir()
+    (docs / "index.md").write_text("intro", encoding="utf-8")
+    home = File("index.md", str(docs), str(site), use_directory_urls=True)
+    serve_cache.rebuild_when_changed(home, "latest: one")
+    Path(home.abs_dest_path).parent.mkdir(parents=True)
+    Path(home.abs_dest_path).write_text("built", encoding="utf-8")
+    assert not home.is_modified()
+    serve_cache.rebuild_when_changed(home, "latest: one")
+    assert not home.is_modified()
+    serve_cache.rebuild_when_changed(home, "latest: two")
+    assert home.is_modified()

@@ -38,6 +38,7 @@ class SiteFeature:
         self.listed: set[str] = set()  # src_uris of the generated topic and sector pages
         self.titles: dict[str, str] = {}  # browser titles of listings whose label a page may share
         self.newest: dict[str, dt.datetime] = {}  # for pages that list others: the newest listed date
+        self.sections: dict[str, str] = {}  # generated Markdown appended to a page, by src_uri
 
     def on_config(self, config: MkDocsConfig) -> None:
         # Docs-root links (`/guidance/pals.md`) are part of our content model, in authors' pages and in the pages
@@ -86,11 +87,21 @@ class SiteFeature:
                 files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)
                              if self.state.serving else
                              File.generated(config, listing.src_uri, content=listing.markdown))
+        content, links = self.state.content, settings.links
+        # The sections appended to pages an author wrote only an intro for; made here so that `mkdocs serve
+        # --dirty` can tell when they change although the page's own file did not.
+        self.sections = {HOME_SRC_URI: home_sections(content, links)}
         for kind in TYPE_FOLDERS.values():
-            for rank, item in enumerate(in_reader_order(self.state.content.of_type(kind), kind)):
+            for rank, item in enumerate(in_reader_order(content.of_type(kind), kind)):
                 self.state.nav_ranks[item.src_uri] = rank
-            self._note_newest(type_index_source(kind), self.state.content.of_type(kind))
-        self._note_newest(HOME_SRC_URI, self.state.content.published())
+            self._note_newest(type_index_source(kind), content.of_type(kind))
+            self.sections[type_index_source(kind)] = type_listing(content, kind, links, type_index_source(kind))
+        self._note_newest(HOME_SRC_URI, content.published())
+        if self.state.serving:
+            for src_uri, section in self.sections.items():
+                file = files.get_file_from_path(src_uri)
+                if file is not None:
+                    serve_cache.rebuild_when_changed(file, section)
         if files.get_file_from_path(ROBOTS) is None:
             files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
         self.state.report()
@@ -127,12 +138,7 @@ class SiteFeature:
         own = item.last_updated if item is not None and item.is_published_type else None
         if self.newest:
             page.update_date = lastmod(own or self.newest.get(page.file.src_uri)) or ""
-        folder, name = posixpath.split(page.file.src_uri)
-        if name == "index.md" and folder in TYPE_FOLDERS:
-            markdown += type_listing(self.state.content, TYPE_FOLDERS[folder], self.state.settings.links,
-                                     page.file.src_uri)
-        elif page.file.src_uri == HOME_SRC_URI:
-            markdown += home_sections(self.state.content, self.state.settings.links)
+        markdown += self.sections.get(page.file.src_uri, "")
         return markdown
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
