@@ -74,10 +74,19 @@ class SiteFeature:
                 # MkDocs' own draft level: built under `mkdocs serve`, left out of `mkdocs build` (and so out of
                 # sitemap and search). A page scheduled for later is kept out exactly as a draft is.
                 files.get_file_from_path(item.src_uri).inclusion = InclusionLevel.DRAFT
-        vocabulary = settings.vocabulary
-        listings = missing_type_indexes(self.state.content)
+        self._add_listings(files, config)
+        self._make_sections(files)
+        if files.get_file_from_path(ROBOTS) is None:
+            files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
+        self.state.report()
+        return files
+
+    def _add_listings(self, files: Files, config: MkDocsConfig) -> None:
+        """The generated pages: topic and sector listings, and the index of a type folder without one."""
+        vocabulary, content, links = self.state.settings.vocabulary, self.state.content, self.state.settings.links
+        listings = missing_type_indexes(content)
         for group, terms in (("topics", vocabulary.tags), ("sectors", vocabulary.sectors)):
-            listings += vocabulary_listings(self.state.content, group, terms, NOUNS[group], settings.links)
+            listings += vocabulary_listings(content, group, terms, NOUNS[group], links)
         for listing in listings:
             self.listed.add(listing.src_uri)
             if listing.slug and listing.group in NOUNS:
@@ -87,9 +96,12 @@ class SiteFeature:
                 files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)
                              if self.state.serving else
                              File.generated(config, listing.src_uri, content=listing.markdown))
-        content, links = self.state.content, settings.links
-        # The sections appended to pages an author wrote only an intro for; made here so that `mkdocs serve
-        # --dirty` can tell when they change although the page's own file did not.
+
+    def _make_sections(self, files: Files) -> None:
+        """The sections appended to pages an author wrote only an intro for (home, type indexes), and the
+        sidebar ranks. Made here, not per page, so that `mkdocs serve --dirty` can tell when they change
+        although the page's own file did not."""
+        content, links = self.state.content, self.state.settings.links
         self.sections = {HOME_SRC_URI: home_sections(content, links)}
         for kind in TYPE_FOLDERS.values():
             for rank, item in enumerate(in_reader_order(content.of_type(kind), kind)):
@@ -102,10 +114,6 @@ class SiteFeature:
                 file = files.get_file_from_path(src_uri)
                 if file is not None:
                     serve_cache.rebuild_when_changed(file, section)
-        if files.get_file_from_path(ROBOTS) is None:
-            files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
-        self.state.report()
-        return files
 
     def _note_newest(self, src_uri: str, items) -> None:
         dates = [i.last_updated for i in items if i.last_updated]
