@@ -42,7 +42,9 @@ export function start(root) {
 
   function setOpen(open) {
     opener.setAttribute("aria-expanded", String(open));
-    if (toggle.checked !== open) toggle.checked = open;
+    if (toggle.checked === open) return;
+    toggle.checked = open;
+    toggle.dispatchEvent(new Event("change")); // Material (un)locks the page's scrolling on a phone
   }
 
   function close(returnFocus) {
