@@ -1,6 +1,5 @@
 """End-to-end builds with real MkDocs: the example site and a small fixture project."""
 
-import json
 import re
 from html.parser import HTMLParser
 
