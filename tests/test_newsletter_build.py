@@ -82,6 +82,8 @@ def test_web_version_is_in_search(built):
     pages = indexed_pages(built)
     web = pages[f"/newsletters/{SLUG}/"]
     assert web["meta"]["type"] == "Newsletter" and "lockdown workshop" in web["content"]
+    assert web["meta"]["date"] == "15 January 2024"
+    assert sorted(web["filters"]["sector"]) == ["Hospitality", "Retail"]  # the sectors it was sent to
     assert not any(DRAFT_SLUG in url for url in pages), "a draft newsletter is never in search"
 
 

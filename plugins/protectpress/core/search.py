@@ -10,6 +10,7 @@ the record below as Pagefind filters, metadata and a sort key.
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import time
 from dataclasses import dataclass
@@ -39,18 +40,24 @@ class SearchRecord:
 
 
 def record_for(item: ContentItem, vocabulary: Vocabulary) -> SearchRecord:
-    """A page's record. A page for all sectors is found under every sector, as the sector listings list it."""
-    sectors = tuple(label for slug, label in vocabulary.sectors.items()
-                    if ("all" in item.sectors if slug == "all" else item.in_sector(slug)))
-    shown = item.updated or item.date
-    return SearchRecord(type_label=item.kind.label, date_iso=f"{shown:%Y-%m-%d}" if shown else None,
-                        date_label=human(shown) if shown else None,
-                        topics=tuple(vocabulary.tags[slug] for slug in item.tags if slug in vocabulary.tags),
-                        sectors=sectors)
+    """A page's record, dated by its last significant change."""
+    return _record(item.kind.label, item.updated or item.date, item.tags, item.sectors, vocabulary)
 
 
-def newsletter_record() -> SearchRecord:
-    return SearchRecord(type_label=NEWSLETTER_LABEL)
+def newsletter_record(date: dt.datetime | None, sectors: tuple[str, ...], vocabulary: Vocabulary) -> SearchRecord:
+    """A newsletter's web version: dated by its issue, for the sectors it was sent to."""
+    return _record(NEWSLETTER_LABEL, date, (), sectors, vocabulary)
+
+
+def _record(type_label: str, date: dt.datetime | None, tags: tuple[str, ...], sectors: tuple[str, ...],
+            vocabulary: Vocabulary) -> SearchRecord:
+    # A page for all sectors is found under every sector, as the sector listings list it.
+    sector_labels = tuple(label for slug, label in vocabulary.sectors.items()
+                          if slug in sectors or (slug != "all" and "all" in sectors))
+    return SearchRecord(type_label=type_label, date_iso=f"{date:%Y-%m-%d}" if date else None,
+                        date_label=human(date) if date else None,
+                        topics=tuple(vocabulary.tags[slug] for slug in tags if slug in vocabulary.tags),
+                        sectors=sector_labels)
 
 
 class SearchIndexError(RuntimeError):

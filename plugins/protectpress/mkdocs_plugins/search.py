@@ -38,7 +38,11 @@ class SearchFeature:
             return record_for(item, self.state.settings.vocabulary)
         folder = page.file.src_uri.rpartition("/")[0]
         if folder == WEB_FOLDER and page.file.src_uri != ARCHIVE_SRC_URI:
-            return newsletter_record()
+            # The newsletter feature has already handed this web version to the feeds, with its date and sectors.
+            path = self.state.settings.links.page_path(page.file.src_uri)
+            entry = next((e for e in self.state.extra_feed_entries if e.page_path == path), None)
+            return newsletter_record(entry.published if entry else None, entry.sectors if entry else (),
+                                     self.state.settings.vocabulary)
         return SearchRecord(type_label="Page")  # a generated listing: its lists are left out (data-pagefind-ignore)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
