@@ -17,6 +17,7 @@ from ..core.search import SearchIndexError, SearchRecord, index_site, newsletter
 from .state import BuildState
 
 log = get_plugin_logger("protectpress")
+LISTING_LABELS = {"topics": "Topic", "sectors": "Sector"}
 
 
 class SearchFeature:
@@ -43,7 +44,9 @@ class SearchFeature:
             entry = next((e for e in self.state.extra_feed_entries if e.page_path == path), None)
             return newsletter_record(entry.published if entry else None, entry.sectors if entry else (),
                                      self.state.settings.vocabulary)
-        return SearchRecord(type_label="Page")  # a generated listing: its lists are left out (data-pagefind-ignore)
+        # A generated listing (its lists are left out with data-pagefind-ignore): a topic's or sector's page says so.
+        name = page.file.src_uri.rpartition("/")[2]
+        return SearchRecord(type_label=LISTING_LABELS.get(folder, "Page") if name != "index.md" else "Page")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.state.serving:
