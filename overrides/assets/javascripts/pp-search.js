@@ -155,7 +155,9 @@ export function start(root) {
     }
   });
 
-  setOpen(toggle.checked);
+  // Focus may have left while this module was loading (a quick Tab past the box): then search closes now.
+  if (!root.contains(document.activeElement)) close(false);
+  else setOpen(toggle.checked);
   showFilters().catch((error) => {
     status.textContent = "Search is not available right now";
     console.error("protectpress search:", error);
