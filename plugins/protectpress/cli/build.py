@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..core.config import ConfigError, find_config, read_yaml, relative_path
 from ..core.dates import DateError, parse_moment
+from ..core.search import SearchIndexError, index_site
 from .common import add_config_option, fail_config
 from .staging import BuildLock, building_prefix, previous_name
 
@@ -90,7 +91,14 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
             build(config)
         finally:
             config.plugins.on_shutdown()
+        # Inside the atomic build: a site whose search index failed is not swapped in.
+        indexed = index_site(staging)
         built = True
+    except SearchIndexError as error:
+        _discard(staging)
+        print(f"\nprotectpress: {error}\nThe build stopped; {relative_path(target, project_dir)}/ was left as it was.",
+              file=sys.stderr)
+        return 1
     except PluginError as error:
         _discard(staging)
         print(f"\n{error}\n\nThe build stopped; {relative_path(target, project_dir)}/ was left as it was.", file=sys.stderr)
@@ -120,6 +128,7 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
     _swap_in(staging, target)
     lock.release()
     if not quiet:
+        print(f"Indexed {indexed.pages} pages for search in {indexed.seconds:.1f} s")
         print(f"Built {relative_path(target, project_dir)}/")
     return 0
 

@@ -5,7 +5,7 @@ wrote, and so that the same listing could be fed to another site generator. The 
 are one raw HTML block each: a site of 1,000 pages lists about 7,000 entries across its listings, and as
 Markdown list items they took more than half as long again as every page's own Markdown. The entries come
 from validated content, so their links need no checking; `SiteLinks.relative_url` writes them as MkDocs
-would. The lists are left out of search (`data-search-exclude`): each summary is already found on its page.
+would. The lists are left out of search (`data-pagefind-ignore`): each summary is already found on its page.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def item_line(item: ContentItem, links: SiteLinks, from_src: str) -> str:
 def item_list(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
     # One raw HTML block: no blank line may appear inside it, and one must follow it.
     lines = "\n".join(item_line(i, links, from_src) for i in items)
-    return f'<ul class="pp-listing" data-search-exclude>\n{lines}\n</ul>\n'
+    return f'<ul class="pp-listing" data-pagefind-ignore>\n{lines}\n</ul>\n'
 
 
 def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
