@@ -1,0 +1,73 @@
+"""Text that goes into an email header (a name, a subject, a sender) is plain text on one line.
+
+Python's email package decodes RFC 2047 encoded words in any header value it is given as a string, and
+Python 3.11.7 writes what they decode to as it is: a recipient called
+`=?utf-8?q?Partner=0D=0AReply-To:_x@evil.example?=` got a real `Reply-To` header and could replace the body.
+Later patch releases refuse some of these when writing (CVE-2024-6923), not all, and not before writing half
+a message, so we do not lean on them: every value is
+checked here before the email package sees it, and input is checked with the same rule when it is read, so
+comms staff learn about a hostile value from `check` or a dry run with its file, line and key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# One name, subject or sender: long enough for any real one, short enough to fold under SMTP's 998-character
+# line limit even with no spaces and every character quoted.
+MAX_HEADER_TEXT = 200
+HEADER_TEXT_EXPECTED = ("expected plain text on one line, at most {limit} characters: no line breaks or other "
+                        "control characters, and nothing written like an encoded word (=?...?=)")
+
+# Any `=?` followed later by `?=`: everything the email package could decode as an encoded word, and more.
+_ENCODED_WORD = re.compile(r"=\?.*\?=", re.DOTALL)
+# Unicode's line and paragraph separators, surrogates (unwritable as UTF-8), and the bidirectional overrides
+# and isolates that make a name or subject display as something else than it is.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+class HeaderTextError(ValueError):
+    """A value that must not reach a header; raised only when input validation was skipped (a bug)."""
+
+
+def header_text_expected(limit: int = MAX_HEADER_TEXT) -> str:
+    """The `expected ...` half of a problem about a header value, for comms staff."""
+    return HEADER_TEXT_EXPECTED.format(limit=limit)
+
+
+def header_text_problem(value: str, limit: int = MAX_HEADER_TEXT) -> str | None:
+    """What makes `value` unfit for a header, as the `found ...` half of a problem; None when it is fit."""
+    for character in value:
+        if unicodedata.category(character) in _UNSAFE_CATEGORIES or character in _BIDI_CONTROLS:
+            return f"the control character U+{ord(character):04X}"
+    encoded = _ENCODED_WORD.search(value)
+    if encoded:
+        return f"an encoded word ({encoded.group()[:40]!r})"
+    if len(value) > limit:
+        return f"{len(value):,} characters"
+    return None
+
+
+def header_text(value: str, what: str, limit: int = MAX_HEADER_TEXT) -> str:
+    """`value` unchanged if it is plain header text; otherwise HeaderTextError naming `what`.
+
+    Every header value the project writes goes through this, whatever validated it before.
+    """
+    problem = header_text_problem(value, limit)
+    if problem is not None:
+        raise HeaderTextError(f"{what}: {header_text_expected(limit)}, found {problem}")
+    return value
+
+
+def collapse_spaces(value: str) -> str:
+    """A YAML value folded over several lines, or with doubled spaces, as one line of single spaces.
+
+    Every kind of space, tab and line feed (what YAML's folding leaves) is collapsed, as `str.split` would;
+    the other control characters it would also take as spaces stay, for `header_text_problem` to report.
+    """
+    return _SPACES.sub(" ", value).strip()
+
+
+_SPACES = re.compile(r"[^\S\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
