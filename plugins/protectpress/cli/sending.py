@@ -25,7 +25,8 @@ from ..core.sending.journal import JournalBusy, SendJournal, State, SuppressionL
 from ..core.sending.privacy import forget_address, sending_paths
 from ..core.sending.recipients import (Recipient, SuppressionList, choose_audience, read_recipients,
                                        valid_address)
-from ..core.sending.report import confirmation, describe_test_send, journal_report, outcome_lines, plural, when
+from ..core.sending.report import (confirmation, describe_test_send, journal_report, outcome_lines, plural,
+                                   skipped_rows, when)
 from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, Outcome, RelayAddress, RelayError, SmtpRelay
 from .common import add_config_option, fail_config, settings_or_exit
 
@@ -147,7 +148,7 @@ def run_send(args: argparse.Namespace) -> int:
     audience = choose_audience(listing, suppression, newsletter.sectors)
     summary = SendSummary(invalid=listing.invalid)
     listed = (f"{len(listing.recipients):,} in {listing.source}: {audience.suppressed:,} suppressed, "
-              f"{audience.other_sectors:,} not in this newsletter's sectors, {listing.invalid:,} invalid")
+              f"{audience.other_sectors:,} not in this newsletter's sectors, {skipped_rows(listing.skipped_lines)}")
     if relay is None:
         return _outbox_send(args, newsletter, composer, transport, suppression, policy, audience, summary, listed)
     try:

@@ -2,7 +2,9 @@
 
 Recipients files come from Excel and from other teams, so reading is forgiving where the intent is clear (a
 byte-order mark, header case, blank lines, the same person twice) and reports the rest with line numbers
-instead of stopping: a bad address is skipped and listed, the rest of the list still gets the newsletter.
+instead of stopping: a bad row (an address we cannot send to, a name that is not plain text on one line, a
+quote never closed, a field too long for the CSV reader) is skipped and listed, and the rest of the list still
+gets the newsletter. Whoever supplies the file is not trusted: nothing in it can become a header.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from ..problems import Problems, describe
+from ..headertext import header_text_expected, header_text_problem
+from ..problems import Problems, Severity, describe
 from ..slugs import slugify
 from .private_files import open_private, replace_private
 
@@ -33,9 +36,14 @@ _ADDRESS = re.compile(
 
 
 def valid_address(value: str) -> str | None:
-    """The address, trimmed, if it is one we can send to; otherwise None."""
+    """The address, trimmed, if it is one we can send to; otherwise None.
+
+    `=?...?=` is a legal local part, but the email package decodes it as an encoded word in a header.
+    """
     address = value.strip()
-    return address if len(address) <= 254 and _ADDRESS.match(address) else None
+    if len(address) <= 254 and _ADDRESS.match(address) and header_text_problem(address, 254) is None:
+        return address
+    return None
 
 
 def address_key(address: str) -> str:
@@ -72,8 +80,12 @@ class RecipientList:
 
     source: str
     recipients: list[Recipient] = field(default_factory=list)
-    invalid: int = 0
+    skipped_lines: list[int] = field(default_factory=list)  # bad rows, each listed in the problems
     duplicates: int = 0
+
+    @property
+    def invalid(self) -> int:
+        return len(self.skipped_lines)
 
 
 def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: dict[str, str] | None = None) -> RecipientList:
@@ -88,11 +100,20 @@ def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: d
         return listing
     first_line: dict[str, int] = {}
     for line, row in rows:
+        if row is None:  # a broken CSV line, already reported
+            listing.skipped_lines.append(line)
+            continue
         raw_address = row.get(EMAIL_COLUMN, "")
         address = valid_address(raw_address)
         if address is None:
-            listing.invalid += 1
-            problems.warning(shown_as, f"{EXPECTED_ADDRESS} (this line is skipped)", describe(raw_address.strip()), line=line)
+            listing.skipped_lines.append(line)
+            problems.warning(shown_as, f"{EXPECTED_ADDRESS} {SKIPPED}", describe(raw_address.strip()), line=line)
+            continue
+        name = row.get("name", "").strip()
+        name_problem = header_text_problem(name)
+        if name_problem is not None:
+            listing.skipped_lines.append(line)
+            problems.warning(shown_as, f"name: {header_text_expected()} {SKIPPED}", name_problem, line=line)
             continue
         key = address_key(address)
         if key in first_line:
@@ -102,7 +123,7 @@ def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: d
             continue
         first_line[key] = line
         recipient_sectors = _read_sectors(row.get("sectors", ""), shown_as, line, problems, sectors)
-        listing.recipients.append(Recipient(address=address, name=row.get("name", "").strip(),
+        listing.recipients.append(Recipient(address=address, name=name,
                                             organisation=row.get("organisation", "").strip(),
                                             sectors=recipient_sectors, line=line))
     return listing
@@ -116,17 +137,25 @@ def _read_sectors(value: str, shown_as: str, line: int, problems: Problems, voca
     return slugs
 
 
-def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: str) -> Iterator[tuple[int, dict[str, str]]] | None:
+Row = tuple[int, dict[str, str] | None]  # (first line, {lower-case column: value}); None for a broken line
+
+
+def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: str,
+                   broken: Severity = Severity.WARNING) -> Iterator[Row] | None:
     """Rows as (line number, {lower-case column: value}), blank rows left out; None after an error.
 
-    The header is checked now; the rows come one at a time as the caller asks, so a long list is never
-    held twice (once as rows, once as recipients).
+    A line the CSV reader cannot read is reported (as `broken`) and comes as (line, None), and reading goes
+    on from the next line. The header is checked now; the rows come one at a time as the caller asks, so a
+    long list is never held twice (once as rows, once as recipients).
     """
     text = _read_text(path, shown_as, problems)
     if text is None:
         return None
-    reader = csv.reader(_lines(text))
-    for cells in reader:
+    records = _Records(text)
+    for line, cells, error in records:
+        if error is not None:
+            problems.error(shown_as, f"expected a header row with an '{required}' column", error, line=line)
+            return None
         if not _blank(cells):
             header = [cell.strip().lower() for cell in cells]
             break
@@ -136,19 +165,106 @@ def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: s
     if required not in header:
         found = ", ".join(repr(c) for c in header if c) or "no column names"
         hint = " separated by commas" if len(header) == 1 and ";" in header[0] else ""
-        problems.error(shown_as, f"expected a header row with an '{required}' column{hint}", found, line=reader.line_num)
+        problems.error(shown_as, f"expected a header row with an '{required}' column{hint}", found, line=line)
         return None
-    return ((reader.line_num, {name: value for name, value in zip(header, cells) if name})
-            for cells in reader if not _blank(cells))
+
+    def rows() -> Iterator[Row]:
+        for line, cells, error in records:
+            row = {name: value for name, value in zip(header, cells) if name}
+            if error is None and any(_LINE_BREAK.search(row.get(column, "")) for column in ONE_LINE_COLUMNS):
+                # Most likely a quote left open that another quote closed lines later: the lines it took in
+                # are read again on their own.
+                records.reread_after_first_line()
+                error = "a line break inside the " + " or ".join(ONE_LINE_COLUMNS)
+            if error is not None:
+                problems.add(shown_as, f"expected a line of comma-separated values {SKIPPED}", error, line=line,
+                             severity=broken)
+                yield line, None
+            elif not _blank(cells):
+                yield line, row
+    return rows()
 
 
-# A line as io.StringIO(newline="") gives it (ending kept: \n, \r\n or \r), without its copy of the whole text
-# at four bytes a character.
-_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+# Columns whose value goes into a header (or is an address): a line break in one makes the row bad.
+ONE_LINE_COLUMNS = (EMAIL_COLUMN, "name")
+_LINE_BREAK = re.compile(r"[\r\n]")
 
 
-def _lines(text: str) -> Iterator[str]:
-    return (match.group() for match in _LINE.finditer(text))
+SKIPPED = "(this line is skipped)"
+
+
+class _Lines:
+    """The text's lines for csv.reader (each with its ending, as io.StringIO(newline="") gives them), read
+    from a position that can be moved back: after a quote that is never closed, reading starts again on the
+    line after the quote's. No copy of the whole text is made."""
+
+    _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+        self.line = 0  # lines read so far
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        match = self._LINE.match(self.text, self.position)
+        if match is None:
+            raise StopIteration
+        self.position = match.end()
+        self.line += 1
+        return match.group()
+
+    def move_to(self, position: int, line: int) -> None:
+        self.position, self.line = position, line
+
+
+class _Records:
+    """(first line, cells, None) for each record, or (line, [], what is wrong) for a line csv cannot read.
+
+    Strict, so that a quote left open is found (at the end of the file, or where it meets another quote)
+    instead of silently swallowing the lines after it. A broken record is reported at its first line, and
+    reading starts again on the next line, so no later row is lost with it; `reread_after_first_line` does
+    the same for a record that reads but spans lines it should not (a line break inside a name).
+    """
+
+    def __init__(self, text: str) -> None:
+        self._lines = _Lines(text)
+        self._reader = csv.reader(self._lines, strict=True)
+        self._start = (0, 0)  # position and lines read before the last record
+
+    def __iter__(self) -> Iterator[tuple[int, list[str], str | None]]:
+        while True:
+            self._start = (self._lines.position, self._lines.line)
+            first_line = self._lines.line + 1
+            try:
+                cells = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                # Found past its first line, the mistake is a quote opened there and never closed on it.
+                found = (_explain_csv_error(str(error)) if self._lines.line <= first_line
+                         else "a quote (\") that is not closed on its line")
+                self.reread_after_first_line()
+                yield first_line, [], found
+                continue
+            yield first_line, cells, None
+
+    def reread_after_first_line(self) -> None:
+        self._lines.move_to(*self._start)
+        next(self._lines, None)
+        self._reader = csv.reader(self._lines, strict=True)
+
+
+def _explain_csv_error(message: str) -> str:
+    if "unexpected end of data" in message:
+        return "a quote (\") that is never closed"
+    if "field limit" in message:
+        return f"a field longer than {csv.field_size_limit():,} characters"
+    if "expected after" in message:
+        return "text straight after a closing quote (\")"
+    return f"something the CSV reader cannot read ({message})"
 
 
 def _blank(cells: list[str]) -> bool:
@@ -188,10 +304,13 @@ class SuppressionList:
         self.shown_as = shown_as
         self._keys: set[str] = set()
         if path.exists():
-            rows = _read_csv_rows(path, shown_as, problems if problems is not None else Problems(), required="email")
+            # A line we cannot read may be someone who unsubscribed: an error, so nothing is sent until it is fixed.
+            rows = _read_csv_rows(path, shown_as, problems if problems is not None else Problems(), required="email",
+                                  broken=Severity.ERROR)
             for _line, row in rows or ():
-                if valid_address(row.get("email", "")):
-                    self._keys.add(address_key(row["email"]))
+                cell = (row or {}).get("email", "")
+                if valid_address(cell):
+                    self._keys.add(address_key(cell))
 
     def __contains__(self, address: str) -> bool:
         return address_key(address) in self._keys
