@@ -21,6 +21,7 @@ from typing import Iterator
 from ..headertext import header_text_expected, header_text_problem
 from ..problems import Problems, Severity, describe
 from ..slugs import slugify
+from ..spreadsheet import as_written, spreadsheet_writer
 from .private_files import open_private, replace_private
 
 EMAIL_COLUMN = "email"
@@ -309,8 +310,10 @@ class SuppressionList:
                                   broken=Severity.ERROR)
             for _line, row in rows or ():
                 cell = (row or {}).get("email", "")
-                if valid_address(cell):
-                    self._keys.add(address_key(cell))
+                # Both readings of an apostrophe-led cell: one written by hand, or one we made spreadsheet-safe.
+                for address in {cell, as_written(cell)}:
+                    if valid_address(address):
+                        self._keys.add(address_key(address))
 
     def __contains__(self, address: str) -> bool:
         return address_key(address) in self._keys
@@ -324,7 +327,7 @@ class SuppressionList:
             return False
         new_file = not self.path.exists() or self.path.stat().st_size == 0
         with open_private(self.path, "a", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = spreadsheet_writer(handle)
             if new_file:
                 writer.writerow(SUPPRESSION_COLUMNS)
             writer.writerow((address.strip(), reason, dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")))
@@ -337,14 +340,17 @@ class SuppressionList:
         """Take an address off the list, keeping every other row as written; the reason it was there, or None."""
         if address not in self:
             return None
-        rows = list(csv.reader(_lines(self.path.read_text(encoding="utf-8-sig"))))
+        # Not strict, unlike reading: a line a person broke by hand is kept as it reads, not dropped.
+        rows = [[as_written(cell) for cell in row]
+                for row in csv.reader(_Lines(self.path.read_text(encoding="utf-8-sig")))]
         header = next(([cell.strip().lower() for cell in row] for row in rows if not _blank(row)), [])
         email, reason = header.index("email"), header.index("reason") if "reason" in header else None
-        ours = [row for row in rows if len(row) > email and address_key(row[email]) == address_key(address)]
+        key = address_key(address)
+        ours = [row for row in rows if len(row) > email and key in map(address_key, _addresses_in(row[email]))]
         kept = io.StringIO()
-        csv.writer(kept).writerows(row for row in rows if row not in ours)
+        spreadsheet_writer(kept).writerows(row for row in rows if row not in ours)
         replace_private(self.path, kept.getvalue().encode("utf-8"))
-        self._keys.discard(address_key(address))
+        self._keys.discard(key)
         found = [row[reason].strip() for row in ours if reason is not None and len(row) > reason]
         return "; ".join(r for r in found if r) or "no reason given"
 
