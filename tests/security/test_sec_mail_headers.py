@@ -154,3 +154,33 @@ def test_a_hostile_sending_setting_stops_the_send_naming_the_setting(project, re
         assert code == 1
         assert any(p["key"] == "plugins.protectpress.sending.from_name" and p["path"] == "mkdocs.yml"
                    for p in json.loads(out)["problems"])
+
+
+# -- the one function every header value goes through ---------------------------------------------------------
+
+HEADER_ARGUMENTS = {
+    "from_name": lambda value: {"from_name": value},
+    "from_address": lambda value: {"from_address": f"{value}@example.org"},
+    "to name": lambda value: {"to": (value, "reader@example.org")},
+    "to address": lambda value: {"to": ("Reader", f"{value}@example.org")},
+    "subject": lambda value: {"subject": value},
+    "message_id": lambda value: {"message_id": f"<{value}@example.org>"},
+    "reply_to": lambda value: {"reply_to": f"{value}@example.org"},
+    "return_path": lambda value: {"return_path": f"{value}@example.org"},
+    "list_unsubscribe": lambda value: {"list_unsubscribe": [f"https://example.org/u?{value}"]},
+    "extra header": lambda value: {"extra_headers": {"X-Campaign": value}},
+}
+HOSTILE_VALUES = ["=?utf-8?q?a=0D=0ABcc=3A_x=40evil.example?=", "a\r\nBcc: x@evil.example", "a\x00b", "a\x7fb",
+                  "a\x85b", "a\u2028b", "a\u2029b", "a\u202eb"]
+
+
+@pytest.mark.parametrize("header", sorted(HEADER_ARGUMENTS))
+def test_build_message_refuses_hostile_text_in_every_header(header):
+    from protectpress.core.headertext import HeaderTextError
+    from protectpress.core.newsletter.message import build_message
+
+    for value in HOSTILE_VALUES:
+        arguments = {"subject": "S", "html": "<p>h</p>", "text": "t", "from_address": "news@example.org",
+                     **HEADER_ARGUMENTS[header](value)}
+        with pytest.raises(HeaderTextError):
+            build_message(**arguments).as_bytes()
