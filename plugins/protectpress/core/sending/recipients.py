@@ -176,7 +176,7 @@ def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: s
                 # Most likely a quote left open that another quote closed lines later: the lines it took in
                 # are read again on their own.
                 records.reread_after_first_line()
-                error = "a line break inside the " + " or ".join(ONE_LINE_COLUMNS)
+                error = "a line break inside the " + " or ".join(ONE_LINE_COLUMNS) + " (or a quote not closed on its line)"
             if error is not None:
                 problems.add(shown_as, f"expected a line of comma-separated values {SKIPPED}", error, line=line,
                              severity=broken)
