@@ -63,3 +63,18 @@ def test_bad_rows_are_listed_by_line_skipped_and_the_rest_is_sent_again_and_agai
     assert code == 0, out + err
     assert "Nobody is left to send to." in out
     assert len(relay.handler.received) == len(GOOD)
+
+
+def test_suppressing_from_a_csv_takes_every_address_whatever_its_name(project, run):
+    """A name that could never go into a header must not keep its person on the list."""
+    text, _ = hostile_list()
+    (project / "leavers.csv").write_bytes(text.encode("utf-8"))
+    code, out, err = run("suppress", "leavers.csv")
+    assert code == 0, out + err
+    assert "Traceback" not in out + err
+    suppressed = (project / "newsletters" / "suppressed.csv").read_text(encoding="utf-8")
+    for address in ["crlf@example.com", "long@example.com", *GOOD]:
+        assert f"\n{address}," in suppressed, address
+    for address, line in [("huge@example.com", 5), ("open@example.com", 10)]:  # lines csv cannot read: listed
+        assert address not in suppressed
+        assert f"leavers.csv:{line}: expected a line of comma-separated values (this line is skipped)" in err

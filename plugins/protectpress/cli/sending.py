@@ -23,8 +23,8 @@ from ..core.sending.campaign import Campaign, SendPolicy, SendSummary
 from ..core.sending.compose import Composer, SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, State, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths
-from ..core.sending.recipients import (Recipient, SuppressionList, choose_audience, read_recipients,
-                                       valid_address)
+from ..core.sending.recipients import (Recipient, SuppressionList, choose_audience, read_addresses,
+                                       read_recipients, valid_address)
 from ..core.sending.report import (confirmation, describe_test_send, journal_report, outcome_lines, plural,
                                    skipped_rows, when)
 from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, Outcome, RelayAddress, RelayError, SmtpRelay
@@ -316,8 +316,7 @@ def run_suppress(args: argparse.Namespace) -> int:
     problems = Problems()
     suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
     if args.who.lower().endswith(".csv") or Path(args.who).is_file():
-        listing = read_recipients(Path(args.who), settings.relative(Path(args.who)), problems)
-        addresses = [r.address for r in listing.recipients]
+        addresses = read_addresses(Path(args.who), settings.relative(Path(args.who)), problems)
     elif valid_address(args.who):
         addresses = [valid_address(args.who)]
     else:

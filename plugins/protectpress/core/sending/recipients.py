@@ -27,6 +27,7 @@ from .private_files import open_private, replace_private
 EMAIL_COLUMN = "email"
 ALL_SECTORS = "all"
 EXPECTED_ADDRESS = "expected an email address like name@example.org"
+SKIPPED = "(this line is skipped)"
 
 # Deliberately stricter than RFC 5321: the addresses relays and partners actually use, ASCII only (no
 # SMTPUTF8), so a typo such as a missing dot, a space or a doubled @ is caught before sending.
@@ -130,6 +131,31 @@ def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: d
     return listing
 
 
+def read_addresses(path: Path, shown_as: str, problems: Problems) -> list[str]:
+    """Every address in a CSV's `email` column, whatever the rest of its row holds (`suppress FILE.csv`).
+
+    A name that could never go into a header must not keep its person on the list, so only the address is
+    read; a cell of our own spreadsheet-safe suppression list counts both with and without its apostrophe.
+    """
+    addresses: dict[str, str] = {}
+    for line, row in _read_csv_rows(path, shown_as, problems, required=EMAIL_COLUMN, one_line=(EMAIL_COLUMN,)) or ():
+        if row is None:
+            continue
+        found = _addresses_in(row.get(EMAIL_COLUMN, ""))
+        if not found:
+            problems.warning(shown_as, f"{EXPECTED_ADDRESS} {SKIPPED}", describe(row.get(EMAIL_COLUMN, "").strip()),
+                             line=line)
+        for address in found:
+            addresses.setdefault(address_key(address), address)
+    return list(addresses.values())
+
+
+def _addresses_in(cell: str) -> list[str]:
+    """The address in a cell, read as typed and (if it starts with our apostrophe) as we would have written it."""
+    return [address for address in dict.fromkeys((valid_address(cell), valid_address(as_written(cell.strip()))))
+            if address]
+
+
 def _read_sectors(value: str, shown_as: str, line: int, problems: Problems, vocabulary: dict[str, str] | None) -> tuple[str, ...]:
     slugs = tuple(slugify(part) for part in value.split(";") if part.strip())
     for slug, label in zip(slugs, (part.strip() for part in value.split(";") if part.strip())):
@@ -138,11 +164,15 @@ def _read_sectors(value: str, shown_as: str, line: int, problems: Problems, voca
     return slugs
 
 
+# Columns whose value goes into a header (or is an address): a line break in one makes the row bad.
+ONE_LINE_COLUMNS = (EMAIL_COLUMN, "name")
+_LINE_BREAK = re.compile(r"[\r\n]")
 Row = tuple[int, dict[str, str] | None]  # (first line, {lower-case column: value}); None for a broken line
 
 
 def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: str,
-                   broken: Severity = Severity.WARNING) -> Iterator[Row] | None:
+                   broken: Severity = Severity.WARNING, one_line: tuple[str, ...] = ONE_LINE_COLUMNS
+                   ) -> Iterator[Row] | None:
     """Rows as (line number, {lower-case column: value}), blank rows left out; None after an error.
 
     A line the CSV reader cannot read is reported (as `broken`) and comes as (line, None), and reading goes
@@ -172,11 +202,11 @@ def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: s
     def rows() -> Iterator[Row]:
         for line, cells, error in records:
             row = {name: value for name, value in zip(header, cells) if name}
-            if error is None and any(_LINE_BREAK.search(row.get(column, "")) for column in ONE_LINE_COLUMNS):
+            if error is None and any(_LINE_BREAK.search(row.get(column, "")) for column in one_line):
                 # Most likely a quote left open that another quote closed lines later: the lines it took in
                 # are read again on their own.
                 records.reread_after_first_line()
-                error = "a line break inside the " + " or ".join(ONE_LINE_COLUMNS) + " (or a quote not closed on its line)"
+                error = "a line break inside the " + " or ".join(one_line) + " (or a quote not closed on its line)"
             if error is not None:
                 problems.add(shown_as, f"expected a line of comma-separated values {SKIPPED}", error, line=line,
                              severity=broken)
@@ -185,13 +215,6 @@ def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: s
                 yield line, row
     return rows()
 
-
-# Columns whose value goes into a header (or is an address): a line break in one makes the row bad.
-ONE_LINE_COLUMNS = (EMAIL_COLUMN, "name")
-_LINE_BREAK = re.compile(r"[\r\n]")
-
-
-SKIPPED = "(this line is skipped)"
 
 
 class _Lines:
@@ -309,11 +332,8 @@ class SuppressionList:
             rows = _read_csv_rows(path, shown_as, problems if problems is not None else Problems(), required="email",
                                   broken=Severity.ERROR)
             for _line, row in rows or ():
-                cell = (row or {}).get("email", "")
                 # Both readings of an apostrophe-led cell: one written by hand, or one we made spreadsheet-safe.
-                for address in {cell, as_written(cell)}:
-                    if valid_address(address):
-                        self._keys.add(address_key(address))
+                self._keys.update(address_key(address) for address in _addresses_in((row or {}).get("email", "")))
 
     def __contains__(self, address: str) -> bool:
         return address_key(address) in self._keys
