@@ -3,9 +3,10 @@
 Python's email package decodes RFC 2047 encoded words in any header value it is given as a string. Python
 3.11.7 and 3.12.1 then write what they decode to as it is: a recipient called
 `=?utf-8?q?Partner=0D=0AReply-To:_x@evil.example?=` got a real `Reply-To` header and could replace the body.
-3.13 refuses when writing (CVE-2024-6923), as an exception halfway through a send. We lean on neither: every
-value is checked here before the email package sees it, and input is checked with the same rule where it is
-read, so comms staff learn about a hostile value from `check` or a dry run, with its file, line and key.
+3.13.0 encodes it again (after CVE-2024-6923), so the name still shows a line break and a foreign address. We
+lean on neither: every value is checked here before the email package sees it, and input is checked with the
+same rule where it is read, so comms staff learn about a hostile value from `check` or a dry run, with its
+file, line and key.
 """
 
 from __future__ import annotations
