@@ -45,3 +45,12 @@ def test_the_suppression_list_is_spreadsheet_safe_and_still_suppresses(project, 
     assert [m.recipients for m in relay.handler.received[before:]] == []  # ok@ already has it
     code, out, err = run("suppress", BY_COMMAND[0])
     assert "Added 0 to newsletters/suppressed.csv (1 already there)" in out, out
+
+    # Taking one off rewrites the file through the same writer: the others stay safe and suppressed.
+    code, out, err = run("unsuppress", BY_COMMAND[0])
+    assert code == 0, out + err
+    rows = list(csv.reader(io.StringIO((project / "newsletters" / "suppressed.csv").read_text(encoding="utf-8"),
+                                       newline="")))
+    assert [row[0] for row in rows[1:]] == [f"'{BY_COMMAND[1]}", f"'{BY_RELAY}"]
+    code, out, err = run("suppress", BY_COMMAND[1])
+    assert "(1 already there)" in out, out
