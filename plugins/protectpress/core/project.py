@@ -14,6 +14,7 @@ from .newsletter import render_all
 from .newsletter.model import load_newsletters
 from .notice import Notice, live_notice
 from .problems import Problems
+from .sending.compose import sender_name_problem
 
 
 @dataclass
@@ -59,4 +60,7 @@ def load_project(settings: Settings, problems: Problems | None = None, now: dt.d
     if settings.plugin.newsletter.enabled:
         # Every newsletter, drafts included, is validated and rendered through the email rules, as a build does.
         render_all(settings, content, problems)
+        sender_name = sender_name_problem(settings)
+        if sender_name is not None:
+            problems.extend([sender_name])
     return Project(settings=settings, content=content, problems=problems, now=now, notice=notice)

@@ -17,6 +17,7 @@ from ..config import Settings
 from ..content import ContentItem, ContentSet, read_source
 from ..dates import DateError, human_moment, parse_date, parse_moment
 from ..frontmatter import FrontMatterError, split_front_matter
+from ..headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..nesting import TOO_DEEP, too_deep_line
 from ..problems import Problems, describe
 from ..slugs import slugify
@@ -201,12 +202,21 @@ def fill_name(body: str, name: str) -> str:
 
 
 def _text(value: Any, key: str, error) -> str | None:
+    """The subject or preheader on one line; None (with an error) for anything but plain text.
+
+    Both go into headers or the inbox preview, so they follow the header rule, whoever wrote the file.
+    """
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not value.strip():
         error(key, "expected text", describe(value))
         return None
-    return " ".join(value.split())
+    text = collapse_spaces(value)
+    problem = header_text_problem(text)
+    if problem is not None:
+        error(key, header_text_expected(), problem)
+        return None
+    return text
 
 
 def _sectors(value: Any, allowed: dict[str, str], error) -> tuple[str, ...]:

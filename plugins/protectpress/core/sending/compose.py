@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ..config import ConfigError, Settings
-from ..newsletter.message import build_message, stable_message_id, with_test_prefix
+from ..headertext import header_text_expected, header_text_problem
+from ..problems import Problem
+from ..newsletter.message import SMTP_LINE_LIMIT, build_message, stable_message_id, with_test_prefix
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
 from .recipients import Recipient, address_key, valid_address
 
@@ -42,11 +44,14 @@ class SenderIdentity:
                 problems.append(f"{where}: {SETTING}.{key}: expected an email address like news@example.org, found {value!r}")
         if sending.unsubscribe_url:
             problems.extend(_url_template_problems(sending.unsubscribe_url, f"{where}: {SETTING}.unsubscribe_url"))
+        name_problem = sender_name_problem(settings)
+        if name_problem is not None:
+            problems.append(str(name_problem))
         if problems:
             raise ConfigError("\n".join(problems))
         return cls(
             from_address=sending.from_address,
-            from_name=sending.from_name or settings.plugin.newsletter.organisation or settings.site_name,
+            from_name=_from_name(settings)[0],
             reply_to=sending.reply_to,
             return_path=sending.return_path,
             unsubscribe_mailto=sending.unsubscribe_address,
@@ -63,10 +68,32 @@ class SenderIdentity:
         return f"{self.from_name} <{self.from_address}>" if self.from_name else self.from_address
 
 
+def sender_name_problem(settings: Settings) -> Problem | None:
+    """The sender's name goes into every From header: plain text, checked by `check` and before any send."""
+    name, key = _from_name(settings)
+    found = header_text_problem(name)
+    if found is None:
+        return None
+    return Problem(path=settings.config_file.name, expected=f"{header_text_expected()} (it is the sender's name)",
+                   found=found, key=key)
+
+
+def _from_name(settings: Settings) -> tuple[str, str]:
+    """The sender's name and the mkdocs.yml setting it comes from: from_name, else the organisation, else the site."""
+    if settings.plugin.sending.from_name:
+        return settings.plugin.sending.from_name, f"{SETTING}.from_name"
+    if settings.plugin.newsletter.organisation:
+        return settings.plugin.newsletter.organisation, "plugins.protectpress.newsletter.organisation"
+    return settings.site_name or "", "site_name"
+
+
 def _url_template_problems(template: str, where: str) -> list[str]:
     problems = []
     if not template.startswith("https://"):
         problems.append(f"{where}: expected an https:// address (one-click unsubscribe needs https), found {template!r}")
+    found = header_text_problem(template, SMTP_LINE_LIMIT)
+    if found is not None:
+        problems.append(f"{where}: {header_text_expected(SMTP_LINE_LIMIT)}, found {found}")
     try:
         fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
     except ValueError:
