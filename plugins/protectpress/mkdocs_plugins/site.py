@@ -1,22 +1,31 @@
 """The site feature: validates every page through the core, hides drafts, generates the topic and sector
-listings, orders the navigation by content type, and gives templates what they show about each page."""
+listings, orders the navigation by content type, and gives templates what they show about each page.
+
+Front-matter text is plain text, and MkDocs' Jinja environment does not autoescape (turning autoescape on
+prints every page body as text: Material's templates rely on printing HTML raw). So every text a template may
+print (page titles and meta, section titles, the facts in `pp`) is made safe HTML here, once, before any
+template or other plugin reads it; Material's own templates then print it as they are.
+"""
 
 from __future__ import annotations
 
 import posixpath
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig, _AbsoluteLinksValidationValue
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
 from ..core import emergency
 from ..core.boundary import ProjectBoundary
 from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_content_source,
                             load_content, read_source)
+from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_document
 from ..core.dates import human
 from ..core.listings import type_listing, vocabulary_listings
+from ..core.sanitise import html_text
 from . import serve_cache
 from .state import BuildState
 
@@ -73,22 +82,42 @@ class SiteFeature:
                     files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)
                                  if self.state.serving else
                                  File.generated(config, listing.src_uri, content=listing.markdown))
+        self._check_documents(files, Path(config.docs_dir))
         self.state.report()
         return files
 
+    def _check_documents(self, files: Files, docs_dir: Path) -> None:
+        """SVG and HTML files are published as they are, and a browser runs their script when they are opened."""
+        for file in files:
+            if file.abs_src_path and file.src_uri.lower().endswith(ACTIVE_DOCUMENT_SUFFIXES) \
+                    and Path(file.abs_src_path).is_relative_to(docs_dir) and not file.is_documentation_page():
+                text = Path(file.abs_src_path).read_bytes().decode("utf-8", errors="replace")
+                check_document(self.state.settings.relative(file.abs_src_path), text, self.state.problems)
+
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         nav.items.sort(key=_nav_rank)
+        _make_nav_titles_safe(nav.items)
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         summary = page.meta.get("summary")
         if isinstance(summary, str) and summary.strip():
             page.meta.setdefault("description", " ".join(summary.split()))
+        # Here, as soon as the meta is read: the search plugin and every template read titles after this.
+        page.meta = _safe_meta(page.meta)
         folder, name = posixpath.split(page.file.src_uri)
         if name == "index.md" and folder in TYPE_FOLDERS:
             markdown += type_listing(self.state.content, TYPE_FOLDERS[folder], self.state.settings.links,
                                      page.file.src_uri)
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # The rendered body is what the site publishes. The errors stop the build at the integrity feature's
+        # on_env report, after every page has been checked, so that one run lists them all.
+        item = self.item(page)
+        if item is not None:
+            check_body(item.path, html, item.body, item.body_line, self.state.problems)
+        return html
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.state.serving:
@@ -125,6 +154,26 @@ def _nav_rank(item) -> tuple[int, str]:
     return (len(NAV_ORDER), key)
 
 
+def _safe_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """Every text in a page's front matter (and each text in a list) as safe HTML; other values as they are."""
+    def safe(value: Any) -> Any:
+        if isinstance(value, str):
+            return html_text(value)
+        if isinstance(value, list):
+            return [safe(v) for v in value]
+        return value
+    return {key: safe(value) for key, value in meta.items()}
+
+
+def _make_nav_titles_safe(items: list) -> None:
+    """Section titles come from folder names, link titles and explicit page titles from mkdocs.yml's nav."""
+    for item in items:
+        if isinstance(item, (Section, Link)) or "title" in vars(item):
+            item.title = html_text(item.title) if isinstance(item.title, str) else item.title
+        if isinstance(item, Section):
+            _make_nav_titles_safe(item.children)
+
+
 def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
     """What the templates show about a page: its kind, dates in words, and its topics and sectors."""
     vocabulary = state.settings.vocabulary
@@ -132,7 +181,7 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
 
     def terms(group: str, slugs: tuple[str, ...], labels: dict[str, str]) -> list[dict]:
         # Only terms with a listing page get a link; the path is relative to the site root.
-        return [{"label": labels[slug], "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed
+        return [{"label": html_text(labels[slug]), "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed
                  else None} for slug in slugs]
 
     return {
@@ -145,8 +194,8 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
         "updated_iso": f"{item.updated:%Y-%m-%d}" if item.updated else None,
         "review_by": human(item.review_by) if item.review_by else None,
         "review_by_iso": f"{item.review_by:%Y-%m-%d}" if item.review_by else None,
-        "summary": item.summary,
-        "changes": [{"date": human(change.date), "iso": f"{change.date:%Y-%m-%d}", "note": change.note}
+        "summary": html_text(item.summary),
+        "changes": [{"date": human(change.date), "iso": f"{change.date:%Y-%m-%d}", "note": html_text(change.note)}
                     for change in item.changes],
         "tags": terms("topics", item.tags, vocabulary.tags),
         "sectors": terms("sectors", item.sectors, vocabulary.sectors),
