@@ -19,6 +19,7 @@ from support import REPO, copy_project, run_protectpress
 PAYLOAD = ('"></title><script>window.__pwned=1;alert(1)</script>'
            '<svg onload="window.__pwned=2;alert(2)"></svg><details open ontoggle="window.__pwned=3;alert(3)">')
 HARMLESS = 'The "4 Cs" & <you>'
+SITE_NAME = "Protect & Prepare <partner> guidance"  # mkdocs.yml's site_name, printed by Material on every page
 
 HOSTILE_PAGES = {  # source -> the title each gets
     "docs/index.md": "Home " + PAYLOAD,
@@ -70,6 +71,7 @@ def make_hostile_project(destination: Path) -> Path:
     _set_front_matter(project / NEWSLETTER, subject=SUBJECT, preheader=PREHEADER)
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
+    text = text.replace("site_name: Protect and Prepare partner guidance", f"site_name: {_quoted(SITE_NAME)}")
     text = text.replace("martyns-law: Martyn's Law", f"martyns-law: {_quoted(TOPIC_LABEL)}")
     text = text.replace("retail: Retail", f"retail: {_quoted(HARMLESS)}")
     text = text.replace("    - navigation.prune\n", "    - navigation.prune\n" + "".join(f"    - {f}\n" for f in EXTRA_FEATURES))

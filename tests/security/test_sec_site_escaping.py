@@ -15,10 +15,9 @@ import feedparser
 import lxml.html
 import pytest
 
-from hostile_site import (HARMLESS, HARMLESS_PAGE, HOSTILE_PAGES, IMAGE_ALT, PREHEADER, SUBJECT, SUBTITLE, SUMMARY,
-                          TOPIC_LABEL, build_hostile_site)
+from hostile_site import (HARMLESS, HARMLESS_PAGE, HOSTILE_PAGES, IMAGE_ALT, PREHEADER, SITE_NAME, SUBJECT, SUBTITLE,
+                          SUMMARY, TOPIC_LABEL, build_hostile_site)
 
-SITE_NAME = "Protect and Prepare partner guidance"
 LAW = HOSTILE_PAGES["docs/guidance/martyns-law.md"]
 ABOUT = HOSTILE_PAGES["docs/about.md"]
 WEB_VERSION = "newsletters/2023-03-security-and-policing/index.html"
@@ -82,6 +81,7 @@ def test_a_page_title_summary_and_subtitle_read_as_written_in_head_and_body(site
 def test_tabs_breadcrumbs_and_previous_next_links_read_as_written(site):
     law = parse(site, "guidance/martyns-law/index.html")
     assert " ".join(ABOUT.split()) in texts(law, '//nav[contains(@class, "md-tabs")]//a')
+    assert SITE_NAME in texts(law, '//header//span[@class="md-ellipsis"]')
     assert texts(law, '//nav[contains(@class, "md-path")]//a')  # breadcrumbs are rendered on this page
     footer = '//a[contains(@class, "md-footer__link")]//div[contains(@class, "md-ellipsis")]'
     assert HARMLESS in texts(law, footer)  # the page before it

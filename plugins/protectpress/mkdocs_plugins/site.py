@@ -122,6 +122,11 @@ class SiteFeature:
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.state.serving:
             env.bytecode_cache = serve_cache.TEMPLATES  # each rebuild makes a new environment
+        # mkdocs.yml's own texts, which Material prints raw as well. Our settings keep the plain text (read in
+        # on_config) for feeds and emails; nothing after this point reads these as text.
+        for key in ("site_name", "site_description", "site_author"):
+            if isinstance(config.get(key), str):
+                config[key] = html_text(config[key])
         # A global, not per-page context, so that the 404 page and every other template see it too.
         env.globals["pp_emergency"] = {
             "text": emergency.EMERGENCY_TEXT,
