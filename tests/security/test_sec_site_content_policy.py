@@ -72,6 +72,9 @@ def test_active_content_in_a_page_body_stops_the_build_naming_each_line(project)
     assert sorted(errors_for(result.stderr, "docs/guidance/active.md")) == sorted(expected)
     assert "Traceback" not in result.stderr
     assert not (project / "site").exists()
+    check = run_protectpress("check", cwd=project)  # check judges the same rendered bodies as the build
+    assert check.returncode == 1
+    assert sorted(errors_for(check.stdout, "docs/guidance/active.md")) == sorted(expected)
 
 
 def test_active_content_in_a_newsletter_body_stops_the_build(project):
@@ -89,14 +92,18 @@ def test_active_content_in_a_newsletter_body_stops_the_build(project):
     assert not (project / "site").exists()
 
 
-def test_a_featured_page_with_active_content_is_named_with_its_own_line(project):
+def test_a_featured_page_with_active_content_is_named_once_at_its_own_line(project):
     card = project / "docs/action-cards/run-hide-tell.md"  # featured in full in the newsletter
     text = card.read_text(encoding="utf-8")
     card.write_text(text + '\n<p onclick="steal()">Tap.</p>\n', encoding="utf-8")
-    result = run_protectpress("check", cwd=project)
+    expected = [f"error: docs/action-cards/run-hide-tell.md:{text.count(chr(10)) + 2}: {ACTIVE}, found an event "
+                "handler onclick= on <p>"]
+    result = run_protectpress("check", cwd=project)  # judges the page, and the newsletter featuring it: once
     assert result.returncode == 1
-    assert f"error: docs/action-cards/run-hide-tell.md:{text.count(chr(10)) + 2}: {ACTIVE} (it is featured in " \
-           "full in newsletters/2024-01-winter-update.md), found an event handler onclick= on <p>" in result.stdout
+    assert errors_for(result.stdout, "docs/action-cards/run-hide-tell.md") == expected
+    result = run_protectpress("build", cwd=project)  # stops at the newsletter, before the page is built
+    assert result.returncode == 1
+    assert errors_for(result.stderr, "docs/action-cards/run-hide-tell.md") == expected
 
 
 def test_an_svg_or_html_file_that_runs_script_stops_the_build(project):

@@ -11,7 +11,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .problems import Problems
+import markdown
+
+from .config import Settings
+from .content import ContentSet
+from .problems import Problem, Problems
 from .sanitise import ActiveContent, find_active_content, find_active_document_content
 
 BODY_EXPECTED = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: "
@@ -22,17 +26,27 @@ DOCUMENT_EXPECTED = ("expected a file that runs no script when opened (no <scrip
 ACTIVE_DOCUMENT_SUFFIXES = (".svg", ".html", ".htm", ".xhtml")
 
 
-def check_body(path: str, html: str, source: str, first_line: int, problems: Problems, *,
-               where: str = "") -> None:
+def check_body(path: str, html: str, source: str, first_line: int, problems: Problems) -> None:
     """An error for each piece of active content in a body rendered to `html` from Markdown `source`, which
-    starts on line `first_line` of the file at `path`. `where` adds a place to the message, e.g. a newsletter."""
-    report_body(path, find_active_content(html), source, first_line, problems, where=where)
+    starts on line `first_line` of the file at `path`."""
+    report_body(path, find_active_content(html), source, first_line, problems)
 
 
-def report_body(path: str, found: list[ActiveContent], source: str, first_line: int, problems: Problems, *,
-                where: str = "") -> None:
+def report_body(path: str, found: list[ActiveContent], source: str, first_line: int, problems: Problems) -> None:
     """`check_body` for a body whose active content was already found (the newsletter renders it once)."""
-    _report(path, found, source, first_line, problems, BODY_EXPECTED + where)
+    _report(path, found, source, first_line, problems, BODY_EXPECTED)
+
+
+def check_page_bodies(content: ContentSet, settings: Settings, problems: Problems) -> None:
+    """`check_body` for every page without a build (`protectpress check`): each body rendered with the project's
+    Markdown extensions, as MkDocs renders it, so that check and build judge the same HTML."""
+    try:
+        renderer = markdown.Markdown(extensions=settings.markdown_extensions, extension_configs=settings.mdx_configs)
+    except (ImportError, ValueError, TypeError, AttributeError):
+        return  # an extension MkDocs cannot load either: the build names it
+    for item in content.items.values():
+        renderer.reset()
+        check_body(item.path, renderer.convert(item.body), item.body, item.body_line, problems)
 
 
 def check_document(path: str, text: str, problems: Problems) -> None:
@@ -43,11 +57,14 @@ def check_document(path: str, text: str, problems: Problems) -> None:
 def _report(path: str, found: list[ActiveContent], source: str, first_line: int, problems: Problems,
             expected: str) -> None:
     seen: Counter[str] = Counter()
+    already = set(problems.errors)  # a page featured in a newsletter is judged twice by `check`; say it once
     for item in found:
         seen[item.clue] += 1
         line = _line_of(source, item.clue, seen[item.clue])
-        problems.error(path, expected, item.description, line=first_line + line - 1 if line else None,
-                       key="body" if line is None else None)
+        problem = Problem(path=path, expected=expected, found=item.description,
+                          line=first_line + line - 1 if line else None, key="body" if line is None else None)
+        if problem not in already:
+            problems.error(problem.path, problem.expected, problem.found, line=problem.line, key=problem.key)
 
 
 def _line_of(source: str, clue: str, occurrence: int) -> int | None:

@@ -194,11 +194,9 @@ def _parse(newsletter: Newsletter, text: str, from_src: str, page: ContentItem |
     """`text` is the letter's body, or the body of the featured `page` (its line count unchanged)."""
     parsed = parse_markdown(text, links=links, from_src=from_src)
     where = f" (in the featured page {page.path})" if page else ""
-    if page is None:
-        report_body(newsletter.path, parsed.active, text, newsletter.body_line, problems)
-    else:
-        report_body(page.path, parsed.active, text, page.body_line, problems,
-                    where=f" (it is featured in full in {newsletter.path})")
+    # A featured page's active content is the page's own mistake: named at its own file and line.
+    report_body(page.path if page else newsletter.path, parsed.active, text,
+                page.body_line if page else newsletter.body_line, problems)
     for src in parsed.images_without_alt:
         problems.error(newsletter.path, f"expected alt text for every image, like ![What it shows](image.png){where}",
                        f"an image with none: {src!r}", key="email rule images")
