@@ -124,9 +124,12 @@ def test_an_svg_or_html_file_that_runs_script_stops_the_build(project):
         '<image href="data:image/png;base64,iVBORw0KGgo="/></svg>\n', encoding="utf-8")
     (assets / "redirect.html").write_text('<meta http-equiv="refresh" content="0;url=https://evil.example/">\n',
                                           encoding="utf-8")
+    (assets / "data.xml").write_text('<feed><x:script xmlns:x="http://www.w3.org/1999/xhtml">steal()</x:script></feed>\n',
+                                     encoding="utf-8")
     result = run_protectpress("build", cwd=project)
     assert result.returncode == 1
     assert errors_for(result.stderr, "docs/assets/") == [
+        f"error: docs/assets/data.xml:1: {DOCUMENT}, found a <script> element",
         f"error: docs/assets/evil.svg:1: {DOCUMENT}, found an event handler onload= on <svg>",
         f"error: docs/assets/evil.svg:2: {DOCUMENT}, found a <script> element",
         f"error: docs/assets/evil.svg:3: {DOCUMENT}, found a <foreignobject> element",

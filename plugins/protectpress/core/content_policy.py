@@ -22,8 +22,9 @@ BODY_EXPECTED = ("expected no active content (scripts, frames, forms, event hand
                  "addresses): the site, feeds and emails publish only text, links, images and tables")
 DOCUMENT_EXPECTED = ("expected a file that runs no script when opened (no <script>, <foreignObject>, event "
                      "handlers or javascript: addresses)")
-# Files that docs/ publishes as they are and that a browser runs when opened.
-ACTIVE_DOCUMENT_SUFFIXES = (".svg", ".html", ".htm", ".xhtml")
+# Files that docs/ publishes as they are and whose script a browser runs when they are opened (an XML file
+# runs XHTML or SVG elements it holds, or an XSLT stylesheet's).
+ACTIVE_DOCUMENT_SUFFIXES = (".svg", ".html", ".htm", ".xhtml", ".xht", ".xml", ".xsl", ".xslt")
 
 
 def check_body(path: str, html: str, source: str, first_line: int, problems: Problems) -> None:

@@ -123,8 +123,9 @@ class _ActiveContentFinder(HTMLParser):
         self.found: list[ActiveContent] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        written, tag = tag, tag.rsplit(":", 1)[-1]  # in an XML file, <svg:script> and <x:script> run too
         if tag in self.elements:
-            self.found.append(ActiveContent(f"{_article(tag)} <{tag}> element", f"<{tag}"))
+            self.found.append(ActiveContent(f"{_article(tag)} <{tag}> element", f"<{written}"))
         elif tag == "meta" and any(n == "http-equiv" and (v or "").strip().lower() == "refresh" for n, v in attrs):
             self.found.append(ActiveContent("a <meta> refresh that sends the reader elsewhere", "<meta"))
         for name, value in attrs:

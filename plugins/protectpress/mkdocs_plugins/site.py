@@ -159,6 +159,11 @@ def _nav_rank(item) -> tuple[int, str]:
     return (len(NAV_ORDER), key)
 
 
+# Front-matter keys that MkDocs and Material read as names (a template file, an icon path, features to hide),
+# never print; the schema checks them, and a safe-HTML value would leak into messages as Markup('...').
+_NAMES_NOT_TEXT = frozenset({"template", "icon", "hide", "search"})
+
+
 def _safe_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """Every text in a page's front matter (and each text in a list) as safe HTML; other values as they are."""
     def safe(value: Any) -> Any:
@@ -167,7 +172,7 @@ def _safe_meta(meta: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, list):
             return [safe(v) for v in value]
         return value
-    return {key: safe(value) for key, value in meta.items()}
+    return {key: value if key in _NAMES_NOT_TEXT else safe(value) for key, value in meta.items()}
 
 
 def _make_nav_titles_safe(items: list) -> None:
