@@ -4,7 +4,6 @@ awkward text, images, updated dates and hostile content."""
 import html
 import json
 from pathlib import Path
-from xml.etree import ElementTree
 
 import feedparser
 import pytest
