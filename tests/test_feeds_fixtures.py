@@ -49,10 +49,11 @@ def test_feeds_hold_the_newest_entries_up_to_the_configured_limit(mixed):
     assert len(json.loads((site / "feeds/sectors/retail/feed.json").read_text())["items"]) == 4
 
 
-def test_every_feed_passes_the_feed_validator_rules(mixed, hostile):
+def test_every_feed_passes_the_feed_validator_rules(mixed):
+    # The feeds-hostile fixture no longer builds (active content is an error for every channel), so only the
+    # mixed fixture's feeds are checked here; the example site's in test_feeds_site.py, the hostile build's
+    # (awkward and hostile titles and summaries) in tests/security/test_sec_site_escaping.py.
     assert feed_warnings(mixed / "site", MIXED_URL) == []
-    project, _ = hostile
-    assert feed_warnings(project / "site", "https://hostile.example.org/") == []
 
 
 def test_drafts_and_plain_pages_are_in_no_feed(mixed):

@@ -15,6 +15,7 @@ import feedparser
 import lxml.html
 import pytest
 
+from feed_rules import feed_warnings
 from hostile_site import (HARMLESS, HARMLESS_PAGE, HOSTILE_PAGES, IMAGE_ALT, PREHEADER, SITE_NAME, SUBJECT, SUBTITLE,
                           SUMMARY, TOPIC_LABEL, build_hostile_site)
 
@@ -132,6 +133,8 @@ def test_feeds_carry_titles_as_text_and_summaries_as_escaped_html(site):
         assert [e.tag for e in fragment.iter()] == ["div"], description
     rendered = [lxml.html.fragment_fromstring(d, create_parent="div").text_content() for d in descriptions]
     assert SUMMARY in rendered and HARMLESS in rendered
+    # Escaped summaries and awkward titles still make feeds that validate.
+    assert feed_warnings(site, "https://protectpress.example.org/") == []
 
 
 def test_the_email_and_web_version_print_subject_preheader_and_alt_as_text(site):
