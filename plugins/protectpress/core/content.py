@@ -14,6 +14,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, ClassVar
+from urllib.parse import urlsplit
 
 from .boundary import ProjectBoundary
 from .config import Vocabulary, relative_path
@@ -175,6 +176,18 @@ def _summary(value: Any) -> str:
     return " ".join(text.split())
 
 
+def _image(value: Any) -> str:
+    """An image that feeds, emails and the web version show and that can run nothing: an https: address or a
+    path on this site. Browsers ignore spaces and control characters inside a scheme ("java\tscript:")."""
+    text = _text(value)
+    squeezed = "".join(ch for ch in text if ch > " ").lower()
+    parts = urlsplit(squeezed)
+    if (parts.scheme == "https" and parts.netloc) or (not parts.scheme and not parts.netloc and "\\" not in text):
+        return text
+    raise Invalid("expected an image address starting https:// or a path on this site like /assets/photo.png",
+                  repr(text))
+
+
 def _date(value: Any) -> dt.datetime:
     try:
         return parse_date(value)
@@ -260,7 +273,7 @@ FIELDS = (
     Field("date", _date, PUBLISHED),
     Field("updated", _date),
     Field("review_by", _date),
-    Field("image", _text),
+    Field("image", _image),
     Field("image_alt", _text),
     Field("draft", _bool),
     Field("tags", _string_list),

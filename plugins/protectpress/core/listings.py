@@ -111,7 +111,8 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
         if group == "sectors" and slug != "all":
             summary = f"Guidance, action cards and news for the {label.lower()} sector, including what applies to all sectors."
         src_uri = f"{group}/{slug}.md"
-        markdown = front_matter(title=label, type="page", summary=summary) + f"{summary}\n\n" + _grouped(items, links, src_uri)
+        markdown = (front_matter(title=label, type="page", summary=summary) + f"{escape_markdown(summary)}\n\n"
+                    + _grouped(items, links, src_uri))
         listings.append(Listing(src_uri, label, markdown, group, slug, tuple(items)))
     # Relative to the index beside them: a docs-root link (/topics/x.md) resolves only in projects whose
     # mkdocs.yml sets validation.absolute_links: relative_to_docs (found by the link check).

@@ -1,26 +1,35 @@
 """The site feature: validates every page through the core, hides drafts, generates the topic and sector
-listings, orders the navigation by content type, and gives templates what they show about each page."""
+listings, orders the navigation by content type, and gives templates what they show about each page.
+
+Front-matter text is plain text, and MkDocs' Jinja environment does not autoescape (turning autoescape on
+prints every page body as text: Material's templates rely on printing HTML raw). So every text a template may
+print (page titles and meta, section titles, the facts in `pp`) is made safe HTML here, once, before any
+template or other plugin reads it; Material's own templates then print it as they are.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import posixpath
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig, _AbsoluteLinksValidationValue
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
 from ..core import emergency
 from ..core.boundary import ProjectBoundary
 from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_content_source,
                             load_content, read_source)
+from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_document
 from ..core.dates import human
 from ..core.home import HOME_SRC_URI, home_sections
 from ..core.listings import (in_reader_order, missing_type_indexes, type_index_source, type_listing,
                              vocabulary_listings)
 from ..core.metadata import lastmod, listing_title, robots_txt, short_description
+from ..core.sanitise import html_text
 from . import serve_cache
 from .state import BuildState
 
@@ -78,6 +87,7 @@ class SiteFeature:
         self._make_sections(files)
         if files.get_file_from_path(ROBOTS) is None:
             files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
+        self._check_documents(files, Path(config.docs_dir))
         self.state.report()
         return files
 
@@ -120,9 +130,18 @@ class SiteFeature:
         if dates:
             self.newest[src_uri] = max(dates)
 
+    def _check_documents(self, files: Files, docs_dir: Path) -> None:
+        """SVG and HTML files are published as they are, and a browser runs their script when they are opened."""
+        for file in files:
+            if file.abs_src_path and file.src_uri.lower().endswith(ACTIVE_DOCUMENT_SUFFIXES) \
+                    and Path(file.abs_src_path).is_relative_to(docs_dir) and not file.is_documentation_page():
+                text = Path(file.abs_src_path).read_bytes().decode("utf-8", errors="replace")
+                check_document(self.state.settings.relative(file.abs_src_path), text, self.state.problems)
+
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         nav.items.sort(key=_nav_rank)
         _order_sections(nav.items, self.state.nav_ranks)
+        _make_nav_titles_safe(nav.items)
         # MkDocs linked each page to its neighbours before this event; the footer's previous and next must
         # follow the order the sidebar now shows.
         nav.pages = [item for item in _walk(nav.items) if isinstance(item, Page)]
@@ -139,6 +158,8 @@ class SiteFeature:
             page.meta.setdefault("description", summary)
         if isinstance(page.meta.get("description"), str):
             page.meta["description"] = short_description(page.meta["description"])
+        # Here, as soon as the meta is read: the search plugin and every template read titles after this.
+        page.meta = _safe_meta(page.meta)
         # Read by the sitemap, which MkDocs renders before any page's template: hence here, not in on_page_context.
         item = self.item(page)
         # A page with no date of its own gets no lastmod (""), but MkDocs parses the newest update_date for
@@ -149,9 +170,22 @@ class SiteFeature:
         markdown += self.sections.get(page.file.src_uri, "")
         return markdown
 
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # The rendered body is what the site publishes. The errors stop the build at the integrity feature's
+        # on_env report, after every page has been checked, so that one run lists them all.
+        item = self.item(page)
+        if item is not None:
+            check_body(item.path, html, item.body, item.body_line, self.state.problems)
+        return html
+
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.state.serving:
             env.bytecode_cache = serve_cache.TEMPLATES  # each rebuild makes a new environment
+        # mkdocs.yml's own texts, which Material prints raw as well. Our settings keep the plain text (read in
+        # on_config) for feeds and emails; nothing after this point reads these as text.
+        for key in ("site_name", "site_description", "site_author"):
+            if isinstance(config.get(key), str):
+                config[key] = html_text(config[key])
         # A global, not per-page context, so that the 404 page and every other template see it too.
         env.globals["pp_emergency"] = {
             "text": emergency.EMERGENCY_TEXT,
@@ -212,6 +246,31 @@ def _nav_rank(item) -> tuple[int, str]:
     return (len(NAV_ORDER), key)
 
 
+# Front-matter keys that MkDocs and Material read as names (a template file, an icon path, features to hide),
+# never print; the schema checks them, and a safe-HTML value would leak into messages as Markup('...').
+_NAMES_NOT_TEXT = frozenset({"template", "icon", "hide", "search"})
+
+
+def _safe_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """Every text in a page's front matter (and each text in a list) as safe HTML; other values as they are."""
+    def safe(value: Any) -> Any:
+        if isinstance(value, str):
+            return html_text(value)
+        if isinstance(value, list):
+            return [safe(v) for v in value]
+        return value
+    return {key: value if key in _NAMES_NOT_TEXT else safe(value) for key, value in meta.items()}
+
+
+def _make_nav_titles_safe(items: list) -> None:
+    """Section titles come from folder names, link titles and explicit page titles from mkdocs.yml's nav."""
+    for item in items:
+        if isinstance(item, (Section, Link)) or "title" in vars(item):
+            item.title = html_text(item.title) if isinstance(item.title, str) else item.title
+        if isinstance(item, Section):
+            _make_nav_titles_safe(item.children)
+
+
 def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
     """What the templates show about a page: its kind, dates in words, and its topics and sectors."""
     vocabulary = state.settings.vocabulary
@@ -219,7 +278,7 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
 
     def terms(group: str, slugs: tuple[str, ...], labels: dict[str, str]) -> list[dict]:
         # Only terms with a listing page get a link; the path is relative to the site root.
-        return [{"label": labels[slug], "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed
+        return [{"label": html_text(labels[slug]), "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed
                  else None} for slug in slugs]
 
     return {
@@ -232,8 +291,8 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
         "updated_iso": f"{item.updated:%Y-%m-%d}" if item.updated else None,
         "review_by": human(item.review_by) if item.review_by else None,
         "review_by_iso": f"{item.review_by:%Y-%m-%d}" if item.review_by else None,
-        "summary": item.summary,
-        "changes": [{"date": human(change.date), "iso": f"{change.date:%Y-%m-%d}", "note": change.note}
+        "summary": html_text(item.summary),
+        "changes": [{"date": human(change.date), "iso": f"{change.date:%Y-%m-%d}", "note": html_text(change.note)}
                     for change in item.changes],
         "tags": terms("topics", item.tags, vocabulary.tags),
         "sectors": terms("sectors", item.sectors, vocabulary.sectors),

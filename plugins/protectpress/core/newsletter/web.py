@@ -64,7 +64,7 @@ def web_markdown(settings: Settings, newsletter: Newsletter, features: Sequence[
                 image = f"/{links.site_relative(absolute)}" if links.is_internal(absolute) else absolute
                 parts.append(f"![{escape_markdown(page.image_alt or '')}]({image})\n\n")
             if page.summary:
-                parts.append(f"{page.summary}\n\n")
+                parts.append(f"{escape_markdown(page.summary)}\n\n")
             parts.append(f"[Read the {page.kind.label.lower()}: {escape_markdown(page.title)}](/{page.src_uri})\n")
     return "".join(parts)
 
