@@ -34,10 +34,7 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        problems = Problems()
-        settings = settings_from_mkdocs(config, self.config, problems)
-        self.state = BuildState(settings=settings, problems=problems, serving=self.serving)
-        self.state.report("plugins.protectpress in mkdocs.yml has problems to fix")
+        self.state = BuildState(settings=settings_from_mkdocs(config), problems=Problems(), serving=self.serving)
         self.features = load_features(self.state)
         return self._each("on_config", config)
 

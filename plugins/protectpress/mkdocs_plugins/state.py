@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from ..core.config import PluginSettings, Settings, read_plugin_settings
+from ..core.config import ConfigError, Settings, load_settings
 from ..core.content import ContentSet
 from ..core.problems import ContentError, Problems, Severity
 
@@ -40,26 +39,10 @@ class BuildState:
             raise PluginError(ContentError(errors, heading).message)
 
 
-def settings_from_mkdocs(config: MkDocsConfig, plugin_config: dict, problems: Problems) -> Settings:
-    """Our core `Settings` from MkDocs' already-validated config and our plugin block."""
-    config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
-    plugin: PluginSettings = read_plugin_settings(dict(plugin_config), problems, config_file.name)
-    extensions, mdx_configs = [], dict(config.mdx_configs)
-    for extension in config.markdown_extensions:
-        extensions.append(extension if isinstance(extension, str) else type(extension).__module__)
-    custom_dir = config.theme.custom_dir
-    return Settings(
-        project_dir=config_file.parent,
-        config_file=config_file,
-        site_name=config.site_name or "",
-        site_url=config.site_url or "",
-        site_description=config.site_description or "",
-        site_author=config.site_author or "",
-        docs_dir=Path(config.docs_dir),
-        site_dir=Path(config.site_dir),
-        use_directory_urls=config.use_directory_urls,
-        markdown_extensions=extensions,
-        mdx_configs=mdx_configs,
-        custom_dir=Path(custom_dir) if custom_dir else None,
-        plugin=plugin,
-    )
+def settings_from_mkdocs(config: MkDocsConfig) -> Settings:
+    """The core's settings, read by the core from the same mkdocs.yml, with what MkDocs decided for this run:
+    where it builds (a staging or preview folder) and the site's address (the preview server's under serve)."""
+    try:
+        return load_settings(config.config_file_path, site_dir=config.site_dir, site_url=config.site_url)
+    except ConfigError as error:
+        raise PluginError(f"mkdocs.yml has problems to fix:\n{error}") from None
