@@ -64,7 +64,7 @@ def test_a_valid_page_becomes_a_typed_item_with_utc_dates():
         (("title: Retail security basics", "title: 2023-03-30"),
          "docs/guidance/pals.md: title: expected text, found '2023-03-30'"),
         (("tags: [martyns-law]", "tags: {a: b}"),
-         "docs/guidance/pals.md: tags: expected a list of names like [retail, hospitality], found a mapping"),
+         "docs/guidance/pals.md: tags: expected a list like [martyns-law, training], found a mapping"),
         (("date: 2023-03-30", "date: 2023-03-30\nupdated: 2023-01-01"),
          "docs/guidance/pals.md: updated: expected a date on or after date (2023-03-30), found '2023-01-01'"),
         (("date: 2023-03-30", "date: 2023-03-30\nimage: pals.png"),
