@@ -60,7 +60,7 @@ def test_check_passes_with_a_one_line_summary(tmp_path):
     pages = {"docs/index.md": BROKEN_PAGES["docs/index.md"]}
     result = run_protectpress("check", cwd=write_project(tmp_path, pages))
     assert result.returncode == 0
-    assert result.stdout.strip() == "No problems found in 1 pages."
+    assert result.stdout.strip() == "No problems found in 2 pages."  # the home page and the generated Subscribe page
 
 
 def test_check_finds_mkdocs_yml_in_a_parent_folder(tmp_path):

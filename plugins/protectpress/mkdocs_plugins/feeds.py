@@ -90,6 +90,7 @@ class FeedsFeature:
         if not self.enabled:
             return
         files = publish_feeds(self._entries(), self.state.settings, self.state.problems, self.pages)
+        self.state.counts["feeds"] = len(self._planned_feeds())
         site_dir = Path(config.site_dir)
         for path, data in files.items():
             target = site_dir / path

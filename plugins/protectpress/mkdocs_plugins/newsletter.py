@@ -53,6 +53,7 @@ class NewsletterFeature:
         return html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.state.counts["newsletters"] = sum(1 for newsletter, _ in self.published.values() if not newsletter.draft)
         for src_uri, (_, email) in self.published.items():
             folder = self.state.settings.site_dir / src_uri[: -len(".md")]
             folder.mkdir(parents=True, exist_ok=True)

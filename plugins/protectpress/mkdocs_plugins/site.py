@@ -3,6 +3,7 @@ listings, orders the navigation by content type, and gives templates what they s
 
 from __future__ import annotations
 
+import logging
 import posixpath
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentTy
                             read_source)
 from ..core.dates import human
 from ..core.listings import type_listing, vocabulary_listings
+from ..core.nesting import too_deep_line
 from . import serve_cache
 from .state import BuildState
 
@@ -32,6 +34,12 @@ class SiteFeature:
         self.listed: set[str] = set()  # src_uris of the generated topic and sector pages
 
     def on_config(self, config: MkDocsConfig) -> None:
+        if not self.state.serving:
+            # Our link check reads every page, feed and email the build wrote and names the file to edit;
+            # MkDocs' own warnings about the same links would say each mistake twice, in its words.
+            config.validation.links.not_found = logging.DEBUG
+            config.validation.links.anchors = logging.DEBUG
+            config.validation.links.unrecognized_links = logging.DEBUG
         # Docs-root links (`/guidance/pals.md`) are part of our content model, in authors' pages and in the pages
         # we generate, so they must resolve whatever `validation:` a project's mkdocs.yml sets.
         config.validation.links.absolute_links = _AbsoluteLinksValidationValue.RELATIVE_TO_DOCS
@@ -80,6 +88,8 @@ class SiteFeature:
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self.state.content.invalid:
+            return _placeholder_for_invalid(page, markdown)
         summary = page.meta.get("summary")
         if isinstance(summary, str) and summary.strip():
             page.meta.setdefault("description", " ".join(summary.split()))
@@ -90,6 +100,7 @@ class SiteFeature:
         return markdown
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        self.state.counts["pages"] = len(files.documentation_pages())
         if self.state.serving:
             env.bytecode_cache = serve_cache.TEMPLATES  # each rebuild makes a new environment
         # A global, not per-page context, so that the 404 page and every other template see it too.
@@ -110,6 +121,16 @@ class SiteFeature:
 
     def item(self, page: Page) -> ContentItem | None:
         return self.state.content.items.get(page.file.src_uri)
+
+
+def _placeholder_for_invalid(page: Page, markdown: str) -> str:
+    """A page that failed validation is still built (so links to it hold and the build goes on to find every
+    other problem), but as a plain page: its front matter may hold values MkDocs and the theme cannot use."""
+    title = page.meta.get("title")
+    page.meta = {"title": title} if isinstance(title, str) else {}
+    if too_deep_line(markdown) is not None:
+        return "This page has problems to fix: run `protectpress check`.\n"  # too deep for the renderer
+    return markdown
 
 
 def _nav_rank(item) -> tuple[int, str]:

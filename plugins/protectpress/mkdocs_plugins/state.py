@@ -23,10 +23,14 @@ class BuildState:
     content: ContentSet = field(default_factory=lambda: ContentSet({}))
     # Entries that features other than the site's pages contribute to the feeds (newsletter web versions).
     extra_feed_entries: list = field(default_factory=list)
+    # What the build made, for its one closing line.
+    counts: dict[str, int] = field(default_factory=lambda: {"pages": 0, "feeds": 0, "newsletters": 0})
+    stopped_with: str | None = None  # the message the build stopped with, so the CLI does not print it twice
     _reported: int = 0
 
     def report(self, heading: str = "The content has problems to fix") -> None:
-        """Log new warnings and notes (so `--strict` counts them) and stop the build on new errors."""
+        """Log new warnings and notes (so `--strict` counts them). Errors stop a preview at once, so that its
+        error page comes quickly; a build carries on to find every problem of every file, and `finish` stops it."""
         new = self.problems.added_since(self._reported)
         self._reported = len(self.problems)
         for problem in new:
@@ -34,9 +38,18 @@ class BuildState:
                 log.warning(str(problem))
             elif problem.severity is Severity.INFO:
                 log.info(str(problem))
-        errors = [p for p in new if p.severity is Severity.ERROR]
-        if errors:
-            raise PluginError(ContentError(errors, heading).message)
+        if self.serving and any(p.severity is Severity.ERROR for p in new):
+            self.stop(heading)
+
+    def finish(self) -> None:
+        """At the end of a build: stop it if anything anywhere was an error."""
+        self.report()
+        if self.problems.errors:
+            self.stop()
+
+    def stop(self, heading: str = "The content has problems to fix") -> None:
+        self.stopped_with = ContentError(self.problems.errors, heading).message
+        raise PluginError(self.stopped_with)
 
 
 def settings_from_mkdocs(config: MkDocsConfig) -> Settings:
