@@ -24,7 +24,7 @@ def test_a_failed_build_leaves_the_previous_site_intact(tmp_path):
     failed = run_protectpress("build", cwd=project)
 
     assert failed.returncode == 1
-    assert "docs/guidance/retail.md: date: expected a date like 2023-03-30, found '1st February'" in failed.stderr
+    assert "docs/guidance/retail.md:5: date: expected a date like 2023-03-30, found '1st February'" in failed.stderr
     assert "docs/action-cards/parcels.md:1: expected front matter" in failed.stderr  # both, in one run
     assert "site/ was left as it was" in failed.stderr
     assert "Traceback" not in failed.stderr

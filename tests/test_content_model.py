@@ -44,35 +44,35 @@ def test_a_valid_page_becomes_a_typed_item_with_utc_dates():
     "change, expected",
     [
         (("date: 2023-03-30", "date: 30/03/2023"),
-         "docs/guidance/pals.md: date: expected a date like 2023-03-30, found '30/03/2023'"),
+         "docs/guidance/pals.md:5: date: expected a date like 2023-03-30, found '30/03/2023'"),
         (("date: 2023-03-30", "date: 2023-02-30"),
-         "docs/guidance/pals.md: date: expected a date like 2023-03-30 (a real day of the year), found '2023-02-30'"),
+         "docs/guidance/pals.md:5: date: expected a date like 2023-03-30 (a real day of the year), found '2023-02-30'"),
         (("type: guidance", "type: leaflet"),
-         "docs/guidance/pals.md: type: expected one of guidance, action-card, conference, news, page, found 'leaflet'"),
+         "docs/guidance/pals.md:3: type: expected one of guidance, action-card, conference, news, page, found 'leaflet'"),
         (("type: guidance", "type: news"),
-         "docs/guidance/pals.md: type: expected type guidance for a page in docs/guidance/, found 'news'"),
+         "docs/guidance/pals.md:3: type: expected type guidance for a page in docs/guidance/, found 'news'"),
         (("tags: [martyns-law]", "tags: [knitting]"),
-         "docs/guidance/pals.md: tags: expected a tag from the vocabulary (martyns-law, training), found 'knitting'"),
+         "docs/guidance/pals.md:6: tags: expected a tag from the vocabulary (martyns-law, training), found 'knitting'"),
         (("sectors: [retail]", "sectors: [farming]"),
-         "docs/guidance/pals.md: sectors: expected a sector from the vocabulary (all, retail), found 'farming'"),
+         "docs/guidance/pals.md:7: sectors: expected a sector from the vocabulary (all, retail), found 'farming'"),
         (("summary: What a shop can do this week.\n", ""),
          "docs/guidance/pals.md: summary: expected a summary (required for type guidance), found none"),
         (("title: Retail security basics\n", ""),
          "docs/guidance/pals.md: title: expected a title (required), found none"),
         (("title: Retail security basics", "title: no"),
-         "docs/guidance/pals.md: title: expected text, found 'no'"),
+         "docs/guidance/pals.md:2: title: expected text, found 'no'"),
         (("title: Retail security basics", "title: 2023-03-30"),
-         "docs/guidance/pals.md: title: expected text, found '2023-03-30'"),
+         "docs/guidance/pals.md:2: title: expected text, found '2023-03-30'"),
         (("tags: [martyns-law]", "tags: {a: b}"),
-         "docs/guidance/pals.md: tags: expected a list like [martyns-law, training], found a mapping"),
+         "docs/guidance/pals.md:6: tags: expected a list like [martyns-law, training], found a mapping"),
         (("date: 2023-03-30", "date: 2023-03-30\nupdated: 2023-01-01"),
-         "docs/guidance/pals.md: updated: expected a date on or after date (2023-03-30), found '2023-01-01'"),
+         "docs/guidance/pals.md:6: updated: expected a date on or after date (2023-03-30), found '2023-01-01'"),
         (("date: 2023-03-30", "date: 2023-03-30\nimage: pals.png"),
          "docs/guidance/pals.md: image_alt: expected alt text describing the image (required when image is set), found none"),
         (("summary: What a shop can do this week.", "summary: " + "x" * 301),
-         "docs/guidance/pals.md: summary: expected at most 300 characters, found 301 characters"),
+         "docs/guidance/pals.md:4: summary: expected at most 300 characters, found 301 characters"),
         (("date: 2023-03-30", "date: 2023-03-30\ndraft: perhaps"),
-         "docs/guidance/pals.md: draft: expected true or false, found 'perhaps'"),
+         "docs/guidance/pals.md:6: draft: expected true or false, found 'perhaps'"),
     ],
 )
 def test_each_mistake_has_an_exact_message_and_no_item(change, expected):
@@ -114,7 +114,7 @@ def test_a_plain_page_needs_only_a_title_and_type():
 
 def test_a_typed_page_outside_its_folder_is_an_error():
     _, messages, _ = read(GOOD, "elsewhere.md")
-    assert messages == ["docs/elsewhere.md: type: expected type page outside the guidance/, action-cards/, "
+    assert messages == ["docs/elsewhere.md:3: type: expected type page outside the guidance/, action-cards/, "
                         "conferences/, news/ folders (a guidance belongs in docs/guidance/), found 'guidance'"]
 
 

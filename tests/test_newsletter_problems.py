@@ -50,10 +50,10 @@ EXPECTED_ERRORS = [
     "found 'click here'",
     "newsletters/missing-fields.md: date: expected a date (required for a newsletter), found none",
     "newsletters/missing-fields.md: subject: expected a subject (required for a newsletter), found none",
-    "newsletters/missing-fields.md: sectors: expected a sector from the vocabulary (all, retail, hospitality), "
+    "newsletters/missing-fields.md:3: sectors: expected a sector from the vocabulary (all, retail, hospitality), "
     "found 'pubs'",
-    "newsletters/missing-fields.md: draft: expected true or false, found 'yes'",
-    "newsletters/missing-fields.md: items[1].full: expected true or false, found 'maybe'",
+    "newsletters/missing-fields.md:4: draft: expected true or false, found 'yes'",
+    "newsletters/missing-fields.md:5: items[1].full: expected true or false, found 'maybe'",
     "newsletters/missing-fields.md:10: expected only the merge field {{ name }} in the letter, found '{{ email }}'",
 ]
 EXPECTED_WARNINGS = [
