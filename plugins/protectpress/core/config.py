@@ -17,6 +17,7 @@ from typing import Any, get_type_hints
 
 import yaml
 
+from .frontmatter import yaml_problem_in_words
 from .links import SiteLinks
 from .problems import Problems, describe
 from .slugs import slugify
@@ -229,10 +230,8 @@ def read_yaml(path: Path) -> dict:
     try:
         data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(f"{path.name}{line}: expected valid YAML, found {problem}") from None
+        line, expected, found = yaml_problem_in_words(error, text, "YAML")
+        raise ConfigError(f"{path.name}:{line}: {expected}, found {found}") from None
     except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
         # PyYAML's constructors fail with plain Python errors on `!!int x` and the like (found by fuzzing).
         raise ConfigError(f"{path.name}: expected valid YAML, found a value that does not fit its !! type tag "

@@ -100,10 +100,8 @@ def split_front_matter(text: str) -> FrontMatter:
         raise FrontMatterError("expected valid YAML front matter", "a value that does not fit its !! type tag",
                                line=_first_line_with(yaml_text, "!!")) from None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or "something YAML cannot read"
-        raise FrontMatterError("expected valid YAML front matter", problem,
-                               line=mark.line + 2 if mark is not None else 2) from None
+        line, expected, found = yaml_problem_in_words(error, yaml_text)
+        raise FrontMatterError(expected, found, line=line + 1) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -118,6 +116,49 @@ def split_front_matter(text: str) -> FrontMatter:
                 raw[key] = value_node.value
     return FrontMatter(data={str(k): v for k, v in data.items()}, body=body, body_line=index + 2,
                        lines=key_lines, raw=raw)
+
+
+def yaml_problem_in_words(error: yaml.YAMLError, yaml_text: str, what: str = "YAML front matter"
+                          ) -> tuple[int, str, str]:
+    """(line within `yaml_text`, expected, found) for a YAML syntax error, in words for comms staff: PyYAML's
+    own ("mapping values are not allowed here") names the parser's state, not the author's usual slip."""
+    lines = yaml_text.splitlines()
+    problem_mark = getattr(error, "problem_mark", None)
+    context_mark = getattr(error, "context_mark", None)
+    problem = getattr(error, "problem", None) or "something YAML cannot read"
+    index = problem_mark.line if problem_mark is not None else 0
+    if index >= len(lines) and context_mark is not None:
+        index = context_mark.line  # PyYAML points past the end when a key never got its colon
+    index = min(index, max(len(lines) - 1, 0))
+    text = lines[index] if lines else ""
+    found = repr(text.strip()[:80]) if text.strip() else problem
+
+    def answer(expected: str, at: int = index) -> tuple[int, str, str]:
+        shown = lines[at].strip()[:80] if 0 <= at < len(lines) else ""
+        return at + 1, f"expected valid {what}: {expected}", repr(shown) if shown else problem
+
+    if "\t" in text[: len(text) - len(text.lstrip())] or "'\\t'" in problem:
+        return answer("indent with spaces, not a tab")
+    for at in (index, index - 1):
+        if 0 <= at < len(lines) and re.match(r"^\s*-[^\s-]", lines[at]):
+            return answer("a space after each - in a list, like '- retail'", at)
+    if problem.startswith("mapping values are not allowed"):
+        if text.count(":") >= 2:
+            return answer("quotes around a value that has a colon in it, like "
+                          "title: \"Martyn's Law: what it means\"")
+        if index > 0 and ":" not in lines[index - 1]:
+            return answer("a colon after each key, like 'title: My page'", index - 1)
+    if "could not find expected ':'" in problem:
+        return answer("a colon after each key, like 'title: My page'")
+    if "quoted scalar" in str(getattr(error, "context", "")):
+        start = context_mark.line if context_mark is not None else index
+        return answer("a closing quote for each opening quote", start)
+    if "alias" in problem or "anchor" in problem:
+        return answer("quotes around a value that starts with * or &")
+    if "flow sequence" in str(getattr(error, "context", "")) or "flow mapping" in str(getattr(error, "context", "")):
+        return answer(at=context_mark.line if context_mark is not None else index, expected="a list written like [retail, hospitality], with its closing ] on the same line, and "
+                      "quotes around a name with a colon in it")
+    return index + 1, f"expected valid {what}", found if text.strip() else problem
 
 
 _TAG_MISMATCH = (ValueError, KeyError, TypeError, AttributeError, OverflowError)
@@ -242,7 +283,7 @@ def report_unknown_keys(front: FrontMatter, known: Iterable[str], report: Report
     known = sorted(known)
     for key in front.data:
         if key not in known:
-            report(key, f"expected a known key{did_you_mean(key, known)} ({', '.join(known)})", repr(key),
+            report(key, f"expected a known key ({', '.join(known)}){did_you_mean(key, known)}", repr(key),
                    severity="warning")
 
 
@@ -255,8 +296,8 @@ def read_terms(names: Iterable[str], group: str, allowed: dict[str, str], report
             chosen.append(slug)
             continue
         choices = ", ".join(allowed) or f"none: declare {group} under plugins.protectpress.vocabulary in mkdocs.yml"
-        hint = did_you_mean(slug, list(allowed) + list(allowed.values()))
-        report(group, f"expected a {group[:-1]} from the vocabulary{hint} ({choices})", repr(name))
+        report(group, f"expected a {group[:-1]} from the vocabulary ({choices}){did_you_mean(slug, allowed)}",
+               repr(name))
     return tuple(dict.fromkeys(chosen))
 
 
