@@ -62,8 +62,8 @@ class BuildResult:
         return self.stopped is None
 
     def made(self) -> str:
-        return (f"{_count(self.pages, 'page')}, {_count(self.feeds, 'feed')} and "
-                f"{_count(self.newsletters, 'newsletter')} in {self.seconds:.1f} seconds")
+        return (f"{count(self.pages, 'page')}, {count(self.feeds, 'feed')} and "
+                f"{count(self.newsletters, 'newsletter')} in {self.seconds:.1f} seconds")
 
 
 def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, serve_url: str | None = None,
@@ -103,7 +103,7 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, serve
     except (Abort, ConfigurationError) as error:
         state = plain.state()
         if state is not None and state.problems.errors:
-            result.stopped = f"{_count(len(state.problems.errors), 'error')} to fix"
+            result.stopped = f"{count(len(state.problems.errors), 'error')} to fix"
         elif "strict mode" in str(error):
             result.stopped = "--strict: warnings count as errors"
         else:
@@ -161,7 +161,7 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
     return 0
 
 
-def _count(number: int, noun: str) -> str:
+def count(number: int, noun: str) -> str:
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
