@@ -38,7 +38,7 @@ def bad_project(tmp_path_factory) -> Path:
 EXPECTED_ERRORS = [
     "newsletters/bad-items.md: body: expected a link to a page of the site (did you mean guidance/lockdown.md?), "
     "found 'guidance/nowhere.md'",
-    "newsletters/bad-items.md: items[1].page: expected a page of the site, as a path inside docs/ (did you mean "
+    "newsletters/bad-items.md:6: items[1].page: expected a page of the site, as a path inside docs/ (did you mean "
     "guidance/lockdown.md?), found 'guidance/lockdwn.md'",
     "newsletters/hostile.md: email rule headings: expected exactly one h1 (the subject), found 2: "
     "'A letter with hostile HTML and broken email rules', 'A second top-level heading'",
@@ -53,7 +53,7 @@ EXPECTED_ERRORS = [
     "newsletters/missing-fields.md:3: sectors: expected a sector from the vocabulary (all, retail, hospitality), "
     "found 'pubs'",
     "newsletters/missing-fields.md:4: draft: expected true or false, found 'yes'",
-    "newsletters/missing-fields.md:5: items[1].full: expected true or false, found 'maybe'",
+    "newsletters/missing-fields.md:6: items[1].full: expected true or false, found 'maybe'",
     "newsletters/missing-fields.md:10: expected only the merge field {{ name }} in the letter, found '{{ email }}'",
 ]
 EXPECTED_WARNINGS = [

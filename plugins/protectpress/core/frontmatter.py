@@ -114,6 +114,9 @@ def split_front_matter(text: str) -> FrontMatter:
             key_lines.setdefault(key, key_node.start_mark.line + 2)
             if isinstance(value_node, yaml.ScalarNode):
                 raw[key] = value_node.value
+            elif isinstance(value_node, yaml.SequenceNode):  # `items[2]`: each entry's own line
+                for number, entry in enumerate(value_node.value, start=1):
+                    key_lines.setdefault(f"{key}[{number}]", entry.start_mark.line + 2)
     return FrontMatter(data={str(k): v for k, v in data.items()}, body=body, body_line=index + 2,
                        lines=key_lines, raw=raw)
 
@@ -207,9 +210,10 @@ Report = Callable[..., None]  # report(key, expected, found, severity="error")
 
 
 def reporter(problems: Problems, path: str, front: FrontMatter) -> Report:
-    """Reports a problem with a key at the key's line (`items[2].page` at the line of `items`)."""
+    """Reports a problem with a key at the key's line (`items[2].page` at the line of that entry)."""
     def report(key: str, expected: str, found: str | None = None, severity: str = "error") -> None:
-        problems.add(path, expected, found, key=key, line=front.lines.get(key.split("[")[0]),
+        line = front.lines.get(key.split(".")[0]) or front.lines.get(key.split("[")[0])
+        problems.add(path, expected, found, key=key, line=line,
                      severity=Severity(severity))
     return report
 

@@ -53,6 +53,7 @@ class FeaturedItem:
     page: str  # docs-relative source path, e.g. "guidance/martyns-law.md"
     full: bool
     number: int  # 1-based position in `items`, as messages name it
+    line: int | None = None  # the entry's line in the file
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
     report_missing(front, REQUIRED, report)
     report_unknown_keys(front, KNOWN_KEYS, report)
     sectors = read_terms(values.get("sectors", ()), "sectors", settings.vocabulary.sectors, report)
-    items = _items(front.data.get("items"), report)
+    items = _items(front.data.get("items"), report, front.lines)
     deep_line = too_deep_line(front.body)
     if deep_line is not None:
         problems.error(path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1)
@@ -166,10 +167,10 @@ def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Prob
             nearest = content.nearest(item.page)
             hint = f" (did you mean {', '.join(nearest)}?)" if nearest else ""
             problems.error(newsletter.path, f"expected a page of the site, as a path inside docs/{hint}",
-                           repr(item.page), key=key)
+                           repr(item.page), key=key, line=item.line)
         elif page.draft and not newsletter.draft:
             problems.error(newsletter.path, "expected a published page (a draft page is not on the site, so the "
-                           "newsletter's link would break)", repr(item.page), key=key)
+                           "newsletter's link would break)", repr(item.page), key=key, line=item.line)
         else:
             features.append(Feature(item=item, page=page))
     return features
@@ -180,7 +181,7 @@ def fill_name(body: str, name: str) -> str:
     return MERGE_FIELD.sub(lambda match: name if match.group(1) == NAME_FIELD else match.group(0), body)
 
 
-def _items(value: Any, error: Callable[..., None]) -> tuple[FeaturedItem, ...]:
+def _items(value: Any, error: Callable[..., None], lines: dict[str, int]) -> tuple[FeaturedItem, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -205,7 +206,8 @@ def _items(value: Any, error: Callable[..., None]) -> tuple[FeaturedItem, ...]:
         if not isinstance(full, bool):
             error(f"items[{number}].full", "expected true or false", describe(full))
             continue
-        items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number))
+        items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number,
+                                  line=lines.get(f"items[{number}]")))
     return tuple(items)
 
 
