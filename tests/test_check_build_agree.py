@@ -18,8 +18,8 @@ MISTAKES = {
         "found '2024-02-30'"),
     "broken internal link": (
         (LOCKDOWN, "(../action-cards/run-hide-tell.md)", "(../action-cards/run-hide-tel.md)"),
-        "error: docs/guidance/lockdown.md:16: expected a link to a page or file that the build wrote, found "
-        "'../action-cards/run-hide-tel.md'"),
+        "error: docs/guidance/lockdown.md:16: expected a link to a page or file that the build wrote (did you mean "
+        "docs/action-cards/run-hide-tell.md?), found '../action-cards/run-hide-tel.md'"),
     "missing image": (
         (LOCKDOWN, "## Plan", "![A floor plan](../assets/plan.png)\n\n## Plan"),
         "error: docs/guidance/lockdown.md:14: expected an image that the build wrote, found '../assets/plan.png'"),
