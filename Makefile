@@ -35,8 +35,8 @@ build: $(STAMP)
 test: $(STAMP) $(AXE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# `protectpress serve` re-renders only the changed page after the first build (and our listings only when they
-# change), so the preview updates in about a second at 1,000 pages; problems show in the browser at once.
+# `protectpress serve` re-renders only the changed pages after the first build (and our listings only when
+# they change), with the same build function as `protectpress build`; problems show in the browser at once.
 serve: $(STAMP)
 	$(BIN)/protectpress serve $(SERVE_ARGS)
 
