@@ -13,7 +13,7 @@ from urllib.parse import quote
 from ..config import SENDING as SETTING, ConfigError, Settings, sending_problems
 from ..newsletter.message import build_message, stable_message_id, with_test_prefix
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
-from .recipients import Recipient, address_key, valid_address
+from .recipients import Recipient, address_key
 
 
 
