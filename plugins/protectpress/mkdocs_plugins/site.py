@@ -57,7 +57,8 @@ class SiteFeature:
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         settings = self.state.settings
         docs_prefix = settings.relative(settings.docs_dir)
-        sources = {}
+        sources: dict[str, str] = {}
+        unreadable: list[File] = []
         for file in files.documentation_pages():
             if is_hidden(file.src_uri):
                 continue
@@ -66,8 +67,14 @@ class SiteFeature:
                     read_source(Path(file.abs_src_path), f"{docs_prefix}/{file.src_uri}", self.state.problems))
             if text is not None:
                 sources[file.src_uri] = text
+            else:
+                unreadable.append(file)
         self.state.content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary,
                                           self.state.problems, sources=sources)
+        for file in unreadable:
+            # Reported already; a build goes on to find every other problem, so MkDocs must not read the bytes.
+            file.content_string = "This page has problems to fix: run `protectpress check`.\n"
+        self.state.content.invalid |= {file.src_uri for file in unreadable}
         for item in self.state.content.items.values():
             if item.draft:
                 # MkDocs' own draft level: built under `mkdocs serve`, left out of `mkdocs build`.
