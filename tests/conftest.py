@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, REPO, copy_project, run_protectpress  # noqa: F401 - re-exported for older imports
+from support import FIXTURES, NOTICE, REPO, NoticeSite, at, copy_project, run_protectpress  # noqa: F401 - re-exported for older imports
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +26,14 @@ def fixture_project(tmp_path):
         return copy_project(FIXTURES / name, tmp_path / name)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def notice_site(tmp_path_factory) -> NoticeSite:
+    """Shared by the build tests (tests/test_notice.py) and the browser tests of the banner."""
+    project = copy_project(REPO, tmp_path_factory.mktemp("notice") / "project")
+    (project / "docs" / "notice.md").write_text(NOTICE, encoding="utf-8")
+    result = run_protectpress("build", "--strict", "--quiet", "-d", "site-live", cwd=project,
+                              env=at(NoticeSite.live_at))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return NoticeSite(project, project / "site-live")

@@ -22,7 +22,8 @@ WHITE = (0xFF, 0xFF, 0xFF)
 # name -> (size in pixels, margin as a fraction of the size, background or None for transparent)
 ICONS: dict[str, tuple[int, float, tuple[int, int, int] | None]] = {
     "logo.png": (144, 0.04, None),  # RSS <image>: at most 144 pixels wide
-    "icon-512.png": (512, 0.04, None),  # JSON Feed icon
+    "icon-192.png": (192, 0.04, None),  # the web app manifest's small icon (core/offline.py)
+    "icon-512.png": (512, 0.04, None),  # JSON Feed icon, and the web app manifest's large one
     "favicon-64.png": (64, 0.0, None),  # JSON Feed favicon, Atom icon
     "favicon-32.png": (32, 0.0, None),  # browsers' tab icon
     "apple-touch-icon.png": (180, 0.12, WHITE),  # phones draw no transparency

@@ -6,10 +6,12 @@ not in conftest.py, because tests/browser/ has a conftest.py of its own and `imp
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,3 +40,30 @@ def copy_project(source: Path, destination: Path) -> Path:
     if not (destination / "overrides").exists():
         shutil.copytree(REPO / "overrides", destination / "overrides")
     return destination
+
+
+NOTICE = """---
+level: critical
+title: Incident in the city centre <b>& nearby</b>
+date: 2026-11-29T10:00
+expires: 2026-12-01T18:00
+---
+
+Avoid the area around the station. Follow [the weapons attack card](/action-cards/firearms-and-weapons-attacks.md).
+"""
+
+
+@dataclass(frozen=True)
+class NoticeSite:
+    """The example project with an urgent notice, and its site built as at a moment while the notice is live."""
+
+    project: Path
+    site: Path  # in its own folder, so later builds of the project into site/ leave it as it is
+    title = "Incident in the city centre <b>& nearby</b>"
+    live_at = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
+    expired_at = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.timezone.utc)  # 18:00 in December is 18:00 UTC
+
+
+def at(moment: dt.datetime) -> dict[str, str]:
+    """The environment that fixes a run's "now" (core.dates.build_now)."""
+    return {"SOURCE_DATE_EPOCH": str(int(moment.timestamp()))}

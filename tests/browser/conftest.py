@@ -8,6 +8,7 @@ when PROTECTPRESS_REQUIRE_BROWSER is set (as CI sets it), so the gate can never 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -62,7 +63,15 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def site_url(example_site: Path) -> Iterator[str]:
     """The built example site served over HTTP on 127.0.0.1 at a free port: its root URL, ending in "/"."""
-    handler = functools.partial(_QuietHandler, directory=str(example_site))
+    with serving(example_site) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """Serve `folder` over real HTTP on 127.0.0.1 at a free port (a service worker needs a real origin).
+    The folder is looked up by path on every request, so a rebuild that swaps it in is served at once."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.config import ConfigError, find_config, load_settings, relative_path
+from ..core.dates import DateError, parse_moment
 from ..core.problems import Problems
+from ..core.project import Project
 from .common import add_config_option, fail_config
 from .staging import BuildLock, building_prefix, previous_name
 
@@ -34,6 +36,9 @@ def register(subparsers) -> None:
     parser.add_argument("--strict", action="store_true", help="warnings fail the build too")
     parser.add_argument("-d", "--site-dir", metavar="DIR", help="where to put the built site (default: site_dir)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
+    parser.add_argument("--at", metavar="WHEN", help="build the site as it is at this moment, e.g. 2026-12-01T09:00 "
+                        "(UK time unless a zone is given): pages and newsletters with a later publish_at stay out, "
+                        "and two builds at the same moment are identical (default: now, or SOURCE_DATE_EPOCH)")
     parser.set_defaults(run=run)
 
 
@@ -42,7 +47,24 @@ def run(args: argparse.Namespace) -> int:
         config_file = find_config(args.config_file)
     except ConfigError as error:
         fail_config(error)
-    return build_atomically(config_file, site_dir=args.site_dir, strict=args.strict, quiet=args.quiet)
+    if args.at is None:
+        return build_atomically(config_file, site_dir=args.site_dir, strict=args.strict, quiet=args.quiet)
+    try:
+        moment = parse_moment(args.at)
+    except DateError as error:
+        print(f"protectpress: --at: {error}, found {args.at!r}", file=sys.stderr)
+        return 2
+    # SOURCE_DATE_EPOCH is the one way a build's "now" is fixed (core.dates.build_now); MkDocs reads it too,
+    # for the sitemap's dates, so the whole site is made as at that moment.
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        return build_atomically(config_file, site_dir=args.site_dir, strict=args.strict, quiet=args.quiet)
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 @dataclass
@@ -56,6 +78,7 @@ class BuildResult:
     feeds: int = 0
     newsletters: int = 0
     seconds: float = 0.0
+    project: Project | None = None  # what the build read (content, its "now"): check lists what goes live next
 
     @property
     def ok(self) -> bool:
@@ -122,6 +145,8 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, serve
     if state is not None:
         result.problems = state.problems
         result.pages, result.feeds, result.newsletters = (state.counts[k] for k in ("pages", "feeds", "newsletters"))
+        result.project = Project(settings=state.settings, content=state.content, problems=state.problems,
+                                 now=state.now)
     result.seconds = time.monotonic() - start
     return result
 

@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 
 from ..core.config import ConfigError, find_config
+from ..core.dates import human, human_moment
+from ..core.project import going_live, major_changes_since_last_newsletter
 from .build import build_site
 from .common import add_config_option, fail_config
 
@@ -47,6 +49,18 @@ def run(args: argparse.Namespace) -> int:
         if problems:
             print(problems.report())
         print(problems.summary() if problems else f"No problems found in {result.pages} pages.")
+        project = result.project
+        coming = going_live(project) if project is not None else []
+        if coming:
+            print("\nGoing live next (publish_at):")
+            print("\n".join(f"  {human_moment(moment)}: {path} ({title})" for moment, path, title in coming))
+        since, candidates = major_changes_since_last_newsletter(project) if project is not None else (None, [])
+        if candidates:
+            after = f" since the last newsletter ({human(since)})" if since else ""
+            print(f"\nNewsletter candidates: major changes{after}. Feature one with '- page: <path>' and "
+                  "'as_updated: true' under items:")
+            print("\n".join(f"  {human(change.date)}: {item.src_uri} ({item.title}): {change.note}"
+                             for item, change in candidates))
     if not result.ok and not problems.errors:
         # Stopped for a reason that is not one of our problems (MkDocs' own): say it, in its words.
         print(result.stopped, file=sys.stderr)

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 from ..core.config import ConfigError, Settings
+from ..core.dates import build_now, human_moment
+from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.newsletter.render import RenderedNewsletter, render_newsletter
 from ..core.problems import Problems
 from ..core.slugs import slugify
@@ -33,7 +35,8 @@ def register(subparsers) -> None:
                                  description="Send a newsletter: --test to yourself first, then --to the list. "
                                  "With no --smtp, messages are written as .eml files under outbox/.")
     add_config_option(send)
-    send.add_argument("newsletter", metavar="NEWSLETTER", help="the newsletter's file or slug")
+    send.add_argument("newsletter", metavar="NEWSLETTER",
+                      help="the newsletter's file or slug, or 'notice' for the urgent notice in docs/notice.md")
     target = send.add_mutually_exclusive_group(required=True)
     target.add_argument("--test", nargs="+", metavar="ADDRESS", help="send a [TEST] copy to these addresses only")
     target.add_argument("--to", metavar="RECIPIENTS.csv", help="send to everyone in this CSV (email, name, organisation, sectors)")
@@ -51,7 +54,8 @@ def register(subparsers) -> None:
 
     sends = subparsers.add_parser("sends", help="report a newsletter's send journal: sent, failed, unknown, remaining")
     add_config_option(sends)
-    sends.add_argument("newsletter", metavar="NEWSLETTER", help="the newsletter's file or slug")
+    sends.add_argument("newsletter", metavar="NEWSLETTER",
+                       help="the newsletter's file or slug, or 'notice' for the urgent notice")
     sends.set_defaults(run=run_sends)
 
     suppress = subparsers.add_parser("suppress", help="never mail these people again (unsubscribes)")
@@ -107,11 +111,14 @@ def run_send(args: argparse.Namespace) -> int:
     except (ConfigError, RelayError) as error:
         fail_config(error)
     problems = Problems()
-    newsletter = render_newsletter(settings, args.newsletter, problems)
+    if args.newsletter == NOTICE_KIND:
+        newsletter = render_notice_email(settings, problems, build_now())
+    else:
+        newsletter = render_newsletter(settings, args.newsletter, problems)
     if problems:
         warn(problems.report())
     if newsletter is None:
-        warn("The newsletter has problems to fix; nothing was sent.")
+        warn(f"The {'notice' if args.newsletter == NOTICE_KIND else 'newsletter'} has problems to fix; nothing was sent.")
         return 1
     composer = Composer(newsletter, sender)
     journal_dir, outbox_dir, suppression_file = sending_paths(settings)
@@ -125,6 +132,10 @@ def run_send(args: argparse.Namespace) -> int:
     if newsletter.draft:
         warn(f"{newsletter.source_path} is a draft (draft: true): test-send it with --test; remove draft: true "
              "when it is ready to go to the list.")
+        return 1
+    if newsletter.publish_at is not None and newsletter.publish_at > build_now():
+        warn(f"{newsletter.source_path} is scheduled (publish_at): it can go to the list from "
+             f"{human_moment(newsletter.publish_at)}, not before. Test-send it with --test until then.")
         return 1
     listing = read_recipients(Path(args.to), settings.relative(Path(args.to)), listing_problems,
                               sectors=settings.vocabulary.sectors)
@@ -277,6 +288,14 @@ def run_sends(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     journal_dir, _, _ = sending_paths(settings)
     slug = slugify(Path(args.newsletter).stem)
+    if args.newsletter == NOTICE_KIND:
+        # The notice's journal is named for its wording (Notice.slug): report the notice there now.
+        problems = Problems()
+        notice = read_notice(settings, problems)
+        if notice is None:
+            warn(problems.report() if problems else "There is no urgent notice (docs/notice.md) to report on.")
+            return 1
+        slug = notice.slug
     path = journal_path(journal_dir, slug)
     test_log = TestSendLog(journal_dir, slug)
     last_test = describe_test_send(test_log.last(), None)

@@ -107,6 +107,15 @@ class SendingSettings:
 
 
 @dataclass
+class OfflineSettings:
+    """Action cards offline: a service worker and a home-screen manifest (never under the preview)."""
+
+    enabled: bool = True
+    theme_colour: str = "#1d3557"  # the phone's title bar when the site is opened from the home screen
+    background_colour: str = "#ffffff"  # the splash screen while it opens
+
+
+@dataclass
 class PluginSettings:
     """The `protectpress` plugin block of mkdocs.yml."""
 
@@ -116,6 +125,7 @@ class PluginSettings:
     feeds: FeedSettings = field(default_factory=FeedSettings)
     newsletter: NewsletterSettings = field(default_factory=NewsletterSettings)
     sending: SendingSettings = field(default_factory=SendingSettings)
+    offline: OfflineSettings = field(default_factory=OfflineSettings)
 
 
 @dataclass

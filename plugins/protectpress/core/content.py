@@ -13,20 +13,21 @@ import difflib
 import enum
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, ClassVar
 
 from .boundary import ProjectBoundary
 from .config import Vocabulary, relative_path
-from .dates import today
-from .frontmatter import (FrontMatter, FrontMatterError, Invalid, boolean_field, Field, list_like, read_date,
-                          read_fields, read_terms, read_text, report_missing, report_unknown_keys, reporter,
-                          split_front_matter)
+from .dates import build_now, today
+from .frontmatter import (FrontMatter, FrontMatterError, Invalid, boolean_field, Field, list_like, read_bool,
+                          read_date, read_fields, read_moment, read_terms, read_text, report_missing,
+                          report_unknown_keys, reporter, split_front_matter)
 from .nesting import TOO_DEEP, too_deep_line
 from .problems import Problems, describe
 
 SUMMARY_LIMIT = 300
+NOTICE_SOURCE = "notice.md"  # the urgent notice, read by core/notice.py
 # About what fits on one printed A4 page beside the card's heading and emergency line.
 ACTION_CARD_WORD_LIMIT = 320
 
@@ -73,6 +74,15 @@ FOLDER_OF_TYPE = {kind: folder for folder, kind in TYPE_FOLDERS.items()}
 
 
 @dataclass(frozen=True)
+class Change:
+    """One entry of a page's change history (`changes:`), GOV.UK style: what changed and when."""
+
+    date: dt.datetime
+    note: str  # plain text, escaped wherever written
+    major: bool = False  # worth telling partners: `protectpress check` lists it as a newsletter candidate
+
+
+@dataclass(frozen=True)
 class ContentItem:
     """One page of the site, validated. Subclasses name the published types."""
 
@@ -93,6 +103,18 @@ class ContentItem:
     body: str
     body_line: int
     redirect_from: tuple[str, ...] = ()
+    publish_at: dt.datetime | None = None  # not on the site before this moment
+    scheduled: bool = False  # publish_at is still ahead at this build's "now": kept out like a draft
+    changes: tuple[Change, ...] = ()  # newest first; the newest one's date is `updated`
+
+    @property
+    def latest_change(self) -> Change | None:
+        return self.changes[0] if self.changes else None
+
+    @property
+    def is_live(self) -> bool:
+        """On the public site now: neither a draft nor scheduled for later. Everything that publishes asks this."""
+        return not self.draft and not self.scheduled
 
     @property
     def last_updated(self) -> dt.datetime | None:
@@ -144,6 +166,31 @@ def _summary(value: Any) -> str:
     return " ".join(text.split())
 
 
+CHANGE_KEYS = ("date", "note", "major")
+
+
+def _changes(value: Any) -> tuple[Change, ...]:
+    example = "- {date: 2025-05-01, note: What changed}"
+    if not isinstance(value, list) or not value:
+        raise Invalid(f"expected a list of changes, newest first, each like {example}", describe(value))
+    changes = []
+    for number, entry in enumerate(value, start=1):
+        if not isinstance(entry, dict) or not set(entry) <= set(CHANGE_KEYS) or "date" not in entry or "note" not in entry:
+            raise Invalid(f"expected change {number} to have a date and a note (and optionally major: true), "
+                          f"like {example}", describe(entry))
+        try:
+            date, note = read_date(entry["date"]), _summary(entry["note"])
+            major = read_bool(entry.get("major", False))
+        except Invalid as invalid:
+            raise Invalid(f"change {number}: {invalid.expected}", invalid.found) from None
+        changes.append(Change(date=date, note=note, major=major))
+    for number, (newer, older) in enumerate(zip(changes, changes[1:]), start=2):
+        if older.date > newer.date:
+            raise Invalid("expected changes newest first", f"change {number} ({older.date:%Y-%m-%d}) is newer than "
+                          f"change {number - 1} ({newer.date:%Y-%m-%d})")
+    return tuple(changes)
+
+
 def _type(value: Any) -> ContentType:
     try:
         return ContentType(value)
@@ -165,6 +212,8 @@ FIELDS = (
     Field("tags", list_like("[martyns-law, training]")),
     Field("sectors", list_like("[retail, hospitality]")),
     Field("redirect_from", list_like("[guidance/old-name/]")),
+    Field("publish_at", read_moment),
+    Field("changes", _changes),
 )
 FIELD_NAMES = {f.name for f in FIELDS}
 # Keys every page needs, and those each published type needs too.
@@ -206,6 +255,12 @@ def is_hidden(src_uri: str) -> bool:
     return any(part.startswith(".") for part in src_uri.split("/"))
 
 
+def is_content_source(src_uri: str) -> bool:
+    """A page's source: not hidden, and not the urgent notice (docs/notice.md, core/notice.py), which is a
+    banner on every page rather than a page of its own."""
+    return not is_hidden(src_uri) and src_uri != NOTICE_SOURCE
+
+
 def expected_type_for(src_uri: str) -> ContentType | None:
     """The type a page must have in its folder, or None where any `page` goes (outside typed folders)."""
     folder = src_uri.split("/", 1)[0] if "/" in src_uri else ""
@@ -213,7 +268,8 @@ def expected_type_for(src_uri: str) -> ContentType | None:
 
 
 def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, problems: Problems,
-              docs_file_exists: Callable[[str], bool] | None = None) -> ContentItem | None:
+              docs_file_exists: Callable[[str], bool] | None = None, now: dt.datetime | None = None
+              ) -> ContentItem | None:
     """Validate one page's source. Adds every problem found; returns the item only when it has no errors.
     `docs_file_exists` answers whether a docs-relative file is there, to check `image:`."""
     try:
@@ -221,12 +277,13 @@ def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, proble
     except FrontMatterError as error:
         problems.error(path, error.expected, error.found, line=error.line)
         return None
-    return item_from_front_matter(src_uri, path, front, vocabulary, problems, docs_file_exists)
+    return item_from_front_matter(src_uri, path, front, vocabulary, problems, docs_file_exists, now)
 
 
 def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabulary: Vocabulary,
-                           problems: Problems, docs_file_exists: Callable[[str], bool] | None = None
-                           ) -> ContentItem | None:
+                           problems: Problems, docs_file_exists: Callable[[str], bool] | None = None,
+                           now: dt.datetime | None = None) -> ContentItem | None:
+    """`now` decides whether `publish_at` is still ahead: the build's one "now" (core.dates.build_now)."""
     errors_before = len(problems.errors)
 
     report = reporter(problems, path, front)
@@ -251,6 +308,16 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         elif folder_type is not None and kind is not folder_type and not (is_folder_index and kind is ContentType.PAGE):
             report("type", f"expected type {folder_type.value} for a page in docs/{src_uri.split('/')[0]}/", repr(kind.value))
 
+    if "changes" in values:
+        newest = values["changes"][0].date
+        if "updated" in values and values["updated"] != newest:
+            report("updated", f"expected updated to be the newest change's date ({newest:%Y-%m-%d}), or no updated: "
+                   "the changes list sets it", repr(f"{values['updated']:%Y-%m-%d}"))
+        values.setdefault("updated", newest)
+        oldest = values["changes"][-1].date
+        if "date" in values and oldest < values["date"]:
+            report("changes", f"expected changes on or after date ({values['date']:%Y-%m-%d})",
+                   repr(f"{oldest:%Y-%m-%d}"))
     if "updated" in values and "date" in values and values["updated"] < values["date"]:
         report("updated", f"expected a date on or after date ({values['date']:%Y-%m-%d})", repr(f"{values['updated']:%Y-%m-%d}"))
     if "image" in values and docs_file_exists is not None:
@@ -284,6 +351,9 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         body=front.body,
         body_line=front.body_line,
         redirect_from=values.get("redirect_from", ()),
+        publish_at=values.get("publish_at"),
+        changes=values.get("changes", ()),
+        scheduled="publish_at" in values and values["publish_at"] > (now or build_now()),
     )
 
 
@@ -366,10 +436,11 @@ class ContentSet:
 
     def exists(self, src_uri: str) -> bool:
         return src_uri in self.items or src_uri in self.invalid
+    now: dt.datetime = field(default_factory=build_now)  # what scheduled items were judged against
 
     def published(self, *, include_drafts: bool = False) -> list[ContentItem]:
-        """Items that belong in feeds and listings, newest first."""
-        chosen = [i for i in self.items.values() if i.is_published_type and (include_drafts or not i.draft)]
+        """Items that belong in feeds and listings, newest first (`include_drafts`: scheduled ones too)."""
+        chosen = [i for i in self.items.values() if i.is_published_type and (include_drafts or i.is_live)]
         return sorted(chosen, key=lambda i: (i.last_updated, i.src_uri), reverse=True)
 
     def of_type(self, kind: ContentType, *, include_drafts: bool = False) -> list[ContentItem]:
@@ -400,10 +471,13 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
 
 
 def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, problems: Problems,
-                 sources: dict[str, str] | None = None, *, boundary: ProjectBoundary | None = None) -> ContentSet:
+                 sources: dict[str, str] | None = None, now: dt.datetime | None = None, *,
+                 boundary: ProjectBoundary | None = None) -> ContentSet:
     """Read and validate every Markdown page under `docs_dir` (or the given `sources`: src_uri -> text).
     Reading the folder itself, files that `boundary` refuses (links out of the project, personal data) are
-    errors and are never read."""
+    errors and are never read. Pages whose `publish_at` is after `now` (default: this run's build_now) are
+    scheduled, not live."""
+    now = now or build_now()
     docs_prefix = relative_path(docs_dir, project_dir)  # once, not per file: each resolve asks the OS
 
     def shown(src_uri: str) -> str:
@@ -414,7 +488,7 @@ def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, prob
         sources = {}
         boundary = boundary or ProjectBoundary.around(project_dir)
         for src_uri in boundary.files_under(docs_dir, docs_prefix, problems):
-            if not src_uri.endswith(".md") or is_hidden(src_uri):
+            if not src_uri.endswith(".md") or not is_content_source(src_uri):
                 continue
             text = read_source(docs_dir / src_uri, shown(src_uri), problems)
             if text is not None:
@@ -427,11 +501,11 @@ def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, prob
         return (docs_dir / docs_path).is_file()
 
     for src_uri, text in sources.items():
-        item = read_item(src_uri, shown(src_uri), text, vocabulary, problems, docs_file_exists)
+        item = read_item(src_uri, shown(src_uri), text, vocabulary, problems, docs_file_exists, now)
         if item is not None:
             items[src_uri] = item
         else:
             invalid.add(src_uri)
-    content = ContentSet(items, frozenset(invalid))
+    content = ContentSet(items, frozenset(invalid), now)
     check_content_set(content, problems)
     return content

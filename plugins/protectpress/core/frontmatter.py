@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable
 
 import yaml
 
-from .dates import DateError, parse_date
+from .dates import DateError, parse_date, parse_moment
 from .problems import Problems, Severity, describe
 from .slugs import slugify
 
@@ -227,6 +227,14 @@ def read_text(value: Any) -> str:
 def read_date(value: Any) -> dt.datetime:
     try:
         return parse_date(value)
+    except DateError as error:
+        raise Invalid(str(error), describe(value)) from None
+
+
+def read_moment(value: Any) -> dt.datetime:
+    """A date, or a date and time of day (`publish_at`, the notice's `expires`)."""
+    try:
+        return parse_moment(value)
     except DateError as error:
         raise Invalid(str(error), describe(value)) from None
 

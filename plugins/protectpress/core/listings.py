@@ -32,8 +32,11 @@ class Listing:
 
 
 def item_line(item: ContentItem, links: SiteLinks, from_src: str) -> str:
-    """A listing entry: the title linked from the listing page, its type and date, then the summary."""
+    """A listing entry: the title linked from the listing page, its type, dates (published, and updated when
+    it was), then the summary."""
     published = f", {human(item.date)}" if item.date else ""
+    if item.updated and item.updated != item.date:
+        published += f", updated {human(item.updated)}"
     href = escape(links.relative_url(item.src_uri, from_src=from_src), quote=True)
     return (f'<li><a href="{href}">{escape(item.title, quote=False)}</a> <small>{item.kind.label}{published}</small>'
             f"<br>\n{escape(item.summary, quote=False)}</li>")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from .boundary import ProjectBoundary
 from .config import Settings
-from .content import ContentSet, load_content
+from .changes import newsletter_candidates
+from .content import Change, ContentItem, ContentSet, load_content
+from .dates import build_now
 from .newsletter import render_all
+from .newsletter.model import load_newsletters
+from .notice import Notice, live_notice
 from .problems import Problems
 
 
@@ -16,17 +21,42 @@ class Project:
     settings: Settings
     content: ContentSet
     problems: Problems
+    now: dt.datetime  # the one "now" this reading was made at
+    notice: Notice | None = None  # the urgent notice, while it is live
 
 
-def load_project(settings: Settings, problems: Problems | None = None) -> Project:
+def going_live(project: Project) -> list[tuple[dt.datetime, str, str]]:
+    """(when, path, title) of each page and newsletter scheduled after the project's "now", soonest first."""
+    coming = [(item.publish_at, item.path, item.title) for item in project.content.items.values()
+              if item.scheduled and not item.draft and item.publish_at is not None]
+    if project.settings.plugin.newsletter.enabled:
+        for newsletter in load_newsletters(project.settings, Problems()):
+            if not newsletter.draft and newsletter.publish_at is not None and newsletter.publish_at > project.now:
+                coming.append((newsletter.publish_at, newsletter.path, newsletter.subject))
+    return sorted(coming)
+
+
+def major_changes_since_last_newsletter(project: Project) -> tuple[dt.datetime | None, list[tuple[ContentItem, Change]]]:
+    """The newest live newsletter's date (None when there is none) and each major change made after it."""
+    since = None
+    if project.settings.plugin.newsletter.enabled:
+        dates = [n.date for n in load_newsletters(project.settings, Problems()) if n.is_live(project.now)]
+        since = max(dates, default=None)
+    return since, newsletter_candidates(project.content, since)
+
+
+def load_project(settings: Settings, problems: Problems | None = None, now: dt.datetime | None = None) -> Project:
     """Read and validate everything a build would, without building: content, newsletters and their problems."""
     problems = problems if problems is not None else Problems()
+    now = now or build_now()
+    notice = live_notice(settings, problems, now)
     boundary = ProjectBoundary.of(settings)
-    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems, boundary=boundary)
+    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems, now=now,
+                           boundary=boundary)
     if settings.custom_dir is not None:
         # The theme's custom_dir is published too (its assets), so the same rule holds there.
         boundary.files_under(settings.custom_dir, settings.relative(settings.custom_dir), problems)
     if settings.plugin.newsletter.enabled:
         # Every newsletter, drafts included, is validated and rendered through the email rules, as a build does.
         render_all(settings, content, problems)
-    return Project(settings=settings, content=content, problems=problems)
+    return Project(settings=settings, content=content, problems=problems, now=now, notice=notice)

@@ -73,10 +73,10 @@ def shown(url: str) -> str:
 def published_urls(settings: Settings, content: ContentSet, problems: Problems | None = None) -> set[str]:
     """The site-relative URL of every page the build publishes: authored pages and newsletter web versions."""
     links = settings.links
-    urls = {links.page_path(item.src_uri) for item in content.items.values() if not item.draft}
+    urls = {links.page_path(item.src_uri) for item in content.items.values() if item.is_live}
     if settings.plugin.newsletter.enabled:
         for newsletter in load_newsletters(settings, problems if problems is not None else Problems()):
-            if not newsletter.draft:
+            if newsletter.is_live(content.now):
                 urls.add(links.page_path(web_src_uri(newsletter.slug)))
     return urls
 

@@ -55,8 +55,8 @@ def plan_redirects(content: ContentSet, links: SiteLinks, problems: Problems) ->
     """Every redirect that the published pages declare, with an error for each unusable old address."""
     claimed: dict[str, Redirect] = {}
     for item in sorted(content.items.values(), key=lambda i: i.src_uri):
-        if item.draft:
-            continue  # a draft is not published, so it cannot stand in for a page that was
+        if not item.is_live:
+            continue  # a draft (or a page scheduled for later) is not published, so it cannot stand in for a page that was
         new_path = links.page_path(item.src_uri)
         for value in item.redirect_from:
             old = normalise_old_address(value, links)

@@ -15,3 +15,4 @@ class ProtectpressConfig(Config):
     feeds = opt.Type(dict, default={})
     newsletter = opt.Type(dict, default={})
     sending = opt.Type(dict, default={})
+    offline = opt.Type(dict, default={})

@@ -67,7 +67,7 @@ class FeedsFeature:
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
         item = self.state.content.items.get(page.file.src_uri)
-        if (self.enabled and item is not None and item.is_published_type and not item.draft
+        if (self.enabled and item is not None and item.is_published_type and item.is_live
                 and self.state.settings.links.page_url(item.src_uri) in self.carried):
             self.rendered[item.src_uri] = html
 
@@ -89,7 +89,8 @@ class FeedsFeature:
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.enabled:
             return
-        files = publish_feeds(self._entries(), self.state.settings, self.state.problems, self.pages)
+        files = publish_feeds(self._entries(), self.state.settings, self.state.problems, self.pages,
+                              pinned=tuple(self.state.pinned_feed_entries))
         self.state.counts["feeds"] = len(self._planned_feeds())
         site_dir = Path(config.site_dir)
         for path, data in files.items():

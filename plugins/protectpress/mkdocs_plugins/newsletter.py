@@ -36,19 +36,19 @@ class NewsletterFeature:
         rendered = render_all(settings, self.state.content, self.state.problems, dev_server_url=dev_server_url)
         self.state.report("The newsletters have problems to fix")
         self.published = {web_src_uri(n.slug): (n, email) for n, email in rendered
-                          if email is not None and (self.state.serving or not n.draft)}
+                          if email is not None and (self.state.serving or n.is_live(self.state.now))}
         for src_uri, (newsletter, email) in self.published.items():
             files.append(File.generated(config, src_uri, content=web_markdown(settings, newsletter, email.features),
-                                        inclusion=InclusionLevel.DRAFT if newsletter.draft else
+                                        inclusion=InclusionLevel.DRAFT if not newsletter.is_live(self.state.now) else
                                         InclusionLevel.UNDEFINED))
         if rendered and files.get_file_from_path(ARCHIVE_SRC_URI) is None:
-            issues = [n for n, _ in self.published.values() if not n.draft]
+            issues = [n for n, _ in self.published.values() if n.is_live(self.state.now)]
             files.append(File.generated(config, ARCHIVE_SRC_URI, content=archive_markdown(issues)))
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         published = self.published.get(page.file.src_uri)
-        if published is not None and not published[0].draft:
+        if published is not None and published[0].is_live(self.state.now):
             self.state.extra_feed_entries.append(self._feed_entry(*published, html))
         return html
 

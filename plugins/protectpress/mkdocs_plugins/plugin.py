@@ -9,11 +9,13 @@ the validated content and the one problem list between them.
 from __future__ import annotations
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from ..core.dates import DateError, build_now
 from ..core.problems import Problems
 from .config import ProtectpressConfig
 from .features import load_features
@@ -34,7 +36,12 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        self.state = BuildState(settings=settings_from_mkdocs(config), problems=Problems(), serving=self.serving)
+        try:
+            now = build_now()
+        except DateError as error:
+            raise PluginError(f"protectpress: {error}") from None
+        self.state = BuildState(settings=settings_from_mkdocs(config), problems=Problems(), serving=self.serving,
+                                now=now)
         self.features = load_features(self.state)
         return self._each("on_config", config)
 
@@ -60,6 +67,10 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         return self._each("on_env", env, config=config, files=files, returns=env)
+
+    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
+        return self._each("on_template_context", context, template_name=template_name, config=config,
+                          returns=context)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._each("on_post_build", config=config)

@@ -14,8 +14,8 @@ from mkdocs.structure.pages import Page
 
 from ..core import emergency
 from ..core.boundary import ProjectBoundary
-from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_hidden, load_content,
-                            read_source)
+from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_content_source,
+                            load_content, read_source)
 from ..core.dates import human
 from ..core.listings import type_listing, vocabulary_listings
 from ..core.nesting import too_deep_line
@@ -60,7 +60,7 @@ class SiteFeature:
         sources: dict[str, str] = {}
         unreadable: list[File] = []
         for file in files.documentation_pages():
-            if is_hidden(file.src_uri):
+            if not is_content_source(file.src_uri):
                 continue
             # Read through the core, so a page that is not UTF-8 is named like `check` names it, not a traceback.
             text = (file.content_string if file.generated_by or file.abs_src_path is None else
@@ -70,14 +70,15 @@ class SiteFeature:
             else:
                 unreadable.append(file)
         self.state.content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary,
-                                          self.state.problems, sources=sources)
+                                          self.state.problems, sources=sources, now=self.state.now)
         for file in unreadable:
             # Reported already; a build goes on to find every other problem, so MkDocs must not read the bytes.
             file.content_string = "This page has problems to fix: run `protectpress check`.\n"
         self.state.content.invalid |= {file.src_uri for file in unreadable}
         for item in self.state.content.items.values():
-            if item.draft:
-                # MkDocs' own draft level: built under `mkdocs serve`, left out of `mkdocs build`.
+            if not item.is_live:
+                # MkDocs' own draft level: built under `mkdocs serve`, left out of `mkdocs build` (and so out of
+                # sitemap and search). A page scheduled for later is kept out exactly as a draft is.
                 files.get_file_from_path(item.src_uri).inclusion = InclusionLevel.DRAFT
         vocabulary = settings.vocabulary
         for group, terms, noun in (("topics", vocabulary.tags, "topic"), ("sectors", vocabulary.sectors, "sector")):
@@ -173,6 +174,8 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
         "review_by": human(item.review_by) if item.review_by else None,
         "review_by_iso": f"{item.review_by:%Y-%m-%d}" if item.review_by else None,
         "summary": item.summary,
+        "changes": [{"date": human(change.date), "iso": f"{change.date:%Y-%m-%d}", "note": change.note}
+                    for change in item.changes],
         "tags": terms("topics", item.tags, vocabulary.tags),
         "sectors": terms("sectors", item.sectors, vocabulary.sectors),
         "folder": FOLDER_OF_TYPE.get(item.kind),

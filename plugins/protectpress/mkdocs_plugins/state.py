@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,12 +21,16 @@ class BuildState:
     settings: Settings
     problems: Problems
     serving: bool = False
+    # The one "now" of this build (core.dates.build_now): expiry and scheduling all read this, never the clock.
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
     content: ContentSet = field(default_factory=lambda: ContentSet({}))
     # Entries that features other than the site's pages contribute to the feeds (newsletter web versions).
     extra_feed_entries: list = field(default_factory=list)
     # What the build made, for its one closing line.
     counts: dict[str, int] = field(default_factory=lambda: {"pages": 0, "feeds": 0, "newsletters": 0})
     stopped_with: str | None = None  # the message the build stopped with, so the CLI does not print it twice
+    # Entries every feed carries first, whatever their dates (the urgent notice).
+    pinned_feed_entries: list = field(default_factory=list)
     _reported: int = 0
 
     def report(self, heading: str = "The content has problems to fix") -> None:

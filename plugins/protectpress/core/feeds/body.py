@@ -3,7 +3,8 @@
 A feed reader shows only the entry, never the page's facts and the action-card emergency line that our theme
 puts between the title and the body, so the feeds add the lines that matter away from the site:
 - when the page was updated, its first publication date: RSS has one date per item, and that date is the
-  update, so the content is where an RSS reader learns when the page first appeared;
+  update, so the content is where an RSS reader learns when the page first appeared; with its newest change
+  note (`changes:`), what changed;
 - on action cards, the emergency line, worded once in core/emergency.py.
 Every format carries the same content, so Atom and JSON Feed show these lines too.
 """
@@ -24,6 +25,9 @@ def with_page_lines(entry: FeedEntry) -> FeedEntry:
     if entry.updated.date() != entry.published.date():
         # The page's facts use these words ("Published", "Last updated"): overrides/partials/pp-page-facts.html.
         lines.append(f"<p>Published {human(entry.published)}. Last updated {human(entry.updated)}.</p>")
+    if entry.change_note:
+        # What changed, from the page's newest change note (`changes:`): plain text, so escaped.
+        lines.append(f"<p><strong>What changed:</strong> {escape(entry.change_note, quote=False)}</p>")
     if entry.kind == "action-card":
         lines.append(emergency_html())
     if not lines:

@@ -68,11 +68,13 @@ def newest_first(entries: list[FeedEntry]) -> list[FeedEntry]:
     return sorted(entries, key=lambda e: (e.updated, e.published, e.id), reverse=True)
 
 
-def plan_feeds(entries: list[FeedEntry], settings: Settings, pages: Collection[str] = ()) -> list[Feed]:
+def plan_feeds(entries: list[FeedEntry], settings: Settings, pages: Collection[str] = (),
+               pinned: tuple[FeedEntry, ...] = ()) -> list[Feed]:
     """Every feed the site publishes, site-wide first, then types, topics and sectors in vocabulary order.
 
     `pages` are the docs sources the site builds: a feed's home link points at its index page only when
-    that page exists, and at the site otherwise.
+    that page exists, and at the site otherwise. `pinned` entries (the urgent notice) lead every feed that
+    exists, whatever their dates, on top of its `limit`.
     """
     options = settings.plugin.feeds
     vocabulary = settings.vocabulary
@@ -87,7 +89,8 @@ def plan_feeds(entries: list[FeedEntry], settings: Settings, pages: Collection[s
         has_page = index_page is not None and index_page in pages
         home = settings.links.page_url(index_page) if has_page else settings.links.page_url("index.md")
         folder = f"{FEEDS_FOLDER}/" + (f"{group}/{slug}/" if slug else "")
-        return Feed(group, slug, label, title, description, home, index_page if has_page else None, folder, members)
+        return Feed(group, slug, label, title, description, home, index_page if has_page else None, folder,
+                    pinned + members)
 
     site_description = options.description or settings.site_description or f"Updates from {site_title}."
     planned = [feed("site", "", "Everything", site_title, site_description, "index.md", lambda e: True)]

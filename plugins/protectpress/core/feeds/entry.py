@@ -23,3 +23,4 @@ class FeedEntry:
     image: str | None = None  # absolute URL
     image_alt: str | None = None
     image_length: int = 0  # the image's size in bytes when known (RSS enclosures want it; 0 means unknown)
+    change_note: str = ""  # the page's newest change note (`changes:`), plain text, shown with its updated date

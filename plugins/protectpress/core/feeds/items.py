@@ -35,6 +35,7 @@ def entry_from_item(item: ContentItem, content_html: str, settings: Settings) ->
         image=image,
         image_alt=item.image_alt,
         image_length=_local_size(image, settings) if image else 0,
+        change_note=item.latest_change.note if item.latest_change else "",
     )
 
 

@@ -15,17 +15,17 @@ from .writers import render_feed
 
 
 def publish_feeds(entries: list[FeedEntry], settings: Settings, problems: Problems,
-                  pages: Collection[str] = ()) -> dict[str, bytes]:
+                  pages: Collection[str] = (), pinned: tuple[FeedEntry, ...] = ()) -> dict[str, bytes]:
     """Every feed file by site-relative path (e.g. `feeds/sectors/retail/rss.xml`).
 
     Content is cleaned once per entry, so a removal is reported once however many feeds carry the page.
     """
-    planned = plan_feeds(entries, settings, pages)
+    planned = plan_feeds(entries, settings, pages, pinned)
     # Which entries a feed carries depends only on dates, kinds, tags and sectors, so plan first and clean
     # only the entries that made some feed's newest `limit`: the cost stays flat as the site grows. The planned
     # entries are the ones to use: they carry their distinct update instants.
     planned_entries = {entry.id: entry for feed in planned for entry in feed.entries}
-    carried = [with_page_lines(planned_entries[entry_id]) for entry_id in _in_order(entries, planned_entries)]
+    carried = [with_page_lines(planned_entries[entry_id]) for entry_id in _in_order([*pinned, *entries], planned_entries)]
     cleaned = {entry.id: entry for entry in clean_entries(carried, settings.links, problems)}
     files: dict[str, bytes] = {}
     for feed in planned:

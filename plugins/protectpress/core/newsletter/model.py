@@ -15,12 +15,12 @@ from typing import Any, Callable
 from ..boundary import ProjectBoundary
 from ..config import Settings
 from ..content import ContentItem, ContentSet, read_source
-from ..frontmatter import (Field, FrontMatterError, boolean_field, list_like, read_date, read_fields, read_terms,
-                           read_text, report_missing, report_unknown_keys, reporter, split_front_matter)
+from ..dates import human_moment
+from ..frontmatter import (Field, FrontMatterError, boolean_field, list_like, read_date, read_fields, read_moment,
+                           read_terms, read_text, report_missing, report_unknown_keys, reporter, split_front_matter)
 from ..nesting import TOO_DEEP, too_deep_line
 from ..problems import Problems, describe
 from ..slugs import slugify
-
 
 
 def _one_line(value: Any) -> str:
@@ -34,10 +34,11 @@ FIELDS = (
     Field("date", read_date),
     Field("sectors", list_like("[retail, hospitality]")),
     boolean_field("draft"),
+    Field("publish_at", read_moment),
 )
 REQUIRED = {key: "required for a newsletter" for key in ("subject", "preheader", "date")}
 KNOWN_KEYS = frozenset({*(f.name for f in FIELDS), "items"})
-ITEM_KEYS = frozenset({"page", "full"})
+ITEM_KEYS = frozenset({"page", "full", "as_updated"})
 # Authors write `{{ name }}` where the reader's name goes; no other merge field exists.
 MERGE_FIELD = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 NAME_FIELD = "name"
@@ -54,6 +55,7 @@ class FeaturedItem:
     full: bool
     number: int  # 1-based position in `items`, as messages name it
     line: int | None = None  # the entry's line in the file
+    as_updated: bool = False  # featured for its latest change: the card quotes the page's newest change note
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,11 @@ class Newsletter:
     items: tuple[FeaturedItem, ...]
     body: str  # Markdown; `{{ name }}` marks where the reader's name goes
     body_line: int
+    publish_at: dt.datetime | None = None  # not on the site, in feeds or sent to the list before this moment
+
+    def is_live(self, now: dt.datetime) -> bool:
+        """Published at `now` (the build's or the send's): neither a draft nor scheduled for later."""
+        return not self.draft and (self.publish_at is None or self.publish_at <= now)
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,7 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
         return None
     return Newsletter(slug=slug, path=path, subject=values["subject"], preheader=values["preheader"],
                       date=values["date"], sectors=sectors, draft=values.get("draft", False), items=items,
-                      body=front.body, body_line=front.body_line)
+                      body=front.body, body_line=front.body_line, publish_at=values.get("publish_at"))
 
 
 def load_newsletters(settings: Settings, problems: Problems) -> list[Newsletter]:
@@ -171,6 +178,13 @@ def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Prob
         elif page.draft and not newsletter.draft:
             problems.error(newsletter.path, "expected a published page (a draft page is not on the site, so the "
                            "newsletter's link would break)", repr(item.page), key=key, line=item.line)
+        elif page.scheduled and newsletter.is_live(content.now):
+            problems.error(newsletter.path, "expected a published page (a page scheduled for "
+                           f"{human_moment(page.publish_at)} is not on the site yet, so the newsletter's link would "
+                           "break)", repr(item.page), key=key, line=item.line)
+        elif item.as_updated and page.latest_change is None:
+            problems.error(newsletter.path, "expected a page with change notes (changes: in its front matter) to "
+                           "feature as updated", repr(item.page), key=f"items[{item.number}].as_updated", line=item.line)
         else:
             features.append(Feature(item=item, page=page))
     return features
@@ -192,13 +206,14 @@ def _items(value: Any, error: Callable[..., None], lines: dict[str, int]) -> tup
         if isinstance(entry, str):  # `- guidance/example.md` is a natural shorthand
             entry = {"page": entry}
         if not isinstance(entry, dict):
-            error(f"items[{number}]", "expected 'page: <path inside docs/>' and optionally 'full: true'",
+            error(f"items[{number}]", "expected 'page: <path inside docs/>' and optionally 'full: true' or "
+                  "'as_updated: true'",
                   describe(entry))
             continue
         for key in entry:
             if key not in ITEM_KEYS:
-                error(f"items[{number}]", "expected only the keys page and full", repr(key))
-        page, full = entry.get("page"), entry.get("full", False)
+                error(f"items[{number}]", "expected only the keys page, full and as_updated", repr(key))
+        page, full, as_updated = entry.get("page"), entry.get("full", False), entry.get("as_updated", False)
         if not isinstance(page, str) or not page.strip():
             error(f"items[{number}].page", "expected a page path inside docs/, like guidance/example.md",
                   describe(page))
@@ -206,7 +221,10 @@ def _items(value: Any, error: Callable[..., None], lines: dict[str, int]) -> tup
         if not isinstance(full, bool):
             error(f"items[{number}].full", "expected true or false", describe(full))
             continue
-        items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number,
+        if not isinstance(as_updated, bool):
+            error(f"items[{number}].as_updated", "expected true or false", describe(as_updated))
+            continue
+        items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number, as_updated=as_updated,
                                   line=lines.get(f"items[{number}]")))
     return tuple(items)
 

@@ -23,6 +23,7 @@ from .. import emergency
 from ..config import Settings
 from ..boundary import ProjectBoundary
 from ..content import ContentSet, load_content
+from ..changes import updated_line
 from ..dates import human
 from ..links import SiteLinks
 from ..problems import Problems
@@ -53,6 +54,7 @@ class RenderedNewsletter:
     web_url: str  # absolute URL of the web version
     content_hash: str  # sha256 hex of subject + html + text
     features: tuple[Feature, ...]  # the featured pages, resolved once: the web version shows the same ones
+    publish_at: dt.datetime | None = None  # not sent to the list before this moment
 
 
 @dataclass(frozen=True)
@@ -77,20 +79,26 @@ def render_newsletter(settings: Settings, ref: str, problems: Problems, *, conte
     newsletter = read_newsletter(file, settings, problems) if file is not None else None
     if newsletter is None:
         return None
-    if content is None:
-        content = _site_content(settings, problems)
-    colours_ok = report_colours(settings.plugin.newsletter, problems, settings.config_file.name)
-    rendered = render(settings, newsletter, content, known_sources(settings, content), problems,
-                      dev_server_url=dev_server_url) if colours_ok else None
+    rendered = render_letter(settings, newsletter, problems, content=content, dev_server_url=dev_server_url)
     return rendered if len(problems.errors) == errors_before else None
 
 
+def render_letter(settings: Settings, newsletter: Newsletter, problems: Problems, *, content: ContentSet | None = None,
+                  dev_server_url: str | None = None, web_src: str | None = None) -> RenderedNewsletter | None:
+    """Render a validated letter outside a build: a newsletter, or the urgent notice (core/notice.py)."""
+    if content is None:
+        content = _site_content(settings, problems)
+    colours_ok = report_colours(settings.plugin.newsletter, problems, settings.config_file.name)
+    return render(settings, newsletter, content, known_sources(settings, content), problems,
+                  dev_server_url=dev_server_url, web_src=web_src) if colours_ok else None
+
+
 def render(settings: Settings, newsletter: Newsletter, content: ContentSet, known: set[str], problems: Problems, *,
-           dev_server_url: str | None = None) -> RenderedNewsletter | None:
+           dev_server_url: str | None = None, web_src: str | None = None) -> RenderedNewsletter | None:
     """Render a validated newsletter (colours already checked). None when it has errors.
 
     `known` is every page a newsletter may link to (`known_sources`): the same for every issue, so the caller
-    works it out once."""
+    works it out once. `web_src` is the page "View in your browser" opens, when not the newsletter's own."""
     errors_before = len(problems.errors)
     links = SiteLinks(dev_server_url, settings.use_directory_urls) if dev_server_url else settings.links
     features = resolve_features(newsletter, content, problems)
@@ -102,7 +110,7 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
     letter = _parse(newsletter, fill_name(newsletter.body, NAME_PLACEHOLDER), LINK_BASE, None, links, known, problems)
     embeds = {f.page.src_uri: _parse(newsletter, demote_headings(f.page.body), f.page.src_uri, f.page.path, links,
                                      known, problems) for f in features if f.item.full}
-    web_url = links.page_url(web_src_uri(newsletter.slug))
+    web_url = links.page_url(web_src or web_src_uri(newsletter.slug))
     footer = _footer(settings, links)
     template = _render_template(settings, newsletter, letter, features, embeds, links, web_url, footer, problems)
     if template is None:
@@ -124,7 +132,7 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
     return RenderedNewsletter(slug=newsletter.slug, source_path=newsletter.path, subject=newsletter.subject,
                               preheader=newsletter.preheader, date=newsletter.date, sectors=newsletter.sectors,
                               draft=newsletter.draft, html=html, text=text, web_url=web_url, content_hash=digest,
-                              features=tuple(features))
+                              features=tuple(features), publish_at=newsletter.publish_at)
 
 
 def personalise(rendered: RenderedNewsletter, *, name: str | None, unsubscribe_url: str) -> tuple[str, str]:
@@ -227,7 +235,14 @@ def _feature_context(feature: Feature, embeds: dict[str, ParsedMarkdown], links:
         "image_url": links.absolute(page.image, from_src=page.src_uri) if page.image else None,
         "image_alt": page.image_alt or "",
         "body_html": Markup(embeds[page.src_uri].html) if feature.item.full else Markup(""),
+        "change": _change_note(feature),
     }
+
+
+def _change_note(feature: Feature) -> dict[str, str] | None:
+    """What a page featured "as updated" says above its summary: when, and its newest change note."""
+    change = feature.page.latest_change if feature.item.as_updated else None
+    return {"label": updated_line(change), "note": change.note} if change is not None else None
 
 
 def _render_template(settings: Settings, newsletter: Newsletter, letter: ParsedMarkdown, features: list[Feature],
@@ -278,6 +293,9 @@ def _text(newsletter: Newsletter, letter: ParsedMarkdown, features: list[Feature
     for feature in features:
         url = links.page_url(feature.page.src_uri)
         sections.append(heading(feature.page.title, 2))
+        update = _change_note(feature)
+        if update is not None:
+            sections.append(paragraph(f"{update['label']}: {update['note']}"))
         if feature.item.full:
             sections.append(markdown_text(embeds[feature.page.src_uri], references))
         elif feature.page.summary:

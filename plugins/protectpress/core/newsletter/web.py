@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..changes import updated_line
 from ..config import Settings
 from ..content import ContentSet
 from ..dates import human
@@ -49,6 +50,9 @@ def web_markdown(settings: Settings, newsletter: Newsletter, features: Sequence[
     for feature in features:
         page = feature.page
         parts.append(f"\n## {escape_markdown(page.title)}\n\n")
+        change = page.latest_change if feature.item.as_updated else None
+        if change is not None:
+            parts.append(f"**{updated_line(change)}:** {escape_markdown(change.note)}\n\n")
         if feature.item.full:
             body = rebase_links(page.body, links=links, from_src=page.src_uri)
             parts.append(demote_headings(body).strip() + "\n\n")

@@ -1,0 +1,105 @@
+"""Action cards offline, in a real Chromium with a real service worker on a real local HTTP server.
+
+One visit online, then no signal: every action card opens, a page read before shows under the "You are
+offline" line, a page never read shows the offline page (with no WCAG violation), and a card changed and
+rebuilt replaces the old copy on the next visit online.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from browser_checks import describe_violations, run_axe
+from conftest import serving
+from protectpress.core.frontmatter import split_front_matter
+from support import REPO, copy_project, run_protectpress
+
+WAIT_FOR_WORKER = """async () => {
+  const registration = await navigator.serviceWorker.ready;
+  await registration.update();
+  const worker = registration.installing || registration.waiting;
+  if (worker) {
+    await new Promise((resolve) => {
+      const check = () => { if (worker.state === "activated") resolve(); };
+      worker.addEventListener("statechange", check);
+      check();
+    });
+  }
+  return await caches.keys();
+}"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    project = copy_project(REPO, tmp_path_factory.mktemp("offline") / "project")
+    result = run_protectpress("build", "--quiet", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project
+
+
+def worker_version(project: Path) -> str:
+    match = re.search(r'const VERSION = "([0-9a-f]+)";', (project / "site" / "sw.js").read_text(encoding="utf-8"))
+    assert match, "site/sw.js has no version"
+    return match.group(1)
+
+
+def cards(project: Path) -> dict[str, str]:
+    """Each action card's address and title, from its source."""
+    found = {}
+    for source in sorted((project / "docs" / "action-cards").glob("*.md")):
+        if source.name != "index.md":
+            found[f"action-cards/{source.stem}/"] = split_front_matter(source.read_text(encoding="utf-8")).data["title"]
+    assert found, "the example site has no action cards"
+    return found
+
+
+def heading(page) -> str:
+    return page.locator("h1").first.inner_text().strip()
+
+
+def test_cards_open_offline_and_a_changed_card_replaces_the_old_one(project, browser, axe_source):
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        with serving(project / "site") as site_url:
+            page.goto(site_url, wait_until="load")
+            assert f"pp-cards-{worker_version(project)}" in page.evaluate(WAIT_FOR_WORKER)
+            page.goto(site_url + "guidance/martyns-law/", wait_until="load")  # read once online
+
+            context.set_offline(True)
+            for path, title in cards(project).items():
+                page.goto(site_url + path, wait_until="load")
+                assert heading(page) == title, f"{path} offline"
+                assert page.locator(".pp-offline-line").count() == 0, f"{path}: a saved card is current"
+
+            page.goto(site_url + "guidance/martyns-law/", wait_until="load")
+            assert heading(page) == "Martyn's Law"
+            line = page.locator(".pp-offline-line").inner_text()
+            assert re.fullmatch(r"You are offline: this page may be out of date \(last updated \d{1,2} [A-Z][a-z]+ "
+                                r"\d{4}\)\.", line), line
+
+            page.goto(site_url + "conferences/", wait_until="load")  # never read online
+            assert heading(page) == "You are offline"
+            violations = run_axe(page, axe_source)
+            assert not violations, describe_violations(violations)
+
+            card = project / "docs" / "action-cards" / "unattended-and-suspicious-items.md"
+            card.write_text(card.read_text(encoding="utf-8") + "\nA line added after the first visit.\n",
+                            encoding="utf-8")
+            result = run_protectpress("build", "--quiet", cwd=project)
+            assert result.returncode == 0, result.stdout + result.stderr
+
+            context.set_offline(False)
+            page.goto(site_url, wait_until="load")
+            keys = page.evaluate(WAIT_FOR_WORKER)
+            assert f"pp-cards-{worker_version(project)}" in keys
+            assert len([key for key in keys if key.startswith("pp-cards-")]) == 1, keys  # the old copies went
+
+            context.set_offline(True)
+            page.goto(site_url + "action-cards/unattended-and-suspicious-items/", wait_until="load")
+            assert "A line added after the first visit." in page.locator("article").inner_text()
+    finally:
+        context.close()
