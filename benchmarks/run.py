@@ -71,6 +71,20 @@ def weigh(site_dir: Path) -> SiteWeight:
             if path.suffix == ".html":
                 html_total += size
                 pages += 1
-    index = site_dir / "search" / "search_index.json"
-    return SiteWeight(total / 1e6, html_total / max(pages, 1) / 1e3,
-                      index.stat().st_size / 1e3 if index.exists() else None, pages)
+    return SiteWeight(total / 1e6, html_total / max(pages, 1) / 1e3, _search_index_kb(site_dir), pages)
+
+
+# Files Pagefind writes beside its index for its own ready-made search UIs, which our search box does not use.
+_PAGEFIND_UI = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+
+
+def _search_index_kb(site_dir: Path) -> float | None:
+    """Material's whole index (every reader downloads it), or Pagefind's index on disk (a search downloads a
+    few of its chunks); None when the site has neither."""
+    material = site_dir / "search" / "search_index.json"
+    if material.exists():
+        return material.stat().st_size / 1e3
+    pagefind = site_dir / "pagefind"
+    if not pagefind.is_dir():
+        return None
+    return sum(p.stat().st_size for p in pagefind.rglob("*") if p.is_file() and not p.name.startswith(_PAGEFIND_UI)) / 1e3

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import builds, preview
+from . import builds, preview, search
 from .corpus import generate
 from .table import Row, Table
 
@@ -60,6 +60,7 @@ def _site_parts(options: Options, root: Path, table: Table) -> None:
                 options.log(f"[bench] {pages} pages: {builds.VARIANTS[variant]}")
                 results[variant, pages] = builds.build(corpus, variant, repeat=options.repeat)
             _build_rows(table, results, pages)
+            _search_rows(table, corpus, results, pages, options.log)
         if "preview" in options.parts and pages <= PREVIEW_MAX_PAGES:
             for dirty, label in ((False, "mkdocs serve"), (True, "make serve: mkdocs serve --dirty")):
                 options.log(f"[bench] {pages} pages: edit-to-preview under {label}")
@@ -91,6 +92,34 @@ def _build_rows(table: Table, results: dict, pages: int) -> None:
     added = ours / results["disabled", pages].measured.cpu_seconds
     table.add(Row("ours ÷ plugin disabled", size, ratio=added, target="≤ 1.20", met=added <= 1.20))
     table.add(Row("ours ÷ stock Material + search", size, ratio=ours / results["stock", pages].measured.cpu_seconds))
+
+
+def _search_rows(table: Table, corpus, results: dict, pages: int, log) -> None:
+    """Bytes a reader downloads for search, ours (Pagefind) next to stock Material, and indexing's share."""
+    size = f"{pages} pages"
+    ours_site, stock_site = corpus.root / "site-ours", corpus.root / "site-stock"
+    log(f"[bench] {pages} pages: search indexing and transfer")
+    indexing = search.index_seconds(ours_site)
+    build_seconds = results["ours", pages].measured.seconds
+    table.add(Row("search: Pagefind indexing; ratio = share of protectpress build (wall clock)", size,
+                  seconds=indexing, ratio=indexing / build_seconds))
+    missing = search.available()
+    if missing:
+        table.add(Row("search: bytes a reader downloads", size, note=f"skipped: {missing}"))
+        return
+    for variant, site in (("ours", ours_site), ("stock", stock_site)):
+        measured = search.transfer(site, ours=variant == "ours")
+        index_kb = results[variant, pages].weight.search_index_kb
+        label = "ours (Pagefind)" if variant == "ours" else "stock Material + search"
+        table.add(Row(f"search: first visit to a guidance page, no search: {label}", size,
+                      search_index_kb=index_kb, transfer_kb=measured.first_visit_kb,
+                      note=f"search files {measured.search_on_load_kb:,.0f} KB",
+                      target="no search bytes on load" if variant == "ours" else "",
+                      met=(measured.search_on_load_kb == 0) if variant == "ours" else None))
+        table.add(Row(f"search: one two-word search after that visit: {label}", size,
+                      search_index_kb=index_kb, transfer_kb=measured.one_search_kb,
+                      target="< 400 KB at 3,000 pages" if variant == "ours" else "",
+                      met=(measured.one_search_kb < 400) if variant == "ours" and pages >= 3000 else None))
 
 
 def _growth_rows(table: Table, results: dict, sizes: tuple[int, ...]) -> None:

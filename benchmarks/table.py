@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 COLUMNS = ("Measure", "Size", "Seconds", "CPU s", "Ratio", "Per second", "Peak MB", "site/ MB", "Mean page KB",
-           "Search index KB", "Target", "Met")
+           "Search index KB", "Transfer KB", "Target", "Met")
 
 
 @dataclass
@@ -20,6 +20,7 @@ class Row:
     site_mb: float | None = None
     mean_page_kb: float | None = None
     search_index_kb: float | None = None
+    transfer_kb: float | None = None  # bytes a reader's browser downloaded, uncompressed
     target: str = ""
     met: bool | None = None
     note: str = ""
@@ -29,7 +30,7 @@ class Row:
         measure = self.measure + (f" ({self.note})" if self.note else "")
         return [measure, self.size, _seconds(self.seconds), _seconds(self.cpu_seconds), _number(self.ratio, 2), _number(self.per_second, 0),
                 _number(self.peak_mb, 0), _number(self.site_mb, 1), _number(self.mean_page_kb, 1),
-                _number(self.search_index_kb, 0), self.target, met]
+                _number(self.search_index_kb, 0), _number(self.transfer_kb, 0), self.target, met]
 
 
 @dataclass

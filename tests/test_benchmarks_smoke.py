@@ -52,11 +52,23 @@ def test_tiny_benchmark_prints_one_table_with_every_comparison(tmp_path):
             assert any(variant in measure and where == size for measure, where in measures), (variant, size)
         assert ("ours ÷ plugin disabled", size) in measures
         assert ("ours ÷ stock Material + search", size) in measures
+        indexing = next(r for r in rows if r["size"] == size and r["measure"].startswith("search: Pagefind indexing"))
+        assert 0 < indexing["ratio"] < 1, indexing
+        search_rows = [r for r in rows if r["size"] == size and r["measure"].startswith("search: ") and r is not indexing]
+        if not any(r["note"].startswith("skipped") for r in search_rows):
+            ours_visit = next(r for r in search_rows if r["measure"].startswith("search: first visit") and "ours" in r["measure"])
+            assert ours_visit["met"] is True and ours_visit["transfer_kb"] > 0, ours_visit
+            ours_search = next(r for r in search_rows if r["measure"].startswith("search: one") and "ours" in r["measure"])
+            assert ours_search["transfer_kb"] > 0, ours_search
     assert sum(m.startswith("growth in CPU seconds 20/10") for m, _ in measures) == 4
     assert sum(m.startswith("mean page size 20/10") for m, _ in measures) == 3
     for row in rows:
+        if row["ratio"] is None:
+            continue  # the transfer rows are in kilobytes
         assert isinstance(row["ratio"], float) and row["ratio"] > 0, row
         if row["measure"].startswith("build:"):
             assert row["seconds"] > 0 and row["cpu_seconds"] > 0 and row["peak_mb"] > 0 and row["mean_page_kb"] > 0, row
-            assert (row["search_index_kb"] or 0) > 0 or "floor" in row["measure"], row
+            # Ours carries a Pagefind index, stock Material its own; the floor and the disabled build have none.
+            assert (row["search_index_kb"] or 0) > 0 or "floor" in row["measure"] \
+                or "enabled: false" in row["measure"], row
     assert re.search(r"^Machine: .*cores", done.stdout, re.MULTILINE)

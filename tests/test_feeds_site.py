@@ -43,7 +43,7 @@ class HeadLinks(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "link" and attrs.get("rel") == "alternate" and "type" in attrs:
+        if tag == "link" and "alternate" in (attrs.get("rel") or "").split() and "type" in attrs:
             self.feeds.append(attrs)
         elif tag == "a" and attrs.get("href"):
             self.hrefs.append(attrs["href"])

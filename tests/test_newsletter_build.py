@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import feedparser
 import pytest
 
 from protectpress.core.newsletter.htmltree import parse_html
+from search_index import indexed_pages
 from support import run_protectpress as protectpress
 
 REPO = Path(__file__).resolve().parent.parent
@@ -79,10 +79,12 @@ def test_email_template_source_is_not_published(built):
 
 
 def test_web_version_is_in_search(built):
-    index = json.loads((built / "search" / "search_index.json").read_text())
-    locations = {doc["location"] for doc in index["docs"]}
-    assert f"newsletters/{SLUG}/" in locations
-    assert any("lockdown workshop" in doc["text"] for doc in index["docs"] if doc["location"].startswith("newsletters/"))
+    pages = indexed_pages(built)
+    web = pages[f"/newsletters/{SLUG}/"]
+    assert web["meta"]["type"] == "Newsletter" and "lockdown workshop" in web["content"]
+    assert web["meta"]["date"] == "15 January 2024"
+    assert sorted(web["filters"]["sector"]) == ["Hospitality", "Retail"]  # the sectors it was sent to
+    assert not any(DRAFT_SLUG in url for url in pages), "a draft newsletter is never in search"
 
 
 def test_web_version_is_in_the_feeds_as_a_newsletter(built):

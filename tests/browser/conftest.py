@@ -83,6 +83,13 @@ def serving(folder: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def serve_site() -> Iterator[Callable[[Path], str]]:
+    """Serve another built site (a test's own build) for the rest of the session: returns its root URL."""
+    with contextlib.ExitStack() as stack:
+        yield lambda site_dir: stack.enter_context(serving(site_dir))
+
+
+@pytest.fixture(scope="session")
 def page_kinds(example_site: Path) -> dict[str, PageKind]:
     return discover_page_kinds(example_site)
 

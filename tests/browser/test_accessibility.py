@@ -56,13 +56,17 @@ def test_open_mobile_drawer_has_no_wcag_violations(palette, page_kind, new_page,
     assert not violations, f"mobile drawer open ({palette}):\n{describe_violations(violations)}"
 
 
-def test_search_dialog_has_an_accessible_name(new_page, site_url, axe_source):
-    """Stock Material's search dialog has no name; axe files the rule under best practice, so ask for it."""
+def test_search_is_a_named_search_landmark_holding_its_field_and_results(new_page, site_url, axe_source):
+    """Screen-reader users find search by its landmark; the results must be inside it, not elsewhere."""
     page = open_path(new_page(), site_url, "")
     page.keyboard.press("/")
-    violations = run_axe(page, axe_source, rules=["aria-dialog-name"])
+    page.keyboard.type("suspicious")
+    page.locator(".md-search-result__item").first.wait_for()
+    violations = run_axe(page, axe_source, rules=["landmark-unique", "aria-allowed-role", "label"])
     assert not violations, describe_violations(violations)
-    assert page.get_by_role("dialog", name="Search").count() == 1
+    search = page.get_by_role("search", name="Search this site")
+    assert search.count() == 1
+    assert search.get_by_role("searchbox").count() == 1 and search.get_by_role("link").count() > 0
 
 
 @pytest.mark.parametrize("palette", PALETTES)

@@ -24,6 +24,7 @@ from ..core.config import ConfigError, find_config, load_settings, relative_path
 from ..core.dates import DateError, parse_moment
 from ..core.problems import Problems
 from ..core.project import Project
+from ..core.search import SearchIndexError, index_site
 from .common import add_config_option, fail_config
 from .staging import BuildLock, building_prefix, previous_name
 
@@ -178,11 +179,21 @@ def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: 
             prefix = "protectpress: " if result.config_problem else ""
             print(f"{prefix}{result.stopped}\nThe build stopped; {shown}/ was left as it was.", file=sys.stderr)
             return 2 if result.config_problem and not result.problems else 1
+        try:
+            # Inside the atomic build: a site whose search index failed is not swapped in.
+            indexed = index_site(staging)
+        except BaseException as error:
+            _discard(staging)
+            if not isinstance(error, SearchIndexError):
+                raise
+            print(f"protectpress: {error}\nThe build stopped; {shown}/ was left as it was.", file=sys.stderr)
+            return 1
         _swap_in(staging, target)
     finally:
         lock.release()
     if not quiet:
         print(f"Built {shown}/: {result.made()}.")
+        print(f"Indexed {indexed.pages} pages for search in {indexed.seconds:.1f} s")
     return 0
 
 

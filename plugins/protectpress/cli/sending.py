@@ -23,9 +23,10 @@ from ..core.sending.campaign import Campaign, SendPolicy, SendSummary
 from ..core.sending.compose import Composer, SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, State, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths
-from ..core.sending.recipients import (Recipient, SuppressionList, choose_audience, read_recipients,
-                                       valid_address)
-from ..core.sending.report import confirmation, describe_test_send, journal_report, outcome_lines, plural, when
+from ..core.sending.recipients import (Recipient, SuppressionList, choose_audience, read_addresses,
+                                       read_recipients, valid_address)
+from ..core.sending.report import (confirmation, describe_test_send, journal_report, outcome_lines, plural,
+                                   skipped_rows, when)
 from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, Outcome, RelayAddress, RelayError, SmtpRelay
 from .common import add_config_option, fail_config, settings_or_exit
 
@@ -147,7 +148,7 @@ def run_send(args: argparse.Namespace) -> int:
     audience = choose_audience(listing, suppression, newsletter.sectors)
     summary = SendSummary(invalid=listing.invalid)
     listed = (f"{len(listing.recipients):,} in {listing.source}: {audience.suppressed:,} suppressed, "
-              f"{audience.other_sectors:,} not in this newsletter's sectors, {listing.invalid:,} invalid")
+              f"{audience.other_sectors:,} not in this newsletter's sectors, {skipped_rows(listing.skipped_lines)}")
     if relay is None:
         return _outbox_send(args, newsletter, composer, transport, suppression, policy, audience, summary, listed)
     try:
@@ -315,8 +316,7 @@ def run_suppress(args: argparse.Namespace) -> int:
     problems = Problems()
     suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
     if args.who.lower().endswith(".csv") or Path(args.who).is_file():
-        listing = read_recipients(Path(args.who), settings.relative(Path(args.who)), problems)
-        addresses = [r.address for r in listing.recipients]
+        addresses = read_addresses(Path(args.who), settings.relative(Path(args.who)), problems)
     elif valid_address(args.who):
         addresses = [valid_address(args.who)]
     else:

@@ -18,6 +18,7 @@ from typing import Any, get_type_hints
 import yaml
 
 from .frontmatter import yaml_problem_in_words
+from .headertext import header_text_expected, header_text_problem
 from .links import SiteLinks
 from .problems import Problems, describe
 from .slugs import slugify
@@ -350,7 +351,8 @@ UNSUBSCRIBE_URL_FIELDS = frozenset({"email", "email_hash", "slug"})
 def sending_problems(sending: SendingSettings, *, sending_now: bool = False) -> list[tuple[str, str, str]]:
     """(key, expected, found) for each wrong sending setting. Every command checks what is set; a send or an
     export (`sending_now`) also needs a sender address."""
-    from .sending.recipients import valid_address  # sending is a layer above settings: imported only here
+    from .newsletter.message import SMTP_LINE_LIMIT  # sending is a layer above settings: imported only here
+    from .sending.recipients import valid_address
 
     found: list[tuple[str, str, str]] = []
     for key in ("from_address", "reply_to", "return_path", "unsubscribe_mailto"):
@@ -362,6 +364,9 @@ def sending_problems(sending: SendingSettings, *, sending_now: bool = False) -> 
         if not template.startswith("https://"):
             found.append(("unsubscribe_url", "expected an https:// address (one-click unsubscribe needs https)",
                           repr(template)))
+        unsafe = header_text_problem(template, SMTP_LINE_LIMIT)  # it goes into every List-Unsubscribe header
+        if unsafe is not None:
+            found.append(("unsubscribe_url", header_text_expected(SMTP_LINE_LIMIT), unsafe))
         try:
             fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
         except ValueError:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, ClassVar
+from urllib.parse import urlsplit
 
 from .boundary import ProjectBoundary
 from .config import Vocabulary, relative_path
@@ -166,6 +167,18 @@ def _summary(value: Any) -> str:
     return " ".join(text.split())
 
 
+def _image(value: Any) -> str:
+    """An image that feeds, emails and the web version show and that can run nothing: an https: address or a
+    path on this site. Browsers ignore spaces and control characters inside a scheme ("java\tscript:")."""
+    text = read_text(value)
+    squeezed = "".join(ch for ch in text if ch > " ").lower()
+    parts = urlsplit(squeezed)
+    if (parts.scheme == "https" and parts.netloc) or (not parts.scheme and not parts.netloc and "\\" not in text):
+        return text
+    raise Invalid("expected an image address starting https:// or a path on this site like /assets/photo.png",
+                  repr(text))
+
+
 CHANGE_KEYS = ("date", "note", "major")
 
 
@@ -206,7 +219,7 @@ FIELDS = (
     Field("date", read_date),
     Field("updated", read_date),
     Field("review_by", read_date),
-    Field("image", read_text),
+    Field("image", _image),
     Field("image_alt", read_text),
     boolean_field("draft"),
     Field("tags", list_like("[martyns-law, training]")),
@@ -472,11 +485,12 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
 
 def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, problems: Problems,
                  sources: dict[str, str] | None = None, now: dt.datetime | None = None, *,
-                 boundary: ProjectBoundary | None = None) -> ContentSet:
+                 boundary: ProjectBoundary | None = None, theme_dir: Path | None = None) -> ContentSet:
     """Read and validate every Markdown page under `docs_dir` (or the given `sources`: src_uri -> text).
     Reading the folder itself, files that `boundary` refuses (links out of the project, personal data) are
     errors and are never read. Pages whose `publish_at` is after `now` (default: this run's build_now) are
-    scheduled, not live."""
+    scheduled, not live. `theme_dir` (the theme's custom_dir) publishes its files at the same paths as docs/,
+    so an `image:` may name one of its files too."""
     now = now or build_now()
     docs_prefix = relative_path(docs_dir, project_dir)  # once, not per file: each resolve asks the OS
 
@@ -498,7 +512,7 @@ def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, prob
     items, invalid = {}, set(unreadable)
 
     def docs_file_exists(docs_path: str) -> bool:
-        return (docs_dir / docs_path).is_file()
+        return (docs_dir / docs_path).is_file() or (theme_dir is not None and (theme_dir / docs_path).is_file())
 
     for src_uri, text in sources.items():
         item = read_item(src_uri, shown(src_uri), text, vocabulary, problems, docs_file_exists, now)

@@ -10,7 +10,7 @@ import re
 
 import yaml
 
-# Python-Markdown's backslash escapes; "<" has none there, so it becomes an entity.
+# Python-Markdown's backslash escapes; "<" and "&" have none there, so they become entities.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!])")
 
 
@@ -20,5 +20,7 @@ def front_matter(**fields: str) -> str:
 
 
 def escape_markdown(text: str) -> str:
-    """Text shown as written, never as Markdown or HTML."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
+    """Text shown as written, never as Markdown or HTML, on one line (a line break could start a heading or
+    a block of HTML). "&" first, so that "&lt;" written in a title shows as written, not as "<"."""
+    one_line = " ".join(text.split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line.replace("&", "&amp;").replace("<", "&lt;"))

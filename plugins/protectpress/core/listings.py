@@ -5,18 +5,22 @@ wrote, and so that the same listing could be fed to another site generator. The 
 are one raw HTML block each: a site of 1,000 pages lists about 7,000 entries across its listings, and as
 Markdown list items they took more than half as long again as every page's own Markdown. The entries come
 from validated content, so their links need no checking; `SiteLinks.relative_url` writes them as MkDocs
-would. The lists are left out of search (`data-search-exclude`): each summary is already found on its page.
+would. The lists are left out of search (`data-pagefind-ignore`): each summary is already found on its page.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
 
-from .content import ContentItem, ContentSet, ContentType
+from .content import FOLDER_OF_TYPE, ContentItem, ContentSet, ContentType
 from .dates import human
 from .generated import escape_markdown, front_matter
 from .links import SiteLinks
+
+_NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -31,21 +35,42 @@ class Listing:
     items: tuple[ContentItem, ...]
 
 
-def item_line(item: ContentItem, links: SiteLinks, from_src: str) -> str:
-    """A listing entry: the title linked from the listing page, its type, dates (published, and updated when
-    it was), then the summary."""
-    published = f", {human(item.date)}" if item.date else ""
+# Reference material reads best by title; what happened reads best newest first.
+_BY_TITLE = frozenset({ContentType.GUIDANCE, ContentType.ACTION_CARD})
+
+
+def in_reader_order(items: Iterable[ContentItem], kind: ContentType) -> list[ContentItem]:
+    """Guidance and action cards by title; news and write-ups newest first by the date a listing shows.
+
+    The one ordering for listings and the sidebar alike, so a reader never meets two orders for one type."""
+    if kind in _BY_TITLE:
+        return sorted(items, key=lambda i: (i.title.casefold(), i.src_uri))
+    return sorted(items, key=lambda i: (i.last_updated or _NEVER, i.src_uri), reverse=True)
+
+
+def shown_date(item: ContentItem) -> str:
+    """The date a listing shows, as HTML: "Updated <date>" once a page has been updated, else its published date.
+    Listings sort by this same date (`ContentItem.last_updated`), so the dates down a list always read in order."""
     if item.updated and item.updated != item.date:
-        published += f", updated {human(item.updated)}"
+        return f'Updated <time datetime="{item.updated:%Y-%m-%d}">{human(item.updated)}</time>'
+    if item.date:
+        return f'<time datetime="{item.date:%Y-%m-%d}">{human(item.date)}</time>'
+    return ""
+
+
+def item_line(item: ContentItem, links: SiteLinks, from_src: str) -> str:
+    """A listing entry: the title linked from the listing page, its type and date, then the summary."""
+    when = shown_date(item)
+    facts = f"{item.kind.label} · {when}" if when else item.kind.label
     href = escape(links.relative_url(item.src_uri, from_src=from_src), quote=True)
-    return (f'<li><a href="{href}">{escape(item.title, quote=False)}</a> <small>{item.kind.label}{published}</small>'
+    return (f'<li><a href="{href}">{escape(item.title, quote=False)}</a> <small>{facts}</small>'
             f"<br>\n{escape(item.summary, quote=False)}</li>")
 
 
-def _item_list(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
+def item_list(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
     # One raw HTML block: no blank line may appear inside it, and one must follow it.
     lines = "\n".join(item_line(i, links, from_src) for i in items)
-    return f'<ul class="pp-listing" data-search-exclude>\n{lines}\n</ul>\n'
+    return f'<ul class="pp-listing" data-pagefind-ignore>\n{lines}\n</ul>\n'
 
 
 def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
@@ -53,7 +78,7 @@ def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
     for kind in ContentType:
         chosen = [i for i in items if i.kind is kind]
         if chosen:
-            parts.append(f"## {kind.plural}\n\n" + _item_list(chosen, links, from_src))
+            parts.append(f"## {kind.plural}\n\n" + item_list(in_reader_order(chosen, kind), links, from_src))
     return "\n".join(parts)
 
 
@@ -86,7 +111,8 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
         if group == "sectors" and slug != "all":
             summary = f"Guidance, action cards and news for the {label.lower()} sector, including what applies to all sectors."
         src_uri = f"{group}/{slug}.md"
-        markdown = front_matter(title=label, type="page", summary=summary) + f"{summary}\n\n" + _grouped(items, links, src_uri)
+        markdown = (front_matter(title=label, type="page", summary=summary) + f"{escape_markdown(summary)}\n\n"
+                    + _grouped(items, links, src_uri))
         listings.append(Listing(src_uri, label, markdown, group, slug, tuple(items)))
     # Relative to the index beside them: a docs-root link (/topics/x.md) resolves only in projects whose
     # mkdocs.yml sets validation.absolute_links: relative_to_docs (found by the link check).
@@ -99,9 +125,41 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
 
 
 def type_listing(content: ContentSet, kind: ContentType, links: SiteLinks, from_src: str) -> str:
-    """The list appended to a typed folder's index page `from_src` (e.g. all action cards), newest first."""
+    """The list appended to a typed folder's index page `from_src` (e.g. all action cards), in reader order."""
     items = content.of_type(kind)
     if not items:
         return ""
     return (f"\n\n## All {kind.plural.lower() if kind is not ContentType.GUIDANCE else 'guidance'}\n\n"
-            + _item_list(items, links, from_src))
+            + item_list(in_reader_order(items, kind), links, from_src))
+
+
+# What a type's card says when its folder has no index page with a summary of its own.
+TYPE_LINES = {
+    ContentType.GUIDANCE: "Plain-English guidance on protective security.",
+    ContentType.ACTION_CARD: "What staff do in the first minutes of an incident, on one printed page.",
+    ContentType.CONFERENCE: "Write-ups of conferences and events, and what they asked of partners.",
+    ContentType.NEWS: "News for partners about protective security.",
+}
+
+def type_index_source(kind: ContentType) -> str:
+    """Where a type's index page lives among the docs, e.g. `action-cards/index.md`."""
+    return f"{FOLDER_OF_TYPE[kind]}/index.md"
+
+
+def type_line(content: ContentSet, kind: ContentType) -> str:
+    """The one line a type's card shows: its index page's summary, which the author writes once."""
+    index = content.items.get(type_index_source(kind))
+    return index.summary if index is not None and index.summary else TYPE_LINES[kind]
+
+
+def missing_type_indexes(content: ContentSet) -> list[Listing]:
+    """An index page for each type that has published items but no authored index: the home page's cards
+    and the sidebar link to it, and `type_listing` fills it like an authored one."""
+    listings = []
+    for kind in TYPE_LINES:
+        src_uri, items = type_index_source(kind), content.of_type(kind)
+        if items and src_uri not in content.items:
+            line = TYPE_LINES[kind]
+            markdown = front_matter(title=kind.plural, type="page", summary=line) + f"{line}\n"
+            listings.append(Listing(src_uri, kind.plural, markdown, "types", kind.value, tuple(items)))
+    return listings

@@ -10,10 +10,12 @@ from .config import Settings
 from .changes import newsletter_candidates
 from .content import Change, ContentItem, ContentSet, load_content
 from .dates import build_now
+from .content_policy import check_page_bodies
 from .newsletter import render_all
 from .newsletter.model import load_newsletters
 from .notice import Notice, live_notice
 from .problems import Problems
+from .sending.compose import sender_name_problem
 
 
 @dataclass
@@ -46,17 +48,22 @@ def major_changes_since_last_newsletter(project: Project) -> tuple[dt.datetime |
 
 
 def load_project(settings: Settings, problems: Problems | None = None, now: dt.datetime | None = None) -> Project:
-    """Read and validate everything a build would, without building: content, newsletters and their problems."""
+    """Read and validate everything a build would, without building: content (front matter and active content
+    in bodies), newsletters and their problems."""
     problems = problems if problems is not None else Problems()
     now = now or build_now()
     notice = live_notice(settings, problems, now)
     boundary = ProjectBoundary.of(settings)
     content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems, now=now,
-                           boundary=boundary)
+                           boundary=boundary, theme_dir=settings.custom_dir)
+    check_page_bodies(content, settings, problems)
     if settings.custom_dir is not None:
         # The theme's custom_dir is published too (its assets), so the same rule holds there.
         boundary.files_under(settings.custom_dir, settings.relative(settings.custom_dir), problems)
     if settings.plugin.newsletter.enabled:
         # Every newsletter, drafts included, is validated and rendered through the email rules, as a build does.
         render_all(settings, content, problems)
+        sender_name = sender_name_problem(settings)
+        if sender_name is not None:
+            problems.extend([sender_name])
     return Project(settings=settings, content=content, problems=problems, now=now, notice=notice)

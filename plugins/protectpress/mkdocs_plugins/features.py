@@ -11,12 +11,13 @@ def load_features(state: BuildState) -> list:
     from .newsletter import NewsletterFeature
     from .notice import NoticeFeature
     from .offline import OfflineFeature
+    from .search import SearchFeature
     from .site import SiteFeature
 
     # Feeds after newsletters: the newsletter feature adds its issues to the feeds first. Integrity last: it
     # checks the links in the feeds and emails that the others write in on_post_build. Offline after the pages
     # are written: its worker is versioned by their bytes.
     # The notice first: it takes docs/notice.md out of the pages before the site feature reads them.
-    features: list = [NoticeFeature(state), SiteFeature(state), NewsletterFeature(state), FeedsFeature(state), OfflineFeature(state),
+    features: list = [NoticeFeature(state), SiteFeature(state), NewsletterFeature(state), FeedsFeature(state), SearchFeature(state), OfflineFeature(state),
                       IntegrityFeature(state)]
     return features

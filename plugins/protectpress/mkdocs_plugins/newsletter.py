@@ -12,10 +12,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.feeds.entry import FeedEntry
+from ..core.metadata import lastmod
 from ..core.newsletter import RenderedNewsletter, render_all
 from ..core.newsletter.model import Newsletter
 from ..core.newsletter.render import preview, template_path
 from ..core.newsletter.web import ARCHIVE_SRC_URI, archive_markdown, web_markdown, web_src_uri
+from ..core.sending.compose import sender_name_problem
 from .state import BuildState
 
 EMAIL_HTML, EMAIL_TEXT = "email.html", "email.txt"
@@ -34,6 +36,9 @@ class NewsletterFeature:
         # Under serve, MkDocs has set site_url to the dev server, so links in the preview work locally.
         dev_server_url = settings.site_url if self.state.serving else None
         rendered = render_all(settings, self.state.content, self.state.problems, dev_server_url=dev_server_url)
+        sender_name = sender_name_problem(settings)  # in every From header: `check` names it before a send does
+        if sender_name is not None:
+            self.state.problems.extend([sender_name])
         self.state.report("The newsletters have problems to fix")
         self.published = {web_src_uri(n.slug): (n, email) for n, email in rendered
                           if email is not None and (self.state.serving or n.is_live(self.state.now))}
@@ -41,10 +46,21 @@ class NewsletterFeature:
             files.append(File.generated(config, src_uri, content=web_markdown(settings, newsletter, email.features),
                                         inclusion=InclusionLevel.DRAFT if not newsletter.is_live(self.state.now) else
                                         InclusionLevel.UNDEFINED))
+        newest_first = sorted(self.published, key=lambda src: (self.published[src][0].date, src), reverse=True)
+        self.state.nav_ranks.update({src_uri: rank for rank, src_uri in enumerate(newest_first)})
         if rendered and files.get_file_from_path(ARCHIVE_SRC_URI) is None:
             issues = [n for n, _ in self.published.values() if n.is_live(self.state.now)]
             files.append(File.generated(config, ARCHIVE_SRC_URI, content=archive_markdown(issues)))
         return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        # The sitemap's lastmod: an issue's date, and the newest issue's for the archive (never the build date).
+        if page.file.src_uri == ARCHIVE_SRC_URI:
+            dates = [newsletter.date for newsletter, _ in self.published.values() if not newsletter.draft]
+            page.update_date = lastmod(max(dates) if dates else None) or page.update_date
+        elif page.file.src_uri in self.published:
+            page.update_date = lastmod(self.published[page.file.src_uri][0].date)
+        return None
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         published = self.published.get(page.file.src_uri)

@@ -6,6 +6,9 @@ the `mkdocs serve` process; `mkdocs build` never uses it.
 - Generated pages (topic and sector listings) are backed by files that are rewritten only when their text
   changes. MkDocs treats in-memory generated pages as always changed, so under `mkdocs serve --dirty` (what
   `make serve` runs) every listing was re-rendered on each save; with unchanged files they are skipped.
+- Pages an author wrote only an intro for (the home page, each type's index) end in generated sections. Under
+  `--dirty` MkDocs skips a page whose file is older than its output, so when the sections change (a new news
+  item) the old output is removed and the page is rebuilt.
 - Compiled theme templates are kept in memory: Jinja2 checks each template's source, so edits to
   `overrides/` still show, but the ~40 Material templates are not recompiled on every save.
 """
@@ -13,6 +16,7 @@ the `mkdocs serve` process; `mkdocs build` never uses it.
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -50,3 +54,15 @@ def generated_page(config: MkDocsConfig, src_uri: str, markdown: str) -> File:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(markdown, encoding="utf-8")
     return File.generated(config, src_uri, abs_src_path=str(path))
+
+
+_last_sections: dict[str, str] = {}
+
+
+def rebuild_when_changed(file: File, sections: str) -> None:
+    """Make `mkdocs serve --dirty` rebuild `file` when the generated `sections` appended to it have changed:
+    MkDocs rebuilds a page whose output is missing (`File.is_modified`)."""
+    key = file.abs_src_path or file.src_uri
+    if _last_sections.get(key) != sections and file.abs_dest_path and os.path.isfile(file.abs_dest_path):
+        os.remove(file.abs_dest_path)
+    _last_sections[key] = sections

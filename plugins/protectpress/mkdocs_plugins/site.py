@@ -1,24 +1,37 @@
 """The site feature: validates every page through the core, hides drafts, generates the topic and sector
-listings, orders the navigation by content type, and gives templates what they show about each page."""
+listings, orders the navigation by content type, and gives templates what they show about each page.
+
+Front-matter text is plain text, and MkDocs' Jinja environment does not autoescape (turning autoescape on
+prints every page body as text: Material's templates rely on printing HTML raw). So every text a template may
+print (page titles and meta, section titles, the facts in `pp`) is made safe HTML here, once, before any
+template or other plugin reads it; Material's own templates then print it as they are.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import posixpath
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig, _AbsoluteLinksValidationValue
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
 from ..core import emergency
 from ..core.boundary import ProjectBoundary
 from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_content_source,
                             load_content, read_source)
+from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_document
 from ..core.dates import human
-from ..core.listings import type_listing, vocabulary_listings
+from ..core.home import HOME_SRC_URI, home_sections
+from ..core.listings import (in_reader_order, missing_type_indexes, type_index_source, type_listing,
+                             vocabulary_listings)
+from ..core.metadata import lastmod, listing_title, robots_txt, short_description
 from ..core.nesting import too_deep_line
+from ..core.sanitise import html_text
 from . import serve_cache
 from .state import BuildState
 
@@ -26,12 +39,17 @@ from .state import BuildState
 NAV_ORDER = ["index.md", "guidance", "action-cards", "conferences", "news", "newsletters", "topics", "sectors",
              "subscribe.md", "about.md"]
 NAV_LAST = ["accessibility.md", "privacy.md"]
+NOUNS = {"topics": "topic", "sectors": "sector"}
+ROBOTS = "robots.txt"
 
 
 class SiteFeature:
     def __init__(self, state: BuildState) -> None:
         self.state = state
         self.listed: set[str] = set()  # src_uris of the generated topic and sector pages
+        self.titles: dict[str, str] = {}  # browser titles of listings whose label a page may share
+        self.newest: dict[str, dt.datetime] = {}  # for pages that list others: the newest listed date
+        self.sections: dict[str, str] = {}  # generated Markdown appended to a page, by src_uri
 
     def on_config(self, config: MkDocsConfig) -> None:
         if not self.state.serving:
@@ -70,7 +88,8 @@ class SiteFeature:
             else:
                 unreadable.append(file)
         self.state.content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary,
-                                          self.state.problems, sources=sources, now=self.state.now)
+                                          self.state.problems, sources=sources, now=self.state.now,
+                                          theme_dir=settings.custom_dir)
         for file in unreadable:
             # Reported already; a build goes on to find every other problem, so MkDocs must not read the bytes.
             file.content_string = "This page has problems to fix: run `protectpress check`.\n"
@@ -80,19 +99,73 @@ class SiteFeature:
                 # MkDocs' own draft level: built under `mkdocs serve`, left out of `mkdocs build` (and so out of
                 # sitemap and search). A page scheduled for later is kept out exactly as a draft is.
                 files.get_file_from_path(item.src_uri).inclusion = InclusionLevel.DRAFT
-        vocabulary = settings.vocabulary
-        for group, terms, noun in (("topics", vocabulary.tags, "topic"), ("sectors", vocabulary.sectors, "sector")):
-            for listing in vocabulary_listings(self.state.content, group, terms, noun, settings.links):
-                self.listed.add(listing.src_uri)
-                if files.get_file_from_path(listing.src_uri) is None:
-                    files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)
-                                 if self.state.serving else
-                                 File.generated(config, listing.src_uri, content=listing.markdown))
+        self._add_listings(files, config)
+        self._make_sections(files)
+        if files.get_file_from_path(ROBOTS) is None:
+            files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
+        self._check_documents(files, Path(config.docs_dir))
         self.state.report()
         return files
 
+    def _add_listings(self, files: Files, config: MkDocsConfig) -> None:
+        """The generated pages: topic and sector listings, and the index of a type folder without one."""
+        vocabulary, content, links = self.state.settings.vocabulary, self.state.content, self.state.settings.links
+        listings = missing_type_indexes(content)
+        for group, terms in (("topics", vocabulary.tags), ("sectors", vocabulary.sectors)):
+            listings += vocabulary_listings(content, group, terms, NOUNS[group], links)
+        for listing in listings:
+            self.listed.add(listing.src_uri)
+            if listing.slug and listing.group in NOUNS:
+                self.titles[listing.src_uri] = listing_title(listing.title, NOUNS[listing.group])
+            self._note_newest(listing.src_uri, listing.items)
+            if files.get_file_from_path(listing.src_uri) is None:
+                files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)
+                             if self.state.serving else
+                             File.generated(config, listing.src_uri, content=listing.markdown))
+
+    def _make_sections(self, files: Files) -> None:
+        """The sections appended to pages an author wrote only an intro for (home, type indexes), and the
+        sidebar ranks. Made here, not per page, so that `mkdocs serve --dirty` can tell when they change
+        although the page's own file did not."""
+        content, links = self.state.content, self.state.settings.links
+        self.sections = {HOME_SRC_URI: home_sections(content, links)}
+        for kind in TYPE_FOLDERS.values():
+            for rank, item in enumerate(in_reader_order(content.of_type(kind), kind)):
+                self.state.nav_ranks[item.src_uri] = rank
+            self._note_newest(type_index_source(kind), content.of_type(kind))
+            self.sections[type_index_source(kind)] = type_listing(content, kind, links, type_index_source(kind))
+        self._note_newest(HOME_SRC_URI, content.published())
+        if self.state.serving:
+            for src_uri, section in self.sections.items():
+                file = files.get_file_from_path(src_uri)
+                if file is not None:
+                    serve_cache.rebuild_when_changed(file, section)
+
+    def _note_newest(self, src_uri: str, items) -> None:
+        dates = [i.last_updated for i in items if i.last_updated]
+        if dates:
+            self.newest[src_uri] = max(dates)
+
+    def _check_documents(self, files: Files, docs_dir: Path) -> None:
+        """SVG and HTML files are published as they are, and a browser runs their script when they are opened."""
+        for file in files:
+            if file.abs_src_path and file.src_uri.lower().endswith(ACTIVE_DOCUMENT_SUFFIXES) \
+                    and Path(file.abs_src_path).is_relative_to(docs_dir) and not file.is_documentation_page():
+                text = Path(file.abs_src_path).read_bytes().decode("utf-8", errors="replace")
+                check_document(self.state.settings.relative(file.abs_src_path), text, self.state.problems)
+
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         nav.items.sort(key=_nav_rank)
+        _order_sections(nav.items, self.state.nav_ranks)
+        _make_nav_titles_safe(nav.items)
+        # MkDocs linked each page to its neighbours before this event; the footer's previous and next must
+        # follow the order the sidebar now shows.
+        nav.pages = [item for item in _walk(nav.items) if isinstance(item, Page)]
+        for before, after in zip([None, *nav.pages], [*nav.pages, None]):
+            if before is not None:
+                before.next_page = after
+            if after is not None:
+                after.previous_page = before
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -100,17 +173,38 @@ class SiteFeature:
             return _placeholder_for_invalid(page, markdown)
         summary = page.meta.get("summary")
         if isinstance(summary, str) and summary.strip():
-            page.meta.setdefault("description", " ".join(summary.split()))
-        folder, name = posixpath.split(page.file.src_uri)
-        if name == "index.md" and folder in TYPE_FOLDERS:
-            markdown += type_listing(self.state.content, TYPE_FOLDERS[folder], self.state.settings.links,
-                                     page.file.src_uri)
+            page.meta.setdefault("description", summary)
+        if isinstance(page.meta.get("description"), str):
+            page.meta["description"] = short_description(page.meta["description"])
+        # Here, as soon as the meta is read: the search plugin and every template read titles after this.
+        page.meta = _safe_meta(page.meta)
+        # Read by the sitemap, which MkDocs renders before any page's template: hence here, not in on_page_context.
+        item = self.item(page)
+        # A page with no date of its own gets no lastmod (""), but MkDocs parses the newest update_date for
+        # sitemap.xml.gz, so a site with no dated page at all keeps MkDocs' build date.
+        own = item.last_updated if item is not None and item.is_published_type else None
+        if self.newest:
+            page.update_date = lastmod(own or self.newest.get(page.file.src_uri)) or ""
+        markdown += self.sections.get(page.file.src_uri, "")
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # The rendered body is what the site publishes. The errors stop the build at the integrity feature's
+        # on_env report, after every page has been checked, so that one run lists them all.
+        item = self.item(page)
+        if item is not None:
+            check_body(item.path, html, item.body, item.body_line, self.state.problems)
+        return html
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         self.state.counts["pages"] = len(files.documentation_pages())
         if self.state.serving:
             env.bytecode_cache = serve_cache.TEMPLATES  # each rebuild makes a new environment
+        # mkdocs.yml's own texts, which Material prints raw as well. Our settings keep the plain text (read in
+        # on_config) for feeds and emails; nothing after this point reads these as text.
+        for key in ("site_name", "site_description", "site_author"):
+            if isinstance(config.get(key), str):
+                config[key] = html_text(config[key])
         # A global, not per-page context, so that the 404 page and every other template see it too.
         env.globals["pp_emergency"] = {
             "text": emergency.EMERGENCY_TEXT,
@@ -125,6 +219,7 @@ class SiteFeature:
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
         item = self.item(page)
         context["pp"] = _page_facts(item, self.state, self.listed) if item is not None else None
+        context["pp_title"] = self.titles.get(page.file.src_uri)
         return context
 
     def item(self, page: Page) -> ContentItem | None:
@@ -135,10 +230,37 @@ def _placeholder_for_invalid(page: Page, markdown: str) -> str:
     """A page that failed validation is still built (so links to it hold and the build goes on to find every
     other problem), but as a plain page: its front matter may hold values MkDocs and the theme cannot use."""
     title = page.meta.get("title")
-    page.meta = {"title": title} if isinstance(title, str) else {}
+    page.meta = _safe_meta({"title": title}) if isinstance(title, str) else {}
     if too_deep_line(markdown) is not None:
         return "This page has problems to fix: run `protectpress check`.\n"  # too deep for the renderer
     return markdown
+
+
+def _walk(items):
+    for item in items:
+        yield item
+        if isinstance(item, Section):
+            yield from _walk(item.children)
+
+
+def _order_sections(items, ranks: dict[str, int]) -> None:
+    """Put each section's ranked pages (see `BuildState.nav_ranks`) in rank order after its index page;
+    anything unranked (sub-sections, plain pages) keeps its place after them."""
+    for item in items:
+        if not isinstance(item, Section):
+            continue
+        _order_sections(item.children, ranks)
+        if any(getattr(child, "file", None) and child.file.src_uri in ranks for child in item.children):
+            item.children.sort(key=lambda child: _section_rank(child, ranks))
+
+
+def _section_rank(child, ranks: dict[str, int]) -> tuple[int, int]:
+    file = getattr(child, "file", None)
+    if file is not None and posixpath.basename(file.src_uri) == "index.md":
+        return (0, 0)
+    if file is not None and file.src_uri in ranks:
+        return (1, ranks[file.src_uri])
+    return (2, 0)  # sorted() is stable: unranked children keep MkDocs' order
 
 
 def _nav_rank(item) -> tuple[int, str]:
@@ -153,6 +275,31 @@ def _nav_rank(item) -> tuple[int, str]:
     return (len(NAV_ORDER), key)
 
 
+# Front-matter keys that MkDocs and Material read as names (a template file, an icon path, features to hide),
+# never print; the schema checks them, and a safe-HTML value would leak into messages as Markup('...').
+_NAMES_NOT_TEXT = frozenset({"template", "icon", "hide", "search"})
+
+
+def _safe_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """Every text in a page's front matter (and each text in a list) as safe HTML; other values as they are."""
+    def safe(value: Any) -> Any:
+        if isinstance(value, str):
+            return html_text(value)
+        if isinstance(value, list):
+            return [safe(v) for v in value]
+        return value
+    return {key: value if key in _NAMES_NOT_TEXT else safe(value) for key, value in meta.items()}
+
+
+def _make_nav_titles_safe(items: list) -> None:
+    """Section titles come from folder names, link titles and explicit page titles from mkdocs.yml's nav."""
+    for item in items:
+        if isinstance(item, (Section, Link)) or "title" in vars(item):
+            item.title = html_text(item.title) if isinstance(item.title, str) else item.title
+        if isinstance(item, Section):
+            _make_nav_titles_safe(item.children)
+
+
 def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
     """What the templates show about a page: its kind, dates in words, and its topics and sectors."""
     vocabulary = state.settings.vocabulary
@@ -160,7 +307,7 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
 
     def terms(group: str, slugs: tuple[str, ...], labels: dict[str, str]) -> list[dict]:
         # Only terms with a listing page get a link; the path is relative to the site root.
-        return [{"label": labels[slug], "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed
+        return [{"label": html_text(labels[slug]), "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed
                  else None} for slug in slugs]
 
     return {
@@ -173,8 +320,8 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
         "updated_iso": f"{item.updated:%Y-%m-%d}" if item.updated else None,
         "review_by": human(item.review_by) if item.review_by else None,
         "review_by_iso": f"{item.review_by:%Y-%m-%d}" if item.review_by else None,
-        "summary": item.summary,
-        "changes": [{"date": human(change.date), "iso": f"{change.date:%Y-%m-%d}", "note": change.note}
+        "summary": html_text(item.summary),
+        "changes": [{"date": human(change.date), "iso": f"{change.date:%Y-%m-%d}", "note": html_text(change.note)}
                     for change in item.changes],
         "tags": terms("topics", item.tags, vocabulary.tags),
         "sectors": terms("sectors", item.sectors, vocabulary.sectors),

@@ -31,6 +31,8 @@ class BuildState:
     stopped_with: str | None = None  # the message the build stopped with, so the CLI does not print it twice
     # Entries every feed carries first, whatever their dates (the urgent notice).
     pinned_feed_entries: list = field(default_factory=list)
+    # Where a page sits among its section's pages in the sidebar (0 first), by src_uri: see SiteFeature.on_nav.
+    nav_ranks: dict[str, int] = field(default_factory=dict)
     _reported: int = 0
 
     def report(self, heading: str = "The content has problems to fix") -> None:

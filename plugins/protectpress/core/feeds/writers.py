@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 
 from ..config import Settings
+from ..sanitise import html_text
 from .catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed, FeedFormat, term_page
 from .enclosure import NAMESPACE, Enclosure, EnclosureEntryExtension, EnclosureExtension
 from .entry import FeedEntry
@@ -125,7 +126,9 @@ def _add_entry(generator: FeedGenerator, entry: FeedEntry, publisher: Publisher,
     # beside it would be a second date for the same item, which validators flag and readers ignore.
     item.published(entry.updated if rss else entry.published)
     item.updated(entry.updated)
-    item.summary(_xml(entry.summary))  # RSS <description>, Atom <summary>
+    # RSS <description> is HTML to every reader: the summary is plain text, so it goes in escaped, as HTML
+    # (and Atom's <summary> says so), never as markup a reader would run.
+    item.summary(_xml(html_text(entry.summary)), type="html")  # RSS <description>, Atom <summary>
     if entry.content_html:
         item.content(_xml(entry.content_html), type="html")  # RSS <content:encoded>, Atom <content type="html">
     item.author(_author(publisher))

@@ -19,7 +19,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
 from ..links import SiteLinks
-from ..sanitise import sanitise_html
+from ..sanitise import ActiveContent, find_active_content, sanitise_html
 
 # Extensions that suit email: no permalink anchors (toc), nothing that needs scripts.
 EMAIL_EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "sane_lists",
@@ -46,6 +46,7 @@ class ParsedMarkdown:
     tree: etree.Element  # the parsed document, links absolute, for the text renderer
     raw_html: dict[str, str]  # Python-Markdown's placeholders for raw HTML blocks -> their sanitised HTML
     removed: list[str] = field(default_factory=list)  # active content the sanitiser took out
+    active: list[ActiveContent] = field(default_factory=list)  # the same, with clues to find each one's line
     images_without_alt: list[str] = field(default_factory=list)  # image sources
     page_links: list[str] = field(default_factory=list)  # docs-relative sources of .md links
 
@@ -82,11 +83,13 @@ def parse_markdown(text: str, *, links: SiteLinks, from_src: str) -> ParsedMarkd
     html = md.convert(text)
     clean = sanitise_html(html)
     removed = list(clean.removed)
+    active = find_active_content(html)
     raw_html = {}
     for index, block in enumerate(md.htmlStash.rawHtmlBlocks):
         placeholder = md.htmlStash.get_placeholder(index)
         raw_html[placeholder] = sanitise_html(str(block)).html
     return ParsedMarkdown(html=clean.html, tree=parsed["tree"], raw_html=raw_html, removed=removed,
+                          active=active,
                           images_without_alt=parsed["images_without_alt"], page_links=parsed["page_links"])
 
 

@@ -9,6 +9,9 @@ into RFC 2047 encoded words (`=?utf-8?q?...?=`). Mail programs then cannot read 
 unsubscribe button disappears. `MessagePolicy` writes the list headers on one line, as given. It also
 encodes a non-ASCII Subject as whole encoded words: CPython's folder drops the space between two adjacent
 encoded words ("business — ünïcode" arrives as "business —ünïcode").
+
+Every header value passes `header_text` on its way in: plain text on one line, never an encoded word, so
+nothing a recipients file or a newsletter says can become a header or body of its own.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 
+from ..headertext import MAX_HEADER_TEXT, header_text
+
 # Headers written exactly as given, never folded or encoded (RFC 2369, RFC 8058; a Message-ID is one token).
 UNFOLDED_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post", "message-id"})
 WHOLLY_ENCODED_HEADERS = frozenset({"subject"})
 ONE_CLICK_VALUE = "List-Unsubscribe=One-Click"
 SMTP_LINE_LIMIT = 998  # RFC 5322: a line, the header name included, may not be longer
+ADDRESS_LIMIT = 254  # RFC 5321's longest forward path, less its angle brackets
 TEST_PREFIX = "[TEST] "
 
 
@@ -77,17 +83,20 @@ def build_message(
     `one_click` adds RFC 8058's `List-Unsubscribe-Post` and needs an `https:` URI among them.
     """
     message = EmailMessage(policy=MESSAGE_POLICY)
-    message["From"] = Address(display_name=from_name, addr_spec=from_address)
+    message["From"] = Address(display_name=header_text(from_name, "the sender's name"),
+                              addr_spec=header_text(from_address, "the sender's address", ADDRESS_LIMIT))
     if to is not None:
         name, address = to
-        message["To"] = Address(display_name=name or "", addr_spec=address)
-    message["Subject"] = subject
+        message["To"] = Address(display_name=header_text(name or "", "the recipient's name"),
+                                addr_spec=header_text(address, "the recipient's address", ADDRESS_LIMIT))
+    message["Subject"] = header_text(subject, "the subject", MAX_HEADER_TEXT + len(TEST_PREFIX))
     message["Date"] = email.utils.format_datetime(date or dt.datetime.now(dt.timezone.utc))
-    message["Message-ID"] = message_id or email.utils.make_msgid(domain=_domain(from_address))
+    message["Message-ID"] = header_text(message_id or email.utils.make_msgid(domain=_domain(from_address)),
+                                        "the Message-ID", SMTP_LINE_LIMIT)
     if reply_to:
-        message["Reply-To"] = reply_to
+        message["Reply-To"] = header_text(reply_to, "the Reply-To address", ADDRESS_LIMIT)
     if return_path:
-        message["Return-Path"] = f"<{return_path}>"
+        message["Return-Path"] = f"<{header_text(return_path, 'the Return-Path address', ADDRESS_LIMIT)}>"
     if list_unsubscribe:
         message["List-Unsubscribe"] = list_unsubscribe_value(list_unsubscribe)
         if one_click:
@@ -97,7 +106,7 @@ def build_message(
     if unsent:
         message["X-Unsent"] = "1"  # Outlook opens the .eml as a draft ready to address and send
     for name, value in (extra_headers or {}).items():
-        message[name] = value
+        message[header_text(name, "a header name")] = header_text(value, f"the {name} header", SMTP_LINE_LIMIT)
     message["MIME-Version"] = "1.0"
     message.make_alternative()
     message.attach(_text_part(text, "plain"))
@@ -119,6 +128,7 @@ def _text_part(content: str, subtype: str) -> EmailMessage:
 def list_unsubscribe_value(uris: list[str] | tuple[str, ...]) -> str:
     """`<mailto:...>, <https://...>` on one line; refuses what would break the header or the SMTP line limit."""
     for uri in uris:
+        header_text(uri, "an unsubscribe address", SMTP_LINE_LIMIT)
         if not uri.isascii() or any(c in uri for c in "\r\n <>,"):
             raise ValueError(f"an unsubscribe address must be plain ASCII with no spaces, commas or angle brackets, found {uri!r}")
     value = ", ".join(f"<{uri}>" for uri in uris)

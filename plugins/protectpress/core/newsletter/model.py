@@ -16,16 +16,24 @@ from ..boundary import ProjectBoundary
 from ..config import Settings
 from ..content import ContentItem, ContentSet, read_source
 from ..dates import human_moment
-from ..frontmatter import (Field, FrontMatterError, boolean_field, list_like, read_date, read_fields, read_moment,
-                           read_terms, read_text, report_missing, report_unknown_keys, reporter, split_front_matter)
+from ..frontmatter import (Field, FrontMatterError, Invalid, boolean_field, list_like, read_date, read_fields,
+                           read_moment, read_terms, read_text, report_missing, report_unknown_keys, reporter,
+                           split_front_matter)
+from ..headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..nesting import TOO_DEEP, too_deep_line
 from ..problems import Problems, describe
 from ..slugs import slugify
 
 
 def _one_line(value: Any) -> str:
-    """Subject and preheader are single lines in a mail program: runs of spaces and line breaks become one space."""
-    return " ".join(read_text(value).split())
+    """Subject and preheader are single lines in a mail program: runs of spaces (YAML's folding) become one
+    space. Both go into headers or the inbox preview, so they follow the header rule, whoever wrote the file."""
+    read_text(value)  # words, not a number or a list
+    text = collapse_spaces(value)
+    problem = header_text_problem(text)
+    if problem is not None:
+        raise Invalid(header_text_expected(), problem)
+    return text
 
 
 FIELDS = (

@@ -22,8 +22,9 @@ from mjml import mjml2html
 from .. import emergency
 from ..config import Settings
 from ..boundary import ProjectBoundary
-from ..content import ContentSet, load_content
+from ..content import ContentItem, ContentSet, load_content
 from ..changes import updated_line
+from ..content_policy import report_body
 from ..dates import human
 from ..links import SiteLinks
 from ..problems import Problems
@@ -108,7 +109,7 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
         problems.error(newsletter.path, "expected the privacy notice the footer links to to be a page of the site "
                        "(set newsletter.privacy_page in mkdocs.yml)", repr(privacy_page), key="footer")
     letter = _parse(newsletter, fill_name(newsletter.body, NAME_PLACEHOLDER), LINK_BASE, None, links, known, problems)
-    embeds = {f.page.src_uri: _parse(newsletter, demote_headings(f.page.body), f.page.src_uri, f.page.path, links,
+    embeds = {f.page.src_uri: _parse(newsletter, demote_headings(f.page.body), f.page.src_uri, f.page, links,
                                      known, problems) for f in features if f.item.full}
     web_url = links.page_url(web_src or web_src_uri(newsletter.slug))
     footer = _footer(settings, links)
@@ -188,13 +189,14 @@ def _site_content(settings: Settings, problems: Problems) -> ContentSet:
     return content
 
 
-def _parse(newsletter: Newsletter, text: str, from_src: str, page_path: str | None, links: SiteLinks,
+def _parse(newsletter: Newsletter, text: str, from_src: str, page: ContentItem | None, links: SiteLinks,
            known: set[str], problems: Problems) -> ParsedMarkdown:
+    """`text` is the letter's body, or the body of the featured `page` (its line count unchanged)."""
     parsed = parse_markdown(text, links=links, from_src=from_src)
-    where = f" (in the featured page {page_path})" if page_path else ""
-    for removed in parsed.removed:
-        problems.warning(newsletter.path, f"expected no active content in an email{where}; it was removed",
-                         removed, key="body")
+    where = f" (in the featured page {page.path})" if page else ""
+    # A featured page's active content is the page's own mistake: named at its own file and line.
+    report_body(page.path if page else newsletter.path, parsed.active, text,
+                page.body_line if page else newsletter.body_line, problems)
     for src in parsed.images_without_alt:
         problems.error(newsletter.path, f"expected alt text for every image, like ![What it shows](image.png){where}",
                        f"an image with none: {src!r}", key="email rule images")

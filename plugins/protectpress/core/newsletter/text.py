@@ -13,6 +13,7 @@ import textwrap
 import xml.etree.ElementTree as etree
 
 from .htmltree import parse_html
+from ..sanitise import is_safe_url
 from .markdown import ParsedMarkdown, plain
 
 WIDTH = 78
@@ -213,7 +214,9 @@ class _Renderer:
         return content
 
     def link(self, text: str, href: str) -> str:
-        if not href or href.startswith("tel:"):  # a phone number reads as itself
+        # The text part is built from the Markdown, not from the sanitised HTML: it must leave out the same
+        # addresses (javascript:, data:, file:) as the sanitiser does.
+        if not href or href.startswith("tel:") or not is_safe_url(href):  # a phone number reads as itself
             return text
         address = href[len("mailto:"):] if href.startswith("mailto:") else href
         if not text or text in (address, href):

@@ -14,7 +14,7 @@ from ..config import Settings
 from ..content import ContentSet
 from ..dates import human
 from ..generated import escape_markdown, front_matter
-from ..listings import listing_sources
+from ..listings import listing_sources, missing_type_indexes
 from ..slugs import slugify
 from .markdown import demote_headings, rebase_links
 from .model import DEFAULT_NAME, LINK_BASE, Feature, Newsletter, fill_name, newsletter_files
@@ -35,6 +35,7 @@ def known_sources(settings: Settings, content: ContentSet) -> set[str]:
     vocabulary = settings.vocabulary
     for group, terms in (("topics", vocabulary.tags), ("sectors", vocabulary.sectors)):
         known.update(listing_sources(content, group, terms))
+    known.update(listing.src_uri for listing in missing_type_indexes(content))
     known.update(web_src_uri(slugify(f.stem)) for f in newsletter_files(settings))
     return known
 
@@ -63,7 +64,7 @@ def web_markdown(settings: Settings, newsletter: Newsletter, features: Sequence[
                 image = f"/{links.site_relative(absolute)}" if links.is_internal(absolute) else absolute
                 parts.append(f"![{escape_markdown(page.image_alt or '')}]({image})\n\n")
             if page.summary:
-                parts.append(f"{page.summary}\n\n")
+                parts.append(f"{escape_markdown(page.summary)}\n\n")
             parts.append(f"[Read the {page.kind.label.lower()}: {escape_markdown(page.title)}](/{page.src_uri})\n")
     return "".join(parts)
 

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from ..config import SENDING as SETTING, ConfigError, Settings, sending_problems
+from ..headertext import header_text_expected, header_text_problem
 from ..newsletter.message import build_message, stable_message_id, with_test_prefix
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
+from ..problems import Problem
 from .recipients import Recipient, address_key
 
 
@@ -34,11 +36,14 @@ class SenderIdentity:
         where = settings.config_file.name
         problems = [f"{where}: {SETTING}.{key}: {expected}, found {found}"
                     for key, expected, found in sending_problems(sending, sending_now=True)]
+        name_problem = sender_name_problem(settings)
+        if name_problem is not None:
+            problems.append(str(name_problem))
         if problems:
             raise ConfigError("\n".join(problems))
         return cls(
             from_address=sending.from_address,
-            from_name=sending.from_name or settings.plugin.newsletter.organisation or settings.site_name,
+            from_name=_from_name(settings)[0],
             reply_to=sending.reply_to,
             return_path=sending.return_path,
             unsubscribe_mailto=sending.unsubscribe_address,
@@ -53,6 +58,25 @@ class SenderIdentity:
     @property
     def shown(self) -> str:
         return f"{self.from_name} <{self.from_address}>" if self.from_name else self.from_address
+
+
+def sender_name_problem(settings: Settings) -> Problem | None:
+    """The sender's name goes into every From header: plain text, checked by `check` and before any send."""
+    name, key = _from_name(settings)
+    found = header_text_problem(name)
+    if found is None:
+        return None
+    return Problem(path=settings.config_file.name, expected=f"{header_text_expected()} (it is the sender's name)",
+                   found=found, key=key)
+
+
+def _from_name(settings: Settings) -> tuple[str, str]:
+    """The sender's name and the mkdocs.yml setting it comes from: from_name, else the organisation, else the site."""
+    if settings.plugin.sending.from_name:
+        return settings.plugin.sending.from_name, f"{SETTING}.from_name"
+    if settings.plugin.newsletter.organisation:
+        return settings.plugin.newsletter.organisation, "plugins.protectpress.newsletter.organisation"
+    return settings.site_name or "", "site_name"
 
 
 class Composer:

@@ -2,7 +2,9 @@
 
 Recipients files come from Excel and from other teams, so reading is forgiving where the intent is clear (a
 byte-order mark, header case, blank lines, the same person twice) and reports the rest with line numbers
-instead of stopping: a bad address is skipped and listed, the rest of the list still gets the newsletter.
+instead of stopping: a bad row (an address we cannot send to, a name that is not plain text on one line, a
+quote never closed, a field too long for the CSV reader) is skipped and listed, and the rest of the list still
+gets the newsletter. Whoever supplies the file is not trusted: nothing in it can become a header.
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from ..problems import Problems, describe
+from ..headertext import header_text_expected, header_text_problem
+from ..problems import Problems, Severity, describe
 from ..slugs import slugify
+from ..spreadsheet import as_written, spreadsheet_writer
 from .private_files import open_private, replace_private
 
 EMAIL_COLUMN = "email"
 ALL_SECTORS = "all"
 EXPECTED_ADDRESS = "expected an email address like name@example.org"
+SKIPPED = "(this line is skipped)"
 
 # Deliberately stricter than RFC 5321: the addresses relays and partners actually use, ASCII only (no
 # SMTPUTF8), so a typo such as a missing dot, a space or a doubled @ is caught before sending.
@@ -33,9 +38,14 @@ _ADDRESS = re.compile(
 
 
 def valid_address(value: str) -> str | None:
-    """The address, trimmed, if it is one we can send to; otherwise None."""
+    """The address, trimmed, if it is one we can send to; otherwise None.
+
+    `=?...?=` is a legal local part, but the email package decodes it as an encoded word in a header.
+    """
     address = value.strip()
-    return address if len(address) <= 254 and _ADDRESS.match(address) else None
+    if len(address) <= 254 and _ADDRESS.match(address) and header_text_problem(address, 254) is None:
+        return address
+    return None
 
 
 def address_key(address: str) -> str:
@@ -72,8 +82,12 @@ class RecipientList:
 
     source: str
     recipients: list[Recipient] = field(default_factory=list)
-    invalid: int = 0
+    skipped_lines: list[int] = field(default_factory=list)  # bad rows, each listed in the problems
     duplicates: int = 0
+
+    @property
+    def invalid(self) -> int:
+        return len(self.skipped_lines)
 
 
 def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: dict[str, str] | None = None) -> RecipientList:
@@ -88,11 +102,20 @@ def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: d
         return listing
     first_line: dict[str, int] = {}
     for line, row in rows:
+        if row is None:  # a broken CSV line, already reported
+            listing.skipped_lines.append(line)
+            continue
         raw_address = row.get(EMAIL_COLUMN, "")
         address = valid_address(raw_address)
         if address is None:
-            listing.invalid += 1
-            problems.warning(shown_as, f"{EXPECTED_ADDRESS} (this line is skipped)", describe(raw_address.strip()), line=line)
+            listing.skipped_lines.append(line)
+            problems.warning(shown_as, f"{EXPECTED_ADDRESS} {SKIPPED}", describe(raw_address.strip()), line=line)
+            continue
+        name = row.get("name", "").strip()
+        name_problem = header_text_problem(name)
+        if name_problem is not None:
+            listing.skipped_lines.append(line)
+            problems.warning(shown_as, f"name: {header_text_expected()} {SKIPPED}", name_problem, line=line)
             continue
         key = address_key(address)
         if key in first_line:
@@ -102,10 +125,35 @@ def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: d
             continue
         first_line[key] = line
         recipient_sectors = _read_sectors(row.get("sectors", ""), shown_as, line, problems, sectors)
-        listing.recipients.append(Recipient(address=address, name=row.get("name", "").strip(),
+        listing.recipients.append(Recipient(address=address, name=name,
                                             organisation=row.get("organisation", "").strip(),
                                             sectors=recipient_sectors, line=line))
     return listing
+
+
+def read_addresses(path: Path, shown_as: str, problems: Problems) -> list[str]:
+    """Every address in a CSV's `email` column, whatever the rest of its row holds (`suppress FILE.csv`).
+
+    A name that could never go into a header must not keep its person on the list, so only the address is
+    read; a cell of our own spreadsheet-safe suppression list counts both with and without its apostrophe.
+    """
+    addresses: dict[str, str] = {}
+    for line, row in _read_csv_rows(path, shown_as, problems, required=EMAIL_COLUMN, one_line=(EMAIL_COLUMN,)) or ():
+        if row is None:
+            continue
+        found = _addresses_in(row.get(EMAIL_COLUMN, ""))
+        if not found:
+            problems.warning(shown_as, f"{EXPECTED_ADDRESS} {SKIPPED}", describe(row.get(EMAIL_COLUMN, "").strip()),
+                             line=line)
+        for address in found:
+            addresses.setdefault(address_key(address), address)
+    return list(addresses.values())
+
+
+def _addresses_in(cell: str) -> list[str]:
+    """The address in a cell, read as typed and (if it starts with our apostrophe) as we would have written it."""
+    return [address for address in dict.fromkeys((valid_address(cell), valid_address(as_written(cell.strip()))))
+            if address]
 
 
 def _read_sectors(value: str, shown_as: str, line: int, problems: Problems, vocabulary: dict[str, str] | None) -> tuple[str, ...]:
@@ -116,17 +164,29 @@ def _read_sectors(value: str, shown_as: str, line: int, problems: Problems, voca
     return slugs
 
 
-def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: str) -> Iterator[tuple[int, dict[str, str]]] | None:
+# Columns whose value goes into a header (or is an address): a line break in one makes the row bad.
+ONE_LINE_COLUMNS = (EMAIL_COLUMN, "name")
+_LINE_BREAK = re.compile(r"[\r\n]")
+Row = tuple[int, dict[str, str] | None]  # (first line, {lower-case column: value}); None for a broken line
+
+
+def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: str,
+                   broken: Severity = Severity.WARNING, one_line: tuple[str, ...] = ONE_LINE_COLUMNS
+                   ) -> Iterator[Row] | None:
     """Rows as (line number, {lower-case column: value}), blank rows left out; None after an error.
 
-    The header is checked now; the rows come one at a time as the caller asks, so a long list is never
-    held twice (once as rows, once as recipients).
+    A line the CSV reader cannot read is reported (as `broken`) and comes as (line, None), and reading goes
+    on from the next line. The header is checked now; the rows come one at a time as the caller asks, so a
+    long list is never held twice (once as rows, once as recipients).
     """
     text = _read_text(path, shown_as, problems)
     if text is None:
         return None
-    reader = csv.reader(_lines(text))
-    for cells in reader:
+    records = _Records(text)
+    for line, cells, error in records:
+        if error is not None:
+            problems.error(shown_as, f"expected a header row with an '{required}' column", error, line=line)
+            return None
         if not _blank(cells):
             header = [cell.strip().lower() for cell in cells]
             break
@@ -136,19 +196,99 @@ def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: s
     if required not in header:
         found = ", ".join(repr(c) for c in header if c) or "no column names"
         hint = " separated by commas" if len(header) == 1 and ";" in header[0] else ""
-        problems.error(shown_as, f"expected a header row with an '{required}' column{hint}", found, line=reader.line_num)
+        problems.error(shown_as, f"expected a header row with an '{required}' column{hint}", found, line=line)
         return None
-    return ((reader.line_num, {name: value for name, value in zip(header, cells) if name})
-            for cells in reader if not _blank(cells))
+
+    def rows() -> Iterator[Row]:
+        for line, cells, error in records:
+            row = {name: value for name, value in zip(header, cells) if name}
+            if error is None and any(_LINE_BREAK.search(row.get(column, "")) for column in one_line):
+                # Most likely a quote left open that another quote closed lines later: the lines it took in
+                # are read again on their own.
+                records.reread_after_first_line()
+                error = "a line break inside the " + " or ".join(one_line) + " (or a quote not closed on its line)"
+            if error is not None:
+                problems.add(shown_as, f"expected a line of comma-separated values {SKIPPED}", error, line=line,
+                             severity=broken)
+                yield line, None
+            elif not _blank(cells):
+                yield line, row
+    return rows()
 
 
-# A line as io.StringIO(newline="") gives it (ending kept: \n, \r\n or \r), without its copy of the whole text
-# at four bytes a character.
-_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+
+class _Lines:
+    """The text's lines for csv.reader (each with its ending, as io.StringIO(newline="") gives them), read
+    from a position that can be moved back: after a quote that is never closed, reading starts again on the
+    line after the quote's. No copy of the whole text is made."""
+
+    _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+        self.line = 0  # lines read so far
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        match = self._LINE.match(self.text, self.position)
+        if match is None:
+            raise StopIteration
+        self.position = match.end()
+        self.line += 1
+        return match.group()
+
+    def move_to(self, position: int, line: int) -> None:
+        self.position, self.line = position, line
 
 
-def _lines(text: str) -> Iterator[str]:
-    return (match.group() for match in _LINE.finditer(text))
+class _Records:
+    """(first line, cells, None) for each record, or (line, [], what is wrong) for a line csv cannot read.
+
+    Strict, so that a quote left open is found (at the end of the file, or where it meets another quote)
+    instead of silently swallowing the lines after it. A broken record is reported at its first line, and
+    reading starts again on the next line, so no later row is lost with it; `reread_after_first_line` does
+    the same for a record that reads but spans lines it should not (a line break inside a name).
+    """
+
+    def __init__(self, text: str) -> None:
+        self._lines = _Lines(text)
+        self._reader = csv.reader(self._lines, strict=True)
+        self._start = (0, 0)  # position and lines read before the last record
+
+    def __iter__(self) -> Iterator[tuple[int, list[str], str | None]]:
+        while True:
+            self._start = (self._lines.position, self._lines.line)
+            first_line = self._lines.line + 1
+            try:
+                cells = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                # Found past its first line, the mistake is a quote opened there and never closed on it.
+                found = (_explain_csv_error(str(error)) if self._lines.line <= first_line
+                         else "a quote (\") that is not closed on its line")
+                self.reread_after_first_line()
+                yield first_line, [], found
+                continue
+            yield first_line, cells, None
+
+    def reread_after_first_line(self) -> None:
+        self._lines.move_to(*self._start)
+        next(self._lines, None)
+        self._reader = csv.reader(self._lines, strict=True)
+
+
+def _explain_csv_error(message: str) -> str:
+    if "unexpected end of data" in message:
+        return "a quote (\") that is never closed"
+    if "field limit" in message:
+        return f"a field longer than {csv.field_size_limit():,} characters"
+    if "' expected after '" in message:  # the csv module's words for text after a closing quote
+        return "text straight after a closing quote (\")"
+    return f"something the CSV reader cannot read ({message})"
 
 
 def _blank(cells: list[str]) -> bool:
@@ -188,10 +328,12 @@ class SuppressionList:
         self.shown_as = shown_as
         self._keys: set[str] = set()
         if path.exists():
-            rows = _read_csv_rows(path, shown_as, problems if problems is not None else Problems(), required="email")
+            # A line we cannot read may be someone who unsubscribed: an error, so nothing is sent until it is fixed.
+            rows = _read_csv_rows(path, shown_as, problems if problems is not None else Problems(), required="email",
+                                  broken=Severity.ERROR)
             for _line, row in rows or ():
-                if valid_address(row.get("email", "")):
-                    self._keys.add(address_key(row["email"]))
+                # Both readings of an apostrophe-led cell: one written by hand, or one we made spreadsheet-safe.
+                self._keys.update(address_key(address) for address in _addresses_in((row or {}).get("email", "")))
 
     def __contains__(self, address: str) -> bool:
         return address_key(address) in self._keys
@@ -205,7 +347,7 @@ class SuppressionList:
             return False
         new_file = not self.path.exists() or self.path.stat().st_size == 0
         with open_private(self.path, "a", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = spreadsheet_writer(handle)
             if new_file:
                 writer.writerow(SUPPRESSION_COLUMNS)
             writer.writerow((address.strip(), reason, dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")))
@@ -218,14 +360,17 @@ class SuppressionList:
         """Take an address off the list, keeping every other row as written; the reason it was there, or None."""
         if address not in self:
             return None
-        rows = list(csv.reader(_lines(self.path.read_text(encoding="utf-8-sig"))))
+        # Not strict, unlike reading: a line a person broke by hand is kept as it reads, not dropped.
+        rows = [[as_written(cell) for cell in row]
+                for row in csv.reader(_Lines(self.path.read_text(encoding="utf-8-sig")))]
         header = next(([cell.strip().lower() for cell in row] for row in rows if not _blank(row)), [])
         email, reason = header.index("email"), header.index("reason") if "reason" in header else None
-        ours = [row for row in rows if len(row) > email and address_key(row[email]) == address_key(address)]
+        key = address_key(address)
+        ours = [row for row in rows if len(row) > email and key in map(address_key, _addresses_in(row[email]))]
         kept = io.StringIO()
-        csv.writer(kept).writerows(row for row in rows if row not in ours)
+        spreadsheet_writer(kept).writerows(row for row in rows if row not in ours)
         replace_private(self.path, kept.getvalue().encode("utf-8"))
-        self._keys.discard(address_key(address))
+        self._keys.discard(key)
         found = [row[reason].strip() for row in ours if reason is not None and len(row) > reason]
         return "; ".join(r for r in found if r) or "no reason given"
 

@@ -22,6 +22,18 @@ def when(iso: str) -> str:
     return f"{human(moment)} at {moment:%H:%M} UTC"
 
 
+SKIPPED_LINES_SHOWN = 20
+
+
+def skipped_rows(lines: list[int]) -> str:
+    """`3 invalid, skipped (lines 4, 9, 12: see the warnings above)` for a dry run and the confirmation."""
+    if not lines:
+        return "0 invalid"
+    shown = ", ".join(str(line) for line in lines[:SKIPPED_LINES_SHOWN])
+    more = f" and {len(lines) - SKIPPED_LINES_SHOWN:,} more" if len(lines) > SKIPPED_LINES_SHOWN else ""
+    return f"{len(lines):,} invalid, skipped (line{'' if len(lines) == 1 else 's'} {shown}{more}: see the warnings above)"
+
+
 def describe_test_send(last: TestSend | None, latest_any: TestSend | None) -> str:
     if last is not None:
         return f"{when(last.at)} to {', '.join(last.addresses)} via {last.via}"

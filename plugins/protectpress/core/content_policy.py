@@ -1,0 +1,80 @@
+"""The one content policy: nothing an author writes may run script for a reader, on any channel.
+
+Active content (scripts, frames, forms, event handlers, `javascript:` and `data:` addresses, meta refresh,
+an SVG that runs script) is an error that stops the build and `protectpress check`, naming the file and the
+line, for every page, every newsletter and every SVG or HTML file published from docs/. sanitise.py is the
+judge; feeds and emails still pass everything through the sanitiser as a second line of defence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import markdown
+
+from .config import Settings
+from .content import ContentSet
+from .problems import Problem, Problems
+from .sanitise import ActiveContent, find_active_content, find_active_document_content
+
+BODY_EXPECTED = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: "
+                 "addresses): the site, feeds and emails publish only text, links, images and tables")
+DOCUMENT_EXPECTED = ("expected a file that runs no script when opened (no <script>, <foreignObject>, event "
+                     "handlers or javascript: addresses)")
+# Files that docs/ publishes as they are and whose script a browser runs when they are opened (an XML file
+# runs XHTML or SVG elements it holds, or an XSLT stylesheet's).
+ACTIVE_DOCUMENT_SUFFIXES = (".svg", ".html", ".htm", ".xhtml", ".xht", ".xml", ".xsl", ".xslt")
+
+
+def check_body(path: str, html: str, source: str, first_line: int, problems: Problems) -> None:
+    """An error for each piece of active content in a body rendered to `html` from Markdown `source`, which
+    starts on line `first_line` of the file at `path`."""
+    report_body(path, find_active_content(html), source, first_line, problems)
+
+
+def report_body(path: str, found: list[ActiveContent], source: str, first_line: int, problems: Problems) -> None:
+    """`check_body` for a body whose active content was already found (the newsletter renders it once)."""
+    _report(path, found, source, first_line, problems, BODY_EXPECTED)
+
+
+def check_page_bodies(content: ContentSet, settings: Settings, problems: Problems) -> None:
+    """`check_body` for every page without a build (`protectpress check`): each body rendered with the project's
+    Markdown extensions, as MkDocs renders it, so that check and build judge the same HTML."""
+    try:
+        renderer = markdown.Markdown(extensions=settings.markdown_extensions, extension_configs=settings.mdx_configs)
+    except (ImportError, ValueError, TypeError, AttributeError):
+        return  # an extension MkDocs cannot load either: the build names it
+    for item in content.items.values():
+        renderer.reset()
+        check_body(item.path, renderer.convert(item.body), item.body, item.body_line, problems)
+
+
+def check_document(path: str, text: str, problems: Problems) -> None:
+    """An error for each piece of active content in a file published as it is (an SVG under docs/assets/)."""
+    _report(path, find_active_document_content(text), text, 1, problems, DOCUMENT_EXPECTED)
+
+
+def _report(path: str, found: list[ActiveContent], source: str, first_line: int, problems: Problems,
+            expected: str) -> None:
+    seen: Counter[str] = Counter()
+    already = set(problems.errors)  # a page featured in a newsletter is judged twice by `check`; say it once
+    for item in found:
+        seen[item.clue] += 1
+        line = _line_of(source, item.clue, seen[item.clue])
+        problem = Problem(path=path, expected=expected, found=item.description,
+                          line=first_line + line - 1 if line else None, key="body" if line is None else None)
+        if problem not in already:
+            problems.error(problem.path, problem.expected, problem.found, line=problem.line, key=problem.key)
+
+
+def _line_of(source: str, clue: str, occurrence: int) -> int | None:
+    """The line (1-based) of the `occurrence`th place `clue` appears in `source`, or None when it cannot be
+    found as written (an address spelled with entities, say): the message then names the body, not a line."""
+    pattern = re.escape(clue) + (r"\s*=" if clue[:1] not in "<" and not clue.endswith(":") else "")
+    boundary = r"(?<![\w-])" if clue[:1] != "<" else ""
+    matches = list(re.finditer(boundary + pattern, source, flags=re.IGNORECASE))
+    if not matches:
+        return None
+    match = matches[min(occurrence, len(matches)) - 1]
+    return source.count("\n", 0, match.start()) + 1

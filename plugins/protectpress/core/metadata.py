@@ -1,0 +1,36 @@
+"""What a page tells search engines and link previews: descriptions, titles, sitemap dates and robots.txt."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .links import SiteLinks
+
+# Search engines and link previews cut longer descriptions wherever they like, often mid-word.
+DESCRIPTION_LIMIT = 160
+_ELLIPSIS = "…"
+
+
+def short_description(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """`text` on one line, at most `limit` characters, cut at the end of a word with an ellipsis if it is longer."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(_ELLIPSIS) + 1]
+    cut = cut[: cut.rfind(" ")] if " " in cut else cut[: limit - len(_ELLIPSIS)]
+    return cut.rstrip(" ,;:.-–—") + _ELLIPSIS
+
+
+def listing_title(label: str, noun: str) -> str:
+    """The browser title of a topic or sector listing, which may share its label with a page ("Martyn's Law")."""
+    return f"{noun.capitalize()}: {label}"
+
+
+def lastmod(value: dt.datetime | None) -> str | None:
+    """A sitemap `lastmod`: the day a page last changed by its own dates, never the day of the build."""
+    return f"{value:%Y-%m-%d}" if value else None
+
+
+def robots_txt(links: SiteLinks) -> str:
+    """Allow everything and point crawlers at the sitemap by its absolute address, as robots.txt requires."""
+    return f"User-agent: *\nAllow: /\nSitemap: {links.absolute('/sitemap.xml')}\n"

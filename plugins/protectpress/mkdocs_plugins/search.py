@@ -1,0 +1,89 @@
+"""The search feature: tells the theme which pages go into the search index and what it records about each,
+and under `mkdocs serve` re-indexes the preview with Pagefind after each build. (`protectpress build` indexes
+in cli/build.py, inside its atomic build.)"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from ..core.newsletter.web import ARCHIVE_SRC_URI, WEB_FOLDER
+from ..core.search import SearchIndexError, SearchRecord, index_site, newsletter_record, record_for
+from .state import BuildState
+
+log = get_plugin_logger("protectpress")
+LISTING_LABELS = {"topics": "Topic", "sectors": "Sector"}
+
+
+class SearchFeature:
+    def __init__(self, state: BuildState) -> None:
+        self.state = state
+
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+        context["pp_search"] = self.record(page)
+        return context
+
+    def record(self, page: Page) -> SearchRecord | None:
+        """The page's search record, or None for a page left out of search: a draft (shown in the preview
+        only) or a page whose front matter says `search: {exclude: true}`."""
+        excluded = page.meta.get("search")
+        if page.file.inclusion.is_excluded() or (isinstance(excluded, dict) and excluded.get("exclude") is True):
+            return None
+        item = self.state.content.items.get(page.file.src_uri)
+        if item is not None:
+            return record_for(item, self.state.settings.vocabulary)
+        folder = page.file.src_uri.rpartition("/")[0]
+        if folder == WEB_FOLDER and page.file.src_uri != ARCHIVE_SRC_URI:
+            # The newsletter feature has already handed this web version to the feeds, with its date and sectors.
+            path = self.state.settings.links.page_path(page.file.src_uri)
+            entry = next((e for e in self.state.extra_feed_entries if e.page_path == path), None)
+            return newsletter_record(entry.published if entry else None, entry.sectors if entry else (),
+                                     self.state.settings.vocabulary)
+        # A generated listing (its lists are left out with data-pagefind-ignore): a topic's or sector's page says so.
+        name = page.file.src_uri.rpartition("/")[2]
+        return SearchRecord(type_label=LISTING_LABELS.get(folder, "Page") if name != "index.md" else "Page")
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.state.serving:
+            _preview_indexer(Path(config.site_dir)).request()
+
+
+class _PreviewIndexer:
+    """Re-indexes the preview in the background, so a save shows in the browser as quickly as before and
+    search catches up a moment later; saves made while indexing runs lead to one more run, not a queue."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.wanted = threading.Event()
+        threading.Thread(target=self._run, name="pp-search-index", daemon=True).start()
+
+    def request(self) -> None:
+        self.wanted.set()
+
+    def _run(self) -> None:
+        while True:
+            self.wanted.wait()
+            self.wanted.clear()
+            try:
+                result = index_site(self.site_dir)
+            except SearchIndexError as error:
+                log.warning(f"Search in the preview is out of date: {error}")
+            else:
+                log.info(f"Search index updated: {result.pages} pages in {result.seconds:.1f} s")
+
+
+# MkDocs makes new plugin objects on every rebuild under `mkdocs serve`; the indexer lives as long as the server.
+_INDEXERS: dict[Path, _PreviewIndexer] = {}
+_INDEXERS_LOCK = threading.Lock()
+
+
+def _preview_indexer(site_dir: Path) -> _PreviewIndexer:
+    with _INDEXERS_LOCK:
+        if site_dir not in _INDEXERS:
+            _INDEXERS[site_dir] = _PreviewIndexer(site_dir)
+        return _INDEXERS[site_dir]
