@@ -35,10 +35,10 @@ build: $(STAMP)
 test: $(STAMP) $(AXE_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# --dirty: a save re-renders only the changed page (and our listings only when they change), so the preview
-# updates in about a second at 1,000 pages instead of rebuilding every page; `mkdocs serve` rebuilds it all.
+# `protectpress serve` re-renders only the changed pages after the first build (and our listings only when
+# they change), with the same build function as `protectpress build`; problems show in the browser at once.
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --livereload --dirty
+	$(BIN)/protectpress serve $(SERVE_ARGS)
 
 check: $(STAMP)
 	$(BIN)/protectpress check

@@ -1,6 +1,7 @@
 """`protectpress build` replaces site/ only after a complete build; a failed build leaves it byte for byte."""
 
 import hashlib
+import re
 
 from support import FIXTURES, copy_project, run_protectpress
 
@@ -23,7 +24,7 @@ def test_a_failed_build_leaves_the_previous_site_intact(tmp_path):
     failed = run_protectpress("build", cwd=project)
 
     assert failed.returncode == 1
-    assert "docs/guidance/retail.md: date: expected a date like 2023-03-30, found '1st February'" in failed.stderr
+    assert "docs/guidance/retail.md:5: date: expected a date like 2023-03-30, found '1st February'" in failed.stderr
     assert "docs/action-cards/parcels.md:1: expected front matter" in failed.stderr  # both, in one run
     assert "site/ was left as it was" in failed.stderr
     assert "Traceback" not in failed.stderr
@@ -39,9 +40,11 @@ def test_a_successful_build_replaces_the_site_and_removes_stale_files(tmp_path):
     result = run_protectpress("build", cwd=project)
     assert result.returncode == 0, result.stderr
     assert not (project / "site" / "stale.html").exists()
-    # What comms staff read names site/, never the temporary folder the build really went into.
-    assert f"Building documentation to directory: {project / 'site'}" in result.stderr
-    assert ".site-building-" not in result.stderr and "Cleaning site directory" not in result.stderr
+    # What comms staff read names site/, never the temporary folder the build really went into, and ends
+    # with one line saying what was made.
+    assert ".site-building-" not in result.stderr + result.stdout and "Cleaning site directory" not in result.stderr
+    assert re.fullmatch(r"Built site/: 13 pages, 8 feeds and 0 newsletters in [0-9.]+ seconds\.\nIndexed \d+ pages for search in [\d.]+ s\n",
+                        result.stdout)
     assert (project / "site" / "index.html").is_file()
     assert oct((project / "site").stat().st_mode & 0o777) == "0o755"
 

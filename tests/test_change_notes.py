@@ -142,18 +142,18 @@ def test_the_newest_change_is_the_updated_date():
 
 @pytest.mark.parametrize(("change", "expected"), [
     (("date: 2024-01-10\n", "date: 2024-01-10\nupdated: 2025-05-01\n"),
-     "docs/guidance/winter.md: updated: expected updated to be the newest change's date (2025-11-02), or no "
+     "docs/guidance/winter.md:6: updated: expected updated to be the newest change's date (2025-11-02), or no "
      "updated: the changes list sets it, found '2025-05-01'"),
     (("date: 2025-11-02", "date: 2023-01-01"),
-     "docs/guidance/winter.md: changes: expected changes newest first, found change 2 (2024-06-01) is newer than "
+     "docs/guidance/winter.md:6: changes: expected changes newest first, found change 2 (2024-06-01) is newer than "
      "change 1 (2023-01-01)"),
     (("    note: Corrected the hotline number.\n", ""),
-     "docs/guidance/winter.md: changes: expected change 2 to have a date and a note (and optionally major: true), "
+     "docs/guidance/winter.md:6: changes: expected change 2 to have a date and a note (and optionally major: true), "
      "like - {date: 2025-05-01, note: What changed}, found a mapping"),
     (("    major: true", "    major: yes please"),
-     "docs/guidance/winter.md: changes: change 1: expected true or false, found 'yes please'"),
+     "docs/guidance/winter.md:6: changes: change 1: expected true or false, found 'yes please'"),
     (("date: 2024-01-10", "date: 2024-07-01"),
-     "docs/guidance/winter.md: changes: expected changes on or after date (2024-07-01), found '2024-06-01'"),
+     "docs/guidance/winter.md:6: changes: expected changes on or after date (2024-07-01), found '2024-06-01'"),
 ])
 def test_mistakes_in_changes_are_named(change, expected):
     assert expected in messages(PAGE.replace(*change))

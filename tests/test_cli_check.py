@@ -36,8 +36,8 @@ def test_check_lists_every_problem_in_one_run(tmp_path):
     result = run_protectpress("check", cwd=project)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "error: docs/guidance/law.md: sectors: expected a sector from the vocabulary (all, retail), found 'farming'",
-        "error: docs/guidance/pals.md: date: expected a date like 2023-03-30, found '30/03/2023'",
+        "error: docs/guidance/law.md:6: sectors: expected a sector from the vocabulary (all, retail), found 'farming'",
+        "error: docs/guidance/pals.md:5: date: expected a date like 2023-03-30, found '30/03/2023'",
         "error: docs/news/story.md:1: expected front matter: a first line '---', then YAML keys, then '---', "
         "found 'No front matter here'",
         "Found 3 errors.",
@@ -60,7 +60,7 @@ def test_check_passes_with_a_one_line_summary(tmp_path):
     pages = {"docs/index.md": BROKEN_PAGES["docs/index.md"]}
     result = run_protectpress("check", cwd=write_project(tmp_path, pages))
     assert result.returncode == 0
-    assert result.stdout.strip() == "No problems found in 1 pages."
+    assert result.stdout.strip() == "No problems found in 2 pages."  # the home page and the generated Subscribe page
 
 
 def test_check_finds_mkdocs_yml_in_a_parent_folder(tmp_path):

@@ -44,35 +44,35 @@ def test_a_valid_page_becomes_a_typed_item_with_utc_dates():
     "change, expected",
     [
         (("date: 2023-03-30", "date: 30/03/2023"),
-         "docs/guidance/pals.md: date: expected a date like 2023-03-30, found '30/03/2023'"),
+         "docs/guidance/pals.md:5: date: expected a date like 2023-03-30, found '30/03/2023'"),
         (("date: 2023-03-30", "date: 2023-02-30"),
-         "docs/guidance/pals.md: date: expected a date like 2023-03-30 (a real day of the year), found '2023-02-30'"),
+         "docs/guidance/pals.md:5: date: expected a date like 2023-03-30 (a real day of the year), found '2023-02-30'"),
         (("type: guidance", "type: leaflet"),
-         "docs/guidance/pals.md: type: expected one of guidance, action-card, conference, news, page, found 'leaflet'"),
+         "docs/guidance/pals.md:3: type: expected one of guidance, action-card, conference, news, page, found 'leaflet'"),
         (("type: guidance", "type: news"),
-         "docs/guidance/pals.md: type: expected type guidance for a page in docs/guidance/, found 'news'"),
+         "docs/guidance/pals.md:3: type: expected type guidance for a page in docs/guidance/, found 'news'"),
         (("tags: [martyns-law]", "tags: [knitting]"),
-         "docs/guidance/pals.md: tags: expected a tag from the vocabulary (martyns-law, training), found 'knitting'"),
+         "docs/guidance/pals.md:6: tags: expected a tag from the vocabulary (martyns-law, training), found 'knitting'"),
         (("sectors: [retail]", "sectors: [farming]"),
-         "docs/guidance/pals.md: sectors: expected a sector from the vocabulary (all, retail), found 'farming'"),
+         "docs/guidance/pals.md:7: sectors: expected a sector from the vocabulary (all, retail), found 'farming'"),
         (("summary: What a shop can do this week.\n", ""),
          "docs/guidance/pals.md: summary: expected a summary (required for type guidance), found none"),
         (("title: Retail security basics\n", ""),
          "docs/guidance/pals.md: title: expected a title (required), found none"),
         (("title: Retail security basics", "title: no"),
-         "docs/guidance/pals.md: title: expected text, found 'no'"),
+         "docs/guidance/pals.md:2: title: expected text, found 'no'"),
         (("title: Retail security basics", "title: 2023-03-30"),
-         "docs/guidance/pals.md: title: expected text, found '2023-03-30'"),
+         "docs/guidance/pals.md:2: title: expected text, found '2023-03-30'"),
         (("tags: [martyns-law]", "tags: {a: b}"),
-         "docs/guidance/pals.md: tags: expected a list of names like [retail, hospitality], found a mapping"),
+         "docs/guidance/pals.md:6: tags: expected a list like [martyns-law, training], found a mapping"),
         (("date: 2023-03-30", "date: 2023-03-30\nupdated: 2023-01-01"),
-         "docs/guidance/pals.md: updated: expected a date on or after date (2023-03-30), found '2023-01-01'"),
+         "docs/guidance/pals.md:6: updated: expected a date on or after date (2023-03-30), found '2023-01-01'"),
         (("date: 2023-03-30", "date: 2023-03-30\nimage: pals.png"),
          "docs/guidance/pals.md: image_alt: expected alt text describing the image (required when image is set), found none"),
         (("summary: What a shop can do this week.", "summary: " + "x" * 301),
-         "docs/guidance/pals.md: summary: expected at most 300 characters, found 301 characters"),
+         "docs/guidance/pals.md:4: summary: expected at most 300 characters, found 301 characters"),
         (("date: 2023-03-30", "date: 2023-03-30\ndraft: perhaps"),
-         "docs/guidance/pals.md: draft: expected true or false, found 'perhaps'"),
+         "docs/guidance/pals.md:6: draft: expected true or false, found 'perhaps'"),
     ],
 )
 def test_each_mistake_has_an_exact_message_and_no_item(change, expected):
@@ -92,8 +92,25 @@ def test_broken_yaml_names_the_file_line():
     _, messages, problems = read(GOOD.replace("tags: [martyns-law]", "tags: [martyns-law"))
     assert len(messages) == 1
     assert messages[0].startswith("docs/guidance/pals.md:")
-    assert "expected valid YAML front matter" in messages[0]
-    assert problems.errors[0].line is not None and problems.errors[0].line >= 7
+    assert "expected valid YAML front matter: a list written like [retail, hospitality], with its closing ]" \
+        in messages[0]
+    assert problems.errors[0].line == 6  # where the list opens, not where PyYAML gave up
+
+
+@pytest.mark.parametrize("yaml_lines, line, cause, found", [
+    ("title: Martyn's Law: what to do", 2, "quotes around a value that has a colon in it", "title: Martyn's Law: what to do"),
+    ("title: x\n\tsummary: y", 3, "indent with spaces, not a tab", "summary: y"),
+    ("title: x\ntags:\n  - a\n  -b", 5, "a space after each - in a list", "-b"),
+    ("title x\ntype: page", 2, "a colon after each key", "title x"),
+    ('title: "open', 2, "a closing quote for each opening quote", 'title: "open'),
+])
+def test_yaml_mistakes_are_explained_in_plain_words(yaml_lines, line, cause, found):
+    problems = Problems()
+    assert read_item("index.md", "docs/index.md", f"---\n{yaml_lines}\n---\nBody\n", VOCABULARY, problems) is None
+    [problem] = problems.errors
+    assert (problem.line, problem.found) == (line, repr(found))
+    assert problem.expected.startswith(f"expected valid YAML front matter: {cause}")
+    assert "mapping values" not in str(problem) and "scanning" not in str(problem)
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -114,7 +131,7 @@ def test_a_plain_page_needs_only_a_title_and_type():
 
 def test_a_typed_page_outside_its_folder_is_an_error():
     _, messages, _ = read(GOOD, "elsewhere.md")
-    assert messages == ["docs/elsewhere.md: type: expected type page outside the guidance/, action-cards/, "
+    assert messages == ["docs/elsewhere.md:3: type: expected type page outside the guidance/, action-cards/, "
                         "conferences/, news/ folders (a guidance belongs in docs/guidance/), found 'guidance'"]
 
 
@@ -164,3 +181,54 @@ def test_a_long_action_card_warns_that_it_may_print_on_two_pages():
     check_content_set(ContentSet({item.src_uri: item}), problems)
     assert [p.severity for p in problems] == [Severity.WARNING]
     assert "so that it prints on one A4 page, found 400 words" in str(problems.warnings[0])
+
+
+@pytest.mark.parametrize("draft, found", [("yes", "'yes'"), ("", "nothing"), ("no", "'no'"), ("On", "'On'")])
+def test_draft_takes_true_or_false_only_on_pages(draft, found):
+    item, messages, _ = read(GOOD.replace("sectors: [retail]", f"sectors: [retail]\ndraft: {draft}"))
+    assert item is None
+    assert messages == [f"docs/guidance/pals.md:8: draft: expected true or false, found {found}"]
+
+
+def test_misspellings_get_did_you_mean():
+    _, messages, _ = read(GOOD.replace("[martyns-law]", "[martins-law]").replace("summary:", "sumary: x\nsummary:"))
+    assert "docs/guidance/pals.md:7: tags: expected a tag from the vocabulary (martyns-law, training) " \
+           "(did you mean martyns-law?), found 'martins-law'" in messages
+    assert any(m.startswith("docs/guidance/pals.md:4: sumary: expected a known key (") and
+               m.endswith(") (did you mean summary?), found 'sumary'") for m in messages), messages
+
+
+def test_a_page_image_without_alt_text_is_an_error_at_its_line():
+    item, messages, _ = read(GOOD + "\n![](/assets/plan.png)\n\n<img src=\"/assets/x.png\">\n")
+    assert item is None
+    assert messages == [
+        "docs/guidance/pals.md:12: expected alt text for every image, like ![What it shows](/assets/images/photo.jpg) "
+        "(or alt=\"\" for a purely decorative HTML image), found an image with none: '/assets/plan.png'",
+        "docs/guidance/pals.md:14: expected alt text for every image, like ![What it shows](/assets/images/photo.jpg) "
+        "(or alt=\"\" for a purely decorative HTML image), found an image with none: '/assets/x.png'"]
+
+
+def test_a_heading_that_replaces_the_title_is_a_warning():
+    item, messages, _ = read(GOOD.replace("Body text.", "# Something else\n\nBody text."))
+    assert item is not None  # a warning: the page still builds
+    assert messages == ["docs/guidance/pals.md:10: expected no '# Heading' line of the page's own: the title from "
+                        "front matter is its heading (delete this line, or make it the title:), found '# Something else'"]
+    _, same, _ = read(GOOD.replace("Body text.", "# Retail security basics\n\nBody text."))
+    assert same == []
+
+
+@pytest.mark.parametrize("image, message", [
+    ("assets/plan.png", "image: expected an image path from the docs folder: start it with /, like /assets/plan.png, "
+                        "found 'assets/plan.png'"),
+    ("/assets/gone.png", "image: expected an image file inside docs/, like /assets/images/photo.jpg (from the docs "
+                         "folder) or images/photo.jpg (from the page's folder), found '/assets/gone.png' (no such file)"),
+])
+def test_image_paths_are_checked_against_docs(image, message):
+    problems = Problems()
+    text = GOOD.replace("sectors: [retail]", f"sectors: [retail]\nimage: {image}\nimage_alt: A plan")
+    item = read_item("guidance/pals.md", "docs/guidance/pals.md", text, VOCABULARY, problems,
+                     docs_file_exists=lambda path: path == "assets/plan.png")
+    assert item is None and [str(p) for p in problems] == [f"docs/guidance/pals.md:8: {message}"]
+    ok = read_item("guidance/pals.md", "docs/guidance/pals.md", text.replace(image, "../assets/plan.png"),
+                   VOCABULARY, Problems(), docs_file_exists=lambda path: path == "assets/plan.png")
+    assert ok is not None

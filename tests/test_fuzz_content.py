@@ -168,7 +168,7 @@ def test_material_keys_are_checked_before_material_crashes_on_them(line, message
     problems = Problems()
     assert read_item("index.md", "docs/index.md", f"---\ntitle: Home\ntype: page\n{line}\n---\n", VOCABULARY,
                      problems) is None
-    assert [str(p) for p in problems] == [f"docs/index.md: {message}"]
+    assert [str(p) for p in problems] == [f"docs/index.md:4: {message}"]
 
 
 @pytest.mark.parametrize("body, line", [

@@ -40,7 +40,7 @@ EXPECTED_ERRORS = [
     "newsletters/bad-items.md: body: expected a link to a page of the site (did you mean guidance/index.md, "
     "guidance/lockdown.md?), "
     "found 'guidance/nowhere.md'",
-    "newsletters/bad-items.md: items[1].page: expected a page of the site, as a path inside docs/ (did you mean "
+    "newsletters/bad-items.md:6: items[1].page: expected a page of the site, as a path inside docs/ (did you mean "
     "guidance/lockdown.md?), found 'guidance/lockdwn.md'",
     "newsletters/hostile.md: email rule headings: expected exactly one h1 (the subject), found 2: "
     "'A letter with hostile HTML and broken email rules', 'A second top-level heading'",
@@ -52,10 +52,10 @@ EXPECTED_ERRORS = [
     "found 'click here'",
     "newsletters/missing-fields.md: date: expected a date (required for a newsletter), found none",
     "newsletters/missing-fields.md: subject: expected a subject (required for a newsletter), found none",
-    "newsletters/missing-fields.md: sectors: expected a sector from the vocabulary (all, retail, hospitality), "
+    "newsletters/missing-fields.md:3: sectors: expected a sector from the vocabulary (all, retail, hospitality), "
     "found 'pubs'",
-    "newsletters/missing-fields.md: draft: expected true or false, found 'yes'",
-    "newsletters/missing-fields.md: items[1].full: expected true or false, found 'maybe'",
+    "newsletters/missing-fields.md:4: draft: expected true or false, found 'yes'",
+    "newsletters/missing-fields.md:6: items[1].full: expected true or false, found 'maybe'",
     "newsletters/missing-fields.md:10: expected only the merge field {{ name }} in the letter, found '{{ email }}'",
 ]
 ACTIVE = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: addresses): "

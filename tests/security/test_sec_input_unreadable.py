@@ -29,7 +29,7 @@ def test_pages_that_are_not_utf8_are_named_by_the_build(project):
     result = run_protectpress("build", cwd=project)
     assert result.returncode == 1
     for line in found:
-        assert f"  error: {line}\n" in result.stderr
+        assert f"error: {line}\n" in result.stderr  # the lines check prints too
     assert FAULT not in result.stderr and "Traceback" not in result.stderr
     assert not (project / "site").exists()
     checked = run_protectpress("check", cwd=project)
@@ -45,7 +45,7 @@ def test_redirect_onto_a_file_the_build_writes_is_named(project, old, taken):
     privacy.write_text(privacy.read_text().replace("type: page\n", f"type: page\nredirect_from: [{old}]\n", 1))
     result = run_protectpress("build", cwd=project)
     assert result.returncode == 1
-    assert (f"  error: docs/privacy.md: redirect_from: expected an old address that no page uses now, found "
+    assert (f"error: docs/privacy.md: redirect_from: expected an old address that no page uses now, found "
             f"'{old}/', where the build wrote {taken}\n") in result.stderr
     assert FAULT not in result.stderr
     assert not (project / "site").exists()

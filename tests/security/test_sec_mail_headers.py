@@ -114,7 +114,7 @@ def test_export_refuses_a_hostile_subject_and_writes_no_message(letters, run, mo
     monkeypatch.chdir(letters)
     code, out, err = run("export", f"subject-{kind}", "--out", str(tmp_path / "out"))
     assert code == 1, out + err
-    assert f"newsletters/subject-{kind}.md: subject: expected plain text on one line" in err
+    assert f"newsletters/subject-{kind}.md:2: subject: expected plain text on one line" in err
     assert not (tmp_path / "out" / "message.eml").exists()
 
 

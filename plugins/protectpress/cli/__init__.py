@@ -11,9 +11,9 @@ import argparse
 import sys
 
 from .. import __version__
-from . import build, check, export, sending, urls
+from . import build, check, export, sending, serve, urls
 
-COMMANDS = [build, check, export, sending, urls]
+COMMANDS = [build, check, serve, export, sending, urls]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -3,6 +3,9 @@
 MkDocs empties `site_dir` before any plugin runs, so a failed `mkdocs build` leaves no site at all. Building
 beside `site/` and renaming only after a complete success means a failed build leaves the previous `site/`
 exactly as it was, and a web server copying `site/` never sees half a site.
+
+`build_site` is the one build: `protectpress build`, `protectpress check` (into a throwaway folder) and
+`protectpress serve` (into the preview's folder) all run it, so the three find the same problems.
 """
 
 from __future__ import annotations
@@ -13,10 +16,14 @@ import os
 import shutil
 import sys
 import tempfile
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.config import ConfigError, find_config, read_yaml, relative_path
+from ..core.config import ConfigError, find_config, load_settings, relative_path
 from ..core.dates import DateError, parse_moment
+from ..core.problems import Problems
+from ..core.project import Project
 from ..core.search import SearchIndexError, index_site
 from .common import add_config_option, fail_config
 from .staging import BuildLock, building_prefix, previous_name
@@ -37,7 +44,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice about MkDocs 2.0 is not for comms staff
     try:
         config_file = find_config(args.config_file)
     except ConfigError as error:
@@ -62,75 +68,137 @@ def run(args: argparse.Namespace) -> int:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: bool = False, quiet: bool = False) -> int:
+@dataclass
+class BuildResult:
+    """What one build found and made. `stopped` says in plain words why it stopped; None when it finished."""
+
+    problems: Problems = field(default_factory=Problems)
+    stopped: str | None = None
+    config_problem: bool = False  # mkdocs.yml itself is wrong: exit status 2, as for every command
+    pages: int = 0
+    feeds: int = 0
+    newsletters: int = 0
+    seconds: float = 0.0
+    project: Project | None = None  # what the build read (content, its "now"): check lists what goes live next
+
+    @property
+    def ok(self) -> bool:
+        return self.stopped is None
+
+    def made(self) -> str:
+        return (f"{count(self.pages, 'page')}, {count(self.feeds, 'feed')} and "
+                f"{count(self.newsletters, 'newsletter')} in {self.seconds:.1f} seconds")
+
+
+def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, serve_url: str | None = None,
+               dirty: bool = False, quiet: bool = True) -> BuildResult:
+    """Build the site into `site_dir` and collect every problem; print nothing of ours (callers decide how).
+
+    `serve_url` makes it a preview build: drafts are built, links point at the preview server, and the
+    first content error stops it at once (the preview shows an error page instead)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice about MkDocs 2.0 is not for comms staff
     from mkdocs import config as mkdocs_config
     from mkdocs.commands.build import build
-    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+    from mkdocs.exceptions import Abort, ConfigurationError
 
+    start = time.monotonic()
+    result = BuildResult()
+    try:
+        # The core reads the settings first: a mistake in mkdocs.yml is one plain line, never hundreds of
+        # errors from every page built with it.
+        load_settings(config_file, site_dir=site_dir, site_url=serve_url)
+    except ConfigError as error:
+        result.stopped, result.config_problem = str(error), True
+        return result
     handler = _configure_logging(quiet)
+    plain = _PlainWords()
+    handler.addFilter(plain)  # on the handler: a logger's filters miss its children's records
+    config = None
+    try:
+        overrides = {"site_url": serve_url} if serve_url else {}
+        config = mkdocs_config.load_config(str(config_file), site_dir=str(site_dir), strict=strict or None,
+                                           **overrides)
+        plain.state = lambda: getattr(config.plugins.get("protectpress"), "state", None)
+        config.plugins.on_startup(command="serve" if serve_url else "build", dirty=dirty)
+        try:
+            build(config, serve_url=serve_url, dirty=dirty)
+        finally:
+            config.plugins.on_shutdown()
+    except (Abort, ConfigurationError) as error:
+        state = plain.state()
+        if state is not None and state.problems.errors:
+            result.stopped = f"{count(len(state.problems.errors), 'error')} to fix"
+        elif "strict mode" in str(error):
+            result.stopped = "--strict: warnings count as errors"
+        else:
+            result.stopped = str(error).removeprefix("Aborted with a BuildError!").strip() or "MkDocs stopped"
+            result.config_problem = isinstance(error, ConfigurationError)
+    except Exception as error:
+        # A fault of ours that no test found yet: still no traceback for comms staff.
+        if os.environ.get("PROTECTPRESS_DEBUG"):
+            raise
+        result.stopped = (f"protectpress stopped on an unexpected error: {type(error).__name__}: {error}\n"
+                          "This is a fault in protectpress, not in your content: report it with the output of "
+                          "'PROTECTPRESS_DEBUG=1 protectpress build'.")
+    finally:
+        handler.removeFilter(plain)
+    state = plain.state()
+    if state is not None:
+        result.problems = state.problems
+        result.pages, result.feeds, result.newsletters = (state.counts[k] for k in ("pages", "feeds", "newsletters"))
+        result.project = Project(settings=state.settings, content=state.content, problems=state.problems,
+                                 now=state.now)
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: bool = False, quiet: bool = False) -> int:
     project_dir = config_file.parent
     try:
-        configured_site_dir = str(read_yaml(config_file).get("site_dir") or "site")
+        target = Path(site_dir) if site_dir else load_settings(config_file).site_dir
     except ConfigError as error:
         print(f"protectpress: {error}", file=sys.stderr)
         return 2
-    target = Path(site_dir or configured_site_dir)
     if not target.is_absolute():
         target = project_dir / target
+    shown = relative_path(target, project_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     lock = BuildLock(target)  # held until the new site is in place; see staging.py
     lock.clear_leftovers()
     staging = Path(tempfile.mkdtemp(prefix=building_prefix(target), dir=target.parent))
-    built = False
-    shown_paths = _ShowTarget(staging, target)
-    handler.addFilter(shown_paths)  # on the handler: a logger's filters miss its children's records
     try:
-        config = mkdocs_config.load_config(str(config_file), site_dir=str(staging), strict=strict or None)
-        config.plugins.on_startup(command="build", dirty=False)
         try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
-        # Inside the atomic build: a site whose search index failed is not swapped in.
-        indexed = index_site(staging)
-        built = True
-    except SearchIndexError as error:
-        _discard(staging)
-        print(f"\nprotectpress: {error}\nThe build stopped; {relative_path(target, project_dir)}/ was left as it was.",
-              file=sys.stderr)
-        return 1
-    except PluginError as error:
-        _discard(staging)
-        print(f"\n{error}\n\nThe build stopped; {relative_path(target, project_dir)}/ was left as it was.", file=sys.stderr)
-        return 1
-    except (Abort, ConfigurationError) as error:
-        _discard(staging)
-        print(f"\nprotectpress: {error}\nThe build stopped; {relative_path(target, project_dir)}/ was left as it was.",
-              file=sys.stderr)
-        return 1
-    except Exception as error:
-        # A fault of ours that no test found yet: still no traceback for comms staff, and the old site stays.
-        _discard(staging)
-        if os.environ.get("PROTECTPRESS_DEBUG"):
+            result = build_site(config_file, staging, strict=strict, quiet=quiet)
+        except BaseException:
+            _discard(staging)
             raise
-        print(f"\nprotectpress stopped on an unexpected error: {type(error).__name__}: {error}\n"
-              f"The build stopped; {relative_path(target, project_dir)}/ was left as it was. This is a fault in "
-              "protectpress, not in your content: report it with the output of "
-              "'PROTECTPRESS_DEBUG=1 protectpress build'.", file=sys.stderr)
-        return 1
-    except BaseException:
-        _discard(staging)
-        raise
+        if result.problems:
+            print(result.problems.report(), file=sys.stderr)
+        if not result.ok:
+            _discard(staging)
+            prefix = "protectpress: " if result.config_problem else ""
+            print(f"{prefix}{result.stopped}\nThe build stopped; {shown}/ was left as it was.", file=sys.stderr)
+            return 2 if result.config_problem and not result.problems else 1
+        try:
+            # Inside the atomic build: a site whose search index failed is not swapped in.
+            indexed = index_site(staging)
+        except BaseException as error:
+            _discard(staging)
+            if not isinstance(error, SearchIndexError):
+                raise
+            print(f"protectpress: {error}\nThe build stopped; {shown}/ was left as it was.", file=sys.stderr)
+            return 1
+        _swap_in(staging, target)
     finally:
-        handler.removeFilter(shown_paths)
-        if not built:
-            lock.release()
-    _swap_in(staging, target)
-    lock.release()
+        lock.release()
     if not quiet:
+        print(f"Built {shown}/: {result.made()}.")
         print(f"Indexed {indexed.pages} pages for search in {indexed.seconds:.1f} s")
-        print(f"Built {relative_path(target, project_dir)}/")
     return 0
+
+
+def count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -149,21 +217,27 @@ def _discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-class _ShowTarget(logging.Filter):
-    """MkDocs logs where it builds; comms staff should read `site/`, not our temporary folder, and not
-    "Cleaning site directory", which empties only that temporary folder."""
+# MkDocs' own progress lines that say nothing to comms staff, or name the temporary folder we build in.
+_NOISE = ("Cleaning site directory", "Building documentation to directory", "Documentation built in",
+          "A 'dirty' build is being performed", "Building documentation...", "The directory contains stale files")
 
-    def __init__(self, staging: Path, target: Path) -> None:
+
+class _PlainWords(logging.Filter):
+    """Keeps MkDocs' output to what a comms officer can act on. Our own problems are left out here because the
+    caller prints the whole list once, in the same words as `protectpress check`."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self.staging, self.target = str(staging), str(target)
+        self.state = lambda: None
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if message == "Cleaning site directory":
+        if record.name.startswith("mkdocs.plugins.protectpress"):
             return False
-        if self.staging in message:
-            record.msg, record.args = message.replace(self.staging, self.target), None
-        return True
+        message = record.getMessage()
+        if message.startswith(_NOISE):
+            return False
+        state = self.state()
+        return not (state is not None and state.stopped_with is not None and message == state.stopped_with)
 
 
 def _configure_logging(quiet: bool) -> logging.Handler:

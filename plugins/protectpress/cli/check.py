@@ -1,17 +1,29 @@
-"""`protectpress check`: validate the whole content set without building, and list every problem."""
+"""`protectpress check`: every check a build runs, without touching site/, and every problem listed once.
+
+It is a real build into a throwaway folder: the same function `protectpress build` runs, so links, images,
+alt text, published addresses and the email rules are checked exactly as the build checks them, and the two
+list the same problems in the same words.
+"""
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
 
+from ..core.config import ConfigError, find_config
 from ..core.dates import human, human_moment
-from ..core.project import going_live, load_project, major_changes_since_last_newsletter
-from .common import add_config_option, settings_or_exit
+from ..core.project import going_live, major_changes_since_last_newsletter
+from .build import build_site
+from .common import add_config_option, fail_config
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("check", help="check every page and newsletter without building",
-                                   description="Check every page and newsletter, listing each problem once.")
+    parser = subparsers.add_parser("check", help="check every page and newsletter without changing site/",
+                                   description="Run every check the build runs, without changing site/, "
+                                   "listing each problem once.")
     add_config_option(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text", help="how to print the problems")
     parser.add_argument("--strict", action="store_true", help="warnings fail the check too")
@@ -19,25 +31,38 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = settings_or_exit(args)
-    project = load_project(settings)
-    problems = project.problems
+    try:
+        config_file = find_config(args.config_file)
+    except ConfigError as error:
+        fail_config(error)
+    scratch = Path(tempfile.mkdtemp(prefix="protectpress-check-"))
+    try:
+        result = build_site(config_file, scratch / "site")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if result.config_problem:
+        fail_config(result.stopped)
+    problems = result.problems
     if args.format == "json":
         print(problems.as_json())
     else:
         if problems:
             print(problems.report())
-        print(problems.summary() if problems else f"No problems found in {len(project.content.items)} pages.")
-        coming = going_live(project)
+        print(problems.summary() if problems else f"No problems found in {result.pages} pages.")
+        project = result.project
+        coming = going_live(project) if project is not None else []
         if coming:
             print("\nGoing live next (publish_at):")
             print("\n".join(f"  {human_moment(moment)}: {path} ({title})" for moment, path, title in coming))
-        since, candidates = major_changes_since_last_newsletter(project)
+        since, candidates = major_changes_since_last_newsletter(project) if project is not None else (None, [])
         if candidates:
             after = f" since the last newsletter ({human(since)})" if since else ""
             print(f"\nNewsletter candidates: major changes{after}. Feature one with '- page: <path>' and "
                   "'as_updated: true' under items:")
             print("\n".join(f"  {human(change.date)}: {item.src_uri} ({item.title}): {change.note}"
                              for item, change in candidates))
-    blocking = problems.blocking(strict=args.strict)
-    return 1 if blocking else 0
+    if not result.ok and not problems.errors:
+        # Stopped for a reason that is not one of our problems (MkDocs' own): say it, in its words.
+        print(result.stopped, file=sys.stderr)
+        return 1
+    return 1 if problems.blocking(strict=args.strict) else 0

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
 import yaml
 
+from .frontmatter import yaml_problem_in_words
+from .headertext import header_text_expected, header_text_problem
 from .links import SiteLinks
 from .problems import Problems, describe
 from .slugs import slugify
@@ -238,10 +241,8 @@ def read_yaml(path: Path) -> dict:
     try:
         data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ConfigError(f"{path.name}{line}: expected valid YAML, found {problem}") from None
+        line, expected, found = yaml_problem_in_words(error, text, "YAML")
+        raise ConfigError(f"{path.name}:{line}: {expected}, found {found}") from None
     except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
         # PyYAML's constructors fail with plain Python errors on `!!int x` and the like (found by fuzzing).
         raise ConfigError(f"{path.name}: expected valid YAML, found a value that does not fit its !! type tag "
@@ -265,25 +266,31 @@ def plugin_block(config: dict) -> dict | None:
     return None
 
 
-def load_settings(config_file: str | os.PathLike | None = None, *, site_dir: str | os.PathLike | None = None) -> Settings:
-    """Find and read mkdocs.yml into `Settings`. Raises `ConfigError` listing every problem found."""
+def load_settings(config_file: str | os.PathLike | None = None, *, site_dir: str | os.PathLike | None = None,
+                  site_url: str | None = None) -> Settings:
+    """Find and read mkdocs.yml into `Settings`: the one way settings are built, for every command and for the
+    MkDocs plugin. `site_dir` and `site_url` override the file (a build's staging folder, the preview's
+    address). Raises `ConfigError` listing every problem found."""
     path = find_config(config_file)
     config = read_yaml(path)
-    block = plugin_block(config)
+    if site_url is not None:
+        config["site_url"] = site_url
     problems = Problems()
-    plugin = read_plugin_settings(block or {}, problems, path.name)
+    plugin = read_plugin_settings(plugin_block(config) or {}, problems, path.name)
+    _check_site_url(config.get("site_url"), problems, path.name)
     if problems.errors:
         raise ConfigError("\n".join(str(p) for p in problems.errors))
-    return settings_from_mkdocs_config(config, path, plugin, site_dir=site_dir)
+    return _settings(config, path, plugin, site_dir=site_dir)
 
 
-def settings_from_mkdocs_config(
-    config: dict, path: Path, plugin: PluginSettings, *, site_dir: str | os.PathLike | None = None
-) -> Settings:
-    project_dir = path.parent
-    site_url = config.get("site_url") or ""
+def _check_site_url(site_url: Any, problems: Problems, config_name: str) -> None:
     if not isinstance(site_url, str) or not site_url.startswith(("http://", "https://")):
-        raise ConfigError(f"{path.name}: site_url: expected the site's address like https://example.org/, found {describe(site_url)}")
+        problems.error(config_name, "expected the site's address like https://example.org/ (every feed, email and "
+                       "published address is made from it)", describe(site_url), key="site_url")
+
+
+def _settings(config: dict, path: Path, plugin: PluginSettings, *, site_dir: str | os.PathLike | None = None) -> Settings:
+    project_dir = path.parent
     theme = config.get("theme") or {}
     custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
     extensions, mdx_configs = _markdown_extensions(config.get("markdown_extensions") or [])
@@ -291,7 +298,7 @@ def settings_from_mkdocs_config(
         project_dir=project_dir,
         config_file=path,
         site_name=str(config.get("site_name") or ""),
-        site_url=site_url,
+        site_url=config["site_url"],
         site_description=str(config.get("site_description") or ""),
         site_author=str(config.get("site_author") or ""),
         docs_dir=project_dir / str(config.get("docs_dir") or "docs"),
@@ -329,7 +336,47 @@ def read_plugin_settings(block: dict, problems: Problems, config_name: str = CON
     )
     if settings.vocabulary.sectors and "all" not in settings.vocabulary.sectors:
         settings.vocabulary.sectors = {"all": "All sectors", **settings.vocabulary.sectors}
+    if settings.feeds.limit < 1:
+        problems.error(config_name, "expected a whole number of entries, 1 or more", describe(settings.feeds.limit),
+                       key=f"plugins.{PLUGIN_NAME}.feeds.limit")
+    for key, expected, found in sending_problems(settings.sending):
+        problems.error(config_name, expected, found, key=f"{SENDING}.{key}")
     return settings
+
+
+SENDING = f"plugins.{PLUGIN_NAME}.sending"
+UNSUBSCRIBE_URL_FIELDS = frozenset({"email", "email_hash", "slug"})
+
+
+def sending_problems(sending: SendingSettings, *, sending_now: bool = False) -> list[tuple[str, str, str]]:
+    """(key, expected, found) for each wrong sending setting. Every command checks what is set; a send or an
+    export (`sending_now`) also needs a sender address."""
+    from .newsletter.message import SMTP_LINE_LIMIT  # sending is a layer above settings: imported only here
+    from .sending.recipients import valid_address
+
+    found: list[tuple[str, str, str]] = []
+    for key in ("from_address", "reply_to", "return_path", "unsubscribe_mailto"):
+        value = getattr(sending, key)
+        if (value or (sending_now and key == "from_address")) and not valid_address(value or ""):
+            found.append((key, "expected an email address like news@example.org", repr(value)))
+    template = sending.unsubscribe_url
+    if template:
+        if not template.startswith("https://"):
+            found.append(("unsubscribe_url", "expected an https:// address (one-click unsubscribe needs https)",
+                          repr(template)))
+        unsafe = header_text_problem(template, SMTP_LINE_LIMIT)  # it goes into every List-Unsubscribe header
+        if unsafe is not None:
+            found.append(("unsubscribe_url", header_text_expected(SMTP_LINE_LIMIT), unsafe))
+        try:
+            fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        except ValueError:
+            found.append(("unsubscribe_url", "expected placeholders like {email_hash} with matching braces",
+                          repr(template)))
+            fields = set()
+        for name in sorted(fields - UNSUBSCRIBE_URL_FIELDS):
+            found.append(("unsubscribe_url", "expected only the placeholders {email}, {email_hash}, {slug}",
+                          f"{{{name}}}"))
+    return found
 
 
 def _read_dataclass(cls: type, data: Any, where: str, problems: Problems, config_name: str):

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import difflib
 import enum
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, ClassVar
@@ -18,11 +20,12 @@ from urllib.parse import urlsplit
 
 from .boundary import ProjectBoundary
 from .config import Vocabulary, relative_path
-from .dates import DateError, build_now, parse_date, parse_moment, today
-from .frontmatter import FrontMatter, FrontMatterError, split_front_matter
+from .dates import build_now, today
+from .frontmatter import (FrontMatter, FrontMatterError, Invalid, boolean_field, Field, list_like, read_bool,
+                          read_date, read_fields, read_moment, read_terms, read_text, report_missing,
+                          report_unknown_keys, reporter, split_front_matter)
 from .nesting import TOO_DEEP, too_deep_line
 from .problems import Problems, describe
-from .slugs import slugify
 
 SUMMARY_LIMIT = 300
 NOTICE_SOURCE = "notice.md"  # the urgent notice, read by core/notice.py
@@ -157,20 +160,8 @@ ITEM_CLASSES: dict[ContentType, type[ContentItem]] = {
 # The schema.
 
 
-class Invalid(ValueError):
-    def __init__(self, expected: str, found: str | None = None) -> None:
-        self.expected, self.found = expected, found
-        super().__init__(expected)
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid("expected text", describe(value))
-    return value.strip()
-
-
 def _summary(value: Any) -> str:
-    text = _text(value)
+    text = read_text(value)
     if len(text) > SUMMARY_LIMIT:
         raise Invalid(f"expected at most {SUMMARY_LIMIT} characters", f"{len(text)} characters")
     return " ".join(text.split())
@@ -179,27 +170,13 @@ def _summary(value: Any) -> str:
 def _image(value: Any) -> str:
     """An image that feeds, emails and the web version show and that can run nothing: an https: address or a
     path on this site. Browsers ignore spaces and control characters inside a scheme ("java\tscript:")."""
-    text = _text(value)
+    text = read_text(value)
     squeezed = "".join(ch for ch in text if ch > " ").lower()
     parts = urlsplit(squeezed)
     if (parts.scheme == "https" and parts.netloc) or (not parts.scheme and not parts.netloc and "\\" not in text):
         return text
     raise Invalid("expected an image address starting https:// or a path on this site like /assets/photo.png",
                   repr(text))
-
-
-def _date(value: Any) -> dt.datetime:
-    try:
-        return parse_date(value)
-    except DateError as error:
-        raise Invalid(str(error), describe(value)) from None
-
-
-def _date_moment(value: Any) -> dt.datetime:
-    try:
-        return parse_moment(value)
-    except DateError as error:
-        raise Invalid(str(error), describe(value)) from None
 
 
 CHANGE_KEYS = ("date", "note", "major")
@@ -215,8 +192,8 @@ def _changes(value: Any) -> tuple[Change, ...]:
             raise Invalid(f"expected change {number} to have a date and a note (and optionally major: true), "
                           f"like {example}", describe(entry))
         try:
-            date, note = _date(entry["date"]), _summary(entry["note"])
-            major = _bool(entry.get("major", False))
+            date, note = read_date(entry["date"]), _summary(entry["note"])
+            major = read_bool(entry.get("major", False))
         except Invalid as invalid:
             raise Invalid(f"change {number}: {invalid.expected}", invalid.found) from None
         changes.append(Change(date=date, note=note, major=major))
@@ -227,30 +204,6 @@ def _changes(value: Any) -> tuple[Change, ...]:
     return tuple(changes)
 
 
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise Invalid("expected true or false", describe(value))
-    return value
-
-
-def _string_list(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise Invalid("expected a list of names like [retail, hospitality]", describe(value))
-    return tuple(v.strip() for v in value)
-
-
-def _list_like(example: str) -> Callable[[Any], tuple[str, ...]]:
-    """A list-of-names reader whose message shows an example that fits the key."""
-    def read(value: Any) -> tuple[str, ...]:
-        try:
-            return _string_list(value)
-        except Invalid as invalid:
-            raise Invalid(f"expected a list like {example}", invalid.found) from None
-    return read
-
-
 def _type(value: Any) -> ContentType:
     try:
         return ContentType(value)
@@ -258,35 +211,31 @@ def _type(value: Any) -> ContentType:
         raise Invalid(f"expected one of {', '.join(t.value for t in ContentType)}", describe(value)) from None
 
 
-@dataclass(frozen=True)
-class Field:
-    name: str
-    read: Callable[[Any], Any]
-    required_for: frozenset[ContentType] = frozenset()
-
-
 PUBLISHED = frozenset(t for t in ContentType if t is not ContentType.PAGE)
 FIELDS = (
-    Field("title", _text, frozenset(ContentType)),
-    Field("type", _type, frozenset(ContentType)),
-    Field("summary", _summary, PUBLISHED),
-    Field("date", _date, PUBLISHED),
-    Field("updated", _date),
-    Field("review_by", _date),
+    Field("title", read_text),
+    Field("type", _type),
+    Field("summary", _summary),
+    Field("date", read_date),
+    Field("updated", read_date),
+    Field("review_by", read_date),
     Field("image", _image),
-    Field("image_alt", _text),
-    Field("draft", _bool),
-    Field("tags", _string_list),
-    Field("sectors", _string_list),
-    Field("redirect_from", _list_like("[guidance/old-name/]")),
-    Field("publish_at", _date_moment),
+    Field("image_alt", read_text),
+    boolean_field("draft"),
+    Field("tags", list_like("[martyns-law, training]")),
+    Field("sectors", list_like("[retail, hospitality]")),
+    Field("redirect_from", list_like("[guidance/old-name/]")),
+    Field("publish_at", read_moment),
     Field("changes", _changes),
 )
 FIELD_NAMES = {f.name for f in FIELDS}
+# Keys every page needs, and those each published type needs too.
+REQUIRED = {"title": "required", "type": "required"}
+REQUIRED_PUBLISHED = ("summary", "date")
 
 
 def _template(value: Any) -> str:
-    name = _text(value)
+    name = read_text(value)
     if not name.endswith(".html"):
         raise Invalid("expected the name of a theme template like main.html", describe(value))
     return name
@@ -302,13 +251,13 @@ def _search(value: Any) -> dict:
 # still checked: MkDocs and Material stop with a traceback on, say, `hide: 5` or `template: 5`.
 PASSTHROUGH_FIELDS = (
     Field("template", _template),
-    Field("hide", _list_like("[navigation, toc]")),
-    Field("icon", _text),
-    Field("status", _text),
+    Field("hide", list_like("[navigation, toc]")),
+    Field("icon", read_text),
+    Field("status", read_text),
     Field("search", _search),
-    Field("description", _text),
-    Field("subtitle", _text),
-    Field("comments", _bool),
+    Field("description", read_text),
+    Field("subtitle", read_text),
+    boolean_field("comments"),
 )
 # Every key a page may have: anything else is a warning (a typo like `tittle` would otherwise be lost silently).
 KNOWN_KEYS = frozenset(FIELD_NAMES | {f.name for f in PASSTHROUGH_FIELDS})
@@ -332,47 +281,36 @@ def expected_type_for(src_uri: str) -> ContentType | None:
 
 
 def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, problems: Problems,
-              now: dt.datetime | None = None) -> ContentItem | None:
-    """Validate one page's source. Adds every problem found; returns the item only when it has no errors."""
+              docs_file_exists: Callable[[str], bool] | None = None, now: dt.datetime | None = None
+              ) -> ContentItem | None:
+    """Validate one page's source. Adds every problem found; returns the item only when it has no errors.
+    `docs_file_exists` answers whether a docs-relative file is there, to check `image:`."""
     try:
         front = split_front_matter(text)
     except FrontMatterError as error:
         problems.error(path, error.expected, error.found, line=error.line)
         return None
-    return item_from_front_matter(src_uri, path, front, vocabulary, problems, now)
+    return item_from_front_matter(src_uri, path, front, vocabulary, problems, docs_file_exists, now)
 
 
 def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabulary: Vocabulary,
-                           problems: Problems, now: dt.datetime | None = None) -> ContentItem | None:
+                           problems: Problems, docs_file_exists: Callable[[str], bool] | None = None,
+                           now: dt.datetime | None = None) -> ContentItem | None:
     """`now` decides whether `publish_at` is still ahead: the build's one "now" (core.dates.build_now)."""
     errors_before = len(problems.errors)
-    data = front.data
 
-    def report(key: str, expected: str, found: str | None = None, severity: str = "error") -> None:
-        getattr(problems, severity)(path, expected, found, key=key, line=front.lines.get(key))
+    report = reporter(problems, path, front)
 
-    values: dict[str, Any] = {}
-    for field_ in (*FIELDS, *PASSTHROUGH_FIELDS):
-        if field_.name not in data or data[field_.name] is None:
-            continue
-        try:
-            values[field_.name] = field_.read(data[field_.name])
-        except Invalid as invalid:
-            found = invalid.found
-            raw = front.raw.get(field_.name)
-            if raw is not None and found == describe(data[field_.name]) and not isinstance(data[field_.name], str):
-                found = repr(raw)  # show what the author typed, e.g. 'no' rather than false
-            report(field_.name, invalid.expected, found)
+    def report_line(line: int, expected: str, found: str | None = None, severity: str = "error") -> None:
+        getattr(problems, severity)(path, expected, found, line=line)
 
+    values = read_fields(front, (*FIELDS, *PASSTHROUGH_FIELDS), report)
     kind = values.get("type")
-    for field_ in FIELDS:
-        if field_.name not in data or data[field_.name] is None:
-            if kind is not None and kind in field_.required_for or field_.name in ("title", "type"):
-                needed = "required" if field_.name in ("title", "type") else f"required for type {kind.value}"
-                report(field_.name, f"expected a {field_.name} ({needed})", "none")
-    for key in data:
-        if key not in KNOWN_KEYS:
-            report(key, f"expected a known key ({', '.join(sorted(FIELD_NAMES))})", repr(key), severity="warning")
+    required = dict(REQUIRED)
+    if kind is not None and kind is not ContentType.PAGE:
+        required.update((name, f"required for type {kind.value}") for name in REQUIRED_PUBLISHED)
+    report_missing(front, required, report)
+    report_unknown_keys(front, KNOWN_KEYS, report)
 
     if kind is not None:
         folder_type = expected_type_for(src_uri)
@@ -395,19 +333,13 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
                    repr(f"{oldest:%Y-%m-%d}"))
     if "updated" in values and "date" in values and values["updated"] < values["date"]:
         report("updated", f"expected a date on or after date ({values['date']:%Y-%m-%d})", repr(f"{values['updated']:%Y-%m-%d}"))
+    if "image" in values and docs_file_exists is not None:
+        _check_image(values["image"], src_uri, docs_file_exists, report)
     if "image" in values and "image_alt" not in values:
         report("image_alt", "expected alt text describing the image (required when image is set)", "none")
     for group in ("tags", "sectors"):
-        allowed: dict[str, str] = getattr(vocabulary, group)
-        resolved = []
-        for name in values.get(group, ()):
-            slug = slugify(name)
-            if slug not in allowed:
-                choices = ", ".join(allowed) or f"none: declare {group} under plugins.protectpress.vocabulary in mkdocs.yml"
-                report(group, f"expected a {group[:-1]} from the vocabulary ({choices})", repr(name))
-            else:
-                resolved.append(slug)
-        values[group] = tuple(dict.fromkeys(resolved))
+        values[group] = read_terms(values.get(group, ()), group, getattr(vocabulary, group), report)
+    check_body(front, values.get("title"), report_line)
 
     deep_line = too_deep_line(front.body)
     if deep_line is not None:
@@ -436,6 +368,50 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         changes=values.get("changes", ()),
         scheduled="publish_at" in values and values["publish_at"] > (now or build_now()),
     )
+
+
+def _check_image(image: str, src_uri: str, docs_file_exists: Callable[[str], bool], report: Callable[..., None]) -> None:
+    """`image:` names a file in docs/: from the docs root with a leading /, or relative to the page."""
+    if image.startswith(("http://", "https://")):
+        return
+    target = image.lstrip("/") if image.startswith("/") else posixpath.normpath(
+        posixpath.join(posixpath.dirname(src_uri), image))
+    if not target.startswith("../") and docs_file_exists(target):
+        return
+    if not image.startswith("/") and docs_file_exists(image):
+        report("image", f"expected an image path from the docs folder: start it with /, like /{image}", repr(image))
+    else:
+        report("image", "expected an image file inside docs/, like /assets/images/photo.jpg (from the docs folder) "
+               "or images/photo.jpg (from the page's folder)", f"{image!r} (no such file)")
+
+
+# A Markdown image with empty alt text, and an HTML <img> (Markdown allows raw HTML) with no alt at all.
+_IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(\s*<?([^)\s>]*)|<img\b(?![^>]*\balt\s*=)[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]*)",
+                                re.IGNORECASE)
+_FENCE_LINE = re.compile(r"^\s*(```|~~~)")
+_OWN_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+
+
+def check_body(front: FrontMatter, title: str | None, report_line: Callable[..., None]) -> None:
+    """What the page's Markdown itself must get right: alt text on every image, and no `# Heading` that would
+    quietly show instead of the title (Material shows a page's own first heading in place of `title:`)."""
+    in_code, seen_text = False, False
+    for offset, line in enumerate(front.body.splitlines()):
+        number = front.body_line + offset
+        if _FENCE_LINE.match(line):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
+        heading = _OWN_HEADING.match(line)
+        if heading and not seen_text and title is not None and heading.group(1).strip() != title:
+            report_line(number, "expected no '# Heading' line of the page's own: the title from front matter is "
+                        "its heading (delete this line, or make it the title:)", repr(line.strip()), severity="warning")
+        seen_text = seen_text or bool(line.strip())
+        for match in _IMAGE_WITHOUT_ALT.finditer(line):
+            source = match.group(1) or match.group(2) or ""
+            report_line(number, "expected alt text for every image, like ![What it shows](/assets/images/photo.jpg) "
+                        "(or alt=\"\" for a purely decorative HTML image)", f"an image with none: {source!r}")
 
 
 def read_source(file: Path, path: str, problems: Problems) -> str | None:
@@ -467,6 +443,12 @@ class ContentSet:
     """Every valid page of the site, by source path, with the checks that look across pages."""
 
     items: dict[str, ContentItem]
+    # Pages that exist but failed validation: their own problems are reported, so nothing that links to or
+    # features them reports a second, misleading one ("not a page of the site").
+    invalid: frozenset[str] = frozenset()
+
+    def exists(self, src_uri: str) -> bool:
+        return src_uri in self.items or src_uri in self.invalid
     now: dt.datetime = field(default_factory=build_now)  # what scheduled items were judged against
 
     def published(self, *, include_drafts: bool = False) -> list[ContentItem]:
@@ -479,9 +461,7 @@ class ContentSet:
 
     def nearest(self, src_uri: str, count: int = 3) -> list[str]:
         """The real pages whose paths look most like `src_uri`: for "did you mean" in messages."""
-        import difflib
-
-        return difflib.get_close_matches(src_uri, list(self.items), n=count, cutoff=0.5)
+        return difflib.get_close_matches(src_uri, [*self.items, *self.invalid], n=count, cutoff=0.5)
 
 
 def check_content_set(content: ContentSet, problems: Problems, *, now: dt.datetime | None = None) -> None:
@@ -505,17 +485,19 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
 
 def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, problems: Problems,
                  sources: dict[str, str] | None = None, now: dt.datetime | None = None, *,
-                 boundary: ProjectBoundary | None = None) -> ContentSet:
+                 boundary: ProjectBoundary | None = None, theme_dir: Path | None = None) -> ContentSet:
     """Read and validate every Markdown page under `docs_dir` (or the given `sources`: src_uri -> text).
     Reading the folder itself, files that `boundary` refuses (links out of the project, personal data) are
     errors and are never read. Pages whose `publish_at` is after `now` (default: this run's build_now) are
-    scheduled, not live."""
+    scheduled, not live. `theme_dir` (the theme's custom_dir) publishes its files at the same paths as docs/,
+    so an `image:` may name one of its files too."""
     now = now or build_now()
     docs_prefix = relative_path(docs_dir, project_dir)  # once, not per file: each resolve asks the OS
 
     def shown(src_uri: str) -> str:
         return f"{docs_prefix}/{src_uri}" if docs_prefix else src_uri
 
+    unreadable: set[str] = set()
     if sources is None:
         sources = {}
         boundary = boundary or ProjectBoundary.around(project_dir)
@@ -525,11 +507,19 @@ def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, prob
             text = read_source(docs_dir / src_uri, shown(src_uri), problems)
             if text is not None:
                 sources[src_uri] = text
-    items = {}
+            else:
+                unreadable.add(src_uri)
+    items, invalid = {}, set(unreadable)
+
+    def docs_file_exists(docs_path: str) -> bool:
+        return (docs_dir / docs_path).is_file() or (theme_dir is not None and (theme_dir / docs_path).is_file())
+
     for src_uri, text in sources.items():
-        item = read_item(src_uri, shown(src_uri), text, vocabulary, problems, now)
+        item = read_item(src_uri, shown(src_uri), text, vocabulary, problems, docs_file_exists, now)
         if item is not None:
             items[src_uri] = item
-    content = ContentSet(items, now)
+        else:
+            invalid.add(src_uri)
+    content = ContentSet(items, frozenset(invalid), now)
     check_content_set(content, problems)
     return content

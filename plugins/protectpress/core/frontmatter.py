@@ -1,12 +1,19 @@
-"""Splits a Markdown file into its YAML front matter and body, keeping each key's line for messages."""
+"""Front matter: splits a Markdown file into its YAML and body, keeping each key's line for messages, and reads
+the keys with the one schema engine that pages and newsletters share."""
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, Iterable
 
 import yaml
+
+from .dates import DateError, parse_date, parse_moment
+from .problems import Problems, Severity, describe
+from .slugs import slugify
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
@@ -93,10 +100,8 @@ def split_front_matter(text: str) -> FrontMatter:
         raise FrontMatterError("expected valid YAML front matter", "a value that does not fit its !! type tag",
                                line=_first_line_with(yaml_text, "!!")) from None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or "something YAML cannot read"
-        raise FrontMatterError("expected valid YAML front matter", problem,
-                               line=mark.line + 2 if mark is not None else 2) from None
+        line, expected, found = yaml_problem_in_words(error, yaml_text)
+        raise FrontMatterError(expected, found, line=line + 1) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -109,8 +114,54 @@ def split_front_matter(text: str) -> FrontMatter:
             key_lines.setdefault(key, key_node.start_mark.line + 2)
             if isinstance(value_node, yaml.ScalarNode):
                 raw[key] = value_node.value
+            elif isinstance(value_node, yaml.SequenceNode):  # `items[2]`: each entry's own line
+                for number, entry in enumerate(value_node.value, start=1):
+                    key_lines.setdefault(f"{key}[{number}]", entry.start_mark.line + 2)
     return FrontMatter(data={str(k): v for k, v in data.items()}, body=body, body_line=index + 2,
                        lines=key_lines, raw=raw)
+
+
+def yaml_problem_in_words(error: yaml.YAMLError, yaml_text: str, what: str = "YAML front matter"
+                          ) -> tuple[int, str, str]:
+    """(line within `yaml_text`, expected, found) for a YAML syntax error, in words for comms staff: PyYAML's
+    own ("mapping values are not allowed here") names the parser's state, not the author's usual slip."""
+    lines = yaml_text.splitlines()
+    problem_mark = getattr(error, "problem_mark", None)
+    context_mark = getattr(error, "context_mark", None)
+    problem = getattr(error, "problem", None) or "something YAML cannot read"
+    index = problem_mark.line if problem_mark is not None else 0
+    if index >= len(lines) and context_mark is not None:
+        index = context_mark.line  # PyYAML points past the end when a key never got its colon
+    index = min(index, max(len(lines) - 1, 0))
+    text = lines[index] if lines else ""
+    found = repr(text.strip()[:80]) if text.strip() else problem
+
+    def answer(expected: str, at: int = index) -> tuple[int, str, str]:
+        shown = lines[at].strip()[:80] if 0 <= at < len(lines) else ""
+        return at + 1, f"expected valid {what}: {expected}", repr(shown) if shown else problem
+
+    if "\t" in text[: len(text) - len(text.lstrip())] or "'\\t'" in problem:
+        return answer("indent with spaces, not a tab")
+    for at in (index, index - 1):
+        if 0 <= at < len(lines) and re.match(r"^\s*-[^\s-]", lines[at]):
+            return answer("a space after each - in a list, like '- retail'", at)
+    if problem.startswith("mapping values are not allowed"):
+        if text.count(":") >= 2:
+            return answer("quotes around a value that has a colon in it, like "
+                          "title: \"Martyn's Law: what it means\"")
+        if index > 0 and ":" not in lines[index - 1]:
+            return answer("a colon after each key, like 'title: My page'", index - 1)
+    if "could not find expected ':'" in problem:
+        return answer("a colon after each key, like 'title: My page'")
+    if "quoted scalar" in str(getattr(error, "context", "")):
+        start = context_mark.line if context_mark is not None else index
+        return answer("a closing quote for each opening quote", start)
+    if "alias" in problem or "anchor" in problem:
+        return answer("quotes around a value that starts with * or &")
+    if "flow sequence" in str(getattr(error, "context", "")) or "flow mapping" in str(getattr(error, "context", "")):
+        return answer(at=context_mark.line if context_mark is not None else index, expected="a list written like [retail, hospitality], with its closing ] on the same line, and "
+                      "quotes around a name with a colon in it")
+    return index + 1, f"expected valid {what}", found if text.strip() else problem
 
 
 _TAG_MISMATCH = (ValueError, KeyError, TypeError, AttributeError, OverflowError)
@@ -129,3 +180,140 @@ def _compose_and_construct(yaml_text: str, loader_class) -> tuple[Any, Any]:
         return node, (loader.construct_document(node) if node is not None else {})
     finally:
         loader.dispose()
+
+
+# ----------------------------------------------------------------------------------------------------------
+# The one schema engine: pages (core.content) and newsletters (core.newsletter.model) each list their fields
+# and read them here, so that the same mistake gets the same message wherever it is made.
+
+
+class Invalid(ValueError):
+    """A reader's verdict on one value: what was expected and what was found."""
+
+    def __init__(self, expected: str, found: str | None = None) -> None:
+        self.expected, self.found = expected, found
+        super().__init__(expected)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter key. `read` turns the YAML value into ours or raises `Invalid`. A key written with
+    nothing after it (`image:`) counts as absent, except where `empty_means_absent` is off (`draft:`)."""
+
+    name: str
+    read: Callable[[Any], Any]
+    empty_means_absent: bool = True
+    boolean: bool = False  # only `true` or `false` as written: YAML 1.1 would also take yes, no, on, off
+
+
+Report = Callable[..., None]  # report(key, expected, found, severity="error")
+
+
+def reporter(problems: Problems, path: str, front: FrontMatter) -> Report:
+    """Reports a problem with a key at the key's line (`items[2].page` at the line of that entry)."""
+    def report(key: str, expected: str, found: str | None = None, severity: str = "error") -> None:
+        line = front.lines.get(key.split(".")[0]) or front.lines.get(key.split("[")[0])
+        problems.add(path, expected, found, key=key, line=line,
+                     severity=Severity(severity))
+    return report
+
+
+def read_text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Invalid("expected text", describe(value))
+    return value.strip()
+
+
+def read_date(value: Any) -> dt.datetime:
+    try:
+        return parse_date(value)
+    except DateError as error:
+        raise Invalid(str(error), describe(value)) from None
+
+
+def read_moment(value: Any) -> dt.datetime:
+    """A date, or a date and time of day (`publish_at`, the notice's `expires`)."""
+    try:
+        return parse_moment(value)
+    except DateError as error:
+        raise Invalid(str(error), describe(value)) from None
+
+
+def read_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("expected true or false", describe(value))
+    return value
+
+
+def boolean_field(name: str) -> Field:
+    return Field(name, read_bool, empty_means_absent=False, boolean=True)
+
+
+def list_like(example: str) -> Callable[[Any], tuple[str, ...]]:
+    """A list-of-names reader (one name alone is a list of one) whose message shows an example for the key."""
+    def read(value: Any) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise Invalid(f"expected a list like {example}", describe(value))
+        return tuple(v.strip() for v in value)
+    return read
+
+
+def read_fields(front: FrontMatter, fields: Iterable[Field], report: Report) -> dict[str, Any]:
+    """Every field present in `front`, read; each wrong value reported once, showing what the author typed."""
+    values: dict[str, Any] = {}
+    for field_ in fields:
+        if field_.name not in front.data:
+            continue
+        value = front.data[field_.name]
+        if (value is None or value == "") and field_.empty_means_absent:
+            continue
+        written = front.raw.get(field_.name)
+        try:
+            if field_.boolean and isinstance(value, bool) and written is not None \
+                    and written.strip() not in ("true", "false"):
+                raise Invalid("expected true or false", repr(written))
+            values[field_.name] = field_.read(value)
+        except Invalid as invalid:
+            found = invalid.found
+            if written is not None and found == describe(value) and not isinstance(value, str) and value is not None:
+                found = repr(written)  # what the author typed, e.g. 'no' rather than false
+            report(field_.name, invalid.expected, found)
+    return values
+
+
+def report_missing(front: FrontMatter, required: dict[str, str], report: Report) -> None:
+    """`required` maps each key that must be there to why, as in "expected a date (required for a newsletter)"."""
+    for name, why in required.items():
+        if front.data.get(name) in (None, ""):
+            report(name, f"expected a {name} ({why})", "none")
+
+
+def report_unknown_keys(front: FrontMatter, known: Iterable[str], report: Report) -> None:
+    """A key we do not know is a warning, not silence: `tittle` would otherwise be lost."""
+    known = sorted(known)
+    for key in front.data:
+        if key not in known:
+            report(key, f"expected a known key ({', '.join(known)}){did_you_mean(key, known)}", repr(key),
+                   severity="warning")
+
+
+def read_terms(names: Iterable[str], group: str, allowed: dict[str, str], report: Report) -> tuple[str, ...]:
+    """Topic or sector names -> their vocabulary slugs; each unknown one reported with the nearest terms."""
+    chosen = []
+    for name in names:
+        slug = slugify(name)
+        if slug in allowed:
+            chosen.append(slug)
+            continue
+        choices = ", ".join(allowed) or f"none: declare {group} under plugins.protectpress.vocabulary in mkdocs.yml"
+        report(group, f"expected a {group[:-1]} from the vocabulary ({choices}){did_you_mean(slug, allowed)}",
+               repr(name))
+    return tuple(dict.fromkeys(chosen))
+
+
+def did_you_mean(word: str, choices: Iterable[str], count: int = 3, cutoff: float = 0.6) -> str:
+    """" (did you mean x?)" naming the choices nearest `word`, or "" when none is near."""
+    nearest = difflib.get_close_matches(word, list(dict.fromkeys(choices)), n=count, cutoff=cutoff)
+    return f" (did you mean {', '.join(nearest)}?)" if nearest else ""

@@ -16,8 +16,6 @@ import re
 # One name, subject or sender: long enough for any real one, short enough to fold under SMTP's 998-character
 # line limit even with no spaces and every character quoted.
 MAX_HEADER_TEXT = 200
-HEADER_TEXT_EXPECTED = ("expected plain text on one line, at most {limit} characters: no line breaks or other "
-                        "control characters, and nothing written like an encoded word (=?...?=)")
 
 # Any `=?` followed later by `?=`: everything the email package could decode as an encoded word, and more.
 _ENCODED_WORD = re.compile(r"=\?.*\?=", re.DOTALL)
@@ -34,7 +32,8 @@ class HeaderTextError(ValueError):
 
 def header_text_expected(limit: int = MAX_HEADER_TEXT) -> str:
     """The `expected ...` half of a problem about a header value, for comms staff."""
-    return HEADER_TEXT_EXPECTED.format(limit=limit)
+    return (f"expected plain text on one line, at most {limit} characters: no line breaks or other control "
+            "characters, and nothing written like an encoded word (=?...?=)")
 
 
 def header_text_problem(value: str, limit: int = MAX_HEADER_TEXT) -> str | None:

@@ -9,6 +9,7 @@ map of page URL path -> project-relative source file.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,7 +179,7 @@ class _Checker:
         if file is None:
             noun = "an image" if link.kind == IMAGE else "a link to a page or file"
             shown = unquote(url_path) or "the home page"
-            self.broken(channel, link, f"expected {noun} that the build wrote",
+            self.broken(channel, link, f"expected {noun} that the build wrote{self.nearest_page(url_path, link)}",
                         f"{target!r} {_in(channel)}({shown} was not built)")
             return
         fragment = unquote(urlsplit(absolute).fragment)
@@ -186,6 +187,15 @@ class _Checker:
             page = page_url_of(file) or "the home page"
             self.broken(channel, link, f"expected a link to a heading or id that exists on {page}",
                         f"{target!r} {_in(channel)}".strip())
+
+    def nearest_page(self, url_path: str, link: FoundLink) -> str:
+        """" (did you mean docs/x.md?)" for a link to a page that is not there: the page files nearest to it."""
+        if link.kind == IMAGE:
+            return ""
+        path = unquote(url_path)
+        wanted = path[: -len(".md")] + "/" if path.endswith(".md") else path
+        near = difflib.get_close_matches(wanted, list(self.sources), n=2, cutoff=0.75)
+        return f" (did you mean {', '.join(self.sources[page] for page in near)}?)" if near else ""
 
     def source_for(self, channel: Channel, link: FoundLink | None) -> str:
         """The file a comms officer edits to fix a link: the feed entry's page, else the built file's page."""

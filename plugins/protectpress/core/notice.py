@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import Settings
-from .content import NOTICE_SOURCE, Invalid, _date_moment, _text, read_source
+from .content import NOTICE_SOURCE, read_source
 from .dates import human, human_moment
 from .feeds.entry import FeedEntry
-from .frontmatter import FrontMatterError, split_front_matter
+from .frontmatter import (Field, FrontMatterError, Invalid, read_fields, read_moment, read_text, report_missing,
+                          report_unknown_keys, reporter, split_front_matter)
 from .newsletter.markdown import parse_markdown, plain
 from .newsletter.model import Newsletter
 from .newsletter.render import RenderedNewsletter, render_letter
@@ -63,8 +64,9 @@ def _level(value: Any) -> NoticeLevel:
                       describe(value)) from None
 
 
-_FIELDS = {"level": _level, "title": _text, "date": _date_moment, "expires": _date_moment}
-_REQUIRED = ("level", "title")
+FIELDS = (Field("level", _level), Field("title", read_text), Field("date", read_moment),
+          Field("expires", read_moment))
+REQUIRED = {"level": "required for the notice", "title": "required for the notice"}
 
 
 def read_notice(settings: Settings, problems: Problems) -> Notice | None:
@@ -82,22 +84,10 @@ def read_notice(settings: Settings, problems: Problems) -> Notice | None:
         problems.error(path, error.expected, error.found, line=error.line)
         return None
     errors_before = len(problems.errors)
-    values: dict[str, Any] = {}
-    for key, read in _FIELDS.items():
-        if front.data.get(key) in (None, ""):
-            if key in _REQUIRED:
-                problems.error(path, f"expected a {key} (required for the notice)", "none", key=key,
-                               line=front.lines.get(key))
-            continue
-        try:
-            values[key] = read(front.data[key])
-        except Invalid as invalid:
-            problems.error(path, invalid.expected, repr(front.raw.get(key, invalid.found)), key=key,
-                           line=front.lines.get(key))
-    for key in front.data:
-        if key not in _FIELDS:
-            problems.warning(path, f"expected a known key ({', '.join(_FIELDS)})", repr(key), key=key,
-                             line=front.lines.get(key))
+    report = reporter(problems, path, front)
+    values = read_fields(front, FIELDS, report)
+    report_missing(front, REQUIRED, report)
+    report_unknown_keys(front, (field_.name for field_ in FIELDS), report)
     if not front.body.strip():
         problems.error(path, "expected the notice's words below the front matter: what is happening and what "
                        "to do", "none", line=front.body_line)

@@ -35,8 +35,8 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
-        # A key names the place well enough for a comms officer; the line is for a file with no key.
-        where = self.path + (f":{self.line}" if self.line and not self.key else "")
+        # path:line first, as editors and terminals recognise it, then the key that names the place in words.
+        where = self.path + (f":{self.line}" if self.line else "")
         subject = f"{self.key}: " if self.key else ""
         found = f", found {self.found}" if self.found is not None else ""
         return f"{where}: {subject}{self.expected}{found}"

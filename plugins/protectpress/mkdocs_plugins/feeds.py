@@ -14,7 +14,6 @@ from mkdocs.structure.pages import Page
 from ..core.feeds import (FORMATS, SUBSCRIBE_PAGE, Feed, FeedEntry, carried_ids, check_feed_images, entry_from_item,
                           feeds_for_page, plan_feeds, publish_feeds, subscribe_body, subscribe_markdown)
 from ..core.links import SiteLinks
-from ..core.problems import describe
 from .state import BuildState
 
 
@@ -36,11 +35,6 @@ class FeedsFeature:
         return self.state.settings.plugin.feeds.enabled
 
     def on_config(self, config: MkDocsConfig) -> None:
-        limit = self.state.settings.plugin.feeds.limit
-        if limit < 1:
-            self.state.problems.error(self.state.settings.relative(self.state.settings.config_file),
-                                      "expected a whole number of entries, 1 or more", describe(limit),
-                                      key="plugins.protectpress.feeds.limit")
         if self.enabled:
             check_feed_images(self.state.settings, self.state.problems)
         self.state.report("plugins.protectpress in mkdocs.yml has problems to fix")
@@ -97,6 +91,7 @@ class FeedsFeature:
             return
         files = publish_feeds(self._entries(), self.state.settings, self.state.problems, self.pages,
                               pinned=tuple(self.state.pinned_feed_entries))
+        self.state.counts["feeds"] = len(self._planned_feeds())
         site_dir = Path(config.site_dir)
         for path, data in files.items():
             target = site_dir / path

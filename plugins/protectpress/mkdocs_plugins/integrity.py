@@ -45,6 +45,7 @@ class IntegrityFeature:
                                                            file.src_uri),
                                           "expected a template of the theme or of overrides/, like main.html",
                                           repr(name), key="template")
+                del file.page.meta["template"]  # reported: the build goes on with the default, to find the rest
         self.state.report("The pages have problems to fix")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -56,7 +57,7 @@ class IntegrityFeature:
             check_published(read_record(record_path(settings)), lambda url: site.file_for(url) is not None,
                             published_urls(settings, self.state.content), problems, settings)
             check_site_links(settings.site_dir, links, self.sources, problems, project_dir=settings.project_dir)
-        self.state.report("Links and published addresses have problems to fix")
+        self.state.finish()
 
     def _page_sources(self, files: Files) -> dict[str, str]:
         settings = self.state.settings

@@ -17,6 +17,7 @@ from ..core.newsletter import RenderedNewsletter, render_all
 from ..core.newsletter.model import Newsletter
 from ..core.newsletter.render import preview, template_path
 from ..core.newsletter.web import ARCHIVE_SRC_URI, archive_markdown, web_markdown, web_src_uri
+from ..core.sending.compose import sender_name_problem
 from .state import BuildState
 
 EMAIL_HTML, EMAIL_TEXT = "email.html", "email.txt"
@@ -35,6 +36,9 @@ class NewsletterFeature:
         # Under serve, MkDocs has set site_url to the dev server, so links in the preview work locally.
         dev_server_url = settings.site_url if self.state.serving else None
         rendered = render_all(settings, self.state.content, self.state.problems, dev_server_url=dev_server_url)
+        sender_name = sender_name_problem(settings)  # in every From header: `check` names it before a send does
+        if sender_name is not None:
+            self.state.problems.extend([sender_name])
         self.state.report("The newsletters have problems to fix")
         self.published = {web_src_uri(n.slug): (n, email) for n, email in rendered
                           if email is not None and (self.state.serving or n.is_live(self.state.now))}
@@ -65,6 +69,7 @@ class NewsletterFeature:
         return html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.state.counts["newsletters"] = sum(1 for newsletter, _ in self.published.values() if not newsletter.draft)
         for src_uri, (_, email) in self.published.items():
             folder = self.state.settings.site_dir / src_uri[: -len(".md")]
             folder.mkdir(parents=True, exist_ok=True)

@@ -36,14 +36,12 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
-        problems = Problems()
-        settings = settings_from_mkdocs(config, self.config, problems)
         try:
             now = build_now()
         except DateError as error:
             raise PluginError(f"protectpress: {error}") from None
-        self.state = BuildState(settings=settings, problems=problems, serving=self.serving, now=now)
-        self.state.report("plugins.protectpress in mkdocs.yml has problems to fix")
+        self.state = BuildState(settings=settings_from_mkdocs(config), problems=Problems(), serving=self.serving,
+                                now=now)
         self.features = load_features(self.state)
         return self._each("on_config", config)
 

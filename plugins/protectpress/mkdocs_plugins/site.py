@@ -10,6 +10,7 @@ template or other plugin reads it; Material's own templates then print it as the
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from ..core.home import HOME_SRC_URI, home_sections
 from ..core.listings import (in_reader_order, missing_type_indexes, type_index_source, type_listing,
                              vocabulary_listings)
 from ..core.metadata import lastmod, listing_title, robots_txt, short_description
+from ..core.nesting import too_deep_line
 from ..core.sanitise import html_text
 from . import serve_cache
 from .state import BuildState
@@ -50,6 +52,12 @@ class SiteFeature:
         self.sections: dict[str, str] = {}  # generated Markdown appended to a page, by src_uri
 
     def on_config(self, config: MkDocsConfig) -> None:
+        if not self.state.serving:
+            # Our link check reads every page, feed and email the build wrote and names the file to edit;
+            # MkDocs' own warnings about the same links would say each mistake twice, in its words.
+            config.validation.links.not_found = logging.DEBUG
+            config.validation.links.anchors = logging.DEBUG
+            config.validation.links.unrecognized_links = logging.DEBUG
         # Docs-root links (`/guidance/pals.md`) are part of our content model, in authors' pages and in the pages
         # we generate, so they must resolve whatever `validation:` a project's mkdocs.yml sets.
         config.validation.links.absolute_links = _AbsoluteLinksValidationValue.RELATIVE_TO_DOCS
@@ -67,7 +75,8 @@ class SiteFeature:
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         settings = self.state.settings
         docs_prefix = settings.relative(settings.docs_dir)
-        sources = {}
+        sources: dict[str, str] = {}
+        unreadable: list[File] = []
         for file in files.documentation_pages():
             if not is_content_source(file.src_uri):
                 continue
@@ -76,8 +85,15 @@ class SiteFeature:
                     read_source(Path(file.abs_src_path), f"{docs_prefix}/{file.src_uri}", self.state.problems))
             if text is not None:
                 sources[file.src_uri] = text
+            else:
+                unreadable.append(file)
         self.state.content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary,
-                                          self.state.problems, sources=sources, now=self.state.now)
+                                          self.state.problems, sources=sources, now=self.state.now,
+                                          theme_dir=settings.custom_dir)
+        for file in unreadable:
+            # Reported already; a build goes on to find every other problem, so MkDocs must not read the bytes.
+            file.content_string = "This page has problems to fix: run `protectpress check`.\n"
+        self.state.content.invalid |= {file.src_uri for file in unreadable}
         for item in self.state.content.items.values():
             if not item.is_live:
                 # MkDocs' own draft level: built under `mkdocs serve`, left out of `mkdocs build` (and so out of
@@ -153,6 +169,8 @@ class SiteFeature:
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self.state.content.invalid:
+            return _placeholder_for_invalid(page, markdown)
         summary = page.meta.get("summary")
         if isinstance(summary, str) and summary.strip():
             page.meta.setdefault("description", summary)
@@ -179,6 +197,7 @@ class SiteFeature:
         return html
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        self.state.counts["pages"] = len(files.documentation_pages())
         if self.state.serving:
             env.bytecode_cache = serve_cache.TEMPLATES  # each rebuild makes a new environment
         # mkdocs.yml's own texts, which Material prints raw as well. Our settings keep the plain text (read in
@@ -205,6 +224,16 @@ class SiteFeature:
 
     def item(self, page: Page) -> ContentItem | None:
         return self.state.content.items.get(page.file.src_uri)
+
+
+def _placeholder_for_invalid(page: Page, markdown: str) -> str:
+    """A page that failed validation is still built (so links to it hold and the build goes on to find every
+    other problem), but as a plain page: its front matter may hold values MkDocs and the theme cannot use."""
+    title = page.meta.get("title")
+    page.meta = _safe_meta({"title": title}) if isinstance(title, str) else {}
+    if too_deep_line(markdown) is not None:
+        return "This page has problems to fix: run `protectpress check`.\n"  # too deep for the renderer
+    return markdown
 
 
 def _walk(items):

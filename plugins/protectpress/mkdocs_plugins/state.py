@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from ..core.config import PluginSettings, Settings, read_plugin_settings
+from ..core.config import ConfigError, Settings, load_settings
 from ..core.content import ContentSet
 from ..core.problems import ContentError, Problems, Severity
 
@@ -27,6 +26,9 @@ class BuildState:
     content: ContentSet = field(default_factory=lambda: ContentSet({}))
     # Entries that features other than the site's pages contribute to the feeds (newsletter web versions).
     extra_feed_entries: list = field(default_factory=list)
+    # What the build made, for its one closing line.
+    counts: dict[str, int] = field(default_factory=lambda: {"pages": 0, "feeds": 0, "newsletters": 0})
+    stopped_with: str | None = None  # the message the build stopped with, so the CLI does not print it twice
     # Entries every feed carries first, whatever their dates (the urgent notice).
     pinned_feed_entries: list = field(default_factory=list)
     # Where a page sits among its section's pages in the sidebar (0 first), by src_uri: see SiteFeature.on_nav.
@@ -34,7 +36,8 @@ class BuildState:
     _reported: int = 0
 
     def report(self, heading: str = "The content has problems to fix") -> None:
-        """Log new warnings and notes (so `--strict` counts them) and stop the build on new errors."""
+        """Log new warnings and notes (so `--strict` counts them). Errors stop a preview at once, so that its
+        error page comes quickly; a build carries on to find every problem of every file, and `finish` stops it."""
         new = self.problems.added_since(self._reported)
         self._reported = len(self.problems)
         for problem in new:
@@ -42,31 +45,24 @@ class BuildState:
                 log.warning(str(problem))
             elif problem.severity is Severity.INFO:
                 log.info(str(problem))
-        errors = [p for p in new if p.severity is Severity.ERROR]
-        if errors:
-            raise PluginError(ContentError(errors, heading).message)
+        if self.serving and any(p.severity is Severity.ERROR for p in new):
+            self.stop(heading)
+
+    def finish(self) -> None:
+        """At the end of a build: stop it if anything anywhere was an error."""
+        self.report()
+        if self.problems.errors:
+            self.stop()
+
+    def stop(self, heading: str = "The content has problems to fix") -> None:
+        self.stopped_with = ContentError(self.problems.errors, heading).message
+        raise PluginError(self.stopped_with)
 
 
-def settings_from_mkdocs(config: MkDocsConfig, plugin_config: dict, problems: Problems) -> Settings:
-    """Our core `Settings` from MkDocs' already-validated config and our plugin block."""
-    config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
-    plugin: PluginSettings = read_plugin_settings(dict(plugin_config), problems, config_file.name)
-    extensions, mdx_configs = [], dict(config.mdx_configs)
-    for extension in config.markdown_extensions:
-        extensions.append(extension if isinstance(extension, str) else type(extension).__module__)
-    custom_dir = config.theme.custom_dir
-    return Settings(
-        project_dir=config_file.parent,
-        config_file=config_file,
-        site_name=config.site_name or "",
-        site_url=config.site_url or "",
-        site_description=config.site_description or "",
-        site_author=config.site_author or "",
-        docs_dir=Path(config.docs_dir),
-        site_dir=Path(config.site_dir),
-        use_directory_urls=config.use_directory_urls,
-        markdown_extensions=extensions,
-        mdx_configs=mdx_configs,
-        custom_dir=Path(custom_dir) if custom_dir else None,
-        plugin=plugin,
-    )
+def settings_from_mkdocs(config: MkDocsConfig) -> Settings:
+    """The core's settings, read by the core from the same mkdocs.yml, with what MkDocs decided for this run:
+    where it builds (a staging or preview folder) and the site's address (the preview server's under serve)."""
+    try:
+        return load_settings(config.config_file_path, site_dir=config.site_dir, site_url=config.site_url)
+    except ConfigError as error:
+        raise PluginError(f"mkdocs.yml has problems to fix:\n{error}") from None

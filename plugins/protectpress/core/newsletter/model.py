@@ -10,20 +10,42 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..boundary import ProjectBoundary
 from ..config import Settings
 from ..content import ContentItem, ContentSet, read_source
-from ..dates import DateError, human_moment, parse_date, parse_moment
-from ..frontmatter import FrontMatterError, split_front_matter
+from ..dates import human_moment
+from ..frontmatter import (Field, FrontMatterError, Invalid, boolean_field, list_like, read_date, read_fields,
+                           read_moment, read_terms, read_text, report_missing, report_unknown_keys, reporter,
+                           split_front_matter)
 from ..headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..nesting import TOO_DEEP, too_deep_line
 from ..problems import Problems, describe
 from ..slugs import slugify
 
-REQUIRED_KEYS = ("subject", "preheader", "date")
-KNOWN_KEYS = frozenset({*REQUIRED_KEYS, "sectors", "draft", "items", "publish_at"})
+
+def _one_line(value: Any) -> str:
+    """Subject and preheader are single lines in a mail program: runs of spaces (YAML's folding) become one
+    space. Both go into headers or the inbox preview, so they follow the header rule, whoever wrote the file."""
+    read_text(value)  # words, not a number or a list
+    text = collapse_spaces(value)
+    problem = header_text_problem(text)
+    if problem is not None:
+        raise Invalid(header_text_expected(), problem)
+    return text
+
+
+FIELDS = (
+    Field("subject", _one_line),
+    Field("preheader", _one_line),
+    Field("date", read_date),
+    Field("sectors", list_like("[retail, hospitality]")),
+    boolean_field("draft"),
+    Field("publish_at", read_moment),
+)
+REQUIRED = {key: "required for a newsletter" for key in ("subject", "preheader", "date")}
+KNOWN_KEYS = frozenset({*(f.name for f in FIELDS), "items"})
 ITEM_KEYS = frozenset({"page", "full", "as_updated"})
 # Authors write `{{ name }}` where the reader's name goes; no other merge field exists.
 MERGE_FIELD = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
@@ -40,6 +62,7 @@ class FeaturedItem:
     page: str  # docs-relative source path, e.g. "guidance/martyns-law.md"
     full: bool
     number: int  # 1-based position in `items`, as messages name it
+    line: int | None = None  # the entry's line in the file
     as_updated: bool = False  # featured for its latest change: the card quotes the page's newest change note
 
 
@@ -114,48 +137,25 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
         problems.error(path, error.expected, error.found, line=error.line)
         return None
     errors_before = len(problems.errors)
-    data = front.data
 
-    def error(key: str, expected: str, found: str | None) -> None:
-        problems.error(path, expected, found, key=key, line=front.lines.get(key.split("[")[0]))
+    report = reporter(problems, path, front)
 
-    for key in REQUIRED_KEYS:
-        if data.get(key) in (None, ""):
-            error(key, f"expected a {key} (required for a newsletter)", "none")
-    for key in data:
-        if key not in KNOWN_KEYS:
-            problems.warning(path, f"expected a known key ({', '.join(sorted(KNOWN_KEYS))})", repr(key), key=key,
-                             line=front.lines.get(key))
-    subject = _text(data.get("subject"), "subject", error)
-    preheader = _text(data.get("preheader"), "preheader", error)
-    date = None
-    if data.get("date") not in (None, ""):
-        try:
-            date = parse_date(data["date"])
-        except DateError as problem:
-            error("date", str(problem), repr(front.raw.get("date", describe(data["date"]))))
-    publish_at = None
-    if data.get("publish_at") not in (None, ""):
-        try:
-            publish_at = parse_moment(data["publish_at"])
-        except DateError as problem:
-            error("publish_at", str(problem), repr(front.raw.get("publish_at", describe(data["publish_at"]))))
-    draft = data.get("draft", False)
-    if not isinstance(draft, bool):
-        error("draft", "expected true or false", repr(front.raw.get("draft", describe(draft))))
-    sectors = _sectors(data.get("sectors"), settings.vocabulary.sectors, error)
-    items = _items(data.get("items"), error)
+    values = read_fields(front, FIELDS, report)
+    report_missing(front, REQUIRED, report)
+    report_unknown_keys(front, KNOWN_KEYS, report)
+    sectors = read_terms(values.get("sectors", ()), "sectors", settings.vocabulary.sectors, report)
+    items = _items(front.data.get("items"), report, front.lines)
     deep_line = too_deep_line(front.body)
     if deep_line is not None:
         problems.error(path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1)
     for field in sorted(set(MERGE_FIELD.findall(front.body)) - {NAME_FIELD}):
         problems.error(path, "expected only the merge field {{ name }} in the letter", repr("{{ " + field + " }}"),
                        line=front.body_line + _line_of(front.body, field))
-    if len(problems.errors) > errors_before or subject is None or preheader is None or date is None:
+    if len(problems.errors) > errors_before:
         return None
-    return Newsletter(slug=slug, path=path, subject=subject, preheader=preheader, date=date,
-                      sectors=sectors, draft=draft if isinstance(draft, bool) else False, items=items,
-                      body=front.body, body_line=front.body_line, publish_at=publish_at)
+    return Newsletter(slug=slug, path=path, subject=values["subject"], preheader=values["preheader"],
+                      date=values["date"], sectors=sectors, draft=values.get("draft", False), items=items,
+                      body=front.body, body_line=front.body_line, publish_at=values.get("publish_at"))
 
 
 def load_newsletters(settings: Settings, problems: Problems) -> list[Newsletter]:
@@ -176,21 +176,23 @@ def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Prob
     for item in newsletter.items:
         page = content.items.get(item.page)
         key = f"items[{item.number}].page"
+        if item.page in content.invalid:
+            continue  # the page's own problems are reported where they are; fixing them fixes this too
         if page is None:
             nearest = content.nearest(item.page)
             hint = f" (did you mean {', '.join(nearest)}?)" if nearest else ""
             problems.error(newsletter.path, f"expected a page of the site, as a path inside docs/{hint}",
-                           repr(item.page), key=key)
+                           repr(item.page), key=key, line=item.line)
         elif page.draft and not newsletter.draft:
             problems.error(newsletter.path, "expected a published page (a draft page is not on the site, so the "
-                           "newsletter's link would break)", repr(item.page), key=key)
+                           "newsletter's link would break)", repr(item.page), key=key, line=item.line)
         elif page.scheduled and newsletter.is_live(content.now):
             problems.error(newsletter.path, "expected a published page (a page scheduled for "
                            f"{human_moment(page.publish_at)} is not on the site yet, so the newsletter's link would "
-                           "break)", repr(item.page), key=key)
+                           "break)", repr(item.page), key=key, line=item.line)
         elif item.as_updated and page.latest_change is None:
             problems.error(newsletter.path, "expected a page with change notes (changes: in its front matter) to "
-                           "feature as updated", repr(item.page), key=f"items[{item.number}].as_updated")
+                           "feature as updated", repr(item.page), key=f"items[{item.number}].as_updated", line=item.line)
         else:
             features.append(Feature(item=item, page=page))
     return features
@@ -201,43 +203,7 @@ def fill_name(body: str, name: str) -> str:
     return MERGE_FIELD.sub(lambda match: name if match.group(1) == NAME_FIELD else match.group(0), body)
 
 
-def _text(value: Any, key: str, error) -> str | None:
-    """The subject or preheader on one line; None (with an error) for anything but plain text.
-
-    Both go into headers or the inbox preview, so they follow the header rule, whoever wrote the file.
-    """
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str) or not value.strip():
-        error(key, "expected text", describe(value))
-        return None
-    text = collapse_spaces(value)
-    problem = header_text_problem(text)
-    if problem is not None:
-        error(key, header_text_expected(), problem)
-        return None
-    return text
-
-
-def _sectors(value: Any, allowed: dict[str, str], error) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        error("sectors", "expected a list of sectors like [retail, hospitality]", describe(value))
-        return ()
-    chosen = []
-    for name in value:
-        if slugify(name) in allowed:
-            chosen.append(slugify(name))
-        else:
-            error("sectors", f"expected a sector from the vocabulary ({', '.join(allowed) or 'none declared'})",
-                  repr(name))
-    return tuple(dict.fromkeys(chosen))
-
-
-def _items(value: Any, error) -> tuple[FeaturedItem, ...]:
+def _items(value: Any, error: Callable[..., None], lines: dict[str, int]) -> tuple[FeaturedItem, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -266,7 +232,8 @@ def _items(value: Any, error) -> tuple[FeaturedItem, ...]:
         if not isinstance(as_updated, bool):
             error(f"items[{number}].as_updated", "expected true or false", describe(as_updated))
             continue
-        items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number, as_updated=as_updated))
+        items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number, as_updated=as_updated,
+                                  line=lines.get(f"items[{number}]")))
     return tuple(items)
 
 

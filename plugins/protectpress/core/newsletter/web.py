@@ -31,7 +31,7 @@ def web_src_uri(slug: str) -> str:
 
 def known_sources(settings: Settings, content: ContentSet) -> set[str]:
     """Every docs-relative page a newsletter may link to: real pages, listings and newsletter pages."""
-    known = set(content.items) | {ARCHIVE_SRC_URI}
+    known = set(content.items) | set(content.invalid) | {ARCHIVE_SRC_URI}
     vocabulary = settings.vocabulary
     for group, terms in (("topics", vocabulary.tags), ("sectors", vocabulary.sectors)):
         known.update(listing_sources(content, group, terms))

@@ -7,19 +7,16 @@ them). The sending settings are checked here, once, before anything is sent.
 from __future__ import annotations
 
 import hashlib
-import string
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..config import ConfigError, Settings
+from ..config import SENDING as SETTING, ConfigError, Settings, sending_problems
 from ..headertext import header_text_expected, header_text_problem
-from ..problems import Problem
-from ..newsletter.message import SMTP_LINE_LIMIT, build_message, stable_message_id, with_test_prefix
+from ..newsletter.message import build_message, stable_message_id, with_test_prefix
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
-from .recipients import Recipient, address_key, valid_address
+from ..problems import Problem
+from .recipients import Recipient, address_key
 
-URL_FIELDS = frozenset({"email", "email_hash", "slug"})
-SETTING = "plugins.protectpress.sending"
 
 
 @dataclass(frozen=True)
@@ -37,13 +34,8 @@ class SenderIdentity:
     def from_settings(cls, settings: Settings) -> "SenderIdentity":
         sending = settings.plugin.sending
         where = settings.config_file.name
-        problems = []
-        for key in ("from_address", "reply_to", "return_path", "unsubscribe_mailto"):
-            value = getattr(sending, key)
-            if (value or key == "from_address") and not valid_address(value or ""):
-                problems.append(f"{where}: {SETTING}.{key}: expected an email address like news@example.org, found {value!r}")
-        if sending.unsubscribe_url:
-            problems.extend(_url_template_problems(sending.unsubscribe_url, f"{where}: {SETTING}.unsubscribe_url"))
+        problems = [f"{where}: {SETTING}.{key}: {expected}, found {found}"
+                    for key, expected, found in sending_problems(sending, sending_now=True)]
         name_problem = sender_name_problem(settings)
         if name_problem is not None:
             problems.append(str(name_problem))
@@ -85,22 +77,6 @@ def _from_name(settings: Settings) -> tuple[str, str]:
     if settings.plugin.newsletter.organisation:
         return settings.plugin.newsletter.organisation, "plugins.protectpress.newsletter.organisation"
     return settings.site_name or "", "site_name"
-
-
-def _url_template_problems(template: str, where: str) -> list[str]:
-    problems = []
-    if not template.startswith("https://"):
-        problems.append(f"{where}: expected an https:// address (one-click unsubscribe needs https), found {template!r}")
-    found = header_text_problem(template, SMTP_LINE_LIMIT)
-    if found is not None:
-        problems.append(f"{where}: {header_text_expected(SMTP_LINE_LIMIT)}, found {found}")
-    try:
-        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-    except ValueError:
-        return problems + [f"{where}: expected placeholders like {{email_hash}} with matching braces, found {template!r}"]
-    for name in sorted(fields - URL_FIELDS):
-        problems.append(f"{where}: expected only the placeholders {{email}}, {{email_hash}}, {{slug}}, found {{{name}}}")
-    return problems
 
 
 class Composer:

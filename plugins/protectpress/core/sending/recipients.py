@@ -286,7 +286,7 @@ def _explain_csv_error(message: str) -> str:
         return "a quote (\") that is never closed"
     if "field limit" in message:
         return f"a field longer than {csv.field_size_limit():,} characters"
-    if "expected after" in message:
+    if "' expected after '" in message:  # the csv module's words for text after a closing quote
         return "text straight after a closing quote (\")"
     return f"something the CSV reader cannot read ({message})"
 

@@ -1,0 +1,213 @@
+"""`protectpress serve [--port N] [--host H] [--open]`: the live preview, with no `make` needed.
+
+Each save rebuilds the preview with the same `build_site` that `protectpress build` runs, so the preview shows
+what the build will publish. A mistake never leaves the browser waiting: while the content has problems,
+every page answers at once with a page listing them (file, line, what to do), and the browser reloads by
+itself when they are fixed. Newsletter emails and web versions point at the preview server, so their
+images and links work before the site is live.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import html
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import webbrowser
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import urlsplit
+
+from ..core.config import ConfigError, find_config, load_settings
+from ..core.content import load_content
+from ..core.newsletter.render import template_path
+from ..core.problems import Problem, Problems
+from .build import BuildResult, count, build_site
+from .common import add_config_option, fail_config
+
+DEFAULT_PORT = 8000
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("serve", help="preview the site while you write; it updates on every save",
+                                   description="Preview the site at http://127.0.0.1:8000/ (drafts included). "
+                                   "Every save updates the preview; problems show in the browser.")
+    add_config_option(parser)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"the port to serve on (default {DEFAULT_PORT})")
+    parser.add_argument("--host", default="127.0.0.1", help="the address to serve on (default 127.0.0.1, this computer only)")
+    parser.add_argument("--open", action="store_true", help="open the preview in your web browser")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        config_file = find_config(args.config_file)
+        settings = load_settings(config_file)
+    except ConfigError as error:
+        fail_config(error)
+    if not port_is_free(args.host, args.port):
+        suggestion = next_free_port(args.host, args.port + 1)
+        hint = f" Try: protectpress serve --port {suggestion}" if suggestion else ""
+        print(f"Port {args.port} is already in use (is another preview running?).{hint}", file=sys.stderr)
+        return 2
+    mount_path = urlsplit(settings.site_url).path or "/"
+    preview = Preview(config_file, args.host, args.port, mount_path, watched=_watched(settings))
+    return preview.run(open_browser=args.open)
+
+
+def port_is_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself binds
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise
+    return True
+
+
+def next_free_port(host: str, start: int, tries: int = 100) -> int | None:
+    return next((port for port in range(start, min(start + tries, 65536)) if port_is_free(host, port)), None)
+
+
+def _watched(settings) -> list[tuple[Path, bool]]:
+    """(path, recursive): what a save in should update the preview. Not recursive for newsletters/: a send
+    writes its journal to newsletters/.sends/, and a rebuild per journal write would make the preview spin."""
+    paths = [(settings.docs_dir, True), (settings.config_file, False), (settings.newsletters_dir, False),
+             (template_path(settings).parent, True)]
+    if settings.custom_dir is not None:
+        paths.append((settings.custom_dir, True))
+    return [(path, recursive) for path, recursive in paths if path.exists()]
+
+
+class Preview:
+    """One preview: a folder it builds into, MkDocs' live-reload server over it, and the latest problems."""
+
+    def __init__(self, config_file: Path, host: str, port: int, mount_path: str,
+                 watched: Iterable[tuple[Path, bool]]) -> None:
+        self.config_file = config_file
+        self.folder = Path(tempfile.mkdtemp(prefix="protectpress-preview-"))
+        self.server = _server_class()(builder=self.rebuild, host=host, port=port, root=str(self.folder),
+                                      mount_path=mount_path, polling_interval=0.25)
+        self.watched = list(watched)
+        self._built_once = False
+        self._lock = threading.Lock()
+
+    def rebuild(self) -> None:
+        """Build the preview; never raises, so the server never waits on a failed build."""
+        with self._lock:
+            result = self._quick_check() or build_site(self.config_file, self.folder, serve_url=self.server.url,
+                                                       dirty=self._built_once)
+            self._built_once = self._built_once or result.ok
+            if result.ok:
+                self.server.problems_page = None
+                if result.problems:
+                    print(result.problems.report(), file=sys.stderr)
+                print(f"Preview updated: {result.made()}.", file=sys.stderr)
+            else:
+                self.server.problems_page = problems_page(result, self.server.url)
+                if result.problems:
+                    print(result.problems.report(), file=sys.stderr)
+                print(f"The preview shows the problems to fix ({result.stopped}).", file=sys.stderr)
+
+    def _quick_check(self) -> BuildResult | None:
+        """The pages' own mistakes, found in milliseconds without starting MkDocs, so the problems page comes at
+        once after a save; None when there are none, and the real build follows."""
+        try:
+            settings = load_settings(self.config_file, site_url=self.server.url)
+        except ConfigError as error:
+            return BuildResult(stopped=str(error), config_problem=True)
+        problems = Problems()
+        load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems)
+        if not problems.errors:
+            return None
+        return BuildResult(problems=problems, stopped=f"{count(len(problems.errors), 'error')} in the pages")
+
+    def run(self, *, open_browser: bool = False) -> int:
+        try:
+            self.rebuild()
+            for path, recursive in self.watched:
+                self.server.watch(str(path), recursive=recursive)
+            print(f"Previewing at {self.server.url} (press Ctrl+C to stop)", file=sys.stderr)
+            if open_browser:
+                threading.Timer(0.5, webbrowser.open, args=(self.server.url,)).start()
+            try:
+                self.server.serve()
+            except KeyboardInterrupt:
+                print("Stopped the preview.", file=sys.stderr)
+            finally:
+                self.server.shutdown()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        return 0
+
+
+def _server_class():
+    from mkdocs.livereload import LiveReloadServer
+
+    class PreviewServer(LiveReloadServer):
+        """MkDocs' live-reload server, except that while the content has problems every page is the problems
+        page, answered at once; it carries the live-reload script, so the fixed page replaces it by itself."""
+
+        problems_page: bytes | None = None
+
+        def _serve_request(self, environ, start_response):
+            path = environ["PATH_INFO"]
+            page = self.problems_page
+            if page is not None and not path.startswith("/livereload/") and _is_page(path):
+                with self._epoch_cond:
+                    epoch = self._visible_epoch
+                content = self._inject_js_into_html(page, epoch)
+                start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                          ("Content-Length", str(len(content))), ("Cache-Control", "no-store")])
+                return [content]
+            return super()._serve_request(environ, start_response)
+
+    return PreviewServer
+
+
+def _is_page(path: str) -> bool:
+    last = path.rsplit("/", 1)[-1]
+    return path.endswith("/") or last.endswith(".html") or "." not in last
+
+
+def problems_page(result: BuildResult, url: str) -> bytes:
+    """The page every preview request gets while there are problems: each one in plain words."""
+    errors = [p for p in result.problems if p.severity.value == "error"] or list(result.problems)
+    items = "\n".join(_problem_item(p) for p in errors) or f"<li>{html.escape(result.stopped or '')}</li>"
+    count = f"{len(errors)} problem{'' if len(errors) == 1 else 's'}" if errors else "A problem"
+    return f"""<!doctype html>
+<html lang="en-GB">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>The preview has problems to fix</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;
+       color: #0b0c0c; }}
+h1 {{ font-size: 2rem; }} li {{ margin-bottom: 1rem; }} code {{ background: #f3f2f1; padding: 0 .2rem; }}
+.lead {{ font-size: 1.2rem; }}
+</style></head>
+<body><main>
+<h1>The preview has problems to fix</h1>
+<p class="lead">{count} to fix before the site can be shown. Fix each one in the file named, save it, and this
+page turns into your page by itself.</p>
+<ol>
+{items}
+</ol>
+<p>The same list is in the window where the preview runs, and <code>protectpress check</code> prints it too.</p>
+</main></body></html>
+""".encode("utf-8")
+
+
+def _problem_item(problem: Problem) -> str:
+    line = f", line {problem.line}" if problem.line else ""
+    key = f"<code>{html.escape(problem.key)}</code>: " if problem.key else ""
+    found = f" Found {html.escape(problem.found)}." if problem.found is not None else ""
+    expected = html.escape(problem.expected)
+    return (f"<li><strong>{html.escape(problem.path)}</strong>{line}<br>{key}{expected[:1].upper()}{expected[1:]}."
+            f"{found}</li>")

@@ -1,0 +1,99 @@
+"""`protectpress serve` as comms staff use it: a real preview server on a free port, driven over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from support import FIXTURES, PROTECTPRESS, copy_project, run_protectpress
+
+PAGE = "docs/guidance/lockdown.md"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(condition, timeout: float, step: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(step)
+    return None
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path_factory.mktemp("serve") / "project")
+    port = free_port()
+    process = subprocess.Popen([*PROTECTPRESS, "serve", "--port", str(port)], cwd=project,
+                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+
+    def up():
+        try:
+            return fetch(url)
+        except OSError:
+            return None
+
+    try:
+        assert wait_for(up, 120, 0.2), "the preview did not start"
+        yield project, url, port
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=30)[0]
+        assert "Traceback" not in output, output
+    assert not (project / "site").exists(), "the preview never writes site/"
+
+
+def test_a_broken_page_shows_the_problems_page_at_once_and_the_page_again_when_fixed(preview):
+    project, url, _ = preview
+    page = project / PAGE
+    good = page.read_text(encoding="utf-8")
+    page.write_text(good.replace("date: 2024-01-05", "date: 2024-02-30"), encoding="utf-8")
+    assert good != page.read_text(encoding="utf-8")
+    started = time.monotonic()
+    shown = wait_for(lambda: (body := fetch(url + "guidance/lockdown/")) and "problems to fix" in body and body, 2.0)
+    assert shown, f"no problems page within 2 seconds ({time.monotonic() - started:.1f}s)"
+    assert "<strong>docs/guidance/lockdown.md</strong>, line 5" in shown
+    assert "Expected a date like 2023-03-30 (a real day of the year). Found &#x27;2024-02-30&#x27;." in shown
+    assert "/livereload/" in shown  # the page reloads itself when the problem is fixed
+    assert "problems to fix" in fetch(url)  # every page, not just the broken one
+    page.write_text(good, encoding="utf-8")
+    fixed = wait_for(lambda: "problems to fix" not in (body := fetch(url + "guidance/lockdown/")) and body, 60)
+    assert fixed and "Dynamic lockdown" in fixed
+
+
+def test_newsletter_emails_in_the_preview_point_at_the_preview_server(preview):
+    _, url, _ = preview
+    email = wait_for(lambda: "problems to fix" not in (body := fetch(url + "newsletters/2024-01-winter-update/email.html"))
+                     and body, 60)
+    assert f'href="{url}guidance/lockdown/"' in email
+    assert "https://news.example.org/" not in email
+    web = fetch(url + "newsletters/2024-01-winter-update/")
+    assert "https://news.example.org/" not in web
+
+
+def test_a_busy_port_is_one_plain_line_with_the_next_free_port(preview, tmp_path):
+    project, _, port = preview
+    result = run_protectpress("serve", "--port", str(port), cwd=project, timeout=60)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Port {port} is already in use")
+    assert f"Try: protectpress serve --port {port + 1}" in lines[0] or "Try: protectpress serve --port " in lines[0]
+    assert "Traceback" not in result.stderr
