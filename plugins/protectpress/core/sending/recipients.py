@@ -115,7 +115,7 @@ def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: d
         name_problem = header_text_problem(name)
         if name_problem is not None:
             listing.skipped_lines.append(line)
-            problems.warning(shown_as, f"name: {header_text_expected()} {SKIPPED}", name_problem, line=line)
+            problems.warning(shown_as, f"{header_text_expected()} {SKIPPED}", name_problem, line=line, key="name")
             continue
         key = address_key(address)
         if key in first_line:
