@@ -47,6 +47,7 @@ listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain
+auth_failure_delay = 0
 default_login_user = {runner.pw_name}
 default_internal_user = {runner.pw_name}
 default_internal_group = {_group_name(runner.pw_gid)}

@@ -93,7 +93,7 @@ def write_maildir(path: Path, messages: list[bytes]) -> Path:
 
 def check_first_reading(project: Path, out: str, err: str) -> None:
     assert "Traceback" not in out + err
-    assert ("Read 7 messages from" in out and "3 hard bounces, 1 soft bounces, 1 delay warnings, 0 delivery reports, "
+    assert ("Read 7 messages from" in out and "3 hard bounces, 1 soft bounce, 1 delay warning, 0 delivery reports, "
             "0 already dealt with, 1 not matched to a newsletter, 1 not readable as bounces." in out), out
     assert "Suppressed 3 addresses, added to newsletters/suppressed.csv:" in out
     found = suppressed(project)

@@ -92,10 +92,10 @@ def _messages(args: argparse.Namespace, relative: Callable[[Path], str]) -> tupl
 
 def report_lines(summary: BounceSummary, source: str, suppression_shown: str) -> list[str]:
     lines = [
-        f"Read {plural(summary.read, 'message')} from {source}: {summary.hard:,} hard bounces, {summary.soft:,} soft "
-        f"bounces, {summary.delayed:,} delay warnings, {summary.delivered:,} delivery reports, "
-        f"{summary.already_read:,} already dealt with, {len(summary.unmatched):,} not matched to a newsletter, "
-        f"{len(summary.unreadable):,} not readable as bounces.",
+        f"Read {plural(summary.read, 'message')} from {source}: {plural(summary.hard, 'hard bounce')}, "
+        f"{plural(summary.soft, 'soft bounce')}, {plural(summary.delayed, 'delay warning')}, "
+        f"{plural(summary.delivered, 'delivery report')}, {summary.already_read:,} already dealt with, "
+        f"{len(summary.unmatched):,} not matched to a newsletter, {len(summary.unreadable):,} not readable as bounces.",
         f"Suppressed {len(summary.suppressed):,} address{'' if len(summary.suppressed) == 1 else 'es'}"
         + (f", added to {suppression_shown}:" if summary.suppressed else "."),
     ]
