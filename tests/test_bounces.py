@@ -5,6 +5,7 @@ the suppression list and in `protectpress sends`."""
 from __future__ import annotations
 
 import csv
+import re
 import mailbox
 import sqlite3
 import stat
@@ -245,3 +246,35 @@ def test_forget_erases_bounces_too(sent, run):
         assert len(journal.bounces()) == 4
     register = (sent / SENDS / REGISTER_NAME).read_bytes()
     assert b"full@example.com" not in register  # the register of reports read holds no addresses
+
+
+# -- VERP: a return path of its own for each message ---------------------------------------------------------
+
+TERSE_REPORT = """Return-Path: <>
+From: MAILER-DAEMON@mx.example.com
+To: {to}
+Subject: Mail delivery failed
+Message-ID: <terse-{tag}@mx.example.com>
+
+A message you sent could not be delivered: 550 5.1.1 mailbox unavailable.
+"""  # nothing of the message comes back: only the address it was sent to tells whom it is about
+
+
+def test_verp_gives_each_message_its_own_return_path_and_matches_a_report_that_returns_nothing(project, relay, run):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "      sending:\n", "      sending:\n        return_path: bounces+@protectpress.example.org\n", 1))
+    write_recipients(project / "recipients.csv", ["terse@example.com,,,", "other@example.com,,,"])
+    code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes")
+    assert code == 0, out + err
+    senders = {r.recipients[0]: r.sender for r in relay.handler.received}
+    assert all(re.fullmatch(r"bounces\+[0-9a-f]{20}@protectpress\.example\.org", s) for s in senders.values()), senders
+    assert len(set(senders.values())) == 2
+    assert all(r.message["Return-Path"] == "<bounces@protectpress.example.org>" for r in relay.handler.received)
+    reports = [TERSE_REPORT.format(to=senders["terse@example.com"], tag=1).encode(),
+               TERSE_REPORT.format(to="bounces@protectpress.example.org", tag=2).encode()]  # no tag: unmatched
+    write_mbox(project / "bounces.mbox", reports)
+    code, out, err = run("bounces", "bounces.mbox")
+    assert code == 0, out + err
+    assert "1 hard bounce," in out and "1 not matched to a newsletter" in out, out
+    assert set(suppressed(project)) == {"terse@example.com"}

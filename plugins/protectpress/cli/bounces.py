@@ -20,6 +20,7 @@ from ..core.sending.mailboxes import (IMAP_PASSWORD_VARIABLE, ImapAddress, Mailb
 from ..core.sending.privacy import sending_paths
 from ..core.sending.recipients import SuppressionList
 from ..core.sending.report import plural
+from ..core.sending.verp import base_address, is_verp
 from .common import add_config_option, fail_config, settings_or_exit
 from .sending import plainly, say, warn
 
@@ -60,7 +61,8 @@ def run_bounces(args: argparse.Namespace) -> int:
         return 1
     try:
         messages, shown = _messages(args, settings.relative)
-        with BounceHandler(journal_dir, suppression, sending.soft_bounce_limit) as handler:
+        verp_base = base_address(sending.return_path) if is_verp(sending.return_path) else None
+        with BounceHandler(journal_dir, suppression, sending.soft_bounce_limit, verp_base) as handler:
             try:
                 for message in messages:
                     handler.handle(message)

@@ -1,8 +1,9 @@
 """`bounces`: match delivery reports to the newsletters we sent, record them, and suppress addresses that fail.
 
 A report is ours when the message it returns carries one of our Message-IDs: `<slug.digest@domain>`, where
-the digest (from `stable_message_id`) names the newsletter's journal and one recipient in it. A test send has
-a random ID and is never matched; neither is a report about a person erased by `forget`.
+the digest (from `stable_message_id`) names the newsletter's journal and one recipient in it; or, with VERP on
+(verp.py), when it was addressed to `bounces+<tag>@...`, the tag being the start of that digest. A test send
+has a random ID and is never matched; neither is a report about a person erased by `forget`.
 
 - A hard bounce (5.x.x) puts the address on the suppression list at once, with the status and the far
   server's words as the reason.
@@ -32,6 +33,7 @@ from .journal import SendJournal, journal_path
 from .mailboxes import MailboxMessage
 from .private_files import private_file, private_folder
 from .recipients import SuppressionList
+from .verp import tag_in
 
 REGISTER_NAME = "bounce-reports.db"  # not .sqlite: every *.sqlite beside it is a newsletter's journal
 _OUR_MESSAGE_ID = re.compile(r"^<?(?P<slug>[a-z0-9][a-z0-9-]{0,150})\.(?P<digest>[0-9a-f]{32})@[^<>\s]+>?$")
@@ -100,6 +102,16 @@ class Journals:
                 return ours["slug"], address
         return None
 
+    def match_tag(self, tag: str) -> tuple[str, str] | None:
+        """(newsletter slug, address) whose VERP tag is `tag`, looking through every journal."""
+        for slug in self.all_slugs():
+            if self.get(slug) is None:
+                continue
+            for digest, address in self._recipients(slug).items():
+                if digest.startswith(tag):
+                    return slug, address
+        return None
+
     def all_slugs(self) -> list[str]:
         return sorted(path.stem for path in self.journal_dir.glob("*.sqlite")) if self.journal_dir.is_dir() else []
 
@@ -127,8 +139,11 @@ def _digest_of(message_id: str) -> str:
 class BounceHandler:
     """Deals with one report at a time; `summary` says what was done."""
 
-    def __init__(self, journal_dir: Path, suppression: SuppressionList, soft_bounce_limit: int) -> None:
+    def __init__(self, journal_dir: Path, suppression: SuppressionList, soft_bounce_limit: int,
+                 verp_base: str | None = None) -> None:
+        """`verp_base`: the return path's mailbox (`bounces@...`) when VERP is on, so tagged addresses match."""
         self.journals = Journals(journal_dir)
+        self.verp_base = verp_base
         self.register = ReportRegister(journal_dir / REGISTER_NAME)
         self.suppression = suppression
         self.soft_bounce_limit = max(1, soft_bounce_limit)
@@ -158,7 +173,7 @@ class BounceHandler:
         if self.register.seen(bounce.report_id):
             self.summary.already_read += 1
             return
-        matched = self.journals.match(bounce.message_ids)
+        matched = self.journals.match(bounce.message_ids) or self._match_verp(bounce)
         if matched is None:
             self.summary.unmatched.append(message.where)
             self.register.remember(bounce.report_id, "unmatched")
@@ -166,6 +181,15 @@ class BounceHandler:
         slug, address = matched
         self._apply(slug, address, bounce)
         self.register.remember(bounce.report_id, str(bounce.kind))
+
+    def _match_verp(self, bounce: Bounce) -> tuple[str, str] | None:
+        if self.verp_base is None:
+            return None
+        for address in bounce.delivered_to:
+            tag = tag_in(address, self.verp_base)
+            if tag is not None:
+                return self.journals.match_tag(tag)
+        return None
 
     def _apply(self, slug: str, address: str, bounce: Bounce) -> None:
         journal = self.journals.get(slug)

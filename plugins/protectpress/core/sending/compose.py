@@ -16,6 +16,7 @@ from ..newsletter.message import build_message, stable_message_id, with_test_pre
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
 from ..problems import Problem
 from .recipients import Recipient, address_key
+from .verp import base_address, is_verp, verp_sender
 
 
 
@@ -29,6 +30,7 @@ class SenderIdentity:
     return_path: str
     unsubscribe_mailto: str
     unsubscribe_url: str  # a template with {email}, {email_hash}, {slug}; "" for mailto only
+    verp: bool = False  # return_path was written `bounces+@...`: each message gets its own (see verp.py)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "SenderIdentity":
@@ -45,9 +47,10 @@ class SenderIdentity:
             from_address=sending.from_address,
             from_name=_from_name(settings)[0],
             reply_to=sending.reply_to,
-            return_path=sending.return_path,
+            return_path=base_address(sending.return_path),
             unsubscribe_mailto=sending.unsubscribe_address,
             unsubscribe_url=sending.unsubscribe_url,
+            verp=is_verp(sending.return_path),
         )
 
     @property
@@ -98,6 +101,12 @@ class Composer:
     def for_recipient(self, recipient: Recipient) -> bytes:
         message_id = stable_message_id(self.newsletter.slug, recipient.address, self.domain)
         return self._compose(recipient.name, recipient.address, self.newsletter.subject, message_id)
+
+    def envelope_sender_for(self, recipient: Recipient) -> str:
+        """The SMTP MAIL FROM for one person's message: their own VERP address when VERP is on."""
+        if self.sender.verp:
+            return verp_sender(self.sender.return_path, self.newsletter.slug, recipient.address)
+        return self.sender.envelope_sender
 
     def for_test(self, address: str) -> bytes:
         # A test gets its own Message-ID: if the tester is also on the list, mail programs that drop a

@@ -21,6 +21,7 @@ from email import message_from_bytes
 from email.message import Message
 from email.parser import HeaderParser
 from email.policy import compat32
+from email.utils import getaddresses
 
 from ..headertext import MAX_HEADER_TEXT, collapse_spaces
 
@@ -45,6 +46,7 @@ class Bounce:
     diagnostic: str  # plain text, one line, at most MAX_HEADER_TEXT characters
     recipient: str  # as the report names it (Final-Recipient), plain text; may be ""
     message_ids: tuple[str, ...]  # Message-IDs found in the returned message, ours among them if it is ours
+    delivered_to: tuple[str, ...] = ()  # where the report itself was addressed: a VERP address names the person
 
 
 class NotABounce(ValueError):
@@ -93,7 +95,15 @@ def read_bounce(raw: bytes) -> Bounce:
     if kind is BounceKind.DELIVERED and not status.startswith("2"):
         kind = _kind_of(status)
     return Bounce(report_id=report_id, kind=kind, status=status, diagnostic=plain_text(diagnostic),
-                  recipient=plain_text(recipient, 254), message_ids=returned_ids)
+                  recipient=plain_text(recipient, 254), message_ids=returned_ids, delivered_to=_delivered_to(message))
+
+
+_DELIVERED_TO_HEADERS = ("To", "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To")
+
+
+def _delivered_to(message: Message) -> tuple[str, ...]:
+    values = [str(value) for name in _DELIVERED_TO_HEADERS for value in message.get_all(name, [])]
+    return tuple(dict.fromkeys(address for _, address in getaddresses(values) if "@" in address))
 
 
 def _kind_of(status: str) -> BounceKind:
