@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from ..core.config import ConfigError, sending_problems
 from ..core.problems import Problems
 from ..core.sending.bounces import BounceHandler, BounceSummary
 from ..core.sending.dsn import plain_text
@@ -49,10 +48,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_bounces(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     sending = settings.plugin.sending
-    wrong = [f"{settings.config_file.name}: sending.{key}: {expected}, found {found}"
-             for key, expected, found in sending_problems(sending) if key == "soft_bounce_limit"]
-    if wrong:
-        fail_config(ConfigError("\n".join(wrong)))
     journal_dir, _, suppression_file = sending_paths(settings)
     problems = Problems()
     suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
@@ -82,8 +77,8 @@ def _messages(args: argparse.Namespace, relative: Callable[[Path], str]) -> tupl
         address = ImapAddress.parse(args.source)
         password = os.environ.get(IMAP_PASSWORD_VARIABLE, "")
         if not password:
-            raise MailboxError(f"{address.shown}: expected the password in the {IMAP_PASSWORD_VARIABLE} "
-                               "environment variable, found it unset")
+            expected = f"expected the password in the {IMAP_PASSWORD_VARIABLE} environment variable"
+            raise MailboxError(f"{address.shown}: {expected}, found it unset")
         return imap_messages(address, password, ca_file=args.ca_file), address.shown
     if args.ca_file:
         raise MailboxError("--ca-file: only used with an imaps:// mailbox")

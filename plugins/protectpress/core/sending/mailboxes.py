@@ -21,6 +21,11 @@ IMAP_PASSWORD_VARIABLE = "PROTECTPRESS_IMAP_PASSWORD"
 IMAP_TIMEOUT = 60.0  # seconds: a mail server that stops answering ends the run with a message, not a hang
 
 
+IMAP_EXPECTED = "expected imaps://user@host[:port]/folder (or imap://user@127.0.0.1:port/folder on this computer)"
+LOCAL_EXPECTED = "expected an mbox file or a Maildir folder"
+MAILDIR_EXPECTED = "expected a Maildir folder (with cur/ and new/ inside) or an mbox file"
+
+
 class MailboxError(Exception):
     """A source that cannot be read at all: said in one line, with what to do."""
 
@@ -41,7 +46,7 @@ class ImapAddress:
 
     @classmethod
     def parse(cls, url: str) -> "ImapAddress":
-        expected = "expected imaps://user@host[:port]/folder (or imap://user@127.0.0.1:port/folder on this computer)"
+        expected = IMAP_EXPECTED
         parts = urlsplit(url)
         try:
             port = parts.port
@@ -80,11 +85,10 @@ def local_messages(path: Path, shown_as: str) -> Iterator[MailboxMessage]:
     """Every message in an mbox file or a Maildir folder (one with cur/ and new/); checked before reading."""
     if path.is_dir():
         if not (path / "cur").is_dir() and not (path / "new").is_dir():
-            raise MailboxError(f"{shown_as}: expected a Maildir folder (with cur/ and new/ inside) or an mbox "
-                               "file, found a folder without them")
+            raise MailboxError(f"{shown_as}: {MAILDIR_EXPECTED}, found a folder without them")
         return _maildir_messages(mailbox.Maildir(path, factory=None, create=False), shown_as)
     if not path.is_file():
-        raise MailboxError(f"{shown_as}: expected an mbox file or a Maildir folder, found nothing there")
+        raise MailboxError(f"{shown_as}: {LOCAL_EXPECTED}, found nothing there")
     return _mbox_messages(mailbox.mbox(path, factory=None, create=False), shown_as)
 
 
