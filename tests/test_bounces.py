@@ -5,8 +5,8 @@ the suppression list and in `protectpress sends`."""
 from __future__ import annotations
 
 import csv
-import re
 import mailbox
+import re
 import sqlite3
 import stat
 from pathlib import Path
@@ -143,7 +143,7 @@ def test_bounces_from_a_local_mailbox_suppress_hard_bounces_once(sent, run, shap
     check_second_reading_changes_nothing(sent, run, source.name)
 
 
-def test_bounces_from_an_imap_folder_read_only(sent, run, imap_server, monkeypatch):  # noqa: F811
+def test_bounces_from_an_imap_folder_read_only(sent, run, imap_server, monkeypatch):
     folder = f"Bounces{id(sent) % 10_000}"
     imap_server.append(folder, all_reports())
     monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", PASSWORD)
@@ -162,7 +162,7 @@ def test_bounces_from_an_imap_folder_read_only(sent, run, imap_server, monkeypat
         client.logout()
 
 
-def test_imap_mistakes_are_one_line_each(sent, run, imap_server, monkeypatch):  # noqa: F811
+def test_imap_mistakes_are_one_line_each(sent, run, imap_server, monkeypatch):
     monkeypatch.delenv("PROTECTPRESS_IMAP_PASSWORD", raising=False)
     code, out, err = run("bounces", imap_server.url("INBOX"))
     assert code == 2 and "expected the password in the PROTECTPRESS_IMAP_PASSWORD environment variable" in err
@@ -179,10 +179,10 @@ def test_imap_mistakes_are_one_line_each(sent, run, imap_server, monkeypatch):  
 
 
 def test_a_missing_or_wrong_source_is_named(project, run):
-    code, out, err = run("bounces", "nowhere.mbox")
+    code, _, err = run("bounces", "nowhere.mbox")
     assert code == 2 and "nowhere.mbox: expected an mbox file or a Maildir folder, found nothing there" in err
     (project / "plain-folder").mkdir()
-    code, out, err = run("bounces", "plain-folder")
+    code, _, err = run("bounces", "plain-folder")
     assert code == 2 and "plain-folder: expected a Maildir folder (with cur/ and new/ inside)" in err
 
 

@@ -94,7 +94,8 @@ def test_broken_and_foreign_messages_are_listed_not_a_traceback(project, relay, 
         b"Content-Type: multipart/report; boundary=\"x\"\r\n\r\n--x\r\nContent-Type: message/delivery-status\r\n\r\n"
         b"Status: 5.1.1\r\n",  # a report cut short: a status but nothing returned, so it matches nobody
         b"Content-Type: text/plain; charset=\"x-no-such-charset\"\r\n\r\n550 5.1.1 \xff\xfe\r\n",
-        b"Content-Type: multipart/mixed; boundary=a\r\n\r\n" + b"--a\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n" * 2000,
+        b"Content-Type: multipart/mixed; boundary=a\r\n\r\n"
+        + b"--a\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n" * 2000,  # nested far too deep
         _report("someone@example.com", words="\udcff".encode("utf-8", "surrogatepass").decode("latin-1"), tag="-s"),
     ]
     for raw in broken:

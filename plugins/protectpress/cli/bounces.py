@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from ..core.problems import Problems
 from ..core.sending.bounces import BounceHandler, BounceSummary
 from ..core.sending.dsn import plain_text
-from ..core.sending.mailboxes import (IMAP_PASSWORD_VARIABLE, ImapAddress, MailboxError, MailboxMessage,
-                                      imap_messages, is_imap, local_messages)
+from ..core.sending.mailboxes import (
+    IMAP_PASSWORD_VARIABLE,
+    ImapAddress,
+    MailboxError,
+    MailboxMessage,
+    imap_messages,
+    is_imap,
+    local_messages,
+)
 from ..core.sending.privacy import sending_paths
 from ..core.sending.recipients import SuppressionList
 from ..core.sending.report import plural
@@ -112,4 +119,4 @@ def _some(lines: Iterable[str]) -> list[str]:
     shown = list(lines)
     if len(shown) <= SHOWN_PER_LIST:
         return shown
-    return shown[:SHOWN_PER_LIST] + [f"  and {len(shown) - SHOWN_PER_LIST:,} more"]
+    return [*shown[:SHOWN_PER_LIST], f"  and {len(shown) - SHOWN_PER_LIST:,} more"]

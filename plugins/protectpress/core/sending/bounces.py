@@ -23,9 +23,9 @@ import datetime as dt
 import email.errors
 import re
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from ..newsletter.message import stable_message_id
 from .dsn import Bounce, BounceKind, NotABounce, plain_text, read_bounce
@@ -71,7 +71,7 @@ class ReportRegister:
 
     def remember(self, report_id: str, outcome: str) -> None:
         self._db.execute("INSERT OR IGNORE INTO reports (id, outcome, read) VALUES (?, ?, ?)",
-                         (report_id, outcome, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")))
+                         (report_id, outcome, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
 
     def close(self) -> None:
         self._db.close()
@@ -149,7 +149,7 @@ class BounceHandler:
         self.soft_bounce_limit = max(1, soft_bounce_limit)
         self.summary = BounceSummary()
 
-    def __enter__(self) -> "BounceHandler":
+    def __enter__(self) -> BounceHandler:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -83,7 +83,8 @@ def read_bounce(raw: bytes) -> Bounce:
         status = _status(fields.get("Status", "")) or _status_in_text(fields.get("Diagnostic-Code", ""))
         action = fields.get("Action", "").strip().lower()
         diagnostic = _DIAGNOSTIC_TYPE.sub("", _unfold(fields.get("Diagnostic-Code", "")))
-        recipient = _ADDRESS_TYPE.sub("", _unfold(fields.get("Final-Recipient", "") or fields.get("Original-Recipient", "")))
+        named = fields.get("Final-Recipient", "") or fields.get("Original-Recipient", "")
+        recipient = _ADDRESS_TYPE.sub("", _unfold(named))
     else:
         text = _text_of(message)
         status = _status_in_text(text)
@@ -166,7 +167,9 @@ def _returned_message_ids(message: Message) -> tuple[str, ...]:
 
 
 def _text_of(message: Message) -> str:
-    parts = [message] if not message.is_multipart() else [p for p in message.walk() if p.get_content_type() == "text/plain"]
+    if not message.is_multipart():
+        return _decoded(message)[:_TEXT_SCANNED]
+    parts = [p for p in message.walk() if p.get_content_type() == "text/plain"]
     return "\n".join(_decoded(part)[:_TEXT_SCANNED] for part in parts)
 
 

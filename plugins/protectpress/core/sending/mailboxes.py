@@ -6,15 +6,15 @@ Reading never changes the mailbox (IMAP folders are opened read-only, so nothing
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import ipaddress
 import mailbox
 import re
-import socket
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import unquote, urlsplit
 
 IMAP_PASSWORD_VARIABLE = "PROTECTPRESS_IMAP_PASSWORD"
@@ -45,7 +45,7 @@ class ImapAddress:
     folder: str
 
     @classmethod
-    def parse(cls, url: str) -> "ImapAddress":
+    def parse(cls, url: str) -> ImapAddress:
         expected = IMAP_EXPECTED
         parts = urlsplit(url)
         try:
@@ -60,7 +60,8 @@ class ImapAddress:
         if re.search(r'[\x00-\x1f\x7f"\\]', folder):
             raise MailboxError(f"{expected}: a folder name without quotes, backslashes or control characters, "
                                f"found {folder!r}")
-        return cls(secure=parts.scheme == "imaps", host=parts.hostname, port=port or (993 if parts.scheme == "imaps" else 143),
+        default_port = 993 if parts.scheme == "imaps" else 143
+        return cls(secure=parts.scheme == "imaps", host=parts.hostname, port=port or default_port,
                    username=unquote(parts.username), folder=folder)
 
     @property
@@ -129,7 +130,7 @@ def imap_messages(address: ImapAddress, password: str, *, ca_file: str | None = 
         status, _ = client.select(f'"{address.folder}"', readonly=True)
         if status != "OK":
             raise MailboxError(f"{address.shown}: there is no folder {address.folder!r} (names are case-sensitive)")
-        status, data = client.uid("SEARCH", None, "ALL")
+        status, data = client.uid("SEARCH", "ALL")
         uids = data[0].split() if status == "OK" and data and data[0] else []
         for uid in uids:
             status, fetched = client.uid("FETCH", uid, "(BODY.PEEK[])")
@@ -137,11 +138,9 @@ def imap_messages(address: ImapAddress, password: str, *, ca_file: str | None = 
             where = f"{address.shown}: message UID {uid.decode('ascii', 'replace')}"
             # b"": one the server would not give; listed as unreadable, the others are still read
             yield MailboxMessage(where=where, raw=raw if status == "OK" and isinstance(raw, bytes) else b"")
-    except (OSError, socket.timeout, imaplib.IMAP4.abort) as error:
+    except (TimeoutError, OSError, imaplib.IMAP4.abort) as error:
         raise MailboxError(f"{address.shown}: the connection was lost ({error}); run the same command again: "
                            "what was read is remembered") from None
     finally:
-        try:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):  # the connection may be gone already
             client.logout()
-        except (OSError, imaplib.IMAP4.error):
-            pass
