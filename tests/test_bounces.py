@@ -172,6 +172,11 @@ def test_imap_mistakes_are_one_line_each(sent, run, imap_server, monkeypatch):
     monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", PASSWORD)
     code, out, err = run("bounces", imap_server.url("No-Such-Folder"))
     assert code == 2 and "there is no folder 'No-Such-Folder'" in err, out + err
+    code, out, err = run("bounces", imap_server.url("Boîte"))
+    assert code == 2 and "a folder name in plain ASCII" in err, out + err
+    monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", "mot-de-passe-élevé")
+    code, out, err = run("bounces", imap_server.url("INBOX"))
+    assert code == 2 and "has a character outside plain ASCII" in err, out + err
     code, out, err = run("bounces", "imap://bounces@mail.example.org/INBOX")
     assert code == 2 and "plain imap:// would send the password unencrypted" in err
     assert "Traceback" not in out + err

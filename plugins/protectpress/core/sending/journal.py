@@ -97,6 +97,7 @@ CREATE TABLE IF NOT EXISTS bounces (  -- delivery reports about this newsletter,
     address TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, diagnostic TEXT NOT NULL DEFAULT '',
     received TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS bounces_by_key ON bounces (key);  -- one person's soft bounces, across journals
 CREATE TABLE IF NOT EXISTS salt (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
 """
 

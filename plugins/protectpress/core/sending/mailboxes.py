@@ -57,8 +57,9 @@ class ImapAddress:
         if parts.scheme == "imap" and not _loopback(parts.hostname):
             raise MailboxError(f"{expected}: plain imap:// would send the password unencrypted, found {url!r}")
         folder = unquote(parts.path.lstrip("/")) or "INBOX"
-        if re.search(r'[\x00-\x1f\x7f"\\]', folder):
-            raise MailboxError(f"{expected}: a folder name without quotes, backslashes or control characters, "
+        if re.search(r'[\x00-\x1f\x7f"\\]', folder) or not folder.isascii():
+            raise MailboxError(f"{expected}: a folder name in plain ASCII without quotes, backslashes or control "
+                               "characters (move the bounces to a folder named like Bounces), "
                                f"found {folder!r}")
         default_port = 993 if parts.scheme == "imaps" else 143
         return cls(secure=parts.scheme == "imaps", host=parts.hostname, port=port or default_port,
@@ -124,6 +125,9 @@ def imap_messages(address: ImapAddress, password: str, *, ca_file: str | None = 
     try:
         try:
             client.login(address.username, password)
+        except UnicodeEncodeError:  # IMAP LOGIN carries ASCII only
+            raise MailboxError(f"{address.shown}: the user name or password has a character outside plain ASCII, "
+                               "which IMAP cannot send at login") from None
         except imaplib.IMAP4.error:
             raise MailboxError(f"{address.shown}: the server refused the user name or password "
                                f"(the password comes from {IMAP_PASSWORD_VARIABLE})") from None
