@@ -1,7 +1,8 @@
 """A real IMAP server for the bounce tests: Debian's Dovecot, unprivileged, on 127.0.0.1 at a free port.
 
-It runs from a throwaway folder with its own configuration (one user in a passwd-file, Maildir storage, no
-TLS: `imap://` is accepted for loopback only). Dovecot's login process refuses to run as root, so under root
+It runs from a throwaway folder with its own configuration (one user in a passwd-file, Maildir storage), on
+two ports: plain IMAP (`imap://` is accepted for loopback only) and IMAP over TLS with a self-signed
+certificate made for the test (`imaps://` with `--ca-file`). Dovecot's login process refuses to run as root, so under root
 (as in CI) the whole server runs as `nobody`. Missing Dovecot skips the tests on a developer's machine and
 fails them where PROTECTPRESS_REQUIRE_BROWSER is set (CI), as the browser tests do: `.ci/run` installs it.
 """
@@ -20,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from sending_relay import self_signed_certificate
+
 DOVECOT = Path(os.environ.get("PROTECTPRESS_DOVECOT", "/usr/sbin/dovecot"))
 USER, PASSWORD = "bounces", "imap-test-password"
 
@@ -33,7 +36,8 @@ def _free_port() -> int:
 class ImapServer:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.port = _free_port()
+        self.port, self.tls_port = _free_port(), _free_port()
+        self.certificate, key = self_signed_certificate(folder)
         runner = pwd.getpwnam("nobody") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid())
         (folder / "run").mkdir()
         (folder / "mail").mkdir()
@@ -44,8 +48,11 @@ state_dir = {folder}/run
 log_path = {folder}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+ssl = yes
+ssl_cert = <{self.certificate}
+ssl_key = <{key}
 disable_plaintext_auth = no
+ssl_min_protocol = TLSv1.2
 auth_mechanisms = plain
 auth_failure_delay = 0
 default_login_user = {runner.pw_name}
@@ -67,7 +74,8 @@ service imap-login {{
     port = {self.port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {self.tls_port}
   }}
   chroot =
 }}
@@ -116,7 +124,9 @@ service auth {{
         finally:
             client.logout()
 
-    def url(self, folder: str) -> str:
+    def url(self, folder: str, *, tls: bool = False) -> str:
+        if tls:
+            return f"imaps://{USER}@127.0.0.1:{self.tls_port}/{folder}"
         return f"imap://{USER}@127.0.0.1:{self.port}/{folder}"
 
     def stop(self) -> None:

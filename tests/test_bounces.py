@@ -283,3 +283,15 @@ def test_verp_gives_each_message_its_own_return_path_and_matches_a_report_that_r
     assert code == 0, out + err
     assert "1 hard bounce," in out and "1 not matched to a newsletter" in out, out
     assert set(suppressed(project)) == {"terse@example.com"}
+
+
+def test_bounces_over_imaps_trust_only_the_given_certificate_authority(sent, run, imap_server, monkeypatch):
+    folder = f"Secure{id(sent) % 10_000}"
+    imap_server.append(folder, all_reports()[:1])
+    monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", PASSWORD)
+    code, out, err = run("bounces", imap_server.url(folder, tls=True))
+    assert code == 2 and "the secure connection failed" in err and "add --ca-file" in err, out + err
+    assert suppressed(sent) == {}
+    code, out, err = run("bounces", imap_server.url(folder, tls=True), "--ca-file", str(imap_server.certificate))
+    assert code == 0, out + err
+    assert "Read 1 message from imaps://" in out and set(suppressed(sent)) == {"gone@example.com"}
