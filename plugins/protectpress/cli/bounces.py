@@ -69,7 +69,8 @@ def run_bounces(args: argparse.Namespace) -> int:
                 for message in messages:
                     handler.handle(message)
             except MailboxError as error:
-                say(*report_lines(handler.summary, shown, suppression.shown_as))
+                if handler.summary.read:  # what was done before the connection failed is kept: say what it was
+                    say(*report_lines(handler.summary, shown, suppression.shown_as))
                 warn(f"protectpress: {error}")
                 return 2
             say(*report_lines(handler.summary, shown, suppression.shown_as))
