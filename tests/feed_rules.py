@@ -229,7 +229,7 @@ def _expected_home(relative: str) -> str:
 
 def _implausible(moment: dt.datetime) -> bool:
     """The validator's ImplausibleDate: before 1990, or more than ten minutes ahead of now."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return moment.year < 1990 or moment > now + dt.timedelta(minutes=10)
 
 

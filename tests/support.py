@@ -60,8 +60,8 @@ class NoticeSite:
     project: Path
     site: Path  # in its own folder, so later builds of the project into site/ leave it as it is
     title = "Incident in the city centre <b>& nearby</b>"
-    live_at = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
-    expired_at = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.timezone.utc)  # 18:00 in December is 18:00 UTC
+    live_at = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+    expired_at = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.UTC)  # 18:00 in December is 18:00 UTC
 
 
 def at(moment: dt.datetime) -> dict[str, str]:

@@ -34,7 +34,7 @@ def test_a_valid_page_becomes_a_typed_item_with_utc_dates():
     item, messages, _ = read(GOOD)
     assert messages == []
     assert isinstance(item, Guidance)
-    assert item.date == dt.datetime(2023, 3, 30, tzinfo=dt.timezone.utc)
+    assert item.date == dt.datetime(2023, 3, 30, tzinfo=dt.UTC)
     assert item.last_updated == item.date
     assert item.tags == ("martyns-law",) and item.sectors == ("retail",)
     assert item.body.strip() == "Body text."
@@ -167,7 +167,7 @@ def test_duplicate_titles_in_one_type_warn_and_overdue_reviews_are_info():
     second, _, _ = read(GOOD, "guidance/copy.md")
     problems = Problems()
     check_content_set(ContentSet({first.src_uri: first, second.src_uri: second}), problems,
-                      now=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc))
+                      now=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     assert sorted((p.severity.value, p.key) for p in problems) == [("info", "review_by"), ("warning", "title")]
     assert ("docs/guidance/pals.md: title: expected a title not used by another guidance (docs/guidance/copy.md "
             "has it too), found 'Retail security basics'") in [str(p) for p in problems]

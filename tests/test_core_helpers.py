@@ -43,12 +43,12 @@ def test_page_urls_without_directory_urls():
 
 @pytest.mark.parametrize("value", [dt.date(2023, 3, 30), "2023-03-30", " 2023-03-30 ", dt.datetime(2023, 3, 30)])
 def test_a_date_means_midnight_utc(value):
-    assert parse_date(value) == dt.datetime(2023, 3, 30, tzinfo=dt.timezone.utc)
+    assert parse_date(value) == dt.datetime(2023, 3, 30, tzinfo=dt.UTC)
 
 
 def test_aware_datetimes_are_converted_to_utc():
     summer = dt.datetime(2023, 6, 1, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
-    assert parse_date(summer) == dt.datetime(2023, 6, 1, 0, 0, tzinfo=dt.timezone.utc)
+    assert parse_date(summer) == dt.datetime(2023, 6, 1, 0, 0, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("value", ["30/03/2023", "2023-02-30", "", None, 20230330, True, ["2023-03-30"]])

@@ -8,12 +8,11 @@ import struct
 import feedparser
 import pytest
 
-from support import FIXTURES, copy_project
 from protectpress.core.config import load_settings
-from protectpress.core.feeds import (FeedEntry, check_feed_images, clean_content, plan_feeds, publish_feeds,
-                                     render_feed)
+from protectpress.core.feeds import FeedEntry, check_feed_images, clean_content, plan_feeds, publish_feeds, render_feed
 from protectpress.core.feeds.instants import with_distinct_instants
 from protectpress.core.problems import Problems, Severity
+from support import FIXTURES, copy_project
 
 SITE = "https://feeds.example.org/partners/"
 AWKWARD_TITLE = "Ŵyl & <Sioe> \"quoted\" 'single' 🚨 ŷ"
@@ -26,7 +25,7 @@ def settings():
 
 
 def day(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
 
 
 def entry(slug: str, *, kind="news", published="2024-01-01", updated=None, tags=("suspicious-items",),

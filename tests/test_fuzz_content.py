@@ -12,8 +12,15 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from fuzz_strategies import (VALID_NEWSLETTER, in_process, newsletter_body, newsletter_fronts, page_files,
-                             recipients_csv, source_files)
+from fuzz_strategies import (
+    VALID_NEWSLETTER,
+    in_process,
+    newsletter_body,
+    newsletter_fronts,
+    page_files,
+    recipients_csv,
+    source_files,
+)
 from protectpress.core.config import Vocabulary, load_settings
 from protectpress.core.content import load_content, read_item
 from protectpress.core.frontmatter import FrontMatterError, split_front_matter

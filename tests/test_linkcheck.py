@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from protectpress.core.links import SiteLinks
 from protectpress.core.linkcheck import BuiltSite, check_site_links
+from protectpress.core.links import SiteLinks
 from protectpress.core.linkscan import scan_html, scan_text, scan_xml_feed
 from protectpress.core.problems import Problems
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from feed_rules import feed_warnings
 from browser.page_kinds import PAGE_KIND_NAMES, discover_page_kinds
+from feed_rules import feed_warnings
 from protectpress.core.config import load_settings
 from protectpress.core.notice import read_notice
 from protectpress.core.problems import Problems

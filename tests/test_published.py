@@ -9,8 +9,8 @@ import pytest
 
 from protectpress.core.config import load_settings
 from protectpress.core.content import load_content
-from protectpress.core.links import SiteLinks
 from protectpress.core.linkcheck import BuiltSite
+from protectpress.core.links import SiteLinks
 from protectpress.core.problems import Problems
 from protectpress.core.published import published_urls, read_record
 from protectpress.core.redirects import normalise_old_address

@@ -9,8 +9,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from support import REPO, copy_project, run_protectpress
 from search_index import indexed_pages, pages_containing
+from support import REPO, copy_project, run_protectpress
 
 PAGE = """---
 title: Winter venues and crowds

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from protectpress.core.problems import Problems, Severity
-from protectpress.core.sending.recipients import (Recipient, RecipientList, SuppressionList, choose_audience,
-                                                   read_recipients, valid_address)
+from protectpress.core.sending.recipients import (
+    Recipient,
+    RecipientList,
+    SuppressionList,
+    choose_audience,
+    read_recipients,
+    valid_address,
+)
 
 SECTORS = {"all": "All sectors", "retail": "Retail", "hospitality": "Hospitality", "night-time-economy": "Night-time economy"}
 

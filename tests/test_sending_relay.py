@@ -10,9 +10,19 @@ import time
 
 import pytest
 
-from support import run_protectpress
 from protectpress.core.newsletter.message import stable_message_id
-from sending_relay import Relay, ScriptedHandler, free_port, project, relay, run, self_signed_certificate, sending_template, write_recipients  # noqa: F401
+from sending_relay import (  # noqa: F401
+    Relay,
+    ScriptedHandler,
+    free_port,
+    project,
+    relay,
+    run,
+    self_signed_certificate,
+    sending_template,
+    write_recipients,
+)
+from support import run_protectpress
 
 SLUG = "2023-03-security-and-policing"
 SUBJECT = "Security and Policing 2023: what it means for your business"

@@ -9,9 +9,9 @@ import sqlite3
 import subprocess
 import time
 
-from support import PROTECTPRESS
 from protectpress.cli import main
 from sending_relay import Relay, ScriptedHandler, project, sending_template, write_recipients  # noqa: F401
+from support import PROTECTPRESS
 
 SLUG = "2023-03-security-and-policing"
 

@@ -4,9 +4,10 @@ it, and no WCAG violation on the pages that carry it, in either palette."""
 from __future__ import annotations
 
 import pytest
-
 from browser_checks import describe_violations, run_axe, screenshot
+
 from conftest import serving
+
 
 @pytest.fixture(scope="module")
 def notice_site_url(notice_site):

@@ -6,10 +6,9 @@ import io
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from browser_checks import SITE_CHROME, open_path
 from page_kinds import action_card_sources
+from pypdf import PdfReader
 
 REPO = Path(__file__).resolve().parents[2]
 A4_POINTS = (595, 842)  # 210 x 297 mm

@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from sending_relay import Relay, ScriptedHandler, Received, project, run, sending_template, write_recipients  # noqa: F401
+from sending_relay import Received, Relay, ScriptedHandler, project, run, sending_template, write_recipients  # noqa: F401
 
 SLUG = "2023-03-security-and-policing"
 PEOPLE = ["ana@example.com", "bo@example.com", "cy@example.com"]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, copy_project, run_protectpress
 from protectpress.core.config import load_settings
 from protectpress.core.newsletter.markdown import parse_markdown
 from protectpress.core.newsletter.text import markdown_text
+from support import FIXTURES, copy_project, run_protectpress
 
 ACTIVE = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: addresses): "
           "the site, feeds and emails publish only text, links, images and tables")

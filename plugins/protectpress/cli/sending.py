@@ -15,19 +15,32 @@ from pathlib import Path
 
 from ..core.config import ConfigError, Settings
 from ..core.dates import build_now, human_moment
-from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.newsletter.render import RenderedNewsletter, render_newsletter
+from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.problems import Problems
-from ..core.slugs import slugify
 from ..core.sending.campaign import Campaign, SendPolicy, SendSummary
 from ..core.sending.compose import Composer, SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, State, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths
-from ..core.sending.recipients import (Recipient, SuppressionList, choose_audience, read_addresses,
-                                       read_recipients, valid_address)
-from ..core.sending.report import (confirmation, describe_test_send, journal_report, outcome_lines, plural,
-                                   skipped_rows, when)
+from ..core.sending.recipients import (
+    Recipient,
+    SuppressionList,
+    choose_audience,
+    read_addresses,
+    read_recipients,
+    valid_address,
+)
+from ..core.sending.report import (
+    confirmation,
+    describe_test_send,
+    journal_report,
+    outcome_lines,
+    plural,
+    skipped_rows,
+    when,
+)
 from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, Outcome, RelayAddress, RelayError, SmtpRelay
+from ..core.slugs import slugify
 from .common import add_config_option, fail_config, settings_or_exit
 
 

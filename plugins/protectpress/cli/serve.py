@@ -18,15 +18,15 @@ import sys
 import tempfile
 import threading
 import webbrowser
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import urlsplit
 
 from ..core.config import ConfigError, find_config, load_settings
 from ..core.content import load_content
 from ..core.newsletter.render import template_path
 from ..core.problems import Problem, Problems
-from .build import BuildResult, count, build_site
+from .build import BuildResult, build_site, count
 from .common import add_config_option, fail_config
 
 DEFAULT_PORT = 8000
@@ -201,7 +201,7 @@ page turns into your page by itself.</p>
 </ol>
 <p>The same list is in the window where the preview runs, and <code>protectpress check</code> prints it too.</p>
 </main></body></html>
-""".encode("utf-8")
+""".encode()
 
 
 def _problem_item(problem: Problem) -> str:

@@ -10,10 +10,18 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.published import (RECORD_NAME, check_published, published_urls, read_record, record_path, shown,
-                              updated_record, write_record)
 from ..core.problems import Severity
 from ..core.project import load_project
+from ..core.published import (
+    RECORD_NAME,
+    check_published,
+    published_urls,
+    read_record,
+    record_path,
+    shown,
+    updated_record,
+    write_record,
+)
 from ..core.redirects import plan_redirects
 from .common import add_config_option, settings_or_exit
 

@@ -239,7 +239,7 @@ def read_yaml(path: Path) -> dict:
     except UnicodeDecodeError:
         raise ConfigError(f"{path.name}: expected UTF-8 text") from None
     try:
-        data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_TolerantLoader)
     except yaml.YAMLError as error:
         line, expected, found = yaml_problem_in_words(error, text, "YAML")
         raise ConfigError(f"{path.name}:{line}: {expected}, found {found}") from None

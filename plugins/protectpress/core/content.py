@@ -13,17 +13,33 @@ import difflib
 import enum
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from .boundary import ProjectBoundary
 from .config import Vocabulary, relative_path
 from .dates import build_now, today
-from .frontmatter import (FrontMatter, FrontMatterError, Invalid, boolean_field, Field, list_like, read_bool,
-                          read_date, read_fields, read_moment, read_terms, read_text, report_missing,
-                          report_unknown_keys, reporter, split_front_matter)
+from .frontmatter import (
+    Field,
+    FrontMatter,
+    FrontMatterError,
+    Invalid,
+    boolean_field,
+    list_like,
+    read_bool,
+    read_date,
+    read_fields,
+    read_moment,
+    read_terms,
+    read_text,
+    report_missing,
+    report_unknown_keys,
+    reporter,
+    split_front_matter,
+)
 from .nesting import TOO_DEEP, too_deep_line
 from .problems import Problems, describe
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import yaml
 
@@ -33,7 +34,7 @@ class _FrontMatterLoader(yaml.SafeLoader):
     """Safe YAML, except that an impossible unquoted date (2023-02-30) stays text for the schema to explain,
     instead of PyYAML raising a bare ValueError with no line."""
 
-    def construct_yaml_timestamp(self, node):  # noqa: D102 - PyYAML's hook name
+    def construct_yaml_timestamp(self, node):
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
@@ -48,7 +49,7 @@ if hasattr(yaml, "CSafeLoader"):
         rebuild, and the pure-Python parser was most of our plugin's time. Mistakes are re-read with the
         pure-Python loader so that messages and lines stay exactly as they are."""
 
-        def construct_yaml_timestamp(self, node):  # noqa: D102 - as _FrontMatterLoader's
+        def construct_yaml_timestamp(self, node):
             try:
                 return yaml.constructor.SafeConstructor.construct_yaml_timestamp(self, node)
             except ValueError:

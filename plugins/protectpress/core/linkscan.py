@@ -132,10 +132,8 @@ def _scan_element(element: ElementTree.Element, entry: str | None, found: list[F
             found.append(FoundLink(value.strip(), LINK, entry, entry))
     text = (element.text or "").strip()
     if text:
-        if name in _URL_ELEMENTS and not element.get("href"):
-            found.append(FoundLink(text, LINK, entry, entry))
-        elif name in ("id", "guid") and text.startswith(("http://", "https://")) \
-                and element.get("isPermaLink", "true") == "true":
+        if (name in _URL_ELEMENTS and not element.get("href")) or (name in ("id", "guid") and text.startswith(("http://", "https://")) \
+                and element.get("isPermaLink", "true") == "true"):
             found.append(FoundLink(text, LINK, entry, entry))
         elif name in _HTML_ELEMENTS and "<" in text:
             found.extend(scan_html(text, base=entry, entry=entry).links)

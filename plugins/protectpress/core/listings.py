@@ -20,7 +20,7 @@ from .dates import human
 from .generated import escape_markdown, front_matter
 from .links import SiteLinks
 
-_NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)

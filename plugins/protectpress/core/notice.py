@@ -17,8 +17,18 @@ from .config import Settings
 from .content import NOTICE_SOURCE, read_source
 from .dates import human, human_moment
 from .feeds.entry import FeedEntry
-from .frontmatter import (Field, FrontMatterError, Invalid, read_fields, read_moment, read_text, report_missing,
-                          report_unknown_keys, reporter, split_front_matter)
+from .frontmatter import (
+    Field,
+    FrontMatterError,
+    Invalid,
+    read_fields,
+    read_moment,
+    read_text,
+    report_missing,
+    report_unknown_keys,
+    reporter,
+    split_front_matter,
+)
 from .newsletter.markdown import parse_markdown, plain
 from .newsletter.model import Newsletter
 from .newsletter.render import RenderedNewsletter, render_letter

@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .boundary import ProjectBoundary
-from .config import Settings
 from .changes import newsletter_candidates
+from .config import Settings
 from .content import Change, ContentItem, ContentSet, load_content
-from .dates import build_now
 from .content_policy import check_page_bodies
+from .dates import build_now
 from .newsletter import render_all
 from .newsletter.model import load_newsletters
 from .notice import Notice, live_notice

@@ -9,7 +9,8 @@ keep text as text); `as_written` takes it off again when we read our own files b
 from __future__ import annotations
 
 import csv
-from typing import Any, Iterable, TextIO
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 TEXT_MARK = "'"

@@ -22,13 +22,19 @@ from mkdocs.structure.pages import Page
 
 from ..core import emergency
 from ..core.boundary import ProjectBoundary
-from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_content_source,
-                            load_content, read_source)
+from ..core.content import (
+    FOLDER_OF_TYPE,
+    TYPE_FOLDERS,
+    ContentItem,
+    ContentType,
+    is_content_source,
+    load_content,
+    read_source,
+)
 from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_document
 from ..core.dates import human
 from ..core.home import HOME_SRC_URI, home_sections
-from ..core.listings import (in_reader_order, missing_type_indexes, type_index_source, type_listing,
-                             vocabulary_listings)
+from ..core.listings import in_reader_order, missing_type_indexes, type_index_source, type_listing, vocabulary_listings
 from ..core.metadata import lastmod, listing_title, robots_txt, short_description
 from ..core.nesting import too_deep_line
 from ..core.sanitise import html_text

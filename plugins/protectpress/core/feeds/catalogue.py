@@ -8,8 +8,8 @@ build writes, the links in each page's `<head>` and the Subscribe page, so the t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Callable, Collection
 
 from ..config import Settings
 from ..content import FOLDER_OF_TYPE, ContentType
@@ -24,7 +24,7 @@ _KIND_PLURALS = {**{kind.value: kind.plural for kind in ContentType}, "newslette
 TYPE_INDEX_PAGES = {**{kind.value: f"{folder}/index.md" for kind, folder in FOLDER_OF_TYPE.items()},
                     "newsletter": "newsletters/index.md"}
 # When a feed has no entries at all (a brand-new site), its dates still must not change between builds.
-EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Collection
+from collections.abc import Collection
 
 from ..config import Settings
 from ..problems import Problems

@@ -8,17 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..boundary import ProjectBoundary
 from ..config import Settings
 from ..content import ContentItem, ContentSet, read_source
 from ..dates import human_moment
-from ..frontmatter import (Field, FrontMatterError, Invalid, boolean_field, list_like, read_date, read_fields,
-                           read_moment, read_terms, read_text, report_missing, report_unknown_keys, reporter,
-                           split_front_matter)
+from ..frontmatter import (
+    Field,
+    FrontMatterError,
+    Invalid,
+    boolean_field,
+    list_like,
+    read_date,
+    read_fields,
+    read_moment,
+    read_terms,
+    read_text,
+    report_missing,
+    report_unknown_keys,
+    reporter,
+    split_front_matter,
+)
 from ..headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..nesting import TOO_DEEP, too_deep_line
 from ..problems import Problems, describe

@@ -17,8 +17,8 @@ everyone then suppresses nobody.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .journal import SendJournal, State
 from .progress import Counts, Progress

@@ -96,7 +96,7 @@ def _sidecars(path: Path) -> tuple[Path, Path]:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class SendJournal:
@@ -119,7 +119,7 @@ class SendJournal:
         self._db.executescript(_SCHEMA)
         self._lock_file = None
 
-    def __enter__(self) -> "SendJournal":
+    def __enter__(self) -> SendJournal:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -253,7 +253,7 @@ class SendJournal:
 
 
 def _digest(salt: str, key: str) -> str:
-    return hashlib.sha256(f"{salt}\n{key}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{salt}\n{key}".encode()).hexdigest()
 
 
 class _Transaction:

@@ -14,9 +14,9 @@ import datetime as dt
 import io
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from ..headertext import header_text_expected, header_text_problem
 from ..problems import Problems, Severity, describe
@@ -229,7 +229,7 @@ class _Lines:
         self.position = 0
         self.line = 0  # lines read so far
 
-    def __iter__(self) -> "_Lines":
+    def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
@@ -350,7 +350,7 @@ class SuppressionList:
             writer = spreadsheet_writer(handle)
             if new_file:
                 writer.writerow(SUPPRESSION_COLUMNS)
-            writer.writerow((address.strip(), reason, dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")))
+            writer.writerow((address.strip(), reason, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")))
             handle.flush()
             os.fsync(handle.fileno())  # an unsubscribe must survive a crash straight after it
         self._keys.add(address_key(address))

@@ -66,7 +66,7 @@ class RelayAddress:
     username: str = ""
 
     @classmethod
-    def parse(cls, url: str) -> "RelayAddress":
+    def parse(cls, url: str) -> RelayAddress:
         parts = urlsplit(url.strip())
         if parts.scheme not in ("smtp", "smtps"):
             raise RelayError("--smtp: expected an address like smtp://user@relay.example.org:587 or smtps://...:465")
