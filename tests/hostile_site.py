@@ -74,7 +74,9 @@ def make_hostile_project(destination: Path) -> Path:
     text = text.replace("site_name: Protect and Prepare partner guidance", f"site_name: {_quoted(SITE_NAME)}")
     text = text.replace("martyns-law: Martyn's Law", f"martyns-law: {_quoted(TOPIC_LABEL)}")
     text = text.replace("retail: Retail", f"retail: {_quoted(HARMLESS)}")
-    text = text.replace("    - navigation.prune\n", "    - navigation.prune\n" + "".join(f"    - {f}\n" for f in EXTRA_FEATURES))
+    text = text.replace(
+        "    - navigation.prune\n", "    - navigation.prune\n" + "".join(f"    - {f}\n" for f in EXTRA_FEATURES)
+    )
     config.write_text(text, encoding="utf-8")
     return project
 

@@ -21,7 +21,9 @@ PROTECTPRESS = [sys.executable, "-m", "protectpress.cli"]
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
-def run_protectpress(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_protectpress(
+    *args: str, cwd: Path, env: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """Run the real `protectpress` command as comms staff would, capturing what they would read."""
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run([*PROTECTPRESS, *args], cwd=cwd, env=full_env, capture_output=True, text=True,

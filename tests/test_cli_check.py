@@ -74,7 +74,11 @@ def test_config_problems_exit_2_without_a_traceback(tmp_path):
                                                             "      feedz: {}\n      x_vocabulary:"))
     result = run_protectpress("check", cwd=project)
     assert result.returncode == 2
-    assert "plugins.protectpress: expected one of enabled, strict_review, vocabulary, feeds, newsletter, sending, offline, found 'feedz'" in result.stderr
+    assert (
+        "plugins.protectpress: expected one of enabled, strict_review, vocabulary, feeds, newsletter, "
+        "sending, offline, found 'feedz'"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
@@ -85,8 +89,12 @@ def test_missing_config_exits_2(tmp_path):
 
 
 def test_config_tolerates_env_and_python_name_tags(tmp_path, monkeypatch):
-    config = CONFIG.replace("site_url: https://check.example.org/", "site_url: !ENV [PP_TEST_SITE_URL, 'https://fallback.example.org/']") + (
-        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n")
+    config = CONFIG.replace(
+        "site_url: https://check.example.org/", "site_url: !ENV [PP_TEST_SITE_URL, 'https://fallback.example.org/']"
+    ) + (
+        "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: "
+        "!!python/name:material.extensions.emoji.twemoji\n"
+    )
     project = write_project(tmp_path, {"docs/index.md": BROKEN_PAGES["docs/index.md"]}, config)
     result = run_protectpress("check", cwd=project, env={"PP_TEST_SITE_URL": "https://env.example.org/"})
     assert result.returncode == 0, result.stderr

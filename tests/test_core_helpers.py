@@ -91,7 +91,10 @@ def test_sanitiser_keeps_text_exactly():
 
 
 def test_sanitiser_keeps_tables_and_headings():
-    html = '<h2 id="a">A</h2><table><thead><tr><th scope="col">Time</th></tr></thead><tbody><tr><td>10:30</td></tr></tbody></table>'
+    html = (
+        '<h2 id="a">A</h2><table><thead><tr><th scope="col">Time</th></tr></thead>'
+        "<tbody><tr><td>10:30</td></tr></tbody></table>"
+    )
     assert sanitise_html(html).html == html
 
 

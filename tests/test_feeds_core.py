@@ -200,8 +200,12 @@ def test_a_logo_larger_than_rss_allows_or_not_an_image_reader_shows_is_a_warning
     header = struct.pack(">IIBBBBB", 300, 100, 8, 6, 0, 0, 0)
     (project / "docs/images/wide.png").write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + header)
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "logo: images/pic.png", "logo: images/wide.png\n        icon: https://cdn.example.org/icon.webp"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "logo: images/pic.png", "logo: images/wide.png\n        icon: https://cdn.example.org/icon.webp"
+        ),
+        encoding="utf-8",
+    )
     problems = Problems()
     check_feed_images(load_settings(config), problems)
     assert sorted(str(p) for p in problems) == [

@@ -187,8 +187,10 @@ def test_markdown_too_deep_for_the_renderer_is_an_error_with_its_line(body, line
     text = "---\ntitle: Home\ntype: page\n---\n\nIntro.\n\n" + body
     assert read_item("index.md", "docs/index.md", text, VOCABULARY, problems) is None
     assert [str(p) for p in problems] == [
-        f"docs/index.md:{line}: expected lists, quotes, notes and HTML blocks nested at most a few dozen levels deep, and "
-        "no long runs of * or _, found nesting the Markdown renderer cannot read"]
+        f"docs/index.md:{line}: expected lists, quotes, notes and HTML blocks nested at most a few dozen "
+        "levels deep, and "
+        "no long runs of * or _, found nesting the Markdown renderer cannot read"
+    ]
 
 
 def test_deep_but_renderable_markdown_is_fine():

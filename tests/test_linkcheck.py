@@ -58,7 +58,8 @@ def test_broken_page_link_anchor_and_image_name_the_source_and_the_link(tmp_path
         "docs/index.md: expected a link to a heading or id that exists on the home page, found '#absent'",
         "docs/index.md: expected a link to a page or file that the build wrote, found 'guidance/missing/' "
         "(guidance/missing/ was not built)",
-        "docs/index.md: expected an image that the build wrote, found 'assets/gone.png' (assets/gone.png was not built)",
+        "docs/index.md: expected an image that the build wrote, found 'assets/gone.png' (assets/gone.png was "
+        "not built)",
     ]
 
 

@@ -13,7 +13,11 @@ from protectpress.core.newsletter.message import build_message, stable_message_i
 
 MAILTO = "mailto:unsubscribe@protectpress.example.org?subject=unsubscribe"
 # Long enough that any folding policy would have to wrap it.
-HTTPS = "https://protectpress.example.org/unsubscribe?e=" + "0123456789abcdef" * 4 + "&newsletter=2023-03-security-and-policing"
+HTTPS = (
+    "https://protectpress.example.org/unsubscribe?e="
+    + "0123456789abcdef" * 4
+    + "&newsletter=2023-03-security-and-policing"
+)
 
 
 def make(**overrides):

@@ -113,7 +113,9 @@ def test_a_relay_off_this_machine_without_starttls_is_refused():
             relay.deliver("news@example.org", "a@example.com", b"Subject: x\r\n\r\nhello\r\n")
         assert server.handler.received == []
         loopback = SmtpRelay(RelayAddress.parse(f"smtp://127.0.0.1:{server.port}"))
-        assert loopback.deliver("news@example.org", "a@example.com", b"Subject: x\r\n\r\nhi\r\n").outcome is Outcome.SENT
+        assert (
+            loopback.deliver("news@example.org", "a@example.com", b"Subject: x\r\n\r\nhi\r\n").outcome is Outcome.SENT
+        )
         loopback.close()
     finally:
         server.stop()

@@ -22,7 +22,9 @@ def only_for_retail(project) -> None:
 
 def test_outbox_writes_one_eml_per_recipient_and_never_touches_the_journal(project, run):
     only_for_retail(project)
-    (project / "newsletters" / "suppressed.csv").write_text("email,reason,added\ngone@example.com,unsubscribed,2023-04-01\n")
+    (project / "newsletters" / "suppressed.csv").write_text(
+        "email,reason,added\ngone@example.com,unsubscribed,2023-04-01\n"
+    )
     write_recipients(project / "recipients.csv", [
         "shop@example.com,Shop Owner,,Retail", "pub@example.com,Landlord,,Hospitality", "any@example.com,,,",
         "everyone@example.com,,,all", "GONE@example.com,,,", "broken,,,"])
@@ -35,7 +37,10 @@ def test_outbox_writes_one_eml_per_recipient_and_never_touches_the_journal(proje
     assert message["To"].addresses[0].display_name == "Shop Owner"
     assert message["Message-ID"] == stable_message_id(SLUG, "shop@example.com", "protectpress.example.org")
     assert "Dear Shop Owner," in message.get_body(("plain",)).get_content()
-    assert "Sent 3, already sent 0, suppressed 1, invalid 1, failed 0, unknown 0, not in this newsletter's sectors 1." in out
+    assert (
+        "Sent 3, already sent 0, suppressed 1, invalid 1, failed 0, unknown 0, not in this newsletter's sectors 1."
+        in out
+    )
     assert "recipients.csv:7: expected an email address" in err
     assert "nothing was sent" in out
     assert not (project / "newsletters" / ".sends" / f"{SLUG}.sqlite").exists()

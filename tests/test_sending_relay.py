@@ -62,8 +62,13 @@ def test_test_send_is_marked_and_has_its_own_message_id(project, relay, run):
 
 def test_each_message_has_both_parts_the_name_and_an_unfolded_one_click_unsubscribe(project, relay, run):
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace(
-        "      sending:\n", "      sending:\n        unsubscribe_url: https://protectpress.example.org/unsubscribe/?e={email_hash}&n={slug}\n", 1))
+    config.write_text(
+        config.read_text().replace(
+            "      sending:\n",
+            "      sending:\n        unsubscribe_url: https://protectpress.example.org/unsubscribe/?e={email_hash}&n={slug}\n",
+            1,
+        )
+    )
     write_recipients(project / "recipients.csv", ["sian@example.com,Siân O'Neill & Co,,", "nameless@example.com,,,"])
     code, out, err = live(run, relay)
     assert code == 0, out + err
@@ -279,7 +284,9 @@ def test_tls_with_certificate_checks_and_a_private_ca(project, run, tmp_path, sc
         assert server.url().startswith(f"{scheme}://")
         code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url())
         assert code == 2 and "could not be trusted" in err and "--ca-file" in err
-        code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url(), "--ca-file", str(certificate))
+        code, out, err = run(
+            "send", SLUG, "--test", "e@example.org", "--smtp", server.url(), "--ca-file", str(certificate)
+        )
         assert code == 0, out + err
         assert server.handler.count("e@example.org") == 1
     finally:

@@ -26,7 +26,9 @@ class GarblingHandler(ScriptedHandler):
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content)))
+            self.received.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
+            )
         if self.after_dot is None:
             server.transport.close()
             return "250 2.0.0 never heard"

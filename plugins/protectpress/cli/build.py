@@ -152,7 +152,9 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, serve
     return result
 
 
-def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: bool = False, quiet: bool = False) -> int:
+def build_atomically(
+    config_file: Path, *, site_dir: str | None = None, strict: bool = False, quiet: bool = False
+) -> int:
     project_dir = config_file.parent
     try:
         target = Path(site_dir) if site_dir else load_settings(config_file).site_dir

@@ -53,7 +53,9 @@ def register(subparsers) -> None:
                       help="the newsletter's file or slug, or 'notice' for the urgent notice in docs/notice.md")
     target = send.add_mutually_exclusive_group(required=True)
     target.add_argument("--test", nargs="+", metavar="ADDRESS", help="send a [TEST] copy to these addresses only")
-    target.add_argument("--to", metavar="RECIPIENTS.csv", help="send to everyone in this CSV (email, name, organisation, sectors)")
+    target.add_argument(
+        "--to", metavar="RECIPIENTS.csv", help="send to everyone in this CSV (email, name, organisation, sectors)"
+    )
     send.add_argument("--smtp", metavar="URL", help=f"relay: smtp://[user@]host:port (STARTTLS) or smtps://... (TLS); "
                       f"password from {PASSWORD_VARIABLE}")
     send.add_argument("--ca-file", metavar="FILE", help="trust this certificate authority (a PEM file) for the relay")
@@ -132,7 +134,9 @@ def run_send(args: argparse.Namespace) -> int:
     if problems:
         warn(problems.report())
     if newsletter is None:
-        warn(f"The {'notice' if args.newsletter == NOTICE_KIND else 'newsletter'} has problems to fix; nothing was sent.")
+        warn(
+            f"The {'notice' if args.newsletter == NOTICE_KIND else 'newsletter'} has problems to fix; nothing was sent."
+        )
         return 1
     composer = Composer(newsletter, sender)
     journal_dir, outbox_dir, suppression_file = sending_paths(settings)
@@ -205,7 +209,10 @@ def _test_send(addresses: list[str], newsletter: RenderedNewsletter, composer: C
         fail_config(f"--test: expected email addresses like name@example.org, found {', '.join(map(repr, bad))}")
     recipients = [Recipient(address=valid_address(a)) for a in dict.fromkeys(addresses)]
     if dry_run:
-        say(f"Dry run: would send a [TEST] copy to {', '.join(r.address for r in recipients)} via {transport.description}.")
+        say(
+            f"Dry run: would send a [TEST] copy to {', '.join(r.address for r in recipients)} via "
+            f"{transport.description}."
+        )
         return 0
     campaign = Campaign(compose=lambda r: composer.for_test(r.address), sender=composer.sender.envelope_sender,
                         transport=transport, journal=None, suppression=suppression, policy=policy,
@@ -231,7 +238,10 @@ def _outbox_send(args, newsletter, composer, outbox, suppression, policy, audien
                         journal=None, suppression=suppression, policy=SendPolicy(rate=0))
     todo = campaign.still_to_send(audience, summary)
     if args.dry_run:
-        say(f"Dry run: would write {plural(len(todo), 'message')} to {outbox.description}/ ({listed}). Nothing was written.")
+        say(
+            f"Dry run: would write {plural(len(todo), 'message')} to {outbox.description}/ ({listed}). Nothing "
+            "was written."
+        )
         return 0
     campaign.run(todo, summary)
     say(*summary.lines(), f"Wrote {plural(summary.sent, 'message')} to {outbox.description}/: nothing was sent. "

@@ -38,7 +38,9 @@ def register(subparsers) -> None:
                                    "Every save updates the preview; problems show in the browser.")
     add_config_option(parser)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"the port to serve on (default {DEFAULT_PORT})")
-    parser.add_argument("--host", default="127.0.0.1", help="the address to serve on (default 127.0.0.1, this computer only)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="the address to serve on (default 127.0.0.1, this computer only)"
+    )
     parser.add_argument("--open", action="store_true", help="open the preview in your web browser")
     parser.set_defaults(run=run)
 

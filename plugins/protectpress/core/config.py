@@ -197,7 +197,9 @@ def find_config(config_file: str | os.PathLike | None = None, start: Path | None
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
             return candidate
-    raise ConfigError(f"no {CONFIG_NAME} in {here} or any folder above it: run this inside a protectpress project, or pass -f")
+    raise ConfigError(
+        f"no {CONFIG_NAME} in {here} or any folder above it: run this inside a protectpress project, or pass -f"
+    )
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -289,7 +291,9 @@ def _check_site_url(site_url: Any, problems: Problems, config_name: str) -> None
                        "published address is made from it)", describe(site_url), key="site_url")
 
 
-def _settings(config: dict, path: Path, plugin: PluginSettings, *, site_dir: str | os.PathLike | None = None) -> Settings:
+def _settings(
+    config: dict, path: Path, plugin: PluginSettings, *, site_dir: str | os.PathLike | None = None
+) -> Settings:
     project_dir = path.parent
     theme = config.get("theme") or {}
     custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None

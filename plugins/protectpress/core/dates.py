@@ -71,7 +71,9 @@ def parse_moment(value: object) -> dt.datetime:
     if isinstance(value, str):
         text = value.strip()
         try:
-            return parse_moment(dt.date.fromisoformat(text) if _ISO_DATE.match(text) else dt.datetime.fromisoformat(text))
+            return parse_moment(
+                dt.date.fromisoformat(text) if _ISO_DATE.match(text) else dt.datetime.fromisoformat(text)
+            )
         except ValueError:
             pass
     raise DateError(EXPECTED_MOMENT)

@@ -55,7 +55,9 @@ if hasattr(yaml, "CSafeLoader"):
             except ValueError:
                 return self.construct_scalar(node)
 
-    _FastFrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastFrontMatterLoader.construct_yaml_timestamp)
+    _FastFrontMatterLoader.add_constructor(
+        "tag:yaml.org,2002:timestamp", _FastFrontMatterLoader.construct_yaml_timestamp
+    )
 else:  # PyYAML built without libyaml
     _FastFrontMatterLoader = _FrontMatterLoader
 
@@ -160,8 +162,11 @@ def yaml_problem_in_words(error: yaml.YAMLError, yaml_text: str, what: str = "YA
     if "alias" in problem or "anchor" in problem:
         return answer("quotes around a value that starts with * or &")
     if "flow sequence" in str(getattr(error, "context", "")) or "flow mapping" in str(getattr(error, "context", "")):
-        return answer(at=context_mark.line if context_mark is not None else index, expected="a list written like [retail, hospitality], with its closing ] on the same line, and "
-                      "quotes around a name with a colon in it")
+        return answer(
+            at=context_mark.line if context_mark is not None else index,
+            expected="a list written like [retail, hospitality], with its closing ] on the same line, and "
+            "quotes around a name with a colon in it",
+        )
     return index + 1, f"expected valid {what}", found if text.strip() else problem
 
 

@@ -109,18 +109,29 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
     for slug, label, items in _terms_with_pages(content, group, vocabulary):
         summary = f"Guidance, action cards and news for {label.lower() if group == 'sectors' else label}."
         if group == "sectors" and slug != "all":
-            summary = f"Guidance, action cards and news for the {label.lower()} sector, including what applies to all sectors."
+            summary = (
+                f"Guidance, action cards and news for the {label.lower()} sector, "
+                "including what applies to all sectors."
+            )
         src_uri = f"{group}/{slug}.md"
         markdown = (front_matter(title=label, type="page", summary=summary) + f"{escape_markdown(summary)}\n\n"
                     + _grouped(items, links, src_uri))
         listings.append(Listing(src_uri, label, markdown, group, slug, tuple(items)))
     # Relative to the index beside them: a docs-root link (/topics/x.md) resolves only in projects whose
     # mkdocs.yml sets validation.absolute_links: relative_to_docs (found by the link check).
-    index_lines = "\n".join(f"- [{escape_markdown(entry.title)}]({entry.slug}.md) ({len(entry.items)})" for entry in listings)
+    index_lines = "\n".join(
+        f"- [{escape_markdown(entry.title)}]({entry.slug}.md) ({len(entry.items)})" for entry in listings
+    )
     title = noun.capitalize() + "s"
     intro = f"Every {noun} with pages on this site, and how many pages each has."
-    index = Listing(f"{group}/index.md", title, front_matter(title=title, type="page", summary=intro) + f"{intro}\n\n{index_lines}\n", group, "",
-                    tuple(i for entry in listings for i in entry.items))
+    index = Listing(
+        f"{group}/index.md",
+        title,
+        front_matter(title=title, type="page", summary=intro) + f"{intro}\n\n{index_lines}\n",
+        group,
+        "",
+        tuple(i for entry in listings for i in entry.items),
+    )
     return [index, *listings] if listings else []
 
 

@@ -127,8 +127,13 @@ def notice_html(notice: Notice, settings: Settings) -> str:
 
 def banner(notice: Notice, settings: Settings) -> dict[str, str]:
     """What overrides/partials/pp-notice.html shows. `title` is plain text: the template escapes it."""
-    return {"id": notice.slug, "level": notice.level.value, "title": notice.title, "html": notice_html(notice, settings),
-            "expires": human_moment(notice.expires) if notice.expires else ""}
+    return {
+        "id": notice.slug,
+        "level": notice.level.value,
+        "title": notice.title,
+        "html": notice_html(notice, settings),
+        "expires": human_moment(notice.expires) if notice.expires else "",
+    }
 
 
 def notice_feed_entry(notice: Notice, settings: Settings, now: dt.datetime) -> FeedEntry:

@@ -38,7 +38,9 @@ def going_live(project: Project) -> list[tuple[dt.datetime, str, str]]:
     return sorted(coming)
 
 
-def major_changes_since_last_newsletter(project: Project) -> tuple[dt.datetime | None, list[tuple[ContentItem, Change]]]:
+def major_changes_since_last_newsletter(
+    project: Project,
+) -> tuple[dt.datetime | None, list[tuple[ContentItem, Change]]]:
     """The newest live newsletter's date (None when there is none) and each major change made after it."""
     since = None
     if project.settings.plugin.newsletter.enabled:

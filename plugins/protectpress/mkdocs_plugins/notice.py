@@ -22,7 +22,9 @@ class NoticeFeature:
             files.remove(source)
         settings = self.state.settings
         self.notice = live_notice(settings, self.state.problems, self.state.now)
-        self.state.pinned_feed_entries = [notice_feed_entry(self.notice, settings, self.state.now)] if self.notice else []
+        self.state.pinned_feed_entries = (
+            [notice_feed_entry(self.notice, settings, self.state.now)] if self.notice else []
+        )
         self.state.report("docs/notice.md has problems to fix")
         return files
 

@@ -313,8 +313,13 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
 
     def terms(group: str, slugs: tuple[str, ...], labels: dict[str, str]) -> list[dict]:
         # Only terms with a listing page get a link; the path is relative to the site root.
-        return [{"label": html_text(labels[slug]), "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed
-                 else None} for slug in slugs]
+        return [
+            {
+                "label": html_text(labels[slug]),
+                "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed else None,
+            }
+            for slug in slugs
+        ]
 
     return {
         "kind": item.kind.value,

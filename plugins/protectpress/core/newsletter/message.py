@@ -130,7 +130,9 @@ def list_unsubscribe_value(uris: list[str] | tuple[str, ...]) -> str:
     for uri in uris:
         header_text(uri, "an unsubscribe address", SMTP_LINE_LIMIT)
         if not uri.isascii() or any(c in uri for c in "\r\n <>,"):
-            raise ValueError(f"an unsubscribe address must be plain ASCII with no spaces, commas or angle brackets, found {uri!r}")
+            raise ValueError(
+                f"an unsubscribe address must be plain ASCII with no spaces, commas or angle brackets, found {uri!r}"
+            )
     value = ", ".join(f"<{uri}>" for uri in uris)
     if len("List-Unsubscribe: ") + len(value) > SMTP_LINE_LIMIT:
         raise ValueError(f"the List-Unsubscribe header would be longer than {SMTP_LINE_LIMIT} characters")

@@ -161,7 +161,9 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
     items = _items(front.data.get("items"), report, front.lines)
     deep_line = too_deep_line(front.body)
     if deep_line is not None:
-        problems.error(path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1)
+        problems.error(
+            path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1
+        )
     for field in sorted(set(MERGE_FIELD.findall(front.body)) - {NAME_FIELD}):
         problems.error(path, "expected only the merge field {{ name }} in the letter", repr("{{ " + field + " }}"),
                        line=front.body_line + _line_of(front.body, field))
@@ -205,8 +207,13 @@ def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Prob
                            f"{human_moment(page.publish_at)} is not on the site yet, so the newsletter's link would "
                            "break)", repr(item.page), key=key, line=item.line)
         elif item.as_updated and page.latest_change is None:
-            problems.error(newsletter.path, "expected a page with change notes (changes: in its front matter) to "
-                           "feature as updated", repr(item.page), key=f"items[{item.number}].as_updated", line=item.line)
+            problems.error(
+                newsletter.path,
+                "expected a page with change notes (changes: in its front matter) to feature as updated",
+                repr(item.page),
+                key=f"items[{item.number}].as_updated",
+                line=item.line,
+            )
         else:
             features.append(Feature(item=item, page=page))
     return features

@@ -143,7 +143,9 @@ class SendJournal:
                 msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
         except OSError:
             handle.close()
-            raise JournalBusy(f"another send of this newsletter is running (lock: {self.path.with_suffix('.lock').name})") from None
+            raise JournalBusy(
+                f"another send of this newsletter is running (lock: {self.path.with_suffix('.lock').name})"
+            ) from None
         self._lock_file = handle
 
     # -- the campaign -----------------------------------------------------------------------------------
@@ -154,8 +156,10 @@ class SendJournal:
 
     def begin(self, content_hash: str, subject: str, relay: str) -> CampaignRecord:
         """Record the campaign's content the first time; return what was recorded (maybe earlier)."""
-        self._db.execute("INSERT OR IGNORE INTO campaign (id, content_hash, subject, started, relay) VALUES (1, ?, ?, ?, ?)",
-                         (content_hash, subject, _now(), relay))
+        self._db.execute(
+            "INSERT OR IGNORE INTO campaign (id, content_hash, subject, started, relay) VALUES (1, ?, ?, ?, ?)",
+            (content_hash, subject, _now(), relay),
+        )
         return self.campaign()
 
     def plan(self, recipients: list[Recipient]) -> None:
@@ -167,16 +171,22 @@ class SendJournal:
         with self._transaction():
             start = self._db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM deliveries").fetchone()[0]
             self._db.executemany(
-                "INSERT OR IGNORE INTO deliveries (key, address, name, position, state, updated) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO deliveries (key, address, name, position, state, updated) VALUES (?, ?, ?, ?, "
+                "?, ?)",
                 ((r.key, r.address, r.name, start + i, State.PENDING.value, now) for i, r in enumerate(recipients)),
             )
-            stale = [k for (k,) in self._db.execute("SELECT key FROM deliveries WHERE state = ?", (State.PENDING.value,))
-                     if k not in keys]
+            stale = [
+                k
+                for (k,) in self._db.execute("SELECT key FROM deliveries WHERE state = ?", (State.PENDING.value,))
+                if k not in keys
+            ]
             self._db.executemany("DELETE FROM deliveries WHERE key = ?", [(k,) for k in stale])
 
     def recover_interrupted(self) -> list[str]:
         """After a crash: the rows left `sending` become `unknown`. Returns their addresses."""
-        rows = [a for (a,) in self._db.execute("SELECT address FROM deliveries WHERE state = ?", (State.SENDING.value,))]
+        rows = [
+            a for (a,) in self._db.execute("SELECT address FROM deliveries WHERE state = ?", (State.SENDING.value,))
+        ]
         self._db.execute("UPDATE deliveries SET state = ?, reply = ?, updated = ? WHERE state = ?",
                          (State.UNKNOWN.value, "interrupted during sending: it may or may not have arrived", _now(),
                           State.SENDING.value))

@@ -90,7 +90,9 @@ class RecipientList:
         return len(self.skipped_lines)
 
 
-def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: dict[str, str] | None = None) -> RecipientList:
+def read_recipients(
+    path: Path, shown_as: str, problems: Problems, *, sectors: dict[str, str] | None = None
+) -> RecipientList:
     """Read a recipients CSV (`email` required; `name`, `organisation`, `sectors` separated by `;`).
 
     Bad addresses are warnings with their line numbers and are skipped; a later duplicate is an info line.
@@ -156,11 +158,15 @@ def _addresses_in(cell: str) -> list[str]:
             if address]
 
 
-def _read_sectors(value: str, shown_as: str, line: int, problems: Problems, vocabulary: dict[str, str] | None) -> tuple[str, ...]:
+def _read_sectors(
+    value: str, shown_as: str, line: int, problems: Problems, vocabulary: dict[str, str] | None
+) -> tuple[str, ...]:
     slugs = tuple(slugify(part) for part in value.split(";") if part.strip())
     for slug, label in zip(slugs, (part.strip() for part in value.split(";") if part.strip())):
         if vocabulary and slug not in vocabulary:
-            problems.warning(shown_as, f"expected sectors from mkdocs.yml ({', '.join(vocabulary)})", describe(label), line=line)
+            problems.warning(
+                shown_as, f"expected sectors from mkdocs.yml ({', '.join(vocabulary)})", describe(label), line=line
+            )
     return slugs
 
 
@@ -309,8 +315,9 @@ def _read_text(path: Path, shown_as: str, problems: Problems) -> str | None:
         return raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        problems.error(shown_as, "expected UTF-8 text (in Excel: Save As, CSV UTF-8)", "a character in another encoding",
-                       line=line)
+        problems.error(
+            shown_as, "expected UTF-8 text (in Excel: Save As, CSV UTF-8)", "a character in another encoding", line=line
+        )
         return None
 
 
@@ -384,7 +391,9 @@ class Audience:
     other_sectors: int
 
 
-def choose_audience(listing: RecipientList, suppression: SuppressionList, newsletter_sectors: list[str] | tuple[str, ...]) -> Audience:
+def choose_audience(
+    listing: RecipientList, suppression: SuppressionList, newsletter_sectors: list[str] | tuple[str, ...]
+) -> Audience:
     deliverable, suppressed, other_sectors = [], 0, 0
     for recipient in listing.recipients:
         if recipient.address in suppression:
