@@ -60,7 +60,7 @@ class Table:
         """A Markdown table: readable in a terminal and pasteable into README.md as it is."""
         cells = [list(COLUMNS)] + [row.cells() for row in self.rows]
         widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
-        lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths)) + " |" for line in cells]
+        lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=False)) + " |" for line in cells]
         lines.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
         return "\n".join(lines)
 

@@ -119,9 +119,9 @@ def _folder_warnings(site: Path, site_url: str, folder: Path, require_icons: boo
         if count > 1:
             warn("DuplicateUpdated", "atom.xml", f"{count} entries share atom:updated {value}")
     for element in feed.iter():
-        if element.tag in (ATOM + "updated", ATOM + "published"):
-            if _implausible(dt.datetime.fromisoformat(element.text or "")):
-                warn("ImplausibleDate", "atom.xml", element.text or "")
+        is_date = element.tag in (ATOM + "updated", ATOM + "published")
+        if is_date and _implausible(dt.datetime.fromisoformat(element.text or "")):
+            warn("ImplausibleDate", "atom.xml", element.text or "")
     for entry_id, entry in entries.items():
         if (entry.findtext(ATOM + "published") or "") > (entry.findtext(ATOM + "updated") or ""):
             warn("dates", "atom.xml", f"{entry_id}: published after updated")

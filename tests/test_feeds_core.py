@@ -158,7 +158,7 @@ def test_a_day_with_more_entries_than_its_first_ten_minutes_hold_still_gets_dist
 def test_a_new_page_never_moves_the_time_of_another():
     older = [entry(f"page-{i}", published="2024-01-01", updated="2024-05-01") for i in range(50)]
     before = {e.id: e.updated for e in with_distinct_instants(older)}
-    after = {e.id: e.updated for e in with_distinct_instants(older + [entry("new", published="2024-05-01")])}
+    after = {e.id: e.updated for e in with_distinct_instants([*older, entry("new", published="2024-05-01")])}
     assert {i: after[i] for i in before} == before
     assert after[SITE + "news/new/"].date() == dt.date(2024, 5, 1)
 

@@ -11,6 +11,7 @@ import codecs
 import datetime as dt
 import difflib
 import enum
+import itertools
 import posixpath
 import re
 from collections.abc import Callable
@@ -218,7 +219,7 @@ def _changes(value: Any) -> tuple[Change, ...]:
         except Invalid as invalid:
             raise Invalid(f"change {number}: {invalid.expected}", invalid.found) from None
         changes.append(Change(date=date, note=note, major=major))
-    for number, (newer, older) in enumerate(zip(changes, changes[1:]), start=2):
+    for number, (newer, older) in enumerate(itertools.pairwise(changes), start=2):
         if older.date > newer.date:
             raise Invalid("expected changes newest first", f"change {number} ({older.date:%Y-%m-%d}) is newer than "
                           f"change {number - 1} ({newer.date:%Y-%m-%d})")

@@ -167,7 +167,7 @@ class SiteFeature:
         # MkDocs linked each page to its neighbours before this event; the footer's previous and next must
         # follow the order the sidebar now shows.
         nav.pages = [item for item in _walk(nav.items) if isinstance(item, Page)]
-        for before, after in zip([None, *nav.pages], [*nav.pages, None]):
+        for before, after in zip([None, *nav.pages], [*nav.pages, None], strict=True):
             if before is not None:
                 before.next_page = after
             if after is not None:

@@ -162,7 +162,7 @@ def _read_sectors(
     value: str, shown_as: str, line: int, problems: Problems, vocabulary: dict[str, str] | None
 ) -> tuple[str, ...]:
     slugs = tuple(slugify(part) for part in value.split(";") if part.strip())
-    for slug, label in zip(slugs, (part.strip() for part in value.split(";") if part.strip())):
+    for slug, label in zip(slugs, (part.strip() for part in value.split(";") if part.strip()), strict=False):
         if vocabulary and slug not in vocabulary:
             problems.warning(
                 shown_as, f"expected sectors from mkdocs.yml ({', '.join(vocabulary)})", describe(label), line=line
@@ -207,7 +207,7 @@ def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: s
 
     def rows() -> Iterator[Row]:
         for line, cells, error in records:
-            row = {name: value for name, value in zip(header, cells) if name}
+            row = {name: value for name, value in zip(header, cells, strict=False) if name}
             if error is None and any(_LINE_BREAK.search(row.get(column, "")) for column in one_line):
                 # Most likely a quote left open that another quote closed lines later: the lines it took in
                 # are read again on their own.
