@@ -8,7 +8,7 @@ the preview must stay quick; `protectpress build` always runs them.
 
 from __future__ import annotations
 
-from jinja2 import TemplateNotFound
+from jinja2 import Environment, TemplateNotFound
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
@@ -26,12 +26,12 @@ class IntegrityFeature:
         self.state = state
         self.sources: dict[str, str] = {}  # page URL path -> the project-relative file an author edits
 
-    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.sources = self._page_sources(files)
         self._check_templates(env, files)
         return env
 
-    def _check_templates(self, env, files: Files) -> None:
+    def _check_templates(self, env: Environment, files: Files) -> None:
         """A page's `template:` must exist before MkDocs renders it: a missing one is a traceback there (found
         by the fuzz tests). on_env runs after every page is read and before any is rendered."""
         for file in files.documentation_pages():
