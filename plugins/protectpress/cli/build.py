@@ -25,11 +25,11 @@ from ..core.dates import DateError, parse_moment
 from ..core.problems import Problems
 from ..core.project import Project
 from ..core.search import SearchIndexError, index_site
-from .common import add_config_option, fail_config
+from .common import Subparsers, add_config_option, fail_config
 from .staging import BuildLock, building_prefix, previous_name
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser("build", help="build the site, feeds and newsletters into site/",
                                    description="Build the site, feeds and newsletters. The previous site/ is "
                                    "replaced only when the whole build succeeds.")

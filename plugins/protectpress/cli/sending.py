@@ -41,10 +41,10 @@ from ..core.sending.report import (
 )
 from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, Outcome, RelayAddress, RelayError, SmtpRelay
 from ..core.slugs import slugify
-from .common import add_config_option, fail_config, settings_or_exit
+from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     send = subparsers.add_parser("send", help="test-send a newsletter, or send it to a recipients list",
                                  description="Send a newsletter: --test to yourself first, then --to the list. "
                                  "With no --smtp, messages are written as .eml files under outbox/.")

@@ -12,15 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import posixpath
-from pathlib import Path
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig, _AbsoluteLinksValidationValue
+from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
-from mkdocs.structure import StructureItem
 from mkdocs.structure.pages import Page
 
 from ..core import emergency
