@@ -11,6 +11,7 @@ import functools
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ..core.config import ConfigError, Settings
@@ -23,6 +24,7 @@ from ..core.sending.compose import Composer, SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, State, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths
 from ..core.sending.recipients import (
+    Audience,
     Recipient,
     SuppressionList,
     choose_audience,
@@ -39,7 +41,15 @@ from ..core.sending.report import (
     skipped_rows,
     when,
 )
-from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, Outcome, RelayAddress, RelayError, SmtpRelay
+from ..core.sending.transport import (
+    PASSWORD_VARIABLE,
+    Outbox,
+    Outcome,
+    RelayAddress,
+    RelayError,
+    SmtpRelay,
+    Transport,
+)
 from ..core.slugs import slugify
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 
@@ -92,7 +102,7 @@ def register(subparsers: Subparsers) -> None:
     forget.set_defaults(run=run_forget)
 
 
-def plainly(run):
+def plainly(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """A disk or journal problem ends as one line for comms staff, not a traceback."""
     @functools.wraps(run)
     def wrapper(args: argparse.Namespace) -> int:
@@ -202,12 +212,12 @@ def _policy(args: argparse.Namespace, settings: Settings) -> SendPolicy:
                       resend_unknown=args.resend_unknown, retry_failed=args.retry_failed)
 
 
-def _test_send(addresses: list[str], newsletter: RenderedNewsletter, composer: Composer, transport,
+def _test_send(addresses: list[str], newsletter: RenderedNewsletter, composer: Composer, transport: Transport,
                suppression: SuppressionList, policy: SendPolicy, journal_dir: Path, dry_run: bool) -> int:
     bad = [a for a in addresses if not valid_address(a)]
     if bad:
         fail_config(f"--test: expected email addresses like name@example.org, found {', '.join(map(repr, bad))}")
-    recipients = [Recipient(address=valid_address(a)) for a in dict.fromkeys(addresses)]
+    recipients = [Recipient(address=address) for a in dict.fromkeys(addresses) if (address := valid_address(a))]
     if dry_run:
         say(
             f"Dry run: would send a [TEST] copy to {', '.join(r.address for r in recipients)} via "
@@ -217,7 +227,8 @@ def _test_send(addresses: list[str], newsletter: RenderedNewsletter, composer: C
     campaign = Campaign(compose=lambda r: composer.for_test(r.address), sender=composer.sender.envelope_sender,
                         transport=transport, journal=None, suppression=suppression, policy=policy,
                         show_progress=False)
-    delivered, failed = [], []
+    delivered: list[str] = []
+    failed: list[str] = []
     try:
         for recipient in recipients:
             result = campaign.deliver_with_retries(recipient)
@@ -233,7 +244,9 @@ def _test_send(addresses: list[str], newsletter: RenderedNewsletter, composer: C
     return 0 if not failed else 1
 
 
-def _outbox_send(args, newsletter, composer, outbox, suppression, policy, audience, summary, listed) -> int:
+def _outbox_send(args: argparse.Namespace, newsletter: RenderedNewsletter, composer: Composer, outbox: Transport,
+                 suppression: SuppressionList, policy: SendPolicy, audience: Audience, summary: SendSummary,
+                 listed: str) -> int:
     campaign = Campaign(compose=composer.for_recipient, sender=composer.sender.envelope_sender, transport=outbox,
                         journal=None, suppression=suppression, policy=SendPolicy(rate=0))
     todo = campaign.still_to_send(audience, summary)
@@ -249,8 +262,9 @@ def _outbox_send(args, newsletter, composer, outbox, suppression, policy, audien
     return 0 if summary.complete else 1
 
 
-def _live_send(args, settings, newsletter, composer, relay, journal, suppression, policy, audience, summary,
-               listed, test_log) -> int:
+def _live_send(args: argparse.Namespace, settings: Settings, newsletter: RenderedNewsletter, composer: Composer,
+               relay: SmtpRelay, journal: SendJournal, suppression: SuppressionList, policy: SendPolicy,
+               audience: Audience, summary: SendSummary, listed: str, test_log: TestSendLog) -> int:
     record = journal.campaign()
     if record is not None and record.content_hash != newsletter.content_hash:
         warn(f"Not sending: {newsletter.source_path} has changed since this newsletter was first sent on "
@@ -340,8 +354,8 @@ def run_suppress(args: argparse.Namespace) -> int:
     suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
     if args.who.lower().endswith(".csv") or Path(args.who).is_file():
         addresses = read_addresses(Path(args.who), settings.relative(Path(args.who)), problems)
-    elif valid_address(args.who):
-        addresses = [valid_address(args.who)]
+    elif address := valid_address(args.who):
+        addresses = [address]
     else:
         fail_config(f"suppress: expected an email address like name@example.org or a CSV file, found {args.who!r}")
     if problems:
