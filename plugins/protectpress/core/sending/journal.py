@@ -20,17 +20,20 @@ import json
 import os
 import secrets
 import sqlite3
+import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
 
 from .private_files import open_private, private_file, private_folder, replace_private
 from .recipients import Recipient, address_key
 
-try:  # one send per newsletter at a time; the OS drops the lock when the process dies, even by kill -9
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+# One send per newsletter at a time; the OS drops the lock when the process dies, even by kill -9.
+if sys.platform == "win32":  # pragma: no cover - Windows
     import msvcrt
+else:
+    import fcntl
 
 
 class State(str, enum.Enum):
@@ -117,12 +120,12 @@ class SendJournal:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")  # `forget` overwrites a person's row instead of leaving it
         self._db.executescript(_SCHEMA)
-        self._lock_file = None
+        self._lock_file: IO[Any] | None = None
 
     def __enter__(self) -> SendJournal:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -137,7 +140,7 @@ class SendJournal:
             return
         handle = open_private(self.path.with_suffix(".lock"), "a+b")
         try:
-            if fcntl is not None:
+            if sys.platform != "win32":
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             else:  # pragma: no cover
                 msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
@@ -160,7 +163,10 @@ class SendJournal:
             "INSERT OR IGNORE INTO campaign (id, content_hash, subject, started, relay) VALUES (1, ?, ?, ?, ?)",
             (content_hash, subject, _now(), relay),
         )
-        return self.campaign()
+        record = self.campaign()
+        if record is None:  # the INSERT made the row unless it was there already: only a broken database
+            raise sqlite3.DatabaseError("the send journal lost its campaign record")
+        return record
 
     def plan(self, recipients: list[Recipient]) -> None:
         """Add new recipients as pending, and drop pending rows for people no longer on the audience."""
@@ -258,7 +264,7 @@ class SendJournal:
         self._db.execute("INSERT OR IGNORE INTO salt (id, value) VALUES (1, ?)", (secrets.token_hex(16),))
         return self._db.execute("SELECT value FROM salt WHERE id = 1").fetchone()[0]
 
-    def _transaction(self):
+    def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
 
@@ -273,7 +279,9 @@ class _Transaction:
     def __enter__(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
 
-    def __exit__(self, kind, value, traceback) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self._db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
