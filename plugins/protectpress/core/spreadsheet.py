@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import IO, Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 TEXT_MARK = "'"
@@ -35,7 +35,7 @@ def as_written(cell: str) -> str:
 class SpreadsheetSafeWriter:
     """`csv.writer`, except that every cell goes through `spreadsheet_safe`."""
 
-    def __init__(self, handle: TextIO) -> None:
+    def __init__(self, handle: IO[str]) -> None:
         self._writer = csv.writer(handle)
 
     def writerow(self, cells: Iterable[Any]) -> None:
@@ -46,6 +46,6 @@ class SpreadsheetSafeWriter:
             self.writerow(cells)
 
 
-def spreadsheet_writer(handle: TextIO) -> SpreadsheetSafeWriter:
+def spreadsheet_writer(handle: IO[str]) -> SpreadsheetSafeWriter:
     """The CSV writer for every file protectpress writes."""
     return SpreadsheetSafeWriter(handle)

@@ -132,6 +132,7 @@ class SmtpRelay:
 
     def _connect(self) -> smtplib.SMTP:
         where = self.address.shown
+        smtp: smtplib.SMTP
         try:
             if self.address.scheme == "smtps":
                 smtp = smtplib.SMTP_SSL(self.address.host, self.address.port, timeout=self._timeout, context=self._tls)
@@ -264,11 +265,13 @@ class SmtpRelay:
         text = _reply_text(code, reply)
         if code == 421 or code < 0:  # the relay is closing the connection (or already has)
             self._drop()
-        else:
+        elif self._smtp is not None:
             try:
                 self._smtp.rset()
             except (smtplib.SMTPException, OSError, AttributeError):
                 self._drop()
+        else:
+            self._drop()
         if 400 <= code < 500 or code < 0:
             return DeliveryResult(Outcome.TEMPORARY, text)
         no_such_mailbox = at_rcpt and bool(_NO_SUCH_MAILBOX.match(text.partition(" ")[2]))
@@ -294,6 +297,8 @@ def _final_reply(smtp: smtplib.SMTP) -> tuple[int, bytes]:
     each of those would be a guess about a message the relay may already have.
     """
     if smtp.file is None:
+        if smtp.sock is None:  # the relay hung up after the dot: as unknown as any other lost answer
+            raise smtplib.SMTPServerDisconnected("the relay closed the connection")
         smtp.file = smtp.sock.makefile("rb")
     code: bytes | None = None
     texts: list[bytes] = []
