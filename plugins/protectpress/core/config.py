@@ -210,11 +210,15 @@ def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     # `!ENV NAME` or `!ENV [NAME, OTHER, default]`, as pyyaml-env-tag reads it for MkDocs.
     if isinstance(node, yaml.ScalarNode):
         names, default = [loader.construct_scalar(node)], None
-    else:
+    elif isinstance(node, yaml.SequenceNode):
         items = loader.construct_sequence(node)
         names, default = items[:-1], items[-1] if len(items) > 1 else None
         if len(items) == 1:
             names = items
+    else:  # a mapping
+        raise yaml.constructor.ConstructorError(
+            None, None, "expected a name or a list of names after !ENV, found a mapping", node.start_mark
+        )
     for name in names:
         if isinstance(name, str) and name in os.environ:
             return yaml.safe_load(os.environ[name]) if os.environ[name] else os.environ[name]
@@ -383,7 +387,7 @@ def sending_problems(sending: SendingSettings, *, sending_now: bool = False) -> 
     return found
 
 
-def _read_dataclass(cls: type, data: Any, where: str, problems: Problems, config_name: str):
+def _read_dataclass(cls: type, data: Any, where: str, problems: Problems, config_name: str) -> Any:
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -397,7 +401,7 @@ def _read_dataclass(cls: type, data: Any, where: str, problems: Problems, config
             problems.error(config_name, f"expected one of {', '.join(known)}", repr(key), key=where)
             continue
         kind = hints[key]
-        if dataclasses.is_dataclass(kind):
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             # Vocabulary too: this checks its group names; read_plugin_settings then reads its slugs.
             values[key] = _read_dataclass(kind, value, f"{where}.{key}", problems, config_name)
         else:

@@ -11,7 +11,7 @@ would. The lists are left out of search (`data-pagefind-ignore`): each summary i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html import escape
 
@@ -82,7 +82,9 @@ def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
     return "\n".join(parts)
 
 
-def _terms_with_pages(content: ContentSet, group: str, vocabulary: dict[str, str]):
+def _terms_with_pages(
+    content: ContentSet, group: str, vocabulary: dict[str, str]
+) -> Iterator[tuple[str, str, list[ContentItem]]]:
     """(slug, label, items) for each topic or sector that has published pages, in vocabulary order."""
     published = content.published()
     for slug, label in vocabulary.items():

@@ -35,8 +35,9 @@ class IntegrityFeature:
         """A page's `template:` must exist before MkDocs renders it: a missing one is a traceback there (found
         by the fuzz tests). on_env runs after every page is read and before any is rendered."""
         for file in files.documentation_pages():
-            name = file.page.meta.get("template") if file.page is not None else None
-            if not isinstance(name, str) or not name:
+            page = file.page
+            name = page.meta.get("template") if page is not None else None
+            if page is None or not isinstance(name, str) or not name:
                 continue
             try:
                 env.get_template(name)
@@ -45,7 +46,7 @@ class IntegrityFeature:
                                                            file.src_uri),
                                           "expected a template of the theme or of overrides/, like main.html",
                                           repr(name), key="template")
-                del file.page.meta["template"]  # reported: the build goes on with the default, to find the rest
+                del page.meta["template"]  # reported: the build goes on with the default, to find the rest
         self.state.report("The pages have problems to fix")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -62,7 +62,7 @@ class NewsletterFeature:
             dates = [newsletter.date for newsletter, _ in self.published.values() if not newsletter.draft]
             page.update_date = lastmod(max(dates) if dates else None) or page.update_date
         elif page.file.src_uri in self.published:
-            page.update_date = lastmod(self.published[page.file.src_uri][0].date)
+            page.update_date = lastmod(self.published[page.file.src_uri][0].date) or page.update_date
         return None
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:

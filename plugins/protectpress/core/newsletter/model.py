@@ -202,7 +202,7 @@ def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Prob
         elif page.draft and not newsletter.draft:
             problems.error(newsletter.path, "expected a published page (a draft page is not on the site, so the "
                            "newsletter's link would break)", repr(item.page), key=key, line=item.line)
-        elif page.scheduled and newsletter.is_live(content.now):
+        elif page.scheduled and page.publish_at is not None and newsletter.is_live(content.now):
             problems.error(newsletter.path, "expected a published page (a page scheduled for "
                            f"{human_moment(page.publish_at)} is not on the site yet, so the newsletter's link would "
                            "break)", repr(item.page), key=key, line=item.line)
