@@ -121,7 +121,6 @@ class PluginSettings:
     """The `protectpress` plugin block of mkdocs.yml."""
 
     enabled: bool = True
-    strict_review: bool = False
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     feeds: FeedSettings = field(default_factory=FeedSettings)
     newsletter: NewsletterSettings = field(default_factory=NewsletterSettings)
