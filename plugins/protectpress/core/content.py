@@ -233,7 +233,6 @@ def _type(value: Any) -> ContentType:
         raise Invalid(f"expected one of {', '.join(t.value for t in ContentType)}", describe(value)) from None
 
 
-PUBLISHED = frozenset(t for t in ContentType if t is not ContentType.PAGE)
 FIELDS = (
     Field("title", read_text),
     Field("type", _type),

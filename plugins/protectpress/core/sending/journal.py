@@ -200,11 +200,6 @@ class SendJournal:
 
     # -- each recipient ---------------------------------------------------------------------------------
 
-    def delivery(self, address: str) -> Delivery | None:
-        row = self._db.execute("SELECT address, name, state, attempts, reply, updated FROM deliveries WHERE key = ?",
-                               (address_key(address),)).fetchone()
-        return Delivery(row[0], row[1], State(row[2]), row[3], row[4], row[5]) if row else None
-
     def settled(self) -> dict[str, State]:
         """Address key -> state for the rows a run skips unless asked (sent, unknown, failed-permanent).
 

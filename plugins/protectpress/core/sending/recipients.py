@@ -83,7 +83,6 @@ class RecipientList:
     source: str
     recipients: list[Recipient] = field(default_factory=list)
     skipped_lines: list[int] = field(default_factory=list)  # bad rows, each listed in the problems
-    duplicates: int = 0
 
     @property
     def invalid(self) -> int:
@@ -121,7 +120,6 @@ def read_recipients(
             continue
         key = address_key(address)
         if key in first_line:
-            listing.duplicates += 1
             problems.info(shown_as, f"expected each address once (sent once; first on line {first_line[key]})",
                           describe(address), line=line)
             continue
