@@ -10,14 +10,14 @@ import hashlib
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..config import SENDING as SETTING, ConfigError, Settings, sending_problems
+from ..config import SENDING as SETTING
+from ..config import ConfigError, Settings, sending_problems
 from ..headertext import header_text_expected, header_text_problem
 from ..newsletter.message import build_message, stable_message_id, with_test_prefix
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
 from ..problems import Problem
 from .recipients import Recipient, address_key
 from .verp import base_address, is_verp, verp_sender
-
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class SenderIdentity:
     verp: bool = False  # return_path was written `bounces+@...`: each message gets its own (see verp.py)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "SenderIdentity":
+    def from_settings(cls, settings: Settings) -> SenderIdentity:
         sending = settings.plugin.sending
         where = settings.config_file.name
         problems = [f"{where}: {SETTING}.{key}: {expected}, found {found}"
