@@ -2,9 +2,10 @@
 
 It runs from a throwaway folder with its own configuration (one user in a passwd-file, Maildir storage), on
 two ports: plain IMAP (`imap://` is accepted for loopback only) and IMAP over TLS with a self-signed
-certificate made for the test (`imaps://` with `--ca-file`). Dovecot's login process refuses to run as root, so under root
-(as in CI) the whole server runs as `nobody`. Missing Dovecot skips the tests on a developer's machine and
-fails them where PROTECTPRESS_REQUIRE_BROWSER is set (CI), as the browser tests do: `.ci/run` installs it.
+certificate made for the test (`imaps://` with `--ca-file`). Dovecot's login process refuses to run as root,
+so under root (as in CI) the whole server runs as `nobody`. Missing Dovecot skips the tests on a developer's
+machine and fails them where PROTECTPRESS_REQUIRE_BROWSER is set (CI), as the browser tests do: `.ci/run`
+installs it.
 """
 
 from __future__ import annotations
