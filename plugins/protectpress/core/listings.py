@@ -111,15 +111,15 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
         if group == "sectors" and slug != "all":
             summary = f"Guidance, action cards and news for the {label.lower()} sector, including what applies to all sectors."
         src_uri = f"{group}/{slug}.md"
-        markdown = (front_matter(title=label, type="page", summary=summary) + f"{escape_markdown(summary)}\n\n"
-                    + _grouped(items, links, src_uri))
+        # The summary shows as the page's lead paragraph (partials/content.html): not repeated in the body.
+        markdown = front_matter(title=label, type="page", summary=summary) + _grouped(items, links, src_uri)
         listings.append(Listing(src_uri, label, markdown, group, slug, tuple(items)))
     # Relative to the index beside them: a docs-root link (/topics/x.md) resolves only in projects whose
     # mkdocs.yml sets validation.absolute_links: relative_to_docs (found by the link check).
     index_lines = "\n".join(f"- [{escape_markdown(entry.title)}]({entry.slug}.md) ({len(entry.items)})" for entry in listings)
     title = noun.capitalize() + "s"
     intro = f"Every {noun} with pages on this site, and how many pages each has."
-    index = Listing(f"{group}/index.md", title, front_matter(title=title, type="page", summary=intro) + f"{intro}\n\n{index_lines}\n", group, "",
+    index = Listing(f"{group}/index.md", title, front_matter(title=title, type="page", summary=intro) + f"{index_lines}\n", group, "",
                     tuple(i for entry in listings for i in entry.items))
     return [index, *listings] if listings else []
 
@@ -160,6 +160,6 @@ def missing_type_indexes(content: ContentSet) -> list[Listing]:
         src_uri, items = type_index_source(kind), content.of_type(kind)
         if items and src_uri not in content.items:
             line = TYPE_LINES[kind]
-            markdown = front_matter(title=kind.plural, type="page", summary=line) + f"{line}\n"
+            markdown = front_matter(title=kind.plural, type="page", summary=line)
             listings.append(Listing(src_uri, kind.plural, markdown, "types", kind.value, tuple(items)))
     return listings
