@@ -51,3 +51,4 @@ def test_a_logo_that_is_missing_or_runs_script_is_named_with_the_setting(tmp_pat
     problems = Problems()
     assert load_brand(settings, set(), problems).logo_svg is None
     assert problems.errors and "script" in problems.errors[0].expected
+
