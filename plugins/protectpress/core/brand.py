@@ -36,7 +36,8 @@ def load_brand(settings: Settings, pages: set[str], problems: Problems) -> Brand
     """The brand from `settings`; `pages` are the docs-relative sources the site builds (footer links to a
     page that does not exist are left out rather than broken)."""
     brand = settings.plugin.brand
-    wanted = (FooterLink("Contact", brand.contact_page), FooterLink("Accessibility statement", brand.accessibility_page),
+    wanted = (FooterLink("Contact", brand.contact_page),
+              FooterLink("Accessibility statement", brand.accessibility_page),
               FooterLink("Privacy", settings.plugin.newsletter.privacy_page))
     return Brand(
         organisation=brand.organisation or settings.plugin.newsletter.organisation or settings.site_name,

@@ -28,6 +28,7 @@ from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentTy
 from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_document
 from ..core.dates import human
 from ..core.home import HOME_SRC_URI, home_sections
+from ..core.links import SiteLinks
 from ..core.listings import (in_reader_order, missing_type_indexes, type_index_source, type_listing,
                              vocabulary_listings)
 from ..core.metadata import lastmod, listing_title, robots_txt, short_description
@@ -305,7 +306,7 @@ def _make_nav_titles_safe(items: list) -> None:
             _make_nav_titles_safe(item.children)
 
 
-def _brand_context(brand: Brand, links) -> dict:
+def _brand_context(brand: Brand, links: SiteLinks) -> dict:
     """The brand as templates print it: texts as safe HTML, the checked logo as it is, links as site paths."""
     return {
         "organisation": html_text(brand.organisation),
@@ -316,7 +317,7 @@ def _brand_context(brand: Brand, links) -> dict:
     }
 
 
-def _printed_card(item: ContentItem, links) -> dict:
+def _printed_card(item: ContentItem, links: SiteLinks) -> dict:
     """What a printed action card adds: its type size (core/printcard.py), and a QR code and footer that lead
     back to the live card, whose address is made absolute by SiteLinks like every other published address."""
     address = links.page_url(item.src_uri)
