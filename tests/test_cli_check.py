@@ -74,7 +74,7 @@ def test_config_problems_exit_2_without_a_traceback(tmp_path):
                                                             "      feedz: {}\n      x_vocabulary:"))
     result = run_protectpress("check", cwd=project)
     assert result.returncode == 2
-    assert "plugins.protectpress: expected one of enabled, strict_review, vocabulary, feeds, newsletter, sending, offline, found 'feedz'" in result.stderr
+    assert "plugins.protectpress: expected one of enabled, strict_review, vocabulary, feeds, newsletter, sending, offline, brand, found 'feedz'" in result.stderr
     assert "Traceback" not in result.stderr
 
 
