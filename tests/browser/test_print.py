@@ -58,7 +58,9 @@ def test_an_action_card_prints_on_one_a4_page_without_site_chrome(card, new_page
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) == 1, f"{card.relative_to(REPO)} prints on {len(pages)} pages, not one"
     size = tuple(float(value) for value in pages[0].mediabox.upper_right)
-    assert all(abs(found - a4) < 2 for found, a4 in zip(size, A4_POINTS)), f"expected A4 {A4_POINTS}, found {size}"
+    assert all(abs(found - a4) < 2 for found, a4 in zip(size, A4_POINTS, strict=True)), (
+        f"expected A4 {A4_POINTS}, found {size}"
+    )
 
 
 @pytest.mark.parametrize("card", SHORTEST_AND_LONGEST, ids=lambda card: card.stem)
