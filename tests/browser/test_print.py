@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
+from browser_checks import SITE_CHROME, open_path
+from page_kinds import action_card_sources
 from PIL import Image
 from pypdf import PdfReader
 
-from browser_checks import SITE_CHROME, open_path
-from page_kinds import action_card_sources
 from protectpress.core.config import load_settings
 from protectpress.core.dates import human
 from protectpress.core.frontmatter import split_front_matter
