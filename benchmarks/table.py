@@ -26,7 +26,7 @@ class Row:
     note: str = ""
 
     def cells(self) -> list[str]:
-        met = "" if self.met is None else ("yes" if self.met else "MISSED")
+        met = "" if self.met is None else ("PASS" if self.met else "FAIL")
         measure = self.measure + (f" ({self.note})" if self.note else "")
         return [measure, self.size, _seconds(self.seconds), _seconds(self.cpu_seconds), _number(self.ratio, 2), _number(self.per_second, 0),
                 _number(self.peak_mb, 0), _number(self.site_mb, 1), _number(self.mean_page_kb, 1),
@@ -50,6 +50,16 @@ class Table:
         widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
         lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths)) + " |" for line in cells]
         lines.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
+        return "\n".join(lines)
+
+    def targets(self) -> str:
+        """Each row that has a target, one line each, PASS or FAIL first: the verdict without the table."""
+        lines = []
+        for row in self.rows:
+            if row.met is None:
+                continue
+            value = row.cells()[4] or row.cells()[2] or row.cells()[10]
+            lines.append(f"{'PASS' if row.met else 'FAIL'}  {row.measure}, {row.size}: {value} (target {row.target})")
         return "\n".join(lines)
 
     def as_json(self) -> list[dict]:

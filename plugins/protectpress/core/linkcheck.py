@@ -10,6 +10,7 @@ map of page URL path -> project-relative source file.
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .links import SiteLinks
-from .linkscan import IMAGE, FoundLink, scan_html, scan_json_feed, scan_text, scan_xml_feed
+from .linkscan import IMAGE, FoundLink, ScannedHtml, scan_html, scan_json_feed, scan_text, scan_xml_feed
 from .problems import Problems
 
 FEED_FOLDER = "feeds"
@@ -60,25 +61,31 @@ class BuiltSite:
         # One walk of the folder; every later question is a set lookup, not a disk access.
         self.files = {f.relative_to(site_dir).as_posix() for f in site_dir.rglob("*") if f.is_file()}
         self._ids: dict[str, frozenset[str]] = {}
+        self._all_ids_read: set[str] = set()
 
     def file_for(self, url_path: str) -> str | None:
         """The site-relative file a site-relative URL path serves, or None when the build wrote nothing there."""
-        path = posixpath.normpath(unquote(url_path)) if url_path else ""
-        if path in (".", ""):
-            path = ""
-        if path.startswith("../") or path == "..":
-            return None
-        candidates = [f"{path}/index.html" if path else "index.html"] if url_path.endswith("/") or not path else [
-            path, f"{path}/index.html"]
-        return next((candidate for candidate in candidates if candidate in self.files), None)
+        return next((file for file in SiteLinks.files_for_address(url_path) if file in self.files), None)
 
-    def ids(self, file: str) -> frozenset[str]:
-        if file not in self._ids:
-            self._ids[file] = scan_html(self._read(file)).ids if file.endswith(".html") else frozenset()
-        return self._ids[file]
+    def has_id(self, file: str, fragment: str) -> bool:
+        """Whether the page in `file` has an element with id (or anchor name) `fragment`. The ids of a page's
+        own body, remembered while it was rendered, answer almost every question; the whole file (the theme's
+        ids too) is read only for a fragment not among them."""
+        if not file.endswith(".html"):
+            return False
+        if fragment in self._ids.get(file, ()):
+            return True
+        if file not in self._all_ids_read:
+            self._all_ids_read.add(file)
+            self._ids[file] = self._ids.get(file, frozenset()) | scan_html(self._read(file)).ids
+        return fragment in self._ids[file]
 
-    def remember_ids(self, file: str, ids: frozenset[str]) -> None:
-        self._ids[file] = ids
+    def remember_ids(self, file: str, ids: frozenset[str], *, whole_file: bool) -> None:
+        """Ids found in `file` (`whole_file`: all of it; otherwise the page's body, and the theme's are read
+        later only if needed)."""
+        self._ids[file] = self._ids.get(file, frozenset()) | ids
+        if whole_file:
+            self._all_ids_read.add(file)
 
     def _read(self, file: str) -> str:
         return (self.site_dir / file).read_text(encoding="utf-8", errors="replace")
@@ -101,19 +108,25 @@ def channels(site: BuiltSite) -> list[Channel]:
 
 def page_url_of(file: str) -> str:
     """The URL path a built file is served at: `guidance/pals/index.html` -> `guidance/pals/`."""
-    if file == "index.html":
-        return ""
-    if file.endswith("/index.html"):
-        return file[: -len("index.html")]
-    return file
+    return SiteLinks.address_of_file(file)
 
 
 def check_site_links(site_dir: Path, links: SiteLinks, sources: Mapping[str, str], problems: Problems, *,
-                     project_dir: Path | None = None) -> LinkReport:
-    """Check every internal link in a built site. Adds one error per broken link, naming its source file."""
-    site = BuiltSite(site_dir)
+                     project_dir: Path | None = None, bodies: Mapping[str, ScannedHtml] | None = None,
+                     site: BuiltSite | None = None) -> LinkReport:
+    """Check every internal link in a built site. Adds one error per broken link, naming its source file.
+
+    `bodies`: built file -> the links and ids of that page's own body, scanned while MkDocs rendered it. Those
+    pages are not read again: the rest of each is the theme, whose links MkDocs makes from its navigation and
+    which `theme_pages` checks on a few whole pages (see the integrity feature). Every other file (feeds,
+    emails, redirect pages, 404.html, files from docs/) is read and scanned whole."""
+    site = site or BuiltSite(site_dir)
+    bodies = bodies or {}
+    for file, scanned in bodies.items():
+        site.remember_ids(file, scanned.ids, whole_file=False)
     checker = _Checker(site, links, sources, problems, _SourceLocator(project_dir))
-    scanned = [(channel, checker.links_of(channel)) for channel in channels(site)]
+    scanned = [(channel, list(bodies[channel.file].links) if channel.file in bodies else checker.links_of(channel))
+               for channel in channels(site)]
     for channel, found in scanned:
         if found is None:
             continue
@@ -141,7 +154,7 @@ class _Checker:
         try:
             if channel.file.endswith(".html"):
                 scanned = scan_html(text)
-                self.site.remember_ids(channel.file, scanned.ids)
+                self.site.remember_ids(channel.file, scanned.ids, whole_file=True)
                 return list(scanned.links)
             if channel.file.endswith(".xml"):
                 return scan_xml_feed(text)
@@ -169,7 +182,7 @@ class _Checker:
                 self.broken(channel, link, f"expected an absolute address in {_where(channel)} (feed readers and "
                             "mail programs do not know the site's address)", repr(target))
                 return
-            absolute = urljoin(link.base or self.links.site_url + page_url_of(channel.file), target)
+            absolute = _joined(link.base or self.links.site_url + page_url_of(channel.file), target)
         path = urlsplit(absolute).path
         if not path.startswith(site_parts.path):
             self.broken(channel, link, f"expected a link inside the site {self.links.site_url}", repr(target))
@@ -183,7 +196,7 @@ class _Checker:
                         f"{target!r} {_in(channel)}({shown} was not built)")
             return
         fragment = unquote(urlsplit(absolute).fragment)
-        if fragment not in ALWAYS_THERE and file.endswith(".html") and fragment not in self.site.ids(file):
+        if fragment not in ALWAYS_THERE and file.endswith(".html") and not self.site.has_id(file, fragment):
             page = page_url_of(file) or "the home page"
             self.broken(channel, link, f"expected a link to a heading or id that exists on {page}",
                         f"{target!r} {_in(channel)}".strip())
@@ -215,6 +228,12 @@ class _Checker:
         self.report.seen.add(key)
         self.report.broken += 1
         self.problems.error(source, expected, found, line=self.locator.line_of(source, link.target))
+
+
+@functools.lru_cache(maxsize=65536)
+def _joined(base: str, target: str) -> str:
+    # Feeds carry the same entry bodies many times over (site, type, topic and sector feeds, three formats).
+    return urljoin(base, target)
 
 
 def _where(channel: Channel) -> str:

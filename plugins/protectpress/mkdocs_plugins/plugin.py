@@ -65,6 +65,9 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
         return self._each("on_page_context", context, page=page, config=config, nav=nav, returns=context)
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        return self._each("on_post_page", output, page=page, config=config, returns=output)
+
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         return self._each("on_env", env, config=config, files=files, returns=env)
 
