@@ -10,8 +10,8 @@ import functools
 import html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 from xml.etree import ElementTree
 
 LINK, IMAGE = "link", "image"
