@@ -145,6 +145,7 @@ class _Checker:
     problems: Problems
     locator: "_SourceLocator"
     report: LinkReport = field(default_factory=LinkReport)
+    good: set[tuple[str, str, str, bool]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.site_parts = urlsplit(self.links.site_url)
@@ -166,27 +167,37 @@ class _Checker:
             return None
 
     def check(self, link: FoundLink, channel: Channel) -> None:
+        # Feeds carry the same entry bodies many times over (site, type, topic and sector feeds, in three
+        # formats): a link found good once is good wherever it resolves the same way.
+        key = (link.target, link.base or page_url_of(channel.file), link.kind, channel.absolute_only)
+        if key in self.good:
+            return
+        if self._check(link, channel):
+            self.good.add(key)
+
+    def _check(self, link: FoundLink, channel: Channel) -> bool:
+        """Whether the link is good; a broken one is reported."""
         target = link.target
         if not target or target.startswith(PLACEHOLDER_PREFIX):
-            return
+            return True
         parts = urlsplit(target)
         if parts.scheme and parts.scheme not in ("http", "https"):
-            return  # mailto:, tel:, data: ... are not files of ours
+            return True  # mailto:, tel:, data: ... are not files of ours
         site_parts = self.site_parts
         if parts.scheme or target.startswith("//"):
             if parts.netloc.lower() != site_parts.netloc.lower() or not parts.path.startswith(site_parts.path):
-                return  # another site
+                return True  # another site
             absolute = target
         else:
             if channel.absolute_only and link.base is None:
                 self.broken(channel, link, f"expected an absolute address in {_where(channel)} (feed readers and "
                             "mail programs do not know the site's address)", repr(target))
-                return
+                return False
             absolute = _joined(link.base or self.links.site_url + page_url_of(channel.file), target)
         path = urlsplit(absolute).path
         if not path.startswith(site_parts.path):
             self.broken(channel, link, f"expected a link inside the site {self.links.site_url}", repr(target))
-            return
+            return False
         url_path = path[len(site_parts.path):]
         file = self.site.file_for(url_path)
         if file is None:
@@ -194,12 +205,14 @@ class _Checker:
             shown = unquote(url_path) or "the home page"
             self.broken(channel, link, f"expected {noun} that the build wrote{self.nearest_page(url_path, link)}",
                         f"{target!r} {_in(channel)}({shown} was not built)")
-            return
+            return False
         fragment = unquote(urlsplit(absolute).fragment)
         if fragment not in ALWAYS_THERE and file.endswith(".html") and not self.site.has_id(file, fragment):
             page = page_url_of(file) or "the home page"
             self.broken(channel, link, f"expected a link to a heading or id that exists on {page}",
                         f"{target!r} {_in(channel)}".strip())
+            return False
+        return True
 
     def nearest_page(self, url_path: str, link: FoundLink) -> str:
         """" (did you mean docs/x.md?)" for a link to a page that is not there: the page files nearest to it."""
