@@ -12,9 +12,9 @@ from __future__ import annotations
 import difflib
 import functools
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .links import SiteLinks
@@ -143,7 +143,7 @@ class _Checker:
     links: SiteLinks
     sources: Mapping[str, str]
     problems: Problems
-    locator: "_SourceLocator"
+    locator: _SourceLocator
     report: LinkReport = field(default_factory=LinkReport)
     good: set[tuple[str, str, str, bool]] = field(default_factory=set)
 
