@@ -45,7 +45,7 @@ def _wait_for(url: str, text: str | None, timeout: float, server: subprocess.Pop
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
         if server.poll() is not None:
-            raise RuntimeError(f"the preview server stopped (exit {server.returncode}); see its log in the corpus folder")
+            raise RuntimeError(f"the preview server stopped (exit {server.returncode}); see its log in the corpus")
         page = _fetch(url)
         if page is not None and (text is None or text in page):
             return time.perf_counter() - started

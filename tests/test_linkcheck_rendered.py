@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from protectpress.core.linkcheck import check_site_links
-from protectpress.core.linkscan import scan_page
 from protectpress.core.links import SiteLinks
+from protectpress.core.linkscan import scan_page
 from protectpress.core.problems import Problems
 from support import run_protectpress
 
@@ -87,8 +87,8 @@ def test_a_broken_link_in_the_theme_fails_the_build(fixture_project):
     main = project / "overrides" / "main.html"  # the copy's own overrides (copy_project)
     text = main.read_text(encoding="utf-8")
     assert text.count("{% block footer %}") == 1
-    main.write_text(text.replace("{% block footer %}", "{% block footer %}<a href=\"{{ 'nowhere-in-the-theme/' | url }}\">x</a>"),
-                    encoding="utf-8")
+    broken = "<a href=\"{{ 'nowhere-in-the-theme/' | url }}\">x</a>"
+    main.write_text(text.replace("{% block footer %}", "{% block footer %}" + broken), encoding="utf-8")
     result = run_protectpress("build", "--quiet", cwd=project)
     assert result.returncode == 1, result.stderr
     assert "expected a link to a page or file that the build wrote" in result.stderr

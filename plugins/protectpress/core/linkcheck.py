@@ -118,12 +118,12 @@ def check_site_links(site_dir: Path, links: SiteLinks, sources: Mapping[str, str
 
     `bodies`: built file -> the links and ids of that page's own body, scanned while MkDocs rendered it. Those
     pages are not read again: the rest of each is the theme, whose links MkDocs makes from its navigation and
-    which `theme_pages` checks on a few whole pages (see the integrity feature). Every other file (feeds,
-    emails, redirect pages, 404.html, files from docs/) is read and scanned whole."""
+    which the integrity feature hands over whole for a few pages (the first of each template in each folder).
+    Every other file (feeds, emails, redirect pages, 404.html, files from docs/) is read and scanned whole."""
     site = site or BuiltSite(site_dir)
     bodies = bodies or {}
-    for file, scanned in bodies.items():
-        site.remember_ids(file, scanned.ids, whole_file=False)
+    for file, body in bodies.items():
+        site.remember_ids(file, body.ids, whole_file=False)
     checker = _Checker(site, links, sources, problems, _SourceLocator(project_dir))
     scanned = [(channel, list(bodies[channel.file].links) if channel.file in bodies else checker.links_of(channel))
                for channel in channels(site)]

@@ -16,7 +16,6 @@ from __future__ import annotations
 from jinja2 import Environment, TemplateNotFound
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
-
 from mkdocs.structure.pages import Page
 
 from ..core.linkcheck import BuiltSite, check_site_links
