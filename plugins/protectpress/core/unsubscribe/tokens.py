@@ -153,9 +153,12 @@ def _decode(text: str) -> bytes:
     if not text or any(c not in _BASE64URL for c in text):
         raise ValueError("not base64url")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except binascii.Error as error:
         raise ValueError(str(error)) from None
+    if _encode(data) != text:  # one spelling per token: the last character's spare bits must be zero
+        raise ValueError("not in canonical form")
+    return data
 
 
 _BASE64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
