@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn
 
 from ..core.config import ConfigError, Settings, load_settings
 
@@ -20,6 +21,6 @@ def settings_or_exit(args: argparse.Namespace) -> Settings:
         fail_config(error)
 
 
-def fail_config(error: Exception):
+def fail_config(error: Exception | str) -> NoReturn:
     print(f"protectpress: {error}", file=sys.stderr)
     raise SystemExit(2)

@@ -347,7 +347,8 @@ def read_plugin_settings(block: dict, problems: Problems, config_name: str = CON
 
 SENDING = f"plugins.{PLUGIN_NAME}.sending"
 # RFC 2919: a dot-atom with at least one dot, kept to plain letters so it reads the same everywhere.
-_LIST_ID = re.compile(r"(?=.{3,200}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+_LIST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_LIST_ID = re.compile(rf"(?=.{{3,200}}$){_LIST_LABEL}(?:\.{_LIST_LABEL})+")
 
 
 def sending_problems(sending: SendingSettings, *, sending_now: bool = False) -> list[tuple[str, str, str]]:

@@ -154,7 +154,8 @@ def _html(status: HTTPStatus, body: bytes) -> tuple[HTTPStatus, list[tuple[str, 
 
 
 def _json_headers() -> list[tuple[str, str]]:
-    return [("Content-Type", "application/json"), ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")]
+    return [("Content-Type", "application/json"),
+            ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")]
 
 
 def _json(data: dict[str, Any]) -> bytes:

@@ -47,7 +47,8 @@ class EventStore:
         moment = (at or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
         with closing(self._connect()) as db, db:
             cursor = db.execute(
-                "INSERT OR IGNORE INTO unsubscribes (at, address, address_key, newsletter, key_id) VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO unsubscribes (at, address, address_key, newsletter, key_id) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (moment, request.address, address_key(request.address), request.newsletter, request.key_id))
             return cursor.rowcount == 1
 
