@@ -19,6 +19,8 @@ from pathlib import Path
 from wsgiref.util import setup_testing_defaults
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from protectpress.core.unsubscribe.tokens import Keyring
 from protectpress.unsubscribe import create_app
@@ -156,3 +158,21 @@ def test_sync_never_sends_the_export_token_on_to_a_redirect(project, run, monkey
     assert code == 1 and "redirect" in err and "Traceback" not in err
     assert elsewhere.RequestHandlerClass.seen == []  # type: ignore[attr-defined]
     assert not (Path(project) / "newsletters/suppressed.csv").exists()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]),
+       query=st.text(max_size=200), content_type=st.sampled_from(
+           ["application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "multipart/form-data",
+            "text/plain", "", "multipart/form-data; boundary=\"\u00e9\""]),
+       body=st.binary(max_size=600) | st.just(b"List-Unsubscribe=One-Click"),
+       path=st.sampled_from(["/unsubscribe/", "/unsubscribe/export", "/", "/export/", "/x/y"]))
+def test_no_request_makes_the_service_fail_or_record_anything(app, method, query, content_type, body, path):
+    environ: dict = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "CONTENT_TYPE": content_type,
+                     "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)}
+    setup_testing_defaults(environ)
+    answer: list[str] = []
+    chunks = app(environ, lambda status, headers: answer.append(status))
+    b"".join(chunks)
+    assert answer[0][:1] in ("2", "4"), answer  # never a 500
+    assert app.store.count() == 0  # nobody is unsubscribed without a token we signed

@@ -125,9 +125,13 @@ def _asks_one_click(content_type: str, body: bytes) -> bool:
     """RFC 8058: the body is `List-Unsubscribe=One-Click`, form-encoded or as multipart/form-data."""
     kind = content_type.split(";")[0].strip().lower()
     if kind == "multipart/form-data":
-        message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode("latin-1") + body)
-        fields = {part.get_param("name", header="content-disposition"): part.get_content()
-                  for part in message.iter_parts()} if message.is_multipart() else {}
+        try:
+            message = BytesParser(policy=HTTP).parsebytes(
+                f"Content-Type: {content_type}\r\n\r\n".encode("latin-1") + body)
+            fields = {part.get_param("name", header="content-disposition"): part.get_content()
+                      for part in message.iter_parts()} if message.is_multipart() else {}
+        except (LookupError, ValueError, TypeError, UnicodeError):  # a hostile body is a refusal, not a 500
+            return False
         return str(fields.get(ONE_CLICK_FIELD, "")).strip() == ONE_CLICK_VALUE
     if kind not in ("", "application/x-www-form-urlencoded"):
         return False

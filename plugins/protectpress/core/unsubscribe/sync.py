@@ -9,6 +9,7 @@ be run again. Redirects are refused: following one would send the export token t
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -60,7 +61,7 @@ def sync_unsubscribes(base: str, token: str, suppression: SuppressionList, journ
             if address is None:
                 result.unreadable += 1
                 continue
-            reason = f"unsubscribed from {event.get('newsletter', '')} with the link, {event.get('at', '')}"
+            reason = f"unsubscribed from {_slug(event.get('newsletter'))} with the link, {_moment(event.get('at'))}"
             if suppression.add(address, reason):
                 result.new += 1
             else:
@@ -100,6 +101,19 @@ def _fetch(opener: urllib.request.OpenerDirector, url: str, token: str, timeout:
         raise SyncError(f"the answer from {url} is not an unsubscribe export: is this the address of "
                         "`protectpress unsubscribe serve`?") from None
     return {"events": page["events"], "last_id": page["last_id"], "more": bool(page.get("more"))}
+
+
+def _slug(value: object) -> str:
+    """The newsletter as the service recorded it from a token we signed; anything else is not written down."""
+    return value if isinstance(value, str) and _SLUG.fullmatch(value) else "a newsletter"
+
+
+def _moment(value: object) -> str:
+    return value if isinstance(value, str) and _MOMENT.fullmatch(value) else "at an unknown time"
+
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,150}")
+_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
 def _read_state(path: Path) -> dict[str, int]:
