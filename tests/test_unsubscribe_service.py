@@ -304,6 +304,7 @@ def test_send_refuses_one_click_links_without_the_secret(unsubscribing_project, 
     assert code == 2
     assert ("mkdocs.yml: plugins.protectpress.sending.unsubscribe_url: expected the signing secret in "
             "PROTECTPRESS_UNSUBSCRIBE_SECRET") in err
+    assert "export PROTECTPRESS_UNSUBSCRIBE_SECRET=" in err and "Nothing was sent." in err
     assert relay.handler.received == []
     # An export carries no one-click link, so it needs no secret.
     code, out, err = run("export", SLUG, "--out", str(unsubscribing_project / "exported"))

@@ -17,7 +17,7 @@ from ..newsletter.message import build_message, stable_message_id, with_test_pre
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
 from ..problems import Problem
 from ..unsubscribe.address import unsubscribe_link
-from ..unsubscribe.tokens import Keyring, KeyringError
+from ..unsubscribe.tokens import SECRET_VARIABLE, Keyring, KeyringError
 from .recipients import Recipient
 
 
@@ -49,7 +49,10 @@ class SenderIdentity:
                 keyring = Keyring.from_environment(os.environ if environ is None else environ)
             except KeyringError as error:
                 # Never an unsigned link: without the secret nothing is sent, and the message says how to set it.
-                problems.append(f"{where}: {SETTING}.unsubscribe_url: {error.expected}, found {error.found}")
+                problems.append(f"{where}: {SETTING}.unsubscribe_url: {error.expected}, found {error.found}. Ask "
+                                "whoever runs the unsubscribe service for it and set it in this terminal before "
+                                f"sending: export {SECRET_VARIABLE}='...' (PowerShell: $env:{SECRET_VARIABLE}='...'). "
+                                "Nothing was sent.")
         name_problem = sender_name_problem(settings)
         if name_problem is not None:
             problems.append(str(name_problem))

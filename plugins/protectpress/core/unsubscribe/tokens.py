@@ -85,8 +85,9 @@ class Keyring:
     def from_environment(cls, environ: Mapping[str, str]) -> "Keyring":
         current = environ.get(SECRET_VARIABLE, "").strip()
         if not current:
-            raise KeyringError(f"expected the signing secret in {SECRET_VARIABLE} (the one the unsubscribe service "
-                               f"uses, at least {MIN_SECRET_LENGTH} characters)", "it not set")
+            raise KeyringError(f"expected the signing secret in {SECRET_VARIABLE} (the same on the unsubscribe "
+                               f"service and wherever newsletters are sent, at least {MIN_SECRET_LENGTH} characters)",
+                               "it not set")
         try:
             return cls(current, environ.get(OLD_SECRETS_VARIABLE, "").split())
         except KeyringError as error:
