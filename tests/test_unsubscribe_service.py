@@ -315,3 +315,26 @@ def test_a_real_subprocess_sync_prints_the_count(unsubscribing_project, service)
     result = run_protectpress("suppress", "--sync", service.base, cwd=unsubscribing_project)
     assert result.returncode == 0, result.stderr
     assert re.search(r"Added \d+ new unsubscribe\(s\) to newsletters/suppressed\.csv", result.stdout)
+
+
+def test_any_wsgi_host_can_serve_the_module_level_application(tmp_path, monkeypatch):
+    import io
+    from wsgiref.util import setup_testing_defaults
+
+    import protectpress.unsubscribe as service_module
+
+    store = tmp_path / "hosted" / "unsubscribes.sqlite"
+    monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_SECRET", SECRET)
+    monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN", EXPORT_TOKEN)
+    monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_STORE", str(store))
+    monkeypatch.setattr(service_module, "_configured", None)
+    environ = {"REQUEST_METHOD": "POST", "QUERY_STRING": "t=" + Keyring(SECRET).sign("hosted@example.org", SLUG),
+               "CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(ONE_CLICK)),
+               "wsgi.input": io.BytesIO(ONE_CLICK)}
+    setup_testing_defaults(environ)
+    statuses: list[str] = []
+    b"".join(service_module.application(environ, lambda status, headers: statuses.append(status)))
+    assert statuses == ["200 OK"]
+    assert stat.S_IMODE(store.stat().st_mode) == 0o600 and stat.S_IMODE(store.parent.stat().st_mode) == 0o700
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT address FROM unsubscribes").fetchall() == [("hosted@example.org",)]

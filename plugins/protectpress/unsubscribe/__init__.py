@@ -9,6 +9,7 @@ in PROTECTPRESS_UNSUBSCRIBE_STORE (default `unsubscribes.sqlite` in the current 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -39,11 +40,13 @@ def create_app(store: Path | None = None, environ: Mapping[str, str] | None = No
 
 
 _configured: UnsubscribeApp | None = None
+_configuring = threading.Lock()
 
 
 def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
     """For WSGI hosts: configured from the environment on the first request (so importing needs no secret)."""
     global _configured
-    if _configured is None:
-        _configured = create_app()
+    with _configuring:
+        if _configured is None:
+            _configured = create_app()
     return _configured(environ, start_response)
