@@ -86,7 +86,7 @@ def recorded(service: Service) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def unsubscribing_project(project, service, monkeypatch) -> Path:  # noqa: F811
+def unsubscribing_project(project, service, monkeypatch) -> Path:
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace(
         "      sending:\n", f"      sending:\n        unsubscribe_url: {service.base}\n", 1))
@@ -100,7 +100,7 @@ def one_click_url(received) -> str:
     return re.search(r"<(http://[^>]+)>", header).group(1)
 
 
-def sync(run, service) -> tuple[int, int]:  # noqa: F811
+def sync(run, service) -> tuple[int, int]:
     code, out, err = run("suppress", "--sync", service.base)
     assert code == 0, out + err
     new, already = re.search(r"Added (\d+) new unsubscribe\(s\) to .* \((\d+) already there\)", out).groups()
@@ -108,7 +108,7 @@ def sync(run, service) -> tuple[int, int]:  # noqa: F811
 
 
 def test_unsubscribe_from_a_received_message_then_the_next_newsletter_skips_them(
-        unsubscribing_project, service, relay, run):  # noqa: F811
+        unsubscribing_project, service, relay, run):
     folder = unsubscribing_project
     write_recipients(folder / "recipients.csv", ["alice@example.com,Alice,,", "bob@example.com,Bob,,"])
     code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes")
@@ -124,7 +124,7 @@ def test_unsubscribe_from_a_received_message_then_the_next_newsletter_skips_them
     assert url in alice.message.get_body(("plain",)).get_content()
 
     # A link scanner (GET, HEAD) changes nothing.
-    status, headers, page = http(url)
+    status, _, page = http(url)
     assert status == 200 and b'method="post"' in page and b"alice@example.com" in page
     assert http(url, "HEAD")[0] == 200
     # Tampered tokens change nothing: one character of the signature, or Alice's name on Bob's signature.
@@ -280,25 +280,25 @@ def test_serve_refuses_to_start_without_its_secret_or_export_token(tmp_path):
     assert not (tmp_path / "unsubscribes.sqlite").exists()
 
 
-def test_sync_failures_are_plain_messages(unsubscribing_project, run, monkeypatch):  # noqa: F811
+def test_sync_failures_are_plain_messages(unsubscribing_project, run, monkeypatch):
     closed = f"http://127.0.0.1:{free_port()}/unsubscribe/"
-    code, out, err = run("suppress", "--sync", closed)
+    code, _, err = run("suppress", "--sync", closed)
     assert code == 1 and "could not reach the unsubscribe service" in err and "Traceback" not in err
-    code, out, err = run("suppress", "--sync", "http://partners.example.org/unsubscribe/")
+    code, _, err = run("suppress", "--sync", "http://partners.example.org/unsubscribe/")
     assert code == 1 and "must start with https://" in err
     monkeypatch.delenv("PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN")
-    code, out, err = run("suppress", "--sync", closed)
+    code, _, err = run("suppress", "--sync", closed)
     assert code == 2 and "PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN" in err
     assert not (unsubscribing_project / "newsletters/suppressed.csv").exists()
 
 
-def test_sync_with_the_wrong_token_says_so(unsubscribing_project, service, run, monkeypatch):  # noqa: F811
+def test_sync_with_the_wrong_token_says_so(unsubscribing_project, service, run, monkeypatch):
     monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN", "not-the-token-" + "n" * 32)
-    code, out, err = run("suppress", "--sync", service.base)
+    code, _, err = run("suppress", "--sync", service.base)
     assert code == 1 and "refused the export token (401)" in err
 
 
-def test_send_refuses_one_click_links_without_the_secret(unsubscribing_project, relay, run, monkeypatch):  # noqa: F811
+def test_send_refuses_one_click_links_without_the_secret(unsubscribing_project, relay, run, monkeypatch):
     monkeypatch.delenv("PROTECTPRESS_UNSUBSCRIBE_SECRET")
     code, out, err = run("send", SLUG, "--test", "editor@example.org", "--smtp", relay.url())
     assert code == 2

@@ -10,8 +10,16 @@ import time
 import pytest
 
 from protectpress.core.unsubscribe.address import export_address, service_address_problem, unsubscribe_link
-from protectpress.core.unsubscribe.tokens import (CLOCK_SKEW, OLD_SECRETS_VARIABLE, SECRET_VARIABLE, TOKEN_LIFETIME,
-                                                  Keyring, KeyringError, TokenRefused, key_id)
+from protectpress.core.unsubscribe.tokens import (
+    CLOCK_SKEW,
+    OLD_SECRETS_VARIABLE,
+    SECRET_VARIABLE,
+    TOKEN_LIFETIME,
+    Keyring,
+    KeyringError,
+    TokenRefused,
+    key_id,
+)
 
 CURRENT = "c" * 40
 OLDER = "o" * 40

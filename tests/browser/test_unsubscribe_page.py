@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import waitress
-
 from browser_checks import describe_violations, run_axe
+
 from protectpress.core.unsubscribe.tokens import Keyring
 from protectpress.unsubscribe import create_app
 

@@ -16,6 +16,7 @@ import json
 import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 from wsgiref.util import setup_testing_defaults
 
 import pytest
@@ -106,15 +107,15 @@ def test_the_export_gives_nothing_without_the_token(app):
 @pytest.mark.parametrize("setting", ["https://protectpress.example.org/unsubscribe?e={email_hash}",
                                      "https://protectpress.example.org/unsubscribe/{email}",
                                      "http://protectpress.example.org/unsubscribe/"])
-def test_an_old_or_unsafe_unsubscribe_url_stops_check_and_send(project, relay, run, monkeypatch, setting):  # noqa: F811
+def test_an_old_or_unsafe_unsubscribe_url_stops_check_and_send(project, relay, run, monkeypatch, setting):
     monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_SECRET", SECRET)
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("      sending:\n",
                                                  f"      sending:\n        unsubscribe_url: {setting}\n", 1))
-    code, out, err = run("send", "2023-03-security-and-policing", "--test", "editor@example.org", "--smtp", relay.url())
+    code, _, err = run("send", "2023-03-security-and-policing", "--test", "editor@example.org", "--smtp", relay.url())
     assert code == 2 and "plugins.protectpress.sending.unsubscribe_url: expected" in err
     assert relay.handler.received == []
-    code, out, err = run("check")  # mkdocs.yml is read before anything else: a settings problem ends the run
+    code, _, err = run("check")  # mkdocs.yml is read before anything else: a settings problem ends the run
     assert code == 2 and "mkdocs.yml: plugins.protectpress.sending.unsubscribe_url: expected" in err
     assert f"found {setting!r}" in err
     if "{" in setting:  # says what to write instead
@@ -122,10 +123,10 @@ def test_an_old_or_unsafe_unsubscribe_url_stops_check_and_send(project, relay, r
 
 
 class _Recorder(http.server.BaseHTTPRequestHandler):
-    seen: list[str | None] = []
-    redirect_to = ""
+    seen: ClassVar[list[str | None]] = []
+    redirect_to: ClassVar[str] = ""
 
-    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+    def do_GET(self) -> None:
         if self.redirect_to:
             self.send_response(302)
             self.send_header("Location", self.redirect_to)
@@ -145,13 +146,13 @@ def _server(handler: type) -> http.server.ThreadingHTTPServer:
     return server
 
 
-def test_sync_never_sends_the_export_token_on_to_a_redirect(project, run, monkeypatch):  # noqa: F811
+def test_sync_never_sends_the_export_token_on_to_a_redirect(project, run, monkeypatch):
     monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN", EXPORT_TOKEN)
     elsewhere = _server(type("Elsewhere", (_Recorder,), {"seen": [], "redirect_to": ""}))
     target = f"http://127.0.0.1:{elsewhere.server_address[1]}/steal"
     redirecting = _server(type("Redirecting", (_Recorder,), {"seen": [], "redirect_to": target}))
     try:
-        code, out, err = run("suppress", "--sync", f"http://127.0.0.1:{redirecting.server_address[1]}/unsubscribe/")
+        code, _, err = run("suppress", "--sync", f"http://127.0.0.1:{redirecting.server_address[1]}/unsubscribe/")
     finally:
         redirecting.shutdown()
         elsewhere.shutdown()

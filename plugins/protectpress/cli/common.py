@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from typing import NoReturn, TypeAlias
 
 from ..core.config import ConfigError, Settings, load_settings
+
+# What `add_subparsers()` returns: argparse gives the class no public name, and each command adds itself to it.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def add_config_option(parser: argparse.ArgumentParser) -> None:

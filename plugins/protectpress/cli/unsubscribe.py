@@ -16,12 +16,12 @@ from ..core.sending.recipients import SuppressionList
 from ..core.unsubscribe.sync import SyncError, sync_unsubscribes
 from ..core.unsubscribe.tokens import SECRET_VARIABLE, KeyringError
 from ..unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE, create_app
-from .common import fail_config, settings_or_exit
+from .common import Subparsers, fail_config, settings_or_exit
 
 MAX_REQUEST_BODY = 64 * 1024  # waitress refuses anything bigger before the application sees it
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: Subparsers) -> None:
     unsubscribe = subparsers.add_parser("unsubscribe", help="run the one-click unsubscribe service",
                                         description="The service that one-click unsubscribe links point to.")
     actions = unsubscribe.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    import waitress  # only this command needs the server
+    from waitress.server import create_server  # only this command needs the server
 
     try:
         app = create_app(Path(args.store))
@@ -48,8 +48,8 @@ def run_serve(args: argparse.Namespace) -> int:
     except OSError as error:
         fail_config(f"unsubscribe serve: the store {args.store} cannot be used ({error.strerror or error})")
     try:
-        server = waitress.create_server(app, host=args.host, port=args.port, threads=max(1, args.threads),
-                                        max_request_body_size=MAX_REQUEST_BODY, ident="protectpress")
+        server = create_server(app, host=args.host, port=args.port, threads=max(1, args.threads),
+                               max_request_body_size=MAX_REQUEST_BODY, ident="protectpress")
     except OSError as error:
         fail_config(f"unsubscribe serve: cannot listen on {args.host}:{args.port} ({error.strerror or error}). "
                     "Is another program using that port?")

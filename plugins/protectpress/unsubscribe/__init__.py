@@ -23,7 +23,7 @@ STORE_VARIABLE = "PROTECTPRESS_UNSUBSCRIBE_STORE"
 DEFAULT_STORE = "unsubscribes.sqlite"
 MIN_EXPORT_TOKEN_LENGTH = 32
 
-__all__ = ["UnsubscribeApp", "application", "create_app", "DEFAULT_STORE", "EXPORT_TOKEN_VARIABLE"]
+__all__ = ["DEFAULT_STORE", "EXPORT_TOKEN_VARIABLE", "UnsubscribeApp", "application", "create_app"]
 
 
 def create_app(store: Path | None = None, environ: Mapping[str, str] | None = None) -> UnsubscribeApp:

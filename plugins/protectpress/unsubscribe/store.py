@@ -44,7 +44,7 @@ class EventStore:
 
     def record(self, request: UnsubscribeRequest, at: dt.datetime | None = None) -> bool:
         """Record one unsubscribe; False when it was already recorded (nothing changes)."""
-        moment = (at or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = (at or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
         with closing(self._connect()) as db, db:
             cursor = db.execute(
                 "INSERT OR IGNORE INTO unsubscribes (at, address, address_key, newsletter, key_id) "

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..config import SENDING as SETTING, ConfigError, Settings, sending_problems
+from ..config import SENDING as SETTING
+from ..config import ConfigError, Settings, sending_problems
 from ..headertext import header_text_expected, header_text_problem
 from ..newsletter.message import build_message, stable_message_id, with_test_prefix
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
@@ -37,7 +38,7 @@ class SenderIdentity:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, signing: bool = True,
-                      environ: Mapping[str, str] | None = None) -> "SenderIdentity":
+                      environ: Mapping[str, str] | None = None) -> SenderIdentity:
         """The sender, checked. `signing`: messages will carry one-click links, so the secret must be set."""
         sending = settings.plugin.sending
         where = settings.config_file.name

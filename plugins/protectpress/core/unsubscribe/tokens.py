@@ -82,7 +82,7 @@ class Keyring:
         self._secrets = {key_id(secret): secret.encode("utf-8") for secret in (*older, current)}
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> "Keyring":
+    def from_environment(cls, environ: Mapping[str, str]) -> Keyring:
         current = environ.get(SECRET_VARIABLE, "").strip()
         if not current:
             raise KeyringError(f"expected the signing secret in {SECRET_VARIABLE} (the same on the unsubscribe "
