@@ -52,6 +52,7 @@ from ..core.sending.transport import (
 )
 from ..core.slugs import slugify
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
+from .unsubscribe import run_sync
 
 
 def register(subparsers: Subparsers) -> None:
@@ -86,7 +87,11 @@ def register(subparsers: Subparsers) -> None:
 
     suppress = subparsers.add_parser("suppress", help="never mail these people again (unsubscribes)")
     add_config_option(suppress)
-    suppress.add_argument("who", metavar="ADDRESS|FILE.csv", help="one address, or a CSV with an email column")
+    suppress.add_argument("who", metavar="ADDRESS|FILE.csv", nargs="?",
+                          help="one address, or a CSV with an email column")
+    suppress.add_argument("--sync", metavar="BASE_URL",
+                          help="add every new unsubscribe from the unsubscribe service at this address "
+                          "(token from PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN)")
     suppress.set_defaults(run=run_suppress)
 
     unsuppress = subparsers.add_parser("unsuppress", help="take an address off the suppression list (recorded)",
@@ -348,6 +353,10 @@ def run_sends(args: argparse.Namespace) -> int:
 
 @plainly
 def run_suppress(args: argparse.Namespace) -> int:
+    if args.sync or not args.who:
+        if args.who or not args.sync:
+            fail_config("suppress: expected one address, a CSV file, or --sync BASE_URL (not both)")
+        return run_sync(args)
     settings = settings_or_exit(args)
     _, _, suppression_file = sending_paths(settings)
     problems = Problems()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import string
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -90,7 +90,8 @@ class SendingSettings:
     reply_to: str = ""
     return_path: str = ""
     unsubscribe_mailto: str = ""  # default: reply_to or from_address
-    unsubscribe_url: str = ""  # e.g. https://example.org/unsubscribe?e={email_hash}; also {email}, {slug}
+    unsubscribe_url: str = ""  # where `protectpress unsubscribe serve` runs, e.g. https://example.org/unsubscribe/
+    list_id: str = ""  # the List-Id header; default: newsletter.<site_url's host>
     suppression_file: str = "newsletters/suppressed.csv"
     journal_dir: str = "newsletters/.sends"
     outbox_dir: str = "outbox"
@@ -352,37 +353,34 @@ def read_plugin_settings(block: dict, problems: Problems, config_name: str = CON
 
 
 SENDING = f"plugins.{PLUGIN_NAME}.sending"
-UNSUBSCRIBE_URL_FIELDS = frozenset({"email", "email_hash", "slug"})
+# RFC 2919: a dot-atom with at least one dot, kept to plain letters so it reads the same everywhere.
+_LIST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_LIST_ID = re.compile(rf"(?=.{{3,200}}$){_LIST_LABEL}(?:\.{_LIST_LABEL})+")
 
 
 def sending_problems(sending: SendingSettings, *, sending_now: bool = False) -> list[tuple[str, str, str]]:
     """(key, expected, found) for each wrong sending setting. Every command checks what is set; a send or an
     export (`sending_now`) also needs a sender address."""
-    from .newsletter.message import SMTP_LINE_LIMIT  # sending is a layer above settings: imported only here
+    # sending is a layer above settings: imported only here
     from .sending.recipients import valid_address
+    from .unsubscribe.address import service_address_problem
 
     found: list[tuple[str, str, str]] = []
     for key in ("from_address", "reply_to", "return_path", "unsubscribe_mailto"):
         value = getattr(sending, key)
         if (value or (sending_now and key == "from_address")) and not valid_address(value or ""):
             found.append((key, "expected an email address like news@example.org", repr(value)))
-    template = sending.unsubscribe_url
-    if template:
-        if not template.startswith("https://"):
-            found.append(("unsubscribe_url", "expected an https:// address (one-click unsubscribe needs https)",
-                          repr(template)))
-        unsafe = header_text_problem(template, SMTP_LINE_LIMIT)  # it goes into every List-Unsubscribe header
+    base = sending.unsubscribe_url
+    if base:
+        wrong = service_address_problem(base)
+        if wrong is not None:
+            found.append(("unsubscribe_url", *wrong))
+        unsafe = header_text_problem(base)  # with a token, in every List-Unsubscribe header: short, one line
         if unsafe is not None:
-            found.append(("unsubscribe_url", header_text_expected(SMTP_LINE_LIMIT), unsafe))
-        try:
-            fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-        except ValueError:
-            found.append(("unsubscribe_url", "expected placeholders like {email_hash} with matching braces",
-                          repr(template)))
-            fields = set()
-        for name in sorted(fields - UNSUBSCRIBE_URL_FIELDS):
-            found.append(("unsubscribe_url", "expected only the placeholders {email}, {email_hash}, {slug}",
-                          f"{{{name}}}"))
+            found.append(("unsubscribe_url", header_text_expected(), unsafe))
+    if sending.list_id and not _LIST_ID.fullmatch(sending.list_id):
+        found.append(("list_id", "expected a list name like newsletter.example.org (letters, digits, hyphens and "
+                      "dots, at most 200 characters)", repr(sending.list_id)))
     return found
 
 
