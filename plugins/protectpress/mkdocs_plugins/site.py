@@ -27,6 +27,7 @@ from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentTy
 from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_document
 from ..core.dates import human
 from ..core.home import HOME_SRC_URI, home_sections
+from ..core.links import SiteLinks
 from ..core.listings import (in_reader_order, missing_type_indexes, type_index_source, type_listing,
                              vocabulary_listings)
 from ..core.metadata import lastmod, listing_title, robots_txt, short_description
@@ -307,8 +308,9 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
 
     def terms(group: str, slugs: tuple[str, ...], labels: dict[str, str]) -> list[dict]:
         # Only terms with a listing page get a link; the path is relative to the site root.
-        return [{"label": html_text(labels[slug]), "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed
-                 else None} for slug in slugs]
+        sources = ((slug, SiteLinks.listing_source(group, slug)) for slug in slugs)
+        return [{"label": html_text(labels[slug]), "path": links.page_path(source) if source in listed else None}
+                for slug, source in sources]
 
     return {
         "kind": item.kind.value,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable, Collection
 
 from ..config import Settings
+from ..links import SiteLinks
 from ..content import FOLDER_OF_TYPE, ContentType
 from .entry import FeedEntry
 from .instants import with_distinct_instants
@@ -101,20 +102,17 @@ def plan_feeds(entries: list[FeedEntry], settings: Settings, pages: Collection[s
                             lambda e, kind=kind: e.kind == kind))
     for slug, label in vocabulary.tags.items():
         planned.append(feed("topics", slug, label, f"{site_title}: {label}",
-                            f"New and updated pages about {label} from {site_title}.", term_page("topics", slug),
+                            f"New and updated pages about {label} from {site_title}.",
+                            SiteLinks.listing_source("topics", slug),
                             lambda e, slug=slug: slug in e.tags))
     for slug, label in vocabulary.sectors.items():
         scope = "every sector" if slug == "all" else f"the {label} sector, including what applies to all sectors"
         planned.append(feed("sectors", slug, label, f"{site_title}: {label}",
-                            f"New and updated pages for {scope}, from {site_title}.", term_page("sectors", slug),
+                            f"New and updated pages for {scope}, from {site_title}.",
+                            SiteLinks.listing_source("sectors", slug),
                             lambda e, slug=slug: slug in e.sectors or "all" in e.sectors))
     return [f for f in planned if f is not None]
 
-
-def term_page(group: str, slug: str) -> str:
-    """The docs source of a topic's or sector's listing page (`group` is "topics" or "sectors"): the home page
-    of its feed, and the scheme of its category in every entry that carries it."""
-    return f"{group}/{slug}.md"
 
 
 def feeds_for_page(src_uri: str, feeds: list[Feed]) -> list[Feed]:
