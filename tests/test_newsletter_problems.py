@@ -156,7 +156,8 @@ def good(tmp_path_factory):
                                privacy_url=settings.links.page_url("privacy.md"),
                                organisation=settings.plugin.newsletter.organisation,
                                why_received=settings.plugin.newsletter.why_received,
-                               unsubscribe_placeholder="[[pp:unsubscribe]]", site_url=settings.site_url)
+                               unsubscribe_placeholder="[[pp:unsubscribe]]", site_url=settings.site_url,
+                               language=settings.language)
     assert check_email(rendered.html, expect) == []
     return rendered.html, expect
 

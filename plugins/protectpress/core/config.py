@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 import yaml
+from yaml_env_tag import construct_env_tag
 
 from .frontmatter import yaml_problem_in_words
 from .headertext import header_text_expected, header_text_problem
@@ -25,6 +26,9 @@ from .slugs import slugify
 
 CONFIG_NAME = "mkdocs.yml"
 PLUGIN_NAME = "protectpress"
+# The one home of the language: mkdocs.yml's `theme.language`, which Material reads too. Feeds, emails, redirect
+# pages and the preview's problem page all take `Settings.language`; this is only the default when it is unset.
+DEFAULT_LANGUAGE = "en-GB"
 
 
 class ConfigError(Exception):
@@ -54,7 +58,6 @@ class FeedSettings:
     logo: str = ""  # docs-relative image path or absolute URL: RSS <image> and Atom <logo>
     icon: str = ""  # a square image, 512 pixels: JSON Feed `icon`
     favicon: str = ""  # a small square image, 64 pixels: JSON Feed `favicon` and Atom <icon>
-    language: str = "en-GB"
 
 
 @dataclass
@@ -146,6 +149,7 @@ class Settings:
     mdx_configs: dict
     custom_dir: Path | None
     plugin: PluginSettings
+    language: str = DEFAULT_LANGUAGE  # theme.language: the BCP 47 tag of every page, feed and email
 
     @property
     def links(self) -> SiteLinks:
@@ -204,21 +208,6 @@ class _TolerantLoader(yaml.SafeLoader):
     """A safe loader that reads MkDocs' and Material's special tags as plain values instead of failing."""
 
 
-def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    # `!ENV NAME` or `!ENV [NAME, OTHER, default]`, as pyyaml-env-tag reads it for MkDocs.
-    if isinstance(node, yaml.ScalarNode):
-        names, default = [loader.construct_scalar(node)], None
-    else:
-        items = loader.construct_sequence(node)
-        names, default = items[:-1], items[-1] if len(items) > 1 else None
-        if len(items) == 1:
-            names = items
-    for name in names:
-        if isinstance(name, str) and name in os.environ:
-            return yaml.safe_load(os.environ[name]) if os.environ[name] else os.environ[name]
-    return default
-
-
 def _construct_python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> str:
     return suffix  # e.g. "material.extensions.emoji.twemoji": a name, not something we need to import
 
@@ -227,7 +216,8 @@ def _construct_scalar_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     return loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
 
 
-_TolerantLoader.add_constructor("!ENV", _construct_env)
+# `!ENV NAME` or `!ENV [NAME, OTHER, default]`: read by the library MkDocs itself uses, so both agree on every value.
+_TolerantLoader.add_constructor("!ENV", construct_env_tag)
 _TolerantLoader.add_constructor("!relative", _construct_scalar_tag)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", _construct_python_name)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/object", lambda loader, suffix, node: None)
@@ -308,7 +298,13 @@ def _settings(config: dict, path: Path, plugin: PluginSettings, *, site_dir: str
         mdx_configs=mdx_configs,
         custom_dir=project_dir / custom_dir if custom_dir else None,
         plugin=plugin,
+        language=_theme_language(theme),
     )
+
+
+def _theme_language(theme: Any) -> str:
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return language if isinstance(language, str) and language.strip() else DEFAULT_LANGUAGE
 
 
 def _markdown_extensions(entries: list) -> tuple[list[str], dict]:

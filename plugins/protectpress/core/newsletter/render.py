@@ -123,7 +123,8 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
     expect = EmailExpectations(subject=newsletter.subject, preheader=newsletter.preheader, web_url=web_url,
                                privacy_url=footer.privacy_url, organisation=footer.organisation,
                                why_received=footer.why_received, unsubscribe_placeholder=UNSUBSCRIBE_PLACEHOLDER,
-                               site_url=settings.site_url, dev_server_url=dev_server_url)
+                               site_url=settings.site_url, language=settings.language,
+                               dev_server_url=dev_server_url)
     for violation in check_email(html, expect):
         report = problems.warning if violation.warning else problems.error
         report(newsletter.path, violation.expected, violation.found, key=f"email rule {violation.rule}")
@@ -259,7 +260,7 @@ def _render_template(settings: Settings, newsletter: Newsletter, letter: ParsedM
     brand.update(brand_colour=options.brand_colour, organisation=footer.organisation,
                  logo_url=links.absolute(options.logo) if options.logo else "",
                  logo_alt=options.logo_alt or footer.organisation)
-    context = {"subject": newsletter.subject, "preheader": newsletter.preheader, "date": human(newsletter.date),
+    context = {"language": settings.language, "subject": newsletter.subject, "preheader": newsletter.preheader, "date": human(newsletter.date),
                "web_url": web_url, "brand": brand, "body_html": Markup(letter.html), "footer": footer,
                "features": [_feature_context(f, embeds, links) for f in features]}
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(path.parent)), autoescape=True,
