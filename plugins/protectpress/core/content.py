@@ -7,7 +7,6 @@ a file with errors yields no item, so later stages only ever see valid content.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import difflib
 import enum
@@ -22,7 +21,7 @@ from .boundary import ProjectBoundary
 from .config import Vocabulary, relative_path
 from .dates import build_now, today
 from .frontmatter import (FrontMatter, FrontMatterError, Invalid, boolean_field, Field, list_like, read_bool,
-                          read_date, read_fields, read_moment, read_terms, read_text, report_missing,
+                          read_date, read_fields, read_moment, read_source, read_terms, read_text, report_missing,
                           report_unknown_keys, reporter, split_front_matter)
 from .nesting import TOO_DEEP, too_deep_line
 from .problems import Problems, describe
@@ -412,26 +411,6 @@ def check_body(front: FrontMatter, title: str | None, report_line: Callable[...,
             source = match.group(1) or match.group(2) or ""
             report_line(number, "expected alt text for every image, like ![What it shows](/assets/images/photo.jpg) "
                         "(or alt=\"\" for a purely decorative HTML image)", f"an image with none: {source!r}")
-
-
-def read_source(file: Path, path: str, problems: Problems) -> str | None:
-    """A source file's text, or None with an error when it is not UTF-8 (a UTF-8 byte-order mark is dropped,
-    as MkDocs drops it)."""
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        problems.error(path, "expected a file the build can read", error.strerror or type(error).__name__)
-        return None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        problems.error(path, "expected UTF-8 text (save the file as UTF-8)", "UTF-16 text", line=1)
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        problems.error(path, "expected UTF-8 text (save the file as UTF-8)",
-                       f"a byte {data[error.start]:#04x} that is not UTF-8", line=line)
-        return None
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -23,9 +23,10 @@ from mkdocs.structure.pages import Page
 from ..core import emergency
 from ..core.boundary import ProjectBoundary
 from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_content_source,
-                            load_content, read_source)
+                            load_content)
 from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_document
 from ..core.dates import human
+from ..core.frontmatter import read_source
 from ..core.home import HOME_SRC_URI, home_sections
 from ..core.links import SiteLinks
 from ..core.listings import (in_reader_order, missing_type_indexes, type_index_source, type_listing,

@@ -14,11 +14,10 @@ from typing import Any, Callable
 
 from ..boundary import ProjectBoundary
 from ..config import Settings
-from ..content import ContentItem, ContentSet, read_source
+from ..content import ContentItem, ContentSet
 from ..dates import human_moment
-from ..frontmatter import (Field, FrontMatterError, Invalid, boolean_field, list_like, read_date, read_fields,
-                           read_moment, read_terms, read_text, report_missing, report_unknown_keys, reporter,
-                           split_front_matter)
+from ..frontmatter import (Field, Invalid, boolean_field, list_like, read_date, read_fields, read_front_matter,
+                           read_moment, read_terms, read_text, report_missing, report_unknown_keys, reporter)
 from ..headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..nesting import TOO_DEEP, too_deep_line
 from ..problems import Problems, describe
@@ -128,13 +127,8 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
         problems.error(path, "expected a file name with some letters a-z or digits (it becomes the newsletter's "
                        "web address and names its sending journal), like 2024-05-spring-update.md", repr(file.name))
         return None
-    text = read_source(file, path, problems)
-    if text is None:
-        return None
-    try:
-        front = split_front_matter(text)
-    except FrontMatterError as error:
-        problems.error(path, error.expected, error.found, line=error.line)
+    front = read_front_matter(file, path, problems)
+    if front is None:
         return None
     errors_before = len(problems.errors)
 
