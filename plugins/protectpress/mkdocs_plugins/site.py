@@ -208,14 +208,7 @@ class SiteFeature:
             if isinstance(config.get(key), str):
                 config[key] = html_text(config[key])
         # A global, not per-page context, so that the 404 page and every other template see it too.
-        env.globals["pp_emergency"] = {
-            "text": emergency.EMERGENCY_TEXT,
-            "number": emergency.EMERGENCY_NUMBER,
-            "number_tel": emergency.tel(emergency.EMERGENCY_NUMBER),
-            "hotline_name": emergency.HOTLINE_NAME,
-            "hotline": emergency.HOTLINE_NUMBER,
-            "hotline_tel": emergency.tel(emergency.HOTLINE_NUMBER),
-        }
+        env.globals["pp_emergency"] = emergency.template_context()
         return env
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):

@@ -69,7 +69,7 @@ class Footer:
     contact_address: str
     privacy_url: str
     unsubscribe_url: str
-    emergency: dict
+    emergency: dict[str, str]  # core/emergency.py's template_context, as the site's pp_emergency
 
 
 def render_newsletter(settings: Settings, ref: str, problems: Problems, *, content: ContentSet | None = None,
@@ -218,10 +218,7 @@ def _footer(settings: Settings, links: SiteLinks) -> Footer:
         footer_text=options.footer_text.strip(), why_received=" ".join(options.why_received.split()),
         contact_address=options.contact_address, privacy_url=links.page_url(options.privacy_page),
         unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER,
-        emergency={"prefix": "In an emergency call", "number": emergency.EMERGENCY_NUMBER,
-                   "number_tel": emergency.tel(emergency.EMERGENCY_NUMBER), "hotline_name": emergency.HOTLINE_NAME,
-                   "hotline": emergency.HOTLINE_NUMBER, "hotline_tel": emergency.tel(emergency.HOTLINE_NUMBER),
-                   "text": emergency.EMERGENCY_TEXT},
+        emergency=emergency.template_context(),
     )
 
 
