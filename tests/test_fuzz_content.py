@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from fuzz_strategies import (VALID_NEWSLETTER, in_process, newsletter_body, newsletter_fronts, page_files,
                              recipients_csv, source_files)
-from protectpress.core.config import Vocabulary, load_settings
+from protectpress.core.config import SITE_BUILT_IN_EXTENSIONS, Vocabulary, load_settings
 from protectpress.core.content import load_content, read_item
 from protectpress.core.frontmatter import FrontMatterError, split_front_matter
 from protectpress.core.newsletter.render import render_newsletter
@@ -178,10 +178,23 @@ def test_material_keys_are_checked_before_material_crashes_on_them(line, message
 def test_markdown_too_deep_for_the_renderer_is_an_error_with_its_line(body, line):
     problems = Problems()
     text = "---\ntitle: Home\ntype: page\n---\n\nIntro.\n\n" + body
-    assert read_item("index.md", "docs/index.md", text, VOCABULARY, problems) is None
+    assert read_item("index.md", "docs/index.md", text, VOCABULARY, problems,
+                     markdown_extensions=[*SITE_BUILT_IN_EXTENSIONS, "md_in_html"]) is None
     assert [str(p) for p in problems] == [
         f"docs/index.md:{line}: expected lists, quotes, notes and HTML blocks nested at most a few dozen levels deep, and "
         "no long runs of * or _, found nesting the Markdown renderer cannot read"]
+
+
+def test_the_nesting_check_renders_with_the_projects_own_extensions():
+    # Without md_in_html the blocks are raw HTML, which does not nest in the renderer: the same body is fine.
+    text = "---\ntitle: Home\ntype: page\n---\n\n" + '<div markdown="1">\n' * 400 + "x\n" + "</div>\n" * 400
+    problems = Problems()
+    assert read_item("index.md", "docs/index.md", text, VOCABULARY, problems,
+                     markdown_extensions=SITE_BUILT_IN_EXTENSIONS) is not None
+    assert not problems
+    read_item("index.md", "docs/index.md", text, VOCABULARY, problems,
+              markdown_extensions=[*SITE_BUILT_IN_EXTENSIONS, "md_in_html"])
+    assert [p.line for p in problems.errors] == [55]  # where the 50th block opens
 
 
 def test_deep_but_renderable_markdown_is_fine():

@@ -126,7 +126,8 @@ class Preview:
         except ConfigError as error:
             return BuildResult(stopped=str(error), config_problem=True)
         problems = Problems()
-        load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems)
+        load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems,
+                     markdown_extensions=settings.markdown_extensions)
         if not problems.errors:
             return None
         return BuildResult(problems=problems, stopped=f"{count(len(problems.errors), 'error')} in the pages")

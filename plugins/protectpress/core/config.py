@@ -145,7 +145,7 @@ class Settings:
     docs_dir: Path
     site_dir: Path
     use_directory_urls: bool
-    markdown_extensions: list
+    markdown_extensions: list[str]  # what pages are rendered with: MkDocs' built-in ones and mkdocs.yml's
     mdx_configs: dict
     custom_dir: Path | None
     plugin: PluginSettings
@@ -307,15 +307,21 @@ def _theme_language(theme: Any) -> str:
     return language if isinstance(language, str) and language.strip() else DEFAULT_LANGUAGE
 
 
+# MkDocs renders every site with these before the project's own (mkdocs.config.defaults, markdown_extensions).
+SITE_BUILT_IN_EXTENSIONS = ("toc", "tables", "fenced_code")
+
+
 def _markdown_extensions(entries: list) -> tuple[list[str], dict]:
-    names, configs = [], {}
+    """The extensions a page is really rendered with: MkDocs' built-in ones, then the project's, each once."""
+    names: list[str] = list(SITE_BUILT_IN_EXTENSIONS)
+    configs: dict[str, Any] = {}
     for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict):
-            for name, options in entry.items():
+        pairs = entry.items() if isinstance(entry, dict) else [(entry, None)] if isinstance(entry, str) else []
+        for name, options in pairs:
+            if name not in names:
                 names.append(name)
+            if isinstance(entry, dict):
                 configs[name] = options or {}
-        elif isinstance(entry, str):
-            names.append(entry)
     return names, configs
 
 

@@ -14,6 +14,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, Callable, ClassVar
 from urllib.parse import urlsplit
 
@@ -280,21 +281,24 @@ def expected_type_for(src_uri: str) -> ContentType | None:
 
 
 def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, problems: Problems,
-              docs_file_exists: Callable[[str], bool] | None = None, now: dt.datetime | None = None
-              ) -> ContentItem | None:
+              docs_file_exists: Callable[[str], bool] | None = None, now: dt.datetime | None = None, *,
+              markdown_extensions: Sequence[str] = ()) -> ContentItem | None:
     """Validate one page's source. Adds every problem found; returns the item only when it has no errors.
-    `docs_file_exists` answers whether a docs-relative file is there, to check `image:`."""
+    `docs_file_exists` answers whether a docs-relative file is there, to check `image:`; `markdown_extensions`
+    are the project's (Settings.markdown_extensions), which decide how deep the body may nest."""
     try:
         front = split_front_matter(text)
     except FrontMatterError as error:
         problems.error(path, error.expected, error.found, line=error.line)
         return None
-    return item_from_front_matter(src_uri, path, front, vocabulary, problems, docs_file_exists, now)
+    return item_from_front_matter(src_uri, path, front, vocabulary, problems, docs_file_exists, now,
+                                  markdown_extensions=markdown_extensions)
 
 
 def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabulary: Vocabulary,
                            problems: Problems, docs_file_exists: Callable[[str], bool] | None = None,
-                           now: dt.datetime | None = None) -> ContentItem | None:
+                           now: dt.datetime | None = None, *,
+                           markdown_extensions: Sequence[str] = ()) -> ContentItem | None:
     """`now` decides whether `publish_at` is still ahead: the build's one "now" (core.dates.build_now)."""
     errors_before = len(problems.errors)
 
@@ -340,7 +344,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         values[group] = read_terms(values.get(group, ()), group, getattr(vocabulary, group), report)
     check_body(front, values.get("title"), report_line)
 
-    deep_line = too_deep_line(front.body)
+    deep_line = too_deep_line(front.body, markdown_extensions)
     if deep_line is not None:
         problems.error(path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1)
 
@@ -464,7 +468,8 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
 
 def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, problems: Problems,
                  sources: dict[str, str] | None = None, now: dt.datetime | None = None, *,
-                 boundary: ProjectBoundary | None = None, theme_dir: Path | None = None) -> ContentSet:
+                 boundary: ProjectBoundary | None = None, theme_dir: Path | None = None,
+                 markdown_extensions: Sequence[str] = ()) -> ContentSet:
     """Read and validate every Markdown page under `docs_dir` (or the given `sources`: src_uri -> text).
     Reading the folder itself, files that `boundary` refuses (links out of the project, personal data) are
     errors and are never read. Pages whose `publish_at` is after `now` (default: this run's build_now) are
@@ -494,7 +499,8 @@ def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, prob
         return (docs_dir / docs_path).is_file() or (theme_dir is not None and (theme_dir / docs_path).is_file())
 
     for src_uri, text in sources.items():
-        item = read_item(src_uri, shown(src_uri), text, vocabulary, problems, docs_file_exists, now)
+        item = read_item(src_uri, shown(src_uri), text, vocabulary, problems, docs_file_exists, now,
+                         markdown_extensions=markdown_extensions)
         if item is not None:
             items[src_uri] = item
         else:

@@ -91,7 +91,8 @@ class SiteFeature:
                 unreadable.append(file)
         self.state.content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary,
                                           self.state.problems, sources=sources, now=self.state.now,
-                                          theme_dir=settings.custom_dir)
+                                          theme_dir=settings.custom_dir,
+                                          markdown_extensions=settings.markdown_extensions)
         for file in unreadable:
             # Reported already; a build goes on to find every other problem, so MkDocs must not read the bytes.
             file.content_string = "This page has problems to fix: run `protectpress check`.\n"
@@ -172,7 +173,7 @@ class SiteFeature:
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self.state.content.invalid:
-            return _placeholder_for_invalid(page, markdown)
+            return _placeholder_for_invalid(page, markdown, config.markdown_extensions)
         summary = page.meta.get("summary")
         if isinstance(summary, str) and summary.strip():
             page.meta.setdefault("description", summary)
@@ -221,12 +222,12 @@ class SiteFeature:
         return self.state.content.items.get(page.file.src_uri)
 
 
-def _placeholder_for_invalid(page: Page, markdown: str) -> str:
+def _placeholder_for_invalid(page: Page, markdown: str, extensions: list[str]) -> str:
     """A page that failed validation is still built (so links to it hold and the build goes on to find every
     other problem), but as a plain page: its front matter may hold values MkDocs and the theme cannot use."""
     title = page.meta.get("title")
     page.meta = _safe_meta({"title": title}) if isinstance(title, str) else {}
-    if too_deep_line(markdown) is not None:
+    if too_deep_line(markdown, extensions) is not None:
         return "This page has problems to fix: run `protectpress check`.\n"  # too deep for the renderer
     return markdown
 

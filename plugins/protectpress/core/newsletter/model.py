@@ -20,6 +20,7 @@ from ..frontmatter import (Field, Invalid, boolean_field, list_like, read_date, 
                            read_moment, read_terms, read_text, report_missing, report_unknown_keys, reporter)
 from ..headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..nesting import TOO_DEEP, too_deep_line
+from .markdown import EMAIL_EXTENSIONS
 from ..problems import Problems, describe
 from ..slugs import slugify
 
@@ -139,7 +140,7 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
     report_unknown_keys(front, KNOWN_KEYS, report)
     sectors = read_terms(values.get("sectors", ()), "sectors", settings.vocabulary.sectors, report)
     items = _items(front.data.get("items"), report, front.lines)
-    deep_line = too_deep_line(front.body)
+    deep_line = too_deep_line(front.body, EMAIL_EXTENSIONS)  # what renders a letter
     if deep_line is not None:
         problems.error(path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1)
     for field in sorted(set(MERGE_FIELD.findall(front.body)) - {NAME_FIELD}):

@@ -185,7 +185,7 @@ def _site_content(settings: Settings, problems: Problems) -> ContentSet:
     """The site's pages for a newsletter rendered outside a build; only their errors matter here."""
     scratch = Problems()
     content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, scratch,
-                           boundary=ProjectBoundary.of(settings))
+                           boundary=ProjectBoundary.of(settings), markdown_extensions=settings.markdown_extensions)
     problems.extend(scratch.errors)
     return content
 
