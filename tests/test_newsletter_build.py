@@ -8,7 +8,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from protectpress.core.newsletter.htmltree import parse_html
+from protectpress.core.htmltree import parse_html
 from search_index import indexed_pages
 from support import run_protectpress as protectpress
 

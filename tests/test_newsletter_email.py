@@ -20,7 +20,7 @@ from protectpress.core import emergency
 from protectpress.core.config import load_settings
 from protectpress.core.newsletter import (NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, personalise,
                                           render_newsletter)
-from protectpress.core.newsletter.htmltree import parse_html
+from protectpress.core.htmltree import parse_html
 from protectpress.core.newsletter.rules import SIZE_LIMIT
 from protectpress.core.problems import Problems
 

@@ -13,9 +13,10 @@ import hashlib
 import json
 import posixpath
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+
+from .htmltree import parse_html
 
 WORKER_NAME = "sw.js"
 MANIFEST_NAME = "manifest.webmanifest"
@@ -73,11 +74,9 @@ def plan_offline(site_dir: Path, page_paths: list[str]) -> OfflinePlan:
 def local_assets(html: str, page_path: str) -> list[str]:
     """The site-root paths of the files a page loads itself (styles, scripts, icons, images), in order.
     Links to other pages and to other sites are not assets."""
-    finder = _AssetFinder()
-    finder.feed(html)
     base = "https://site.invalid/" + page_path
     found: list[str] = []
-    for reference in finder.references:
+    for reference in _loaded_references(html):
         parts = urlsplit(urljoin(base, reference))
         if parts.scheme != "https" or parts.netloc != "site.invalid":
             continue
@@ -138,17 +137,15 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-class _AssetFinder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.references: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "link" and _LOADING_LINK_RELS & set(values.get("rel", "").lower().split()):
-            self.references.append(values.get("href", ""))
-        elif tag in ("script", "img", "source") and values.get("src"):
-            self.references.append(values["src"])
+def _loaded_references(html: str) -> list[str]:
+    """The addresses of what a page loads as it opens, as written, in document order."""
+    references = []
+    for node in parse_html(html).iter():
+        if node.tag == "link" and _LOADING_LINK_RELS & set(node.attrs.get("rel", "").lower().split()):
+            references.append(node.attrs.get("href", ""))
+        elif node.tag in ("script", "img", "source") and node.attrs.get("src"):
+            references.append(node.attrs["src"])
+    return references
 
 
 # The worker. Paths are relative to the worker's own folder (the site root), so a site under a sub-path works.

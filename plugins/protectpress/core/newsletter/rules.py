@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .. import emergency
-from .htmltree import Node, parse_html
+from ..htmltree import Node, parse_html
 
 SIZE_LIMIT = 102_000  # Gmail clips a message's HTML from about 102 KB
 SIZE_WARNING = 90_000

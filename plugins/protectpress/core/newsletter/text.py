@@ -12,7 +12,7 @@ import re
 import textwrap
 import xml.etree.ElementTree as etree
 
-from .htmltree import parse_html
+from ..htmltree import parse_html
 from ..sanitise import is_safe_url
 from .markdown import ParsedMarkdown, plain
 
