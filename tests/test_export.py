@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import email
 import email.policy
-import shutil
 from pathlib import Path
 
 import pytest
+from support import FIXTURES, copy_project
 from support import run_protectpress as protectpress
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = REPO / "tests" / "fixtures"
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     destination = tmp_path_factory.mktemp("export") / "project"
-    shutil.copytree(FIXTURES / "newsletter-basic", destination)
-    shutil.copytree(REPO / "overrides", destination / "overrides")
-    return destination
+    return copy_project(FIXTURES / "newsletter-basic", destination)
 
 
 def read_message(path: Path) -> email.message.EmailMessage:
