@@ -6,7 +6,6 @@ In-process, so that many examples run in seconds; tests/test_fuzz_commands.py ru
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import example, given
@@ -20,7 +19,6 @@ from protectpress.core.frontmatter import FrontMatterError, split_front_matter
 from protectpress.core.newsletter.render import render_newsletter
 from protectpress.core.problems import Problems
 from protectpress.core.sending.recipients import read_recipients
-from support import FIXTURES, copy_project
 
 VOCABULARY = Vocabulary(tags={"lockdown": "Lockdown"}, sectors={"all": "All sectors", "retail": "Retail"})
 SRC_URIS = st.sampled_from(["index.md", "guidance/x.md", "action-cards/x.md", "news/x.md", "conferences/x.md",
@@ -78,11 +76,6 @@ def test_load_content_reads_a_whole_folder_of_odd_files(tmp_path_factory, files)
     for problem in problems:
         assert problem.path in written and problem.expected.startswith("expected"), problem
     assert set(content.items) <= {src_uri for src_uri, _, _ in files}
-
-
-@pytest.fixture(scope="module")
-def newsletter_project(tmp_path_factory) -> Path:
-    return copy_project(FIXTURES / "newsletter-basic", tmp_path_factory.mktemp("fuzz-newsletter") / "project")
 
 
 @in_process
