@@ -9,7 +9,6 @@ from pathlib import Path
 from support import run_protectpress as protectpress
 
 
-
 def read_message(path: Path) -> email.message.EmailMessage:
     return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
 

@@ -6,13 +6,19 @@ In-process, so that many examples run in seconds; tests/test_fuzz_commands.py ru
 
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from fuzz_strategies import (VALID_NEWSLETTER, in_process, newsletter_body, newsletter_fronts, page_files,
-                             recipients_csv, source_files)
+from fuzz_strategies import (
+    VALID_NEWSLETTER,
+    in_process,
+    newsletter_body,
+    newsletter_fronts,
+    page_files,
+    recipients_csv,
+    source_files,
+)
 from protectpress.core.config import SITE_BUILT_IN_EXTENSIONS, Vocabulary, load_settings
 from protectpress.core.content import load_content, read_item
 from protectpress.core.frontmatter import FrontMatterError, split_front_matter
@@ -175,8 +181,10 @@ def test_markdown_too_deep_for_the_renderer_is_an_error_with_its_line(body, line
     assert read_item("index.md", "docs/index.md", text, VOCABULARY, problems,
                      markdown_extensions=[*SITE_BUILT_IN_EXTENSIONS, "md_in_html"]) is None
     assert [str(p) for p in problems] == [
-        f"docs/index.md:{line}: expected lists, quotes, notes and HTML blocks nested at most a few dozen levels deep, and "
-        "no long runs of * or _, found nesting the Markdown renderer cannot read"]
+        f"docs/index.md:{line}: expected lists, quotes, notes and HTML blocks nested at most a few dozen "
+        "levels deep, and "
+        "no long runs of * or _, found nesting the Markdown renderer cannot read"
+    ]
 
 
 def test_the_nesting_check_renders_with_the_projects_own_extensions():

@@ -90,7 +90,7 @@ def test_a_second_send_of_the_same_newsletter_is_refused_while_the_first_runs(pr
 def test_a_relay_refusing_at_mail_or_data_stops_after_a_run_of_failures(project, recipients, run, refusal, answer):
     relay = Relay(ScriptedHandler(**refusal))
     try:
-        code, out, err = run(*send_command(relay))
+        code, out, _ = run(*send_command(relay))
         test_code, test_out, _ = run("send", SLUG, "--test", "editor@example.org", "--smtp", relay.url())
     finally:
         relay.stop()

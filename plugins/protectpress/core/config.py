@@ -124,7 +124,6 @@ class PluginSettings:
     """The `protectpress` plugin block of mkdocs.yml."""
 
     enabled: bool = True
-    strict_review: bool = False
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     feeds: FeedSettings = field(default_factory=FeedSettings)
     newsletter: NewsletterSettings = field(default_factory=NewsletterSettings)
@@ -201,11 +200,23 @@ def find_config(config_file: str | os.PathLike | None = None, start: Path | None
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
             return candidate
-    raise ConfigError(f"no {CONFIG_NAME} in {here} or any folder above it: run this inside a protectpress project, or pass -f")
+    raise ConfigError(
+        f"no {CONFIG_NAME} in {here} or any folder above it: run this inside a protectpress project, or pass -f"
+    )
 
 
 class _TolerantLoader(yaml.SafeLoader):
     """A safe loader that reads MkDocs' and Material's special tags as plain values instead of failing."""
+
+
+def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    # `!ENV NAME` or `!ENV [NAME, OTHER, default]`: read by pyyaml-env-tag, the library MkDocs itself uses, so both
+    # agree on every value. Only a mapping, which it rejects in its own words, is worded here for comms staff.
+    if isinstance(node, yaml.MappingNode):
+        raise yaml.constructor.ConstructorError(
+            None, None, "expected a name or a list of names after !ENV, found a mapping", node.start_mark
+        )
+    return construct_env_tag(loader, node)
 
 
 def _construct_python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> str:
@@ -216,8 +227,7 @@ def _construct_scalar_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     return loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
 
 
-# `!ENV NAME` or `!ENV [NAME, OTHER, default]`: read by the library MkDocs itself uses, so both agree on every value.
-_TolerantLoader.add_constructor("!ENV", construct_env_tag)
+_TolerantLoader.add_constructor("!ENV", _construct_env)
 _TolerantLoader.add_constructor("!relative", _construct_scalar_tag)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", _construct_python_name)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/object", lambda loader, suffix, node: None)
@@ -229,7 +239,7 @@ def read_yaml(path: Path) -> dict:
     except UnicodeDecodeError:
         raise ConfigError(f"{path.name}: expected UTF-8 text") from None
     try:
-        data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_TolerantLoader)
     except yaml.YAMLError as error:
         line, expected, found = yaml_problem_in_words(error, text, "YAML")
         raise ConfigError(f"{path.name}:{line}: {expected}, found {found}") from None
@@ -279,7 +289,9 @@ def _check_site_url(site_url: Any, problems: Problems, config_name: str) -> None
                        "published address is made from it)", describe(site_url), key="site_url")
 
 
-def _settings(config: dict, path: Path, plugin: PluginSettings, *, site_dir: str | os.PathLike | None = None) -> Settings:
+def _settings(
+    config: dict, path: Path, plugin: PluginSettings, *, site_dir: str | os.PathLike | None = None
+) -> Settings:
     project_dir = path.parent
     theme = config.get("theme") or {}
     custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
@@ -381,7 +393,7 @@ def sending_problems(sending: SendingSettings, *, sending_now: bool = False) -> 
     return found
 
 
-def _read_dataclass(cls: type, data: Any, where: str, problems: Problems, config_name: str):
+def _read_dataclass(cls: type, data: Any, where: str, problems: Problems, config_name: str) -> Any:
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -395,7 +407,7 @@ def _read_dataclass(cls: type, data: Any, where: str, problems: Problems, config
             problems.error(config_name, f"expected one of {', '.join(known)}", repr(key), key=where)
             continue
         kind = hints[key]
-        if dataclasses.is_dataclass(kind):
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             # Vocabulary too: this checks its group names; read_plugin_settings then reads its slugs.
             values[key] = _read_dataclass(kind, value, f"{where}.{key}", problems, config_name)
         else:

@@ -33,7 +33,7 @@ TOO_DEEP = ("expected lists, quotes, notes and HTML blocks nested at most a few 
             "of * or _")
 
 _QUOTES = re.compile(r"^(?:\s*>)+")
-_RUN = re.compile(r"[*_]{%d,}" % SUSPECT_RUN)
+_RUN = re.compile(rf"[*_]{{{SUSPECT_RUN},}}")
 _MARKDOWN_BLOCK = re.compile(r"<\w+[^>]*\bmarkdown\s*=", re.IGNORECASE)
 
 
@@ -58,7 +58,7 @@ def _loadable(extensions: tuple[str, ...]) -> tuple[str, ...]:
     for name in extensions:
         try:
             markdown.Markdown(extensions=[name])
-        except Exception:  # noqa: BLE001 - a third-party extension may fail to load in any way
+        except Exception:
             continue
         kept.append(name)
     return tuple(kept)

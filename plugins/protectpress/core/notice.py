@@ -17,8 +17,17 @@ from .config import Settings
 from .content import NOTICE_SOURCE
 from .dates import human, human_moment
 from .feeds.entry import FeedEntry
-from .frontmatter import (Field, Invalid, read_fields, read_front_matter, read_moment, read_text, report_missing,
-                          report_unknown_keys, reporter)
+from .frontmatter import (
+    Field,
+    Invalid,
+    read_fields,
+    read_front_matter,
+    read_moment,
+    read_text,
+    report_missing,
+    report_unknown_keys,
+    reporter,
+)
 from .newsletter.markdown import parse_markdown, plain
 from .newsletter.model import Newsletter
 from .newsletter.render import RenderedNewsletter, render_letter
@@ -112,8 +121,13 @@ def notice_html(notice: Notice, settings: Settings) -> str:
 
 def banner(notice: Notice, settings: Settings) -> dict[str, str]:
     """What overrides/partials/pp-notice.html shows. `title` is plain text: the template escapes it."""
-    return {"id": notice.slug, "level": notice.level.value, "title": notice.title, "html": notice_html(notice, settings),
-            "expires": human_moment(notice.expires) if notice.expires else ""}
+    return {
+        "id": notice.slug,
+        "level": notice.level.value,
+        "title": notice.title,
+        "html": notice_html(notice, settings),
+        "expires": human_moment(notice.expires) if notice.expires else "",
+    }
 
 
 def notice_feed_entry(notice: Notice, settings: Settings, now: dt.datetime) -> FeedEntry:

@@ -187,7 +187,7 @@ class _Renderer:
         for row in body:
             if lines:
                 lines.append("")
-            for name, cell in zip(names, row):
+            for name, cell in zip(names, row, strict=False):
                 lines.extend(_wrap(f"{name}: {cell}" if name else cell, width, "", "  "))
         return lines
 
