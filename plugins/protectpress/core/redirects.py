@@ -75,8 +75,8 @@ def plan_redirects(content: ContentSet, links: SiteLinks, problems: Problems) ->
 
 
 def redirect_file(old_path: str) -> str:
-    """The site-relative file that serves an old address."""
-    return f"{old_path}index.html" if old_path.endswith("/") else old_path
+    """The site-relative file that serves an old address: the first a web server tries for it."""
+    return SiteLinks.files_for_address(old_path)[0]
 
 
 def redirect_html(redirect: Redirect, links: SiteLinks, language: str) -> str:
