@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..core.config import ConfigError, Settings
+from ..core.config import ConfigError, Settings, relative_path
 from ..core.dates import build_now, human_moment
 from ..core.newsletter.render import RenderedNewsletter, render_newsletter
 from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
@@ -114,7 +114,8 @@ def plainly(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
         try:
             return run(args)
         except OSError as error:
-            where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+            # Commands run in the project folder: the file is named as comms staff see it there.
+            where = f"{relative_path(error.filename, Path.cwd())}: " if getattr(error, "filename", None) else ""
             warn(f"protectpress: {where}{error.strerror or error}. Nothing more was sent; the journal keeps what was.")
         except sqlite3.Error as error:
             warn(f"protectpress: the send journal could not be used ({error}). Is another program holding it?")

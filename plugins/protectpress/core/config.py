@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 
 import yaml
+from yaml_env_tag import construct_env_tag
 
 from .frontmatter import yaml_problem_in_words
 from .headertext import header_text_expected, header_text_problem
@@ -25,6 +26,9 @@ from .slugs import slugify
 
 CONFIG_NAME = "mkdocs.yml"
 PLUGIN_NAME = "protectpress"
+# The one home of the language: mkdocs.yml's `theme.language`, which Material reads too. Feeds, emails, redirect
+# pages and the preview's problem page all take `Settings.language`; this is only the default when it is unset.
+DEFAULT_LANGUAGE = "en-GB"
 
 
 class ConfigError(Exception):
@@ -54,7 +58,6 @@ class FeedSettings:
     logo: str = ""  # docs-relative image path or absolute URL: RSS <image> and Atom <logo>
     icon: str = ""  # a square image, 512 pixels: JSON Feed `icon`
     favicon: str = ""  # a small square image, 64 pixels: JSON Feed `favicon` and Atom <icon>
-    language: str = "en-GB"
 
 
 @dataclass
@@ -142,10 +145,11 @@ class Settings:
     docs_dir: Path
     site_dir: Path
     use_directory_urls: bool
-    markdown_extensions: list
+    markdown_extensions: list[str]  # what pages are rendered with: MkDocs' built-in ones and mkdocs.yml's
     mdx_configs: dict
     custom_dir: Path | None
     plugin: PluginSettings
+    language: str = DEFAULT_LANGUAGE  # theme.language: the BCP 47 tag of every page, feed and email
 
     @property
     def links(self) -> SiteLinks:
@@ -207,22 +211,13 @@ class _TolerantLoader(yaml.SafeLoader):
 
 
 def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    # `!ENV NAME` or `!ENV [NAME, OTHER, default]`, as pyyaml-env-tag reads it for MkDocs.
-    if isinstance(node, yaml.ScalarNode):
-        names, default = [loader.construct_scalar(node)], None
-    elif isinstance(node, yaml.SequenceNode):
-        items = loader.construct_sequence(node)
-        names, default = items[:-1], items[-1] if len(items) > 1 else None
-        if len(items) == 1:
-            names = items
-    else:  # a mapping
+    # `!ENV NAME` or `!ENV [NAME, OTHER, default]`: read by pyyaml-env-tag, the library MkDocs itself uses, so both
+    # agree on every value. Only a mapping, which it rejects in its own words, is worded here for comms staff.
+    if isinstance(node, yaml.MappingNode):
         raise yaml.constructor.ConstructorError(
             None, None, "expected a name or a list of names after !ENV, found a mapping", node.start_mark
         )
-    for name in names:
-        if isinstance(name, str) and name in os.environ:
-            return yaml.safe_load(os.environ[name]) if os.environ[name] else os.environ[name]
-    return default
+    return construct_env_tag(loader, node)
 
 
 def _construct_python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> str:
@@ -316,18 +311,30 @@ def _settings(
         mdx_configs=mdx_configs,
         custom_dir=project_dir / custom_dir if custom_dir else None,
         plugin=plugin,
+        language=_theme_language(theme),
     )
 
 
+def _theme_language(theme: Any) -> str:
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return language if isinstance(language, str) and language.strip() else DEFAULT_LANGUAGE
+
+
+# MkDocs renders every site with these before the project's own (mkdocs.config.defaults, markdown_extensions).
+SITE_BUILT_IN_EXTENSIONS = ("toc", "tables", "fenced_code")
+
+
 def _markdown_extensions(entries: list) -> tuple[list[str], dict]:
-    names, configs = [], {}
+    """The extensions a page is really rendered with: MkDocs' built-in ones, then the project's, each once."""
+    names: list[str] = list(SITE_BUILT_IN_EXTENSIONS)
+    configs: dict[str, Any] = {}
     for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict):
-            for name, options in entry.items():
+        pairs = entry.items() if isinstance(entry, dict) else [(entry, None)] if isinstance(entry, str) else []
+        for name, options in pairs:
+            if name not in names:
                 names.append(name)
+            if isinstance(entry, dict):
                 configs[name] = options or {}
-        elif isinstance(entry, str):
-            names.append(entry)
     return names, configs
 
 

@@ -126,3 +126,10 @@ class SiteLinks:
         if not self.is_internal(url):
             return None
         return url[len(self.site_url):]
+
+    @staticmethod
+    def listing_source(group: str, slug: str) -> str:
+        """The docs source of a topic's or sector's listing page (`group` is "topics" or "sectors"). The one home
+        of that path: the listings write it, pages link to it, feeds take it as their home page and as the
+        scheme of each category."""
+        return f"{group}/{slug}.md"

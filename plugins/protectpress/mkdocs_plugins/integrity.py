@@ -74,7 +74,8 @@ class IntegrityFeature:
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         settings, problems = self.state.settings, self.state.problems
         links = settings.links
-        write_redirects(settings.site_dir, plan_redirects(self.state.content, links, problems), links, problems)
+        write_redirects(settings.site_dir, plan_redirects(self.state.content, links, problems), links, problems,
+                        settings.language)
         if not self.state.serving:
             site = BuiltSite(settings.site_dir)
             check_published(read_record(record_path(settings)), lambda url: site.file_for(url) is not None,
