@@ -11,9 +11,9 @@ import argparse
 import sys
 
 from .. import __version__
-from . import bounces, build, check, export, sending, serve, urls
+from . import bounces, build, check, export, sending, serve, unsubscribe, urls
 
-COMMANDS = [build, check, serve, export, sending, bounces, urls]
+COMMANDS = [build, check, serve, export, sending, bounces, unsubscribe, urls]
 
 
 def parser() -> argparse.ArgumentParser:

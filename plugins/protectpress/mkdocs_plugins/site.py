@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 
 from ..core import emergency
 from ..core.boundary import ProjectBoundary
+from ..core.brand import Brand, load_brand
 from ..core.content import (
     FOLDER_OF_TYPE,
     TYPE_FOLDERS,
@@ -32,14 +33,16 @@ from ..core.content import (
     ContentType,
     is_content_source,
     load_content,
-    read_source,
 )
 from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_document
 from ..core.dates import human
+from ..core.frontmatter import read_source
 from ..core.home import HOME_SRC_URI, home_sections
+from ..core.links import SiteLinks
 from ..core.listings import in_reader_order, missing_type_indexes, type_index_source, type_listing, vocabulary_listings
 from ..core.metadata import lastmod, listing_title, robots_txt, short_description
 from ..core.nesting import too_deep_line
+from ..core.printcard import print_size, qr_svg
 from ..core.sanitise import html_text
 from . import serve_cache
 from .state import BuildState
@@ -59,6 +62,7 @@ class SiteFeature:
         self.titles: dict[str, str] = {}  # browser titles of listings whose label a page may share
         self.newest: dict[str, dt.datetime] = {}  # for pages that list others: the newest listed date
         self.sections: dict[str, str] = {}  # generated Markdown appended to a page, by src_uri
+        self.brand: Brand | None = None
 
     def on_config(self, config: MkDocsConfig) -> None:
         if not self.state.serving:
@@ -98,7 +102,8 @@ class SiteFeature:
                 unreadable.append(file)
         self.state.content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary,
                                           self.state.problems, sources=sources, now=self.state.now,
-                                          theme_dir=settings.custom_dir)
+                                          theme_dir=settings.custom_dir,
+                                          markdown_extensions=settings.markdown_extensions)
         for file in unreadable:
             # Reported already; a build goes on to find every other problem, so MkDocs must not read the bytes.
             file.content_string = "This page has problems to fix: run `protectpress check`.\n"
@@ -115,6 +120,7 @@ class SiteFeature:
         if files.get_file_from_path(ROBOTS) is None:
             files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
         self._check_documents(files, Path(config.docs_dir))
+        self.brand = load_brand(settings, {file.src_uri for file in files.documentation_pages()}, self.state.problems)
         self.state.report()
         return files
 
@@ -181,7 +187,7 @@ class SiteFeature:
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self.state.content.invalid:
-            return _placeholder_for_invalid(page, markdown)
+            return _placeholder_for_invalid(page, markdown, config.markdown_extensions)
         summary = page.meta.get("summary")
         if isinstance(summary, str) and summary.strip():
             page.meta.setdefault("description", summary)
@@ -217,14 +223,8 @@ class SiteFeature:
             if isinstance(config.get(key), str):
                 config[key] = html_text(config[key])
         # A global, not per-page context, so that the 404 page and every other template see it too.
-        env.globals["pp_emergency"] = {
-            "text": emergency.EMERGENCY_TEXT,
-            "number": emergency.EMERGENCY_NUMBER,
-            "number_tel": emergency.tel(emergency.EMERGENCY_NUMBER),
-            "hotline_name": emergency.HOTLINE_NAME,
-            "hotline": emergency.HOTLINE_NUMBER,
-            "hotline_tel": emergency.tel(emergency.HOTLINE_NUMBER),
-        }
+        env.globals["pp_emergency"] = emergency.template_context()
+        env.globals["pp_brand"] = _brand_context(self.brand, self.state.settings.links) if self.brand else None
         return env
 
     def on_page_context(
@@ -239,12 +239,12 @@ class SiteFeature:
         return self.state.content.items.get(page.file.src_uri)
 
 
-def _placeholder_for_invalid(page: Page, markdown: str) -> str:
+def _placeholder_for_invalid(page: Page, markdown: str, extensions: list[str]) -> str:
     """A page that failed validation is still built (so links to it hold and the build goes on to find every
     other problem), but as a plain page: its front matter may hold values MkDocs and the theme cannot use."""
     title = page.meta.get("title")
     page.meta = _safe_meta({"title": title}) if isinstance(title, str) else {}
-    if too_deep_line(markdown) is not None:
+    if too_deep_line(markdown, extensions) is not None:
         return "This page has problems to fix: run `protectpress check`.\n"  # too deep for the renderer
     return markdown
 
@@ -313,6 +313,30 @@ def _make_nav_titles_safe(items: list) -> None:
             _make_nav_titles_safe(item.children)
 
 
+def _brand_context(brand: Brand, links: SiteLinks) -> dict:
+    """The brand as templates print it: texts as safe HTML, the checked logo as it is, links as site paths."""
+    return {
+        "organisation": html_text(brand.organisation),
+        "short_name": html_text(brand.short_name),
+        "logo_svg": brand.logo_svg,
+        "contact_email": html_text(brand.contact_email),
+        "links": [{"label": link.label, "path": links.page_path(link.src_uri)} for link in brand.footer_links],
+    }
+
+
+def _printed_card(item: ContentItem, links: SiteLinks) -> dict:
+    """What a printed action card adds: its type size (core/printcard.py), and a QR code and footer that lead
+    back to the live card, whose address is made absolute by SiteLinks like every other published address."""
+    address = links.page_url(item.src_uri)
+    return {
+        "size_class": print_size(item.body).css_class,
+        "address": html_text(address),
+        "qr_svg": qr_svg(address),
+        "last_updated": human(item.last_updated) if item.last_updated else None,
+        "last_updated_iso": f"{item.last_updated:%Y-%m-%d}" if item.last_updated else None,
+    }
+
+
 def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
     """What the templates show about a page: its kind, dates in words, and its topics and sectors."""
     vocabulary = state.settings.vocabulary
@@ -320,12 +344,10 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
 
     def terms(group: str, slugs: tuple[str, ...], labels: dict[str, str]) -> list[dict]:
         # Only terms with a listing page get a link; the path is relative to the site root.
+        sources = ((slug, SiteLinks.listing_source(group, slug)) for slug in slugs)
         return [
-            {
-                "label": html_text(labels[slug]),
-                "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed else None,
-            }
-            for slug in slugs
+            {"label": html_text(labels[slug]), "path": links.page_path(source) if source in listed else None}
+            for slug, source in sources
         ]
 
     return {
@@ -344,4 +366,5 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
         "tags": terms("topics", item.tags, vocabulary.tags),
         "sectors": terms("sectors", item.sectors, vocabulary.sectors),
         "folder": FOLDER_OF_TYPE.get(item.kind),
+        "printed": _printed_card(item, links) if item.kind is ContentType.ACTION_CARD else None,
     }
