@@ -29,7 +29,9 @@ from ..core.dates import human
 from ..core.home import HOME_SRC_URI, home_sections
 from ..core.listings import (in_reader_order, missing_type_indexes, type_index_source, type_listing,
                              vocabulary_listings)
-from ..core.metadata import lastmod, listing_title, robots_txt, short_description
+from ..core.images import preview_png
+from ..core.metadata import (PREVIEW_IMAGE, lastmod, listing_title, preview_image, robots_txt,
+                             short_description)
 from ..core.nesting import too_deep_line
 from ..core.sanitise import html_text
 from . import serve_cache
@@ -103,6 +105,8 @@ class SiteFeature:
         self._make_sections(files)
         if files.get_file_from_path(ROBOTS) is None:
             files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
+        if files.get_file_from_path(PREVIEW_IMAGE) is None:
+            files.append(File.generated(config, PREVIEW_IMAGE, content=preview_png()))
         self._check_documents(files, Path(config.docs_dir))
         self.state.report()
         return files
@@ -220,6 +224,7 @@ class SiteFeature:
         item = self.item(page)
         context["pp"] = _page_facts(item, self.state, self.listed) if item is not None else None
         context["pp_title"] = self.titles.get(page.file.src_uri)
+        context["pp_preview"] = preview_image(self.state.settings.links, config.site_name)
         return context
 
     def item(self, page: Page) -> ContentItem | None:
