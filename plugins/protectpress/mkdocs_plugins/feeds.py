@@ -11,7 +11,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from ..core.feeds import (FORMATS, SUBSCRIBE_PAGE, Feed, FeedEntry, carried_ids, check_feed_images, entry_from_item,
+from ..core.feeds import (FORMATS, SUBSCRIBE_PAGE, SUBSCRIBE_SCRIPT, Feed, FeedEntry, carried_ids, check_feed_images, entry_from_item,
                           feeds_for_page, plan_feeds, publish_feeds, subscribe_body, subscribe_markdown)
 from ..core.links import SiteLinks
 from .state import BuildState
@@ -84,6 +84,8 @@ class FeedsFeature:
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
         if self.enabled:
             context["pp_feed_links"] = self.index_feed_links.get(page.file.src_uri, self.site_feed_links)
+            if self.generates_subscribe_page and page.file.src_uri == SUBSCRIBE_PAGE:
+                context["pp_page_scripts"] = [SUBSCRIBE_SCRIPT]  # the picker; the page works without it
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
