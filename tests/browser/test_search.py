@@ -132,8 +132,8 @@ def test_results_name_topics_and_sectors_in_words_and_list_each_page_once(exampl
     labels = page.locator(".pp-search-hit__labels").all_inner_texts()
     assert any("Topics: " in line and "Suspicious items" in line for line in labels), labels
     assert any("Sectors: All sectors" in line for line in labels), labels
-    shown = " ".join(rows)
-    assert not [slug for slug in vocabulary_slugs if slug in shown], f"a slug shows in results: {shown[:500]}"
+    facts = " ".join(labels + page.locator(".pp-search-hit__facts").all_inner_texts())
+    assert not [slug for slug in vocabulary_slugs if slug in facts], f"a slug shows in results: {facts}"
     # The labels come from the index, as the theme recorded them for each page.
     first = indexed_pages(example_site)[paths[0]]["meta"]
     assert first.get("topics", "") in rows[0] and first.get("sectors", "") in rows[0]
