@@ -206,7 +206,8 @@ def test_subscribe_page_offers_every_feed_once_and_only_feeds_that_exist(example
     # Without JavaScript each choice shows one address, its RSS one; the picker offers the other formats.
     assert all(choice["links"] == [choice["data-rss"]] for choice in choices), choices[:2]
     offered = [choice[key] for choice in choices for key in ("data-rss", "data-atom", "data-json")]
-    on_disk = {SITE_URL + p.relative_to(example_site).as_posix() for p in (example_site / "feeds").rglob("*") if p.is_file()}
+    on_disk = {SITE_URL + path.relative_to(example_site).as_posix()
+               for path in (example_site / "feeds").rglob("*") if path.is_file()}
     assert len(offered) == len(set(offered)) and set(offered) == on_disk
     names = [choice["data-pp-feed"] for choice in choices]
     assert names[:2] == ["Everything", "Guidance"] and "Retail" in names and "Suspicious items" in names

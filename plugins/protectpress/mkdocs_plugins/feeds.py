@@ -11,8 +11,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from ..core.feeds import (FORMATS, SUBSCRIBE_PAGE, SUBSCRIBE_SCRIPT, Feed, FeedEntry, carried_ids, check_feed_images, entry_from_item,
-                          feeds_for_page, plan_feeds, publish_feeds, subscribe_body, subscribe_markdown)
+from ..core.feeds import (FORMATS, SUBSCRIBE_PAGE, SUBSCRIBE_SCRIPT, Feed, FeedEntry, carried_ids, check_feed_images,
+                          entry_from_item, feeds_for_page, plan_feeds, publish_feeds, subscribe_body,
+                          subscribe_markdown)
 from ..core.links import SiteLinks
 from .state import BuildState
 
