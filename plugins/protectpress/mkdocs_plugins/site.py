@@ -224,7 +224,7 @@ class SiteFeature:
         item = self.item(page)
         context["pp"] = _page_facts(item, self.state, self.listed) if item is not None else None
         context["pp_title"] = self.titles.get(page.file.src_uri)
-        context["pp_preview"] = preview_image(self.state.settings.links, config.site_name)
+        context["pp_preview"] = preview_image(self.state.settings.links, self.state.settings.site_name)
         return context
 
     def item(self, page: Page) -> ContentItem | None:
