@@ -146,7 +146,9 @@ def test_feed_dates_come_from_the_content_newest_first(example_site):
 
 def test_plain_pages_and_drafts_are_never_in_feeds(example_site):
     ids = {e.id for e in feedparser.parse((example_site / "feeds/atom.xml").read_bytes()).entries}
-    assert all(re.match(SITE_URL + r"(guidance|action-cards|conferences|news|newsletters)/[^/]+/$", i) for i in ids), ids
+    assert all(re.match(SITE_URL + r"(guidance|action-cards|conferences|news|newsletters)/[^/]+/$", i) for i in ids), (
+        ids
+    )
     for plain in ("", "about/", "privacy/", "accessibility/", "guidance/", "subscribe/"):
         assert SITE_URL + plain not in ids
 

@@ -10,9 +10,19 @@ import time
 
 import pytest
 
-from support import run_protectpress
 from protectpress.core.newsletter.message import stable_message_id
-from sending_relay import Relay, ScriptedHandler, free_port, project, relay, run, self_signed_certificate, sending_template, write_recipients  # noqa: F401
+from sending_relay import (  # noqa: F401
+    Relay,
+    ScriptedHandler,
+    free_port,
+    project,
+    relay,
+    run,
+    self_signed_certificate,
+    sending_template,
+    write_recipients,
+)
+from support import run_protectpress
 
 SLUG = "2023-03-security-and-policing"
 SUBJECT = "Security and Policing 2023: what it means for your business"
@@ -52,8 +62,13 @@ def test_test_send_is_marked_and_has_its_own_message_id(project, relay, run):
 
 def test_each_message_has_both_parts_the_name_and_an_unfolded_one_click_unsubscribe(project, relay, run):
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace(
-        "      sending:\n", "      sending:\n        unsubscribe_url: https://protectpress.example.org/unsubscribe/?e={email_hash}&n={slug}\n", 1))
+    config.write_text(
+        config.read_text().replace(
+            "      sending:\n",
+            "      sending:\n        unsubscribe_url: https://protectpress.example.org/unsubscribe/?e={email_hash}&n={slug}\n",
+            1,
+        )
+    )
     write_recipients(project / "recipients.csv", ["sian@example.com,Siân O'Neill & Co,,", "nameless@example.com,,,"])
     code, out, err = live(run, relay)
     assert code == 0, out + err
@@ -110,7 +125,7 @@ def test_550_511_suppresses_that_address_and_554_does_not(project, relay, run):
     write_recipients(project / "recipients.csv", people(4))
     relay.handler.rcpt_replies["partner0001@example.com"] = "550 5.1.1 No such mailbox"
     relay.handler.rcpt_replies["partner0002@example.com"] = "554 5.7.1 Message refused"
-    code, out, err = live(run, relay)
+    code, out, _err = live(run, relay)
     assert code == 1  # not everyone got it
     recorded = states(project)
     assert recorded["partner0001@example.com"] == recorded["partner0002@example.com"] == "failed-permanent"
@@ -120,10 +135,10 @@ def test_550_511_suppresses_that_address_and_554_does_not(project, relay, run):
     assert "partner0002@example.com" not in suppressed
     assert "Added to the suppression list (no such mailbox): partner0001@example.com" in out
     assert "retry" not in out  # permanent failures: nothing to retry later
-    code, out, err = run("sends", SLUG)
+    code, out, _err = run("sends", SLUG)
     assert "554 5.7.1 Message refused" in out and "failed 2 (2 permanent, 0 temporary)" in out
     # Next run: the suppressed one is counted as suppressed, the refused one is not retried.
-    code, out, err = live(run, relay)
+    code, out, _err = live(run, relay)
     assert "already sent 2, suppressed 1" in out and "failed 1" in out and code == 1
 
 
@@ -174,7 +189,7 @@ def test_changed_content_stops_the_resume(project, relay, run):
     newsletter = project / "newsletters" / f"{SLUG}.md"
     newsletter.write_text(newsletter.read_text().replace("A lot is changing.", "A great deal is changing."))
     relay.handler.every_rcpt = None
-    code, out, err = live(run, relay, "--retry-failed")
+    code, _out, err = live(run, relay, "--retry-failed")
     assert code == 1
     assert f"newsletters/{SLUG}.md has changed since this newsletter was first sent" in err
     assert sum(relay.handler.counts().values()) == 0
@@ -183,7 +198,7 @@ def test_changed_content_stops_the_resume(project, relay, run):
 def test_live_send_asks_first_and_refuses_without_a_terminal(project, relay, run):
     write_recipients(project / "recipients.csv", people(2))
     run("send", SLUG, "--test", "editor@example.org", "--smtp", relay.url())
-    code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url())
+    code, _out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url())
     assert code == 2
     assert f"Subject:     {SUBJECT}" in err and "2 to send now" in err
     assert "From:        The ProtectUK Team <newsletter@protectpress.example.org>" in err
@@ -196,9 +211,9 @@ def test_a_draft_is_only_test_sent(project, relay, run):
     newsletter = project / "newsletters" / f"{SLUG}.md"
     newsletter.write_text(newsletter.read_text().replace("sectors: [all]\n", "sectors: [all]\ndraft: true\n", 1))
     write_recipients(project / "recipients.csv", people(2))
-    code, out, err = live(run, relay)
+    code, _out, err = live(run, relay)
     assert code == 1 and "is a draft" in err
-    code, out, err = run("send", SLUG, "--test", "editor@example.org", "--smtp", relay.url())
+    code, _out, err = run("send", SLUG, "--test", "editor@example.org", "--smtp", relay.url())
     assert code == 0 and sum(relay.handler.counts().values()) == 1
 
 
@@ -269,7 +284,9 @@ def test_tls_with_certificate_checks_and_a_private_ca(project, run, tmp_path, sc
         assert server.url().startswith(f"{scheme}://")
         code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url())
         assert code == 2 and "could not be trusted" in err and "--ca-file" in err
-        code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url(), "--ca-file", str(certificate))
+        code, out, err = run(
+            "send", SLUG, "--test", "e@example.org", "--smtp", server.url(), "--ca-file", str(certificate)
+        )
         assert code == 0, out + err
         assert server.handler.count("e@example.org") == 1
     finally:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import signal
 import sqlite3
 import subprocess
 import time
 
-from support import PROTECTPRESS
 from protectpress.cli import main
 from sending_relay import Relay, ScriptedHandler, project, sending_template, write_recipients  # noqa: F401
+from support import PROTECTPRESS
 
 SLUG = "2023-03-security-and-policing"
 
@@ -112,21 +113,31 @@ def test_at_a_terminal_the_send_asks_first_and_shows_a_live_bar(project):
                                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     os.close(terminal)
     seen = b""
+    # A send that stops talking must fail this test, not hang it: every read waits at most until the deadline.
+    deadline = time.monotonic() + 120
+
+    def read_more() -> bytes:
+        ready, _, _ = select.select([main_end], [], [], max(0.0, deadline - time.monotonic()))
+        assert ready, f"no output from the send for too long; so far: {seen.decode(errors='replace')!r}"
+        try:
+            return os.read(main_end, 4096)
+        except OSError:  # EIO: the process has ended and closed the terminal
+            return b""
+
     try:
         while b"Type yes to send" not in seen:
-            seen += os.read(main_end, 4096)
+            chunk = read_more()
+            assert chunk, f"the send ended without asking; it printed: {seen.decode(errors='replace')!r}"
+            seen += chunk
         assert sum(relay.handler.counts().values()) == 0  # nothing goes before the answer
         os.write(main_end, b"yes\n")
-        while True:
-            try:
-                chunk = os.read(main_end, 4096)
-            except OSError:  # EIO: the process has ended and closed the terminal
-                break
-            if not chunk:
-                break
+        while chunk := read_more():
             seen += chunk
         process.wait(timeout=60)
     finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
         os.close(main_end)
         relay.stop()
     text = seen.decode()

@@ -11,27 +11,50 @@ import functools
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ..core.config import ConfigError, Settings
 from ..core.dates import build_now, human_moment
-from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.newsletter.render import RenderedNewsletter, render_newsletter
+from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.problems import Problems
-from ..core.slugs import slugify
 from ..core.sending.campaign import Campaign, SendPolicy, SendSummary
 from ..core.sending.compose import Composer, SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, State, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths
-from ..core.sending.recipients import (Recipient, SuppressionList, choose_audience, read_addresses,
-                                       read_recipients, valid_address)
-from ..core.sending.report import (confirmation, describe_test_send, journal_report, outcome_lines, plural,
-                                   skipped_rows, when)
-from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, Outcome, RelayAddress, RelayError, SmtpRelay
-from .common import add_config_option, fail_config, settings_or_exit
+from ..core.sending.recipients import (
+    Audience,
+    Recipient,
+    SuppressionList,
+    choose_audience,
+    read_addresses,
+    read_recipients,
+    valid_address,
+)
+from ..core.sending.report import (
+    confirmation,
+    describe_test_send,
+    journal_report,
+    outcome_lines,
+    plural,
+    skipped_rows,
+    when,
+)
+from ..core.sending.transport import (
+    PASSWORD_VARIABLE,
+    Outbox,
+    Outcome,
+    RelayAddress,
+    RelayError,
+    SmtpRelay,
+    Transport,
+)
+from ..core.slugs import slugify
+from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     send = subparsers.add_parser("send", help="test-send a newsletter, or send it to a recipients list",
                                  description="Send a newsletter: --test to yourself first, then --to the list. "
                                  "With no --smtp, messages are written as .eml files under outbox/.")
@@ -40,7 +63,9 @@ def register(subparsers) -> None:
                       help="the newsletter's file or slug, or 'notice' for the urgent notice in docs/notice.md")
     target = send.add_mutually_exclusive_group(required=True)
     target.add_argument("--test", nargs="+", metavar="ADDRESS", help="send a [TEST] copy to these addresses only")
-    target.add_argument("--to", metavar="RECIPIENTS.csv", help="send to everyone in this CSV (email, name, organisation, sectors)")
+    target.add_argument(
+        "--to", metavar="RECIPIENTS.csv", help="send to everyone in this CSV (email, name, organisation, sectors)"
+    )
     send.add_argument("--smtp", metavar="URL", help=f"relay: smtp://[user@]host:port (STARTTLS) or smtps://... (TLS); "
                       f"password from {PASSWORD_VARIABLE}")
     send.add_argument("--ca-file", metavar="FILE", help="trust this certificate authority (a PEM file) for the relay")
@@ -77,7 +102,7 @@ def register(subparsers) -> None:
     forget.set_defaults(run=run_forget)
 
 
-def plainly(run):
+def plainly(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """A disk or journal problem ends as one line for comms staff, not a traceback."""
     @functools.wraps(run)
     def wrapper(args: argparse.Namespace) -> int:
@@ -119,7 +144,9 @@ def run_send(args: argparse.Namespace) -> int:
     if problems:
         warn(problems.report())
     if newsletter is None:
-        warn(f"The {'notice' if args.newsletter == NOTICE_KIND else 'newsletter'} has problems to fix; nothing was sent.")
+        warn(
+            f"The {'notice' if args.newsletter == NOTICE_KIND else 'newsletter'} has problems to fix; nothing was sent."
+        )
         return 1
     composer = Composer(newsletter, sender)
     journal_dir, outbox_dir, suppression_file = sending_paths(settings)
@@ -185,19 +212,23 @@ def _policy(args: argparse.Namespace, settings: Settings) -> SendPolicy:
                       resend_unknown=args.resend_unknown, retry_failed=args.retry_failed)
 
 
-def _test_send(addresses: list[str], newsletter: RenderedNewsletter, composer: Composer, transport,
+def _test_send(addresses: list[str], newsletter: RenderedNewsletter, composer: Composer, transport: Transport,
                suppression: SuppressionList, policy: SendPolicy, journal_dir: Path, dry_run: bool) -> int:
     bad = [a for a in addresses if not valid_address(a)]
     if bad:
         fail_config(f"--test: expected email addresses like name@example.org, found {', '.join(map(repr, bad))}")
-    recipients = [Recipient(address=valid_address(a)) for a in dict.fromkeys(addresses)]
+    recipients = [Recipient(address=address) for a in dict.fromkeys(addresses) if (address := valid_address(a))]
     if dry_run:
-        say(f"Dry run: would send a [TEST] copy to {', '.join(r.address for r in recipients)} via {transport.description}.")
+        say(
+            f"Dry run: would send a [TEST] copy to {', '.join(r.address for r in recipients)} via "
+            f"{transport.description}."
+        )
         return 0
     campaign = Campaign(compose=lambda r: composer.for_test(r.address), sender=composer.sender.envelope_sender,
                         transport=transport, journal=None, suppression=suppression, policy=policy,
                         show_progress=False)
-    delivered, failed = [], []
+    delivered: list[str] = []
+    failed: list[str] = []
     try:
         for recipient in recipients:
             result = campaign.deliver_with_retries(recipient)
@@ -213,12 +244,17 @@ def _test_send(addresses: list[str], newsletter: RenderedNewsletter, composer: C
     return 0 if not failed else 1
 
 
-def _outbox_send(args, newsletter, composer, outbox, suppression, policy, audience, summary, listed) -> int:
+def _outbox_send(args: argparse.Namespace, newsletter: RenderedNewsletter, composer: Composer, outbox: Transport,
+                 suppression: SuppressionList, policy: SendPolicy, audience: Audience, summary: SendSummary,
+                 listed: str) -> int:
     campaign = Campaign(compose=composer.for_recipient, sender=composer.sender.envelope_sender, transport=outbox,
                         journal=None, suppression=suppression, policy=SendPolicy(rate=0))
     todo = campaign.still_to_send(audience, summary)
     if args.dry_run:
-        say(f"Dry run: would write {plural(len(todo), 'message')} to {outbox.description}/ ({listed}). Nothing was written.")
+        say(
+            f"Dry run: would write {plural(len(todo), 'message')} to {outbox.description}/ ({listed}). Nothing "
+            "was written."
+        )
         return 0
     campaign.run(todo, summary)
     say(*summary.lines(), f"Wrote {plural(summary.sent, 'message')} to {outbox.description}/: nothing was sent. "
@@ -226,8 +262,9 @@ def _outbox_send(args, newsletter, composer, outbox, suppression, policy, audien
     return 0 if summary.complete else 1
 
 
-def _live_send(args, settings, newsletter, composer, relay, journal, suppression, policy, audience, summary,
-               listed, test_log) -> int:
+def _live_send(args: argparse.Namespace, settings: Settings, newsletter: RenderedNewsletter, composer: Composer,
+               relay: SmtpRelay, journal: SendJournal, suppression: SuppressionList, policy: SendPolicy,
+               audience: Audience, summary: SendSummary, listed: str, test_log: TestSendLog) -> int:
     record = journal.campaign()
     if record is not None and record.content_hash != newsletter.content_hash:
         warn(f"Not sending: {newsletter.source_path} has changed since this newsletter was first sent on "
@@ -317,8 +354,8 @@ def run_suppress(args: argparse.Namespace) -> int:
     suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
     if args.who.lower().endswith(".csv") or Path(args.who).is_file():
         addresses = read_addresses(Path(args.who), settings.relative(Path(args.who)), problems)
-    elif valid_address(args.who):
-        addresses = [valid_address(args.who)]
+    elif address := valid_address(args.who):
+        addresses = [address]
     else:
         fail_config(f"suppress: expected an email address like name@example.org or a CSV file, found {args.who!r}")
     if problems:

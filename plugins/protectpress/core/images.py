@@ -43,11 +43,24 @@ def _bezier(a: float, b: float, c: float, d: float, t: float) -> float:
 
 # favicon.svg's path "M12 1 3 5v6c0 5.55 3.84 10.74 9 12 5.16-1.26 9-6.45 9-12V5l-9-4zm0 6a2 2 0 1 1 0 4
 # 2 2 0 0 1 0-4zm0 6c2 0 4 1 4 2.5V17H8v-1.5C8 14 10 13 12 13z", in absolute points.
-SHIELD = ([(12.0, 1.0), (3.0, 5.0), (3.0, 11.0)] + _cubic((3, 11), (3, 16.55), (6.84, 21.74), (12, 23))
-          + _cubic((12, 23), (17.16, 21.74), (21, 16.55), (21, 11)) + [(21.0, 5.0), (12.0, 1.0)])
+SHIELD = [
+    (12.0, 1.0),
+    (3.0, 5.0),
+    (3.0, 11.0),
+    *_cubic((3, 11), (3, 16.55), (6.84, 21.74), (12, 23)),
+    *_cubic((12, 23), (17.16, 21.74), (21, 16.55), (21, 11)),
+    (21.0, 5.0),
+    (12.0, 1.0),
+]
 HEAD = [(12 + 2 * math.cos(a), 9 + 2 * math.sin(a)) for a in (2 * math.pi * i / 96 for i in range(97))]
-BODY = ([(12.0, 13.0)] + _cubic((12, 13), (14, 13), (16, 14), (16, 15.5)) + [(16.0, 17.0), (8.0, 17.0), (8.0, 15.5)]
-        + _cubic((8, 15.5), (8, 14), (10, 13), (12, 13)))
+BODY = [
+    (12.0, 13.0),
+    *_cubic((12, 13), (14, 13), (16, 14), (16, 15.5)),
+    (16.0, 17.0),
+    (8.0, 17.0),
+    (8.0, 15.5),
+    *_cubic((8, 15.5), (8, 14), (10, 13), (12, 13)),
+]
 
 
 def coverage(size: int, margin: float) -> list[list[float]]:
@@ -56,7 +69,7 @@ def coverage(size: int, margin: float) -> list[list[float]]:
     edges = []
     for polygon in (SHIELD, HEAD, BODY):
         points = [(offset + x * scale, offset + y * scale) for x, y in polygon]
-        edges += list(zip(points, points[1:] + points[:1]))
+        edges += list(zip(points, points[1:] + points[:1], strict=True))
     sub_rows = 8
     cover = [[0.0] * size for _ in range(size)]
     for row in range(size):
@@ -67,7 +80,8 @@ def coverage(size: int, margin: float) -> list[list[float]]:
             y = row + (sub + 0.5) / sub_rows
             crossings = sorted(x0 + (y - y0) * (x1 - x0) / (y1 - y0) for (x0, y0), (x1, y1) in near
                                if y0 <= y < y1 or y1 <= y < y0)
-            for start, end in zip(crossings[::2], crossings[1::2]):
+            # A vertex grazed exactly can leave an odd crossing over: it bounds nothing, so it is dropped.
+            for start, end in zip(crossings[::2], crossings[1::2], strict=False):
                 for pixel in range(max(int(start), 0), min(math.ceil(end), size)):
                     line[pixel] += max(0.0, min(end, pixel + 1) - max(start, pixel)) / sub_rows
     return cover
@@ -109,7 +123,7 @@ def preview_png() -> bytes:
 
 
 def _blend(front: Colour, back: Colour, amount: float) -> bytes:
-    return bytes(round(f * amount + b * (1 - amount)) for f, b in zip(front, back))
+    return bytes(round(f * amount + b * (1 - amount)) for f, b in zip(front, back, strict=True))
 
 
 def _png(width: int, height: int, colour_type: int, raw: bytes) -> bytes:

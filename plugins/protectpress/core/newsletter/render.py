@@ -20,18 +20,26 @@ from markupsafe import Markup
 from mjml import mjml2html
 
 from .. import emergency
-from ..config import Settings
 from ..boundary import ProjectBoundary
-from ..content import ContentItem, ContentSet, load_content
 from ..changes import updated_line
+from ..config import Settings
+from ..content import ContentItem, ContentSet, load_content
 from ..content_policy import report_body
 from ..dates import human
 from ..links import SiteLinks
 from ..problems import Problems
 from .colours import COLOUR_KEYS, report_colours
 from .markdown import ParsedMarkdown, demote_headings, parse_markdown
-from .model import (DEFAULT_NAME, LINK_BASE, Feature, Newsletter, fill_name, find_newsletter_file, read_newsletter,
-                    resolve_features)
+from .model import (
+    DEFAULT_NAME,
+    LINK_BASE,
+    Feature,
+    Newsletter,
+    fill_name,
+    find_newsletter_file,
+    read_newsletter,
+    resolve_features,
+)
 from .rules import EmailExpectations, check_email
 from .text import References, heading, join_sections, link_line, markdown_text, paragraph
 from .web import known_sources, web_src_uri

@@ -17,8 +17,9 @@ everyone then suppresses nobody.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TextIO
 
 from .journal import SendJournal, State
 from .progress import Counts, Progress
@@ -96,7 +97,7 @@ class Campaign:
 
     def __init__(self, *, compose: Callable[[Recipient], bytes], sender: str, transport: Transport,
                  journal: SendJournal | None, suppression: SuppressionList, policy: SendPolicy,
-                 progress_stream=None, show_progress: bool = True) -> None:
+                 progress_stream: TextIO | None = None, show_progress: bool = True) -> None:
         self.compose = compose
         self.sender = sender
         self.transport = transport

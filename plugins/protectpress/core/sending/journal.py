@@ -20,17 +20,20 @@ import json
 import os
 import secrets
 import sqlite3
+import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
 
 from .private_files import open_private, private_file, private_folder, replace_private
 from .recipients import Recipient, address_key
 
-try:  # one send per newsletter at a time; the OS drops the lock when the process dies, even by kill -9
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+# One send per newsletter at a time; the OS drops the lock when the process dies, even by kill -9.
+if sys.platform == "win32":  # pragma: no cover - Windows
     import msvcrt
+else:
+    import fcntl
 
 
 class State(str, enum.Enum):
@@ -96,7 +99,7 @@ def _sidecars(path: Path) -> tuple[Path, Path]:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class SendJournal:
@@ -117,12 +120,12 @@ class SendJournal:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")  # `forget` overwrites a person's row instead of leaving it
         self._db.executescript(_SCHEMA)
-        self._lock_file = None
+        self._lock_file: IO[Any] | None = None
 
-    def __enter__(self) -> "SendJournal":
+    def __enter__(self) -> SendJournal:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -137,13 +140,15 @@ class SendJournal:
             return
         handle = open_private(self.path.with_suffix(".lock"), "a+b")
         try:
-            if fcntl is not None:
+            if sys.platform != "win32":
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             else:  # pragma: no cover
                 msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
         except OSError:
             handle.close()
-            raise JournalBusy(f"another send of this newsletter is running (lock: {self.path.with_suffix('.lock').name})") from None
+            raise JournalBusy(
+                f"another send of this newsletter is running (lock: {self.path.with_suffix('.lock').name})"
+            ) from None
         self._lock_file = handle
 
     # -- the campaign -----------------------------------------------------------------------------------
@@ -154,9 +159,14 @@ class SendJournal:
 
     def begin(self, content_hash: str, subject: str, relay: str) -> CampaignRecord:
         """Record the campaign's content the first time; return what was recorded (maybe earlier)."""
-        self._db.execute("INSERT OR IGNORE INTO campaign (id, content_hash, subject, started, relay) VALUES (1, ?, ?, ?, ?)",
-                         (content_hash, subject, _now(), relay))
-        return self.campaign()
+        self._db.execute(
+            "INSERT OR IGNORE INTO campaign (id, content_hash, subject, started, relay) VALUES (1, ?, ?, ?, ?)",
+            (content_hash, subject, _now(), relay),
+        )
+        record = self.campaign()
+        if record is None:  # the INSERT made the row unless it was there already: only a broken database
+            raise sqlite3.DatabaseError("the send journal lost its campaign record")
+        return record
 
     def plan(self, recipients: list[Recipient]) -> None:
         """Add new recipients as pending, and drop pending rows for people no longer on the audience."""
@@ -167,27 +177,28 @@ class SendJournal:
         with self._transaction():
             start = self._db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM deliveries").fetchone()[0]
             self._db.executemany(
-                "INSERT OR IGNORE INTO deliveries (key, address, name, position, state, updated) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO deliveries (key, address, name, position, state, updated) VALUES (?, ?, ?, ?, "
+                "?, ?)",
                 ((r.key, r.address, r.name, start + i, State.PENDING.value, now) for i, r in enumerate(recipients)),
             )
-            stale = [k for (k,) in self._db.execute("SELECT key FROM deliveries WHERE state = ?", (State.PENDING.value,))
-                     if k not in keys]
+            stale = [
+                k
+                for (k,) in self._db.execute("SELECT key FROM deliveries WHERE state = ?", (State.PENDING.value,))
+                if k not in keys
+            ]
             self._db.executemany("DELETE FROM deliveries WHERE key = ?", [(k,) for k in stale])
 
     def recover_interrupted(self) -> list[str]:
         """After a crash: the rows left `sending` become `unknown`. Returns their addresses."""
-        rows = [a for (a,) in self._db.execute("SELECT address FROM deliveries WHERE state = ?", (State.SENDING.value,))]
+        rows = [
+            a for (a,) in self._db.execute("SELECT address FROM deliveries WHERE state = ?", (State.SENDING.value,))
+        ]
         self._db.execute("UPDATE deliveries SET state = ?, reply = ?, updated = ? WHERE state = ?",
                          (State.UNKNOWN.value, "interrupted during sending: it may or may not have arrived", _now(),
                           State.SENDING.value))
         return rows
 
     # -- each recipient ---------------------------------------------------------------------------------
-
-    def delivery(self, address: str) -> Delivery | None:
-        row = self._db.execute("SELECT address, name, state, attempts, reply, updated FROM deliveries WHERE key = ?",
-                               (address_key(address),)).fetchone()
-        return Delivery(row[0], row[1], State(row[2]), row[3], row[4], row[5]) if row else None
 
     def settled(self) -> dict[str, State]:
         """Address key -> state for the rows a run skips unless asked (sent, unknown, failed-permanent).
@@ -248,12 +259,12 @@ class SendJournal:
         self._db.execute("INSERT OR IGNORE INTO salt (id, value) VALUES (1, ?)", (secrets.token_hex(16),))
         return self._db.execute("SELECT value FROM salt WHERE id = 1").fetchone()[0]
 
-    def _transaction(self):
+    def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
 
 def _digest(salt: str, key: str) -> str:
-    return hashlib.sha256(f"{salt}\n{key}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{salt}\n{key}".encode()).hexdigest()
 
 
 class _Transaction:
@@ -263,7 +274,9 @@ class _Transaction:
     def __enter__(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
 
-    def __exit__(self, kind, value, traceback) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self._db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 

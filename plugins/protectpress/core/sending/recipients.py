@@ -14,9 +14,9 @@ import datetime as dt
 import io
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from ..headertext import header_text_expected, header_text_problem
 from ..problems import Problems, Severity, describe
@@ -83,14 +83,15 @@ class RecipientList:
     source: str
     recipients: list[Recipient] = field(default_factory=list)
     skipped_lines: list[int] = field(default_factory=list)  # bad rows, each listed in the problems
-    duplicates: int = 0
 
     @property
     def invalid(self) -> int:
         return len(self.skipped_lines)
 
 
-def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: dict[str, str] | None = None) -> RecipientList:
+def read_recipients(
+    path: Path, shown_as: str, problems: Problems, *, sectors: dict[str, str] | None = None
+) -> RecipientList:
     """Read a recipients CSV (`email` required; `name`, `organisation`, `sectors` separated by `;`).
 
     Bad addresses are warnings with their line numbers and are skipped; a later duplicate is an info line.
@@ -119,7 +120,6 @@ def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: d
             continue
         key = address_key(address)
         if key in first_line:
-            listing.duplicates += 1
             problems.info(shown_as, f"expected each address once (sent once; first on line {first_line[key]})",
                           describe(address), line=line)
             continue
@@ -156,11 +156,15 @@ def _addresses_in(cell: str) -> list[str]:
             if address]
 
 
-def _read_sectors(value: str, shown_as: str, line: int, problems: Problems, vocabulary: dict[str, str] | None) -> tuple[str, ...]:
+def _read_sectors(
+    value: str, shown_as: str, line: int, problems: Problems, vocabulary: dict[str, str] | None
+) -> tuple[str, ...]:
     slugs = tuple(slugify(part) for part in value.split(";") if part.strip())
-    for slug, label in zip(slugs, (part.strip() for part in value.split(";") if part.strip())):
+    for slug, label in zip(slugs, (part.strip() for part in value.split(";") if part.strip()), strict=False):
         if vocabulary and slug not in vocabulary:
-            problems.warning(shown_as, f"expected sectors from mkdocs.yml ({', '.join(vocabulary)})", describe(label), line=line)
+            problems.warning(
+                shown_as, f"expected sectors from mkdocs.yml ({', '.join(vocabulary)})", describe(label), line=line
+            )
     return slugs
 
 
@@ -201,7 +205,7 @@ def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: s
 
     def rows() -> Iterator[Row]:
         for line, cells, error in records:
-            row = {name: value for name, value in zip(header, cells) if name}
+            row = {name: value for name, value in zip(header, cells, strict=False) if name}
             if error is None and any(_LINE_BREAK.search(row.get(column, "")) for column in one_line):
                 # Most likely a quote left open that another quote closed lines later: the lines it took in
                 # are read again on their own.
@@ -229,7 +233,7 @@ class _Lines:
         self.position = 0
         self.line = 0  # lines read so far
 
-    def __iter__(self) -> "_Lines":
+    def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
@@ -309,8 +313,9 @@ def _read_text(path: Path, shown_as: str, problems: Problems) -> str | None:
         return raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        problems.error(shown_as, "expected UTF-8 text (in Excel: Save As, CSV UTF-8)", "a character in another encoding",
-                       line=line)
+        problems.error(
+            shown_as, "expected UTF-8 text (in Excel: Save As, CSV UTF-8)", "a character in another encoding", line=line
+        )
         return None
 
 
@@ -350,7 +355,7 @@ class SuppressionList:
             writer = spreadsheet_writer(handle)
             if new_file:
                 writer.writerow(SUPPRESSION_COLUMNS)
-            writer.writerow((address.strip(), reason, dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")))
+            writer.writerow((address.strip(), reason, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")))
             handle.flush()
             os.fsync(handle.fileno())  # an unsubscribe must survive a crash straight after it
         self._keys.add(address_key(address))
@@ -384,7 +389,9 @@ class Audience:
     other_sectors: int
 
 
-def choose_audience(listing: RecipientList, suppression: SuppressionList, newsletter_sectors: list[str] | tuple[str, ...]) -> Audience:
+def choose_audience(
+    listing: RecipientList, suppression: SuppressionList, newsletter_sectors: list[str] | tuple[str, ...]
+) -> Audience:
     deliverable, suppressed, other_sectors = [], 0, 0
     for recipient in listing.recipients:
         if recipient.address in suppression:
