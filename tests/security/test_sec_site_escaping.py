@@ -118,7 +118,9 @@ def test_listings_and_generated_pages_read_as_written(site):
     facts = parse(site, "guidance/martyns-law/index.html")
     assert " ".join(TOPIC_LABEL.split()) in texts(facts, '//dl[@class="pp-facts"]//a')
     subscribe = parse(site, "subscribe/index.html")
-    assert " ".join(TOPIC_LABEL.split()) in texts(subscribe, "//article//li/strong")
+    assert " ".join(TOPIC_LABEL.split()) in texts(subscribe, '//article//li/span[@class="pp-feed-list__name"]')
+    # The picker (pp-subscribe.js) reads each choice's name from its attribute: it too holds the text as written.
+    assert " ".join(TOPIC_LABEL.split()) in subscribe.xpath("//article//li/@data-pp-feed")
 
 
 def test_harmless_awkward_text_is_exact_everywhere_and_never_escaped_twice(site):

@@ -38,9 +38,10 @@ from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_do
 from ..core.dates import human
 from ..core.frontmatter import read_source
 from ..core.home import HOME_SRC_URI, home_sections
+from ..core.images import preview_png
 from ..core.links import SiteLinks
 from ..core.listings import in_reader_order, missing_type_indexes, type_index_source, type_listing, vocabulary_listings
-from ..core.metadata import lastmod, listing_title, robots_txt, short_description
+from ..core.metadata import PREVIEW_IMAGE, lastmod, listing_title, preview_image, robots_txt, short_description
 from ..core.nesting import too_deep_line
 from ..core.printcard import print_size, qr_svg
 from ..core.sanitise import html_text
@@ -119,6 +120,8 @@ class SiteFeature:
         self._make_sections(files)
         if files.get_file_from_path(ROBOTS) is None:
             files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
+        if files.get_file_from_path(PREVIEW_IMAGE) is None:
+            files.append(File.generated(config, PREVIEW_IMAGE, content=preview_png()))
         self._check_documents(files, Path(config.docs_dir))
         self.brand = load_brand(settings, {file.src_uri for file in files.documentation_pages()}, self.state.problems)
         self.state.report()
@@ -233,6 +236,7 @@ class SiteFeature:
         item = self.item(page)
         context["pp"] = _page_facts(item, self.state, self.listed) if item is not None else None
         context["pp_title"] = self.titles.get(page.file.src_uri)
+        context["pp_preview"] = preview_image(self.state.settings.links, self.state.settings.site_name)
         return context
 
     def item(self, page: Page) -> ContentItem | None:
