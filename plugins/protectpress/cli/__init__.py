@@ -11,9 +11,9 @@ import argparse
 import sys
 
 from .. import __version__
-from . import build, check, export, sending, serve, unsubscribe, urls
+from . import bounces, build, check, export, sending, serve, unsubscribe, urls
 
-COMMANDS = [build, check, serve, export, sending, unsubscribe, urls]
+COMMANDS = [build, check, serve, export, sending, bounces, unsubscribe, urls]
 
 
 def parser() -> argparse.ArgumentParser:

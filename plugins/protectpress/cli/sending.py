@@ -278,7 +278,7 @@ def _live_send(args: argparse.Namespace, settings: Settings, newsletter: Rendere
              "Sending the rest now would give part of the list a different newsletter. Undo the change to finish "
              "the send, or save the changed version as a new newsletter file and send that.")
         return 1
-    campaign = Campaign(compose=composer.for_recipient, sender=composer.sender.envelope_sender, transport=relay,
+    campaign = Campaign(compose=composer.for_recipient, sender=composer.envelope_sender_for, transport=relay,
                         journal=journal, suppression=suppression, policy=policy)
     if not args.dry_run:
         for address in journal.recover_interrupted():

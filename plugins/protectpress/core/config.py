@@ -103,6 +103,7 @@ class SendingSettings:
     retry_attempts: int = 3  # tries per recipient in one run when the relay answers 4xx
     retry_backoff: float = 2.0  # seconds before the first retry, doubling each time (capped at 60)
     smtp_timeout: float = 60.0  # seconds to wait for the relay before treating the connection as lost
+    soft_bounce_limit: int = 3  # newsletters soft-bounced in a row before `bounces` suppresses the address
 
 
     @property
@@ -390,6 +391,9 @@ def sending_problems(sending: SendingSettings, *, sending_now: bool = False) -> 
         value = getattr(sending, key)
         if (value or (sending_now and key == "from_address")) and not valid_address(value or ""):
             found.append((key, "expected an email address like news@example.org", repr(value)))
+    if sending.soft_bounce_limit < 1:
+        found.append(("soft_bounce_limit", "expected a whole number of soft bounces in a row, 1 or more",
+                      repr(sending.soft_bounce_limit)))
     base = sending.unsubscribe_url
     if base:
         wrong = service_address_problem(base)

@@ -95,8 +95,8 @@ class RateLimiter:
 class Campaign:
     """One run of a bulk send (live, with a journal; or to the outbox, with none)."""
 
-    def __init__(self, *, compose: Callable[[Recipient], bytes], sender: str, transport: Transport,
-                 journal: SendJournal | None, suppression: SuppressionList, policy: SendPolicy,
+    def __init__(self, *, compose: Callable[[Recipient], bytes], sender: str | Callable[[Recipient], str],
+                 transport: Transport, journal: SendJournal | None, suppression: SuppressionList, policy: SendPolicy,
                  progress_stream: TextIO | None = None, show_progress: bool = True) -> None:
         self.compose = compose
         self.sender = sender
@@ -193,7 +193,8 @@ class Campaign:
         if self.journal is not None:
             self.journal.mark_sending(recipient.address)
         try:
-            result = self.transport.deliver(self.sender, recipient.address, data)
+            sender = self.sender(recipient) if callable(self.sender) else self.sender  # one each with VERP
+            result = self.transport.deliver(sender, recipient.address, data)
         except KeyboardInterrupt:
             # Ctrl-C mid-transaction: we cannot know whether the relay took it.
             if self.journal is not None:

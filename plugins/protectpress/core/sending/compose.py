@@ -20,6 +20,7 @@ from ..problems import Problem
 from ..unsubscribe.address import unsubscribe_link
 from ..unsubscribe.tokens import SECRET_VARIABLE, Keyring, KeyringError
 from .recipients import Recipient
+from .verp import base_address, is_verp, verp_sender
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class SenderIdentity:
     list_id: str = ""
     # Signs each reader's one-click link; None when there is no unsubscribe_url (or for an unsigned export).
     unsubscribe_keyring: Keyring | None = None
+    verp: bool = False  # return_path was written `bounces+@...`: each message gets its own (see verp.py)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, signing: bool = True,
@@ -63,11 +65,12 @@ class SenderIdentity:
             from_address=sending.from_address,
             from_name=_from_name(settings)[0],
             reply_to=sending.reply_to,
-            return_path=sending.return_path,
+            return_path=base_address(sending.return_path),
             unsubscribe_mailto=sending.unsubscribe_address,
             unsubscribe_url=sending.unsubscribe_url,
             list_id=sending.list_id or default_list_id(settings),
             unsubscribe_keyring=keyring,
+            verp=is_verp(sending.return_path),
         )
 
     @property
@@ -120,6 +123,12 @@ class Composer:
     def for_recipient(self, recipient: Recipient) -> bytes:
         message_id = stable_message_id(self.newsletter.slug, recipient.address, self.domain)
         return self._compose(recipient.name, recipient.address, self.newsletter.subject, message_id)
+
+    def envelope_sender_for(self, recipient: Recipient) -> str:
+        """The SMTP MAIL FROM for one person's message: their own VERP address when VERP is on."""
+        if self.sender.verp:
+            return verp_sender(self.sender.return_path, self.newsletter.slug, recipient.address)
+        return self.sender.envelope_sender
 
     def for_test(self, address: str) -> bytes:
         # A test gets its own Message-ID: if the tester is also on the list, mail programs that drop a

@@ -61,6 +61,15 @@ class CampaignRecord:
 
 
 @dataclass(frozen=True)
+class BounceRecord:
+    address: str
+    kind: str  # "hard", "soft", "delayed", "delivered" (dsn.BounceKind)
+    status: str
+    diagnostic: str
+    received: str
+
+
+@dataclass(frozen=True)
 class Delivery:
     address: str
     name: str
@@ -85,6 +94,13 @@ CREATE TABLE IF NOT EXISTS deliveries (
 CREATE TABLE IF NOT EXISTS erased (  -- people erased by `forget`: enough to skip them, not to read them back
     digest TEXT PRIMARY KEY        -- SHA-256 of this journal's salt and the address in lower case
 );
+CREATE TABLE IF NOT EXISTS bounces (  -- delivery reports about this newsletter, read by `bounces`
+    report TEXT PRIMARY KEY,       -- the report's Message-ID (or a digest of it): each is recorded once
+    key TEXT NOT NULL,             -- the address in lower case, as in deliveries
+    address TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL, diagnostic TEXT NOT NULL DEFAULT '',
+    received TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS bounces_by_key ON bounces (key);  -- one person's soft bounces, across journals
 CREATE TABLE IF NOT EXISTS salt (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
 """
 
@@ -237,6 +253,7 @@ class SendJournal:
         key = address_key(address)
         with self._transaction():
             deleted = self._db.execute("DELETE FROM deliveries WHERE key = ?", (key,)).rowcount
+            self._db.execute("DELETE FROM bounces WHERE key = ?", (key,))  # their bounces name them too
             if deleted:
                 self._db.execute("INSERT OR IGNORE INTO erased (digest) VALUES (?)", (_digest(self._salt(), key),))
         if deleted:
@@ -253,6 +270,23 @@ class SendJournal:
 
     def erased_count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM erased").fetchone()[0]
+
+    # -- delivery reports (bounces) ----------------------------------------------------------------------
+
+    def record_bounce(self, report: str, address: str, kind: str, status: str, diagnostic: str) -> bool:
+        """Record one report about one recipient; False if this report was recorded before."""
+        return self._db.execute(
+            "INSERT OR IGNORE INTO bounces (report, key, address, kind, status, diagnostic, received) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)", (report, address_key(address), address, kind, status, diagnostic, _now()),
+        ).rowcount == 1
+
+    def bounces(self, address: str | None = None) -> list[BounceRecord]:
+        """The reports recorded, oldest first; only one person's when `address` is given."""
+        query = "SELECT address, kind, status, diagnostic, received FROM bounces"
+        params: tuple[str, ...] = ()
+        if address is not None:
+            query, params = query + " WHERE key = ?", (address_key(address),)
+        return [BounceRecord(*row) for row in self._db.execute(query + " ORDER BY received, rowid", params)]
 
     def _salt(self) -> str:
         # One per journal: the same address hashes differently in each, and no precomputed table applies.

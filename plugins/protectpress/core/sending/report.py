@@ -85,7 +85,21 @@ def journal_report(journal: SendJournal, shown_as: str, last_test: str) -> list[
             f"  {d.address} ({d.state}, {d.attempts} {'try' if d.attempts == 1 else 'tries'}): {d.reply}"
             for d in failures
         ]
+    lines += bounce_lines(journal)
     lines.append(f"Last test send of this newsletter: {last_test}")
+    return lines
+
+
+def bounce_lines(journal: SendJournal) -> list[str]:
+    """What `protectpress bounces` recorded about this newsletter: the counts, then each hard and soft bounce."""
+    bounces = journal.bounces()
+    if not bounces:
+        return []
+    count = {kind: sum(b.kind == kind for b in bounces) for kind in ("hard", "soft", "delayed", "delivered")}
+    lines = [f"Bounces: {count['hard']:,} hard, {count['soft']:,} soft, {count['delayed']:,} delay warnings, "
+             f"{count['delivered']:,} delivery reports (read by `protectpress bounces`):"]
+    lines += [f"  {b.address} ({b.kind}, {when(b.received)}): {b.status} {b.diagnostic}".rstrip()
+              for b in bounces if b.kind in ("hard", "soft")]
     return lines
 
 

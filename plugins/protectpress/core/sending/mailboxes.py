@@ -1,0 +1,150 @@
+"""Where bounces are read from: an mbox file, a Maildir folder, or an IMAP folder. Each gives whole messages.
+
+Reading never changes the mailbox (IMAP folders are opened read-only, so nothing is even marked as read):
+`bounces` remembers which reports it has dealt with instead, and the mailbox can be read again safely.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import ipaddress
+import mailbox
+import re
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+IMAP_PASSWORD_VARIABLE = "PROTECTPRESS_IMAP_PASSWORD"
+IMAP_TIMEOUT = 60.0  # seconds: a mail server that stops answering ends the run with a message, not a hang
+
+
+IMAP_EXPECTED = "expected imaps://user@host[:port]/folder (or imap://user@127.0.0.1:port/folder on this computer)"
+LOCAL_EXPECTED = "expected an mbox file or a Maildir folder"
+MAILDIR_EXPECTED = "expected a Maildir folder (with cur/ and new/ inside) or an mbox file"
+
+
+class MailboxError(Exception):
+    """A source that cannot be read at all: said in one line, with what to do."""
+
+
+@dataclass(frozen=True)
+class MailboxMessage:
+    where: str  # "message 3" or a Maildir file name: how comms staff find it in their mail program
+    raw: bytes
+
+
+@dataclass(frozen=True)
+class ImapAddress:
+    secure: bool
+    host: str
+    port: int
+    username: str
+    folder: str
+
+    @classmethod
+    def parse(cls, url: str) -> ImapAddress:
+        expected = IMAP_EXPECTED
+        parts = urlsplit(url)
+        try:
+            port = parts.port
+        except ValueError:
+            raise MailboxError(f"{expected}, found a port that is not a number in {url!r}") from None
+        if parts.scheme not in ("imap", "imaps") or not parts.hostname or not parts.username:
+            raise MailboxError(f"{expected}, found {url!r}")
+        if parts.scheme == "imap" and not _loopback(parts.hostname):
+            raise MailboxError(f"{expected}: plain imap:// would send the password unencrypted, found {url!r}")
+        folder = unquote(parts.path.lstrip("/")) or "INBOX"
+        if re.search(r'[\x00-\x1f\x7f"\\]', folder) or not folder.isascii():
+            raise MailboxError(f"{expected}: a folder name in plain ASCII without quotes, backslashes or control "
+                               "characters (move the bounces to a folder named like Bounces), "
+                               f"found {folder!r}")
+        default_port = 993 if parts.scheme == "imaps" else 143
+        return cls(secure=parts.scheme == "imaps", host=parts.hostname, port=port or default_port,
+                   username=unquote(parts.username), folder=folder)
+
+    @property
+    def shown(self) -> str:
+        return f"{'imaps' if self.secure else 'imap'}://{self.username}@{self.host}:{self.port}/{self.folder}"
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_imap(source: str) -> bool:
+    return source.lower().startswith(("imap://", "imaps://"))
+
+
+def local_messages(path: Path, shown_as: str) -> Iterator[MailboxMessage]:
+    """Every message in an mbox file or a Maildir folder (one with cur/ and new/); checked before reading."""
+    if path.is_dir():
+        if not (path / "cur").is_dir() and not (path / "new").is_dir():
+            raise MailboxError(f"{shown_as}: {MAILDIR_EXPECTED}, found a folder without them")
+        return _maildir_messages(mailbox.Maildir(path, factory=None, create=False), shown_as)
+    if not path.is_file():
+        raise MailboxError(f"{shown_as}: {LOCAL_EXPECTED}, found nothing there")
+    return _mbox_messages(mailbox.mbox(path, factory=None, create=False), shown_as)
+
+
+def _maildir_messages(box: mailbox.Maildir, shown_as: str) -> Iterator[MailboxMessage]:
+    for key in sorted(box.keys()):
+        with box.get_file(key) as handle:
+            yield MailboxMessage(where=f"{shown_as}: {key}", raw=handle.read())
+
+
+def _mbox_messages(box: mailbox.mbox, shown_as: str) -> Iterator[MailboxMessage]:
+    try:
+        for number, key in enumerate(box.keys(), start=1):
+            yield MailboxMessage(where=f"{shown_as}: message {number}", raw=box.get_bytes(key, from_=False))
+    finally:
+        box.close()
+
+
+def imap_messages(address: ImapAddress, password: str, *, ca_file: str | None = None) -> Iterator[MailboxMessage]:
+    """Every message in an IMAP folder, opened read-only (EXAMINE)."""
+    try:
+        if address.secure:
+            context = ssl.create_default_context(cafile=ca_file)
+            client: imaplib.IMAP4 = imaplib.IMAP4_SSL(address.host, address.port, ssl_context=context,
+                                                      timeout=IMAP_TIMEOUT)
+        else:
+            client = imaplib.IMAP4(address.host, address.port, timeout=IMAP_TIMEOUT)
+    except ssl.SSLError as error:
+        raise MailboxError(f"{address.shown}: the secure connection failed ({error.reason or error}); if the server "
+                           "uses your organisation's own certificate authority, add --ca-file") from None
+    except (OSError, imaplib.IMAP4.error) as error:
+        raise MailboxError(f"{address.shown}: could not connect ({error})") from None
+    try:
+        try:
+            client.login(address.username, password)
+        except UnicodeEncodeError:  # IMAP LOGIN carries ASCII only
+            raise MailboxError(f"{address.shown}: the user name or password has a character outside plain ASCII, "
+                               "which IMAP cannot send at login") from None
+        except imaplib.IMAP4.error:
+            raise MailboxError(f"{address.shown}: the server refused the user name or password "
+                               f"(the password comes from {IMAP_PASSWORD_VARIABLE})") from None
+        status, _ = client.select(f'"{address.folder}"', readonly=True)
+        if status != "OK":
+            raise MailboxError(f"{address.shown}: there is no folder {address.folder!r} (names are case-sensitive)")
+        status, data = client.uid("SEARCH", "ALL")
+        uids = data[0].split() if status == "OK" and data and data[0] else []
+        for uid in uids:
+            status, fetched = client.uid("FETCH", uid, "(BODY.PEEK[])")
+            raw = next((item[1] for item in fetched or [] if isinstance(item, tuple) and len(item) > 1), None)
+            where = f"{address.shown}: message UID {uid.decode('ascii', 'replace')}"
+            # b"": one the server would not give; listed as unreadable, the others are still read
+            yield MailboxMessage(where=where, raw=raw if status == "OK" and isinstance(raw, bytes) else b"")
+    except (TimeoutError, OSError, imaplib.IMAP4.abort) as error:
+        raise MailboxError(f"{address.shown}: the connection was lost ({error}); run the same command again: "
+                           "what was read is remembered") from None
+    finally:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):  # the connection may be gone already
+            client.logout()

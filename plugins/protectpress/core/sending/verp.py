@@ -1,0 +1,48 @@
+"""VERP: a return path of its own for each message, so a bounce names whom it is about even when it returns
+nothing of the message (some servers send only "your message could not be delivered").
+
+It is on when `sending: return_path` ends its local part with `+`, as in `bounces+@protectpress.example.org`:
+each message then goes out with the envelope sender `bounces+<tag>@protectpress.example.org`, which a mail
+server with subaddressing (Postfix, Exchange Online, Gmail and most others) delivers to `bounces@...`. The tag
+is the start of the digest in the message's own Message-ID (`stable_message_id`), so it names one newsletter
+and one recipient without showing the address.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..newsletter.message import stable_message_id
+
+TAG_LENGTH = 20  # hex digits: 80 bits, and `bounces+` + tag stays well inside the 64-character local part
+_DIGEST = re.compile(r"\.([0-9a-f]{32})@")
+
+
+def is_verp(return_path: str) -> bool:
+    return return_path.partition("@")[0].endswith("+")
+
+
+def base_address(return_path: str) -> str:
+    """`bounces+@example.org` -> `bounces@example.org`: the mailbox the tagged addresses arrive in."""
+    local, _, domain = return_path.partition("@")
+    return f"{local.removesuffix('+')}@{domain}" if is_verp(return_path) else return_path
+
+
+def verp_tag(slug: str, address: str) -> str:
+    found = _DIGEST.search(stable_message_id(slug, address, "x"))
+    assert found is not None  # stable_message_id always writes slug.digest@domain
+    return found.group(1)[:TAG_LENGTH]
+
+
+def verp_sender(base: str, slug: str, address: str) -> str:
+    """`bounces+<tag>@example.org` for one person's copy of one newsletter; `base` is `bounces@example.org`."""
+    local, _, domain = base.partition("@")
+    return f"{local}+{verp_tag(slug, address)}@{domain}"
+
+
+def tag_in(address: str, base: str) -> str | None:
+    """The tag in `address` if it is one of our VERP addresses made from `base`, else None."""
+    local, _, domain = base.lower().partition("@")
+    found = re.fullmatch(re.escape(local) + rf"\+([0-9a-f]{{{TAG_LENGTH}}})@" + re.escape(domain),
+                         address.strip().strip("<>").lower())
+    return found.group(1) if found else None

@@ -1,0 +1,297 @@
+"""`protectpress bounces`: real delivery reports (Postfix, Office 365, plain text) about a newsletter really sent
+through aiosmtpd, read from an mbox file, a Maildir folder and a real IMAP server (Dovecot), then checked in
+the suppression list and in `protectpress sends`."""
+
+from __future__ import annotations
+
+import csv
+import mailbox
+import re
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from imap_server import PASSWORD, imap_server  # noqa: F401
+from protectpress.core.headertext import header_text_problem
+from protectpress.core.newsletter.message import stable_message_id
+from protectpress.core.sending.bounces import REGISTER_NAME, BounceHandler
+from protectpress.core.sending.journal import SendJournal, journal_path
+from protectpress.core.sending.mailboxes import MailboxMessage
+from protectpress.core.sending.recipients import Recipient, SuppressionList
+from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
+from support import REPO
+
+SLUG = "2023-03-security-and-policing"
+DOMAIN = "protectpress.example.org"
+FIXTURES = REPO / "tests" / "fixtures" / "bounces"
+SENDS = Path("newsletters/.sends")
+
+# Who bounces how: the report each one's message brings back.
+REPORTS = [
+    ("postfix-hard.eml", "gone@example.com"),
+    ("exchange-online-hard.eml", "left@example.net"),
+    ("plain-text-hard.eml", "nobody-here@example.org"),
+    ("postfix-soft.eml", "full@example.com"),
+    ("postfix-delayed.eml", "slow@example.com"),
+    ("out-of-office.eml", "away@example.com"),
+]
+EVERYONE = [address for _, address in REPORTS] + ["fine@example.com"]
+
+
+def report(fixture: str, address: str, *, slug: str = SLUG, tag: str = "", message_id: str | None = None) -> bytes:
+    """A fixture filled in for one person: the Message-ID their newsletter was sent with, their address."""
+    message_id = message_id or stable_message_id(slug, address, DOMAIN)
+    text = (FIXTURES / fixture).read_text(encoding="utf-8")
+    text = (text.replace("{{message_id}}", message_id).replace("{{recipient}}", address)
+            .replace("{{report}}", f"{address.split('@')[0]}{tag}"))
+    return text.replace("\n", "\r\n").encode("utf-8")
+
+
+def all_reports() -> list[bytes]:
+    reports = [report(fixture, address) for fixture, address in REPORTS]
+    # A bounce of a test send (its own random Message-ID): not matched to the newsletter's journal.
+    reports.append(report("postfix-hard.eml", "tester@example.org", tag="-test",
+                          message_id=f"<{'1' * 20}.test@{DOMAIN}>"))
+    return reports
+
+
+@pytest.fixture
+def sent(project, relay, run):
+    """The example newsletter really sent to everyone through aiosmtpd, so its journal knows them."""
+    write_recipients(project / "recipients.csv", [f"{address},,," for address in EVERYONE])
+    code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes")
+    assert code == 0, out + err
+    sent_ids = {r.message["Message-ID"] for r in relay.handler.received}
+    # What the reports return is what was really sent: the fixtures match on the real Message-IDs.
+    assert sent_ids == {stable_message_id(SLUG, address, DOMAIN) for address in EVERYONE}
+    return project
+
+
+def suppressed(project: Path) -> dict[str, str]:
+    path = project / "newsletters/suppressed.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        return {row["email"]: row["reason"] for row in csv.DictReader(handle)}
+
+
+def write_mbox(path: Path, messages: list[bytes]) -> Path:
+    box = mailbox.mbox(path)
+    for raw in messages:
+        box.add(raw)
+    box.close()
+    return path
+
+
+def write_maildir(path: Path, messages: list[bytes]) -> Path:
+    box = mailbox.Maildir(path, create=True)
+    for raw in messages:
+        box.add(raw)
+    return path
+
+
+def check_first_reading(project: Path, out: str, err: str) -> None:
+    assert "Traceback" not in out + err
+    assert ("Read 7 messages from" in out and "3 hard bounces, 1 soft bounce, 1 delay warning, 0 delivery reports, "
+            "0 already dealt with, 1 not matched to a newsletter, 1 not readable as bounces." in out), out
+    assert "Suppressed 3 addresses, added to newsletters/suppressed.csv:" in out
+    found = suppressed(project)
+    assert set(found) == {"gone@example.com", "left@example.net", "nobody-here@example.org"}
+    assert found["gone@example.com"] == ("bounced: 5.1.1 550 5.1.1 <gone@example.com>: Recipient address rejected: "
+                                         "User unknown in virtual mailbox table")
+    assert found["left@example.net"].startswith("bounced: 5.1.10 550 5.1.10 RESOLVER.ADR.RecipientNotFound")
+    assert found["nobody-here@example.org"] == "bounced: 5.1.1 Sorry, no mailbox here by that name. (#5.1.1)"
+    assert all(header_text_problem(reason) is None for reason in found.values())
+    assert "not readable as bounces" in out and "no delivery status (like 5.1.1) in it" in out  # the auto-reply
+    for private in (project / "newsletters/suppressed.csv", project / SENDS / REGISTER_NAME,
+                    journal_path(project / SENDS, SLUG)):
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600, private
+
+
+def check_sends_report(run) -> None:
+    code, out, err = run("sends", SLUG)
+    assert code == 0, out + err
+    assert "Bounces: 3 hard, 1 soft, 1 delay warnings, 0 delivery reports" in out
+    assert "  gone@example.com (hard, " in out and "): 5.1.1 550 5.1.1 <gone@example.com>" in out
+    assert "  full@example.com (soft, " in out and "4.2.2" in out
+    assert "slow@example.com" not in out  # a delay warning is counted, not listed
+
+
+def check_second_reading_changes_nothing(project: Path, run, source: str, env_note: str = "") -> None:
+    before = (project / "newsletters/suppressed.csv").read_bytes()
+    with sqlite3.connect(journal_path(project / SENDS, SLUG)) as db:
+        rows_before = db.execute("SELECT COUNT(*) FROM bounces").fetchone()[0]
+    code, out, err = run("bounces", source)
+    assert code == 0, out + err + env_note
+    assert "0 hard bounces, 0 soft bounces" in out and "6 already dealt with" in out, out
+    assert "Suppressed 0 addresses." in out
+    assert (project / "newsletters/suppressed.csv").read_bytes() == before
+    with sqlite3.connect(journal_path(project / SENDS, SLUG)) as db:
+        assert db.execute("SELECT COUNT(*) FROM bounces").fetchone()[0] == rows_before == 5
+
+
+@pytest.mark.parametrize("shape", ["mbox", "maildir"])
+def test_bounces_from_a_local_mailbox_suppress_hard_bounces_once(sent, run, shape):
+    writer = write_mbox if shape == "mbox" else write_maildir
+    source = writer(sent / f"bounces.{shape}", all_reports())
+    code, out, err = run("bounces", source.name)
+    assert code == 0, out + err
+    check_first_reading(sent, out, err)
+    check_sends_report(run)
+    check_second_reading_changes_nothing(sent, run, source.name)
+
+
+def test_bounces_from_an_imap_folder_read_only(sent, run, imap_server, monkeypatch):
+    folder = f"Bounces{id(sent) % 10_000}"
+    imap_server.append(folder, all_reports())
+    monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", PASSWORD)
+    code, out, err = run("bounces", imap_server.url(folder))
+    assert code == 0, out + err
+    check_first_reading(sent, out, err)
+    assert f"{imap_server.url(folder).replace('imap://', 'imap://', 1)}: message UID" in out  # where each one is
+    check_sends_report(run)
+    check_second_reading_changes_nothing(sent, run, imap_server.url(folder))
+    client = imap_server.client()  # opened read-only: the bounces are still unread in the mail program
+    try:
+        client.select(folder, readonly=True)
+        status, data = client.search(None, "UNSEEN")
+        assert status == "OK" and len(data[0].split()) == 7
+    finally:
+        client.logout()
+
+
+def test_imap_mistakes_are_one_line_each(sent, run, imap_server, monkeypatch):
+    monkeypatch.delenv("PROTECTPRESS_IMAP_PASSWORD", raising=False)
+    code, out, err = run("bounces", imap_server.url("INBOX"))
+    assert code == 2 and "expected the password in the PROTECTPRESS_IMAP_PASSWORD environment variable" in err
+    monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", "wrong")
+    code, out, err = run("bounces", imap_server.url("INBOX"))
+    assert code == 2 and "the server refused the user name or password" in err, out + err
+    monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", PASSWORD)
+    code, out, err = run("bounces", imap_server.url("No-Such-Folder"))
+    assert code == 2 and "there is no folder 'No-Such-Folder'" in err, out + err
+    code, out, err = run("bounces", imap_server.url("Boîte"))
+    assert code == 2 and "a folder name in plain ASCII" in err, out + err
+    monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", "mot-de-passe-élevé")
+    code, out, err = run("bounces", imap_server.url("INBOX"))
+    assert code == 2 and "has a character outside plain ASCII" in err, out + err
+    code, out, err = run("bounces", "imap://bounces@mail.example.org/INBOX")
+    assert code == 2 and "plain imap:// would send the password unencrypted" in err
+    assert "Traceback" not in out + err
+    assert suppressed(sent) == {}
+
+
+def test_a_missing_or_wrong_source_is_named(project, run):
+    code, _, err = run("bounces", "nowhere.mbox")
+    assert code == 2 and "nowhere.mbox: expected an mbox file or a Maildir folder, found nothing there" in err
+    (project / "plain-folder").mkdir()
+    code, _, err = run("bounces", "plain-folder")
+    assert code == 2 and "plain-folder: expected a Maildir folder (with cur/ and new/ inside)" in err
+
+
+# -- soft bounces in a row, across newsletters --------------------------------------------------------------
+
+
+def _journal(journal_dir: Path, slug: str, started: str, addresses: list[str]) -> None:
+    with SendJournal(journal_path(journal_dir, slug)) as journal:
+        journal.begin("hash-" + slug, f"Subject {slug}", "smtp://127.0.0.1:2525")
+        journal.plan([Recipient(address=a) for a in addresses])
+    with sqlite3.connect(journal_path(journal_dir, slug)) as db:  # first-sent order, without waiting a second
+        db.execute("UPDATE campaign SET started = ?", (started,))
+
+
+def _delivered(address: str, slug: str) -> bytes:
+    raw = report("postfix-delayed.eml", address, slug=slug, tag=f"-ok-{slug}").decode()
+    return raw.replace("Action: delayed", "Action: delivered").replace("Status: 4.4.1", "Status: 2.0.0").encode()
+
+
+def test_soft_bounces_suppress_after_the_limit_in_a_row_and_a_delivery_resets_the_count(tmp_path):
+    journal_dir = tmp_path / ".sends"
+    slugs = ["2026-01-first", "2026-02-second", "2026-03-third", "2026-04-fourth", "2026-05-fifth"]
+    for number, slug in enumerate(slugs, start=1):
+        _journal(journal_dir, slug, f"2026-0{number}-01T09:00:00+00:00", ["full@example.com", "flaky@example.com"])
+    suppression = SuppressionList(tmp_path / "suppressed.csv", "suppressed.csv")
+
+    def read(*reports: bytes) -> list[tuple[str, str]]:
+        with BounceHandler(journal_dir, suppression, soft_bounce_limit=3) as handler:
+            for number, raw in enumerate(reports):
+                handler.handle(MailboxMessage(where=f"message {number}", raw=raw))
+            return handler.summary.suppressed
+
+    def soft(address: str, slug: str) -> bytes:
+        return report("postfix-soft.eml", address, slug=slug, tag=f"-{slug}")
+
+    # Two newsletters soft-bounced: counted, not yet suppressed (read out of order: send order is what counts).
+    assert read(soft("full@example.com", slugs[1]), soft("full@example.com", slugs[0]),
+                soft("flaky@example.com", slugs[0]), soft("flaky@example.com", slugs[1])) == []
+    # flaky's third newsletter was reported delivered: the run of soft bounces is over for them.
+    assert read(_delivered("flaky@example.com", slugs[2])) == []
+    assert read(soft("flaky@example.com", slugs[3])) == []
+    # full's third newsletter in a row soft-bounces: suppressed, saying why.
+    [(address, reason)] = read(soft("full@example.com", slugs[2]))
+    assert address == "full@example.com"
+    assert reason.startswith("3 soft bounces in a row, the last: 4.2.2 452 4.2.2 <full@example.com>")
+    assert "full@example.com" in SuppressionList(tmp_path / "suppressed.csv", "suppressed.csv")
+    assert "flaky@example.com" not in SuppressionList(tmp_path / "suppressed.csv", "suppressed.csv")
+    # After the delivery: two newsletters soft-bounced (the fifth twice, by two reports) are two in a row, not three.
+    assert read(soft("flaky@example.com", slugs[4]),
+                report("postfix-soft.eml", "flaky@example.com", slug=slugs[4], tag="-again")) == []
+    assert "flaky@example.com" not in SuppressionList(tmp_path / "suppressed.csv", "suppressed.csv")
+
+
+def test_forget_erases_bounces_too(sent, run):
+    write_mbox(sent / "bounces.mbox", all_reports())
+    assert run("bounces", "bounces.mbox")[0] == 0
+    code, out, err = run("forget", "full@example.com")
+    assert code == 0, out + err
+    with SendJournal(journal_path(sent / SENDS, SLUG)) as journal:
+        assert journal.bounces("full@example.com") == []
+        assert len(journal.bounces()) == 4
+    register = (sent / SENDS / REGISTER_NAME).read_bytes()
+    assert b"full@example.com" not in register  # the register of reports read holds no addresses
+
+
+# -- VERP: a return path of its own for each message ---------------------------------------------------------
+
+TERSE_REPORT = """Return-Path: <>
+From: MAILER-DAEMON@mx.example.com
+To: {to}
+Subject: Mail delivery failed
+Message-ID: <terse-{tag}@mx.example.com>
+
+A message you sent could not be delivered: 550 5.1.1 mailbox unavailable.
+"""  # nothing of the message comes back: only the address it was sent to tells whom it is about
+
+
+def test_verp_gives_each_message_its_own_return_path_and_matches_a_report_that_returns_nothing(project, relay, run):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace(
+        "      sending:\n", "      sending:\n        return_path: bounces+@protectpress.example.org\n", 1))
+    write_recipients(project / "recipients.csv", ["terse@example.com,,,", "other@example.com,,,"])
+    code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes")
+    assert code == 0, out + err
+    senders = {r.recipients[0]: r.sender for r in relay.handler.received}
+    assert all(re.fullmatch(r"bounces\+[0-9a-f]{20}@protectpress\.example\.org", s) for s in senders.values()), senders
+    assert len(set(senders.values())) == 2
+    assert all(r.message["Return-Path"] == "<bounces@protectpress.example.org>" for r in relay.handler.received)
+    reports = [TERSE_REPORT.format(to=senders["terse@example.com"], tag=1).encode(),
+               TERSE_REPORT.format(to="bounces@protectpress.example.org", tag=2).encode()]  # no tag: unmatched
+    write_mbox(project / "bounces.mbox", reports)
+    code, out, err = run("bounces", "bounces.mbox")
+    assert code == 0, out + err
+    assert "1 hard bounce," in out and "1 not matched to a newsletter" in out, out
+    assert set(suppressed(project)) == {"terse@example.com"}
+
+
+def test_bounces_over_imaps_trust_only_the_given_certificate_authority(sent, run, imap_server, monkeypatch):
+    folder = f"Secure{id(sent) % 10_000}"
+    imap_server.append(folder, all_reports()[:1])
+    monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", PASSWORD)
+    code, out, err = run("bounces", imap_server.url(folder, tls=True))
+    assert code == 2 and "the secure connection failed" in err and "add --ca-file" in err, out + err
+    assert suppressed(sent) == {}
+    code, out, err = run("bounces", imap_server.url(folder, tls=True), "--ca-file", str(imap_server.certificate))
+    assert code == 0, out + err
+    assert "Read 1 message from imaps://" in out and set(suppressed(sent)) == {"gone@example.com"}
