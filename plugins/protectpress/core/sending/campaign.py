@@ -43,6 +43,9 @@ class SendSummary:
     """What the run did, for the end-of-run summary and the exit status."""
 
     deliverable: int = 0
+    rows: int = 0  # every row of the recipients file that is not blank
+    source: str = ""  # the recipients file, as shown
+    duplicates: int = 0
     sent: int = 0
     already_sent: int = 0
     suppressed: int = 0
@@ -71,7 +74,23 @@ class SendSummary:
             counts += f", erased on request {self.erased:,}"
         if self.not_attempted:
             counts += f", not yet tried {self.not_attempted:,}"
-        return [counts + "."]
+        return [counts + ".", *([self.accounting()] if self.source else [])]
+
+    def accounted(self) -> int:
+        """The rows this summary accounts for: every row of the file lands in exactly one count."""
+        return (self.sent + self.already_sent + self.suppressed + self.other_sectors + self.invalid + self.duplicates
+                + self.failed + self.unknown + self.not_attempted + self.erased)
+
+    def accounting(self) -> str:
+        """`8 rows in list.csv = 3 sent + 1 already sent + ...`: where each row of the file went."""
+        terms = [(self.sent, "sent"), (self.already_sent, "already sent"), (self.suppressed, "suppressed"),
+                 (self.other_sectors, "other sectors"), (self.invalid, "invalid"), (self.duplicates, "duplicate")]
+        terms += [(count, label) for count, label in ((self.failed, "failed"), (self.unknown, "unknown"),
+                                                       (self.not_attempted, "not yet tried"),
+                                                       (self.erased, "erased on request")) if count]
+        line = f"{self.rows:,} rows in {self.source} = " + " + ".join(f"{count:,} {label}" for count, label in terms)
+        missing = self.rows - self.accounted()
+        return line + (f" ({missing:,} not accounted for: please report this)." if missing else ".")
 
 
 class RateLimiter:
@@ -139,7 +158,12 @@ class Campaign:
         failures_in_a_row = 0
         held: list[tuple[str, str]] = []  # (address, reason): "no such mailbox" answers in this run of failures
         for position, recipient in enumerate(todo):
-            result = self.deliver_with_retries(recipient)
+            try:
+                result = self.deliver_with_retries(recipient)
+            except (KeyboardInterrupt, RelayError):
+                self._count_interrupted(recipient, summary)
+                summary.not_attempted += len(todo) - position - 1
+                raise
             counts.done += 1
             if result.outcome is Outcome.SENT:
                 summary.sent += 1
@@ -147,7 +171,8 @@ class Campaign:
                 failures_in_a_row = 0
                 self._suppress(held, summary)
             else:
-                failures_in_a_row += 1
+                # Refused before the relay saw it (an address it cannot take): no sign the relay is failing.
+                failures_in_a_row += not result.refused_here
                 if result.outcome is Outcome.UNKNOWN:
                     summary.unknown += 1
                     counts.unknown += 1
@@ -168,6 +193,18 @@ class Campaign:
         else:
             self._suppress(held, summary)
         return summary
+
+    def _count_interrupted(self, recipient: Recipient, summary: SendSummary) -> None:
+        """The recipient a Ctrl-C or relay failure stopped at, counted as the journal now has them."""
+        state = self.journal.delivery(recipient.address) if self.journal is not None else None
+        if state is not None and state.state is State.UNKNOWN:
+            summary.unknown += 1
+        elif state is not None and state.state in (State.FAILED_TEMPORARY, State.FAILED_PERMANENT):
+            summary.failed += 1
+        elif state is not None and state.state is State.SENT:
+            summary.sent += 1
+        else:
+            summary.not_attempted += 1
 
     def _suppress(self, held: list[tuple[str, str]], summary: SendSummary) -> None:
         """Put the held "no such mailbox" addresses on the suppression list, now the relay has been believed."""

@@ -20,6 +20,7 @@ from ..problems import Problems
 from .campaign import Campaign, SendPolicy, SendSummary
 from .compose import Composer, SenderIdentity
 from .journal import SendJournal, State, TestSendLog, journal_path
+from .livecheck import LinkAnswer, check_live
 from .privacy import sending_paths
 from .recipients import Recipient, RecipientList, SuppressionList, choose_audience, read_recipients
 from .report import confirmation, describe_test_send, skipped_rows
@@ -28,6 +29,9 @@ from .transport import DeliveryResult, Outbox, Outcome, RelayError, SmtpRelay, T
 
 class NotSending(Exception):
     """A reason this send must not go ahead, worded for comms staff (exit status 1)."""
+
+
+SKIPPED_LIVE_CHECK = "skipped (--skip-live-check)"
 
 
 @dataclass(frozen=True)
@@ -162,12 +166,28 @@ class BulkSend:
                                  transport=run.transport, journal=journal, suppression=run.suppression,
                                  policy=run.policy if journal is not None else SendPolicy(rate=0))
         self._audience = choose_audience(listing, run.suppression, run.newsletter.sectors)
+        # What the journal records about the live check for this run; None until it has passed.
+        self.live_check: str | None = SKIPPED_LIVE_CHECK if run.options.skip_live_check else None
+
+    @property
+    def needs_live_check(self) -> bool:
+        """A real send through a relay checks the email's links first, unless told to skip it."""
+        return self.journal is not None and not self.run.options.dry_run and self.live_check is None
+
+    def check_links(self) -> list[LinkAnswer]:
+        """The pre-send live check (see livecheck.py): the links and images that did not answer 200."""
+        answers = check_live(self.run.newsletter.html)
+        dead = [answer for answer in answers if not answer.live]
+        if not dead:
+            self.live_check = f"passed: {len(answers):,} links and images answered 200"
+        return dead
 
     def plan(self) -> BulkPlan:
         """Who is still to send, what the list holds, and (live) the confirmation; a crashed run's rows recovered."""
         run, journal, newsletter = self.run, self.journal, self.run.newsletter
         audience = self._audience
-        summary = SendSummary(invalid=self.listing.invalid)
+        summary = SendSummary(invalid=self.listing.invalid, duplicates=self.listing.duplicates,
+                              rows=self.listing.rows, source=self.listing.source)
         listed = (f"{len(self.listing.recipients):,} in {self.listing.source}: {audience.suppressed:,} suppressed, "
                   f"{audience.other_sectors:,} not in this newsletter's sectors, {skipped_rows(self.listing.skipped_lines)}")
         if journal is None:
@@ -194,8 +214,12 @@ class BulkSend:
         summary = plan.summary
         if self.journal is None:
             return self.campaign.run(plan.todo, summary)
+        if self.live_check is None:
+            raise NotSending("Not sending: the links and images in the email have not all been checked as live "
+                             "(run without --dry-run, or add --skip-live-check).")
         newsletter = self.run.newsletter
         self.journal.begin(newsletter.content_hash, newsletter.subject, self.run.transport.description)
+        self.journal.record_run(self.run.transport.description, self.live_check)
         self.journal.plan(self._audience.deliverable)
         try:
             self.campaign.run(plan.todo, summary)
