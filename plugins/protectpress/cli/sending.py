@@ -24,7 +24,8 @@ from ..core.sending.compose import SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths
 from ..core.sending.recipients import SuppressionList, read_addresses, valid_address
-from ..core.sending.report import describe_test_send, journal_report, outcome_lines, plural, when
+from ..core.sending.report import (delivery_report_path, describe_test_send, journal_report, outcome_lines, plural,
+                                   when, write_delivery_report)
 from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
 from ..core.sending.transport import PASSWORD_VARIABLE, Outcome, RelayAddress, RelayError, SmtpRelay
 from .common import add_config_option, fail_config, settings_or_exit
@@ -50,12 +51,18 @@ def register(subparsers) -> None:
                       help="also resend to people whose message may or may not have arrived (they may get two)")
     send.add_argument("--retry-failed", action="store_true",
                       help="also retry permanent failures (after fixing a relay that refused everything)")
+    send.add_argument("--skip-live-check", action="store_true",
+                      help="send without first fetching every link and image in the email at site_url "
+                      "(recorded in the journal)")
     send.set_defaults(run=run_send)
 
     sends = subparsers.add_parser("sends", help="report a newsletter's send journal: sent, failed, unknown, remaining")
     add_config_option(sends)
     sends.add_argument("newsletter", metavar="NEWSLETTER",
                        help="the newsletter's file or slug, or 'notice' for the urgent notice")
+    sends.add_argument("--csv", nargs="?", const="", metavar="FILE",
+                       help="also write every recipient's state and the relay's answer to a CSV file (default: "
+                       "beside the journal, as SLUG.report.csv); it holds personal data and is readable by you only")
     sends.set_defaults(run=run_sends)
 
     suppress = subparsers.add_parser("suppress", help="never mail these people again (unsubscribes)")
@@ -120,7 +127,7 @@ def run_send(args: argparse.Namespace) -> int:
     if newsletter is None:
         warn(f"The {'notice' if args.newsletter == NOTICE_KIND else 'newsletter'} has problems to fix; nothing was sent.")
         return 1
-    options = SendOptions(dry_run=args.dry_run)
+    options = SendOptions(dry_run=args.dry_run, skip_live_check=args.skip_live_check)
     run = SendRun.prepare(settings, newsletter, sender, relay, _policy(args, settings), options, test=bool(args.test))
     if args.test:
         return _test_send(run, args.test)
@@ -207,6 +214,16 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
     if not plan.todo:
         say(*plan.summary.lines(), "Nobody is left to send to.")
         return 0 if plan.summary.complete else 1
+    if bulk.needs_live_check:
+        say("Checking that every link and image in the email is live...")
+        dead = bulk.check_links()
+        if dead:
+            warn(f"Not sending: {plural(len(dead), 'link or image', 'links or images')} in the email did not "
+                 "answer 200 OK:",
+                 *(f"  {answer.url} ({answer.kind}): {answer.found}" for answer in dead),
+                 "Deploy the site (or fix the links) and run the same command again. To send anyway, add "
+                 "--skip-live-check (it is recorded in the journal).")
+            return 1
     if not yes and not _confirmed(plan.details, len(plan.todo)):
         return 2
     summary = bulk.send(plan)
@@ -252,6 +269,11 @@ def run_sends(args: argparse.Namespace) -> int:
         return 0
     with SendJournal(path) as journal:
         say(*journal_report(journal, settings.relative(path), last_test))
+        if args.csv is not None:
+            report = Path(args.csv) if args.csv else delivery_report_path(journal_dir, slug)
+            rows = write_delivery_report(journal, report)
+            say(f"Wrote {plural(rows, 'recipient')} to {settings.relative(report.resolve())} (personal data: "
+                "readable by you only; delete it when done).")
     return 0
 
 

@@ -58,6 +58,13 @@ class CampaignRecord:
 
 
 @dataclass(frozen=True)
+class RunRecord:
+    started: str  # ISO 8601 UTC
+    relay: str
+    live_check: str
+
+
+@dataclass(frozen=True)
 class Delivery:
     address: str
     name: str
@@ -83,6 +90,11 @@ CREATE TABLE IF NOT EXISTS erased (  -- people erased by `forget`: enough to ski
     digest TEXT PRIMARY KEY        -- SHA-256 of this journal's salt and the address in lower case
 );
 CREATE TABLE IF NOT EXISTS salt (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (  -- each run that sent (a send resumed three times has four), as it started
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started TEXT NOT NULL, relay TEXT NOT NULL,
+    live_check TEXT NOT NULL       -- what the pre-send live check found, or that it was skipped
+);
 """
 
 
@@ -157,6 +169,16 @@ class SendJournal:
         self._db.execute("INSERT OR IGNORE INTO campaign (id, content_hash, subject, started, relay) VALUES (1, ?, ?, ?, ?)",
                          (content_hash, subject, _now(), relay))
         return self.campaign()
+
+    def record_run(self, relay: str, live_check: str) -> RunRecord:
+        """One run starting to send, and what the live check said before it (or that it was skipped)."""
+        record = RunRecord(_now(), relay, live_check)
+        self._db.execute("INSERT INTO runs (started, relay, live_check) VALUES (?, ?, ?)",
+                         (record.started, record.relay, record.live_check))
+        return record
+
+    def runs(self) -> list[RunRecord]:
+        return [RunRecord(*row) for row in self._db.execute("SELECT started, relay, live_check FROM runs ORDER BY id")]
 
     def plan(self, recipients: list[Recipient]) -> None:
         """Add new recipients as pending, and drop pending rows for people no longer on the audience."""
