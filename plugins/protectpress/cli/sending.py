@@ -23,7 +23,7 @@ from ..core.sending.campaign import SendPolicy
 from ..core.sending.compose import SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths
-from ..core.sending.recipients import SuppressionList, read_addresses, valid_address
+from ..core.sending.recipients import RecipientsChanged, SuppressionList, read_addresses, valid_address
 from ..core.sending.report import (delivery_report_path, describe_test_send, journal_report, outcome_lines, plural,
                                    when, write_delivery_report)
 from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
@@ -148,7 +148,7 @@ def run_send(args: argparse.Namespace) -> int:
     except JournalBusy as error:
         warn(f"Not sending: {error}. Wait for it to finish (or check nobody else is sending this newsletter).")
         return 1
-    except NotSending as error:
+    except (NotSending, RecipientsChanged) as error:
         warn(str(error))
         return 1
 
@@ -198,7 +198,7 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
     plan = bulk.plan()
     if not run.live:
         if run.options.dry_run:
-            say(f"Dry run: would write {plural(len(plan.todo), 'message')} to {run.transport.description}/ "
+            say(f"Dry run: would write {plural(plan.to_send, 'message')} to {run.transport.description}/ "
                 f"({plan.listed}). Nothing was written.")
             return 0
         summary = bulk.send(plan)
@@ -211,7 +211,7 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
     if run.options.dry_run:
         say(plan.details, "Dry run: nothing was sent or recorded.")
         return 0
-    if not plan.todo:
+    if not plan.to_send:
         say(*plan.summary.lines(), "Nobody is left to send to.")
         return 0 if plan.summary.complete else 1
     if bulk.needs_live_check:
@@ -224,7 +224,7 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
                  "Deploy the site (or fix the links) and run the same command again. To send anyway, add "
                  "--skip-live-check (it is recorded in the journal).")
             return 1
-    if not yes and not _confirmed(plan.details, len(plan.todo)):
+    if not yes and not _confirmed(plan.details, plan.to_send):
         return 2
     summary = bulk.send(plan)
     say(*outcome_lines(summary, run.newsletter.slug))

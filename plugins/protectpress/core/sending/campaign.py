@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 from .journal import SendJournal, State
 from .progress import Counts, Progress
-from .recipients import Audience, Recipient, SuppressionList
+from .recipients import Recipient, SuppressionList
 from .transport import DeliveryResult, Outcome, RelayError, Transport
 
 MAX_BACKOFF_SECONDS = 60.0
@@ -126,35 +126,31 @@ class Campaign:
         self.show_progress = show_progress
         self.rate = RateLimiter(policy.rate)
 
-    def still_to_send(self, audience: Audience, summary: SendSummary) -> list[Recipient]:
-        """The recipients this run will try, counting the others into `summary` (sent, unknown, failed)."""
-        summary.deliverable = len(audience.deliverable)
-        summary.suppressed += audience.suppressed
-        summary.other_sectors += audience.other_sectors
+    def to_send(self, recipient: Recipient, summary: SendSummary) -> bool:
+        """Whether this run tries `recipient` (one of the audience); the others are counted into `summary`
+        as the journal has them (already sent, unknown, failed, erased). Asked one person at a time, of the
+        journal's own index, so that nothing is held per person."""
+        summary.deliverable += 1
         if self.journal is None:
-            return audience.deliverable
-        settled = self.journal.settled()
-        erased = self.journal.erased_among(audience.deliverable)
-        summary.erased += len(erased)
-        summary.deliverable -= len(erased)
-        todo = []
-        for recipient in audience.deliverable:
-            if recipient.key in erased:
-                continue
-            state = settled.get(recipient.key, State.PENDING)
-            if state is State.SENT:
-                summary.already_sent += 1
-            elif state is State.UNKNOWN and not self.policy.resend_unknown:
-                summary.unknown += 1
-            elif state is State.FAILED_PERMANENT and not self.policy.retry_failed:
-                summary.failed += 1
-            else:
-                todo.append(recipient)
-        return todo
+            return True
+        if self.journal.is_erased(recipient.key):
+            summary.erased += 1
+            summary.deliverable -= 1
+            return False
+        state = self.journal.state_of(recipient.address)
+        if state is State.SENT:
+            summary.already_sent += 1
+        elif state is State.UNKNOWN and not self.policy.resend_unknown:
+            summary.unknown += 1
+        elif state is State.FAILED_PERMANENT and not self.policy.retry_failed:
+            summary.failed += 1
+        else:
+            return True
+        return False
 
-    def run(self, todo: list[Recipient], summary: SendSummary) -> SendSummary:
-        """Send to each of `todo` (from `still_to_send`), adding the results to `summary`."""
-        progress, counts = Progress(len(todo) if self.show_progress else 0, stream=self.progress_stream), Counts()
+    def run(self, todo: Iterable[Recipient], total: int, summary: SendSummary) -> SendSummary:
+        """Send to each of `todo` (`total` of them, chosen by `to_send`), adding the results to `summary`."""
+        progress, counts = Progress(total if self.show_progress else 0, stream=self.progress_stream), Counts()
         failures_in_a_row = 0
         held: list[tuple[str, str]] = []  # (address, reason): "no such mailbox" answers in this run of failures
         for position, recipient in enumerate(todo):
@@ -162,7 +158,7 @@ class Campaign:
                 result = self.deliver_with_retries(recipient)
             except (KeyboardInterrupt, RelayError):
                 self._count_interrupted(recipient, summary)
-                summary.not_attempted += len(todo) - position - 1
+                summary.not_attempted += total - position - 1
                 raise
             counts.done += 1
             if result.outcome is Outcome.SENT:
@@ -183,9 +179,9 @@ class Campaign:
                 if result.no_such_mailbox:
                     held.append((recipient.address, f"no such mailbox: {result.reply}"))
             stopping = failures_in_a_row >= self.policy.max_consecutive_failures
-            progress.update(counts, final=stopping or position == len(todo) - 1)
+            progress.update(counts, final=stopping or position == total - 1)
             if stopping:
-                summary.not_attempted = len(todo) - position - 1
+                summary.not_attempted = total - position - 1
                 summary.stopped = (f"Stopped after {failures_in_a_row} failures in a row; the last answer was: "
                                    f"{result.reply}")
                 summary.not_suppressed += [address for address, _ in held]

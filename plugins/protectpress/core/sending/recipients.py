@@ -21,7 +21,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..headertext import header_text_expected, header_text_problem
 from ..problems import Problems, Severity, describe
@@ -99,32 +99,73 @@ class Recipient:
         return any(sector in newsletter_sectors for sector in self.sectors)
 
 
+class RecipientsChanged(Exception):
+    """The recipients file changed between two readings of one send."""
+
+
 @dataclass
 class RecipientList:
-    """A recipients file after reading: the people to consider, and what was skipped."""
+    """A recipients file after reading: what it holds, what was skipped, and how to read its people again.
+
+    A send reads the file once to check it (problems, counts) and keeps only the counts; `each()` then reads
+    the people again, one at a time, as the send needs them, so memory does not grow with the list.
+    `recipients` holds them only when read with `keep=True` (small lists, tests).
+    """
 
     source: str
     recipients: list[Recipient] = field(default_factory=list)
     skipped_lines: list[int] = field(default_factory=list)  # bad rows, each listed in the problems
     duplicates: int = 0
-    rows: int = 0  # every row that is not blank: recipients + invalid + duplicates
+    rows: int = 0  # every row that is not blank: people + invalid + duplicates
+    people: int = 0  # the distinct, valid recipients
+    path: Path | None = None
+    vocabulary: dict[str, str] | None = None
+    stamp: tuple[int, int] | None = None  # the file's size and modification time when it was checked
 
     @property
     def invalid(self) -> int:
         return len(self.skipped_lines)
 
+    def each(self) -> Iterator[Recipient]:
+        """The people, in the file's order, read again from the file (problems were reported the first time)."""
+        if self.path is None:
+            yield from self.recipients
+            return
+        if _stamp(self.path) != self.stamp:
+            raise RecipientsChanged(f"{self.source} changed while it was being sent to: nothing more is sent from it. "
+                                    "Run the same command again to continue with the file as it is now.")
+        yield from _people(self.path, self.source, Problems(), self.vocabulary, RecipientList(self.source))
 
-def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: dict[str, str] | None = None) -> RecipientList:
+
+def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: dict[str, str] | None = None,
+                    keep: bool = True) -> RecipientList:
     """Read a recipients CSV (an address column required; names, organisation, `sectors` separated by `;`).
 
     Bad addresses are warnings with their line numbers and are skipped; a later duplicate is an info line.
-    A missing file or no address column is an error. `sectors` is the vocabulary, to catch typos.
+    A missing file or no address column is an error. `sectors` is the vocabulary, to catch typos. Without
+    `keep`, only the counts are kept, and `each()` reads the people again when they are needed.
     """
-    listing = RecipientList(source=shown_as)
+    listing = RecipientList(source=shown_as, path=None if keep else path, vocabulary=sectors)
+    listing.stamp = _stamp(path) if path.exists() else None
+    for recipient in _people(path, shown_as, problems, sectors, listing):
+        listing.people += 1
+        if keep:
+            listing.recipients.append(recipient)
+    return listing
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def _people(path: Path, shown_as: str, problems: Problems, sectors: dict[str, str] | None,
+            listing: RecipientList) -> Iterator[Recipient]:
+    """The distinct, valid recipients of a file, one at a time, counting the rest into `listing`."""
     rows = _read_csv_rows(path, shown_as, problems, required=EMAIL_COLUMN)
     if rows is None:
-        return listing
-    first_line: dict[str, int] = {}
+        return
+    first_line: dict[str, int] = {}  # the one thing held per person: enough to name a duplicate's first line
     for line, row in rows:
         listing.rows += 1
         if row is None:  # a broken CSV line, already reported
@@ -153,10 +194,8 @@ def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: d
             continue
         first_line[key] = line
         recipient_sectors = _read_sectors(row.get("sectors", ""), shown_as, line, problems, sectors)
-        listing.recipients.append(Recipient(address=address, name=names["name"], first_name=names["first_name"],
-                                            organisation=row.get("organisation", "").strip(),
-                                            sectors=recipient_sectors, line=line))
-    return listing
+        yield Recipient(address=address, name=names["name"], first_name=names["first_name"],
+                        organisation=row.get("organisation", "").strip(), sectors=recipient_sectors, line=line)
 
 
 def _names(row: dict[str, str]) -> dict[str, str]:
@@ -454,18 +493,25 @@ class SuppressionList:
 class Audience:
     """The recipients a newsletter goes to, after the suppression list and the sector filter."""
 
-    deliverable: list[Recipient]
-    suppressed: int
-    other_sectors: int
+    deliverable: list[Recipient] = field(default_factory=list)
+    suppressed: int = 0
+    other_sectors: int = 0
+
+
+def audience_of(recipients: Iterable[Recipient], suppression: SuppressionList,
+                newsletter_sectors: list[str] | tuple[str, ...], left_out: Audience) -> Iterator[Recipient]:
+    """The recipients the newsletter goes to, one at a time, counting those left out into `left_out`."""
+    for recipient in recipients:
+        if recipient.address in suppression:
+            left_out.suppressed += 1
+        elif not recipient.wants(newsletter_sectors):
+            left_out.other_sectors += 1
+        else:
+            yield recipient
 
 
 def choose_audience(listing: RecipientList, suppression: SuppressionList, newsletter_sectors: list[str] | tuple[str, ...]) -> Audience:
-    deliverable, suppressed, other_sectors = [], 0, 0
-    for recipient in listing.recipients:
-        if recipient.address in suppression:
-            suppressed += 1
-        elif not recipient.wants(newsletter_sectors):
-            other_sectors += 1
-        else:
-            deliverable.append(recipient)
-    return Audience(deliverable=deliverable, suppressed=suppressed, other_sectors=other_sectors)
+    """The whole audience as a list (a small list, or a test); a send streams it with `audience_of`."""
+    audience = Audience()
+    audience.deliverable = list(audience_of(listing.each(), suppression, newsletter_sectors, audience))
+    return audience

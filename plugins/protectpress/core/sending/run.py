@@ -22,7 +22,8 @@ from .compose import Composer, SenderIdentity
 from .journal import SendJournal, State, TestSendLog, journal_path
 from .livecheck import LinkAnswer, check_live
 from .privacy import sending_paths
-from .recipients import Recipient, RecipientList, SuppressionList, choose_audience, read_recipients
+from .recipients import (Audience, Recipient, RecipientList, RecipientsChanged, SuppressionList, audience_of,
+                         read_recipients)
 from .report import confirmation, describe_test_send, skipped_rows
 from .transport import DeliveryResult, Outbox, Outcome, RelayError, SmtpRelay, Transport
 
@@ -56,7 +57,7 @@ class TestDelivery:
 class BulkPlan:
     """A bulk send worked out and not yet started: whom it will mail, and what to show before it does."""
 
-    todo: list[Recipient]
+    to_send: int  # how many this run will try (the people themselves are read again as they are sent to)
     summary: SendSummary
     listed: str  # how the list breaks down, for the confirmation and a dry run
     details: str  # the confirmation shown before a live send ("" for the outbox)
@@ -135,8 +136,9 @@ class SendRun:
         return None
 
     def read_list(self, path: Path, problems: Problems) -> RecipientList:
+        # Counts only: the send reads the people again as it goes, so memory does not grow with the list.
         return read_recipients(path, self.settings.relative(path), problems,
-                               sectors=self.settings.vocabulary.sectors)
+                               sectors=self.settings.vocabulary.sectors, keep=False)
 
     @contextlib.contextmanager
     def bulk(self, listing: RecipientList) -> Iterator["BulkSend"]:
@@ -165,7 +167,6 @@ class BulkSend:
         self.campaign = Campaign(compose=run.composer.for_recipient, sender=run.composer.sender.envelope_sender,
                                  transport=run.transport, journal=journal, suppression=run.suppression,
                                  policy=run.policy if journal is not None else SendPolicy(rate=0))
-        self._audience = choose_audience(listing, run.suppression, run.newsletter.sectors)
         # What the journal records about the live check for this run; None until it has passed.
         self.live_check: str | None = SKIPPED_LIVE_CHECK if run.options.skip_live_check else None
 
@@ -182,16 +183,22 @@ class BulkSend:
             self.live_check = f"passed: {len(answers):,} links and images answered 200"
         return dead
 
+    def _audience(self, left_out: Audience) -> Iterator[Recipient]:
+        """The people this newsletter goes to, read from the list one at a time."""
+        return audience_of(self.listing.each(), self.run.suppression, self.run.newsletter.sectors, left_out)
+
+    def _todo(self) -> Iterator[Recipient]:
+        """The people this run tries, chosen again as `plan` chose them (the journal is locked meanwhile)."""
+        return (recipient for recipient in self._audience(Audience())
+                if self.campaign.to_send(recipient, SendSummary()))
+
     def plan(self) -> BulkPlan:
         """Who is still to send, what the list holds, and (live) the confirmation; a crashed run's rows recovered."""
         run, journal, newsletter = self.run, self.journal, self.run.newsletter
-        audience = self._audience
         summary = SendSummary(invalid=self.listing.invalid, duplicates=self.listing.duplicates,
                               rows=self.listing.rows, source=self.listing.source)
-        listed = (f"{len(self.listing.recipients):,} in {self.listing.source}: {audience.suppressed:,} suppressed, "
-                  f"{audience.other_sectors:,} not in this newsletter's sectors, {skipped_rows(self.listing.skipped_lines)}")
         if journal is None:
-            return BulkPlan(self.campaign.still_to_send(audience, summary), summary, listed, "")
+            return self._count(summary, "")
         record = journal.campaign()
         if record is not None and record.content_hash != newsletter.content_hash:
             raise NotSending(
@@ -200,30 +207,46 @@ class BulkSend:
                 "Sending the rest now would give part of the list a different newsletter. Undo the change to finish "
                 "the send, or save the changed version as a new newsletter file and send that.")
         interrupted = [] if run.options.dry_run else journal.recover_interrupted()
-        todo = self.campaign.still_to_send(audience, summary)
+        plan = self._count(summary, run.transport.description)
+        plan.interrupted = interrupted
+        return plan
+
+    def _count(self, summary: SendSummary, relay: str) -> BulkPlan:
+        """One reading of the list: who is left out and why, and how many this run will try."""
+        left_out = Audience()
+        to_send = sum(self.campaign.to_send(recipient, summary) for recipient in self._audience(left_out))
+        summary.suppressed, summary.other_sectors = left_out.suppressed, left_out.other_sectors
+        listed = (f"{self.listing.people:,} in {self.listing.source}: {left_out.suppressed:,} suppressed, "
+                  f"{left_out.other_sectors:,} not in this newsletter's sectors, "
+                  f"{skipped_rows(self.listing.skipped_lines)}")
+        if self.journal is None:
+            return BulkPlan(to_send, summary, listed, "")
+        listed += f", {summary.already_sent:,} already sent"
+        run, newsletter = self.run, self.run.newsletter
         test_log = run.test_log
         last_test = describe_test_send(test_log.last(newsletter.content_hash), test_log.last())
-        listed += f", {summary.already_sent:,} already sent"
         details = confirmation(source=newsletter.source_path, subject=newsletter.subject,
-                               sender=run.composer.sender.shown, relay=run.transport.description, to_send=len(todo),
-                               listed=listed, last_test=last_test)
-        return BulkPlan(todo, summary, listed, details, interrupted)
+                               sender=run.composer.sender.shown, relay=relay, to_send=to_send, listed=listed,
+                               last_test=last_test)
+        return BulkPlan(to_send, summary, listed, details)
 
     def send(self, plan: BulkPlan) -> SendSummary:
         """Send to everyone in `plan`, recording each in the journal; a relay failure or Ctrl-C stops it cleanly."""
         summary = plan.summary
         if self.journal is None:
-            return self.campaign.run(plan.todo, summary)
+            return self.campaign.run(self._todo(), plan.to_send, summary)
         if self.live_check is None:
             raise NotSending("Not sending: the links and images in the email have not all been checked as live "
                              "(run without --dry-run, or add --skip-live-check).")
         newsletter = self.run.newsletter
         self.journal.begin(newsletter.content_hash, newsletter.subject, self.run.transport.description)
         self.journal.record_run(self.run.transport.description, self.live_check)
-        self.journal.plan(self._audience.deliverable)
+        self.journal.plan(self._audience(Audience()))
         try:
-            self.campaign.run(plan.todo, summary)
+            self.campaign.run(self._todo(), plan.to_send, summary)
         except RelayError as error:
+            summary.stopped = f"Stopped: {error}"
+        except RecipientsChanged as error:
             summary.stopped = f"Stopped: {error}"
         except KeyboardInterrupt:
             summary.stopped = "Stopped (Ctrl-C)."
