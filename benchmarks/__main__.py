@@ -52,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     options.results.mkdir(parents=True, exist_ok=True)
     (options.results / "latest.md").write_text(text, encoding="utf-8")
-    (options.results / "latest.json").write_text(json.dumps({"machine": description, "rows": table.as_json()}, indent=2),
-                                         encoding="utf-8")
+    (options.results / "latest.json").write_text(
+        json.dumps({"machine": description, "rows": table.as_json()}, indent=2), encoding="utf-8"
+    )
     return 0
 
 

@@ -118,7 +118,9 @@ def generate(root: Path, pages: int, *, seed: int = 7, newsletters: int = 3) -> 
     for number, (uri, kind) in enumerate(layout, start=1):
         title = _title(rng, number)
         date = start + dt.timedelta(days=rng.randint(0, 900))
-        text = _front_matter(rng, title, kind, date) + _body(rng, kind, rng.sample(uris, 2) if len(uris) > 1 else uris * 2)
+        text = _front_matter(rng, title, kind, date) + _body(
+            rng, kind, rng.sample(uris, 2) if len(uris) > 1 else uris * 2
+        )
         _write(docs / uri, text)
     for folder, kind, _share in MIX:
         _write(docs / folder / "index.md", f"---\ntitle: \"{folder.replace('-', ' ').capitalize()}\"\ntype: page\n"

@@ -17,7 +17,6 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
 from .corpus import Corpus
 from .run import environment

@@ -87,4 +87,6 @@ def _search_index_kb(site_dir: Path) -> float | None:
     pagefind = site_dir / "pagefind"
     if not pagefind.is_dir():
         return None
-    return sum(p.stat().st_size for p in pagefind.rglob("*") if p.is_file() and not p.name.startswith(_PAGEFIND_UI)) / 1e3
+    return (
+        sum(p.stat().st_size for p in pagefind.rglob("*") if p.is_file() and not p.name.startswith(_PAGEFIND_UI)) / 1e3
+    )

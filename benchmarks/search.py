@@ -87,7 +87,7 @@ class _CountingHandler(SimpleHTTPRequestHandler):
         super().copyfile(source, outputfile)
         self.served[self.path.split("?")[0]] += source.tell() - start
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the standard library's name
+    def log_message(self, format: str, *args) -> None:
         pass
 
 

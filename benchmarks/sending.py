@@ -87,10 +87,18 @@ def measure_into(table: Table, root: Path, recipients: tuple[int, ...], *, log=p
             raise RuntimeError(f"the sink accepted {sink.accepted} of {count} messages")
         peaks[count] = measured.peak_mb
         rate = sink.rate
-        table.add(Row("sending with the journal on: messages a second at the sink; seconds = whole command",
-                      f"{count:,} recipients",
-                      seconds=measured.seconds, cpu_seconds=measured.cpu_seconds, per_second=rate, peak_mb=measured.peak_mb,
-                      target=f"≥ {MESSAGES_A_SECOND_TARGET}/s", met=rate >= MESSAGES_A_SECOND_TARGET))
+        table.add(
+            Row(
+                "sending with the journal on: messages a second at the sink; seconds = whole command",
+                f"{count:,} recipients",
+                seconds=measured.seconds,
+                cpu_seconds=measured.cpu_seconds,
+                per_second=rate,
+                peak_mb=measured.peak_mb,
+                target=f"≥ {MESSAGES_A_SECOND_TARGET}/s",
+                met=rate >= MESSAGES_A_SECOND_TARGET,
+            )
+        )
     if len(recipients) >= 2:
         small, large = recipients[0], recipients[-1]
         growth = peaks[large] / peaks[small]

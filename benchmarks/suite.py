@@ -149,7 +149,9 @@ def machine() -> str:
     except (OSError, StopIteration, ValueError):
         pass
     node = shutil.which("node")
-    node_version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip() if node else "none"
-    load = ", load average %.1f %.1f %.1f" % os.getloadavg() if hasattr(os, "getloadavg") else ""
+    node_version = (
+        subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip() if node else "none"
+    )
+    load = ", load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()) if hasattr(os, "getloadavg") else ""
     return (f"{time.strftime('%Y-%m-%d %H:%M')}, {platform.system()} {platform.machine()}, {os.cpu_count()} cores"
             f"{memory}, Python {platform.python_version()}, Node {node_version}{load}")

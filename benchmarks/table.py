@@ -28,9 +28,21 @@ class Row:
     def cells(self) -> list[str]:
         met = "" if self.met is None else ("yes" if self.met else "MISSED")
         measure = self.measure + (f" ({self.note})" if self.note else "")
-        return [measure, self.size, _seconds(self.seconds), _seconds(self.cpu_seconds), _number(self.ratio, 2), _number(self.per_second, 0),
-                _number(self.peak_mb, 0), _number(self.site_mb, 1), _number(self.mean_page_kb, 1),
-                _number(self.search_index_kb, 0), _number(self.transfer_kb, 0), self.target, met]
+        return [
+            measure,
+            self.size,
+            _seconds(self.seconds),
+            _seconds(self.cpu_seconds),
+            _number(self.ratio, 2),
+            _number(self.per_second, 0),
+            _number(self.peak_mb, 0),
+            _number(self.site_mb, 1),
+            _number(self.mean_page_kb, 1),
+            _number(self.search_index_kb, 0),
+            _number(self.transfer_kb, 0),
+            self.target,
+            met,
+        ]
 
 
 @dataclass
@@ -48,7 +60,7 @@ class Table:
         """A Markdown table: readable in a terminal and pasteable into README.md as it is."""
         cells = [list(COLUMNS)] + [row.cells() for row in self.rows]
         widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
-        lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths)) + " |" for line in cells]
+        lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=False)) + " |" for line in cells]
         lines.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
         return "\n".join(lines)
 

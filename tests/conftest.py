@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, NOTICE, REPO, NoticeSite, at, copy_project, run_protectpress  # noqa: F401 - re-exported for older imports
+from support import FIXTURES, NOTICE, REPO, NoticeSite, at, copy_project, run_protectpress
 
 
 @pytest.fixture(scope="session")

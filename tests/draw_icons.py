@@ -41,11 +41,11 @@ def _bezier(a: float, b: float, c: float, d: float, t: float) -> float:
 
 # favicon.svg's path "M12 1 3 5v6c0 5.55 3.84 10.74 9 12 5.16-1.26 9-6.45 9-12V5l-9-4zm0 6a2 2 0 1 1 0 4
 # 2 2 0 0 1 0-4zm0 6c2 0 4 1 4 2.5V17H8v-1.5C8 14 10 13 12 13z", in absolute points.
-SHIELD = ([(12, 1), (3, 5), (3, 11)] + _cubic((3, 11), (3, 16.55), (6.84, 21.74), (12, 23))
-          + _cubic((12, 23), (17.16, 21.74), (21, 16.55), (21, 11)) + [(21, 5), (12, 1)])
+SHIELD = [(12, 1), (3, 5), (3, 11), *_cubic((3, 11), (3, 16.55), (6.84, 21.74), (12, 23)),
+          *_cubic((12, 23), (17.16, 21.74), (21, 16.55), (21, 11)), (21, 5), (12, 1)]
 HEAD = [(12 + 2 * math.cos(a), 9 + 2 * math.sin(a)) for a in (2 * math.pi * i / 96 for i in range(97))]
-BODY = ([(12, 13)] + _cubic((12, 13), (14, 13), (16, 14), (16, 15.5)) + [(16, 17), (8, 17), (8, 15.5)]
-        + _cubic((8, 15.5), (8, 14), (10, 13), (12, 13)))
+BODY = [(12, 13), *_cubic((12, 13), (14, 13), (16, 14), (16, 15.5)), (16, 17), (8, 17), (8, 15.5),
+        *_cubic((8, 15.5), (8, 14), (10, 13), (12, 13))]
 
 
 def coverage(size: int, margin: float) -> list[list[float]]:
@@ -54,7 +54,7 @@ def coverage(size: int, margin: float) -> list[list[float]]:
     edges = []
     for polygon in (SHIELD, HEAD, BODY):
         points = [(offset + x * scale, offset + y * scale) for x, y in polygon]
-        edges += list(zip(points, points[1:] + points[:1]))
+        edges += list(zip(points, points[1:] + points[:1], strict=True))
     sub_rows = 8
     cover = [[0.0] * size for _ in range(size)]
     for row in range(size):
@@ -63,7 +63,7 @@ def coverage(size: int, margin: float) -> list[list[float]]:
             y = row + (sub + 0.5) / sub_rows
             crossings = sorted(x0 + (y - y0) * (x1 - x0) / (y1 - y0) for (x0, y0), (x1, y1) in edges
                                if y0 <= y < y1 or y1 <= y < y0)
-            for start, end in zip(crossings[::2], crossings[1::2]):
+            for start, end in zip(crossings[::2], crossings[1::2], strict=False):
                 for pixel in range(max(int(start), 0), min(math.ceil(end), size)):
                     line[pixel] += max(0.0, min(end, pixel + 1) - max(start, pixel)) / sub_rows
     return cover
@@ -79,7 +79,7 @@ def draw(name: str) -> bytes:
             if background is None:
                 raw += bytes((*NAVY, round(255 * amount)))
             else:
-                raw += bytes(round(f * amount + b * (1 - amount)) for f, b in zip(NAVY, background))
+                raw += bytes(round(f * amount + b * (1 - amount)) for f, b in zip(NAVY, background, strict=True))
     colour_type = 6 if background is None else 2  # RGBA or RGB
     header = struct.pack(">IIBBBBB", size, size, 8, colour_type, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(bytes(raw), 9))

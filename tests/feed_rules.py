@@ -55,7 +55,9 @@ def _folder_warnings(site: Path, site_url: str, folder: Path, require_icons: boo
     relative = folder.relative_to(site).as_posix() + "/"
     home = site_url + _expected_home(relative)
     if relative.startswith("feeds/types/") and not _page_exists(site, site_url, home):
-        home = site_url  # a type without an index page: the feed's page is the site (topics and sectors always have one)
+        home = (
+            site_url  # a type without an index page: the feed's page is the site (topics and sectors always have one)
+        )
 
     def warn(rule: str, file: str, what: str) -> None:
         warnings.append(f"{rule}: {relative}{file}: {what}")
@@ -77,7 +79,9 @@ def _folder_warnings(site: Path, site_url: str, folder: Path, require_icons: boo
         warn("alternate", "rss.xml", f"<link> is {channel.findtext('link')!r}, expected {home}")
     image = channel.find("image")
     if image is not None:
-        warnings += [f"ImageUrlFormat: {relative}rss.xml: {w}" for w in _rss_image_problems(site, site_url, channel, image)]
+        warnings += [
+            f"ImageUrlFormat: {relative}rss.xml: {w}" for w in _rss_image_problems(site, site_url, channel, image)
+        ]
     elif require_icons:
         warn("ImageUrlFormat", "rss.xml", "no <image>")
     rss_items: dict[str, ElementTree.Element] = {}
@@ -115,9 +119,9 @@ def _folder_warnings(site: Path, site_url: str, folder: Path, require_icons: boo
         if count > 1:
             warn("DuplicateUpdated", "atom.xml", f"{count} entries share atom:updated {value}")
     for element in feed.iter():
-        if element.tag in (ATOM + "updated", ATOM + "published"):
-            if _implausible(dt.datetime.fromisoformat(element.text or "")):
-                warn("ImplausibleDate", "atom.xml", element.text or "")
+        is_date = element.tag in (ATOM + "updated", ATOM + "published")
+        if is_date and _implausible(dt.datetime.fromisoformat(element.text or "")):
+            warn("ImplausibleDate", "atom.xml", element.text or "")
     for entry_id, entry in entries.items():
         if (entry.findtext(ATOM + "published") or "") > (entry.findtext(ATOM + "updated") or ""):
             warn("dates", "atom.xml", f"{entry_id}: published after updated")
@@ -149,13 +153,17 @@ def _entry_problems(site: Path, site_url: str, rss: ElementTree.Element, atom: E
     problems = []
     rss_categories = [(c.text, c.get("domain")) for c in rss.findall("category")]
     atom_categories = [(c.get("term"), c.get("label"), c.get("scheme")) for c in atom.findall(ATOM + "category")]
-    json_categories = [(c["term"], c["label"], c["scheme"]) for c in item.get("_protectpress", {}).get("categories", [])]
+    json_categories = [
+        (c["term"], c["label"], c["scheme"]) for c in item.get("_protectpress", {}).get("categories", [])
+    ]
     if not atom_categories:
         problems.append(("categories", "none"))
     if [(label, scheme) for _, label, scheme in atom_categories] != rss_categories:
         problems.append(("categories", f"RSS {rss_categories} differs from Atom {atom_categories}"))
     if json_categories != atom_categories or item.get("tags") != [label for _, label, _ in atom_categories]:
-        problems.append(("categories", f"JSON {json_categories} {item.get('tags')} differs from Atom {atom_categories}"))
+        problems.append(
+            ("categories", f"JSON {json_categories} {item.get('tags')} differs from Atom {atom_categories}")
+        )
     for term, label, scheme in atom_categories:
         if not (label and scheme and scheme.startswith((site_url + "topics/", site_url + "sectors/"))
                 and scheme.rstrip("/").rsplit("/", 1)[-1] == term and _page_exists(site, site_url, scheme)):
@@ -229,7 +237,7 @@ def _expected_home(relative: str) -> str:
 
 def _implausible(moment: dt.datetime) -> bool:
     """The validator's ImplausibleDate: before 1990, or more than ten minutes ahead of now."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return moment.year < 1990 or moment > now + dt.timedelta(minutes=10)
 
 

@@ -56,7 +56,7 @@ def front_matter_lines(draw) -> str:
         elif style == "nested":
             lines.append(f"{key}:\n  - {value}\n  - page: {draw(scalar)}")
         elif style == "merge":
-            lines.append(f"<<: *shared")
+            lines.append("<<: *shared")
         else:
             lines.append(f"{key}: {value}")
     if draw(st.booleans()):

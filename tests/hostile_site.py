@@ -51,9 +51,11 @@ def _set_front_matter(path: Path, **values: str) -> None:
     text = path.read_text(encoding="utf-8")
     for key, value in values.items():
         line = f"{key}: {_quoted(value)}"
-        text, count = re.subn(rf"^{key}:.*$", lambda _: line, text, count=1, flags=re.MULTILINE)
+        text, count = re.subn(rf"^{key}:.*$", lambda _, line=line: line, text, count=1, flags=re.MULTILINE)
         if not count:
-            text = re.sub(r"^(title:.*)$", lambda m: m.group(1) + "\n" + line, text, count=1, flags=re.MULTILINE)
+            text = re.sub(
+                r"^(title:.*)$", lambda m, line=line: m.group(1) + "\n" + line, text, count=1, flags=re.MULTILINE
+            )
     path.write_text(text, encoding="utf-8")
 
 
@@ -74,7 +76,9 @@ def make_hostile_project(destination: Path) -> Path:
     text = text.replace("site_name: Protect and Prepare partner guidance", f"site_name: {_quoted(SITE_NAME)}")
     text = text.replace("martyns-law: Martyn's Law", f"martyns-law: {_quoted(TOPIC_LABEL)}")
     text = text.replace("retail: Retail", f"retail: {_quoted(HARMLESS)}")
-    text = text.replace("    - navigation.prune\n", "    - navigation.prune\n" + "".join(f"    - {f}\n" for f in EXTRA_FEATURES))
+    text = text.replace(
+        "    - navigation.prune\n", "    - navigation.prune\n" + "".join(f"    - {f}\n" for f in EXTRA_FEATURES)
+    )
     config.write_text(text, encoding="utf-8")
     return project
 

@@ -93,7 +93,9 @@ class ScriptedHandler:
             if key in self.data_once:
                 return self.data_once.pop(key)
         with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content)))
+            self.received.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
+            )
         if self.hold_data.intersection(keys):  # the relay has queued it; only its "250" is late
             self.holding.set()
             while not self.release.is_set():
@@ -190,7 +192,9 @@ def run(capsys):
     return command
 
 
-def write_recipients(path: Path, rows: list[str], header: str = "email,name,organisation,sectors", bom: bool = False) -> Path:
+def write_recipients(
+    path: Path, rows: list[str], header: str = "email,name,organisation,sectors", bom: bool = False
+) -> Path:
     text = "\n".join([header, *rows]) + "\n"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
     return path

@@ -21,7 +21,9 @@ PROTECTPRESS = [sys.executable, "-m", "protectpress.cli"]
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
-def run_protectpress(*args: str, cwd: Path, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_protectpress(
+    *args: str, cwd: Path, env: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """Run the real `protectpress` command as comms staff would, capturing what they would read."""
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run([*PROTECTPRESS, *args], cwd=cwd, env=full_env, capture_output=True, text=True,
@@ -60,8 +62,8 @@ class NoticeSite:
     project: Path
     site: Path  # in its own folder, so later builds of the project into site/ leave it as it is
     title = "Incident in the city centre <b>& nearby</b>"
-    live_at = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
-    expired_at = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.timezone.utc)  # 18:00 in December is 18:00 UTC
+    live_at = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+    expired_at = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.UTC)  # 18:00 in December is 18:00 UTC
 
 
 def at(moment: dt.datetime) -> dict[str, str]:

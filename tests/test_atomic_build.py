@@ -43,8 +43,11 @@ def test_a_successful_build_replaces_the_site_and_removes_stale_files(tmp_path):
     # What comms staff read names site/, never the temporary folder the build really went into, and ends
     # with one line saying what was made.
     assert ".site-building-" not in result.stderr + result.stdout and "Cleaning site directory" not in result.stderr
-    assert re.fullmatch(r"Built site/: 13 pages, 8 feeds and 0 newsletters in [0-9.]+ seconds\.\nIndexed \d+ pages for search in [\d.]+ s\n",
-                        result.stdout)
+    assert re.fullmatch(
+        r"Built site/: 13 pages, 8 feeds and 0 newsletters in [0-9.]+ seconds\.\n"
+        r"Indexed \d+ pages for search in [\d.]+ s\n",
+        result.stdout,
+    )
     assert (project / "site" / "index.html").is_file()
     assert oct((project / "site").stat().st_mode & 0o777) == "0o755"
 

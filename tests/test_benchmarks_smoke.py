@@ -11,10 +11,10 @@ import sys
 
 from benchmarks.corpus import generate, plan
 from benchmarks.table import COLUMNS
+
 from protectpress.core.config import load_settings
 from protectpress.core.content import ContentType, load_content
 from protectpress.core.problems import Problems
-
 from support import REPO
 
 
@@ -54,11 +54,17 @@ def test_tiny_benchmark_prints_one_table_with_every_comparison(tmp_path):
         assert ("ours ÷ stock Material + search", size) in measures
         indexing = next(r for r in rows if r["size"] == size and r["measure"].startswith("search: Pagefind indexing"))
         assert 0 < indexing["ratio"] < 1, indexing
-        search_rows = [r for r in rows if r["size"] == size and r["measure"].startswith("search: ") and r is not indexing]
+        search_rows = [
+            r for r in rows if r["size"] == size and r["measure"].startswith("search: ") and r is not indexing
+        ]
         if not any(r["note"].startswith("skipped") for r in search_rows):
-            ours_visit = next(r for r in search_rows if r["measure"].startswith("search: first visit") and "ours" in r["measure"])
+            ours_visit = next(
+                r for r in search_rows if r["measure"].startswith("search: first visit") and "ours" in r["measure"]
+            )
             assert ours_visit["met"] is True and ours_visit["transfer_kb"] > 0, ours_visit
-            ours_search = next(r for r in search_rows if r["measure"].startswith("search: one") and "ours" in r["measure"])
+            ours_search = next(
+                r for r in search_rows if r["measure"].startswith("search: one") and "ours" in r["measure"]
+            )
             assert ours_search["transfer_kb"] > 0, ours_search
     assert sum(m.startswith("growth in CPU seconds 20/10") for m, _ in measures) == 4
     assert sum(m.startswith("mean page size 20/10") for m, _ in measures) == 3

@@ -5,7 +5,6 @@ listed by `check` when major, and lets a newsletter feature the page "as updated
 from __future__ import annotations
 
 import datetime as dt
-import email
 import json
 from pathlib import Path
 
@@ -136,7 +135,7 @@ def test_the_newest_change_is_the_updated_date():
     problems = Problems()
     item = read_item("guidance/winter.md", "docs/guidance/winter.md", PAGE, VOCABULARY, problems)
     assert not problems and item is not None
-    assert item.updated == dt.datetime(2025, 11, 2, tzinfo=dt.timezone.utc) == item.last_updated
+    assert item.updated == dt.datetime(2025, 11, 2, tzinfo=dt.UTC) == item.last_updated
     assert [change.major for change in item.changes] == [True, False]
 
 

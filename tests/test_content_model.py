@@ -34,7 +34,7 @@ def test_a_valid_page_becomes_a_typed_item_with_utc_dates():
     item, messages, _ = read(GOOD)
     assert messages == []
     assert isinstance(item, Guidance)
-    assert item.date == dt.datetime(2023, 3, 30, tzinfo=dt.timezone.utc)
+    assert item.date == dt.datetime(2023, 3, 30, tzinfo=dt.UTC)
     assert item.last_updated == item.date
     assert item.tags == ("martyns-law",) and item.sectors == ("retail",)
     assert item.body.strip() == "Body text."
@@ -43,36 +43,67 @@ def test_a_valid_page_becomes_a_typed_item_with_utc_dates():
 @pytest.mark.parametrize(
     "change, expected",
     [
-        (("date: 2023-03-30", "date: 30/03/2023"),
-         "docs/guidance/pals.md:5: date: expected a date like 2023-03-30, found '30/03/2023'"),
-        (("date: 2023-03-30", "date: 2023-02-30"),
-         "docs/guidance/pals.md:5: date: expected a date like 2023-03-30 (a real day of the year), found '2023-02-30'"),
-        (("type: guidance", "type: leaflet"),
-         "docs/guidance/pals.md:3: type: expected one of guidance, action-card, conference, news, page, found 'leaflet'"),
-        (("type: guidance", "type: news"),
-         "docs/guidance/pals.md:3: type: expected type guidance for a page in docs/guidance/, found 'news'"),
-        (("tags: [martyns-law]", "tags: [knitting]"),
-         "docs/guidance/pals.md:6: tags: expected a tag from the vocabulary (martyns-law, training), found 'knitting'"),
-        (("sectors: [retail]", "sectors: [farming]"),
-         "docs/guidance/pals.md:7: sectors: expected a sector from the vocabulary (all, retail), found 'farming'"),
-        (("summary: What a shop can do this week.\n", ""),
-         "docs/guidance/pals.md: summary: expected a summary (required for type guidance), found none"),
-        (("title: Retail security basics\n", ""),
-         "docs/guidance/pals.md: title: expected a title (required), found none"),
-        (("title: Retail security basics", "title: no"),
-         "docs/guidance/pals.md:2: title: expected text, found 'no'"),
-        (("title: Retail security basics", "title: 2023-03-30"),
-         "docs/guidance/pals.md:2: title: expected text, found '2023-03-30'"),
-        (("tags: [martyns-law]", "tags: {a: b}"),
-         "docs/guidance/pals.md:6: tags: expected a list like [martyns-law, training], found a mapping"),
-        (("date: 2023-03-30", "date: 2023-03-30\nupdated: 2023-01-01"),
-         "docs/guidance/pals.md:6: updated: expected a date on or after date (2023-03-30), found '2023-01-01'"),
-        (("date: 2023-03-30", "date: 2023-03-30\nimage: pals.png"),
-         "docs/guidance/pals.md: image_alt: expected alt text describing the image (required when image is set), found none"),
-        (("summary: What a shop can do this week.", "summary: " + "x" * 301),
-         "docs/guidance/pals.md:4: summary: expected at most 300 characters, found 301 characters"),
-        (("date: 2023-03-30", "date: 2023-03-30\ndraft: perhaps"),
-         "docs/guidance/pals.md:6: draft: expected true or false, found 'perhaps'"),
+        (
+            ("date: 2023-03-30", "date: 30/03/2023"),
+            "docs/guidance/pals.md:5: date: expected a date like 2023-03-30, found '30/03/2023'",
+        ),
+        (
+            ("date: 2023-03-30", "date: 2023-02-30"),
+            "docs/guidance/pals.md:5: date: expected a date like 2023-03-30 (a real day of the year), found "
+            "'2023-02-30'",
+        ),
+        (
+            ("type: guidance", "type: leaflet"),
+            "docs/guidance/pals.md:3: type: expected one of guidance, action-card, conference, news, page, found "
+            "'leaflet'",
+        ),
+        (
+            ("type: guidance", "type: news"),
+            "docs/guidance/pals.md:3: type: expected type guidance for a page in docs/guidance/, found 'news'",
+        ),
+        (
+            ("tags: [martyns-law]", "tags: [knitting]"),
+            "docs/guidance/pals.md:6: tags: expected a tag from the vocabulary (martyns-law, training), found "
+            "'knitting'",
+        ),
+        (
+            ("sectors: [retail]", "sectors: [farming]"),
+            "docs/guidance/pals.md:7: sectors: expected a sector from the vocabulary (all, retail), found 'farming'",
+        ),
+        (
+            ("summary: What a shop can do this week.\n", ""),
+            "docs/guidance/pals.md: summary: expected a summary (required for type guidance), found none",
+        ),
+        (
+            ("title: Retail security basics\n", ""),
+            "docs/guidance/pals.md: title: expected a title (required), found none",
+        ),
+        (("title: Retail security basics", "title: no"), "docs/guidance/pals.md:2: title: expected text, found 'no'"),
+        (
+            ("title: Retail security basics", "title: 2023-03-30"),
+            "docs/guidance/pals.md:2: title: expected text, found '2023-03-30'",
+        ),
+        (
+            ("tags: [martyns-law]", "tags: {a: b}"),
+            "docs/guidance/pals.md:6: tags: expected a list like [martyns-law, training], found a mapping",
+        ),
+        (
+            ("date: 2023-03-30", "date: 2023-03-30\nupdated: 2023-01-01"),
+            "docs/guidance/pals.md:6: updated: expected a date on or after date (2023-03-30), found '2023-01-01'",
+        ),
+        (
+            ("date: 2023-03-30", "date: 2023-03-30\nimage: pals.png"),
+            "docs/guidance/pals.md: image_alt: expected alt text describing the image (required when image is "
+            "set), found none",
+        ),
+        (
+            ("summary: What a shop can do this week.", "summary: " + "x" * 301),
+            "docs/guidance/pals.md:4: summary: expected at most 300 characters, found 301 characters",
+        ),
+        (
+            ("date: 2023-03-30", "date: 2023-03-30\ndraft: perhaps"),
+            "docs/guidance/pals.md:6: draft: expected true or false, found 'perhaps'",
+        ),
     ],
 )
 def test_each_mistake_has_an_exact_message_and_no_item(change, expected):
@@ -97,13 +128,21 @@ def test_broken_yaml_names_the_file_line():
     assert problems.errors[0].line == 6  # where the list opens, not where PyYAML gave up
 
 
-@pytest.mark.parametrize("yaml_lines, line, cause, found", [
-    ("title: Martyn's Law: what to do", 2, "quotes around a value that has a colon in it", "title: Martyn's Law: what to do"),
-    ("title: x\n\tsummary: y", 3, "indent with spaces, not a tab", "summary: y"),
-    ("title: x\ntags:\n  - a\n  -b", 5, "a space after each - in a list", "-b"),
-    ("title x\ntype: page", 2, "a colon after each key", "title x"),
-    ('title: "open', 2, "a closing quote for each opening quote", 'title: "open'),
-])
+@pytest.mark.parametrize(
+    "yaml_lines, line, cause, found",
+    [
+        (
+            "title: Martyn's Law: what to do",
+            2,
+            "quotes around a value that has a colon in it",
+            "title: Martyn's Law: what to do",
+        ),
+        ("title: x\n\tsummary: y", 3, "indent with spaces, not a tab", "summary: y"),
+        ("title: x\ntags:\n  - a\n  -b", 5, "a space after each - in a list", "-b"),
+        ("title x\ntype: page", 2, "a colon after each key", "title x"),
+        ('title: "open', 2, "a closing quote for each opening quote", 'title: "open'),
+    ],
+)
 def test_yaml_mistakes_are_explained_in_plain_words(yaml_lines, line, cause, found):
     problems = Problems()
     assert read_item("index.md", "docs/index.md", f"---\n{yaml_lines}\n---\nBody\n", VOCABULARY, problems) is None
@@ -113,12 +152,26 @@ def test_yaml_mistakes_are_explained_in_plain_words(yaml_lines, line, cause, fou
     assert "mapping values" not in str(problem) and "scanning" not in str(problem)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Just a body\n", "docs/guidance/pals.md:1: expected front matter: a first line '---', then YAML keys, then '---', found 'Just a body'"),
-    ("", "docs/guidance/pals.md:1: expected front matter: a first line '---', then YAML keys, then '---', found an empty file"),
-    ("---\ntitle: x\n", "docs/guidance/pals.md:1: expected a closing '---' line after the front matter, found none"),
-    ("---\n- a\n- b\n---\n", "docs/guidance/pals.md:2: expected front matter of 'key: value' lines, found a list"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Just a body\n",
+            "docs/guidance/pals.md:1: expected front matter: a first line '---', then YAML keys, then '---', "
+            "found 'Just a body'",
+        ),
+        (
+            "",
+            "docs/guidance/pals.md:1: expected front matter: a first line '---', then YAML keys, then '---', "
+            "found an empty file",
+        ),
+        (
+            "---\ntitle: x\n",
+            "docs/guidance/pals.md:1: expected a closing '---' line after the front matter, found none",
+        ),
+        ("---\n- a\n- b\n---\n", "docs/guidance/pals.md:2: expected front matter of 'key: value' lines, found a list"),
+    ],
+)
 def test_missing_or_shapeless_front_matter(text, expected):
     _, messages, _ = read(text)
     assert messages == [expected]
@@ -167,7 +220,7 @@ def test_duplicate_titles_in_one_type_warn_and_overdue_reviews_are_info():
     second, _, _ = read(GOOD, "guidance/copy.md")
     problems = Problems()
     check_content_set(ContentSet({first.src_uri: first, second.src_uri: second}), problems,
-                      now=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc))
+                      now=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     assert sorted((p.severity.value, p.key) for p in problems) == [("info", "review_by"), ("warning", "title")]
     assert ("docs/guidance/pals.md: title: expected a title not used by another guidance (docs/guidance/copy.md "
             "has it too), found 'Retail security basics'") in [str(p) for p in problems]
@@ -211,18 +264,29 @@ def test_a_page_image_without_alt_text_is_an_error_at_its_line():
 def test_a_heading_that_replaces_the_title_is_a_warning():
     item, messages, _ = read(GOOD.replace("Body text.", "# Something else\n\nBody text."))
     assert item is not None  # a warning: the page still builds
-    assert messages == ["docs/guidance/pals.md:10: expected no '# Heading' line of the page's own: the title from "
-                        "front matter is its heading (delete this line, or make it the title:), found '# Something else'"]
+    assert messages == [
+        "docs/guidance/pals.md:10: expected no '# Heading' line of the page's own: the title from "
+        "front matter is its heading (delete this line, or make it the title:), found '# Something else'"
+    ]
     _, same, _ = read(GOOD.replace("Body text.", "# Retail security basics\n\nBody text."))
     assert same == []
 
 
-@pytest.mark.parametrize("image, message", [
-    ("assets/plan.png", "image: expected an image path from the docs folder: start it with /, like /assets/plan.png, "
-                        "found 'assets/plan.png'"),
-    ("/assets/gone.png", "image: expected an image file inside docs/, like /assets/images/photo.jpg (from the docs "
-                         "folder) or images/photo.jpg (from the page's folder), found '/assets/gone.png' (no such file)"),
-])
+@pytest.mark.parametrize(
+    "image, message",
+    [
+        (
+            "assets/plan.png",
+            "image: expected an image path from the docs folder: start it with /, like /assets/plan.png, "
+            "found 'assets/plan.png'",
+        ),
+        (
+            "/assets/gone.png",
+            "image: expected an image file inside docs/, like /assets/images/photo.jpg (from the docs "
+            "folder) or images/photo.jpg (from the page's folder), found '/assets/gone.png' (no such file)",
+        ),
+    ],
+)
 def test_image_paths_are_checked_against_docs(image, message):
     problems = Problems()
     text = GOOD.replace("sectors: [retail]", f"sectors: [retail]\nimage: {image}\nimage_alt: A plan")

@@ -43,12 +43,12 @@ def test_page_urls_without_directory_urls():
 
 @pytest.mark.parametrize("value", [dt.date(2023, 3, 30), "2023-03-30", " 2023-03-30 ", dt.datetime(2023, 3, 30)])
 def test_a_date_means_midnight_utc(value):
-    assert parse_date(value) == dt.datetime(2023, 3, 30, tzinfo=dt.timezone.utc)
+    assert parse_date(value) == dt.datetime(2023, 3, 30, tzinfo=dt.UTC)
 
 
 def test_aware_datetimes_are_converted_to_utc():
     summer = dt.datetime(2023, 6, 1, 1, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
-    assert parse_date(summer) == dt.datetime(2023, 6, 1, 0, 0, tzinfo=dt.timezone.utc)
+    assert parse_date(summer) == dt.datetime(2023, 6, 1, 0, 0, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("value", ["30/03/2023", "2023-02-30", "", None, 20230330, True, ["2023-03-30"]])
@@ -91,7 +91,10 @@ def test_sanitiser_keeps_text_exactly():
 
 
 def test_sanitiser_keeps_tables_and_headings():
-    html = '<h2 id="a">A</h2><table><thead><tr><th scope="col">Time</th></tr></thead><tbody><tr><td>10:30</td></tr></tbody></table>'
+    html = (
+        '<h2 id="a">A</h2><table><thead><tr><th scope="col">Time</th></tr></thead>'
+        "<tbody><tr><td>10:30</td></tr></tbody></table>"
+    )
     assert sanitise_html(html).html == html
 
 

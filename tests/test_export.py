@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from support import run_protectpress as protectpress
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,12 +8,11 @@ import struct
 import feedparser
 import pytest
 
-from support import FIXTURES, copy_project
 from protectpress.core.config import load_settings
-from protectpress.core.feeds import (FeedEntry, check_feed_images, clean_content, plan_feeds, publish_feeds,
-                                     render_feed)
+from protectpress.core.feeds import FeedEntry, check_feed_images, clean_content, plan_feeds, publish_feeds, render_feed
 from protectpress.core.feeds.instants import with_distinct_instants
 from protectpress.core.problems import Problems, Severity
+from support import FIXTURES, copy_project
 
 SITE = "https://feeds.example.org/partners/"
 AWKWARD_TITLE = "Ŵyl & <Sioe> \"quoted\" 'single' 🚨 ŷ"
@@ -26,7 +25,7 @@ def settings():
 
 
 def day(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
 
 
 def entry(slug: str, *, kind="news", published="2024-01-01", updated=None, tags=("suspicious-items",),
@@ -159,7 +158,7 @@ def test_a_day_with_more_entries_than_its_first_ten_minutes_hold_still_gets_dist
 def test_a_new_page_never_moves_the_time_of_another():
     older = [entry(f"page-{i}", published="2024-01-01", updated="2024-05-01") for i in range(50)]
     before = {e.id: e.updated for e in with_distinct_instants(older)}
-    after = {e.id: e.updated for e in with_distinct_instants(older + [entry("new", published="2024-05-01")])}
+    after = {e.id: e.updated for e in with_distinct_instants([*older, entry("new", published="2024-05-01")])}
     assert {i: after[i] for i in before} == before
     assert after[SITE + "news/new/"].date() == dt.date(2024, 5, 1)
 
@@ -201,8 +200,12 @@ def test_a_logo_larger_than_rss_allows_or_not_an_image_reader_shows_is_a_warning
     header = struct.pack(">IIBBBBB", 300, 100, 8, 6, 0, 0, 0)
     (project / "docs/images/wide.png").write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + header)
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "logo: images/pic.png", "logo: images/wide.png\n        icon: https://cdn.example.org/icon.webp"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "logo: images/pic.png", "logo: images/wide.png\n        icon: https://cdn.example.org/icon.webp"
+        ),
+        encoding="utf-8",
+    )
     problems = Problems()
     check_feed_images(load_settings(config), problems)
     assert sorted(str(p) for p in problems) == [

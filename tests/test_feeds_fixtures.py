@@ -193,9 +193,12 @@ def test_a_feed_limit_below_one_is_a_config_problem(tmp_path):
 def test_a_logo_feed_readers_cannot_show_is_a_problem_naming_the_setting(tmp_path):
     project = copy_project(FIXTURES / "feeds-mixed", tmp_path / "feeds-mixed")
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("logo: images/pic.png",
-                                                                 "logo: images/pic.svg\n        favicon: images/pic.png"),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "logo: images/pic.png", "logo: images/pic.svg\n        favicon: images/pic.png"
+        ),
+        encoding="utf-8",
+    )
     result = build(project, "--strict")
     assert result.returncode == 1
     assert ("mkdocs.yml: plugins.protectpress.feeds.logo: expected a PNG, JPEG or GIF image (feed readers show no "

@@ -146,7 +146,9 @@ def test_feed_dates_come_from_the_content_newest_first(example_site):
 
 def test_plain_pages_and_drafts_are_never_in_feeds(example_site):
     ids = {e.id for e in feedparser.parse((example_site / "feeds/atom.xml").read_bytes()).entries}
-    assert all(re.match(SITE_URL + r"(guidance|action-cards|conferences|news|newsletters)/[^/]+/$", i) for i in ids), ids
+    assert all(re.match(SITE_URL + r"(guidance|action-cards|conferences|news|newsletters)/[^/]+/$", i) for i in ids), (
+        ids
+    )
     for plain in ("", "about/", "privacy/", "accessibility/", "guidance/", "subscribe/"):
         assert SITE_URL + plain not in ids
 
@@ -187,5 +189,7 @@ def test_subscribe_page_lists_every_feed_and_only_feeds_that_exist(example_site)
     html = (example_site / "subscribe/index.html").read_text(encoding="utf-8")
     assert "feed reader" in html and "How to subscribe" in html
     linked = {h for h in HeadLinks(html).hrefs if h.startswith(SITE_URL + "feeds/")}
-    on_disk = {SITE_URL + p.relative_to(example_site).as_posix() for p in (example_site / "feeds").rglob("*") if p.is_file()}
+    on_disk = {
+        SITE_URL + p.relative_to(example_site).as_posix() for p in (example_site / "feeds").rglob("*") if p.is_file()
+    }
     assert linked == on_disk

@@ -12,8 +12,15 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from fuzz_strategies import (VALID_NEWSLETTER, in_process, newsletter_body, newsletter_fronts, page_files,
-                             recipients_csv, source_files)
+from fuzz_strategies import (
+    VALID_NEWSLETTER,
+    in_process,
+    newsletter_body,
+    newsletter_fronts,
+    page_files,
+    recipients_csv,
+    source_files,
+)
 from protectpress.core.config import Vocabulary, load_settings
 from protectpress.core.content import load_content, read_item
 from protectpress.core.frontmatter import FrontMatterError, split_front_matter
@@ -180,8 +187,10 @@ def test_markdown_too_deep_for_the_renderer_is_an_error_with_its_line(body, line
     text = "---\ntitle: Home\ntype: page\n---\n\nIntro.\n\n" + body
     assert read_item("index.md", "docs/index.md", text, VOCABULARY, problems) is None
     assert [str(p) for p in problems] == [
-        f"docs/index.md:{line}: expected lists, quotes, notes and HTML blocks nested at most a few dozen levels deep, and "
-        "no long runs of * or _, found nesting the Markdown renderer cannot read"]
+        f"docs/index.md:{line}: expected lists, quotes, notes and HTML blocks nested at most a few dozen "
+        "levels deep, and "
+        "no long runs of * or _, found nesting the Markdown renderer cannot read"
+    ]
 
 
 def test_deep_but_renderable_markdown_is_fine():

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from benchmarks.corpus import generate, plan
+
 from support import run_protectpress
 
 

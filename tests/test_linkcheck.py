@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from protectpress.core.links import SiteLinks
 from protectpress.core.linkcheck import BuiltSite, check_site_links
+from protectpress.core.links import SiteLinks
 from protectpress.core.linkscan import scan_html, scan_text, scan_xml_feed
 from protectpress.core.problems import Problems
 
@@ -58,7 +58,8 @@ def test_broken_page_link_anchor_and_image_name_the_source_and_the_link(tmp_path
         "docs/index.md: expected a link to a heading or id that exists on the home page, found '#absent'",
         "docs/index.md: expected a link to a page or file that the build wrote, found 'guidance/missing/' "
         "(guidance/missing/ was not built)",
-        "docs/index.md: expected an image that the build wrote, found 'assets/gone.png' (assets/gone.png was not built)",
+        "docs/index.md: expected an image that the build wrote, found 'assets/gone.png' (assets/gone.png was "
+        "not built)",
     ]
 
 

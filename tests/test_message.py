@@ -13,7 +13,11 @@ from protectpress.core.newsletter.message import build_message, stable_message_i
 
 MAILTO = "mailto:unsubscribe@protectpress.example.org?subject=unsubscribe"
 # Long enough that any folding policy would have to wrap it.
-HTTPS = "https://protectpress.example.org/unsubscribe?e=" + "0123456789abcdef" * 4 + "&newsletter=2023-03-security-and-policing"
+HTTPS = (
+    "https://protectpress.example.org/unsubscribe?e="
+    + "0123456789abcdef" * 4
+    + "&newsletter=2023-03-security-and-policing"
+)
 
 
 def make(**overrides):
@@ -25,7 +29,7 @@ def make(**overrides):
         from_name="The ProtectUK Team",
         to=("Siân O'Neill", "sian@example.com"),
         message_id=stable_message_id("2023-03-security-and-policing", "sian@example.com", "protectpress.example.org"),
-        date=dt.datetime(2023, 3, 30, 9, 0, tzinfo=dt.timezone.utc),
+        date=dt.datetime(2023, 3, 30, 9, 0, tzinfo=dt.UTC),
         reply_to="newsletter@protectpress.example.org",
         return_path="bounces@protectpress.example.org",
         list_unsubscribe=[MAILTO, HTTPS],
@@ -69,7 +73,7 @@ def test_non_ascii_subject_and_names_survive_the_round_trip():
     assert message["From"].addresses[0].display_name == "The ProtectUK Team"
     assert message["Reply-To"] == "newsletter@protectpress.example.org"
     assert message["Return-Path"] == "<bounces@protectpress.example.org>"
-    assert message["Date"].datetime == dt.datetime(2023, 3, 30, 9, 0, tzinfo=dt.timezone.utc)
+    assert message["Date"].datetime == dt.datetime(2023, 3, 30, 9, 0, tzinfo=dt.UTC)
 
 
 def test_message_id_is_stable_per_newsletter_and_recipient():

@@ -8,6 +8,7 @@ after checking the new output in a browser and a mail program.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -18,8 +19,7 @@ import pytest
 
 from protectpress.core import emergency
 from protectpress.core.config import load_settings
-from protectpress.core.newsletter import (NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, personalise,
-                                          render_newsletter)
+from protectpress.core.newsletter import NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, personalise, render_newsletter
 from protectpress.core.newsletter.htmltree import parse_html
 from protectpress.core.newsletter.rules import SIZE_LIMIT
 from protectpress.core.problems import Problems
@@ -174,7 +174,7 @@ def test_one_h1_and_no_skipped_heading_levels(email):
     _, rendered, _ = email
     levels = [int(n.tag[1]) for n in parse_html(rendered.html).iter() if re.fullmatch(r"h[1-6]", n.tag)]
     assert levels.count(1) == 1 and levels[0] == 1
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
 
 
 def test_full_embed_moves_headings_down_one_level(fixture_email):

@@ -1,10 +1,9 @@
 """The footer's privacy link must point at a real page: a missing one would be broken in every inbox."""
 
-from support import FIXTURES, copy_project
-
 from protectpress.core.config import load_settings
 from protectpress.core.newsletter.render import render_newsletter
 from protectpress.core.problems import Problems
+from support import FIXTURES, copy_project
 
 
 def render_with_privacy_page(tmp_path, privacy_page):

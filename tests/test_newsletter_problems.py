@@ -72,7 +72,9 @@ def test_check_lists_every_newsletter_problem_in_one_run(bad_project):
     result = protectpress("check", cwd=bad_project)
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
-    assert sorted(line for line in lines if line.startswith("error: ")) == sorted(f"error: {e}" for e in EXPECTED_ERRORS)
+    assert sorted(line for line in lines if line.startswith("error: ")) == sorted(
+        f"error: {e}" for e in EXPECTED_ERRORS
+    )
     assert sorted(line for line in lines if line.startswith("warning: ")) == sorted(
         f"warning: {w}" for w in EXPECTED_WARNINGS)
     assert lines[-1] == "Found 15 errors."
@@ -201,7 +203,9 @@ BREAKAGES = [
 ]
 
 
-@pytest.mark.parametrize("rule, breakage, warning", BREAKAGES, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(BREAKAGES)])
+@pytest.mark.parametrize(
+    "rule, breakage, warning", BREAKAGES, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(BREAKAGES)]
+)
 def test_each_rule_catches_its_breakage(good, rule, breakage, warning):
     html, expect = good
     broken = breakage(html)
@@ -244,8 +248,11 @@ def test_contrast_ratio_matches_wcag_reference_values():
 def test_low_contrast_brand_colours_fail_the_check(tmp_path):
     project = copy_fixture("newsletter-basic", tmp_path / "project")
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace("      newsletter:\n", '      newsletter:\n        button_colour: "#7fb2e5"\n'
-                                                 '        brand_colour: nope\n'))
+    config.write_text(
+        config.read_text().replace(
+            "      newsletter:\n", '      newsletter:\n        button_colour: "#7fb2e5"\n        brand_colour: nope\n'
+        )
+    )
     result = protectpress("check", cwd=project)
     assert result.returncode == 1
     assert ("error: mkdocs.yml: plugins.protectpress.newsletter.button_text_colour: expected a contrast of at least "

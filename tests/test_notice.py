@@ -11,8 +11,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from feed_rules import feed_warnings
 from browser.page_kinds import PAGE_KIND_NAMES, discover_page_kinds
+from feed_rules import feed_warnings
 from protectpress.core.config import load_settings
 from protectpress.core.notice import read_notice
 from protectpress.core.problems import Problems
@@ -74,8 +74,10 @@ def test_after_expires_the_next_build_takes_it_down(project):
         titles = [entry.title for entry in feedparser.parse((site / path).read_bytes()).entries]
         assert not any("Incident" in title for title in titles), path
     result = run_protectpress("check", cwd=project, env=at(NoticeSite.expired_at))
-    assert "info: docs/notice.md:5: expires: expected a notice that has not expired (it is no longer shown; delete the " \
-           "file), found expired at 6pm on 1 December 2026" in result.stdout
+    assert (
+        "info: docs/notice.md:5: expires: expected a notice that has not expired (it is no longer shown; delete the "
+        "file), found expired at 6pm on 1 December 2026" in result.stdout
+    )
 
 
 def test_a_mistake_in_the_notice_is_named(project, tmp_path):

@@ -9,8 +9,8 @@ import pytest
 
 from protectpress.core.config import load_settings
 from protectpress.core.content import load_content
-from protectpress.core.links import SiteLinks
 from protectpress.core.linkcheck import BuiltSite
+from protectpress.core.links import SiteLinks
 from protectpress.core.problems import Problems
 from protectpress.core.published import published_urls, read_record
 from protectpress.core.redirects import normalise_old_address
@@ -110,7 +110,8 @@ def test_old_addresses_are_normalised_and_links_are_relative():
     # Redirect pages link with the one relative-link helper; an old URL path stands in for a source.
     assert links.relative_url("guidance/new.md", from_src="guidance/old/") == "../new/"
     assert links.relative_url("index.md", from_src="old/") == "../"
-    assert SiteLinks("https://e.org/", use_directory_urls=False).relative_url("c/d.md", from_src="a/b.html") == "../c/d.html"
+    file_links = SiteLinks("https://e.org/", use_directory_urls=False)
+    assert file_links.relative_url("c/d.md", from_src="a/b.html") == "../c/d.html"
 
 
 def test_the_example_sites_record_lists_every_published_page_and_all_are_built(example_site):

@@ -9,8 +9,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from support import REPO, copy_project, run_protectpress
 from search_index import indexed_pages, pages_containing
+from support import REPO, copy_project, run_protectpress
 
 PAGE = """---
 title: Winter venues and crowds
@@ -115,9 +115,11 @@ def test_two_builds_at_the_same_moment_are_byte_identical(project, after):
 def test_check_lists_what_goes_live_next(project):
     result = run_protectpress("check", cwd=project, env={"SOURCE_DATE_EPOCH": "1795000000"})  # 2026-11-18
     assert result.returncode == 0, result.stdout + result.stderr
-    assert ("Going live next (publish_at):\n"
-            "  9am on 1 December 2026: docs/guidance/winter-venues.md (Winter venues and crowds)\n"
-            "  9am on 1 December 2026: newsletters/2026-12-winter-markets.md (Winter markets briefing)") in result.stdout
+    assert (
+        "Going live next (publish_at):\n"
+        "  9am on 1 December 2026: docs/guidance/winter-venues.md (Winter venues and crowds)\n"
+        "  9am on 1 December 2026: newsletters/2026-12-winter-markets.md (Winter markets briefing)"
+    ) in result.stdout
 
 
 def test_a_scheduled_newsletter_cannot_go_to_the_list_before_its_time(project, tmp_path):

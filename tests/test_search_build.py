@@ -42,7 +42,7 @@ def test_a_failed_indexing_leaves_the_previous_site_in_place(tmp_path):
 def test_a_record_names_labels_and_puts_an_all_sectors_page_under_every_sector():
     vocabulary = Vocabulary(tags={"suspicious-items": "Suspicious items"},
                             sectors={"all": "All sectors", "retail": "Retail", "sport": "Sport"})
-    day = dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc)
+    day = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
     card = ActionCard(src_uri="action-cards/x.md", path="docs/action-cards/x.md", title="X", summary="X.",
                       date=day, updated=None, review_by=None, tags=("suspicious-items",), sectors=("all",),
                       image=None, image_alt=None, draft=False, body="", body_line=1)

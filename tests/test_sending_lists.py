@@ -16,9 +16,17 @@ from pathlib import Path
 
 import pytest
 
+from sending_relay import (  # noqa: F401
+    Relay,
+    ScriptedHandler,
+    free_port,
+    project,
+    relay,
+    run,
+    self_signed_certificate,
+    sending_template,
+)
 from support import REPO, copy_project, run_protectpress
-from sending_relay import (Relay, ScriptedHandler, free_port, project, relay, run, self_signed_certificate,  # noqa: F401
-                           sending_template)
 
 SLUG = "2023-03-security-and-policing"
 
@@ -56,8 +64,8 @@ def text_part(message) -> str:
 def test_a_mailing_tool_export_greets_by_first_name_and_accounts_for_every_row(project, relay, run):
     greet_by_first_name(project)
     export_from_a_mailing_tool(project / "contacts.csv")
-    (project / "newsletters" / "suppressed.csv").write_text("email,reason,added\ngone@example.org,unsubscribed,2026-01-01\n",
-                                                            encoding="utf-8")
+    suppressed = "email,reason,added\ngone@example.org,unsubscribed,2026-01-01\n"
+    (project / "newsletters" / "suppressed.csv").write_text(suppressed, encoding="utf-8")
     command = ("send", "--skip-live-check", SLUG, "--to", "contacts.csv", "--smtp", relay.url(), "--rate", "0", "--yes")
     code, out, err = run(*command)
     assert code == 0, out + err
@@ -84,7 +92,7 @@ def test_a_mailing_tool_export_greets_by_first_name_and_accounts_for_every_row(p
 def test_two_address_columns_stop_the_send_naming_the_file_and_line(project, relay, run):
     (project / "contacts.csv").write_text("Email,E-mail Address,Name\nann@example.org,ann@example.com,Ann\n",
                                           encoding="utf-8")
-    code, out, err = run("send", "--skip-live-check", SLUG, "--to", "contacts.csv", "--smtp", relay.url(), "--yes")
+    code, _out, err = run("send", "--skip-live-check", SLUG, "--to", "contacts.csv", "--smtp", relay.url(), "--yes")
     assert code == 1
     assert ("error: contacts.csv:1: expected one 'email' column, so that it is clear which to use (rename or delete "
             "the others), found 2: 'Email', 'E-mail Address'") in err
@@ -169,7 +177,7 @@ Two pages to read this month.
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the standard library's name
+    def log_message(self, format: str, *args) -> None:
         pass
 
 
@@ -231,7 +239,7 @@ def test_the_send_stops_naming_the_page_not_deployed_and_sends_when_told_to_skip
 
 
 def test_a_deployed_site_passes_the_live_check_and_the_journal_says_so(deployed, tmp_path):
-    template, port, cert = deployed
+    template, _port, cert = deployed
     project = copy_project(template, tmp_path / "project")
     newsletter = project / "newsletters" / f"{LIVE_SLUG}.md"
     newsletter.write_text(LIVE_NEWSLETTER.replace("  - page: guidance/project-servator.md\n", ""), encoding="utf-8")

@@ -22,7 +22,9 @@ def only_for_retail(project) -> None:
 
 def test_outbox_writes_one_eml_per_recipient_and_never_touches_the_journal(project, run):
     only_for_retail(project)
-    (project / "newsletters" / "suppressed.csv").write_text("email,reason,added\ngone@example.com,unsubscribed,2023-04-01\n")
+    (project / "newsletters" / "suppressed.csv").write_text(
+        "email,reason,added\ngone@example.com,unsubscribed,2023-04-01\n"
+    )
     write_recipients(project / "recipients.csv", [
         "shop@example.com,Shop Owner,,Retail", "pub@example.com,Landlord,,Hospitality", "any@example.com,,,",
         "everyone@example.com,,,all", "GONE@example.com,,,", "broken,,,"])
@@ -35,7 +37,10 @@ def test_outbox_writes_one_eml_per_recipient_and_never_touches_the_journal(proje
     assert message["To"].addresses[0].display_name == "Shop Owner"
     assert message["Message-ID"] == stable_message_id(SLUG, "shop@example.com", "protectpress.example.org")
     assert "Dear Shop Owner," in message.get_body(("plain",)).get_content()
-    assert "Sent 3, already sent 0, suppressed 1, invalid 1, failed 0, unknown 0, not in this newsletter's sectors 1." in out
+    assert (
+        "Sent 3, already sent 0, suppressed 1, invalid 1, failed 0, unknown 0, not in this newsletter's sectors 1."
+        in out
+    )
     assert "recipients.csv:7: expected an email address" in err
     assert "nothing was sent" in out
     assert not (project / "newsletters" / ".sends" / f"{SLUG}.sqlite").exists()
@@ -57,7 +62,7 @@ def test_outbox_test_send_and_dry_runs_write_nothing_else(project, run):
 
 def test_dry_run_against_a_relay_shows_the_confirmation_and_sends_nothing(project, relay, run):
     write_recipients(project / "recipients.csv", ["a@example.com,,,", "b@example.com,,,"])
-    code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--dry-run")
+    code, out, _err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--dry-run")
     assert code == 0
     assert "2 to send now" in out and "Last test:   none yet" in out and "Dry run" in out
     assert relay.handler.received == []
@@ -81,7 +86,8 @@ def test_forget_erases_journals_test_records_and_outbox_but_keeps_suppression(pr
     person = "Leaving.Partner@example.com"
     write_recipients(project / "recipients.csv", [f"{person},Leaving Partner,,", "stays@example.com,,,"])
     assert run("send", SLUG, "--test", person, "--smtp", relay.url())[0] == 0
-    assert run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes")[0] == 0
+    assert run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0",
+               "--yes")[0] == 0
     assert run("send", SLUG, "--to", "recipients.csv")[0] == 0  # outbox copies too
     assert run("send", SLUG, "--test", person)[0] == 0
     assert run("suppress", person)[0] == 0
@@ -102,7 +108,7 @@ def test_forget_erases_journals_test_records_and_outbox_but_keeps_suppression(pr
 
 
 def test_sends_without_a_live_send(project, run):
-    code, out, err = run("sends", SLUG)
+    code, out, _err = run("sends", SLUG)
     assert code == 0 and f"No live send of {SLUG} is recorded" in out
 
 
@@ -116,6 +122,6 @@ def test_a_damaged_journal_is_reported_plainly(project, run):
 
 
 def test_a_test_dry_run_names_who_would_get_it(project, run):
-    code, out, err = run("send", SLUG, "--test", "editor@example.org", "--dry-run")
+    code, out, _err = run("send", SLUG, "--test", "editor@example.org", "--dry-run")
     assert code == 0 and "would send a [TEST] copy to editor@example.org" in out
     assert not (project / "outbox").exists()

@@ -10,9 +10,19 @@ import time
 
 import pytest
 
-from support import run_protectpress
 from protectpress.core.newsletter.message import stable_message_id
-from sending_relay import Relay, ScriptedHandler, free_port, project, relay, run, self_signed_certificate, sending_template, write_recipients  # noqa: F401
+from sending_relay import (  # noqa: F401
+    Relay,
+    ScriptedHandler,
+    free_port,
+    project,
+    relay,
+    run,
+    self_signed_certificate,
+    sending_template,
+    write_recipients,
+)
+from support import run_protectpress
 
 SLUG = "2023-03-security-and-policing"
 SUBJECT = "Security and Policing 2023: what it means for your business"
@@ -52,8 +62,13 @@ def test_test_send_is_marked_and_has_its_own_message_id(project, relay, run):
 
 def test_each_message_has_both_parts_the_name_and_an_unfolded_one_click_unsubscribe(project, relay, run):
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace(
-        "      sending:\n", "      sending:\n        unsubscribe_url: https://protectpress.example.org/unsubscribe/?e={email_hash}&n={slug}\n", 1))
+    config.write_text(
+        config.read_text().replace(
+            "      sending:\n",
+            "      sending:\n        unsubscribe_url: https://protectpress.example.org/unsubscribe/?e={email_hash}&n={slug}\n",
+            1,
+        )
+    )
     write_recipients(project / "recipients.csv", ["sian@example.com,Siân O'Neill & Co,,", "nameless@example.com,,,"])
     code, out, err = live(run, relay)
     assert code == 0, out + err
@@ -77,7 +92,8 @@ def test_each_message_has_both_parts_the_name_and_an_unfolded_one_click_unsubscr
 
 def test_bulk_send_of_a_thousand_and_a_rerun_sends_nobody_twice(project, relay):
     write_recipients(project / "recipients.csv", people(1000))
-    command = ("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes")
+    command = ("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0",
+               "--yes")
     started = time.monotonic()
     result = run_protectpress(*command, cwd=project)  # a real process: the relay gets its own CPU
     elapsed = time.monotonic() - started
@@ -110,7 +126,7 @@ def test_550_511_suppresses_that_address_and_554_does_not(project, relay, run):
     write_recipients(project / "recipients.csv", people(4))
     relay.handler.rcpt_replies["partner0001@example.com"] = "550 5.1.1 No such mailbox"
     relay.handler.rcpt_replies["partner0002@example.com"] = "554 5.7.1 Message refused"
-    code, out, err = live(run, relay)
+    code, out, _err = live(run, relay)
     assert code == 1  # not everyone got it
     recorded = states(project)
     assert recorded["partner0001@example.com"] == recorded["partner0002@example.com"] == "failed-permanent"
@@ -120,10 +136,10 @@ def test_550_511_suppresses_that_address_and_554_does_not(project, relay, run):
     assert "partner0002@example.com" not in suppressed
     assert "Added to the suppression list (no such mailbox): partner0001@example.com" in out
     assert "retry" not in out  # permanent failures: nothing to retry later
-    code, out, err = run("sends", SLUG)
+    code, out, _err = run("sends", SLUG)
     assert "554 5.7.1 Message refused" in out and "failed 2 (2 permanent, 0 temporary)" in out
     # Next run: the suppressed one is counted as suppressed, the refused one is not retried.
-    code, out, err = live(run, relay)
+    code, out, _err = live(run, relay)
     assert "already sent 2, suppressed 1" in out and "failed 1" in out and code == 1
 
 
@@ -174,7 +190,7 @@ def test_changed_content_stops_the_resume(project, relay, run):
     newsletter = project / "newsletters" / f"{SLUG}.md"
     newsletter.write_text(newsletter.read_text().replace("A lot is changing.", "A great deal is changing."))
     relay.handler.every_rcpt = None
-    code, out, err = live(run, relay, "--retry-failed")
+    code, _out, err = live(run, relay, "--retry-failed")
     assert code == 1
     assert f"newsletters/{SLUG}.md has changed since this newsletter was first sent" in err
     assert sum(relay.handler.counts().values()) == 0
@@ -183,7 +199,7 @@ def test_changed_content_stops_the_resume(project, relay, run):
 def test_live_send_asks_first_and_refuses_without_a_terminal(project, relay, run):
     write_recipients(project / "recipients.csv", people(2))
     run("send", SLUG, "--test", "editor@example.org", "--smtp", relay.url())
-    code, out, err = run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url())
+    code, _out, err = run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url())
     assert code == 2
     assert f"Subject:     {SUBJECT}" in err and "2 to send now" in err
     assert "From:        The ProtectUK Team <newsletter@protectpress.example.org>" in err
@@ -196,9 +212,9 @@ def test_a_draft_is_only_test_sent(project, relay, run):
     newsletter = project / "newsletters" / f"{SLUG}.md"
     newsletter.write_text(newsletter.read_text().replace("sectors: [all]\n", "sectors: [all]\ndraft: true\n", 1))
     write_recipients(project / "recipients.csv", people(2))
-    code, out, err = live(run, relay)
+    code, _out, err = live(run, relay)
     assert code == 1 and "is a draft" in err
-    code, out, err = run("send", SLUG, "--test", "editor@example.org", "--smtp", relay.url())
+    code, _out, err = run("send", SLUG, "--test", "editor@example.org", "--smtp", relay.url())
     assert code == 0 and sum(relay.handler.counts().values()) == 1
 
 
@@ -213,7 +229,8 @@ def test_the_password_is_used_but_never_printed_or_stored(project, run, monkeypa
         write_recipients(project / "recipients.csv", people(2))
         monkeypatch.setenv("PROTECTPRESS_SMTP_PASSWORD", PASSWORD)
         results = [run("send", SLUG, "--test", "editor@example.org", "--smtp", server.url("comms")),
-                   run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", server.url("comms"), "--rate", "0", "--yes"),
+                   run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", server.url("comms"),
+                       "--rate", "0", "--yes"),
                    run("sends", SLUG)]
         assert [code for code, _, _ in results] == [0, 0, 0]
         assert sum(server.handler.counts().values()) == 3
@@ -238,7 +255,8 @@ def test_password_in_the_address_or_missing_is_refused_without_echoing(project, 
 
 def test_rate_limits_messages_a_second(project, relay, run):
     write_recipients(project / "recipients.csv", people(6))
-    code, out, err = run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "10", "--yes")
+    code, out, err = run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(),
+                         "--rate", "10", "--yes")
     assert code == 0, out + err
     arrivals = [message.arrived for message in relay.handler.received]
     assert len(arrivals) == 6
@@ -249,7 +267,8 @@ def test_a_relay_out_of_reach_stops_the_run_at_once_and_loses_nothing(project, r
     write_recipients(project / "recipients.csv", people(3))
     closed = f"smtp://127.0.0.1:{free_port()}"
     started = time.monotonic()
-    code, out, err = run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", closed, "--rate", "0", "--yes")
+    code, out, err = run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", closed, "--rate",
+                         "0", "--yes")
     assert code == 1 and time.monotonic() - started < 10
     assert "could not connect to the relay: the relay refused the connection" in out
     assert "Nothing is lost" in out and "Traceback" not in out + err
@@ -269,7 +288,9 @@ def test_tls_with_certificate_checks_and_a_private_ca(project, run, tmp_path, sc
         assert server.url().startswith(f"{scheme}://")
         code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url())
         assert code == 2 and "could not be trusted" in err and "--ca-file" in err
-        code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", server.url(), "--ca-file", str(certificate))
+        code, out, err = run(
+            "send", SLUG, "--test", "e@example.org", "--smtp", server.url(), "--ca-file", str(certificate)
+        )
         assert code == 0, out + err
         assert server.handler.count("e@example.org") == 1
     finally:

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import signal
 import sqlite3
 import subprocess
 import time
 
-from support import PROTECTPRESS
 from protectpress.cli import main
 from sending_relay import Relay, ScriptedHandler, project, sending_template, write_recipients  # noqa: F401
+from support import PROTECTPRESS
 
 SLUG = "2023-03-security-and-policing"
 
 
 def start_send(project, relay: Relay) -> subprocess.Popen:
-    return subprocess.Popen([*PROTECTPRESS, "send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(),
+    return subprocess.Popen([*PROTECTPRESS, "send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp",
+                            relay.url(),
                              "--rate", "0", "--yes"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
@@ -43,7 +45,8 @@ def journal_states(project) -> dict[str, str]:
 
 def resume(capsys, relay: Relay, *extra: str) -> tuple[int, str]:
     """The same command again, as comms staff would rerun it (in this process, so it is quick)."""
-    code = main(["send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes", *extra])
+    code = main(["send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0",
+                "--yes", *extra])
     out, err = capsys.readouterr()
     return code, out + err
 
@@ -107,26 +110,37 @@ def test_at_a_terminal_the_send_asks_first_and_shows_a_live_bar(project):
     relay = Relay(ScriptedHandler())
     write_recipients(project / "recipients.csv", [f"{a},,," for a in ADDRESSES[:5]])
     main_end, terminal = pty.openpty()
-    process = subprocess.Popen([*PROTECTPRESS, "send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(),
+    process = subprocess.Popen([*PROTECTPRESS, "send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp",
+                               relay.url(),
                                 "--rate", "0"], cwd=project, stdin=terminal, stdout=terminal, stderr=terminal,
                                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     os.close(terminal)
     seen = b""
+    # A send that stops talking must fail this test, not hang it: every read waits at most until the deadline.
+    deadline = time.monotonic() + 120
+
+    def read_more() -> bytes:
+        ready, _, _ = select.select([main_end], [], [], max(0.0, deadline - time.monotonic()))
+        assert ready, f"no output from the send for too long; so far: {seen.decode(errors='replace')!r}"
+        try:
+            return os.read(main_end, 4096)
+        except OSError:  # EIO: the process has ended and closed the terminal
+            return b""
+
     try:
         while b"Type yes to send" not in seen:
-            seen += os.read(main_end, 4096)
+            chunk = read_more()
+            assert chunk, f"the send ended without asking; it printed: {seen.decode(errors='replace')!r}"
+            seen += chunk
         assert sum(relay.handler.counts().values()) == 0  # nothing goes before the answer
         os.write(main_end, b"yes\n")
-        while True:
-            try:
-                chunk = os.read(main_end, 4096)
-            except OSError:  # EIO: the process has ended and closed the terminal
-                break
-            if not chunk:
-                break
+        while chunk := read_more():
             seen += chunk
         process.wait(timeout=60)
     finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
         os.close(main_end)
         relay.stop()
     text = seen.decode()

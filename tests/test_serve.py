@@ -81,8 +81,10 @@ def test_a_broken_page_shows_the_problems_page_at_once_and_the_page_again_when_f
 
 def test_newsletter_emails_in_the_preview_point_at_the_preview_server(preview):
     _, url, _ = preview
-    email = wait_for(lambda: "problems to fix" not in (body := fetch(url + "newsletters/2024-01-winter-update/email.html"))
-                     and body, 60)
+    email = wait_for(
+        lambda: "problems to fix" not in (body := fetch(url + "newsletters/2024-01-winter-update/email.html")) and body,
+        60,
+    )
     assert f'href="{url}guidance/lockdown/"' in email
     assert "https://news.example.org/" not in email
     web = fetch(url + "newsletters/2024-01-winter-update/")

@@ -18,7 +18,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from browser_checks import DESKTOP
 from page_kinds import PageKind, discover_page_kinds
 
@@ -56,7 +55,7 @@ def browser():
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the standard library's name
+    def log_message(self, format: str, *args) -> None:
         pass  # a line per request would bury pytest's output
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser_checks import MOBILE, describe_violations, open_path, run_axe, screenshot
 from page_kinds import PAGE_KIND_NAMES, published_newsletters
 

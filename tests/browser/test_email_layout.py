@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser_checks import open_path, screenshot, sideways_overflow
 from page_kinds import published_newsletters
 

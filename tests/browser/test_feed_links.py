@@ -15,6 +15,8 @@ def test_feed_links_make_no_sitemap_requests(new_page, site_url):
     open_path(page, site_url, "")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.querySelectorAll('link[rel=alternate]').length") == 0
-    assert page.evaluate("[...document.querySelectorAll('link')].filter(l => l.relList.contains('alternate')).length") == 3
+    assert (
+        page.evaluate("[...document.querySelectorAll('link')].filter(l => l.relList.contains('alternate')).length") == 3
+    )
     sitemaps = [url for url in requested if url.endswith("sitemap.xml")]
     assert sitemaps == []

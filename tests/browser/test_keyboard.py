@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from browser_checks import DESKTOP_AND_MOBILE, focus_state, open_path
 
 # Enough tab stops to cross the header, the navigation and into the content of any page kind.

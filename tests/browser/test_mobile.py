@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser_checks import MOBILE, open_path, screenshot, sideways_overflow
 from page_kinds import PAGE_KIND_NAMES
 

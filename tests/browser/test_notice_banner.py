@@ -4,9 +4,10 @@ it, and no WCAG violation on the pages that carry it, in either palette."""
 from __future__ import annotations
 
 import pytest
-
 from browser_checks import describe_violations, run_axe, screenshot
+
 from conftest import serving
+
 
 @pytest.fixture(scope="module")
 def notice_site_url(notice_site):
@@ -22,7 +23,9 @@ def test_the_banner_is_on_top_and_accessible(path, palette, notice_site_url, new
     banner = page.locator(".pp-notice")
     assert banner.inner_text().startswith("Incident in the city centre")
     assert banner.bounding_box()["y"] == 0
-    assert banner.bounding_box()["y"] + banner.bounding_box()["height"] <= page.locator(".md-header").bounding_box()["y"]
+    assert (
+        banner.bounding_box()["y"] + banner.bounding_box()["height"] <= page.locator(".md-header").bounding_box()["y"]
+    )
     assert banner.locator("button").count() == 0  # not dismissible
     screenshot(page, artifacts, f"notice-banner-{palette}-{path.strip('/').replace('/', '-') or 'home'}",
                full_page=False)

@@ -11,8 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from browser_checks import describe_violations, run_axe
+
 from conftest import serving
 from protectpress.core.frontmatter import split_front_matter
 from support import REPO, copy_project, run_protectpress

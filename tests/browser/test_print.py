@@ -6,10 +6,9 @@ import io
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from browser_checks import SITE_CHROME, open_path
 from page_kinds import action_card_sources
+from pypdf import PdfReader
 
 REPO = Path(__file__).resolve().parents[2]
 A4_POINTS = (595, 842)  # 210 x 297 mm
@@ -36,4 +35,6 @@ def test_an_action_card_prints_on_one_a4_page_without_site_chrome(card, new_page
     pages = PdfReader(io.BytesIO(pdf)).pages
     assert len(pages) == 1, f"{card.relative_to(REPO)} prints on {len(pages)} pages, not one"
     size = tuple(float(value) for value in pages[0].mediabox.upper_right)
-    assert all(abs(found - a4) < 2 for found, a4 in zip(size, A4_POINTS)), f"expected A4 {A4_POINTS}, found {size}"
+    assert all(abs(found - a4) < 2 for found, a4 in zip(size, A4_POINTS, strict=True)), (
+        f"expected A4 {A4_POINTS}, found {size}"
+    )

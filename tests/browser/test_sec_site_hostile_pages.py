@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser_checks import open_path
-from hostile_site import build_hostile_site
 from page_kinds import PAGE_KIND_NAMES, discover_page_kinds
+
+from hostile_site import build_hostile_site
 
 
 @pytest.fixture(scope="module")

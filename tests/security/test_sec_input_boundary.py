@@ -11,12 +11,11 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, PROTECTPRESS, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_protectpress
 
 INSIDE = ("expected a file or folder inside the project (a link that leads out of the project folder is never "
           "published), found ")

@@ -55,7 +55,7 @@ def test_a_build_running_at_the_same_time_keeps_its_folder(tmp_path):
     wait_for_staging(project, first, holding="assets")
     second = run_protectpress("build", "--quiet", cwd=project)
     assert second.returncode == 0, second.stderr
-    out, err = first.communicate(timeout=300)
+    _out, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     assert (project / "site" / "index.html").is_file()
     assert not list(project.glob(".site-building-*")) and not list(project.glob(".site-previous-*"))

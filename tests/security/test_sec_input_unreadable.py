@@ -22,8 +22,12 @@ def project(tmp_path) -> Path:
 
 
 def test_pages_that_are_not_utf8_are_named_by_the_build(project):
-    (project / "docs" / "cafe.md").write_bytes("---\ntitle: Caf\u00e9 safety\ntype: page\n---\n\nCaf\u00e9\n".encode("latin-1"))
-    (project / "docs" / "notepad.md").write_bytes("---\ntitle: Notepad\ntype: page\n---\n\nSaved as Unicode\n".encode("utf-16"))
+    (project / "docs" / "cafe.md").write_bytes(
+        "---\ntitle: Caf\u00e9 safety\ntype: page\n---\n\nCaf\u00e9\n".encode("latin-1")
+    )
+    (project / "docs" / "notepad.md").write_bytes(
+        "---\ntitle: Notepad\ntype: page\n---\n\nSaved as Unicode\n".encode("utf-16")
+    )
     found = ["docs/cafe.md:2: expected UTF-8 text (save the file as UTF-8), found a byte 0xe9 that is not UTF-8",
              "docs/notepad.md:1: expected UTF-8 text (save the file as UTF-8), found UTF-16 text"]
     result = run_protectpress("build", cwd=project)

@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from sending_relay import Relay, ScriptedHandler, Received, project, run, sending_template, write_recipients  # noqa: F401
+from sending_relay import Received, Relay, ScriptedHandler, project, run, sending_template, write_recipients  # noqa: F401
 
 SLUG = "2023-03-security-and-policing"
 PEOPLE = ["ana@example.com", "bo@example.com", "cy@example.com"]
@@ -26,7 +26,9 @@ class GarblingHandler(ScriptedHandler):
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content)))
+            self.received.append(
+                Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
+            )
         if self.after_dot is None:
             server.transport.close()
             return "250 2.0.0 never heard"
@@ -47,7 +49,8 @@ def test_an_unreadable_reply_after_the_dot_is_unknown_and_never_resent(project, 
     relay = Relay(handler)
     try:
         write_recipients(project / "recipients.csv", [f"{address},Partner,Org," for address in PEOPLE])
-        command = ("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes")
+        command = ("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0",
+                   "--yes")
         first = run(*command)
         second = run(*command)
     finally:

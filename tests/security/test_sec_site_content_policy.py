@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, copy_project, run_protectpress
 from protectpress.core.config import load_settings
 from protectpress.core.newsletter.markdown import parse_markdown
 from protectpress.core.newsletter.text import markdown_text
+from support import FIXTURES, copy_project, run_protectpress
 
 ACTIVE = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: addresses): "
           "the site, feeds and emails publish only text, links, images and tables")
@@ -168,8 +168,10 @@ def _with_image(number: int, image: str) -> str:
 
 def test_the_plain_text_part_never_lists_a_script_data_or_file_address(project):
     settings = load_settings(project / "mkdocs.yml")
-    markdown = ("Read [the script](javascript:alert(1)), [the data](data:text/html,hi), [the file](file:///etc/passwd), "
-                "[the shout](JavaScript&#58;alert(2)) and [the guidance](https://www.gov.uk/guidance).")
+    markdown = (
+        "Read [the script](javascript:alert(1)), [the data](data:text/html,hi), [the file](file:///etc/passwd), "
+        "[the shout](JavaScript&#58;alert(2)) and [the guidance](https://www.gov.uk/guidance)."
+    )
     text = markdown_text(parse_markdown(markdown, links=settings.links, from_src="index.md"))
     listed = [line.split(" ", 1)[1] for line in text.splitlines() if line.startswith("[")]
     # The entity-spelled one is no scheme to Markdown: it becomes an address on the site, which cannot run.

@@ -16,8 +16,19 @@ import lxml.html
 import pytest
 
 from feed_rules import feed_warnings
-from hostile_site import (HARMLESS, HARMLESS_PAGE, HOSTILE_PAGES, IMAGE_ALT, PREHEADER, SITE_NAME, SUBJECT, SUBTITLE,
-                          SUMMARY, TOPIC_LABEL, build_hostile_site)
+from hostile_site import (
+    HARMLESS,
+    HARMLESS_PAGE,
+    HOSTILE_PAGES,
+    IMAGE_ALT,
+    PREHEADER,
+    SITE_NAME,
+    SUBJECT,
+    SUBTITLE,
+    SUMMARY,
+    TOPIC_LABEL,
+    build_hostile_site,
+)
 
 LAW = HOSTILE_PAGES["docs/guidance/martyns-law.md"]
 ABOUT = HOSTILE_PAGES["docs/about.md"]

@@ -25,11 +25,11 @@ from ..core.dates import DateError, parse_moment
 from ..core.problems import Problems
 from ..core.project import Project
 from ..core.search import SearchIndexError, index_site
-from .common import add_config_option, fail_config
+from .common import Subparsers, add_config_option, fail_config
 from .staging import BuildLock, building_prefix, previous_name
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser("build", help="build the site, feeds and newsletters into site/",
                                    description="Build the site, feeds and newsletters. The previous site/ is "
                                    "replaced only when the whole build succeeds.")
@@ -152,7 +152,9 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, serve
     return result
 
 
-def build_atomically(config_file: Path, *, site_dir: str | None = None, strict: bool = False, quiet: bool = False) -> int:
+def build_atomically(
+    config_file: Path, *, site_dir: str | None = None, strict: bool = False, quiet: bool = False
+) -> int:
     project_dir = config_file.parent
     try:
         target = Path(site_dir) if site_dir else load_settings(config_file).site_dir

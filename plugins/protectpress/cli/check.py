@@ -17,10 +17,10 @@ from ..core.config import ConfigError, find_config
 from ..core.dates import human, human_moment
 from ..core.project import going_live, major_changes_since_last_newsletter
 from .build import build_site
-from .common import add_config_option, fail_config
+from .common import Subparsers, add_config_option, fail_config
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser("check", help="check every page and newsletter without changing site/",
                                    description="Run every check the build runs, without changing site/, "
                                    "listing each problem once.")
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if result.config_problem:
-        fail_config(result.stopped)
+        fail_config(result.stopped or "mkdocs.yml could not be read")
     problems = result.problems
     if args.format == "json":
         print(problems.as_json())

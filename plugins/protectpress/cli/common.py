@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import NoReturn, TypeAlias
 
 from ..core.config import ConfigError, Settings, load_settings
+
+# What `add_subparsers()` returns: argparse gives the class no public name, and each command adds itself to it.
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def add_config_option(parser: argparse.ArgumentParser) -> None:
@@ -20,6 +24,6 @@ def settings_or_exit(args: argparse.Namespace) -> Settings:
         fail_config(error)
 
 
-def fail_config(error: Exception):
+def fail_config(error: Exception | str) -> NoReturn:
     print(f"protectpress: {error}", file=sys.stderr)
     raise SystemExit(2)

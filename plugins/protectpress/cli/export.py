@@ -18,12 +18,12 @@ from ..core.newsletter.message import build_message
 from ..core.newsletter.render import DEFAULT_NAME, fill_placeholders, render_newsletter, unsubscribe_mailto
 from ..core.problems import Problems
 from ..core.sending.compose import SenderIdentity
-from .common import add_config_option, fail_config, settings_or_exit
+from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 
 FILES = ("email.html", "email.txt", "message.eml")
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser(
         "export", help="write a newsletter's email as email.html, email.txt and message.eml",
         description="Render a newsletter (drafts too) and write email.html, email.txt and an unaddressed "

@@ -11,27 +11,35 @@ import functools
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ..core.config import ConfigError, Settings
 from ..core.dates import build_now
-from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.newsletter.render import render_newsletter
+from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.problems import Problems
-from ..core.slugs import slugify
 from ..core.sending.campaign import SendPolicy
 from ..core.sending.compose import SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths
 from ..core.sending.recipients import RecipientsChanged, SuppressionList, read_addresses, valid_address
-from ..core.sending.report import (delivery_report_path, describe_test_send, journal_report, outcome_lines, plural,
-                                   when, write_delivery_report)
+from ..core.sending.report import (
+    delivery_report_path,
+    describe_test_send,
+    journal_report,
+    outcome_lines,
+    plural,
+    when,
+    write_delivery_report,
+)
 from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
 from ..core.sending.transport import PASSWORD_VARIABLE, Outcome, RelayAddress, RelayError, SmtpRelay
-from .common import add_config_option, fail_config, settings_or_exit
+from ..core.slugs import slugify
+from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     send = subparsers.add_parser("send", help="test-send a newsletter, or send it to a recipients list",
                                  description="Send a newsletter: --test to yourself first, then --to the list. "
                                  "With no --smtp, messages are written as .eml files under outbox/.")
@@ -40,7 +48,9 @@ def register(subparsers) -> None:
                       help="the newsletter's file or slug, or 'notice' for the urgent notice in docs/notice.md")
     target = send.add_mutually_exclusive_group(required=True)
     target.add_argument("--test", nargs="+", metavar="ADDRESS", help="send a [TEST] copy to these addresses only")
-    target.add_argument("--to", metavar="RECIPIENTS.csv", help="send to everyone in this CSV (email, name, organisation, sectors)")
+    target.add_argument(
+        "--to", metavar="RECIPIENTS.csv", help="send to everyone in this CSV (email, name, organisation, sectors)"
+    )
     send.add_argument("--smtp", metavar="URL", help=f"relay: smtp://[user@]host:port (STARTTLS) or smtps://... (TLS); "
                       f"password from {PASSWORD_VARIABLE}")
     send.add_argument("--ca-file", metavar="FILE", help="trust this certificate authority (a PEM file) for the relay")
@@ -83,7 +93,7 @@ def register(subparsers) -> None:
     forget.set_defaults(run=run_forget)
 
 
-def plainly(run):
+def plainly(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """A disk or journal problem ends as one line for comms staff, not a traceback."""
     @functools.wraps(run)
     def wrapper(args: argparse.Namespace) -> int:
@@ -125,7 +135,9 @@ def run_send(args: argparse.Namespace) -> int:
     if problems:
         warn(problems.report())
     if newsletter is None:
-        warn(f"The {'notice' if args.newsletter == NOTICE_KIND else 'newsletter'} has problems to fix; nothing was sent.")
+        warn(
+            f"The {'notice' if args.newsletter == NOTICE_KIND else 'newsletter'} has problems to fix; nothing was sent."
+        )
         return 1
     options = SendOptions(dry_run=args.dry_run, skip_live_check=args.skip_live_check)
     run = SendRun.prepare(settings, newsletter, sender, relay, _policy(args, settings), options, test=bool(args.test))
@@ -285,8 +297,8 @@ def run_suppress(args: argparse.Namespace) -> int:
     suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
     if args.who.lower().endswith(".csv") or Path(args.who).is_file():
         addresses = read_addresses(Path(args.who), settings.relative(Path(args.who)), problems)
-    elif valid_address(args.who):
-        addresses = [valid_address(args.who)]
+    elif address := valid_address(args.who):
+        addresses = [address]
     else:
         fail_config(f"suppress: expected an email address like name@example.org or a CSV file, found {args.who!r}")
     if problems:

@@ -18,27 +18,45 @@ import sys
 import tempfile
 import threading
 import webbrowser
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
-from ..core.config import ConfigError, find_config, load_settings
+from ..core.config import ConfigError, Settings, find_config, load_settings
 from ..core.content import load_content
 from ..core.newsletter.render import template_path
 from ..core.problems import Problem, Problems
-from .build import BuildResult, count, build_site
-from .common import add_config_option, fail_config
+from .build import BuildResult, build_site, count
+from .common import Subparsers, add_config_option, fail_config
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+
+class _PreviewServer(Protocol):
+    """What the preview uses of the server `_server_class` makes: MkDocs' live-reload server plus a problems page.
+    (MkDocs is imported only when a preview starts, so this module cannot name its class up front.)"""
+
+    url: str
+    problems_page: bytes | None
+
+    def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None: ...
+    def serve(self, *, open_in_browser: bool = False) -> Any: ...
+    def shutdown(self, wait: bool = False) -> None: ...
 
 DEFAULT_PORT = 8000
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser("serve", help="preview the site while you write; it updates on every save",
                                    description="Preview the site at http://127.0.0.1:8000/ (drafts included). "
                                    "Every save updates the preview; problems show in the browser.")
     add_config_option(parser)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"the port to serve on (default {DEFAULT_PORT})")
-    parser.add_argument("--host", default="127.0.0.1", help="the address to serve on (default 127.0.0.1, this computer only)")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="the address to serve on (default 127.0.0.1, this computer only)"
+    )
     parser.add_argument("--open", action="store_true", help="open the preview in your web browser")
     parser.set_defaults(run=run)
 
@@ -76,7 +94,7 @@ def next_free_port(host: str, start: int, tries: int = 100) -> int | None:
     return next((port for port in range(start, min(start + tries, 65536)) if port_is_free(host, port)), None)
 
 
-def _watched(settings) -> list[tuple[Path, bool]]:
+def _watched(settings: Settings) -> list[tuple[Path, bool]]:
     """(path, recursive): what a save in should update the preview. Not recursive for newsletters/: a send
     writes its journal to newsletters/.sends/, and a rebuild per journal write would make the preview spin."""
     paths = [(settings.docs_dir, True), (settings.config_file, False), (settings.newsletters_dir, False),
@@ -148,7 +166,7 @@ class Preview:
         return 0
 
 
-def _server_class():
+def _server_class() -> Callable[..., _PreviewServer]:
     from mkdocs.livereload import LiveReloadServer
 
     class PreviewServer(LiveReloadServer):
@@ -157,7 +175,9 @@ def _server_class():
 
         problems_page: bytes | None = None
 
-        def _serve_request(self, environ, start_response):
+        def _serve_request(
+            self, environ: WSGIEnvironment, start_response: StartResponse
+        ) -> Iterable[bytes] | None:
             path = environ["PATH_INFO"]
             page = self.problems_page
             if page is not None and not path.startswith("/livereload/") and _is_page(path):
@@ -201,7 +221,7 @@ page turns into your page by itself.</p>
 </ol>
 <p>The same list is in the window where the preview runs, and <code>protectpress check</code> prints it too.</p>
 </main></body></html>
-""".encode("utf-8")
+""".encode()
 
 
 def _problem_item(problem: Problem) -> str:

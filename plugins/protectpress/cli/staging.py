@@ -65,7 +65,7 @@ def _remove_leftovers(target: Path, *, older_than: float) -> list[Path]:
     # Only names our builds make: mkdtemp's random suffix, or the previous site kept during a swap.
     ours = re.compile(re.escape(building_prefix(target)) + r"[A-Za-z0-9_]+|" + re.escape(f".{target.name}-previous-")
                       + r"\d+")
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(target.parent))
     except OSError:

@@ -10,15 +10,23 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.published import (RECORD_NAME, check_published, published_urls, read_record, record_path, shown,
-                              updated_record, write_record)
 from ..core.problems import Severity
 from ..core.project import load_project
+from ..core.published import (
+    RECORD_NAME,
+    check_published,
+    published_urls,
+    read_record,
+    record_path,
+    shown,
+    updated_record,
+    write_record,
+)
 from ..core.redirects import plan_redirects
-from .common import add_config_option, settings_or_exit
+from .common import Subparsers, add_config_option, settings_or_exit
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser("urls", help=f"check or update {RECORD_NAME}, the record of published addresses",
                                    description=f"Compare {RECORD_NAME} with the pages the site publishes now. "
                                    "A recorded address must stay published (or be redirected with "

@@ -121,7 +121,6 @@ class PluginSettings:
     """The `protectpress` plugin block of mkdocs.yml."""
 
     enabled: bool = True
-    strict_review: bool = False
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     feeds: FeedSettings = field(default_factory=FeedSettings)
     newsletter: NewsletterSettings = field(default_factory=NewsletterSettings)
@@ -197,7 +196,9 @@ def find_config(config_file: str | os.PathLike | None = None, start: Path | None
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
             return candidate
-    raise ConfigError(f"no {CONFIG_NAME} in {here} or any folder above it: run this inside a protectpress project, or pass -f")
+    raise ConfigError(
+        f"no {CONFIG_NAME} in {here} or any folder above it: run this inside a protectpress project, or pass -f"
+    )
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -208,11 +209,15 @@ def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     # `!ENV NAME` or `!ENV [NAME, OTHER, default]`, as pyyaml-env-tag reads it for MkDocs.
     if isinstance(node, yaml.ScalarNode):
         names, default = [loader.construct_scalar(node)], None
-    else:
+    elif isinstance(node, yaml.SequenceNode):
         items = loader.construct_sequence(node)
         names, default = items[:-1], items[-1] if len(items) > 1 else None
         if len(items) == 1:
             names = items
+    else:  # a mapping
+        raise yaml.constructor.ConstructorError(
+            None, None, "expected a name or a list of names after !ENV, found a mapping", node.start_mark
+        )
     for name in names:
         if isinstance(name, str) and name in os.environ:
             return yaml.safe_load(os.environ[name]) if os.environ[name] else os.environ[name]
@@ -239,7 +244,7 @@ def read_yaml(path: Path) -> dict:
     except UnicodeDecodeError:
         raise ConfigError(f"{path.name}: expected UTF-8 text") from None
     try:
-        data = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_TolerantLoader)
     except yaml.YAMLError as error:
         line, expected, found = yaml_problem_in_words(error, text, "YAML")
         raise ConfigError(f"{path.name}:{line}: {expected}, found {found}") from None
@@ -289,7 +294,9 @@ def _check_site_url(site_url: Any, problems: Problems, config_name: str) -> None
                        "published address is made from it)", describe(site_url), key="site_url")
 
 
-def _settings(config: dict, path: Path, plugin: PluginSettings, *, site_dir: str | os.PathLike | None = None) -> Settings:
+def _settings(
+    config: dict, path: Path, plugin: PluginSettings, *, site_dir: str | os.PathLike | None = None
+) -> Settings:
     project_dir = path.parent
     theme = config.get("theme") or {}
     custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
@@ -379,7 +386,7 @@ def sending_problems(sending: SendingSettings, *, sending_now: bool = False) -> 
     return found
 
 
-def _read_dataclass(cls: type, data: Any, where: str, problems: Problems, config_name: str):
+def _read_dataclass(cls: type, data: Any, where: str, problems: Problems, config_name: str) -> Any:
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -393,7 +400,7 @@ def _read_dataclass(cls: type, data: Any, where: str, problems: Problems, config
             problems.error(config_name, f"expected one of {', '.join(known)}", repr(key), key=where)
             continue
         kind = hints[key]
-        if dataclasses.is_dataclass(kind):
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             # Vocabulary too: this checks its group names; read_plugin_settings then reads its slugs.
             values[key] = _read_dataclass(kind, value, f"{where}.{key}", problems, config_name)
         else:

@@ -11,19 +11,36 @@ import codecs
 import datetime as dt
 import difflib
 import enum
+import itertools
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, ClassVar
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from .boundary import ProjectBoundary
 from .config import Vocabulary, relative_path
 from .dates import build_now, today
-from .frontmatter import (FrontMatter, FrontMatterError, Invalid, boolean_field, Field, list_like, read_bool,
-                          read_date, read_fields, read_moment, read_terms, read_text, report_missing,
-                          report_unknown_keys, reporter, split_front_matter)
+from .frontmatter import (
+    Field,
+    FrontMatter,
+    FrontMatterError,
+    Invalid,
+    boolean_field,
+    list_like,
+    read_bool,
+    read_date,
+    read_fields,
+    read_moment,
+    read_terms,
+    read_text,
+    report_missing,
+    report_unknown_keys,
+    reporter,
+    split_front_matter,
+)
 from .nesting import TOO_DEEP, too_deep_line
 from .problems import Problems, describe
 
@@ -188,7 +205,12 @@ def _changes(value: Any) -> tuple[Change, ...]:
         raise Invalid(f"expected a list of changes, newest first, each like {example}", describe(value))
     changes = []
     for number, entry in enumerate(value, start=1):
-        if not isinstance(entry, dict) or not set(entry) <= set(CHANGE_KEYS) or "date" not in entry or "note" not in entry:
+        if (
+            not isinstance(entry, dict)
+            or not set(entry) <= set(CHANGE_KEYS)
+            or "date" not in entry
+            or "note" not in entry
+        ):
             raise Invalid(f"expected change {number} to have a date and a note (and optionally major: true), "
                           f"like {example}", describe(entry))
         try:
@@ -197,7 +219,7 @@ def _changes(value: Any) -> tuple[Change, ...]:
         except Invalid as invalid:
             raise Invalid(f"change {number}: {invalid.expected}", invalid.found) from None
         changes.append(Change(date=date, note=note, major=major))
-    for number, (newer, older) in enumerate(zip(changes, changes[1:]), start=2):
+    for number, (newer, older) in enumerate(itertools.pairwise(changes), start=2):
         if older.date > newer.date:
             raise Invalid("expected changes newest first", f"change {number} ({older.date:%Y-%m-%d}) is newer than "
                           f"change {number - 1} ({newer.date:%Y-%m-%d})")
@@ -211,7 +233,6 @@ def _type(value: Any) -> ContentType:
         raise Invalid(f"expected one of {', '.join(t.value for t in ContentType)}", describe(value)) from None
 
 
-PUBLISHED = frozenset(t for t in ContentType if t is not ContentType.PAGE)
 FIELDS = (
     Field("title", read_text),
     Field("type", _type),
@@ -319,7 +340,11 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
             report("type", f"expected type page outside the {', '.join(f + '/' for f in TYPE_FOLDERS)} folders "
                    f"(a {kind.value} belongs in docs/{FOLDER_OF_TYPE[kind]}/)", repr(kind.value))
         elif folder_type is not None and kind is not folder_type and not (is_folder_index and kind is ContentType.PAGE):
-            report("type", f"expected type {folder_type.value} for a page in docs/{src_uri.split('/')[0]}/", repr(kind.value))
+            report(
+                "type",
+                f"expected type {folder_type.value} for a page in docs/{src_uri.split('/')[0]}/",
+                repr(kind.value),
+            )
 
     if "changes" in values:
         newest = values["changes"][0].date
@@ -332,7 +357,11 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
             report("changes", f"expected changes on or after date ({values['date']:%Y-%m-%d})",
                    repr(f"{oldest:%Y-%m-%d}"))
     if "updated" in values and "date" in values and values["updated"] < values["date"]:
-        report("updated", f"expected a date on or after date ({values['date']:%Y-%m-%d})", repr(f"{values['updated']:%Y-%m-%d}"))
+        report(
+            "updated",
+            f"expected a date on or after date ({values['date']:%Y-%m-%d})",
+            repr(f"{values['updated']:%Y-%m-%d}"),
+        )
     if "image" in values and docs_file_exists is not None:
         _check_image(values["image"], src_uri, docs_file_exists, report)
     if "image" in values and "image_alt" not in values:
@@ -343,7 +372,9 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
 
     deep_line = too_deep_line(front.body)
     if deep_line is not None:
-        problems.error(path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1)
+        problems.error(
+            path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1
+        )
 
     if len(problems.errors) > errors_before or kind is None:
         return None
@@ -370,7 +401,9 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
     )
 
 
-def _check_image(image: str, src_uri: str, docs_file_exists: Callable[[str], bool], report: Callable[..., None]) -> None:
+def _check_image(
+    image: str, src_uri: str, docs_file_exists: Callable[[str], bool], report: Callable[..., None]
+) -> None:
     """`image:` names a file in docs/: from the docs root with a leading /, or relative to the page."""
     if image.startswith(("http://", "https://")):
         return
@@ -386,8 +419,9 @@ def _check_image(image: str, src_uri: str, docs_file_exists: Callable[[str], boo
 
 
 # A Markdown image with empty alt text, and an HTML <img> (Markdown allows raw HTML) with no alt at all.
-_IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(\s*<?([^)\s>]*)|<img\b(?![^>]*\balt\s*=)[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]*)",
-                                re.IGNORECASE)
+_IMAGE_WITHOUT_ALT = re.compile(
+    r"!\[\s*\]\(\s*<?([^)\s>]*)|<img\b(?![^>]*\balt\s*=)[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]*)", re.IGNORECASE
+)
 _FENCE_LINE = re.compile(r"^\s*(```|~~~)")
 _OWN_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 
@@ -474,8 +508,12 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
                              f"({seen[key].path} has it too)", repr(item.title), key="title")
         seen.setdefault(key, item)
         if item.review_by and item.review_by < (now or today()):
-            problems.info(item.path, "expected a review by the review_by date", f"{item.review_by:%Y-%m-%d}, now overdue",
-                          key="review_by")
+            problems.info(
+                item.path,
+                "expected a review by the review_by date",
+                f"{item.review_by:%Y-%m-%d}, now overdue",
+                key="review_by",
+            )
         if item.kind is ContentType.ACTION_CARD:
             words = len(item.body.split())
             if words > ACTION_CARD_WORD_LIMIT:

@@ -31,9 +31,9 @@ def parse_date(value: object) -> dt.datetime:
     Accepts a `date` (00:00 UTC), an aware or naive `datetime` (naive means UTC) or a `YYYY-MM-DD` string.
     """
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     if isinstance(value, str):
         text = value.strip()
         if _ISO_DATE.match(text):
@@ -50,7 +50,7 @@ def parse_date(value: object) -> dt.datetime:
 
 def today() -> dt.datetime:
     """Midnight UTC today, the same kind of value `parse_date` returns, for review-date comparisons."""
-    return parse_date(dt.datetime.now(dt.timezone.utc).date())
+    return parse_date(dt.datetime.now(dt.UTC).date())
 
 
 def human(value: dt.datetime) -> str:
@@ -65,13 +65,15 @@ def parse_moment(value: object) -> dt.datetime:
     """
     if isinstance(value, dt.datetime):
         aware = value.replace(tzinfo=LONDON) if value.tzinfo is None else value
-        return aware.astimezone(dt.timezone.utc)
+        return aware.astimezone(dt.UTC)
     if isinstance(value, dt.date):
         return parse_moment(dt.datetime(value.year, value.month, value.day))
     if isinstance(value, str):
         text = value.strip()
         try:
-            return parse_moment(dt.date.fromisoformat(text) if _ISO_DATE.match(text) else dt.datetime.fromisoformat(text))
+            return parse_moment(
+                dt.date.fromisoformat(text) if _ISO_DATE.match(text) else dt.datetime.fromisoformat(text)
+            )
         except ValueError:
             pass
     raise DateError(EXPECTED_MOMENT)
@@ -83,10 +85,10 @@ def build_now(environ: Mapping[str, str] = os.environ) -> dt.datetime:
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
         except (ValueError, OverflowError, OSError):
             raise DateError(f"expected SOURCE_DATE_EPOCH to be whole seconds since 1970, found {epoch!r}") from None
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def human_moment(value: dt.datetime) -> str:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import yaml
 
@@ -33,7 +34,8 @@ class _FrontMatterLoader(yaml.SafeLoader):
     """Safe YAML, except that an impossible unquoted date (2023-02-30) stays text for the schema to explain,
     instead of PyYAML raising a bare ValueError with no line."""
 
-    def construct_yaml_timestamp(self, node):  # noqa: D102 - PyYAML's hook name
+    # The stubs type this constructor as returning a date; PyYAML takes any value, and text is the point here.
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> dt.date | str:  # type: ignore[override]
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
@@ -42,19 +44,21 @@ class _FrontMatterLoader(yaml.SafeLoader):
 
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
 
+_FastFrontMatterLoader: type[_FrontMatterLoader] | type[yaml.CSafeLoader]
 if hasattr(yaml, "CSafeLoader"):
-    class _FastFrontMatterLoader(yaml.CSafeLoader):
+    class _CFrontMatterLoader(yaml.CSafeLoader):
         """The same rules on libyaml: every page's front matter is read on each build and each `mkdocs serve`
         rebuild, and the pure-Python parser was most of our plugin's time. Mistakes are re-read with the
         pure-Python loader so that messages and lines stay exactly as they are."""
 
-        def construct_yaml_timestamp(self, node):  # noqa: D102 - as _FrontMatterLoader's
+        def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> dt.date | str:  # type: ignore[override]
             try:
                 return yaml.constructor.SafeConstructor.construct_yaml_timestamp(self, node)
             except ValueError:
                 return self.construct_scalar(node)
 
-    _FastFrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FastFrontMatterLoader.construct_yaml_timestamp)
+    _CFrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _CFrontMatterLoader.construct_yaml_timestamp)
+    _FastFrontMatterLoader = _CFrontMatterLoader
 else:  # PyYAML built without libyaml
     _FastFrontMatterLoader = _FrontMatterLoader
 
@@ -65,7 +69,7 @@ class FrontMatterError(ValueError):
         super().__init__(expected)
 
 
-def _parse_yaml(yaml_text: str):
+def _parse_yaml(yaml_text: str) -> tuple[yaml.Node | None, Any]:
     """libyaml for speed; on a mistake, the pure-Python loader again, whose messages word it for people."""
     try:
         return _compose_and_construct(yaml_text, _FastFrontMatterLoader)
@@ -159,8 +163,11 @@ def yaml_problem_in_words(error: yaml.YAMLError, yaml_text: str, what: str = "YA
     if "alias" in problem or "anchor" in problem:
         return answer("quotes around a value that starts with * or &")
     if "flow sequence" in str(getattr(error, "context", "")) or "flow mapping" in str(getattr(error, "context", "")):
-        return answer(at=context_mark.line if context_mark is not None else index, expected="a list written like [retail, hospitality], with its closing ] on the same line, and "
-                      "quotes around a name with a colon in it")
+        return answer(
+            at=context_mark.line if context_mark is not None else index,
+            expected="a list written like [retail, hospitality], with its closing ] on the same line, and "
+            "quotes around a name with a colon in it",
+        )
     return index + 1, f"expected valid {what}", found if text.strip() else problem
 
 
@@ -172,7 +179,9 @@ def _first_line_with(yaml_text: str, needle: str) -> int:
     return next((number for number, line in enumerate(yaml_text.splitlines(), start=2) if needle in line), 2)
 
 
-def _compose_and_construct(yaml_text: str, loader_class) -> tuple[Any, Any]:
+def _compose_and_construct(
+    yaml_text: str, loader_class: type[_FrontMatterLoader] | type[yaml.CSafeLoader]
+) -> tuple[yaml.Node | None, Any]:
     """Compose once and construct from the same node tree: the nodes also give each key's line."""
     loader = loader_class(yaml_text)
     try:

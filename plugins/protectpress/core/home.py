@@ -32,9 +32,11 @@ def home_sections(content: ContentSet, links: SiteLinks, from_src: str = HOME_SR
             continue
         singular, plural = _COUNT_NOUNS[kind]
         href = escape(links.relative_url(type_index_source(kind), from_src=from_src), quote=True)
-        cards.append(f'<li class="pp-type-card"><a href="{href}">{escape(kind.plural, quote=False)}</a> '
-                     f'<small class="pp-type-card__count">{len(items)} {singular if len(items) == 1 else plural}</small>'
-                     f"<br>\n{escape(type_line(content, kind), quote=False)}</li>")
+        cards.append(
+            f'<li class="pp-type-card"><a href="{href}">{escape(kind.plural, quote=False)}</a> '
+            f'<small class="pp-type-card__count">{len(items)} {singular if len(items) == 1 else plural}</small>'
+            f"<br>\n{escape(type_line(content, kind), quote=False)}</li>"
+        )
     if not cards:
         return ""
     parts = ["## What is on this site\n\n" + '<ul class="pp-type-cards" data-search-exclude>\n' + "\n".join(cards)
@@ -45,5 +47,7 @@ def home_sections(content: ContentSet, links: SiteLinks, from_src: str = HOME_SR
         lines = "\n".join(
             f'<li><a href="{escape(links.relative_url(card.src_uri, from_src=from_src), quote=True)}">'
             f"{escape(card.title, quote=False)}</a></li>" for card in action_cards)
-        parts.append("## Action cards: what to do now\n\n" + f'<ul class="pp-quick-links" data-search-exclude>\n{lines}\n</ul>\n')
+        parts.append(
+            "## Action cards: what to do now\n\n" + f'<ul class="pp-quick-links" data-search-exclude>\n{lines}\n</ul>\n'
+        )
     return "\n\n" + "\n".join(parts)

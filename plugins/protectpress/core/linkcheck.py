@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .links import SiteLinks
@@ -130,7 +130,7 @@ class _Checker:
     links: SiteLinks
     sources: Mapping[str, str]
     problems: Problems
-    locator: "_SourceLocator"
+    locator: _SourceLocator
     report: LinkReport = field(default_factory=LinkReport)
 
     def __post_init__(self) -> None:

@@ -46,7 +46,9 @@ class ScannedHtml:
 
 
 # A start tag with its attributes; quoted values may hold '>' (Material's SVG and JSON attributes do).
-_START_TAG = re.compile(r"""<([a-zA-Z][\w:-]*)((?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>""")
+_START_TAG = re.compile(
+    r"""<([a-zA-Z][\w:-]*)((?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>"""
+)
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _ID = re.compile(r"""(?:^|\s)id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 _LINK_TAGS = {tag for tag, _ in _HTML_TARGETS} | {"base"}
@@ -132,10 +134,11 @@ def _scan_element(element: ElementTree.Element, entry: str | None, found: list[F
             found.append(FoundLink(value.strip(), LINK, entry, entry))
     text = (element.text or "").strip()
     if text:
-        if name in _URL_ELEMENTS and not element.get("href"):
-            found.append(FoundLink(text, LINK, entry, entry))
-        elif name in ("id", "guid") and text.startswith(("http://", "https://")) \
-                and element.get("isPermaLink", "true") == "true":
+        if (name in _URL_ELEMENTS and not element.get("href")) or (
+            name in ("id", "guid")
+            and text.startswith(("http://", "https://"))
+            and element.get("isPermaLink", "true") == "true"
+        ):
             found.append(FoundLink(text, LINK, entry, entry))
         elif name in _HTML_ELEMENTS and "<" in text:
             found.extend(scan_html(text, base=entry, entry=entry).links)

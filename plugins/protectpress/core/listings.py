@@ -11,7 +11,7 @@ would. The lists are left out of search (`data-pagefind-ignore`): each summary i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html import escape
 
@@ -20,7 +20,7 @@ from .dates import human
 from .generated import escape_markdown, front_matter
 from .links import SiteLinks
 
-_NEVER = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,9 @@ def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
     return "\n".join(parts)
 
 
-def _terms_with_pages(content: ContentSet, group: str, vocabulary: dict[str, str]):
+def _terms_with_pages(
+    content: ContentSet, group: str, vocabulary: dict[str, str]
+) -> Iterator[tuple[str, str, list[ContentItem]]]:
     """(slug, label, items) for each topic or sector that has published pages, in vocabulary order."""
     published = content.published()
     for slug, label in vocabulary.items():
@@ -109,18 +111,29 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
     for slug, label, items in _terms_with_pages(content, group, vocabulary):
         summary = f"Guidance, action cards and news for {label.lower() if group == 'sectors' else label}."
         if group == "sectors" and slug != "all":
-            summary = f"Guidance, action cards and news for the {label.lower()} sector, including what applies to all sectors."
+            summary = (
+                f"Guidance, action cards and news for the {label.lower()} sector, "
+                "including what applies to all sectors."
+            )
         src_uri = f"{group}/{slug}.md"
         markdown = (front_matter(title=label, type="page", summary=summary) + f"{escape_markdown(summary)}\n\n"
                     + _grouped(items, links, src_uri))
         listings.append(Listing(src_uri, label, markdown, group, slug, tuple(items)))
     # Relative to the index beside them: a docs-root link (/topics/x.md) resolves only in projects whose
     # mkdocs.yml sets validation.absolute_links: relative_to_docs (found by the link check).
-    index_lines = "\n".join(f"- [{escape_markdown(entry.title)}]({entry.slug}.md) ({len(entry.items)})" for entry in listings)
+    index_lines = "\n".join(
+        f"- [{escape_markdown(entry.title)}]({entry.slug}.md) ({len(entry.items)})" for entry in listings
+    )
     title = noun.capitalize() + "s"
     intro = f"Every {noun} with pages on this site, and how many pages each has."
-    index = Listing(f"{group}/index.md", title, front_matter(title=title, type="page", summary=intro) + f"{intro}\n\n{index_lines}\n", group, "",
-                    tuple(i for entry in listings for i in entry.items))
+    index = Listing(
+        f"{group}/index.md",
+        title,
+        front_matter(title=title, type="page", summary=intro) + f"{intro}\n\n{index_lines}\n",
+        group,
+        "",
+        tuple(i for entry in listings for i in entry.items),
+    )
     return [index, *listings] if listings else []
 
 

@@ -30,7 +30,7 @@ TOO_DEEP = ("expected lists, quotes, notes and HTML blocks nested at most a few 
             "of * or _")
 
 _QUOTES = re.compile(r"^(?:\s*>)+")
-_RUN = re.compile(r"[*_]{%d,}" % SUSPECT_RUN)
+_RUN = re.compile(rf"[*_]{{{SUSPECT_RUN},}}")
 _MARKDOWN_BLOCK = re.compile(r"<\w+[^>]*\bmarkdown\s*=", re.IGNORECASE)
 
 

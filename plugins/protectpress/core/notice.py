@@ -17,8 +17,18 @@ from .config import Settings
 from .content import NOTICE_SOURCE, read_source
 from .dates import human, human_moment
 from .feeds.entry import FeedEntry
-from .frontmatter import (Field, FrontMatterError, Invalid, read_fields, read_moment, read_text, report_missing,
-                          report_unknown_keys, reporter, split_front_matter)
+from .frontmatter import (
+    Field,
+    FrontMatterError,
+    Invalid,
+    read_fields,
+    read_moment,
+    read_text,
+    report_missing,
+    report_unknown_keys,
+    reporter,
+    split_front_matter,
+)
 from .newsletter.markdown import parse_markdown, plain
 from .newsletter.model import Newsletter
 from .newsletter.render import RenderedNewsletter, render_letter
@@ -117,8 +127,13 @@ def notice_html(notice: Notice, settings: Settings) -> str:
 
 def banner(notice: Notice, settings: Settings) -> dict[str, str]:
     """What overrides/partials/pp-notice.html shows. `title` is plain text: the template escapes it."""
-    return {"id": notice.slug, "level": notice.level.value, "title": notice.title, "html": notice_html(notice, settings),
-            "expires": human_moment(notice.expires) if notice.expires else ""}
+    return {
+        "id": notice.slug,
+        "level": notice.level.value,
+        "title": notice.title,
+        "html": notice_html(notice, settings),
+        "expires": human_moment(notice.expires) if notice.expires else "",
+    }
 
 
 def notice_feed_entry(notice: Notice, settings: Settings, now: dt.datetime) -> FeedEntry:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from typing import Iterable, Iterator
 
 
 class Severity(str, enum.Enum):
@@ -83,14 +83,20 @@ class Problems:
         self._problems.append(problem)
         return problem
 
-    def error(self, path: str, expected: str, found: str | None = None, **where) -> Problem:
-        return self.add(path, expected, found, severity=Severity.ERROR, **where)
+    def error(
+        self, path: str, expected: str, found: str | None = None, *, key: str | None = None, line: int | None = None
+    ) -> Problem:
+        return self.add(path, expected, found, key=key, line=line, severity=Severity.ERROR)
 
-    def warning(self, path: str, expected: str, found: str | None = None, **where) -> Problem:
-        return self.add(path, expected, found, severity=Severity.WARNING, **where)
+    def warning(
+        self, path: str, expected: str, found: str | None = None, *, key: str | None = None, line: int | None = None
+    ) -> Problem:
+        return self.add(path, expected, found, key=key, line=line, severity=Severity.WARNING)
 
-    def info(self, path: str, expected: str, found: str | None = None, **where) -> Problem:
-        return self.add(path, expected, found, severity=Severity.INFO, **where)
+    def info(
+        self, path: str, expected: str, found: str | None = None, *, key: str | None = None, line: int | None = None
+    ) -> Problem:
+        return self.add(path, expected, found, key=key, line=line, severity=Severity.INFO)
 
     def extend(self, other: Iterable[Problem]) -> None:
         self._problems.extend(other)

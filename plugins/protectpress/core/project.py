@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .boundary import ProjectBoundary
-from .config import Settings
 from .changes import newsletter_candidates
+from .config import Settings
 from .content import Change, ContentItem, ContentSet, load_content
-from .dates import build_now
 from .content_policy import check_page_bodies
+from .dates import build_now
 from .newsletter import render_all
 from .newsletter.model import load_newsletters
 from .notice import Notice, live_notice
@@ -38,7 +38,9 @@ def going_live(project: Project) -> list[tuple[dt.datetime, str, str]]:
     return sorted(coming)
 
 
-def major_changes_since_last_newsletter(project: Project) -> tuple[dt.datetime | None, list[tuple[ContentItem, Change]]]:
+def major_changes_since_last_newsletter(
+    project: Project,
+) -> tuple[dt.datetime | None, list[tuple[ContentItem, Change]]]:
     """The newest live newsletter's date (None when there is none) and each major change made after it."""
     since = None
     if project.settings.plugin.newsletter.enabled:

@@ -13,9 +13,9 @@ not promises.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .config import Settings
 from .content import ContentSet

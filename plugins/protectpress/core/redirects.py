@@ -56,7 +56,8 @@ def plan_redirects(content: ContentSet, links: SiteLinks, problems: Problems) ->
     claimed: dict[str, Redirect] = {}
     for item in sorted(content.items.values(), key=lambda i: i.src_uri):
         if not item.is_live:
-            continue  # a draft (or a page scheduled for later) is not published, so it cannot stand in for a page that was
+            # A draft (or a page scheduled for later) is not published, so it cannot stand in for a page that was.
+            continue
         new_path = links.page_path(item.src_uri)
         for value in item.redirect_from:
             old = normalise_old_address(value, links)

@@ -9,7 +9,8 @@ keep text as text); `as_written` takes it off again when we read our own files b
 from __future__ import annotations
 
 import csv
-from typing import Any, Iterable, TextIO
+from collections.abc import Iterable
+from typing import IO, Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 TEXT_MARK = "'"
@@ -34,7 +35,7 @@ def as_written(cell: str) -> str:
 class SpreadsheetSafeWriter:
     """`csv.writer`, except that every cell goes through `spreadsheet_safe`."""
 
-    def __init__(self, handle: TextIO) -> None:
+    def __init__(self, handle: IO[str]) -> None:
         self._writer = csv.writer(handle)
 
     def writerow(self, cells: Iterable[Any]) -> None:
@@ -45,6 +46,6 @@ class SpreadsheetSafeWriter:
             self.writerow(cells)
 
 
-def spreadsheet_writer(handle: TextIO) -> SpreadsheetSafeWriter:
+def spreadsheet_writer(handle: IO[str]) -> SpreadsheetSafeWriter:
     """The CSV writer for every file protectpress writes."""
     return SpreadsheetSafeWriter(handle)

@@ -10,7 +10,6 @@ from mkdocs.config.base import Config
 
 class ProtectpressConfig(Config):
     enabled = opt.Type(bool, default=True)
-    strict_review = opt.Type(bool, default=False)
     vocabulary = opt.Type(dict, default={})
     feeds = opt.Type(dict, default={})
     newsletter = opt.Type(dict, default={})

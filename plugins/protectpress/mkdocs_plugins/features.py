@@ -18,6 +18,13 @@ def load_features(state: BuildState) -> list:
     # checks the links in the feeds and emails that the others write in on_post_build. Offline after the pages
     # are written: its worker is versioned by their bytes.
     # The notice first: it takes docs/notice.md out of the pages before the site feature reads them.
-    features: list = [NoticeFeature(state), SiteFeature(state), NewsletterFeature(state), FeedsFeature(state), SearchFeature(state), OfflineFeature(state),
-                      IntegrityFeature(state)]
+    features: list = [
+        NoticeFeature(state),
+        SiteFeature(state),
+        NewsletterFeature(state),
+        FeedsFeature(state),
+        SearchFeature(state),
+        OfflineFeature(state),
+        IntegrityFeature(state),
+    ]
     return features

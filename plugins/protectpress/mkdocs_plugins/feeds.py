@@ -5,14 +5,28 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from ..core.feeds import (FORMATS, SUBSCRIBE_PAGE, Feed, FeedEntry, carried_ids, check_feed_images, entry_from_item,
-                          feeds_for_page, plan_feeds, publish_feeds, subscribe_body, subscribe_markdown)
+from ..core.feeds import (
+    FORMATS,
+    SUBSCRIBE_PAGE,
+    Feed,
+    FeedEntry,
+    carried_ids,
+    check_feed_images,
+    entry_from_item,
+    feeds_for_page,
+    plan_feeds,
+    publish_feeds,
+    subscribe_body,
+    subscribe_markdown,
+)
 from ..core.links import SiteLinks
 from .state import BuildState
 
@@ -71,7 +85,7 @@ class FeedsFeature:
                 and self.state.settings.links.page_url(item.src_uri) in self.carried):
             self.rendered[item.src_uri] = html
 
-    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         # Every page's content is known now; templates are rendered next, and each links the feeds that exist.
         # Only index pages differ, so the links are made once per index page here, not once per page.
         if self.enabled:
@@ -81,7 +95,9 @@ class FeedsFeature:
             self.index_feed_links = {page: _head_links(feeds_for_page(page, feeds), links) for page in index_pages}
         return env
 
-    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any]:
         if self.enabled:
             context["pp_feed_links"] = self.index_feed_links.get(page.file.src_uri, self.site_feed_links)
         return context

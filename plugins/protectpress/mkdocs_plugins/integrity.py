@@ -8,7 +8,7 @@ the preview must stay quick; `protectpress build` always runs them.
 
 from __future__ import annotations
 
-from jinja2 import TemplateNotFound
+from jinja2 import Environment, TemplateNotFound
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
@@ -26,17 +26,18 @@ class IntegrityFeature:
         self.state = state
         self.sources: dict[str, str] = {}  # page URL path -> the project-relative file an author edits
 
-    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.sources = self._page_sources(files)
         self._check_templates(env, files)
         return env
 
-    def _check_templates(self, env, files: Files) -> None:
+    def _check_templates(self, env: Environment, files: Files) -> None:
         """A page's `template:` must exist before MkDocs renders it: a missing one is a traceback there (found
         by the fuzz tests). on_env runs after every page is read and before any is rendered."""
         for file in files.documentation_pages():
-            name = file.page.meta.get("template") if file.page is not None else None
-            if not isinstance(name, str) or not name:
+            page = file.page
+            name = page.meta.get("template") if page is not None else None
+            if page is None or not isinstance(name, str) or not name:
                 continue
             try:
                 env.get_template(name)
@@ -45,7 +46,7 @@ class IntegrityFeature:
                                                            file.src_uri),
                                           "expected a template of the theme or of overrides/, like main.html",
                                           repr(name), key="template")
-                del file.page.meta["template"]  # reported: the build goes on with the default, to find the rest
+                del page.meta["template"]  # reported: the build goes on with the default, to find the rest
         self.state.report("The pages have problems to fix")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

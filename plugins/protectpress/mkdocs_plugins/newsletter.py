@@ -5,9 +5,12 @@ be previewed under serve) but are never published by a build."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -59,7 +62,7 @@ class NewsletterFeature:
             dates = [newsletter.date for newsletter, _ in self.published.values() if not newsletter.draft]
             page.update_date = lastmod(max(dates) if dates else None) or page.update_date
         elif page.file.src_uri in self.published:
-            page.update_date = lastmod(self.published[page.file.src_uri][0].date)
+            page.update_date = lastmod(self.published[page.file.src_uri][0].date) or page.update_date
         return None
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -77,7 +80,9 @@ class NewsletterFeature:
             (folder / EMAIL_HTML).write_text(html, encoding="utf-8")
             (folder / EMAIL_TEXT).write_text(text, encoding="utf-8")
 
-    def on_serve(self, server, *, config: MkDocsConfig, builder):
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer:
         settings = self.state.settings
         # Not recursive for newsletters/: a send writes its journal to newsletters/.sends/, and a rebuild per
         # journal write would make `make serve` spin while a campaign runs.

@@ -3,6 +3,7 @@ page of its own. What the notice is, and when it is live, is decided in core/not
 
 from __future__ import annotations
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
@@ -22,11 +23,13 @@ class NoticeFeature:
             files.remove(source)
         settings = self.state.settings
         self.notice = live_notice(settings, self.state.problems, self.state.now)
-        self.state.pinned_feed_entries = [notice_feed_entry(self.notice, settings, self.state.now)] if self.notice else []
+        self.state.pinned_feed_entries = (
+            [notice_feed_entry(self.notice, settings, self.state.now)] if self.notice else []
+        )
         self.state.report("docs/notice.md has problems to fix")
         return files
 
-    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         # A global, like the emergency line, so the 404 and offline pages carry the banner too.
         env.globals["pp_notice"] = banner(self.notice, self.state.settings) if self.notice else None
         return env

@@ -7,9 +7,12 @@ retiring worker is written instead, so one left in a browser by an earlier visit
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
 from mkdocs.utils import normalize_url
 
 from ..core import offline
@@ -33,12 +36,14 @@ class OfflineFeature:
         if self.has_offline_page:
             config.theme.static_templates.add(offline.OFFLINE_PAGE)
 
-    def on_env(self, env, *, config: MkDocsConfig, files):
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         env.globals["pp_offline"] = {"worker": offline.WORKER_NAME, "manifest": offline.MANIFEST_NAME,
                                      "theme_colour": self.settings.theme_colour} if self.active else None
         return env
 
-    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
+    def on_template_context(
+        self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig
+    ) -> dict[str, Any]:
         if template_name != offline.OFFLINE_PAGE:
             return context
         # The worker shows this page at whatever address could not be reached, so its links must not be

@@ -8,12 +8,18 @@ the validated content and the one problem list between them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from ..core.dates import DateError, build_now
 from ..core.problems import Problems
@@ -27,7 +33,7 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
 
     def __init__(self) -> None:
         self.serving = False
-        self.features: list = []
+        self.features: list[Any] = []
         self.state: BuildState | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -51,34 +57,39 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
     # Run before other plugins (search, Material's) see the files, so drafts and generated pages are settled.
     @event_priority(50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        return self._each("on_files", files, config=config, returns=files)
+        return self._each("on_files", files, config=config)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
-        return self._each("on_nav", nav, config=config, files=files, returns=nav)
+        return self._each("on_nav", nav, config=config, files=files)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        return self._each("on_page_markdown", markdown, page=page, config=config, files=files, returns=markdown)
+        return self._each("on_page_markdown", markdown, page=page, config=config, files=files)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        return self._each("on_page_content", html, page=page, config=config, files=files, returns=html)
+        return self._each("on_page_content", html, page=page, config=config, files=files)
 
-    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
-        return self._each("on_page_context", context, page=page, config=config, nav=nav, returns=context)
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        return self._each("on_page_context", context, page=page, config=config, nav=nav)
 
-    def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        return self._each("on_env", env, config=config, files=files, returns=env)
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
+        return self._each("on_env", env, config=config, files=files)
 
-    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
-        return self._each("on_template_context", context, template_name=template_name, config=config,
-                          returns=context)
+    def on_template_context(
+        self, context: TemplateContext, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext | None:
+        return self._each("on_template_context", context, template_name=template_name, config=config)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._each("on_post_build", config=config)
 
-    def on_serve(self, server, *, config: MkDocsConfig, builder):
-        return self._each("on_serve", server, config=config, builder=builder, returns=server)
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
+    ) -> LiveReloadServer | None:
+        return self._each("on_serve", server, config=config, builder=builder)
 
-    def _each(self, event: str, *args, returns=None, **kwargs):
+    def _each(self, event: str, *args: Any, **kwargs: Any) -> Any:
         """Call `event` on every feature that has it, threading the returned value through like MkDocs does."""
         if not self.config.enabled or self.state is None:
             return None

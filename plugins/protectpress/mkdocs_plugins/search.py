@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
@@ -24,7 +25,9 @@ class SearchFeature:
     def __init__(self, state: BuildState) -> None:
         self.state = state
 
-    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any]:
         context["pp_search"] = self.record(page)
         return context
 

@@ -12,23 +12,32 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import posixpath
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig, _AbsoluteLinksValidationValue
+from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
 from ..core import emergency
 from ..core.boundary import ProjectBoundary
-from ..core.content import (FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType, is_content_source,
-                            load_content, read_source)
+from ..core.content import (
+    FOLDER_OF_TYPE,
+    TYPE_FOLDERS,
+    ContentItem,
+    ContentType,
+    is_content_source,
+    load_content,
+    read_source,
+)
 from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_document
 from ..core.dates import human
 from ..core.home import HOME_SRC_URI, home_sections
-from ..core.listings import (in_reader_order, missing_type_indexes, type_index_source, type_listing,
-                             vocabulary_listings)
+from ..core.listings import in_reader_order, missing_type_indexes, type_index_source, type_listing, vocabulary_listings
 from ..core.metadata import lastmod, listing_title, robots_txt, short_description
 from ..core.nesting import too_deep_line
 from ..core.sanitise import html_text
@@ -98,7 +107,9 @@ class SiteFeature:
             if not item.is_live:
                 # MkDocs' own draft level: built under `mkdocs serve`, left out of `mkdocs build` (and so out of
                 # sitemap and search). A page scheduled for later is kept out exactly as a draft is.
-                files.get_file_from_path(item.src_uri).inclusion = InclusionLevel.DRAFT
+                draft = files.get_file_from_path(item.src_uri)
+                if draft is not None:  # every content item was read from a file in `files`
+                    draft.inclusion = InclusionLevel.DRAFT
         self._add_listings(files, config)
         self._make_sections(files)
         if files.get_file_from_path(ROBOTS) is None:
@@ -141,7 +152,7 @@ class SiteFeature:
                 if file is not None:
                     serve_cache.rebuild_when_changed(file, section)
 
-    def _note_newest(self, src_uri: str, items) -> None:
+    def _note_newest(self, src_uri: str, items: Iterable[ContentItem]) -> None:
         dates = [i.last_updated for i in items if i.last_updated]
         if dates:
             self.newest[src_uri] = max(dates)
@@ -161,7 +172,7 @@ class SiteFeature:
         # MkDocs linked each page to its neighbours before this event; the footer's previous and next must
         # follow the order the sidebar now shows.
         nav.pages = [item for item in _walk(nav.items) if isinstance(item, Page)]
-        for before, after in zip([None, *nav.pages], [*nav.pages, None]):
+        for before, after in zip([None, *nav.pages], [*nav.pages, None], strict=True):
             if before is not None:
                 before.next_page = after
             if after is not None:
@@ -196,7 +207,7 @@ class SiteFeature:
             check_body(item.path, html, item.body, item.body_line, self.state.problems)
         return html
 
-    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.state.counts["pages"] = len(files.documentation_pages())
         if self.state.serving:
             env.bytecode_cache = serve_cache.TEMPLATES  # each rebuild makes a new environment
@@ -216,7 +227,9 @@ class SiteFeature:
         }
         return env
 
-    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any]:
         item = self.item(page)
         context["pp"] = _page_facts(item, self.state, self.listed) if item is not None else None
         context["pp_title"] = self.titles.get(page.file.src_uri)
@@ -236,26 +249,26 @@ def _placeholder_for_invalid(page: Page, markdown: str) -> str:
     return markdown
 
 
-def _walk(items):
+def _walk(items: Iterable[StructureItem]) -> Iterator[StructureItem]:
     for item in items:
         yield item
         if isinstance(item, Section):
             yield from _walk(item.children)
 
 
-def _order_sections(items, ranks: dict[str, int]) -> None:
+def _order_sections(items: Iterable[StructureItem], ranks: dict[str, int]) -> None:
     """Put each section's ranked pages (see `BuildState.nav_ranks`) in rank order after its index page;
     anything unranked (sub-sections, plain pages) keeps its place after them."""
     for item in items:
         if not isinstance(item, Section):
             continue
         _order_sections(item.children, ranks)
-        if any(getattr(child, "file", None) and child.file.src_uri in ranks for child in item.children):
+        if any(isinstance(child, Page) and child.file.src_uri in ranks for child in item.children):
             item.children.sort(key=lambda child: _section_rank(child, ranks))
 
 
-def _section_rank(child, ranks: dict[str, int]) -> tuple[int, int]:
-    file = getattr(child, "file", None)
+def _section_rank(child: StructureItem, ranks: dict[str, int]) -> tuple[int, int]:
+    file = child.file if isinstance(child, Page) else None
     if file is not None and posixpath.basename(file.src_uri) == "index.md":
         return (0, 0)
     if file is not None and file.src_uri in ranks:
@@ -263,10 +276,10 @@ def _section_rank(child, ranks: dict[str, int]) -> tuple[int, int]:
     return (2, 0)  # sorted() is stable: unranked children keep MkDocs' order
 
 
-def _nav_rank(item) -> tuple[int, str]:
-    key = item.file.src_uri if getattr(item, "file", None) else ""
+def _nav_rank(item: StructureItem) -> tuple[int, str]:
+    key = item.file.src_uri if isinstance(item, Page) else ""
     if isinstance(item, Section):
-        first = next((c for c in item.children if getattr(c, "file", None)), None)
+        first = next((c for c in item.children if isinstance(c, Page)), None)
         key = first.file.src_uri.split("/", 1)[0] if first else item.title
     if key in NAV_LAST:
         return (len(NAV_ORDER) + 1 + NAV_LAST.index(key), key)
@@ -280,7 +293,7 @@ def _nav_rank(item) -> tuple[int, str]:
 _NAMES_NOT_TEXT = frozenset({"template", "icon", "hide", "search"})
 
 
-def _safe_meta(meta: dict[str, Any]) -> dict[str, Any]:
+def _safe_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
     """Every text in a page's front matter (and each text in a list) as safe HTML; other values as they are."""
     def safe(value: Any) -> Any:
         if isinstance(value, str):
@@ -307,8 +320,13 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
 
     def terms(group: str, slugs: tuple[str, ...], labels: dict[str, str]) -> list[dict]:
         # Only terms with a listing page get a link; the path is relative to the site root.
-        return [{"label": html_text(labels[slug]), "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed
-                 else None} for slug in slugs]
+        return [
+            {
+                "label": html_text(labels[slug]),
+                "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed else None,
+            }
+            for slug in slugs
+        ]
 
     return {
         "kind": item.kind.value,

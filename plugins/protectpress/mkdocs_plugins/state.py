@@ -22,7 +22,7 @@ class BuildState:
     problems: Problems
     serving: bool = False
     # The one "now" of this build (core.dates.build_now): expiry and scheduling all read this, never the clock.
-    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     content: ContentSet = field(default_factory=lambda: ContentSet({}))
     # Entries that features other than the site's pages contribute to the feeds (newsletter web versions).
     extra_feed_entries: list = field(default_factory=list)

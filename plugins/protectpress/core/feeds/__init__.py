@@ -16,6 +16,21 @@ from .publish import carried_ids, publish_feeds
 from .subscribe import SUBSCRIBE_PAGE, subscribe_body, subscribe_markdown
 from .writers import render_feed
 
-__all__ = ["FORMATS", "Feed", "FeedEntry", "FeedFormat", "SUBSCRIBE_PAGE", "carried_ids", "check_feed_images",
-           "clean_content", "clean_entries", "entry_from_item", "feeds_for_page", "plan_feeds", "publish_feeds",
-           "render_feed", "subscribe_body", "subscribe_markdown"]
+__all__ = [
+    "FORMATS",
+    "SUBSCRIBE_PAGE",
+    "Feed",
+    "FeedEntry",
+    "FeedFormat",
+    "carried_ids",
+    "check_feed_images",
+    "clean_content",
+    "clean_entries",
+    "entry_from_item",
+    "feeds_for_page",
+    "plan_feeds",
+    "publish_feeds",
+    "render_feed",
+    "subscribe_body",
+    "subscribe_markdown",
+]

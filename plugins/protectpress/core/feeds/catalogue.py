@@ -8,8 +8,8 @@ build writes, the links in each page's `<head>` and the Subscribe page, so the t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Callable, Collection
 
 from ..config import Settings
 from ..content import FOLDER_OF_TYPE, ContentType
@@ -24,7 +24,7 @@ _KIND_PLURALS = {**{kind.value: kind.plural for kind in ContentType}, "newslette
 TYPE_INDEX_PAGES = {**{kind.value: f"{folder}/index.md" for kind, folder in FOLDER_OF_TYPE.items()},
                     "newsletter": "newsletters/index.md"}
 # When a feed has no entries at all (a brand-new site), its dates still must not change between builds.
-EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def plan_feeds(entries: list[FeedEntry], settings: Settings, pages: Collection[s
         if not members and group != "site":
             return None
         has_page = index_page is not None and index_page in pages
-        home = settings.links.page_url(index_page) if has_page else settings.links.page_url("index.md")
+        home = settings.links.page_url(index_page if index_page is not None and has_page else "index.md")
         folder = f"{FEEDS_FOLDER}/" + (f"{group}/{slug}/" if slug else "")
         return Feed(group, slug, label, title, description, home, index_page if has_page else None, folder,
                     pinned + members)
@@ -98,17 +98,29 @@ def plan_feeds(entries: list[FeedEntry], settings: Settings, pages: Collection[s
         plural = _KIND_PLURALS[kind]
         planned.append(feed("types", kind, plural, f"{site_title}: {plural}",
                             f"New and updated {plural.lower()} from {site_title}.", TYPE_INDEX_PAGES[kind],
-                            lambda e, kind=kind: e.kind == kind))
+                            _of_kind(kind)))
     for slug, label in vocabulary.tags.items():
         planned.append(feed("topics", slug, label, f"{site_title}: {label}",
                             f"New and updated pages about {label} from {site_title}.", term_page("topics", slug),
-                            lambda e, slug=slug: slug in e.tags))
+                            _about(slug)))
     for slug, label in vocabulary.sectors.items():
         scope = "every sector" if slug == "all" else f"the {label} sector, including what applies to all sectors"
         planned.append(feed("sectors", slug, label, f"{site_title}: {label}",
                             f"New and updated pages for {scope}, from {site_title}.", term_page("sectors", slug),
-                            lambda e, slug=slug: slug in e.sectors or "all" in e.sectors))
+                            _for_sector(slug)))
     return [f for f in planned if f is not None]
+
+
+def _of_kind(kind: str) -> Callable[[FeedEntry], bool]:
+    return lambda entry: entry.kind == kind
+
+
+def _about(tag: str) -> Callable[[FeedEntry], bool]:
+    return lambda entry: tag in entry.tags
+
+
+def _for_sector(sector: str) -> Callable[[FeedEntry], bool]:
+    return lambda entry: sector in entry.sectors or "all" in entry.sectors
 
 
 def term_page(group: str, slug: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.util import xml_elem
+from lxml import etree
 
 NAMESPACE = "ppimage"  # the attribute name feedgen gives the extension on each entry: `entry.ppimage`
 
@@ -33,13 +34,13 @@ class EnclosureEntryExtension(BaseEntryExtension):
     def set(self, enclosure: Enclosure) -> None:
         self.enclosure = enclosure
 
-    def extend_rss(self, item):
+    def extend_rss(self, item: etree._Element) -> etree._Element:
         if self.enclosure is not None:
             xml_elem("enclosure", item, url=self.enclosure.url, length=str(self.enclosure.length),
                      type=self.enclosure.media_type)
         return item
 
-    def extend_atom(self, entry):
+    def extend_atom(self, entry: etree._Element) -> etree._Element:
         if self.enclosure is not None:
             link = xml_elem("link", entry, rel="enclosure", href=self.enclosure.url, type=self.enclosure.media_type)
             if self.enclosure.length:

@@ -19,7 +19,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 from .entry import FeedEntry
 
@@ -104,4 +104,4 @@ def _second_of_day(entry_id: str) -> int:
 
 def _utc(moment: dt.datetime) -> dt.datetime:
     # Dates are read as UTC already (core/dates.py); converting each again costs more than everything else here.
-    return moment if moment.tzinfo is dt.timezone.utc else moment.astimezone(dt.timezone.utc)
+    return moment if moment.tzinfo is dt.UTC else moment.astimezone(dt.UTC)

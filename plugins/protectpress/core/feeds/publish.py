@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Collection
+from collections.abc import Collection
 
 from ..config import Settings
 from ..problems import Problems
@@ -25,7 +25,9 @@ def publish_feeds(entries: list[FeedEntry], settings: Settings, problems: Proble
     # only the entries that made some feed's newest `limit`: the cost stays flat as the site grows. The planned
     # entries are the ones to use: they carry their distinct update instants.
     planned_entries = {entry.id: entry for feed in planned for entry in feed.entries}
-    carried = [with_page_lines(planned_entries[entry_id]) for entry_id in _in_order([*pinned, *entries], planned_entries)]
+    carried = [
+        with_page_lines(planned_entries[entry_id]) for entry_id in _in_order([*pinned, *entries], planned_entries)
+    ]
     cleaned = {entry.id: entry for entry in clean_entries(carried, settings.links, problems)}
     files: dict[str, bytes] = {}
     for feed in planned:

@@ -30,7 +30,11 @@ def subscribe_markdown(feeds: list[Feed], settings: Settings) -> str:
 def subscribe_body(feeds: list[Feed], settings: Settings) -> str:
     """The page without its front matter: the introduction, then every feed, grouped."""
     site = next(f for f in feeds if f.group == "site")
-    parts = [_INTRODUCTION, "## Everything on this site\n", _feed_line(site, settings, label="All new and updated pages") + "\n"]
+    parts = [
+        _INTRODUCTION,
+        "## Everything on this site\n",
+        _feed_line(site, settings, label="All new and updated pages") + "\n",
+    ]
     for group, heading, explanation in _GROUPS:
         chosen = [f for f in feeds if f.group == group]
         if chosen:

@@ -11,8 +11,15 @@ from ..content import ContentSet
 from ..problems import Problems
 from .colours import report_colours
 from .model import Feature, Newsletter, load_newsletters, resolve_features
-from .render import (NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, RenderedNewsletter, personalise, render,
-                     render_newsletter, template_exists)
+from .render import (
+    NAME_PLACEHOLDER,
+    UNSUBSCRIBE_PLACEHOLDER,
+    RenderedNewsletter,
+    personalise,
+    render,
+    render_newsletter,
+    template_exists,
+)
 from .web import known_sources
 
 

@@ -7,9 +7,9 @@ conditional comments (`<!--[if mso]>`) are comments to every other reader, and t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Iterator
 
 VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta source track wbr".split())
 _DECLARATION = re.compile(r"\s*([\w-]+)\s*:\s*([^;]+)")

@@ -60,8 +60,9 @@ class _EmailLinks(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
-            if element.tag == "a" and element.get("href") is not None:
-                target = plain(element.get("href"))
+            href = element.get("href")
+            if element.tag == "a" and href is not None:
+                target = plain(href)
                 source = self.links.source_of_link(target, from_src=self.from_src)
                 if source is not None:
                     self.parsed["page_links"].append(source)

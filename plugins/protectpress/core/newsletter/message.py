@@ -97,7 +97,7 @@ def build_message(
         message["To"] = _international_mailbox(name, address) if international else Address(display_name=name,
                                                                                                addr_spec=address)
     message["Subject"] = header_text(subject, "the subject", MAX_HEADER_TEXT + len(TEST_PREFIX))
-    message["Date"] = email.utils.format_datetime(date or dt.datetime.now(dt.timezone.utc))
+    message["Date"] = email.utils.format_datetime(date or dt.datetime.now(dt.UTC))
     message["Message-ID"] = header_text(message_id or email.utils.make_msgid(domain=_domain(from_address)),
                                         "the Message-ID", SMTP_LINE_LIMIT)
     if reply_to:
@@ -144,7 +144,9 @@ def list_unsubscribe_value(uris: list[str] | tuple[str, ...]) -> str:
     for uri in uris:
         header_text(uri, "an unsubscribe address", SMTP_LINE_LIMIT)
         if not uri.isascii() or any(c in uri for c in "\r\n <>,"):
-            raise ValueError(f"an unsubscribe address must be plain ASCII with no spaces, commas or angle brackets, found {uri!r}")
+            raise ValueError(
+                f"an unsubscribe address must be plain ASCII with no spaces, commas or angle brackets, found {uri!r}"
+            )
     value = ", ".join(f"<{uri}>" for uri in uris)
     if len("List-Unsubscribe: ") + len(value) > SMTP_LINE_LIMIT:
         raise ValueError(f"the List-Unsubscribe header would be longer than {SMTP_LINE_LIMIT} characters")
@@ -156,7 +158,7 @@ def stable_message_id(slug: str, address: str, domain: str, *, salt: str = "") -
 
     The address is hashed, so the ID does not show who else was on the list in a forwarded message.
     """
-    digest = hashlib.sha256(f"{salt}\0{slug}\0{address.strip().lower()}".encode("utf-8")).hexdigest()[:32]
+    digest = hashlib.sha256(f"{salt}\0{slug}\0{address.strip().lower()}".encode()).hexdigest()[:32]
     return f"<{slug}.{digest}@{domain}>"
 
 

@@ -8,17 +8,31 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..boundary import ProjectBoundary
 from ..config import Settings
 from ..content import ContentItem, ContentSet, read_source
 from ..dates import human_moment
-from ..frontmatter import (Field, FrontMatterError, Invalid, boolean_field, list_like, read_date, read_fields,
-                           read_moment, read_terms, read_text, report_missing, report_unknown_keys, reporter,
-                           split_front_matter)
+from ..frontmatter import (
+    Field,
+    FrontMatterError,
+    Invalid,
+    boolean_field,
+    list_like,
+    read_date,
+    read_fields,
+    read_moment,
+    read_terms,
+    read_text,
+    report_missing,
+    report_unknown_keys,
+    reporter,
+    split_front_matter,
+)
 from ..headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..nesting import TOO_DEEP, too_deep_line
 from ..problems import Problems, describe
@@ -150,7 +164,9 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
     items = _items(front.data.get("items"), report, front.lines)
     deep_line = too_deep_line(front.body)
     if deep_line is not None:
-        problems.error(path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1)
+        problems.error(
+            path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1
+        )
     for field in sorted(set(MERGE_FIELD.findall(front.body)) - set(MERGE_FIELDS)):
         problems.error(path, "expected only the merge fields {{ name }} and {{ first_name }} in the letter",
                        repr("{{ " + field + " }}"),
@@ -190,13 +206,18 @@ def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Prob
         elif page.draft and not newsletter.draft:
             problems.error(newsletter.path, "expected a published page (a draft page is not on the site, so the "
                            "newsletter's link would break)", repr(item.page), key=key, line=item.line)
-        elif page.scheduled and newsletter.is_live(content.now):
+        elif page.scheduled and page.publish_at is not None and newsletter.is_live(content.now):
             problems.error(newsletter.path, "expected a published page (a page scheduled for "
                            f"{human_moment(page.publish_at)} is not on the site yet, so the newsletter's link would "
                            "break)", repr(item.page), key=key, line=item.line)
         elif item.as_updated and page.latest_change is None:
-            problems.error(newsletter.path, "expected a page with change notes (changes: in its front matter) to "
-                           "feature as updated", repr(item.page), key=f"items[{item.number}].as_updated", line=item.line)
+            problems.error(
+                newsletter.path,
+                "expected a page with change notes (changes: in its front matter) to feature as updated",
+                repr(item.page),
+                key=f"items[{item.number}].as_updated",
+                line=item.line,
+            )
         else:
             features.append(Feature(item=item, page=page))
     return features

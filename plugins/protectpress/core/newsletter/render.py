@@ -20,18 +20,26 @@ from markupsafe import Markup
 from mjml import mjml2html
 
 from .. import emergency
-from ..config import Settings
 from ..boundary import ProjectBoundary
-from ..content import ContentItem, ContentSet, load_content
 from ..changes import updated_line
+from ..config import Settings
+from ..content import ContentItem, ContentSet, load_content
 from ..content_policy import report_body
 from ..dates import human
 from ..links import SiteLinks
 from ..problems import Problems
 from .colours import COLOUR_KEYS, report_colours
 from .markdown import ParsedMarkdown, demote_headings, parse_markdown
-from .model import (DEFAULT_NAME, LINK_BASE, Feature, Newsletter, fill_name, find_newsletter_file, read_newsletter,
-                    resolve_features)
+from .model import (
+    DEFAULT_NAME,
+    LINK_BASE,
+    Feature,
+    Newsletter,
+    fill_name,
+    find_newsletter_file,
+    read_newsletter,
+    resolve_features,
+)
 from .rules import EmailExpectations, check_email
 from .text import References, heading, join_sections, link_line, markdown_text, paragraph
 from .web import known_sources, web_src_uri
@@ -109,7 +117,8 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
         # Every email links its privacy notice; a missing page would go out as a broken link in every inbox.
         problems.error(newsletter.path, "expected the privacy notice the footer links to to be a page of the site "
                        "(set newsletter.privacy_page in mkdocs.yml)", repr(privacy_page), key="footer")
-    letter = _parse(newsletter, fill_name(newsletter.body, NAME_PLACEHOLDER, FIRST_NAME_PLACEHOLDER), LINK_BASE, None, links, known, problems)
+    letter = _parse(newsletter, fill_name(newsletter.body, NAME_PLACEHOLDER, FIRST_NAME_PLACEHOLDER), LINK_BASE,
+                    None, links, known, problems)
     embeds = {f.page.src_uri: _parse(newsletter, demote_headings(f.page.body), f.page.src_uri, f.page, links,
                                      known, problems) for f in features if f.item.full}
     web_url = links.page_url(web_src or web_src_uri(newsletter.slug))

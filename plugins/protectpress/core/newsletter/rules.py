@@ -255,11 +255,11 @@ def _mobile(html: str, root: Node, expect: EmailExpectations) -> list[Violation]
             found.append(Violation("mobile", f"expected columns side by side only from {MOBILE_BREAKPOINT_PX}px "
                                    "wide (one column on phones)", f"a breakpoint at {width}px"))
     for column in root.iter("div"):
-        if any(c.startswith(("mj-column-per-", "mj-column-px-")) for c in column.classes):
-            if column.style.get("width") != "100%":
-                found.append(Violation("mobile", "expected every column full width below the breakpoint",
-                                       f"width:{column.style.get('width', 'unset')}"))
-                break
+        is_column = any(c.startswith(("mj-column-per-", "mj-column-px-")) for c in column.classes)
+        if is_column and column.style.get("width") != "100%":
+            found.append(Violation("mobile", "expected every column full width below the breakpoint",
+                                   f"width:{column.style.get('width', 'unset')}"))
+            break
     return found
 
 

@@ -12,8 +12,8 @@ import re
 import textwrap
 import xml.etree.ElementTree as etree
 
-from .htmltree import parse_html
 from ..sanitise import is_safe_url
+from .htmltree import parse_html
 from .markdown import ParsedMarkdown, plain
 
 WIDTH = 78
@@ -187,7 +187,7 @@ class _Renderer:
         for row in body:
             if lines:
                 lines.append("")
-            for name, cell in zip(names, row):
+            for name, cell in zip(names, row, strict=False):
                 lines.extend(_wrap(f"{name}: {cell}" if name else cell, width, "", "  "))
         return lines
 

@@ -17,8 +17,9 @@ everyone then suppresses nobody.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import TextIO
 
 from .journal import SendJournal, State
 from .progress import Counts, Progress
@@ -115,7 +116,7 @@ class Campaign:
 
     def __init__(self, *, compose: Callable[[Recipient], bytes], sender: str, transport: Transport,
                  journal: SendJournal | None, suppression: SuppressionList, policy: SendPolicy,
-                 progress_stream=None, show_progress: bool = True) -> None:
+                 progress_stream: TextIO | None = None, show_progress: bool = True) -> None:
         self.compose = compose
         self.sender = sender
         self.transport = transport

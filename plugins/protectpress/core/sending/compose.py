@@ -10,13 +10,13 @@ import hashlib
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ..config import SENDING as SETTING, ConfigError, Settings, sending_problems
+from ..config import SENDING as SETTING
+from ..config import ConfigError, Settings, sending_problems
 from ..headertext import header_text_expected, header_text_problem
 from ..newsletter.message import build_message, stable_message_id, with_test_prefix
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
 from ..problems import Problem
 from .recipients import Recipient, address_key
-
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class SenderIdentity:
     unsubscribe_url: str  # a template with {email}, {email_hash}, {slug}; "" for mailto only
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "SenderIdentity":
+    def from_settings(cls, settings: Settings) -> SenderIdentity:
         sending = settings.plugin.sending
         where = settings.config_file.name
         problems = [f"{where}: {SETTING}.{key}: {expected}, found {found}"

@@ -20,18 +20,21 @@ import json
 import os
 import secrets
 import sqlite3
+import sys
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable
+from types import TracebackType
+from typing import IO, Any
 
 from .private_files import open_private, private_file, private_folder, replace_private
 from .recipients import Recipient, address_key
 
-try:  # one send per newsletter at a time; the OS drops the lock when the process dies, even by kill -9
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+# One send per newsletter at a time; the OS drops the lock when the process dies, even by kill -9.
+if sys.platform == "win32":  # pragma: no cover - Windows
     import msvcrt
+else:
+    import fcntl
 
 
 class State(str, enum.Enum):
@@ -112,7 +115,7 @@ def _sidecars(path: Path) -> tuple[Path, Path]:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 class SendJournal:
@@ -137,13 +140,13 @@ class SendJournal:
         self._db.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
         self._db.execute(f"PRAGMA temp.cache_size=-{PAGE_CACHE_KIB}")
         self._db.executescript(_SCHEMA)
-        self._lock_file = None
+        self._lock_file: IO[Any] | None = None
         self._erased: set[str] | None = None
 
-    def __enter__(self) -> "SendJournal":
+    def __enter__(self) -> SendJournal:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -158,13 +161,15 @@ class SendJournal:
             return
         handle = open_private(self.path.with_suffix(".lock"), "a+b")
         try:
-            if fcntl is not None:
+            if sys.platform != "win32":
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             else:  # pragma: no cover
                 msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
         except OSError:
             handle.close()
-            raise JournalBusy(f"another send of this newsletter is running (lock: {self.path.with_suffix('.lock').name})") from None
+            raise JournalBusy(
+                f"another send of this newsletter is running (lock: {self.path.with_suffix('.lock').name})"
+            ) from None
         self._lock_file = handle
 
     # -- the campaign -----------------------------------------------------------------------------------
@@ -175,9 +180,14 @@ class SendJournal:
 
     def begin(self, content_hash: str, subject: str, relay: str) -> CampaignRecord:
         """Record the campaign's content the first time; return what was recorded (maybe earlier)."""
-        self._db.execute("INSERT OR IGNORE INTO campaign (id, content_hash, subject, started, relay) VALUES (1, ?, ?, ?, ?)",
-                         (content_hash, subject, _now(), relay))
-        return self.campaign()
+        self._db.execute(
+            "INSERT OR IGNORE INTO campaign (id, content_hash, subject, started, relay) VALUES (1, ?, ?, ?, ?)",
+            (content_hash, subject, _now(), relay),
+        )
+        record = self.campaign()
+        if record is None:  # the INSERT made the row unless it was there already: only a broken database
+            raise sqlite3.DatabaseError("the send journal lost its campaign record")
+        return record
 
     def record_run(self, relay: str, live_check: str) -> RunRecord:
         """One run starting to send, and what the live check said before it (or that it was skipped)."""
@@ -211,7 +221,9 @@ class SendJournal:
 
     def recover_interrupted(self) -> list[str]:
         """After a crash: the rows left `sending` become `unknown`. Returns their addresses."""
-        rows = [a for (a,) in self._db.execute("SELECT address FROM deliveries WHERE state = ?", (State.SENDING.value,))]
+        rows = [
+            a for (a,) in self._db.execute("SELECT address FROM deliveries WHERE state = ?", (State.SENDING.value,))
+        ]
         self._db.execute("UPDATE deliveries SET state = ?, reply = ?, updated = ? WHERE state = ?",
                          (State.UNKNOWN.value, "interrupted during sending: it may or may not have arrived", _now(),
                           State.SENDING.value))
@@ -280,12 +292,12 @@ class SendJournal:
         self._db.execute("INSERT OR IGNORE INTO salt (id, value) VALUES (1, ?)", (secrets.token_hex(16),))
         return self._db.execute("SELECT value FROM salt WHERE id = 1").fetchone()[0]
 
-    def _transaction(self):
+    def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
 
 def _digest(salt: str, key: str) -> str:
-    return hashlib.sha256(f"{salt}\n{key}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{salt}\n{key}".encode()).hexdigest()
 
 
 class _Transaction:
@@ -295,7 +307,9 @@ class _Transaction:
     def __enter__(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
 
-    def __exit__(self, kind, value, traceback) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         self._db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 

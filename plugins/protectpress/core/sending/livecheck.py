@@ -17,6 +17,8 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from http.client import HTTPMessage
+from typing import IO
 from urllib.parse import urldefrag, urlsplit
 
 from ..linkscan import scan_html
@@ -65,7 +67,7 @@ def check_live(html: str, *, timeout: float = TIMEOUT_SECONDS, workers: int = WO
     targets = addresses_to_check(html)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         answers = list(pool.map(lambda target: fetch_status(target[0], timeout), targets))
-    return [LinkAnswer(url, kind, status, found) for (url, kind), (status, found) in zip(targets, answers)]
+    return [LinkAnswer(url, kind, status, found) for (url, kind), (status, found) in zip(targets, answers, strict=True)]
 
 
 class _SameMethodRedirects(urllib.request.HTTPRedirectHandler):
@@ -73,8 +75,8 @@ class _SameMethodRedirects(urllib.request.HTTPRedirectHandler):
 
     max_redirections = MAX_REDIRECTS
 
-    def redirect_request(self, req: urllib.request.Request, fp, code: int, msg: str, headers,
-                         newurl: str) -> urllib.request.Request | None:
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None:
             new.method = req.get_method()
@@ -99,7 +101,8 @@ def _request(url: str, method: str, timeout: float) -> tuple[int | None, str]:
             return response.status, f"{response.status} {response.reason}"
     except urllib.error.HTTPError as error:
         if 300 <= error.code < 400:
-            return error.code, f"{error.code} {error.reason}: more than {MAX_REDIRECTS} redirects, or a redirect away from http(s)"
+            return error.code, (f"{error.code} {error.reason}: more than {MAX_REDIRECTS} redirects, or a redirect "
+                                "away from http(s)")
         return error.code, f"{error.code} {error.reason}"
     except urllib.error.URLError as error:
         return None, _no_answer(error.reason, timeout)

@@ -8,6 +8,7 @@ folder's own permissions apply.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import IO, Any
@@ -46,10 +47,9 @@ def open_private(path: Path, mode: str = "a", *, encoding: str | None = None, ne
     descriptor = os.open(path, flags, PRIVATE_FILE)  # the mode only counts for a new file, after the umask...
     try:
         if _POSIX:
-            try:
+            # Someone else's file in a shared project (PermissionError) is theirs to decide.
+            with contextlib.suppress(PermissionError):
                 os.fchmod(descriptor, PRIVATE_FILE)  # ...so set it outright, which also tightens an existing file
-            except PermissionError:  # someone else's file in a shared project: theirs to decide
-                pass
         return os.fdopen(descriptor, mode, encoding=encoding, newline=newline)
     except BaseException:
         os.close(descriptor)
@@ -80,7 +80,6 @@ def _private_parent(path: Path) -> None:
 
 def _tighten(path: Path, mode: int) -> None:
     if _POSIX and path.stat().st_mode & 0o777 != mode:
-        try:
+        # Someone else's folder in a shared project (PermissionError) is theirs to decide.
+        with contextlib.suppress(PermissionError):
             os.chmod(path, mode)
-        except PermissionError:  # someone else's folder in a shared project: theirs to decide
-            pass

@@ -19,9 +19,9 @@ import datetime as dt
 import io
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..headertext import header_text_expected, header_text_problem
 from ..problems import Problems, Severity, describe
@@ -188,7 +188,6 @@ def _people(path: Path, shown_as: str, problems: Problems, sectors: dict[str, st
             continue
         key = address_key(address)
         if key in first_line:
-            listing.duplicates += 1
             problems.info(shown_as, f"expected each address once (sent once; first on line {first_line[key]})",
                           describe(address), line=line)
             continue
@@ -234,11 +233,15 @@ def _addresses_in(cell: str) -> list[str]:
             if address]
 
 
-def _read_sectors(value: str, shown_as: str, line: int, problems: Problems, vocabulary: dict[str, str] | None) -> tuple[str, ...]:
+def _read_sectors(
+    value: str, shown_as: str, line: int, problems: Problems, vocabulary: dict[str, str] | None
+) -> tuple[str, ...]:
     slugs = tuple(slugify(part) for part in value.split(";") if part.strip())
-    for slug, label in zip(slugs, (part.strip() for part in value.split(";") if part.strip())):
+    for slug, label in zip(slugs, (part.strip() for part in value.split(";") if part.strip()), strict=False):
         if vocabulary and slug not in vocabulary:
-            problems.warning(shown_as, f"expected sectors from mkdocs.yml ({', '.join(vocabulary)})", describe(label), line=line)
+            problems.warning(
+                shown_as, f"expected sectors from mkdocs.yml ({', '.join(vocabulary)})", describe(label), line=line
+            )
     return slugs
 
 
@@ -315,7 +318,7 @@ def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: s
 
     def rows() -> Iterator[Row]:
         for line, cells, error in records:
-            row = {name: value for name, value in zip(header, cells) if name}
+            row = {name: value for name, value in zip(header, cells, strict=False) if name}
             if error is None and any(_LINE_BREAK.search(row.get(column, "")) for column in one_line):
                 # Most likely a quote left open that another quote closed lines later: the lines it took in
                 # are read again on their own.
@@ -343,7 +346,7 @@ class _Lines:
         self.position = 0
         self.line = 0  # lines read so far
 
-    def __iter__(self) -> "_Lines":
+    def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
@@ -423,8 +426,9 @@ def _read_text(path: Path, shown_as: str, problems: Problems) -> str | None:
         return raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte-order mark
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        problems.error(shown_as, "expected UTF-8 text (in Excel: Save As, CSV UTF-8)", "a character in another encoding",
-                       line=line)
+        problems.error(
+            shown_as, "expected UTF-8 text (in Excel: Save As, CSV UTF-8)", "a character in another encoding", line=line
+        )
         return None
 
 
@@ -464,7 +468,7 @@ class SuppressionList:
             writer = spreadsheet_writer(handle)
             if new_file:
                 writer.writerow(SUPPRESSION_COLUMNS)
-            writer.writerow((address.strip(), reason, dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d")))
+            writer.writerow((address.strip(), reason, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")))
             handle.flush()
             os.fsync(handle.fileno())  # an unsubscribe must survive a crash straight after it
         self._keys.add(address_key(address))
@@ -510,7 +514,9 @@ def audience_of(recipients: Iterable[Recipient], suppression: SuppressionList,
             yield recipient
 
 
-def choose_audience(listing: RecipientList, suppression: SuppressionList, newsletter_sectors: list[str] | tuple[str, ...]) -> Audience:
+def choose_audience(
+    listing: RecipientList, suppression: SuppressionList, newsletter_sectors: list[str] | tuple[str, ...]
+) -> Audience:
     """The whole audience as a list (a small list, or a test); a send streams it with `audience_of`."""
     audience = Audience()
     audience.deliverable = list(audience_of(listing.each(), suppression, newsletter_sectors, audience))

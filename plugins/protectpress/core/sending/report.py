@@ -35,7 +35,9 @@ def skipped_rows(lines: list[int]) -> str:
         return "0 invalid"
     shown = ", ".join(str(line) for line in lines[:SKIPPED_LINES_SHOWN])
     more = f" and {len(lines) - SKIPPED_LINES_SHOWN:,} more" if len(lines) > SKIPPED_LINES_SHOWN else ""
-    return f"{len(lines):,} invalid, skipped (line{'' if len(lines) == 1 else 's'} {shown}{more}: see the warnings above)"
+    return (
+        f"{len(lines):,} invalid, skipped (line{'' if len(lines) == 1 else 's'} {shown}{more}: see the warnings above)"
+    )
 
 
 def describe_test_send(last: TestSend | None, latest_any: TestSend | None) -> str:
@@ -78,12 +80,17 @@ def journal_report(journal: SendJournal, shown_as: str, last_test: str) -> list[
         lines.append(f"Sending now (or interrupted): {counts[State.SENDING]:,}.")
     unknown = journal.deliveries(State.UNKNOWN)
     if unknown:
-        lines.append("Unknown (may or may not have arrived; resend with --resend-unknown only if a second copy is acceptable):")
+        lines.append(
+            "Unknown (may or may not have arrived; resend with --resend-unknown only if a second copy is acceptable):"
+        )
         lines += [f"  {d.address}: {d.reply}" for d in unknown]
     failures = journal.deliveries(State.FAILED_PERMANENT, State.FAILED_TEMPORARY)
     if failures:
         lines.append("Failed:")
-        lines += [f"  {d.address} ({d.state}, {d.attempts} {'try' if d.attempts == 1 else 'tries'}): {d.reply}" for d in failures]
+        lines += [
+            f"  {d.address} ({d.state}, {d.attempts} {'try' if d.attempts == 1 else 'tries'}): {d.reply}"
+            for d in failures
+        ]
     lines.append(f"Last test send of this newsletter: {last_test}")
     return lines
 
@@ -129,7 +136,9 @@ def outcome_lines(summary: SendSummary, slug: str) -> list[str]:
         lines.append(f"{plural(summary.unknown, 'message')} may or may not have arrived (unknown): see `protectpress "
                      f"sends {slug}`; --resend-unknown sends them again, at the risk of a second copy.")
     if not summary.stopped and summary.failed_temporary:
-        lines.append(f"Run the same command again later to retry {plural(summary.failed_temporary, 'temporary failure')}.")
+        lines.append(
+            f"Run the same command again later to retry {plural(summary.failed_temporary, 'temporary failure')}."
+        )
     if summary.failed:
         lines.append(f"See `protectpress sends {slug}` for the relay's answer to each failure.")
     return lines

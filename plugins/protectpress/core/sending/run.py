@@ -9,9 +9,9 @@ helper needs a dozen arguments.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from ..config import Settings
 from ..dates import build_now, human_moment
@@ -22,8 +22,15 @@ from .compose import Composer, SenderIdentity
 from .journal import SendJournal, State, TestSendLog, journal_path
 from .livecheck import LinkAnswer, check_live
 from .privacy import sending_paths
-from .recipients import (Audience, Recipient, RecipientList, RecipientsChanged, SuppressionList, audience_of,
-                         read_recipients)
+from .recipients import (
+    Audience,
+    Recipient,
+    RecipientList,
+    RecipientsChanged,
+    SuppressionList,
+    audience_of,
+    read_recipients,
+)
 from .report import confirmation, describe_test_send, skipped_rows
 from .transport import DeliveryResult, Outbox, Outcome, RelayError, SmtpRelay, Transport
 
@@ -80,7 +87,7 @@ class SendRun:
 
     @classmethod
     def prepare(cls, settings: Settings, newsletter: RenderedNewsletter, sender: SenderIdentity,
-                relay: SmtpRelay | None, policy: SendPolicy, options: SendOptions, *, test: bool) -> "SendRun":
+                relay: SmtpRelay | None, policy: SendPolicy, options: SendOptions, *, test: bool) -> SendRun:
         """The run's parts from the settings: the relay if given, else the outbox (a `tests/` folder for tests)."""
         journal_dir, outbox_dir, suppression_file = sending_paths(settings)
         problems = Problems()
@@ -107,7 +114,8 @@ class SendRun:
 
         A `RelayError` ends it; what was delivered before is still recorded.
         """
-        campaign = Campaign(compose=lambda r: self.composer.for_test(r.address), sender=self.composer.sender.envelope_sender,
+        campaign = Campaign(compose=lambda r: self.composer.for_test(r.address),
+                            sender=self.composer.sender.envelope_sender,
                             transport=self.transport, journal=None, suppression=self.suppression, policy=self.policy,
                             show_progress=False)
         delivered: list[str] = []
@@ -141,7 +149,7 @@ class SendRun:
                                sectors=self.settings.vocabulary.sectors, keep=False)
 
     @contextlib.contextmanager
-    def bulk(self, listing: RecipientList) -> Iterator["BulkSend"]:
+    def bulk(self, listing: RecipientList) -> Iterator[BulkSend]:
         """The bulk send to `listing`, with its journal open and locked for as long as the block runs.
 
         Raises `JournalBusy` if another send of this newsletter holds the lock, `NotSending` if the newsletter

@@ -70,13 +70,15 @@ class RelayAddress:
     username: str = ""
 
     @classmethod
-    def parse(cls, url: str) -> "RelayAddress":
+    def parse(cls, url: str) -> RelayAddress:
         parts = urlsplit(url.strip())
         if parts.scheme not in ("smtp", "smtps"):
             raise RelayError("--smtp: expected an address like smtp://user@relay.example.org:587 or smtps://...:465")
         if parts.password is not None:
             # Never echo the value back: it may be the password itself.
-            raise RelayError(f"--smtp: put the password in the {PASSWORD_VARIABLE} environment variable, not in the address")
+            raise RelayError(
+                f"--smtp: put the password in the {PASSWORD_VARIABLE} environment variable, not in the address"
+            )
         if not parts.hostname:
             raise RelayError("--smtp: expected a host name after smtp://")
         try:
@@ -111,7 +113,9 @@ class SmtpRelay:
     def __init__(self, address: RelayAddress, password: str | None = None, *, ca_file: str | None = None,
                  timeout: float = 60.0) -> None:
         if address.username and not password:
-            raise RelayError(f"{address.shown}: a user name needs the password in the {PASSWORD_VARIABLE} environment variable")
+            raise RelayError(
+                f"{address.shown}: a user name needs the password in the {PASSWORD_VARIABLE} environment variable"
+            )
         self.address = address
         self.description = address.shown
         self._password = password if address.username else None
@@ -119,7 +123,9 @@ class SmtpRelay:
         try:
             self._tls = ssl.create_default_context(cafile=ca_file)
         except (OSError, ssl.SSLError) as error:
-            raise RelayError(f"--ca-file: expected a PEM certificate file, found {getattr(error, 'strerror', None) or error}") from None
+            raise RelayError(
+                f"--ca-file: expected a PEM certificate file, found {getattr(error, 'strerror', None) or error}"
+            ) from None
         self._smtp: smtplib.SMTP | None = None
         self._ever_connected = False
 
@@ -130,6 +136,7 @@ class SmtpRelay:
 
     def _connect(self) -> smtplib.SMTP:
         where = self.address.shown
+        smtp: smtplib.SMTP
         try:
             if self.address.scheme == "smtps":
                 smtp = smtplib.SMTP_SSL(self.address.host, self.address.port, timeout=self._timeout, context=self._tls)
@@ -142,13 +149,17 @@ class SmtpRelay:
                     smtp.ehlo()
                 elif not self.address.is_loopback:
                     smtp.close()
-                    raise RelayError(f"{where} does not offer STARTTLS, so messages would cross the network "
-                                     "unencrypted: use the relay's TLS port with smtps://, or a relay that offers STARTTLS")
+                    raise RelayError(
+                        f"{where} does not offer STARTTLS, so messages would cross the network "
+                        "unencrypted: use the relay's TLS port with smtps://, or a relay that offers STARTTLS"
+                    )
             if self.address.username:
                 self._login(smtp)
         except ssl.SSLCertVerificationError as error:
-            raise RelayError(f"{where}: the relay's certificate could not be trusted ({error.verify_message}); if your "
-                             "organisation runs its own certificate authority, pass its certificate with --ca-file") from None
+            raise RelayError(
+                f"{where}: the relay's certificate could not be trusted ({error.verify_message}); if your "
+                "organisation runs its own certificate authority, pass its certificate with --ca-file"
+            ) from None
         except ssl.SSLError as error:
             raise RelayError(f"{where}: the secure connection failed ({error.reason or error})") from None
         return smtp
@@ -197,7 +208,12 @@ class SmtpRelay:
     def deliver(self, sender: str, recipient: str, data: bytes) -> DeliveryResult:
         reused = self._smtp is not None
         result = self._attempt(sender, recipient, data)
-        if reused and result.outcome is Outcome.TEMPORARY and self._smtp is None and result.reply.startswith("connection"):
+        if (
+            reused
+            and result.outcome is Outcome.TEMPORARY
+            and self._smtp is None
+            and result.reply.startswith("connection")
+        ):
             # A reused connection the relay had quietly closed (idle time-out): one fresh try costs nothing.
             result = self._attempt(sender, recipient, data)
         return result
@@ -210,7 +226,9 @@ class SmtpRelay:
                 # A relay out of reach at the start of a run is the relay's problem, not a recipient's: stop at
                 # once. Later in the run, a failed reconnect is retried like a 4xx answer.
                 if not self._ever_connected:
-                    raise RelayError(f"{self.address.shown}: could not connect to the relay: {_describe(error)}") from None
+                    raise RelayError(
+                        f"{self.address.shown}: could not connect to the relay: {_describe(error)}"
+                    ) from None
                 return DeliveryResult(Outcome.TEMPORARY, f"connection problem: could not reconnect: {_describe(error)}")
             self._ever_connected = True
         smtp = self._smtp
@@ -233,7 +251,9 @@ class SmtpRelay:
             smtp.send(_dot_stuffed(data))
         except (smtplib.SMTPException, OSError) as error:
             self._drop()
-            return DeliveryResult(Outcome.TEMPORARY, f"connection problem before the message was sent: {_describe(error)}")
+            return DeliveryResult(
+                Outcome.TEMPORARY, f"connection problem before the message was sent: {_describe(error)}"
+            )
         # The whole message and its final dot are with the relay: from here a lost answer means "unknown".
         try:
             code, reply = _final_reply(smtp)
@@ -244,7 +264,9 @@ class SmtpRelay:
             # The relay may have queued the message; what it said cannot tell us, so it is never sent again
             # automatically. The connection is dropped: we no longer know where its replies stand.
             self._drop()
-            return DeliveryResult(Outcome.UNKNOWN, f"an answer that cannot be read after the message was sent: {unclear}")
+            return DeliveryResult(
+                Outcome.UNKNOWN, f"an answer that cannot be read after the message was sent: {unclear}"
+            )
         if 200 <= code < 300:
             return DeliveryResult(Outcome.SENT, _reply_text(code, reply))
         return self._refused(code, reply)
@@ -253,11 +275,13 @@ class SmtpRelay:
         text = _reply_text(code, reply)
         if code == 421 or code < 0:  # the relay is closing the connection (or already has)
             self._drop()
-        else:
+        elif self._smtp is not None:
             try:
                 self._smtp.rset()
             except (smtplib.SMTPException, OSError, AttributeError):
                 self._drop()
+        else:
+            self._drop()
         if 400 <= code < 500 or code < 0:
             return DeliveryResult(Outcome.TEMPORARY, text)
         no_such_mailbox = at_rcpt and bool(_NO_SUCH_MAILBOX.match(text.partition(" ")[2]))
@@ -283,6 +307,8 @@ def _final_reply(smtp: smtplib.SMTP) -> tuple[int, bytes]:
     each of those would be a guess about a message the relay may already have.
     """
     if smtp.file is None:
+        if smtp.sock is None:  # the relay hung up after the dot: as unknown as any other lost answer
+            raise smtplib.SMTPServerDisconnected("the relay closed the connection")
         smtp.file = smtp.sock.makefile("rb")
     code: bytes | None = None
     texts: list[bytes] = []
