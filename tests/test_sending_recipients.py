@@ -39,7 +39,7 @@ def test_excel_csv_with_bom_blank_lines_bad_addresses_and_duplicates(tmp_path):
             "space @example.org,,,\r\n")
     listing, problems = read(tmp_path, text)
     assert [r.address for r in listing.recipients] == ["jo@example.com", "ann@example.org"]
-    assert listing.invalid == 3
+    assert listing.invalid == 3 and listing.duplicates == 1 and listing.rows == 6  # blank lines are not rows
     assert "recipients.csv:6: expected each address once (sent once; first on line 2), found 'JO@Example.com'" in [
         str(p) for p in problems
     ]

@@ -188,6 +188,7 @@ def _people(path: Path, shown_as: str, problems: Problems, sectors: dict[str, st
             continue
         key = address_key(address)
         if key in first_line:
+            listing.duplicates += 1
             problems.info(shown_as, f"expected each address once (sent once; first on line {first_line[key]})",
                           describe(address), line=line)
             continue
