@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from .suite import FULL_SIZES, QUICK_SIZES, Options, machine, run
+from .suite import FULL_SIZES, QUICK_SIZES, VARIANTS, Options, machine, run
 
 RESULTS = Path(__file__).resolve().parent / "results"  # git-ignored
 PARTS = ("builds", "preview", "newsletter", "sending")
@@ -28,6 +28,11 @@ def parse(argv: list[str] | None) -> Options:
     parser.add_argument("--recipients", help="comma-separated recipient counts for sending (default: %(default)s)",
                         default="1000,10000")
     parser.add_argument("--only", help=f"comma-separated parts to run, of: {', '.join(PARTS)}")
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help="comma-separated builds to measure, of: %(default)s (the floor and ours always; "
+                        "leaving out stock also leaves out the search transfer rows)")
+    parser.add_argument("--preview", default="protectpress,mkdocs",
+                        help="comma-separated preview servers for edit-to-preview, of: %(default)s")
     parser.add_argument("--repeat", type=int, default=1, help="builds per measurement; the fastest is kept")
     parser.add_argument("--workdir", type=Path, help="where to generate corpora (default: a temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora and sites")
@@ -37,18 +42,23 @@ def parse(argv: list[str] | None) -> Options:
     sizes = QUICK_SIZES if args.quick else tuple(int(s) for s in args.sizes.split(","))
     recipients = (100, 1000) if args.quick else tuple(int(s) for s in args.recipients.split(","))
     parts = frozenset(p.strip() for p in args.only.split(",")) if args.only else frozenset(PARTS)
+    variants = tuple(v for v in VARIANTS if v in {x.strip() for x in args.variants.split(",")} | {"floor", "ours"})
+    kinds = tuple(k.strip() for k in args.preview.split(",") if k.strip())
+    if any(k not in ("protectpress", "mkdocs") for k in kinds):
+        parser.error(f"unknown preview servers in {args.preview!r}")
     unknown = parts - set(PARTS)
     if unknown or any(n < 1 for n in sizes + recipients):
         parser.error(f"unknown parts {sorted(unknown)}" if unknown else "sizes must be positive")
     return Options(sizes=tuple(sorted(sizes)), parts=parts, repeat=max(args.repeat, 1), workdir=args.workdir,
-                   keep=args.keep, recipients=tuple(sorted(recipients)), results=args.results)
+                   keep=args.keep, recipients=tuple(sorted(recipients)), results=args.results,
+                   variants=variants, preview_kinds=kinds)
 
 
 def main(argv: list[str] | None = None) -> int:
     options = parse(argv)
     description = machine()
     table = run(options)
-    text = f"Machine: {description}\n\n{table.markdown()}\n"
+    text = f"Machine: {description}\n\n{table.markdown()}\n\nTargets:\n{table.targets()}\n"
     print(text)
     options.results.mkdir(parents=True, exist_ok=True)
     (options.results / "latest.md").write_text(text, encoding="utf-8")

@@ -1,6 +1,7 @@
-"""Part 4: edit-to-preview. How long after saving a page `mkdocs serve` serves the rebuilt page.
+"""Part 4: edit-to-preview. How long after saving a page `protectpress serve` serves the rebuilt page.
 
-This is what comms staff feel: `make serve`, edit, save, look. We start the same command on a free port,
+This is what comms staff feel: `protectpress serve` (what `make serve` runs), edit, save, look. We start it on a
+free port,
 wait for the first build, then append a unique sentence to one page and poll the served page until the
 sentence appears, a few times over, and report the median.
 """
@@ -19,7 +20,7 @@ import urllib.request
 import uuid
 
 from .corpus import Corpus
-from .run import environment
+from .run import BIN, environment
 
 FIRST_BUILD_TIMEOUT = 900.0  # seconds: the first build of a large corpus under serve
 EDIT_TIMEOUT = 300.0
@@ -44,7 +45,7 @@ def _wait_for(url: str, text: str | None, timeout: float, server: subprocess.Pop
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
         if server.poll() is not None:
-            raise RuntimeError(f"mkdocs serve stopped (exit {server.returncode}); see its log in the corpus folder")
+            raise RuntimeError(f"the preview server stopped (exit {server.returncode}); see its log in the corpus")
         page = _fetch(url)
         if page is not None and (text is None or text in page):
             return time.perf_counter() - started
@@ -52,18 +53,29 @@ def _wait_for(url: str, text: str | None, timeout: float, server: subprocess.Pop
     raise TimeoutError(f"{url} did not show {text!r} within {timeout:.0f} s")
 
 
-def edit_to_preview(corpus: Corpus, *, dirty: bool = False, edits: int = 3) -> float:
-    """Median seconds from saving an edit to the served page containing it. `dirty`: `mkdocs serve --dirty`,
-    which re-renders only the changed pages (what `make serve` runs)."""
+SERVE_COMMANDS = {
+    "protectpress": "protectpress serve",  # what `make serve` runs: re-renders only the changed pages
+    "mkdocs": "mkdocs serve",  # MkDocs' own preview: rebuilds every page on each save
+}
+
+
+def serve_command(kind: str, corpus: Corpus, port: int) -> list[str]:
+    if kind == "protectpress":
+        return [str(BIN / "protectpress"), "serve", "-f", str(corpus.config("ours")), "--port", str(port)]
+    return [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(corpus.config("ours")),
+            "-a", f"127.0.0.1:{port}"]
+
+
+def edit_to_preview(corpus: Corpus, *, kind: str = "protectpress", edits: int = 3) -> float:
+    """Median seconds from saving an edit to the served page containing it, under `kind` (SERVE_COMMANDS)."""
     port = free_port()
     page_uri = "guidance/guidance-00001.md"
     source = corpus.docs / page_uri
     url = f"http://127.0.0.1:{port}/guidance/guidance-00001/"
     # The log goes to a file: serve logs every rebuild, and an unread pipe would fill up and stall it.
-    log = (corpus.root / f"serve{'-dirty' if dirty else ''}.log").open("w", encoding="utf-8")
+    log = (corpus.root / f"serve-{kind}.log").open("w", encoding="utf-8")
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--livereload", *(["--dirty"] if dirty else []),
-         "-f", str(corpus.config("ours")), "-a", f"127.0.0.1:{port}"],
+        serve_command(kind, corpus, port),
         cwd=corpus.root, env=environment(), stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
     original = source.read_text(encoding="utf-8")
     try:
@@ -79,7 +91,9 @@ def edit_to_preview(corpus: Corpus, *, dirty: bool = False, edits: int = 3) -> f
         return statistics.median(timings)
     finally:
         source.write_text(original, encoding="utf-8")
-        os.killpg(server.pid, signal.SIGTERM)  # the serve process we started, and only it
+        # Ctrl+C, as a writer stops it (protectpress serve then removes its preview folder); only the process we
+        # started, and its children.
+        os.killpg(server.pid, signal.SIGINT)
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:

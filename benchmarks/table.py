@@ -26,7 +26,7 @@ class Row:
     note: str = ""
 
     def cells(self) -> list[str]:
-        met = "" if self.met is None else ("yes" if self.met else "MISSED")
+        met = "" if self.met is None else ("PASS" if self.met else "FAIL")
         measure = self.measure + (f" ({self.note})" if self.note else "")
         return [
             measure,
@@ -62,6 +62,16 @@ class Table:
         widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
         lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(line, widths, strict=False)) + " |" for line in cells]
         lines.insert(1, "| " + " | ".join("-" * w for w in widths) + " |")
+        return "\n".join(lines)
+
+    def targets(self) -> str:
+        """Each row that has a target, one line each, PASS or FAIL first: the verdict without the table."""
+        lines = []
+        for row in self.rows:
+            if row.met is None:
+                continue
+            value = row.cells()[4] or row.cells()[2] or row.cells()[10]
+            lines.append(f"{'PASS' if row.met else 'FAIL'}  {row.measure}, {row.size}: {value} (target {row.target})")
         return "\n".join(lines)
 
     def as_json(self) -> list[dict]:

@@ -28,6 +28,12 @@ def fixture_project(tmp_path):
     return make
 
 
+@pytest.fixture(scope="module")
+def newsletter_project(tmp_path_factory) -> Path:
+    """A copy of tests/fixtures/newsletter-basic shared by one test module: tests that add a file remove it."""
+    return copy_project(FIXTURES / "newsletter-basic", tmp_path_factory.mktemp("newsletter-basic") / "project")
+
+
 @pytest.fixture(scope="session")
 def notice_site(tmp_path_factory) -> NoticeSite:
     """Shared by the build tests (tests/test_notice.py) and the browser tests of the banner."""

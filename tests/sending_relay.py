@@ -48,12 +48,16 @@ class ScriptedHandler:
     drop_at_rcpt_once: set[str] = field(default_factory=set)  # close the connection at RCPT, first time
     drop_after_data_once: set[str] = field(default_factory=set)  # take the message, then hang up unanswered
     every_rcpt: str | None = None  # e.g. a misconfigured relay refusing everyone
+    every_mail: str | None = None  # an answer to every MAIL FROM, e.g. a relay refusing our sender
+    every_data: str | None = None  # an answer after every DATA, e.g. a relay refusing the content
+    refuse_after_drop: bool = False  # once drop_at_rcpt_once has dropped someone, every new greeting is refused
     data_delay: float = 0.0
     hold_data: set[str] = field(default_factory=set)  # take the message, keep the client waiting for "250"...
     holding: threading.Event = field(default_factory=threading.Event)  # ...tell the test it is waiting...
     release: threading.Event = field(default_factory=threading.Event)  # ...until the test lets it go
     received: list[Received] = field(default_factory=list)
     connections: int = 0
+    dropped: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count(self, address: str) -> int:
@@ -64,6 +68,9 @@ class ScriptedHandler:
             return collections.Counter(r.lower() for message in self.received for r in message.recipients)
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        if self.refuse_after_drop and self.dropped:
+            server.transport.close()  # as a relay that has gone down: the reconnect gets no further
+            return ["421 4.3.2 Service not available, closing transmission channel"]
         if not getattr(session, "pp_counted", False):
             session.pp_counted = True
             self.connections += 1
@@ -74,6 +81,7 @@ class ScriptedHandler:
         key = address.lower()
         if key in self.drop_at_rcpt_once:
             self.drop_at_rcpt_once.discard(key)
+            self.dropped = True
             server.transport.close()
             return "421 4.4.2 gone"  # never reaches the client: the connection is closed
         if self.every_rcpt:
@@ -85,7 +93,16 @@ class ScriptedHandler:
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.every_mail:
+            return self.every_mail
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
+        if self.every_data:
+            return self.every_data
         if self.data_delay:
             await asyncio.sleep(self.data_delay)
         keys = [r.lower() for r in envelope.rcpt_tos]

@@ -50,10 +50,11 @@ def test_tiny_benchmark_prints_one_table_with_every_comparison(tmp_path):
         for variant in ("ours: protectpress build", "plugin enabled: false", "stock Material + search",
                         "Markdown floor"):
             assert any(variant in measure and where == size for measure, where in measures), (variant, size)
-        assert ("ours ÷ plugin disabled", size) in measures
+        assert ("ours without search indexing ÷ plugin disabled", size) in measures
+        assert ("ours without search indexing (CPU of ours − indexing); ratio = ÷ floor", size) in measures
         assert ("ours ÷ stock Material + search", size) in measures
         indexing = next(r for r in rows if r["size"] == size and r["measure"].startswith("search: Pagefind indexing"))
-        assert 0 < indexing["ratio"] < 1, indexing
+        assert 0 < indexing["ratio"] < 1 and indexing["cpu_seconds"] > 0, indexing
         search_rows = [
             r for r in rows if r["size"] == size and r["measure"].startswith("search: ") and r is not indexing
         ]
@@ -67,6 +68,11 @@ def test_tiny_benchmark_prints_one_table_with_every_comparison(tmp_path):
             )
             assert ours_search["transfer_kb"] > 0, ours_search
     assert sum(m.startswith("growth in CPU seconds 20/10") for m, _ in measures) == 4
+    assert sum(m.startswith("peak memory 20/10") for m, _ in measures) == 1
+    # Every target is printed once more below the table, PASS or FAIL first.
+    verdicts = done.stdout.split("\nTargets:\n", 1)[1].strip().splitlines()
+    assert len(verdicts) == sum(row["met"] is not None for row in rows) and verdicts
+    assert all(line.startswith(("PASS  ", "FAIL  ")) for line in verdicts), verdicts
     assert sum(m.startswith("mean page size 20/10") for m, _ in measures) == 3
     for row in rows:
         if row["ratio"] is None:

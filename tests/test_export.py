@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import email
 import email.policy
-import shutil
 from pathlib import Path
 
-import pytest
-
 from support import run_protectpress as protectpress
-
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = REPO / "tests" / "fixtures"
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    destination = tmp_path_factory.mktemp("export") / "project"
-    shutil.copytree(FIXTURES / "newsletter-basic", destination)
-    shutil.copytree(REPO / "overrides", destination / "overrides")
-    return destination
 
 
 def read_message(path: Path) -> email.message.EmailMessage:
     return email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
 
 
-def test_export_by_path_writes_three_files_and_an_unsent_draft(project, tmp_path):
+def test_export_by_path_writes_three_files_and_an_unsent_draft(newsletter_project, tmp_path):
     out = tmp_path / "out"
-    result = protectpress("export", "newsletters/2024-01-winter-update.md", "--out", str(out), cwd=project)
+    result = protectpress("export", "newsletters/2024-01-winter-update.md", "--out", str(out), cwd=newsletter_project)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["email.html", "email.txt", "message.eml"]
     message = read_message(out / "message.eml")
@@ -50,10 +36,10 @@ def test_export_by_path_writes_three_files_and_an_unsent_draft(project, tmp_path
     assert "[[pp:" not in text + html
 
 
-def test_export_by_slug_with_an_email_service_merge_tag(project, tmp_path):
+def test_export_by_slug_with_an_email_service_merge_tag(newsletter_project, tmp_path):
     out = tmp_path / "out"
     result = protectpress("export", "2024-01-winter-update", "--out", str(out), "--unsubscribe-placeholder",
-                          "{{unsubscribe_url}}", "--name-placeholder", "*|FNAME|*", cwd=project)
+                          "{{unsubscribe_url}}", "--name-placeholder", "*|FNAME|*", cwd=newsletter_project)
     assert result.returncode == 0, result.stderr
     html = (out / "email.html").read_text()
     text = (out / "email.txt").read_text()
@@ -63,15 +49,15 @@ def test_export_by_slug_with_an_email_service_merge_tag(project, tmp_path):
     assert message["List-Unsubscribe"] is None  # the email service adds its own
 
 
-def test_export_a_draft_for_preview(project, tmp_path):
-    result = protectpress("export", "2024-02-spring-draft", "--out", str(tmp_path / "draft"), cwd=project)
+def test_export_a_draft_for_preview(newsletter_project, tmp_path):
+    result = protectpress("export", "2024-02-spring-draft", "--out", str(tmp_path / "draft"), cwd=newsletter_project)
     assert result.returncode == 0
     assert "a draft: preview only" in result.stdout
     assert "Spring preview" in (tmp_path / "draft" / "email.html").read_text()
 
 
-def test_export_unknown_newsletter_lists_the_problem_and_exits_1(project, tmp_path):
-    result = protectpress("export", "no-such-issue", "--out", str(tmp_path / "x"), cwd=project)
+def test_export_unknown_newsletter_lists_the_problem_and_exits_1(newsletter_project, tmp_path):
+    result = protectpress("export", "no-such-issue", "--out", str(tmp_path / "x"), cwd=newsletter_project)
     assert result.returncode == 1
     assert "error: no-such-issue: expected a newsletter file or slug from newsletters/" in result.stderr
     assert "Traceback" not in result.stderr

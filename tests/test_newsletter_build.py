@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from protectpress.core.newsletter.htmltree import parse_html
+from protectpress.core.htmltree import parse_html
 from search_index import indexed_pages
+from support import FIXTURES, copy_project
 from support import run_protectpress as protectpress
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = REPO / "tests" / "fixtures"
 SLUG = "2024-01-winter-update"
 DRAFT_SLUG = "2024-02-spring-draft"
 
@@ -21,8 +19,7 @@ DRAFT_SLUG = "2024-02-spring-draft"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     project = tmp_path_factory.mktemp("built") / "project"
-    shutil.copytree(FIXTURES / "newsletter-basic", project)
-    shutil.copytree(REPO / "overrides", project / "overrides")
+    copy_project(FIXTURES / "newsletter-basic", project)
     result = protectpress("build", "--strict", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr, result.stderr
@@ -96,13 +93,7 @@ def test_web_version_is_in_the_feeds_as_a_newsletter(built):
     assert (built / "feeds" / "types" / "newsletter").is_dir()
 
 
-def test_example_site_builds_the_seed_newsletter(tmp_path_factory):
-    project = tmp_path_factory.mktemp("example") / "project"
-    ignore = shutil.ignore_patterns("site", ".site-*", ".venv*", "__pycache__", ".git", "outbox", "tests",
-                                    "benchmarks", "plugins", "*.egg-info", ".pytest_cache")
-    shutil.copytree(REPO, project, ignore=ignore)
-    result = protectpress("build", "--strict", cwd=project)
-    assert result.returncode == 0, result.stderr
-    folder = project / "site" / "newsletters" / "2023-03-security-and-policing"
+def test_example_site_builds_the_seed_newsletter(example_site):
+    folder = example_site / "newsletters" / "2023-03-security-and-policing"
     assert {p.name for p in folder.iterdir()} == {"index.html", "email.html", "email.txt"}
-    assert "Security and Policing 2023" in (project / "site" / "newsletters" / "index.html").read_text()
+    assert "Security and Policing 2023" in (example_site / "newsletters" / "index.html").read_text()

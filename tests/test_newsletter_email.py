@@ -11,30 +11,23 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from protectpress.core import emergency
 from protectpress.core.config import load_settings
+from protectpress.core.htmltree import parse_html
 from protectpress.core.newsletter import NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, personalise, render_newsletter
-from protectpress.core.newsletter.htmltree import parse_html
 from protectpress.core.newsletter.rules import SIZE_LIMIT
 from protectpress.core.problems import Problems
+from support import FIXTURES, REPO, copy_project
 
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = REPO / "tests" / "fixtures"
 GOLDEN = REPO / "tests" / "golden" / "newsletter-basic-email.html"
 SEED_SLUG = "2023-03-security-and-policing"
 LONE_URL = re.compile(r"^\S+://\S+$")
 
 
-def copy_fixture(name: str, destination: Path) -> Path:
-    shutil.copytree(FIXTURES / name, destination)
-    shutil.copytree(REPO / "overrides", destination / "overrides")
-    return destination
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +41,7 @@ def seed():
 
 @pytest.fixture(scope="module")
 def fixture_email(tmp_path_factory):
-    project = copy_fixture("newsletter-basic", tmp_path_factory.mktemp("nl") / "project")
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path_factory.mktemp("nl") / "project")
     settings = load_settings(project / "mkdocs.yml")
     problems = Problems()
     rendered = render_newsletter(settings, "newsletters/2024-01-winter-update.md", problems)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,21 +17,13 @@ from protectpress.core.newsletter import render_newsletter
 from protectpress.core.newsletter.colours import colour_problems, contrast_ratio
 from protectpress.core.newsletter.rules import EmailExpectations, check_email
 from protectpress.core.problems import Problems
+from support import FIXTURES, copy_project
 from support import run_protectpress as protectpress
-
-REPO = Path(__file__).resolve().parent.parent
-FIXTURES = REPO / "tests" / "fixtures"
-
-
-def copy_fixture(name: str, destination: Path) -> Path:
-    shutil.copytree(FIXTURES / name, destination)
-    shutil.copytree(REPO / "overrides", destination / "overrides")
-    return destination
 
 
 @pytest.fixture(scope="module")
 def bad_project(tmp_path_factory) -> Path:
-    return copy_fixture("newsletter-bad", tmp_path_factory.mktemp("bad") / "project")
+    return copy_project(FIXTURES / "newsletter-bad", tmp_path_factory.mktemp("bad") / "project")
 
 
 EXPECTED_ERRORS = [
@@ -123,7 +114,7 @@ def test_unknown_newsletter_slug(bad_project):
 
 
 def test_template_errors_name_the_template_and_line(tmp_path):
-    project = copy_fixture("newsletter-basic", tmp_path / "project")
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
     template = project / "overrides" / "emails" / "newsletter.mjml.j2"
     lines = template.read_text().splitlines()
     index = next(i for i, line in enumerate(lines) if "<mj-title>" in line)
@@ -136,7 +127,7 @@ def test_template_errors_name_the_template_and_line(tmp_path):
 
 
 def test_undefined_template_value_is_an_error_with_its_line(tmp_path):
-    project = copy_fixture("newsletter-basic", tmp_path / "project")
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
     template = project / "overrides" / "emails" / "newsletter.mjml.j2"
     text = template.read_text().replace("{{ preheader }}", "{{ preheader_text }}")
     template.write_text(text)
@@ -152,14 +143,15 @@ def test_undefined_template_value_is_an_error_with_its_line(tmp_path):
 
 @pytest.fixture(scope="module")
 def good(tmp_path_factory):
-    project = copy_fixture("newsletter-basic", tmp_path_factory.mktemp("good") / "project")
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path_factory.mktemp("good") / "project")
     settings = load_settings(project / "mkdocs.yml")
     rendered = render_newsletter(settings, "2024-01-winter-update", Problems())
     expect = EmailExpectations(subject=rendered.subject, preheader=rendered.preheader, web_url=rendered.web_url,
                                privacy_url=settings.links.page_url("privacy.md"),
                                organisation=settings.plugin.newsletter.organisation,
                                why_received=settings.plugin.newsletter.why_received,
-                               unsubscribe_placeholder="[[pp:unsubscribe]]", site_url=settings.site_url)
+                               unsubscribe_placeholder="[[pp:unsubscribe]]", site_url=settings.site_url,
+                               language=settings.language)
     assert check_email(rendered.html, expect) == []
     return rendered.html, expect
 
@@ -247,7 +239,7 @@ def test_contrast_ratio_matches_wcag_reference_values():
 
 
 def test_low_contrast_brand_colours_fail_the_check(tmp_path):
-    project = copy_fixture("newsletter-basic", tmp_path / "project")
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
     config = project / "mkdocs.yml"
     config.write_text(
         config.read_text().replace(

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import socket
+import sqlite3
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
 from protectpress.core.sending.journal import JournalBusy, SendJournal, State, TestSendLog
 from protectpress.core.sending.progress import Counts, Progress, time_left
 from protectpress.core.sending.recipients import Recipient
-from protectpress.core.sending.transport import Outcome, RelayAddress, RelayError, SmtpRelay, _dot_stuffed
+from protectpress.core.sending.transport import Outcome, RelayAddress, RelayError, SmtpRelay
 from sending_relay import Relay, ScriptedHandler
 
 
@@ -35,8 +40,33 @@ def test_journal_states_survive_reopening_and_a_crash_leaves_one_unknown(tmp_pat
         assert journal.counts()[State.PENDING] == 1
         journal.plan(people("a@example.com", "b@example.com", "d@example.com"))  # c left the list, d joined
         assert [d.address for d in journal.deliveries()] == ["a@example.com", "B@example.com", "d@example.com"]
-        assert journal._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert journal._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    # Write-ahead logging is a property of the file: any program that opens the journal sees it.
+    with contextlib.closing(sqlite3.connect(path)) as reader:
+        assert reader.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_mark_survives_the_process_being_killed_straight_after(tmp_path):
+    # Each mark is committed before the next message goes: a process killed with no chance to close the
+    # journal (os._exit skips every finaliser) still leaves its last mark on disk.
+    path = tmp_path / ".sends" / "issue.sqlite"
+    script = textwrap.dedent(f"""
+        import os
+        from protectpress.core.sending.journal import SendJournal, State
+        from protectpress.core.sending.recipients import Recipient
+        from pathlib import Path
+        journal = SendJournal(Path({str(path)!r}))
+        journal.begin("hash-1", "Subject", "smtp://relay:587")
+        journal.plan([Recipient("a@example.com")])
+        journal.mark_sending("a@example.com")
+        journal.mark("a@example.com", State.SENT, "250 OK")
+        os._exit(9)
+    """)
+    died = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert died.returncode == 9, died.stderr
+    with SendJournal(path) as journal:
+        assert journal.recover_interrupted() == []
+        [delivery] = journal.deliveries()
+        assert (delivery.address, delivery.state, delivery.reply) == ("a@example.com", State.SENT, "250 OK")
 
 
 def test_one_send_per_newsletter_at_a_time(tmp_path):
@@ -89,8 +119,18 @@ def test_loopback_is_recognised():
     assert not RelayAddress.parse("smtp://10.0.0.5").is_loopback
 
 
-def test_payload_has_crlf_line_ends_and_stuffed_dots():
-    assert _dot_stuffed(b"Subject: x\n\n.hidden\r\nplain\r.\n") == b"Subject: x\r\n\r\n..hidden\r\nplain\r\n..\r\n.\r\n"
+def test_a_line_that_starts_with_a_dot_arrives_whole_whatever_the_line_ends():
+    # A line of one dot ends DATA unless it is stuffed; a bare LF or CR is not a line end to SMTP.
+    server = Relay(ScriptedHandler())
+    try:
+        relay = SmtpRelay(RelayAddress.parse(server.url()))
+        result = relay.deliver("news@example.org", "a@example.com", b"Subject: x\n\n.hidden\r\nplain\r.\nlast\n")
+        relay.close()
+    finally:
+        server.stop()
+    assert result.outcome is Outcome.SENT
+    [received] = server.handler.received
+    assert received.data == b"Subject: x\r\n\r\n.hidden\r\nplain\r\n.\r\nlast\r\n"
 
 
 def _this_hosts_network_address() -> str | None:

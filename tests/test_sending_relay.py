@@ -60,15 +60,12 @@ def test_test_send_is_marked_and_has_its_own_message_id(project, relay, run):
     assert not (project / "newsletters/.sends" / f"{SLUG}.sqlite").exists()  # not part of the campaign
 
 
-def test_each_message_has_both_parts_the_name_and_an_unfolded_one_click_unsubscribe(project, relay, run):
+def test_each_message_has_both_parts_the_name_and_an_unfolded_one_click_unsubscribe(project, relay, run, monkeypatch):
     config = project / "mkdocs.yml"
-    config.write_text(
-        config.read_text().replace(
-            "      sending:\n",
-            "      sending:\n        unsubscribe_url: https://protectpress.example.org/unsubscribe/?e={email_hash}&n={slug}\n",
-            1,
-        )
-    )
+    config.write_text(config.read_text().replace(
+        "      sending:\n", "      sending:\n        unsubscribe_url: https://protectpress.example.org/unsubscribe/\n",
+        1))
+    monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_SECRET", "s" * 32)
     write_recipients(project / "recipients.csv", ["sian@example.com,Siân O'Neill & Co,,", "nameless@example.com,,,"])
     code, out, err = live(run, relay)
     assert code == 0, out + err
@@ -76,8 +73,10 @@ def test_each_message_has_both_parts_the_name_and_an_unfolded_one_click_unsubscr
     raw = by_address["sian@example.com"].data
     header = re.search(rb"\r\nList-Unsubscribe: ([^\r\n]*)\r\n", raw).group(1).decode()
     assert re.fullmatch(r"<mailto:unsubscribe@protectpress\.example\.org\?subject=unsubscribe>, "
-                        r"<https://protectpress\.example\.org/unsubscribe/\?e=[0-9a-f]{64}&n=" + SLUG + ">", header)
+                        r"<https://protectpress\.example\.org/unsubscribe/\?t=u1\.[0-9a-f]{8}\.[\w-]+\.[\w-]{43}>",
+                        header)
     assert b"\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in raw
+    assert b"\r\nList-Id: <newsletter.protectpress.example.org>\r\n" in raw  # from site_url's host
     message = by_address["sian@example.com"].message
     assert message["Message-ID"] == stable_message_id(SLUG, "sian@example.com", DOMAIN)
     assert message["To"].addresses[0].display_name == "Siân O'Neill & Co"

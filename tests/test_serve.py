@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -91,11 +92,23 @@ def test_newsletter_emails_in_the_preview_point_at_the_preview_server(preview):
     assert "https://news.example.org/" not in web
 
 
+def _can_listen(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def test_a_busy_port_is_one_plain_line_with_the_next_free_port(preview, tmp_path):
     project, _, port = preview
     result = run_protectpress("serve", "--port", str(port), cwd=project, timeout=60)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Port {port} is already in use")
-    assert f"Try: protectpress serve --port {port + 1}" in lines[0] or "Try: protectpress serve --port " in lines[0]
+    suggested = int(re.search(r"Try: protectpress serve --port (\d+)$", lines[0]).group(1))
+    # The next free one: every port between is taken, and the suggested one can be had.
+    assert suggested > port and all(not _can_listen(taken) for taken in range(port + 1, suggested))
+    assert _can_listen(suggested)
     assert "Traceback" not in result.stderr

@@ -135,7 +135,8 @@ HOSTILE_SETTINGS = {
     "reply_to": "'=?utf-8?q?a=0D=0ABcc=3A_x=40evil.example?=@example.org'",
     "return_path": "'=?utf-8?q?b=0D=0ABcc=3A_x=40evil.example?=@example.org'",
     "unsubscribe_mailto": "'=?utf-8?q?c=0D=0ABcc=3A_x=40evil.example?=@example.org'",
-    "unsubscribe_url": "'https://protectpress.example.org/u?e={email_hash}&x==?utf-8?q?=0D=0ABcc:_x@evil.example?='",
+    "unsubscribe_url": "'https://protectpress.example.org/u/=?utf-8?q?=0D=0ABcc:_x@evil.example?='",
+    "list_id": "'news.example.org=?utf-8?q?=0D=0ABcc:_x@evil.example?='",
 }
 
 
@@ -169,6 +170,7 @@ HEADER_ARGUMENTS = {
     "reply_to": lambda value: {"reply_to": f"{value}@example.org"},
     "return_path": lambda value: {"return_path": f"{value}@example.org"},
     "list_unsubscribe": lambda value: {"list_unsubscribe": [f"https://example.org/u?{value}"]},
+    "list_id": lambda value: {"list_id": f"news.{value}.example.org"},
     "extra header": lambda value: {"extra_headers": {"X-Campaign": value}},
 }
 HOSTILE_VALUES = ["=?utf-8?q?a=0D=0ABcc=3A_x=40evil.example?=", "a\r\nBcc: x@evil.example", "a\x00b", "a\x7fb",

@@ -11,9 +11,9 @@ import argparse
 import sys
 
 from .. import __version__
-from . import build, check, export, sending, serve, urls
+from . import build, check, export, sending, serve, unsubscribe, urls
 
-COMMANDS = [build, check, serve, export, sending, urls]
+COMMANDS = [build, check, serve, export, sending, unsubscribe, urls]
 
 
 def parser() -> argparse.ArgumentParser:

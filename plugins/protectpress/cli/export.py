@@ -42,7 +42,7 @@ def register(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     try:
-        sender = SenderIdentity.from_settings(settings)
+        sender = SenderIdentity.from_settings(settings, signing=False)  # an export carries no one-click link
     except ConfigError as error:
         fail_config(error)
     problems = Problems()

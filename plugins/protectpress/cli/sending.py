@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..core.config import ConfigError, Settings
+from ..core.config import ConfigError, Settings, relative_path
 from ..core.dates import build_now
 from ..core.newsletter.render import render_newsletter
 from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
@@ -37,6 +37,7 @@ from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
 from ..core.sending.transport import PASSWORD_VARIABLE, Outcome, RelayAddress, RelayError, SmtpRelay
 from ..core.slugs import slugify
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
+from .unsubscribe import run_sync
 
 
 def register(subparsers: Subparsers) -> None:
@@ -77,7 +78,11 @@ def register(subparsers: Subparsers) -> None:
 
     suppress = subparsers.add_parser("suppress", help="never mail these people again (unsubscribes)")
     add_config_option(suppress)
-    suppress.add_argument("who", metavar="ADDRESS|FILE.csv", help="one address, or a CSV with an email column")
+    suppress.add_argument("who", metavar="ADDRESS|FILE.csv", nargs="?",
+                          help="one address, or a CSV with an email column")
+    suppress.add_argument("--sync", metavar="BASE_URL",
+                          help="add every new unsubscribe from the unsubscribe service at this address "
+                          "(token from PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN)")
     suppress.set_defaults(run=run_suppress)
 
     unsuppress = subparsers.add_parser("unsuppress", help="take an address off the suppression list (recorded)",
@@ -100,7 +105,8 @@ def plainly(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
         try:
             return run(args)
         except OSError as error:
-            where = f"{error.filename}: " if getattr(error, "filename", None) else ""
+            # Commands run in the project folder: the file is named as comms staff see it there.
+            where = f"{relative_path(error.filename, Path.cwd())}: " if getattr(error, "filename", None) else ""
             warn(f"protectpress: {where}{error.strerror or error}. Nothing more was sent; the journal keeps what was.")
         except sqlite3.Error as error:
             warn(f"protectpress: the send journal could not be used ({error}). Is another program holding it?")
@@ -291,6 +297,10 @@ def run_sends(args: argparse.Namespace) -> int:
 
 @plainly
 def run_suppress(args: argparse.Namespace) -> int:
+    if args.sync or not args.who:
+        if args.who or not args.sync:
+            fail_config("suppress: expected one address, a CSV file, or --sync BASE_URL (not both)")
+        return run_sync(args)
     settings = settings_or_exit(args)
     _, _, suppression_file = sending_paths(settings)
     problems = Problems()

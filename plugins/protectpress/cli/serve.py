@@ -73,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"Port {args.port} is already in use (is another preview running?).{hint}", file=sys.stderr)
         return 2
     mount_path = urlsplit(settings.site_url).path or "/"
-    preview = Preview(config_file, args.host, args.port, mount_path, watched=_watched(settings))
+    preview = Preview(config_file, args.host, args.port, mount_path, watched=_watched(settings),
+                      language=settings.language)
     return preview.run(open_browser=args.open)
 
 
@@ -108,8 +109,9 @@ class Preview:
     """One preview: a folder it builds into, MkDocs' live-reload server over it, and the latest problems."""
 
     def __init__(self, config_file: Path, host: str, port: int, mount_path: str,
-                 watched: Iterable[tuple[Path, bool]]) -> None:
+                 watched: Iterable[tuple[Path, bool]], language: str) -> None:
         self.config_file = config_file
+        self.language = language  # as the preview started: the problems page shows when mkdocs.yml may not read
         self.folder = Path(tempfile.mkdtemp(prefix="protectpress-preview-"))
         self.server = _server_class()(builder=self.rebuild, host=host, port=port, root=str(self.folder),
                                       mount_path=mount_path, polling_interval=0.25)
@@ -129,7 +131,7 @@ class Preview:
                     print(result.problems.report(), file=sys.stderr)
                 print(f"Preview updated: {result.made()}.", file=sys.stderr)
             else:
-                self.server.problems_page = problems_page(result, self.server.url)
+                self.server.problems_page = problems_page(result, self.server.url, self.language)
                 if result.problems:
                     print(result.problems.report(), file=sys.stderr)
                 print(f"The preview shows the problems to fix ({result.stopped}).", file=sys.stderr)
@@ -142,7 +144,8 @@ class Preview:
         except ConfigError as error:
             return BuildResult(stopped=str(error), config_problem=True)
         problems = Problems()
-        load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems)
+        load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems,
+                     markdown_extensions=settings.markdown_extensions)
         if not problems.errors:
             return None
         return BuildResult(problems=problems, stopped=f"{count(len(problems.errors), 'error')} in the pages")
@@ -197,13 +200,13 @@ def _is_page(path: str) -> bool:
     return path.endswith("/") or last.endswith(".html") or "." not in last
 
 
-def problems_page(result: BuildResult, url: str) -> bytes:
+def problems_page(result: BuildResult, url: str, language: str) -> bytes:
     """The page every preview request gets while there are problems: each one in plain words."""
     errors = [p for p in result.problems if p.severity.value == "error"] or list(result.problems)
     items = "\n".join(_problem_item(p) for p in errors) or f"<li>{html.escape(result.stopped or '')}</li>"
     count = f"{len(errors)} problem{'' if len(errors) == 1 else 's'}" if errors else "A problem"
     return f"""<!doctype html>
-<html lang="en-GB">
+<html lang="{html.escape(language)}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>The preview has problems to fix</title>
 <style>

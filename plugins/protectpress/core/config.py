@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import string
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
 
 import yaml
+from yaml_env_tag import construct_env_tag
 
 from .frontmatter import yaml_problem_in_words
 from .headertext import header_text_expected, header_text_problem
@@ -25,6 +26,9 @@ from .slugs import slugify
 
 CONFIG_NAME = "mkdocs.yml"
 PLUGIN_NAME = "protectpress"
+# The one home of the language: mkdocs.yml's `theme.language`, which Material reads too. Feeds, emails, redirect
+# pages and the preview's problem page all take `Settings.language`; this is only the default when it is unset.
+DEFAULT_LANGUAGE = "en-GB"
 
 
 class ConfigError(Exception):
@@ -54,7 +58,6 @@ class FeedSettings:
     logo: str = ""  # docs-relative image path or absolute URL: RSS <image> and Atom <logo>
     icon: str = ""  # a square image, 512 pixels: JSON Feed `icon`
     favicon: str = ""  # a small square image, 64 pixels: JSON Feed `favicon` and Atom <icon>
-    language: str = "en-GB"
 
 
 @dataclass
@@ -90,7 +93,8 @@ class SendingSettings:
     reply_to: str = ""
     return_path: str = ""
     unsubscribe_mailto: str = ""  # default: reply_to or from_address
-    unsubscribe_url: str = ""  # e.g. https://example.org/unsubscribe?e={email_hash}; also {email}, {slug}
+    unsubscribe_url: str = ""  # where `protectpress unsubscribe serve` runs, e.g. https://example.org/unsubscribe/
+    list_id: str = ""  # the List-Id header; default: newsletter.<site_url's host>
     suppression_file: str = "newsletters/suppressed.csv"
     journal_dir: str = "newsletters/.sends"
     outbox_dir: str = "outbox"
@@ -141,10 +145,11 @@ class Settings:
     docs_dir: Path
     site_dir: Path
     use_directory_urls: bool
-    markdown_extensions: list
+    markdown_extensions: list[str]  # what pages are rendered with: MkDocs' built-in ones and mkdocs.yml's
     mdx_configs: dict
     custom_dir: Path | None
     plugin: PluginSettings
+    language: str = DEFAULT_LANGUAGE  # theme.language: the BCP 47 tag of every page, feed and email
 
     @property
     def links(self) -> SiteLinks:
@@ -206,22 +211,13 @@ class _TolerantLoader(yaml.SafeLoader):
 
 
 def _construct_env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    # `!ENV NAME` or `!ENV [NAME, OTHER, default]`, as pyyaml-env-tag reads it for MkDocs.
-    if isinstance(node, yaml.ScalarNode):
-        names, default = [loader.construct_scalar(node)], None
-    elif isinstance(node, yaml.SequenceNode):
-        items = loader.construct_sequence(node)
-        names, default = items[:-1], items[-1] if len(items) > 1 else None
-        if len(items) == 1:
-            names = items
-    else:  # a mapping
+    # `!ENV NAME` or `!ENV [NAME, OTHER, default]`: read by pyyaml-env-tag, the library MkDocs itself uses, so both
+    # agree on every value. Only a mapping, which it rejects in its own words, is worded here for comms staff.
+    if isinstance(node, yaml.MappingNode):
         raise yaml.constructor.ConstructorError(
             None, None, "expected a name or a list of names after !ENV, found a mapping", node.start_mark
         )
-    for name in names:
-        if isinstance(name, str) and name in os.environ:
-            return yaml.safe_load(os.environ[name]) if os.environ[name] else os.environ[name]
-    return default
+    return construct_env_tag(loader, node)
 
 
 def _construct_python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> str:
@@ -315,18 +311,30 @@ def _settings(
         mdx_configs=mdx_configs,
         custom_dir=project_dir / custom_dir if custom_dir else None,
         plugin=plugin,
+        language=_theme_language(theme),
     )
 
 
+def _theme_language(theme: Any) -> str:
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return language if isinstance(language, str) and language.strip() else DEFAULT_LANGUAGE
+
+
+# MkDocs renders every site with these before the project's own (mkdocs.config.defaults, markdown_extensions).
+SITE_BUILT_IN_EXTENSIONS = ("toc", "tables", "fenced_code")
+
+
 def _markdown_extensions(entries: list) -> tuple[list[str], dict]:
-    names, configs = [], {}
+    """The extensions a page is really rendered with: MkDocs' built-in ones, then the project's, each once."""
+    names: list[str] = list(SITE_BUILT_IN_EXTENSIONS)
+    configs: dict[str, Any] = {}
     for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict):
-            for name, options in entry.items():
+        pairs = entry.items() if isinstance(entry, dict) else [(entry, None)] if isinstance(entry, str) else []
+        for name, options in pairs:
+            if name not in names:
                 names.append(name)
+            if isinstance(entry, dict):
                 configs[name] = options or {}
-        elif isinstance(entry, str):
-            names.append(entry)
     return names, configs
 
 
@@ -352,37 +360,34 @@ def read_plugin_settings(block: dict, problems: Problems, config_name: str = CON
 
 
 SENDING = f"plugins.{PLUGIN_NAME}.sending"
-UNSUBSCRIBE_URL_FIELDS = frozenset({"email", "email_hash", "slug"})
+# RFC 2919: a dot-atom with at least one dot, kept to plain letters so it reads the same everywhere.
+_LIST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_LIST_ID = re.compile(rf"(?=.{{3,200}}$){_LIST_LABEL}(?:\.{_LIST_LABEL})+")
 
 
 def sending_problems(sending: SendingSettings, *, sending_now: bool = False) -> list[tuple[str, str, str]]:
     """(key, expected, found) for each wrong sending setting. Every command checks what is set; a send or an
     export (`sending_now`) also needs a sender address."""
-    from .newsletter.message import SMTP_LINE_LIMIT  # sending is a layer above settings: imported only here
+    # sending is a layer above settings: imported only here
     from .sending.recipients import valid_address
+    from .unsubscribe.address import service_address_problem
 
     found: list[tuple[str, str, str]] = []
     for key in ("from_address", "reply_to", "return_path", "unsubscribe_mailto"):
         value = getattr(sending, key)
         if (value or (sending_now and key == "from_address")) and not valid_address(value or ""):
             found.append((key, "expected an email address like news@example.org", repr(value)))
-    template = sending.unsubscribe_url
-    if template:
-        if not template.startswith("https://"):
-            found.append(("unsubscribe_url", "expected an https:// address (one-click unsubscribe needs https)",
-                          repr(template)))
-        unsafe = header_text_problem(template, SMTP_LINE_LIMIT)  # it goes into every List-Unsubscribe header
+    base = sending.unsubscribe_url
+    if base:
+        wrong = service_address_problem(base)
+        if wrong is not None:
+            found.append(("unsubscribe_url", *wrong))
+        unsafe = header_text_problem(base)  # with a token, in every List-Unsubscribe header: short, one line
         if unsafe is not None:
-            found.append(("unsubscribe_url", header_text_expected(SMTP_LINE_LIMIT), unsafe))
-        try:
-            fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-        except ValueError:
-            found.append(("unsubscribe_url", "expected placeholders like {email_hash} with matching braces",
-                          repr(template)))
-            fields = set()
-        for name in sorted(fields - UNSUBSCRIBE_URL_FIELDS):
-            found.append(("unsubscribe_url", "expected only the placeholders {email}, {email_hash}, {slug}",
-                          f"{{{name}}}"))
+            found.append(("unsubscribe_url", header_text_expected(), unsafe))
+    if sending.list_id and not _LIST_ID.fullmatch(sending.list_id):
+        found.append(("list_id", "expected a list name like newsletter.example.org (letters, digits, hyphens and "
+                      "dots, at most 200 characters)", repr(sending.list_id)))
     return found
 
 

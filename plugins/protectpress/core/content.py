@@ -7,14 +7,13 @@ a file with errors yields no item, so later stages only ever see valid content.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import difflib
 import enum
 import itertools
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -34,6 +33,7 @@ from .frontmatter import (
     read_date,
     read_fields,
     read_moment,
+    read_source,
     read_terms,
     read_text,
     report_missing,
@@ -302,21 +302,24 @@ def expected_type_for(src_uri: str) -> ContentType | None:
 
 
 def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, problems: Problems,
-              docs_file_exists: Callable[[str], bool] | None = None, now: dt.datetime | None = None
-              ) -> ContentItem | None:
+              docs_file_exists: Callable[[str], bool] | None = None, now: dt.datetime | None = None, *,
+              markdown_extensions: Sequence[str] = ()) -> ContentItem | None:
     """Validate one page's source. Adds every problem found; returns the item only when it has no errors.
-    `docs_file_exists` answers whether a docs-relative file is there, to check `image:`."""
+    `docs_file_exists` answers whether a docs-relative file is there, to check `image:`; `markdown_extensions`
+    are the project's (Settings.markdown_extensions), which decide how deep the body may nest."""
     try:
         front = split_front_matter(text)
     except FrontMatterError as error:
         problems.error(path, error.expected, error.found, line=error.line)
         return None
-    return item_from_front_matter(src_uri, path, front, vocabulary, problems, docs_file_exists, now)
+    return item_from_front_matter(src_uri, path, front, vocabulary, problems, docs_file_exists, now,
+                                  markdown_extensions=markdown_extensions)
 
 
 def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabulary: Vocabulary,
                            problems: Problems, docs_file_exists: Callable[[str], bool] | None = None,
-                           now: dt.datetime | None = None) -> ContentItem | None:
+                           now: dt.datetime | None = None, *,
+                           markdown_extensions: Sequence[str] = ()) -> ContentItem | None:
     """`now` decides whether `publish_at` is still ahead: the build's one "now" (core.dates.build_now)."""
     errors_before = len(problems.errors)
 
@@ -370,7 +373,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         values[group] = read_terms(values.get(group, ()), group, getattr(vocabulary, group), report)
     check_body(front, values.get("title"), report_line)
 
-    deep_line = too_deep_line(front.body)
+    deep_line = too_deep_line(front.body, markdown_extensions)
     if deep_line is not None:
         problems.error(
             path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1
@@ -448,26 +451,6 @@ def check_body(front: FrontMatter, title: str | None, report_line: Callable[...,
                         "(or alt=\"\" for a purely decorative HTML image)", f"an image with none: {source!r}")
 
 
-def read_source(file: Path, path: str, problems: Problems) -> str | None:
-    """A source file's text, or None with an error when it is not UTF-8 (a UTF-8 byte-order mark is dropped,
-    as MkDocs drops it)."""
-    try:
-        data = file.read_bytes()
-    except OSError as error:
-        problems.error(path, "expected a file the build can read", error.strerror or type(error).__name__)
-        return None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        problems.error(path, "expected UTF-8 text (save the file as UTF-8)", "UTF-16 text", line=1)
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        problems.error(path, "expected UTF-8 text (save the file as UTF-8)",
-                       f"a byte {data[error.start]:#04x} that is not UTF-8", line=line)
-        return None
-
-
 # ----------------------------------------------------------------------------------------------------------
 # The whole content set.
 
@@ -523,7 +506,8 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
 
 def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, problems: Problems,
                  sources: dict[str, str] | None = None, now: dt.datetime | None = None, *,
-                 boundary: ProjectBoundary | None = None, theme_dir: Path | None = None) -> ContentSet:
+                 boundary: ProjectBoundary | None = None, theme_dir: Path | None = None,
+                 markdown_extensions: Sequence[str] = ()) -> ContentSet:
     """Read and validate every Markdown page under `docs_dir` (or the given `sources`: src_uri -> text).
     Reading the folder itself, files that `boundary` refuses (links out of the project, personal data) are
     errors and are never read. Pages whose `publish_at` is after `now` (default: this run's build_now) are
@@ -553,7 +537,8 @@ def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, prob
         return (docs_dir / docs_path).is_file() or (theme_dir is not None and (theme_dir / docs_path).is_file())
 
     for src_uri, text in sources.items():
-        item = read_item(src_uri, shown(src_uri), text, vocabulary, problems, docs_file_exists, now)
+        item = read_item(src_uri, shown(src_uri), text, vocabulary, problems, docs_file_exists, now,
+                         markdown_extensions=markdown_extensions)
         if item is not None:
             items[src_uri] = item
         else:

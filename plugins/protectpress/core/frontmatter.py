@@ -1,13 +1,15 @@
-"""Front matter: splits a Markdown file into its YAML and body, keeping each key's line for messages, and reads
-the keys with the one schema engine that pages and newsletters share."""
+"""Front matter: reads a Markdown source, splits it into its YAML and body, keeping each key's line for messages,
+and reads the keys with the one schema engine that pages, newsletters and the urgent notice share."""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -123,6 +125,39 @@ def split_front_matter(text: str) -> FrontMatter:
                     key_lines.setdefault(f"{key}[{number}]", entry.start_mark.line + 2)
     return FrontMatter(data={str(k): v for k, v in data.items()}, body=body, body_line=index + 2,
                        lines=key_lines, raw=raw)
+
+
+def read_source(file: Path, path: str, problems: Problems) -> str | None:
+    """A source file's text, or None with an error when it is not UTF-8 (a UTF-8 byte-order mark is dropped,
+    as MkDocs drops it)."""
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        problems.error(path, "expected a file the build can read", error.strerror or type(error).__name__)
+        return None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        problems.error(path, "expected UTF-8 text (save the file as UTF-8)", "UTF-16 text", line=1)
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.error(path, "expected UTF-8 text (save the file as UTF-8)",
+                       f"a byte {data[error.start]:#04x} that is not UTF-8", line=line)
+        return None
+
+
+def read_front_matter(file: Path, path: str, problems: Problems) -> FrontMatter | None:
+    """A source file's front matter and body, or None with the problem named (`path` as messages show it):
+    what a newsletter and the urgent notice read first, one file at a time."""
+    text = read_source(file, path, problems)
+    if text is None:
+        return None
+    try:
+        return split_front_matter(text)
+    except FrontMatterError as error:
+        problems.error(path, error.expected, error.found, line=error.line)
+        return None
 
 
 def yaml_problem_in_words(error: yaml.YAMLError, yaml_text: str, what: str = "YAML front matter"

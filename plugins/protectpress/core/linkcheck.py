@@ -10,6 +10,7 @@ map of page URL path -> project-relative source file.
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .links import SiteLinks
-from .linkscan import IMAGE, FoundLink, scan_html, scan_json_feed, scan_text, scan_xml_feed
+from .linkscan import IMAGE, FoundLink, ScannedHtml, scan_html, scan_json_feed, scan_text, scan_xml_feed
 from .problems import Problems
 
 FEED_FOLDER = "feeds"
@@ -60,25 +61,31 @@ class BuiltSite:
         # One walk of the folder; every later question is a set lookup, not a disk access.
         self.files = {f.relative_to(site_dir).as_posix() for f in site_dir.rglob("*") if f.is_file()}
         self._ids: dict[str, frozenset[str]] = {}
+        self._all_ids_read: set[str] = set()
 
     def file_for(self, url_path: str) -> str | None:
         """The site-relative file a site-relative URL path serves, or None when the build wrote nothing there."""
-        path = posixpath.normpath(unquote(url_path)) if url_path else ""
-        if path in (".", ""):
-            path = ""
-        if path.startswith("../") or path == "..":
-            return None
-        candidates = [f"{path}/index.html" if path else "index.html"] if url_path.endswith("/") or not path else [
-            path, f"{path}/index.html"]
-        return next((candidate for candidate in candidates if candidate in self.files), None)
+        return next((file for file in SiteLinks.files_for_address(url_path) if file in self.files), None)
 
-    def ids(self, file: str) -> frozenset[str]:
-        if file not in self._ids:
-            self._ids[file] = scan_html(self._read(file)).ids if file.endswith(".html") else frozenset()
-        return self._ids[file]
+    def has_id(self, file: str, fragment: str) -> bool:
+        """Whether the page in `file` has an element with id (or anchor name) `fragment`. The ids of a page's
+        own body, remembered while it was rendered, answer almost every question; the whole file (the theme's
+        ids too) is read only for a fragment not among them."""
+        if not file.endswith(".html"):
+            return False
+        if fragment in self._ids.get(file, ()):
+            return True
+        if file not in self._all_ids_read:
+            self._all_ids_read.add(file)
+            self._ids[file] = self._ids.get(file, frozenset()) | scan_html(self._read(file)).ids
+        return fragment in self._ids[file]
 
-    def remember_ids(self, file: str, ids: frozenset[str]) -> None:
-        self._ids[file] = ids
+    def remember_ids(self, file: str, ids: frozenset[str], *, whole_file: bool) -> None:
+        """Ids found in `file` (`whole_file`: all of it; otherwise the page's body, and the theme's are read
+        later only if needed)."""
+        self._ids[file] = self._ids.get(file, frozenset()) | ids
+        if whole_file:
+            self._all_ids_read.add(file)
 
     def _read(self, file: str) -> str:
         return (self.site_dir / file).read_text(encoding="utf-8", errors="replace")
@@ -101,19 +108,25 @@ def channels(site: BuiltSite) -> list[Channel]:
 
 def page_url_of(file: str) -> str:
     """The URL path a built file is served at: `guidance/pals/index.html` -> `guidance/pals/`."""
-    if file == "index.html":
-        return ""
-    if file.endswith("/index.html"):
-        return file[: -len("index.html")]
-    return file
+    return SiteLinks.address_of_file(file)
 
 
 def check_site_links(site_dir: Path, links: SiteLinks, sources: Mapping[str, str], problems: Problems, *,
-                     project_dir: Path | None = None) -> LinkReport:
-    """Check every internal link in a built site. Adds one error per broken link, naming its source file."""
-    site = BuiltSite(site_dir)
+                     project_dir: Path | None = None, bodies: Mapping[str, ScannedHtml] | None = None,
+                     site: BuiltSite | None = None) -> LinkReport:
+    """Check every internal link in a built site. Adds one error per broken link, naming its source file.
+
+    `bodies`: built file -> the links and ids of that page's own body, scanned while MkDocs rendered it. Those
+    pages are not read again: the rest of each is the theme, whose links MkDocs makes from its navigation and
+    which the integrity feature hands over whole for a few pages (the first of each template in each folder).
+    Every other file (feeds, emails, redirect pages, 404.html, files from docs/) is read and scanned whole."""
+    site = site or BuiltSite(site_dir)
+    bodies = bodies or {}
+    for file, body in bodies.items():
+        site.remember_ids(file, body.ids, whole_file=False)
     checker = _Checker(site, links, sources, problems, _SourceLocator(project_dir))
-    scanned = [(channel, checker.links_of(channel)) for channel in channels(site)]
+    scanned = [(channel, list(bodies[channel.file].links) if channel.file in bodies else checker.links_of(channel))
+               for channel in channels(site)]
     for channel, found in scanned:
         if found is None:
             continue
@@ -132,6 +145,7 @@ class _Checker:
     problems: Problems
     locator: _SourceLocator
     report: LinkReport = field(default_factory=LinkReport)
+    good: set[tuple[str, str, str, bool]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.site_parts = urlsplit(self.links.site_url)
@@ -141,7 +155,7 @@ class _Checker:
         try:
             if channel.file.endswith(".html"):
                 scanned = scan_html(text)
-                self.site.remember_ids(channel.file, scanned.ids)
+                self.site.remember_ids(channel.file, scanned.ids, whole_file=True)
                 return list(scanned.links)
             if channel.file.endswith(".xml"):
                 return scan_xml_feed(text)
@@ -153,27 +167,37 @@ class _Checker:
             return None
 
     def check(self, link: FoundLink, channel: Channel) -> None:
+        # Feeds carry the same entry bodies many times over (site, type, topic and sector feeds, in three
+        # formats): a link found good once is good wherever it resolves the same way.
+        key = (link.target, link.base or page_url_of(channel.file), link.kind, channel.absolute_only)
+        if key in self.good:
+            return
+        if self._check(link, channel):
+            self.good.add(key)
+
+    def _check(self, link: FoundLink, channel: Channel) -> bool:
+        """Whether the link is good; a broken one is reported."""
         target = link.target
         if not target or target.startswith(PLACEHOLDER_PREFIX):
-            return
+            return True
         parts = urlsplit(target)
         if parts.scheme and parts.scheme not in ("http", "https"):
-            return  # mailto:, tel:, data: ... are not files of ours
+            return True  # mailto:, tel:, data: ... are not files of ours
         site_parts = self.site_parts
         if parts.scheme or target.startswith("//"):
             if parts.netloc.lower() != site_parts.netloc.lower() or not parts.path.startswith(site_parts.path):
-                return  # another site
+                return True  # another site
             absolute = target
         else:
             if channel.absolute_only and link.base is None:
                 self.broken(channel, link, f"expected an absolute address in {_where(channel)} (feed readers and "
                             "mail programs do not know the site's address)", repr(target))
-                return
-            absolute = urljoin(link.base or self.links.site_url + page_url_of(channel.file), target)
+                return False
+            absolute = _joined(link.base or self.links.site_url + page_url_of(channel.file), target)
         path = urlsplit(absolute).path
         if not path.startswith(site_parts.path):
             self.broken(channel, link, f"expected a link inside the site {self.links.site_url}", repr(target))
-            return
+            return False
         url_path = path[len(site_parts.path):]
         file = self.site.file_for(url_path)
         if file is None:
@@ -181,12 +205,14 @@ class _Checker:
             shown = unquote(url_path) or "the home page"
             self.broken(channel, link, f"expected {noun} that the build wrote{self.nearest_page(url_path, link)}",
                         f"{target!r} {_in(channel)}({shown} was not built)")
-            return
+            return False
         fragment = unquote(urlsplit(absolute).fragment)
-        if fragment not in ALWAYS_THERE and file.endswith(".html") and fragment not in self.site.ids(file):
+        if fragment not in ALWAYS_THERE and file.endswith(".html") and not self.site.has_id(file, fragment):
             page = page_url_of(file) or "the home page"
             self.broken(channel, link, f"expected a link to a heading or id that exists on {page}",
                         f"{target!r} {_in(channel)}".strip())
+            return False
+        return True
 
     def nearest_page(self, url_path: str, link: FoundLink) -> str:
         """" (did you mean docs/x.md?)" for a link to a page that is not there: the page files nearest to it."""
@@ -215,6 +241,12 @@ class _Checker:
         self.report.seen.add(key)
         self.report.broken += 1
         self.problems.error(source, expected, found, line=self.locator.line_of(source, link.target))
+
+
+@functools.lru_cache(maxsize=65536)
+def _joined(base: str, target: str) -> str:
+    # Feeds carry the same entry bodies many times over (site, type, topic and sector feeds, three formats).
+    return urljoin(base, target)
 
 
 def _where(channel: Channel) -> str:

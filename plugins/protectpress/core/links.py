@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,30 @@ class SiteLinks:
         if self.use_directory_urls:
             return f"{stem}/"
         return f"{stem}.html"
+
+    @staticmethod
+    def files_for_address(url_path: str) -> tuple[str, ...]:
+        """The site-relative files that may serve a site-relative URL path, in the order a web server tries
+        them: `guidance/pals/` -> `guidance/pals/index.html`; `feeds/rss.xml` -> itself, then a folder's index.
+        Empty for a path above the site root. The one mapping from addresses to built files."""
+        path = posixpath.normpath(unquote(url_path)) if url_path else ""
+        if path in (".", ""):
+            return ("index.html",)
+        if path == ".." or path.startswith("../"):
+            return ()
+        if url_path.endswith("/"):
+            return (f"{path}/index.html",)
+        return (path, f"{path}/index.html")
+
+    @staticmethod
+    def address_of_file(file: str) -> str:
+        """The site-relative URL path a built file is served at: `guidance/pals/index.html` -> `guidance/pals/`.
+        The one mapping from built files to addresses."""
+        if file == "index.html":
+            return ""
+        if file.endswith("/index.html"):
+            return file[: -len("index.html")]
+        return file
 
     def page_url(self, src_uri: str) -> str:
         """The page's canonical absolute URL: what feeds use as a permanent id."""
@@ -102,3 +126,10 @@ class SiteLinks:
         if not self.is_internal(url):
             return None
         return url[len(self.site_url):]
+
+    @staticmethod
+    def listing_source(group: str, slug: str) -> str:
+        """The docs source of a topic's or sector's listing page (`group` is "topics" or "sectors"). The one home
+        of that path: the listings write it, pages link to it, feeds take it as their home page and as the
+        scheme of each category."""
+        return f"{group}/{slug}.md"

@@ -98,7 +98,7 @@ def _terms_with_pages(
 
 def listing_sources(content: ContentSet, group: str, vocabulary: dict[str, str]) -> list[str]:
     """Where `vocabulary_listings` puts its pages, without writing them: for code that only links to them."""
-    terms = [f"{group}/{slug}.md" for slug, _, _ in _terms_with_pages(content, group, vocabulary)]
+    terms = [SiteLinks.listing_source(group, slug) for slug, _, _ in _terms_with_pages(content, group, vocabulary)]
     return [f"{group}/index.md", *terms] if terms else []
 
 
@@ -115,7 +115,7 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
                 f"Guidance, action cards and news for the {label.lower()} sector, "
                 "including what applies to all sectors."
             )
-        src_uri = f"{group}/{slug}.md"
+        src_uri = SiteLinks.listing_source(group, slug)
         markdown = (front_matter(title=label, type="page", summary=summary) + f"{escape_markdown(summary)}\n\n"
                     + _grouped(items, links, src_uri))
         listings.append(Listing(src_uri, label, markdown, group, slug, tuple(items)))

@@ -4,12 +4,18 @@ Python-Markdown recurses once per level of lists, quotes, notes and `markdown="1
 `*` or `_` in a long run, so a page with a few hundred levels stops the build with a RecursionError and a
 traceback (found by the fuzz tests). No real page comes near that, so this check costs nothing for them: only
 a body whose shape looks suspicious is rendered once on trial, and only a real failure becomes an error.
+
+The trial renders with the extensions that really render the body, which the caller passes: a page with the
+project's `markdown_extensions` (Settings), a newsletter with the email's own list (newsletter/markdown.py).
+How deep a body may nest depends on them: `<div markdown="1">` nests only where md_in_html is on.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
+from collections.abc import Sequence
 
 import markdown
 
@@ -19,9 +25,6 @@ SUSPECT_INDENT = 120  # columns of leading whitespace (30 list levels)
 SUSPECT_QUOTES = 30  # `>` markers at the start of a line
 SUSPECT_RUN = 300  # `*` or `_` in a row
 SUSPECT_BLOCKS = 50  # HTML blocks that ask for Markdown inside them
-# What the trial render uses: the extensions whose blocks nest. Configs do not change how deep they recurse.
-TRIAL_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc", "pymdownx.details",
-                    "pymdownx.superfences")
 # The trial runs with this much less stack than the real build has, so a body that only just passes the trial
 # cannot fail in a build whose call stack is a little deeper.
 HEADROOM = 200
@@ -47,12 +50,27 @@ def suspect_line(body: str) -> int | None:
     return None
 
 
-def renders(body: str) -> bool:
-    """Whether Python-Markdown gets through the body without running out of stack."""
+@functools.lru_cache(maxsize=16)
+def _loadable(extensions: tuple[str, ...]) -> tuple[str, ...]:
+    """The extensions that load by name. Their options do not change how deep they recurse, and one that needs
+    options to load (or is not installed) is reported by the build itself, so the trial leaves it out."""
+    kept = []
+    for name in extensions:
+        try:
+            markdown.Markdown(extensions=[name])
+        except Exception:
+            continue
+        kept.append(name)
+    return tuple(kept)
+
+
+def renders(body: str, extensions: Sequence[str]) -> bool:
+    """Whether Python-Markdown with `extensions` gets through the body without running out of stack."""
+    loaded = list(_loadable(tuple(extensions)))
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit - HEADROOM, 100))
     try:
-        markdown.markdown(body, extensions=list(TRIAL_EXTENSIONS))
+        markdown.markdown(body, extensions=loaded)
     except RecursionError:
         return False
     finally:
@@ -60,9 +78,9 @@ def renders(body: str) -> bool:
     return True
 
 
-def too_deep_line(body: str) -> int | None:
-    """The body line where nesting goes too deep for the renderer, or None when the body renders."""
+def too_deep_line(body: str, extensions: Sequence[str]) -> int | None:
+    """The body line where nesting goes too deep for the renderer with `extensions`, or None when it renders."""
     line = suspect_line(body)
-    if line is None or renders(body):
+    if line is None or renders(body, extensions):
         return None
     return line

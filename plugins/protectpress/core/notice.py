@@ -14,20 +14,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import Settings
-from .content import NOTICE_SOURCE, read_source
+from .content import NOTICE_SOURCE
 from .dates import human, human_moment
 from .feeds.entry import FeedEntry
 from .frontmatter import (
     Field,
-    FrontMatterError,
     Invalid,
     read_fields,
+    read_front_matter,
     read_moment,
     read_text,
     report_missing,
     report_unknown_keys,
     reporter,
-    split_front_matter,
 )
 from .newsletter.markdown import parse_markdown, plain
 from .newsletter.model import Newsletter
@@ -85,13 +84,8 @@ def read_notice(settings: Settings, problems: Problems) -> Notice | None:
     if not file.is_file():
         return None
     path = settings.relative(file)
-    text = read_source(file, path, problems)
-    if text is None:
-        return None
-    try:
-        front = split_front_matter(text)
-    except FrontMatterError as error:
-        problems.error(path, error.expected, error.found, line=error.line)
+    front = read_front_matter(file, path, problems)
+    if front is None:
         return None
     errors_before = len(problems.errors)
     report = reporter(problems, path, front)

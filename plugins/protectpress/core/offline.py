@@ -13,9 +13,10 @@ import hashlib
 import json
 import posixpath
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+
+from .linkscan import start_tags
 
 WORKER_NAME = "sw.js"
 MANIFEST_NAME = "manifest.webmanifest"
@@ -24,6 +25,7 @@ OFFLINE_PAGE = "offline.html"
 ICONS = (("assets/images/icon-192.png", 192), ("assets/images/icon-512.png", 512))
 # Attributes that make a page load a file: what the page needs to look right with no signal.
 _LOADING_LINK_RELS = frozenset({"stylesheet", "icon", "shortcut", "apple-touch-icon", "preload", "modulepreload"})
+_LOADING_TAGS = frozenset({"link", "script", "img", "source"})
 
 
 @dataclass(frozen=True)
@@ -73,11 +75,9 @@ def plan_offline(site_dir: Path, page_paths: list[str]) -> OfflinePlan:
 def local_assets(html: str, page_path: str) -> list[str]:
     """The site-root paths of the files a page loads itself (styles, scripts, icons, images), in order.
     Links to other pages and to other sites are not assets."""
-    finder = _AssetFinder()
-    finder.feed(html)
     base = "https://site.invalid/" + page_path
     found: list[str] = []
-    for reference in finder.references:
+    for reference in _references(html):
         parts = urlsplit(urljoin(base, reference))
         if parts.scheme != "https" or parts.netloc != "site.invalid":
             continue
@@ -138,17 +138,17 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-class _AssetFinder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.references: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "link" and _LOADING_LINK_RELS & set(values.get("rel", "").lower().split()):
-            self.references.append(values.get("href", ""))
-        elif tag in ("script", "img", "source") and values.get("src"):
-            self.references.append(values["src"])
+def _references(html: str) -> list[str]:
+    """What a page loads itself, as written: stylesheets, icons and preloads, scripts, images and sources.
+    Read with the link check's scanner (core/linkscan.py): html.parser took a second per 150 cards."""
+    found = []
+    for tag, values in start_tags(html, _LOADING_TAGS):
+        if tag == "link":
+            if _LOADING_LINK_RELS & set(values.get("rel", "").lower().split()):
+                found.append(values.get("href", ""))
+        elif values.get("src"):
+            found.append(values["src"])
+    return found
 
 
 # The worker. Paths are relative to the worker's own folder (the site root), so a site under a sub-path works.

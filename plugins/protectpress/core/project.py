@@ -57,7 +57,8 @@ def load_project(settings: Settings, problems: Problems | None = None, now: dt.d
     notice = live_notice(settings, problems, now)
     boundary = ProjectBoundary.of(settings)
     content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems, now=now,
-                           boundary=boundary, theme_dir=settings.custom_dir)
+                           boundary=boundary, theme_dir=settings.custom_dir,
+                           markdown_extensions=settings.markdown_extensions)
     check_page_bodies(content, settings, problems)
     if settings.custom_dir is not None:
         # The theme's custom_dir is published too (its assets), so the same rule holds there.

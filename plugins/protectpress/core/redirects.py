@@ -75,18 +75,18 @@ def plan_redirects(content: ContentSet, links: SiteLinks, problems: Problems) ->
 
 
 def redirect_file(old_path: str) -> str:
-    """The site-relative file that serves an old address."""
-    return f"{old_path}index.html" if old_path.endswith("/") else old_path
+    """The site-relative file that serves an old address: the first a web server tries for it."""
+    return SiteLinks.files_for_address(old_path)[0]
 
 
-def redirect_html(redirect: Redirect, links: SiteLinks) -> str:
+def redirect_html(redirect: Redirect, links: SiteLinks, language: str) -> str:
     # Relative, so that it works on any host, under any sub-folder and in a local preview. The old address is
     # not a source file, but page_path leaves a URL path as it is, which is all relative_url needs.
     href = html.escape(links.relative_url(redirect.new_src, from_src=redirect.old_path))
     canonical = html.escape(links.site_url + redirect.new_path)
     title = html.escape(redirect.title)
     return f"""<!doctype html>
-<html lang="en-GB">
+<html lang="{html.escape(language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -105,7 +105,8 @@ def redirect_html(redirect: Redirect, links: SiteLinks) -> str:
 """
 
 
-def write_redirects(site_dir: Path, redirects: list[Redirect], links: SiteLinks, problems: Problems) -> list[str]:
+def write_redirects(site_dir: Path, redirects: list[Redirect], links: SiteLinks, problems: Problems,
+                    language: str) -> list[str]:
     """Write each redirect page into a built site. An old address where the build put a page is an error: the
     page would be hidden, or the redirect would be. Returns the site-relative files written."""
     written = []
@@ -118,7 +119,7 @@ def write_redirects(site_dir: Path, redirects: list[Redirect], links: SiteLinks,
                            f"{redirect.old_path!r}, where the build wrote {taken}", key="redirect_from")
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(redirect_html(redirect, links), encoding="utf-8")
+        target.write_text(redirect_html(redirect, links, language), encoding="utf-8")
         written.append(file)
     return written
 

@@ -114,7 +114,9 @@ def sanitise_html(html: str) -> Sanitised:
 
 
 class _ActiveContentFinder(HTMLParser):
-    """`url_attributes=None` looks for the schemes in every attribute (SVG animations set `href` from `to=`)."""
+    """A stream of start tags, not core/htmltree.py's tree: it runs on every body, needs no structure, and sees
+    every attribute as written (a repeated `onclick=` too, where a tree keeps one value per name).
+    `url_attributes=None` looks for the schemes in every attribute (SVG animations set `href` from `to=`)."""
 
     def __init__(self, elements: frozenset[str], schemes: tuple[str, ...], *,
                  url_attributes: frozenset[str] | None) -> None:

@@ -4,6 +4,11 @@ that every published address is still served, and checks every link in the pages
 It must be the last feature (see features.py): the feeds and the newsletters' emails are written in their
 own on_post_build. Under `mkdocs serve` only the redirects are written: the checks read the whole site, and
 the preview must stay quick; `protectpress build` always runs them.
+
+A page's links are read from memory as MkDocs renders it, not from the written file: its own body on every
+page, and the whole page (the theme's links and ids too) on the first page of each template in each folder.
+The theme's links come from MkDocs' navigation and the page's settings, so they differ between pages only in
+ways those few pages show; scanning the theme on every page was most of the check's time.
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ from __future__ import annotations
 from jinja2 import Environment, TemplateNotFound
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 from ..core.linkcheck import BuiltSite, check_site_links
+from ..core.linkscan import ScannedHtml, scan_page
 from ..core.newsletter.model import newsletter_files
 from ..core.newsletter.web import web_src_uri
 from ..core.published import check_published, published_urls, read_record, record_path
@@ -25,6 +32,21 @@ class IntegrityFeature:
     def __init__(self, state: BuildState) -> None:
         self.state = state
         self.sources: dict[str, str] = {}  # page URL path -> the project-relative file an author edits
+        self.bodies: dict[str, ScannedHtml] = {}  # built file -> the links and ids scanned as it was rendered
+        self.theme_seen: set[tuple[str, str, int]] = set()  # (template, folder, depth) whose theme was scanned
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.state.serving:
+            return output
+        dest = page.file.dest_uri
+        folder = dest.split("/", 1)[0] if "/" in dest else ""
+        shape = (str(page.meta.get("template") or "main.html"), folder, dest.count("/"))
+        if shape in self.theme_seen:
+            self.bodies[dest] = scan_page(page.content or "")
+        else:
+            self.theme_seen.add(shape)
+            self.bodies[dest] = scan_page(output)
+        return output
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.sources = self._page_sources(files)
@@ -52,12 +74,14 @@ class IntegrityFeature:
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         settings, problems = self.state.settings, self.state.problems
         links = settings.links
-        write_redirects(settings.site_dir, plan_redirects(self.state.content, links, problems), links, problems)
+        write_redirects(settings.site_dir, plan_redirects(self.state.content, links, problems), links, problems,
+                        settings.language)
         if not self.state.serving:
             site = BuiltSite(settings.site_dir)
             check_published(read_record(record_path(settings)), lambda url: site.file_for(url) is not None,
                             published_urls(settings, self.state.content), problems, settings)
-            check_site_links(settings.site_dir, links, self.sources, problems, project_dir=settings.project_dir)
+            check_site_links(settings.site_dir, links, self.sources, problems, project_dir=settings.project_dir,
+                             bodies=self.bodies, site=site)
         self.state.finish()
 
     def _page_sources(self, files: Files) -> dict[str, str]:

@@ -5,6 +5,7 @@ be previewed under serve) but are never published by a build."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,14 @@ class NewsletterFeature:
 def _drop_email_templates(files: Files, folder: Path) -> None:
     """The email template lives in the theme's custom_dir, which MkDocs would otherwise publish as is."""
     folder = folder.resolve()
+    # Each folder resolved once, not each of a thousand pages: only a file that is itself a link needs its own.
+    folders: dict[str, Path] = {}
     for file in list(files):
-        if file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(folder):
+        if not file.abs_src_path:
+            continue
+        parent, name = os.path.split(file.abs_src_path)
+        if parent not in folders:
+            folders[parent] = Path(parent).resolve()
+        resolved = Path(file.abs_src_path).resolve() if os.path.islink(file.abs_src_path) else folders[parent] / name
+        if resolved.is_relative_to(folder):
             files.remove(file)

@@ -73,6 +73,9 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
     ) -> TemplateContext | None:
         return self._each("on_page_context", context, page=page, config=config, nav=nav)
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        return self._each("on_post_page", output, page=page, config=config)
+
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
         return self._each("on_env", env, config=config, files=files)
 

@@ -32,11 +32,12 @@ from ..core.content import (
     ContentType,
     is_content_source,
     load_content,
-    read_source,
 )
 from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_document
 from ..core.dates import human
+from ..core.frontmatter import read_source
 from ..core.home import HOME_SRC_URI, home_sections
+from ..core.links import SiteLinks
 from ..core.listings import in_reader_order, missing_type_indexes, type_index_source, type_listing, vocabulary_listings
 from ..core.metadata import lastmod, listing_title, robots_txt, short_description
 from ..core.nesting import too_deep_line
@@ -98,7 +99,8 @@ class SiteFeature:
                 unreadable.append(file)
         self.state.content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary,
                                           self.state.problems, sources=sources, now=self.state.now,
-                                          theme_dir=settings.custom_dir)
+                                          theme_dir=settings.custom_dir,
+                                          markdown_extensions=settings.markdown_extensions)
         for file in unreadable:
             # Reported already; a build goes on to find every other problem, so MkDocs must not read the bytes.
             file.content_string = "This page has problems to fix: run `protectpress check`.\n"
@@ -181,7 +183,7 @@ class SiteFeature:
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri in self.state.content.invalid:
-            return _placeholder_for_invalid(page, markdown)
+            return _placeholder_for_invalid(page, markdown, config.markdown_extensions)
         summary = page.meta.get("summary")
         if isinstance(summary, str) and summary.strip():
             page.meta.setdefault("description", summary)
@@ -217,14 +219,7 @@ class SiteFeature:
             if isinstance(config.get(key), str):
                 config[key] = html_text(config[key])
         # A global, not per-page context, so that the 404 page and every other template see it too.
-        env.globals["pp_emergency"] = {
-            "text": emergency.EMERGENCY_TEXT,
-            "number": emergency.EMERGENCY_NUMBER,
-            "number_tel": emergency.tel(emergency.EMERGENCY_NUMBER),
-            "hotline_name": emergency.HOTLINE_NAME,
-            "hotline": emergency.HOTLINE_NUMBER,
-            "hotline_tel": emergency.tel(emergency.HOTLINE_NUMBER),
-        }
+        env.globals["pp_emergency"] = emergency.template_context()
         return env
 
     def on_page_context(
@@ -239,12 +234,12 @@ class SiteFeature:
         return self.state.content.items.get(page.file.src_uri)
 
 
-def _placeholder_for_invalid(page: Page, markdown: str) -> str:
+def _placeholder_for_invalid(page: Page, markdown: str, extensions: list[str]) -> str:
     """A page that failed validation is still built (so links to it hold and the build goes on to find every
     other problem), but as a plain page: its front matter may hold values MkDocs and the theme cannot use."""
     title = page.meta.get("title")
     page.meta = _safe_meta({"title": title}) if isinstance(title, str) else {}
-    if too_deep_line(markdown) is not None:
+    if too_deep_line(markdown, extensions) is not None:
         return "This page has problems to fix: run `protectpress check`.\n"  # too deep for the renderer
     return markdown
 
@@ -320,12 +315,10 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
 
     def terms(group: str, slugs: tuple[str, ...], labels: dict[str, str]) -> list[dict]:
         # Only terms with a listing page get a link; the path is relative to the site root.
+        sources = ((slug, SiteLinks.listing_source(group, slug)) for slug in slugs)
         return [
-            {
-                "label": html_text(labels[slug]),
-                "path": links.page_path(f"{group}/{slug}.md") if f"{group}/{slug}.md" in listed else None,
-            }
-            for slug in slugs
+            {"label": html_text(labels[slug]), "path": links.page_path(source) if source in listed else None}
+            for slug, source in sources
         ]
 
     return {

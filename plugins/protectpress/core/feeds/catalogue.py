@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..config import Settings
 from ..content import FOLDER_OF_TYPE, ContentType
+from ..links import SiteLinks
 from .entry import FeedEntry
 from .instants import with_distinct_instants
 
@@ -101,12 +102,14 @@ def plan_feeds(entries: list[FeedEntry], settings: Settings, pages: Collection[s
                             _of_kind(kind)))
     for slug, label in vocabulary.tags.items():
         planned.append(feed("topics", slug, label, f"{site_title}: {label}",
-                            f"New and updated pages about {label} from {site_title}.", term_page("topics", slug),
+                            f"New and updated pages about {label} from {site_title}.",
+                            SiteLinks.listing_source("topics", slug),
                             _about(slug)))
     for slug, label in vocabulary.sectors.items():
         scope = "every sector" if slug == "all" else f"the {label} sector, including what applies to all sectors"
         planned.append(feed("sectors", slug, label, f"{site_title}: {label}",
-                            f"New and updated pages for {scope}, from {site_title}.", term_page("sectors", slug),
+                            f"New and updated pages for {scope}, from {site_title}.",
+                            SiteLinks.listing_source("sectors", slug),
                             _for_sector(slug)))
     return [f for f in planned if f is not None]
 
@@ -121,12 +124,6 @@ def _about(tag: str) -> Callable[[FeedEntry], bool]:
 
 def _for_sector(sector: str) -> Callable[[FeedEntry], bool]:
     return lambda entry: sector in entry.sectors or "all" in entry.sectors
-
-
-def term_page(group: str, slug: str) -> str:
-    """The docs source of a topic's or sector's listing page (`group` is "topics" or "sectors"): the home page
-    of its feed, and the scheme of its category in every entry that carries it."""
-    return f"{group}/{slug}.md"
 
 
 def feeds_for_page(src_uri: str, feeds: list[Feed]) -> list[Feed]:

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 
 from ..config import Settings
+from ..links import SiteLinks
 from ..sanitise import html_text
-from .catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed, FeedFormat, term_page
+from .catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed, FeedFormat
 from .enclosure import NAMESPACE, Enclosure, EnclosureEntryExtension, EnclosureExtension
 from .entry import FeedEntry
 from .images import FeedImage, feed_image
@@ -60,8 +61,9 @@ class Publisher:
             logo=feed_image(options.logo, settings),
             icon=feed_image(options.icon, settings),
             favicon=feed_image(options.favicon, settings),
-            language=options.language,
-            categories_by_term={(group, slug): Category(slug, label, settings.links.page_url(term_page(group, slug)))
+            language=settings.language,
+            categories_by_term={(group, slug): Category(slug, label,
+                                                        settings.links.page_url(SiteLinks.listing_source(group, slug)))
                                 for group, terms in vocabulary.items() for slug, label in terms.items()},
         )
 

@@ -21,7 +21,8 @@ from markdown.util import AMP_SUBSTITUTE
 from ..links import SiteLinks
 from ..sanitise import ActiveContent, find_active_content, sanitise_html
 
-# Extensions that suit email: no permalink anchors (toc), nothing that needs scripts.
+# The email's own extensions, chosen for what mail programs show: no permalink anchors (toc), nothing that needs
+# scripts (details). A letter is rendered with these, not the site's, so its nesting check uses them too.
 EMAIL_EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "sane_lists",
                     "pymdownx.superfences"]
 _FENCE = re.compile(r"^\s*(```|~~~)")

@@ -28,7 +28,7 @@ from email.policy import EmailPolicy
 from ..headertext import MAX_HEADER_TEXT, header_text
 
 # Headers written exactly as given, never folded or encoded (RFC 2369, RFC 8058; a Message-ID is one token).
-UNFOLDED_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post", "message-id"})
+UNFOLDED_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post", "list-id", "message-id"})
 WHOLLY_ENCODED_HEADERS = frozenset({"subject"})
 ONE_CLICK_VALUE = "List-Unsubscribe=One-Click"
 SMTP_LINE_LIMIT = 998  # RFC 5322: a line, the header name included, may not be longer
@@ -77,13 +77,15 @@ def build_message(
     return_path: str = "",
     list_unsubscribe: list[str] | tuple[str, ...] = (),
     one_click: bool = False,
+    list_id: str = "",
     unsent: bool = False,
     extra_headers: dict[str, str] | None = None,
 ) -> EmailMessage:
     """One newsletter email. `to` is (name, address), or None for an unaddressed draft (`unsent=True`).
 
     `list_unsubscribe` holds the URIs (`mailto:...`, `https://...`) in the order mail programs should try them;
-    `one_click` adds RFC 8058's `List-Unsubscribe-Post` and needs an `https:` URI among them.
+    `one_click` adds RFC 8058's `List-Unsubscribe-Post` and needs a web address among them. `list_id` is RFC
+    2919's list name (`newsletter.example.org`), written in angle brackets.
     """
     international = to is not None and not to[1].isascii()
     message = EmailMessage(policy=INTERNATIONAL_POLICY if international else MESSAGE_POLICY)
@@ -107,9 +109,11 @@ def build_message(
     if list_unsubscribe:
         message["List-Unsubscribe"] = list_unsubscribe_value(list_unsubscribe)
         if one_click:
-            if not any(uri.startswith("https:") for uri in list_unsubscribe):
-                raise ValueError("one-click unsubscribe needs an https: address in List-Unsubscribe (RFC 8058)")
+            if not any(uri.startswith(("https:", "http:")) for uri in list_unsubscribe):
+                raise ValueError("one-click unsubscribe needs a web address in List-Unsubscribe (RFC 8058)")
             message["List-Unsubscribe-Post"] = ONE_CLICK_VALUE
+    if list_id:
+        message["List-Id"] = f"<{header_text(list_id, 'the List-Id', MAX_HEADER_TEXT)}>"
     if unsent:
         message["X-Unsent"] = "1"  # Outlook opens the .eml as a draft ready to address and send
     for name, value in (extra_headers or {}).items():

@@ -15,28 +15,28 @@ from typing import Any
 
 from ..boundary import ProjectBoundary
 from ..config import Settings
-from ..content import ContentItem, ContentSet, read_source
+from ..content import ContentItem, ContentSet
 from ..dates import human_moment
 from ..frontmatter import (
     Field,
-    FrontMatterError,
     Invalid,
     boolean_field,
     list_like,
     read_date,
     read_fields,
+    read_front_matter,
     read_moment,
     read_terms,
     read_text,
     report_missing,
     report_unknown_keys,
     reporter,
-    split_front_matter,
 )
 from ..headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..nesting import TOO_DEEP, too_deep_line
 from ..problems import Problems, describe
 from ..slugs import slugify
+from .markdown import EMAIL_EXTENSIONS
 
 
 def _one_line(value: Any) -> str:
@@ -145,13 +145,8 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
         problems.error(path, "expected a file name with some letters a-z or digits (it becomes the newsletter's "
                        "web address and names its sending journal), like 2024-05-spring-update.md", repr(file.name))
         return None
-    text = read_source(file, path, problems)
-    if text is None:
-        return None
-    try:
-        front = split_front_matter(text)
-    except FrontMatterError as error:
-        problems.error(path, error.expected, error.found, line=error.line)
+    front = read_front_matter(file, path, problems)
+    if front is None:
         return None
     errors_before = len(problems.errors)
 
@@ -162,7 +157,7 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
     report_unknown_keys(front, KNOWN_KEYS, report)
     sectors = read_terms(values.get("sectors", ()), "sectors", settings.vocabulary.sectors, report)
     items = _items(front.data.get("items"), report, front.lines)
-    deep_line = too_deep_line(front.body)
+    deep_line = too_deep_line(front.body, EMAIL_EXTENSIONS)  # what renders a letter
     if deep_line is not None:
         problems.error(
             path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1

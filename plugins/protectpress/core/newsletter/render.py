@@ -78,7 +78,7 @@ class Footer:
     contact_address: str
     privacy_url: str
     unsubscribe_url: str
-    emergency: dict
+    emergency: dict[str, str]  # core/emergency.py's template_context, as the site's pp_emergency
 
 
 def render_newsletter(settings: Settings, ref: str, problems: Problems, *, content: ContentSet | None = None,
@@ -133,7 +133,8 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
     expect = EmailExpectations(subject=newsletter.subject, preheader=newsletter.preheader, web_url=web_url,
                                privacy_url=footer.privacy_url, organisation=footer.organisation,
                                why_received=footer.why_received, unsubscribe_placeholder=UNSUBSCRIBE_PLACEHOLDER,
-                               site_url=settings.site_url, dev_server_url=dev_server_url)
+                               site_url=settings.site_url, language=settings.language,
+                               dev_server_url=dev_server_url)
     for violation in check_email(html, expect):
         report = problems.warning if violation.warning else problems.error
         report(newsletter.path, violation.expected, violation.found, key=f"email rule {violation.rule}")
@@ -205,7 +206,7 @@ def _site_content(settings: Settings, problems: Problems) -> ContentSet:
     """The site's pages for a newsletter rendered outside a build; only their errors matter here."""
     scratch = Problems()
     content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, scratch,
-                           boundary=ProjectBoundary.of(settings))
+                           boundary=ProjectBoundary.of(settings), markdown_extensions=settings.markdown_extensions)
     problems.extend(scratch.errors)
     return content
 
@@ -238,10 +239,7 @@ def _footer(settings: Settings, links: SiteLinks) -> Footer:
         footer_text=options.footer_text.strip(), why_received=" ".join(options.why_received.split()),
         contact_address=options.contact_address, privacy_url=links.page_url(options.privacy_page),
         unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER,
-        emergency={"prefix": "In an emergency call", "number": emergency.EMERGENCY_NUMBER,
-                   "number_tel": emergency.tel(emergency.EMERGENCY_NUMBER), "hotline_name": emergency.HOTLINE_NAME,
-                   "hotline": emergency.HOTLINE_NUMBER, "hotline_tel": emergency.tel(emergency.HOTLINE_NUMBER),
-                   "text": emergency.EMERGENCY_TEXT},
+        emergency=emergency.template_context(),
     )
 
 
@@ -280,8 +278,9 @@ def _render_template(settings: Settings, newsletter: Newsletter, letter: ParsedM
     brand.update(brand_colour=options.brand_colour, organisation=footer.organisation,
                  logo_url=links.absolute(options.logo) if options.logo else "",
                  logo_alt=options.logo_alt or footer.organisation)
-    context = {"subject": newsletter.subject, "preheader": newsletter.preheader, "date": human(newsletter.date),
-               "web_url": web_url, "brand": brand, "body_html": Markup(letter.html), "footer": footer,
+    context = {"language": settings.language, "subject": newsletter.subject, "preheader": newsletter.preheader,
+               "date": human(newsletter.date), "web_url": web_url, "brand": brand, "body_html": Markup(letter.html),
+               "footer": footer,
                "features": [_feature_context(f, embeds, links) for f in features]}
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(path.parent)), autoescape=True,
                                      undefined=jinja2.StrictUndefined, keep_trailing_newline=True)

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .. import emergency
-from .htmltree import Node, parse_html
+from ..htmltree import Node, parse_html
 
 SIZE_LIMIT = 102_000  # Gmail clips a message's HTML from about 102 KB
 SIZE_WARNING = 90_000
 PREHEADER_RANGE = (40, 110)
 MINIMUM_FONT_PX = 16
-LANGUAGE, DIRECTION = "en-GB", "ltr"
+DIRECTION = "ltr"  # the languages protectpress serves are written left to right
 MOBILE_BREAKPOINT_PX = 480
 VAGUE_LINK_TEXT = frozenset({"click here", "here", "read more"})
 BROWSER_LINK_TEXT = "view in your browser"
@@ -40,6 +40,7 @@ class EmailExpectations:
     why_received: str
     unsubscribe_placeholder: str
     site_url: str
+    language: str  # Settings.language: what <html> and the content wrapper must declare
     dev_server_url: str | None = None
 
 
@@ -88,8 +89,8 @@ def _language(html: str, root: Node, expect: EmailExpectations) -> list[Violatio
     for name, node in (("<html>", root.find("html")), ("the content wrapper", wrapper)):
         if node is None:
             found.append(Violation("language", f"expected {name} with lang and dir", "none"))
-        elif node.attrs.get("lang") != LANGUAGE or node.attrs.get("dir") != DIRECTION:
-            found.append(Violation("language", f'expected lang="{LANGUAGE}" dir="{DIRECTION}" on {name}',
+        elif node.attrs.get("lang") != expect.language or node.attrs.get("dir") != DIRECTION:
+            found.append(Violation("language", f'expected lang="{expect.language}" dir="{DIRECTION}" on {name}',
                                    f'lang="{node.attrs.get("lang", "")}" dir="{node.attrs.get("dir", "")}"'))
     return found
 

@@ -12,8 +12,8 @@ import re
 import textwrap
 import xml.etree.ElementTree as etree
 
+from ..htmltree import parse_html
 from ..sanitise import is_safe_url
-from .htmltree import parse_html
 from .markdown import ParsedMarkdown, plain
 
 WIDTH = 78

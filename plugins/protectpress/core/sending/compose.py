@@ -6,9 +6,10 @@ them). The sending settings are checked here, once, before anything is sent.
 
 from __future__ import annotations
 
-import hashlib
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import urlsplit
 
 from ..config import SENDING as SETTING
 from ..config import ConfigError, Settings, sending_problems
@@ -16,7 +17,9 @@ from ..headertext import header_text_expected, header_text_problem
 from ..newsletter.message import build_message, stable_message_id, with_test_prefix
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
 from ..problems import Problem
-from .recipients import Recipient, address_key
+from ..unsubscribe.address import unsubscribe_link
+from ..unsubscribe.tokens import SECRET_VARIABLE, Keyring, KeyringError
+from .recipients import Recipient
 
 
 @dataclass(frozen=True)
@@ -28,14 +31,29 @@ class SenderIdentity:
     reply_to: str
     return_path: str
     unsubscribe_mailto: str
-    unsubscribe_url: str  # a template with {email}, {email_hash}, {slug}; "" for mailto only
+    unsubscribe_url: str  # the unsubscribe service's base address; "" for mailto only
+    list_id: str = ""
+    # Signs each reader's one-click link; None when there is no unsubscribe_url (or for an unsigned export).
+    unsubscribe_keyring: Keyring | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> SenderIdentity:
+    def from_settings(cls, settings: Settings, *, signing: bool = True,
+                      environ: Mapping[str, str] | None = None) -> SenderIdentity:
+        """The sender, checked. `signing`: messages will carry one-click links, so the secret must be set."""
         sending = settings.plugin.sending
         where = settings.config_file.name
         problems = [f"{where}: {SETTING}.{key}: {expected}, found {found}"
                     for key, expected, found in sending_problems(sending, sending_now=True)]
+        keyring = None
+        if signing and sending.unsubscribe_url:
+            try:
+                keyring = Keyring.from_environment(os.environ if environ is None else environ)
+            except KeyringError as error:
+                # Never an unsigned link: without the secret nothing is sent, and the message says how to set it.
+                problems.append(f"{where}: {SETTING}.unsubscribe_url: {error.expected}, found {error.found}. Ask "
+                                "whoever runs the unsubscribe service for it and set it in this terminal before "
+                                f"sending: export {SECRET_VARIABLE}='...' (PowerShell: $env:{SECRET_VARIABLE}='...'). "
+                                "Nothing was sent.")
         name_problem = sender_name_problem(settings)
         if name_problem is not None:
             problems.append(str(name_problem))
@@ -48,6 +66,8 @@ class SenderIdentity:
             return_path=sending.return_path,
             unsubscribe_mailto=sending.unsubscribe_address,
             unsubscribe_url=sending.unsubscribe_url,
+            list_id=sending.list_id or default_list_id(settings),
+            unsubscribe_keyring=keyring,
         )
 
     @property
@@ -91,8 +111,10 @@ class Composer:
         """For List-Unsubscribe: the mailto first (every mail program can use it), then the one-click URL."""
         uris = [unsubscribe_mailto(self.sender.unsubscribe_mailto)]
         if self.sender.unsubscribe_url:
-            uris.append(self.sender.unsubscribe_url.format(
-                email=quote(address, safe=""), email_hash=email_hash(address), slug=self.newsletter.slug))
+            if self.sender.unsubscribe_keyring is None:
+                raise ValueError("a one-click unsubscribe link needs the signing secret (SenderIdentity.from_settings)")
+            token = self.sender.unsubscribe_keyring.sign(address, self.newsletter.slug)
+            uris.append(unsubscribe_link(self.sender.unsubscribe_url, token))
         return uris
 
     def for_recipient(self, recipient: Recipient) -> bytes:
@@ -114,11 +136,12 @@ class Composer:
             from_address=self.sender.from_address, from_name=self.sender.from_name,
             to=(name, address), message_id=message_id,
             reply_to=self.sender.reply_to, return_path=self.sender.return_path,
-            list_unsubscribe=uris, one_click=bool(self.sender.unsubscribe_url),
+            list_unsubscribe=uris, one_click=bool(self.sender.unsubscribe_url), list_id=self.sender.list_id,
         )
         return message.as_bytes()
 
 
-def email_hash(address: str) -> str:
-    """What an unsubscribe URL carries instead of the address itself."""
-    return hashlib.sha256(address_key(address).encode("utf-8")).hexdigest()
+def default_list_id(settings: Settings) -> str:
+    """RFC 2919's List-Id when mkdocs.yml sets none: `newsletter.` and the site's host name."""
+    host = urlsplit(settings.site_url).hostname or settings.plugin.sending.from_address.rpartition("@")[2]
+    return f"newsletter.{host.lower()}"

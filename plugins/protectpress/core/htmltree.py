@@ -1,7 +1,17 @@
-"""A small element tree of an HTML document, built with the standard library's parser, for checking emails.
+"""A small element tree of an HTML document, built with the standard library's parser: the one HTML tree.
 
-Email HTML is checked as written, so the tree keeps attributes exactly and drops comments: Outlook's
-conditional comments (`<!--[if mso]>`) are comments to every other reader, and to the rules.
+protectpress reads HTML in three ways, each for a reason the others cannot serve:
+- this tree (html.parser), wherever the question is about structure: the email rules (an element's ancestors,
+  hidden wrappers, the text under a heading) and the plain-text part's raw HTML blocks. Email HTML is checked
+  as written, so the tree keeps attributes exactly and drops comments: Outlook's conditional comments
+  (`<!--[if mso]>`) are comments to every other reader, and to the rules. html.parser reads tags as browsers
+  do, where a regular expression would not (the rules must not be fooled by a `>` inside a quoted attribute).
+- a stream of start tags with the same parser, no tree, for the judge of active content (core/sanitise.py):
+  it runs on every page, letter and feed body, needs no structure, and must see every attribute as written,
+  a repeated `onclick=` included, where this tree keeps one value per name;
+- the link check's regular-expression scanner (core/linkscan.py), for volume alone: it reads every built page
+  and feed, tens of megabytes on a large site, where html.parser made the check slower than the build; it needs
+  only start tags and ids. The offline worker reads what each card loads with it too (core/offline.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,91 @@
+"""`protectpress unsubscribe serve` runs the one-click unsubscribe service; `suppress --sync` collects from it.
+
+Exit 0: done; 1: the service could not be reached (for --sync); 2: a setting or secret is missing or wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..core.problems import Problems
+from ..core.sending.privacy import sending_paths
+from ..core.sending.recipients import SuppressionList
+from ..core.unsubscribe.sync import SyncError, sync_unsubscribes
+from ..core.unsubscribe.tokens import SECRET_VARIABLE, KeyringError
+from ..unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE, create_app
+from .common import Subparsers, fail_config, settings_or_exit
+
+MAX_REQUEST_BODY = 64 * 1024  # waitress refuses anything bigger before the application sees it
+
+
+def register(subparsers: Subparsers) -> None:
+    unsubscribe = subparsers.add_parser("unsubscribe", help="run the one-click unsubscribe service",
+                                        description="The service that one-click unsubscribe links point to.")
+    actions = unsubscribe.add_subparsers(dest="action", metavar="ACTION", required=True)
+    serve = actions.add_parser(
+        "serve", help="run the service (put it behind HTTPS; see the README)",
+        description=f"Run the unsubscribe service. It reads {SECRET_VARIABLE} and {EXPORT_TOKEN_VARIABLE}.")
+    serve.add_argument("--port", type=int, required=True, metavar="N")
+    serve.add_argument("--host", default="127.0.0.1", metavar="H",
+                       help="address to listen on (default 127.0.0.1: put a reverse proxy with HTTPS in front)")
+    serve.add_argument("--store", default=DEFAULT_STORE, metavar="PATH",
+                       help=f"the SQLite file of unsubscribes (default: {DEFAULT_STORE} in the current folder)")
+    serve.add_argument("--threads", type=int, default=4, metavar="N", help=argparse.SUPPRESS)
+    serve.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from waitress.server import create_server  # only this command needs the server
+
+    try:
+        app = create_app(Path(args.store))
+    except KeyringError as error:
+        fail_config(f"unsubscribe serve: {error}. Nothing was started. Generate a secret or token with: "
+                    "python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
+    except OSError as error:
+        fail_config(f"unsubscribe serve: the store {args.store} cannot be used ({error.strerror or error})")
+    try:
+        server = create_server(app, host=args.host, port=args.port, threads=max(1, args.threads),
+                               max_request_body_size=MAX_REQUEST_BODY, ident="protectpress")
+    except OSError as error:
+        fail_config(f"unsubscribe serve: cannot listen on {args.host}:{args.port} ({error.strerror or error}). "
+                    "Is another program using that port?")
+    print(f"Unsubscribe service on http://{args.host}:{args.port}/ (store: {args.store}). Press Ctrl-C to stop.",
+          flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
+    finally:
+        server.close()
+    return 0
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    """`suppress --sync BASE_URL`: add every new unsubscribe from the service to the suppression list."""
+    settings = settings_or_exit(args)
+    token = os.environ.get(EXPORT_TOKEN_VARIABLE, "").strip()
+    if not token:
+        fail_config(f"suppress --sync: set {EXPORT_TOKEN_VARIABLE} to the export token the unsubscribe service "
+                    "was started with; nothing was changed.")
+    journal_dir, _, suppression_file = sending_paths(settings)
+    problems = Problems()
+    suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
+    if problems.errors:
+        print(problems.report(), "Nothing was changed.", sep="\n", file=sys.stderr)
+        return 1
+    try:
+        result = sync_unsubscribes(args.sync, token, suppression, journal_dir)
+    except SyncError as error:
+        print(f"protectpress: {error}", "Nothing more was changed; run the same command again later.",
+              sep="\n", file=sys.stderr)
+        return 1
+    print(f"Added {result.new:,} new unsubscribe(s) to {suppression.shown_as} ({result.already:,} already there). "
+          "They will not be mailed again.", flush=True)
+    if result.unreadable:
+        print(f"{result.unreadable:,} event(s) from the service had no usable address and were left out.",
+              file=sys.stderr)
+    return 0

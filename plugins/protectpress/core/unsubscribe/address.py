@@ -1,0 +1,56 @@
+"""Where the unsubscribe service runs (`sending: unsubscribe_url:`), and the links made from that address.
+
+One address serves both links: the email's body links to it (a GET shows a page with a button, so a mail
+scanner that follows links unsubscribes nobody) and `List-Unsubscribe` names it for RFC 8058's one-click
+POST. `<base>export` is where `protectpress suppress --sync` collects the events.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import urlsplit
+
+TOKEN_PARAMETER = "t"
+EXPORT_PATH = "export"
+
+
+def service_address_problem(url: str) -> tuple[str, str] | None:
+    """(expected, found) when `url` cannot be the service's base address; None when it can."""
+    if "{" in url or "}" in url:
+        return ("expected the address where the unsubscribe service (protectpress unsubscribe serve) runs, like "
+                "https://example.org/unsubscribe/, with no placeholders: each link now carries a signed token, so "
+                "{email_hash}, {email} and {slug} must go", repr(url))
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    if parts is None or not host or parts.username or parts.password:
+        return ("expected a web address like https://example.org/unsubscribe/", repr(url))
+    if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(host)):
+        return ("expected an https:// address (one-click unsubscribe needs https; plain http:// only for "
+                "127.0.0.1 or localhost)", repr(url))
+    if parts.query or parts.fragment:
+        return ("expected the service's base address with no ?query or #fragment (protectpress adds the token)",
+                repr(url))
+    return None
+
+
+def is_loopback(host: str) -> bool:
+    """True for this machine only: `localhost`, 127.0.0.0/8 and ::1."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def unsubscribe_link(base: str, token: str) -> str:
+    """The link for one reader: the page (GET) and the one-click address (POST) in one."""
+    return f"{base}?{TOKEN_PARAMETER}={token}"  # a token is base64url and dots: nothing to escape
+
+
+def export_address(base: str) -> str:
+    """Where the service hands out its events, beside the unsubscribe page."""
+    return base.rstrip("/") + "/" + EXPORT_PATH
