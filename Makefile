@@ -29,11 +29,31 @@ $(AXE_STAMP): | $(BIN)/python
 	  touch $@; \
 	else echo "npm not found: the browser accessibility tests need axe-core (apt-get install npm)"; fi
 
+# The reference checkers (tests/browser/test_reference_checkers.py), pinned like axe-core and kept in the venv:
+# Lighthouse runs on Debian's Chromium, the Nu Html Checker (vnu-jar) on Debian's Java (default-jre-headless).
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; we use the system's.
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE_STAMP := $(VENV)/lighthouse/.installed-$(LIGHTHOUSE_VERSION)
+VNU_VERSION := 26.9.27
+VNU_STAMP := $(VENV)/vnu/.installed-$(VNU_VERSION)
+
+$(LIGHTHOUSE_STAMP): | $(BIN)/python
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --no-save --prefix $(VENV)/lighthouse lighthouse@$(LIGHTHOUSE_VERSION) && \
+	  touch $@; \
+	else echo "npm not found: the Lighthouse test needs it (apt-get install npm)"; fi
+
+$(VNU_STAMP): | $(BIN)/python
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --silent --no-audit --no-fund --no-save --ignore-scripts --prefix $(VENV)/vnu vnu-jar@$(VNU_VERSION) && \
+	  touch $@; \
+	else echo "npm not found: the Nu Html Checker test needs it (apt-get install npm)"; fi
+
 build: $(STAMP)
 	$(BIN)/protectpress build
 
 # Lint first: a style or type error fails in seconds, before the suite's minutes (settings in pyproject.toml).
-test: lint $(AXE_STAMP)
+test: lint $(AXE_STAMP) $(LIGHTHOUSE_STAMP) $(VNU_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Line coverage of plugins/ over the whole suite, counting the `protectpress` subprocesses the tests start

@@ -1,97 +1,19 @@
-"""Draw the site's shield as the PNGs that feeds (and browsers) need, in pure Python: no network, no browser.
+"""Write the site's PNG icons (drawn by protectpress.core.images) into the theme's images folder.
 
-RSS allows only GIF, JPEG and PNG images, and JSON Feed readers and phones want PNG icons, while the theme's
-shield is an SVG (overrides/assets/images/favicon.svg, a 24-unit viewBox). This draws that one path, filled
-even-odd so that the head and body are holes, with 8 sub-rows per pixel and exact horizontal coverage.
-
-The PNGs are committed; run this only when the shield changes:
+The PNGs are committed, because mkdocs.yml names them for the feeds and the build checks them before it
+draws anything; tests/test_feeds_rules.py proves they are what the core draws. Run this when the shield changes:
     .venv/bin/python tests/draw_icons.py overrides/assets/images
 """
 
 from __future__ import annotations
 
-import math
-import struct
 import sys
-import zlib
 from pathlib import Path
 
-Point = tuple[float, float]
-NAVY = (0x1D, 0x35, 0x57)  # the shield's fill in favicon.svg
-WHITE = (0xFF, 0xFF, 0xFF)
-# name -> (size in pixels, margin as a fraction of the size, background or None for transparent)
-ICONS: dict[str, tuple[int, float, tuple[int, int, int] | None]] = {
-    "logo.png": (144, 0.04, None),  # RSS <image>: at most 144 pixels wide
-    "icon-192.png": (192, 0.04, None),  # the web app manifest's small icon (core/offline.py)
-    "icon-512.png": (512, 0.04, None),  # JSON Feed icon, and the web app manifest's large one
-    "favicon-64.png": (64, 0.0, None),  # JSON Feed favicon, Atom icon
-    "favicon-32.png": (32, 0.0, None),  # browsers' tab icon
-    "apple-touch-icon.png": (180, 0.12, WHITE),  # phones draw no transparency
-}
-
-
-def _cubic(p0: Point, p1: Point, p2: Point, p3: Point, steps: int = 24) -> list[Point]:
-    return [(_bezier(p0[0], p1[0], p2[0], p3[0], t), _bezier(p0[1], p1[1], p2[1], p3[1], t))
-            for t in (i / steps for i in range(1, steps + 1))]
-
-
-def _bezier(a: float, b: float, c: float, d: float, t: float) -> float:
-    return (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t * t * c + t ** 3 * d
-
-
-# favicon.svg's path "M12 1 3 5v6c0 5.55 3.84 10.74 9 12 5.16-1.26 9-6.45 9-12V5l-9-4zm0 6a2 2 0 1 1 0 4
-# 2 2 0 0 1 0-4zm0 6c2 0 4 1 4 2.5V17H8v-1.5C8 14 10 13 12 13z", in absolute points.
-SHIELD = [(12, 1), (3, 5), (3, 11), *_cubic((3, 11), (3, 16.55), (6.84, 21.74), (12, 23)),
-          *_cubic((12, 23), (17.16, 21.74), (21, 16.55), (21, 11)), (21, 5), (12, 1)]
-HEAD = [(12 + 2 * math.cos(a), 9 + 2 * math.sin(a)) for a in (2 * math.pi * i / 96 for i in range(97))]
-BODY = [(12, 13), *_cubic((12, 13), (14, 13), (16, 14), (16, 15.5)), (16, 17), (8, 17), (8, 15.5),
-        *_cubic((8, 15.5), (8, 14), (10, 13), (12, 13))]
-
-
-def coverage(size: int, margin: float) -> list[list[float]]:
-    """How much of each pixel the shield covers, 0 to 1."""
-    scale, offset = size * (1 - 2 * margin) / 24, size * margin
-    edges = []
-    for polygon in (SHIELD, HEAD, BODY):
-        points = [(offset + x * scale, offset + y * scale) for x, y in polygon]
-        edges += list(zip(points, points[1:] + points[:1], strict=True))
-    sub_rows = 8
-    cover = [[0.0] * size for _ in range(size)]
-    for row in range(size):
-        line = cover[row]
-        for sub in range(sub_rows):
-            y = row + (sub + 0.5) / sub_rows
-            crossings = sorted(x0 + (y - y0) * (x1 - x0) / (y1 - y0) for (x0, y0), (x1, y1) in edges
-                               if y0 <= y < y1 or y1 <= y < y0)
-            for start, end in zip(crossings[::2], crossings[1::2], strict=False):
-                for pixel in range(max(int(start), 0), min(math.ceil(end), size)):
-                    line[pixel] += max(0.0, min(end, pixel + 1) - max(start, pixel)) / sub_rows
-    return cover
-
-
-def draw(name: str) -> bytes:
-    """The PNG file `name` (a key of ICONS)."""
-    size, margin, background = ICONS[name]
-    raw = bytearray()
-    for line in coverage(size, margin):
-        raw.append(0)  # filter type 0: the row as is
-        for amount in (min(max(c, 0.0), 1.0) for c in line):
-            if background is None:
-                raw += bytes((*NAVY, round(255 * amount)))
-            else:
-                raw += bytes(round(f * amount + b * (1 - amount)) for f, b in zip(NAVY, background, strict=True))
-    colour_type = 6 if background is None else 2  # RGBA or RGB
-    header = struct.pack(">IIBBBBB", size, size, 8, colour_type, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(bytes(raw), 9))
-            + _chunk(b"IEND", b""))
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
+from protectpress.core.images import ICONS, icon_png
 
 if __name__ == "__main__":
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "overrides/assets/images")
     for icon in ICONS:
-        (folder / icon).write_bytes(draw(icon))
+        (folder / icon).write_bytes(icon_png(icon))
         print(folder / icon)

@@ -20,6 +20,7 @@ PAYLOAD = ('"></title><script>window.__pwned=1;alert(1)</script>'
            '<svg onload="window.__pwned=2;alert(2)"></svg><details open ontoggle="window.__pwned=3;alert(3)">')
 HARMLESS = 'The "4 Cs" & <you>'
 SITE_NAME = "Protect & Prepare <partner> guidance"  # mkdocs.yml's site_name, printed by Material on every page
+ORGANISATION = "Protect & <Prepare> partnership " + PAYLOAD  # brand: organisation, in every page's brand bar and footer
 
 HOSTILE_PAGES = {  # source -> the title each gets
     "docs/index.md": "Home " + PAYLOAD,
@@ -76,6 +77,9 @@ def make_hostile_project(destination: Path) -> Path:
     text = text.replace("site_name: Protect and Prepare partner guidance", f"site_name: {_quoted(SITE_NAME)}")
     text = text.replace("martyns-law: Martyn's Law", f"martyns-law: {_quoted(TOPIC_LABEL)}")
     text = text.replace("retail: Retail", f"retail: {_quoted(HARMLESS)}")
+    text = text.replace("organisation: Protect and Prepare partnership (example)",
+                        f"organisation: {_quoted(ORGANISATION)}")
+    text = text.replace("short_name: Partner guidance", f"short_name: {_quoted(SITE_NAME)}")
     text = text.replace(
         "    - navigation.prune\n", "    - navigation.prune\n" + "".join(f"    - {f}\n" for f in EXTRA_FEATURES)
     )

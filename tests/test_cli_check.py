@@ -78,7 +78,7 @@ def test_config_problems_exit_2_without_a_traceback(tmp_path):
     assert result.returncode == 2
     for unknown in ("feedz", "strict_review"):
         assert (
-            "plugins.protectpress: expected one of enabled, vocabulary, feeds, newsletter, sending, offline, "
+            "plugins.protectpress: expected one of enabled, vocabulary, feeds, newsletter, sending, offline, brand, "
             f"found '{unknown}'"
             in result.stderr
         )

@@ -236,6 +236,16 @@ def test_a_long_action_card_warns_that_it_may_print_on_two_pages():
     assert "so that it prints on one A4 page, found 400 words" in str(problems.warnings[0])
 
 
+def test_a_card_of_many_short_steps_warns_though_it_has_few_words():
+    steps = "".join(f"## Step {n}\n\n1. Go.\n2. Stop.\n\n" for n in range(12))  # 36 words, 4 lines each
+    card = GOOD.replace("type: guidance", "type: action-card").replace("Body text.", steps)
+    item, _, _ = read(card, "action-cards/steps.md")
+    problems = Problems()
+    check_content_set(ContentSet({item.src_uri: item}), problems)
+    assert [p.severity for p in problems] == [Severity.WARNING]
+    assert "print on one A4 page at 10pt" in str(problems.warnings[0])
+
+
 @pytest.mark.parametrize("draft, found", [("yes", "'yes'"), ("", "nothing"), ("no", "'no'"), ("On", "'On'")])
 def test_draft_takes_true_or_false_only_on_pages(draft, found):
     item, messages, _ = read(GOOD.replace("sectors: [retail]", f"sectors: [retail]\ndraft: {draft}"))

@@ -185,11 +185,32 @@ def test_pages_link_their_feeds_for_autodiscovery(example_site, page, own_feed):
     assert all(written(example_site, u) for u in urls)
 
 
-def test_subscribe_page_lists_every_feed_and_only_feeds_that_exist(example_site):
+class FeedChoices(HTMLParser):
+    """The Subscribe page's choices: each item's name, its linked (RSS) address and its addresses by format."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.choices: list[dict] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "li" and "data-pp-feed" in attrs:
+            self.choices.append({**attrs, "links": []})
+        elif tag == "a" and self.choices and attrs.get("href", "").startswith(SITE_URL + "feeds/"):
+            self.choices[-1]["links"].append(attrs["href"])
+
+
+def test_subscribe_page_offers_every_feed_once_and_only_feeds_that_exist(example_site):
     html = (example_site / "subscribe/index.html").read_text(encoding="utf-8")
-    assert "feed reader" in html and "How to subscribe" in html
-    linked = {h for h in HeadLinks(html).hrefs if h.startswith(SITE_URL + "feeds/")}
-    on_disk = {
-        SITE_URL + p.relative_to(example_site).as_posix() for p in (example_site / "feeds").rglob("*") if p.is_file()
-    }
-    assert linked == on_disk
+    assert "What is a feed reader?" in html and "How to subscribe" in html
+    choices = FeedChoices(html).choices
+    # Without JavaScript each choice shows one address, its RSS one; the picker offers the other formats.
+    assert all(choice["links"] == [choice["data-rss"]] for choice in choices), choices[:2]
+    offered = [choice[key] for choice in choices for key in ("data-rss", "data-atom", "data-json")]
+    on_disk = {SITE_URL + path.relative_to(example_site).as_posix()
+               for path in (example_site / "feeds").rglob("*") if path.is_file()}
+    assert len(offered) == len(set(offered)) and set(offered) == on_disk
+    names = [choice["data-pp-feed"] for choice in choices]
+    assert names[:2] == ["Everything", "Guidance"] and "Retail" in names and "Suspicious items" in names
+    assert "suspicious-items" not in names

@@ -50,5 +50,7 @@ def test_a_record_names_labels_and_puts_an_all_sectors_page_under_every_sector()
     assert record.type_label == "Action card" and record.topics == ("Suspicious items",)
     assert record.sectors == ("All sectors", "Retail", "Sport")
     assert (record.date_iso, record.date_label) == ("2024-03-01", "1 March 2024")
-    retail_only = record_for(ActionCard(**{**card.__dict__, "sectors": ("retail",)}), vocabulary)
-    assert retail_only.sectors == ("Retail",)
+    # A result names what the page says: "All sectors" once, not every sector it is found under.
+    assert (record.topics_label, record.sectors_label) == ("Suspicious items", "All sectors")
+    retail_only = record_for(ActionCard(**{**card.__dict__, "sectors": ("sport", "retail", "retail")}), vocabulary)
+    assert retail_only.sectors == ("Retail", "Sport") and retail_only.sectors_label == "Retail, Sport"

@@ -51,7 +51,7 @@ WRONG_SENDER = """      sending:
         from_address: news-at-example
         reply_to: replies@example.org
         return_path: bounces
-        unsubscribe_url: "http://example.org/unsubscribe?e={email_hash}&n={name}"
+        unsubscribe_url: "http://example.org/unsubscribe/"
 """
 
 
@@ -65,21 +65,21 @@ def test_every_wrong_sender_setting_is_named_in_one_run(tmp_path):
         "mkdocs.yml: plugins.protectpress.sending.return_path: expected an email address like news@example.org, "
         "found 'bounces'",
         "mkdocs.yml: plugins.protectpress.sending.unsubscribe_url: expected an https:// address (one-click "
-        "unsubscribe needs https), found 'http://example.org/unsubscribe?e={email_hash}&n={name}'",
-        "mkdocs.yml: plugins.protectpress.sending.unsubscribe_url: expected only the placeholders {email}, "
-        "{email_hash}, {slug}, found {name}",
+        "unsubscribe needs https; plain http:// only for 127.0.0.1 or localhost), found 'http://example.org/unsubscribe/'",
     ]
     assert not (project / "site").exists()
 
 
-def test_an_unsubscribe_address_with_an_open_brace_is_named(tmp_path):
+def test_an_unsubscribe_address_with_the_old_placeholders_is_named(tmp_path):
     options = '      sending:\n        unsubscribe_url: "https://example.org/u?e={email_hash"\n'
     project = with_plugin_options(copy_project(FIXTURES / "site-basic", tmp_path / "project"), options)
     result = run_protectpress("build", cwd=project)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        "protectpress: mkdocs.yml: plugins.protectpress.sending.unsubscribe_url: expected placeholders like "
-        "{email_hash} with matching braces, found 'https://example.org/u?e={email_hash'"]
+        "protectpress: mkdocs.yml: plugins.protectpress.sending.unsubscribe_url: expected the address where the "
+        "unsubscribe service (protectpress unsubscribe serve) runs, like https://example.org/unsubscribe/, with no "
+        "placeholders: each link now carries a signed token, so {email_hash}, {email} and {slug} must go, found "
+        "'https://example.org/u?e={email_hash'"]
 
 
 def test_a_send_without_a_sender_address_is_refused_before_anything_is_written(tmp_path):

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
+from protectpress.core.feeds.images import pixel_size
 from protectpress.core.metadata import DESCRIPTION_LIMIT, short_description
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -84,7 +85,13 @@ def test_link_previews_and_icons(example_site):
     heads = pages(example_site)
     home, card = heads["index.html"], heads["action-cards/firearms-and-weapons-attacks/index.html"]
     assert home.meta["og:type"] == "website" and card.meta["og:type"] == "article"
-    assert home.meta["twitter:card"] == card.meta["twitter:card"] == "summary"
+    assert home.meta["twitter:card"] == card.meta["twitter:card"] == "summary_large_image"
+    # One preview picture for the site, absolute, and really a 1200x630 PNG in the built site.
+    preview = "https://protectpress.example.org/assets/images/preview.png"
+    assert home.meta["og:image"] == card.meta["og:image"] == preview
+    assert (home.meta["og:image:width"], home.meta["og:image:height"]) == ("1200", "630")
+    assert home.meta["og:image:alt"] and home.meta["og:image:type"] == "image/png"
+    assert pixel_size(example_site / "assets/images/preview.png") == (1200, 630)
     icons = {link["rel"]: link for link in card.links if link.get("type") == "image/png" or
              link["rel"] == "apple-touch-icon"}
     assert icons["icon"]["href"] == "../../assets/images/favicon-32.png"

@@ -26,11 +26,18 @@ def open_in_palette(new_page, site_url: str, path: str, palette: str, **options)
 @pytest.mark.parametrize("kind_name", PAGE_KIND_NAMES)
 def test_page_kind_has_no_wcag_violations(kind_name, palette, page_kind, new_page, site_url, axe_source,
                                           artifacts):
+    """Desktop, then the same page on a phone: the screenshots of every kind in both palettes and both sizes
+    (tests/artifacts/a11y-<kind>-<palette>[-phone].png) are what a person reviews the design from."""
     kind = page_kind(kind_name)
     page = open_in_palette(new_page, site_url, kind.path, palette)
     screenshot(page, artifacts, f"a11y-{kind.slug}-{palette}")
     violations = run_axe(page, axe_source)
     assert not violations, f"{kind.name} page /{kind.path} ({palette}):\n{describe_violations(violations)}"
+    page.set_viewport_size(MOBILE)
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, artifacts, f"a11y-{kind.slug}-{palette}-phone")
+    violations = run_axe(page, axe_source)
+    assert not violations, f"{kind.name} page /{kind.path} ({palette}, phone):\n{describe_violations(violations)}"
 
 
 @pytest.mark.parametrize("palette", PALETTES)

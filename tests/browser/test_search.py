@@ -121,6 +121,23 @@ def test_a_sector_filter_narrows_results_to_that_sector(example_site, new_page, 
     assert any("All sectors" in sectors_of[path] for path in retail)
 
 
+def test_results_name_topics_and_sectors_in_words_and_list_each_page_once(example_site, new_page, site_url):
+    vocabulary_slugs = {"suspicious-items", "hostile-reconnaissance", "martyns-law", "night-time-economy"}
+    page = open_path(new_page(), site_url, "")
+    search_for(page, "suspicious")
+    rows = page.locator(".md-search-result__item").evaluate_all("items => items.map(item => item.innerText)")
+    paths = result_paths(page)
+    assert len(paths) == len(set(paths)), f"a page is listed twice: {paths}"
+    labels = page.locator(".pp-search-hit__labels").all_inner_texts()
+    assert any("Topics: " in line and "Suspicious items" in line for line in labels), labels
+    assert any("Sectors: All sectors" in line for line in labels), labels
+    facts = " ".join(labels + page.locator(".pp-search-hit__facts").all_inner_texts())
+    assert not [slug for slug in vocabulary_slugs if slug in facts], f"a slug shows in results: {facts}"
+    # The labels come from the index, as the theme recorded them for each page.
+    first = indexed_pages(example_site)[paths[0]]["meta"]
+    assert first.get("topics", "") in rows[0] and first.get("sectors", "") in rows[0]
+
+
 def test_keyboard_alone_opens_chooses_and_closes_search_and_focus_returns(page_kind, new_page, site_url):
     page = open_path(new_page(), site_url, page_kind("guidance").path)
     page.locator(".md-content a[href]").first.focus()

@@ -21,6 +21,7 @@ from hostile_site import (
     HARMLESS_PAGE,
     HOSTILE_PAGES,
     IMAGE_ALT,
+    ORGANISATION,
     PREHEADER,
     SITE_NAME,
     SUBJECT,
@@ -84,6 +85,7 @@ def test_a_page_title_summary_and_subtitle_read_as_written_in_head_and_body(site
     assert attribute(law, '//meta[@name="description"]/@content') == SUMMARY
     assert attribute(law, '//meta[@property="og:description"]/@content') == SUMMARY
     assert headings(law) == [" ".join(LAW.split())]
+    assert texts(law, '//article//p[@class="pp-lead"]') == [" ".join(SUMMARY.split())]  # the lead paragraph
     assert " ".join(LAW.split()) in texts(law, '//nav[contains(@class, "md-nav--primary")]//a')
     about = parse(site, "about/index.html")
     assert attribute(about, '//meta[@name="description"]/@content') == SUMMARY
@@ -93,7 +95,10 @@ def test_a_page_title_summary_and_subtitle_read_as_written_in_head_and_body(site
 def test_tabs_breadcrumbs_and_previous_next_links_read_as_written(site):
     law = parse(site, "guidance/martyns-law/index.html")
     assert " ".join(ABOUT.split()) in texts(law, '//nav[contains(@class, "md-tabs")]//a')
-    assert SITE_NAME in texts(law, '//header//span[@class="md-ellipsis"]')
+    assert texts(law, '//header//a[@class="pp-site-name__link"]') == [SITE_NAME]  # brand: short_name
+    organisation = " ".join(ORGANISATION.split())
+    assert texts(law, '//span[@class="pp-brand__name"]') == [organisation]
+    assert texts(law, '//p[@class="pp-footer__organisation"]') == [organisation]
     assert texts(law, '//nav[contains(@class, "md-path")]//a')  # breadcrumbs are rendered on this page
     footer = '//a[contains(@class, "md-footer__link")]//div[contains(@class, "md-ellipsis")]'
     # The sidebar orders guidance by title, so find the neighbours' footer links wherever they fall.
@@ -113,7 +118,9 @@ def test_listings_and_generated_pages_read_as_written(site):
     facts = parse(site, "guidance/martyns-law/index.html")
     assert " ".join(TOPIC_LABEL.split()) in texts(facts, '//dl[@class="pp-facts"]//a')
     subscribe = parse(site, "subscribe/index.html")
-    assert " ".join(TOPIC_LABEL.split()) in texts(subscribe, "//article//li/strong")
+    assert " ".join(TOPIC_LABEL.split()) in texts(subscribe, '//article//li/span[@class="pp-feed-list__name"]')
+    # The picker (pp-subscribe.js) reads each choice's name from its attribute: it too holds the text as written.
+    assert " ".join(TOPIC_LABEL.split()) in subscribe.xpath("//article//li/@data-pp-feed")
 
 
 def test_harmless_awkward_text_is_exact_everywhere_and_never_escaped_twice(site):

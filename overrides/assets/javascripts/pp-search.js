@@ -87,7 +87,7 @@ export function start(root) {
     if (ticket !== latest || !search) return;
     const pages = await Promise.all(search.results.slice(0, count).map((result) => result.data()));
     if (ticket !== latest) return;
-    list.replaceChildren(...pages.map(resultItem));
+    list.replaceChildren(...onePerAddress(pages).map(resultItem));
     more.hidden = search.results.length <= count;
     const total = search.results.length;
     status.textContent = total === 0 ? "No matching pages" :
@@ -182,10 +182,30 @@ function resultItem(page) {
   const excerpt = document.createElement("span");
   excerpt.className = "pp-search-hit__excerpt";
   excerpt.append(...markedText(page.excerpt || ""));
-  article.append(title, facts, excerpt);
+  article.append(title, facts);
+  // Topic and sector labels as the theme wrote them (core/search.py): words a reader knows, never slugs.
+  const labels = [["Topics", page.meta.topics], ["Sectors", page.meta.sectors]].filter(([, value]) => value);
+  if (labels.length) {
+    const tags = document.createElement("span");
+    tags.className = "pp-search-hit__labels";
+    tags.textContent = labels.map(([name, value]) => `${name}: ${value}`).join(" · ");
+    article.append(tags);
+  }
+  article.append(excerpt);
   link.append(article);
   item.append(link);
   return item;
+}
+
+// A page reached by two addresses (".../" and ".../index.html") is one result, listed once.
+function onePerAddress(pages) {
+  const seen = new Set();
+  return pages.filter((page) => {
+    const address = page.url.replace(/index\.html$/, "");
+    if (seen.has(address)) return false;
+    seen.add(address);
+    return true;
+  });
 }
 
 // Pagefind's excerpt is HTML with the matched words in <mark>. Parsed in an inert document and rebuilt from

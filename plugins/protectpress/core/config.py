@@ -121,6 +121,18 @@ class OfflineSettings:
 
 
 @dataclass
+class BrandSettings:
+    """The organisation behind the site: the brand bar above every page, the footer and printed cards."""
+
+    organisation: str = ""  # default: the newsletter's organisation, else site_name
+    short_name: str = ""  # the header's name, shown in full on a phone; default: site_name
+    logo: str = ""  # an SVG beside the pages (docs/) or the theme (overrides/), e.g. assets/images/logo.svg
+    contact_email: str = ""
+    contact_page: str = "about.md"  # docs-relative pages the footer links to, when they exist
+    accessibility_page: str = "accessibility.md"
+
+
+@dataclass
 class PluginSettings:
     """The `protectpress` plugin block of mkdocs.yml."""
 
@@ -130,6 +142,7 @@ class PluginSettings:
     newsletter: NewsletterSettings = field(default_factory=NewsletterSettings)
     sending: SendingSettings = field(default_factory=SendingSettings)
     offline: OfflineSettings = field(default_factory=OfflineSettings)
+    brand: BrandSettings = field(default_factory=BrandSettings)
 
 
 @dataclass

@@ -42,6 +42,7 @@ from .frontmatter import (
     split_front_matter,
 )
 from .nesting import TOO_DEEP, too_deep_line
+from .printcard import print_size
 from .problems import Problems, describe
 
 SUMMARY_LIMIT = 300
@@ -502,6 +503,10 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
             if words > ACTION_CARD_WORD_LIMIT:
                 problems.warning(item.path, f"expected an action card of at most about {ACTION_CARD_WORD_LIMIT} words "
                                  "so that it prints on one A4 page", f"{words} words")
+            elif not (size := print_size(item.body)).fits:
+                # Few words can still be too many lines: each step and heading takes a line however short it is.
+                problems.warning(item.path, "expected an action card short enough to print on one A4 page at 10pt "
+                                 "(fewer steps or headings)", f"about {size.lines:.0f} printed lines")
 
 
 def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, problems: Problems,

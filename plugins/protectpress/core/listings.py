@@ -116,8 +116,8 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
                 "including what applies to all sectors."
             )
         src_uri = SiteLinks.listing_source(group, slug)
-        markdown = (front_matter(title=label, type="page", summary=summary) + f"{escape_markdown(summary)}\n\n"
-                    + _grouped(items, links, src_uri))
+        # The summary shows as the page's lead paragraph (partials/content.html): not repeated in the body.
+        markdown = front_matter(title=label, type="page", summary=summary) + _grouped(items, links, src_uri)
         listings.append(Listing(src_uri, label, markdown, group, slug, tuple(items)))
     # Relative to the index beside them: a docs-root link (/topics/x.md) resolves only in projects whose
     # mkdocs.yml sets validation.absolute_links: relative_to_docs (found by the link check).
@@ -129,7 +129,7 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
     index = Listing(
         f"{group}/index.md",
         title,
-        front_matter(title=title, type="page", summary=intro) + f"{intro}\n\n{index_lines}\n",
+        front_matter(title=title, type="page", summary=intro) + f"{index_lines}\n",
         group,
         "",
         tuple(i for entry in listings for i in entry.items),
@@ -173,6 +173,6 @@ def missing_type_indexes(content: ContentSet) -> list[Listing]:
         src_uri, items = type_index_source(kind), content.of_type(kind)
         if items and src_uri not in content.items:
             line = TYPE_LINES[kind]
-            markdown = front_matter(title=kind.plural, type="page", summary=line) + f"{line}\n"
+            markdown = front_matter(title=kind.plural, type="page", summary=line)
             listings.append(Listing(src_uri, kind.plural, markdown, "types", kind.value, tuple(items)))
     return listings

@@ -1,10 +1,16 @@
-"""What a page tells search engines and link previews: descriptions, titles, sitemap dates and robots.txt."""
+"""What a page tells search engines and link previews: descriptions, titles, sitemap dates, robots.txt and the
+preview picture."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from .images import PREVIEW_SIZE
 from .links import SiteLinks
+
+# Where the build writes the link-preview picture (core/images.py), unless the theme or docs have their own.
+PREVIEW_IMAGE = "assets/images/preview.png"
 
 # Search engines and link previews cut longer descriptions wherever they like, often mid-word.
 DESCRIPTION_LIMIT = 160
@@ -34,3 +40,21 @@ def lastmod(value: dt.datetime | None) -> str | None:
 def robots_txt(links: SiteLinks) -> str:
     """Allow everything and point crawlers at the sitemap by its absolute address, as robots.txt requires."""
     return f"User-agent: *\nAllow: /\nSitemap: {links.absolute('/sitemap.xml')}\n"
+
+
+@dataclass(frozen=True)
+class PreviewImage:
+    """A page's `og:image`: absolute, as link previews are fetched from other sites."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+    media_type: str = "image/png"
+
+
+def preview_image(links: SiteLinks, site_name: str) -> PreviewImage:
+    """The one preview picture for every page: the site's shield, described by the site's name."""
+    width, height = PREVIEW_SIZE
+    return PreviewImage(url=links.absolute("/" + PREVIEW_IMAGE), width=width, height=height,
+                        alt=f"The {site_name} shield")

@@ -36,7 +36,17 @@ class SearchRecord:
     date_iso: str | None = None  # the sort key ("newest first"); pages without a date drop out of that order
     date_label: str | None = None  # "27 March 2023", shown in results
     topics: tuple[str, ...] = ()  # labels, not slugs: the filter shows them as they are
-    sectors: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()  # every sector the page is found under (a page for all sectors: each one)
+    sector_names: tuple[str, ...] = ()  # the sectors as the page states them, shown in a result ("All sectors")
+
+    @property
+    def topics_label(self) -> str:
+        """The result's topic line: labels as a reader knows them, never slugs."""
+        return ", ".join(self.topics)
+
+    @property
+    def sectors_label(self) -> str:
+        return ", ".join(self.sector_names)
 
 
 def record_for(item: ContentItem, vocabulary: Vocabulary) -> SearchRecord:
@@ -51,13 +61,17 @@ def newsletter_record(date: dt.datetime | None, sectors: tuple[str, ...], vocabu
 
 def _record(type_label: str, date: dt.datetime | None, tags: tuple[str, ...], sectors: tuple[str, ...],
             vocabulary: Vocabulary) -> SearchRecord:
-    # A page for all sectors is found under every sector, as the sector listings list it.
+    # A page for all sectors is found under every sector, as the sector listings list it, but its result says
+    # "All sectors" once rather than naming thirteen. Labels in vocabulary order, each once, whatever the
+    # front matter repeats.
     sector_labels = tuple(label for slug, label in vocabulary.sectors.items()
                           if slug in sectors or (slug != "all" and "all" in sectors))
+    stated = ("all",) if "all" in sectors else sectors
     return SearchRecord(type_label=type_label, date_iso=f"{date:%Y-%m-%d}" if date else None,
                         date_label=human(date) if date else None,
-                        topics=tuple(vocabulary.tags[slug] for slug in tags if slug in vocabulary.tags),
-                        sectors=sector_labels)
+                        topics=tuple(label for slug, label in vocabulary.tags.items() if slug in tags),
+                        sectors=sector_labels,
+                        sector_names=tuple(label for slug, label in vocabulary.sectors.items() if slug in stated))
 
 
 class SearchIndexError(RuntimeError):

@@ -15,3 +15,4 @@ class ProtectpressConfig(Config):
     newsletter = opt.Type(dict, default={})
     sending = opt.Type(dict, default={})
     offline = opt.Type(dict, default={})
+    brand = opt.Type(dict, default={})

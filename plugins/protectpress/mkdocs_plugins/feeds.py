@@ -16,6 +16,7 @@ from mkdocs.structure.pages import Page
 from ..core.feeds import (
     FORMATS,
     SUBSCRIBE_PAGE,
+    SUBSCRIBE_SCRIPT,
     Feed,
     FeedEntry,
     carried_ids,
@@ -100,6 +101,8 @@ class FeedsFeature:
     ) -> dict[str, Any]:
         if self.enabled:
             context["pp_feed_links"] = self.index_feed_links.get(page.file.src_uri, self.site_feed_links)
+            if self.generates_subscribe_page and page.file.src_uri == SUBSCRIBE_PAGE:
+                context["pp_page_scripts"] = [SUBSCRIBE_SCRIPT]  # the picker; the page works without it
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 
 from ..core import emergency
 from ..core.boundary import ProjectBoundary
+from ..core.brand import Brand, load_brand
 from ..core.content import (
     FOLDER_OF_TYPE,
     TYPE_FOLDERS,
@@ -37,10 +38,12 @@ from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_do
 from ..core.dates import human
 from ..core.frontmatter import read_source
 from ..core.home import HOME_SRC_URI, home_sections
+from ..core.images import preview_png
 from ..core.links import SiteLinks
 from ..core.listings import in_reader_order, missing_type_indexes, type_index_source, type_listing, vocabulary_listings
-from ..core.metadata import lastmod, listing_title, robots_txt, short_description
+from ..core.metadata import PREVIEW_IMAGE, lastmod, listing_title, preview_image, robots_txt, short_description
 from ..core.nesting import too_deep_line
+from ..core.printcard import print_size, qr_svg
 from ..core.sanitise import html_text
 from . import serve_cache
 from .state import BuildState
@@ -60,6 +63,7 @@ class SiteFeature:
         self.titles: dict[str, str] = {}  # browser titles of listings whose label a page may share
         self.newest: dict[str, dt.datetime] = {}  # for pages that list others: the newest listed date
         self.sections: dict[str, str] = {}  # generated Markdown appended to a page, by src_uri
+        self.brand: Brand | None = None
 
     def on_config(self, config: MkDocsConfig) -> None:
         if not self.state.serving:
@@ -116,7 +120,10 @@ class SiteFeature:
         self._make_sections(files)
         if files.get_file_from_path(ROBOTS) is None:
             files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
+        if files.get_file_from_path(PREVIEW_IMAGE) is None:
+            files.append(File.generated(config, PREVIEW_IMAGE, content=preview_png()))
         self._check_documents(files, Path(config.docs_dir))
+        self.brand = load_brand(settings, {file.src_uri for file in files.documentation_pages()}, self.state.problems)
         self.state.report()
         return files
 
@@ -220,6 +227,7 @@ class SiteFeature:
                 config[key] = html_text(config[key])
         # A global, not per-page context, so that the 404 page and every other template see it too.
         env.globals["pp_emergency"] = emergency.template_context()
+        env.globals["pp_brand"] = _brand_context(self.brand, self.state.settings.links) if self.brand else None
         return env
 
     def on_page_context(
@@ -228,6 +236,7 @@ class SiteFeature:
         item = self.item(page)
         context["pp"] = _page_facts(item, self.state, self.listed) if item is not None else None
         context["pp_title"] = self.titles.get(page.file.src_uri)
+        context["pp_preview"] = preview_image(self.state.settings.links, self.state.settings.site_name)
         return context
 
     def item(self, page: Page) -> ContentItem | None:
@@ -308,6 +317,30 @@ def _make_nav_titles_safe(items: list) -> None:
             _make_nav_titles_safe(item.children)
 
 
+def _brand_context(brand: Brand, links: SiteLinks) -> dict:
+    """The brand as templates print it: texts as safe HTML, the checked logo as it is, links as site paths."""
+    return {
+        "organisation": html_text(brand.organisation),
+        "short_name": html_text(brand.short_name),
+        "logo_svg": brand.logo_svg,
+        "contact_email": html_text(brand.contact_email),
+        "links": [{"label": link.label, "path": links.page_path(link.src_uri)} for link in brand.footer_links],
+    }
+
+
+def _printed_card(item: ContentItem, links: SiteLinks) -> dict:
+    """What a printed action card adds: its type size (core/printcard.py), and a QR code and footer that lead
+    back to the live card, whose address is made absolute by SiteLinks like every other published address."""
+    address = links.page_url(item.src_uri)
+    return {
+        "size_class": print_size(item.body).css_class,
+        "address": html_text(address),
+        "qr_svg": qr_svg(address),
+        "last_updated": human(item.last_updated) if item.last_updated else None,
+        "last_updated_iso": f"{item.last_updated:%Y-%m-%d}" if item.last_updated else None,
+    }
+
+
 def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
     """What the templates show about a page: its kind, dates in words, and its topics and sectors."""
     vocabulary = state.settings.vocabulary
@@ -337,4 +370,5 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
         "tags": terms("topics", item.tags, vocabulary.tags),
         "sectors": terms("sectors", item.sectors, vocabulary.sectors),
         "folder": FOLDER_OF_TYPE.get(item.kind),
+        "printed": _printed_card(item, links) if item.kind is ContentType.ACTION_CARD else None,
     }

@@ -13,12 +13,13 @@ from .entry import FeedEntry
 from .images import check_feed_images
 from .items import entry_from_item
 from .publish import carried_ids, publish_feeds
-from .subscribe import SUBSCRIBE_PAGE, subscribe_body, subscribe_markdown
+from .subscribe import SUBSCRIBE_PAGE, SUBSCRIBE_SCRIPT, subscribe_body, subscribe_markdown
 from .writers import render_feed
 
 __all__ = [
     "FORMATS",
     "SUBSCRIBE_PAGE",
+    "SUBSCRIBE_SCRIPT",
     "Feed",
     "FeedEntry",
     "FeedFormat",

@@ -1,25 +1,34 @@
-"""The Subscribe page: every feed in plain words, with what a feed reader is and how to use one.
+"""The Subscribe page: pick what to follow (everything, a kind of page, a topic or a sector) and copy one address.
 
-Written as Markdown so that MkDocs renders and searches it like any other page. Feed addresses are absolute
-(from `site_url`): they are what a reader copies into a feed reader, and MkDocs leaves them alone when it
-checks links, because the feed files are written after the pages.
+Written as Markdown with HTML blocks, so that MkDocs renders and searches it like any other page. Without
+JavaScript it is a short list of choices, each with its one RSS address in a box that wraps anywhere rather
+than running off a phone's screen; `pp-subscribe.js` turns the same list into a picker with the format as a
+second choice and a copy button, reading each feed's addresses from the list's `data-` attributes, so the
+addresses are made here alone (absolute, by `SiteLinks`). The feed files are written after the pages, so
+MkDocs' link check leaves these absolute addresses alone.
 """
 
 from __future__ import annotations
 
+from html import escape
+
 from ..config import Settings
-from ..generated import escape_markdown, front_matter
-from .catalogue import FORMATS, RSS, Feed
+from ..generated import front_matter
+from .catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed
 
 SUBSCRIBE_PAGE = "subscribe.md"
+# The page's script (overrides/assets/javascripts/), loaded only on the page this module generates.
+SUBSCRIBE_SCRIPT = "assets/javascripts/pp-subscribe.js"
 TITLE = "Subscribe to updates"
 SUMMARY = ("Get new and updated guidance, action cards and news in a feed reader: for the whole site, or just "
            "your sector, a topic or one kind of page.")
 _GROUPS = (
-    ("types", "By kind of page", "Just one kind of page, such as new action cards."),
-    ("topics", "By topic", "Everything about one subject."),
-    ("sectors", "By sector", "Pages for your sector, including everything meant for all sectors."),
+    ("types", "A kind of page", "Just one kind of page, such as new action cards."),
+    ("topics", "A topic", "Everything about one subject."),
+    ("sectors", "A sector", "Pages for your sector, including everything meant for all sectors."),
 )
+# The script reads a feed's address in each format from these attributes of its list item.
+_FORMAT_ATTRIBUTES = {RSS: "data-rss", ATOM: "data-atom", JSON_FEED: "data-json"}
 
 
 def subscribe_markdown(feeds: list[Feed], settings: Settings) -> str:
@@ -28,47 +37,64 @@ def subscribe_markdown(feeds: list[Feed], settings: Settings) -> str:
 
 
 def subscribe_body(feeds: list[Feed], settings: Settings) -> str:
-    """The page without its front matter: the introduction, then every feed, grouped."""
+    """The page without its front matter: what a feed is, the choices with their addresses, then the how-to."""
     site = next(f for f in feeds if f.group == "site")
-    parts = [
-        _INTRODUCTION,
-        "## Everything on this site\n",
-        _feed_line(site, settings, label="All new and updated pages") + "\n",
-    ]
+    groups = [_group("Everything on this site", "Every new and updated page, in one feed.",
+                     [_choice(site, settings, label="Everything")])]
     for group, heading, explanation in _GROUPS:
         chosen = [f for f in feeds if f.group == group]
         if chosen:
-            lines = "\n".join(_feed_line(f, settings) for f in chosen)
-            parts.append(f"## {heading}\n\n{explanation}\n\n{lines}\n")
-    parts.append(_FORMATS_NOTE)
-    return "\n".join(parts)
+            groups.append(_group(heading, explanation, [_choice(f, settings) for f in chosen]))
+    # The picker is drawn by the script above the same list; the list stays the one source of addresses.
+    choices = ('<div class="pp-subscribe" data-pp-subscribe>\n'
+               '<div class="pp-subscribe__picker" data-pp-subscribe-picker hidden></div>\n'
+               + "\n".join(groups) + "\n</div>\n")
+    return "\n".join([_INTRODUCTION, "## Choose what to follow\n", choices, _HOW_TO, _FORMATS_NOTE])
 
 
-def _feed_line(feed: Feed, settings: Settings, label: str | None = None) -> str:
-    """`- **Retail**: [Retail (RSS)](...), ...` with the RSS address shown to copy.
+def _group(heading: str, explanation: str, items: list[str]) -> str:
+    return (f'<section class="pp-subscribe__group" data-pp-feed-group="{escape(heading)}">\n'
+            f"<h3>{escape(heading)}</h3>\n<p>{escape(explanation)}</p>\n"
+            '<ul class="pp-feed-list">\n' + "\n".join(items) + "\n</ul>\n</section>")
 
-    Each link names its feed, so that a screen reader's list of links is not a column of "RSS"."""
+
+def _choice(feed: Feed, settings: Settings, label: str | None = None) -> str:
+    """One choice: its name, then its RSS address on a line of its own, as a link and as text to copy."""
     urls = {f: settings.links.absolute("/" + feed.path(f)) for f in FORMATS}
-    name = escape_markdown(label or feed.label)
-    links = ", ".join(f"[{name} ({f.name})]({urls[f]})" for f in FORMATS)
-    return f"- **{name}**: {links}  \n  Address to copy: `{urls[RSS]}`"
+    name = escape(label or feed.label)
+    formats = " ".join(f'{_FORMAT_ATTRIBUTES[f]}="{escape(urls[f])}"' for f in FORMATS)
+    return (f'<li class="pp-feed-list__item" data-pp-feed="{name}" {formats}>'
+            f'<span class="pp-feed-list__name">{name}</span> '
+            f'<a class="pp-feed-address" href="{escape(urls[RSS])}">'
+            f"<code>{_breakable(urls[RSS])}</code></a></li>")
+
+
+def _breakable(url: str) -> str:
+    """The address, escaped, with a line-break opportunity after each "/": a narrow screen wraps it between its
+    parts ("…/sectors/ retail/rss.xml") before the box's `overflow-wrap: anywhere` has to cut a word."""
+    return "/<wbr>".join(escape(part) for part in url.split("/")).replace("/<wbr>/<wbr>", "//")
 
 
 _INTRODUCTION = """\
 A feed tells you when we publish a new page or update an old one, without you having to visit the site
 or sign up for email. Feeds are free, and nobody learns who you are.
 
-## What a feed reader is
+<details class="pp-subscribe__note" markdown="1">
+<summary>What is a feed reader?</summary>
 
 A feed reader (or "RSS reader") is an app or website that collects feeds from the sites you choose and
 shows you what is new in one place. Many are free: for example Feedly, Inoreader, NetNewsWire on Apple
-devices, or Thunderbird and Microsoft Outlook on a computer. Some organisations also use feeds to show our
-latest guidance on their own intranet or in a team chat.
+devices, or Thunderbird and Microsoft Outlook on a computer. Some organisations also show our latest
+guidance on their intranet or in a team chat from a feed.
 
+</details>
+"""
+
+_HOW_TO = """\
 ## How to subscribe
 
-1. Choose a feed below: everything, or just the kind of page, topic or sector you need.
-2. Copy its address. In most browsers you can right-click the link and choose "Copy link".
+1. Choose what to follow above: everything, or just the kind of page, topic or sector you need.
+2. Copy its address: select it, or right-click the link and choose "Copy link".
 3. In your feed reader, choose "Add feed", "Subscribe" or "+", and paste the address.
 
 Your reader then checks the feed for you. When we update a page, for example after guidance changes, it
@@ -76,8 +102,9 @@ appears in your reader again with its new date.
 """
 
 _FORMATS_NOTE = """\
-## Which format to choose
+## Other formats
 
-Every feed comes in three formats with the same content. Choose RSS if you are not sure: every feed reader
-understands it. Atom suits readers that prefer it, and JSON Feed is for developers building their own tools.
+The addresses above are RSS, which every feed reader understands: choose it if you are not sure. Each feed
+also comes as Atom (change `rss.xml` at the end of the address to `atom.xml`) for readers that prefer it,
+and as JSON Feed (`feed.json`) for developers building their own tools. All three carry the same pages.
 """

@@ -1,0 +1,48 @@
+"""The Subscribe page (core/feeds/subscribe.py, pp-subscribe.js): without JavaScript a list of choices, each
+with one address that fits a phone; with it, a picker that gives one address in the chosen format to copy."""
+
+from __future__ import annotations
+
+from browser_checks import MOBILE, describe_violations, open_path, run_axe, screenshot, sideways_overflow
+
+SITE_URL = "https://protectpress.example.org/"
+PICKER = "[data-pp-subscribe-picker]"
+
+
+def test_without_javascript_every_choice_shows_one_address_that_fits_a_phone(new_page, site_url, artifacts):
+    page = open_path(new_page(viewport=MOBILE, java_script_enabled=False), site_url, "subscribe/")
+    screenshot(page, artifacts, "subscribe-no-javascript-mobile")
+    assert page.locator(PICKER).is_hidden()
+    items = page.locator(".pp-feed-list__item")
+    assert items.count() >= 20
+    # Each address is inside the content column, wrapped rather than cut or scrolled sideways.
+    widest = page.evaluate("""() => Math.max(...[...document.querySelectorAll('.pp-feed-address code')]
+        .map(code => code.getBoundingClientRect().right))""")
+    assert widest <= MOBILE["width"], f"a feed address reaches {widest}px on a {MOBILE['width']}px phone"
+    assert sideways_overflow(page) <= 0
+    retail = page.locator('.pp-feed-list__item[data-pp-feed="Retail"] .pp-feed-address')
+    assert retail.inner_text().strip() == SITE_URL + "feeds/sectors/retail/rss.xml"
+
+
+def test_the_picker_gives_one_address_in_the_chosen_format_and_copies_it(new_page, site_url, axe_source,
+                                                                        artifacts):
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
+    open_path(page, site_url, "subscribe/")
+    page.locator(PICKER).wait_for(state="visible")
+    address = page.locator("#pp-feed-address")
+    assert address.inner_text() == SITE_URL + "feeds/rss.xml", "everything, as RSS, is the first choice"
+
+    page.get_by_label("What do you want to follow?").select_option(label="Retail")
+    page.get_by_label("Atom").check()
+    assert address.inner_text() == SITE_URL + "feeds/sectors/retail/atom.xml"
+    page.get_by_role("button", name="Copy address").click()
+    page.get_by_role("status").filter(has_text="copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == SITE_URL + "feeds/sectors/retail/atom.xml"
+    screenshot(page, artifacts, "subscribe-picker")
+
+    # The long list folds away under the picker: the page is a screen or two, not a wall of addresses.
+    assert page.locator("details.pp-subscribe__all").count() == 1
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 2200, f"the Subscribe page is {height}px tall with the picker"
+    violations = run_axe(page, axe_source)
+    assert not violations, describe_violations(violations)
