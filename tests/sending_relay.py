@@ -135,7 +135,7 @@ class Relay:
     """A running aiosmtpd server; `url` is what `--smtp` takes."""
 
     def __init__(self, handler: ScriptedHandler, *, username: str = "", password: str = "", tls_context=None,
-                 implicit_tls_context=None, hostname: str = "127.0.0.1") -> None:
+                 implicit_tls_context=None, hostname: str = "127.0.0.1", smtputf8: bool = True) -> None:
         self.handler = handler
         self.port = free_port()
         options: dict = {}
@@ -148,6 +148,8 @@ class Relay:
             options.update(tls_context=tls_context, require_starttls=True)
         if implicit_tls_context is not None:  # smtps://: TLS from the first byte
             options.update(ssl_context=implicit_tls_context)
+        # SMTPUTF8 (RFC 6531) offered in EHLO: aiosmtpd's Controller does by default; False for a relay without it.
+        options.update(enable_SMTPUTF8=smtputf8)
         self.scheme = "smtps" if implicit_tls_context is not None else "smtp"
         self.controller = Controller(handler, hostname=hostname, port=self.port, **options)
         self.controller.start()

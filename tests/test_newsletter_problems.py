@@ -47,7 +47,8 @@ EXPECTED_ERRORS = [
     "found 'pubs'",
     "newsletters/missing-fields.md:4: draft: expected true or false, found 'yes'",
     "newsletters/missing-fields.md:6: items[1].full: expected true or false, found 'maybe'",
-    "newsletters/missing-fields.md:10: expected only the merge field {{ name }} in the letter, found '{{ email }}'",
+    "newsletters/missing-fields.md:10: expected only the merge fields {{ name }} and {{ first_name }} in the letter, "
+    "found '{{ email }}'",
 ]
 ACTIVE = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: addresses): "
           "the site, feeds and emails publish only text, links, images and tables")

@@ -26,7 +26,8 @@ def states(project) -> dict[str, str]:
 
 
 def send_command(relay: Relay, *extra: str) -> list[str]:
-    return ["send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes", *extra]
+    return ["send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes",
+            *extra]
 
 
 def start_send(project, relay: Relay) -> subprocess.Popen:
@@ -52,8 +53,12 @@ def test_ctrl_c_while_the_relay_holds_the_message_marks_it_unknown_and_stops_pla
         out, err = process.communicate(timeout=60)
         handler.release.set()
         assert process.returncode == 1
-        assert out.splitlines() == ["Sent 3, already sent 0, suppressed 0, invalid 0, failed 0, unknown 0.",
-                                    "Stopped (Ctrl-C).", NOTHING_LOST + "."]
+        # Every row is accounted for: the one in flight is unknown, the rest not yet tried.
+        assert out.splitlines() == [
+            "Sent 3, already sent 0, suppressed 0, invalid 0, failed 0, unknown 1, not yet tried 4.",
+            "8 rows in recipients.csv = 3 sent + 0 already sent + 0 suppressed + 0 other sectors + 0 invalid + "
+            "0 duplicate + 1 unknown + 4 not yet tried.",
+            "Stopped (Ctrl-C).", NOTHING_LOST + "."]
         assert "Traceback" not in err and "KeyboardInterrupt" not in err
         assert states(project) == {**{a: "sent" for a in ADDRESSES[:3]}, in_flight: "unknown",
                                    **{a: "pending" for a in ADDRESSES[4:]}}
@@ -95,8 +100,10 @@ def test_a_relay_refusing_at_mail_or_data_stops_after_a_run_of_failures(project,
     finally:
         relay.stop()
     assert code == 1
-    assert out.splitlines()[:3] == [
+    assert out.splitlines()[:4] == [
         "Sent 0, already sent 0, suppressed 0, invalid 0, failed 4, unknown 0, not yet tried 4.",
+        "8 rows in recipients.csv = 0 sent + 0 already sent + 0 suppressed + 0 other sectors + 0 invalid + "
+        "0 duplicate + 4 failed + 4 not yet tried.",
         f"Stopped after 4 failures in a row; the last answer was: {answer}",
         NOTHING_LOST + " (add --retry-failed to retry those the relay refused)."]
     assert states(project) == {**{a: "failed-permanent" for a in ADDRESSES[:4]},
@@ -109,13 +116,15 @@ def test_a_relay_refusing_the_sign_in_stops_before_anyone_is_tried(project, reci
     relay = Relay(ScriptedHandler(), username="comms", password="the-right-one")
     monkeypatch.setenv("PROTECTPRESS_SMTP_PASSWORD", "a-wrong-one")
     try:
-        code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url("comms"), "--rate", "0",
-                             "--yes")
+        code, out, err = run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url("comms"),
+                             "--rate", "0", "--yes")
     finally:
         relay.stop()
     assert code == 1
     assert out.splitlines() == [
-        "Sent 0, already sent 0, suppressed 0, invalid 0, failed 0, unknown 0.",
+        "Sent 0, already sent 0, suppressed 0, invalid 0, failed 0, unknown 0, not yet tried 8.",
+        "8 rows in recipients.csv = 0 sent + 0 already sent + 0 suppressed + 0 other sectors + 0 invalid + "
+        "0 duplicate + 8 not yet tried.",
         f"Stopped: {relay.url('comms')}: the relay refused the user name or password (535 5.7.8 Authentication "
         "credentials invalid)",
         NOTHING_LOST + "."]
@@ -131,8 +140,10 @@ def test_a_reconnect_that_fails_mid_run_stops_and_the_rerun_delivers_the_rest_on
     finally:
         relay.stop()
     assert code == 1
-    assert out.splitlines()[:2] == [
+    assert out.splitlines()[:3] == [
         "Sent 3, already sent 0, suppressed 0, invalid 0, failed 4, unknown 0, not yet tried 1.",
+        "8 rows in recipients.csv = 3 sent + 0 already sent + 0 suppressed + 0 other sectors + 0 invalid + "
+        "0 duplicate + 4 failed + 1 not yet tried.",
         "Stopped after 4 failures in a row; the last answer was: connection problem: could not reconnect: the relay "
         "closed the connection"]
     assert states(project) == {**{a: "sent" for a in ADDRESSES[:3]},

@@ -39,7 +39,7 @@ def test_excel_csv_with_bom_blank_lines_bad_addresses_and_duplicates(tmp_path):
             "space @example.org,,,\r\n")
     listing, problems = read(tmp_path, text)
     assert [r.address for r in listing.recipients] == ["jo@example.com", "ann@example.org"]
-    assert listing.invalid == 3
+    assert listing.invalid == 3 and listing.duplicates == 1 and listing.rows == 6  # blank lines are not rows
     assert "recipients.csv:6: expected each address once (sent once; first on line 2), found 'JO@Example.com'" in [
         str(p) for p in problems
     ]
@@ -70,7 +70,8 @@ def test_the_same_file_without_a_bom_reads_the_same(tmp_path):
 def test_files_that_cannot_be_used_are_errors_that_say_why(tmp_path):
     _, problems = read(tmp_path, "name,organisation\nJo,Shop\n")
     assert [str(p) for p in problems.errors] == [
-        "recipients.csv:1: expected a header row with an 'email' column, found 'name', 'organisation'"]
+        "recipients.csv:1: expected a header row with an 'email' column (or 'Email Address', 'E-mail'), "
+        "found 'name', 'organisation'"]
     _, problems = read(tmp_path, "email;name\njo@example.com;Jo\n")
     assert "separated by commas" in str(problems.errors[0])
     _, problems = read(tmp_path, "email,name\njo@example.com,J\xf6\n".encode("latin-1"))
@@ -119,3 +120,48 @@ def test_address_check_accepts_real_shapes_and_rejects_typos():
     for bad in ("jo@example", "jo@@example.com", "jo@example..com", "jo.@example.com", "jo example@x.com",
                 "Jo <jo@example.com>", "jö@example.com", "", "a@" + "b" * 250 + ".com"):
         assert valid_address(bad) is None, bad
+
+
+def test_a_mailing_tool_export_is_read_by_its_own_column_names(tmp_path):
+    text = ("\ufeffEmail Address,First Name,Last Name,Company,SECTOR\r\n"
+            "ann@example.org,Ann,Smith,Pubs & Co,Hospitality\r\n"
+            "bo@example.org,,Jones,,\r\n")
+    listing, problems = read(tmp_path, text)
+    assert not problems
+    ann, bo = listing.recipients
+    assert (ann.name, ann.first_name, ann.organisation, ann.sectors) == ("Ann Smith", "Ann", "Pubs & Co",
+            ("hospitality",))
+    assert (bo.name, bo.first_name) == ("Jones", "")
+    assert listing.rows == 2
+
+
+def test_column_names_are_compared_without_case_spaces_underscores_or_hyphens(tmp_path):
+    listing, problems = read(tmp_path, "E-mail,first_name,Organization\njo@example.com,Jo,Shop\n")
+    assert not problems
+    assert (listing.recipients[0].first_name, listing.recipients[0].organisation) == ("Jo", "Shop")
+
+
+def test_two_address_columns_are_refused_naming_both(tmp_path):
+    listing, problems = read(tmp_path, "Email,Email Address,Name\njo@example.com,jo@example.org,Jo\n")
+    assert [str(p) for p in problems.errors] == [
+        "recipients.csv:1: expected one 'email' column, so that it is clear which to use (rename or delete the "
+        "others), found 2: 'Email', 'Email Address'"]
+    assert listing.recipients == []
+
+
+def test_a_first_name_unfit_for_a_greeting_skips_the_row_naming_the_column(tmp_path):
+    listing, problems = read(tmp_path, 'email,first name\njo@example.com,"=?utf-8?q?x?="\nann@example.org,Ann\n')
+    assert [r.address for r in listing.recipients] == ["ann@example.org"]
+    [warning] = problems.warnings
+    assert warning.key == "first_name" and warning.line == 2
+    assert listing.rows == 2 and listing.invalid == 1
+
+
+def test_international_addresses_are_read_only_where_asked(tmp_path):
+    assert valid_address("jörg@example.org") is None
+    assert valid_address("jörg@example.org", international=True) == "jörg@example.org"
+    assert valid_address("用户@例子.广告", international=True) == "用户@例子.广告"
+    assert valid_address("jörg @example.org", international=True) is None
+    assert valid_address("jörg\u202e@example.org", international=True) is None
+    listing, problems = read(tmp_path, "email\njörg@example.org\n")
+    assert [r.address for r in listing.recipients] == ["jörg@example.org"] and not problems

@@ -47,7 +47,8 @@ def write_csv(path: Path, rows: dict[str, str]) -> None:
 
 def test_a_hostile_recipient_name_never_becomes_a_header_or_a_body(project, relay, run):
     write_csv(project / "recipients.csv", {**HOSTILE_NAMES, **FRIENDLY_NAMES})
-    code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes")
+    code, out, err = run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(),
+                         "--rate", "0", "--yes")
     assert code == 0, out + err  # every deliverable recipient has it: the bad rows are skipped, not fatal
     received = {message.recipients[0]: message for message in relay.handler.received}
     assert set(received) == set(FRIENDLY_NAMES)

@@ -15,41 +15,26 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..core.config import ConfigError, Settings, relative_path
-from ..core.dates import build_now, human_moment
-from ..core.newsletter.render import RenderedNewsletter, render_newsletter
+from ..core.dates import build_now
+from ..core.newsletter.render import render_newsletter
 from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.problems import Problems
-from ..core.sending.campaign import Campaign, SendPolicy, SendSummary
-from ..core.sending.compose import Composer, SenderIdentity
-from ..core.sending.journal import JournalBusy, SendJournal, State, SuppressionLog, TestSendLog, journal_path
+from ..core.sending.campaign import SendPolicy
+from ..core.sending.compose import SenderIdentity
+from ..core.sending.journal import JournalBusy, SendJournal, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths
-from ..core.sending.recipients import (
-    Audience,
-    Recipient,
-    SuppressionList,
-    choose_audience,
-    read_addresses,
-    read_recipients,
-    valid_address,
-)
+from ..core.sending.recipients import RecipientsChanged, SuppressionList, read_addresses, valid_address
 from ..core.sending.report import (
-    confirmation,
+    delivery_report_path,
     describe_test_send,
     journal_report,
     outcome_lines,
     plural,
-    skipped_rows,
     when,
+    write_delivery_report,
 )
-from ..core.sending.transport import (
-    PASSWORD_VARIABLE,
-    Outbox,
-    Outcome,
-    RelayAddress,
-    RelayError,
-    SmtpRelay,
-    Transport,
-)
+from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
+from ..core.sending.transport import PASSWORD_VARIABLE, Outcome, RelayAddress, RelayError, SmtpRelay
 from ..core.slugs import slugify
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 from .unsubscribe import run_sync
@@ -77,12 +62,18 @@ def register(subparsers: Subparsers) -> None:
                       help="also resend to people whose message may or may not have arrived (they may get two)")
     send.add_argument("--retry-failed", action="store_true",
                       help="also retry permanent failures (after fixing a relay that refused everything)")
+    send.add_argument("--skip-live-check", action="store_true",
+                      help="send without first fetching every link and image in the email at site_url "
+                      "(recorded in the journal)")
     send.set_defaults(run=run_send)
 
     sends = subparsers.add_parser("sends", help="report a newsletter's send journal: sent, failed, unknown, remaining")
     add_config_option(sends)
     sends.add_argument("newsletter", metavar="NEWSLETTER",
                        help="the newsletter's file or slug, or 'notice' for the urgent notice")
+    sends.add_argument("--csv", nargs="?", const="", metavar="FILE",
+                       help="also write every recipient's state and the relay's answer to a CSV file (default: "
+                       "beside the journal, as SLUG.report.csv); it holds personal data and is readable by you only")
     sends.set_defaults(run=run_sends)
 
     suppress = subparsers.add_parser("suppress", help="never mail these people again (unsubscribes)")
@@ -154,45 +145,29 @@ def run_send(args: argparse.Namespace) -> int:
             f"The {'notice' if args.newsletter == NOTICE_KIND else 'newsletter'} has problems to fix; nothing was sent."
         )
         return 1
-    composer = Composer(newsletter, sender)
-    journal_dir, outbox_dir, suppression_file = sending_paths(settings)
-    listing_problems = Problems()
-    suppression = SuppressionList(suppression_file, settings.relative(suppression_file), listing_problems)
-    transport = relay or Outbox(outbox_dir / newsletter.slug / ("tests" if args.test else ""),
-                                settings.relative(outbox_dir / newsletter.slug / ("tests" if args.test else "")))
-    policy = _policy(args, settings)
+    options = SendOptions(dry_run=args.dry_run, skip_live_check=args.skip_live_check)
+    run = SendRun.prepare(settings, newsletter, sender, relay, _policy(args, settings), options, test=bool(args.test))
     if args.test:
-        return _test_send(args.test, newsletter, composer, transport, suppression, policy, journal_dir, args.dry_run)
-    if newsletter.draft:
-        warn(f"{newsletter.source_path} is a draft (draft: true): test-send it with --test; remove draft: true "
-             "when it is ready to go to the list.")
+        return _test_send(run, args.test)
+    reason = run.not_ready()
+    if reason is not None:
+        warn(reason)
         return 1
-    if newsletter.publish_at is not None and newsletter.publish_at > build_now():
-        warn(f"{newsletter.source_path} is scheduled (publish_at): it can go to the list from "
-             f"{human_moment(newsletter.publish_at)}, not before. Test-send it with --test until then.")
-        return 1
-    listing = read_recipients(Path(args.to), settings.relative(Path(args.to)), listing_problems,
-                              sectors=settings.vocabulary.sectors)
+    listing_problems = run.suppression_problems
+    listing = run.read_list(Path(args.to), listing_problems)
     if listing_problems:
         warn(listing_problems.report())
     if listing_problems.errors:
         warn("The recipients file has problems to fix; nothing was sent.")
         return 1
-    audience = choose_audience(listing, suppression, newsletter.sectors)
-    summary = SendSummary(invalid=listing.invalid)
-    listed = (f"{len(listing.recipients):,} in {listing.source}: {audience.suppressed:,} suppressed, "
-              f"{audience.other_sectors:,} not in this newsletter's sectors, {skipped_rows(listing.skipped_lines)}")
-    if relay is None:
-        return _outbox_send(args, newsletter, composer, transport, suppression, policy, audience, summary, listed)
     try:
-        path = journal_path(journal_dir, newsletter.slug)
-        journal = SendJournal(None if args.dry_run and not path.exists() else path)
-        with journal:
-            journal.lock()
-            return _live_send(args, settings, newsletter, composer, relay, journal, suppression, policy, audience,
-                              summary, listed, TestSendLog(journal_dir, newsletter.slug))
+        with run.bulk(listing) as bulk:
+            return _bulk_send(run, bulk, yes=args.yes)
     except JournalBusy as error:
         warn(f"Not sending: {error}. Wait for it to finish (or check nobody else is sending this newsletter).")
+        return 1
+    except (NotSending, RecipientsChanged) as error:
+        warn(str(error))
         return 1
 
 
@@ -218,96 +193,59 @@ def _policy(args: argparse.Namespace, settings: Settings) -> SendPolicy:
                       resend_unknown=args.resend_unknown, retry_failed=args.retry_failed)
 
 
-def _test_send(addresses: list[str], newsletter: RenderedNewsletter, composer: Composer, transport: Transport,
-               suppression: SuppressionList, policy: SendPolicy, journal_dir: Path, dry_run: bool) -> int:
+def _test_send(run: SendRun, addresses: list[str]) -> int:
     bad = [a for a in addresses if not valid_address(a)]
     if bad:
         fail_config(f"--test: expected email addresses like name@example.org, found {', '.join(map(repr, bad))}")
-    recipients = [Recipient(address=address) for a in dict.fromkeys(addresses) if (address := valid_address(a))]
-    if dry_run:
-        say(
-            f"Dry run: would send a [TEST] copy to {', '.join(r.address for r in recipients)} via "
-            f"{transport.description}."
-        )
+    valid = [valid_address(a) or a for a in addresses]
+    if run.options.dry_run:
+        say(f"Dry run: would send a [TEST] copy to {', '.join(dict.fromkeys(valid))} via {run.transport.description}.")
         return 0
-    campaign = Campaign(compose=lambda r: composer.for_test(r.address), sender=composer.sender.envelope_sender,
-                        transport=transport, journal=None, suppression=suppression, policy=policy,
-                        show_progress=False)
-    delivered: list[str] = []
-    failed: list[str] = []
+    failed = 0
     try:
-        for recipient in recipients:
-            result = campaign.deliver_with_retries(recipient)
-            (delivered if result.outcome is Outcome.SENT else failed).append(recipient.address)
-            say(f"Test to {recipient.address}: {result.reply}")
+        for delivery in run.test_send(valid):
+            failed += delivery.result.outcome is not Outcome.SENT
+            say(f"Test to {delivery.address}: {delivery.result.reply}")
     except RelayError as error:
         warn(f"protectpress: {error}")
         return 2
-    finally:
-        transport.close()
-    if delivered:
-        TestSendLog(journal_dir, newsletter.slug).record(newsletter.content_hash, delivered, transport.description)
     return 0 if not failed else 1
 
 
-def _outbox_send(args: argparse.Namespace, newsletter: RenderedNewsletter, composer: Composer, outbox: Transport,
-                 suppression: SuppressionList, policy: SendPolicy, audience: Audience, summary: SendSummary,
-                 listed: str) -> int:
-    campaign = Campaign(compose=composer.for_recipient, sender=composer.sender.envelope_sender, transport=outbox,
-                        journal=None, suppression=suppression, policy=SendPolicy(rate=0))
-    todo = campaign.still_to_send(audience, summary)
-    if args.dry_run:
-        say(
-            f"Dry run: would write {plural(len(todo), 'message')} to {outbox.description}/ ({listed}). Nothing "
-            "was written."
-        )
-        return 0
-    campaign.run(todo, summary)
-    say(*summary.lines(), f"Wrote {plural(summary.sent, 'message')} to {outbox.description}/: nothing was sent. "
-        "Add --smtp to send through a relay.")
-    return 0 if summary.complete else 1
-
-
-def _live_send(args: argparse.Namespace, settings: Settings, newsletter: RenderedNewsletter, composer: Composer,
-               relay: SmtpRelay, journal: SendJournal, suppression: SuppressionList, policy: SendPolicy,
-               audience: Audience, summary: SendSummary, listed: str, test_log: TestSendLog) -> int:
-    record = journal.campaign()
-    if record is not None and record.content_hash != newsletter.content_hash:
-        warn(f"Not sending: {newsletter.source_path} has changed since this newsletter was first sent on "
-             f"{record.started[:10]} (to {journal.counts()[State.SENT]:,} people so far).",
-             "Sending the rest now would give part of the list a different newsletter. Undo the change to finish "
-             "the send, or save the changed version as a new newsletter file and send that.")
-        return 1
-    campaign = Campaign(compose=composer.for_recipient, sender=composer.envelope_sender_for, transport=relay,
-                        journal=journal, suppression=suppression, policy=policy)
-    if not args.dry_run:
-        for address in journal.recover_interrupted():
-            warn(f"The last run stopped while sending to {address}: it may or may not have arrived, so it is "
-                 "marked unknown and left alone (add --resend-unknown to send it again).")
-    todo = campaign.still_to_send(audience, summary)
-    last_test = describe_test_send(test_log.last(newsletter.content_hash), test_log.last())
-    listed += f", {summary.already_sent:,} already sent"
-    details = confirmation(source=newsletter.source_path, subject=newsletter.subject, sender=composer.sender.shown,
-                           relay=relay.description, to_send=len(todo), listed=listed, last_test=last_test)
-    if args.dry_run:
-        say(details, "Dry run: nothing was sent or recorded.")
-        return 0
-    if not todo:
-        say(*summary.lines(), "Nobody is left to send to.")
+def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
+    plan = bulk.plan()
+    if not run.live:
+        if run.options.dry_run:
+            say(f"Dry run: would write {plural(plan.to_send, 'message')} to {run.transport.description}/ "
+                f"({plan.listed}). Nothing was written.")
+            return 0
+        summary = bulk.send(plan)
+        say(*summary.lines(), f"Wrote {plural(summary.sent, 'message')} to {run.transport.description}/: nothing was "
+            "sent. Add --smtp to send through a relay.")
         return 0 if summary.complete else 1
-    if not args.yes and not _confirmed(details, len(todo)):
+    for address in plan.interrupted:
+        warn(f"The last run stopped while sending to {address}: it may or may not have arrived, so it is "
+             "marked unknown and left alone (add --resend-unknown to send it again).")
+    if run.options.dry_run:
+        say(plan.details, "Dry run: nothing was sent or recorded.")
+        return 0
+    if not plan.to_send:
+        say(*plan.summary.lines(), "Nobody is left to send to.")
+        return 0 if plan.summary.complete else 1
+    if bulk.needs_live_check:
+        say("Checking that every link and image in the email is live...")
+        dead = bulk.check_links()
+        if dead:
+            warn(f"Not sending: {plural(len(dead), 'link or image', 'links or images')} in the email did not "
+                 "answer 200 OK:",
+                 *(f"  {answer.url} ({answer.kind}): {answer.found}" for answer in dead),
+                 "Deploy the site (or fix the links) and run the same command again. To send anyway, add "
+                 "--skip-live-check (it is recorded in the journal).")
+            return 1
+    if not yes and not _confirmed(plan.details, plan.to_send):
         return 2
-    journal.begin(newsletter.content_hash, newsletter.subject, relay.description)
-    journal.plan(audience.deliverable)
-    try:
-        campaign.run(todo, summary)
-    except RelayError as error:
-        summary.stopped = f"Stopped: {error}"
-    except KeyboardInterrupt:
-        summary.stopped = "Stopped (Ctrl-C)."
-    finally:
-        relay.close()
-    say(*outcome_lines(summary, newsletter.slug))
+    summary = bulk.send(plan)
+    say(*outcome_lines(summary, run.newsletter.slug))
     return 0 if summary.complete else 1
 
 
@@ -349,6 +287,11 @@ def run_sends(args: argparse.Namespace) -> int:
         return 0
     with SendJournal(path) as journal:
         say(*journal_report(journal, settings.relative(path), last_test))
+        if args.csv is not None:
+            report = Path(args.csv) if args.csv else delivery_report_path(journal_dir, slug)
+            rows = write_delivery_report(journal, report)
+            say(f"Wrote {plural(rows, 'recipient')} to {settings.relative(report.resolve())} (personal data: "
+                "readable by you only; delete it when done).")
     return 0
 
 

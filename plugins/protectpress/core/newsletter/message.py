@@ -58,6 +58,9 @@ class MessagePolicy(EmailPolicy):
 
 
 MESSAGE_POLICY = MessagePolicy(linesep="\r\n")
+# For a recipient whose address has characters beyond ASCII (RFC 6531): headers written as UTF-8, which only
+# a relay offering SMTPUTF8 accepts. Encoded words cannot carry an address, so there is no ASCII form.
+INTERNATIONAL_POLICY = MESSAGE_POLICY.clone(utf8=True)
 
 
 def build_message(
@@ -84,13 +87,17 @@ def build_message(
     `one_click` adds RFC 8058's `List-Unsubscribe-Post` and needs a web address among them. `list_id` is RFC
     2919's list name (`newsletter.example.org`), written in angle brackets.
     """
-    message = EmailMessage(policy=MESSAGE_POLICY)
+    international = to is not None and not to[1].isascii()
+    message = EmailMessage(policy=INTERNATIONAL_POLICY if international else MESSAGE_POLICY)
     message["From"] = Address(display_name=header_text(from_name, "the sender's name"),
                               addr_spec=header_text(from_address, "the sender's address", ADDRESS_LIMIT))
     if to is not None:
         name, address = to
-        message["To"] = Address(display_name=header_text(name or "", "the recipient's name"),
-                                addr_spec=header_text(address, "the recipient's address", ADDRESS_LIMIT))
+        name = header_text(name or "", "the recipient's name")
+        address = header_text(address, "the recipient's address", ADDRESS_LIMIT)
+        # `Address` refuses a local part beyond ASCII, so an international one is written as UTF-8 text.
+        message["To"] = _international_mailbox(name, address) if international else Address(display_name=name,
+                                                                                               addr_spec=address)
     message["Subject"] = header_text(subject, "the subject", MAX_HEADER_TEXT + len(TEST_PREFIX))
     message["Date"] = email.utils.format_datetime(date or dt.datetime.now(dt.UTC))
     message["Message-ID"] = header_text(message_id or email.utils.make_msgid(domain=_domain(from_address)),
@@ -116,6 +123,13 @@ def build_message(
     message.attach(_text_part(text, "plain"))
     message.attach(_text_part(html, "html"))
     return message
+
+
+def _international_mailbox(name: str, address: str) -> str:
+    """`"Name" <address>` with the name quoted (it is already plain text on one line)."""
+    if not name:
+        return f"<{address}>"
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + f'" <{address}>'
 
 
 def _text_part(content: str, subtype: str) -> EmailMessage:

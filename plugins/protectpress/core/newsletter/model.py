@@ -61,9 +61,12 @@ FIELDS = (
 REQUIRED = {key: "required for a newsletter" for key in ("subject", "preheader", "date")}
 KNOWN_KEYS = frozenset({*(f.name for f in FIELDS), "items"})
 ITEM_KEYS = frozenset({"page", "full", "as_updated"})
-# Authors write `{{ name }}` where the reader's name goes; no other merge field exists.
+# Authors write `{{ name }}` where the reader's whole name goes, `{{ first_name }}` for their first name
+# ("Dear {{ first_name }}"); no other merge field exists.
 MERGE_FIELD = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 NAME_FIELD = "name"
+FIRST_NAME_FIELD = "first_name"
+MERGE_FIELDS = (NAME_FIELD, FIRST_NAME_FIELD)
 DEFAULT_NAME = "Partner"  # whom the letter greets when there is no name: a reader without one, the web version
 # Newsletter sources live outside docs/; their relative links resolve from the docs root, like this page's.
 LINK_BASE = "index.md"
@@ -159,8 +162,9 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
         problems.error(
             path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1
         )
-    for field in sorted(set(MERGE_FIELD.findall(front.body)) - {NAME_FIELD}):
-        problems.error(path, "expected only the merge field {{ name }} in the letter", repr("{{ " + field + " }}"),
+    for field in sorted(set(MERGE_FIELD.findall(front.body)) - set(MERGE_FIELDS)):
+        problems.error(path, "expected only the merge fields {{ name }} and {{ first_name }} in the letter",
+                       repr("{{ " + field + " }}"),
                        line=front.body_line + _line_of(front.body, field))
     if len(problems.errors) > errors_before:
         return None
@@ -214,9 +218,11 @@ def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Prob
     return features
 
 
-def fill_name(body: str, name: str) -> str:
-    """The letter with each `{{ name }}` replaced by `name`; any other field stays as written (an error already)."""
-    return MERGE_FIELD.sub(lambda match: name if match.group(1) == NAME_FIELD else match.group(0), body)
+def fill_name(body: str, name: str, first_name: str | None = None) -> str:
+    """The letter with each `{{ name }}` replaced by `name` and each `{{ first_name }}` by `first_name` (by
+    `name` when not given); any other field stays as written (an error already)."""
+    values = {NAME_FIELD: name, FIRST_NAME_FIELD: name if first_name is None else first_name}
+    return MERGE_FIELD.sub(lambda match: values.get(match.group(1), match.group(0)), body)
 
 
 def _items(value: Any, error: Callable[..., None], lines: dict[str, int]) -> tuple[FeaturedItem, ...]:

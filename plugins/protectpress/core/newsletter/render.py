@@ -45,6 +45,7 @@ from .text import References, heading, join_sections, link_line, markdown_text, 
 from .web import known_sources, web_src_uri
 
 NAME_PLACEHOLDER = "[[pp:name]]"
+FIRST_NAME_PLACEHOLDER = "[[pp:first_name]]"
 UNSUBSCRIBE_PLACEHOLDER = "[[pp:unsubscribe]]"
 SOCIAL_ICONS = "assets/images/social/"  # our own origin for any mj-social icons, never Mailjet's
 
@@ -116,7 +117,8 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
         # Every email links its privacy notice; a missing page would go out as a broken link in every inbox.
         problems.error(newsletter.path, "expected the privacy notice the footer links to to be a page of the site "
                        "(set newsletter.privacy_page in mkdocs.yml)", repr(privacy_page), key="footer")
-    letter = _parse(newsletter, fill_name(newsletter.body, NAME_PLACEHOLDER), LINK_BASE, None, links, known, problems)
+    letter = _parse(newsletter, fill_name(newsletter.body, NAME_PLACEHOLDER, FIRST_NAME_PLACEHOLDER), LINK_BASE,
+                    None, links, known, problems)
     embeds = {f.page.src_uri: _parse(newsletter, demote_headings(f.page.body), f.page.src_uri, f.page, links,
                                      known, problems) for f in features if f.item.full}
     web_url = links.page_url(web_src or web_src_uri(newsletter.slug))
@@ -145,10 +147,14 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
                               features=tuple(features), publish_at=newsletter.publish_at)
 
 
-def personalise(rendered: RenderedNewsletter, *, name: str | None, unsubscribe_url: str) -> tuple[str, str]:
-    """(html, text) for one reader: their name (or "Partner") and unsubscribe link, escaped in the HTML."""
+def personalise(rendered: RenderedNewsletter, *, name: str | None, unsubscribe_url: str,
+                first_name: str | None = None) -> tuple[str, str]:
+    """(html, text) for one reader: their name and first name (or "Partner" for either they lack) and their
+    unsubscribe link, escaped in the HTML."""
     shown = " ".join((name or "").split()) or DEFAULT_NAME
+    first = " ".join((first_name or "").split()) or DEFAULT_NAME
     return fill_placeholders(rendered, name_html=html_lib.escape(shown), name_text=shown,
+                             first_name_html=html_lib.escape(first), first_name_text=first,
                              unsubscribe_html=html_lib.escape(unsubscribe_url, quote=True),
                              unsubscribe_text=unsubscribe_url)
 
@@ -167,10 +173,17 @@ def preview(rendered: RenderedNewsletter, settings: Settings) -> tuple[str, str]
 
 
 def fill_placeholders(rendered: RenderedNewsletter, *, name_html: str, name_text: str, unsubscribe_html: str,
-                      unsubscribe_text: str) -> tuple[str, str]:
-    """The one place placeholders are replaced; `personalise` escapes, `export` passes merge tags through."""
-    html = rendered.html.replace(NAME_PLACEHOLDER, name_html).replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_html)
-    text = rendered.text.replace(NAME_PLACEHOLDER, name_text).replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_text)
+                      unsubscribe_text: str, first_name_html: str | None = None,
+                      first_name_text: str | None = None) -> tuple[str, str]:
+    """The one place placeholders are replaced; `personalise` escapes, `export` passes merge tags through.
+
+    The first name falls back to what fills the whole name when not given."""
+    html = (rendered.html.replace(NAME_PLACEHOLDER, name_html)
+            .replace(FIRST_NAME_PLACEHOLDER, name_html if first_name_html is None else first_name_html)
+            .replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_html))
+    text = (rendered.text.replace(NAME_PLACEHOLDER, name_text)
+            .replace(FIRST_NAME_PLACEHOLDER, name_text if first_name_text is None else first_name_text)
+            .replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_text))
     return html, text
 
 

@@ -17,13 +17,13 @@ everyone then suppresses nobody.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from .journal import SendJournal, State
 from .progress import Counts, Progress
-from .recipients import Audience, Recipient, SuppressionList
+from .recipients import Recipient, SuppressionList
 from .transport import DeliveryResult, Outcome, RelayError, Transport
 
 MAX_BACKOFF_SECONDS = 60.0
@@ -44,6 +44,9 @@ class SendSummary:
     """What the run did, for the end-of-run summary and the exit status."""
 
     deliverable: int = 0
+    rows: int = 0  # every row of the recipients file that is not blank
+    source: str = ""  # the recipients file, as shown
+    duplicates: int = 0
     sent: int = 0
     already_sent: int = 0
     suppressed: int = 0
@@ -72,7 +75,23 @@ class SendSummary:
             counts += f", erased on request {self.erased:,}"
         if self.not_attempted:
             counts += f", not yet tried {self.not_attempted:,}"
-        return [counts + "."]
+        return [counts + ".", *([self.accounting()] if self.source else [])]
+
+    def accounted(self) -> int:
+        """The rows this summary accounts for: every row of the file lands in exactly one count."""
+        return (self.sent + self.already_sent + self.suppressed + self.other_sectors + self.invalid + self.duplicates
+                + self.failed + self.unknown + self.not_attempted + self.erased)
+
+    def accounting(self) -> str:
+        """`8 rows in list.csv = 3 sent + 1 already sent + ...`: where each row of the file went."""
+        terms = [(self.sent, "sent"), (self.already_sent, "already sent"), (self.suppressed, "suppressed"),
+                 (self.other_sectors, "other sectors"), (self.invalid, "invalid"), (self.duplicates, "duplicate")]
+        terms += [(count, label) for count, label in ((self.failed, "failed"), (self.unknown, "unknown"),
+                                                       (self.not_attempted, "not yet tried"),
+                                                       (self.erased, "erased on request")) if count]
+        line = f"{self.rows:,} rows in {self.source} = " + " + ".join(f"{count:,} {label}" for count, label in terms)
+        missing = self.rows - self.accounted()
+        return line + (f" ({missing:,} not accounted for: please report this)." if missing else ".")
 
 
 class RateLimiter:
@@ -108,39 +127,40 @@ class Campaign:
         self.show_progress = show_progress
         self.rate = RateLimiter(policy.rate)
 
-    def still_to_send(self, audience: Audience, summary: SendSummary) -> list[Recipient]:
-        """The recipients this run will try, counting the others into `summary` (sent, unknown, failed)."""
-        summary.deliverable = len(audience.deliverable)
-        summary.suppressed += audience.suppressed
-        summary.other_sectors += audience.other_sectors
+    def to_send(self, recipient: Recipient, summary: SendSummary) -> bool:
+        """Whether this run tries `recipient` (one of the audience); the others are counted into `summary`
+        as the journal has them (already sent, unknown, failed, erased). Asked one person at a time, of the
+        journal's own index, so that nothing is held per person."""
+        summary.deliverable += 1
         if self.journal is None:
-            return audience.deliverable
-        settled = self.journal.settled()
-        erased = self.journal.erased_among(audience.deliverable)
-        summary.erased += len(erased)
-        summary.deliverable -= len(erased)
-        todo = []
-        for recipient in audience.deliverable:
-            if recipient.key in erased:
-                continue
-            state = settled.get(recipient.key, State.PENDING)
-            if state is State.SENT:
-                summary.already_sent += 1
-            elif state is State.UNKNOWN and not self.policy.resend_unknown:
-                summary.unknown += 1
-            elif state is State.FAILED_PERMANENT and not self.policy.retry_failed:
-                summary.failed += 1
-            else:
-                todo.append(recipient)
-        return todo
+            return True
+        if self.journal.is_erased(recipient.key):
+            summary.erased += 1
+            summary.deliverable -= 1
+            return False
+        state = self.journal.state_of(recipient.address)
+        if state is State.SENT:
+            summary.already_sent += 1
+        elif state is State.UNKNOWN and not self.policy.resend_unknown:
+            summary.unknown += 1
+        elif state is State.FAILED_PERMANENT and not self.policy.retry_failed:
+            summary.failed += 1
+        else:
+            return True
+        return False
 
-    def run(self, todo: list[Recipient], summary: SendSummary) -> SendSummary:
-        """Send to each of `todo` (from `still_to_send`), adding the results to `summary`."""
-        progress, counts = Progress(len(todo) if self.show_progress else 0, stream=self.progress_stream), Counts()
+    def run(self, todo: Iterable[Recipient], total: int, summary: SendSummary) -> SendSummary:
+        """Send to each of `todo` (`total` of them, chosen by `to_send`), adding the results to `summary`."""
+        progress, counts = Progress(total if self.show_progress else 0, stream=self.progress_stream), Counts()
         failures_in_a_row = 0
         held: list[tuple[str, str]] = []  # (address, reason): "no such mailbox" answers in this run of failures
         for position, recipient in enumerate(todo):
-            result = self.deliver_with_retries(recipient)
+            try:
+                result = self.deliver_with_retries(recipient)
+            except (KeyboardInterrupt, RelayError):
+                self._count_interrupted(recipient, summary)
+                summary.not_attempted += total - position - 1
+                raise
             counts.done += 1
             if result.outcome is Outcome.SENT:
                 summary.sent += 1
@@ -148,7 +168,8 @@ class Campaign:
                 failures_in_a_row = 0
                 self._suppress(held, summary)
             else:
-                failures_in_a_row += 1
+                # Refused before the relay saw it (an address it cannot take): no sign the relay is failing.
+                failures_in_a_row += not result.refused_here
                 if result.outcome is Outcome.UNKNOWN:
                     summary.unknown += 1
                     counts.unknown += 1
@@ -159,9 +180,9 @@ class Campaign:
                 if result.no_such_mailbox:
                     held.append((recipient.address, f"no such mailbox: {result.reply}"))
             stopping = failures_in_a_row >= self.policy.max_consecutive_failures
-            progress.update(counts, final=stopping or position == len(todo) - 1)
+            progress.update(counts, final=stopping or position == total - 1)
             if stopping:
-                summary.not_attempted = len(todo) - position - 1
+                summary.not_attempted = total - position - 1
                 summary.stopped = (f"Stopped after {failures_in_a_row} failures in a row; the last answer was: "
                                    f"{result.reply}")
                 summary.not_suppressed += [address for address, _ in held]
@@ -169,6 +190,18 @@ class Campaign:
         else:
             self._suppress(held, summary)
         return summary
+
+    def _count_interrupted(self, recipient: Recipient, summary: SendSummary) -> None:
+        """The recipient a Ctrl-C or relay failure stopped at, counted as the journal now has them."""
+        state = self.journal.delivery(recipient.address) if self.journal is not None else None
+        if state is not None and state.state is State.UNKNOWN:
+            summary.unknown += 1
+        elif state is not None and state.state in (State.FAILED_TEMPORARY, State.FAILED_PERMANENT):
+            summary.failed += 1
+        elif state is not None and state.state is State.SENT:
+            summary.sent += 1
+        else:
+            summary.not_attempted += 1
 
     def _suppress(self, held: list[tuple[str, str]], summary: SendSummary) -> None:
         """Put the held "no such mailbox" addresses on the suppression list, now the relay has been believed."""

@@ -122,7 +122,8 @@ class Composer:
 
     def for_recipient(self, recipient: Recipient) -> bytes:
         message_id = stable_message_id(self.newsletter.slug, recipient.address, self.domain)
-        return self._compose(recipient.name, recipient.address, self.newsletter.subject, message_id)
+        return self._compose(recipient.name, recipient.address, self.newsletter.subject, message_id,
+                             first_name=recipient.first_name)
 
     def envelope_sender_for(self, recipient: Recipient) -> str:
         """The SMTP MAIL FROM for one person's message: their own VERP address when VERP is on."""
@@ -135,9 +136,10 @@ class Composer:
         # second message with a known ID would otherwise hide the real one.
         return self._compose("", address, with_test_prefix(self.newsletter.subject), None)
 
-    def _compose(self, name: str, address: str, subject: str, message_id: str | None) -> bytes:
+    def _compose(self, name: str, address: str, subject: str, message_id: str | None, *,
+                 first_name: str = "") -> bytes:
         uris = self.unsubscribe_uris(address)
-        html, text = personalise(self.newsletter, name=name, unsubscribe_url=uris[-1])
+        html, text = personalise(self.newsletter, name=name, first_name=first_name, unsubscribe_url=uris[-1])
         message = build_message(
             subject=subject, html=html, text=text,
             from_address=self.sender.from_address, from_name=self.sender.from_name,

@@ -21,6 +21,7 @@ import os
 import secrets
 import sqlite3
 import sys
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import TracebackType
@@ -70,6 +71,13 @@ class BounceRecord:
 
 
 @dataclass(frozen=True)
+class RunRecord:
+    started: str  # ISO 8601 UTC
+    relay: str
+    live_check: str
+
+
+@dataclass(frozen=True)
 class Delivery:
     address: str
     name: str
@@ -102,7 +110,15 @@ CREATE TABLE IF NOT EXISTS bounces (  -- delivery reports about this newsletter,
 );
 CREATE INDEX IF NOT EXISTS bounces_by_key ON bounces (key);  -- one person's soft bounces, across journals
 CREATE TABLE IF NOT EXISTS salt (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (  -- each run that sent (a send resumed three times has four), as it started
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started TEXT NOT NULL, relay TEXT NOT NULL,
+    live_check TEXT NOT NULL       -- what the pre-send live check found, or that it was skipped
+);
 """
+
+
+PAGE_CACHE_KIB = 512
 
 
 def journal_path(journal_dir: Path, slug: str) -> Path:
@@ -135,8 +151,13 @@ class SendJournal:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")  # `forget` overwrites a person's row instead of leaving it
+        # SQLite's page cache (2 MB by default) would fill as the list grows: the rows are read and written one
+        # person at a time, and the operating system caches the file anyway. 512 KiB keeps a send's memory flat.
+        self._db.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
+        self._db.execute(f"PRAGMA temp.cache_size=-{PAGE_CACHE_KIB}")
         self._db.executescript(_SCHEMA)
         self._lock_file: IO[Any] | None = None
+        self._erased: set[str] | None = None
 
     def __enter__(self) -> SendJournal:
         return self
@@ -184,25 +205,35 @@ class SendJournal:
             raise sqlite3.DatabaseError("the send journal lost its campaign record")
         return record
 
-    def plan(self, recipients: list[Recipient]) -> None:
-        """Add new recipients as pending, and drop pending rows for people no longer on the audience."""
+    def record_run(self, relay: str, live_check: str) -> RunRecord:
+        """One run starting to send, and what the live check said before it (or that it was skipped)."""
+        record = RunRecord(_now(), relay, live_check)
+        self._db.execute("INSERT INTO runs (started, relay, live_check) VALUES (?, ?, ?)",
+                         (record.started, record.relay, record.live_check))
+        return record
+
+    def runs(self) -> list[RunRecord]:
+        return [RunRecord(*row) for row in self._db.execute("SELECT started, relay, live_check FROM runs ORDER BY id")]
+
+    def plan(self, recipients: Iterable[Recipient]) -> None:
+        """Add new recipients as pending, and drop pending rows for people no longer on the audience.
+
+        The audience streams through: who is on it is kept in a temporary table, not in memory.
+        """
         now = _now()
-        erased = self.erased_among(recipients)
-        recipients = [r for r in recipients if r.key not in erased]
-        keys = {r.key for r in recipients}
         with self._transaction():
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS audience (key TEXT PRIMARY KEY)")
+            self._db.execute("DELETE FROM temp.audience")
             start = self._db.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM deliveries").fetchone()[0]
-            self._db.executemany(
-                "INSERT OR IGNORE INTO deliveries (key, address, name, position, state, updated) VALUES (?, ?, ?, ?, "
-                "?, ?)",
-                ((r.key, r.address, r.name, start + i, State.PENDING.value, now) for i, r in enumerate(recipients)),
-            )
-            stale = [
-                k
-                for (k,) in self._db.execute("SELECT key FROM deliveries WHERE state = ?", (State.PENDING.value,))
-                if k not in keys
-            ]
-            self._db.executemany("DELETE FROM deliveries WHERE key = ?", [(k,) for k in stale])
+            for position, recipient in enumerate((r for r in recipients if not self.is_erased(r.key)), start):
+                self._db.execute("INSERT OR IGNORE INTO temp.audience (key) VALUES (?)", (recipient.key,))
+                self._db.execute(
+                    "INSERT OR IGNORE INTO deliveries (key, address, name, position, state, updated) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (recipient.key, recipient.address, recipient.name, position, State.PENDING.value, now))
+            self._db.execute("DELETE FROM deliveries WHERE state = ? AND key NOT IN (SELECT key FROM temp.audience)",
+                             (State.PENDING.value,))
+            self._db.execute("DELETE FROM temp.audience")
 
     def recover_interrupted(self) -> list[str]:
         """After a crash: the rows left `sending` become `unknown`. Returns their addresses."""
@@ -216,15 +247,15 @@ class SendJournal:
 
     # -- each recipient ---------------------------------------------------------------------------------
 
-    def settled(self) -> dict[str, State]:
-        """Address key -> state for the rows a run skips unless asked (sent, unknown, failed-permanent).
+    def delivery(self, address: str) -> Delivery | None:
+        row = self._db.execute("SELECT address, name, state, attempts, reply, updated FROM deliveries WHERE key = ?",
+                               (address_key(address),)).fetchone()
+        return Delivery(row[0], row[1], State(row[2]), row[3], row[4], row[5]) if row else None
 
-        One query for the whole list instead of one per recipient; rows not returned are still to send.
-        """
-        settled = (State.SENT, State.UNKNOWN, State.FAILED_PERMANENT)
-        rows = self._db.execute(f"SELECT key, state FROM deliveries WHERE state IN ({', '.join('?' for _ in settled)})",
-                                tuple(s.value for s in settled))
-        return {key: State(state) for key, state in rows}
+    def state_of(self, address: str) -> State | None:
+        """One person's state (None if not in the journal): a look-up in the key's index, not a copy of it."""
+        row = self._db.execute("SELECT state FROM deliveries WHERE key = ?", (address_key(address),)).fetchone()
+        return State(row[0]) if row else None
 
     def mark_sending(self, address: str) -> None:
         """Committed to disk before the SMTP transaction starts: the heart of never-twice."""
@@ -256,17 +287,19 @@ class SendJournal:
             self._db.execute("DELETE FROM bounces WHERE key = ?", (key,))  # their bounces name them too
             if deleted:
                 self._db.execute("INSERT OR IGNORE INTO erased (digest) VALUES (?)", (_digest(self._salt(), key),))
+                self._erased = None
         if deleted:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # so the old row is not left in the WAL file
         return deleted
 
-    def erased_among(self, recipients: list[Recipient]) -> set[str]:
-        """The address keys of those `recipients` who were erased from this journal by `forget`."""
-        digests = {digest for (digest,) in self._db.execute("SELECT digest FROM erased")}
-        if not digests:
-            return set()  # the usual case: no hashing for a list nobody has asked to leave
-        salt = self._salt()
-        return {r.key for r in recipients if _digest(salt, r.key) in digests}
+    def is_erased(self, key: str) -> bool:
+        """Whether the person with this address key was erased from this journal by `forget`."""
+        if self._erased is None:
+            # Read once per journal: the people who asked to be forgotten are few, the list may be long.
+            self._erased = {digest for (digest,) in self._db.execute("SELECT digest FROM erased")}
+        if not self._erased:
+            return False  # the usual case: no hashing for a list nobody has asked to leave
+        return _digest(self._salt(), key) in self._erased
 
     def erased_count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM erased").fetchone()[0]

@@ -5,6 +5,11 @@ byte-order mark, header case, blank lines, the same person twice) and reports th
 instead of stopping: a bad row (an address we cannot send to, a name that is not plain text on one line, a
 quote never closed, a field too long for the CSV reader) is skipped and listed, and the rest of the list still
 gets the newsletter. Whoever supplies the file is not trusted: nothing in it can become a header.
+
+Column names are recognised as mailing tools and spreadsheets write them (`Email Address`, `E-mail`,
+`First Name`, `Company`...): compared without case, spaces, underscores or hyphens, and mapped to one name
+each (`COLUMN_NAMES`). A header that names no address column, or two, is refused: guessing would mail the
+wrong people or nobody.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import datetime as dt
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,23 +34,40 @@ ALL_SECTORS = "all"
 EXPECTED_ADDRESS = "expected an email address like name@example.org"
 SKIPPED = "(this line is skipped)"
 
-# Deliberately stricter than RFC 5321: the addresses relays and partners actually use, ASCII only (no
-# SMTPUTF8), so a typo such as a missing dot, a space or a doubled @ is caught before sending.
+# Deliberately stricter than RFC 5321: the addresses relays and partners actually use, so a typo such as a
+# missing dot, a space or a doubled @ is caught before sending.
 _ADDRESS = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
 )
+# RFC 6531: the same shape with letters and digits beyond ASCII (`jörg@example.org`, `用户@例子.广告`), which
+# only a relay offering SMTPUTF8 can take. Non-ASCII punctuation and spaces are still typos.
+_INTERNATIONAL_CHARACTER = r"[^\W_]"  # a letter or digit in any script
+_INTERNATIONAL_ADDRESS = re.compile(
+    rf"^(?:[A-Za-z0-9!#$%&'*+/=?^_`{{|}}~-]|{_INTERNATIONAL_CHARACTER})+"
+    rf"(?:\.(?:[A-Za-z0-9!#$%&'*+/=?^_`{{|}}~-]|{_INTERNATIONAL_CHARACTER})+)*"
+    rf"@(?:{_INTERNATIONAL_CHARACTER}(?:(?:{_INTERNATIONAL_CHARACTER}|-){{0,61}}{_INTERNATIONAL_CHARACTER})?\.)+"
+    rf"{_INTERNATIONAL_CHARACTER}{{2,63}}$"
+)
 
 
-def valid_address(value: str) -> str | None:
+def valid_address(value: str, *, international: bool = False) -> str | None:
     """The address, trimmed, if it is one we can send to; otherwise None.
 
+    `international` also accepts letters beyond ASCII (sent only through a relay that offers SMTPUTF8).
     `=?...?=` is a legal local part, but the email package decodes it as an encoded word in a header.
     """
     address = value.strip()
-    if len(address) <= 254 and _ADDRESS.match(address) and header_text_problem(address, 254) is None:
+    if len(address) > 254 or header_text_problem(address, 254) is not None:
+        return None
+    if _ADDRESS.match(address) or (international and not address.isascii() and _INTERNATIONAL_ADDRESS.match(address)):
         return address
     return None
+
+
+def needs_smtputf8(address: str) -> bool:
+    """An address with characters beyond ASCII: only a relay that offers SMTPUTF8 (RFC 6531) can take it."""
+    return not address.isascii()
 
 
 def address_key(address: str) -> str:
@@ -58,7 +80,8 @@ class Recipient:
     """One person on the list, as the CSV gave them."""
 
     address: str
-    name: str = ""
+    name: str = ""  # the whole name, for the To header and `{{ name }}`
+    first_name: str = ""  # for `{{ first_name }}`; empty when the list has no first-name column
     organisation: str = ""
     sectors: tuple[str, ...] = ()  # slugs
     line: int = 0
@@ -76,59 +99,114 @@ class Recipient:
         return any(sector in newsletter_sectors for sector in self.sectors)
 
 
+class RecipientsChanged(Exception):
+    """The recipients file changed between two readings of one send."""
+
+
 @dataclass
 class RecipientList:
-    """A recipients file after reading: the people to consider, and what was skipped."""
+    """A recipients file after reading: what it holds, what was skipped, and how to read its people again.
+
+    A send reads the file once to check it (problems, counts) and keeps only the counts; `each()` then reads
+    the people again, one at a time, as the send needs them, so memory does not grow with the list.
+    `recipients` holds them only when read with `keep=True` (small lists, tests).
+    """
 
     source: str
     recipients: list[Recipient] = field(default_factory=list)
     skipped_lines: list[int] = field(default_factory=list)  # bad rows, each listed in the problems
+    duplicates: int = 0
+    rows: int = 0  # every row that is not blank: people + invalid + duplicates
+    people: int = 0  # the distinct, valid recipients
+    path: Path | None = None
+    vocabulary: dict[str, str] | None = None
+    stamp: tuple[int, int] | None = None  # the file's size and modification time when it was checked
 
     @property
     def invalid(self) -> int:
         return len(self.skipped_lines)
 
+    def each(self) -> Iterator[Recipient]:
+        """The people, in the file's order, read again from the file (problems were reported the first time)."""
+        if self.path is None:
+            yield from self.recipients
+            return
+        if _stamp(self.path) != self.stamp:
+            raise RecipientsChanged(f"{self.source} changed while it was being sent to: nothing more is sent from it. "
+                                    "Run the same command again to continue with the file as it is now.")
+        yield from _people(self.path, self.source, Problems(), self.vocabulary, RecipientList(self.source))
 
-def read_recipients(
-    path: Path, shown_as: str, problems: Problems, *, sectors: dict[str, str] | None = None
-) -> RecipientList:
-    """Read a recipients CSV (`email` required; `name`, `organisation`, `sectors` separated by `;`).
+
+def read_recipients(path: Path, shown_as: str, problems: Problems, *, sectors: dict[str, str] | None = None,
+                    keep: bool = True) -> RecipientList:
+    """Read a recipients CSV (an address column required; names, organisation, `sectors` separated by `;`).
 
     Bad addresses are warnings with their line numbers and are skipped; a later duplicate is an info line.
-    A missing file or a missing `email` column is an error. `sectors` is the vocabulary, to catch typos.
+    A missing file or no address column is an error. `sectors` is the vocabulary, to catch typos. Without
+    `keep`, only the counts are kept, and `each()` reads the people again when they are needed.
     """
-    listing = RecipientList(source=shown_as)
+    listing = RecipientList(source=shown_as, path=None if keep else path, vocabulary=sectors)
+    listing.stamp = _stamp(path) if path.exists() else None
+    for recipient in _people(path, shown_as, problems, sectors, listing):
+        listing.people += 1
+        if keep:
+            listing.recipients.append(recipient)
+    return listing
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def _people(path: Path, shown_as: str, problems: Problems, sectors: dict[str, str] | None,
+            listing: RecipientList) -> Iterator[Recipient]:
+    """The distinct, valid recipients of a file, one at a time, counting the rest into `listing`."""
     rows = _read_csv_rows(path, shown_as, problems, required=EMAIL_COLUMN)
     if rows is None:
-        return listing
-    first_line: dict[str, int] = {}
+        return
+    first_line: dict[str, int] = {}  # the one thing held per person: enough to name a duplicate's first line
     for line, row in rows:
+        listing.rows += 1
         if row is None:  # a broken CSV line, already reported
             listing.skipped_lines.append(line)
             continue
         raw_address = row.get(EMAIL_COLUMN, "")
-        address = valid_address(raw_address)
+        address = valid_address(raw_address, international=True)
         if address is None:
             listing.skipped_lines.append(line)
             problems.warning(shown_as, f"{EXPECTED_ADDRESS} {SKIPPED}", describe(raw_address.strip()), line=line)
             continue
-        name = row.get("name", "").strip()
-        name_problem = header_text_problem(name)
+        names = _names(row)
+        # Each column as written first, so the problem names the column to fix; then the name they make.
+        name_problem = next(((column, found) for column, value in (*_named_columns(row), ("name", names["name"]))
+                             if (found := header_text_problem(value)) is not None), None)
         if name_problem is not None:
             listing.skipped_lines.append(line)
-            problems.warning(shown_as, f"{header_text_expected()} {SKIPPED}", name_problem, line=line, key="name")
+            problems.warning(shown_as, f"{header_text_expected()} {SKIPPED}", name_problem[1], line=line,
+                             key=name_problem[0])
             continue
         key = address_key(address)
         if key in first_line:
+            listing.duplicates += 1
             problems.info(shown_as, f"expected each address once (sent once; first on line {first_line[key]})",
                           describe(address), line=line)
             continue
         first_line[key] = line
         recipient_sectors = _read_sectors(row.get("sectors", ""), shown_as, line, problems, sectors)
-        listing.recipients.append(Recipient(address=address, name=name,
-                                            organisation=row.get("organisation", "").strip(),
-                                            sectors=recipient_sectors, line=line))
-    return listing
+        yield Recipient(address=address, name=names["name"], first_name=names["first_name"],
+                        organisation=row.get("organisation", "").strip(), sectors=recipient_sectors, line=line)
+
+
+def _names(row: dict[str, str]) -> dict[str, str]:
+    """The whole name (the `name` column, else first and last name together) and the first name, trimmed."""
+    first, last = (row.get(column, "").strip() for column in ("first_name", "last_name"))
+    name = row.get("name", "").strip() or " ".join(part for part in (first, last) if part)
+    return {"name": name, "first_name": first}
+
+
+def _named_columns(row: dict[str, str]) -> list[tuple[str, str]]:
+    return [(column, row[column].strip()) for column in ("name", "first_name", "last_name") if column in row]
 
 
 def read_addresses(path: Path, shown_as: str, problems: Problems) -> list[str]:
@@ -168,8 +246,38 @@ def _read_sectors(
     return slugs
 
 
-# Columns whose value goes into a header (or is an address): a line break in one makes the row bad.
-ONE_LINE_COLUMNS = (EMAIL_COLUMN, "name")
+# Columns whose value goes into a header or a greeting (or is an address): a line break makes the row bad.
+ONE_LINE_COLUMNS = (EMAIL_COLUMN, "name", "first_name", "last_name")
+
+# What each column is called in the files people bring, compared by `_column_key`: each maps to one name.
+COLUMN_NAMES = {
+    EMAIL_COLUMN: ("email", "emailaddress", "mail"),
+    "name": ("name", "fullname"),
+    "first_name": ("firstname", "givenname", "forename"),
+    "last_name": ("lastname", "surname", "familyname"),
+    "organisation": ("organisation", "organization", "company", "companyname", "organisationname",
+                     "organizationname"),
+    "sectors": ("sectors", "sector"),
+}
+_COLUMN_OF = {spelling: column for column, spellings in COLUMN_NAMES.items() for spelling in spellings}
+_NOT_IN_COLUMN_KEY = re.compile(r"[\s_-]+")
+
+
+def _column_key(cell: str) -> str:
+    """`Email Address`, `email_address` and `E-mail address` are one column: no case, spaces, _ or -."""
+    return _NOT_IN_COLUMN_KEY.sub("", cell).lower()
+
+
+def _header(cells: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """Each column's name (ours where recognised, else the cell in lower case), and recognised names given twice."""
+    header: list[str] = []
+    written: dict[str, list[str]] = {}
+    for cell in cells:
+        column = _COLUMN_OF.get(_column_key(cell), cell.strip().lower())
+        header.append(column)
+        if column in COLUMN_NAMES:
+            written.setdefault(column, []).append(cell.strip())
+    return header, {column: cells for column, cells in written.items() if len(cells) > 1}
 _LINE_BREAK = re.compile(r"[\r\n]")
 Row = tuple[int, dict[str, str] | None]  # (first line, {lower-case column: value}); None for a broken line
 
@@ -192,15 +300,21 @@ def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: s
             problems.error(shown_as, f"expected a header row with an '{required}' column", error, line=line)
             return None
         if not _blank(cells):
-            header = [cell.strip().lower() for cell in cells]
+            header, twice = _header(cells)
             break
     else:
         problems.error(shown_as, f"expected a header row with an '{required}' column", "an empty file")
         return None
     if required not in header:
-        found = ", ".join(repr(c) for c in header if c) or "no column names"
-        hint = " separated by commas" if len(header) == 1 and ";" in header[0] else ""
-        problems.error(shown_as, f"expected a header row with an '{required}' column{hint}", found, line=line)
+        found = ", ".join(repr(c.strip()) for c in cells if c.strip()) or "no column names"
+        hint = " separated by commas" if len(cells) == 1 and ";" in cells[0] else ""
+        problems.error(shown_as, f"expected a header row with an '{required}' column (or 'Email Address', "
+                       f"'E-mail'){hint}", found, line=line)
+        return None
+    for column, spellings in twice.items():
+        problems.error(shown_as, f"expected one '{column}' column, so that it is clear which to use (rename or "
+                       "delete the others)", f"{len(spellings)}: {', '.join(map(repr, spellings))}", line=line)
+    if twice:
         return None
 
     def rows() -> Iterator[Row]:
@@ -384,20 +498,27 @@ class SuppressionList:
 class Audience:
     """The recipients a newsletter goes to, after the suppression list and the sector filter."""
 
-    deliverable: list[Recipient]
-    suppressed: int
-    other_sectors: int
+    deliverable: list[Recipient] = field(default_factory=list)
+    suppressed: int = 0
+    other_sectors: int = 0
+
+
+def audience_of(recipients: Iterable[Recipient], suppression: SuppressionList,
+                newsletter_sectors: list[str] | tuple[str, ...], left_out: Audience) -> Iterator[Recipient]:
+    """The recipients the newsletter goes to, one at a time, counting those left out into `left_out`."""
+    for recipient in recipients:
+        if recipient.address in suppression:
+            left_out.suppressed += 1
+        elif not recipient.wants(newsletter_sectors):
+            left_out.other_sectors += 1
+        else:
+            yield recipient
 
 
 def choose_audience(
     listing: RecipientList, suppression: SuppressionList, newsletter_sectors: list[str] | tuple[str, ...]
 ) -> Audience:
-    deliverable, suppressed, other_sectors = [], 0, 0
-    for recipient in listing.recipients:
-        if recipient.address in suppression:
-            suppressed += 1
-        elif not recipient.wants(newsletter_sectors):
-            other_sectors += 1
-        else:
-            deliverable.append(recipient)
-    return Audience(deliverable=deliverable, suppressed=suppressed, other_sectors=other_sectors)
+    """The whole audience as a list (a small list, or a test); a send streams it with `audience_of`."""
+    audience = Audience()
+    audience.deliverable = list(audience_of(listing.each(), suppression, newsletter_sectors, audience))
+    return audience

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..dates import DateError, human, parse_date
+from ..spreadsheet import spreadsheet_writer
 from .campaign import SendSummary
 from .journal import SendJournal, State, TestSend
+from .private_files import open_private
 
 REMAINING = (State.PENDING, State.FAILED_TEMPORARY)
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
 
 
 def when(iso: str) -> str:
@@ -68,6 +72,8 @@ def journal_report(journal: SendJournal, shown_as: str, last_test: str) -> list[
     lines.append(f"Sent {counts[State.SENT]:,}, failed {failed:,} ({counts[State.FAILED_PERMANENT]:,} permanent, "
                  f"{counts[State.FAILED_TEMPORARY]:,} temporary), unknown {counts[State.UNKNOWN]:,}, "
                  f"remaining {remaining:,}.")
+    for number, run in enumerate(journal.runs(), start=1):
+        lines.append(f"Run {number}: {when(run.started)} via {run.relay}; live check {run.live_check}.")
     if journal.erased_count():
         lines.append(f"Erased on request (never mailed again by this send): {journal.erased_count():,}.")
     if counts[State.SENDING]:
@@ -101,6 +107,30 @@ def bounce_lines(journal: SendJournal) -> list[str]:
     lines += [f"  {b.address} ({b.kind}, {when(b.received)}): {b.status} {b.diagnostic}".rstrip()
               for b in bounces if b.kind in ("hard", "soft")]
     return lines
+
+
+REPORT_COLUMNS = ("email", "name", "state", "attempts", "reply", "updated")
+
+
+def delivery_report_path(journal_dir: Path, slug: str) -> Path:
+    """Where `sends --csv` writes by default: beside the journal, in the private, git-ignored folder."""
+    return journal_dir / f"{slug}.report.csv"
+
+
+def write_delivery_report(journal: SendJournal, path: Path) -> int:
+    """Every recipient of the journal, one row each, as a private CSV Excel opens safely; returns the rows.
+
+    The replies come from relays and the names from a recipients file: no cell may run as a formula.
+    """
+    rows = 0
+    with open_private(path, "w", encoding="utf-8", newline="") as handle:
+        writer = spreadsheet_writer(handle)
+        writer.writerow(REPORT_COLUMNS)
+        for delivery in journal.deliveries():
+            writer.writerow((delivery.address, delivery.name, delivery.state.value, delivery.attempts, delivery.reply,
+                             delivery.updated))
+            rows += 1
+    return rows
 
 
 def outcome_lines(summary: SendSummary, slug: str) -> list[str]:

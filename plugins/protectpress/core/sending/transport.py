@@ -28,6 +28,9 @@ from .private_files import private_folder, replace_private
 
 PASSWORD_VARIABLE = "PROTECTPRESS_SMTP_PASSWORD"
 _NO_SUCH_MAILBOX = re.compile(r"^5\.1\.\d{1,3}\b")
+SMTPUTF8_NOT_OFFERED = ("not sent: the address has characters beyond ASCII, and the relay does not offer SMTPUTF8 "
+                        "(RFC 6531), which it needs; ask the relay's administrators to enable it, or use the "
+                        "person's ASCII address")
 
 
 class Outcome(enum.Enum):
@@ -42,6 +45,7 @@ class DeliveryResult:
     outcome: Outcome
     reply: str
     no_such_mailbox: bool = False
+    refused_here: bool = False  # we did not offer it to the relay at all: says nothing about the relay's health
 
 
 class RelayError(Exception):
@@ -227,9 +231,15 @@ class SmtpRelay:
                     ) from None
                 return DeliveryResult(Outcome.TEMPORARY, f"connection problem: could not reconnect: {_describe(error)}")
             self._ever_connected = True
+        smtp = self._smtp
+        options: list[str] = []
+        if not (sender.isascii() and recipient.isascii()):
+            if not smtp.has_extn("smtputf8"):
+                return DeliveryResult(Outcome.PERMANENT, SMTPUTF8_NOT_OFFERED, refused_here=True)
+            # smtplib then sends the commands as UTF-8; the message itself is 8-bit where the headers are UTF-8.
+            options = ["SMTPUTF8", *(["BODY=8BITMIME"] if smtp.has_extn("8bitmime") else [])]
         try:
-            smtp = self._smtp
-            code, reply = smtp.mail(sender)
+            code, reply = smtp.mail(sender, options)
             if code != 250:
                 return self._refused(code, reply)
             code, reply = smtp.rcpt(recipient)

@@ -1,0 +1,122 @@
+"""The pre-send live check: every link and image in the email answers 200 at its real address, before a list
+gets it.
+
+The build's link check proves each link points at a page the build wrote; it cannot know whether that build
+has been deployed. A newsletter sent before its featured pages are live sends thousands of readers to a 404,
+so before a bulk send each address in the HTML part is fetched as a reader's mail program or browser would:
+HEAD first (no body to download), GET when the server refuses HEAD (405, 501), redirects followed up to a
+limit, a short time-out each, a few at a time. Anything but a final 200 stops the send. The per-recipient
+unsubscribe link (still a placeholder in the rendered email) and `mailto:`/`tel:` links are not fetched.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from http.client import HTTPMessage
+from typing import IO
+from urllib.parse import urldefrag, urlsplit
+
+from ..linkscan import scan_html
+
+TIMEOUT_SECONDS = 10.0
+WORKERS = 4  # a few at a time: quick for a newsletter's dozens of links, gentle on the site
+MAX_REDIRECTS = 5
+HEAD_REFUSED = (405, 501)
+USER_AGENT = "protectpress-live-check (checking a newsletter's links before it is sent)"
+# Filled in per reader when the message is composed: not an address yet (see newsletter/render.py).
+PLACEHOLDER_PREFIX = "[[pp:"
+
+
+@dataclass(frozen=True)
+class LinkAnswer:
+    """What one address in the email answered."""
+
+    url: str
+    kind: str  # "link" or "image" (linkscan's names)
+    status: int | None  # the final HTTP status; None when there was no HTTP answer
+    found: str  # for comms staff: "404 Not Found", "no answer within 10 seconds", ...
+
+    @property
+    def live(self) -> bool:
+        return self.status == 200
+
+
+def addresses_to_check(html: str) -> list[tuple[str, str]]:
+    """(URL, kind) for every http(s) link and image in the email's HTML, each once, in the order they appear.
+
+    The fragment is left off: the server never sees it (the build's link check has checked anchors).
+    """
+    found: dict[str, str] = {}
+    for link in scan_html(html).links:
+        target = link.target.strip()
+        if target.startswith(PLACEHOLDER_PREFIX):
+            continue
+        if urlsplit(target).scheme.lower() not in ("http", "https"):
+            continue  # mailto:, tel:, and the like: nothing to fetch
+        found.setdefault(urldefrag(target).url, link.kind)
+    return list(found.items())
+
+
+def check_live(html: str, *, timeout: float = TIMEOUT_SECONDS, workers: int = WORKERS) -> list[LinkAnswer]:
+    """Every link and image of `html` fetched, with what each answered, in the order they appear."""
+    targets = addresses_to_check(html)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        answers = list(pool.map(lambda target: fetch_status(target[0], timeout), targets))
+    return [LinkAnswer(url, kind, status, found) for (url, kind), (status, found) in zip(targets, answers, strict=True)]
+
+
+class _SameMethodRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects with the method it was asked (urllib turns a redirected HEAD into a GET)."""
+
+    max_redirections = MAX_REDIRECTS
+
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None:
+            new.method = req.get_method()
+        return new
+
+
+_OPENER = urllib.request.build_opener(_SameMethodRedirects)
+
+
+def fetch_status(url: str, timeout: float) -> tuple[int | None, str]:
+    """(final status, what to tell comms staff) for one address: HEAD, then GET if HEAD is refused."""
+    status, found = _request(url, "HEAD", timeout)
+    if status in HEAD_REFUSED:
+        status, found = _request(url, "GET", timeout)
+    return status, found
+
+
+def _request(url: str, method: str, timeout: float) -> tuple[int | None, str]:
+    request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            return response.status, f"{response.status} {response.reason}"
+    except urllib.error.HTTPError as error:
+        if 300 <= error.code < 400:
+            return error.code, (f"{error.code} {error.reason}: more than {MAX_REDIRECTS} redirects, or a redirect "
+                                "away from http(s)")
+        return error.code, f"{error.code} {error.reason}"
+    except urllib.error.URLError as error:
+        return None, _no_answer(error.reason, timeout)
+    except (OSError, ValueError) as error:  # a connection reset mid-answer, a malformed address
+        return None, _no_answer(error, timeout)
+
+
+def _no_answer(reason: object, timeout: float) -> str:
+    if isinstance(reason, (socket.timeout, TimeoutError)):
+        return f"no answer within {timeout:g} seconds"
+    if isinstance(reason, socket.gaierror):
+        return "no answer: the host name was not found"
+    if isinstance(reason, ConnectionRefusedError):
+        return "no answer: the connection was refused"
+    if isinstance(reason, ssl.SSLError):
+        return f"no answer: the secure connection failed ({getattr(reason, 'reason', None) or reason})"
+    return f"no answer: {getattr(reason, 'strerror', None) or reason}"
