@@ -267,14 +267,8 @@ def test_forget_erases_bounces_too(sent, relay, run):
 
 # -- VERP: a return path of its own for each message ---------------------------------------------------------
 
-TERSE_REPORT = """Return-Path: <>
-From: MAILER-DAEMON@mx.example.com
-To: {to}
-Subject: Mail delivery failed
-Message-ID: <terse-{tag}@mx.example.com>
-
-A message you sent could not be delivered: 550 5.1.1 mailbox unavailable.
-"""  # nothing of the message comes back: only the address it was sent to tells whom it is about
+# Nothing of the message comes back: only the address it was sent to tells whom it is about.
+TERSE_REPORT = (FIXTURES / "terse-verp-only.eml").read_text(encoding="utf-8")
 
 
 def test_verp_gives_each_message_its_own_return_path_and_matches_a_report_that_returns_nothing(project, relay, run):
