@@ -69,3 +69,15 @@ class NoticeSite:
 def at(moment: dt.datetime) -> dict[str, str]:
     """The environment that fixes a run's "now" (core.dates.build_now)."""
     return {"SOURCE_DATE_EPOCH": str(int(moment.timestamp()))}
+
+
+def repair_hardening_links(project: Path) -> None:
+    """Fix every broken link the `hardening-links` fixture carries on purpose (page, heading, image, letter)."""
+    index = project / "docs" / "index.md"
+    text = index.read_text(encoding="utf-8")
+    for broken, fixed in (("guidance/evacuation.md", "guidance/lockdown.md"), ("#no-such-heading", "#first-steps"),
+                          ("#nowhere-on-this-page", "#top"), ("assets/floor-plan.png", "assets/lockdown.png")):
+        text = text.replace(broken, fixed)
+    index.write_text(text, encoding="utf-8")
+    letter = project / "newsletters" / "2024-01-links.md"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("#the-missing-plan", "#first-steps"), encoding="utf-8")

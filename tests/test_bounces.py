@@ -40,20 +40,24 @@ REPORTS = [
 EVERYONE = [address for _, address in REPORTS] + ["fine@example.com"]
 
 
-def report(fixture: str, address: str, *, slug: str = SLUG, tag: str = "", message_id: str | None = None) -> bytes:
+def report(fixture: str, address: str, message_id: str, *, tag: str = "") -> bytes:
     """A fixture filled in for one person: the Message-ID their newsletter was sent with, their address."""
-    message_id = message_id or stable_message_id(slug, address, DOMAIN)
     text = (FIXTURES / fixture).read_text(encoding="utf-8")
     text = (text.replace("{{message_id}}", message_id).replace("{{recipient}}", address)
             .replace("{{report}}", f"{address.split('@')[0]}{tag}"))
     return text.replace("\n", "\r\n").encode("utf-8")
 
 
-def all_reports() -> list[bytes]:
-    reports = [report(fixture, address) for fixture, address in REPORTS]
+def sent_ids(relay) -> dict[str, str]:
+    """Each person's Message-ID as aiosmtpd really received it: what their bounce will return."""
+    return {r.recipients[0]: r.message["Message-ID"] for r in relay.handler.received}
+
+
+def all_reports(relay) -> list[bytes]:
+    ids = sent_ids(relay)
+    reports = [report(fixture, address, ids[address]) for fixture, address in REPORTS]
     # A bounce of a test send (its own random Message-ID): not matched to the newsletter's journal.
-    reports.append(report("postfix-hard.eml", "tester@example.org", tag="-test",
-                          message_id=f"<{'1' * 20}.test@{DOMAIN}>"))
+    reports.append(report("postfix-hard.eml", "tester@example.org", f"<{'1' * 20}.test@{DOMAIN}>", tag="-test"))
     return reports
 
 
@@ -64,9 +68,9 @@ def sent(project, relay, run):
     code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes",
                          "--skip-live-check")  # example.org is not served here
     assert code == 0, out + err
-    sent_ids = {r.message["Message-ID"] for r in relay.handler.received}
-    # What the reports return is what was really sent: the fixtures match on the real Message-IDs.
-    assert sent_ids == {stable_message_id(SLUG, address, DOMAIN) for address in EVERYONE}
+    # What the reports return is what was really sent: the fixtures are filled in with these (sent_ids).
+    assert set(sent_ids(relay)) == set(EVERYONE)
+    assert len(set(sent_ids(relay).values())) == len(EVERYONE)
     return project
 
 
@@ -134,9 +138,9 @@ def check_second_reading_changes_nothing(project: Path, run, source: str, env_no
 
 
 @pytest.mark.parametrize("shape", ["mbox", "maildir"])
-def test_bounces_from_a_local_mailbox_suppress_hard_bounces_once(sent, run, shape):
+def test_bounces_from_a_local_mailbox_suppress_hard_bounces_once(sent, relay, run, shape):
     writer = write_mbox if shape == "mbox" else write_maildir
-    source = writer(sent / f"bounces.{shape}", all_reports())
+    source = writer(sent / f"bounces.{shape}", all_reports(relay))
     code, out, err = run("bounces", source.name)
     assert code == 0, out + err
     check_first_reading(sent, out, err)
@@ -144,9 +148,9 @@ def test_bounces_from_a_local_mailbox_suppress_hard_bounces_once(sent, run, shap
     check_second_reading_changes_nothing(sent, run, source.name)
 
 
-def test_bounces_from_an_imap_folder_read_only(sent, run, imap_server, monkeypatch):
+def test_bounces_from_an_imap_folder_read_only(sent, relay, run, imap_server, monkeypatch):
     folder = f"Bounces{id(sent) % 10_000}"
-    imap_server.append(folder, all_reports())
+    imap_server.append(folder, all_reports(relay))
     monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", PASSWORD)
     code, out, err = run("bounces", imap_server.url(folder))
     assert code == 0, out + err
@@ -203,8 +207,14 @@ def _journal(journal_dir: Path, slug: str, started: str, addresses: list[str]) -
         db.execute("UPDATE campaign SET started = ?", (started,))
 
 
-def _delivered(address: str, slug: str) -> bytes:
-    raw = report("postfix-delayed.eml", address, slug=slug, tag=f"-ok-{slug}").decode()
+def _message_id(journal_dir: Path, slug: str, address: str) -> str:
+    """The Message-ID a send recorded in this journal gives `address` (these journals are made without one)."""
+    with SendJournal(journal_path(journal_dir, slug)) as journal:
+        return stable_message_id(slug, address, DOMAIN, salt=journal.message_id_salt())
+
+
+def _delivered(journal_dir: Path, address: str, slug: str) -> bytes:
+    raw = report("postfix-delayed.eml", address, _message_id(journal_dir, slug, address), tag=f"-ok-{slug}").decode()
     return raw.replace("Action: delayed", "Action: delivered").replace("Status: 4.4.1", "Status: 2.0.0").encode()
 
 
@@ -222,13 +232,13 @@ def test_soft_bounces_suppress_after_the_limit_in_a_row_and_a_delivery_resets_th
             return handler.summary.suppressed
 
     def soft(address: str, slug: str) -> bytes:
-        return report("postfix-soft.eml", address, slug=slug, tag=f"-{slug}")
+        return report("postfix-soft.eml", address, _message_id(journal_dir, slug, address), tag=f"-{slug}")
 
     # Two newsletters soft-bounced: counted, not yet suppressed (read out of order: send order is what counts).
     assert read(soft("full@example.com", slugs[1]), soft("full@example.com", slugs[0]),
                 soft("flaky@example.com", slugs[0]), soft("flaky@example.com", slugs[1])) == []
     # flaky's third newsletter was reported delivered: the run of soft bounces is over for them.
-    assert read(_delivered("flaky@example.com", slugs[2])) == []
+    assert read(_delivered(journal_dir, "flaky@example.com", slugs[2])) == []
     assert read(soft("flaky@example.com", slugs[3])) == []
     # full's third newsletter in a row soft-bounces: suppressed, saying why.
     [(address, reason)] = read(soft("full@example.com", slugs[2]))
@@ -238,12 +248,13 @@ def test_soft_bounces_suppress_after_the_limit_in_a_row_and_a_delivery_resets_th
     assert "flaky@example.com" not in SuppressionList(tmp_path / "suppressed.csv", "suppressed.csv")
     # After the delivery: two newsletters soft-bounced (the fifth twice, by two reports) are two in a row, not three.
     assert read(soft("flaky@example.com", slugs[4]),
-                report("postfix-soft.eml", "flaky@example.com", slug=slugs[4], tag="-again")) == []
+                report("postfix-soft.eml", "flaky@example.com", _message_id(journal_dir, slugs[4], "flaky@example.com"),
+                       tag="-again")) == []
     assert "flaky@example.com" not in SuppressionList(tmp_path / "suppressed.csv", "suppressed.csv")
 
 
-def test_forget_erases_bounces_too(sent, run):
-    write_mbox(sent / "bounces.mbox", all_reports())
+def test_forget_erases_bounces_too(sent, relay, run):
+    write_mbox(sent / "bounces.mbox", all_reports(relay))
     assert run("bounces", "bounces.mbox")[0] == 0
     code, out, err = run("forget", "full@example.com")
     assert code == 0, out + err
@@ -256,14 +267,8 @@ def test_forget_erases_bounces_too(sent, run):
 
 # -- VERP: a return path of its own for each message ---------------------------------------------------------
 
-TERSE_REPORT = """Return-Path: <>
-From: MAILER-DAEMON@mx.example.com
-To: {to}
-Subject: Mail delivery failed
-Message-ID: <terse-{tag}@mx.example.com>
-
-A message you sent could not be delivered: 550 5.1.1 mailbox unavailable.
-"""  # nothing of the message comes back: only the address it was sent to tells whom it is about
+# Nothing of the message comes back: only the address it was sent to tells whom it is about.
+TERSE_REPORT = (FIXTURES / "terse-verp-only.eml").read_text(encoding="utf-8")
 
 
 def test_verp_gives_each_message_its_own_return_path_and_matches_a_report_that_returns_nothing(project, relay, run):
@@ -287,9 +292,9 @@ def test_verp_gives_each_message_its_own_return_path_and_matches_a_report_that_r
     assert set(suppressed(project)) == {"terse@example.com"}
 
 
-def test_bounces_over_imaps_trust_only_the_given_certificate_authority(sent, run, imap_server, monkeypatch):
+def test_bounces_over_imaps_trust_only_the_given_certificate_authority(sent, relay, run, imap_server, monkeypatch):
     folder = f"Secure{id(sent) % 10_000}"
-    imap_server.append(folder, all_reports()[:1])
+    imap_server.append(folder, all_reports(relay)[:1])
     monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", PASSWORD)
     code, out, err = run("bounces", imap_server.url(folder, tls=True))
     assert code == 2 and "the secure connection failed" in err and "add --ca-file" in err, out + err
@@ -297,3 +302,34 @@ def test_bounces_over_imaps_trust_only_the_given_certificate_authority(sent, run
     code, out, err = run("bounces", imap_server.url(folder, tls=True), "--ca-file", str(imap_server.certificate))
     assert code == 0, out + err
     assert "Read 1 message from imaps://" in out and set(suppressed(sent)) == {"gone@example.com"}
+
+
+# -- journals begun before Message-IDs were salted ------------------------------------------------------------
+
+
+def test_a_journal_keeps_its_message_id_secret_and_one_begun_unsalted_keeps_its_old_ids(tmp_path):
+    journal_dir = tmp_path / ".sends"
+    _journal(journal_dir, "2026-01-salted", "2026-01-01T09:00:00+00:00", ["gone@example.com"])
+    _journal(journal_dir, "2026-02-older", "2026-02-01T09:00:00+00:00", ["gone@example.com", "left@example.net"])
+    first = _message_id(journal_dir, "2026-01-salted", "gone@example.com")
+    assert first == _message_id(journal_dir, "2026-01-salted", "gone@example.com")  # the same on every reopening
+    assert first != stable_message_id("2026-01-salted", "gone@example.com", DOMAIN)
+    with SendJournal(journal_path(journal_dir, "2026-01-salted")) as salted, \
+            SendJournal(journal_path(journal_dir, "2026-02-older")) as older:
+        assert re.fullmatch("[0-9a-f]{32}", salted.message_id_salt())
+        assert salted.message_id_salt() != older.message_id_salt()  # each newsletter its own
+    with sqlite3.connect(journal_path(journal_dir, "2026-02-older")) as db:  # as a version before the secret left it
+        db.execute("DELETE FROM message_id_salt")
+    unsalted = stable_message_id("2026-02-older", "gone@example.com", DOMAIN)
+    assert _message_id(journal_dir, "2026-02-older", "gone@example.com") == unsalted  # a resumed send reuses them
+    suppression = SuppressionList(tmp_path / "suppressed.csv", "suppressed.csv")
+    with BounceHandler(journal_dir, suppression, soft_bounce_limit=3) as handler:
+        for number, raw in enumerate([report("postfix-hard.eml", "gone@example.com", unsalted, tag="-old"),
+                                      report("postfix-hard.eml", "gone@example.com",
+                                             stable_message_id("2026-01-salted", "gone@example.com", DOMAIN),
+                                             tag="-guessed")]):
+            handler.handle(MailboxMessage(where=f"message {number}", raw=raw))
+        assert [address for address, _ in handler.summary.suppressed] == ["gone@example.com"]
+        assert handler.summary.unmatched == ["message 1"]  # the salted journal's ID cannot be worked out
+    with SendJournal(journal_path(journal_dir, "2026-02-older")) as older:
+        assert [b.address for b in older.bounces()] == ["gone@example.com"]

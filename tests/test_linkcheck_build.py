@@ -6,7 +6,7 @@ from __future__ import annotations
 from protectpress.core.config import load_settings
 from protectpress.core.linkcheck import check_site_links
 from protectpress.core.problems import Problems
-from support import REPO, run_protectpress
+from support import REPO, repair_hardening_links, run_protectpress
 
 
 def test_broken_links_anchors_and_images_fail_the_build_naming_the_source(fixture_project):
@@ -33,14 +33,7 @@ def test_broken_links_anchors_and_images_fail_the_build_naming_the_source(fixtur
 
 def test_fixing_the_links_makes_the_fixture_build(fixture_project):
     project = fixture_project("hardening-links")
-    index = project / "docs" / "index.md"
-    text = index.read_text(encoding="utf-8")
-    for broken, fixed in (("guidance/evacuation.md", "guidance/lockdown.md"), ("#no-such-heading", "#first-steps"),
-                          ("#nowhere-on-this-page", "#top"), ("assets/floor-plan.png", "assets/lockdown.png")):
-        text = text.replace(broken, fixed)
-    index.write_text(text, encoding="utf-8")
-    letter = project / "newsletters" / "2024-01-links.md"
-    letter.write_text(letter.read_text(encoding="utf-8").replace("#the-missing-plan", "#first-steps"), encoding="utf-8")
+    repair_hardening_links(project)
     result = run_protectpress("build", "--quiet", cwd=project)
     assert result.returncode == 0, result.stderr
     assert (project / "site" / "newsletters" / "2024-01-links" / "email.html").is_file()

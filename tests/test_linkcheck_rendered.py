@@ -11,7 +11,7 @@ from protectpress.core.linkcheck import check_site_links
 from protectpress.core.links import SiteLinks
 from protectpress.core.linkscan import scan_page
 from protectpress.core.problems import Problems
-from support import run_protectpress
+from support import repair_hardening_links, run_protectpress
 
 LINKS = SiteLinks("https://example.org/sub/")
 SOURCES = {"": "docs/index.md", "guidance/pals/": "docs/guidance/pals.md",
@@ -76,14 +76,7 @@ def test_a_broken_link_in_the_theme_fails_the_build(fixture_project):
     """The theme is scanned whole on the first page of each template in each folder: a broken link that an
     override puts on every page is caught."""
     project = fixture_project("hardening-links")
-    index = project / "docs" / "index.md"
-    text = index.read_text(encoding="utf-8")
-    for broken, fixed in (("guidance/evacuation.md", "guidance/lockdown.md"), ("#no-such-heading", "#first-steps"),
-                          ("#nowhere-on-this-page", "#top"), ("assets/floor-plan.png", "assets/lockdown.png")):
-        text = text.replace(broken, fixed)
-    index.write_text(text, encoding="utf-8")
-    letter = project / "newsletters" / "2024-01-links.md"
-    letter.write_text(letter.read_text(encoding="utf-8").replace("#the-missing-plan", "#first-steps"), encoding="utf-8")
+    repair_hardening_links(project)
     main = project / "overrides" / "main.html"  # the copy's own overrides (copy_project)
     text = main.read_text(encoding="utf-8")
     assert text.count("{% block footer %}") == 1

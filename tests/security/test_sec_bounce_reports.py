@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 
 from protectpress.core.headertext import header_text_problem
-from protectpress.core.newsletter.message import stable_message_id
 from protectpress.core.sending.bounces import REGISTER_NAME
 from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
 from support import REPO
@@ -28,28 +27,30 @@ HOSTILE_WORDS = ("=?utf-8?q?ok=0D=0AReply-To:_evil@attacker.example?= \x1b[2J\x1
 UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _report(address: str, *, words: str = "", message_id: str | None = None, tag: str = "") -> bytes:
+def _report(address: str, message_id: str, *, words: str = "", tag: str = "") -> bytes:
     text = FIXTURE
     if words:
         text = text.replace("Diagnostic-Code: smtp; 550 5.1.1 <{{recipient}}>: Recipient address rejected:\n"
                             "    User unknown in virtual mailbox table", f"Diagnostic-Code: smtp; 550 5.1.1 {words}")
         assert words in text
-    text = (text.replace("{{message_id}}", message_id or stable_message_id(SLUG, address, DOMAIN))
+    text = (text.replace("{{message_id}}", message_id)
             .replace("{{recipient}}", address).replace("{{report}}", address.split("@")[0] + tag))
     return text.replace("\n", "\r\n").encode("utf-8")
 
 
-def _send(project, relay, run, people: list[str]) -> None:
+def _send(project, relay, run, people: list[str]) -> dict[str, str]:
+    """Each person's Message-ID as aiosmtpd received it: what their bounce returns."""
     write_recipients(project / "recipients.csv", [f"{a},,," for a in people])
     code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes",
                          "--skip-live-check")  # example.org is not served here
     assert code == 0, out + err
+    return {r.recipients[0]: r.message["Message-ID"] for r in relay.handler.received}
 
 
 def test_a_hostile_diagnostic_is_plain_text_everywhere_it_goes(project, relay, run):
-    _send(project, relay, run, ["victim@example.com"])
+    sent = _send(project, relay, run, ["victim@example.com"])
     box = mailbox.mbox(project / "bounces.mbox")
-    box.add(_report("victim@example.com", words=HOSTILE_WORDS))
+    box.add(_report("victim@example.com", sent["victim@example.com"], words=HOSTILE_WORDS))
     box.close()
     code, out, err = run("bounces", "bounces.mbox")
     assert code == 0, out + err
@@ -76,7 +77,7 @@ def test_message_ids_that_point_outside_the_journals_match_nothing(project, rela
         f"<{SLUG.upper()}.{digest}@{DOMAIN}>",
         "<" + "a" * 5000 + ">",
     ]):
-        box.add(_report("someone@example.com", message_id=message_id, tag=f"-{number}"))
+        box.add(_report("someone@example.com", message_id, tag=f"-{number}"))
     box.close()
     before = sorted(p.name for p in (project / "newsletters/.sends").iterdir())
     code, out, err = run("bounces", "bounces.mbox")
@@ -88,7 +89,7 @@ def test_message_ids_that_point_outside_the_journals_match_nothing(project, rela
 
 
 def test_broken_and_foreign_messages_are_listed_not_a_traceback(project, relay, run):
-    _send(project, relay, run, ["someone@example.com"])
+    sent = _send(project, relay, run, ["someone@example.com"])
     maildir = mailbox.Maildir(project / "Bounces", create=True)
     broken = [
         b"\x00\xff\xfe garbage, not a message at all",
@@ -97,7 +98,8 @@ def test_broken_and_foreign_messages_are_listed_not_a_traceback(project, relay, 
         b"Content-Type: text/plain; charset=\"x-no-such-charset\"\r\n\r\n550 5.1.1 \xff\xfe\r\n",
         b"Content-Type: multipart/mixed; boundary=a\r\n\r\n"
         + b"--a\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n" * 2000,  # nested far too deep
-        _report("someone@example.com", words="\udcff".encode("utf-8", "surrogatepass").decode("latin-1"), tag="-s"),
+        _report("someone@example.com", sent["someone@example.com"], tag="-s",
+                words="\udcff".encode("utf-8", "surrogatepass").decode("latin-1")),
     ]
     for raw in broken:
         maildir.add(raw)

@@ -20,12 +20,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.config import ConfigError, find_config, load_settings, relative_path
+from ..core.config import ConfigError, load_settings, relative_path
 from ..core.dates import DateError, parse_moment
 from ..core.problems import Problems
 from ..core.project import Project
 from ..core.search import SearchIndexError, index_site
-from .common import Subparsers, add_config_option, fail_config
+from .common import Subparsers, add_config_option, config_file_or_exit
 from .staging import BuildLock, building_prefix, previous_name
 
 
@@ -44,10 +44,7 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config_file = find_config(args.config_file)
-    except ConfigError as error:
-        fail_config(error)
+    config_file = config_file_or_exit(args)
     if args.at is None:
         return build_atomically(config_file, site_dir=args.site_dir, strict=args.strict, quiet=args.quiet)
     try:

@@ -13,11 +13,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..core.config import ConfigError, find_config
 from ..core.dates import human, human_moment
 from ..core.project import going_live, major_changes_since_last_newsletter
 from .build import build_site
-from .common import Subparsers, add_config_option, fail_config
+from .common import Subparsers, add_config_option, config_file_or_exit, fail_config
 
 
 def register(subparsers: Subparsers) -> None:
@@ -31,10 +30,7 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        config_file = find_config(args.config_file)
-    except ConfigError as error:
-        fail_config(error)
+    config_file = config_file_or_exit(args)
     scratch = Path(tempfile.mkdtemp(prefix="protectpress-check-"))
     try:
         result = build_site(config_file, scratch / "site")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import NoReturn, TypeAlias
 
-from ..core.config import ConfigError, Settings, load_settings
+from ..core.config import ConfigError, Settings, find_config, load_settings
 
 # What `add_subparsers()` returns: argparse gives the class no public name, and each command adds itself to it.
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -27,3 +28,11 @@ def settings_or_exit(args: argparse.Namespace) -> Settings:
 def fail_config(error: Exception | str) -> NoReturn:
     print(f"protectpress: {error}", file=sys.stderr)
     raise SystemExit(2)
+
+
+def config_file_or_exit(args: argparse.Namespace) -> Path:
+    """The project's mkdocs.yml (`--config-file` or the nearest one); if there is none, say so and stop."""
+    try:
+        return find_config(args.config_file)
+    except ConfigError as error:
+        fail_config(error)

@@ -31,13 +31,11 @@ from .frontmatter import (
     list_like,
     read_bool,
     read_date,
-    read_fields,
     read_moment,
+    read_schema,
     read_source,
     read_terms,
     read_text,
-    report_missing,
-    report_unknown_keys,
     reporter,
     split_front_matter,
 )
@@ -317,6 +315,15 @@ def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, proble
                                   markdown_extensions=markdown_extensions)
 
 
+def _required_for(values: dict[str, Any]) -> dict[str, str]:
+    """Every page needs a title and type; a published type (news, a card...) needs its dates and summary too."""
+    required = dict(REQUIRED)
+    kind = values.get("type")
+    if kind is not None and kind is not ContentType.PAGE:
+        required.update((name, f"required for type {kind.value}") for name in REQUIRED_PUBLISHED)
+    return required
+
+
 def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabulary: Vocabulary,
                            problems: Problems, docs_file_exists: Callable[[str], bool] | None = None,
                            now: dt.datetime | None = None, *,
@@ -329,13 +336,8 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
     def report_line(line: int, expected: str, found: str | None = None, severity: str = "error") -> None:
         getattr(problems, severity)(path, expected, found, line=line)
 
-    values = read_fields(front, (*FIELDS, *PASSTHROUGH_FIELDS), report)
+    values = read_schema(front, (*FIELDS, *PASSTHROUGH_FIELDS), _required_for, KNOWN_KEYS, report)
     kind = values.get("type")
-    required = dict(REQUIRED)
-    if kind is not None and kind is not ContentType.PAGE:
-        required.update((name, f"required for type {kind.value}") for name in REQUIRED_PUBLISHED)
-    report_missing(front, required, report)
-    report_unknown_keys(front, KNOWN_KEYS, report)
 
     if kind is not None:
         folder_type = expected_type_for(src_uri)

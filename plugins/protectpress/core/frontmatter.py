@@ -7,7 +7,7 @@ import codecs
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -341,6 +341,20 @@ def report_unknown_keys(front: FrontMatter, known: Iterable[str], report: Report
         if key not in known:
             report(key, f"expected a known key ({', '.join(known)}){did_you_mean(key, known)}", repr(key),
                    severity="warning")
+
+
+def read_schema(front: FrontMatter, fields: Iterable[Field],
+                required: Mapping[str, str] | Callable[[dict[str, Any]], Mapping[str, str]], known: Iterable[str],
+                report: Report) -> dict[str, Any]:
+    """One front matter read against one schema: its fields read, the required ones checked, unknown keys warned.
+
+    Every kind of file (a page, a newsletter, the notice) goes through this, so they report alike. `required` may
+    depend on what was read (a page's type decides whether it needs a date), so it may be a function of the values.
+    """
+    values = read_fields(front, fields, report)
+    report_missing(front, dict(required(values) if callable(required) else required), report)
+    report_unknown_keys(front, known, report)
+    return values
 
 
 def read_terms(names: Iterable[str], group: str, allowed: dict[str, str], report: Report) -> tuple[str, ...]:

@@ -20,12 +20,10 @@ from .feeds.entry import FeedEntry
 from .frontmatter import (
     Field,
     Invalid,
-    read_fields,
     read_front_matter,
     read_moment,
+    read_schema,
     read_text,
-    report_missing,
-    report_unknown_keys,
     reporter,
 )
 from .newsletter.markdown import parse_markdown, plain
@@ -89,9 +87,7 @@ def read_notice(settings: Settings, problems: Problems) -> Notice | None:
         return None
     errors_before = len(problems.errors)
     report = reporter(problems, path, front)
-    values = read_fields(front, FIELDS, report)
-    report_missing(front, REQUIRED, report)
-    report_unknown_keys(front, (field_.name for field_ in FIELDS), report)
+    values = read_schema(front, FIELDS, REQUIRED, (field_.name for field_ in FIELDS), report)
     if not front.body.strip():
         problems.error(path, "expected the notice's words below the front matter: what is happening and what "
                        "to do", "none", line=front.body_line)

@@ -160,7 +160,9 @@ def list_unsubscribe_value(uris: list[str] | tuple[str, ...]) -> str:
 def stable_message_id(slug: str, address: str, domain: str, *, salt: str = "") -> str:
     """The same Message-ID for the same newsletter and recipient, so a resent message is recognised as one.
 
-    The address is hashed, so the ID does not show who else was on the list in a forwarded message.
+    The address is hashed, so the ID does not show who else was on the list in a forwarded message. A bulk send
+    passes its journal's secret as `salt` (SendJournal.message_id_salt): unsalted, anyone knowing the slug and an
+    address could work the ID out and forge a bounce report for that person.
     """
     digest = hashlib.sha256(f"{salt}\0{slug}\0{address.strip().lower()}".encode()).hexdigest()[:32]
     return f"<{slug}.{digest}@{domain}>"

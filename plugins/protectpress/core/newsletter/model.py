@@ -23,13 +23,11 @@ from ..frontmatter import (
     boolean_field,
     list_like,
     read_date,
-    read_fields,
     read_front_matter,
     read_moment,
+    read_schema,
     read_terms,
     read_text,
-    report_missing,
-    report_unknown_keys,
     reporter,
 )
 from ..headertext import collapse_spaces, header_text_expected, header_text_problem
@@ -152,9 +150,7 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
 
     report = reporter(problems, path, front)
 
-    values = read_fields(front, FIELDS, report)
-    report_missing(front, REQUIRED, report)
-    report_unknown_keys(front, KNOWN_KEYS, report)
+    values = read_schema(front, FIELDS, REQUIRED, KNOWN_KEYS, report)
     sectors = read_terms(values.get("sectors", ()), "sectors", settings.vocabulary.sectors, report)
     items = _items(front.data.get("items"), report, front.lines)
     deep_line = too_deep_line(front.body, EMAIL_EXTENSIONS)  # what renders a letter

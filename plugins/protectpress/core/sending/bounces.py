@@ -1,8 +1,11 @@
 """`bounces`: match delivery reports to the newsletters we sent, record them, and suppress addresses that fail.
 
 A report is ours when the message it returns carries one of our Message-IDs: `<slug.digest@domain>`, where
-the digest (from `stable_message_id`) names the newsletter's journal and one recipient in it; or, with VERP on
-(verp.py), when it was addressed to `bounces+<tag>@...`, the tag being the start of that digest. A test send
+the slug names the newsletter's journal and the digest (from `stable_message_id`, salted with that journal's
+secret) one recipient in it; or, with VERP on (verp.py), when it was addressed to `bounces+<tag>@...`, the tag
+being the start of that digest. A digest worked out without the secret (from the slug and a known address)
+matches nobody, so a forged report cannot suppress a partner. A journal begun before Message-IDs were salted
+keeps its unsalted ones (journal.py), and so do the reports about it. A test send
 has a random ID and is never matched; neither is a report about a person erased by `forget`.
 
 - A hard bounce (5.x.x) puts the address on the suppression list at once, with the status and the far
@@ -118,8 +121,9 @@ class Journals:
     def _recipients(self, slug: str) -> dict[str, str]:
         if slug not in self._recipients_by_digest:
             journal = self.get(slug)
+            salt = journal.message_id_salt() if journal is not None else ""
             self._recipients_by_digest[slug] = {
-                _digest_of(stable_message_id(slug, delivery.address, "x")): delivery.address
+                _digest_of(stable_message_id(slug, delivery.address, "x", salt=salt)): delivery.address
                 for delivery in (journal.deliveries() if journal is not None else [])
             }
         return self._recipients_by_digest[slug]

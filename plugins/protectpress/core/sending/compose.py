@@ -105,10 +105,18 @@ def _from_name(settings: Settings) -> tuple[str, str]:
 class Composer:
     """Builds the bytes sent to one person (or to a tester) from the newsletter rendered once."""
 
-    def __init__(self, newsletter: RenderedNewsletter, sender: SenderIdentity) -> None:
+    def __init__(self, newsletter: RenderedNewsletter, sender: SenderIdentity, message_id_salt: str = "") -> None:
+        """`message_id_salt`: the send journal's secret (`SendJournal.message_id_salt`), so that nobody can work
+        out a recipient's Message-ID or VERP tag and forge a bounce for them; "" only where no journal is kept
+        (the outbox), whose messages no bounce is ever matched to."""
         self.newsletter = newsletter
         self.sender = sender
+        self.message_id_salt = message_id_salt
         self.domain = sender.from_address.rpartition("@")[2]
+
+    def for_journal(self, message_id_salt: str) -> Composer:
+        """This composer for a send recorded in a journal: its messages carry that journal's secret."""
+        return Composer(self.newsletter, self.sender, message_id_salt)
 
     def unsubscribe_uris(self, address: str) -> list[str]:
         """For List-Unsubscribe: the mailto first (every mail program can use it), then the one-click URL."""
@@ -121,14 +129,16 @@ class Composer:
         return uris
 
     def for_recipient(self, recipient: Recipient) -> bytes:
-        message_id = stable_message_id(self.newsletter.slug, recipient.address, self.domain)
+        message_id = stable_message_id(self.newsletter.slug, recipient.address, self.domain,
+                                       salt=self.message_id_salt)
         return self._compose(recipient.name, recipient.address, self.newsletter.subject, message_id,
                              first_name=recipient.first_name)
 
     def envelope_sender_for(self, recipient: Recipient) -> str:
         """The SMTP MAIL FROM for one person's message: their own VERP address when VERP is on."""
         if self.sender.verp:
-            return verp_sender(self.sender.return_path, self.newsletter.slug, recipient.address)
+            return verp_sender(self.sender.return_path, self.newsletter.slug, recipient.address,
+                               salt=self.message_id_salt)
         return self.sender.envelope_sender
 
     def for_test(self, address: str) -> bytes:

@@ -110,6 +110,10 @@ CREATE TABLE IF NOT EXISTS bounces (  -- delivery reports about this newsletter,
 );
 CREATE INDEX IF NOT EXISTS bounces_by_key ON bounces (key);  -- one person's soft bounces, across journals
 CREATE TABLE IF NOT EXISTS salt (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS message_id_salt (  -- the secret in this newsletter's Message-IDs and VERP tags
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    value TEXT NOT NULL            -- '' for a journal begun before they had one: it keeps its unsalted IDs
+);
 CREATE TABLE IF NOT EXISTS runs (  -- each run that sent (a send resumed three times has four), as it started
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     started TEXT NOT NULL, relay TEXT NOT NULL,
@@ -196,6 +200,7 @@ class SendJournal:
 
     def begin(self, content_hash: str, subject: str, relay: str) -> CampaignRecord:
         """Record the campaign's content the first time; return what was recorded (maybe earlier)."""
+        self.message_id_salt()  # settled before the campaign exists: a campaign without one was begun unsalted
         self._db.execute(
             "INSERT OR IGNORE INTO campaign (id, content_hash, subject, started, relay) VALUES (1, ?, ?, ?, ?)",
             (content_hash, subject, _now(), relay),
@@ -320,6 +325,24 @@ class SendJournal:
         if address is not None:
             query, params = query + " WHERE key = ?", (address_key(address),)
         return [BounceRecord(*row) for row in self._db.execute(query + " ORDER BY received, rowid", params)]
+
+    def message_id_salt(self) -> str:
+        """The secret mixed into this newsletter's Message-IDs (and VERP tags), chosen once and kept.
+
+        Without it anyone who knows a partner's address and the newsletter's slug could work out the ID and
+        forge a bounce report that suppresses them. It never changes, so a resumed send reuses each person's ID.
+        A journal begun before IDs were salted (it has a campaign, or sent, but no secret) keeps its unsalted
+        IDs: '' here, so its resumed sends and its own reports still match.
+        """
+        row = self._db.execute("SELECT value FROM message_id_salt WHERE id = 1").fetchone()
+        if row is not None:
+            return row[0]
+        begun_unsalted = self._db.execute(
+            "SELECT EXISTS (SELECT 1 FROM campaign) OR EXISTS (SELECT 1 FROM deliveries WHERE state != ?)",
+            (State.PENDING.value,)).fetchone()[0]
+        self._db.execute("INSERT OR IGNORE INTO message_id_salt (id, value) VALUES (1, ?)",
+                         ("" if begun_unsalted else secrets.token_hex(16),))
+        return self._db.execute("SELECT value FROM message_id_salt WHERE id = 1").fetchone()[0]
 
     def _salt(self) -> str:
         # One per journal: the same address hashes differently in each, and no precomputed table applies.

@@ -173,8 +173,10 @@ class BulkSend:
         self.listing = listing
         self.journal = journal
         # A live send gives each message its own VERP envelope sender (when configured), so bounces can be matched.
-        sender = run.composer.envelope_sender_for if journal is not None else run.composer.sender.envelope_sender
-        self.campaign = Campaign(compose=run.composer.for_recipient, sender=sender,
+        # Its Message-IDs and VERP tags carry the journal's secret, the same on every resume (see journal.py).
+        composer = run.composer.for_journal(journal.message_id_salt()) if journal is not None else run.composer
+        sender = composer.envelope_sender_for if journal is not None else composer.sender.envelope_sender
+        self.campaign = Campaign(compose=composer.for_recipient, sender=sender,
                                  transport=run.transport, journal=journal, suppression=run.suppression,
                                  policy=run.policy if journal is not None else SendPolicy(rate=0))
         # What the journal records about the live check for this run; None until it has passed.

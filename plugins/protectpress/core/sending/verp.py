@@ -4,8 +4,9 @@ nothing of the message (some servers send only "your message could not be delive
 It is on when `sending: return_path` ends its local part with `+`, as in `bounces+@protectpress.example.org`:
 each message then goes out with the envelope sender `bounces+<tag>@protectpress.example.org`, which a mail
 server with subaddressing (Postfix, Exchange Online, Gmail and most others) delivers to `bounces@...`. The tag
-is the start of the digest in the message's own Message-ID (`stable_message_id`), so it names one newsletter
-and one recipient without showing the address.
+is the start of the digest in the message's own Message-ID (`stable_message_id`, salted with the journal's
+secret), so it names one newsletter and one recipient without showing the address, and nobody without the
+journal can work out a partner's tag to forge a bounce for them.
 """
 
 from __future__ import annotations
@@ -28,16 +29,17 @@ def base_address(return_path: str) -> str:
     return f"{local.removesuffix('+')}@{domain}" if is_verp(return_path) else return_path
 
 
-def verp_tag(slug: str, address: str) -> str:
-    found = _DIGEST.search(stable_message_id(slug, address, "x"))
+def verp_tag(slug: str, address: str, *, salt: str) -> str:
+    """`salt`: the journal's `message_id_salt()`, the same secret as in the message's Message-ID."""
+    found = _DIGEST.search(stable_message_id(slug, address, "x", salt=salt))
     assert found is not None  # stable_message_id always writes slug.digest@domain
     return found.group(1)[:TAG_LENGTH]
 
 
-def verp_sender(base: str, slug: str, address: str) -> str:
+def verp_sender(base: str, slug: str, address: str, *, salt: str) -> str:
     """`bounces+<tag>@example.org` for one person's copy of one newsletter; `base` is `bounces@example.org`."""
     local, _, domain = base.partition("@")
-    return f"{local}+{verp_tag(slug, address)}@{domain}"
+    return f"{local}+{verp_tag(slug, address, salt=salt)}@{domain}"
 
 
 def tag_in(address: str, base: str) -> str | None:
