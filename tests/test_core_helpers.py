@@ -6,7 +6,7 @@ import pytest
 
 from protectpress.core.dates import DateError, human, parse_date
 from protectpress.core.links import SiteLinks
-from protectpress.core.sanitise import sanitise_html
+from protectpress.core.sanitise import find_active_content, sanitise_html
 from protectpress.core.slugs import slugify
 
 SITE = SiteLinks("https://example.org/guides")
@@ -81,6 +81,20 @@ def test_sanitiser_removes_active_content_and_says_what():
     assert result.removed == [
         "an event handler onclick= on <p>", "a javascript: URL in href= on <a>", "a <script> element",
         "an <iframe> element", "a data: URL in src= on <img>", "a <form> element"]
+
+
+def test_judge_remembers_findings_by_content_and_judges_a_lead_apart():
+    # Judged twice (a page, then the feed that carries it): the same findings both times, and a caller that
+    # changes the list it got back cannot change what the next caller is told.
+    body = '<p>Body</p><a href="javascript:alert(1)">x</a>'
+    first = find_active_content(body)
+    first.clear()
+    assert [f.description for f in find_active_content(body)] == ["a javascript: URL in href= on <a>"]
+    assert find_active_content(body + " ") == find_active_content(body)  # a new text is judged, not looked up
+    # A feed's lines above the body: both judged, the joined text cleaned.
+    result = sanitise_html(body, lead=('<p onclick="x()">Updated</p>\n',))
+    assert result.removed == ["an event handler onclick= on <p>", "a javascript: URL in href= on <a>"]
+    assert result.html.startswith("<p>Updated</p>") and "javascript" not in result.html
 
 
 def test_sanitiser_keeps_text_exactly():

@@ -74,6 +74,9 @@ def coverage(size: int, margin: float) -> list[list[float]]:
     cover = [[0.0] * size for _ in range(size)]
     for row in range(size):
         line = cover[row]
+        # Sub-rows that cover a pixel whole, counted by where they start and end (a difference array): only the
+        # one or two pixels at each end of a span are covered in part, so the inner ones cost nothing each.
+        whole = [0] * (size + 1)
         # Only the edges that reach this row can cross its sub-rows.
         near = [edge for edge in edges if min(edge[0][1], edge[1][1]) < row + 1 and max(edge[0][1], edge[1][1]) >= row]
         for sub in range(sub_rows):
@@ -82,8 +85,21 @@ def coverage(size: int, margin: float) -> list[list[float]]:
                                if y0 <= y < y1 or y1 <= y < y0)
             # A vertex grazed exactly can leave an odd crossing over: it bounds nothing, so it is dropped.
             for start, end in zip(crossings[::2], crossings[1::2], strict=False):
-                for pixel in range(max(int(start), 0), min(math.ceil(end), size)):
+                first, last = max(int(start), 0), min(math.ceil(end), size)
+                if first >= last:
+                    continue
+                inner_first = first if start <= first else first + 1  # pixels [inner_first, inner_last) are whole
+                inner_last = last if end >= last else last - 1
+                if inner_first < inner_last:
+                    whole[inner_first] += 1
+                    whole[inner_last] -= 1
+                for pixel in {first, last - 1} - set(range(inner_first, max(inner_first, inner_last))):
                     line[pixel] += max(0.0, min(end, pixel + 1) - max(start, pixel)) / sub_rows
+        running = 0
+        for pixel in range(size):
+            running += whole[pixel]
+            if running:
+                line[pixel] += running / sub_rows
     return cover
 
 

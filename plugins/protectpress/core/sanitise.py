@@ -9,6 +9,8 @@ Front-matter text is plain text: `html_text` makes it safe to print anywhere in 
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -81,9 +83,23 @@ class Sanitised:
     removed: list[str] = field(default_factory=list)
 
 
+# The judge's findings by a hash of the fragment: a page body is judged when the page is built, again when a feed
+# carries it and when a newsletter features it; the same text always gets the same findings, so none is stale.
+_JUDGED: dict[bytes, tuple[ActiveContent, ...]] = {}
+_JUDGED_LIMIT = 20_000  # about 2 MB of keys; emptied when full rather than grow without bound under `serve`
+
+
 def find_active_content(html: str) -> list[ActiveContent]:
     """Each piece of active content in an HTML fragment: what the sanitiser takes out as dangerous."""
-    return _find(_ActiveContentFinder(_ACTIVE_ELEMENTS, _ACTIVE_SCHEMES, url_attributes=_URL_ATTRIBUTES), html)
+    key = hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=32).digest()
+    found = _JUDGED.get(key)
+    if found is None:
+        found = tuple(_find(_ActiveContentFinder(_ACTIVE_ELEMENTS, _ACTIVE_SCHEMES, url_attributes=_URL_ATTRIBUTES),
+                            html))
+        if len(_JUDGED) >= _JUDGED_LIMIT:
+            _JUDGED.clear()
+        _JUDGED[key] = found
+    return list(found)
 
 
 def find_active_document_content(text: str) -> list[ActiveContent]:
@@ -98,11 +114,14 @@ def _find(finder: _ActiveContentFinder, text: str) -> list[ActiveContent]:
     return finder.found
 
 
-def sanitise_html(html: str) -> Sanitised:
-    """Keep only allow-listed markup. `removed` names each script, frame, handler or dangerous URL dropped."""
-    removed = [found.description for found in find_active_content(html)]
+def sanitise_html(html: str, *, lead: Sequence[str] = ()) -> Sanitised:
+    """Keep only allow-listed markup of `lead` then `html`, joined. `removed` names each script, frame, handler
+    or dangerous URL dropped. Each lead part is a whole fragment that closes what it opens (a feed's lines above
+    a page body), judged on its own so that the body is judged as the page check judged it (and found in
+    `find_active_content`'s memory); the sanitiser cleans the whole, joined text either way."""
+    removed = [found.description for part in (*lead, html) for found in find_active_content(part)]
     clean = nh3.clean(
-        html,
+        "".join((*lead, html)),
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(_DROPPED_WITH_CONTENT),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},

@@ -11,7 +11,6 @@ Every format carries the same content, so Atom and JSON Feed show these lines to
 
 from __future__ import annotations
 
-import dataclasses
 from html import escape
 
 from .. import emergency
@@ -19,8 +18,9 @@ from ..dates import human
 from .entry import FeedEntry
 
 
-def with_page_lines(entry: FeedEntry) -> FeedEntry:
-    """The entry with its dates line (when updated) and emergency line (action cards) before the body."""
+def page_lines(entry: FeedEntry) -> str:
+    """The entry's dates line (when updated) and emergency line (action cards), to go before the body: each
+    a whole paragraph, so the body after them is read as it was on the page."""
     lines = []
     if entry.updated.date() != entry.published.date():
         # The page's facts use these words ("Published", "Last updated"): overrides/partials/pp-page-facts.html.
@@ -30,9 +30,7 @@ def with_page_lines(entry: FeedEntry) -> FeedEntry:
         lines.append(f"<p><strong>What changed:</strong> {escape(entry.change_note, quote=False)}</p>")
     if entry.kind == "action-card":
         lines.append(emergency_html())
-    if not lines:
-        return entry
-    return dataclasses.replace(entry, content_html="\n".join(lines) + "\n" + entry.content_html)
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def emergency_html() -> str:

@@ -14,6 +14,7 @@ import lxml.html
 from ..links import SiteLinks
 from ..problems import Problems
 from ..sanitise import sanitise_html
+from .body import page_lines
 from .entry import FeedEntry
 
 # Material's (Python-Markdown toc's) "¶" link after each heading: noise in a feed reader.
@@ -21,10 +22,11 @@ _HEADERLINKS = './/a[contains(concat(" ", normalize-space(@class), " "), " heade
 
 
 def clean_entries(entries: list[FeedEntry], links: SiteLinks, problems: Problems) -> list[FeedEntry]:
-    """Each entry with its content sanitised and its links absolute; a WARNING for each removal."""
+    """Each entry with the page's lines (body.py) above its content, sanitised and its links absolute; a WARNING
+    for each removal."""
     cleaned = []
     for entry in entries:
-        html, removed = clean_content(entry.content_html, links, entry.page_path)
+        html, removed = clean_content(entry.content_html, links, entry.page_path, lead=page_lines(entry))
         for what in removed:
             problems.warning(entry.source_path, "expected no active content in a page that goes into feeds "
                              "(it was taken out of the feeds)", what)
@@ -32,12 +34,13 @@ def clean_entries(entries: list[FeedEntry], links: SiteLinks, problems: Problems
     return cleaned
 
 
-def clean_content(html: str, links: SiteLinks, page_path: str) -> tuple[str, list[str]]:
-    """Sanitised HTML with permalink anchors dropped and every link and image absolute, plus what was removed.
+def clean_content(html: str, links: SiteLinks, page_path: str, *, lead: str = "") -> tuple[str, list[str]]:
+    """Sanitised HTML (`lead`, whole paragraphs, then `html`) with permalink anchors dropped and every link and
+    image absolute, plus what was removed.
 
     `page_path` is the page's site-relative URL path: rendered links are relative to it.
     """
-    sanitised = sanitise_html(html)
+    sanitised = sanitise_html(html, lead=(lead,) if lead else ())
     if not sanitised.html.strip():
         return "", sanitised.removed
     # Parsed only after sanitising, so the parser never sees active content.

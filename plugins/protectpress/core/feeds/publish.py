@@ -7,7 +7,6 @@ from collections.abc import Collection
 
 from ..config import Settings
 from ..problems import Problems
-from .body import with_page_lines
 from .catalogue import Feed, plan_feeds
 from .clean import clean_entries
 from .entry import FeedEntry
@@ -25,9 +24,7 @@ def publish_feeds(entries: list[FeedEntry], settings: Settings, problems: Proble
     # only the entries that made some feed's newest `limit`: the cost stays flat as the site grows. The planned
     # entries are the ones to use: they carry their distinct update instants.
     planned_entries = {entry.id: entry for feed in planned for entry in feed.entries}
-    carried = [
-        with_page_lines(planned_entries[entry_id]) for entry_id in _in_order([*pinned, *entries], planned_entries)
-    ]
+    carried = [planned_entries[entry_id] for entry_id in _in_order([*pinned, *entries], planned_entries)]
     cleaned = {entry.id: entry for entry in clean_entries(carried, settings.links, problems)}
     files: dict[str, bytes] = {}
     for feed in planned:

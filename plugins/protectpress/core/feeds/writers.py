@@ -7,7 +7,6 @@ its own version, so both are set from the content and our name.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import mimetypes
 import re
@@ -37,6 +36,10 @@ class Category:
     term: str  # the slug
     label: str
     scheme: str  # absolute URL of the topic's or sector's page
+
+    def as_json(self) -> dict[str, str]:
+        # By hand: dataclasses.asdict deep-copies, a third of the JSON Feed's time on a large site.
+        return {"term": self.term, "label": self.label, "scheme": self.scheme}
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,7 @@ def _json_item(entry: FeedEntry, publisher: Publisher, author: dict) -> dict:
     }
     if categories:
         # JSON Feed tags are bare strings; the slugs and pages travel in our extension, as in RSS and Atom.
-        item[EXTENSION] = {"categories": [dataclasses.asdict(c) for c in categories]}
+        item[EXTENSION] = {"categories": [c.as_json() for c in categories]}
     if entry.image:
         item["image"] = entry.image
     return item
