@@ -91,9 +91,11 @@ def test_forget_erases_journals_test_records_and_outbox_but_keeps_suppression(pr
     assert run("send", SLUG, "--to", "recipients.csv")[0] == 0  # outbox copies too
     assert run("send", SLUG, "--test", person)[0] == 0
     assert run("suppress", person)[0] == 0
+    assert run("sends", SLUG, "--csv")[0] == 0  # the per-recipient report names them too
     code, out, err = run("forget", person.upper())
     assert code == 0, out + err
-    assert "from 1 send journal(s), 2 test-send record(s), 0 suppression change(s) and 2 outbox file(s)" in out
+    assert ("from 1 send journal(s), 2 test-send record(s), 0 suppression change(s), 1 row(s) of delivery reports "
+            "and 2 outbox file(s)") in out
     assert "suppression list is kept" in out
     sends = project / "newsletters" / ".sends"
     for path in sends.iterdir():
@@ -103,6 +105,7 @@ def test_forget_erases_journals_test_records_and_outbox_but_keeps_suppression(pr
     assert person in (project / "newsletters" / "suppressed.csv").read_text()
     code, out, err = run("sends", SLUG)
     assert "Sent 1," in out and "leaving" not in out.lower()
+    assert "stays@example.com" in (sends / f"{SLUG}.report.csv").read_text(encoding="utf-8")  # the rest is kept
     code, out, err = run("forget", "nobody@example.com")
     assert "from 0 send journal(s)" in out and "not in the suppression list" in out
 

@@ -358,7 +358,8 @@ def run_forget(args: argparse.Namespace) -> int:
         warn(f"Not finished: {error}. Run the same forget again once that send is over.")
         return 1
     say(f"Erased {address} from {report.journal_rows:,} send journal(s), {report.test_sends:,} test-send record(s), "
-        f"{report.suppression_changes:,} suppression change(s) and {report.outbox_files:,} outbox file(s).")
+        f"{report.suppression_changes:,} suppression change(s), {report.report_rows:,} row(s) of delivery reports "
+        f"and {report.outbox_files:,} outbox file(s).")
     if report.journal_rows:
         say("Resuming those sends will not mail them again.")
     if report.suppressed:
@@ -366,5 +367,8 @@ def run_forget(args: argparse.Namespace) -> int:
     else:
         say("They are not in the suppression list: if they should not be mailed again, run "
             f"`protectpress suppress {address}`.")
+    if settings.plugin.sending.unsubscribe_url:
+        say("The unsubscribe service keeps its own record of who unsubscribed: where it runs, also run "
+            f"`protectpress unsubscribe forget {address} --store PATH`.")
     say("Remove them from your recipients files too: protectpress does not change those.")
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ..core.sending.recipients import SuppressionList
 from ..core.unsubscribe.sync import SyncError, sync_unsubscribes
 from ..core.unsubscribe.tokens import SECRET_VARIABLE, KeyringError
 from ..unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE, create_app
+from ..unsubscribe.store import EventStore
 from .common import Subparsers, fail_config, settings_or_exit
 
 MAX_REQUEST_BODY = 64 * 1024  # waitress refuses anything bigger before the application sees it
@@ -35,6 +37,14 @@ def register(subparsers: Subparsers) -> None:
                        help=f"the SQLite file of unsubscribes (default: {DEFAULT_STORE} in the current folder)")
     serve.add_argument("--threads", type=int, default=4, metavar="N", help=argparse.SUPPRESS)
     serve.set_defaults(run=run_serve)
+    forget = actions.add_parser(
+        "forget", help="erase a person from the service's store (run it where the service runs)",
+        description="Erase every unsubscribe event naming ADDRESS from the service's store. Their suppression "
+        "entry in the project is kept, so they are still never mailed.")
+    forget.add_argument("address", metavar="ADDRESS")
+    forget.add_argument("--store", default=DEFAULT_STORE, metavar="PATH",
+                        help=f"the SQLite file of unsubscribes (default: {DEFAULT_STORE} in the current folder)")
+    forget.set_defaults(run=run_forget_in_store)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -61,6 +71,23 @@ def run_serve(args: argparse.Namespace) -> int:
         print("Stopped.", flush=True)
     finally:
         server.close()
+    return 0
+
+
+def run_forget_in_store(args: argparse.Namespace) -> int:
+    """`unsubscribe forget ADDRESS`: the service's own copy of a person, erased on request."""
+    address = args.address.strip()
+    if "@" not in address:
+        fail_config(f"unsubscribe forget: expected an email address, found {address!r}")
+    store_path = Path(args.store)
+    if not store_path.is_file():
+        fail_config(f"unsubscribe forget: expected the service's store at {args.store}, found no such file "
+                    "(give its place with --store PATH)")
+    try:
+        erased = EventStore(store_path).forget(address)
+    except (OSError, sqlite3.Error) as error:
+        fail_config(f"unsubscribe forget: the store {args.store} cannot be used ({error})")
+    print(f"Erased {address} from {erased:,} unsubscribe event(s) in {args.store}.")
     return 0
 
 

@@ -60,6 +60,18 @@ class EventStore:
         return [{"id": row[0], "at": row[1], "address": row[2], "newsletter": row[3], "key_id": row[4]}
                 for row in rows]
 
+    def forget(self, address: str) -> int:
+        """Erase every event naming `address` (a request to be forgotten); returns how many went.
+
+        The deleted rows are checkpointed out of the WAL file, so the address is not left on disk there.
+        """
+        with closing(self._connect()) as db:
+            with db:
+                deleted = db.execute("DELETE FROM unsubscribes WHERE address_key = ?",
+                                     (address_key(address),)).rowcount
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return deleted
+
     def count(self) -> int:
         with closing(self._connect()) as db:
             return int(db.execute("SELECT COUNT(*) FROM unsubscribes").fetchone()[0])

@@ -1,13 +1,17 @@
 """`forget`: erase one person from everything sending keeps, except the suppression list.
 
-The journals, the test-send records, the record of suppression changes and the outbox hold personal data
-only to make sending safe. When someone asks to be erased, they go from all of those (a journal keeps a salted
-hash, so a resumed send does not mail them again). Their suppression entry stays: it is what stops them
-being mailed again if they are still on a recipients file somewhere, and keeping it is allowed for that.
+The journals, the test-send records, the record of suppression changes, the per-recipient reports that
+`sends --csv` wrote beside the journals and the outbox hold personal data only to make sending safe. When
+someone asks to be erased, they go from all of those (a journal keeps a salted hash, so a resumed send does not
+mail them again). Their suppression entry stays: it is what stops them being mailed again if they are still on
+a recipients file somewhere, and keeping it is allowed for that. The unsubscribe service, which may run on
+another machine, erases its own copy with `protectpress unsubscribe forget`.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
@@ -15,8 +19,11 @@ from email.utils import getaddresses
 from pathlib import Path
 
 from ..config import Settings
+from ..spreadsheet import as_written
 from .journal import SendJournal, SuppressionLog, TestSendLog
+from .private_files import replace_private
 from .recipients import SuppressionList, address_key
+from .report import DELIVERY_REPORT_SUFFIX
 
 
 @dataclass
@@ -24,6 +31,7 @@ class ForgetReport:
     journal_rows: int = 0
     test_sends: int = 0
     outbox_files: int = 0
+    report_rows: int = 0
     suppression_changes: int = 0
     suppressed: bool = False
 
@@ -46,6 +54,8 @@ def forget_address(settings: Settings, address: str) -> ForgetReport:
         for path in sorted(journal_dir.glob("*.test-sends.jsonl")):
             report.test_sends += TestSendLog(journal_dir, path.name.removesuffix(".test-sends.jsonl")).forget(address)
         report.suppression_changes = SuppressionLog(journal_dir).forget(address)
+        for path in sorted(journal_dir.glob(f"*{DELIVERY_REPORT_SUFFIX}")):
+            report.report_rows += _forget_in_report(path, address)
     if outbox_dir.is_dir():
         for path in sorted(outbox_dir.rglob("*.eml")):
             if _addressed_to(path, address):
@@ -53,6 +63,21 @@ def forget_address(settings: Settings, address: str) -> ForgetReport:
                 report.outbox_files += 1
     report.suppressed = address in SuppressionList(suppression_file, settings.relative(suppression_file))
     return report
+
+
+def _forget_in_report(path: Path, address: str) -> int:
+    """Rewrite a `sends --csv` report without the rows about `address` (its first column); returns how many."""
+    key = address_key(address)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    kept = [row for index, row in enumerate(rows)
+            if index == 0 or not row or address_key(as_written(row[0])) != key]
+    if len(kept) == len(rows):
+        return 0
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows(kept)  # the kept cells are already as the report wrote them: formula-safe
+    replace_private(path, text.getvalue().encode("utf-8"))
+    return len(rows) - len(kept)
 
 
 def _addressed_to(path: Path, address: str) -> bool:

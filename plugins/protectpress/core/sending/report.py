@@ -112,9 +112,12 @@ def bounce_lines(journal: SendJournal) -> list[str]:
 REPORT_COLUMNS = ("email", "name", "state", "attempts", "reply", "updated")
 
 
+DELIVERY_REPORT_SUFFIX = ".report.csv"
+
+
 def delivery_report_path(journal_dir: Path, slug: str) -> Path:
     """Where `sends --csv` writes by default: beside the journal, in the private, git-ignored folder."""
-    return journal_dir / f"{slug}.report.csv"
+    return journal_dir / f"{slug}{DELIVERY_REPORT_SUFFIX}"
 
 
 def write_delivery_report(journal: SendJournal, path: Path) -> int:
