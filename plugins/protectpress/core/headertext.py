@@ -60,6 +60,15 @@ def header_text(value: str, what: str, limit: int = MAX_HEADER_TEXT) -> str:
     return value
 
 
+def plain_text(value: str, limit: int = MAX_HEADER_TEXT) -> str:
+    """A far server's words (an SMTP reply, a bounce's diagnostic, an HTTP reason phrase) made safe to keep, print
+    on a comms officer's terminal and write into a header or a spreadsheet: one line, every control or direction
+    character a space (so no terminal escape sequence survives), no encoded words (`=?` loses its meaning as
+    `= ?`), at most `limit` characters."""
+    flat = collapse_spaces(_UNSAFE_CHARACTER.sub(" ", value)).replace("=?", "= ?")
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
 def collapse_spaces(value: str) -> str:
     """A YAML value folded over several lines, or with doubled spaces, as one line of single spaces.
 

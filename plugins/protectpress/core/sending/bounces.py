@@ -30,8 +30,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..headertext import plain_text
 from ..newsletter.message import stable_message_id
-from .dsn import Bounce, BounceKind, NotABounce, plain_text, read_bounce
+from .dsn import Bounce, BounceKind, NotABounce, read_bounce
 from .journal import SendJournal, journal_path
 from .mailboxes import MailboxMessage
 from .private_files import private_file, private_folder

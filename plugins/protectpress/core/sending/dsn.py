@@ -23,7 +23,7 @@ from email.parser import HeaderParser
 from email.policy import compat32
 from email.utils import getaddresses
 
-from ..headertext import MAX_HEADER_TEXT, collapse_spaces
+from ..headertext import plain_text
 
 
 class BounceKind(str, enum.Enum):
@@ -58,19 +58,11 @@ _STATUS = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
 _ENHANCED_IN_TEXT = re.compile(r"(?:\b[245]\d\d[ -]|#)([245]\.\d{1,3}\.\d{1,3})(?![\d.])")
 _BASIC_IN_TEXT = re.compile(r"(?<![\d.])([45])\d\d(?=[ -][A-Za-z<])")
 _MESSAGE_ID_LINE = re.compile(r"^Message-ID:[ \t]*(<[^<>\s]{3,250}>)", re.IGNORECASE | re.MULTILINE)
-_CONTROL_OR_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 _ADDRESS_TYPE = re.compile(r"^\s*rfc822\s*;\s*", re.IGNORECASE)
 _DIAGNOSTIC_TYPE = re.compile(r"^\s*(?:smtp|x-unix|x-postfix|x-local)\s*;\s*", re.IGNORECASE)
 _ACTION_KIND = {"failed": None, "delayed": BounceKind.DELAYED, "delivered": BounceKind.DELIVERED,
                 "relayed": BounceKind.DELIVERED, "expanded": BounceKind.DELIVERED}
 _TEXT_SCANNED = 200_000  # characters of one part: a returned message can be large, its headers come first
-
-
-def plain_text(value: str, limit: int = MAX_HEADER_TEXT) -> str:
-    """A far server's words made safe to keep and show: one line, no control or direction characters, no
-    encoded words (`=?` loses its meaning as `= ?`), at most `limit` characters."""
-    flat = collapse_spaces(_CONTROL_OR_INVISIBLE.sub(" ", value)).replace("=?", "= ?")
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def read_bounce(raw: bytes) -> Bounce:

@@ -21,6 +21,7 @@ from http.client import HTTPMessage
 from typing import IO
 from urllib.parse import urldefrag, urlsplit
 
+from ..headertext import plain_text
 from ..linkscan import scan_html
 
 TIMEOUT_SECONDS = 10.0
@@ -98,12 +99,12 @@ def _request(url: str, method: str, timeout: float) -> tuple[int | None, str]:
     request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
     try:
         with _OPENER.open(request, timeout=timeout) as response:
-            return response.status, f"{response.status} {response.reason}"
+            return response.status, plain_text(f"{response.status} {response.reason}")
     except urllib.error.HTTPError as error:
+        answer = plain_text(f"{error.code} {error.reason}")  # a far server's words, shown in a terminal
         if 300 <= error.code < 400:
-            return error.code, (f"{error.code} {error.reason}: more than {MAX_REDIRECTS} redirects, or a redirect "
-                                "away from http(s)")
-        return error.code, f"{error.code} {error.reason}"
+            return error.code, f"{answer}: more than {MAX_REDIRECTS} redirects, or a redirect away from http(s)"
+        return error.code, answer
     except urllib.error.URLError as error:
         return None, _no_answer(error.reason, timeout)
     except (OSError, ValueError) as error:  # a connection reset mid-answer, a malformed address

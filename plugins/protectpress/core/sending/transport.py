@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+from ..headertext import plain_text
 from .private_files import private_folder, replace_private
 
 PASSWORD_VARIABLE = "PROTECTPRESS_SMTP_PASSWORD"
@@ -102,9 +103,14 @@ class RelayAddress:
             return False
 
 
+# A relay's reply is kept in the journal and shown in summaries and `sends`: long enough for any real one.
+MAX_REPLY_TEXT = 400
+
+
 def _reply_text(code: int, message: bytes | str) -> str:
+    """A relay's reply as we keep and show it: the relay is a far server, so its words are plain text."""
     text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
-    return f"{code} {' '.join(text.split())}".strip()
+    return plain_text(f"{code} {text}", MAX_REPLY_TEXT)
 
 
 class SmtpRelay:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..headertext import plain_text
 from ..sending.private_files import replace_private
 from ..sending.recipients import SuppressionList, valid_address
 from .address import export_address, is_loopback
@@ -84,7 +85,8 @@ def _fetch(opener: urllib.request.OpenerDirector, url: str, token: str, timeout:
         if error.code in (401, 403):
             raise SyncError(f"the unsubscribe service at {url} refused the export token ({error.code}): set "
                             "PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN to the token the service was started with") from None
-        raise SyncError(f"the unsubscribe service at {url} answered {error.code} {error.reason}") from None
+        answer = plain_text(f"{error.code} {error.reason}")  # a far server's words, shown in a terminal
+        raise SyncError(f"the unsubscribe service at {url} answered {answer}") from None
     except urllib.error.URLError as error:
         raise SyncError(f"could not reach the unsubscribe service at {url} ({error.reason}). Is the address right, "
                         "and is the service running?") from None
