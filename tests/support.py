@@ -7,6 +7,7 @@ not in conftest.py, because tests/browser/ has a conftest.py of its own and `imp
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import subprocess
@@ -81,3 +82,9 @@ def repair_hardening_links(project: Path) -> None:
     index.write_text(text, encoding="utf-8")
     letter = project / "newsletters" / "2024-01-links.md"
     letter.write_text(letter.read_text(encoding="utf-8").replace("#the-missing-plan", "#first-steps"), encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file below `folder` by its relative path and SHA-256: two snapshots compare whole built sites."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,14 +1,8 @@
 """`protectpress build` replaces site/ only after a complete build; a failed build leaves it byte for byte."""
 
-import hashlib
 import re
 
-from support import FIXTURES, copy_project, run_protectpress
-
-
-def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from support import FIXTURES, copy_project, run_protectpress, snapshot
 
 
 def test_a_failed_build_leaves_the_previous_site_intact(tmp_path):

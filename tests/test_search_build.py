@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 
 from protectpress.core.config import Vocabulary
 from protectpress.core.content import ActionCard
 from protectpress.core.search import record_for
 from search_index import indexed_pages
-from support import FIXTURES, copy_project, run_protectpress
-
-
-def snapshot(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from support import FIXTURES, copy_project, run_protectpress, snapshot
 
 
 def test_a_failed_indexing_leaves_the_previous_site_in_place(tmp_path):
