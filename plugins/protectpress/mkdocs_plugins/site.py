@@ -41,7 +41,15 @@ from ..core.home import HOME_SRC_URI, home_sections
 from ..core.images import preview_png
 from ..core.links import SiteLinks
 from ..core.listings import in_reader_order, missing_type_indexes, type_index_source, type_listing, vocabulary_listings
-from ..core.metadata import PREVIEW_IMAGE, lastmod, listing_title, preview_image, robots_txt, short_description
+from ..core.metadata import (
+    PREVIEW_IMAGE,
+    PreviewImage,
+    lastmod,
+    listing_title,
+    preview_image,
+    robots_txt,
+    short_description,
+)
 from ..core.nesting import too_deep_line
 from ..core.printcard import print_size, qr_svg
 from ..core.sanitise import html_text
@@ -64,6 +72,7 @@ class SiteFeature:
         self.newest: dict[str, dt.datetime] = {}  # for pages that list others: the newest listed date
         self.sections: dict[str, str] = {}  # generated Markdown appended to a page, by src_uri
         self.brand: Brand | None = None
+        self.preview: PreviewImage | None = None  # the one preview picture, made once a build in on_env
 
     def on_config(self, config: MkDocsConfig) -> None:
         if not self.state.serving:
@@ -150,9 +159,10 @@ class SiteFeature:
         content, links = self.state.content, self.state.settings.links
         self.sections = {HOME_SRC_URI: home_sections(content, links)}
         for kind in TYPE_FOLDERS.values():
-            for rank, item in enumerate(in_reader_order(content.of_type(kind), kind)):
+            items = content.of_type(kind)
+            for rank, item in enumerate(in_reader_order(items, kind)):
                 self.state.nav_ranks[item.src_uri] = rank
-            self._note_newest(type_index_source(kind), content.of_type(kind))
+            self._note_newest(type_index_source(kind), items)
             self.sections[type_index_source(kind)] = type_listing(content, kind, links, type_index_source(kind))
         self._note_newest(HOME_SRC_URI, content.published())
         if self.state.serving:
@@ -228,6 +238,8 @@ class SiteFeature:
         # A global, not per-page context, so that the 404 page and every other template see it too.
         env.globals["pp_emergency"] = emergency.template_context()
         env.globals["pp_brand"] = _brand_context(self.brand, self.state.settings.links) if self.brand else None
+        # Per page, not a global: the 404 and offline pages carry no preview picture.
+        self.preview = preview_image(self.state.settings.links, self.state.settings.site_name)
         return env
 
     def on_page_context(
@@ -236,7 +248,7 @@ class SiteFeature:
         item = self.item(page)
         context["pp"] = _page_facts(item, self.state, self.listed) if item is not None else None
         context["pp_title"] = self.titles.get(page.file.src_uri)
-        context["pp_preview"] = preview_image(self.state.settings.links, self.state.settings.site_name)
+        context["pp_preview"] = self.preview
         return context
 
     def item(self, page: Page) -> ContentItem | None:
