@@ -164,8 +164,13 @@ def stable_message_id(slug: str, address: str, domain: str, *, salt: str = "") -
     passes its journal's secret as `salt` (SendJournal.message_id_salt): unsalted, anyone knowing the slug and an
     address could work the ID out and forge a bounce report for that person.
     """
-    digest = hashlib.sha256(f"{salt}\0{slug}\0{address.strip().lower()}".encode()).hexdigest()[:32]
-    return f"<{slug}.{digest}@{domain}>"
+    return f"<{slug}.{message_digest(slug, address, salt=salt)}@{domain}>"
+
+
+def message_digest(slug: str, address: str, *, salt: str = "") -> str:
+    """The 32 hex digits that name one recipient's copy of one newsletter in its Message-ID (and, cut short, in
+    its VERP tag): what bounce matching looks up."""
+    return hashlib.sha256(f"{salt}\0{slug}\0{address.strip().lower()}".encode()).hexdigest()[:32]
 
 
 def with_test_prefix(subject: str) -> str:

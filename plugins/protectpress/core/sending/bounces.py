@@ -31,13 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..headertext import plain_text
-from ..newsletter.message import stable_message_id
+from ..newsletter.message import message_digest
 from .dsn import Bounce, BounceKind, NotABounce, read_bounce
 from .journal import SendJournal, journal_path
 from .mailboxes import MailboxMessage
 from .private_files import private_file, private_folder
 from .recipients import SuppressionList
-from .verp import tag_in
+from .verp import TAG_LENGTH, tag_in
 
 REGISTER_NAME = "bounce-reports.db"  # not .sqlite: every *.sqlite beside it is a newsletter's journal
 _OUR_MESSAGE_ID = re.compile(r"^<?(?P<slug>[a-z0-9][a-z0-9-]{0,150})\.(?P<digest>[0-9a-f]{32})@[^<>\s]+>?$")
@@ -88,6 +88,7 @@ class Journals:
         self.journal_dir = journal_dir
         self._open: dict[str, SendJournal | None] = {}
         self._recipients_by_digest: dict[str, dict[str, str]] = {}
+        self._recipients_by_verp_tag: dict[str, dict[str, str]] = {}
 
     def get(self, slug: str) -> SendJournal | None:
         if slug not in self._open:
@@ -111,9 +112,9 @@ class Journals:
         for slug in self.all_slugs():
             if self.get(slug) is None:
                 continue
-            for digest, address in self._recipients(slug).items():
-                if digest.startswith(tag):
-                    return slug, address
+            address = self._recipients_by_tag(slug).get(tag)
+            if address is not None:
+                return slug, address
         return None
 
     def all_slugs(self) -> list[str]:
@@ -124,21 +125,25 @@ class Journals:
             journal = self.get(slug)
             salt = journal.message_id_salt() if journal is not None else ""
             self._recipients_by_digest[slug] = {
-                _digest_of(stable_message_id(slug, delivery.address, "x", salt=salt)): delivery.address
+                message_digest(slug, delivery.address, salt=salt): delivery.address
                 for delivery in (journal.deliveries() if journal is not None else [])
             }
         return self._recipients_by_digest[slug]
+
+    def _recipients_by_tag(self, slug: str) -> dict[str, str]:
+        """The same people by VERP tag (the digest cut short): one lookup per journal, not a scan of everyone."""
+        if slug not in self._recipients_by_verp_tag:
+            by_tag: dict[str, str] = {}
+            for digest, address in self._recipients(slug).items():
+                by_tag.setdefault(digest[:TAG_LENGTH], address)  # the first, as the scan it replaces found
+            self._recipients_by_verp_tag[slug] = by_tag
+        return self._recipients_by_verp_tag[slug]
 
     def close(self) -> None:
         for journal in self._open.values():
             if journal is not None:
                 journal.close()
         self._open.clear()
-
-
-def _digest_of(message_id: str) -> str:
-    found = _OUR_MESSAGE_ID.match(message_id)
-    return found["digest"] if found else ""
 
 
 class BounceHandler:

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 
-from ..newsletter.message import stable_message_id
+from ..newsletter.message import message_digest
 
 TAG_LENGTH = 20  # hex digits: 80 bits, and `bounces+` + tag stays well inside the 64-character local part
-_DIGEST = re.compile(r"\.([0-9a-f]{32})@")
 
 
 def is_verp(return_path: str) -> bool:
@@ -31,9 +30,7 @@ def base_address(return_path: str) -> str:
 
 def verp_tag(slug: str, address: str, *, salt: str) -> str:
     """`salt`: the journal's `message_id_salt()`, the same secret as in the message's Message-ID."""
-    found = _DIGEST.search(stable_message_id(slug, address, "x", salt=salt))
-    assert found is not None  # stable_message_id always writes slug.digest@domain
-    return found.group(1)[:TAG_LENGTH]
+    return message_digest(slug, address, salt=salt)[:TAG_LENGTH]
 
 
 def verp_sender(base: str, slug: str, address: str, *, salt: str) -> str:
