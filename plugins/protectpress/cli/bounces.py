@@ -23,8 +23,7 @@ from ..core.sending.mailboxes import (
     is_imap,
     local_messages,
 )
-from ..core.sending.privacy import sending_paths
-from ..core.sending.recipients import SuppressionList
+from ..core.sending.privacy import sending_paths, suppression_list
 from ..core.sending.report import plural
 from ..core.sending.verp import base_address, is_verp
 from .common import add_config_option, fail_config, settings_or_exit
@@ -55,9 +54,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_bounces(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     sending = settings.plugin.sending
-    journal_dir, _, suppression_file = sending_paths(settings)
+    journal_dir, _, _ = sending_paths(settings)
     problems = Problems()
-    suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
+    suppression = suppression_list(settings, problems)
     if problems.errors:
         warn(problems.report(), "Fix the suppression list first; no bounce was read.")
         return 1

@@ -22,8 +22,8 @@ from ..core.problems import Problems
 from ..core.sending.campaign import SendPolicy
 from ..core.sending.compose import SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, SuppressionLog, TestSendLog, journal_path
-from ..core.sending.privacy import forget_address, sending_paths
-from ..core.sending.recipients import RecipientsChanged, SuppressionList, read_addresses, valid_address
+from ..core.sending.privacy import forget_address, sending_paths, suppression_list
+from ..core.sending.recipients import RecipientsChanged, read_addresses, valid_address
 from ..core.sending.report import (
     delivery_report_path,
     describe_test_send,
@@ -302,9 +302,8 @@ def run_suppress(args: argparse.Namespace) -> int:
             fail_config("suppress: expected one address, a CSV file, or --sync BASE_URL (not both)")
         return run_sync(args)
     settings = settings_or_exit(args)
-    _, _, suppression_file = sending_paths(settings)
     problems = Problems()
-    suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
+    suppression = suppression_list(settings, problems)
     if args.who.lower().endswith(".csv") or Path(args.who).is_file():
         addresses = read_addresses(Path(args.who), settings.relative(Path(args.who)), problems)
     elif address := valid_address(args.who):
@@ -324,12 +323,12 @@ def run_suppress(args: argparse.Namespace) -> int:
 @plainly
 def run_unsuppress(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
-    journal_dir, _, suppression_file = sending_paths(settings)
+    journal_dir, _, _ = sending_paths(settings)
     address = valid_address(args.address)
     if address is None:
         fail_config(f"unsuppress: expected an email address like name@example.org, found {args.address!r}")
     problems = Problems()
-    suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
+    suppression = suppression_list(settings, problems)
     if problems.errors:
         warn(problems.report(), "Nothing was changed.")
         return 1

@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 from ..core.problems import Problems
-from ..core.sending.privacy import sending_paths
-from ..core.sending.recipients import SuppressionList
+from ..core.sending.privacy import sending_paths, suppression_list
 from ..core.unsubscribe.sync import SyncError, sync_unsubscribes
 from ..core.unsubscribe.tokens import SECRET_VARIABLE, KeyringError
 from ..unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE, create_app
@@ -98,9 +97,9 @@ def run_sync(args: argparse.Namespace) -> int:
     if not token:
         fail_config(f"suppress --sync: set {EXPORT_TOKEN_VARIABLE} to the export token the unsubscribe service "
                     "was started with; nothing was changed.")
-    journal_dir, _, suppression_file = sending_paths(settings)
+    journal_dir, _, _ = sending_paths(settings)
     problems = Problems()
-    suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
+    suppression = suppression_list(settings, problems)
     if problems.errors:
         print(problems.report(), "Nothing was changed.", sep="\n", file=sys.stderr)
         return 1

@@ -19,6 +19,7 @@ from email.utils import getaddresses
 from pathlib import Path
 
 from ..config import Settings
+from ..problems import Problems
 from ..spreadsheet import as_written
 from .journal import SendJournal, SuppressionLog, TestSendLog
 from .private_files import replace_private
@@ -43,8 +44,14 @@ def sending_paths(settings: Settings) -> tuple[Path, Path, Path]:
             settings.project_path(sending.suppression_file))
 
 
+def suppression_list(settings: Settings, problems: Problems | None = None) -> SuppressionList:
+    """The project's suppression list, named as comms staff see it (relative to the project)."""
+    _, _, suppression_file = sending_paths(settings)
+    return SuppressionList(suppression_file, settings.relative(suppression_file), problems)
+
+
 def forget_address(settings: Settings, address: str) -> ForgetReport:
-    journal_dir, outbox_dir, suppression_file = sending_paths(settings)
+    journal_dir, outbox_dir, _ = sending_paths(settings)
     report = ForgetReport()
     if journal_dir.is_dir():
         for path in sorted(journal_dir.glob("*.sqlite")):
@@ -61,7 +68,7 @@ def forget_address(settings: Settings, address: str) -> ForgetReport:
             if _addressed_to(path, address):
                 path.unlink()
                 report.outbox_files += 1
-    report.suppressed = address in SuppressionList(suppression_file, settings.relative(suppression_file))
+    report.suppressed = address in suppression_list(settings)
     return report
 
 

@@ -21,7 +21,7 @@ from .campaign import Campaign, SendPolicy, SendSummary
 from .compose import Composer, SenderIdentity
 from .journal import SendJournal, State, TestSendLog, journal_path
 from .livecheck import LinkAnswer, check_live
-from .privacy import sending_paths
+from .privacy import sending_paths, suppression_list
 from .recipients import (
     Audience,
     Recipient,
@@ -89,9 +89,9 @@ class SendRun:
     def prepare(cls, settings: Settings, newsletter: RenderedNewsletter, sender: SenderIdentity,
                 relay: SmtpRelay | None, policy: SendPolicy, options: SendOptions, *, test: bool) -> SendRun:
         """The run's parts from the settings: the relay if given, else the outbox (a `tests/` folder for tests)."""
-        journal_dir, outbox_dir, suppression_file = sending_paths(settings)
+        journal_dir, outbox_dir, _ = sending_paths(settings)
         problems = Problems()
-        suppression = SuppressionList(suppression_file, settings.relative(suppression_file), problems)
+        suppression = suppression_list(settings, problems)
         folder = outbox_dir / newsletter.slug / ("tests" if test else "")
         transport: Transport = relay or Outbox(folder, settings.relative(folder))
         return cls(settings=settings, newsletter=newsletter, composer=Composer(newsletter, sender),
