@@ -144,8 +144,10 @@ class Preview:
         except ConfigError as error:
             return BuildResult(stopped=str(error), config_problem=True)
         problems = Problems()
+        from ..mkdocs_plugins import serve_cache  # loaded already: the first build imported MkDocs
+
         load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems,
-                     markdown_extensions=settings.markdown_extensions)
+                     markdown_extensions=settings.markdown_extensions, memo=serve_cache.PAGES)
         if not problems.errors:
             return None
         return BuildResult(problems=problems, stopped=f"{count(len(problems.errors), 'error')} in the pages")

@@ -14,7 +14,7 @@ import itertools
 import posixpath
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -41,7 +41,7 @@ from .frontmatter import (
 )
 from .nesting import TOO_DEEP, too_deep_line
 from .printcard import print_size
-from .problems import Problems, describe
+from .problems import Problem, Problems, describe
 
 SUMMARY_LIMIT = 300
 NOTICE_SOURCE = "notice.md"  # the urgent notice, read by core/notice.py
@@ -315,6 +315,48 @@ def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, proble
                                   markdown_extensions=markdown_extensions)
 
 
+class PageMemo:
+    """What `read_item` found for each page's text, kept by a process that reads the same pages on every save
+    (`protectpress serve`), so that one edited page is the only one parsed and validated again.
+
+    A page's item and problems depend only on its text, where it is, the vocabulary and the Markdown
+    extensions, which are all in the key; `now` decides only `scheduled`, which is worked out again on every
+    read. A page whose validation looked at other files (its `image:`) is read again every time, because
+    those files may have changed. One entry per page: an edit replaces the page's entry."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, tuple[tuple[Any, ...], ContentItem | None, tuple[Problem, ...]]] = {}
+
+    def read(self, src_uri: str, path: str, text: str, vocabulary: Vocabulary, problems: Problems,
+             docs_file_exists: Callable[[str], bool] | None, now: dt.datetime, *,
+             markdown_extensions: Sequence[str]) -> ContentItem | None:
+        key = (path, text, tuple(vocabulary.tags.items()), tuple(vocabulary.sectors.items()),
+               tuple(markdown_extensions))
+        kept = self._found.get(src_uri)
+        if kept is not None and kept[0] == key:
+            item, found = kept[1], kept[2]
+        else:
+            looked_at_files = False
+
+            def exists(docs_path: str) -> bool:
+                nonlocal looked_at_files
+                looked_at_files = True
+                return docs_file_exists(docs_path) if docs_file_exists is not None else True
+
+            own = Problems()
+            item = read_item(src_uri, path, text, vocabulary, own, exists if docs_file_exists else None, now,
+                             markdown_extensions=markdown_extensions)
+            found = tuple(own.added_since(0))
+            if looked_at_files:
+                self._found.pop(src_uri, None)
+            else:
+                self._found[src_uri] = (key, item, found)
+        problems.extend(found)
+        if item is not None and item.publish_at is not None:
+            item = replace(item, scheduled=item.publish_at > now)
+        return item
+
+
 def _required_for(values: dict[str, Any]) -> dict[str, str]:
     """Every page needs a title and type; a published type (news, a card...) needs its dates and summary too."""
     required = dict(REQUIRED)
@@ -514,12 +556,12 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
 def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, problems: Problems,
                  sources: dict[str, str] | None = None, now: dt.datetime | None = None, *,
                  boundary: ProjectBoundary | None = None, theme_dir: Path | None = None,
-                 markdown_extensions: Sequence[str] = ()) -> ContentSet:
+                 markdown_extensions: Sequence[str] = (), memo: PageMemo | None = None) -> ContentSet:
     """Read and validate every Markdown page under `docs_dir` (or the given `sources`: src_uri -> text).
     Reading the folder itself, files that `boundary` refuses (links out of the project, personal data) are
     errors and are never read. Pages whose `publish_at` is after `now` (default: this run's build_now) are
     scheduled, not live. `theme_dir` (the theme's custom_dir) publishes its files at the same paths as docs/,
-    so an `image:` may name one of its files too."""
+    so an `image:` may name one of its files too. `memo` keeps what was found between calls (see PageMemo)."""
     now = now or build_now()
     docs_prefix = relative_path(docs_dir, project_dir)  # once, not per file: each resolve asks the OS
 
@@ -544,8 +586,9 @@ def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, prob
         return (docs_dir / docs_path).is_file() or (theme_dir is not None and (theme_dir / docs_path).is_file())
 
     for src_uri, text in sources.items():
-        item = read_item(src_uri, shown(src_uri), text, vocabulary, problems, docs_file_exists, now,
-                         markdown_extensions=markdown_extensions)
+        read = memo.read if memo is not None else read_item
+        item = read(src_uri, shown(src_uri), text, vocabulary, problems, docs_file_exists, now,
+                    markdown_extensions=markdown_extensions)
         if item is not None:
             items[src_uri] = item
         else:

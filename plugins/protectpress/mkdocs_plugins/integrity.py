@@ -88,10 +88,12 @@ class IntegrityFeature:
         settings = self.state.settings
         links = settings.links
         newsletters = {web_src_uri(slugify(f.stem)): settings.relative(f) for f in newsletter_files(settings)}
+        docs_dir, docs_prefix = str(settings.docs_dir), settings.relative(settings.docs_dir)  # once: it asks the OS
         sources = {}
         for file in files.documentation_pages():
             if file.abs_src_path and file.generated_by is None:
-                source = settings.relative(file.abs_src_path)
+                source = (f"{docs_prefix}/{file.src_uri}" if file.abs_src_path == f"{docs_dir}/{file.src_uri}"
+                          else settings.relative(file.abs_src_path))
             else:
                 source = newsletters.get(file.src_uri, f"{file.src_uri} (a generated page)")
             sources[links.page_path(file.src_uri)] = source

@@ -9,6 +9,8 @@ the `mkdocs serve` process; `mkdocs build` never uses it.
 - Pages an author wrote only an intro for (the home page, each type's index) end in generated sections. Under
   `--dirty` MkDocs skips a page whose file is older than its output, so when the sections change (a new news
   item) the old output is removed and the page is rebuilt.
+- What validating each page found is kept (core.content.PageMemo), so a save validates the saved page only; the
+  preview's quick check before each build shares it.
 - Compiled theme templates are kept in memory: Jinja2 checks each template's source, so edits to
   `overrides/` still show, but the ~40 Material templates are not recompiled on every save.
 """
@@ -25,6 +27,8 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
+from ..core.content import PageMemo
+
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
     def __init__(self) -> None:
@@ -39,6 +43,7 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 
 
 TEMPLATES = _MemoryBytecodeCache()
+PAGES = PageMemo()
 _generated_dirs: dict[str, Path] = {}
 
 

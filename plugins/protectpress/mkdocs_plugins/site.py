@@ -113,7 +113,8 @@ class SiteFeature:
         self.state.content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary,
                                           self.state.problems, sources=sources, now=self.state.now,
                                           theme_dir=settings.custom_dir,
-                                          markdown_extensions=settings.markdown_extensions)
+                                          markdown_extensions=settings.markdown_extensions,
+                                          memo=serve_cache.PAGES if self.state.serving else None)
         for file in unreadable:
             # Reported already; a build goes on to find every other problem, so MkDocs must not read the bytes.
             file.content_string = "This page has problems to fix: run `protectpress check`.\n"
