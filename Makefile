@@ -81,4 +81,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
-	rm -rf site .site-* $(VENV) .coverage .coverage.*
+	rm -rf site .site-* .cache $(VENV) .coverage .coverage.*

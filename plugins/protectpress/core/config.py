@@ -18,6 +18,7 @@ from typing import Any, get_type_hints
 import yaml
 from yaml_env_tag import construct_env_tag
 
+from .buildcache import CACHE_FOLDER
 from .frontmatter import yaml_problem_in_words
 from .headertext import header_text_expected, header_text_problem
 from .links import SiteLinks
@@ -176,6 +177,11 @@ class Settings:
     @property
     def newsletters_dir(self) -> Path:
         return self.project_dir / self.plugin.newsletter.folder
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where a build keeps what the next one may reuse (core/buildcache.py): never published."""
+        return self.project_dir / CACHE_FOLDER
 
     def relative(self, path: Path | str) -> str:
         """A path as messages show it: relative to the project folder, with forward slashes."""

@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 from ..core import emergency
 from ..core.boundary import ProjectBoundary
 from ..core.brand import Brand, load_brand
+from ..core.buildcache import BuildMemory
 from ..core.content import (
     FOLDER_OF_TYPE,
     TYPE_FOLDERS,
@@ -73,6 +74,7 @@ class SiteFeature:
         self.sections: dict[str, str] = {}  # generated Markdown appended to a page, by src_uri
         self.brand: Brand | None = None
         self.preview: PreviewImage | None = None  # the one preview picture, made once a build in on_env
+        self.memory = BuildMemory(None)  # what the last build learnt (QR masks): read in on_files
 
     def on_config(self, config: MkDocsConfig) -> None:
         if not self.state.serving:
@@ -97,6 +99,7 @@ class SiteFeature:
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         settings = self.state.settings
+        self.memory = BuildMemory(settings.cache_dir / "facts.json")
         docs_prefix = settings.relative(settings.docs_dir)
         sources: dict[str, str] = {}
         unreadable: list[File] = []
@@ -247,10 +250,13 @@ class SiteFeature:
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> dict[str, Any]:
         item = self.item(page)
-        context["pp"] = _page_facts(item, self.state, self.listed) if item is not None else None
+        context["pp"] = _page_facts(item, self.state, self.listed, self.memory) if item is not None else None
         context["pp_title"] = self.titles.get(page.file.src_uri)
         context["pp_preview"] = self.preview
         return context
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.memory.save()
 
     def item(self, page: Page) -> ContentItem | None:
         return self.state.content.items.get(page.file.src_uri)
@@ -341,20 +347,20 @@ def _brand_context(brand: Brand, links: SiteLinks) -> dict:
     }
 
 
-def _printed_card(item: ContentItem, links: SiteLinks) -> dict:
+def _printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory) -> dict:
     """What a printed action card adds: its type size (core/printcard.py), and a QR code and footer that lead
     back to the live card, whose address is made absolute by SiteLinks like every other published address."""
     address = links.page_url(item.src_uri)
     return {
         "size_class": print_size(item.body).css_class,
         "address": html_text(address),
-        "qr_svg": qr_svg(address),
+        "qr_svg": qr_svg(address, memory),
         "last_updated": human(item.last_updated) if item.last_updated else None,
         "last_updated_iso": f"{item.last_updated:%Y-%m-%d}" if item.last_updated else None,
     }
 
 
-def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
+def _page_facts(item: ContentItem, state: BuildState, listed: set[str], memory: BuildMemory) -> dict:
     """What the templates show about a page: its kind, dates in words, and its topics and sectors."""
     vocabulary = state.settings.vocabulary
     links = state.settings.links
@@ -383,5 +389,5 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str]) -> dict:
         "tags": terms("topics", item.tags, vocabulary.tags),
         "sectors": terms("sectors", item.sectors, vocabulary.sectors),
         "folder": FOLDER_OF_TYPE.get(item.kind),
-        "printed": _printed_card(item, links) if item.kind is ContentType.ACTION_CARD else None,
+        "printed": _printed_card(item, links, memory) if item.kind is ContentType.ACTION_CARD else None,
     }
