@@ -20,6 +20,15 @@ _RUSAGE_WRAPPER = ("import resource, subprocess, sys; code = subprocess.call(sys
                    "sys.exit(code)")
 
 
+# `protectpress build` run in this wrapper also reports the peak memory of its own Python process: GNU time
+# gives the largest process of the whole tree, which is Pagefind's when the site is indexed.
+OWN_PEAK_WRAPPER = ("import resource, runpy, sys\nsys.argv = sys.argv[1:]\ncode = 0\n"
+                    "try:\n    runpy.run_module('protectpress.cli', run_name='__main__')\n"
+                    "except SystemExit as exit:\n    code = exit.code\n"
+                    "print('OWN_PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+                    "sys.exit(code)")
+
+
 class CommandFailed(RuntimeError):
     pass
 
@@ -29,6 +38,7 @@ class Measured:
     seconds: float  # wall clock
     peak_mb: float
     cpu_seconds: float  # user + system: what the work cost, barely moved by other processes on the machine
+    own_peak_mb: float | None = None  # the measured Python process alone, without its children (OWN_PEAK_WRAPPER)
 
 
 def environment() -> dict[str, str]:
@@ -50,7 +60,9 @@ def measure(command: list[str], *, cwd: Path) -> Measured:
     if not usage:
         raise CommandFailed(f"no resource usage in the output of {' '.join(command)}:\n{done.stderr[-500:]}")
     peak_kb, user, system = usage[-1]  # kilobytes on Linux
-    return Measured(seconds, int(peak_kb) / 1024, float(user) + float(system or 0))
+    own = re.findall(r"^OWN_PEAK_KB (\d+)$", done.stderr, re.MULTILINE)
+    return Measured(seconds, int(peak_kb) / 1024, float(user) + float(system or 0),
+                    own_peak_mb=int(own[-1]) / 1024 if own else None)
 
 
 @dataclass(frozen=True)
