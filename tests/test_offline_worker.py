@@ -53,6 +53,17 @@ def test_a_page_outside_the_site_is_never_cached(tmp_path):
     assert [entry.path for entry in offline.plan_offline(tmp_path / "site", [""]).entries] == [""]
 
 
+def test_a_link_out_of_the_site_is_never_cached_and_odd_names_are_found(tmp_path):
+    (tmp_path / "site").mkdir()
+    write(tmp_path, "secret.css", "private")
+    (tmp_path / "site" / "linked.css").symlink_to(tmp_path / "secret.css")
+    write(tmp_path / "site", "floor plan %.png", "png")
+    write(tmp_path / "site", "index.html", '<link rel="stylesheet" href="linked.css">'
+          '<img src="floor%20plan%20%25.png" alt="">')
+    assert [entry.path for entry in offline.plan_offline(tmp_path / "site", [""]).entries] == [
+        "", "floor plan %.png"]
+
+
 @pytest.fixture(scope="module")
 def basic_project(tmp_path_factory) -> Path:
     project = copy_project(FIXTURES / "site-basic", tmp_path_factory.mktemp("offline") / "site-basic")

@@ -14,8 +14,9 @@ import json
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
+from .links import SiteLinks
 from .linkscan import start_tags
 
 WORKER_NAME = "sw.js"
@@ -58,16 +59,19 @@ class OfflinePlan:
 def plan_offline(site_dir: Path, page_paths: list[str]) -> OfflinePlan:
     """The pages at `page_paths` (URL paths from the site root: "" is the home page) and every local file
     they load, each hashed from the built site. A page that was not built is left out."""
+    site_root = site_dir.resolve()  # once: every file is checked to be inside it
     chosen: dict[str, str] = {}
     for page_path in page_paths:
-        file = _built_file(site_dir, page_path)
+        file = _built_file(site_root, page_path)
         if file is None:
             continue
         data = file.read_bytes()
         chosen[page_path] = _digest(data)
         for asset in local_assets(data.decode("utf-8", "replace"), page_path):
-            asset_file = _built_file(site_dir, asset)
-            if asset_file is not None and asset not in chosen:
+            if asset in chosen:  # the theme's styles and scripts: shared by every card, hashed once
+                continue
+            asset_file = _built_file(site_root, asset)
+            if asset_file is not None:
                 chosen[asset] = _digest(asset_file.read_bytes())
     return OfflinePlan(tuple(PrecacheEntry(path, digest) for path, digest in sorted(chosen.items())))
 
@@ -76,15 +80,15 @@ def local_assets(html: str, page_path: str) -> list[str]:
     """The site-root paths of the files a page loads itself (styles, scripts, icons, images), in order.
     Links to other pages and to other sites are not assets."""
     base = "https://site.invalid/" + page_path
-    found: list[str] = []
+    found: dict[str, None] = {}  # a dict keeps the order and answers "seen?" at once
     for reference in _references(html):
         parts = urlsplit(urljoin(base, reference))
         if parts.scheme != "https" or parts.netloc != "site.invalid":
             continue
         path = posixpath.normpath(unquote(parts.path)).lstrip("/")
-        if path and path != "." and not path.startswith("..") and path not in found:
-            found.append(path)
-    return found
+        if path and path != "." and not path.startswith(".."):
+            found.setdefault(path)
+    return list(found)
 
 
 def manifest_text(*, name: str, description: str, theme_colour: str, background_colour: str,
@@ -122,16 +126,19 @@ self.addEventListener("activate", (event) => {
 """
 
 
-def _built_file(site_dir: Path, path: str) -> Path | None:
-    candidate = site_dir / path
-    if path == "" or path.endswith("/"):
-        candidate = candidate / "index.html"
-    try:
-        resolved = candidate.resolve()
-        resolved.relative_to(site_dir.resolve())
-    except (OSError, ValueError):
-        return None
-    return resolved if resolved.is_file() else None
+def _built_file(site_root: Path, address: str) -> Path | None:
+    """The built file a web server answers `address` with (SiteLinks.files_for_address), if it is a file
+    inside the site: a link out of it is never read into the reader's saved copy. `address` is decoded
+    already (local_assets), so it is quoted for the mapping, which decodes it once."""
+    for name in SiteLinks.files_for_address(quote(address)):
+        try:
+            resolved = (site_root / name).resolve()
+            resolved.relative_to(site_root)
+        except (OSError, ValueError):
+            continue
+        if resolved.is_file():
+            return resolved
+    return None
 
 
 def _digest(data: bytes) -> str:
