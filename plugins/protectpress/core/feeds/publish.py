@@ -10,7 +10,7 @@ from ..problems import Problems
 from .catalogue import Feed, plan_feeds
 from .clean import clean_entries
 from .entry import FeedEntry
-from .writers import render_feed
+from .writers import FeedWriter
 
 
 def publish_feeds(entries: list[FeedEntry], settings: Settings, problems: Problems,
@@ -27,9 +27,10 @@ def publish_feeds(entries: list[FeedEntry], settings: Settings, problems: Proble
     carried = [planned_entries[entry_id] for entry_id in _in_order([*pinned, *entries], planned_entries)]
     cleaned = {entry.id: entry for entry in clean_entries(carried, settings.links, problems)}
     files: dict[str, bytes] = {}
+    writer = FeedWriter(settings)
     for feed in planned:
         feed = dataclasses.replace(feed, entries=tuple(cleaned[entry.id] for entry in feed.entries))
-        files.update(render_feed(feed, settings))
+        files.update(writer.render(feed))
     return files
 
 

@@ -12,6 +12,7 @@ import mimetypes
 import re
 from dataclasses import dataclass
 
+from feedgen.entry import FeedEntry as FeedgenEntry
 from feedgen.feed import FeedGenerator
 
 from ..config import Settings
@@ -82,47 +83,64 @@ class Publisher:
 
 def render_feed(feed: Feed, settings: Settings) -> dict[str, bytes]:
     """The three files of one feed, by site-relative path."""
-    publisher = Publisher.from_settings(settings)
-    urls = {f: settings.links.absolute("/" + feed.path(f)) for f in FORMATS}
-    return {
-        # Two generators, because each XML file must name its own address as rel="self".
-        feed.path(RSS): _feed_generator(feed, publisher, RSS, feed_id=urls[ATOM],
-                                        self_url=urls[RSS]).rss_str(pretty=True),
-        feed.path(ATOM): _feed_generator(feed, publisher, ATOM, feed_id=urls[ATOM],
-                                         self_url=urls[ATOM]).atom_str(pretty=True),
-        feed.path(JSON_FEED): json_feed(feed, publisher, urls[JSON_FEED]),
-    }
+    return FeedWriter(settings).render(feed)
 
 
-def _feed_generator(feed: Feed, publisher: Publisher, feed_format: FeedFormat, *, feed_id: str,
-                    self_url: str) -> FeedGenerator:
-    generator = FeedGenerator()
-    generator.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> demands an email address
-    generator.register_extension(NAMESPACE, EnclosureExtension, EnclosureEntryExtension)
-    generator.id(feed_id)
-    generator.title(_xml(feed.title))
-    generator.subtitle(_xml(feed.description))  # also RSS <description>
-    generator.link(href=self_url, rel="self", type=feed_format.media_type)
-    generator.link(href=feed.home_url, rel="alternate")  # added last: feedgen uses the last link for RSS <link>
-    generator.language(publisher.language)
-    generator.author(_author(publisher))
-    if publisher.logo:
-        # RSS readers assume 88 by 31 pixels when <image> gives no size, so give it whenever it is known.
-        width, height = publisher.logo.size or (None, None)
-        generator.image(publisher.logo.url, title=_xml(feed.title), link=feed.home_url,
-                        width=str(width) if width else None, height=str(height) if height else None)
-    favicon = publisher.favicon or publisher.icon
-    if favicon:
-        generator.icon(favicon.url)
-    generator.generator(GENERATOR)
-    generator.updated(feed.updated)  # otherwise "now": two builds would differ
-    for entry in feed.entries:  # already newest first; feedgen would prepend without order="append"
-        _add_entry(generator, entry, publisher, rss=feed_format is RSS)
-    return generator
+class FeedWriter:
+    """Writes every feed of one build. A page is in the site-wide feed and in each of its topics' and sectors'
+    feeds, written the same way in each: its RSS and Atom entries are made once and given to every feed that
+    carries it (feedgen's `add_entry(entry)`), not made again for each of up to a dozen feeds."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.publisher = Publisher.from_settings(settings)
+        self._made: dict[tuple[str, str], FeedgenEntry] = {}  # (entry id, format name) -> its feedgen entry
+
+    def render(self, feed: Feed) -> dict[str, bytes]:
+        """The three files of `feed`, by site-relative path."""
+        urls = {f: self.settings.links.absolute("/" + feed.path(f)) for f in FORMATS}
+        return {
+            # Two generators, because each XML file must name its own address as rel="self".
+            feed.path(RSS): self._generator(feed, RSS, feed_id=urls[ATOM], self_url=urls[RSS]).rss_str(pretty=True),
+            feed.path(ATOM): self._generator(feed, ATOM, feed_id=urls[ATOM],
+                                             self_url=urls[ATOM]).atom_str(pretty=True),
+            feed.path(JSON_FEED): json_feed(feed, self.publisher, urls[JSON_FEED]),
+        }
+
+    def _generator(self, feed: Feed, feed_format: FeedFormat, *, feed_id: str, self_url: str) -> FeedGenerator:
+        publisher = self.publisher
+        generator = FeedGenerator()
+        generator.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> demands an email address
+        generator.register_extension(NAMESPACE, EnclosureExtension, EnclosureEntryExtension)
+        generator.id(feed_id)
+        generator.title(_xml(feed.title))
+        generator.subtitle(_xml(feed.description))  # also RSS <description>
+        generator.link(href=self_url, rel="self", type=feed_format.media_type)
+        generator.link(href=feed.home_url, rel="alternate")  # added last: feedgen uses the last link for RSS <link>
+        generator.language(publisher.language)
+        generator.author(_author(publisher))
+        if publisher.logo:
+            # RSS readers assume 88 by 31 pixels when <image> gives no size, so give it whenever it is known.
+            width, height = publisher.logo.size or (None, None)
+            generator.image(publisher.logo.url, title=_xml(feed.title), link=feed.home_url,
+                            width=str(width) if width else None, height=str(height) if height else None)
+        favicon = publisher.favicon or publisher.icon
+        if favicon:
+            generator.icon(favicon.url)
+        generator.generator(GENERATOR)
+        generator.updated(feed.updated)  # otherwise "now": two builds would differ
+        for entry in feed.entries:  # already newest first; feedgen would prepend without order="append"
+            key = (entry.id, feed_format.name)
+            made = self._made.get(key)
+            if made is None:
+                made = self._made[key] = generator.add_entry(order="append")
+                _fill_entry(made, entry, publisher, rss=feed_format is RSS)
+            else:
+                generator.add_entry(made, order="append")
+        return generator
 
 
-def _add_entry(generator: FeedGenerator, entry: FeedEntry, publisher: Publisher, *, rss: bool) -> None:
-    item = generator.add_entry(order="append")
+def _fill_entry(item: FeedgenEntry, entry: FeedEntry, publisher: Publisher, *, rss: bool) -> None:
     item.guid(entry.id, permalink=True)  # also the Atom id
     item.title(_xml(entry.title))
     item.link(href=entry.url, rel="alternate")
