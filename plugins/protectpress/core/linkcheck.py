@@ -146,6 +146,7 @@ class _Checker:
     locator: _SourceLocator
     report: LinkReport = field(default_factory=LinkReport)
     good: set[tuple[str, str, str, bool]] = field(default_factory=set)
+    resolved: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # absolute address -> _resolve's answer
 
     def __post_init__(self) -> None:
         self.site_parts = urlsplit(self.links.site_url)
@@ -194,25 +195,41 @@ class _Checker:
                             "mail programs do not know the site's address)", repr(target))
                 return False
             absolute = _joined(link.base or self.links.site_url + page_url_of(channel.file), target)
-        path = urlsplit(absolute).path
-        if not path.startswith(site_parts.path):
+        if absolute not in self.resolved:
+            self.resolved[absolute] = self._resolve(absolute)
+        outcome = self.resolved[absolute]
+        if outcome is None:
+            return True
+        problem, where = outcome
+        if problem == "outside":
             self.broken(channel, link, f"expected a link inside the site {self.links.site_url}", repr(target))
-            return False
-        url_path = path[len(site_parts.path):]
-        file = self.site.file_for(url_path)
-        if file is None:
+        elif problem == "not built":
             noun = "an image" if link.kind == IMAGE else "a link to a page or file"
-            shown = unquote(url_path) or "the home page"
-            self.broken(channel, link, f"expected {noun} that the build wrote{self.nearest_page(url_path, link)}",
+            shown = unquote(where) or "the home page"
+            self.broken(channel, link, f"expected {noun} that the build wrote{self.nearest_page(where, link)}",
                         f"{target!r} {_in(channel)}({shown} was not built)")
-            return False
-        fragment = unquote(urlsplit(absolute).fragment)
-        if fragment not in ALWAYS_THERE and file.endswith(".html") and not self.site.has_id(file, fragment):
-            page = page_url_of(file) or "the home page"
+        else:
+            page = page_url_of(where) or "the home page"
             self.broken(channel, link, f"expected a link to a heading or id that exists on {page}",
                         f"{target!r} {_in(channel)}".strip())
-            return False
-        return True
+        return False
+
+    def _resolve(self, absolute: str) -> tuple[str, str] | None:
+        """Where an absolute address inside the site leads: None when the build wrote it (and the heading it
+        names), else what is wrong ("outside", "not built" or "no id") and the URL path or file concerned. The
+        same for every link that resolves to it, so it is worked out once per address."""
+        site_parts = self.site_parts
+        parts = urlsplit(absolute)
+        if not parts.path.startswith(site_parts.path):
+            return ("outside", "")
+        url_path = parts.path[len(site_parts.path):]
+        file = self.site.file_for(url_path)
+        if file is None:
+            return ("not built", url_path)
+        fragment = unquote(parts.fragment)
+        if fragment not in ALWAYS_THERE and file.endswith(".html") and not self.site.has_id(file, fragment):
+            return ("no id", file)
+        return None
 
     def nearest_page(self, url_path: str, link: FoundLink) -> str:
         """" (did you mean docs/x.md?)" for a link to a page that is not there: the page files nearest to it."""
