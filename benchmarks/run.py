@@ -20,12 +20,13 @@ _RUSAGE_WRAPPER = ("import resource, subprocess, sys; code = subprocess.call(sys
                    "sys.exit(code)")
 
 
-# `protectpress build` run in this wrapper also reports the peak memory of its own Python process: GNU time
-# gives the largest process of the whole tree, which is Pagefind's when the site is indexed.
+# `protectpress build` run in this wrapper also reports the peak memory and CPU seconds of its own Python process:
+# GNU time gives the largest process of the whole tree (Pagefind's when the site is indexed) and the CPU of all.
 OWN_PEAK_WRAPPER = ("import resource, runpy, sys\nsys.argv = sys.argv[1:]\ncode = 0\n"
                     "try:\n    runpy.run_module('protectpress.cli', run_name='__main__')\n"
                     "except SystemExit as exit:\n    code = exit.code\n"
-                    "print('OWN_PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+                    "own = resource.getrusage(resource.RUSAGE_SELF)\n"
+                    "print('OWN_PEAK_KB', own.ru_maxrss, 'OWN_CPU_S', own.ru_utime + own.ru_stime, file=sys.stderr)\n"
                     "sys.exit(code)")
 
 
@@ -39,6 +40,7 @@ class Measured:
     peak_mb: float
     cpu_seconds: float  # user + system: what the work cost, barely moved by other processes on the machine
     own_peak_mb: float | None = None  # the measured Python process alone, without its children (OWN_PEAK_WRAPPER)
+    own_cpu_seconds: float | None = None  # the same, in CPU seconds
 
 
 def environment() -> dict[str, str]:
@@ -60,9 +62,10 @@ def measure(command: list[str], *, cwd: Path) -> Measured:
     if not usage:
         raise CommandFailed(f"no resource usage in the output of {' '.join(command)}:\n{done.stderr[-500:]}")
     peak_kb, user, system = usage[-1]  # kilobytes on Linux
-    own = re.findall(r"^OWN_PEAK_KB (\d+)$", done.stderr, re.MULTILINE)
+    own = re.findall(r"^OWN_PEAK_KB (\d+) OWN_CPU_S ([\d.]+)$", done.stderr, re.MULTILINE)
     return Measured(seconds, int(peak_kb) / 1024, float(user) + float(system or 0),
-                    own_peak_mb=int(own[-1]) / 1024 if own else None)
+                    own_peak_mb=int(own[-1][0]) / 1024 if own else None,
+                    own_cpu_seconds=float(own[-1][1]) if own else None)
 
 
 @dataclass(frozen=True)

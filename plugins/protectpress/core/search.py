@@ -11,6 +11,7 @@ the record below as Pagefind filters, metadata and a sort key.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -84,13 +85,18 @@ class IndexResult:
     seconds: float
 
 
-def index_site(site_dir: Path) -> IndexResult:
-    """Index the built site in `site_dir` into `site_dir/pagefind/`, replacing any earlier index."""
+def index_site(site_dir: Path, *, in_background: bool = False) -> IndexResult:
+    """Index the built site in `site_dir` into `site_dir/pagefind/`, replacing any earlier index.
+    `in_background`: at low priority (`nice`), so that it never slows what a person is waiting for: the preview
+    indexes after each save while the next save may already be rebuilding."""
     from pagefind_bin import get_executable  # the binary inside the pagefind[bin] wheel: no download, no Node
 
     started = time.perf_counter()
     command = [str(get_executable()), "--site", str(site_dir), "--output-subdir", INDEX_FOLDER,
                "--exclude-selectors", NOT_TEXT, "--force-language", "en"]
+    nice = shutil.which("nice") if in_background else None
+    if nice is not None:
+        command = [nice, "-n", "15", *command]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=INDEX_TIMEOUT_SECONDS)
     except (OSError, subprocess.TimeoutExpired) as error:

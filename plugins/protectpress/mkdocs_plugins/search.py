@@ -73,7 +73,7 @@ class _PreviewIndexer:
             self.wanted.wait()
             self.wanted.clear()
             try:
-                result = index_site(self.site_dir)
+                result = index_site(self.site_dir, in_background=True)
             except SearchIndexError as error:
                 log.warning(f"Search in the preview is out of date: {error}")
             else:
