@@ -306,3 +306,17 @@ def test_image_paths_are_checked_against_docs(image, message):
     ok = read_item("guidance/pals.md", "docs/guidance/pals.md", text.replace(image, "../assets/plan.png"),
                    VOCABULARY, Problems(), docs_file_exists=lambda path: path == "assets/plan.png")
     assert ok is not None
+
+
+def test_a_review_is_overdue_by_the_builds_now_not_the_clock(tmp_path):
+    page = tmp_path / "docs" / "guidance" / "pals.md"
+    page.parent.mkdir(parents=True)
+    page.write_text(GOOD.replace("date: 2023-03-30", "date: 2023-03-30\nreview_by: 2024-03-30"), encoding="utf-8")
+
+    def overdue(now: dt.datetime) -> bool:
+        problems = Problems()
+        load_content(tmp_path / "docs", tmp_path, VOCABULARY, problems, now=now)
+        return any("now overdue" in str(p) for p in problems)
+
+    assert not overdue(dt.datetime(2024, 3, 30, 23, 59, tzinfo=dt.UTC))  # due that day, not yet overdue
+    assert overdue(dt.datetime(2024, 3, 31, 0, 1, tzinfo=dt.UTC))

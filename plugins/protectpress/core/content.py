@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from .boundary import ProjectBoundary
 from .config import Vocabulary, relative_path
-from .dates import build_now, today
+from .dates import build_now, parse_date, today
 from .frontmatter import (
     Field,
     FrontMatter,
@@ -527,7 +527,9 @@ class ContentSet:
 
 
 def check_content_set(content: ContentSet, problems: Problems, *, now: dt.datetime | None = None) -> None:
-    """Checks that need every page at once, and advice that never blocks."""
+    """Checks that need every page at once, and advice that never blocks. `now` is the build's one "now" (a
+    review falls due on its day, so a build `--at` a moment says what was overdue then)."""
+    due = parse_date(now.date()) if now is not None else today()
     seen: dict[tuple[ContentType, str], ContentItem] = {}
     for item in sorted(content.items.values(), key=lambda i: i.src_uri):
         key = (item.kind, item.title.casefold())
@@ -535,7 +537,7 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
             problems.warning(item.path, f"expected a title not used by another {item.kind.value} "
                              f"({seen[key].path} has it too)", repr(item.title), key="title")
         seen.setdefault(key, item)
-        if item.review_by and item.review_by < (now or today()):
+        if item.review_by and item.review_by < due:
             problems.info(
                 item.path,
                 "expected a review by the review_by date",
@@ -594,5 +596,5 @@ def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, prob
         else:
             invalid.add(src_uri)
     content = ContentSet(items, frozenset(invalid), now)
-    check_content_set(content, problems)
+    check_content_set(content, problems, now=now)
     return content
