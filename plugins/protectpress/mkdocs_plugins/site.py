@@ -138,7 +138,7 @@ class SiteFeature:
         self._make_sections(files)
         if files.get_file_from_path(ROBOTS) is None:
             files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
-        if files.get_file_from_path(PREVIEW_IMAGE) is None:
+        if files.get_file_from_path(PREVIEW_IMAGE) is None:  # the theme's copy (overrides/) is drawn by the same code
             files.append(File.generated(config, PREVIEW_IMAGE, content=preview_png()))
         self._check_documents(files, Path(config.docs_dir))
         self.brand = load_brand(settings, {file.src_uri for file in files.documentation_pages()}, self.state.problems)
