@@ -37,7 +37,7 @@ from .journal import SendJournal, journal_path
 from .mailboxes import MailboxMessage
 from .private_files import private_file, private_folder
 from .recipients import SuppressionList
-from .verp import TAG_LENGTH, tag_in
+from .verp import tag_in, verp_tag
 
 REGISTER_NAME = "bounce-reports.db"  # not .sqlite: every *.sqlite beside it is a newsletter's journal
 _OUR_MESSAGE_ID = re.compile(r"^<?(?P<slug>[a-z0-9][a-z0-9-]{0,150})\.(?P<digest>[0-9a-f]{32})@[^<>\s]+>?$")
@@ -135,7 +135,7 @@ class Journals:
         if slug not in self._recipients_by_verp_tag:
             by_tag: dict[str, str] = {}
             for digest, address in self._recipients(slug).items():
-                by_tag.setdefault(digest[:TAG_LENGTH], address)  # the first, as the scan it replaces found
+                by_tag.setdefault(verp_tag(digest), address)  # the first, as the scan it replaces found
             self._recipients_by_verp_tag[slug] = by_tag
         return self._recipients_by_verp_tag[slug]
 
