@@ -9,7 +9,12 @@ import time
 
 import pytest
 
-from protectpress.core.unsubscribe.address import export_address, service_address_problem, unsubscribe_link
+from protectpress.core.unsubscribe.address import (
+    export_address,
+    is_https_or_loopback,
+    service_address_problem,
+    unsubscribe_link,
+)
 from protectpress.core.unsubscribe.tokens import (
     CLOCK_SKEW,
     OLD_SECRETS_VARIABLE,
@@ -138,6 +143,21 @@ def test_the_service_address_is_https_or_loopback_with_no_placeholders(url, expe
         assert problem is None
     else:
         assert problem is not None and expected in problem[0], problem
+
+
+@pytest.mark.parametrize("url, allowed", [
+    ("https://partners.example.org/unsubscribe/", True),
+    ("http://localhost:8080/", True),
+    ("http://127.0.0.1/", True),
+    ("http://[::1]:8080/", True),
+    ("http://example.org/", False),
+    ("http://127.0.0.1.example.org/", False),  # a name that only starts like this machine's address
+    ("ftp://127.0.0.1/", False),
+    ("http://[::1/", False),  # not an address at all
+])
+def test_tokens_travel_only_over_https_or_to_this_machine(url, allowed):
+    """The one rule both the unsubscribe_url setting and `suppress --sync` apply."""
+    assert is_https_or_loopback(url) is allowed
 
 
 def test_links_and_the_export_sit_under_the_base_address():

@@ -80,6 +80,12 @@ class ProjectBoundary:
             return Refusal(EXPECTED_PUBLIC, f"{pointed}, {private}" if pointed else private)
         return None
 
+    def named_outside(self, folder: Path) -> Path | None:
+        """`folder` resolved when mkdocs.yml names it outside the project on purpose (a docs_dir kept elsewhere),
+        so what is in it may be read as `also_inside`; None for a folder named inside the project, which must not
+        lead out of it even when it is a link."""
+        return None if _within(folder.parent.resolve(), self.project_dir) else folder.resolve()
+
     def files_under(self, folder: Path, shown_folder: str, problems: Problems) -> list[str]:
         """Every file under `folder` that a build may publish, relative to it, found the way MkDocs finds them
         (following links), with an error for each path refused. A refused folder is never entered, so a link
@@ -88,15 +94,13 @@ class ProjectBoundary:
         if not folder.is_dir():
             return found
         root = folder.resolve()
-        if _within(folder.parent.resolve(), self.project_dir):
+        also_inside = self.named_outside(folder)
+        if also_inside is None:
             # docs/ (or overrides/) is itself a link that may lead out of the project.
             refusal = self.refusal(folder)
             if refusal is not None:
                 problems.error(shown_folder, refusal.expected, refusal.found)
                 return found
-            also_inside = None
-        else:
-            also_inside = root  # a folder that mkdocs.yml names outside the project on purpose
 
         def shown(relative: str) -> str:
             return f"{shown_folder}/{relative}" if shown_folder else relative

@@ -11,8 +11,10 @@ import datetime as dt
 import enum
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from .boundary import ProjectBoundary
 from .config import Settings
 from .content import NOTICE_SOURCE
 from .dates import human, human_moment
@@ -29,7 +31,7 @@ from .frontmatter import (
 from .newsletter.markdown import parse_markdown, plain
 from .newsletter.model import Newsletter
 from .newsletter.render import RenderedNewsletter, render_letter
-from .problems import Problems, describe
+from .problems import Problem, Problems, describe
 
 NOTICE_KIND = "notice"
 
@@ -82,6 +84,8 @@ def read_notice(settings: Settings, problems: Problems) -> Notice | None:
     if not file.is_file():
         return None
     path = settings.relative(file)
+    if _refused(file, path, settings, problems):
+        return None
     front = read_front_matter(file, path, problems)
     if front is None:
         return None
@@ -95,6 +99,19 @@ def read_notice(settings: Settings, problems: Problems) -> Notice | None:
         return None
     return Notice(path=path, level=values["level"], title=values["title"], body=front.body.strip() + "\n",
                   date=values.get("date"), expires=values.get("expires"), expires_line=front.lines.get("expires"))
+
+
+def _refused(file: Path, path: str, settings: Settings, problems: Problems) -> bool:
+    """Whether the project boundary refuses the notice (a link out of the project, or to personal data): it would
+    be built into every page and feed and emailed, so it is held to the rule for every published file."""
+    boundary = ProjectBoundary.of(settings)
+    refusal = boundary.refusal(file, also_inside=boundary.named_outside(settings.docs_dir))
+    if refusal is None:
+        return False
+    problem = Problem(path, refusal.expected, refusal.found)
+    if problem not in problems:  # a build's walk of docs/ names the same link before the notice is read
+        problems.extend([problem])
+    return True
 
 
 def live_notice(settings: Settings, problems: Problems, now: dt.datetime) -> Notice | None:

@@ -54,11 +54,12 @@ def load_project(settings: Settings, problems: Problems | None = None, now: dt.d
     in bodies), newsletters and their problems."""
     problems = problems if problems is not None else Problems()
     now = now or build_now()
-    notice = live_notice(settings, problems, now)
     boundary = ProjectBoundary.of(settings)
     content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems, now=now,
                            boundary=boundary, theme_dir=settings.custom_dir,
                            markdown_extensions=settings.markdown_extensions)
+    # After the walk of docs/, as in a build: a notice.md that leads out of the project is then named once.
+    notice = live_notice(settings, problems, now)
     check_page_bodies(content, settings, problems)
     if settings.custom_dir is not None:
         # The theme's custom_dir is published too (its assets), so the same rule holds there.

@@ -164,7 +164,13 @@ def stable_message_id(slug: str, address: str, domain: str, *, salt: str = "") -
     passes its journal's secret as `salt` (SendJournal.message_id_salt): unsalted, anyone knowing the slug and an
     address could work the ID out and forge a bounce report for that person.
     """
-    return f"<{slug}.{message_digest(slug, address, salt=salt)}@{domain}>"
+    return message_id_with(slug, message_digest(slug, address, salt=salt), domain)
+
+
+def message_id_with(slug: str, digest: str, domain: str) -> str:
+    """The Message-ID for a `message_digest` already worked out: a send that also puts the digest in the VERP
+    tag works it out once for both."""
+    return f"<{slug}.{digest}@{domain}>"
 
 
 def message_digest(slug: str, address: str, *, salt: str = "") -> str:

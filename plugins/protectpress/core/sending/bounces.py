@@ -37,7 +37,7 @@ from .journal import SendJournal, journal_path
 from .mailboxes import MailboxMessage
 from .private_files import private_file, private_folder
 from .recipients import SuppressionList
-from .verp import TAG_LENGTH, tag_in
+from .verp import tag_in, verp_tag
 
 REGISTER_NAME = "bounce-reports.db"  # not .sqlite: every *.sqlite beside it is a newsletter's journal
 _OUR_MESSAGE_ID = re.compile(r"^<?(?P<slug>[a-z0-9][a-z0-9-]{0,150})\.(?P<digest>[0-9a-f]{32})@[^<>\s]+>?$")
@@ -89,6 +89,7 @@ class Journals:
         self._open: dict[str, SendJournal | None] = {}
         self._recipients_by_digest: dict[str, dict[str, str]] = {}
         self._recipients_by_verp_tag: dict[str, dict[str, str]] = {}
+        self._sent: list[SendJournal] | None = None
 
     def get(self, slug: str) -> SendJournal | None:
         if slug not in self._open:
@@ -117,6 +118,15 @@ class Journals:
                 return slug, address
         return None
 
+    def in_send_order(self) -> list[SendJournal]:
+        """The journals of newsletters sent (begun), in the order they were first sent. Read once a run: reading
+        reports records bounces, never a campaign, so each journal's start cannot change while they are read."""
+        if self._sent is None:
+            started = [(record.started, journal) for journal in map(self.get, self.all_slugs())
+                       if journal is not None and (record := journal.campaign()) is not None]
+            self._sent = [journal for _, journal in sorted(started, key=lambda pair: pair[0])]
+        return self._sent
+
     def all_slugs(self) -> list[str]:
         return sorted(path.stem for path in self.journal_dir.glob("*.sqlite")) if self.journal_dir.is_dir() else []
 
@@ -135,7 +145,7 @@ class Journals:
         if slug not in self._recipients_by_verp_tag:
             by_tag: dict[str, str] = {}
             for digest, address in self._recipients(slug).items():
-                by_tag.setdefault(digest[:TAG_LENGTH], address)  # the first, as the scan it replaces found
+                by_tag.setdefault(verp_tag(digest), address)  # the first, as the scan it replaces found
             self._recipients_by_verp_tag[slug] = by_tag
         return self._recipients_by_verp_tag[slug]
 
@@ -144,6 +154,7 @@ class Journals:
             if journal is not None:
                 journal.close()
         self._open.clear()
+        self._sent = None
 
 
 class BounceHandler:
@@ -225,15 +236,9 @@ class BounceHandler:
 
     def soft_bounces_in_a_row(self, address: str) -> int:
         """Newsletters soft-bounced for `address` since the last one reported delivered, in send order."""
-        outcomes: list[tuple[str, set[str]]] = []
-        for slug in self.journals.all_slugs():
-            journal = self.journals.get(slug)
-            record = journal.campaign() if journal is not None else None
-            kinds = {b.kind for b in journal.bounces(address)} if journal is not None else set()
-            if record is not None and kinds:
-                outcomes.append((record.started, kinds))
         in_a_row = 0
-        for _started, kinds in sorted(outcomes, key=lambda outcome: outcome[0]):
+        for journal in self.journals.in_send_order():
+            kinds = {b.kind for b in journal.bounces(address)}
             if str(BounceKind.SOFT) in kinds:
                 in_a_row += 1
             elif str(BounceKind.DELIVERED) in kinds:

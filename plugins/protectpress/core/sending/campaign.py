@@ -30,6 +30,14 @@ MAX_BACKOFF_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
+class Outgoing:
+    """One person's message and the envelope sender (SMTP MAIL FROM) it goes out with: their own under VERP."""
+
+    data: bytes
+    sender: str
+
+
+@dataclass(frozen=True)
 class SendPolicy:
     rate: float  # messages a second; 0 = no limit
     retry_attempts: int = 3
@@ -114,11 +122,10 @@ class RateLimiter:
 class Campaign:
     """One run of a bulk send (live, with a journal; or to the outbox, with none)."""
 
-    def __init__(self, *, compose: Callable[[Recipient], bytes], sender: str | Callable[[Recipient], str],
-                 transport: Transport, journal: SendJournal | None, suppression: SuppressionList, policy: SendPolicy,
-                 progress_stream: TextIO | None = None, show_progress: bool = True) -> None:
+    def __init__(self, *, compose: Callable[[Recipient], Outgoing], transport: Transport, journal: SendJournal | None,
+                 suppression: SuppressionList, policy: SendPolicy, progress_stream: TextIO | None = None,
+                 show_progress: bool = True) -> None:
         self.compose = compose
-        self.sender = sender
         self.transport = transport
         self.journal = journal
         self.suppression = suppression
@@ -212,22 +219,21 @@ class Campaign:
 
     def deliver_with_retries(self, recipient: Recipient) -> DeliveryResult:
         """One recipient, retried after 4xx answers with a doubling pause; the last result counts."""
-        data = self.compose(recipient)
+        outgoing = self.compose(recipient)
         attempts = max(1, self.policy.retry_attempts)
         for attempt in range(attempts):
             self.rate.wait()
-            result = self._deliver_once(recipient, data)
+            result = self._deliver_once(recipient, outgoing)
             if result.outcome is not Outcome.TEMPORARY or attempt == attempts - 1:
                 return result
             time.sleep(min(MAX_BACKOFF_SECONDS, self.policy.retry_backoff * 2 ** attempt))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _deliver_once(self, recipient: Recipient, data: bytes) -> DeliveryResult:
+    def _deliver_once(self, recipient: Recipient, outgoing: Outgoing) -> DeliveryResult:
         if self.journal is not None:
             self.journal.mark_sending(recipient.address)
         try:
-            sender = self.sender(recipient) if callable(self.sender) else self.sender  # one each with VERP
-            result = self.transport.deliver(sender, recipient.address, data)
+            result = self.transport.deliver(outgoing.sender, recipient.address, outgoing.data)
         except KeyboardInterrupt:
             # Ctrl-C mid-transaction: we cannot know whether the relay took it.
             if self.journal is not None:

@@ -14,11 +14,12 @@ from urllib.parse import urlsplit
 from ..config import SENDING as SETTING
 from ..config import ConfigError, Settings, sending_problems
 from ..headertext import header_text_expected, header_text_problem
-from ..newsletter.message import build_message, stable_message_id, with_test_prefix
+from ..newsletter.message import build_message, message_digest, message_id_with, with_test_prefix
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
 from ..problems import Problem
 from ..unsubscribe.address import unsubscribe_link
 from ..unsubscribe.tokens import SECRET_VARIABLE, Keyring, KeyringError
+from .campaign import Outgoing
 from .recipients import Recipient
 from .verp import base_address, is_verp, verp_sender
 
@@ -105,18 +106,21 @@ def _from_name(settings: Settings) -> tuple[str, str]:
 class Composer:
     """Builds the bytes sent to one person (or to a tester) from the newsletter rendered once."""
 
-    def __init__(self, newsletter: RenderedNewsletter, sender: SenderIdentity, message_id_salt: str = "") -> None:
+    def __init__(self, newsletter: RenderedNewsletter, sender: SenderIdentity, message_id_salt: str = "", *,
+                 journaled: bool = False) -> None:
         """`message_id_salt`: the send journal's secret (`SendJournal.message_id_salt`), so that nobody can work
-        out a recipient's Message-ID or VERP tag and forge a bounce for them; "" only where no journal is kept
-        (the outbox), whose messages no bounce is ever matched to."""
+        out a recipient's Message-ID or VERP tag and forge a bounce for them; "" where no journal is kept (the
+        outbox), whose messages no bounce is ever matched to, and for a journal begun before IDs were salted.
+        `journaled`: the send keeps a journal, so its bounces can be matched and VERP (when set) applies."""
         self.newsletter = newsletter
         self.sender = sender
         self.message_id_salt = message_id_salt
+        self.verp = journaled and sender.verp
         self.domain = sender.from_address.rpartition("@")[2]
 
     def for_journal(self, message_id_salt: str) -> Composer:
         """This composer for a send recorded in a journal: its messages carry that journal's secret."""
-        return Composer(self.newsletter, self.sender, message_id_salt)
+        return Composer(self.newsletter, self.sender, message_id_salt, journaled=True)
 
     def unsubscribe_uris(self, address: str) -> list[str]:
         """For List-Unsubscribe: the mailto first (every mail program can use it), then the one-click URL."""
@@ -128,23 +132,21 @@ class Composer:
             uris.append(unsubscribe_link(self.sender.unsubscribe_url, token))
         return uris
 
-    def for_recipient(self, recipient: Recipient) -> bytes:
-        message_id = stable_message_id(self.newsletter.slug, recipient.address, self.domain,
-                                       salt=self.message_id_salt)
-        return self._compose(recipient.name, recipient.address, self.newsletter.subject, message_id,
+    def for_recipient(self, recipient: Recipient) -> Outgoing:
+        """One person's message and envelope sender. Their digest is worked out once: it names their copy in
+        its Message-ID and, under VERP, in the tag of their own envelope sender, where bounces are matched."""
+        digest = message_digest(self.newsletter.slug, recipient.address, salt=self.message_id_salt)
+        message_id = message_id_with(self.newsletter.slug, digest, self.domain)
+        data = self._compose(recipient.name, recipient.address, self.newsletter.subject, message_id,
                              first_name=recipient.first_name)
+        sender = verp_sender(self.sender.return_path, digest) if self.verp else self.sender.envelope_sender
+        return Outgoing(data, sender)
 
-    def envelope_sender_for(self, recipient: Recipient) -> str:
-        """The SMTP MAIL FROM for one person's message: their own VERP address when VERP is on."""
-        if self.sender.verp:
-            return verp_sender(self.sender.return_path, self.newsletter.slug, recipient.address,
-                               salt=self.message_id_salt)
-        return self.sender.envelope_sender
-
-    def for_test(self, address: str) -> bytes:
+    def for_test(self, address: str) -> Outgoing:
         # A test gets its own Message-ID: if the tester is also on the list, mail programs that drop a
         # second message with a known ID would otherwise hide the real one.
-        return self._compose("", address, with_test_prefix(self.newsletter.subject), None)
+        return Outgoing(self._compose("", address, with_test_prefix(self.newsletter.subject), None),
+                        self.sender.envelope_sender)
 
     def _compose(self, name: str, address: str, subject: str, message_id: str | None, *,
                  first_name: str = "") -> bytes:

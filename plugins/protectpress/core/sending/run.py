@@ -114,10 +114,8 @@ class SendRun:
 
         A `RelayError` ends it; what was delivered before is still recorded.
         """
-        campaign = Campaign(compose=lambda r: self.composer.for_test(r.address),
-                            sender=self.composer.sender.envelope_sender,
-                            transport=self.transport, journal=None, suppression=self.suppression, policy=self.policy,
-                            show_progress=False)
+        campaign = Campaign(compose=lambda r: self.composer.for_test(r.address), transport=self.transport,
+                            journal=None, suppression=self.suppression, policy=self.policy, show_progress=False)
         delivered: list[str] = []
         try:
             for address in dict.fromkeys(addresses):
@@ -175,9 +173,8 @@ class BulkSend:
         # A live send gives each message its own VERP envelope sender (when configured), so bounces can be matched.
         # Its Message-IDs and VERP tags carry the journal's secret, the same on every resume (see journal.py).
         composer = run.composer.for_journal(journal.message_id_salt()) if journal is not None else run.composer
-        sender = composer.envelope_sender_for if journal is not None else composer.sender.envelope_sender
-        self.campaign = Campaign(compose=composer.for_recipient, sender=sender,
-                                 transport=run.transport, journal=journal, suppression=run.suppression,
+        self.campaign = Campaign(compose=composer.for_recipient, transport=run.transport, journal=journal,
+                                 suppression=run.suppression,
                                  policy=run.policy if journal is not None else SendPolicy(rate=0))
         # What the journal records about the live check for this run; None until it has passed.
         self.live_check: str | None = SKIPPED_LIVE_CHECK if run.options.skip_live_check else None

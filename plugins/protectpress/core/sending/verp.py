@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 
-from ..newsletter.message import message_digest
-
 TAG_LENGTH = 20  # hex digits: 80 bits, and `bounces+` + tag stays well inside the 64-character local part
 
 
@@ -28,15 +26,16 @@ def base_address(return_path: str) -> str:
     return f"{local.removesuffix('+')}@{domain}" if is_verp(return_path) else return_path
 
 
-def verp_tag(slug: str, address: str, *, salt: str) -> str:
-    """`salt`: the journal's `message_id_salt()`, the same secret as in the message's Message-ID."""
-    return message_digest(slug, address, salt=salt)[:TAG_LENGTH]
+def verp_tag(digest: str) -> str:
+    """The tag for one person's copy of one newsletter: the start of its `message_digest`, salted with the
+    journal's `message_id_salt()`, the same digest as in the message's Message-ID."""
+    return digest[:TAG_LENGTH]
 
 
-def verp_sender(base: str, slug: str, address: str, *, salt: str) -> str:
-    """`bounces+<tag>@example.org` for one person's copy of one newsletter; `base` is `bounces@example.org`."""
+def verp_sender(base: str, digest: str) -> str:
+    """`bounces+<tag>@example.org` for the copy `digest` names; `base` is `bounces@example.org`."""
     local, _, domain = base.partition("@")
-    return f"{local}+{verp_tag(slug, address, salt=salt)}@{domain}"
+    return f"{local}+{verp_tag(digest)}@{domain}"
 
 
 def tag_in(address: str, base: str) -> str | None:

@@ -27,13 +27,24 @@ def service_address_problem(url: str) -> tuple[str, str] | None:
         parts, host = None, ""
     if parts is None or not host or parts.username or parts.password:
         return ("expected a web address like https://example.org/unsubscribe/", repr(url))
-    if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(host)):
+    if not is_https_or_loopback(url):
         return ("expected an https:// address (one-click unsubscribe needs https; plain http:// only for "
                 "127.0.0.1 or localhost)", repr(url))
     if parts.query or parts.fragment:
         return ("expected the service's base address with no ?query or #fragment (protectpress adds the token)",
                 repr(url))
     return None
+
+
+def is_https_or_loopback(url: str) -> bool:
+    """Whether what travels to `url` (a reader's token, the export token) is safe from the network: https, or plain
+    http to this machine only (the service behind a local proxy, or under test)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(host))
 
 
 def is_loopback(host: str) -> bool:

@@ -15,12 +15,11 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..headertext import plain_text
 from ..sending.private_files import replace_private
 from ..sending.recipients import SuppressionList, valid_address
-from .address import export_address, is_loopback
+from .address import export_address, is_https_or_loopback
 
 SYNC_STATE_NAME = "unsubscribe-sync.json"
 MAX_RESPONSE = 8 * 1024 * 1024
@@ -47,8 +46,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 def sync_unsubscribes(base: str, token: str, suppression: SuppressionList, journal_dir: Path,
                       timeout: float = 30) -> SyncResult:
     """Pull every event newer than the last one collected from `base` into `suppression`."""
-    scheme, host = urlsplit(base).scheme, urlsplit(base).hostname or ""
-    if scheme != "https" and not (scheme == "http" and is_loopback(host)):
+    if not is_https_or_loopback(base):
         raise SyncError(f"--sync: the service's address must start with https:// (plain http:// only for 127.0.0.1 "
                         f"or localhost, as the export token would travel unencrypted), found {base!r}")
     state_path = journal_dir / SYNC_STATE_NAME
