@@ -250,7 +250,8 @@ def _report_violations(newsletter: Newsletter, features: list[Feature], violatio
     """The email rules' findings, each at the line of the newsletter's file that caused it where that can be
     told: a front-matter key's line, the letter's line where the words are written, or the `items:` entry of
     the featured page whose body holds them. A rule about the whole email or its template names no line."""
-    letter = SourceLines(newsletter.body, newsletter.body_line)
+    # As the email has it: a heading "For {{ name }}" reads "For [[pp:name]]" there (same lines).
+    letter = SourceLines(fill_name(newsletter.body, NAME_PLACEHOLDER, FIRST_NAME_PLACEHOLDER), newsletter.body_line)
     embedded = [(SourceLines(f.page.body, f.page.body_line), f.item.line) for f in features if f.item.full]
     seen: Counter[tuple[str, str, Clue]] = Counter()  # the second image without alt text is the second one written
     for violation in violations:
