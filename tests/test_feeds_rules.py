@@ -8,7 +8,7 @@ import zlib
 from pathlib import Path
 
 from feed_rules import feed_warnings
-from protectpress.core.images import ICONS, icon_png
+from protectpress.core.images import ICONS, icon_png, preview_png
 from support import REPO
 
 SITE = "https://old.example.org/"
@@ -94,3 +94,5 @@ def test_the_committed_icons_are_what_the_core_draws():
         assert struct.unpack(">II", committed[16:24]) == (size, size), name
         if size <= 180:  # the 512-pixel icon takes longer to draw than the rest together; same code path
             assert pixels(committed) == pixels(icon_png(name)), name
+    # The link-preview picture is the same for every site: committed, so that no build draws it.
+    assert pixels((REPO / "overrides/assets/images/preview.png").read_bytes()) == pixels(preview_png())

@@ -156,3 +156,38 @@ def test_a_docs_folder_that_is_itself_a_link_out_of_the_project_is_refused(tmp_p
     result = run_protectpress("check", cwd=project)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == f"error: docs: {INSIDE}a link to {elsewhere}"
+
+
+def test_a_hard_link_to_personal_data_is_refused_and_not_published(tmp_path):
+    """A hard link is the same file under a second name: one in docs/ to the suppression list, a journal or a
+    recipients list would publish it as it stands, and follow every later change to it."""
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    suppressed = project / "newsletters" / "suppressed.csv"
+    suppressed.write_text("email\nsomeone@example.org\n", encoding="utf-8")
+    journal = project / "newsletters" / ".sends" / "2024-01-winter-update.jsonl"
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    journal.write_text('{"to": "someone@example.org"}\n', encoding="utf-8")
+    recipients = project / "lists" / "recipients-march.csv"
+    recipients.parent.mkdir()
+    recipients.write_text("email\nsomeone@example.org\n", encoding="utf-8")
+    assets = project / "docs" / "assets"
+    assets.mkdir(exist_ok=True)
+    for name, target in (("unsubscribed.txt", suppressed), ("log.txt", journal), ("partners.txt", recipients)):
+        os.link(target, assets / name)
+    shared = project / "shared-plan.txt"  # a hard link to an ordinary file of the project is fine
+    shared.write_text("floor plan", encoding="utf-8")
+    os.link(shared, assets / "plan.txt")
+
+    result = run_protectpress("build", "--quiet", cwd=project)
+    assert result.returncode == 1
+    for name, shown, kind in (
+        ("unsubscribed.txt", "newsletters/suppressed.csv", "the suppression list"),
+        ("log.txt", "newsletters/.sends/2024-01-winter-update.jsonl", "personal data from the sending journals or "
+         "the outbox"),
+        ("partners.txt", "lists/recipients-march.csv", "a recipients list"),
+    ):
+        assert f"error: docs/assets/{name}: {PRIVATE}a hard link to {shown}, {kind}" in result.stderr, result.stderr
+    assert "docs/assets/plan.txt" not in result.stderr
+    assert not (project / "site").exists()
+    checked = run_protectpress("check", cwd=project)
+    assert checked.returncode == 1 and "a hard link to newsletters/suppressed.csv" in checked.stdout

@@ -15,6 +15,7 @@ import pytest
 from protectpress.core.config import load_settings
 from protectpress.core.newsletter.markdown import parse_markdown
 from protectpress.core.newsletter.text import markdown_text
+from protectpress.core.sanitise import find_active_content
 from support import FIXTURES, copy_project, run_protectpress
 
 ACTIVE = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: addresses): "
@@ -179,3 +180,19 @@ def test_the_plain_text_part_never_lists_a_script_data_or_file_address(project):
     for scheme in ("javascript:", "data:", "file:"):
         assert scheme not in text.lower(), text
     assert "Read the script, the data, the file," in text  # the words stay; only the address goes
+
+
+@pytest.mark.parametrize("href", [
+    "javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\tscript:alert(1)", " javascript:alert(1)",
+    "javascript&#58;alert(1)", "javascript&#x3A;alert(1)", "javascript&colon;alert(1)", "java&#9;script&colon;x",
+    "&#106;avascript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=", "vbscript&colon;msgbox",
+])
+def test_a_script_address_is_found_however_it_is_spelled(href):
+    """The judge reads attribute values as a browser does (entities decoded, whitespace and control characters
+    in the scheme ignored): a colon written as an entity is still a colon."""
+    found = find_active_content(f'<p><a href="{href}">x</a><img src="{href}" alt=""></p>')
+    assert len(found) == 2 and all(" URL in " in item.description for item in found), (href, found)
+
+
+def test_an_ordinary_address_is_not_active_content():
+    assert find_active_content('<p><a href="../guidance/pals/#what-to-do" title="a: b">x</a></p>') == []

@@ -2,13 +2,16 @@
 
 MkDocs walks `docs/` following every symbolic link and copies what it finds, so a link to `/etc/passwd`, to a
 folder elsewhere on the machine or to the recipients list would be published as it stands (and indexed by
-search). This is the one rule that decides, for a page, an asset, a theme file or a newsletter source, whether
-the build may use it; `check`, `build` and `serve` all apply it before MkDocs walks a single folder.
+search). A hard link is a second name for the same file: one in docs/ to a sending journal or the suppression
+list is refused like a symbolic link to it. This is the one rule that decides, for a page, an asset, a theme
+file or a newsletter source, whether the build may use it; `check`, `build` and `serve` all apply it before
+MkDocs walks a single folder.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import posixpath
 from dataclasses import dataclass
@@ -25,6 +28,8 @@ EXPECTED_EXISTING = "expected a link to a file or folder that exists"
 EXPECTED_NO_CIRCLE = "expected a link to a folder that does not contain the link (the build would go round in circles)"
 EXPECTED_READABLE = "expected a folder the build can read"
 
+# Folders of tools, never of the project's own files: not searched for personal data that a hard link might name.
+_TOOL_FOLDERS = ("node_modules", "__pycache__", "site")
 # Personal data by name, wherever it is: a recipients CSV may be saved anywhere, under any prefix or suffix.
 PRIVATE_FILE_NAMES = ("recipients*.csv", "suppressed.csv")
 PRIVATE_FOLDER_NAMES = (".sends",)
@@ -70,7 +75,7 @@ class ProjectBoundary:
             return Refusal(EXPECTED_INSIDE, pointed or f"{real}, outside the project")
         if is_link and not os.path.exists(real):
             return Refusal(EXPECTED_EXISTING, f"{pointed}, which does not exist")
-        private = self._private_kind(path, real)
+        private = self._private_kind(path, real) or self._hard_link_to_private(str(real))
         if private is not None:
             return Refusal(EXPECTED_PUBLIC, f"{pointed}, {private}" if pointed else private)
         return None
@@ -114,7 +119,8 @@ class ProjectBoundary:
                     # Not a link: it is where its folder is, inside the project, so only its name and place matter.
                     # (This runs for every file of the site: no question to the system, no Path objects.)
                     real = os.path.join(chain[-1], entry.name)
-                    private = self._private_name(entry.name) or self._private_place(real)
+                    private = self._private_name(entry.name) or self._private_place(real) or (
+                        self._hard_link_to_private(real) if entry.is_file(follow_symlinks=False) else None)
                     refusal = Refusal(EXPECTED_PUBLIC, private) if private else None
                 if refusal is not None:
                     problems.error(shown(child_relative), refusal.expected, refusal.found)
@@ -152,6 +158,44 @@ class ProjectBoundary:
         if any(_within(real, folder) for folder in self._private_folder_names):
             return "personal data from the sending journals or the outbox"
         return None
+
+    def _hard_link_to_private(self, real: str) -> str | None:
+        """"a hard link to newsletters/suppressed.csv, ..." when `real` is another name for a file of personal data
+        in the project. Only a file with more than one name is looked up, so a normal build asks nothing more."""
+        try:
+            status = os.stat(real, follow_symlinks=False)
+        except OSError:
+            return None
+        if status.st_nlink < 2:
+            return None
+        private = self._private_inodes.get((status.st_dev, status.st_ino))
+        if private is None or private[0] == real:
+            return None
+        return f"a hard link to {self.shown(Path(private[0]))}, {private[1]}"
+
+    @functools.cached_property
+    def _private_inodes(self) -> dict[tuple[int, int], tuple[str, str]]:
+        """(device, inode) -> (path, what it is) of every file of personal data in the project: the journals, the
+        outbox, the suppression list and each recipients list, wherever it is saved (tools' folders aside)."""
+        found: dict[tuple[int, int], tuple[str, str]] = {}
+        for folder, folders, files in os.walk(self.project_dir):
+            inside_private = self._private_place(folder) is not None or any(
+                part in PRIVATE_FOLDER_NAMES for part in Path(folder).parts)
+            folders[:] = [name for name in folders
+                          if name in PRIVATE_FOLDER_NAMES or inside_private
+                          or not (name.startswith(".") or name in _TOOL_FOLDERS)]
+            for name in files:
+                path = os.path.join(folder, name)
+                kind = (self._private_name(name) or self._private_place(path)
+                        or ("personal data from a sending journal" if inside_private else None))
+                if kind is None:
+                    continue
+                try:
+                    status = os.stat(path, follow_symlinks=False)
+                except OSError:
+                    continue
+                found.setdefault((status.st_dev, status.st_ino), (path, kind))
+        return found
 
     @property
     def _private_file_names(self) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import posixpath
+import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from ..core.content import (
 from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_document
 from ..core.dates import human
 from ..core.frontmatter import read_source
+from ..core.generated import SetAside, set_aside_lists
 from ..core.home import HOME_SRC_URI, home_sections
 from ..core.images import preview_png
 from ..core.links import SiteLinks
@@ -75,6 +77,9 @@ class SiteFeature:
         self.brand: Brand | None = None
         self.preview: PreviewImage | None = None  # the one preview picture, made once a build in on_env
         self.memory = BuildMemory(None)  # what the last build learnt (QR masks): read in on_files
+        # Generated lists are put in after Markdown (core/generated.py SetAside), named with this build's token.
+        self.list_token = secrets.token_hex(16)
+        self.set_aside: dict[str, SetAside] = {}
 
     def on_config(self, config: MkDocsConfig) -> None:
         if not self.state.serving:
@@ -133,7 +138,7 @@ class SiteFeature:
         self._make_sections(files)
         if files.get_file_from_path(ROBOTS) is None:
             files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
-        if files.get_file_from_path(PREVIEW_IMAGE) is None:
+        if files.get_file_from_path(PREVIEW_IMAGE) is None:  # the theme's copy (overrides/) is drawn by the same code
             files.append(File.generated(config, PREVIEW_IMAGE, content=preview_png()))
         self._check_documents(files, Path(config.docs_dir))
         self.brand = load_brand(settings, {file.src_uri for file in files.documentation_pages()}, self.state.problems)
@@ -219,10 +224,26 @@ class SiteFeature:
         own = item.last_updated if item is not None and item.is_published_type else None
         if self.newest:
             page.update_date = lastmod(own or self.newest.get(page.file.src_uri)) or ""
-        markdown += self.sections.get(page.file.src_uri, "")
+        src_uri = page.file.src_uri
+        if src_uri in self.listed:  # a page we generated: all of it is ours
+            aside = set_aside_lists(markdown + self.sections.get(src_uri, ""), self.list_token)
+            markdown = aside.markdown
+        else:  # an author's page: only the sections we append are ours
+            aside = set_aside_lists(self.sections.get(src_uri, ""), self.list_token)
+            markdown += aside.markdown
+        if aside.lists:
+            self.set_aside[src_uri] = aside
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        aside = self.set_aside.pop(page.file.src_uri, None)
+        if aside is not None:
+            html, missing = aside.put_back(html)
+            if missing:
+                self.state.problems.error(
+                    self.state.settings.relative(page.file.abs_src_path or page.file.src_uri),
+                    "expected the lists protectpress generates to come through Markdown (a markdown_extensions entry "
+                    "in mkdocs.yml removes HTML comments: take it out)", f"{len(missing)} list(s) missing")
         # The rendered body is what the site publishes. The errors stop the build at the integrity feature's
         # on_env report, after every page has been checked, so that one run lists them all.
         item = self.item(page)

@@ -1,0 +1,34 @@
+"""The `protectpress` command line: every command is listed and reachable, and a command loads only its own
+module (the sending stack is not imported to build a site)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from protectpress.cli import COMMANDS
+from support import REPO, run_protectpress
+
+
+def test_help_lists_every_command_and_a_typo_names_them_all(tmp_path):
+    listed = run_protectpress("--help", cwd=tmp_path)
+    assert listed.returncode == 0
+    for command in COMMANDS:
+        assert f"    {command} " in listed.stdout or f"    {command}\n" in listed.stdout, command
+    typo = run_protectpress("biuld", cwd=tmp_path)
+    assert typo.returncode == 2 and "invalid choice: 'biuld'" in typo.stderr and "'unsuppress'" in typo.stderr
+
+
+def test_each_command_answers_its_own_help(tmp_path):
+    for command in COMMANDS:
+        done = run_protectpress(command, "--help", cwd=tmp_path)
+        assert done.returncode == 0 and f"usage: protectpress {command}" in done.stdout, (command, done.stderr)
+
+
+def test_building_does_not_load_the_sending_commands():
+    script = ("import sys; from protectpress.cli import parser; parser(['build', '-q']).parse_args(['build', '-q']); "
+              "print(sorted(m for m in sys.modules if m.startswith('protectpress.cli.')))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
+    loaded = done.stdout
+    assert "protectpress.cli.build" in loaded
+    assert "protectpress.cli.sending" not in loaded and "protectpress.cli.bounces" not in loaded
