@@ -161,7 +161,7 @@ def test_yaml_nested_too_deeply_is_an_error_not_a_recursion_error():
     ("template: 5", "template: expected text, found '5'"),
     ("template: nothere", "template: expected the name of a theme template like main.html, found 'nothere'"),
     ("icon: [1]", "icon: expected text, found a list"),
-    ("search: 3", "search: expected search settings like {exclude: true} or {boost: 2}, found '3'"),
+    ("search: 3", "search: expected search settings like {exclude: true}, found '3'"),
     ("comments: maybe", "comments: expected true or false, found 'maybe'"),
 ])
 def test_material_keys_are_checked_before_material_crashes_on_them(line, message):

@@ -28,18 +28,18 @@ def bad_project(tmp_path_factory) -> Path:
 
 EXPECTED_ERRORS = [
     # guidance/index.md is the index the build generates for a type folder without one: a real page to suggest.
-    "newsletters/bad-items.md: body: expected a link to a page of the site (did you mean guidance/index.md, "
+    "newsletters/bad-items.md:12: expected a link to a page of the site (did you mean guidance/index.md, "
     "guidance/lockdown.md?), "
     "found 'guidance/nowhere.md'",
     "newsletters/bad-items.md:6: items[1].page: expected a page of the site, as a path inside docs/ (did you mean "
     "guidance/lockdown.md?), found 'guidance/lockdwn.md'",
-    "newsletters/hostile.md: email rule headings: expected exactly one h1 (the subject), found 2: "
+    "newsletters/hostile.md:15: email rule headings: expected exactly one h1 (the subject), found 2: "
     "'A letter with hostile HTML and broken email rules', 'A second top-level heading'",
-    "newsletters/hostile.md: email rule headings: expected no skipped heading level (h4 follows h1), "
+    "newsletters/hostile.md:17: email rule headings: expected no skipped heading level (h4 follows h1), "
     "found 'A skipped heading level'",
-    "newsletters/hostile.md: email rule images: expected alt text for every image, like "
+    "newsletters/hostile.md:13: email rule images: expected alt text for every image, like "
     "![What it shows](image.png), found an image with none: '/assets/photo.png'",
-    "newsletters/hostile.md: email rule link-text: expected link text that says where the link goes, "
+    "newsletters/hostile.md:19: email rule link-text: expected link text that says where the link goes, "
     "found 'click here'",
     "newsletters/missing-fields.md: date: expected a date (required for a newsletter), found none",
     "newsletters/missing-fields.md: subject: expected a subject (required for a newsletter), found none",
@@ -135,6 +135,118 @@ def test_undefined_template_value_is_an_error_with_its_line(tmp_path):
     result = protectpress("check", cwd=project)
     assert (f"error: overrides/emails/newsletter.mjml.j2:{line}: expected a template that renders, found "
             "'preheader_text' is undefined") in result.stdout
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Problems in a letter's body, and email rules its words break, at the line of the .md file where they stand.
+
+LETTER = """---
+subject: "Lines for every problem in the body"
+preheader: "Short"
+date: 2024-03-05
+items:
+  - page: guidance/lockdown.md
+  - page: guidance/gone.md
+    full: true
+---
+
+Dear {{ name }}, your email address is on file.
+
+Write to us by email if it is wrong: {{ email }}.
+
+```
+# A heading in code is only text ![](/assets/in-code.png)
+```
+
+# Another top-level heading
+
+![](/assets/lockdown.png) and <a href="https://news.example.org/privacy/"><img src="https://news.example.org/assets/lockdown.png"
+alt=""></a>
+
+<img src="https://tracker.example.com/pixel.png" alt="A pixel">
+
+<table><tr><td>Region</td><td>North</td></tr></table>
+
+For more, [read more](/guidance/lockdown.md), or see [the old page](guidance/retired.md).
+"""
+# A featured page that passes its own checks but whose body the email cannot carry: a link to no page.
+FEATURED = """---
+title: Gone soon
+type: guidance
+summary: A page that links to a page that is not there.
+date: 2024-01-02
+---
+
+See [the retired page](retired.md) and [click here](lockdown.md).
+"""
+
+
+@pytest.fixture(scope="module")
+def lined(tmp_path_factory) -> list[str]:
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path_factory.mktemp("lines") / "project")
+    (project / "newsletters" / "2024-03-lines.md").write_text(LETTER, encoding="utf-8")
+    (project / "docs" / "guidance" / "gone.md").write_text(FEATURED, encoding="utf-8")
+    result = protectpress("check", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    return [line for line in result.stdout.splitlines() if "newsletters/2024-03-lines.md" in line]
+
+
+LINED = "newsletters/2024-03-lines.md"
+EXPECTED_LINES = [
+    # The merge field's own line, not the first line that says "email" (line 11).
+    f"error: {LINED}:13: expected only the merge fields {{{{ name }}}} and {{{{ first_name }}}} in the letter, "
+    "found '{{ email }}'",
+]
+EXPECTED_RENDERED = [
+    f"warning: {LINED}:3: email rule preheader: expected a preheader of 40 to 110 characters, so the inbox preview "
+    "is neither padded with body text nor cut short, found 5 characters",
+    f"error: {LINED}:19: email rule headings: expected exactly one h1 (the subject), found 2: "
+    "'Lines for every problem in the body', 'Another top-level heading'",
+    f"error: {LINED}:21: email rule images: expected alt text for every image, like ![What it shows](image.png), "
+    "found an image with none: '/assets/lockdown.png'",
+    f"error: {LINED}:21: email rule images: expected alt text on a linked image saying where it goes, found empty alt "
+    "on 'https://news.example.org/assets/lockdown.png'",
+    f"error: {LINED}:24: email rule third-party: expected images from the site itself (readers' mail programs would "
+    "tell another host they opened the email), found 'https://tracker.example.com/pixel.png'",
+    f"error: {LINED}:26: email rule tables: expected role=\"presentation\" on a layout table, or header cells (<th>) "
+    "on a data table, found 'RegionNorth'",
+    f"error: {LINED}:28: email rule link-text: expected link text that says where the link goes, found 'read more'",
+    f"error: {LINED}:28: expected a link to a page of the site (did you mean guidance/index.md, "
+    "guidance/gone.md, guidance/lockdown.md?), found 'guidance/retired.md'",
+    # In the featured page's body: the line of the items: entry that brings it in.
+    f"error: {LINED}:7: expected a link to a page of the site (in the featured page docs/guidance/gone.md) (did you "
+    "mean guidance/index.md, guidance/gone.md, guidance/lockdown.md?), found 'guidance/retired.md'",
+    f"error: {LINED}:7: email rule link-text: expected link text that says where the link goes, found 'click here'",
+]
+
+
+def test_every_problem_in_a_letters_body_and_email_names_its_line(lined):
+    # The unknown merge field stops the letter before it renders; fixed, the rest is found in the email.
+    assert [line for line in lined if line.startswith(("error: ", "warning: "))] == EXPECTED_LINES
+
+
+def test_problems_found_in_the_rendered_email_name_the_line_that_caused_them(tmp_path):
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    (project / "newsletters" / "2024-03-lines.md").write_text(LETTER.replace("{{ email }}", "us"), encoding="utf-8")
+    (project / "docs" / "guidance" / "gone.md").write_text(FEATURED, encoding="utf-8")
+    result = protectpress("check", cwd=project)
+    found = [line for line in result.stdout.splitlines() if LINED in line]
+    assert sorted(found) == sorted(EXPECTED_RENDERED), "\n".join(found)
+
+
+def test_a_line_is_found_where_the_thing_is_written_or_not_at_all():
+    from protectpress.core.newsletter.lines import Clue, SourceLines
+
+    body = ("The lockdown page explains it.\n\n```\n# Code, not a heading ![](/assets/photo.png)\n```\n\n"
+            "See [the page](guidance/lockdown.md) and ![](/assets/photo.png).\n\nA *setext* heading\n---\n")
+    lines = SourceLines(body, first_line=10)
+    # A link made absolute is found by its page's name where a target is written, not in the prose (line 10).
+    assert lines.line_of(Clue("https://news.example.org/guidance/lockdown/", "address")) == 16
+    # Nothing inside fenced code counts (line 13).
+    assert lines.line_of(Clue("https://news.example.org/assets/photo.png", "address")) == 16
+    assert lines.line_of(Clue("Code, not a heading", "heading")) is None
+    assert lines.line_of(Clue("A setext heading", "heading")) == 18
+    assert lines.line_of(Clue("words nobody wrote")) is None
 
 
 # ----------------------------------------------------------------------------------------------------------

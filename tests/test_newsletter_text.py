@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from protectpress.core.links import SiteLinks
-from protectpress.core.newsletter.markdown import demote_headings, parse_markdown, rebase_links
+from protectpress.core.newsletter.markdown import PageLink, demote_headings, parse_markdown, rebase_links
 from protectpress.core.newsletter.text import WIDTH, References, heading, link_line, markdown_text
 
 LINKS = SiteLinks("https://example.org/")
@@ -100,4 +100,4 @@ def test_links_and_images_absolute_from_their_source():
     assert 'href="https://example.org/b/"' in parsed.html
     assert 'src="https://example.org/guidance/img/c.png"' in parsed.html
     assert parsed.images_without_alt == ["d.png"]
-    assert parsed.page_links == ["b.md"]
+    assert parsed.page_links == [PageLink(source="b.md", written="../b.md")]  # as written, to find its line

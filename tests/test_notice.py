@@ -14,7 +14,7 @@ import pytest
 from browser.page_kinds import PAGE_KIND_NAMES, discover_page_kinds
 from feed_rules import feed_warnings
 from protectpress.core.config import load_settings
-from protectpress.core.notice import read_notice
+from protectpress.core.notice import read_notice, render_notice_email
 from protectpress.core.problems import Problems
 from support import NOTICE, NoticeSite, at, run_protectpress
 
@@ -91,6 +91,20 @@ def test_a_mistake_in_the_notice_is_named(project, tmp_path):
     assert [str(problem) for problem in problems] == [
         f"{settings.relative(docs / 'notice.md')}:2: level: expected a level: one of critical, warning, information, "
         "found 'urgent'"]
+
+
+def test_a_problem_in_the_notice_email_names_the_line_of_notice_md(project, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notice.md").write_text(NOTICE.replace("the station.", "the station.\n\n![](/assets/map.png)"),
+                                    encoding="utf-8")
+    settings = load_settings(project / "mkdocs.yml")
+    settings.docs_dir = docs
+    problems = Problems()
+    assert render_notice_email(settings, problems, NoticeSite.live_at) is None
+    line = NOTICE.count("\n") + 2  # below the words, after a blank line
+    assert f"{settings.relative(docs / 'notice.md')}:{line}: email rule images: expected alt text for every image, " \
+        "like ![What it shows](image.png), found an image with none: '/assets/map.png'" in [str(p) for p in problems]
 
 
 def test_send_notice_writes_a_short_email(project):

@@ -7,6 +7,7 @@ import re
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -23,8 +24,17 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read().decode("utf-8")
+    return fetch_with_status(url)[1]
+
+
+def fetch_with_status(url: str) -> tuple[int, str]:
+    """The HTTP status and the body, also for an error status (the problems page answers 500)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.read().decode("utf-8")
 
 
 def wait_for(condition, timeout: float, step: float = 0.05):
@@ -75,9 +85,14 @@ def test_a_broken_page_shows_the_problems_page_at_once_and_the_page_again_when_f
     assert "Expected a date like 2023-03-30 (a real day of the year). Found &#x27;2024-02-30&#x27;." in shown
     assert "/livereload/" in shown  # the page reloads itself when the problem is fixed
     assert "problems to fix" in fetch(url)  # every page, not just the broken one
+    # It stands in for a page that failed to build: 500, as MkDocs' own error page answers.
+    assert fetch_with_status(url + "guidance/lockdown/")[0] == 500
+    assert fetch_with_status(url)[0] == 500
     page.write_text(good, encoding="utf-8")
     fixed = wait_for(lambda: "problems to fix" not in (body := fetch(url + "guidance/lockdown/")) and body, 60)
     assert fixed and "Dynamic lockdown" in fixed
+    status, body = fetch_with_status(url + "guidance/lockdown/")
+    assert status == 200 and "Dynamic lockdown" in body
 
 
 def test_newsletter_emails_in_the_preview_point_at_the_preview_server(preview):

@@ -176,7 +176,9 @@ def _server_class() -> Callable[..., _PreviewServer]:
 
     class PreviewServer(LiveReloadServer):
         """MkDocs' live-reload server, except that while the content has problems every page is the problems
-        page, answered at once; it carries the live-reload script, so the fixed page replaces it by itself."""
+        page, answered at once; it carries the live-reload script, so the fixed page replaces it by itself.
+        It answers 500, as MkDocs' own error page does: it stands in for a page that failed to build, so a
+        link checker or script fetching the preview is not told the page is fine."""
 
         problems_page: bytes | None = None
 
@@ -189,8 +191,9 @@ def _server_class() -> Callable[..., _PreviewServer]:
                 with self._epoch_cond:
                     epoch = self._visible_epoch
                 content = self._inject_js_into_html(page, epoch)
-                start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
-                                          ("Content-Length", str(len(content))), ("Cache-Control", "no-store")])
+                headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(content))),
+                           ("Cache-Control", "no-store")]
+                start_response("500 Internal Server Error", headers)
                 return [content]
             return super()._serve_request(environ, start_response)
 

@@ -27,6 +27,7 @@ from .frontmatter import (
     FrontMatter,
     FrontMatterError,
     Invalid,
+    Report,
     boolean_field,
     list_like,
     read_bool,
@@ -262,9 +263,23 @@ def _template(value: Any) -> str:
 
 
 def _search(value: Any) -> dict:
+    # `boost` is Material's and passes (authors copy it from Material's docs); `_warn_search_boost` says what
+    # becomes of it here.
     if not isinstance(value, dict) or not set(value) <= {"exclude", "boost"}:
-        raise Invalid("expected search settings like {exclude: true} or {boost: 2}", describe(value))
+        raise Invalid("expected search settings like {exclude: true}", describe(value))
     return value
+
+
+# Pagefind (core/search.py) ranks pages by the words they hold; it has no per-page boost, only weights for parts
+# of a page's text and site-wide ranking settings, so an author's `boost` would otherwise be lost in silence.
+SEARCH_BOOST_IGNORED = ("expected no boost (it has no effect on this site's search, which ranks a page by the words "
+                        "it holds): to lift this page in results, put the words readers search for in its title, "
+                        "summary and headings")
+
+
+def _warn_search_boost(search: dict | None, report: Report) -> None:
+    if search is not None and "boost" in search:
+        report("search.boost", SEARCH_BOOST_IGNORED, describe(search["boost"]), severity="warning")
 
 
 # Keys that MkDocs, Material or authors use legitimately and that we pass through to them. Their types are
@@ -380,6 +395,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
 
     values = read_schema(front, (*FIELDS, *PASSTHROUGH_FIELDS), _required_for, KNOWN_KEYS, report)
     kind = values.get("type")
+    _warn_search_boost(values.get("search"), report)
 
     if kind is not None:
         folder_type = expected_type_for(src_uri)

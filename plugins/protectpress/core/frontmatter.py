@@ -23,7 +23,8 @@ _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
 @dataclass
 class FrontMatter:
-    """Parsed front matter. `lines` maps each top-level key to its line in the file (1-based)."""
+    """Parsed front matter. `lines` maps each top-level key to its line in the file (1-based), and each entry of
+    a top-level list (`items[2]`) or key of a top-level mapping (`search.boost`) to its own."""
 
     data: dict[str, Any]
     body: str
@@ -123,6 +124,9 @@ def split_front_matter(text: str) -> FrontMatter:
             elif isinstance(value_node, yaml.SequenceNode):  # `items[2]`: each entry's own line
                 for number, entry in enumerate(value_node.value, start=1):
                     key_lines.setdefault(f"{key}[{number}]", entry.start_mark.line + 2)
+            elif isinstance(value_node, yaml.MappingNode):  # `search.boost`: a setting on its own line
+                for inner_key, _ in value_node.value:
+                    key_lines.setdefault(f"{key}.{inner_key.value}", inner_key.start_mark.line + 2)
     return FrontMatter(data={str(k): v for k, v in data.items()}, body=body, body_line=index + 2,
                        lines=key_lines, raw=raw)
 
@@ -254,9 +258,10 @@ Report = Callable[..., None]  # report(key, expected, found, severity="error")
 
 
 def reporter(problems: Problems, path: str, front: FrontMatter) -> Report:
-    """Reports a problem with a key at the key's line (`items[2].page` at the line of that entry)."""
+    """Reports a problem with a key at the key's line (`items[2].page` at the line of that entry,
+    `search.boost` at its own line)."""
     def report(key: str, expected: str, found: str | None = None, severity: str = "error") -> None:
-        line = front.lines.get(key.split(".")[0]) or front.lines.get(key.split("[")[0])
+        line = front.lines.get(key) or front.lines.get(key.split(".")[0]) or front.lines.get(key.split("[")[0])
         problems.add(path, expected, found, key=key, line=line,
                      severity=Severity(severity))
     return report

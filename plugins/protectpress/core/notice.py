@@ -53,6 +53,7 @@ class Notice:
     date: dt.datetime | None  # when it was issued (optional)
     expires: dt.datetime | None
     expires_line: int | None = None  # its line in the file, for "expired" messages
+    body_line: int = 1  # the file line on which `body` (the words, blank lines before them left out) starts
 
     @property
     def slug(self) -> str:
@@ -97,8 +98,11 @@ def read_notice(settings: Settings, problems: Problems) -> Notice | None:
                        "to do", "none", line=front.body_line)
     if len(problems.errors) > errors_before:
         return None
-    return Notice(path=path, level=values["level"], title=values["title"], body=front.body.strip() + "\n",
-                  date=values.get("date"), expires=values.get("expires"), expires_line=front.lines.get("expires"))
+    words = front.body.strip()
+    blank_lines_before = front.body[: front.body.index(words)].count("\n")
+    return Notice(path=path, level=values["level"], title=values["title"], body=words + "\n",
+                  date=values.get("date"), expires=values.get("expires"), expires_line=front.lines.get("expires"),
+                  body_line=front.body_line + blank_lines_before)
 
 
 def _refused(file: Path, path: str, settings: Settings, problems: Problems) -> bool:
@@ -176,5 +180,5 @@ def render_notice_email(settings: Settings, problems: Problems, now: dt.datetime
     first_line = plain(" ".join("".join(words.itertext()).split()))
     letter = Newsletter(slug=notice.slug, path=notice.path, subject=notice.title,
                         preheader=first_line[:110], date=notice.date or now, sectors=(), draft=False, items=(),
-                        body=notice.body, body_line=1)
+                        body=notice.body, body_line=notice.body_line)
     return render_letter(settings, letter, problems, web_src="index.md")

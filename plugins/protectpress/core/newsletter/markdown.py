@@ -48,8 +48,17 @@ class ParsedMarkdown:
     raw_html: dict[str, str]  # Python-Markdown's placeholders for raw HTML blocks -> their sanitised HTML
     removed: list[str] = field(default_factory=list)  # active content the sanitiser took out
     active: list[ActiveContent] = field(default_factory=list)  # the same, with clues to find each one's line
-    images_without_alt: list[str] = field(default_factory=list)  # image sources
-    page_links: list[str] = field(default_factory=list)  # docs-relative sources of .md links
+    images_without_alt: list[str] = field(default_factory=list)  # image sources, as written
+    page_links: list[PageLink] = field(default_factory=list)  # links to .md pages
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """A link to a page of the site: the page's docs-relative source, and the target as the author wrote it
+    (which finds the link's line in the file)."""
+
+    source: str
+    written: str
 
 
 class _EmailLinks(Treeprocessor):
@@ -66,7 +75,7 @@ class _EmailLinks(Treeprocessor):
                 target = plain(href)
                 source = self.links.source_of_link(target, from_src=self.from_src)
                 if source is not None:
-                    self.parsed["page_links"].append(source)
+                    self.parsed["page_links"].append(PageLink(source, target))
                 element.set("href", self.links.absolute(target, from_src=self.from_src))
             elif element.tag == "img":
                 src = element.get("src") or ""

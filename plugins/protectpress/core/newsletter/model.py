@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,8 @@ class Newsletter:
     body: str  # Markdown; `{{ name }}` marks where the reader's name goes
     body_line: int
     publish_at: dt.datetime | None = None  # not on the site, in feeds or sent to the list before this moment
+    # Each front-matter key's line (FrontMatter.lines), for problems the rendered email shows with one of them.
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False)
 
     def is_live(self, now: dt.datetime) -> bool:
         """Published at `now` (the build's or the send's): neither a draft nor scheduled for later."""
@@ -158,15 +160,19 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
         problems.error(
             path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1
         )
-    for field in sorted(set(MERGE_FIELD.findall(front.body)) - set(MERGE_FIELDS)):
+    unknown: dict[str, int] = {}  # each unknown merge field and where it is first written
+    for match in MERGE_FIELD.finditer(front.body):
+        if match.group(1) not in MERGE_FIELDS:
+            unknown.setdefault(match.group(1), front.body.count("\n", 0, match.start()))
+    for name, offset in sorted(unknown.items()):
         problems.error(path, "expected only the merge fields {{ name }} and {{ first_name }} in the letter",
-                       repr("{{ " + field + " }}"),
-                       line=front.body_line + _line_of(front.body, field))
+                       repr("{{ " + name + " }}"), line=front.body_line + offset)
     if len(problems.errors) > errors_before:
         return None
     return Newsletter(slug=slug, path=path, subject=values["subject"], preheader=values["preheader"],
                       date=values["date"], sectors=sectors, draft=values.get("draft", False), items=items,
-                      body=front.body, body_line=front.body_line, publish_at=values.get("publish_at"))
+                      body=front.body, body_line=front.body_line, publish_at=values.get("publish_at"),
+                      lines=front.lines)
 
 
 def load_newsletters(settings: Settings, problems: Problems) -> list[Newsletter]:
@@ -253,8 +259,3 @@ def _items(value: Any, error: Callable[..., None], lines: dict[str, int]) -> tup
         items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number, as_updated=as_updated,
                                   line=lines.get(f"items[{number}]")))
     return tuple(items)
-
-
-def _line_of(body: str, field: str) -> int:
-    index = body.find(field)
-    return body.count("\n", 0, index) if index >= 0 else 0

@@ -12,6 +12,7 @@ import difflib
 import hashlib
 import html as html_lib
 import traceback
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,12 +24,13 @@ from .. import emergency
 from ..boundary import ProjectBoundary
 from ..changes import updated_line
 from ..config import Settings
-from ..content import ContentItem, ContentSet, load_content
+from ..content import ContentSet, load_content
 from ..content_policy import report_body
 from ..dates import human
 from ..links import SiteLinks
 from ..problems import Problems
 from .colours import COLOUR_KEYS, report_colours
+from .lines import Clue, SourceLines
 from .markdown import ParsedMarkdown, demote_headings, parse_markdown
 from .model import (
     DEFAULT_NAME,
@@ -40,7 +42,7 @@ from .model import (
     read_newsletter,
     resolve_features,
 )
-from .rules import EmailExpectations, check_email
+from .rules import EmailExpectations, Violation, check_email
 from .text import References, heading, join_sections, link_line, markdown_text, paragraph
 from .web import known_sources, web_src_uri
 
@@ -119,7 +121,7 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
                        "(set newsletter.privacy_page in mkdocs.yml)", repr(privacy_page), key="footer")
     letter = _parse(newsletter, fill_name(newsletter.body, NAME_PLACEHOLDER, FIRST_NAME_PLACEHOLDER), LINK_BASE,
                     None, links, known, problems)
-    embeds = {f.page.src_uri: _parse(newsletter, demote_headings(f.page.body), f.page.src_uri, f.page, links,
+    embeds = {f.page.src_uri: _parse(newsletter, demote_headings(f.page.body), f.page.src_uri, f, links,
                                      known, problems) for f in features if f.item.full}
     web_url = links.page_url(web_src or web_src_uri(newsletter.slug))
     footer = _footer(settings, links)
@@ -135,9 +137,7 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
                                why_received=footer.why_received, unsubscribe_placeholder=UNSUBSCRIBE_PLACEHOLDER,
                                site_url=settings.site_url, language=settings.language,
                                dev_server_url=dev_server_url)
-    for violation in check_email(html, expect):
-        report = problems.warning if violation.warning else problems.error
-        report(newsletter.path, violation.expected, violation.found, key=f"email rule {violation.rule}")
+    _report_violations(newsletter, features, check_email(html, expect), problems)
     if len(problems.errors) > errors_before:
         return None
     digest = hashlib.sha256("\0".join((newsletter.subject, html, text)).encode("utf-8")).hexdigest()
@@ -211,24 +211,61 @@ def _site_content(settings: Settings, problems: Problems) -> ContentSet:
     return content
 
 
-def _parse(newsletter: Newsletter, text: str, from_src: str, page: ContentItem | None, links: SiteLinks,
+def _parse(newsletter: Newsletter, text: str, from_src: str, feature: Feature | None, links: SiteLinks,
            known: set[str], problems: Problems) -> ParsedMarkdown:
-    """`text` is the letter's body, or the body of the featured `page` (its line count unchanged)."""
+    """`text` is the letter's body, or the body of the `feature`d page (its line count unchanged). A problem in
+    the letter names its line; one in a featured page's body, the line of the letter's `items:` entry that
+    brings the page in."""
     parsed = parse_markdown(text, links=links, from_src=from_src)
+    page = feature.page if feature else None
     where = f" (in the featured page {page.path})" if page else ""
     # A featured page's active content is the page's own mistake: named at its own file and line.
     report_body(page.path if page else newsletter.path, parsed.active, text,
                 page.body_line if page else newsletter.body_line, problems)
+    letter = SourceLines(text, newsletter.body_line) if feature is None else None
+
+    def line_of(clue: Clue, occurrence: int = 1) -> int | None:
+        if letter is not None:
+            return letter.line_of(clue, occurrence)
+        return feature.item.line if feature is not None else None
+
+    seen: Counter[str] = Counter()
     for src in parsed.images_without_alt:
+        seen[src] += 1
         problems.error(newsletter.path, f"expected alt text for every image, like ![What it shows](image.png){where}",
-                       f"an image with none: {src!r}", key="email rule images")
-    for source in parsed.page_links:
-        if source not in known:
-            nearest = difflib.get_close_matches(source, sorted(known), n=3, cutoff=0.5)
+                       f"an image with none: {src!r}", key="email rule images",
+                       line=line_of(Clue(src, "address"), seen[src]))
+    for link in parsed.page_links:
+        if link.source not in known:
+            nearest = difflib.get_close_matches(link.source, sorted(known), n=3, cutoff=0.5)
             hint = f" (did you mean {', '.join(nearest)}?)" if nearest else ""
-            problems.error(newsletter.path, f"expected a link to a page of the site{where}{hint}", repr(source),
-                           key="body")
+            line = line_of(Clue(link.written, "address"))
+            problems.error(newsletter.path, f"expected a link to a page of the site{where}{hint}", repr(link.source),
+                           key="body" if line is None else None, line=line)
     return parsed
+
+
+def _report_violations(newsletter: Newsletter, features: list[Feature], violations: list[Violation],
+                       problems: Problems) -> None:
+    """The email rules' findings, each at the line of the newsletter's file that caused it where that can be
+    told: a front-matter key's line, the letter's line where the words are written, or the `items:` entry of
+    the featured page whose body holds them. A rule about the whole email or its template names no line."""
+    # As the email has it: a heading "For {{ name }}" reads "For [[pp:name]]" there (same lines).
+    letter = SourceLines(fill_name(newsletter.body, NAME_PLACEHOLDER, FIRST_NAME_PLACEHOLDER), newsletter.body_line)
+    embedded = [(SourceLines(f.page.body, f.page.body_line), f.item.line) for f in features if f.item.full]
+    seen: Counter[tuple[str, str, Clue]] = Counter()  # the second image without alt text is the second one written
+    for violation in violations:
+        line = None
+        if violation.front_matter_key is not None:
+            line = newsletter.lines.get(violation.front_matter_key)
+        elif violation.clue is not None:
+            occurrence = (violation.rule, violation.expected, violation.clue)
+            seen[occurrence] += 1
+            line = letter.line_of(violation.clue, seen[occurrence])
+            if line is None:
+                line = next((item_line for body, item_line in embedded if body.line_of(violation.clue)), None)
+        report = problems.warning if violation.warning else problems.error
+        report(newsletter.path, violation.expected, violation.found, key=f"email rule {violation.rule}", line=line)
 
 
 def _footer(settings: Settings, links: SiteLinks) -> Footer:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from .. import emergency
 from ..htmltree import Node, parse_html
+from .lines import Clue
 
 SIZE_LIMIT = 102_000  # Gmail clips a message's HTML from about 102 KB
 SIZE_WARNING = 90_000
@@ -50,6 +51,10 @@ class Violation:
     expected: str
     found: str | None = None
     warning: bool = False
+    # Where the cause may be written in the newsletter's file, so the problem names its line: what to look for
+    # in the Markdown, or the front-matter key. Neither for a rule that judges the whole email or the template.
+    clue: Clue | None = None
+    front_matter_key: str | None = None
 
 
 def check_email(html: str, expect: EmailExpectations) -> list[Violation]:
@@ -64,7 +69,8 @@ def preheader_length(preheader: str) -> list[Violation]:
     low, high = PREHEADER_RANGE
     if not low <= len(preheader) <= high:
         return [Violation("preheader", f"expected a preheader of {low} to {high} characters, so the inbox preview "
-                          "is neither padded with body text nor cut short", f"{len(preheader)} characters", True)]
+                          "is neither padded with body text nor cut short", f"{len(preheader)} characters", True,
+                          front_matter_key="preheader")]
     return []
 
 
@@ -111,14 +117,15 @@ def _images(html: str, root: Node, expect: EmailExpectations) -> list[Violation]
     found = []
     for image in root.iter("img"):
         src = image.attrs.get("src", "")
+        clue = Clue(src, "address")
         if "alt" not in image.attrs:
-            found.append(Violation("images", "expected alt text on every image", f"no alt on {src!r}"))
+            found.append(Violation("images", "expected alt text on every image", f"no alt on {src!r}", clue=clue))
         elif not image.attrs["alt"].strip() and any(a.tag == "a" for a in image.ancestors()):
             found.append(Violation("images", "expected alt text on a linked image saying where it goes",
-                                   f"empty alt on {src!r}"))
+                                   f"empty alt on {src!r}", clue=clue))
         if src and not _own_origin(src, expect):
             found.append(Violation("third-party", "expected images from the site itself (readers' mail programs "
-                                   "would tell another host they opened the email)", repr(src)))
+                                   "would tell another host they opened the email)", repr(src), clue=clue))
     return found
 
 
@@ -138,7 +145,8 @@ def _urls(html: str, root: Node, expect: EmailExpectations) -> list[Violation]:
                 expect.dev_server_url and url.startswith(expect.dev_server_url))
             if not allowed:
                 found.append(Violation("links", "expected absolute https:, mailto: or tel: addresses, made by the "
-                                       "site's link function", f"{name}={url!r} on <{node.tag}>"))
+                                       "site's link function", f"{name}={url!r} on <{node.tag}>",
+                                       clue=Clue(url, "address")))
     return found
 
 
@@ -146,8 +154,10 @@ def _tables(html: str, root: Node, expect: EmailExpectations) -> list[Violation]
     found = []
     for table in root.iter("table"):
         if table.attrs.get("role") != "presentation" and table.find("th") is None:
+            first_cell = next((cell.words() for cell in table.iter("td") if cell.words()), "")
             found.append(Violation("tables", 'expected role="presentation" on a layout table, or header cells '
-                                   "(<th>) on a data table", repr(table.words()[:60])))
+                                   "(<th>) on a data table", repr(table.words()[:60]),
+                                   clue=Clue(first_cell) if first_cell else None))
     return found
 
 
@@ -193,7 +203,7 @@ def _text_size(html: str, root: Node, expect: EmailExpectations) -> list[Violati
         size = _font_px(node)
         if size is not None and size < MINIMUM_FONT_PX:
             return [Violation("text-size", f"expected body text of at least {MINIMUM_FONT_PX}px",
-                              f"{size:g}px on {node.words()[:40]!r}")]
+                              f"{size:g}px on {node.words()[:40]!r}", clue=Clue(" ".join(node.own_text().split())))]
     return []
 
 
@@ -202,13 +212,17 @@ def _headings(html: str, root: Node, expect: EmailExpectations) -> list[Violatio
     levels = [(int(n.tag[1]), n.words()) for n in root.iter() if re.fullmatch(r"h[1-6]", n.tag)]
     ones = [text for level, text in levels if level == 1]
     if len(ones) != 1:
+        # The template's h1 is the subject: the one to look for in the letter is another.
+        extra = next((t for t in ones if t != " ".join(expect.subject.split())), ones[1] if len(ones) > 1 else None)
         found.append(Violation("headings", "expected exactly one h1 (the subject)",
-                               f"{len(ones)}: " + ", ".join(repr(t) for t in ones) if ones else "none"))
+                               f"{len(ones)}: " + ", ".join(repr(t) for t in ones) if ones else "none",
+                               clue=Clue(extra, "heading") if extra else None))
     previous = 0
     for level, text in levels:
         if level > previous + 1:
             found.append(Violation("headings", f"expected no skipped heading level (h{level} follows "
-                                   f"{f'h{previous}' if previous else 'the start'})", repr(text)))
+                                   f"{f'h{previous}' if previous else 'the start'})", repr(text),
+                                   clue=Clue(text, "heading")))
         previous = level
     return found
 
@@ -219,7 +233,7 @@ def _link_text(html: str, root: Node, expect: EmailExpectations) -> list[Violati
         words = re.sub(r"[^\w\s]", "", link.words().lower()).strip()
         if words in VAGUE_LINK_TEXT:
             found.append(Violation("link-text", "expected link text that says where the link goes",
-                                   repr(link.words())))
+                                   repr(link.words()), clue=Clue(link.words())))
     return found
 
 

@@ -1,0 +1,67 @@
+"""The preview's problems page in a real browser: it answers 500 (it stands in for a page that failed to
+build), and still swaps itself for the fixed page when the author saves the fix, with no click."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+from support import FIXTURES, PROTECTPRESS, copy_project
+
+PAGE = "docs/guidance/lockdown.md"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _up(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5):
+            return True
+    except urllib.error.HTTPError:
+        return True  # answering, if with the problems page
+    except OSError:
+        return False
+
+
+def test_the_problems_page_is_a_500_that_turns_into_the_fixed_page_by_itself(tmp_path, new_page):
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/guidance/lockdown/"
+    server = subprocess.Popen([*PROTECTPRESS, "serve", "--port", str(port)], cwd=project,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not _up(url):
+            assert time.monotonic() < deadline and server.poll() is None, "the preview did not start"
+            time.sleep(0.2)
+        source = project / PAGE
+        good = source.read_text(encoding="utf-8")
+        source.write_text(good.replace("date: 2024-01-05", "date: 2024-02-30"), encoding="utf-8")
+        page = new_page()
+        deadline = time.monotonic() + 30
+        while True:
+            response = page.goto(url, wait_until="load")
+            if "problems to fix" in page.title():
+                break
+            assert time.monotonic() < deadline, "the problems page never showed"
+            time.sleep(0.2)
+        assert response is not None and response.status == 500
+        assert page.locator("h1").inner_text() == "The preview has problems to fix"
+
+        source.write_text(good, encoding="utf-8")  # the author saves the fix; nobody touches the browser
+        page.wait_for_function("() => !document.title.includes('problems to fix')", timeout=60_000)
+        page.wait_for_load_state("load")
+        assert "Dynamic lockdown" in page.locator("h1").inner_text()
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "Traceback" not in output, output
