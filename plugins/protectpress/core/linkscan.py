@@ -33,7 +33,7 @@ _JSON_URL_KEYS = {"url", "external_url", "image", "banner_image", "icon", "favic
 _TEXT_URL = re.compile(r"https?://[^\s<>\"')\]]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a 3,000-page build keeps about 80,000 of them until the check
 class FoundLink:
     target: str  # exactly as written in the built file
     kind: str  # LINK or IMAGE
