@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from protectpress.core.boundary import ProjectBoundary
+from protectpress.core.problems import Problems
 from support import FIXTURES, copy_project, run_protectpress
 
 INSIDE = ("expected a file or folder inside the project (a link that leads out of the project folder is never "
@@ -191,3 +193,13 @@ def test_a_hard_link_to_personal_data_is_refused_and_not_published(tmp_path):
     assert not (project / "site").exists()
     checked = run_protectpress("check", cwd=project)
     assert checked.returncode == 1 and "a hard link to newsletters/suppressed.csv" in checked.stdout
+
+
+def test_a_project_without_hard_links_is_not_searched_for_them(tmp_path):
+    """Looking for what a hard link names walks the whole project: only a file with a second name starts it (a
+    folder always has several names, `.` and its children's `..`)."""
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    boundary = ProjectBoundary.around(project)
+    assert boundary.refusal(project / "docs") is None
+    assert boundary.files_under(project / "docs", "docs", Problems())
+    assert "_private_inodes" not in vars(boundary)

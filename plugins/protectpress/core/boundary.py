@@ -14,6 +14,7 @@ import fnmatch
 import functools
 import os
 import posixpath
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,7 +171,7 @@ class ProjectBoundary:
             status = os.stat(real, follow_symlinks=False)
         except OSError:
             return None
-        if status.st_nlink < 2:
+        if status.st_nlink < 2 or not stat.S_ISREG(status.st_mode):  # a folder always has two names or more
             return None
         private = self._private_inodes.get((status.st_dev, status.st_ino))
         if private is None or private[0] == real:
