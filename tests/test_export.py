@@ -49,6 +49,25 @@ def test_export_by_slug_with_an_email_service_merge_tag(newsletter_project, tmp_
     assert message["List-Unsubscribe"] is None  # the email service adds its own
 
 
+def test_export_gives_the_first_name_its_own_merge_tag(newsletter_project, tmp_path):
+    letter = newsletter_project / "newsletters" / "2024-01-winter-update.md"
+    original = letter.read_text(encoding="utf-8")  # the project is shared by this module's tests: put it back
+    letter.write_text(original.replace("Dear {{ name }},", "Dear {{ first_name }},\n\nThis issue is for {{ name }}."),
+                      encoding="utf-8")
+    try:
+        out = tmp_path / "out"
+        result = protectpress("export", "2024-01-winter-update", "--out", str(out), "--name-placeholder",
+                              "*|FNAME|* *|LNAME|*", "--first-name-placeholder", "*|FNAME|*", cwd=newsletter_project)
+        assert result.returncode == 0, result.stderr
+        for part in ((out / "email.html").read_text(), (out / "email.txt").read_text()):
+            assert "Dear *|FNAME|*," in part and "This issue is for *|FNAME|* *|LNAME|*." in part
+        plain = protectpress("export", "2024-01-winter-update", "--out", str(tmp_path / "plain"),
+                             cwd=newsletter_project)
+        assert plain.returncode == 0 and "Dear Partner," in (tmp_path / "plain" / "email.txt").read_text()
+    finally:
+        letter.write_text(original, encoding="utf-8")
+
+
 def test_export_a_draft_for_preview(newsletter_project, tmp_path):
     result = protectpress("export", "2024-02-spring-draft", "--out", str(tmp_path / "draft"), cwd=newsletter_project)
     assert result.returncode == 0

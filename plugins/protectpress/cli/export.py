@@ -34,7 +34,11 @@ def register(subparsers: Subparsers) -> None:
                         help="an email service's merge tag for its unsubscribe link, e.g. '{{unsubscribe_url}}' "
                         "(default: the mailto: unsubscribe address from mkdocs.yml)")
     parser.add_argument("--name-placeholder", metavar="TEXT",
-                        help=f"an email service's merge tag for the reader's name (default: {DEFAULT_NAME!r})")
+                        help=f"an email service's merge tag for the reader's name, where the letter says "
+                        f"{{{{ name }}}} (default: {DEFAULT_NAME!r})")
+    parser.add_argument("--first-name-placeholder", metavar="TEXT",
+                        help="an email service's merge tag for the reader's first name, where the letter says "
+                        "{{ first_name }}, e.g. '*|FNAME|*' (default: as for the name)")
     add_config_option(parser)
     parser.set_defaults(run=run)
 
@@ -58,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     # Merge tags go in as written (only quotes escaped, to stay inside href="..."): the service replaces them.
     email_html, email_text = fill_placeholders(
         rendered, name_html=name if args.name_placeholder else html.escape(name), name_text=name,
+        first_name_html=args.first_name_placeholder, first_name_text=args.first_name_placeholder,
         unsubscribe_html=unsubscribe.replace('"', "&quot;"), unsubscribe_text=unsubscribe)
     message = build_message(subject=rendered.subject, html=email_html, text=email_text,
                             from_address=sender.from_address, from_name=sender.from_name, to=None,
