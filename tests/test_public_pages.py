@@ -166,6 +166,16 @@ def test_sidebar_orders_reference_by_title_and_news_newest_first(grown_site):
     assert sidebar(site, "newsletters/index.html") == ["2023-03-security-and-policing/", "0000-older-issue/"]
 
 
+def test_sidebar_lists_topics_and_sectors_in_the_order_their_index_pages_do(grown_site):
+    _, site = grown_site
+    for group in ("topics", "sectors"):
+        index = (site / group / "index.html").read_text(encoding="utf-8")
+        body = index[index.index('class="md-content"'):index.index("</article>")]
+        listed = [href.removeprefix("../") for href in re.findall(r'<li><a href="([^"#]+)">', body)]
+        assert len(listed) > 3, listed
+        assert sidebar(site, f"{group}/index.html") == listed, group
+
+
 def test_listings_show_the_date_they_sort_by(grown_site):
     _, site = grown_site
     news = lists(site, "news/index.html")["pp-listing"]

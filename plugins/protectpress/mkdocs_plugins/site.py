@@ -150,7 +150,10 @@ class SiteFeature:
         vocabulary, content, links = self.state.settings.vocabulary, self.state.content, self.state.settings.links
         listings = missing_type_indexes(content)
         for group, terms in (("topics", vocabulary.tags), ("sectors", vocabulary.sectors)):
-            listings += vocabulary_listings(content, group, terms, NOUNS[group], links)
+            in_order = vocabulary_listings(content, group, terms, NOUNS[group], links)
+            # The sidebar lists the terms in the order their index page does (the vocabulary's), not by file name.
+            self.state.nav_ranks.update((listing.src_uri, rank) for rank, listing in enumerate(in_order))
+            listings += in_order
         for listing in listings:
             self.listed.add(listing.src_uri)
             if listing.slug and listing.group in NOUNS:
