@@ -23,21 +23,16 @@ from pathlib import Path
 import pytest
 
 from sending_relay import self_signed_certificate
+from support import free_port
 
 DOVECOT = Path(os.environ.get("PROTECTPRESS_DOVECOT", "/usr/sbin/dovecot"))
 USER, PASSWORD = "bounces", "imap-test-password"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class ImapServer:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.port, self.tls_port = _free_port(), _free_port()
+        self.port, self.tls_port = free_port(), free_port()
         self.certificate, key = self_signed_certificate(folder)
         runner = pwd.getpwnam("nobody") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid())
         (folder / "run").mkdir()

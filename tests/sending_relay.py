@@ -11,7 +11,6 @@ import asyncio
 import collections
 import email
 import email.policy
-import socket
 import subprocess
 import threading
 import time
@@ -23,7 +22,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from protectpress.cli import main
-from support import REPO, copy_project
+from support import REPO, copy_project, free_port
 
 
 @dataclass
@@ -123,12 +122,6 @@ class ScriptedHandler:
                 server.transport.close()
                 return "250 2.0.0 never heard"
         return "250 2.0.0 Queued"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Relay:

@@ -12,15 +12,9 @@ import urllib.request
 
 import pytest
 
-from support import FIXTURES, PROTECTPRESS, copy_project, run_protectpress
+from support import FIXTURES, PROTECTPRESS, copy_project, free_port, run_protectpress
 
 PAGE = "docs/guidance/lockdown.md"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url: str) -> str:

@@ -4,21 +4,14 @@ build), and still swaps itself for the fixed page when the author saves the fix,
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 
-from support import FIXTURES, PROTECTPRESS, copy_project
+from support import FIXTURES, PROTECTPRESS, copy_project, free_port
 
 PAGE = "docs/guidance/lockdown.md"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _up(url: str) -> bool:
@@ -33,7 +26,7 @@ def _up(url: str) -> bool:
 
 def test_the_problems_page_is_a_500_that_turns_into_the_fixed_page_by_itself(tmp_path, new_page):
     project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/guidance/lockdown/"
     server = subprocess.Popen([*PROTECTPRESS, "serve", "--port", str(port)], cwd=project,
                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},

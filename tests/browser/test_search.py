@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from page_kinds import action_card_sources
 
 from protectpress.core.frontmatter import split_front_matter
 from search_index import indexed_pages
-from support import copy_project
+from support import copy_project, free_port
 
 REPO = Path(__file__).resolve().parents[2]
 WORD = re.compile(r"[a-z]{7,}")
@@ -211,12 +210,6 @@ def test_search_with_results_and_filters_open_has_no_axe_violations(palette, new
 DRAFT_WORD = "Quokkastratagem"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_for(url: str, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -236,7 +229,7 @@ def preview_url(tmp_path_factory):
     (project / "docs" / "guidance" / "unfinished.md").write_text(
         "---\ntitle: Unfinished guidance\ntype: guidance\nsummary: Not ready.\ndate: 2024-05-01\ndraft: true\n"
         f"---\n\nThe {DRAFT_WORD} plan is not ready to publish.\n", encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty",
                                "-a", f"127.0.0.1:{port}"], cwd=project, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True)
