@@ -7,13 +7,14 @@ URLs, and feeds carry each entry's body as escaped HTML. This module only reads;
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
+
+from .textmemo import TextMemo
 
 LINK, IMAGE = "link", "image"
 
@@ -205,21 +206,13 @@ def _scan_element(element: ElementTree.Element, entry: str | None, found: list[F
         _scan_element(child, entry, found)
 
 
-# The links of each entry body a feed carries, by a hash of the body and the entry's address: one page's body is
-# in the site-wide feed and its topics' and sectors' feeds, three formats each, and scans the same every time.
-_ENTRY_LINKS: dict[bytes, tuple[FoundLink, ...]] = {}
-_ENTRY_LINKS_LIMIT = 20_000  # about 1 MB of keys; emptied when full rather than grow without bound
+# The links of each entry body a feed carries: one page's body is in the site-wide feed and its topics' and
+# sectors' feeds, three formats each, and scans the same every time.
+_ENTRY_LINKS: TextMemo[tuple[FoundLink, ...]] = TextMemo()
 
 
 def _entry_body_links(text: str, entry: str | None) -> tuple[FoundLink, ...]:
-    key = hashlib.blake2b(f"{entry}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    found = _ENTRY_LINKS.get(key)
-    if found is None:
-        found = scan_html(text, base=entry, entry=entry).links
-        if len(_ENTRY_LINKS) >= _ENTRY_LINKS_LIMIT:
-            _ENTRY_LINKS.clear()
-        _ENTRY_LINKS[key] = found
-    return found
+    return _ENTRY_LINKS.get(f"{entry}\0{text}", lambda: scan_html(text, base=entry, entry=entry).links)
 
 
 def scan_json_feed(text: str) -> list[FoundLink]:

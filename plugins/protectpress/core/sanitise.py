@@ -9,13 +9,14 @@ Front-matter text is plain text: `html_text` makes it safe to print anywhere in 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import nh3
 from markupsafe import Markup, escape
+
+from .textmemo import TextMemo
 
 ALLOWED_TAGS = frozenset(
     """a abbr b blockquote br caption cite code col colgroup dd del details div dl dt em figcaption figure
@@ -83,23 +84,14 @@ class Sanitised:
     removed: list[str] = field(default_factory=list)
 
 
-# The judge's findings by a hash of the fragment: a page body is judged when the page is built, again when a feed
-# carries it and when a newsletter features it; the same text always gets the same findings, so none is stale.
-_JUDGED: dict[bytes, tuple[ActiveContent, ...]] = {}
-_JUDGED_LIMIT = 20_000  # about 2 MB of keys; emptied when full rather than grow without bound under `serve`
+# A page body is judged when the page is built, again when a feed carries it and when a newsletter features it.
+_JUDGED: TextMemo[tuple[ActiveContent, ...]] = TextMemo()
 
 
 def find_active_content(html: str) -> list[ActiveContent]:
     """Each piece of active content in an HTML fragment: what the sanitiser takes out as dangerous."""
-    key = hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=32).digest()
-    found = _JUDGED.get(key)
-    if found is None:
-        found = tuple(_find(_ActiveContentFinder(_ACTIVE_ELEMENTS, _ACTIVE_SCHEMES, url_attributes=_URL_ATTRIBUTES),
-                            html))
-        if len(_JUDGED) >= _JUDGED_LIMIT:
-            _JUDGED.clear()
-        _JUDGED[key] = found
-    return list(found)
+    return list(_JUDGED.get(html, lambda: tuple(_find(
+        _ActiveContentFinder(_ACTIVE_ELEMENTS, _ACTIVE_SCHEMES, url_attributes=_URL_ATTRIBUTES), html))))
 
 
 def find_active_document_content(text: str) -> list[ActiveContent]:
