@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from protectpress.core.brand import LOGO_EXPECTED, load_brand
 from protectpress.core.config import load_settings
+from protectpress.core.content_policy import check_document
 from protectpress.core.printcard import PRINT_SIZES, SMALLEST_POINTS, print_size, qr_svg
 from protectpress.core.problems import Problems
 from support import REPO
@@ -52,3 +53,7 @@ def test_a_logo_that_is_missing_or_runs_script_is_named_with_the_setting(tmp_pat
     assert load_brand(settings, set(), problems).logo_svg is None
     assert problems.errors and "script" in problems.errors[0].expected
 
+    # The build's check of docs/ files names the same logo first; it must still not be inlined.
+    problems = Problems()
+    check_document(settings.relative(tmp_path / "evil.svg"), (tmp_path / "evil.svg").read_text(), problems)
+    assert load_brand(settings, set(), problems).logo_svg is None
