@@ -37,7 +37,6 @@ from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
 from ..core.sending.transport import PASSWORD_VARIABLE, Outcome, RelayAddress, RelayError, SmtpRelay
 from ..core.slugs import slugify
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
-from .unsubscribe import run_sync
 
 
 def register(subparsers: Subparsers) -> None:
@@ -300,6 +299,8 @@ def run_suppress(args: argparse.Namespace) -> int:
     if args.sync or not args.who:
         if args.who or not args.sync:
             fail_config("suppress: expected one address, a CSV file, or --sync BASE_URL (not both)")
+        from .unsubscribe import run_sync  # only --sync needs the unsubscribe service's code
+
         return run_sync(args)
     settings = settings_or_exit(args)
     problems = Problems()
