@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from .config import PLUGIN_NAME, Settings
 from .content_policy import check_document
-from .sanitise import find_active_document_content
 from .problems import Problems
+from .sanitise import find_active_document_content
 
 LOGO_KEY = f"plugins.{PLUGIN_NAME}.brand.logo"
 LOGO_EXPECTED = "expected an SVG file in docs/ or the theme folder, like assets/images/logo.svg"
