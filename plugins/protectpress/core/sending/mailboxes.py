@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import imaplib
-import ipaddress
 import mailbox
 import re
 import ssl
@@ -16,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from ..hosts import is_loopback
 
 IMAP_PASSWORD_VARIABLE = "PROTECTPRESS_IMAP_PASSWORD"
 IMAP_TIMEOUT = 60.0  # seconds: a mail server that stops answering ends the run with a message, not a hang
@@ -54,7 +55,7 @@ class ImapAddress:
             raise MailboxError(f"{expected}, found a port that is not a number in {url!r}") from None
         if parts.scheme not in ("imap", "imaps") or not parts.hostname or not parts.username:
             raise MailboxError(f"{expected}, found {url!r}")
-        if parts.scheme == "imap" and not _loopback(parts.hostname):
+        if parts.scheme == "imap" and not is_loopback(parts.hostname):
             raise MailboxError(f"{expected}: plain imap:// would send the password unencrypted, found {url!r}")
         folder = unquote(parts.path.lstrip("/")) or "INBOX"
         if re.search(r'[\x00-\x1f\x7f"\\]', folder) or not folder.isascii():
@@ -68,15 +69,6 @@ class ImapAddress:
     @property
     def shown(self) -> str:
         return f"{'imaps' if self.secure else 'imap'}://{self.username}@{self.host}:{self.port}/{self.folder}"
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def is_imap(source: str) -> bool:

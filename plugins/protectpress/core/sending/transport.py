@@ -14,7 +14,6 @@ blame, the run stops and nothing is marked failed.
 from __future__ import annotations
 
 import enum
-import ipaddress
 import re
 import smtplib
 import socket
@@ -25,6 +24,7 @@ from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from ..headertext import plain_text
+from ..hosts import is_loopback
 from .private_files import private_folder, replace_private
 
 PASSWORD_VARIABLE = "PROTECTPRESS_SMTP_PASSWORD"
@@ -95,12 +95,7 @@ class RelayAddress:
 
     @property
     def is_loopback(self) -> bool:
-        if self.host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(self.host).is_loopback
-        except ValueError:
-            return False
+        return is_loopback(self.host)
 
 
 # A relay's reply is kept in the journal and shown in summaries and `sends`: long enough for any real one.

@@ -7,8 +7,9 @@ POST. `<base>export` is where `protectpress suppress --sync` collects the events
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
+
+from ..hosts import is_loopback
 
 TOKEN_PARAMETER = "t"
 EXPORT_PATH = "export"
@@ -45,16 +46,6 @@ def is_https_or_loopback(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(host))
-
-
-def is_loopback(host: str) -> bool:
-    """True for this machine only: `localhost`, 127.0.0.0/8 and ::1."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def unsubscribe_link(base: str, token: str) -> str:
