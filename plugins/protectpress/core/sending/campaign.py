@@ -85,19 +85,23 @@ class SendSummary:
             counts += f", not yet tried {self.not_attempted:,}"
         return [counts + ".", *([self.accounting()] if self.source else [])]
 
+    def _terms(self) -> list[tuple[int, str, bool]]:
+        """(count, label, shown even at 0) for each place a row of the file can go: the one list that both the
+        total and the line below read, so a new count cannot be added to one and missed by the other."""
+        return [(self.sent, "sent", True), (self.already_sent, "already sent", True),
+                (self.suppressed, "suppressed", True), (self.other_sectors, "other sectors", True),
+                (self.invalid, "invalid", True), (self.duplicates, "duplicate", True),
+                (self.failed, "failed", False), (self.unknown, "unknown", False),
+                (self.not_attempted, "not yet tried", False), (self.erased, "erased on request", False)]
+
     def accounted(self) -> int:
         """The rows this summary accounts for: every row of the file lands in exactly one count."""
-        return (self.sent + self.already_sent + self.suppressed + self.other_sectors + self.invalid + self.duplicates
-                + self.failed + self.unknown + self.not_attempted + self.erased)
+        return sum(count for count, _, _ in self._terms())
 
     def accounting(self) -> str:
         """`8 rows in list.csv = 3 sent + 1 already sent + ...`: where each row of the file went."""
-        terms = [(self.sent, "sent"), (self.already_sent, "already sent"), (self.suppressed, "suppressed"),
-                 (self.other_sectors, "other sectors"), (self.invalid, "invalid"), (self.duplicates, "duplicate")]
-        terms += [(count, label) for count, label in ((self.failed, "failed"), (self.unknown, "unknown"),
-                                                       (self.not_attempted, "not yet tried"),
-                                                       (self.erased, "erased on request")) if count]
-        line = f"{self.rows:,} rows in {self.source} = " + " + ".join(f"{count:,} {label}" for count, label in terms)
+        shown = " + ".join(f"{count:,} {label}" for count, label, always in self._terms() if always or count)
+        line = f"{self.rows:,} rows in {self.source} = {shown}"
         missing = self.rows - self.accounted()
         return line + (f" ({missing:,} not accounted for: please report this)." if missing else ".")
 
