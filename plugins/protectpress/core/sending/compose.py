@@ -7,7 +7,6 @@ them). The sending settings are checked here, once, before anything is sent.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -40,8 +39,7 @@ class SenderIdentity:
     verp: bool = False  # return_path was written `bounces+@...`: each message gets its own (see verp.py)
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, signing: bool = True,
-                      environ: Mapping[str, str] | None = None) -> SenderIdentity:
+    def from_settings(cls, settings: Settings, *, signing: bool = True) -> SenderIdentity:
         """The sender, checked. `signing`: messages will carry one-click links, so the secret must be set."""
         sending = settings.plugin.sending
         where = settings.config_file.name
@@ -50,7 +48,7 @@ class SenderIdentity:
         keyring = None
         if signing and sending.unsubscribe_url:
             try:
-                keyring = Keyring.from_environment(os.environ if environ is None else environ)
+                keyring = Keyring.from_environment(os.environ)
             except KeyringError as error:
                 # Never an unsigned link: without the secret nothing is sent, and the message says how to set it.
                 problems.append(f"{where}: {SETTING}.unsubscribe_url: {error.expected}, found {error.found}. Ask "

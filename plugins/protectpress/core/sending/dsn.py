@@ -44,7 +44,6 @@ class Bounce:
     kind: BounceKind
     status: str  # "5.1.1"
     diagnostic: str  # plain text, one line, at most MAX_HEADER_TEXT characters
-    recipient: str  # as the report names it (Final-Recipient), plain text; may be ""
     message_ids: tuple[str, ...]  # Message-IDs found in the returned message, ours among them if it is ours
     delivered_to: tuple[str, ...] = ()  # where the report itself was addressed: a VERP address names the person
 
@@ -58,7 +57,6 @@ _STATUS = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
 _ENHANCED_IN_TEXT = re.compile(r"(?:\b[245]\d\d[ -]|#)([245]\.\d{1,3}\.\d{1,3})(?![\d.])")
 _BASIC_IN_TEXT = re.compile(r"(?<![\d.])([45])\d\d(?=[ -][A-Za-z<])")
 _MESSAGE_ID_LINE = re.compile(r"^Message-ID:[ \t]*(<[^<>\s]{3,250}>)", re.IGNORECASE | re.MULTILINE)
-_ADDRESS_TYPE = re.compile(r"^\s*rfc822\s*;\s*", re.IGNORECASE)
 _DIAGNOSTIC_TYPE = re.compile(r"^\s*(?:smtp|x-unix|x-postfix|x-local)\s*;\s*", re.IGNORECASE)
 _ACTION_KIND = {"failed": None, "delayed": BounceKind.DELAYED, "delivered": BounceKind.DELIVERED,
                 "relayed": BounceKind.DELIVERED, "expanded": BounceKind.DELIVERED}
@@ -75,12 +73,10 @@ def read_bounce(raw: bytes) -> Bounce:
         status = _status(fields.get("Status", "")) or _status_in_text(fields.get("Diagnostic-Code", ""))
         action = fields.get("Action", "").strip().lower()
         diagnostic = _DIAGNOSTIC_TYPE.sub("", _unfold(fields.get("Diagnostic-Code", "")))
-        named = fields.get("Final-Recipient", "") or fields.get("Original-Recipient", "")
-        recipient = _ADDRESS_TYPE.sub("", _unfold(named))
     else:
         text = _text_of(message)
         status = _status_in_text(text)
-        action, recipient = "", ""
+        action = ""
         diagnostic = _diagnostic_line(text, status) if status else ""
     if not status:
         raise NotABounce("no delivery status (like 5.1.1) in it")
@@ -88,7 +84,7 @@ def read_bounce(raw: bytes) -> Bounce:
     if kind is BounceKind.DELIVERED and not status.startswith("2"):
         kind = _kind_of(status)
     return Bounce(report_id=report_id, kind=kind, status=status, diagnostic=plain_text(diagnostic),
-                  recipient=plain_text(recipient, 254), message_ids=returned_ids, delivered_to=_delivered_to(message))
+                  message_ids=returned_ids, delivered_to=_delivered_to(message))
 
 
 _DELIVERED_TO_HEADERS = ("To", "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To")

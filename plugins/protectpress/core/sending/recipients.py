@@ -65,11 +65,6 @@ def valid_address(value: str, *, international: bool = False) -> str | None:
     return None
 
 
-def needs_smtputf8(address: str) -> bool:
-    """An address with characters beyond ASCII: only a relay that offers SMTPUTF8 (RFC 6531) can take it."""
-    return not address.isascii()
-
-
 def address_key(address: str) -> str:
     """Addresses are compared without case: `Jo@Example.org` and `jo@example.org` are one person."""
     return address.strip().lower()
