@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import unquote, urlsplit
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
+from .markdown import FENCE
+
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _MARKUP = re.compile(r"[*_`\\]|<[^>]*>")  # what a heading's words may carry in Markdown but not in the email
@@ -39,11 +40,10 @@ class SourceLines:
     """A Markdown body and the line of its file on which it starts."""
 
     def __init__(self, body: str, first_line: int) -> None:
-        self.first_line = first_line
         self._lines: list[tuple[int, str]] = []  # (file line, text) outside fenced code
         fence: str | None = None
         for offset, line in enumerate(body.splitlines()):
-            marker = _FENCE.match(line)
+            marker = FENCE.match(line)
             if marker:
                 fence = None if fence == marker.group(1) else (fence or marker.group(1))
                 continue

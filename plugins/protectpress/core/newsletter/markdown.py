@@ -25,7 +25,7 @@ from ..sanitise import ActiveContent, find_active_content, sanitise_html
 # scripts (details). A letter is rendered with these, not the site's, so its nesting check uses them too.
 EMAIL_EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "sane_lists",
                     "pymdownx.superfences"]
-_FENCE = re.compile(r"^\s*(```|~~~)")
+FENCE = re.compile(r"^\s*(```|~~~)")  # a fenced code block opens or closes (lines.py too)
 _ATX = re.compile(r"^(#{1,6})(\s|$)")
 _SETEXT = re.compile(r"^(=+|-+)\s*$")
 # Inline links and images `](target "title")` and reference definitions `[id]: target`.
@@ -114,7 +114,7 @@ def demote_headings(text: str, levels: int = 1) -> str:
     fence: str | None = None
     previous_is_text = False
     for index, line in enumerate(lines):
-        marker = _FENCE.match(line)
+        marker = FENCE.match(line)
         if marker:
             fence = None if fence == marker.group(1) else (fence or marker.group(1))
             previous_is_text = False

@@ -119,10 +119,12 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
         # Every email links its privacy notice; a missing page would go out as a broken link in every inbox.
         problems.error(newsletter.path, "expected the privacy notice the footer links to to be a page of the site "
                        "(set newsletter.privacy_page in mkdocs.yml)", repr(privacy_page), key="footer")
-    letter = _parse(newsletter, fill_name(newsletter.body, NAME_PLACEHOLDER, FIRST_NAME_PLACEHOLDER), LINK_BASE,
-                    None, links, known, problems)
+    # As the email has it: a heading "For {{ name }}" reads "For [[pp:name]]" there (same lines).
+    filled = fill_name(newsletter.body, NAME_PLACEHOLDER, FIRST_NAME_PLACEHOLDER)
+    letter_lines = SourceLines(filled, newsletter.body_line)
+    letter = _parse(newsletter, filled, LINK_BASE, None, links, known, problems, letter_lines)
     embeds = {f.page.src_uri: _parse(newsletter, demote_headings(f.page.body), f.page.src_uri, f, links,
-                                     known, problems) for f in features if f.item.full}
+                                     known, problems, None) for f in features if f.item.full}
     web_url = links.page_url(web_src or web_src_uri(newsletter.slug))
     footer = _footer(settings, links)
     template = _render_template(settings, newsletter, letter, features, embeds, links, web_url, footer, problems)
@@ -137,7 +139,7 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
                                why_received=footer.why_received, unsubscribe_placeholder=UNSUBSCRIBE_PLACEHOLDER,
                                site_url=settings.site_url, language=settings.language,
                                dev_server_url=dev_server_url)
-    _report_violations(newsletter, features, check_email(html, expect), problems)
+    _report_violations(newsletter, letter_lines, features, check_email(html, expect), problems)
     if len(problems.errors) > errors_before:
         return None
     digest = hashlib.sha256("\0".join((newsletter.subject, html, text)).encode("utf-8")).hexdigest()
@@ -212,21 +214,19 @@ def _site_content(settings: Settings, problems: Problems) -> ContentSet:
 
 
 def _parse(newsletter: Newsletter, text: str, from_src: str, feature: Feature | None, links: SiteLinks,
-           known: set[str], problems: Problems) -> ParsedMarkdown:
-    """`text` is the letter's body, or the body of the `feature`d page (its line count unchanged). A problem in
-    the letter names its line; one in a featured page's body, the line of the letter's `items:` entry that
-    brings the page in."""
+           known: set[str], problems: Problems, letter_lines: SourceLines | None) -> ParsedMarkdown:
+    """`text` is the letter's body (`letter_lines` its lines), or the body of the `feature`d page (its line count
+    unchanged). A problem in the letter names its line; one in a featured page's body, the line of the letter's
+    `items:` entry that brings the page in."""
     parsed = parse_markdown(text, links=links, from_src=from_src)
     page = feature.page if feature else None
     where = f" (in the featured page {page.path})" if page else ""
     # A featured page's active content is the page's own mistake: named at its own file and line.
     report_body(page.path if page else newsletter.path, parsed.active, text,
                 page.body_line if page else newsletter.body_line, problems)
-    letter = SourceLines(text, newsletter.body_line) if feature is None else None
-
     def line_of(clue: Clue, occurrence: int = 1) -> int | None:
-        if letter is not None:
-            return letter.line_of(clue, occurrence)
+        if letter_lines is not None:
+            return letter_lines.line_of(clue, occurrence)
         return feature.item.line if feature is not None else None
 
     seen: Counter[str] = Counter()
@@ -245,13 +245,11 @@ def _parse(newsletter: Newsletter, text: str, from_src: str, feature: Feature | 
     return parsed
 
 
-def _report_violations(newsletter: Newsletter, features: list[Feature], violations: list[Violation],
-                       problems: Problems) -> None:
+def _report_violations(newsletter: Newsletter, letter: SourceLines, features: list[Feature],
+                       violations: list[Violation], problems: Problems) -> None:
     """The email rules' findings, each at the line of the newsletter's file that caused it where that can be
     told: a front-matter key's line, the letter's line where the words are written, or the `items:` entry of
     the featured page whose body holds them. A rule about the whole email or its template names no line."""
-    # As the email has it: a heading "For {{ name }}" reads "For [[pp:name]]" there (same lines).
-    letter = SourceLines(fill_name(newsletter.body, NAME_PLACEHOLDER, FIRST_NAME_PLACEHOLDER), newsletter.body_line)
     embedded = [(SourceLines(f.page.body, f.page.body_line), f.item.line) for f in features if f.item.full]
     seen: Counter[tuple[str, str, Clue]] = Counter()  # the second image without alt text is the second one written
     for violation in violations:
