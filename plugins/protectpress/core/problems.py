@@ -104,6 +104,9 @@ class Problems:
     def __iter__(self) -> Iterator[Problem]:
         return iter(sorted(self._problems, key=_reading_order))
 
+    def __contains__(self, problem: object) -> bool:
+        return problem in self._problems  # not through __iter__, which sorts the whole list
+
     def __len__(self) -> int:
         return len(self._problems)
 

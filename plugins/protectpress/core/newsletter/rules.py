@@ -154,7 +154,7 @@ def _tables(html: str, root: Node, expect: EmailExpectations) -> list[Violation]
     found = []
     for table in root.iter("table"):
         if table.attrs.get("role") != "presentation" and table.find("th") is None:
-            first_cell = next((cell.words() for cell in table.iter("td") if cell.words()), "")
+            first_cell = next(filter(None, (cell.words() for cell in table.iter("td"))), "")
             found.append(Violation("tables", 'expected role="presentation" on a layout table, or header cells '
                                    "(<th>) on a data table", repr(table.words()[:60]),
                                    clue=Clue(first_cell) if first_cell else None))

@@ -162,6 +162,7 @@ class SendJournal:
         self._db.executescript(_SCHEMA)
         self._lock_file: IO[Any] | None = None
         self._erased: set[str] | None = None
+        self._erased_salt = ""  # the salt those digests were made with, read with them
 
     def __enter__(self) -> SendJournal:
         return self
@@ -300,11 +301,13 @@ class SendJournal:
     def is_erased(self, key: str) -> bool:
         """Whether the person with this address key was erased from this journal by `forget`."""
         if self._erased is None:
-            # Read once per journal: the people who asked to be forgotten are few, the list may be long.
+            # Read once per journal: the people who asked to be forgotten are few, the list may be long. Their
+            # digests were made with the journal's salt, which is written once and never changes.
             self._erased = {digest for (digest,) in self._db.execute("SELECT digest FROM erased")}
+            self._erased_salt = self._salt() if self._erased else ""
         if not self._erased:
             return False  # the usual case: no hashing for a list nobody has asked to leave
-        return _digest(self._salt(), key) in self._erased
+        return _digest(self._erased_salt, key) in self._erased
 
     def erased_count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM erased").fetchone()[0]
