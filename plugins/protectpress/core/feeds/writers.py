@@ -95,6 +95,7 @@ class FeedWriter:
         self.settings = settings
         self.publisher = Publisher.from_settings(settings)
         self._made: dict[tuple[str, str], FeedgenEntry] = {}  # (entry id, format name) -> its feedgen entry
+        self._json_items: dict[str, dict] = {}  # entry id -> its JSON Feed item, the same in every feed
 
     def render(self, feed: Feed) -> dict[str, bytes]:
         """The three files of `feed`, by site-relative path."""
@@ -104,7 +105,7 @@ class FeedWriter:
             feed.path(RSS): self._generator(feed, RSS, feed_id=urls[ATOM], self_url=urls[RSS]).rss_str(pretty=True),
             feed.path(ATOM): self._generator(feed, ATOM, feed_id=urls[ATOM],
                                              self_url=urls[ATOM]).atom_str(pretty=True),
-            feed.path(JSON_FEED): json_feed(feed, self.publisher, urls[JSON_FEED]),
+            feed.path(JSON_FEED): json_feed(feed, self.publisher, urls[JSON_FEED], self._json_items),
         }
 
     def _generator(self, feed: Feed, feed_format: FeedFormat, *, feed_id: str, self_url: str) -> FeedGenerator:
@@ -172,8 +173,10 @@ def _author(publisher: Publisher) -> dict[str, str]:
     return author
 
 
-def json_feed(feed: Feed, publisher: Publisher, feed_url: str) -> bytes:
-    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/): feedgen has no writer for it, and it is just JSON."""
+def json_feed(feed: Feed, publisher: Publisher, feed_url: str, made: dict[str, dict] | None = None) -> bytes:
+    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/): feedgen has no writer for it, and it is just JSON.
+    `made` keeps each entry's item for the next feed that carries it (FeedWriter)."""
+    made = {} if made is None else made
     author = {"name": publisher.author_name}
     document: dict = {
         "version": JSON_FEED_VERSION,
@@ -188,7 +191,10 @@ def json_feed(feed: Feed, publisher: Publisher, feed_url: str) -> bytes:
         document["icon"] = publisher.icon.url
     if publisher.favicon:
         document["favicon"] = publisher.favicon.url
-    document["items"] = [_json_item(entry, publisher, author) for entry in feed.entries]
+    for entry in feed.entries:
+        if entry.id not in made:
+            made[entry.id] = _json_item(entry, publisher, author)
+    document["items"] = [made[entry.id] for entry in feed.entries]
     # Compact: with `indent` Python's json falls back to its pure-Python encoder, about ten times slower, and
     # feed readers never show the spacing (a person reading one can pipe it through `python -m json.tool`).
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
