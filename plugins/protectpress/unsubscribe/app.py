@@ -25,12 +25,19 @@ from urllib.parse import parse_qs
 
 from ..core.unsubscribe.address import EXPORT_PATH, TOKEN_PARAMETER
 from ..core.unsubscribe.tokens import Keyring, TokenRefused
-from .page import CONTENT_SECURITY_POLICY, done_page, problem_page, question_page, refused_page
+from .page import (
+    CONTENT_SECURITY_POLICY,
+    ONE_CLICK_FIELD,
+    ONE_CLICK_VALUE,
+    done_page,
+    problem_page,
+    question_page,
+    refused_page,
+)
 from .store import EventStore
 
 MAX_BODY = 4096  # a one-click POST is 26 bytes; a multipart one a few hundred
 EXPORT_BATCH = 500
-ONE_CLICK_FIELD, ONE_CLICK_VALUE = "List-Unsubscribe", "One-Click"
 
 StartResponse = Callable[..., Any]
 _COMMON_HEADERS = [("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),

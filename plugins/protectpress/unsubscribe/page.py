@@ -10,6 +10,11 @@ import base64
 import hashlib
 import html
 
+from ..core.unsubscribe.address import unsubscribe_link
+
+# RFC 8058: what a mail program's one-click POST carries, and what the page's button sends.
+ONE_CLICK_FIELD, ONE_CLICK_VALUE = "List-Unsubscribe", "One-Click"
+
 STYLE = ("body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;background:#f3f4f6;color:#1b1b1b}"
          "main{max-width:36rem;margin:2rem auto;padding:1.5rem;background:#fff}"
          "button{font:inherit;font-weight:bold;padding:.6rem 1.2rem;border:2px solid #1a4f8b;background:#1a4f8b;"
@@ -31,11 +36,11 @@ def _page(title: str, body: str) -> bytes:
 def question_page(address: str, token: str) -> bytes:
     """The page a link in the email opens: nothing happens until the reader presses the button."""
     shown = html.escape(address)
-    action = html.escape(f"?t={token}", quote=True)
+    action = html.escape(unsubscribe_link("", token), quote=True)
     return _page("Unsubscribe from our emails", f"""<p>Do you want to stop getting our newsletters at
 <strong>{shown}</strong>?</p>
 <form method="post" action="{action}">
-<input type="hidden" name="List-Unsubscribe" value="One-Click">
+<input type="hidden" name="{ONE_CLICK_FIELD}" value="{ONE_CLICK_VALUE}">
 <button type="submit" aria-describedby="what-happens">Unsubscribe {shown}</button>
 </form>
 <p id="what-happens">We will not email this address again. If you do nothing, you stay subscribed.</p>""")

@@ -223,16 +223,17 @@ class BounceHandler:
             self.summary.soft += 1
             in_a_row = self.soft_bounces_in_a_row(address)
             if in_a_row >= self.soft_bounce_limit:
-                self._suppress(address, plain_text(f"{in_a_row} soft bounces in a row, the last: {bounce.status} "
-                                                   f"{bounce.diagnostic}".strip()))
+                self._suppress(address, f"{in_a_row} soft bounces in a row, the last: {bounce.status} "
+                                        f"{bounce.diagnostic}".strip())
         elif bounce.kind is BounceKind.DELAYED:
             self.summary.delayed += 1
         else:
             self.summary.delivered += 1
 
     def _suppress(self, address: str, reason: str) -> None:
-        if self.suppression.add(address, plain_text(reason)):
-            self.summary.suppressed.append((address, plain_text(reason)))
+        reason = plain_text(reason)  # the one place a bounce's words become a reason on the list
+        if self.suppression.add(address, reason):
+            self.summary.suppressed.append((address, reason))
 
     def soft_bounces_in_a_row(self, address: str) -> int:
         """Newsletters soft-bounced for `address` since the last one reported delivered, in send order."""
