@@ -20,7 +20,9 @@ from support import REPO, copy_project, run_protectpress
 WAIT_FOR_WORKER = """async () => {
   const registration = await navigator.serviceWorker.ready;
   await registration.update();
-  const worker = registration.installing || registration.waiting;
+  // The new worker may already be the active one but still activating (removing the old caches in its
+  // activate event): wait for that too, or the caches are read half way through.
+  const worker = registration.installing || registration.waiting || registration.active;
   if (worker) {
     await new Promise((resolve) => {
       const check = () => { if (worker.state === "activated") resolve(); };
