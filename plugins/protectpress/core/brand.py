@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .config import PLUGIN_NAME, Settings
 from .content_policy import check_document
 from .problems import Problems
-from .sanitise import find_active_document_content
+from .sanitise import decodings, find_active_document_content
 
 LOGO_KEY = f"plugins.{PLUGIN_NAME}.brand.logo"
 LOGO_EXPECTED = "expected an SVG file in docs/ or the theme folder, like assets/images/logo.svg"
@@ -56,12 +56,13 @@ def _read_logo(settings: Settings, problems: Problems) -> str | None:
     if found is None or found.suffix.lower() != ".svg":
         problems.error(settings.config_file.name, LOGO_EXPECTED, repr(value), key=LOGO_KEY)
         return None
-    text = found.read_bytes().decode("utf-8", errors="replace")
-    if find_active_document_content(text):
+    data = found.read_bytes()
+    if find_active_document_content(data):
         # Judged here, not by counting new errors: the same logo under docs/ was named already by the build's
         # check of docs/ files, and a problem is reported once, so the count would not move.
-        check_document(settings.relative(found), text, problems)
+        check_document(settings.relative(found), data, problems)
         return None
+    text = decodings(data, xml=True)[0]
     start = text.find("<svg")
     if start < 0:
         problems.error(settings.config_file.name, LOGO_EXPECTED, f"{value} holds no <svg> element", key=LOGO_KEY)

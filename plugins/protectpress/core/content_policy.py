@@ -16,15 +16,25 @@ import markdown
 from .config import Settings
 from .content import ContentSet
 from .problems import Problem, Problems
-from .sanitise import ActiveContent, find_active_content, find_active_document_content
+from .sanitise import ActiveContent, decodings, find_active_content, find_active_document_content
 
 BODY_EXPECTED = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: "
                  "addresses): the site, feeds and emails publish only text, links, images and tables")
 DOCUMENT_EXPECTED = ("expected a file that runs no script when opened (no <script>, <foreignObject>, event "
                      "handlers or javascript: addresses)")
 # Files that docs/ publishes as they are and whose script a browser runs when they are opened (an XML file
-# runs XHTML or SVG elements it holds, or an XSLT stylesheet's).
-ACTIVE_DOCUMENT_SUFFIXES = (".svg", ".html", ".htm", ".xhtml", ".xht", ".xml", ".xsl", ".xslt")
+# runs XHTML or SVG elements it holds): judged by content.
+ACTIVE_DOCUMENT_SUFFIXES = (".svg", ".html", ".htm", ".xhtml", ".xml")
+XML_DOCUMENT_SUFFIXES = (".svg", ".xhtml", ".xml")
+# Files that some web server runs or unpacks into active content, whatever a check of their bytes says: server
+# side includes (.shtml), gzipped SVG a browser inflates before it runs its script (.svgz), XSLT that writes a
+# page (.xsl), the XHTML spellings served as application/xhtml+xml (.xht), HTML applications and web archives,
+# and scripts a server executes. Refused by name.
+REFUSED_SUFFIXES = (".shtml", ".shtm", ".stm", ".svgz", ".xsl", ".xslt", ".xht", ".xbl", ".hta", ".mht", ".mhtml",
+                    ".swf", ".php", ".phtml", ".php3", ".php4", ".php5", ".phar", ".asp", ".aspx", ".jsp", ".cgi",
+                    ".pl", ".htaccess")
+REFUSED_EXPECTED = ("expected no file a web server may run, or unpack into active content (.shtml, .svgz, .xsl, "
+                    ".xht, .php and the like): publish a page, an .svg or a PDF instead")
 
 
 def check_body(path: str, html: str, source: str, first_line: int, problems: Problems) -> None:
@@ -50,9 +60,17 @@ def check_page_bodies(content: ContentSet, settings: Settings, problems: Problem
         check_body(item.path, renderer.convert(item.body), item.body, item.body_line, problems)
 
 
-def check_document(path: str, text: str, problems: Problems) -> None:
-    """An error for each piece of active content in a file published as it is (an SVG under docs/assets/)."""
-    _report(path, find_active_document_content(text), text, 1, problems, DOCUMENT_EXPECTED)
+def check_document(path: str, data: str | bytes, problems: Problems) -> None:
+    """An error for each piece of active content in a file published as it is (an SVG under docs/assets/), or
+    one for the file itself when its kind is refused by name. `data` is the file's bytes (decoded as a browser
+    decodes them), or text already decoded."""
+    if path.lower().endswith(REFUSED_SUFFIXES):
+        problems.error(path, REFUSED_EXPECTED, f"a {path.rsplit('.', 1)[-1].lower()} file")
+        return
+    xml = path.lower().endswith(XML_DOCUMENT_SUFFIXES) or not path.lower().endswith((".html", ".htm"))
+    found = find_active_document_content(data, xml=xml)
+    if found:
+        _report(path, found, decodings(data, xml=xml)[0], 1, problems, DOCUMENT_EXPECTED)
 
 
 def _report(path: str, found: list[ActiveContent], source: str, first_line: int, problems: Problems,
@@ -63,7 +81,7 @@ def _report(path: str, found: list[ActiveContent], source: str, first_line: int,
     already = set(problems.errors)  # a page featured in a newsletter is judged twice by `check`; say it once
     for item in found:
         seen[item.clue] += 1
-        line = _line_of(source, item.clue, seen[item.clue])
+        line = item.line or _line_of(source, item.clue, seen[item.clue])
         problem = Problem(path=path, expected=expected, found=item.description,
                           line=first_line + line - 1 if line else None, key="body" if line is None else None)
         if problem not in already:

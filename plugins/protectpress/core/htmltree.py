@@ -6,9 +6,9 @@ protectpress reads HTML in three ways, each for a reason the others cannot serve
   as written, so the tree keeps attributes exactly and drops comments: Outlook's conditional comments
   (`<!--[if mso]>`) are comments to every other reader, and to the rules. html.parser reads tags as browsers
   do, where a regular expression would not (the rules must not be fooled by a `>` inside a quoted attribute).
-- a stream of start tags with the same parser, no tree, for the judge of active content (core/sanitise.py):
-  it runs on every page, letter and feed body, needs no structure, and must see every attribute as written,
-  a repeated `onclick=` included, where this tree keeps one value per name;
+- the judge of active content (core/sanitise.py) does not use html.parser: it must parse exactly as a browser
+  does (comments, raw text, foreign content, <noscript>), so it walks the tree Lexbor builds by the HTML
+  standard (selectolax), and reads XML files with expat as a browser opens them;
 - the link check's regular-expression scanner (core/linkscan.py), for volume alone: it reads every built page
   and feed, tens of megabytes on a large site, where html.parser made the check slower than the build; it needs
   only start tags and ids. The offline worker reads what each card loads with it too (core/offline.py).

@@ -36,7 +36,7 @@ from ..core.content import (
     is_content_source,
     load_content,
 )
-from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_document
+from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, REFUSED_SUFFIXES, check_body, check_document
 from ..core.dates import human
 from ..core.frontmatter import read_source
 from ..core.generated import SetAside, set_aside_lists
@@ -189,12 +189,13 @@ class SiteFeature:
             self.newest[src_uri] = max(dates)
 
     def _check_documents(self, files: Files, docs_dir: Path) -> None:
-        """SVG and HTML files are published as they are, and a browser runs their script when they are opened."""
+        """SVG, HTML and XML files are published as they are, and a browser runs their script when they are opened;
+        some kinds of file (.shtml, .svgz) a server may run or unpack, and are refused by name."""
         for file in files:
-            if file.abs_src_path and file.src_uri.lower().endswith(ACTIVE_DOCUMENT_SUFFIXES) \
+            if file.abs_src_path and file.src_uri.lower().endswith(ACTIVE_DOCUMENT_SUFFIXES + REFUSED_SUFFIXES) \
                     and Path(file.abs_src_path).is_relative_to(docs_dir) and not file.is_documentation_page():
-                text = Path(file.abs_src_path).read_bytes().decode("utf-8", errors="replace")
-                check_document(self.state.settings.relative(file.abs_src_path), text, self.state.problems)
+                check_document(self.state.settings.relative(file.abs_src_path), Path(file.abs_src_path).read_bytes(),
+                               self.state.problems)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         nav.items.sort(key=_nav_rank)
