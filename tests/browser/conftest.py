@@ -130,6 +130,10 @@ def new_page(browser) -> Iterator[Callable[..., object]]:
     contexts = []
 
     def open_page(viewport: dict | None = None, **context_options):
+        # The site's Content-Security-Policy forbids eval, which Playwright's string predicates
+        # (wait_for_function) and axe's injected script need: tests see the page as it is with bypass_csp=False
+        # (test_sec_site_csp_in_browser.py does).
+        context_options.setdefault("bypass_csp", True)
         context = browser.new_context(viewport=viewport or DESKTOP, reduced_motion="reduce", **context_options)
         contexts.append(context)
         return context.new_page()

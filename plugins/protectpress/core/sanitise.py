@@ -105,7 +105,7 @@ _JUDGED: TextMemo[tuple[ActiveContent, ...]] = TextMemo()
 def find_active_content(html: str) -> list[ActiveContent]:
     """Each piece of active content in an HTML fragment (a page or newsletter body), as a browser parses it
     inside the page's <div>: what the sanitiser takes out as dangerous."""
-    return list(_JUDGED.get(html, lambda: tuple(_judge_html(html, fragment=True))))
+    return list(_JUDGED.get(html, lambda: tuple(_judge_html(html, fragment=True, styles=True))))
 
 
 def find_active_document_content(data: str | bytes, *, xml: bool = True) -> list[ActiveContent]:
@@ -142,8 +142,8 @@ def sanitise_html(html: str, *, lead: Sequence[str] = ()) -> Sanitised:
 
 
 def _judge_html(html: str, *, fragment: bool, elements: frozenset[str] = _ACTIVE_ELEMENTS,
-                schemes: tuple[str, ...] = _ACTIVE_SCHEMES,
-                url_attributes: frozenset[str] | None = _URL_ATTRIBUTES) -> list[ActiveContent]:
+                schemes: tuple[str, ...] = _ACTIVE_SCHEMES, url_attributes: frozenset[str] | None = _URL_ATTRIBUTES,
+                styles: bool = False) -> list[ActiveContent]:
     """The active content in the tree a browser builds from `html`, by the HTML standard's parsing rules
     (Lexbor, through selectolax): comments, raw-text and escapable raw-text elements, foreign content (SVG,
     MathML) and misnested markup end where a browser ends them, not where a simpler tokenizer does.
@@ -156,20 +156,34 @@ def _judge_html(html: str, *, fragment: bool, elements: frozenset[str] = _ACTIVE
         if start is None:
             continue
         # A fragment's root is its first node, and traverse() goes on through the nodes after it.
-        _merge(found, _judge_nodes(start.traverse(include_text=False), elements, schemes, url_attributes))
+        _merge(found, _judge_nodes(start.traverse(include_text=False), elements, schemes, url_attributes, styles))
     return found
 
 
 def _judge_nodes(nodes: Iterable[LexborNode], elements: frozenset[str], schemes: tuple[str, ...],
-                 url_attributes: frozenset[str] | None) -> list[ActiveContent]:
-    """`url_attributes=None` looks for the schemes in every attribute (SVG animations set `href` from `to=`)."""
+                 url_attributes: frozenset[str] | None, styles: bool) -> list[ActiveContent]:
+    """`url_attributes=None` looks for the schemes in every attribute (SVG animations set `href` from `to=`).
+    With `styles`, a <style> element or a `style=` attribute is refused too: the site's Content-Security-Policy
+    allows only the theme's stylesheets (a body's CSS could fetch from a third party or hide the page), except
+    the column alignment Python-Markdown's tables write."""
     found: list[ActiveContent] = []
     for node in nodes:
         if node.tag is None or node.tag[:1] in "-#_":  # a comment
             continue
         tag = node.tag.lower()
-        _judge_element(tag, f"<{tag}", node.attributes, elements, schemes, url_attributes, found, None)
+        attrs = node.attributes
+        _judge_element(tag, f"<{tag}", attrs, elements, schemes, url_attributes, found, None)
+        if styles:
+            if tag == "style":
+                found.append(ActiveContent(f"a <style> element ({_STYLES_FROM_THEME})", "<style"))
+            value = attrs.get("style")
+            if "style" in attrs and not (tag in ("td", "th") and _TABLE_ALIGNMENT.fullmatch(value or "")):
+                found.append(ActiveContent(f"a style= attribute on <{tag}> ({_STYLES_FROM_THEME})", "style"))
     return found
+
+
+_STYLES_FROM_THEME = "the site's styles come only from its theme"
+_TABLE_ALIGNMENT = re.compile(r"text-align: (left|right|center);")
 
 
 def _judge_element(tag: str, clue: str, attrs: Mapping[str, str | None], elements: frozenset[str],

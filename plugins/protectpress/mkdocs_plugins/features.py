@@ -6,6 +6,7 @@ from .state import BuildState
 
 
 def load_features(state: BuildState) -> list:
+    from .csp import CspFeature
     from .feeds import FeedsFeature
     from .integrity import IntegrityFeature
     from .newsletter import NewsletterFeature
@@ -17,6 +18,7 @@ def load_features(state: BuildState) -> list:
     # Feeds after newsletters: the newsletter feature adds its issues to the feeds first. Integrity last: it
     # checks the links in the feeds and emails that the others write in on_post_build. Offline after the pages
     # are written: its worker is versioned by their bytes.
+    # The Content-Security-Policy before offline too, so the worker versions the pages as published.
     # The notice first: it takes docs/notice.md out of the pages before the site feature reads them.
     features: list = [
         NoticeFeature(state),
@@ -24,6 +26,7 @@ def load_features(state: BuildState) -> list:
         NewsletterFeature(state),
         FeedsFeature(state),
         SearchFeature(state),
+        CspFeature(state),
         OfflineFeature(state),
         IntegrityFeature(state),
     ]

@@ -15,6 +15,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from ..core.csp import EMAIL_POLICY, with_policy
 from ..core.feeds.entry import FeedEntry
 from ..core.metadata import lastmod
 from ..core.newsletter import RenderedNewsletter, render_all
@@ -78,7 +79,8 @@ class NewsletterFeature:
             folder = self.state.settings.site_dir / src_uri[: -len(".md")]
             folder.mkdir(parents=True, exist_ok=True)
             html, text = preview(email, self.state.settings)
-            (folder / EMAIL_HTML).write_text(html, encoding="utf-8")
+            # The published copy only, with the policy of a page that runs no script (the email sent is unchanged).
+            (folder / EMAIL_HTML).write_text(with_policy(html, EMAIL_POLICY), encoding="utf-8")
             (folder / EMAIL_TEXT).write_text(text, encoding="utf-8")
 
     def on_serve(

@@ -76,6 +76,9 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         return self._each("on_post_page", output, page=page, config=config)
 
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
+        return self._each("on_post_template", output_content, template_name=template_name, config=config)
+
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
         return self._each("on_env", env, config=config, files=files)
 

@@ -1,0 +1,45 @@
+"""The Content-Security-Policy feature: puts core/csp.py's policy into every page MkDocs writes and `_headers`.
+
+Each page's policy allows the inline scripts that page runs, by the hashes of their text worked out from its
+own HTML as MkDocs wrote it (core/csp.py), so a template that changes its inline scripts needs nothing here.
+The preview (`protectpress serve`) carries none: MkDocs' live reload is an inline script of its own.
+"""
+
+from __future__ import annotations
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+
+from ..core import csp
+from .state import BuildState
+
+HEADERS_FILE = "_headers"
+
+
+class CspFeature:
+    def __init__(self, state: BuildState) -> None:
+        self.state = state
+        self.active = not state.serving
+        self.scripts: set[str] = set()
+        self.styles: set[str] = set()
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return self._with_policy(output, page.content or "") if self.active else output
+
+    def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """The theme's pages that are not documents (404.html, offline.html)."""
+        return self._with_policy(output, "") if self.active and template_name.endswith(".html") else output
+
+    def _with_policy(self, html: str, body: str) -> str:
+        scripts, styles = csp.page_hashes(html, body=body)
+        self.scripts.update(scripts)
+        self.styles.update(styles)
+        return csp.with_policy(html, csp.site_policy(scripts, styles))
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.active:
+            return
+        site_dir = self.state.settings.site_dir
+        emails = sorted(path.relative_to(site_dir).as_posix() for path in site_dir.glob("newsletters/*/email.html"))
+        (site_dir / HEADERS_FILE).write_text(
+            csp.headers_file(csp.site_policy(self.scripts, self.styles, header=True), emails), encoding="utf-8")
