@@ -176,9 +176,6 @@ def test_a_hard_link_to_personal_data_is_refused_and_not_published(tmp_path):
     assets.mkdir(exist_ok=True)
     for name, target in (("unsubscribed.txt", suppressed), ("log.txt", journal), ("partners.txt", recipients)):
         os.link(target, assets / name)
-    shared = project / "shared-plan.txt"  # a hard link to an ordinary file of the project is fine
-    shared.write_text("floor plan", encoding="utf-8")
-    os.link(shared, assets / "plan.txt")
 
     result = run_protectpress("build", "--quiet", cwd=project)
     assert result.returncode == 1
@@ -189,10 +186,31 @@ def test_a_hard_link_to_personal_data_is_refused_and_not_published(tmp_path):
         ("partners.txt", "lists/recipients-march.csv", "a recipients list"),
     ):
         assert f"error: docs/assets/{name}: {PRIVATE}a hard link to {shown}, {kind}" in result.stderr, result.stderr
-    assert "docs/assets/plan.txt" not in result.stderr
     assert not (project / "site").exists()
     checked = run_protectpress("check", cwd=project)
     assert checked.returncode == 1 and "a hard link to newsletters/suppressed.csv" in checked.stdout
+
+
+def test_any_hard_link_is_refused_like_a_link_out_of_the_project(tmp_path):
+    """Issue 28: nothing tells where a hard link's other name is, so a file under docs/ with two names is refused
+    whether the other is outside the project (a copy of a secret elsewhere on the machine) or inside it.
+    (Issue 11 allowed one to an ordinary file of the project; a file outside looks no different.)"""
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    outside = tmp_path / "elsewhere" / "secret.txt"
+    outside.parent.mkdir()
+    outside.write_text(SECRET, encoding="utf-8")
+    os.link(outside, project / "docs" / "assets" / "notes.txt")
+    shared = project / "shared-plan.txt"
+    shared.write_text("floor plan", encoding="utf-8")
+    os.link(shared, project / "docs" / "assets" / "plan.txt")
+    for command in ("check", "build"):
+        result = run_protectpress(command, cwd=project)
+        assert result.returncode == 1
+        output = result.stdout + result.stderr
+        for name in ("notes.txt", "plan.txt"):
+            assert (f"error: docs/assets/{name}: {INSIDE}a hard link (the same file under 2 names, one of which may "
+                    "be outside the project): copy the file instead") in output, output
+    assert not (project / "site").exists()
 
 
 def test_a_project_without_hard_links_is_not_searched_for_them(tmp_path):

@@ -2,8 +2,9 @@
 
 MkDocs walks `docs/` following every symbolic link and copies what it finds, so a link to `/etc/passwd`, to a
 folder elsewhere on the machine or to the recipients list would be published as it stands (and indexed by
-search). A hard link is a second name for the same file: one in docs/ to a sending journal or the suppression
-list is refused like a symbolic link to it. This is the one rule that decides, for a page, an asset, a theme
+search). A hard link is a second name for the same file, and nothing tells where the other name is: a file with
+more than one name is refused like a symbolic link out of the project (and named as personal data when the other
+name is a sending journal or the suppression list). This is the one rule that decides, for a page, an asset, a theme
 file or a newsletter source, whether the build may use it; `check`, `build` and `serve` all apply it before
 MkDocs walks a single folder.
 """
@@ -76,9 +77,12 @@ class ProjectBoundary:
             return Refusal(EXPECTED_INSIDE, pointed or f"{real}, outside the project")
         if is_link and not os.path.exists(real):
             return Refusal(EXPECTED_EXISTING, f"{pointed}, which does not exist")
-        private = self._private_kind(path, real) or self._hard_link_to_private(str(real))
+        private = self._private_kind(path, real)
         if private is not None:
             return Refusal(EXPECTED_PUBLIC, f"{pointed}, {private}" if pointed else private)
+        hard = self._hard_link(str(real))
+        if hard is not None:
+            return Refusal(hard.expected, f"{pointed}, {hard.found}" if pointed else hard.found)
         return None
 
     def named_outside(self, folder: Path) -> Path | None:
@@ -124,9 +128,9 @@ class ProjectBoundary:
                     # Not a link: it is where its folder is, inside the project, so only its name and place matter.
                     # (This runs for every file of the site: no question to the system, no Path objects.)
                     real = os.path.join(chain[-1], entry.name)
-                    private = self._private_name(entry.name) or self._private_place(real) or (
-                        self._hard_link_to_private(real) if entry.is_file(follow_symlinks=False) else None)
-                    refusal = Refusal(EXPECTED_PUBLIC, private) if private else None
+                    private = self._private_name(entry.name) or self._private_place(real)
+                    refusal = Refusal(EXPECTED_PUBLIC, private) if private else (
+                        self._hard_link(real) if entry.is_file(follow_symlinks=False) else None)
                 if refusal is not None:
                     problems.error(shown(child_relative), refusal.expected, refusal.found)
                 elif entry.is_dir():
@@ -164,9 +168,11 @@ class ProjectBoundary:
             return "personal data from the sending journals or the outbox"
         return None
 
-    def _hard_link_to_private(self, real: str) -> str | None:
-        """"a hard link to newsletters/suppressed.csv, ..." when `real` is another name for a file of personal data
-        in the project. Only a file with more than one name is looked up, so a normal build asks nothing more."""
+    def _hard_link(self, real: str) -> Refusal | None:
+        """Why a file with more than one name may not be published: "a hard link to newsletters/suppressed.csv,
+        ..." when it is another name for a file of personal data in the project, and otherwise because its other
+        name may be anywhere on this machine (a hard link to /etc/shadow's copy looks like any file here). Only a
+        file with more than one name is looked up among the private files, so a normal build asks nothing more."""
         try:
             status = os.stat(real, follow_symlinks=False)
         except OSError:
@@ -174,9 +180,10 @@ class ProjectBoundary:
         if status.st_nlink < 2 or not stat.S_ISREG(status.st_mode):  # a folder always has two names or more
             return None
         private = self._private_inodes.get((status.st_dev, status.st_ino))
-        if private is None or private[0] == real:
-            return None
-        return f"a hard link to {self.shown(Path(private[0]))}, {private[1]}"
+        if private is not None and private[0] != real:
+            return Refusal(EXPECTED_PUBLIC, f"a hard link to {self.shown(Path(private[0]))}, {private[1]}")
+        return Refusal(EXPECTED_INSIDE, f"a hard link (the same file under {status.st_nlink} names, one of which may "
+                                        "be outside the project): copy the file instead")
 
     @functools.cached_property
     def _private_inodes(self) -> dict[tuple[int, int], tuple[str, str]]:

@@ -8,6 +8,8 @@ docs root, or `pals.md` beside the page); rendered HTML links relative to the pa
 from __future__ import annotations
 
 import posixpath
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
@@ -133,3 +135,23 @@ class SiteLinks:
         of that path: the listings write it, pages link to it, feeds take it as their home page and as the
         scheme of each category."""
         return f"{group}/{slug}.md"
+
+
+EXPECTED_ONE_ADDRESS = ("expected one file for each address (addresses that differ only in capitals or in how an "
+                        "accent is stored are one page on many hosts and to readers)")
+
+
+def same_addresses(files: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(first source, second source, address) for each two files, given as (source, site-relative address), whose
+    addresses differ only in letter case or Unicode form (`café` typed as one character or as `e` and an accent):
+    a case-insensitive host (Windows, macOS, many CDNs) or a reader's browser serves one of them in the other's
+    place."""
+    seen: dict[str, tuple[str, str]] = {}
+    found = []
+    for source, address in files:
+        key = unicodedata.normalize("NFC", address).casefold()
+        if key in seen and seen[key][1] != address:
+            found.append((seen[key][0], source, address))
+        else:
+            seen.setdefault(key, (source, address))
+    return found

@@ -14,11 +14,24 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .content import ContentSet
+from .csp import site_policy, with_policy
 from .links import SiteLinks
+from .metadata import PREVIEW_IMAGE
+from .offline import MANIFEST_NAME, OFFLINE_PAGE, WORKER_NAME
 from .problems import Problems
+from .search import INDEX_FOLDER
 
 EXPECTED_ADDRESS = ("expected an old address of this site like guidance/old-name/ (the part after the site's "
                     "address)")
+
+
+# What the build and the search indexer write, whatever the pages are: a redirect page there would stand where one
+# of them must go (a folder `pagefind/pagefind.js/` made the indexer wait on itself until its time limit).
+GENERATED_FOLDERS = (f"{INDEX_FOLDER}/", "assets/", "feeds/", "search/")
+GENERATED_FILES = frozenset({WORKER_NAME, MANIFEST_NAME, OFFLINE_PAGE, "404.html", "robots.txt", "sitemap.xml",
+                             "sitemap.xml.gz", "_headers", PREVIEW_IMAGE})
+EXPECTED_NOT_GENERATED = ("expected an old address of a page, not one where the build writes its own files "
+                          "(search index, feeds, assets, the offline worker)")
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,8 @@ def plan_redirects(content: ContentSet, links: SiteLinks, problems: Problems) ->
             old = normalise_old_address(value, links)
             if old is None:
                 problems.error(item.path, EXPECTED_ADDRESS, repr(value), key="redirect_from")
+            elif old.rstrip("/") in GENERATED_FILES or f"{old.rstrip('/')}/".startswith(GENERATED_FOLDERS):
+                problems.error(item.path, EXPECTED_NOT_GENERATED, repr(value), key="redirect_from")
             elif old == new_path:
                 problems.error(item.path, "expected an old address, not this page's own", repr(value),
                                key="redirect_from")
@@ -85,7 +100,7 @@ def redirect_html(redirect: Redirect, links: SiteLinks, language: str) -> str:
     href = html.escape(links.relative_url(redirect.new_src, from_src=redirect.old_path))
     canonical = html.escape(links.site_url + redirect.new_path)
     title = html.escape(redirect.title)
-    return f"""<!doctype html>
+    return with_policy(f"""<!doctype html>
 <html lang="{html.escape(language)}">
 <head>
 <meta charset="utf-8">
@@ -102,7 +117,7 @@ def redirect_html(redirect: Redirect, links: SiteLinks, language: str) -> str:
 </main>
 </body>
 </html>
-"""
+""", site_policy(()))
 
 
 def write_redirects(site_dir: Path, redirects: list[Redirect], links: SiteLinks, problems: Problems,

@@ -42,7 +42,7 @@ from ..core.frontmatter import read_source
 from ..core.generated import SetAside, set_aside_lists
 from ..core.home import HOME_SRC_URI, home_sections
 from ..core.images import preview_png
-from ..core.links import SiteLinks
+from ..core.links import EXPECTED_ONE_ADDRESS, SiteLinks, same_addresses
 from ..core.listings import in_reader_order, missing_type_indexes, type_index_source, type_listing, vocabulary_listings
 from ..core.metadata import (
     PREVIEW_IMAGE,
@@ -141,6 +141,7 @@ class SiteFeature:
         if files.get_file_from_path(PREVIEW_IMAGE) is None:  # the theme's copy (overrides/) is drawn by the same code
             files.append(File.generated(config, PREVIEW_IMAGE, content=preview_png()))
         self._check_documents(files, Path(config.docs_dir))
+        self._check_same_addresses(files)
         self.brand = load_brand(settings, {file.src_uri for file in files.documentation_pages()}, self.state.problems)
         self.state.report()
         return files
@@ -196,6 +197,13 @@ class SiteFeature:
                     and Path(file.abs_src_path).is_relative_to(docs_dir) and not file.is_documentation_page():
                 check_document(self.state.settings.relative(file.abs_src_path), Path(file.abs_src_path).read_bytes(),
                                self.state.problems)
+
+    def _check_same_addresses(self, files: Files) -> None:
+        settings = self.state.settings
+        for first, second, address in same_addresses(
+                (settings.relative(file.abs_src_path) if file.abs_src_path else file.src_uri, file.dest_uri)
+                for file in sorted(files, key=lambda f: f.src_uri)):
+            self.state.problems.error(second, EXPECTED_ONE_ADDRESS, f"{second} and {first} both make {address}")
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         nav.items.sort(key=_nav_rank)
