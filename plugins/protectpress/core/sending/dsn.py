@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 from email import message_from_bytes
@@ -63,8 +64,25 @@ _ACTION_KIND = {"failed": None, "delayed": BounceKind.DELAYED, "delivered": Boun
 _TEXT_SCANNED = 200_000  # characters of one part: a returned message can be large, its headers come first
 
 
+# A delivery report has two or three multipart sections (the report, perhaps the returned message's own). The
+# email package parses and walks parts by recursion, so 1,000 nested sections (58 KB, anyone can mail them) raise
+# RecursionError: a message with more boundaries than this is not read at all.
+MAX_MULTIPART_SECTIONS = 32
+_BOUNDARY = re.compile(rb"boundary\s*=", re.IGNORECASE)
+
+
 def read_bounce(raw: bytes) -> Bounce:
     """The bounce in `raw` (one whole message), or NotABounce saying why it is not one we can read."""
+    sections = sum(1 for _ in itertools.islice(_BOUNDARY.finditer(raw), MAX_MULTIPART_SECTIONS + 1))
+    if sections > MAX_MULTIPART_SECTIONS:
+        raise NotABounce(f"more than {MAX_MULTIPART_SECTIONS} multipart sections (a delivery report has two or three)")
+    try:
+        return _read_bounce(raw)
+    except RecursionError:  # nested parts the count above cannot see (no boundary parameter to count)
+        raise NotABounce("parts nested too deep to read") from None
+
+
+def _read_bounce(raw: bytes) -> Bounce:
     message = message_from_bytes(raw, policy=compat32)
     report_id = _report_id(message, raw)
     returned_ids = _returned_message_ids(message)

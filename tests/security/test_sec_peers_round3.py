@@ -1,0 +1,48 @@
+"""Issue 28, items 4 and 6: commands that meet hostile peers finish, and hostile input never crashes them.
+
+- `protectpress bounces`: a message of 1,000 nested multipart parts (58 KB, anyone can mail the bounce box)
+  raised RecursionError on every run, so no later bounce was ever read. It is now listed as unreadable and
+  skipped, and the real bounce after it is read.
+"""
+
+from __future__ import annotations
+
+import mailbox
+
+from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
+from support import REPO
+
+SLUG = "2023-03-security-and-policing"
+FIXTURE = (REPO / "tests/fixtures/bounces/postfix-hard.eml").read_text(encoding="utf-8")
+
+
+def _nested_multipart(depth: int) -> bytes:
+    head = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i) for i in range(depth))
+    return b"From: someone@example.net\r\nSubject: nested\r\nMIME-Version: 1.0\r\n" + head + b"\r\nhi\r\n"
+
+
+def _nested_messages(depth: int) -> bytes:
+    return (b"From: someone@example.net\r\nSubject: nested\r\n"
+            + b"Content-Type: message/rfc822\r\n\r\n" * depth + b"\r\nhi\r\n")
+
+
+def test_a_mime_nesting_bomb_is_listed_as_unreadable_and_later_bounces_are_read(project, relay, run):
+    write_recipients(project / "recipients.csv", ["victim@example.com,,,"])
+    code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes",
+                         "--skip-live-check")
+    assert code == 0, out + err
+    message_id = relay.handler.received[0].message["Message-ID"]
+    maildir = mailbox.Maildir(project / "Bounces", create=True)
+    for raw in (_nested_multipart(1000), _nested_messages(1500)):
+        assert len(raw) < 100_000
+        maildir.add(raw)
+    report = (FIXTURE.replace("{{message_id}}", message_id).replace("{{recipient}}", "victim@example.com")
+              .replace("{{report}}", "victim").replace("\n", "\r\n").encode("utf-8"))
+    maildir.add(report)
+    for _ in range(2):  # every run, not only the first
+        code, out, err = run("bounces", "Bounces")
+        assert code == 0, out + err
+        assert "Traceback" not in out + err and "RecursionError" not in out + err
+        assert "not a delivery report we can read: more than 32 multipart sections" in out, out
+        assert "not a delivery report we can read: parts nested too deep to read" in out, out
+    assert "victim@example.com" in (project / "newsletters/suppressed.csv").read_text(encoding="utf-8")
