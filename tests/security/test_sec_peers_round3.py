@@ -3,14 +3,18 @@
 - `protectpress bounces`: a message of 1,000 nested multipart parts (58 KB, anyone can mail the bounce box)
   raised RecursionError on every run, so no later bounce was ever read. It is now listed as unreadable and
   skipped, and the real bounce after it is read.
+- The unsubscribe service's `since` and Content-Length take ASCII digits only ('²' was a 500).
 """
 
 from __future__ import annotations
 
+import json
 import mailbox
+import socket
 
 from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
 from support import REPO
+from test_unsubscribe_service import EXPORT_TOKEN, http, service  # noqa: F401
 
 SLUG = "2023-03-security-and-policing"
 FIXTURE = (REPO / "tests/fixtures/bounces/postfix-hard.eml").read_text(encoding="utf-8")
@@ -46,3 +50,18 @@ def test_a_mime_nesting_bomb_is_listed_as_unreadable_and_later_bounces_are_read(
         assert "not a delivery report we can read: more than 32 multipart sections" in out, out
         assert "not a delivery report we can read: parts nested too deep to read" in out, out
     assert "victim@example.com" in (project / "newsletters/suppressed.csv").read_text(encoding="utf-8")
+
+
+def test_since_and_content_length_take_ascii_digits_only(service):
+    """`GET /export?since=%C2%B2` with a valid token answered 500: str.isdigit() accepts '²', int() does not."""
+    auth = {"Authorization": f"Bearer {EXPORT_TOKEN}"}
+    for since in ("%C2%B2", "%D9%A3", "%EF%BC%91"):  # superscript two, Arabic-Indic three, fullwidth one
+        status, _, body = http(service.base + f"export?since={since}", headers=auth)
+        assert status == 400, (since, status, body)
+        assert json.loads(body) == {"error": "since must be a whole number"}
+    assert http(service.base + "export?since=0", headers=auth)[0] == 200
+    with socket.create_connection(("127.0.0.1", int(service.base.split(":")[2].split("/")[0])), timeout=10) as conn:
+        conn.sendall("POST /unsubscribe/?t=x HTTP/1.1\r\nHost: localhost\r\nContent-Length: ²\r\n"
+                     "Content-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\n".encode())
+        answer = conn.recv(200)
+    assert not answer.startswith(b"HTTP/1.1 500"), answer

@@ -105,7 +105,7 @@ class UnsubscribeApp:
             return (HTTPStatus.UNAUTHORIZED, [("WWW-Authenticate", 'Bearer realm="unsubscribe export"'),
                                               *_json_headers()], _json({"error": "a valid bearer token is needed"}))
         since = parse_qs(environ.get("QUERY_STRING", "")).get("since", ["0"])
-        if len(since) != 1 or not since[0].isdigit() or len(since[0]) > 18:
+        if len(since) != 1 or not _is_whole_number(since[0]) or len(since[0]) > 18:
             return HTTPStatus.BAD_REQUEST, _json_headers(), _json({"error": "since must be a whole number"})
         events = self.store.since(int(since[0]), EXPORT_BATCH + 1)
         more = len(events) > EXPORT_BATCH
@@ -119,9 +119,14 @@ def _token(environ: dict[str, Any]) -> str:
     return values[0] if len(values) == 1 else ""
 
 
+def _is_whole_number(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts '²' and other digits int() refuses (a 500 before)."""
+    return text.isascii() and text.isdigit()
+
+
 def _read_body(environ: dict[str, Any]) -> bytes | HTTPStatus:
     length = environ.get("CONTENT_LENGTH", "")
-    if not length or not length.isdigit():
+    if not _is_whole_number(length):
         return HTTPStatus.LENGTH_REQUIRED
     if int(length) > MAX_BODY:
         return HTTPStatus.REQUEST_ENTITY_TOO_LARGE
