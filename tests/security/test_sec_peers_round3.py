@@ -4,6 +4,7 @@
   raised RecursionError on every run, so no later bounce was ever read. It is now listed as unreadable and
   skipped, and the real bounce after it is read.
 - The unsubscribe service's `since` and Content-Length take ASCII digits only ('²' was a 500).
+- `send notice` takes the inline HTML a page allows.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import json
 import mailbox
 import socket
 
+import pytest
+
 from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
-from support import REPO
+from support import NOTICE, REPO, NoticeSite, at
 from test_unsubscribe_service import EXPORT_TOKEN, http, service  # noqa: F401
 
 SLUG = "2023-03-security-and-policing"
@@ -65,3 +68,24 @@ def test_since_and_content_length_take_ascii_digits_only(service):
                      "Content-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\n".encode())
         answer = conn.recv(200)
     assert not answer.startswith(b"HTTP/1.1 500"), answer
+
+
+@pytest.fixture
+def live(monkeypatch) -> None:
+    for name, value in at(NoticeSite.live_at).items():
+        monkeypatch.setenv(name, value)
+
+
+def test_a_notice_with_the_inline_html_a_page_allows_is_sent(project, relay, run, live):
+    """Any inline HTML in docs/notice.md (even <b>) stopped `send notice`: Python-Markdown's placeholder characters
+    reached the preheader, and MJML refused it."""
+    (project / "docs/notice.md").write_text(
+        NOTICE.replace("Avoid the area", "<b>Avoid</b> the <abbr title=\"the railway\">area</abbr>"), encoding="utf-8")
+    code, out, err = run("send", "notice", "--test", "editor@example.org", "--smtp", relay.url())
+    assert code == 0, out + err
+    [received] = relay.handler.received
+    html = next(part for part in received.message.walk() if part.get_content_type() == "text/html")
+    text = html.get_payload(decode=True).decode("utf-8")
+    assert "<b>Avoid</b>" in text
+    assert "\x02" not in text and "\x03" not in text and "wzxhzdk" not in text
+    assert "Avoid the area around the station." in text  # the preheader: the notice's words, as text

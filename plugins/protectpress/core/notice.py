@@ -28,7 +28,8 @@ from .frontmatter import (
     read_text,
     reporter,
 )
-from .newsletter.markdown import parse_markdown, plain
+from .htmltree import parse_html
+from .newsletter.markdown import parse_markdown
 from .newsletter.model import Newsletter
 from .newsletter.render import RenderedNewsletter, render_letter
 from .problems import Problem, Problems, describe
@@ -176,8 +177,10 @@ def render_notice_email(settings: Settings, problems: Problems, now: dt.datetime
                        f"expired at {human_moment(notice.expires)}" if notice.expires else None, key="expires",
                        line=notice.expires_line)
         return None
-    words = parse_markdown(notice.body, links=settings.links, from_src="index.md").tree
-    first_line = plain(" ".join("".join(words.itertext()).split()))
+    # From the HTML, not the Markdown tree: the tree holds Python-Markdown's placeholder characters where the
+    # notice has inline HTML (even a <b>), and MJML refuses a preheader with them.
+    words = parse_html(parse_markdown(notice.body, links=settings.links, from_src="index.md").html).text()
+    first_line = " ".join(words.split())
     letter = Newsletter(slug=notice.slug, path=notice.path, subject=notice.title,
                         preheader=first_line[:110], date=notice.date or now, sectors=(), draft=False, items=(),
                         body=notice.body, body_line=notice.body_line)
