@@ -5,6 +5,8 @@
   skipped, and the real bounce after it is read.
 - The unsubscribe service's `since` and Content-Length take ASCII digits only ('²' was a 500).
 - `send notice` takes the inline HTML a page allows.
+- `suppress --sync` against a hostile service: a body dripped a byte at a time had no overall deadline, and a
+  service answering `more: true` for ever was asked without end. Each run now has a deadline and a page limit.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ from __future__ import annotations
 import json
 import mailbox
 import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from protectpress.core.unsubscribe import sync
 from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
 from support import NOTICE, REPO, NoticeSite, at
 from test_unsubscribe_service import EXPORT_TOKEN, http, service  # noqa: F401
@@ -89,3 +95,63 @@ def test_a_notice_with_the_inline_html_a_page_allows_is_sent(project, relay, run
     assert "<b>Avoid</b>" in text
     assert "\x02" not in text and "\x03" not in text and "wzxhzdk" not in text
     assert "Avoid the area around the station." in text  # the preheader: the notice's words, as text
+
+
+class _Hostile(BaseHTTPRequestHandler):
+    mode = "drip"
+    asked = 0
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        type(self).asked += 1
+        since = int(self.path.rsplit("since=", 1)[-1])
+        body = json.dumps({"events": [{"address": f"p{since}@example.org", "newsletter": "x", "at": "x"}],
+                           "last_id": since + 1, "more": True}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.mode == "drip":
+            for byte in body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.5)
+        else:
+            self.wfile.write(body)
+
+
+@pytest.fixture
+def hostile_service():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Hostile.asked = 0
+    yield f"http://127.0.0.1:{server.server_address[1]}/unsubscribe/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_sync_against_a_dripping_service_stops_at_its_deadline(project, run, hostile_service, monkeypatch):
+    monkeypatch.setattr(_Hostile, "mode", "drip")
+    monkeypatch.setattr(sync, "SYNC_DEADLINE", 3.0)
+    monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN", EXPORT_TOKEN)
+    started = time.monotonic()
+    code, _, err = run("suppress", "--sync", hostile_service)
+    assert time.monotonic() - started < 10
+    assert code == 1
+    assert "did not finish answering within 3 seconds" in err and "Traceback" not in err
+
+
+def test_sync_against_a_service_with_more_for_ever_stops_after_its_page_limit(project, run, hostile_service,
+                                                                                monkeypatch):
+    monkeypatch.setattr(_Hostile, "mode", "endless")
+    monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN", EXPORT_TOKEN)
+    code, _, err = run("suppress", "--sync", hostile_service)
+    assert code == 1
+    assert f"still had more after {sync.MAX_PAGES} pages" in err, err
+    assert _Hostile.asked == sync.MAX_PAGES
+    # What was collected is kept, and the next run goes on from there.
+    state = json.loads((project / "newsletters/.sends/unsubscribe-sync.json").read_text(encoding="utf-8"))
+    assert state[hostile_service] == sync.MAX_PAGES

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -23,6 +25,11 @@ from .address import export_address, is_https_or_loopback
 
 SYNC_STATE_NAME = "unsubscribe-sync.json"
 MAX_RESPONSE = 8 * 1024 * 1024
+# A hostile or broken service must not hold a run for ever: one that drips its answer a byte at a time stays
+# under every per-read timeout, and one that says `more: true` for ever was asked 14,704 times in 20 seconds.
+# Each run stops after this long, or this many pages (500 events each: 50,000), keeping what it collected.
+SYNC_DEADLINE = 300.0
+MAX_PAGES = 100
 
 
 class SyncError(Exception):
@@ -53,8 +60,9 @@ def sync_unsubscribes(base: str, token: str, suppression: SuppressionList, journ
     state = _read_state(state_path)
     result = SyncResult(last_id=int(state.get(base, 0)))
     opener = urllib.request.build_opener(_NoRedirects)
-    while True:
-        page = _fetch(opener, f"{export_address(base)}?since={result.last_id}", token, timeout)
+    deadline = time.monotonic() + SYNC_DEADLINE
+    for _ in range(MAX_PAGES):
+        page = _fetch_by(deadline, opener, f"{export_address(base)}?since={result.last_id}", token, timeout)
         for event in page["events"]:
             address = valid_address(str(event.get("address", "")))
             if address is None:
@@ -71,6 +79,31 @@ def sync_unsubscribes(base: str, token: str, suppression: SuppressionList, journ
         replace_private(state_path, json.dumps(state, indent=1).encode("utf-8"))  # only after the adds
         if not page["more"] or not moved:  # a service that claims more but moves no further would loop
             return result
+    raise SyncError(f"the unsubscribe service still had more after {MAX_PAGES} pages; the {result.new:,} new "
+                    f"unsubscribe(s) so far are on {suppression.shown_as}: run the same command again to go on")
+
+
+def _fetch_by(deadline: float, opener: urllib.request.OpenerDirector, url: str, token: str,
+              timeout: float) -> dict[str, Any]:
+    """`_fetch`, given up at `deadline` however the service answers (a header line or a byte at a time). The
+    request runs in a daemon thread, so one stuck past the deadline never keeps the command from ending."""
+    outcome: dict[str, Any] = {}
+
+    def fetch() -> None:
+        try:
+            outcome["page"] = _fetch(opener, url, token, timeout)
+        except Exception as error:  # raised again in the caller's thread: a SyncError, or a fault as it is
+            outcome["error"] = error
+
+    worker = threading.Thread(target=fetch, name="unsubscribe-sync", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    if worker.is_alive():
+        raise SyncError(f"the unsubscribe service at {url} did not finish answering within {SYNC_DEADLINE:.0f} "
+                        "seconds; what was collected before is kept")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["page"]
 
 
 def _fetch(opener: urllib.request.OpenerDirector, url: str, token: str, timeout: float) -> dict[str, Any]:
