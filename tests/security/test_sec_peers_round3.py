@@ -7,6 +7,9 @@
 - `send notice` takes the inline HTML a page allows.
 - `suppress --sync` against a hostile service: a body dripped a byte at a time had no overall deadline, and a
   service answering `more: true` for ever was asked without end. Each run now has a deadline and a page limit.
+- The live link check followed a redirect from a linked site to an internal address (and to ftp://), and a
+  server dripping header lines kept it running: redirects now go only to public http(s) addresses or the same
+  host, and the whole check has a deadline.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ import mailbox
 import socket
 import threading
 import time
+from urllib.parse import urlsplit
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from protectpress.core.sending.livecheck import check_live
 from protectpress.core.unsubscribe import sync
 from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
 from support import NOTICE, REPO, NoticeSite, at
@@ -155,3 +160,65 @@ def test_sync_against_a_service_with_more_for_ever_stops_after_its_page_limit(pr
     # What was collected is kept, and the next run goes on from there.
     state = json.loads((project / "newsletters/.sends/unsubscribe-sync.json").read_text(encoding="utf-8"))
     assert state[hostile_service] == sync.MAX_PAGES
+
+
+class _LinkedSite(BaseHTTPRequestHandler):
+    """A linked site that redirects where it likes, or drips its header lines."""
+
+    inside = ""  # an address inside our own network, on another host
+    inside_asked = 0
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        if self.path == "/to-inside":
+            self._redirect(self.inside)
+        elif self.path == "/to-ftp":
+            self._redirect("ftp://127.0.0.1/x")
+        elif self.path == "/same-host":
+            self._redirect("/ok")
+        elif self.path == "/internal":
+            type(self).inside_asked += 1
+            self._answer()
+        elif self.path == "/drip":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for n in range(60):
+                self.wfile.write(b"X-Slow-%d: 1\r\n" % n)
+                self.wfile.flush()
+                time.sleep(0.5)
+        else:
+            self._answer()
+
+    def _redirect(self, where: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", where)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _answer(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def test_the_live_check_follows_redirects_only_to_public_http_and_finishes_by_its_deadline():
+    linked = ThreadingHTTPServer(("127.0.0.1", 0), _LinkedSite)
+    linked.daemon_threads = True
+    threading.Thread(target=linked.serve_forever, daemon=True).start()
+    port = linked.server_address[1]
+    _LinkedSite.inside = f"http://127.0.0.2:{port}/internal"  # loopback, but another host: our own network
+    base = f"http://127.0.0.1:{port}"
+    try:
+        html = "".join(f'<a href="{base}{path}">x</a>' for path in ("/to-inside", "/to-ftp", "/same-host", "/drip"))
+        started = time.monotonic()
+        answers = {urlsplit(a.url).path: a for a in check_live(html, timeout=5, deadline=4)}
+        assert time.monotonic() - started < 8  # the dripping server would hold it 30 seconds
+    finally:
+        linked.shutdown()
+        linked.server_close()
+    assert _LinkedSite.inside_asked == 0
+    assert not answers["/to-inside"].live and "not a public http(s) address" in answers["/to-inside"].found
+    assert not answers["/to-ftp"].live and "not a public http(s) address" in answers["/to-ftp"].found
+    assert answers["/same-host"].live  # a site's own redirects (a missing slash) still work
+    assert not answers["/drip"].live and answers["/drip"].found == "no full answer within 4 seconds"

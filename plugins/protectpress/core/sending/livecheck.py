@@ -11,11 +11,13 @@ unsubscribe link (still a placeholder in the rendered email) and `mailto:`/`tel:
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import ssl
+import threading
+import time
 import urllib.error
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.client import HTTPMessage
 from typing import IO
@@ -25,6 +27,9 @@ from ..headertext import plain_text
 from ..linkscan import scan_html
 
 TIMEOUT_SECONDS = 10.0
+# The whole check, however the servers answer: a server that sends a header line every few seconds stays under
+# every per-read time-out. An address with no final answer by then is not live.
+DEADLINE_SECONDS = 120.0
 WORKERS = 4  # a few at a time: quick for a newsletter's dozens of links, gentle on the site
 MAX_REDIRECTS = 5
 HEAD_REFUSED = (405, 501)
@@ -63,21 +68,48 @@ def addresses_to_check(html: str) -> list[tuple[str, str]]:
     return list(found.items())
 
 
-def check_live(html: str, *, timeout: float = TIMEOUT_SECONDS, workers: int = WORKERS) -> list[LinkAnswer]:
-    """Every link and image of `html` fetched, with what each answered, in the order they appear."""
+def check_live(html: str, *, timeout: float = TIMEOUT_SECONDS, workers: int = WORKERS,
+               deadline: float = DEADLINE_SECONDS) -> list[LinkAnswer]:
+    """Every link and image of `html` fetched, with what each answered, in the order they appear; one without a
+    final answer within `deadline` seconds of the start is not live. The fetches run in daemon threads, so one
+    still held by a slow server never keeps the command from ending."""
     targets = addresses_to_check(html)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        answers = list(pool.map(lambda target: fetch_status(target[0], timeout), targets))
-    return [LinkAnswer(url, kind, status, found) for (url, kind), (status, found) in zip(targets, answers, strict=True)]
+    waiting = list(enumerate(targets))
+    answers: dict[int, tuple[int | None, str]] = {}
+    lock = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with lock:
+                if not waiting:
+                    return
+                index, (url, _) = waiting.pop(0)
+            answers[index] = fetch_status(url, timeout)
+
+    threads = [threading.Thread(target=work, name="live-check", daemon=True)
+               for _ in range(max(1, min(workers, len(targets))))]
+    end = time.monotonic() + deadline
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(0.0, end - time.monotonic()))
+    late = (None, f"no full answer within {deadline:g} seconds")
+    return [LinkAnswer(url, kind, *answers.get(index, late)) for index, (url, kind) in enumerate(targets)]
 
 
 class _SameMethodRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows redirects with the method it was asked (urllib turns a redirected HEAD into a GET)."""
+    """Follows redirects with the method it was asked (urllib turns a redirected HEAD into a GET), and only to
+    public http(s) addresses or the same host: a linked site must not make us request an address inside our
+    own network (or ftp://), which urllib would follow."""
 
     max_redirections = MAX_REDIRECTS
 
     def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
                          headers: HTTPMessage, newurl: str) -> urllib.request.Request | None:
+        target = urlsplit(newurl)
+        if target.scheme.lower() not in ("http", "https") or not _may_follow(req.full_url, target.hostname or ""):
+            raise urllib.error.HTTPError(newurl, code, f"{msg}: a redirect to {plain_text(newurl)[:120]}, which is "
+                                         "not a public http(s) address", headers, fp)
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None:
             new.method = req.get_method()
@@ -85,6 +117,17 @@ class _SameMethodRedirects(urllib.request.HTTPRedirectHandler):
 
 
 _OPENER = urllib.request.build_opener(_SameMethodRedirects)
+
+
+def _may_follow(from_url: str, host: str) -> bool:
+    """A redirect may lead to the same host, or to a host whose every address is public."""
+    if host.lower() == (urlsplit(from_url).hostname or "").lower():
+        return True
+    try:
+        found = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False
+    return bool(found) and all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_global for info in found)
 
 
 def fetch_status(url: str, timeout: float) -> tuple[int | None, str]:
@@ -103,6 +146,8 @@ def _request(url: str, method: str, timeout: float) -> tuple[int | None, str]:
     except urllib.error.HTTPError as error:
         answer = plain_text(f"{error.code} {error.reason}")  # a far server's words, shown in a terminal
         if 300 <= error.code < 400:
+            if "not a public http(s) address" in str(error.reason):
+                return error.code, plain_text(str(error.reason))
             return error.code, f"{answer}: more than {MAX_REDIRECTS} redirects, or a redirect away from http(s)"
         return error.code, answer
     except urllib.error.URLError as error:
