@@ -10,6 +10,7 @@
 - The live link check followed a redirect from a linked site to an internal address (and to ftp://), and a
   server dripping header lines kept it running: redirects now go only to public http(s) addresses or the same
   host, and the whole check has a deadline.
+- A hostile IMAP server's 1 MB line or announced 100 GB literal gave a traceback: each is now a message.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from __future__ import annotations
 import json
 import mailbox
 import socket
+import socketserver
 import threading
 import time
-from urllib.parse import urlsplit
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -222,3 +224,55 @@ def test_the_live_check_follows_redirects_only_to_public_http_and_finishes_by_it
     assert not answers["/to-ftp"].live and "not a public http(s) address" in answers["/to-ftp"].found
     assert answers["/same-host"].live  # a site's own redirects (a missing slash) still work
     assert not answers["/drip"].live and answers["/drip"].found == "no full answer within 4 seconds"
+
+
+def _hostile_imap(fetch_answer: bytes) -> tuple[socketserver.TCPServer, int]:
+    """A mail server that logs in anyone and answers the FETCH of message 1 with `fetch_answer`."""
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            self.wfile.write(b"* OK [CAPABILITY IMAP4rev1] hostile ready\r\n")
+            for line in self.rfile:
+                tag, _, command = line.decode("ascii", "replace").strip().partition(" ")
+                verb = command.split(" ")[0].upper()
+                if verb == "UID":
+                    verb += " " + command.split(" ")[1].upper()
+                if verb == "CAPABILITY":
+                    self.wfile.write(f"* CAPABILITY IMAP4rev1\r\n{tag} OK done\r\n".encode())
+                elif verb == "LOGIN":
+                    self.wfile.write(f"{tag} OK logged in\r\n".encode())
+                elif verb in ("EXAMINE", "SELECT"):
+                    self.wfile.write(f"* 1 EXISTS\r\n{tag} OK [READ-ONLY] done\r\n".encode())
+                elif verb == "UID SEARCH":
+                    self.wfile.write(f"* SEARCH 1\r\n{tag} OK done\r\n".encode())
+                elif verb == "UID FETCH":
+                    self.wfile.write(fetch_answer)
+                    self.wfile.flush()
+                    return
+                elif verb == "LOGOUT":
+                    self.wfile.write(f"* BYE\r\n{tag} OK bye\r\n".encode())
+                    return
+                else:
+                    self.wfile.write(f"{tag} OK done\r\n".encode())
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
+@pytest.mark.parametrize(("answer", "said"), [
+    (b"* 1 FETCH (UID 1 BODY[] {107374182400}\r\n" + b"x" * 1000,
+     "the server announced 107,374,182,400 bytes at once, more than 67,108,864"),
+    (b"* 1 FETCH (UID 1 X " + b"y" * 1_100_000 + b")\r\n", "the server sent a line of more than 1,000,000 bytes"),
+])
+def test_a_hostile_imap_server_ends_the_run_with_a_message(project, run, monkeypatch, answer, said):
+    server, port = _hostile_imap(answer)
+    monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", "anything")
+    try:
+        code, out, err = run("bounces", f"imap://bounces@127.0.0.1:{port}/INBOX")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 2, out + err
+    assert said in err and "Traceback" not in out + err

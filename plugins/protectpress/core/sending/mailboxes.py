@@ -20,6 +20,11 @@ from ..hosts import is_loopback
 
 IMAP_PASSWORD_VARIABLE = "PROTECTPRESS_IMAP_PASSWORD"
 IMAP_TIMEOUT = 60.0  # seconds: a mail server that stops answering ends the run with a message, not a hang
+# What a mail server may send: a line as long as imaplib's own limit (a SEARCH of 100,000 messages fits), and a
+# message of 64 MiB (a bounce returns at most the message we sent). A longer line, or a literal announced
+# larger (a hostile server announced 100 GB), ends the run with a message, not a traceback or a 100 GB read.
+IMAP_MAX_LINE = 1_000_000
+IMAP_MAX_LITERAL = 64 * 1024 * 1024
 
 
 IMAP_EXPECTED = "expected imaps://user@host[:port]/folder (or imap://user@127.0.0.1:port/folder on this computer)"
@@ -100,15 +105,40 @@ def _mbox_messages(box: mailbox.mbox, shown_as: str) -> Iterator[MailboxMessage]
         box.close()
 
 
+def _read_line(self: imaplib.IMAP4) -> bytes:
+    """imaplib's readline, with our limit; overstepped, it is an `abort` (the run ends with a message)."""
+    line = self.file.readline(IMAP_MAX_LINE + 1)
+    if len(line) > IMAP_MAX_LINE:
+        raise self.abort(f"the server sent a line of more than {IMAP_MAX_LINE:,} bytes")
+    return line if isinstance(line, bytes) else line.encode("latin-1")  # imaplib opens it in binary mode
+
+
+def _read(self: imaplib.IMAP4, size: int) -> bytes:
+    """imaplib's read of a literal, refused before reading when the server announces more than our limit."""
+    if size > IMAP_MAX_LITERAL:
+        raise self.abort(f"the server announced {size:,} bytes at once, more than {IMAP_MAX_LITERAL:,}")
+    data = self.file.read(size)
+    return data if isinstance(data, bytes) else data.encode("latin-1")
+
+
+class _Imap(imaplib.IMAP4):
+    readline = _read_line
+    read = _read
+
+
+class _ImapSsl(imaplib.IMAP4_SSL):
+    readline = _read_line
+    read = _read
+
+
 def imap_messages(address: ImapAddress, password: str, *, ca_file: str | None = None) -> Iterator[MailboxMessage]:
     """Every message in an IMAP folder, opened read-only (EXAMINE)."""
     try:
         if address.secure:
             context = ssl.create_default_context(cafile=ca_file)
-            client: imaplib.IMAP4 = imaplib.IMAP4_SSL(address.host, address.port, ssl_context=context,
-                                                      timeout=IMAP_TIMEOUT)
+            client: imaplib.IMAP4 = _ImapSsl(address.host, address.port, ssl_context=context, timeout=IMAP_TIMEOUT)
         else:
-            client = imaplib.IMAP4(address.host, address.port, timeout=IMAP_TIMEOUT)
+            client = _Imap(address.host, address.port, timeout=IMAP_TIMEOUT)
     except ssl.SSLError as error:
         raise MailboxError(f"{address.shown}: the secure connection failed ({error.reason or error}); if the server "
                            "uses your organisation's own certificate authority, add --ca-file") from None
