@@ -276,3 +276,36 @@ def test_a_hostile_imap_server_ends_the_run_with_a_message(project, run, monkeyp
         server.server_close()
     assert code == 2, out + err
     assert said in err and "Traceback" not in out + err
+
+
+def test_slow_clients_cannot_take_every_connection_of_the_service(service):
+    """120 clients sending one header line a second filled waitress's 100 connections, and the service stopped
+    answering until they left. Now a request must arrive whole within 10 seconds, and the limit is higher."""
+    port = int(service.base.split(":")[2].split("/")[0])
+    slow = []
+    for _ in range(120):
+        conn = socket.create_connection(("127.0.0.1", port), timeout=5)
+        conn.sendall(b"GET /unsubscribe/ HTTP/1.1\r\nHost: localhost\r\n")
+        slow.append(conn)
+    try:
+        started = time.monotonic()
+        closed: set[int] = set()
+        answered_during = None
+        while time.monotonic() - started < 16 and len(closed) < len(slow):
+            for index, conn in enumerate(slow):
+                if index in closed:
+                    continue
+                try:
+                    conn.sendall(b"X-Slow: 1\r\n")
+                except OSError:
+                    closed.add(index)
+            if answered_during is None and time.monotonic() - started > 2:
+                answered_during = http(service.base + "export", headers={"Authorization": "Bearer wrong"})[0]
+            time.sleep(1)
+        elapsed = time.monotonic() - started
+    finally:
+        for conn in slow:
+            conn.close()
+    assert answered_during == 401  # the service answered while the slow clients were connected
+    assert len(closed) == len(slow), f"{len(slow) - len(closed)} slow clients still connected after {elapsed:.0f} s"
+    assert elapsed < 16

@@ -49,6 +49,8 @@ def register(subparsers: Subparsers) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     from waitress.server import create_server  # only this command needs the server
 
+    from ..unsubscribe.slowclients import ADJUSTMENTS, guard
+
     try:
         app = create_app(Path(args.store))
     except KeyringError as error:
@@ -58,7 +60,8 @@ def run_serve(args: argparse.Namespace) -> int:
         fail_config(f"unsubscribe serve: the store {args.store} cannot be used ({error.strerror or error})")
     try:
         server = create_server(app, host=args.host, port=args.port, threads=max(1, args.threads),
-                               max_request_body_size=MAX_REQUEST_BODY, ident="protectpress")
+                               max_request_body_size=MAX_REQUEST_BODY, ident="protectpress", **ADJUSTMENTS)
+        guard(server)
     except OSError as error:
         fail_config(f"unsubscribe serve: cannot listen on {args.host}:{args.port} ({error.strerror or error}). "
                     "Is another program using that port?")
