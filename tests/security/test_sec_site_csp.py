@@ -121,3 +121,18 @@ def test_table_alignment_from_markdown_is_allowed_by_hash(tmp_path):
     policy = policy_of((project / "site/guidance/table/index.html").read_text(encoding="utf-8"))
     assert policy["style-src"] == ["'self'", "'unsafe-hashes'", source_hash("text-align: left;"),
                                    source_hash("text-align: right;")]
+
+
+def test_a_handler_a_template_writes_into_every_page_stops_the_build(tmp_path):
+    """The built pages themselves are judged: a template (the theme is redesigned in parallel) that writes an
+    event handler or a script address is named, although no body holds one."""
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    main = project / "overrides/main.html"
+    text = main.read_text(encoding="utf-8")
+    assert "{% block footer %}" in text
+    main.write_text(text.replace("{% block footer %}", '{% block footer %}<a href="#" onclick="track()">x</a>', 1),
+                    encoding="utf-8")
+    result = run_protectpress("build", cwd=project)
+    assert result.returncode == 1
+    assert ("error: docs/guidance/lockdown.md: expected a built page with no event handler or script address (a template "
+            "or plugin of the site wrote one), found an event handler onclick= on <a>") in result.stderr, result.stderr

@@ -16,12 +16,20 @@ import markdown
 from .config import Settings
 from .content import ContentSet
 from .problems import Problem, Problems
-from .sanitise import ActiveContent, decodings, find_active_content, find_active_document_content
+from .sanitise import (
+    ActiveContent,
+    decodings,
+    find_active_content,
+    find_active_document_content,
+    find_active_in_built_page,
+)
 
 BODY_EXPECTED = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: "
                  "addresses): the site, feeds and emails publish only text, links, images and tables")
 DOCUMENT_EXPECTED = ("expected a file that runs no script when opened (no <script>, <foreignObject>, event "
                      "handlers or javascript: addresses)")
+PAGE_EXPECTED = ("expected a built page with no event handler or script address (a template or plugin of the "
+                 "site wrote one)")
 # Files that docs/ publishes as they are and whose script a browser runs when they are opened (an XML file
 # runs XHTML or SVG elements it holds): judged by content.
 ACTIVE_DOCUMENT_SUFFIXES = (".svg", ".html", ".htm", ".xhtml", ".xml")
@@ -58,6 +66,13 @@ def check_page_bodies(content: ContentSet, settings: Settings, problems: Problem
     for item in content.items.values():
         renderer.reset()
         check_body(item.path, renderer.convert(item.body), item.body, item.body_line, problems)
+
+
+def check_built_page(path: str, html: str, problems: Problems) -> None:
+    """An error for each event handler or script address in a whole built page (what the reader's browser gets),
+    named by the page's source; the bodies were judged already, so this finds what the theme wrote."""
+    for item in find_active_in_built_page(html):
+        problems.error(path, PAGE_EXPECTED, item.description)
 
 
 def check_document(path: str, data: str | bytes, problems: Problems) -> None:

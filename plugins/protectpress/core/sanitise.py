@@ -123,6 +123,19 @@ def find_active_document_content(data: str | bytes, *, xml: bool = True) -> list
     return found
 
 
+_HANDLER_OR_SCRIPT_ADDRESS = re.compile(r"\son[a-z]+\s*=|javascript:|vbscript:", re.IGNORECASE)
+
+
+def find_active_in_built_page(html: str) -> list[ActiveContent]:
+    """Event handlers and script addresses anywhere in a whole built page, theme included: what no template or
+    plugin may write (the theme's scripts are files or hashed inline scripts; a handler would be a template
+    printing something it should have escaped). Only a page where the text could be one is parsed, which is
+    almost none."""
+    if not _HANDLER_OR_SCRIPT_ADDRESS.search(html):
+        return []
+    return _judge_html(html, fragment=False, elements=frozenset(), schemes=_SCRIPT_SCHEMES, url_attributes=None)
+
+
 def sanitise_html(html: str, *, lead: Sequence[str] = ()) -> Sanitised:
     """Keep only allow-listed markup of `lead` then `html`, joined. `removed` names each script, frame, handler
     or dangerous URL dropped. Each lead part is a whole fragment that closes what it opens (a feed's lines above

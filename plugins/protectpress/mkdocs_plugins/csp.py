@@ -3,6 +3,7 @@
 Each page's policy allows the inline scripts that page runs, by the hashes of their text worked out from its
 own HTML as MkDocs wrote it (core/csp.py), so a template that changes its inline scripts needs nothing here.
 The preview (`protectpress serve`) carries none: MkDocs' live reload is an inline script of its own.
+Each whole page is also judged for event handlers and script addresses the theme may have written.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from ..core import csp
+from ..core.content_policy import check_built_page
 from .state import BuildState
 
 HEADERS_FILE = "_headers"
@@ -24,11 +26,19 @@ class CspFeature:
         self.styles: set[str] = set()
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._with_policy(output, page.content or "") if self.active else output
+        if not self.active:
+            return output
+        settings = self.state.settings
+        check_built_page(settings.relative(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri,
+                         output, self.state.problems)
+        return self._with_policy(output, page.content or "")
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
         """The theme's pages that are not documents (404.html, offline.html)."""
-        return self._with_policy(output, "") if self.active and template_name.endswith(".html") else output
+        if not self.active or not template_name.endswith(".html"):
+            return output
+        check_built_page(template_name, output, self.state.problems)
+        return self._with_policy(output, "")
 
     def _with_policy(self, html: str, body: str) -> str:
         scripts, styles = csp.page_hashes(html, body=body)
