@@ -10,7 +10,8 @@
 - The live link check followed a redirect from a linked site to an internal address (and to ftp://), and a
   server dripping header lines kept it running: redirects now go only to public http(s) addresses or the same
   host, and the whole check has a deadline.
-- A hostile IMAP server's 1 MB line or announced 100 GB literal gave a traceback: each is now a message.
+- A hostile IMAP server's 1 MB line or announced 100 GB literal gave a traceback: each is now a message, and
+  one that drips its answers is cut off when a step (logging in, fetching one message) passes its deadline.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from protectpress.core.sending import mailboxes
 from protectpress.core.sending.livecheck import check_live
 from protectpress.core.unsubscribe import sync
 from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
@@ -309,3 +311,43 @@ def test_slow_clients_cannot_take_every_connection_of_the_service(service):
     assert answered_during == 401  # the service answered while the slow clients were connected
     assert len(closed) == len(slow), f"{len(slow) - len(closed)} slow clients still connected after {elapsed:.0f} s"
     assert elapsed < 16
+
+
+def test_an_imap_server_dripping_its_answer_is_cut_off_at_the_step_deadline(project, run, monkeypatch):
+    server, port = _hostile_imap(b"")
+    handler = server.RequestHandlerClass
+    plain_handle = handler.handle
+
+    def dripping(self) -> None:
+        self.wfile.write = _dripping_writer(self.wfile.write)
+        plain_handle(self)
+
+    monkeypatch.setattr(handler, "handle", dripping)
+    monkeypatch.setattr(mailboxes, "IMAP_STEP_DEADLINE", 2.0)
+    monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", "anything")
+    started = time.monotonic()
+    try:
+        code, out, err = run("bounces", f"imap://bounces@127.0.0.1:{port}/INBOX")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert time.monotonic() - started < 10
+    assert code == 2, out + err
+    assert "the server did not finish answering within 2 seconds" in err and "Traceback" not in out + err
+
+
+def _dripping_writer(write):
+    """Each answer after the greeting a byte at a time, 0.3 seconds apart: every read is well within its
+    time-out, and the whole never ends in time."""
+    calls = {"n": 0}
+
+    def drip(data: bytes) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            write(data)
+            return
+        for byte in data:
+            write(bytes([byte]))
+            time.sleep(0.3)
+
+    return drip

@@ -134,5 +134,6 @@ def test_a_handler_a_template_writes_into_every_page_stops_the_build(tmp_path):
                     encoding="utf-8")
     result = run_protectpress("build", cwd=project)
     assert result.returncode == 1
-    assert ("error: docs/guidance/lockdown.md: expected a built page with no event handler or script address (a template "
-            "or plugin of the site wrote one), found an event handler onclick= on <a>") in result.stderr, result.stderr
+    assert ("error: docs/guidance/lockdown.md: expected a built page with no event handler or script address (a "
+            "template or plugin of the site wrote one), found an event handler onclick= on <a>") in result.stderr, \
+        result.stderr

@@ -10,7 +10,9 @@ import contextlib
 import imaplib
 import mailbox
 import re
+import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,9 @@ IMAP_TIMEOUT = 60.0  # seconds: a mail server that stops answering ends the run 
 # What a mail server may send: a line as long as imaplib's own limit (a SEARCH of 100,000 messages fits), and a
 # message of 64 MiB (a bounce returns at most the message we sent). A longer line, or a literal announced
 # larger (a hostile server announced 100 GB), ends the run with a message, not a traceback or a 100 GB read.
+# Each step (logging in and listing; fetching one message) must be answered whole within this long: a server
+# that drips a byte just inside IMAP_TIMEOUT would otherwise hold the run for as long as it likes.
+IMAP_STEP_DEADLINE = 120.0
 IMAP_MAX_LINE = 1_000_000
 IMAP_MAX_LITERAL = 64 * 1024 * 1024
 
@@ -121,14 +126,47 @@ def _read(self: imaplib.IMAP4, size: int) -> bytes:
     return data if isinstance(data, bytes) else data.encode("latin-1")
 
 
+def _connect(self: imaplib.IMAP4) -> None:
+    """imaplib's greeting and CAPABILITY exchange, within the step deadline."""
+    with _within(self, ""):
+        imaplib.IMAP4._connect(self)  # type: ignore[attr-defined]  # imaplib's own step, not in its stubs
+
+
 class _Imap(imaplib.IMAP4):
     readline = _read_line
     read = _read
+    _connect = _connect
 
 
 class _ImapSsl(imaplib.IMAP4_SSL):
     readline = _read_line
     read = _read
+    _connect = _connect
+
+
+@contextlib.contextmanager
+def _within(client: imaplib.IMAP4, shown: str) -> Iterator[None]:
+    """Cut the connection when the step inside takes longer than IMAP_STEP_DEADLINE, and say so."""
+    expired = threading.Event()
+
+    def cut() -> None:
+        expired.set()
+        with contextlib.suppress(OSError):
+            client.sock.shutdown(socket.SHUT_RDWR)  # wakes the read that is waiting
+
+    timer = threading.Timer(IMAP_STEP_DEADLINE, cut)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    except (TimeoutError, OSError, ValueError, imaplib.IMAP4.abort):
+        if expired.is_set():
+            raise MailboxError(f"{shown}{': ' if shown else ''}the server did not finish answering within "
+                               f"{IMAP_STEP_DEADLINE:g} seconds; run the same command again: what was read is "
+                               "remembered") from None
+        raise
+    finally:
+        timer.cancel()
 
 
 def imap_messages(address: ImapAddress, password: str, *, ca_file: str | None = None) -> Iterator[MailboxMessage]:
@@ -139,27 +177,19 @@ def imap_messages(address: ImapAddress, password: str, *, ca_file: str | None = 
             client: imaplib.IMAP4 = _ImapSsl(address.host, address.port, ssl_context=context, timeout=IMAP_TIMEOUT)
         else:
             client = _Imap(address.host, address.port, timeout=IMAP_TIMEOUT)
+    except MailboxError as error:
+        raise MailboxError(f"{address.shown}: {error}") from None
     except ssl.SSLError as error:
         raise MailboxError(f"{address.shown}: the secure connection failed ({error.reason or error}); if the server "
                            "uses your organisation's own certificate authority, add --ca-file") from None
     except (OSError, imaplib.IMAP4.error) as error:
         raise MailboxError(f"{address.shown}: could not connect ({error})") from None
     try:
-        try:
-            client.login(address.username, password)
-        except UnicodeEncodeError:  # IMAP LOGIN carries ASCII only
-            raise MailboxError(f"{address.shown}: the user name or password has a character outside plain ASCII, "
-                               "which IMAP cannot send at login") from None
-        except imaplib.IMAP4.error:
-            raise MailboxError(f"{address.shown}: the server refused the user name or password "
-                               f"(the password comes from {IMAP_PASSWORD_VARIABLE})") from None
-        status, _ = client.select(f'"{address.folder}"', readonly=True)
-        if status != "OK":
-            raise MailboxError(f"{address.shown}: there is no folder {address.folder!r} (names are case-sensitive)")
-        status, data = client.uid("SEARCH", "ALL")
-        uids = data[0].split() if status == "OK" and data and data[0] else []
+        with _within(client, address.shown):
+            uids = _login_and_list(client, address, password)
         for uid in uids:
-            status, fetched = client.uid("FETCH", uid, "(BODY.PEEK[])")
+            with _within(client, address.shown):
+                status, fetched = client.uid("FETCH", uid.decode("ascii", "replace"), "(BODY.PEEK[])")
             raw = next((item[1] for item in fetched or [] if isinstance(item, tuple) and len(item) > 1), None)
             where = f"{address.shown}: message UID {uid.decode('ascii', 'replace')}"
             # b"": one the server would not give; listed as unreadable, the others are still read
@@ -170,3 +200,22 @@ def imap_messages(address: ImapAddress, password: str, *, ca_file: str | None = 
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):  # the connection may be gone already
             client.logout()
+
+
+def _login_and_list(client: imaplib.IMAP4, address: ImapAddress, password: str) -> list[bytes]:
+    """Log in, open the folder read-only, and list its messages' UIDs."""
+    try:
+        client.login(address.username, password)
+    except imaplib.IMAP4.abort:
+        raise  # the connection, not the password
+    except UnicodeEncodeError:  # IMAP LOGIN carries ASCII only
+        raise MailboxError(f"{address.shown}: the user name or password has a character outside plain ASCII, "
+                           "which IMAP cannot send at login") from None
+    except imaplib.IMAP4.error:
+        raise MailboxError(f"{address.shown}: the server refused the user name or password "
+                           f"(the password comes from {IMAP_PASSWORD_VARIABLE})") from None
+    status, _ = client.select(f'"{address.folder}"', readonly=True)
+    if status != "OK":
+        raise MailboxError(f"{address.shown}: there is no folder {address.folder!r} (names are case-sensitive)")
+    status, data = client.uid("SEARCH", "ALL")
+    return list(data[0].split()) if status == "OK" and data and data[0] else []
