@@ -10,16 +10,20 @@
 - The live link check followed a redirect from a linked site to an internal address (and to ftp://), and a
   server dripping header lines kept it running: redirects now go only to public http(s) addresses or the same
   host, and the whole check has a deadline.
+- A relay that keeps the end of a message waiting within every read time-out is cut off at the message's
+  deadline (the delivery is then unknown: the relay may have queued it).
 - A hostile IMAP server's 1 MB line or announced 100 GB literal gave a traceback: each is now a message, and
   one that drips its answers is cut off when a step (logging in, fetching one message) passes its deadline.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import mailbox
 import socket
 import socketserver
+import sqlite3
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,10 +31,19 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from protectpress.core.sending import mailboxes
+from protectpress.core.sending import mailboxes, transport
 from protectpress.core.sending.livecheck import check_live
 from protectpress.core.unsubscribe import sync
-from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
+from sending_relay import (  # noqa: F401
+    Received,
+    Relay,
+    ScriptedHandler,
+    project,
+    relay,
+    run,
+    sending_template,
+    write_recipients,
+)
 from support import NOTICE, REPO, NoticeSite, at
 from test_unsubscribe_service import EXPORT_TOKEN, http, service  # noqa: F401
 
@@ -351,3 +364,37 @@ def _dripping_writer(write):
             time.sleep(0.3)
 
     return drip
+
+
+class _StallingHandler(ScriptedHandler):
+    """Takes the message, then keeps the end of DATA waiting, well inside smtplib's 60-second read time-out."""
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
+                                          bytes(envelope.original_content)))
+        await asyncio.sleep(8)
+        return "250 2.0.0 queued at last"
+
+
+def test_a_relay_that_stalls_is_cut_off_at_the_message_deadline(project, run, monkeypatch):
+    monkeypatch.setattr(transport, "MESSAGE_DEADLINE", 2.0)
+    handler = _StallingHandler()
+    relay = Relay(handler)
+    try:
+        write_recipients(project / "recipients.csv", ["slow@example.com,Partner,Org,"])
+        started = time.monotonic()
+        code, out, err = run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(),
+                             "--rate", "0", "--yes")
+        elapsed = time.monotonic() - started
+    finally:
+        relay.stop()
+    assert elapsed < 7, (elapsed, out, err)
+    assert "Traceback" not in out + err
+    with sqlite3.connect(project / "newsletters/.sends" / f"{SLUG}.sqlite") as db:
+        rows = db.execute("SELECT address, state, attempts, reply FROM deliveries").fetchall()
+    # The relay may have queued it: unknown, never sent again unless asked.
+    [(address, state, attempts, reply)] = rows
+    assert (address, state, attempts) == ("slow@example.com", "unknown", 1)
+    assert reply.startswith("no whole answer within 2 seconds"), reply
+    assert code == 1 and "unknown 1" in out

@@ -13,11 +13,14 @@ blame, the run stops and nothing is marked failed.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import enum
 import re
 import smtplib
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -98,6 +101,8 @@ class RelayAddress:
         return is_loopback(self.host)
 
 
+# One message from connecting to the relay's last reply: far more than any relay takes, far less than for ever.
+MESSAGE_DEADLINE = 300.0
 # A relay's reply is kept in the journal and shown in summaries and `sends`: long enough for any real one.
 MAX_REPLY_TEXT = 400
 
@@ -129,6 +134,7 @@ class SmtpRelay:
             ) from None
         self._smtp: smtplib.SMTP | None = None
         self._ever_connected = False
+        self._expired = threading.Event()  # set when the message under way passed MESSAGE_DEADLINE
 
     def __repr__(self) -> str:  # the password stays out of any debug output
         return f"SmtpRelay({self.description})"
@@ -207,6 +213,32 @@ class SmtpRelay:
     # -- one message ------------------------------------------------------------------------------------
 
     def deliver(self, sender: str, recipient: str, data: bytes) -> DeliveryResult:
+        """One message, answered whole within MESSAGE_DEADLINE: past it the connection is cut, so a relay that
+        drips its replies within every read time-out cannot hold the send (the outcome is then what a lost
+        connection at that point means: try later before the final dot, unknown after it)."""
+        expired = self._expired = threading.Event()
+
+        def cut() -> None:
+            expired.set()
+            smtp = self._smtp
+            if smtp is not None and smtp.sock is not None:
+                with contextlib.suppress(OSError):
+                    smtp.sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(MESSAGE_DEADLINE, cut)
+        timer.daemon = True
+        timer.start()
+        try:
+            result = self._deliver(sender, recipient, data)
+        finally:
+            timer.cancel()
+        if expired.is_set() and result.outcome in (Outcome.TEMPORARY, Outcome.UNKNOWN):
+            self._drop()
+            result = dataclasses.replace(result, reply=plain_text(
+                f"no whole answer within {MESSAGE_DEADLINE:g} seconds ({result.reply})", MAX_REPLY_TEXT))
+        return result
+
+    def _deliver(self, sender: str, recipient: str, data: bytes) -> DeliveryResult:
         reused = self._smtp is not None
         result = self._attempt(sender, recipient, data)
         if (
@@ -214,6 +246,7 @@ class SmtpRelay:
             and result.outcome is Outcome.TEMPORARY
             and self._smtp is None
             and result.reply.startswith("connection")
+            and not self._expired.is_set()
         ):
             # A reused connection the relay had quietly closed (idle time-out): one fresh try costs nothing.
             result = self._attempt(sender, recipient, data)
