@@ -40,17 +40,19 @@ def test_pages_that_are_not_utf8_are_named_by_the_build(project):
     assert checked.stdout.splitlines()[:2] == [f"error: {line}" for line in found]
 
 
-@pytest.mark.parametrize("old, taken", [
-    ("feeds/rss.xml", "feeds/rss.xml"),
-    ("assets/lockdown.png", "assets/lockdown.png"),
+# Since issue 28 a redirect into feeds/, assets/ or pagefind/ is refused before the build writes anything, with
+# its own message (tests/security/test_sec_input_files_round3.py); a page's own file is still found after it.
+@pytest.mark.parametrize("old, found", [
+    ("feeds/rss.xml", "'feeds/rss.xml'"),
+    ("assets/lockdown.png", "'assets/lockdown.png'"),
 ])
-def test_redirect_onto_a_file_the_build_writes_is_named(project, old, taken):
+def test_redirect_onto_a_file_the_build_writes_is_named(project, old, found):
     privacy = project / "docs" / "privacy.md"
     privacy.write_text(privacy.read_text().replace("type: page\n", f"type: page\nredirect_from: [{old}]\n", 1))
     result = run_protectpress("build", cwd=project)
     assert result.returncode == 1
-    assert (f"error: docs/privacy.md: redirect_from: expected an old address that no page uses now, found "
-            f"'{old}/', where the build wrote {taken}\n") in result.stderr
+    assert ("error: docs/privacy.md: redirect_from: expected an old address of a page, not one where the build "
+            f"writes its own files (search index, feeds, assets, the offline worker), found {found}\n") in result.stderr
     assert FAULT not in result.stderr
     assert not (project / "site").exists()
 

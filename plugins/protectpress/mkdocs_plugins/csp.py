@@ -29,9 +29,11 @@ class CspFeature:
         if not self.active:
             return output
         settings = self.state.settings
+        body = page.content or ""
+        # The body was judged already, with its lines: what is left is what the theme wrote around it.
         check_built_page(settings.relative(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri,
-                         output, self.state.problems)
-        return self._with_policy(output, page.content or "")
+                         output.replace(body, "", 1) if body else output, self.state.problems)
+        return self._with_policy(output, body)
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
         """The theme's pages that are not documents (404.html, offline.html)."""
