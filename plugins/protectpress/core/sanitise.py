@@ -123,7 +123,11 @@ def find_active_document_content(data: str | bytes, *, xml: bool = True) -> list
     return found
 
 
-_HANDLER_OR_SCRIPT_ADDRESS = re.compile(r"\son[a-z]+\s*=|javascript:|vbscript:", re.IGNORECASE)
+# What could be a handler (after a space, a slash or a quote, as the tokenizer separates attributes) or a script
+# address (spelled with a tab, or with character references: the escaped quotes markupsafe writes, &#39; and
+# &#34;, are the only ones let by without a parse).
+_HANDLER_OR_SCRIPT_ADDRESS = re.compile(r"""[\s/"']on[a-z]+\s*=|script\s*:|&#(?!3[49];)|&(?:colon|tab|newline);""",
+                                        re.IGNORECASE)
 
 
 def find_active_in_built_page(html: str) -> list[ActiveContent]:
