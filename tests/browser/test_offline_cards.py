@@ -63,7 +63,7 @@ def heading(page) -> str:
 
 
 def test_cards_open_offline_and_a_changed_card_replaces_the_old_one(project, browser, axe_source):
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script (see conftest.py)
     try:
         page = context.new_page()
         with serving(project / "site") as site_url:
