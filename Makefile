@@ -88,7 +88,7 @@ upgrade: $(VENV)/build-requirements.in
 # skips (PROTECTPRESS_LATEST): that venv is off the lock on purpose.
 test-latest: $(STAMP) $(AXE_STAMP) $(LIGHTHOUSE_STAMP) $(VNU_STAMP)
 	rm -rf $(LATEST_VENV)
-	$(BIN)/uv venv --quiet --python $(PYTHON) $(LATEST_VENV)
+	$(BIN)/uv venv --quiet --seed --python $(PYTHON) $(LATEST_VENV)
 	$(BIN)/uv pip install --quiet --python $(LATEST_VENV)/bin/python --resolution highest -e '.[test]'
 	PROTECTPRESS_LATEST=1 PROTECTPRESS_AXE_CORE=$(VENV)/axe-core/node_modules/axe-core/axe.min.js \
 	  PROTECTPRESS_LIGHTHOUSE=$(VENV)/lighthouse PROTECTPRESS_VNU_JAR=$(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar \
