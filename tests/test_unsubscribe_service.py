@@ -146,8 +146,9 @@ def test_unsubscribe_from_a_received_message_then_the_next_newsletter_skips_them
     assert sync(run, service) == (0, 0)  # only new events: safe to repeat
     rows = list(csv.DictReader((folder / "newsletters/suppressed.csv").open(encoding="utf-8")))
     assert [row["email"] for row in rows] == ["alice@example.com"]
-    assert re.fullmatch(rf"unsubscribed from {SLUG} with the link, \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ",
-                        rows[0]["reason"])
+    # Alice's mail program posted (RFC 8058), so the reason says so, not "the link in the email".
+    assert re.fullmatch(rf"unsubscribed from {SLUG} with one click in their mail program, "
+                        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", rows[0]["reason"])
     state = folder / "newsletters/.sends/unsubscribe-sync.json"
     assert json.loads(state.read_text())[service.base] >= 1
     assert stat.S_IMODE(state.stat().st_mode) == 0o600
@@ -204,7 +205,10 @@ def test_the_page_is_accessible_html_with_a_strict_policy_and_no_caching(service
     digest = base64.b64encode(hashlib.sha256(shape.style.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in policy  # the one inline style is the one the policy allows
     assert tags["form"]["method"] == "post" and tags["form"]["action"] == "?t=" + token
-    assert tags["input"] == {"type": "hidden", "name": "List-Unsubscribe", "value": "One-Click"}
+    inputs = [attrs for tag, attrs in shape.tags if tag == "input"]
+    # RFC 8058's field, and `via=page` so the record tells the button from a mail program's one-click POST.
+    assert inputs == [{"type": "hidden", "name": "List-Unsubscribe", "value": "One-Click"},
+                      {"type": "hidden", "name": "via", "value": "page"}]
     assert re.search(rb"<button type=\"submit\"[^>]*>Unsubscribe reader@example.org</button>", body)
     assert ("reader@example.org", SLUG) not in recorded(service)  # showing the page recorded nothing
     # HEAD: the same headers, no body.
@@ -255,7 +259,8 @@ def test_the_export_needs_the_bearer_token_and_pages_with_since(service):
     assert ids == sorted(ids) and everything["last_id"] == ids[-1]
     mine = [e for e in everything["events"] if e["address"].startswith("export")]
     assert [e["address"] for e in mine] == ["export0@example.org", "export1@example.org", "export2@example.org"]
-    assert set(mine[0]) == {"id", "at", "address", "newsletter", "key_id"}
+    assert set(mine[0]) == {"id", "at", "address", "newsletter", "key_id", "how"}
+    assert mine[0]["how"] == "one-click"
     later = json.loads(http(export + f"?since={mine[0]['id']}", headers=auth)[2])
     assert [e["address"] for e in later["events"] if e["address"].startswith("export")] == [
         "export1@example.org", "export2@example.org"]

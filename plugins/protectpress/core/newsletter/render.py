@@ -266,9 +266,14 @@ def _report_violations(newsletter: Newsletter, letter: SourceLines, features: li
         report(newsletter.path, violation.expected, violation.found, key=f"email rule {violation.rule}", line=line)
 
 
+def newsletter_organisation(settings: Settings) -> str:
+    """Whose newsletter it is: the footer's sender, and the name the subscriptions service's pages give."""
+    return settings.plugin.newsletter.organisation or settings.site_name
+
+
 def _footer(settings: Settings, links: SiteLinks) -> Footer:
     options = settings.plugin.newsletter
-    organisation = options.organisation or settings.site_name
+    organisation = newsletter_organisation(settings)
     return Footer(
         organisation=organisation, sent_by=f"This email was sent by {organisation}.",
         footer_text=options.footer_text.strip(), why_received=" ".join(options.why_received.split()),
