@@ -25,7 +25,7 @@ from ..core.unsubscribe.tokens import SECRET_VARIABLE, KeyringError
 from ..unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store's modules are imported only by the commands that open it
     from ..unsubscribe.store import EventStore
     from ..unsubscribe.subscribers import SubscriberStore
 
@@ -50,6 +50,8 @@ def register(subparsers: Subparsers) -> None:
     serve.add_argument("--smtp", metavar="URL", help="relay for confirmation emails: smtp://[user@]host:port "
                        "(STARTTLS) or smtps://... (TLS); without it they are written under outbox/confirmations/")
     serve.add_argument("--ca-file", metavar="FILE", help="trust this certificate authority (a PEM file) for the relay")
+    serve.add_argument("--signups-per-minute", type=int, default=10, metavar="N",
+                       help="sign-ups each client (network address) may make in a minute (default 10)")
     serve.add_argument("--threads", type=int, default=4, metavar="N", help=argparse.SUPPRESS)
     serve.set_defaults(run=run_serve)
 
@@ -82,6 +84,7 @@ def register(subparsers: Subparsers) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     from ..unsubscribe.database import store_errors
+    from ..unsubscribe.ratelimit import RateLimit
     from ..unsubscribe.service import create_subscriptions_app
     from .sending import _relay  # the one reading of --smtp and --ca-file
     from .unsubscribe import serve_app
@@ -98,7 +101,8 @@ def run_serve(args: argparse.Namespace) -> int:
     else:
         transport = relay
     try:
-        app = create_subscriptions_app(settings, args.store, transport, os.environ)
+        app = create_subscriptions_app(settings, args.store, transport, os.environ,
+                                       rate_limit=RateLimit(max(1, args.signups_per_minute), 60.0))
     except KeyringError as error:
         fail_config(f"subscriptions serve: {error}. Nothing was started. Generate a secret or token with: "
                     "python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
@@ -146,6 +150,8 @@ def run_pull(args: argparse.Namespace) -> int:
 
 def _open_stores(address: str, command: str) -> tuple[EventStore, SubscriberStore]:
     from ..unsubscribe.database import Database, store_errors
+    from ..unsubscribe.store import EventStore
+    from ..unsubscribe.subscribers import SubscriberStore
 
     if "://" not in address and not Path(address).is_file():
         fail_config(f"subscribers {command}: expected the service's store at {address}, found no such file "
