@@ -76,6 +76,13 @@ def test_sign_up_confirm_pull_send_and_unsubscribe(service, sending_template):
     assert result.returncode == 0, result.stdout + result.stderr
     newsletter = [m for m in service.emails_to(address) if "Confirm" not in m["Subject"]]
     assert len(newsletter) == 1
+    # Every newsletter carries the reader's own signed "Manage your email" link, in both parts.
+    text = newsletter[0].get_body(("plain",)).get_content()
+    manage = re.search(r"Manage your email \(your sectors, or unsubscribe\): (http://\S+/manage\?t=m1\.\S+)",
+                       text).group(1)
+    assert f'href="{manage}">Manage your email</a>' in newsletter[0].get_body(("html",)).get_content()
+    status, _, page = http(manage)
+    assert status == 200 and b'value="retail" checked' in page and address.encode() in page
     one_click = re.search(r"<(http://[^>]+)>", str(newsletter[0]["List-Unsubscribe"])).group(1)
     assert http(one_click, "POST", b"List-Unsubscribe=One-Click")[0] == 200
     assert service.pull() == []

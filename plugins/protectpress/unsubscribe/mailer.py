@@ -34,9 +34,10 @@ class Confirmation:
     rendered: RenderedNewsletter
     sender: SenderIdentity
 
-    def message(self, address: str, link: str) -> bytes:
-        """The email for `address`, with its confirmation `link` in both parts."""
-        html_part, text_part = personalise(self.rendered, name=None, unsubscribe_url=link)
+    def message(self, address: str, link: str, manage: str) -> bytes:
+        """The email for `address`, with its confirmation `link` in both parts; the footer's unsubscribe and
+        "Manage your email" open `manage` (the preferences page, which says they are not subscribed yet)."""
+        html_part, text_part = personalise(self.rendered, name=None, unsubscribe_url=manage, manage_url=manage)
         html_part = html_part.replace(html.escape(LINK_MARKER, quote=True), html.escape(link, quote=True))
         text_part = text_part.replace(LINK_MARKER, link)
         return build_message(subject=self.rendered.subject, html=html_part, text=text_part,
@@ -71,12 +72,12 @@ class Mailer:
     def __init__(self, confirmation: Confirmation, transport: Transport) -> None:
         self.confirmation = confirmation
         self.transport = transport
-        self._queue: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self._queue: queue.Queue[tuple[str, str, str] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="confirmation-mailer", daemon=True)
         self._thread.start()
 
-    def send(self, address: str, link: str) -> None:
-        self._queue.put((address, link))
+    def send(self, address: str, link: str, manage: str) -> None:
+        self._queue.put((address, link, manage))
 
     def close(self) -> None:
         self._queue.put(None)
@@ -85,10 +86,10 @@ class Mailer:
 
     def _run(self) -> None:
         while (job := self._queue.get()) is not None:
-            address, link = job
+            address, link, manage = job
             try:
                 result = self.transport.deliver(self.confirmation.sender.envelope_sender, address,
-                                                self.confirmation.message(address, link))
+                                                self.confirmation.message(address, link, manage))
             except Exception as error:
                 log.warning("a confirmation email could not be sent (%s)", type(error).__name__)
                 continue

@@ -131,7 +131,9 @@ class SubscriptionsApp(UnsubscribeApp):
             signup = self.subscribers.sign_up(answers.email, choices)
             if signup.send_email:
                 token = self.keyring.sign_confirmation(answers.email, signup.signup)
-                self.mailer.send(answers.email, service_address(self.public_base, CONFIRM_PATH, token))
+                manage = self.keyring.sign_manage(answers.email)
+                self.mailer.send(answers.email, service_address(self.public_base, CONFIRM_PATH, token),
+                                 service_address(self.public_base, MANAGE_PATH, manage))
         return html_answer(HTTPStatus.OK, self._check_your_email)
 
     @property

@@ -49,6 +49,8 @@ from .web import known_sources, web_src_uri
 NAME_PLACEHOLDER = "[[pp:name]]"
 FIRST_NAME_PLACEHOLDER = "[[pp:first_name]]"
 UNSUBSCRIBE_PLACEHOLDER = "[[pp:unsubscribe]]"
+# "Manage your email" (the subscriptions service's preferences page), when mkdocs.yml names the service.
+MANAGE_PLACEHOLDER = "[[pp:manage]]"
 SOCIAL_ICONS = "assets/images/social/"  # our own origin for any mj-social icons, never Mailjet's
 
 
@@ -81,6 +83,7 @@ class Footer:
     privacy_url: str
     unsubscribe_url: str
     emergency: dict[str, str]  # core/emergency.py's template_context, as the site's pp_emergency
+    manage_url: str = ""  # MANAGE_PLACEHOLDER when the subscriptions service runs, else ""
 
 
 def render_newsletter(settings: Settings, ref: str, problems: Problems, *, content: ContentSet | None = None,
@@ -137,6 +140,7 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
     expect = EmailExpectations(subject=newsletter.subject, preheader=newsletter.preheader, web_url=web_url,
                                privacy_url=footer.privacy_url, organisation=footer.organisation,
                                why_received=footer.why_received, unsubscribe_placeholder=UNSUBSCRIBE_PLACEHOLDER,
+                               manage_placeholder=footer.manage_url,
                                site_url=settings.site_url, language=settings.language,
                                dev_server_url=dev_server_url)
     _report_violations(newsletter, letter_lines, features, check_email(html, expect), problems)
@@ -150,15 +154,18 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
 
 
 def personalise(rendered: RenderedNewsletter, *, name: str | None, unsubscribe_url: str,
-                first_name: str | None = None) -> tuple[str, str]:
-    """(html, text) for one reader: their name and first name (or "Partner" for either they lack) and their
-    unsubscribe link, escaped in the HTML."""
+                first_name: str | None = None, manage_url: str | None = None) -> tuple[str, str]:
+    """(html, text) for one reader: their name and first name (or "Partner" for either they lack), their
+    unsubscribe link and their "Manage your email" link (the unsubscribe link when not given), escaped in the
+    HTML."""
     shown = " ".join((name or "").split()) or DEFAULT_NAME
     first = " ".join((first_name or "").split()) or DEFAULT_NAME
+    manage = unsubscribe_url if manage_url is None else manage_url
     return fill_placeholders(rendered, name_html=html_lib.escape(shown), name_text=shown,
                              first_name_html=html_lib.escape(first), first_name_text=first,
                              unsubscribe_html=html_lib.escape(unsubscribe_url, quote=True),
-                             unsubscribe_text=unsubscribe_url)
+                             unsubscribe_text=unsubscribe_url, manage_html=html_lib.escape(manage, quote=True),
+                             manage_text=manage)
 
 
 def unsubscribe_mailto(address: str) -> str:
@@ -176,16 +183,20 @@ def preview(rendered: RenderedNewsletter, settings: Settings) -> tuple[str, str]
 
 def fill_placeholders(rendered: RenderedNewsletter, *, name_html: str, name_text: str, unsubscribe_html: str,
                       unsubscribe_text: str, first_name_html: str | None = None,
-                      first_name_text: str | None = None) -> tuple[str, str]:
+                      first_name_text: str | None = None, manage_html: str | None = None,
+                      manage_text: str | None = None) -> tuple[str, str]:
     """The one place placeholders are replaced; `personalise` escapes, `export` passes merge tags through.
 
-    The first name falls back to what fills the whole name when not given."""
+    The first name falls back to what fills the whole name when not given; "Manage your email" to the
+    unsubscribe link (an export has no per-reader preferences link)."""
     html = (rendered.html.replace(NAME_PLACEHOLDER, name_html)
             .replace(FIRST_NAME_PLACEHOLDER, name_html if first_name_html is None else first_name_html)
-            .replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_html))
+            .replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_html)
+            .replace(MANAGE_PLACEHOLDER, unsubscribe_html if manage_html is None else manage_html))
     text = (rendered.text.replace(NAME_PLACEHOLDER, name_text)
             .replace(FIRST_NAME_PLACEHOLDER, name_text if first_name_text is None else first_name_text)
-            .replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_text))
+            .replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_text)
+            .replace(MANAGE_PLACEHOLDER, unsubscribe_text if manage_text is None else manage_text))
     return html, text
 
 
@@ -280,6 +291,7 @@ def _footer(settings: Settings, links: SiteLinks) -> Footer:
         contact_address=options.contact_address, privacy_url=links.page_url(options.privacy_page),
         unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER,
         emergency=emergency.template_context(),
+        manage_url=MANAGE_PLACEHOLDER if settings.plugin.sending.unsubscribe_url else "",
     )
 
 
@@ -368,6 +380,8 @@ def _text(newsletter: Newsletter, letter: ParsedMarkdown, features: list[Feature
                  paragraph(f"{footer.sent_by} {footer.footer_text}".strip()), paragraph(footer.why_received)]
     if footer.contact_address:
         sections.append(link_line("Contact us", footer.contact_address))
-    sections += [link_line("Privacy notice", footer.privacy_url),
-                 f"To stop getting these emails, unsubscribe with this link:\n{footer.unsubscribe_url}"]
+    sections.append(link_line("Privacy notice", footer.privacy_url))
+    if footer.manage_url:
+        sections.append(link_line("Manage your email (your sectors, or unsubscribe)", footer.manage_url))
+    sections.append(f"To stop getting these emails, unsubscribe with this link:\n{footer.unsubscribe_url}")
     return join_sections(*sections)
