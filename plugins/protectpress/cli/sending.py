@@ -94,6 +94,9 @@ def register(subparsers: Subparsers) -> None:
     forget = subparsers.add_parser("forget", help="erase a person from send journals and the outbox (suppression kept)")
     add_config_option(forget)
     forget.add_argument("address", metavar="ADDRESS")
+    forget.add_argument("--store", metavar="STORE",
+                        help="also erase them from the subscriptions service's store (its SQLite file or "
+                        "postgresql:// address), where the service keeps their sign-up and unsubscribes")
     forget.set_defaults(run=run_forget)
 
 
@@ -367,8 +370,12 @@ def run_forget(args: argparse.Namespace) -> int:
     else:
         say("They are not in the suppression list: if they should not be mailed again, run "
             f"`protectpress suppress {address}`.")
-    if settings.plugin.sending.unsubscribe_url:
-        say("The unsubscribe service keeps its own record of who unsubscribed: where it runs, also run "
-            f"`protectpress unsubscribe forget {address} --store PATH`.")
+    if args.store:
+        from .subscriptions import erase_from_store  # only --store needs the service's code
+
+        say(erase_from_store(address, args.store, "forget"))
+    elif settings.plugin.sending.unsubscribe_url:
+        say("The subscriptions service keeps its own record of who signed up and unsubscribed: add --store STORE "
+            f"here, or where it runs, run `protectpress subscribers forget {address} --store STORE`.")
     say("Remove them from your recipients files too: protectpress does not change those.")
     return 0

@@ -154,20 +154,20 @@ def _open_stores(address: str, command: str) -> tuple[EventStore, SubscriberStor
     from ..unsubscribe.subscribers import SubscriberStore
 
     if "://" not in address and not Path(address).is_file():
-        fail_config(f"subscribers {command}: expected the service's store at {address}, found no such file "
+        fail_config(f"{command}: expected the service's store at {address}, found no such file "
                     "(give its place with --store STORE)")
     try:
         db = Database(address)
         return EventStore(db), SubscriberStore(db)
     except store_errors() as error:
-        fail_config(f"subscribers {command}: {error}")
+        fail_config(f"{command}: {error}")
 
 
 def run_show(args: argparse.Namespace) -> int:
     address = valid_address(args.address)
     if address is None:
         fail_config(f"subscribers show: expected an email address like name@example.org, found {args.address!r}")
-    events, subscribers = _open_stores(args.store, "show")
+    events, subscribers = _open_stores(args.store, "subscribers show")
     organisation = "the organisation"
     if args.config_file or Path("mkdocs.yml").is_file():
         from ..core.newsletter.render import newsletter_organisation
@@ -200,9 +200,14 @@ def run_forget(args: argparse.Namespace) -> int:
     address = args.address.strip()
     if "@" not in address:
         fail_config(f"subscribers forget: expected an email address, found {address!r}")
-    events, subscribers = _open_stores(args.store, "forget")
+    print(erase_from_store(address, args.store, "subscribers forget"))
+    return 0
+
+
+def erase_from_store(address: str, store: str, command: str) -> str:
+    """Erase one person from the service's store (`subscribers forget`, `forget --store`); what was erased."""
+    events, subscribers = _open_stores(store, command)
     rows = subscribers.forget(address)
     erased = events.forget(address)
-    print(f"Erased {address} from {args.store if '://' not in args.store else subscribers.db.shown}: "
-          f"{rows:,} subscriber record(s) and {erased:,} unsubscribe event(s).")
-    return 0
+    return (f"Erased {address} from the store {subscribers.db.shown}: {rows:,} subscriber record(s) (sign-up and "
+            f"consent) and {erased:,} unsubscribe event(s).")

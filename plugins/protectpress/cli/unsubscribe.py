@@ -103,10 +103,17 @@ def run_forget_in_store(args: argparse.Namespace) -> int:
         fail_config(f"unsubscribe forget: expected the service's store at {args.store}, found no such file "
                     "(give its place with --store PATH)")
     try:
-        erased = EventStore(store_path).forget(address)
+        events = EventStore(store_path)
+        erased = events.forget(address)
+        signed_up = 0
+        if events.db.columns("subscribers"):  # the subscriptions service's store: their sign-up goes too
+            from ..unsubscribe.subscribers import SubscriberStore
+
+            signed_up = SubscriberStore(events.db).forget(address)
     except store_errors() as error:
         fail_config(f"unsubscribe forget: the store {args.store} cannot be used ({error})")
-    print(f"Erased {address} from {erased:,} unsubscribe event(s) in {args.store}.")
+    print(f"Erased {address} from {erased:,} unsubscribe event(s) in {args.store}."
+          + (" Their sign-up and consent record went too." if signed_up else ""))
     return 0
 
 
