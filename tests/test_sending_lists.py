@@ -238,6 +238,26 @@ def test_the_send_stops_naming_the_page_not_deployed_and_sends_when_told_to_skip
         sink.stop()
 
 
+def test_the_dry_run_runs_the_live_check_and_names_the_page_not_deployed(deployed, tmp_path):
+    """A 404 shows in the dry run, as the handbook says, not only on the real send."""
+    template, port, cert = deployed
+    project = copy_project(template, tmp_path / "project")
+    (project / "recipients.csv").write_text("email\nann@example.org\n", encoding="utf-8")
+    sink = Relay(ScriptedHandler())
+    try:
+        dry = run_protectpress("send", LIVE_SLUG, "--to", "recipients.csv", "--smtp", sink.url(), "--dry-run",
+                               cwd=project, env={"SSL_CERT_FILE": str(cert)})
+    finally:
+        sink.stop()
+    assert dry.returncode == 1, dry.stdout + dry.stderr
+    assert "Checking that every link and image in the email is live..." in dry.stdout
+    assert ("Dry run: the real send would stop here: 1 link or image in the email did not answer 200 OK:"
+            in dry.stderr)
+    assert f"  https://127.0.0.1:{port}/{MISSING_PAGE}/ (link): 404 File not found" in dry.stderr
+    assert not sink.handler.received
+    assert not (project / "newsletters" / ".sends" / f"{LIVE_SLUG}.sqlite").exists()  # a dry run records nothing
+
+
 def test_a_deployed_site_passes_the_live_check_and_the_journal_says_so(deployed, tmp_path):
     template, _port, cert = deployed
     project = copy_project(template, tmp_path / "project")

@@ -35,7 +35,7 @@ def _left(path) -> list[str]:
 
 
 @pytest.mark.parametrize("command", ["subscribers", "project-forget", "unsubscribe"])
-def test_forget_erases_the_subscriber_from_the_store_and_its_log(command, project, tmp_path):  # noqa: F811
+def test_forget_erases_the_subscriber_from_the_store_and_its_log(command, project, tmp_path):
     store = tmp_path / "subscriptions.sqlite"
     _fill(store)
     args = {"subscribers": ("subscribers", "forget", LEAVER.upper(), "--store", str(store)),

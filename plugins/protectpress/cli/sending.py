@@ -229,26 +229,37 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
         warn(f"The last run stopped while sending to {address}: it may or may not have arrived, so it is "
              "marked unknown and left alone (add --resend-unknown to send it again).")
     if run.options.dry_run:
-        say(plan.details, "Dry run: nothing was sent or recorded.")
+        say(plan.details)
+        if not _links_live(bulk, dry_run=True):
+            return 1
+        say("Dry run: nothing was sent or recorded.")
         return 0
     if not plan.to_send:
         say(*plan.summary.lines(), "Nobody is left to send to.")
         return 0 if plan.summary.complete else 1
-    if bulk.needs_live_check:
-        say("Checking that every link and image in the email is live...")
-        dead = bulk.check_links()
-        if dead:
-            warn(f"Not sending: {plural(len(dead), 'link or image', 'links or images')} in the email did not "
-                 "answer 200 OK:",
-                 *(f"  {answer.url} ({answer.kind}): {answer.found}" for answer in dead),
-                 "Deploy the site (or fix the links) and run the same command again. To send anyway, add "
-                 "--skip-live-check (it is recorded in the journal).")
-            return 1
+    if not _links_live(bulk, dry_run=False):
+        return 1
     if not yes and not _confirmed(plan.details, plan.to_send):
         return 2
     summary = bulk.send(plan)
     say(*outcome_lines(summary, run.newsletter.slug))
     return 0 if summary.complete else 1
+
+
+def _links_live(bulk: BulkSend, *, dry_run: bool) -> bool:
+    """The live check (see livecheck.py), when the send needs it: False, with every dead address, if any failed."""
+    if not bulk.needs_live_check:
+        return True
+    say("Checking that every link and image in the email is live...")
+    dead = bulk.check_links()
+    if dead:
+        warn(f"{'Dry run: the real send would stop here' if dry_run else 'Not sending'}: "
+             f"{plural(len(dead), 'link or image', 'links or images')} in the email did not answer 200 OK:",
+             *(f"  {answer.url} ({answer.kind}): {answer.found}" for answer in dead),
+             "Deploy the site (or fix the links) and run the same command again. To send anyway, add "
+             "--skip-live-check (it is recorded in the journal).")
+        return False
+    return True
 
 
 def _confirmed(details: str, count: int) -> bool:

@@ -181,8 +181,9 @@ class BulkSend:
 
     @property
     def needs_live_check(self) -> bool:
-        """A real send through a relay checks the email's links first, unless told to skip it."""
-        return self.journal is not None and not self.run.options.dry_run and self.live_check is None
+        """A send through a relay checks the email's links first (its dry run too, so a dead link shows before
+        the real send), unless told to skip it."""
+        return self.journal is not None and self.live_check is None
 
     def check_links(self) -> list[LinkAnswer]:
         """The pre-send live check (see livecheck.py): the links and images that did not answer 200."""
