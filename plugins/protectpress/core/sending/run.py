@@ -208,6 +208,7 @@ class BulkSend:
         summary = SendSummary(invalid=self.listing.invalid, duplicates=self.listing.duplicates,
                               rows=self.listing.rows, source=self.listing.source)
         if journal is None:
+            summary.outbox = True
             return self._count(summary, "")
         record = journal.campaign()
         if record is not None and record.content_hash != newsletter.content_hash:
