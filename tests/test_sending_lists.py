@@ -4,10 +4,12 @@ against the built site served over HTTPS on 127.0.0.1."""
 
 from __future__ import annotations
 
+import csv
 import email
 import email.policy
 import functools
 import http.server
+import re
 import shutil
 import ssl
 import stat
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from protectpress.core.sending.journal import SendJournal
 from sending_relay import (  # noqa: F401
     Relay,
     ScriptedHandler,
@@ -149,9 +152,20 @@ def test_sends_csv_writes_every_recipient_privately_and_formula_safe(project, re
     assert f"Wrote 2 recipients to newsletters/.sends/{SLUG}.report.csv" in out
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
     lines = report.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "email,name,state,attempts,reply,updated"
+    assert lines[0] == "email,name,state,attempts,reply,updated,bounce,bounce_report,bounced"
     assert lines[1].startswith("ann@example.org,\"'=HYPERLINK(\"\"x\"\")\",sent,1,250 ")
+    assert lines[1].endswith(",,,")  # no bounce read for Ann
     assert lines[2].startswith("bob@example.org,Bob,failed-permanent,1,550 5.1.1 no such mailbox,")
+
+    # Ann's relay said "250 queued", then her mailbox bounced: the report says so beside the 250.
+    with SendJournal(project / "newsletters" / ".sends" / f"{SLUG}.sqlite") as journal:
+        journal.record_bounce("report-1", "ann@example.org", "delayed", "4.4.1", "still trying")
+        journal.record_bounce("report-2", "Ann@Example.org", "hard", "5.1.1", "user unknown")
+        journal.record_bounce("report-3", "ann@example.org", "delayed", "4.4.1", "a late delay warning")
+    assert run("sends", SLUG, "--csv")[0] == 0
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert (rows[0]["state"], rows[0]["bounce"], rows[0]["bounce_report"]) == ("sent", "hard", "5.1.1 user unknown")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d.*", rows[0]["bounced"]) and rows[1]["bounce"] == ""
     code, out, err = run("sends", SLUG, "--csv", "elsewhere.csv")
     assert "Wrote 2 recipients to elsewhere.csv" in out and (project / "elsewhere.csv").exists()
 
