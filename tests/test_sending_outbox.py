@@ -132,3 +132,26 @@ def test_a_test_dry_run_names_who_would_get_it(project, run):
     code, out, _err = run("send", SLUG, "--test", "editor@example.org", "--dry-run")
     assert code == 0 and "would send a [TEST] copy to editor@example.org" in out
     assert not (project / "outbox").exists()
+
+
+def test_sends_piped_into_head_ends_quietly_with_status_0(project):
+    """`protectpress sends SLUG | head` is a read-only report: the pipe closing early is not a failure."""
+    import subprocess
+
+    from protectpress.core.sending.journal import SendJournal, State
+    from protectpress.core.sending.recipients import Recipient
+    from support import PROTECTPRESS
+
+    with SendJournal(project / "newsletters" / ".sends" / f"{SLUG}.sqlite") as journal:
+        journal.begin("hash", "Subject", "smtp://relay")
+        people = [Recipient(address=f"person{i}@example.org") for i in range(4000)]
+        journal.plan(people)
+        for person in people:
+            journal.mark(person.address, State.FAILED_PERMANENT, "550 5.1.1 no such mailbox " + "x" * 60)
+    process = subprocess.Popen([*PROTECTPRESS, "sends", SLUG], cwd=project, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stdout.readline()  # `head -1`: one line, then the pipe closes
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err.decode()
+    assert err == b""  # no "Broken pipe. Nothing more was sent" on a read-only report

@@ -36,7 +36,7 @@ from ..core.sending.report import (
 from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
 from ..core.sending.transport import PASSWORD_VARIABLE, Outcome, RelayAddress, RelayError, SmtpRelay
 from ..core.slugs import slugify
-from .common import Subparsers, add_config_option, fail_config, settings_or_exit
+from .common import Subparsers, add_config_option, fail_config, quiet_after_closed_pipe, settings_or_exit
 
 
 def register(subparsers: Subparsers) -> None:
@@ -280,6 +280,13 @@ def _confirmed(details: str, count: int) -> bool:
 
 @plainly
 def run_sends(args: argparse.Namespace) -> int:
+    try:
+        return _report_sends(args)
+    except BrokenPipeError:  # `sends SLUG | head`: the reader has read what it wanted; nothing is wrong
+        return quiet_after_closed_pipe()
+
+
+def _report_sends(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     journal_dir, _, _ = sending_paths(settings)
     slug = slugify(Path(args.newsletter).stem)
