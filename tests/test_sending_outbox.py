@@ -144,10 +144,10 @@ def test_sends_piped_into_head_ends_quietly_with_status_0(project):
 
     with SendJournal(project / "newsletters" / ".sends" / f"{SLUG}.sqlite") as journal:
         journal.begin("hash", "Subject", "smtp://relay")
-        people = [Recipient(address=f"person{i}@example.org") for i in range(4000)]
+        people = [Recipient(address=f"person{i}@example.org") for i in range(1500)]
         journal.plan(people)
         for person in people:
-            journal.mark(person.address, State.FAILED_PERMANENT, "550 5.1.1 no such mailbox " + "x" * 60)
+            journal.mark(person.address, State.FAILED_PERMANENT, "550 5.1.1 no such mailbox " + "x" * 90)
     process = subprocess.Popen([*PROTECTPRESS, "sends", SLUG], cwd=project, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     assert process.stdout.readline()  # `head -1`: one line, then the pipe closes
