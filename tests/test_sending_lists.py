@@ -272,6 +272,26 @@ def test_the_dry_run_runs_the_live_check_and_names_the_page_not_deployed(deploye
     assert not (project / "newsletters" / ".sends" / f"{LIVE_SLUG}.sqlite").exists()  # a dry run records nothing
 
 
+def test_ca_file_lets_the_live_check_trust_a_staging_site_signed_by_a_private_authority(deployed, tmp_path):
+    template, port, cert = deployed
+    project = copy_project(template, tmp_path / "project")
+    (project / "recipients.csv").write_text("email\nann@example.org\n", encoding="utf-8")
+    sink = Relay(ScriptedHandler())
+    command = ("send", LIVE_SLUG, "--to", "recipients.csv", "--smtp", sink.url(), "--dry-run")
+    try:
+        untrusted = run_protectpress(*command, cwd=project)
+        trusted = run_protectpress(*command, "--ca-file", str(cert), cwd=project)
+    finally:
+        sink.stop()
+    site = f"https://127.0.0.1:{port}/"
+    # Without it every page of the staging site fails on its certificate...
+    assert "the secure connection failed" in untrusted.stderr and untrusted.stderr.count(site) > 1
+    # ...with it, the one page really missing is the only one named.
+    assert trusted.returncode == 1, trusted.stdout + trusted.stderr
+    assert "secure connection failed" not in trusted.stderr
+    assert trusted.stderr.count(site) == 1 and f"{site}{MISSING_PAGE}/ (link): 404 File not found" in trusted.stderr
+
+
 def test_a_deployed_site_passes_the_live_check_and_the_journal_says_so(deployed, tmp_path):
     template, _port, cert = deployed
     project = copy_project(template, tmp_path / "project")

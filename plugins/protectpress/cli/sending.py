@@ -53,7 +53,8 @@ def register(subparsers: Subparsers) -> None:
     )
     send.add_argument("--smtp", metavar="URL", help=f"relay: smtp://[user@]host:port (STARTTLS) or smtps://... (TLS); "
                       f"password from {PASSWORD_VARIABLE}")
-    send.add_argument("--ca-file", metavar="FILE", help="trust this certificate authority (a PEM file) for the relay")
+    send.add_argument("--ca-file", metavar="FILE", help="trust this certificate authority (a PEM file) for the relay "
+                      "and the live link check (a staging site)")
     send.add_argument("--rate", type=float, metavar="N", help="at most N messages a second (default 5; 0: no limit)")
     send.add_argument("--dry-run", action="store_true", help="show who would get it; send and record nothing")
     send.add_argument("--yes", action="store_true", help="send without asking for confirmation")
@@ -147,7 +148,7 @@ def run_send(args: argparse.Namespace) -> int:
             f"The {'notice' if args.newsletter == NOTICE_KIND else 'newsletter'} has problems to fix; nothing was sent."
         )
         return 1
-    options = SendOptions(dry_run=args.dry_run, skip_live_check=args.skip_live_check)
+    options = SendOptions(dry_run=args.dry_run, skip_live_check=args.skip_live_check, ca_file=args.ca_file)
     run = SendRun.prepare(settings, newsletter, sender, relay, _policy(args, settings), options, test=bool(args.test))
     if args.test:
         return _test_send(run, args.test)

@@ -48,6 +48,7 @@ class SendOptions:
 
     dry_run: bool = False
     skip_live_check: bool = False
+    ca_file: str | None = None  # --ca-file: trusted by the live check as well as the relay
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ class BulkSend:
 
     def check_links(self) -> list[LinkAnswer]:
         """The pre-send live check (see livecheck.py): the links and images that did not answer 200."""
-        answers = check_live(self.run.newsletter.html)
+        answers = check_live(self.run.newsletter.html, ca_file=self.run.options.ca_file)
         dead = [answer for answer in answers if not answer.live]
         if not dead:
             self.live_check = f"passed: {len(answers):,} links and images answered 200"
