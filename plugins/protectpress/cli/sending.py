@@ -183,7 +183,8 @@ def _relay(args: argparse.Namespace, settings: Settings) -> SmtpRelay | None:
     password = os.environ.get(PASSWORD_VARIABLE) or None
     if password and not address.username:
         warn(f"{PASSWORD_VARIABLE} is set but --smtp has no user name (smtp://user@host): not logging in.")
-    return SmtpRelay(address, password, ca_file=args.ca_file, timeout=settings.plugin.sending.smtp_timeout)
+    return SmtpRelay(address, password, ca_file=args.ca_file, timeout=settings.plugin.sending.smtp_timeout,
+                     notify=warn)
 
 
 def _policy(args: argparse.Namespace, settings: Settings) -> SendPolicy:
