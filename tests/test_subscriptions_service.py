@@ -84,6 +84,8 @@ def test_sign_up_confirm_pull_send_and_unsubscribe(service, sending_template):
     status, _, page = http(manage)
     assert status == 200 and b'value="retail" checked' in page and address.encode() in page
     one_click = re.search(r"<(http://[^>]+)>", str(newsletter[0]["List-Unsubscribe"])).group(1)
+    page = http(one_click)[2]
+    assert f"emails from {ORGANISATION}".encode() in page and b"our emails" not in page  # named, not "our"
     assert http(one_click, "POST", b"List-Unsubscribe=One-Click")[0] == 200
     assert service.pull() == []
 

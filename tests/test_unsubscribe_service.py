@@ -345,3 +345,46 @@ def test_any_wsgi_host_can_serve_the_module_level_application(tmp_path, monkeypa
     assert stat.S_IMODE(store.stat().st_mode) == 0o600 and stat.S_IMODE(store.parent.stat().st_mode) == 0o700
     with sqlite3.connect(store) as db:
         assert db.execute("SELECT address FROM unsubscribes").fetchall() == [("hosted@example.org",)]
+
+
+def test_the_pages_button_and_a_mail_programs_one_click_post_record_different_reasons(unsubscribing_project,
+                                                                                       service, run):
+    keyring = Keyring(SECRET)
+    by_button = service.base + "?t=" + keyring.sign("button@example.org", SLUG)
+    by_program = service.base + "?t=" + keyring.sign("program@example.org", SLUG)
+    status, _, page = http(by_button)
+    assert status == 200 and b'name="via" value="page"' in page
+    assert http(by_button, "POST", b"List-Unsubscribe=One-Click&via=page")[0] == 200  # what the page's form sends
+    assert http(by_program, "POST", ONE_CLICK)[0] == 200  # RFC 8058's body alone
+    sync(run, service)
+    reasons = {row["email"]: row["reason"] for row in
+               csv.DictReader((unsubscribing_project / "newsletters/suppressed.csv").open(encoding="utf-8"))}
+    assert reasons["button@example.org"].startswith(f"unsubscribed from {SLUG} with the link in the email, ")
+    assert reasons["program@example.org"].startswith(f"unsubscribed from {SLUG} with one click in their mail program, ")
+
+
+def test_the_pages_name_the_organisation_when_told_it(tmp_path):
+    port = free_port()
+    env = {**os.environ, "PROTECTPRESS_UNSUBSCRIBE_SECRET": SECRET,
+           "PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN": EXPORT_TOKEN}
+    process = subprocess.Popen([*PROTECTPRESS, "unsubscribe", "serve", "--port", str(port), "--organisation",
+                                "Protect <b>& Prepare"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.1)
+        link = f"http://127.0.0.1:{port}/unsubscribe/?t=" + Keyring(SECRET).sign("named@example.org", SLUG)
+        _, _, page = http(link)
+        assert b"<title>Unsubscribe from emails from Protect &lt;b&gt;&amp; Prepare</title>" in page
+        assert b"the newsletter of Protect &lt;b&gt;&amp; Prepare at" in page and b"our newsletters" not in page
+        _, _, done = http(link, "POST", ONE_CLICK)
+        assert b"We will not send the newsletter of Protect &lt;b&gt;&amp; Prepare to" in done
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
