@@ -205,6 +205,18 @@ def test_200_concurrent_sign_ups_and_confirmations_none_lost_none_twice(service)
     assert sorted(pulled) == sorted(addresses)
 
 
+def test_suppression_always_wins_in_the_pull(service):
+    sign_up(service, "suppressed@example.org")
+    assert http(confirmation_link(one_email(service, "suppressed@example.org")), "POST", b"")[0] == 200
+    assert "suppressed@example.org" in [row["email"] for row in service.pull()]
+    assert service.cli("suppress", "Suppressed@Example.org").returncode == 0
+    out = service.project / "pulled.csv"
+    result = service.cli("subscribers", "pull", service.base, "--out", str(out))
+    assert result.returncode == 0 and "are on newsletters/suppressed.csv and were left out" in result.stdout
+    assert "suppressed@example.org" not in out.read_text(encoding="utf-8").lower()
+    (service.project / "newsletters" / "suppressed.csv").unlink()  # the other tests' pulls start clean
+
+
 def test_show_prints_the_consent_record_and_forget_erases_it(service):
     sign_up(service, "record@example.org", ("faith",))
     http(confirmation_link(one_email(service, "record@example.org")), "POST", b"")
@@ -258,3 +270,15 @@ def test_one_client_is_limited_while_another_still_gets_its_page_within_a_second
         assert len(bombed) == 10  # the service sent only what the limit let through
         status, headers, page = http(limited.url("signup"), "POST", b"email=x%40example.org", source="127.0.0.3")
         assert status == 429 and headers["Retry-After"] == "60" and b"Too many sign-ups" in page
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_each_reader_not_the_proxy(sending_template, tmp_path):
+    with running_service(sending_template, tmp_path, str(tmp_path / "proxied.sqlite"), "--signups-per-minute", "2",
+                         "--trusted-proxy", "127.0.0.1") as proxied:
+        def from_reader(address: str, reader: str) -> int:
+            body = f"email={address.replace('@', '%40')}".encode()
+            return http(proxied.url("signup"), "POST", body, {"X-Forwarded-For": reader,
+                                                              "Content-Type": "application/x-www-form-urlencoded"})[0]
+
+        assert [from_reader(f"r{i}@example.org", "203.0.113.5") for i in range(3)] == [200, 200, 429]
+        assert from_reader("other@example.org", "203.0.113.6") == 200  # another reader behind the same proxy

@@ -52,6 +52,9 @@ def register(subparsers: Subparsers) -> None:
     serve.add_argument("--ca-file", metavar="FILE", help="trust this certificate authority (a PEM file) for the relay")
     serve.add_argument("--signups-per-minute", type=int, default=10, metavar="N",
                        help="sign-ups each client (network address) may make in a minute (default 10)")
+    serve.add_argument("--trusted-proxy", metavar="ADDRESS",
+                       help="the reverse proxy's address (e.g. 127.0.0.1): its X-Forwarded-For names each client, "
+                       "so the sign-up limit counts readers, not the proxy")
     serve.add_argument("--threads", type=int, default=4, metavar="N", help=argparse.SUPPRESS)
     serve.set_defaults(run=run_serve)
 

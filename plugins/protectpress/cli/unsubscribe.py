@@ -67,9 +67,14 @@ def serve_app(app: Any, args: argparse.Namespace, started: str, command: str) ->
     of the access log (no personal data) goes to standard output."""
     from waitress.server import create_server  # only the services need the server
 
+    proxy = getattr(args, "trusted_proxy", None)
+    # Behind a reverse proxy every request comes from the proxy: trust its X-Forwarded-For (and only its), so the
+    # per-client sign-up limit counts each reader, not the proxy.
+    behind = {"trusted_proxy": proxy, "trusted_proxy_headers": {"x-forwarded-for"},
+              "clear_untrusted_proxy_headers": True} if proxy else {}
     try:
         server = create_server(app, host=args.host, port=args.port, threads=max(1, args.threads),
-                               max_request_body_size=MAX_REQUEST_BODY, ident="protectpress")
+                               max_request_body_size=MAX_REQUEST_BODY, ident="protectpress", **behind)
     except OSError as error:
         fail_config(f"{command}: cannot listen on {args.host}:{args.port} ({error.strerror or error}). "
                     "Is another program using that port?")
