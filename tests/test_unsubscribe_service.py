@@ -388,3 +388,20 @@ def test_the_pages_name_the_organisation_when_told_it(tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_store_made_before_how_was_recorded_gains_the_column_and_keeps_its_events(tmp_path):
+    from protectpress.core.unsubscribe.tokens import UnsubscribeRequest
+    from protectpress.unsubscribe.store import EventStore
+
+    store = tmp_path / "unsubscribes.sqlite"
+    with sqlite3.connect(store) as db:  # the table as the service made it until now
+        db.execute("CREATE TABLE unsubscribes (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, address TEXT "
+                   "NOT NULL, address_key TEXT NOT NULL, newsletter TEXT NOT NULL, key_id TEXT NOT NULL, "
+                   "UNIQUE (address_key, newsletter))")
+        db.execute("INSERT INTO unsubscribes (at, address, address_key, newsletter, key_id) VALUES "
+                   "('2026-01-01T00:00:00Z', 'old@example.org', 'old@example.org', 'n', 'k')")
+    events = EventStore(store)
+    assert events.record(UnsubscribeRequest("new@example.org", "n", 1, "k"), how="link")
+    assert [(e["address"], e["how"]) for e in events.since(0, 10)] == [("old@example.org", ""),
+                                                                       ("new@example.org", "link")]

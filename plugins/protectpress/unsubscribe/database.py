@@ -88,8 +88,8 @@ class Database:
     def columns(self, table: str) -> set[str]:
         with self.transaction() as tx:
             if self.postgres:
-                rows = tx.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
-                                  (table,)).fetchall()
+                rows = tx.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+                                  "AND table_schema = current_schema()", (table,)).fetchall()
                 return {row[0] for row in rows}
             return {row[1] for row in tx.execute(f"PRAGMA table_info({table})").fetchall()}
 
