@@ -282,3 +282,35 @@ def test_behind_a_trusted_proxy_the_limit_counts_each_reader_not_the_proxy(sendi
 
         assert [from_reader(f"r{i}@example.org", "203.0.113.5") for i in range(3)] == [200, 200, 429]
         assert from_reader("other@example.org", "203.0.113.6") == 200  # another reader behind the same proxy
+
+
+def test_any_wsgi_host_can_serve_the_module_level_subscriptions_application(sending_template, tmp_path,
+                                                                             monkeypatch):
+    import io
+    from wsgiref.util import setup_testing_defaults
+
+    import protectpress.unsubscribe.service as service_module
+    from subscriptions_service import ENV, project_for
+
+    project = project_for(sending_template, tmp_path / "project", "https://partners.example.org/subscriptions/")
+    for name, value in {**ENV, "PROTECTPRESS_CONFIG": str(project / "mkdocs.yml"),
+                        "PROTECTPRESS_UNSUBSCRIBE_STORE": str(tmp_path / "hosted.sqlite")}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("PROTECTPRESS_SMTP_URL", raising=False)
+    monkeypatch.setattr(service_module, "_configured", None)
+    body = b"email=hosted%40example.org&sector=retail"
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/subscriptions/signup", "REMOTE_ADDR": "192.0.2.1",
+               "CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(body)),
+               "wsgi.input": io.BytesIO(body)}
+    setup_testing_defaults(environ)
+    statuses: list[str] = []
+    page = b"".join(service_module.application(environ, lambda status, headers: statuses.append(status)))
+    assert statuses == ["200 OK"] and b"Check your email" in page
+    service_module._configured.mailer.close()  # sends what is queued, then stops
+    written = list((project / "outbox" / "confirmations").glob("*.eml"))
+    assert [p.name for p in written] == ["hosted@example.org.eml"]
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(written[0].read_bytes(), policy=email.policy.default)
+    assert "https://partners.example.org/subscriptions/confirm?t=c1." in message.get_body(("plain",)).get_content()
