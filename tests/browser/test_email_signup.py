@@ -92,3 +92,19 @@ def test_sign_up_on_the_subscribe_page_confirm_receive_and_leave(signup_site, ne
     one_click = re.search(r"<(http://[^>]+)>", str(newsletter[0]["List-Unsubscribe"])).group(1)
     assert http(one_click, "POST", b"List-Unsubscribe=One-Click")[0] == 200
     assert service.pull() == []
+
+
+def test_the_form_passes_axe_in_the_dark_palette_and_fits_a_phone(signup_site, new_page, axe_source, artifacts):
+    from browser_checks import MOBILE, sideways_overflow
+
+    _, site_url = signup_site
+    dark = open_path(new_page(color_scheme="dark", bypass_csp=True), site_url, "subscribe/")
+    assert dark.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    dark.locator("#email-signup").scroll_into_view_if_needed()
+    violations = run_axe(dark, axe_source)
+    assert not violations, describe_violations(violations)
+    phone = open_path(new_page(viewport=MOBILE), site_url, "subscribe/")
+    assert sideways_overflow(phone) <= 0
+    box = phone.locator("#signup-email").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= MOBILE["width"]
+    phone.locator("#email-signup").screenshot(path=str(artifacts / "signup-form-mobile.png"))
