@@ -56,8 +56,10 @@ def test_sign_up_confirm_pull_send_and_unsubscribe(service, sending_template):
     assert message["Subject"] == f"Confirm your email address for {ORGANISATION}"
     assert message.get_body(("html",)) is not None and message.get_body(("plain",)) is not None
     link = confirmation_link(message)
-    # The project's email template: its footer names the organisation and links the privacy notice.
-    assert ORGANISATION in message.get_body(("plain",)).get_content()
+    # The project's email template: its footer names the organisation, and says why this email came.
+    text = " ".join(message.get_body(("plain",)).get_content().split())  # the text part wraps its lines
+    assert ORGANISATION in text and "someone gave this address on our Subscribe page" in text
+    assert "your organisation is a partner" not in text
 
     # Opening the link (a mail scanner, or the reader) confirms nothing.
     status, _, page = http(link)

@@ -7,6 +7,7 @@ sign-up's page never waits for the relay, and the time it takes says nothing abo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import logging
@@ -59,6 +60,11 @@ def render_confirmation(settings: Settings, now: dt.datetime) -> Confirmation:
                         subject=f"Confirm your email address for {who}",
                         preheader="One more step: confirm your address to start getting our newsletter.",
                         date=now, sectors=(), draft=False, items=(), body=body, body_line=1)
+    # The footer's "why you receive this" is the newsletter's; this email has its own reason.
+    newsletter = dataclasses.replace(settings.plugin.newsletter, why_received=(
+        "You receive this email because someone gave this address on our Subscribe page. Nothing more will be "
+        "sent to it unless you confirm."))
+    settings = dataclasses.replace(settings, plugin=dataclasses.replace(settings.plugin, newsletter=newsletter))
     problems = Problems()
     rendered = render_letter(settings, letter, problems, web_src=SUBSCRIBE_PAGE)
     if rendered is None or problems.errors:
