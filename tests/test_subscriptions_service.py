@@ -316,3 +316,31 @@ def test_any_wsgi_host_can_serve_the_module_level_subscriptions_application(send
 
     message = email.message_from_bytes(written[0].read_bytes(), policy=email.policy.default)
     assert "https://partners.example.org/subscriptions/confirm?t=c1." in message.get_body(("plain",)).get_content()
+
+
+def test_serve_refuses_to_start_plainly_without_its_secrets_address_or_store(sending_template, tmp_path):
+    import os
+    import subprocess
+
+    from subscriptions_service import ENV, project_for
+    from support import PROTECTPRESS, free_port, run_protectpress
+
+    project = project_for(sending_template, tmp_path / "project", "https://partners.example.org/subscriptions/")
+    serve = ("subscriptions", "serve", "--port", str(free_port()))
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PROTECTPRESS_UNSUBSCRIBE")}
+    no_secret = subprocess.run([*PROTECTPRESS, *serve], cwd=project, env=clean, capture_output=True, text=True,
+                               timeout=120)
+    assert no_secret.returncode == 2 and "PROTECTPRESS_UNSUBSCRIBE_SECRET" in no_secret.stderr
+    unreachable = run_protectpress(*serve, "--store", f"postgresql://nobody:s3cret@127.0.0.1:{free_port()}/x",
+                                   cwd=project, env=ENV)
+    assert unreachable.returncode == 2, unreachable.stderr
+    assert "could not open the store postgresql://nobody:***@127.0.0.1:" in unreachable.stderr
+    assert "s3cret" not in unreachable.stderr and "Nothing was started" in unreachable.stderr
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "        unsubscribe_url: https://partners.example.org/subscriptions/\n", ""), encoding="utf-8")
+    no_address = run_protectpress(*serve, cwd=project, env=ENV)
+    assert no_address.returncode == 2 and "sending.unsubscribe_url: expected the address where this service runs" \
+        in no_address.stderr
+    for result in (no_secret, unreachable, no_address):
+        assert "Traceback" not in result.stderr
