@@ -58,6 +58,8 @@ _COMMON_HEADERS = [("Cache-Control", "no-store"), ("X-Content-Type-Options", "no
 class UnsubscribeApp:
     """A WSGI callable. `export_token` is what `suppress --sync` must present to read the events."""
 
+    routes: frozenset[str] = frozenset({EXPORT_PATH})  # the addresses beside the unsubscribe page, by last part
+
     def __init__(self, keyring: Keyring, export_token: str, store: EventStore, organisation: str = "") -> None:
         self.keyring = keyring
         self.export_token = export_token.encode("utf-8")
@@ -78,8 +80,6 @@ class UnsubscribeApp:
         """Which of the service's addresses a request named, as the access log shows it (no personal data)."""
         last = (environ.get("PATH_INFO", "") or "/").rstrip("/").rpartition("/")[2]
         return last if last in self.routes else "unsubscribe"
-
-    routes: frozenset[str] = frozenset({EXPORT_PATH})
 
     def _answer(self, method: str, environ: dict[str, Any]) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
         path = environ.get("PATH_INFO", "") or "/"
