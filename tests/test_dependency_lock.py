@@ -132,8 +132,9 @@ def test_the_venv_holds_exactly_the_locked_versions():
 def _third_party_imports(folder: Path) -> dict[str, str]:
     """Each top-level module the folder's Python imports that is neither standard library nor its own, with one
     file that imports it."""
-    own = ({path.stem for path in folder.rglob("*.py")} | {path.name for path in folder.rglob("*") if path.is_dir()}
-           | {path.name for path in ROOT.iterdir() if path.is_dir()})  # the tests import benchmarks/
+    # Our own modules: the folder's, and those of tests/ and benchmarks/, which import each other's helpers.
+    own = {path.stem for part in (folder, ROOT / "tests", ROOT / "benchmarks") for path in part.rglob("*.py")}
+    own |= {path.name for path in folder.rglob("*") if path.is_dir()} | {path.name for path in ROOT.iterdir()}
     found: dict[str, str] = {}
     for path in sorted(folder.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
