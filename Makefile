@@ -2,20 +2,30 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Re-install only when the project's metadata changes, so a second `make build` is quick.
+# Every package `make build` and `make test` install, pinned with its hashes (`make lock` writes it).
+LOCK := requirements.lock
+# The venv is made anew from the lock whenever the lock changes, so it holds exactly what the lock says
+# (nothing left over from an older lock); the project itself is re-installed when its metadata changes.
+LOCKED := $(VENV)/.locked
 STAMP := $(VENV)/.installed
+# The throwaway venv of `make test-latest`: the newest versions pyproject.toml allows, not the lock.
+LATEST_VENV := .venv-latest
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test lint coverage serve check bench clean
+.PHONY: build test test-latest lock upgrade lint coverage serve check bench clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+# --require-hashes: pip refuses any file whose hash is not in the lock. --no-deps: the lock is the whole set.
+# The project's build backend (setuptools) is in the lock too, so the editable install builds without
+# fetching anything unpinned (--no-build-isolation).
+$(LOCKED): $(LOCK)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	touch $@
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+$(STAMP): pyproject.toml $(LOCKED)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
 
 # axe-core for the browser accessibility tests comes from npm (the newest 4.x, pinned so CI is repeatable).
 # It lives inside the venv so `make clean` removes it; tests/browser finds it there. Without npm the
@@ -23,7 +33,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 AXE_CORE_VERSION := 4.14.1
 AXE_STAMP := $(VENV)/axe-core/.installed-$(AXE_CORE_VERSION)
 
-$(AXE_STAMP): | $(BIN)/python
+$(AXE_STAMP): | $(STAMP)
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm install --silent --no-audit --no-fund --no-save --prefix $(VENV)/axe-core axe-core@$(AXE_CORE_VERSION) && \
 	  touch $@; \
@@ -37,13 +47,13 @@ LIGHTHOUSE_STAMP := $(VENV)/lighthouse/.installed-$(LIGHTHOUSE_VERSION)
 VNU_VERSION := 26.9.27
 VNU_STAMP := $(VENV)/vnu/.installed-$(VNU_VERSION)
 
-$(LIGHTHOUSE_STAMP): | $(BIN)/python
+$(LIGHTHOUSE_STAMP): | $(STAMP)
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm install --silent --no-audit --no-fund --no-save --prefix $(VENV)/lighthouse lighthouse@$(LIGHTHOUSE_VERSION) && \
 	  touch $@; \
 	else echo "npm not found: the Lighthouse test needs it (apt-get install npm)"; fi
 
-$(VNU_STAMP): | $(BIN)/python
+$(VNU_STAMP): | $(STAMP)
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm install --silent --no-audit --no-fund --no-save --ignore-scripts --prefix $(VENV)/vnu vnu-jar@$(VNU_VERSION) && \
 	  touch $@; \
@@ -55,6 +65,34 @@ build: $(STAMP)
 # Lint first: a style or type error fails in seconds, before the suite's minutes (settings in pyproject.toml).
 test: lint $(AXE_STAMP) $(LIGHTHOUSE_STAMP) $(VNU_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The lock is made from pyproject.toml (the runtime dependencies, the `test` extra and the build backend) by uv,
+# for every platform and Python the project supports, with a hash for each file. `make lock` keeps every
+# version the lock already has where pyproject.toml still allows it; `make upgrade` moves each to its newest.
+# Either way, run `make build test` next: the suite says whether the new lock is safe.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml $(VENV)/build-requirements.in --extra test --universal \
+	--generate-hashes --custom-compile-command 'make lock' --quiet --output-file $(LOCK)
+
+$(VENV)/build-requirements.in: pyproject.toml | $(STAMP)
+	$(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' > $@
+
+lock: $(VENV)/build-requirements.in
+	$(UV_COMPILE)
+
+upgrade: $(VENV)/build-requirements.in
+	$(UV_COMPILE) --upgrade
+
+# Drift shows before it bites: the whole suite in a throwaway venv with the newest versions pyproject.toml
+# allows. CI does not run it (a new release elsewhere must not turn a passing submission red); run it before
+# `make upgrade`, and now and then, to see which release would break us. The lock-agreement test is the one it
+# skips (PROTECTPRESS_LATEST): that venv is off the lock on purpose.
+test-latest: $(STAMP) $(AXE_STAMP) $(LIGHTHOUSE_STAMP) $(VNU_STAMP)
+	rm -rf $(LATEST_VENV)
+	$(BIN)/uv venv --quiet --seed --python $(PYTHON) $(LATEST_VENV)
+	$(BIN)/uv pip install --quiet --python $(LATEST_VENV)/bin/python --resolution highest -e '.[test]'
+	PROTECTPRESS_LATEST=1 PROTECTPRESS_AXE_CORE=$(VENV)/axe-core/node_modules/axe-core/axe.min.js \
+	  PROTECTPRESS_LIGHTHOUSE=$(VENV)/lighthouse PROTECTPRESS_VNU_JAR=$(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar \
+	  $(LATEST_VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 # Line coverage of plugins/ over the whole suite, counting the `protectpress` subprocesses the tests start
 # (coverage's subprocess patch, set in pyproject.toml). Prints the files below 100% and the total.
@@ -81,4 +119,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
-	rm -rf site .site-* .cache $(VENV) .coverage .coverage.*
+	rm -rf site .site-* .cache $(VENV) $(LATEST_VENV) .coverage .coverage.*

@@ -15,7 +15,7 @@ from pathlib import Path
 from .suite import FULL_SIZES, QUICK_SIZES, VARIANTS, Options, machine, run
 
 RESULTS = Path(__file__).resolve().parent / "results"  # git-ignored
-PARTS = ("builds", "preview", "newsletter", "sending")
+PARTS = ("builds", "preview", "newsletter", "sending", "subscriptions")
 
 
 def parse(argv: list[str] | None) -> Options:
@@ -27,6 +27,8 @@ def parse(argv: list[str] | None) -> Options:
                         default=",".join(map(str, FULL_SIZES)))
     parser.add_argument("--recipients", help="comma-separated recipient counts for sending (default: %(default)s)",
                         default="1000,10000")
+    parser.add_argument("--signups", type=int, default=500,
+                        help="addresses that sign up and confirm, per store (default: %(default)s; --quick: 100)")
     parser.add_argument("--only", help=f"comma-separated parts to run, of: {', '.join(PARTS)}")
     parser.add_argument("--variants", default=",".join(VARIANTS),
                         help="comma-separated builds to measure, of: %(default)s (the floor and ours always; "
@@ -52,7 +54,7 @@ def parse(argv: list[str] | None) -> Options:
         parser.error(f"unknown parts {sorted(unknown)}" if unknown else "sizes must be positive")
     return Options(sizes=tuple(sorted(sizes)), parts=parts, repeat=max(args.repeat, 1), workdir=args.workdir,
                    keep=args.keep, recipients=tuple(sorted(recipients)), results=args.results,
-                   variants=variants, preview_kinds=kinds)
+                   variants=variants, preview_kinds=kinds, signups=100 if args.quick else max(1, args.signups))
 
 
 def main(argv: list[str] | None = None) -> int:

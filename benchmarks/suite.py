@@ -30,11 +30,12 @@ PREVIEW_TARGET = 1.5  # seconds from save to the served page at 1,000 pages, und
 @dataclass
 class Options:
     sizes: tuple[int, ...] = FULL_SIZES
-    parts: frozenset[str] = frozenset({"builds", "preview", "newsletter", "sending"})
+    parts: frozenset[str] = frozenset({"builds", "preview", "newsletter", "sending", "subscriptions"})
     repeat: int = 1
     workdir: Path | None = None
     keep: bool = False
     recipients: tuple[int, ...] = (1000, 10000)
+    signups: int = 500  # addresses that sign up and confirm, per store
     results: Path | None = None  # where the CLI writes latest.md and latest.json
     variants: tuple[str, ...] = VARIANTS  # builds measured; the floor and ours always
     preview_kinds: tuple[str, ...] = ("protectpress", "mkdocs")
@@ -53,6 +54,9 @@ def run(options: Options) -> Table:
         if "sending" in options.parts:
             from . import sending
             sending.measure_into(table, root / "sending", options.recipients, log=options.log)
+        if "subscriptions" in options.parts:
+            from . import subscriptions
+            subscriptions.measure_into(table, root / "subscriptions", options.signups, log=options.log)
     finally:
         if not options.keep and options.workdir is None:
             shutil.rmtree(root, ignore_errors=True)

@@ -83,6 +83,20 @@ def test_preheader_is_first_and_hidden(email):
     assert first.style["display"] == "none"
 
 
+def test_the_hidden_preheader_is_not_low_contrast_text(email):
+    """SpamAssassin scores text nearly the colour of its background (HTML_FONT_LOW_CONTRAST, 0.7 points), which
+    MJML's white preheader on the light page was: hidden as it is, it is written in the letter's text colour."""
+    from protectpress.core.newsletter.colours import contrast_ratio
+
+    settings, rendered, _ = email
+    body = parse_html(rendered.html).find("body")
+    first = next(n for n in body.iter("div"))
+    assert first.words() == rendered.preheader
+    assert (first.style["display"], first.style["opacity"], first.style["max-height"]) == ("none", "0", "0px")
+    assert first.style["color"] == settings.plugin.newsletter.text_colour
+    assert contrast_ratio(first.style["color"], settings.plugin.newsletter.page_colour) >= 4.5
+
+
 def test_every_url_is_absolute_https_mailto_tel_or_placeholder(email):
     settings, rendered, _ = email
     root = parse_html(rendered.html)

@@ -4,10 +4,12 @@ against the built site served over HTTPS on 127.0.0.1."""
 
 from __future__ import annotations
 
+import csv
 import email
 import email.policy
 import functools
 import http.server
+import re
 import shutil
 import ssl
 import stat
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from protectpress.core.sending.journal import SendJournal
 from sending_relay import (  # noqa: F401
     Relay,
     ScriptedHandler,
@@ -149,9 +152,20 @@ def test_sends_csv_writes_every_recipient_privately_and_formula_safe(project, re
     assert f"Wrote 2 recipients to newsletters/.sends/{SLUG}.report.csv" in out
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
     lines = report.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "email,name,state,attempts,reply,updated"
+    assert lines[0] == "email,name,state,attempts,reply,updated,bounce,bounce_report,bounced"
     assert lines[1].startswith("ann@example.org,\"'=HYPERLINK(\"\"x\"\")\",sent,1,250 ")
+    assert lines[1].endswith(",,,")  # no bounce read for Ann
     assert lines[2].startswith("bob@example.org,Bob,failed-permanent,1,550 5.1.1 no such mailbox,")
+
+    # Ann's relay said "250 queued", then her mailbox bounced: the report says so beside the 250.
+    with SendJournal(project / "newsletters" / ".sends" / f"{SLUG}.sqlite") as journal:
+        journal.record_bounce("report-1", "ann@example.org", "delayed", "4.4.1", "still trying")
+        journal.record_bounce("report-2", "Ann@Example.org", "hard", "5.1.1", "user unknown")
+        journal.record_bounce("report-3", "ann@example.org", "delayed", "4.4.1", "a late delay warning")
+    assert run("sends", SLUG, "--csv")[0] == 0
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert (rows[0]["state"], rows[0]["bounce"], rows[0]["bounce_report"]) == ("sent", "hard", "5.1.1 user unknown")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d.*", rows[0]["bounced"]) and rows[1]["bounce"] == ""
     code, out, err = run("sends", SLUG, "--csv", "elsewhere.csv")
     assert "Wrote 2 recipients to elsewhere.csv" in out and (project / "elsewhere.csv").exists()
 
@@ -236,6 +250,46 @@ def test_the_send_stops_naming_the_page_not_deployed_and_sends_when_told_to_skip
         assert "Run 2:" not in report.stdout
     finally:
         sink.stop()
+
+
+def test_the_dry_run_runs_the_live_check_and_names_the_page_not_deployed(deployed, tmp_path):
+    """A 404 shows in the dry run, as the handbook says, not only on the real send."""
+    template, port, cert = deployed
+    project = copy_project(template, tmp_path / "project")
+    (project / "recipients.csv").write_text("email\nann@example.org\n", encoding="utf-8")
+    sink = Relay(ScriptedHandler())
+    try:
+        dry = run_protectpress("send", LIVE_SLUG, "--to", "recipients.csv", "--smtp", sink.url(), "--dry-run",
+                               cwd=project, env={"SSL_CERT_FILE": str(cert)})
+    finally:
+        sink.stop()
+    assert dry.returncode == 1, dry.stdout + dry.stderr
+    assert "Checking that every link and image in the email is live..." in dry.stdout
+    assert ("Dry run: the real send would stop here: 1 link or image in the email did not answer 200 OK:"
+            in dry.stderr)
+    assert f"  https://127.0.0.1:{port}/{MISSING_PAGE}/ (link): 404 File not found" in dry.stderr
+    assert not sink.handler.received
+    assert not (project / "newsletters" / ".sends" / f"{LIVE_SLUG}.sqlite").exists()  # a dry run records nothing
+
+
+def test_ca_file_lets_the_live_check_trust_a_staging_site_signed_by_a_private_authority(deployed, tmp_path):
+    template, port, cert = deployed
+    project = copy_project(template, tmp_path / "project")
+    (project / "recipients.csv").write_text("email\nann@example.org\n", encoding="utf-8")
+    sink = Relay(ScriptedHandler())
+    command = ("send", LIVE_SLUG, "--to", "recipients.csv", "--smtp", sink.url(), "--dry-run")
+    try:
+        untrusted = run_protectpress(*command, cwd=project)
+        trusted = run_protectpress(*command, "--ca-file", str(cert), cwd=project)
+    finally:
+        sink.stop()
+    site = f"https://127.0.0.1:{port}/"
+    # Without it every page of the staging site fails on its certificate...
+    assert "the secure connection failed" in untrusted.stderr and untrusted.stderr.count(site) > 1
+    # ...with it, the one page really missing is the only one named.
+    assert trusted.returncode == 1, trusted.stdout + trusted.stderr
+    assert "secure connection failed" not in trusted.stderr
+    assert trusted.stderr.count(site) == 1 and f"{site}{MISSING_PAGE}/ (link): 404 File not found" in trusted.stderr
 
 
 def test_a_deployed_site_passes_the_live_check_and_the_journal_says_so(deployed, tmp_path):

@@ -37,15 +37,16 @@ def test_outbox_writes_one_eml_per_recipient_and_never_touches_the_journal(proje
     assert message["To"].addresses[0].display_name == "Shop Owner"
     assert message["Message-ID"] == stable_message_id(SLUG, "shop@example.com", "protectpress.example.org")
     assert "Dear Shop Owner," in message.get_body(("plain",)).get_content()
-    assert (
-        "Sent 3, already sent 0, suppressed 1, invalid 1, failed 0, unknown 0, not in this newsletter's sectors 1."
-        in out
-    )
+    # Written, not sent: no line says "Sent" above the one that says nothing was sent.
+    assert ("Wrote 3 to the outbox, already sent 0, suppressed 1, invalid 1, failed 0, unknown 0, not in this "
+            "newsletter's sectors 1." in out)
+    assert "= 3 written to the outbox + 0 already sent + 1 suppressed" in out
+    assert "Sent " not in out and " sent +" not in out.replace("already sent +", "")
     assert "recipients.csv:7: expected an email address" in err
     assert "nothing was sent" in out
     assert not (project / "newsletters" / ".sends" / f"{SLUG}.sqlite").exists()
     code, out, err = run("send", SLUG, "--to", "recipients.csv")  # outbox runs keep no journal: same again
-    assert code == 0 and "Sent 3, already sent 0" in out
+    assert code == 0 and "Wrote 3 to the outbox, already sent 0" in out
 
 
 def test_outbox_test_send_and_dry_runs_write_nothing_else(project, run):
@@ -62,7 +63,10 @@ def test_outbox_test_send_and_dry_runs_write_nothing_else(project, run):
 
 def test_dry_run_against_a_relay_shows_the_confirmation_and_sends_nothing(project, relay, run):
     write_recipients(project / "recipients.csv", ["a@example.com,,,", "b@example.com,,,"])
-    code, out, _err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--dry-run")
+    # The dry run now fetches the email's links as the real send does (the example's site_url is not deployed):
+    # this test is about the confirmation, so it skips that check, as test_sending_lists checks it.
+    code, out, _err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--dry-run",
+                          "--skip-live-check")
     assert code == 0
     assert "2 to send now" in out and "Last test:   none yet" in out and "Dry run" in out
     assert relay.handler.received == []
@@ -128,3 +132,26 @@ def test_a_test_dry_run_names_who_would_get_it(project, run):
     code, out, _err = run("send", SLUG, "--test", "editor@example.org", "--dry-run")
     assert code == 0 and "would send a [TEST] copy to editor@example.org" in out
     assert not (project / "outbox").exists()
+
+
+def test_sends_piped_into_head_ends_quietly_with_status_0(project):
+    """`protectpress sends SLUG | head` is a read-only report: the pipe closing early is not a failure."""
+    import subprocess
+
+    from protectpress.core.sending.journal import SendJournal, State
+    from protectpress.core.sending.recipients import Recipient
+    from support import PROTECTPRESS
+
+    with SendJournal(project / "newsletters" / ".sends" / f"{SLUG}.sqlite") as journal:
+        journal.begin("hash", "Subject", "smtp://relay")
+        people = [Recipient(address=f"person{i}@example.org") for i in range(1500)]
+        journal.plan(people)
+        for person in people:
+            journal.mark(person.address, State.FAILED_PERMANENT, "550 5.1.1 no such mailbox " + "x" * 90)
+    process = subprocess.Popen([*PROTECTPRESS, "sends", SLUG], cwd=project, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert process.stdout.readline()  # `head -1`: one line, then the pipe closes
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err.decode()
+    assert err == b""  # no "Broken pipe. Nothing more was sent" on a read-only report

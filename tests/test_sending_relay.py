@@ -123,6 +123,19 @@ def test_451_is_retried_and_then_sent(project, relay, run):
     assert set(states(project).values()) == {"sent"}
 
 
+def test_a_local_relay_without_starttls_is_named_once_as_plain_text(project, relay, run):
+    """aiosmtpd here offers no STARTTLS, as a local Postfix on port 25 may not: allowed on this machine, said once
+    even though the run reconnects."""
+    write_recipients(project / "recipients.csv", people(4))
+    relay.handler.rcpt_once["partner0002@example.com"] = "421 4.3.2 Service shutting down"  # a reconnection
+    code, out, err = live(run, relay)
+    assert code == 0, out + err
+    assert relay.handler.connections == 2
+    notice = (f"smtp://127.0.0.1:{relay.port} does not offer STARTTLS: messages go to it unencrypted. That is "
+              "allowed only because it is on this machine")
+    assert err.count(notice) == 1, err
+
+
 def test_550_511_suppresses_that_address_and_554_does_not(project, relay, run):
     write_recipients(project / "recipients.csv", people(4))
     relay.handler.rcpt_replies["partner0001@example.com"] = "550 5.1.1 No such mailbox"

@@ -146,8 +146,9 @@ def test_unsubscribe_from_a_received_message_then_the_next_newsletter_skips_them
     assert sync(run, service) == (0, 0)  # only new events: safe to repeat
     rows = list(csv.DictReader((folder / "newsletters/suppressed.csv").open(encoding="utf-8")))
     assert [row["email"] for row in rows] == ["alice@example.com"]
-    assert re.fullmatch(rf"unsubscribed from {SLUG} with the link, \d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ",
-                        rows[0]["reason"])
+    # Alice's mail program posted (RFC 8058), so the reason says so, not "the link in the email".
+    assert re.fullmatch(rf"unsubscribed from {SLUG} with one click in their mail program, "
+                        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", rows[0]["reason"])
     state = folder / "newsletters/.sends/unsubscribe-sync.json"
     assert json.loads(state.read_text())[service.base] >= 1
     assert stat.S_IMODE(state.stat().st_mode) == 0o600
@@ -204,7 +205,10 @@ def test_the_page_is_accessible_html_with_a_strict_policy_and_no_caching(service
     digest = base64.b64encode(hashlib.sha256(shape.style.encode()).digest()).decode()
     assert f"'sha256-{digest}'" in policy  # the one inline style is the one the policy allows
     assert tags["form"]["method"] == "post" and tags["form"]["action"] == "?t=" + token
-    assert tags["input"] == {"type": "hidden", "name": "List-Unsubscribe", "value": "One-Click"}
+    inputs = [attrs for tag, attrs in shape.tags if tag == "input"]
+    # RFC 8058's field, and `via=page` so the record tells the button from a mail program's one-click POST.
+    assert inputs == [{"type": "hidden", "name": "List-Unsubscribe", "value": "One-Click"},
+                      {"type": "hidden", "name": "via", "value": "page"}]
     assert re.search(rb"<button type=\"submit\"[^>]*>Unsubscribe reader@example.org</button>", body)
     assert ("reader@example.org", SLUG) not in recorded(service)  # showing the page recorded nothing
     # HEAD: the same headers, no body.
@@ -255,7 +259,8 @@ def test_the_export_needs_the_bearer_token_and_pages_with_since(service):
     assert ids == sorted(ids) and everything["last_id"] == ids[-1]
     mine = [e for e in everything["events"] if e["address"].startswith("export")]
     assert [e["address"] for e in mine] == ["export0@example.org", "export1@example.org", "export2@example.org"]
-    assert set(mine[0]) == {"id", "at", "address", "newsletter", "key_id"}
+    assert set(mine[0]) == {"id", "at", "address", "newsletter", "key_id", "how"}
+    assert mine[0]["how"] == "one-click"
     later = json.loads(http(export + f"?since={mine[0]['id']}", headers=auth)[2])
     assert [e["address"] for e in later["events"] if e["address"].startswith("export")] == [
         "export1@example.org", "export2@example.org"]
@@ -340,3 +345,63 @@ def test_any_wsgi_host_can_serve_the_module_level_application(tmp_path, monkeypa
     assert stat.S_IMODE(store.stat().st_mode) == 0o600 and stat.S_IMODE(store.parent.stat().st_mode) == 0o700
     with sqlite3.connect(store) as db:
         assert db.execute("SELECT address FROM unsubscribes").fetchall() == [("hosted@example.org",)]
+
+
+def test_the_pages_button_and_a_mail_programs_one_click_post_record_different_reasons(unsubscribing_project,
+                                                                                       service, run):
+    keyring = Keyring(SECRET)
+    by_button = service.base + "?t=" + keyring.sign("button@example.org", SLUG)
+    by_program = service.base + "?t=" + keyring.sign("program@example.org", SLUG)
+    status, _, page = http(by_button)
+    assert status == 200 and b'name="via" value="page"' in page
+    assert http(by_button, "POST", b"List-Unsubscribe=One-Click&via=page")[0] == 200  # what the page's form sends
+    assert http(by_program, "POST", ONE_CLICK)[0] == 200  # RFC 8058's body alone
+    sync(run, service)
+    reasons = {row["email"]: row["reason"] for row in
+               csv.DictReader((unsubscribing_project / "newsletters/suppressed.csv").open(encoding="utf-8"))}
+    assert reasons["button@example.org"].startswith(f"unsubscribed from {SLUG} with the link in the email, ")
+    assert reasons["program@example.org"].startswith(f"unsubscribed from {SLUG} with one click in their mail program, ")
+
+
+def test_the_pages_name_the_organisation_when_told_it(tmp_path):
+    port = free_port()
+    env = {**os.environ, "PROTECTPRESS_UNSUBSCRIBE_SECRET": SECRET,
+           "PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN": EXPORT_TOKEN}
+    process = subprocess.Popen([*PROTECTPRESS, "unsubscribe", "serve", "--port", str(port), "--organisation",
+                                "Protect <b>& Prepare"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.1)
+        link = f"http://127.0.0.1:{port}/unsubscribe/?t=" + Keyring(SECRET).sign("named@example.org", SLUG)
+        _, _, page = http(link)
+        assert b"<title>Unsubscribe from emails from Protect &lt;b&gt;&amp; Prepare</title>" in page
+        assert b"the newsletter of Protect &lt;b&gt;&amp; Prepare at" in page and b"our newsletters" not in page
+        _, _, done = http(link, "POST", ONE_CLICK)
+        assert b"We will not send the newsletter of Protect &lt;b&gt;&amp; Prepare to" in done
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_store_made_before_how_was_recorded_gains_the_column_and_keeps_its_events(tmp_path):
+    from protectpress.core.unsubscribe.tokens import UnsubscribeRequest
+    from protectpress.unsubscribe.store import EventStore
+
+    store = tmp_path / "unsubscribes.sqlite"
+    with sqlite3.connect(store) as db:  # the table as the service made it until now
+        db.execute("CREATE TABLE unsubscribes (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, address TEXT "
+                   "NOT NULL, address_key TEXT NOT NULL, newsletter TEXT NOT NULL, key_id TEXT NOT NULL, "
+                   "UNIQUE (address_key, newsletter))")
+        db.execute("INSERT INTO unsubscribes (at, address, address_key, newsletter, key_id) VALUES "
+                   "('2026-01-01T00:00:00Z', 'old@example.org', 'old@example.org', 'n', 'k')")
+    events = EventStore(store)
+    assert events.record(UnsubscribeRequest("new@example.org", "n", 1, "k"), how="link")
+    assert [(e["address"], e["how"]) for e in events.since(0, 10)] == [("old@example.org", ""),
+                                                                       ("new@example.org", "link")]

@@ -18,7 +18,8 @@ from .. import __version__
 COMMANDS: dict[str, str] = {
     "build": "build", "check": "check", "serve": "serve", "export": "export",
     "send": "sending", "sends": "sending", "suppress": "sending", "unsuppress": "sending", "forget": "sending",
-    "bounces": "bounces", "unsubscribe": "unsubscribe", "urls": "urls",
+    "bounces": "bounces", "unsubscribe": "unsubscribe", "subscriptions": "subscriptions",
+    "subscribers": "subscriptions", "urls": "urls",
 }
 
 

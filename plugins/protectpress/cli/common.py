@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import NoReturn, TypeAlias
@@ -36,3 +37,12 @@ def config_file_or_exit(args: argparse.Namespace) -> Path:
         return find_config(args.config_file)
     except ConfigError as error:
         fail_config(error)
+
+
+def quiet_after_closed_pipe() -> int:
+    """A read-only report piped into `head` (which closes the pipe early) ends quietly with status 0: standard
+    output now goes nowhere, so Python's flush at exit raises no second BrokenPipeError."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 0

@@ -36,7 +36,7 @@ from ..core.sending.report import (
 from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
 from ..core.sending.transport import PASSWORD_VARIABLE, Outcome, RelayAddress, RelayError, SmtpRelay
 from ..core.slugs import slugify
-from .common import Subparsers, add_config_option, fail_config, settings_or_exit
+from .common import Subparsers, add_config_option, fail_config, quiet_after_closed_pipe, settings_or_exit
 
 
 def register(subparsers: Subparsers) -> None:
@@ -53,7 +53,8 @@ def register(subparsers: Subparsers) -> None:
     )
     send.add_argument("--smtp", metavar="URL", help=f"relay: smtp://[user@]host:port (STARTTLS) or smtps://... (TLS); "
                       f"password from {PASSWORD_VARIABLE}")
-    send.add_argument("--ca-file", metavar="FILE", help="trust this certificate authority (a PEM file) for the relay")
+    send.add_argument("--ca-file", metavar="FILE", help="trust this certificate authority (a PEM file) for the relay "
+                      "and the live link check (a staging site)")
     send.add_argument("--rate", type=float, metavar="N", help="at most N messages a second (default 5; 0: no limit)")
     send.add_argument("--dry-run", action="store_true", help="show who would get it; send and record nothing")
     send.add_argument("--yes", action="store_true", help="send without asking for confirmation")
@@ -94,6 +95,9 @@ def register(subparsers: Subparsers) -> None:
     forget = subparsers.add_parser("forget", help="erase a person from send journals and the outbox (suppression kept)")
     add_config_option(forget)
     forget.add_argument("address", metavar="ADDRESS")
+    forget.add_argument("--store", metavar="STORE",
+                        help="also erase them from the subscriptions service's store (its SQLite file or "
+                        "postgresql:// address), where the service keeps their sign-up and unsubscribes")
     forget.set_defaults(run=run_forget)
 
 
@@ -144,7 +148,7 @@ def run_send(args: argparse.Namespace) -> int:
             f"The {'notice' if args.newsletter == NOTICE_KIND else 'newsletter'} has problems to fix; nothing was sent."
         )
         return 1
-    options = SendOptions(dry_run=args.dry_run, skip_live_check=args.skip_live_check)
+    options = SendOptions(dry_run=args.dry_run, skip_live_check=args.skip_live_check, ca_file=args.ca_file)
     run = SendRun.prepare(settings, newsletter, sender, relay, _policy(args, settings), options, test=bool(args.test))
     if args.test:
         return _test_send(run, args.test)
@@ -179,7 +183,8 @@ def _relay(args: argparse.Namespace, settings: Settings) -> SmtpRelay | None:
     password = os.environ.get(PASSWORD_VARIABLE) or None
     if password and not address.username:
         warn(f"{PASSWORD_VARIABLE} is set but --smtp has no user name (smtp://user@host): not logging in.")
-    return SmtpRelay(address, password, ca_file=args.ca_file, timeout=settings.plugin.sending.smtp_timeout)
+    return SmtpRelay(address, password, ca_file=args.ca_file, timeout=settings.plugin.sending.smtp_timeout,
+                     notify=warn)
 
 
 def _policy(args: argparse.Namespace, settings: Settings) -> SendPolicy:
@@ -226,26 +231,37 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
         warn(f"The last run stopped while sending to {address}: it may or may not have arrived, so it is "
              "marked unknown and left alone (add --resend-unknown to send it again).")
     if run.options.dry_run:
-        say(plan.details, "Dry run: nothing was sent or recorded.")
+        say(plan.details)
+        if not _links_live(bulk, dry_run=True):
+            return 1
+        say("Dry run: nothing was sent or recorded.")
         return 0
     if not plan.to_send:
         say(*plan.summary.lines(), "Nobody is left to send to.")
         return 0 if plan.summary.complete else 1
-    if bulk.needs_live_check:
-        say("Checking that every link and image in the email is live...")
-        dead = bulk.check_links()
-        if dead:
-            warn(f"Not sending: {plural(len(dead), 'link or image', 'links or images')} in the email did not "
-                 "answer 200 OK:",
-                 *(f"  {answer.url} ({answer.kind}): {answer.found}" for answer in dead),
-                 "Deploy the site (or fix the links) and run the same command again. To send anyway, add "
-                 "--skip-live-check (it is recorded in the journal).")
-            return 1
+    if not _links_live(bulk, dry_run=False):
+        return 1
     if not yes and not _confirmed(plan.details, plan.to_send):
         return 2
     summary = bulk.send(plan)
     say(*outcome_lines(summary, run.newsletter.slug))
     return 0 if summary.complete else 1
+
+
+def _links_live(bulk: BulkSend, *, dry_run: bool) -> bool:
+    """The live check (see livecheck.py), when the send needs it: False, with every dead address, if any failed."""
+    if not bulk.needs_live_check:
+        return True
+    say("Checking that every link and image in the email is live...")
+    dead = bulk.check_links()
+    if dead:
+        warn(f"{'Dry run: the real send would stop here' if dry_run else 'Not sending'}: "
+             f"{plural(len(dead), 'link or image', 'links or images')} in the email did not answer 200 OK:",
+             *(f"  {answer.url} ({answer.kind}): {answer.found}" for answer in dead),
+             "Deploy the site (or fix the links) and run the same command again. To send anyway, add "
+             "--skip-live-check (it is recorded in the journal).")
+        return False
+    return True
 
 
 def _confirmed(details: str, count: int) -> bool:
@@ -266,6 +282,13 @@ def _confirmed(details: str, count: int) -> bool:
 
 @plainly
 def run_sends(args: argparse.Namespace) -> int:
+    try:
+        return _report_sends(args)
+    except BrokenPipeError:  # `sends SLUG | head`: the reader has read what it wanted; nothing is wrong
+        return quiet_after_closed_pipe()
+
+
+def _report_sends(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     journal_dir, _, _ = sending_paths(settings)
     slug = slugify(Path(args.newsletter).stem)
@@ -367,8 +390,12 @@ def run_forget(args: argparse.Namespace) -> int:
     else:
         say("They are not in the suppression list: if they should not be mailed again, run "
             f"`protectpress suppress {address}`.")
-    if settings.plugin.sending.unsubscribe_url:
-        say("The unsubscribe service keeps its own record of who unsubscribed: where it runs, also run "
-            f"`protectpress unsubscribe forget {address} --store PATH`.")
+    if args.store:
+        from .subscriptions import erase_from_store  # only --store needs the service's code
+
+        say(erase_from_store(address, args.store, "forget"))
+    elif settings.plugin.sending.unsubscribe_url:
+        say("The subscriptions service keeps its own record of who signed up and unsubscribed: add --store STORE "
+            f"here, or where it runs, run `protectpress subscribers forget {address} --store STORE`.")
     say("Remove them from your recipients files too: protectpress does not change those.")
     return 0

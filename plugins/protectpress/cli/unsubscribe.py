@@ -6,16 +6,18 @@ Exit 0: done; 1: the service could not be reached (for --sync); 2: a setting or 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
-import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..core.problems import Problems
 from ..core.sending.privacy import sending_paths, suppression_list
 from ..core.unsubscribe.sync import SyncError, sync_unsubscribes
 from ..core.unsubscribe.tokens import SECRET_VARIABLE, KeyringError
 from ..unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE, create_app
+from ..unsubscribe.database import store_errors
 from ..unsubscribe.store import EventStore
 from .common import Subparsers, fail_config, settings_or_exit
 
@@ -34,6 +36,8 @@ def register(subparsers: Subparsers) -> None:
                        help="address to listen on (default 127.0.0.1: put a reverse proxy with HTTPS in front)")
     serve.add_argument("--store", default=DEFAULT_STORE, metavar="PATH",
                        help=f"the SQLite file of unsubscribes (default: {DEFAULT_STORE} in the current folder)")
+    serve.add_argument("--organisation", metavar="NAME",
+                       help="whose emails these are, named on the service's pages (default: 'our emails')")
     serve.add_argument("--threads", type=int, default=4, metavar="N", help=argparse.SUPPRESS)
     serve.set_defaults(run=run_serve)
     forget = actions.add_parser(
@@ -47,26 +51,44 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from waitress.server import create_server  # only this command needs the server
-
-    from ..unsubscribe.slowclients import ADJUSTMENTS, guard
-
     try:
-        app = create_app(Path(args.store))
+        app = create_app(Path(args.store), organisation=args.organisation or "")
     except KeyringError as error:
         fail_config(f"unsubscribe serve: {error}. Nothing was started. Generate a secret or token with: "
                     "python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
-    except OSError as error:
-        fail_config(f"unsubscribe serve: the store {args.store} cannot be used ({error.strerror or error})")
+    except store_errors() as error:
+        fail_config(f"unsubscribe serve: the store {args.store} cannot be used ({_reason(error)})")
+    return serve_app(app, args, f"Unsubscribe service on http://{args.host}:{args.port}/ (store: {args.store})",
+                     "unsubscribe serve")
+
+
+def serve_app(app: Any, args: argparse.Namespace, started: str, command: str) -> int:
+    """Run a WSGI application under waitress until Ctrl-C: the one runner of both services. Each request's line
+    of the access log (no personal data) goes to standard output."""
+    from waitress.server import create_server  # only the services need the server
+
+    from ..unsubscribe.slowclients import ADJUSTMENTS, guard
+
+    proxy = getattr(args, "trusted_proxy", None)
+    # Behind a reverse proxy every request comes from the proxy: trust its X-Forwarded-For (and only its), so the
+    # per-client sign-up limit counts each reader, not the proxy.
+    behind = {"trusted_proxy": proxy, "trusted_proxy_headers": {"x-forwarded-for"},
+              "clear_untrusted_proxy_headers": True} if proxy else {}
     try:
         server = create_server(app, host=args.host, port=args.port, threads=max(1, args.threads),
-                               max_request_body_size=MAX_REQUEST_BODY, ident="protectpress", **ADJUSTMENTS)
+                               max_request_body_size=MAX_REQUEST_BODY, ident="protectpress", **behind,
+                               **ADJUSTMENTS)
         guard(server)
     except OSError as error:
-        fail_config(f"unsubscribe serve: cannot listen on {args.host}:{args.port} ({error.strerror or error}). "
+        fail_config(f"{command}: cannot listen on {args.host}:{args.port} ({error.strerror or error}). "
                     "Is another program using that port?")
-    print(f"Unsubscribe service on http://{args.host}:{args.port}/ (store: {args.store}). Press Ctrl-C to stop.",
-          flush=True)
+    access = logging.getLogger("protectpress.subscriptions")
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+    print(f"{started}. Press Ctrl-C to stop.", flush=True)
     try:
         server.run()
     except KeyboardInterrupt:
@@ -74,6 +96,10 @@ def run_serve(args: argparse.Namespace) -> int:
     finally:
         server.close()
     return 0
+
+
+def _reason(error: BaseException) -> str:
+    return str(getattr(error, "strerror", None) or error)
 
 
 def run_forget_in_store(args: argparse.Namespace) -> int:
@@ -86,10 +112,17 @@ def run_forget_in_store(args: argparse.Namespace) -> int:
         fail_config(f"unsubscribe forget: expected the service's store at {args.store}, found no such file "
                     "(give its place with --store PATH)")
     try:
-        erased = EventStore(store_path).forget(address)
-    except (OSError, sqlite3.Error) as error:
+        events = EventStore(store_path)
+        erased = events.forget(address)
+        signed_up = 0
+        if events.db.columns("subscribers"):  # the subscriptions service's store: their sign-up goes too
+            from ..unsubscribe.subscribers import SubscriberStore
+
+            signed_up = SubscriberStore(events.db).forget(address)
+    except store_errors() as error:
         fail_config(f"unsubscribe forget: the store {args.store} cannot be used ({error})")
-    print(f"Erased {address} from {erased:,} unsubscribe event(s) in {args.store}.")
+    print(f"Erased {address} from {erased:,} unsubscribe event(s) in {args.store}."
+          + (" Their sign-up and consent record went too." if signed_up else ""))
     return 0
 
 

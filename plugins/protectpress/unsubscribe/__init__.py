@@ -23,20 +23,27 @@ STORE_VARIABLE = "PROTECTPRESS_UNSUBSCRIBE_STORE"
 DEFAULT_STORE = "unsubscribes.sqlite"
 MIN_EXPORT_TOKEN_LENGTH = 32
 
-__all__ = ["DEFAULT_STORE", "EXPORT_TOKEN_VARIABLE", "UnsubscribeApp", "application", "create_app"]
+__all__ = ["DEFAULT_STORE", "EXPORT_TOKEN_VARIABLE", "UnsubscribeApp", "application", "create_app", "service_keys"]
 
 
-def create_app(store: Path | None = None, environ: Mapping[str, str] | None = None) -> UnsubscribeApp:
+def create_app(store: Path | None = None, environ: Mapping[str, str] | None = None,
+               organisation: str = "") -> UnsubscribeApp:
     """The service configured from the environment; KeyringError (expected, found) when it cannot start."""
     env = os.environ if environ is None else environ
+    keyring, export_token = service_keys(env)
+    path = store or Path(env.get(STORE_VARIABLE) or DEFAULT_STORE)
+    return UnsubscribeApp(keyring, export_token, EventStore(path), organisation)
+
+
+def service_keys(env: Mapping[str, str]) -> tuple[Keyring, str]:
+    """The signing keys and the export token from the environment; KeyringError when either is missing."""
     keyring = Keyring.from_environment(env)
     export_token = env.get(EXPORT_TOKEN_VARIABLE, "").strip()
     if len(export_token) < MIN_EXPORT_TOKEN_LENGTH:
         raise KeyringError(f"expected the export token in {EXPORT_TOKEN_VARIABLE} (at least "
                            f"{MIN_EXPORT_TOKEN_LENGTH} characters, the same one suppress --sync uses)",
                            f"{len(export_token)} characters" if export_token else "it not set")
-    path = store or Path(env.get(STORE_VARIABLE) or DEFAULT_STORE)
-    return UnsubscribeApp(keyring, export_token, EventStore(path))
+    return keyring, export_token
 
 
 _configured: UnsubscribeApp | None = None

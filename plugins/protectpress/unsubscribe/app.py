@@ -8,6 +8,10 @@
 - `GET <base>export?since=ID` with `Authorization: Bearer <export token>` lists the events after ID as JSON,
   for `protectpress suppress --sync`.
 
+Each request writes one line to the access log (logger `protectpress.subscriptions.access`): the method, which
+of the service's addresses it was (never the query, which carries a reader's token, nor the client's address),
+the status, the size and the time taken.
+
 Every answer says `Cache-Control: no-store` (tokens and addresses are personal) and `nosniff`; pages carry a
 strict Content-Security-Policy and no referrer, so the token in the address is not sent anywhere else.
 """
@@ -16,6 +20,8 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
+import time
 from collections.abc import Callable, Iterable
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -24,22 +30,27 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from ..core.unsubscribe.address import EXPORT_PATH, TOKEN_PARAMETER
-from ..core.unsubscribe.tokens import Keyring, TokenRefused
+from ..core.unsubscribe.tokens import Keyring, TokenRefused, UnsubscribeRequest
 from .page import (
     CONTENT_SECURITY_POLICY,
     ONE_CLICK_FIELD,
     ONE_CLICK_VALUE,
+    VIA_FIELD,
+    VIA_PAGE,
     done_page,
     problem_page,
     question_page,
     refused_page,
 )
-from .store import EventStore
+from .store import LINK_PAGE, ONE_CLICK, EventStore
 
 MAX_BODY = 4096  # a one-click POST is 26 bytes; a multipart one a few hundred
 EXPORT_BATCH = 500
 
 StartResponse = Callable[..., Any]
+Answer = tuple[HTTPStatus, list[tuple[str, str]], bytes]
+access_log = logging.getLogger("protectpress.subscriptions.access")
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
 _COMMON_HEADERS = [("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),
                    ("Referrer-Policy", "no-referrer")]
 
@@ -47,17 +58,28 @@ _COMMON_HEADERS = [("Cache-Control", "no-store"), ("X-Content-Type-Options", "no
 class UnsubscribeApp:
     """A WSGI callable. `export_token` is what `suppress --sync` must present to read the events."""
 
-    def __init__(self, keyring: Keyring, export_token: str, store: EventStore) -> None:
+    routes: frozenset[str] = frozenset({EXPORT_PATH})  # the addresses beside the unsubscribe page, by last part
+
+    def __init__(self, keyring: Keyring, export_token: str, store: EventStore, organisation: str = "") -> None:
         self.keyring = keyring
         self.export_token = export_token.encode("utf-8")
         self.store = store
+        self.organisation = organisation  # named on every page; "" says "our emails"
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
         method = environ.get("REQUEST_METHOD", "GET").upper()
         status, headers, body = self._answer(method, environ)
         headers = [*headers, *_COMMON_HEADERS, ("Content-Length", str(len(body)))]
         start_response(f"{status.value} {status.phrase}", headers)
+        access_log.info("%s %s %d %d %.0fms", method if method in _METHODS else "OTHER",
+                        self.route(environ), status.value, len(body), (time.perf_counter() - started) * 1000)
         return [b"" if method == "HEAD" else body]
+
+    def route(self, environ: dict[str, Any]) -> str:
+        """Which of the service's addresses a request named, as the access log shows it (no personal data)."""
+        last = (environ.get("PATH_INFO", "") or "/").rstrip("/").rpartition("/")[2]
+        return last if last in self.routes else "unsubscribe"
 
     def _answer(self, method: str, environ: dict[str, Any]) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
         path = environ.get("PATH_INFO", "") or "/"
@@ -79,7 +101,7 @@ class UnsubscribeApp:
             request = self.keyring.verify(token)
         except TokenRefused as refused:
             return _refused(refused)
-        return _html(HTTPStatus.OK, question_page(request.address, token))
+        return _html(HTTPStatus.OK, question_page(request.address, token, self.organisation))
 
     def _unsubscribe(self, environ: dict[str, Any]) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
         body = _read_body(environ)
@@ -92,18 +114,31 @@ class UnsubscribeApp:
             request = self.keyring.verify(_token(environ))
         except TokenRefused as refused:
             return _refused(refused)
-        self.store.record(request)  # a repeat changes nothing and is answered the same way
-        return _html(HTTPStatus.OK, done_page(request.address))
+        # Our page's button says so; a mail program's one-click POST sends RFC 8058's field alone.
+        how = LINK_PAGE if _field(environ.get("CONTENT_TYPE", ""), body, VIA_FIELD) == VIA_PAGE else ONE_CLICK
+        self.unsubscribed(request, how)  # a repeat changes nothing and is answered the same way
+        return _html(HTTPStatus.OK, done_page(request.address, self.organisation))
 
-    # -- the export -----------------------------------------------------------------------------------------
+    def unsubscribed(self, request: UnsubscribeRequest, how: str) -> None:
+        """Record an unsubscribe (the subscriptions service also takes them off its list)."""
+        self.store.record(request, how=how)
 
-    def _export(self, environ: dict[str, Any]) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
+    def unauthorised(self, environ: dict[str, Any]) -> Answer | None:
+        """401 unless the request carries the export token (the exports hold addresses); None when it does."""
         given = environ.get("HTTP_AUTHORIZATION", "")
         scheme, _, credential = given.partition(" ")
         # compare_digest on bytes: the time it takes says nothing about how much of the token was right.
         if scheme.lower() != "bearer" or not hmac.compare_digest(credential.strip().encode("utf-8"), self.export_token):
             return (HTTPStatus.UNAUTHORIZED, [("WWW-Authenticate", 'Bearer realm="unsubscribe export"'),
                                               *_json_headers()], _json({"error": "a valid bearer token is needed"}))
+        return None
+
+    # -- the export -----------------------------------------------------------------------------------------
+
+    def _export(self, environ: dict[str, Any]) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
+        refusal = self.unauthorised(environ)
+        if refusal is not None:
+            return refusal
         since = parse_qs(environ.get("QUERY_STRING", "")).get("since", ["0"])
         if len(since) != 1 or not _is_whole_number(since[0]) or len(since[0]) > 18:
             return HTTPStatus.BAD_REQUEST, _json_headers(), _json({"error": "since must be a whole number"})
@@ -135,33 +170,66 @@ def _read_body(environ: dict[str, Any]) -> bytes | HTTPStatus:
 
 def _asks_one_click(content_type: str, body: bytes) -> bool:
     """RFC 8058: the body is `List-Unsubscribe=One-Click`, form-encoded or as multipart/form-data."""
+    return _field(content_type, body, ONE_CLICK_FIELD) == ONE_CLICK_VALUE
+
+
+def _field(content_type: str, body: bytes, name: str) -> str | None:
+    """One field of a posted form (form-encoded or multipart/form-data); None when absent, repeated or unreadable."""
+    fields = form_fields(content_type, body)
+    values = fields.get(name, []) if fields is not None else []
+    return values[0].strip() if len(values) == 1 else None
+
+
+def form_fields(content_type: str, body: bytes) -> dict[str, list[str]] | None:
+    """A posted form's fields, each with its values; None when the body is not a form we can read."""
     kind = content_type.split(";")[0].strip().lower()
     if kind == "multipart/form-data":
         try:
             message = BytesParser(policy=HTTP).parsebytes(
                 f"Content-Type: {content_type}\r\n\r\n".encode("latin-1") + body)
-            fields = {part.get_param("name", header="content-disposition"): part.get_content()
-                      for part in message.iter_parts()} if message.is_multipart() else {}
-        except (LookupError, ValueError, TypeError, UnicodeError):  # a hostile body is a refusal, not a 500
-            return False
-        return str(fields.get(ONE_CLICK_FIELD, "")).strip() == ONE_CLICK_VALUE
+            fields: dict[str, list[str]] = {}
+            for part in message.iter_parts() if message.is_multipart() else ():
+                name = part.get_param("name", header="content-disposition")
+                fields.setdefault(str(name), []).append(str(part.get_content()))
+        except (LookupError, ValueError, TypeError, UnicodeError, AttributeError):  # hostile: a refusal, not a 500
+            return None
+        return fields
     if kind not in ("", "application/x-www-form-urlencoded"):
-        return False
+        return None
     try:
-        fields = parse_qs(body.decode("ascii"), keep_blank_values=True)
-    except UnicodeDecodeError:
-        return False
-    return fields.get(ONE_CLICK_FIELD) == [ONE_CLICK_VALUE]
+        return parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=100, strict_parsing=False)
+    except (UnicodeDecodeError, ValueError):
+        return None
 
 
-def _refused(refused: TokenRefused) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
-    return _html(HTTPStatus.GONE if refused.expired else HTTPStatus.BAD_REQUEST, refused_page(refused.expired))
+def _refused(refused: TokenRefused, kind: str = "unsubscribe") -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
+    return _html(HTTPStatus.GONE if refused.expired else HTTPStatus.BAD_REQUEST, refused_page(refused.expired, kind))
+
+
+def token_of(environ: dict[str, Any]) -> str:
+    """The reader's token from the address (`?t=`), or "" when there is not exactly one."""
+    return _token(environ)
+
+
+def read_body(environ: dict[str, Any]) -> bytes | HTTPStatus:
+    return _read_body(environ)
+
+
+def html_answer(status: HTTPStatus, body: bytes) -> Answer:
+    return _html(status, body)
+
+
+def json_answer(status: HTTPStatus, data: dict[str, Any]) -> Answer:
+    return status, _json_headers(), _json(data)
 
 
 def _not_allowed(allow: str) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
     status, headers, body = _html(HTTPStatus.METHOD_NOT_ALLOWED, problem_page(
         "Not allowed", "Open the link from the email, or press the button on its page."))
     return status, [("Allow", allow), *headers], body
+
+
+refused_answer, not_allowed = _refused, _not_allowed  # for the subscriptions service's other links
 
 
 def _html(status: HTTPStatus, body: bytes) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:

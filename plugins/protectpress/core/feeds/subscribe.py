@@ -14,6 +14,7 @@ from html import escape
 
 from ..config import Settings
 from ..generated import front_matter
+from ..subscriptions.form import signup_section
 from .catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed
 
 SUBSCRIBE_PAGE = "subscribe.md"
@@ -49,7 +50,10 @@ def subscribe_body(feeds: list[Feed], settings: Settings) -> str:
     choices = ('<div class="pp-subscribe" data-pp-subscribe>\n'
                '<div class="pp-subscribe__picker" data-pp-subscribe-picker hidden></div>\n'
                + "\n".join(groups) + "\n</div>\n")
-    return "\n".join([_INTRODUCTION, "## Choose what to follow\n", choices, _HOW_TO, _FORMATS_NOTE])
+    # Email sign-up (its own generated block) when mkdocs.yml names the subscriptions service.
+    signup = signup_section(settings, SUBSCRIBE_PAGE)
+    return "\n".join(part for part in [_INTRODUCTION, "## Choose what to follow\n", choices, _HOW_TO, signup,
+                                        _FORMATS_NOTE] if part)
 
 
 def _group(heading: str, explanation: str, items: list[str]) -> str:

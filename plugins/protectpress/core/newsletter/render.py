@@ -49,6 +49,8 @@ from .web import known_sources, web_src_uri
 NAME_PLACEHOLDER = "[[pp:name]]"
 FIRST_NAME_PLACEHOLDER = "[[pp:first_name]]"
 UNSUBSCRIBE_PLACEHOLDER = "[[pp:unsubscribe]]"
+# "Manage your email" (the subscriptions service's preferences page), when mkdocs.yml names the service.
+MANAGE_PLACEHOLDER = "[[pp:manage]]"
 SOCIAL_ICONS = "assets/images/social/"  # our own origin for any mj-social icons, never Mailjet's
 
 
@@ -81,6 +83,7 @@ class Footer:
     privacy_url: str
     unsubscribe_url: str
     emergency: dict[str, str]  # core/emergency.py's template_context, as the site's pp_emergency
+    manage_url: str = ""  # MANAGE_PLACEHOLDER when the subscriptions service runs, else ""
 
 
 def render_newsletter(settings: Settings, ref: str, problems: Problems, *, content: ContentSet | None = None,
@@ -137,6 +140,7 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
     expect = EmailExpectations(subject=newsletter.subject, preheader=newsletter.preheader, web_url=web_url,
                                privacy_url=footer.privacy_url, organisation=footer.organisation,
                                why_received=footer.why_received, unsubscribe_placeholder=UNSUBSCRIBE_PLACEHOLDER,
+                               manage_placeholder=footer.manage_url,
                                site_url=settings.site_url, language=settings.language,
                                dev_server_url=dev_server_url)
     _report_violations(newsletter, letter_lines, features, check_email(html, expect), problems)
@@ -150,15 +154,18 @@ def render(settings: Settings, newsletter: Newsletter, content: ContentSet, know
 
 
 def personalise(rendered: RenderedNewsletter, *, name: str | None, unsubscribe_url: str,
-                first_name: str | None = None) -> tuple[str, str]:
-    """(html, text) for one reader: their name and first name (or "Partner" for either they lack) and their
-    unsubscribe link, escaped in the HTML."""
+                first_name: str | None = None, manage_url: str | None = None) -> tuple[str, str]:
+    """(html, text) for one reader: their name and first name (or "Partner" for either they lack), their
+    unsubscribe link and their "Manage your email" link (the unsubscribe link when not given), escaped in the
+    HTML."""
     shown = " ".join((name or "").split()) or DEFAULT_NAME
     first = " ".join((first_name or "").split()) or DEFAULT_NAME
+    manage = unsubscribe_url if manage_url is None else manage_url
     return fill_placeholders(rendered, name_html=html_lib.escape(shown), name_text=shown,
                              first_name_html=html_lib.escape(first), first_name_text=first,
                              unsubscribe_html=html_lib.escape(unsubscribe_url, quote=True),
-                             unsubscribe_text=unsubscribe_url)
+                             unsubscribe_text=unsubscribe_url, manage_html=html_lib.escape(manage, quote=True),
+                             manage_text=manage)
 
 
 def unsubscribe_mailto(address: str) -> str:
@@ -176,16 +183,20 @@ def preview(rendered: RenderedNewsletter, settings: Settings) -> tuple[str, str]
 
 def fill_placeholders(rendered: RenderedNewsletter, *, name_html: str, name_text: str, unsubscribe_html: str,
                       unsubscribe_text: str, first_name_html: str | None = None,
-                      first_name_text: str | None = None) -> tuple[str, str]:
+                      first_name_text: str | None = None, manage_html: str | None = None,
+                      manage_text: str | None = None) -> tuple[str, str]:
     """The one place placeholders are replaced; `personalise` escapes, `export` passes merge tags through.
 
-    The first name falls back to what fills the whole name when not given."""
+    The first name falls back to what fills the whole name when not given; "Manage your email" to the
+    unsubscribe link (an export has no per-reader preferences link)."""
     html = (rendered.html.replace(NAME_PLACEHOLDER, name_html)
             .replace(FIRST_NAME_PLACEHOLDER, name_html if first_name_html is None else first_name_html)
-            .replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_html))
+            .replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_html)
+            .replace(MANAGE_PLACEHOLDER, unsubscribe_html if manage_html is None else manage_html))
     text = (rendered.text.replace(NAME_PLACEHOLDER, name_text)
             .replace(FIRST_NAME_PLACEHOLDER, name_text if first_name_text is None else first_name_text)
-            .replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_text))
+            .replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_text)
+            .replace(MANAGE_PLACEHOLDER, unsubscribe_text if manage_text is None else manage_text))
     return html, text
 
 
@@ -266,15 +277,21 @@ def _report_violations(newsletter: Newsletter, letter: SourceLines, features: li
         report(newsletter.path, violation.expected, violation.found, key=f"email rule {violation.rule}", line=line)
 
 
+def newsletter_organisation(settings: Settings) -> str:
+    """Whose newsletter it is: the footer's sender, and the name the subscriptions service's pages give."""
+    return settings.plugin.newsletter.organisation or settings.site_name
+
+
 def _footer(settings: Settings, links: SiteLinks) -> Footer:
     options = settings.plugin.newsletter
-    organisation = options.organisation or settings.site_name
+    organisation = newsletter_organisation(settings)
     return Footer(
         organisation=organisation, sent_by=f"This email was sent by {organisation}.",
         footer_text=options.footer_text.strip(), why_received=" ".join(options.why_received.split()),
         contact_address=options.contact_address, privacy_url=links.page_url(options.privacy_page),
         unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER,
         emergency=emergency.template_context(),
+        manage_url=MANAGE_PLACEHOLDER if settings.plugin.sending.unsubscribe_url else "",
     )
 
 
@@ -333,9 +350,17 @@ def _template_line(error: BaseException, path: Path) -> int | None:
     return frames[-1].lineno if frames else None
 
 
+# MJML hides the preheader in white text; white on the letter's light page is what SpamAssassin scores as
+# HTML_FONT_LOW_CONTRAST (0.7 points). It stays hidden (display:none, zero size, opacity 0) in the email's own
+# text colour, which the colour check has proved readable on that page.
+_MJML_PREVIEW = '<div style="display:none;font-size:1px;color:#ffffff;line-height:1px;'
+
+
 def _mjml(source: str, settings: Settings, newsletter: Newsletter, links: SiteLinks, problems: Problems) -> str | None:
     try:
-        return mjml2html(source, fonts={}, social_icon_origin=links.absolute(SOCIAL_ICONS), disable_comments=True)
+        html = mjml2html(source, fonts={}, social_icon_origin=links.absolute(SOCIAL_ICONS), disable_comments=True)
+        return html.replace(_MJML_PREVIEW, _MJML_PREVIEW.replace(
+            "#ffffff", html_lib.escape(settings.plugin.newsletter.text_colour, quote=True)), 1)
     except (ValueError, RuntimeError) as error:
         problems.error(settings.relative(template_path(settings)), f"expected valid MJML (rendering {newsletter.path})",
                        str(error))
@@ -363,6 +388,8 @@ def _text(newsletter: Newsletter, letter: ParsedMarkdown, features: list[Feature
                  paragraph(f"{footer.sent_by} {footer.footer_text}".strip()), paragraph(footer.why_received)]
     if footer.contact_address:
         sections.append(link_line("Contact us", footer.contact_address))
-    sections += [link_line("Privacy notice", footer.privacy_url),
-                 f"To stop getting these emails, unsubscribe with this link:\n{footer.unsubscribe_url}"]
+    sections.append(link_line("Privacy notice", footer.privacy_url))
+    if footer.manage_url:
+        sections.append(link_line("Manage your email (your sectors, or unsubscribe)", footer.manage_url))
+    sections.append(f"To stop getting these emails, unsubscribe with this link:\n{footer.unsubscribe_url}")
     return join_sections(*sections)

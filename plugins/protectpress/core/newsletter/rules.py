@@ -43,6 +43,7 @@ class EmailExpectations:
     site_url: str
     language: str  # Settings.language: what <html> and the content wrapper must declare
     dev_server_url: str | None = None
+    manage_placeholder: str = ""  # "Manage your email", when the subscriptions service runs
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def _urls(html: str, root: Node, expect: EmailExpectations) -> list[Violation]:
             if url is None or node.tag in ("html",):
                 continue
             allowed = url.startswith(("https://", "mailto:", "tel:")) or url == expect.unsubscribe_placeholder or (
+                bool(expect.manage_placeholder) and url == expect.manage_placeholder) or (
                 expect.dev_server_url and url.startswith(expect.dev_server_url))
             if not allowed:
                 found.append(Violation("links", "expected absolute https:, mailto: or tel: addresses, made by the "

@@ -68,6 +68,7 @@ class SendSummary:
     newly_suppressed: list[str] = field(default_factory=list)
     not_suppressed: list[str] = field(default_factory=list)  # "no such mailbox" answers in a failure storm
     stopped: str = ""
+    outbox: bool = False  # written to the outbox, not sent: the counts must not say "sent"
 
     @property
     def complete(self) -> bool:
@@ -75,7 +76,8 @@ class SendSummary:
         return not self.stopped and self.sent + self.already_sent == self.deliverable
 
     def lines(self) -> list[str]:
-        counts = (f"Sent {self.sent:,}, already sent {self.already_sent:,}, suppressed {self.suppressed:,}, "
+        done = f"Wrote {self.sent:,} to the outbox" if self.outbox else f"Sent {self.sent:,}"
+        counts = (f"{done}, already sent {self.already_sent:,}, suppressed {self.suppressed:,}, "
                   f"invalid {self.invalid:,}, failed {self.failed:,}, unknown {self.unknown:,}")
         if self.other_sectors:
             counts += f", not in this newsletter's sectors {self.other_sectors:,}"
@@ -88,7 +90,8 @@ class SendSummary:
     def _terms(self) -> list[tuple[int, str, bool]]:
         """(count, label, shown even at 0) for each place a row of the file can go: the one list that both the
         total and the line below read, so a new count cannot be added to one and missed by the other."""
-        return [(self.sent, "sent", True), (self.already_sent, "already sent", True),
+        return [(self.sent, "written to the outbox" if self.outbox else "sent", True),
+                (self.already_sent, "already sent", True),
                 (self.suppressed, "suppressed", True), (self.other_sectors, "other sectors", True),
                 (self.invalid, "invalid", True), (self.duplicates, "duplicate", True),
                 (self.failed, "failed", False), (self.unknown, "unknown", False),

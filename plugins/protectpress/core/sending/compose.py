@@ -16,7 +16,7 @@ from ..headertext import header_text_expected, header_text_problem
 from ..newsletter.message import build_message, message_digest, message_id_with, with_test_prefix
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
 from ..problems import Problem
-from ..unsubscribe.address import unsubscribe_link
+from ..unsubscribe.address import MANAGE_PATH, service_address, unsubscribe_link
 from ..unsubscribe.tokens import SECRET_VARIABLE, Keyring, KeyringError
 from .campaign import Outgoing
 from .recipients import Recipient
@@ -130,6 +130,13 @@ class Composer:
             uris.append(unsubscribe_link(self.sender.unsubscribe_url, token))
         return uris
 
+    def manage_link(self, address: str) -> str | None:
+        """The reader's signed "Manage your email" link, when the subscriptions service runs; else None."""
+        keyring = self.sender.unsubscribe_keyring
+        if not self.sender.unsubscribe_url or keyring is None:
+            return None
+        return service_address(self.sender.unsubscribe_url, MANAGE_PATH, keyring.sign_manage(address))
+
     def for_recipient(self, recipient: Recipient) -> Outgoing:
         """One person's message and envelope sender. Their digest is worked out once: it names their copy in
         its Message-ID and, under VERP, in the tag of their own envelope sender, where bounces are matched."""
@@ -149,7 +156,8 @@ class Composer:
     def _compose(self, name: str, address: str, subject: str, message_id: str | None, *,
                  first_name: str = "") -> bytes:
         uris = self.unsubscribe_uris(address)
-        html, text = personalise(self.newsletter, name=name, first_name=first_name, unsubscribe_url=uris[-1])
+        html, text = personalise(self.newsletter, name=name, first_name=first_name, unsubscribe_url=uris[-1],
+                                 manage_url=self.manage_link(address))
         message = build_message(
             subject=subject, html=html, text=text,
             from_address=self.sender.from_address, from_name=self.sender.from_name,

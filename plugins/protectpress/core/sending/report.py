@@ -7,8 +7,9 @@ from pathlib import Path
 from ..dates import DateError, human, parse_date
 from ..spreadsheet import spreadsheet_writer
 from .campaign import SendSummary
-from .journal import SendJournal, State, TestSend
+from .journal import BounceRecord, SendJournal, State, TestSend
 from .private_files import open_private
+from .recipients import address_key
 
 REMAINING = (State.PENDING, State.FAILED_TEMPORARY)
 
@@ -109,7 +110,10 @@ def bounce_lines(journal: SendJournal) -> list[str]:
     return lines
 
 
-REPORT_COLUMNS = ("email", "name", "state", "attempts", "reply", "updated")
+REPORT_COLUMNS = ("email", "name", "state", "attempts", "reply", "updated", "bounce", "bounce_report", "bounced")
+# A relay's "250 queued" is not delivery: the bounce columns say what `protectpress bounces` read since, the most
+# serious report first (a hard bounce outranks a later delay warning).
+_BOUNCE_RANK = {"hard": 3, "soft": 2, "delayed": 1, "delivered": 0}
 
 
 DELIVERY_REPORT_SUFFIX = ".report.csv"
@@ -129,9 +133,18 @@ def write_delivery_report(journal: SendJournal, path: Path) -> int:
     with open_private(path, "w", encoding="utf-8", newline="") as handle:
         writer = spreadsheet_writer(handle)
         writer.writerow(REPORT_COLUMNS)
+        worst: dict[str, BounceRecord] = {}
+        for bounce in journal.bounces():  # oldest first: a later report of the same rank replaces an earlier one
+            key = address_key(bounce.address)
+            held = worst.get(key)
+            if held is None or _BOUNCE_RANK.get(bounce.kind, 0) >= _BOUNCE_RANK.get(held.kind, 0):
+                worst[key] = bounce
         for delivery in journal.deliveries():
+            read = worst.get(address_key(delivery.address))
+            found = ((read.kind, f"{read.status} {read.diagnostic}".strip(), read.received) if read
+                     else ("", "", ""))
             writer.writerow((delivery.address, delivery.name, delivery.state.value, delivery.attempts, delivery.reply,
-                             delivery.updated))
+                             delivery.updated, *found))
             rows += 1
     return rows
 

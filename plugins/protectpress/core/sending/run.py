@@ -48,6 +48,7 @@ class SendOptions:
 
     dry_run: bool = False
     skip_live_check: bool = False
+    ca_file: str | None = None  # --ca-file: trusted by the live check as well as the relay
 
 
 @dataclass(frozen=True)
@@ -181,12 +182,13 @@ class BulkSend:
 
     @property
     def needs_live_check(self) -> bool:
-        """A real send through a relay checks the email's links first, unless told to skip it."""
-        return self.journal is not None and not self.run.options.dry_run and self.live_check is None
+        """A send through a relay checks the email's links first (its dry run too, so a dead link shows before
+        the real send), unless told to skip it."""
+        return self.journal is not None and self.live_check is None
 
     def check_links(self) -> list[LinkAnswer]:
         """The pre-send live check (see livecheck.py): the links and images that did not answer 200."""
-        answers = check_live(self.run.newsletter.html)
+        answers = check_live(self.run.newsletter.html, ca_file=self.run.options.ca_file)
         dead = [answer for answer in answers if not answer.live]
         if not dead:
             self.live_check = f"passed: {len(answers):,} links and images answered 200"
@@ -207,6 +209,7 @@ class BulkSend:
         summary = SendSummary(invalid=self.listing.invalid, duplicates=self.listing.duplicates,
                               rows=self.listing.rows, source=self.listing.source)
         if journal is None:
+            summary.outbox = True
             return self._count(summary, "")
         record = journal.campaign()
         if record is not None and record.content_hash != newsletter.content_hash:

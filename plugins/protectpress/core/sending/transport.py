@@ -21,6 +21,7 @@ import smtplib
 import socket
 import ssl
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -117,7 +118,8 @@ class SmtpRelay:
     """One connection, opened on first use, reused for every message, reopened after it drops."""
 
     def __init__(self, address: RelayAddress, password: str | None = None, *, ca_file: str | None = None,
-                 timeout: float = 60.0) -> None:
+                 timeout: float = 60.0, notify: Callable[[str], None] | None = None) -> None:
+        """`notify` hears, once, that a relay on this machine is used without encryption."""
         if address.username and not password:
             raise RelayError(
                 f"{address.shown}: a user name needs the password in the {PASSWORD_VARIABLE} environment variable"
@@ -135,6 +137,8 @@ class SmtpRelay:
         self._smtp: smtplib.SMTP | None = None
         self._ever_connected = False
         self._expired = threading.Event()  # set when the message under way passed MESSAGE_DEADLINE
+        self._notify = notify
+        self._said_plain = False
 
     def __repr__(self) -> str:  # the password stays out of any debug output
         return f"SmtpRelay({self.description})"
@@ -160,6 +164,11 @@ class SmtpRelay:
                         f"{where} does not offer STARTTLS, so messages would cross the network "
                         "unencrypted: use the relay's TLS port with smtps://, or a relay that offers STARTTLS"
                     )
+                elif not self._said_plain and self._notify is not None:
+                    self._said_plain = True  # once a run, not once a reconnection
+                    self._notify(f"{where} does not offer STARTTLS: messages go to it unencrypted. That is allowed "
+                                 "only because it is on this machine (a local Postfix, say); a relay elsewhere "
+                                 "must offer STARTTLS or smtps://.")
             if self.address.username:
                 self._login(smtp)
         except ssl.SSLCertVerificationError as error:

@@ -3,6 +3,10 @@
 One address serves both links: the email's body links to it (a GET shows a page with a button, so a mail
 scanner that follows links unsubscribes nobody) and `List-Unsubscribe` names it for RFC 8058's one-click
 POST. `<base>export` is where `protectpress suppress --sync` collects the events.
+
+The subscriptions service (`protectpress subscriptions serve`) answers beside it: `<base>signup` (the
+Subscribe page's form posts there), `<base>confirm?t=` (the confirmation email's link), `<base>manage?t=`
+("Manage your email" in every newsletter) and `<base>subscribers` (what `protectpress subscribers pull` reads).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from ..hosts import is_loopback
 
 TOKEN_PARAMETER = "t"
 EXPORT_PATH = "export"
+SIGNUP_PATH, CONFIRM_PATH, MANAGE_PATH, SUBSCRIBERS_PATH = "signup", "confirm", "manage", "subscribers"
 
 
 def service_address_problem(url: str) -> tuple[str, str] | None:
@@ -55,4 +60,10 @@ def unsubscribe_link(base: str, token: str) -> str:
 
 def export_address(base: str) -> str:
     """Where the service hands out its events, beside the unsubscribe page."""
-    return base.rstrip("/") + "/" + EXPORT_PATH
+    return service_address(base, EXPORT_PATH)
+
+
+def service_address(base: str, path: str, token: str = "") -> str:
+    """One of the service's other addresses beside the unsubscribe page (with a reader's token, when given)."""
+    address = base.rstrip("/") + "/" + path
+    return f"{address}?{TOKEN_PARAMETER}={token}" if token else address

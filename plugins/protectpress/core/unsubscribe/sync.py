@@ -59,7 +59,7 @@ def sync_unsubscribes(base: str, token: str, suppression: SuppressionList, journ
     state_path = journal_dir / SYNC_STATE_NAME
     state = _read_state(state_path)
     result = SyncResult(last_id=int(state.get(base, 0)))
-    opener = urllib.request.build_opener(_NoRedirects)
+    opener = no_redirects()
     deadline = time.monotonic() + SYNC_DEADLINE
     for _ in range(MAX_PAGES):
         page = _fetch_by(deadline, opener, f"{export_address(base)}?since={result.last_id}", token, timeout)
@@ -68,7 +68,8 @@ def sync_unsubscribes(base: str, token: str, suppression: SuppressionList, journ
             if address is None:
                 result.unreadable += 1
                 continue
-            reason = f"unsubscribed from {_slug(event.get('newsletter'))} with the link, {_moment(event.get('at'))}"
+            reason = f"unsubscribed from {_slug(event.get('newsletter'))} {_how(event.get('how'))}, " \
+                     f"{_moment(event.get('at'))}"
             if suppression.add(address, reason):
                 result.new += 1
             else:
@@ -107,6 +108,21 @@ def _fetch_by(deadline: float, opener: urllib.request.OpenerDirector, url: str, 
 
 
 def _fetch(opener: urllib.request.OpenerDirector, url: str, token: str, timeout: float) -> dict[str, Any]:
+    page = fetch_json(opener, url, token, timeout)
+    if not (isinstance(page.get("events"), list) and type(page.get("last_id")) is int
+            and all(isinstance(event, dict) for event in page["events"])):
+        raise SyncError(f"the answer from {url} is not an unsubscribe export: is this the address of "
+                        "`protectpress unsubscribe serve`?")
+    return {"events": page["events"], "last_id": page["last_id"], "more": bool(page.get("more"))}
+
+
+def no_redirects() -> urllib.request.OpenerDirector:
+    """An opener that never follows a redirect (the export token goes only where the user said)."""
+    return urllib.request.build_opener(_NoRedirects)
+
+
+def fetch_json(opener: urllib.request.OpenerDirector, url: str, token: str, timeout: float) -> dict[str, Any]:
+    """One JSON object from the service's exports, read with the export token; SyncError in plain words."""
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}",
                                                    "Accept": "application/json", "User-Agent": "protectpress"})
     try:
@@ -127,18 +143,27 @@ def _fetch(opener: urllib.request.OpenerDirector, url: str, token: str, timeout:
         if len(raw) > MAX_RESPONSE:
             raise ValueError("too long")
         page = json.loads(raw)
-        if not (isinstance(page, dict) and isinstance(page.get("events"), list) and type(page.get("last_id")) is int
-                and all(isinstance(event, dict) for event in page["events"])):
-            raise ValueError("not an export")
+        if not isinstance(page, dict):
+            raise ValueError("not an object")
     except ValueError:
         raise SyncError(f"the answer from {url} is not an unsubscribe export: is this the address of "
                         "`protectpress unsubscribe serve`?") from None
-    return {"events": page["events"], "last_id": page["last_id"], "more": bool(page.get("more"))}
+    return page
 
 
 def _slug(value: object) -> str:
     """The newsletter as the service recorded it from a token we signed; anything else is not written down."""
     return value if isinstance(value, str) and _SLUG.fullmatch(value) else "a newsletter"
+
+
+# How the service says it happened (its `how`): a mail program's one-click POST and a reader pressing the button
+# on the link's page are told apart. Events from before `how` was recorded say "with the link", as they did.
+_HOW = {"one-click": "with one click in their mail program", "link": "with the link in the email",
+        "preferences": "on the preferences page"}
+
+
+def _how(value: object) -> str:
+    return _HOW.get(value, "with the link") if isinstance(value, str) else "with the link"
 
 
 def _moment(value: object) -> str:

@@ -6,6 +6,9 @@ key id names. Anyone can read a token (the address is in it, as it is in the ema
 without the secret can make one: the old `{email_hash}` links were an unsalted hash of the address, so anyone
 could unsubscribe anyone.
 
+The same keys sign the subscriptions service's other links, each a kind of its own named by its first part
+(`c1.` a sign-up's confirmation link, `m1.` "Manage your email"), so no token passes for another kind.
+
 Rotating the secret: the key id is derived from the secret itself, so nothing but the secrets has to be
 configured. Put the new secret in PROTECTPRESS_UNSUBSCRIBE_SECRET and the old one in
 PROTECTPRESS_UNSUBSCRIBE_OLD_SECRETS (several may be given, separated by spaces) wherever the service runs;
@@ -35,6 +38,10 @@ TOKEN_LIFETIME = dt.timedelta(days=400)
 CLOCK_SKEW = dt.timedelta(minutes=10)
 MAX_TOKEN_LENGTH = 900  # it rides in a List-Unsubscribe header, under SMTP's 998-character line limit
 _VERSION = "u1"
+# Other signed links, each its own kind: a confirmation link works for 48 hours and once; "Manage your email"
+# lasts as long as an unsubscribe link.
+CONFIRM_VERSION, MANAGE_VERSION = "c1", "m1"
+CONFIRM_LIFETIME = dt.timedelta(hours=48)
 _KEY_ID_LABEL = b"protectpress unsubscribe key id"
 
 
@@ -63,6 +70,15 @@ class UnsubscribeRequest:
     newsletter: str
     issued: int  # seconds since the epoch
     key_id: str
+
+
+@dataclass(frozen=True)
+class ConfirmationRequest:
+    """What a valid confirmation token says: whose sign-up, and which one."""
+
+    address: str
+    signup: str
+    issued: int
 
 
 def key_id(secret: str) -> str:
@@ -100,23 +116,56 @@ class Keyring:
 
     def sign(self, address: str, newsletter: str, *, now: float | None = None) -> str:
         """A token that lets its holder unsubscribe `address`, signed with the current secret."""
-        issued = int(time.time() if now is None else now)
-        payload = _encode(json.dumps({"a": address, "n": newsletter, "t": issued}, separators=(",", ":"),
-                                     ensure_ascii=False).encode("utf-8"))
-        signed = f"{_VERSION}.{self.current_id}.{payload}"
-        token = f"{signed}.{_encode(self._signature(self.current_id, signed))}"
-        if len(token) > MAX_TOKEN_LENGTH:
-            raise ValueError(f"an unsubscribe token would be {len(token)} characters long (the address is too long)")
-        return token
+        return self._sign(_VERSION, address, {"n": newsletter}, now)
 
     def verify(self, token: str, *, now: float | None = None) -> UnsubscribeRequest:
         """What the token says, if one of our secrets signed it and it has not expired; otherwise TokenRefused."""
+        address, fields, issued, kid = self._verify(_VERSION, token, TOKEN_LIFETIME, now)
+        newsletter = fields.get("n")
+        if not isinstance(newsletter, str) or header_text_problem(newsletter):
+            raise TokenRefused("the payload is not readable")
+        return UnsubscribeRequest(address=address, newsletter=newsletter, issued=issued, key_id=kid)
+
+    def sign_confirmation(self, address: str, signup: str, *, now: float | None = None) -> str:
+        """The link in a sign-up's confirmation email: it names that one sign-up (`signup`, a random id the
+        store keeps until it is used), so it works once."""
+        return self._sign(CONFIRM_VERSION, address, {"s": signup}, now)
+
+    def verify_confirmation(self, token: str, *, now: float | None = None) -> ConfirmationRequest:
+        address, fields, issued, _ = self._verify(CONFIRM_VERSION, token, CONFIRM_LIFETIME, now)
+        signup = fields.get("s")
+        if not isinstance(signup, str) or not signup or header_text_problem(signup):
+            raise TokenRefused("the payload is not readable")
+        return ConfirmationRequest(address=address, signup=signup, issued=issued)
+
+    def sign_manage(self, address: str, *, now: float | None = None) -> str:
+        """The "Manage your email" link in every newsletter: the preferences page of `address`."""
+        return self._sign(MANAGE_VERSION, address, {}, now)
+
+    def verify_manage(self, token: str, *, now: float | None = None) -> str:
+        """The address a "Manage your email" token names; TokenRefused otherwise."""
+        return self._verify(MANAGE_VERSION, token, TOKEN_LIFETIME, now)[0]
+
+    def _sign(self, version: str, address: str, claims: dict[str, str], now: float | None) -> str:
+        issued = int(time.time() if now is None else now)
+        payload = _encode(json.dumps({"a": address, **claims, "t": issued}, separators=(",", ":"),
+                                     ensure_ascii=False).encode("utf-8"))
+        signed = f"{version}.{self.current_id}.{payload}"
+        token = f"{signed}.{_encode(self._signature(self.current_id, signed))}"
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise ValueError(f"a signed link's token would be {len(token)} characters long (the address is too long)")
+        return token
+
+    def _verify(self, version: str, token: str, lifetime: dt.timedelta,
+                now: float | None) -> tuple[str, dict[str, object], int, str]:
+        """(address, the payload's fields, issued, key id) of a token of this kind that we signed and that has not
+        expired. The kind is signed too, so a token made for one purpose never passes for another."""
         if not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
             raise TokenRefused("not a token")
         parts = token.split(".")
-        if len(parts) != 4 or parts[0] != _VERSION:
+        if len(parts) != 4 or parts[0] != version:
             raise TokenRefused("not a token")
-        version, kid, payload, signature = parts
+        _, kid, payload, signature = parts
         if kid not in self._secrets:
             raise TokenRefused("signed with a key this service does not hold")
         try:
@@ -128,19 +177,19 @@ class Keyring:
         # Only a token we signed gets this far: its payload is ours, but is still read strictly.
         try:
             fields = json.loads(_decode(payload))
-            address, newsletter, issued = fields["a"], fields["n"], fields["t"]
+            address, issued = fields["a"], fields["t"]
         except (ValueError, KeyError, TypeError):
             raise TokenRefused("the payload is not readable") from None
-        if not (isinstance(address, str) and isinstance(newsletter, str) and type(issued) is int):
+        if not (isinstance(fields, dict) and isinstance(address, str) and type(issued) is int):
             raise TokenRefused("the payload is not readable")
-        if "@" not in address or header_text_problem(address, 254) or header_text_problem(newsletter):
+        if "@" not in address or header_text_problem(address, 254):
             raise TokenRefused("the payload is not readable")
         moment = time.time() if now is None else now
         if issued > moment + CLOCK_SKEW.total_seconds():
             raise TokenRefused("issued in the future")
-        if moment - issued > TOKEN_LIFETIME.total_seconds():
+        if moment - issued > lifetime.total_seconds():
             raise TokenRefused("expired", expired=True)
-        return UnsubscribeRequest(address=address, newsletter=newsletter, issued=issued, key_id=kid)
+        return address, fields, issued, kid
 
     def _signature(self, kid: str, signed: str) -> bytes:
         return hmac.new(self._secrets[kid], signed.encode("ascii"), hashlib.sha256).digest()

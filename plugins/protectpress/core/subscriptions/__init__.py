@@ -1,0 +1,1 @@
+"""Email sign-up: the form (on the Subscribe page and the service's own pages) and the consent wording."""

@@ -1,0 +1,255 @@
+"""The subscriptions service: sign-up with double opt-in, confirmation, preferences, and the unsubscribe service's
+one-click unsubscribe and export, in one WSGI application (`protectpress subscriptions serve`).
+
+Beside the unsubscribe page (`<base>`):
+- `POST <base>signup` (the Subscribe page's form): every valid sign-up gets the same page, byte for byte,
+  whether or not the address is known, so nobody learns who subscribes. The confirmation email goes out at
+  most once a day per address; each client may sign up only so often (`RateLimit`); a filled-in honeypot
+  gets the same page and nothing happens. A form with mistakes comes back with GOV.UK-style errors.
+- `GET <base>confirm?t=` shows a Confirm button and changes nothing (mail scanners follow links); its
+  `POST` confirms. The link is signed, works once, and expires after 48 hours.
+- `GET <base>manage?t=` ("Manage your email" in every newsletter) shows the sectors chosen and a way to
+  unsubscribe; its `POST` saves them, or unsubscribes.
+- `GET <base>subscribers?after=KEY` with the export token lists the confirmed subscribers, for
+  `protectpress subscribers pull`.
+"""
+
+from __future__ import annotations
+
+import html
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import parse_qs
+
+from ..core.subscriptions.consent import known_version
+from ..core.subscriptions.form import (
+    CONSENT,
+    HONEYPOT,
+    SECTOR,
+    SOURCE,
+    Answers,
+    SignupForm,
+    read_answers,
+    sectors_field,
+    signup_form,
+)
+from ..core.unsubscribe.address import (
+    CONFIRM_PATH,
+    MANAGE_PATH,
+    SIGNUP_PATH,
+    SUBSCRIBERS_PATH,
+    service_address,
+    unsubscribe_link,
+)
+from ..core.unsubscribe.tokens import Keyring, TokenRefused, UnsubscribeRequest
+from .app import (
+    Answer,
+    UnsubscribeApp,
+    form_fields,
+    html_answer,
+    json_answer,
+    not_allowed,
+    read_body,
+    refused_answer,
+    token_of,
+)
+from .mailer import Mailer
+from .page import emails_of, page, problem_page
+from .ratelimit import RateLimit
+from .store import PREFERENCES, EventStore
+from .subscribers import CONFIRMED, Choices, SubscriberStore
+
+EXPORT_BATCH = 1000
+ACTION_FIELD, SAVE, LEAVE = "action", "save", "unsubscribe"
+# The newsletter an unsubscribe on the preferences page is recorded against: all of them.
+ALL_NEWSLETTERS = "all-newsletters"
+
+
+class SubscriptionsApp(UnsubscribeApp):
+    """The unsubscribe service grown: the same keys, store, pages and export, plus sign-up and preferences."""
+
+    routes = frozenset({*UnsubscribeApp.routes, SIGNUP_PATH, CONFIRM_PATH, MANAGE_PATH, SUBSCRIBERS_PATH})
+
+    def __init__(self, keyring: Keyring, export_token: str, store: EventStore, subscribers: SubscriberStore, *,
+                 form: SignupForm, public_base: str, mailer: Mailer, rate_limit: RateLimit | None = None,
+                 site_url: str = "") -> None:
+        super().__init__(keyring, export_token, store, form.organisation)
+        self.subscribers = subscribers
+        self.form = form  # as the service draws it: posting to itself
+        self.public_base = public_base  # where the links in emails point: mkdocs.yml's unsubscribe_url
+        self.mailer = mailer
+        self.rate_limit = rate_limit or RateLimit()
+        self.site_url = site_url
+
+    def _answer(self, method: str, environ: dict[str, Any]) -> Answer:
+        route = self.route(environ)
+        handlers = {SIGNUP_PATH: (self._signup_form, self._signup), CONFIRM_PATH: (self._confirm_page, self._confirm),
+                    MANAGE_PATH: (self._manage_page, self._manage)}
+        if route in handlers:
+            show, act = handlers[route]
+            if method in ("GET", "HEAD"):
+                return show(environ)
+            if method == "POST":
+                return act(environ)
+            return not_allowed("GET, HEAD, POST")
+        if route == SUBSCRIBERS_PATH:
+            if method not in ("GET", "HEAD"):
+                return not_allowed("GET, HEAD")
+            return self._export_subscribers(environ)
+        return super()._answer(method, environ)
+
+    def unsubscribed(self, request: UnsubscribeRequest, how: str) -> None:
+        super().unsubscribed(request, how)
+        self.subscribers.unsubscribe(request.address)  # off the list, so `subscribers pull` never lists them
+
+    # -- sign-up --------------------------------------------------------------------------------------------
+
+    def _signup_form(self, environ: dict[str, Any]) -> Answer:
+        return html_answer(HTTPStatus.OK, self._form_page(Answers()))
+
+    def _form_page(self, answers: Answers) -> bytes:
+        title = ("Error: " if answers.errors else "") + f"Sign up for {self._emails}"
+        return page(title, signup_form(self.form, answers))
+
+    def _signup(self, environ: dict[str, Any]) -> Answer:
+        if not self.rate_limit.allow(str(environ.get("REMOTE_ADDR", ""))):
+            status, headers, body = html_answer(HTTPStatus.TOO_MANY_REQUESTS, problem_page(
+                "Too many sign-ups", "Too many sign-ups have come from your network. Wait a minute and try again."))
+            return status, [("Retry-After", str(self.rate_limit.retry_after())), *headers], body
+        fields = _posted(environ)
+        if fields is None:
+            return html_answer(HTTPStatus.BAD_REQUEST, problem_page("Nothing was changed",
+                                                                    "This sign-up could not be read."))
+        answers = read_answers(fields, self.form.sectors)
+        if answers.errors:
+            return html_answer(HTTPStatus.BAD_REQUEST, self._form_page(answers))
+        if not any(value.strip() for value in fields.get(HONEYPOT, [])):  # a bot: the same page, nothing done
+            source = (fields.get(SOURCE) or [""])[0]
+            choices = Choices(sectors=answers.sectors,
+                              consent_version=known_version((fields.get(CONSENT) or [""])[0]),
+                              source_page=source if self.site_url and source.startswith(self.site_url) else "")
+            signup = self.subscribers.sign_up(answers.email, choices)
+            if signup.send_email:
+                token = self.keyring.sign_confirmation(answers.email, signup.signup)
+                manage = self.keyring.sign_manage(answers.email)
+                self.mailer.send(answers.email, service_address(self.public_base, CONFIRM_PATH, token),
+                                 service_address(self.public_base, MANAGE_PATH, manage))
+        return html_answer(HTTPStatus.OK, self._check_your_email)
+
+    @property
+    def _emails(self) -> str:
+        return emails_of(self.organisation)
+
+    @property
+    def _check_your_email(self) -> bytes:
+        # The same bytes for every sign-up: no address, nothing about whether it was known.
+        return page("Check your email", """<p>If the address you gave can get our emails, a message is on its way to
+it with a link to confirm that it is yours. Open it and press Confirm: nothing is sent to you until you do.</p>
+<p>The link works for 48 hours. If nothing arrives within a few minutes, look in your spam or junk folder.</p>""")
+
+    # -- confirmation ---------------------------------------------------------------------------------------
+
+    def _confirm_page(self, environ: dict[str, Any]) -> Answer:
+        token = token_of(environ)
+        try:
+            request = self.keyring.verify_confirmation(token)
+        except TokenRefused as refused:
+            return refused_answer(refused, "confirmation")
+        shown = html.escape(request.address)
+        action = html.escape(unsubscribe_link(CONFIRM_PATH, token), quote=True)
+        return html_answer(HTTPStatus.OK, page("Confirm your email address", f"""<p>Press Confirm to start getting
+{html.escape(self._emails)} at <strong>{shown}</strong>.</p>
+<form method="post" action="{action}">
+<button type="submit">Confirm</button>
+</form>
+<p>If you did not sign up, close this page: nothing will change.</p>"""))
+
+    def _confirm(self, environ: dict[str, Any]) -> Answer:
+        try:
+            request = self.keyring.verify_confirmation(token_of(environ))
+        except TokenRefused as refused:
+            return refused_answer(refused, "confirmation")
+        if not self.subscribers.confirm(request.address, request.signup):
+            return html_answer(HTTPStatus.GONE, page("This link has already been used", """<p>This confirmation link
+has been used already, or a newer sign-up replaced it. If you are not getting our emails, sign up again.</p>"""))
+        manage = service_address(self.public_base, MANAGE_PATH, self.keyring.sign_manage(request.address))
+        return html_answer(HTTPStatus.OK, page("You are subscribed", f"""<p>You will get {html.escape(self._emails)}
+at <strong>{html.escape(request.address)}</strong>.</p>
+<p>Every email has a link to <a href="{html.escape(manage, quote=True)}">manage your email</a>: change your
+sectors or unsubscribe at any time.</p>"""))
+
+    # -- preferences ----------------------------------------------------------------------------------------
+
+    def _manage_page(self, environ: dict[str, Any], saved: bool = False) -> Answer:
+        token = token_of(environ)
+        try:
+            address = self.keyring.verify_manage(token)
+        except TokenRefused as refused:
+            return refused_answer(refused, "Manage your email")
+        subscriber = self.subscribers.find(address)
+        shown = html.escape(address)
+        if subscriber is None or subscriber.status != CONFIRMED:
+            return html_answer(HTTPStatus.OK, page("You are not subscribed", f"""<p>We do not send
+{html.escape(self._emails)} to <strong>{shown}</strong>. To start, sign up on our Subscribe page.</p>"""))
+        action = html.escape(unsubscribe_link(MANAGE_PATH, token), quote=True)
+        sectors = sectors_field(self.form.sectors, subscriber.sectors, None) if self.form.sectors else ""
+        notice = '<p role="status"><strong>Your choices are saved.</strong></p>\n' if saved else ""
+        return html_answer(HTTPStatus.OK, page("Manage your email", f"""{notice}<p>You get {html.escape(self._emails)}
+at <strong>{shown}</strong>.</p>
+<form method="post" action="{action}">
+{sectors}
+<button type="submit" name="{ACTION_FIELD}" value="{SAVE}">Save your choices</button>
+</form>
+<h2>Stop getting our emails</h2>
+<form method="post" action="{action}">
+<button type="submit" class="secondary" name="{ACTION_FIELD}" value="{LEAVE}">Unsubscribe {shown}</button>
+</form>"""))
+
+    def _manage(self, environ: dict[str, Any]) -> Answer:
+        token = token_of(environ)
+        try:
+            address = self.keyring.verify_manage(token)
+        except TokenRefused as refused:
+            return refused_answer(refused, "Manage your email")
+        fields = _posted(environ)
+        action = (fields or {}).get(ACTION_FIELD, [""])
+        if fields is None or len(action) != 1 or action[0] not in (SAVE, LEAVE):
+            return html_answer(HTTPStatus.BAD_REQUEST, problem_page("Nothing was changed",
+                                                                    "Press one of the buttons on the page."))
+        if action[0] == LEAVE:
+            request = UnsubscribeRequest(address=address, newsletter=ALL_NEWSLETTERS, issued=0,
+                                         key_id=token.split(".")[1])
+            self.store.record(request, how=PREFERENCES)
+            self.subscribers.unsubscribe(address)
+            return html_answer(HTTPStatus.OK, page("You are unsubscribed", f"""<p>We will not send
+{html.escape(self._emails)} to <strong>{html.escape(address)}</strong> again.</p>"""))
+        chosen = tuple(dict.fromkeys(fields.get(SECTOR, [])))
+        if any(slug not in self.form.sectors for slug in chosen):
+            return html_answer(HTTPStatus.BAD_REQUEST, problem_page("Nothing was changed",
+                                                                    "Choose sectors from the list."))
+        self.subscribers.change_sectors(address, chosen)
+        return self._manage_page(environ, saved=True)
+
+    # -- the list of subscribers, for `subscribers pull` ----------------------------------------------------
+
+    def _export_subscribers(self, environ: dict[str, Any]) -> Answer:
+        refusal = self.unauthorised(environ)
+        if refusal is not None:
+            return refusal
+        after = parse_qs(environ.get("QUERY_STRING", "")).get("after", [""])
+        if len(after) != 1 or len(after[0]) > 320:
+            return json_answer(HTTPStatus.BAD_REQUEST, {"error": "after must be one address key"})
+        rows = self.subscribers.confirmed(after[0], EXPORT_BATCH + 1)
+        more = len(rows) > EXPORT_BATCH
+        rows = rows[:EXPORT_BATCH]
+        return json_answer(HTTPStatus.OK, {
+            "subscribers": [{"address": r["address"], "sectors": list(r["sectors"]),  # type: ignore[call-overload]
+                             "confirmed_at": r["confirmed_at"]} for r in rows],
+            "next": rows[-1]["key"] if more and rows else None})
+
+
+def _posted(environ: dict[str, Any]) -> dict[str, list[str]] | None:
+    body = read_body(environ)
+    if isinstance(body, HTTPStatus):
+        return None
+    return form_fields(environ.get("CONTENT_TYPE", ""), body)
