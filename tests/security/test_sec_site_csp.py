@@ -137,3 +137,22 @@ def test_a_handler_a_template_writes_into_every_page_stops_the_build(tmp_path):
     assert ("error: docs/guidance/lockdown.md: expected a built page with no event handler or script address (a "
             "template or plugin of the site wrote one), found an event handler onclick= on <a>") in result.stderr, \
         result.stderr
+
+
+def test_the_sign_up_forms_service_is_the_one_other_place_a_form_may_post(tmp_path):
+    """The Subscribe page's sign-up form posts to the subscriptions service, at `unsubscribe_url`'s origin:
+    `form-action 'self'` alone would block it."""
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "      sending:\n" in text
+    config.write_text(text.replace("      sending:\n", "      sending:\n        unsubscribe_url: "
+                                   "https://partners.example.org/unsubscribe/\n", 1), encoding="utf-8")
+    result = run_protectpress("build", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if page.name != "email.html":
+            assert policy_of(html)["form-action"] == ["'self'", "https://partners.example.org"], page
+    assert "form-action 'self' https://partners.example.org" in (site / "_headers").read_text(encoding="utf-8")

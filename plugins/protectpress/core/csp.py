@@ -18,7 +18,8 @@ What each directive allows, and why:
 - `img-src 'self' data:`: pictures from the site; `data:` for the theme's icons drawn in its CSS.
 - `font-src`, `connect-src` (search's index), `worker-src` (the offline worker), `manifest-src`: 'self'.
 - `object-src 'none'` (no plug-ins), `base-uri 'self'` (no `<base>` redirecting relative links), `form-action
-  'self'`; the header adds `frame-ancestors 'self'` (a `<meta>` cannot carry it).
+  'self'` and the origin of `unsubscribe_url` (the Subscribe page's sign-up form posts there); the header adds
+  `frame-ancestors 'self'` (a `<meta>` cannot carry it).
 
 A newsletter's `email.html` (the email as sent, published beside its web version) runs no script at all and keeps
 the inline styles email needs: its policy is `default-src 'none'` with `style-src 'unsafe-inline'`.
@@ -30,6 +31,7 @@ import base64
 import hashlib
 import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 META_MARK = 'http-equiv="Content-Security-Policy"'
 # Script types a browser runs; anything else (JSON config, JSON-LD) is data, which script-src does not govern.
@@ -89,9 +91,12 @@ _ALIGNED = re.compile(r'style="(text-align: (?:left|right|center);)"')
 _NEWLINES = re.compile(r"\r\n?")  # a browser reads CR LF and a lone CR as LF before it sees the script
 
 
-def site_policy(script_hashes: Iterable[str], style_hashes: Iterable[str] = (), *, header: bool = False) -> str:
-    """The policy for a page of the site (or, with `header`, for every file of it, hashes of every page)."""
+def site_policy(script_hashes: Iterable[str], style_hashes: Iterable[str] = (), *, header: bool = False,
+                form_targets: Iterable[str] = ()) -> str:
+    """The policy for a page of the site (or, with `header`, for every file of it, hashes of every page).
+    `form_targets` are the other origins a form of the site posts to (the sign-up form's service)."""
     directives = {name: list(values) for name, values in _SITE_BASE.items()}
+    directives["form-action"] += list(form_targets)
     directives["script-src"] += sorted(set(script_hashes)) if header else list(script_hashes)
     styles = sorted(set(style_hashes)) if header else list(style_hashes)
     if styles:
@@ -115,6 +120,13 @@ def with_policy(html: str, policy: str) -> str:
         if found is not None:
             return html[:found.end()] + meta + html[found.end():]
     return meta + html
+
+
+def origin_of(url: str) -> str | None:
+    """`https://partners.example.org` for a service address, as a CSP source; None for none or a relative one."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}" if parts.scheme in ("http", "https") and parts.netloc \
+        else None
 
 
 def headers_file(policy: str, email_paths: Iterable[str]) -> str:

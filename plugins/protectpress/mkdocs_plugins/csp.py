@@ -24,6 +24,8 @@ class CspFeature:
         self.active = not state.serving
         self.scripts: set[str] = set()
         self.styles: set[str] = set()
+        service = csp.origin_of(state.settings.plugin.sending.unsubscribe_url or "")
+        self.form_targets = (service,) if service else ()  # the sign-up form posts to the service
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if not self.active:
@@ -46,7 +48,7 @@ class CspFeature:
         scripts, styles = csp.page_hashes(html, body=body)
         self.scripts.update(scripts)
         self.styles.update(styles)
-        return csp.with_policy(html, csp.site_policy(scripts, styles))
+        return csp.with_policy(html, csp.site_policy(scripts, styles, form_targets=self.form_targets))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.active:
@@ -54,4 +56,5 @@ class CspFeature:
         site_dir = self.state.settings.site_dir
         emails = sorted(path.relative_to(site_dir).as_posix() for path in site_dir.glob("newsletters/*/email.html"))
         (site_dir / HEADERS_FILE).write_text(
-            csp.headers_file(csp.site_policy(self.scripts, self.styles, header=True), emails), encoding="utf-8")
+            csp.headers_file(csp.site_policy(self.scripts, self.styles, header=True, form_targets=self.form_targets),
+                             emails), encoding="utf-8")
