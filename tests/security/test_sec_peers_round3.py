@@ -33,6 +33,7 @@ import pytest
 
 from protectpress.core.sending import mailboxes, transport
 from protectpress.core.sending.livecheck import check_live
+from protectpress.core.subscriptions import pull
 from protectpress.core.unsubscribe import sync
 from sending_relay import (  # noqa: F401
     Received,
@@ -398,3 +399,40 @@ def test_a_relay_that_stalls_is_cut_off_at_the_message_deadline(project, run, mo
     assert (address, state, attempts) == ("slow@example.com", "unknown", 1)
     assert reply.startswith("no whole answer within 2 seconds"), reply
     assert code == 1 and "unknown 1" in out
+
+
+class _EndlessSubscribers(BaseHTTPRequestHandler):
+    asked = 0
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        type(self).asked += 1
+        after = self.path.rsplit("after=", 1)[-1] if "after=" in self.path else "a"
+        body = json.dumps({"subscribers": [{"address": f"p{len(after)}@example.org", "sectors": []}],
+                           "next": after + "a"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_subscribers_pull_from_a_service_with_next_for_ever_stops_and_writes_nothing(project, run, monkeypatch):
+    """`subscribers pull` (merged from the sign-up work) paged the same way as --sync: a deadline and a limit."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _EndlessSubscribers)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(pull, "MAX_PULL_PAGES", 30)
+    monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN", EXPORT_TOKEN)
+    try:
+        code, _, err = run("subscribers", "pull", f"http://127.0.0.1:{server.server_address[1]}/unsubscribe/",
+                           "--out", str(project / "pulled.csv"))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 1, err
+    assert "still had more after 30 pages: nothing was written" in err
+    assert _EndlessSubscribers.asked == 30
+    assert not (project / "pulled.csv").exists()

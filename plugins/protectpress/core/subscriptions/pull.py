@@ -9,8 +9,10 @@ written whole or not at all.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -19,7 +21,7 @@ from ..sending.private_files import replace_private
 from ..sending.recipients import SuppressionList, address_key, valid_address
 from ..spreadsheet import spreadsheet_writer
 from ..unsubscribe.address import SUBSCRIBERS_PATH, is_https_or_loopback, service_address
-from ..unsubscribe.sync import SyncError, fetch_json, no_redirects
+from ..unsubscribe.sync import SYNC_DEADLINE, SyncError, fetch_json, fetch_within, no_redirects
 
 RECIPIENT_COLUMNS = ("email", "name", "organisation", "sectors")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,100}")
@@ -32,6 +34,11 @@ class PullResult:
     unreadable: int = 0  # rows without a usable address (never expected from our service)
 
 
+# A hostile or broken service must not hold the command: the same deadline as `suppress --sync`, and a page limit
+# far above any real list (500,000 subscribers at 500 a page).
+MAX_PULL_PAGES = 1000
+
+
 def pull_subscribers(base: str, token: str, suppression: SuppressionList, out: Path, *,
                      timeout: float = 30) -> PullResult:
     """Write every confirmed subscriber at `base` that is not suppressed to `out` (a recipients CSV)."""
@@ -42,9 +49,10 @@ def pull_subscribers(base: str, token: str, suppression: SuppressionList, out: P
     result = PullResult()
     rows: dict[str, tuple[str, str]] = {}
     after = ""
-    while True:
+    deadline = time.monotonic() + SYNC_DEADLINE
+    for _ in range(MAX_PULL_PAGES):
         url = service_address(base, SUBSCRIBERS_PATH) + (f"?after={quote(after, safe='')}" if after else "")
-        page = fetch_json(opener, url, token, timeout)
+        page = fetch_within(deadline, url, functools.partial(fetch_json, opener, url, token, timeout))
         people, following = page.get("subscribers"), page.get("next")
         if not isinstance(people, list) or not (following is None or isinstance(following, str)):
             raise SyncError(f"the answer from {url} is not a list of subscribers: is this the address of "
@@ -63,6 +71,9 @@ def pull_subscribers(base: str, token: str, suppression: SuppressionList, out: P
         if following is None or following <= after:  # a service that claims more but moves no further would loop
             break
         after = following
+    else:
+        raise SyncError(f"the subscriptions service still had more after {MAX_PULL_PAGES} pages: nothing was "
+                        "written; is this the address of `protectpress subscriptions serve`?")
     text = io.StringIO()
     writer = spreadsheet_writer(text)
     writer.writerow(RECIPIENT_COLUMNS)

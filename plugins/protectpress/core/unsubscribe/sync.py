@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,25 +87,29 @@ def sync_unsubscribes(base: str, token: str, suppression: SuppressionList, journ
 
 def _fetch_by(deadline: float, opener: urllib.request.OpenerDirector, url: str, token: str,
               timeout: float) -> dict[str, Any]:
-    """`_fetch`, given up at `deadline` however the service answers (a header line or a byte at a time). The
+    return fetch_within(deadline, url, lambda: _fetch(opener, url, token, timeout))
+
+
+def fetch_within(deadline: float, url: str, fetch: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """`fetch()`, given up at `deadline` however the service answers (a header line or a byte at a time). The
     request runs in a daemon thread, so one stuck past the deadline never keeps the command from ending."""
     outcome: dict[str, Any] = {}
 
-    def fetch() -> None:
+    def run() -> None:
         try:
-            outcome["page"] = _fetch(opener, url, token, timeout)
+            outcome["page"] = fetch()
         except Exception as error:  # raised again in the caller's thread: a SyncError, or a fault as it is
             outcome["error"] = error
 
-    worker = threading.Thread(target=fetch, name="unsubscribe-sync", daemon=True)
+    worker = threading.Thread(target=run, name="service-fetch", daemon=True)
     worker.start()
     worker.join(max(0.0, deadline - time.monotonic()))
     if worker.is_alive():
-        raise SyncError(f"the unsubscribe service at {url} did not finish answering within {SYNC_DEADLINE:.0f} "
-                        "seconds; what was collected before is kept")
+        raise SyncError(f"the service at {url} did not finish answering within {SYNC_DEADLINE:.0f} seconds; "
+                        "what was collected before is kept")
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["page"]
+    return dict(outcome["page"])
 
 
 def _fetch(opener: urllib.request.OpenerDirector, url: str, token: str, timeout: float) -> dict[str, Any]:
