@@ -212,5 +212,13 @@ def test_subscribe_page_offers_every_feed_once_and_only_feeds_that_exist(example
                for path in (example_site / "feeds").rglob("*") if path.is_file()}
     assert len(offered) == len(set(offered)) and set(offered) == on_disk
     names = [choice["data-pp-feed"] for choice in choices]
-    assert names[:2] == ["Everything", "Guidance"] and "Retail" in names and "Suspicious items" in names
+    assert names[:2] == ["Everything on this site", "Guidance"] and "Retail" in names and "Suspicious items" in names
+    # Grouped as readers choose: everything, kinds of page, topics, sectors ("Aviation" the sector apart from
+    # "Aviation and maritime" the topic).
+    groups = re.findall(r'data-pp-feed-group="(\w+)" data-pp-feed-heading="([^"]+)"', html)
+    assert groups == [("everything", "Everything"), ("types", "Kinds of page"), ("topics", "Topics"),
+                      ("sectors", "Sectors")]
+    assert html.index('data-pp-feed="Aviation and maritime"') < html.index('data-pp-feed-group="sectors"') \
+        < html.index('data-pp-feed="Aviation"')
+    assert 'id="feed-topics-weapons-attacks"' in html and 'id="feed-everything"' in html
     assert "suspicious-items" not in names

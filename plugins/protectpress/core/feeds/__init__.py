@@ -13,7 +13,7 @@ from .entry import FeedEntry
 from .images import check_feed_images
 from .items import entry_from_item
 from .publish import carried_ids, publish_feeds
-from .subscribe import SUBSCRIBE_PAGE, SUBSCRIBE_SCRIPT, subscribe_body, subscribe_markdown
+from .subscribe import SUBSCRIBE_PAGE, SUBSCRIBE_SCRIPT, feed_anchor, subscribe_body, subscribe_markdown
 from .writers import render_feed
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "plan_feeds",
     "publish_feeds",
     "render_feed",
+    "feed_anchor",
     "subscribe_body",
     "subscribe_markdown",
 ]

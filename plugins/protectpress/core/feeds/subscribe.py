@@ -22,13 +22,19 @@ SUBSCRIBE_SCRIPT = "assets/javascripts/pp-subscribe.js"
 TITLE = "Subscribe to updates"
 SUMMARY = ("Get new and updated guidance, action cards and news in a feed reader: for the whole site, or just "
            "your sector, a topic or one kind of page.")
+# The groups a reader chooses between, each named as readers say it: (group, heading, explanation).
 _GROUPS = (
-    ("types", "A kind of page", "Just one kind of page, such as new action cards."),
-    ("topics", "A topic", "Everything about one subject."),
-    ("sectors", "A sector", "Pages for your sector, including everything meant for all sectors."),
+    ("types", "Kinds of page", "Just one kind of page, such as new action cards."),
+    ("topics", "Topics", "Everything about one subject."),
+    ("sectors", "Sectors", "Pages for your sector, including everything meant for all sectors."),
 )
 # The script reads a feed's address in each format from these attributes of its list item.
 _FORMAT_ATTRIBUTES = {RSS: "data-rss", ATOM: "data-atom", JSON_FEED: "data-json"}
+
+
+def feed_anchor(feed: Feed) -> str:
+    """The id of a feed's choice on the Subscribe page: "Get updates about <name>" links to it."""
+    return "feed-" + (f"{feed.group}-{feed.slug}" if feed.slug else "everything")
 
 
 def subscribe_markdown(feeds: list[Feed], settings: Settings) -> str:
@@ -36,24 +42,29 @@ def subscribe_markdown(feeds: list[Feed], settings: Settings) -> str:
     return front_matter(title=TITLE, type="page", summary=SUMMARY) + subscribe_body(feeds, settings)
 
 
-def subscribe_body(feeds: list[Feed], settings: Settings) -> str:
-    """The page without its front matter: what a feed is, the choices with their addresses, then the how-to."""
+def subscribe_body(feeds: list[Feed], settings: Settings, *, signup: str = "") -> str:
+    """The page without its front matter: what a feed is, the choices with their addresses, then the how-to.
+
+    `signup` is an HTML block (an email sign-up form) put near the top, after the introduction and before the
+    feeds, as its own section: the page is built so one can be added without touching the rest."""
     site = next(f for f in feeds if f.group == "site")
-    groups = [_group("Everything on this site", "Every new and updated page, in one feed.",
-                     [_choice(site, settings, label="Everything")])]
+    groups = [_group("everything", "Everything", "Every new and updated page, in one feed.",
+                     [_choice(site, settings, label="Everything on this site")])]
     for group, heading, explanation in _GROUPS:
         chosen = [f for f in feeds if f.group == group]
         if chosen:
-            groups.append(_group(heading, explanation, [_choice(f, settings) for f in chosen]))
+            groups.append(_group(group, heading, explanation, [_choice(f, settings) for f in chosen]))
     # The picker is drawn by the script above the same list; the list stays the one source of addresses.
     choices = ('<div class="pp-subscribe" data-pp-subscribe>\n'
                '<div class="pp-subscribe__picker" data-pp-subscribe-picker hidden></div>\n'
                + "\n".join(groups) + "\n</div>\n")
-    return "\n".join([_INTRODUCTION, "## Choose what to follow\n", choices, _HOW_TO, _FORMATS_NOTE])
+    top = [f'<div class="pp-subscribe__signup">\n{signup}\n</div>\n'] if signup else []
+    return "\n".join([_INTRODUCTION, *top, "## Choose what to follow\n", choices, _HOW_TO, _FORMATS_NOTE])
 
 
-def _group(heading: str, explanation: str, items: list[str]) -> str:
-    return (f'<section class="pp-subscribe__group" data-pp-feed-group="{escape(heading)}">\n'
+def _group(key: str, heading: str, explanation: str, items: list[str]) -> str:
+    return (f'<section class="pp-subscribe__group" data-pp-feed-group="{escape(key)}" '
+            f'data-pp-feed-heading="{escape(heading)}">\n'
             f"<h3>{escape(heading)}</h3>\n<p>{escape(explanation)}</p>\n"
             '<ul class="pp-feed-list">\n' + "\n".join(items) + "\n</ul>\n</section>")
 
@@ -63,7 +74,7 @@ def _choice(feed: Feed, settings: Settings, label: str | None = None) -> str:
     urls = {f: settings.links.absolute("/" + feed.path(f)) for f in FORMATS}
     name = escape(label or feed.label)
     formats = " ".join(f'{_FORMAT_ATTRIBUTES[f]}="{escape(urls[f])}"' for f in FORMATS)
-    return (f'<li class="pp-feed-list__item" data-pp-feed="{name}" {formats}>'
+    return (f'<li class="pp-feed-list__item" id="{feed_anchor(feed)}" data-pp-feed="{name}" {formats}>'
             f'<span class="pp-feed-list__name">{name}</span> '
             f'<a class="pp-feed-address" href="{escape(urls[RSS])}">'
             f"<code>{_breakable(urls[RSS])}</code></a></li>")
@@ -104,7 +115,14 @@ appears in your reader again with its new date.
 _FORMATS_NOTE = """\
 ## Other formats
 
-The addresses above are RSS, which every feed reader understands: choose it if you are not sure. Each feed
-also comes as Atom (change `rss.xml` at the end of the address to `atom.xml`) for readers that prefer it,
-and as JSON Feed (`feed.json`) for developers building their own tools. All three carry the same pages.
+The addresses above are RSS, which every feed reader understands: choose it if you are not sure.
+
+<details class="pp-subscribe__formats-note" markdown="1">
+<summary>Atom and JSON Feed</summary>
+
+Each feed also comes as Atom (change `rss.xml` at the end of the address to `atom.xml`) for readers that
+prefer it, and as JSON Feed (`feed.json`) for developers building their own tools. All three carry the same
+pages.
+
+</details>
 """
