@@ -45,7 +45,7 @@
   }
 
   const format = element("details", { className: "pp-subscribe__formats" },
-    element("summary", { textContent: "Other formats" }),
+    element("summary", { textContent: "Other formats: Atom and JSON Feed" }),
     element("fieldset", {},
       element("legend", { className: "pp-visually-hidden", textContent: "Format" }),
       ...[["rss", "RSS (works in every feed reader)"], ...OTHER_FORMATS].map(([value, label], index) =>

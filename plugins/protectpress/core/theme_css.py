@@ -30,7 +30,8 @@ _UNUSED = (
     "md-footer__link", "md-footer__title", "md-footer__button", "md-footer__direction", "md-nav--secondary",
     "md-sidebar--secondary", "md-nav--integrated", "md-search__suggest", "md-search__share",
     "md-search-result__more", "md-search-result__teaser", "md-search-result__terms", ".no-js",
-    "md-typeset .headerlink", "md-draft", "md-typeset__",
+    "md-typeset .headerlink", "md-draft", "md-typeset__", "admonition-title:before", "admonition-title:after",
+    "summary:before", "summary:after", "[for=__toc]",
 )
 _ADMONITION_KINDS = re.compile(
     r"\.(?:note|abstract|summary|tldr|info|todo|tip|hint|important|success|check|done|question|help|faq|"
