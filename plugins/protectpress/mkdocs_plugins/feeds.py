@@ -101,9 +101,10 @@ class FeedsFeature:
             if SUBSCRIBE_PAGE in self.pages:
                 for feed in feeds:
                     if feed.index_page is not None and feed.group != "site":
+                        subscribe = links.relative_url(SUBSCRIBE_PAGE, from_src=feed.index_page)
                         self.follow[feed.index_page] = {
                             "label": feed.label.lower() if feed.group == "types" else feed.label,
-                            "href": links.relative_url(SUBSCRIBE_PAGE, from_src=feed.index_page) + "#" + feed_anchor(feed)}
+                            "href": f"{subscribe}#{feed_anchor(feed)}"}
         return env
 
     def on_page_context(

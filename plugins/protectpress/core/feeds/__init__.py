@@ -28,11 +28,11 @@ __all__ = [
     "clean_content",
     "clean_entries",
     "entry_from_item",
+    "feed_anchor",
     "feeds_for_page",
     "plan_feeds",
     "publish_feeds",
     "render_feed",
-    "feed_anchor",
     "subscribe_body",
     "subscribe_markdown",
 ]

@@ -55,8 +55,9 @@ def web_markdown(settings: Settings, newsletter: Newsletter, features: Sequence[
     letter's sections under it."""
     links = settings.links
     letter = fill_name(without_salutation(newsletter.body), DEFAULT_NAME)
-    parts = [front_matter(title=newsletter.subject, description=newsletter.preheader),
-             f"<p class=\"pp-newsletter-date\">Partner newsletter, {human(newsletter.date)}</p>\n\n",
+    # The date as the lead line under the title, so it comes before the contents list, not after it.
+    parts = [front_matter(title=newsletter.subject, description=newsletter.preheader,
+                          summary=f"Partner newsletter, {human(newsletter.date)}"),
              rebase_links(letter, links=links, from_src=LINK_BASE).strip() + "\n"]
     for feature in features:
         page = feature.page
