@@ -3,7 +3,8 @@
 Material's main stylesheet (137 KB) styles documentation features a public-service site does not have:
 content tabs, code highlighting and copy buttons, annotations, tooltips, the version selector, blog posts,
 the cookie-consent dialog, the palette toggle's options, its own search results' extras, the contents rail and
-icons for eleven kinds of admonition (protectpress draws callouts its own way). It is the page's one
+icons for eleven kinds of admonition (protectpress draws callouts its own way). Navigation tabs and the
+footer's previous and next links stay: a project may turn them on in mkdocs.yml. It is the page's one
 render-blocking file, so every first visit pays for all of it. `lean_material_css` keeps every rule that could
 still apply and drops only those whose every selector names one of the unused components below; the header,
 drawer, navigation, search box, typeset and footer rules are kept as Material wrote them.
@@ -23,11 +24,11 @@ LEAN_CSS = "assets/stylesheets/main.57a0d79d.lean.css"
 # Class names (or name starts) of components no protectpress page renders.
 _UNUSED = (
     "tabbed", "md-tooltip", "highlight", "linenos", "md-typeset .keys", "md-source", "md-annotation",
-    "md-tabs", "md-version", "md-typeset .grid", "md-select", "md-code", "md-tag", "md-clipboard", "task-list",
+    "md-version", "md-typeset .grid", "md-select", "md-code", "md-tag", "md-clipboard", "task-list",
     "md-feedback", "md-post", "footnote", "md-consent", "md-top", "md-author", "md-pagination", "md-status",
     "critic", "md-dialog", "md-banner", "md-blog", "md-profile", "md-social", "arithmatex", "mermaid",
     "emojione", "twemoji", "gemoji", "md-progress", "md-header__option", "md-option", "md-button",
-    "md-footer__link", "md-footer__title", "md-footer__button", "md-footer__direction", "md-nav--secondary",
+    "md-nav--secondary",
     "md-sidebar--secondary", "md-nav--integrated", "md-search__suggest", "md-search__share",
     "md-search-result__more", "md-search-result__teaser", "md-search-result__terms", ".no-js",
     "md-typeset .headerlink", "md-draft", "md-typeset__", "admonition-title:before", "admonition-title:after",
