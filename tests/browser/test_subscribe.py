@@ -59,3 +59,7 @@ def test_a_topic_pages_follow_link_opens_the_picker_on_its_feed(new_page, site_u
     page.locator(PICKER).wait_for(state="visible")
     assert page.get_by_role("radio", name="Topics").is_checked()
     assert page.locator("#pp-feed-address").inner_text() == SITE_URL + "feeds/topics/weapons-attacks/rss.xml"
+    # The picker holding that choice is on screen, not the long list the address was linked in.
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.querySelector('[data-pp-subscribe-picker]').getBoundingClientRect().top < "
+                           "innerHeight / 2 && !document.querySelector('details.pp-subscribe__all').open")

@@ -58,6 +58,39 @@
     showSearch();
   }
 
+  // The palette toggle, only where mkdocs.yml asks for one (base.html renders Material's palette form then):
+  // the scheme whose media query matches, or the reader's last choice, kept as Material keeps it.
+  const palette = document.querySelector("[data-md-component=palette]");
+  if (palette) {
+    const inputs = [...palette.querySelectorAll("input[name=__palette]")];
+    const apply = (input) => {
+      for (const key of ["scheme", "primary", "accent"]) {
+        document.body.setAttribute("data-md-color-" + key, input.getAttribute("data-md-color-" + key));
+      }
+      // Each option's label (after it) switches to the next scheme: only the chosen option's label shows.
+      for (const option of inputs) {
+        const label = option.nextElementSibling;
+        if (label && label.tagName === "LABEL") label.hidden = option !== input;
+      }
+    };
+    const saved = typeof window.__md_get === "function" ? window.__md_get("__palette") : null;
+    const current = (saved && inputs[saved.index]) ||
+      inputs.find((input) => matchMedia(input.getAttribute("data-md-color-media")).matches) || inputs[0];
+    if (current) {
+      current.checked = true;
+      apply(current);
+    }
+    palette.addEventListener("change", (event) => {
+      const input = event.target;
+      apply(input);
+      if (typeof window.__md_set === "function") {
+        const color = Object.fromEntries(["media", "scheme", "primary", "accent"].map(
+          (key) => [key, input.getAttribute("data-md-color-" + key)]));
+        window.__md_set("__palette", { index: inputs.indexOf(input), color });
+      }
+    });
+  }
+
   // Print: a real button where the browser can print (the printed page hides it: the print stylesheet).
   if (typeof window.print === "function") {
     for (const button of document.querySelectorAll("[data-pp-print]")) {

@@ -110,7 +110,14 @@
   const linked = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
   if (linked && linked.matches("[data-pp-feed]") && root.contains(linked)) {
     choose(linked);
-    picker.scrollIntoView();
+    // The browser opens the folded list to show the linked address (and scrolls to it, once the page has
+    // loaded): the picker, which now holds that choice, is what the reader should see instead.
+    const reveal = () => {
+      list.open = false;
+      picker.scrollIntoView({ block: "start" });
+    };
+    if (document.readyState === "complete") reveal();
+    else window.addEventListener("load", () => setTimeout(reveal), { once: true });
   } else {
     kinds.querySelector("input").checked = true;
   }

@@ -10,7 +10,7 @@ still apply and drops only those whose every selector names one of the unused co
 drawer, navigation, search box, typeset and footer rules are kept as Material wrote them.
 
 A whole rule is kept whenever any one of its selectors may still apply, so a missed name only costs bytes,
-never a style. The theme uses this copy only when Material's script is not loaded (no palette toggle).
+never a style. The theme uses this copy unless mkdocs.yml asks for the palette toggle.
 """
 
 from __future__ import annotations

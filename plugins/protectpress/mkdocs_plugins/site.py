@@ -154,7 +154,7 @@ class SiteFeature:
 
     def _add_lean_css(self, files: Files, config: MkDocsConfig) -> bool:
         """Material's stylesheet without what these pages never use (core/theme_css.py), beside the original,
-        unless mkdocs.yml asks for the palette toggle (which loads Material's script and its whole CSS)."""
+        unless mkdocs.yml asks for the palette toggle (whose options and palettes need Material's whole CSS)."""
         if _asks_for_toggle(config.theme.get("palette")) or files.get_file_from_path(LEAN_CSS) is not None:
             return False
         for folder in config.theme.dirs:
@@ -286,7 +286,7 @@ class SiteFeature:
         env.globals["pp_emergency"] = emergency.template_context()
         env.globals["pp_brand"] = _brand_context(self.brand, self.state.settings.links) if self.brand else None
         # The palette toggle only when mkdocs.yml asks for one: otherwise light and dark follow the reader's
-        # system, in CSS, and Material's script is not loaded (overrides/base.html).
+        # system, in CSS (overrides/base.html); pp-site.js works the toggle when there is one.
         env.globals["pp_toggle"] = _asks_for_toggle(config.theme.get("palette"))
         env.globals["pp_material_css"] = LEAN_CSS if self.lean_css else None
         # The action cards, each with its site-root path: the offline page lists them (all saved on the device).
