@@ -1,11 +1,12 @@
 """The Subscribe page: pick what to follow (everything, a kind of page, a topic or a sector) and copy one address.
 
 Written as Markdown with HTML blocks, so that MkDocs renders and searches it like any other page. Without
-JavaScript it is a short list of choices, each with its one RSS address in a box that wraps anywhere rather
-than running off a phone's screen; `pp-subscribe.js` turns the same list into a picker with the format as a
-second choice and a copy button, reading each feed's addresses from the list's `data-` attributes, so the
-addresses are made here alone (absolute, by `SiteLinks`). The feed files are written after the pages, so
-MkDocs' link check leaves these absolute addresses alone.
+JavaScript it is a list of choices in groups (everything, kinds of page, topics, sectors), each with its one RSS
+address as text to copy, in a box that wraps anywhere rather than running off a phone's screen.
+`pp-subscribe.js` turns the same list into two plain questions (what kind of thing, then which one), RSS
+unless the reader opens "Other formats", and a copy button, reading each feed's addresses from the list's
+`data-` attributes, so the addresses are made here alone (absolute, by `SiteLinks`). The feed files are
+written after the pages, so MkDocs' link check leaves these absolute addresses alone.
 """
 
 from __future__ import annotations
@@ -70,14 +71,14 @@ def _group(key: str, heading: str, explanation: str, items: list[str]) -> str:
 
 
 def _choice(feed: Feed, settings: Settings, label: str | None = None) -> str:
-    """One choice: its name, then its RSS address on a line of its own, as a link and as text to copy."""
+    """One choice: its name, then its RSS address on a line of its own, as text to copy. Not a link: opened in
+    a browser a feed is a page of raw XML, which is no use to a reader (their feed reader fetches it)."""
     urls = {f: settings.links.absolute("/" + feed.path(f)) for f in FORMATS}
     name = escape(label or feed.label)
     formats = " ".join(f'{_FORMAT_ATTRIBUTES[f]}="{escape(urls[f])}"' for f in FORMATS)
     return (f'<li class="pp-feed-list__item" id="{feed_anchor(feed)}" data-pp-feed="{name}" {formats}>'
             f'<span class="pp-feed-list__name">{name}</span> '
-            f'<a class="pp-feed-address" href="{escape(urls[RSS])}">'
-            f"<code>{_breakable(urls[RSS])}</code></a></li>")
+            f'<span class="pp-feed-address"><code>{_breakable(urls[RSS])}</code></span></li>')
 
 
 def _breakable(url: str) -> str:
@@ -105,7 +106,7 @@ _HOW_TO = """\
 ## How to subscribe
 
 1. Choose what to follow above: everything, or just the kind of page, topic or sector you need.
-2. Copy its address: select it, or right-click the link and choose "Copy link".
+2. Copy its address: press "Copy address", or select the address and copy it.
 3. In your feed reader, choose "Add feed", "Subscribe" or "+", and paste the address.
 
 Your reader then checks the feed for you. When we update a page, for example after guidance changes, it
