@@ -50,6 +50,6 @@ def test_the_email_shows_the_same_line_and_its_text_part_the_words(tmp_path):
     assert rendered is not None, problems.report()
     assert f"<p>{LINE}</p>" in rendered.html
     # Drawn as the site draws it: the "!" in a red circle beside the bold line.
-    assert re.search(r'<table role="presentation"[^>]*class="pp-emergency".*?>!</td>', rendered.html, re.S)
+    assert re.search(r'<table role="presentation"[^>]*class="pp-emergency".*?>!</div></td>', rendered.html, re.S)
     assert ("In an emergency call 999. Report suspicious activity to the Anti-Terrorist Hotline on 0800 789 321."
             in " ".join(rendered.text.split()))
