@@ -407,7 +407,11 @@ def _asks_for_toggle(palette: Any) -> bool:
 
 def _contents(page: Page, item: ContentItem | None) -> list[dict[str, str]] | None:
     """A long page's sections (its h2s) for the contents list under its title: guidance with enough sections
-    to need one, and a newsletter's web version. None for every other page."""
+    to need one, and a newsletter's web version. None for every other page, and for one whose front matter
+    hides its table of contents (`hide: [toc]`, as Material reads it)."""
+    hidden = page.meta.get("hide")
+    if isinstance(hidden, list) and "toc" in hidden:
+        return None
     src_uri = page.file.src_uri
     newsletter = src_uri.startswith(WEB_FOLDER + "/") and src_uri != ARCHIVE_SRC_URI
     if not newsletter and (item is None or item.kind is not ContentType.GUIDANCE):
