@@ -11,7 +11,7 @@ import pytest
 from protectpress.core.newsletter.web import without_salutation
 from protectpress.core.theme_css import LEAN_CSS, MATERIAL_CSS, lean_material_css
 from protectpress.core.typography import keep_time_ranges_together
-from support import REPO, copy_project, run_protectpress
+from support import REPO, ask_for_palette_toggle, copy_project, run_protectpress
 
 NOT_PAGES = ("email.html",)  # the newsletter's email copies are not site pages
 
@@ -165,13 +165,7 @@ def test_without_salutation(body, expected):
 
 def test_a_project_that_asks_for_the_palette_toggle_gets_it_without_materials_script(tmp_path):
     project = copy_project(REPO, tmp_path / "project")
-    config = project / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    for scheme, icon in (("default", "weather-night"), ("slate", "weather-sunny")):
-        text = text.replace(f"      scheme: {scheme}\n      primary: custom\n      accent: custom\n",
-                            f"      scheme: {scheme}\n      primary: custom\n      accent: custom\n"
-                            f"      toggle:\n        icon: material/{icon}\n        name: Switch {scheme}\n", 1)
-    config.write_text(text, encoding="utf-8")
+    ask_for_palette_toggle(project)
     result = run_protectpress("build", "--strict", "--quiet", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     html = (project / "site" / "index.html").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ from browser_checks import DESKTOP, open_path, screenshot
 from page_kinds import PAGE_KIND_NAMES
 
 from conftest import serving
+from support import REPO, ask_for_palette_toggle, copy_project, run_protectpress
 
 PHONE = {"width": 390, "height": 844}
 # Everything a first visit to an action card loads (page, styles, scripts, images), uncompressed.
@@ -122,3 +123,26 @@ def test_screenshots_of_every_page_kind(device, scheme, page_kinds, new_page, si
         if device == "desktop":
             page.pdf(path=str(artifacts / f"public-service-printed-card-{scheme}.pdf"))
         screenshot(page, artifacts, f"public-service-printed-card-{device}-{scheme}")
+
+
+def test_a_palette_toggle_asked_for_in_mkdocs_yml_switches_and_is_remembered(tmp_path, serve_site, new_page):
+    """Without Material's script: the site's own script works Material's toggle markup and keeps the choice."""
+    project = copy_project(REPO, tmp_path / "project")
+    ask_for_palette_toggle(project)
+    result = run_protectpress("build", "--quiet", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    url = serve_site(project / "site")
+    page = new_page(color_scheme="dark")
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    open_path(page, url, "")
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    page.wait_for_function(f"{scheme} === 'slate'")  # the system's dark, on a first visit
+    page.locator("label[title='Switch slate']").click()  # slate's toggle switches to light
+    assert page.evaluate(scheme) == "default"
+    assert page.locator("label[title='Switch default']").is_visible()
+    assert not page.locator("label[title='Switch slate']").is_visible()
+    open_path(page, url, "guidance/")
+    page.wait_for_function(f"{scheme} === 'default'")  # remembered on the next page
+    assert errors == []
+
