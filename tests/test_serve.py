@@ -121,3 +121,11 @@ def test_a_busy_port_is_one_plain_line_with_the_next_free_port(preview, tmp_path
     assert suggested > port and all(not _can_listen(taken) for taken in range(port + 1, suggested))
     assert _can_listen(suggested)
     assert "Traceback" not in result.stderr
+
+
+def test_the_preview_shows_staff_the_facts_the_public_site_leaves_out(preview):
+    # The kind of page (and a review date, where a page has one) are for staff: the preview keeps them
+    # (partials/pp-page-facts.html, `pp_staff`); tests/test_public_service.py checks the built site has none.
+    _, url, _ = preview
+    page = wait_for(lambda: "problems to fix" not in (body := fetch(url + "guidance/lockdown/")) and body, 60)
+    assert re.search(r'<span class="pp-facts__item pp-facts__item--staff">Type: Guidance</span>', page)
