@@ -61,9 +61,7 @@ def subscribe_body(feeds: list[Feed], settings: Settings) -> str:
     # Email sign-up (its own generated block, core/subscriptions/form.py) when mkdocs.yml names the
     # subscriptions service: after the introduction and before the feeds, as most partners want the newsletter.
     signup = signup_section(settings, SUBSCRIBE_PAGE)
-    return "
-".join(part for part in [_INTRODUCTION, signup, "## Choose what to follow
-", choices, _HOW_TO,
+    return "\n".join(part for part in [_INTRODUCTION, signup, "## Choose what to follow\n", choices, _HOW_TO,
                                         _FORMATS_NOTE] if part)
 
 
