@@ -16,7 +16,7 @@ from pathlib import Path
 from ..core.dates import human, human_moment
 from ..core.project import going_live, major_changes_since_last_newsletter
 from .build import build_site
-from .common import Subparsers, add_config_option, config_file_or_exit, fail_config
+from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit, fail_config
 
 
 def register(subparsers: Subparsers) -> None:
@@ -26,6 +26,7 @@ def register(subparsers: Subparsers) -> None:
     add_config_option(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text", help="how to print the problems")
     parser.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    add_at_option(parser, "check the site")
     parser.set_defaults(run=run)
 
 
@@ -33,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     config_file = config_file_or_exit(args)
     scratch = Path(tempfile.mkdtemp(prefix="protectpress-check-"))
     try:
-        result = build_site(config_file, scratch / "site")
+        with at_moment(args.at):
+            result = build_site(config_file, scratch / "site")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if result.config_problem:

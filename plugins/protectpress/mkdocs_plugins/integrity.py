@@ -2,8 +2,10 @@
 that every published address is still served, and checks every link in the pages, feeds and emails.
 
 It must be the last feature (see features.py): the feeds and the newsletters' emails are written in their
-own on_post_build. Under `mkdocs serve` only the redirects are written: the checks read the whole site, and
-the preview must stay quick; `protectpress build` always runs them.
+own on_post_build. The preview (`mkdocs serve`) checks every link too, so a broken one shows on its problems
+page as `check` words it; it renders only the saved pages, so the links of the others are remembered from when
+they were rendered (serve_cache.SCANNED). Only the published-address check is left to `check` and `build`:
+addresses are promises about the published site, and the preview builds drafts.
 
 A page's links are read from memory as MkDocs renders it, not from the written file: its own body on every
 page, and the whole page (the theme's links and ids too) on the first page of each template in each folder.
@@ -25,6 +27,7 @@ from ..core.newsletter.web import web_src_uri
 from ..core.published import check_published, published_urls, read_record, record_path
 from ..core.redirects import plan_redirects, write_redirects
 from ..core.slugs import slugify
+from . import serve_cache
 from .state import BuildState
 
 
@@ -36,8 +39,6 @@ class IntegrityFeature:
         self.theme_seen: set[tuple[str, str, int]] = set()  # (template, folder, depth) whose theme was scanned
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if self.state.serving:
-            return output
         dest = page.file.dest_uri
         folder = dest.split("/", 1)[0] if "/" in dest else ""
         shape = (str(page.meta.get("template") or "main.html"), folder, dest.count("/"))
@@ -76,12 +77,17 @@ class IntegrityFeature:
         links = settings.links
         write_redirects(settings.site_dir, plan_redirects(self.state.content, links, problems), links, problems,
                         settings.language)
-        if not self.state.serving:
-            site = BuiltSite(settings.site_dir)
+        site = BuiltSite(settings.site_dir)
+        bodies = self.bodies
+        if self.state.serving:
+            # The pages not rendered this time (`--dirty`) keep what their last rendering held.
+            bodies = serve_cache.SCANNED.setdefault(str(settings.site_dir), {})
+            bodies.update(self.bodies)
+        else:
             check_published(read_record(record_path(settings)), lambda url: site.file_for(url) is not None,
                             published_urls(settings, self.state.content), problems, settings)
-            check_site_links(settings.site_dir, links, self.sources, problems, project_dir=settings.project_dir,
-                             bodies=self.bodies, site=site)
+        check_site_links(settings.site_dir, links, self.sources, problems, project_dir=settings.project_dir,
+                         bodies=bodies, site=site, docs_path=settings.relative(settings.docs_dir))
         self.state.finish()
 
     def _page_sources(self, files: Files) -> dict[str, str]:
