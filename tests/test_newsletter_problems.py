@@ -165,7 +165,7 @@ alt=""></a>
 
 <img src="https://tracker.example.com/pixel.png" alt="A pixel">
 
-<table><tr><td>Region</td><td>North</td></tr></table>
+<table><tr><td>email</td><td>North</td></tr></table>
 
 For more, [read more](/guidance/lockdown.md), or see [the old page](guidance/retired.md).
 """
@@ -208,8 +208,9 @@ EXPECTED_RENDERED = [
     "on 'https://news.example.org/assets/lockdown.png'",
     f"error: {LINED}:24: email rule third-party: expected images from the site itself (readers' mail programs would "
     "tell another host they opened the email), found 'https://tracker.example.com/pixel.png'",
+    # The table's own line, though its first cell's word is written above it (line 11, "email address").
     f"error: {LINED}:26: email rule tables: expected role=\"presentation\" on a layout table, or header cells (<th>) "
-    "on a data table, found 'RegionNorth'",
+    "on a data table, found 'emailNorth'",
     f"error: {LINED}:28: email rule link-text: expected link text that says where the link goes, found 'read more'",
     f"error: {LINED}:28: expected a link to a page of the site (did you mean guidance/index.md, "
     "guidance/gone.md, guidance/lockdown.md?), found 'guidance/retired.md'",
