@@ -2,7 +2,7 @@
 
 import json
 
-from support import run_protectpress
+from support import FIXTURES, copy_project, run_protectpress
 
 BROKEN_PAGES = {
     "docs/guidance/pals.md": "---\ntitle: PALs\ntype: guidance\nsummary: About PALs.\ndate: 30/03/2023\n---\nBody\n",
@@ -107,3 +107,23 @@ def test_config_tolerates_env_and_python_name_tags(tmp_path, monkeypatch):
     assert load_settings(project / "mkdocs.yml").site_url == "https://env.example.org/"
     monkeypatch.delenv("PP_TEST_SITE_URL")
     assert load_settings(project / "mkdocs.yml").site_url == "https://fallback.example.org/"
+
+
+ONE_CLICK = ("info: mkdocs.yml: plugins.protectpress.sending.unsubscribe_url: expected the address of the one-click "
+             "unsubscribe service (protectpress unsubscribe serve): Gmail and Yahoo require one-click unsubscribe (a "
+             "List-Unsubscribe-Post header) from bulk senders, and without it the emails carry only the mailto "
+             "unsubscribe, found no unsubscribe_url")
+
+
+def test_check_notes_a_newsletter_project_without_one_click_unsubscribe(tmp_path):
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    result = run_protectpress("check", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr  # a note, never a block
+    assert ONE_CLICK in result.stdout.splitlines()
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      sending:\n", "      sending:\n        unsubscribe_url: https://news.example.org/unsubscribe/\n", 1),
+        encoding="utf-8")
+    result = run_protectpress("check", cwd=project, env={"PROTECTPRESS_UNSUBSCRIBE_SECRET": "s" * 32})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "one-click" not in result.stdout

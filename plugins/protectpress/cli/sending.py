@@ -20,7 +20,7 @@ from ..core.newsletter.render import render_newsletter
 from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.problems import Problems
 from ..core.sending.campaign import SendPolicy
-from ..core.sending.compose import SenderIdentity
+from ..core.sending.compose import ONE_CLICK_OFF, SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths, suppression_list
 from ..core.sending.recipients import Recipient, RecipientsChanged, read_addresses, valid_address
@@ -240,6 +240,8 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
     for address in plan.interrupted:
         warn(f"The last run stopped while sending to {address}: it may or may not have arrived, so it is "
              "marked unknown and left alone (add --resend-unknown to send it again).")
+    if not run.composer.sender.unsubscribe_url:  # before the question, in the dry run too
+        warn(f"warning: {ONE_CLICK_OFF}")
     if run.options.dry_run:
         say(plan.details, "Dry run: nothing was sent or recorded.")
         return 0

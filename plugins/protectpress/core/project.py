@@ -15,7 +15,9 @@ from .newsletter import render_all
 from .newsletter.model import load_newsletters
 from .notice import Notice, live_notice
 from .problems import Problems
-from .sending.compose import sender_name_problem
+from .sending.compose import one_click_problem, sender_name_problem
+from .sending.journal import bulk_sent_at
+from .sending.privacy import sending_paths
 
 
 @dataclass
@@ -41,11 +43,13 @@ def going_live(project: Project) -> list[tuple[dt.datetime, str, str]]:
 def major_changes_since_last_newsletter(
     project: Project,
 ) -> tuple[dt.datetime | None, list[tuple[ContentItem, Change]]]:
-    """The newest live newsletter's date (None when there is none) and each major change made after it."""
+    """When the last newsletter went to the list (its send journal says it reached someone: a test send, a
+    dry run or the outbox does not count; None when none has) and each major change made after it."""
     since = None
     if project.settings.plugin.newsletter.enabled:
-        dates = [n.date for n in load_newsletters(project.settings, Problems()) if n.is_live(project.now)]
-        since = max(dates, default=None)
+        journal_dir = sending_paths(project.settings)[0]
+        sent = [bulk_sent_at(journal_dir, n.slug) for n in load_newsletters(project.settings, Problems())]
+        since = max((moment for moment in sent if moment is not None and moment <= project.now), default=None)
     return since, newsletter_candidates(project.content, since)
 
 
@@ -66,8 +70,8 @@ def load_project(settings: Settings, problems: Problems | None = None, now: dt.d
         boundary.files_under(settings.custom_dir, settings.relative(settings.custom_dir), problems)
     if settings.plugin.newsletter.enabled:
         # Every newsletter, drafts included, is validated and rendered through the email rules, as a build does.
-        render_all(settings, content, problems)
+        rendered = render_all(settings, content, problems)
         sender_name = sender_name_problem(settings)
-        if sender_name is not None:
-            problems.extend([sender_name])
+        one_click = one_click_problem(settings) if rendered else None
+        problems.extend(p for p in (sender_name, one_click) if p is not None)
     return Project(settings=settings, content=content, problems=problems, now=now, notice=notice)
