@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
             print("\n".join(f"  {human_moment(moment)}: {path} ({title})" for moment, path, title in coming))
         since, candidates = major_changes_since_last_newsletter(project) if project is not None else (None, [])
         if candidates:
-            after = f" since the last newsletter ({human(since)})" if since else ""
+            after = (f" since the last newsletter sent to the list ({human(since)})" if since
+                     else " (no newsletter has been sent to the list yet)")
             print(f"\nNewsletter candidates: major changes{after}. Feature one with '- page: <path>' and "
                   "'as_updated: true' under items:")
             print("\n".join(f"  {human(change.date)}: {item.src_uri} ({item.title}): {change.note}"
