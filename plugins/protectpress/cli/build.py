@@ -23,6 +23,7 @@ from pathlib import Path
 from ..core.config import ConfigError, load_settings, relative_path
 from ..core.problems import Problems
 from ..core.project import Project
+from ..core.published import RECORD_NAME, listed, new_addresses, record_new_addresses
 from ..core.search import SearchIndexError, index_site
 from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit
 from .staging import BuildLock, building_prefix, previous_name
@@ -44,7 +45,9 @@ def register(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     config_file = config_file_or_exit(args)
     with at_moment(args.at):
-        return build_atomically(config_file, site_dir=args.site_dir, strict=args.strict, quiet=args.quiet)
+        # A build as at another moment is a look ahead (or back): its addresses are not yet published.
+        return build_atomically(config_file, site_dir=args.site_dir, strict=args.strict, quiet=args.quiet,
+                                record=args.at is None)
 
 
 @dataclass
@@ -132,8 +135,11 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, serve
 
 
 def build_atomically(
-    config_file: Path, *, site_dir: str | None = None, strict: bool = False, quiet: bool = False
+    config_file: Path, *, site_dir: str | None = None, strict: bool = False, quiet: bool = False,
+    record: bool = True,
 ) -> int:
+    """Build into a folder beside the site and swap it in; then (`record`) add the new page addresses to
+    published-urls.txt, saying which, so they are committed with the pages."""
     project_dir = config_file.parent
     try:
         target = Path(site_dir) if site_dir else load_settings(config_file).site_dir
@@ -172,9 +178,14 @@ def build_atomically(
         _swap_in(staging, target)
     finally:
         lock.release()
+    added = record_new_addresses(result.project.settings, result.project.content) \
+        if record and result.project is not None else []
     if not quiet:
         print(f"Built {shown}/: {result.made()}.")
         print(f"Indexed {indexed.pages} pages for search in {indexed.seconds:.1f} s")
+    if added:  # even when quiet: a file of the project changed, to be committed with the pages
+        print(f"Recorded {new_addresses(len(added))} in {RECORD_NAME} (commit it with the pages): "
+              f"{listed(added)}")
     return 0
 
 
