@@ -178,3 +178,19 @@ def test_the_terminal_shows_no_favicon_404(preview, new_page):
     assert _status(preview.url + "favicon.ico") == 204
     assert "favicon" not in preview.terminal()
     assert "code 404" not in preview.terminal()
+
+
+def test_a_heading_renamed_breaks_a_link_to_it_from_a_page_not_saved(preview, new_page):
+    """The preview re-checks only what a save can have broken; renaming a heading can break a link in another
+    page that was not saved, and that page's link is still reported."""
+    page = new_page()
+    preview.edit("docs/guidance/second.md", "## Plan", "See [the plan](third.md#plan).\n\n## Plan")
+    preview.open(page, "guidance/second/", "the plan")
+    preview.edit("docs/guidance/third.md", "## Plan", "## Planning")
+    response = preview.open(page, "guidance/lockdown/", "problems to fix")
+    assert response is not None and response.status == 503
+    assert page.locator("main ol li").all_inner_texts() == [
+        "docs/guidance/second.md, line 14\nExpected a link to a heading or id that exists on guidance/third/. "
+        "Found '../third/#plan'."]
+    preview.edit("docs/guidance/third.md", "## Planning", "## Plan")
+    preview.open(page, "guidance/lockdown/", "Dynamic lockdown")

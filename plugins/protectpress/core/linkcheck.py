@@ -51,6 +51,8 @@ class LinkReport:
     links: int = 0
     broken: int = 0
     seen: set = field(default_factory=set)
+    checked: set[str] = field(default_factory=set)  # the built files whose links were checked
+    with_broken: set[str] = field(default_factory=set)  # those of them with a broken link
 
 
 class BuiltSite:
@@ -113,25 +115,31 @@ def page_url_of(file: str) -> str:
 
 def check_site_links(site_dir: Path, links: SiteLinks, sources: Mapping[str, str], problems: Problems, *,
                      project_dir: Path | None = None, bodies: Mapping[str, ScannedHtml] | None = None,
-                     site: BuiltSite | None = None, docs_path: str = "docs") -> LinkReport:
+                     site: BuiltSite | None = None, docs_path: str = "docs",
+                     kinds: frozenset[str] = frozenset({"page", "feed", "email"}),
+                     known_good: frozenset[str] = frozenset()) -> LinkReport:
     """Check every internal link in a built site. Adds one error per broken link, naming its source file.
 
     `bodies`: built file -> the links and ids of that page's own body, scanned while MkDocs rendered it. Those
     pages are not read again: the rest of each is the theme, whose links MkDocs makes from its navigation and
     which the integrity feature hands over whole for a few pages (the first of each template in each folder).
     Every other file (feeds, emails, redirect pages, 404.html, files from docs/) is read and scanned whole.
-    `docs_path`: the docs folder as messages name it, for the file a broken link asks for."""
+    `docs_path`: the docs folder as messages name it, for the file a broken link asks for. `kinds`: which
+    channels to check (the preview leaves out the feeds, made from the same pages' bodies). `known_good`: built
+    files whose every link was found good by a check of this same site, with the same files and ids, and which
+    have not changed since (the preview's): not checked again."""
     site = site or BuiltSite(site_dir)
     bodies = bodies or {}
     for file, body in bodies.items():
         site.remember_ids(file, body.ids, whole_file=False)
     checker = _Checker(site, links, sources, problems, _SourceLocator(project_dir), docs_path)
     scanned = [(channel, list(bodies[channel.file].links) if channel.file in bodies else checker.links_of(channel))
-               for channel in channels(site)]
+               for channel in channels(site) if channel.kind in kinds and channel.file not in known_good]
     for channel, found in scanned:
         if found is None:
             continue
         checker.report.files += 1
+        checker.report.checked.add(channel.file)
         for link in found:
             checker.report.links += 1
             checker.check(link, channel)
@@ -281,6 +289,7 @@ class _Checker:
     def broken(self, channel: Channel, link: FoundLink, expected: str, found: str) -> None:
         source = self.source_for(channel, link)
         parts = urlsplit(link.target)
+        self.report.with_broken.add(channel.file)
         # The same mistake comes back in the feed and email copies of a page: report it once.
         key = (source, posixpath.basename(parts.path.rstrip("/")), parts.fragment, expected.split(" (")[0])
         if key in self.report.seen:

@@ -28,6 +28,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -87,6 +88,27 @@ _menus: dict[str, tuple[frozenset[str], tuple[tuple[str, str], ...]]] = {}  # do
 SCANNED: dict[str, dict[str, ScannedHtml]] = {}  # site_dir -> built file -> its links and ids as last rendered
 
 
+@dataclass
+class LinksChecked:
+    """What the preview's last link check of one site found: the site's files then, and the pages whose every
+    link was good. While the files and every page's ids stay the same, an unchanged page's links stay good."""
+
+    files: frozenset[str] = frozenset()
+    good: frozenset[str] = frozenset()
+    ids: dict[str, frozenset[str]] = field(default_factory=dict)  # built file -> the ids of its page's body
+
+    def known_good(self, files: frozenset[str], rendered: dict[str, frozenset[str]]) -> frozenset[str]:
+        """The pages not to check again, given the site's `files` and the body ids of the pages `rendered`
+        now: none when a file came or went, or a page has other ids than before (a link to one of them may
+        have broken); else the good ones not rendered now."""
+        changed = files != self.files or any(self.ids.get(file) != ids for file, ids in rendered.items())
+        self.ids.update(rendered)
+        return frozenset() if changed else self.good - set(rendered)
+
+
+LINKS_CHECKED: dict[str, LinksChecked] = {}  # site_dir -> the last check
+
+
 def _key(file: File) -> str:
     return file.abs_src_path or file.src_uri
 
@@ -107,6 +129,7 @@ def rebuild_all_when_menu_changed(config: MkDocsConfig, files: Files, titles: It
         if os.path.isfile(dest):
             os.remove(dest)
     SCANNED.pop(str(config.site_dir), None)  # every page is rendered, and scanned, again
+    LINKS_CHECKED.pop(str(config.site_dir), None)
 
 
 def fill_titles(files: Files) -> None:
