@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_checks import describe_violations, run_axe
 
 from support import FIXTURES, PROTECTPRESS, copy_project, free_port
 
@@ -157,27 +158,21 @@ def test_a_link_broken_while_the_preview_runs_is_on_the_problems_page_until_fixe
     assert "Second guide to lockdown" in page.locator("h1").inner_text()
 
 
-def test_a_scheduled_page_and_a_draft_say_so_in_a_banner(preview, new_page):
+def test_a_scheduled_page_and_a_draft_say_so_in_a_banner(preview, new_page, axe_source):
     page = new_page()
     preview.open(page, "guidance/coming-soon/", "Coming soon")
     banner = page.locator(".pp-preview-status")
     assert banner.is_visible()
     assert banner.inner_text() == "Scheduled: goes live at 9am on 10 December 2099"
+    violations = run_axe(page, axe_source)
+    assert not [v for v in violations if any(".pp-preview-status" in str(n.get("target")) for n in v["nodes"])], \
+        describe_violations(violations)
     assert "DRAFT" not in page.locator("body").inner_text()  # MkDocs' own unstyled marker is gone
     preview.open(page, "guidance/draft-plan/", "Draft plan")
     assert page.locator(".pp-preview-status").inner_text() == "Draft: not published"
     assert "DRAFT" not in page.locator("body").inner_text()
     preview.open(page, "guidance/lockdown/", "Dynamic lockdown")
     assert page.locator(".pp-preview-status").count() == 0  # a published page has no banner
-
-
-def test_the_terminal_shows_no_favicon_404(preview, new_page):
-    page = new_page()
-    for path in ("", "guidance/lockdown/"):
-        preview.open(page, path, "</html>")
-    assert _status(preview.url + "favicon.ico") == 204
-    assert "favicon" not in preview.terminal()
-    assert "code 404" not in preview.terminal()
 
 
 def test_a_heading_renamed_breaks_a_link_to_it_from_a_page_not_saved(preview, new_page):
@@ -194,3 +189,14 @@ def test_a_heading_renamed_breaks_a_link_to_it_from_a_page_not_saved(preview, ne
         "Found '../third/#plan'."]
     preview.edit("docs/guidance/third.md", "## Planning", "## Plan")
     preview.open(page, "guidance/lockdown/", "Dynamic lockdown")
+
+
+def test_the_terminal_shows_no_favicon_404(preview, new_page):
+    """Last in the module: Chromium has shown the problems page (which names no icon of the site's) and pages
+    by now; a browser asks for /favicon.ico on its own, and the preview answers it with no content."""
+    page = new_page()
+    for path in ("", "guidance/lockdown/"):
+        preview.open(page, path, "</html>")
+    assert _status(preview.url + "favicon.ico") == 204
+    assert "favicon" not in preview.terminal()
+    assert "code 404" not in preview.terminal()
