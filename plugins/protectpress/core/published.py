@@ -14,6 +14,8 @@ not promises.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,9 +61,23 @@ def read_record(path: Path) -> PublishedRecord:
 
 
 def write_record(path: Path, urls: Iterable[str]) -> None:
-    """Write the record sorted, so that its git diff shows exactly which addresses were added."""
+    """Write the record sorted, so that its git diff shows exactly which addresses were added.
+
+    Written beside it and renamed into place: every build may write it now, so a record that is a link (a
+    symlink planted in a repository) is replaced by the file, never followed to overwrite what it points at,
+    and a build stopped half-way leaves the old record whole."""
     lines = sorted(set(urls))
-    path.write_text(HEADER + "".join(f"{shown(url)}\n" for url in lines), encoding="utf-8")
+    text = HEADER + "".join(f"{shown(url)}\n" for url in lines)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        # mkstemp makes it private; the record is a public file of the project: its own mode, or the usual one.
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.is_file() and not path.is_symlink() else 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def shown(url: str) -> str:
