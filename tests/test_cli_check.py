@@ -109,10 +109,9 @@ def test_config_tolerates_env_and_python_name_tags(tmp_path, monkeypatch):
     assert load_settings(project / "mkdocs.yml").site_url == "https://fallback.example.org/"
 
 
-ONE_CLICK = ("info: mkdocs.yml: plugins.protectpress.sending.unsubscribe_url: expected the address of the one-click "
-             "unsubscribe service (protectpress unsubscribe serve): Gmail and Yahoo require one-click unsubscribe (a "
-             "List-Unsubscribe-Post header) from bulk senders, and without it the emails carry only the mailto "
-             "unsubscribe, found no unsubscribe_url")
+ONE_CLICK = ("Before sending to a list: no one-click unsubscribe (unsubscribe_url is not set in mkdocs.yml): these "
+             "emails carry no List-Unsubscribe-Post header, which Gmail and Yahoo require from bulk senders, so they "
+             "may be filtered as spam. See 'Unsubscribes' in handbook/sending.md.")
 
 
 def test_check_notes_a_newsletter_project_without_one_click_unsubscribe(tmp_path):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..core.dates import human, human_moment
 from ..core.project import going_live, major_changes_since_last_newsletter
+from ..core.sending.compose import ONE_CLICK_OFF
 from .build import build_site
 from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit, fail_config
 
@@ -60,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
                   "'as_updated: true' under items:")
             print("\n".join(f"  {human(change.date)}: {item.src_uri} ({item.title}): {change.note}"
                              for item, change in candidates))
+        if result.newsletters and project is not None and not project.settings.plugin.sending.unsubscribe_url:
+            print(f"\nBefore sending to a list: {ONE_CLICK_OFF}")
     if not result.ok and not problems.errors:
         # Stopped for a reason that is not one of our problems (MkDocs' own): say it, in its words.
         print(result.stopped, file=sys.stderr)

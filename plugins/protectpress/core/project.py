@@ -15,7 +15,7 @@ from .newsletter import render_all
 from .newsletter.model import load_newsletters
 from .notice import Notice, live_notice
 from .problems import Problems
-from .sending.compose import one_click_problem, sender_name_problem
+from .sending.compose import sender_name_problem
 from .sending.journal import bulk_sent_at
 from .sending.privacy import sending_paths
 
@@ -70,8 +70,8 @@ def load_project(settings: Settings, problems: Problems | None = None, now: dt.d
         boundary.files_under(settings.custom_dir, settings.relative(settings.custom_dir), problems)
     if settings.plugin.newsletter.enabled:
         # Every newsletter, drafts included, is validated and rendered through the email rules, as a build does.
-        rendered = render_all(settings, content, problems)
+        render_all(settings, content, problems)
         sender_name = sender_name_problem(settings)
-        one_click = one_click_problem(settings) if rendered else None
-        problems.extend(p for p in (sender_name, one_click) if p is not None)
+        if sender_name is not None:
+            problems.extend([sender_name])
     return Project(settings=settings, content=content, problems=problems, now=now, notice=notice)

@@ -21,7 +21,7 @@ from ..core.newsletter import RenderedNewsletter, render_all
 from ..core.newsletter.model import Newsletter
 from ..core.newsletter.render import preview, template_path
 from ..core.newsletter.web import ARCHIVE_SRC_URI, archive_markdown, web_markdown, web_src_uri
-from ..core.sending.compose import one_click_problem, sender_name_problem
+from ..core.sending.compose import sender_name_problem
 from .state import BuildState
 
 EMAIL_HTML, EMAIL_TEXT = "email.html", "email.txt"
@@ -41,8 +41,8 @@ class NewsletterFeature:
         dev_server_url = settings.site_url if self.state.serving else None
         rendered = render_all(settings, self.state.content, self.state.problems, dev_server_url=dev_server_url)
         sender_name = sender_name_problem(settings)  # in every From header: `check` names it before a send does
-        one_click = one_click_problem(settings) if rendered else None  # something to send, and no one-click link
-        self.state.problems.extend(p for p in (sender_name, one_click) if p is not None)
+        if sender_name is not None:
+            self.state.problems.extend([sender_name])
         self.state.report("The newsletters have problems to fix")
         self.published = {web_src_uri(n.slug): (n, email) for n, email in rendered
                           if email is not None and (self.state.serving or n.is_live(self.state.now))}

@@ -15,7 +15,7 @@ from ..config import ConfigError, Settings, sending_problems
 from ..headertext import header_text_expected, header_text_problem
 from ..newsletter.message import build_message, message_digest, message_id_with, with_test_prefix
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
-from ..problems import Problem, Severity
+from ..problems import Problem
 from ..unsubscribe.address import unsubscribe_link
 from ..unsubscribe.tokens import SECRET_VARIABLE, Keyring, KeyringError
 from .campaign import Outgoing
@@ -92,23 +92,10 @@ def sender_name_problem(settings: Settings) -> Problem | None:
                    found=found, key=key)
 
 
-ONE_CLICK_EXPECTED = ("expected the address of the one-click unsubscribe service (protectpress unsubscribe serve): "
-                      "Gmail and Yahoo require one-click unsubscribe (a List-Unsubscribe-Post header) from bulk "
-                      "senders, and without it the emails carry only the mailto unsubscribe")
-
-
-# What a send through a relay says before it asks, while there is no one-click unsubscribe.
+# What `check` notes and a send through a relay says before it asks, while there is no one-click unsubscribe.
 ONE_CLICK_OFF = ("no one-click unsubscribe (unsubscribe_url is not set in mkdocs.yml): these emails carry no "
                  "List-Unsubscribe-Post header, which Gmail and Yahoo require from bulk senders, so they may be "
                  "filtered as spam. See 'Unsubscribes' in handbook/sending.md.")
-
-
-def one_click_problem(settings: Settings) -> Problem | None:
-    """A note (never blocking) while no one-click unsubscribe is set up: `check` lists it, a send says it."""
-    if settings.plugin.sending.unsubscribe_url:
-        return None
-    return Problem(path=settings.config_file.name, expected=ONE_CLICK_EXPECTED, found="no unsubscribe_url",
-                   key=f"{SETTING}.unsubscribe_url", severity=Severity.INFO)
 
 
 def _from_name(settings: Settings) -> tuple[str, str]:
