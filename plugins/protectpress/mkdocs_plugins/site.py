@@ -286,8 +286,10 @@ class SiteFeature:
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if self.state.serving:
-            # Our banner (pp_preview_status) says what a draft or scheduled page is, in words.
+        item = self.item(page)
+        if self.state.serving and item is not None and _preview_status(item) is not None:
+            # Our banner (pp_preview_status) says what this draft or scheduled page is, in words. (A newsletter's
+            # web version, which is no page item, keeps MkDocs' own marker.)
             output = output.replace(MKDOCS_DRAFT_MARKER, "", 1)
         return output
 
