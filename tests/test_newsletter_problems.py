@@ -372,3 +372,21 @@ def test_default_colours_pass():
     from protectpress.core.config import NewsletterSettings
 
     assert colour_problems(NewsletterSettings()) == []
+
+
+def test_a_yaml_slip_in_a_newsletter_is_explained_and_the_rest_still_checked(tmp_path):
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    letter = project / "newsletters" / "2024-01-winter-update.md"
+    text = letter.read_text(encoding="utf-8")
+    text = text.replace('preheader: "How to plan a dynamic lockdown, what to do in an attack, and the expo agenda"',
+                        "preheader: How to plan: a dynamic lockdown, what to do in an attack, and the expo agenda")
+    letter.write_text(text.replace("Dear {{ name }},", "Dear {{ email }},"), encoding="utf-8")
+    result = protectpress("check", cwd=project)
+    assert result.returncode == 1
+    errors = [line for line in result.stdout.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2, errors
+    assert errors[0].startswith("error: newsletters/2024-01-winter-update.md:3: expected valid YAML front matter: "
+                                "quotes around a value that has a colon in it")
+    # The body is still read: its unknown merge field is named too, and the broken key is not called missing.
+    assert errors[1] == ("error: newsletters/2024-01-winter-update.md:14: expected only the merge fields {{ name }} "
+                         "and {{ first_name }} in the letter, found '{{ email }}'")

@@ -210,15 +210,19 @@ def read_source(file: Path, path: str, problems: Problems) -> str | None:
 
 def read_front_matter(file: Path, path: str, problems: Problems) -> FrontMatter | None:
     """A source file's front matter and body, or None with the problem named (`path` as messages show it):
-    what a newsletter and the urgent notice read first, one file at a time."""
+    what a newsletter and the urgent notice read first, one file at a time. A YAML slip is reported and read
+    past (`front.slips`), so the rest is still checked; the caller treats the file as invalid."""
     text = read_source(file, path, problems)
     if text is None:
         return None
     try:
-        return split_front_matter(text)
+        front = split_front_matter(text, recover=True)
     except FrontMatterError as error:
         problems.error(path, error.expected, error.found, line=error.line)
         return None
+    for slip in front.slips:
+        problems.error(path, slip.expected, slip.found, line=slip.line)
+    return front
 
 
 def yaml_problem_in_words(error: yaml.YAMLError, yaml_text: str, what: str = "YAML front matter"
