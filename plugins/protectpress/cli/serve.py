@@ -1,4 +1,4 @@
-"""`protectpress serve [--port N] [--host H] [--open]`: the live preview, with no `make` needed.
+"""`protectpress serve [--port N] [--host H] [--open] [--at WHEN]`: the live preview, with no `make` needed.
 
 Each save rebuilds the preview with the same `build_site` that `protectpress build` runs, so the preview shows
 what the build will publish. A mistake never leaves the browser waiting: while the content has problems,
