@@ -22,7 +22,7 @@ def fetch(url: str) -> str:
 
 
 def fetch_with_status(url: str) -> tuple[int, str]:
-    """The HTTP status and the body, also for an error status (the problems page answers 500)."""
+    """The HTTP status and the body, also for an error status (the problems page answers 503)."""
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, response.read().decode("utf-8")
@@ -79,9 +79,10 @@ def test_a_broken_page_shows_the_problems_page_at_once_and_the_page_again_when_f
     assert "Expected a date like 2023-03-30 (a real day of the year). Found &#x27;2024-02-30&#x27;." in shown
     assert "/livereload/" in shown  # the page reloads itself when the problem is fixed
     assert "problems to fix" in fetch(url)  # every page, not just the broken one
-    # It stands in for a page that failed to build: 500, as MkDocs' own error page answers.
-    assert fetch_with_status(url + "guidance/lockdown/")[0] == 500
-    assert fetch_with_status(url)[0] == 500
+    # It stands in for a page that cannot be shown until the fix is saved: 503, so that a link checker or a
+    # script fetching the preview is not told the page is fine.
+    assert fetch_with_status(url + "guidance/lockdown/")[0] == 503
+    assert fetch_with_status(url)[0] == 503
     page.write_text(good, encoding="utf-8")
     fixed = wait_for(lambda: "problems to fix" not in (body := fetch(url + "guidance/lockdown/")) and body, 60)
     assert fixed and "Dynamic lockdown" in fixed

@@ -38,7 +38,7 @@ from ..core.content import (
     load_content,
 )
 from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, check_body, check_document
-from ..core.dates import human
+from ..core.dates import human, human_moment
 from ..core.frontmatter import read_source
 from ..core.generated import SetAside, set_aside_lists
 from ..core.home import HOME_SRC_URI, home_action_cards, home_sections
@@ -76,6 +76,7 @@ class SiteFeature:
     def __init__(self, state: BuildState) -> None:
         self.state = state
         self.listed: set[str] = set()  # src_uris of the generated topic and sector pages
+        self.listing_titles: dict[str, str] = {}  # their titles, by src_uri
         self.titles: dict[str, str] = {}  # browser titles of listings whose label a page may share
         self.newest: dict[str, dt.datetime] = {}  # for pages that list others: the newest listed date
         self.sections: dict[str, str] = {}  # generated Markdown appended to a page, by src_uri
@@ -88,12 +89,11 @@ class SiteFeature:
         self.lean_css = False  # whether this build publishes core/theme_css.py's copy of Material's stylesheet
 
     def on_config(self, config: MkDocsConfig) -> None:
-        if not self.state.serving:
-            # Our link check reads every page, feed and email the build wrote and names the file to edit;
-            # MkDocs' own warnings about the same links would say each mistake twice, in its words.
-            config.validation.links.not_found = logging.DEBUG
-            config.validation.links.anchors = logging.DEBUG
-            config.validation.links.unrecognized_links = logging.DEBUG
+        # Our link check reads every page, feed and email the build (or the preview) wrote and names the file to
+        # edit; MkDocs' own warnings about the same links would say each mistake twice, in its words.
+        config.validation.links.not_found = logging.DEBUG
+        config.validation.links.anchors = logging.DEBUG
+        config.validation.links.unrecognized_links = logging.DEBUG
         # Docs-root links (`/guidance/pals.md`) are part of our content model, in authors' pages and in the pages
         # we generate, so they must resolve whatever `validation:` a project's mkdocs.yml sets.
         config.validation.links.absolute_links = _AbsoluteLinksValidationValue.RELATIVE_TO_DOCS
@@ -142,6 +142,9 @@ class SiteFeature:
                     draft.inclusion = InclusionLevel.DRAFT
         self._add_listings(files, config)
         self._make_sections(files)
+        if self.state.serving:
+            titles = [(item.src_uri, item.title) for item in self.state.content.items.values()]
+            serve_cache.rebuild_all_when_menu_changed(config, files, [*titles, *self.listing_titles.items()])
         if files.get_file_from_path(ROBOTS) is None:
             files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
         self.lean_css = self._add_lean_css(files, config)
@@ -175,6 +178,7 @@ class SiteFeature:
             listings += in_order
         for listing in listings:
             self.listed.add(listing.src_uri)
+            self.listing_titles[listing.src_uri] = listing.title
             if listing.slug and listing.group in NOUNS:
                 self.titles[listing.src_uri] = listing_title(listing.title, NOUNS[listing.group])
             self._note_newest(listing.src_uri, listing.items)
@@ -277,6 +281,7 @@ class SiteFeature:
         self.state.counts["pages"] = len(files.documentation_pages())
         if self.state.serving:
             env.bytecode_cache = serve_cache.TEMPLATES  # each rebuild makes a new environment
+            serve_cache.fill_titles(files)  # every page MkDocs did not read this time keeps its title in menus
         # mkdocs.yml's own texts, which Material prints raw as well. Our settings keep the plain text (read in
         # on_config) for feeds and emails; nothing after this point reads these as text.
         for key in ("site_name", "site_description", "site_author"):
@@ -310,13 +315,36 @@ class SiteFeature:
         context["pp_contents"] = _contents(page, item)
         context["pp_home_cards"] = (home_action_cards(self.state.content, self.state.settings.links)
                                     if page.file.src_uri == HOME_SRC_URI else None)
+        context["pp_preview_status"] = _preview_status(item) if self.state.serving and item is not None else None
         return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        item = self.item(page)
+        if self.state.serving and item is not None and _preview_status(item) is not None:
+            # Our banner (pp_preview_status) says what this draft or scheduled page is, in words. (A newsletter's
+            # web version, which is no page item, keeps MkDocs' own marker.)
+            output = output.replace(MKDOCS_DRAFT_MARKER, "", 1)
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.memory.save()
 
     def item(self, page: Page) -> ContentItem | None:
         return self.state.content.items.get(page.file.src_uri)
+
+
+# What MkDocs puts at the top of a draft page under `mkdocs serve` (mkdocs/commands/build.py, MkDocs 1.6).
+MKDOCS_DRAFT_MARKER = ('<div class="mkdocs-draft-marker" title="This page will not be included into the built '
+                       'site.">DRAFT</div>')
+
+
+def _preview_status(item: ContentItem) -> dict[str, str] | None:
+    """What the preview's banner says about a page that is not published: a draft, or when it goes live."""
+    if item.draft:
+        return {"kind": "draft", "label": "Draft", "text": "not published"}
+    if item.scheduled and item.publish_at is not None:
+        return {"kind": "scheduled", "label": "Scheduled", "text": f"goes live at {human_moment(item.publish_at)}"}
+    return None
 
 
 def _placeholder_for_invalid(page: Page, markdown: str, extensions: list[str]) -> str:
