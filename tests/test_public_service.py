@@ -1,5 +1,6 @@
 """The public site reads as a public service, not documentation (issue 25): checked on every built page of the
-example site, and on the small core pieces behind it. The browser half is tests/browser/test_public_service_in_browser.py."""
+example site, and on the small core pieces behind it. The browser half is
+tests/browser/test_public_service_in_browser.py."""
 
 from __future__ import annotations
 
