@@ -13,6 +13,7 @@ from .run import OWN_PEAK_WRAPPER, Measured, SiteWeight, measure, weigh
 VARIANTS = {
     "ours": "ours: protectpress build",
     "rebuild": "ours: protectpress build again, nothing changed (.cache/ kept)",
+    "check": "ours: protectpress check (the same build into a throwaway folder, no search index; .cache/ kept)",
     "disabled": "same mkdocs.yml + overrides, plugin enabled: false",
     "stock": "stock Material + search",
     "floor": "Markdown floor (Python-Markdown alone)",
@@ -31,6 +32,8 @@ def command(corpus: Corpus, variant: str, out_dir: Path) -> list[str]:
     if variant in ("ours", "rebuild"):
         return [sys.executable, "-c", OWN_PEAK_WRAPPER, "protectpress", "build", "-q", "-f", str(corpus.config("ours")),
                 "-d", str(out_dir)]
+    if variant == "check":  # every check the build runs, as comms staff run it before publishing
+        return [sys.executable, "-c", OWN_PEAK_WRAPPER, "protectpress", "check", "-f", str(corpus.config("ours"))]
     if variant == "floor":
         return [sys.executable, "-m", "benchmarks.floor", str(corpus.config("ours")), str(out_dir)]
     return [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(corpus.config(variant)), "-d", str(out_dir)]

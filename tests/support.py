@@ -96,3 +96,15 @@ def snapshot(folder: Path) -> dict[str, str]:
     """Every file below `folder` by its relative path and SHA-256: two snapshots compare whole built sites."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def ask_for_palette_toggle(project: Path) -> None:
+    """Give both palettes of a copied project's mkdocs.yml a `toggle:` (named "Switch default" and "Switch
+    slate"), as a project that wants Material's light/dark switch in the header does."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    for scheme, icon in (("default", "weather-night"), ("slate", "weather-sunny")):
+        text = text.replace(f"      scheme: {scheme}\n      primary: custom\n      accent: custom\n",
+                            f"      scheme: {scheme}\n      primary: custom\n      accent: custom\n"
+                            f"      toggle:\n        icon: material/{icon}\n        name: Switch {scheme}\n", 1)
+    config.write_text(text, encoding="utf-8")

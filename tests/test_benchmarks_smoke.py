@@ -59,6 +59,9 @@ def test_tiny_benchmark_prints_one_table_with_every_comparison(tmp_path):
         own = next(r for r in sized if r["measure"].startswith("ours without search indexing ("))
         assert 0 < own["cpu_seconds"] < whole["cpu_seconds"], (own, whole)  # Pagefind's seconds are left out
         assert ("ours ÷ stock Material + search", size) in measures
+        # `check` beside the build it runs: measured at every size, as a share of the build's CPU seconds.
+        check = next(r for r in sized if r["measure"].startswith("check: ours: protectpress check"))
+        assert check["cpu_seconds"] > 0 and check["ratio"] > 0 and check["seconds"] > 0, check
         indexing = next(r for r in rows if r["size"] == size and r["measure"].startswith("search: Pagefind indexing"))
         assert 0 < indexing["ratio"] < 1 and indexing["cpu_seconds"] > 0, indexing
         search_rows = [

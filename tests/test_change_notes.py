@@ -113,13 +113,42 @@ def test_a_newsletter_features_the_page_as_updated(site):
     assert "Updated 2 November 2025:" in web and NOTE_AS_WRITTEN not in web
 
 
+CANDIDATE = f"  2 November 2025: guidance/crowded-places-in-winter.md (Crowded places in winter): {NOTE_AS_WRITTEN}\n"
+
+
 def test_check_lists_major_changes_as_newsletter_candidates(project):
     result = run_protectpress("check", cwd=project)
-    assert ("Newsletter candidates: major changes since the last newsletter (30 March 2023). Feature one with "
-            "'- page: <path>' and 'as_updated: true' under items:\n"
-            f"  2 November 2025: guidance/crowded-places-in-winter.md (Crowded places in winter): {NOTE_AS_WRITTEN}\n"
-            ) in result.stdout
+    # The example's newsletter (30 March 2023) was never sent to the list: every major change is a candidate.
+    assert ("Newsletter candidates: major changes (no newsletter has been sent to the list yet). Feature one with "
+            "'- page: <path>' and 'as_updated: true' under items:\n" + CANDIDATE) in result.stdout
     assert "Corrected the hotline number" not in result.stdout  # not major
+
+
+def test_candidates_count_from_the_last_newsletter_sent_to_the_list_not_a_test_send(tmp_path):
+    from sending_relay import SENDING_SETTINGS, Relay, ScriptedHandler, write_recipients
+
+    project = copy_project(REPO, tmp_path / "project")
+    (project / "docs" / "guidance" / "crowded-places-in-winter.md").write_text(PAGE, encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("      sending:\n", SENDING_SETTINGS, 1),
+                      encoding="utf-8")
+    write_recipients(project / "recipients.csv", ["partner@example.com,Sam,,"])
+    relay = Relay(ScriptedHandler())
+    try:
+        slug = "2023-03-security-and-policing"
+        tested = run_protectpress("send", slug, "--test", "editor@example.org", "--smtp", relay.url(), cwd=project)
+        assert tested.returncode == 0, tested.stdout + tested.stderr
+        result = run_protectpress("check", cwd=project)
+        assert "(no newsletter has been sent to the list yet)" in result.stdout and CANDIDATE in result.stdout
+        sent = run_protectpress("send", "--skip-live-check", slug, "--to", "recipients.csv", "--smtp", relay.url(),
+                                "--yes", cwd=project)
+        assert sent.returncode == 0, sent.stdout + sent.stderr
+    finally:
+        relay.stop()
+    # Sent today, after the change of 2 November 2025: nothing new to feature since.
+    result = run_protectpress("check", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Newsletter candidates" not in result.stdout and NOTE_AS_WRITTEN not in result.stdout
 
 
 VOCABULARY = Vocabulary(tags={"pals": "PALs"}, sectors={"all": "All sectors", "retail": "Retail"})

@@ -18,11 +18,13 @@ MISTAKES = {
         "found '2024-02-30'"),
     "broken internal link": (
         (LOCKDOWN, "(../action-cards/run-hide-tell.md)", "(../action-cards/run-hide-tel.md)"),
-        "error: docs/guidance/lockdown.md:16: expected a link to a page or file that the build wrote (did you mean "
-        "docs/action-cards/run-hide-tell.md?), found '../action-cards/run-hide-tel.md'"),
+        "error: docs/guidance/lockdown.md:16: expected a link to a page that exists "
+        "(docs/action-cards/run-hide-tel.md does not exist; the nearest page is docs/action-cards/run-hide-tell.md), "
+        "found '../action-cards/run-hide-tel.md'"),
     "missing image": (
         (LOCKDOWN, "## Plan", "![A floor plan](../assets/plan.png)\n\n## Plan"),
-        "error: docs/guidance/lockdown.md:14: expected an image that the build wrote, found '../assets/plan.png'"),
+        "error: docs/guidance/lockdown.md:14: expected an image that exists (docs/assets/plan.png does not exist), "
+        "found '../assets/plan.png'"),
     "image: without a leading slash": (
         (LOCKDOWN, "image: ../assets/lockdown.png", "image: assets/lockdown.png"),
         "error: docs/guidance/lockdown.md:8: image: expected an image path from the docs folder: start it with /, "
@@ -32,7 +34,7 @@ MISTAKES = {
         "error: docs/guidance/lockdown.md:14: expected alt text for every image"),
     "misspelt tag": (
         (LOCKDOWN, "tags: [lockdown]", "tags: [lokdown]"),
-        "error: docs/guidance/lockdown.md:6: tags: expected a tag from the vocabulary (lockdown, weapons-attacks) "
+        "error: docs/guidance/lockdown.md:6: tags: expected a topic from the vocabulary (lockdown, weapons-attacks) "
         "(did you mean lockdown?), found 'lokdown'"),
     "unquoted colon": (
         (LOCKDOWN, "title: Dynamic lockdown", "title: Dynamic lockdown: what to do"),

@@ -2,7 +2,7 @@
 
 import json
 
-from support import run_protectpress
+from support import FIXTURES, copy_project, run_protectpress
 
 BROKEN_PAGES = {
     "docs/guidance/pals.md": "---\ntitle: PALs\ntype: guidance\nsummary: About PALs.\ndate: 30/03/2023\n---\nBody\n",
@@ -107,3 +107,43 @@ def test_config_tolerates_env_and_python_name_tags(tmp_path, monkeypatch):
     assert load_settings(project / "mkdocs.yml").site_url == "https://env.example.org/"
     monkeypatch.delenv("PP_TEST_SITE_URL")
     assert load_settings(project / "mkdocs.yml").site_url == "https://fallback.example.org/"
+
+
+ONE_CLICK = ("Before sending to a list: no one-click unsubscribe (unsubscribe_url is not set in mkdocs.yml): these "
+             "emails carry no List-Unsubscribe-Post header, which Gmail and Yahoo require from bulk senders, so they "
+             "may be filtered as spam. See 'Unsubscribes' in handbook/sending.md.")
+
+
+def test_check_notes_a_newsletter_project_without_one_click_unsubscribe(tmp_path):
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    result = run_protectpress("check", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr  # a note, never a block
+    assert ONE_CLICK in result.stdout.splitlines()
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      sending:\n", "      sending:\n        unsubscribe_url: https://news.example.org/unsubscribe/\n", 1),
+        encoding="utf-8")
+    result = run_protectpress("check", cwd=project, env={"PROTECTPRESS_UNSUBSCRIBE_SECRET": "s" * 32})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "one-click" not in result.stdout
+
+
+def test_a_yaml_slip_is_explained_and_the_rest_of_the_page_still_checked(tmp_path):
+    page = ("---\ntitle: Law\n  summary: About the law.\ntype: guidance\ndate: 2023-03-30\nsectors: [farming]\n"
+            "changes:\n  - date: 2023-04-01\n    note: Added advice on routes: vehicles\n---\n\n![](/assets/x.png)\n")
+    project = write_project(tmp_path, {"docs/index.md": BROKEN_PAGES["docs/index.md"], "docs/guidance/law.md": page})
+    result = run_protectpress("check", cwd=project)
+    assert result.returncode == 1
+    assert [line for line in result.stdout.splitlines() if line.startswith("error: ")] == [
+        "error: docs/guidance/law.md:3: expected valid YAML front matter: each key at the start of its line, with no "
+        "spaces before it (only the lines under a key such as changes: are indented), found 'summary: About the law.'",
+        "error: docs/guidance/law.md:6: sectors: expected a sector from the vocabulary (all, retail), found 'farming'",
+        "error: docs/guidance/law.md:9: expected valid YAML front matter: quotes around a value that has a colon in "
+        "it, like title: \"Martyn's Law: what it means\", found 'note: Added advice on routes: vehicles'",
+        # The body is checked too, as it is built: its image has no alt text, and is not there.
+        "error: docs/guidance/law.md:12: expected alt text for every image, like ![What it shows]"
+        "(/assets/images/photo.jpg) (or alt=\"\" for a purely decorative HTML image), found an image with none: "
+        "'/assets/x.png'",
+        "error: docs/guidance/law.md:12: expected an image that exists (docs/assets/x.png does not exist), found "
+        "'/assets/x.png'",
+    ]

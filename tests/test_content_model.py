@@ -63,7 +63,7 @@ def test_a_valid_page_becomes_a_typed_item_with_utc_dates():
         ),
         (
             ("tags: [martyns-law]", "tags: [knitting]"),
-            "docs/guidance/pals.md:6: tags: expected a tag from the vocabulary (martyns-law, training), found "
+            "docs/guidance/pals.md:6: tags: expected a topic from the vocabulary (martyns-law, training), found "
             "'knitting'",
         ),
         (
@@ -119,6 +119,18 @@ def test_every_problem_in_a_file_is_reported_at_once():
     assert len(problems.errors) == 3, messages
 
 
+def test_after_a_yaml_slip_the_rest_of_the_file_is_still_checked():
+    text = GOOD.replace("title: Retail security basics", "title: Retail security: the basics")
+    text = text.replace("tags: [martyns-law]", "tags: [lawn]") + "\n![](/assets/x.png)\n"
+    item, messages, _ = read(text)
+    assert item is None
+    assert len(messages) == 3, messages
+    assert messages[0].startswith("docs/guidance/pals.md:2: expected valid YAML front matter: quotes around a value")
+    assert messages[1].startswith("docs/guidance/pals.md:6: tags: expected a topic from the vocabulary")
+    assert messages[2].startswith("docs/guidance/pals.md:12: expected alt text for every image")
+    assert not any("expected a title" in m for m in messages)  # the slip's key is not also called missing
+
+
 def test_broken_yaml_names_the_file_line():
     _, messages, problems = read(GOOD.replace("tags: [martyns-law]", "tags: [martyns-law"))
     assert len(messages) == 1
@@ -141,12 +153,22 @@ def test_broken_yaml_names_the_file_line():
         ("title: x\ntags:\n  - a\n  -b", 5, "a space after each - in a list", "-b"),
         ("title x\ntype: page", 2, "a colon after each key", "title x"),
         ('title: "open', 2, "a closing quote for each opening quote", 'title: "open'),
+        # A key pushed in under the one above it, and the first key pushed in.
+        ("title: x\n  summary: y", 3, "each key at the start of its line", "summary: y"),
+        ("  title: x\ntype: page", 2, "each key at the start of its line", "title: x"),
+        # A change note with a colon, on one line and running onto a second.
+        ("title: x\nchanges:\n  - date: 2024-01-01\n    note: Added advice on routes: vehicles", 5,
+         "quotes around a value that has a colon in it", "note: Added advice on routes: vehicles"),
+        ("title: x\nchanges:\n  - date: 2024-01-01\n    note: Added advice on\n      routes: vehicles", 5,
+         "quotes around a value that has a colon in it", "note: Added advice on"),
+        ("changes:\n  - date: 2024-01-01\n   note: x", 4, "the lines of one entry lined up", "note: x"),
     ],
 )
 def test_yaml_mistakes_are_explained_in_plain_words(yaml_lines, line, cause, found):
     problems = Problems()
     assert read_item("index.md", "docs/index.md", f"---\n{yaml_lines}\n---\nBody\n", VOCABULARY, problems) is None
-    [problem] = problems.errors
+    # The slip is one problem with no key; the keys the rest of the front matter lacks are reported besides.
+    [problem] = [p for p in problems.errors if p.key is None]
     assert (problem.line, problem.found) == (line, repr(found))
     assert problem.expected.startswith(f"expected valid YAML front matter: {cause}")
     assert "mapping values" not in str(problem) and "scanning" not in str(problem)
@@ -255,7 +277,7 @@ def test_draft_takes_true_or_false_only_on_pages(draft, found):
 
 def test_misspellings_get_did_you_mean():
     _, messages, _ = read(GOOD.replace("[martyns-law]", "[martins-law]").replace("summary:", "sumary: x\nsummary:"))
-    assert "docs/guidance/pals.md:7: tags: expected a tag from the vocabulary (martyns-law, training) " \
+    assert "docs/guidance/pals.md:7: tags: expected a topic from the vocabulary (martyns-law, training) " \
            "(did you mean martyns-law?), found 'martins-law'" in messages
     assert any(m.startswith("docs/guidance/pals.md:4: sumary: expected a known key (") and
                m.endswith(") (did you mean summary?), found 'sumary'") for m in messages), messages

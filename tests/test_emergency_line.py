@@ -15,12 +15,32 @@ LINE = ('<strong>In an emergency call <a href="tel:999">999</a>.</strong> Report
         'Anti-Terrorist Hotline on <a href="tel:+44800789321">0800 789 321</a>.')
 
 
-def test_the_site_shows_the_line_in_the_footer_and_on_action_cards(example_site):
+# The one component (overrides/partials/pp-emergency.html): a "!" beside the line, with the place as a modifier.
+COMPONENT = re.compile(
+    r'<div class="pp-emergency pp-emergency--(\w+)" data-pagefind-ignore>\s*'
+    r'<span class="pp-emergency__icon" aria-hidden="true">!</span>\s*'
+    r'<p class="pp-emergency__text"><span class="pp-visually-hidden">Emergency: </span>(.*?)</p>\s*</div>', re.S)
+
+
+def places(html: str) -> dict[str, str]:
+    return {place: line.strip() for place, line in COMPONENT.findall(html)}
+
+
+def test_the_site_draws_one_component_with_the_same_line_everywhere(example_site):
+    """Footer, action card, home, 404 and offline pages: the same markup and words, never a copy of its own."""
     card = (example_site / "action-cards" / "firearms-and-weapons-attacks" / "index.html").read_text(encoding="utf-8")
-    footer = re.search(r'<aside class="pp-emergency pp-emergency--footer".*?<p>(.*?)</p>', card, re.S)
-    assert footer is not None and footer.group(1).strip() == LINE
-    on_card = re.search(r'<p class="pp-emergency pp-emergency--card"[^>]*>(.*?)</p>', card, re.S)
-    assert on_card is not None and on_card.group(1).strip() == LINE
+    assert places(card) == {"card": LINE, "footer": LINE}
+    assert places((example_site / "index.html").read_text(encoding="utf-8")) == {"home": LINE, "footer": LINE}
+    # A short page that shows it in its body does not repeat it in the footer, a screen below.
+    assert places((example_site / "404.html").read_text(encoding="utf-8")) == {"notfound": LINE}
+    assert places((example_site / "offline.html").read_text(encoding="utf-8")) == {"offline": LINE}
+    guidance = (example_site / "guidance" / "martyns-law" / "index.html").read_text(encoding="utf-8")
+    assert places(guidance) == {"footer": LINE}
+    # No page draws the line any other way (the red bar and plain-text copies it replaced).
+    for page in example_site.rglob("*.html"):
+        if page.parent.name != "newsletters" and page.name not in ("email.html",):
+            html = page.read_text(encoding="utf-8")
+            assert html.count('href="tel:999"') == len(places(html)), page
 
 
 def test_the_email_shows_the_same_line_and_its_text_part_the_words(tmp_path):
@@ -29,5 +49,7 @@ def test_the_email_shows_the_same_line_and_its_text_part_the_words(tmp_path):
     rendered = render_newsletter(load_settings(project / "mkdocs.yml"), "2024-01-winter-update", problems)
     assert rendered is not None, problems.report()
     assert f"<p>{LINE}</p>" in rendered.html
+    # Drawn as the site draws it: the "!" in a red circle beside the bold line.
+    assert re.search(r'<table role="presentation"[^>]*class="pp-emergency".*?>!</div></td>', rendered.html, re.S)
     assert ("In an emergency call 999. Report suspicious activity to the Anti-Terrorist Hotline on 0800 789 321."
             in " ".join(rendered.text.split()))

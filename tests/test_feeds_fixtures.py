@@ -125,7 +125,7 @@ def test_index_pages_link_their_own_feeds(mixed):
                       ("sectors/sport/index.html", "sectors/sport")):
         html = (site / page).read_text(encoding="utf-8")
         for feed in (f"feeds/{own}/rss.xml", f"feeds/{own}/atom.xml", "feeds/rss.xml", "feeds/atom.xml"):
-            assert 'rel="alternate " type="application/' in html  # see overrides/main.html: not rel="alternate"
+            assert '<link rel="alternate" type="application/' in html  # exactly, as autodiscovery expects
             assert f'href="{MIXED_URL}{feed}"' in html, (page, feed)
 
 

@@ -186,31 +186,54 @@ def test_pages_link_their_feeds_for_autodiscovery(example_site, page, own_feed):
 
 
 class FeedChoices(HTMLParser):
-    """The Subscribe page's choices: each item's name, its linked (RSS) address and its addresses by format."""
+    """The Subscribe page's choices: each item's name, the address it shows, any feed links, its addresses by
+    format."""
 
     def __init__(self, html: str) -> None:
         super().__init__()
         self.choices: list[dict] = []
+        self.in_code = False
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "li" and "data-pp-feed" in attrs:
-            self.choices.append({**attrs, "links": []})
+            self.choices.append({**attrs, "links": [], "shown": ""})
         elif tag == "a" and self.choices and attrs.get("href", "").startswith(SITE_URL + "feeds/"):
             self.choices[-1]["links"].append(attrs["href"])
+        elif tag == "code" and self.choices and not self.choices[-1].get("done"):
+            self.in_code = True
+
+    def handle_endtag(self, tag):
+        if tag == "code":
+            self.in_code = False
+        elif tag == "li" and self.choices:
+            self.choices[-1]["done"] = True
+
+    def handle_data(self, data):
+        if self.in_code and self.choices:
+            self.choices[-1]["shown"] += data
 
 
 def test_subscribe_page_offers_every_feed_once_and_only_feeds_that_exist(example_site):
     html = (example_site / "subscribe/index.html").read_text(encoding="utf-8")
     assert "What is a feed reader?" in html and "How to subscribe" in html
     choices = FeedChoices(html).choices
-    # Without JavaScript each choice shows one address, its RSS one; the picker offers the other formats.
-    assert all(choice["links"] == [choice["data-rss"]] for choice in choices), choices[:2]
+    # Without JavaScript each choice shows one address, its RSS one, as text to copy: never a link that opens
+    # raw XML in the browser (issue 25). The picker offers the other formats.
+    assert all(choice["shown"] == choice["data-rss"] and not choice["links"] for choice in choices), choices[:2]
     offered = [choice[key] for choice in choices for key in ("data-rss", "data-atom", "data-json")]
     on_disk = {SITE_URL + path.relative_to(example_site).as_posix()
                for path in (example_site / "feeds").rglob("*") if path.is_file()}
     assert len(offered) == len(set(offered)) and set(offered) == on_disk
     names = [choice["data-pp-feed"] for choice in choices]
-    assert names[:2] == ["Everything", "Guidance"] and "Retail" in names and "Suspicious items" in names
+    assert names[:2] == ["Everything on this site", "Guidance"] and "Retail" in names and "Suspicious items" in names
+    # Grouped as readers choose: everything, kinds of page, topics, sectors ("Aviation" the sector apart from
+    # "Aviation and maritime" the topic).
+    groups = re.findall(r'data-pp-feed-group="(\w+)" data-pp-feed-heading="([^"]+)"', html)
+    assert groups == [("everything", "Everything"), ("types", "Kinds of page"), ("topics", "Topics"),
+                      ("sectors", "Sectors")]
+    assert html.index('data-pp-feed="Aviation and maritime"') < html.index('data-pp-feed-group="sectors"') \
+        < html.index('data-pp-feed="Aviation"')
+    assert 'id="feed-topics-weapons-attacks"' in html and 'id="feed-everything"' in html
     assert "suspicious-items" not in names

@@ -56,10 +56,10 @@ def test_broken_page_link_anchor_and_image_name_the_source_and_the_link(tmp_path
     assert check(site) == [
         "docs/index.md: expected a link to a heading or id that exists on guidance/pals/, found 'guidance/pals/#nope'",
         "docs/index.md: expected a link to a heading or id that exists on the home page, found '#absent'",
-        "docs/index.md: expected a link to a page or file that the build wrote, found 'guidance/missing/' "
-        "(guidance/missing/ was not built)",
-        "docs/index.md: expected an image that the build wrote, found 'assets/gone.png' (assets/gone.png was "
-        "not built)",
+        "docs/index.md: expected a link to a page that exists (docs/guidance/missing.md does not exist), found "
+        "'guidance/missing/'",
+        "docs/index.md: expected an image that exists (docs/assets/gone.png does not exist), found "
+        "'assets/gone.png'",
     ]
 
 
@@ -88,10 +88,10 @@ def test_feed_links_are_checked_and_named_by_the_entry_page(tmp_path):
 </channel></rss>"""
     site = write(tmp_path, {"index.html": page(""), "guidance/pals/index.html": page(""), "feeds/rss.xml": rss})
     assert check(site) == [
-        "docs/guidance/pals.md: expected a link to a page or file that the build wrote, found "
-        "'https://example.org/sub/guidance/gone/' in feeds/rss.xml (guidance/gone/ was not built)",
-        "docs/guidance/pals.md: expected an image that the build wrote, found 'https://example.org/sub/assets/b.png' "
-        "in feeds/rss.xml (assets/b.png was not built)",
+        "docs/guidance/pals.md: expected a link to a page that exists (docs/guidance/gone.md does not exist), "
+        "found 'https://example.org/sub/guidance/gone/' in feeds/rss.xml",
+        "docs/guidance/pals.md: expected an image that exists (docs/assets/b.png does not exist), found "
+        "'https://example.org/sub/assets/b.png' in feeds/rss.xml",
     ]
 
 
@@ -104,8 +104,8 @@ def test_json_feed_and_a_relative_link_in_a_feed(tmp_path):
     site = write(tmp_path, {"index.html": page(""), "guidance/pals/index.html": page("", '<h2 id="scope">S</h2>'),
                             "feeds/feed.json": json.dumps(feed)})
     assert check(site) == [
-        "docs/guidance/pals.md: expected an image that the build wrote, found "
-        "'https://example.org/sub/assets/missing.png' in feeds/feed.json (assets/missing.png was not built)"]
+        "docs/guidance/pals.md: expected an image that exists (docs/assets/missing.png does not exist), found "
+        "'https://example.org/sub/assets/missing.png' in feeds/feed.json"]
 
 
 def test_emails_must_use_absolute_links_and_keep_placeholders(tmp_path):
@@ -117,8 +117,8 @@ def test_emails_must_use_absolute_links_and_keep_placeholders(tmp_path):
         "newsletters/march/email.txt": "Home: https://example.org/sub/\nGone: https://example.org/sub/gone/.\n",
     })
     assert check(site) == [
-        "newsletters/march.md: expected a link to a page or file that the build wrote, found "
-        "'https://example.org/sub/gone/' in newsletters/march/email.txt (gone/ was not built)",
+        "newsletters/march.md: expected a link to a page that exists (docs/gone.md does not exist), found "
+        "'https://example.org/sub/gone/' in newsletters/march/email.txt",
         "newsletters/march.md: expected an absolute address in an email (feed readers and mail programs do not "
         "know the site's address), found '../../privacy/'",
     ]

@@ -16,14 +16,14 @@ def test_broken_links_anchors_and_images_fail_the_build_naming_the_source(fixtur
     assert "Traceback" not in result.stderr
     errors = [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("error:")]
     assert errors == [
-        "error: docs/index.md:8: expected a link to a page or file that the build wrote, found "
-        "'guidance/evacuation.md' (guidance/evacuation.md was not built)",
+        "error: docs/index.md:8: expected a link to a page that exists (docs/guidance/evacuation.md does not "
+        "exist), found 'guidance/evacuation.md'",
         "error: docs/index.md:10: expected a link to a heading or id that exists on guidance/lockdown/, found "
         "'guidance/lockdown/#no-such-heading'",
         "error: docs/index.md:10: expected a link to a heading or id that exists on the home page, found "
         "'#nowhere-on-this-page'",
-        "error: docs/index.md:12: expected an image that the build wrote, found 'assets/floor-plan.png' "
-        "(assets/floor-plan.png was not built)",
+        "error: docs/index.md:12: expected an image that exists (docs/assets/floor-plan.png does not exist), "
+        "found 'assets/floor-plan.png'",
         "error: newsletters/2024-01-links.md:11: expected a link to a heading or id that exists on guidance/lockdown/, "
         "found '../../guidance/lockdown/#the-missing-plan'",
     ]

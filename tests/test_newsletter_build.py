@@ -41,11 +41,17 @@ def test_web_version_is_a_site_page_with_the_letter_and_features(built):
     page = parse_html((built / "newsletters" / SLUG / "index.html").read_text())
     article = page.find("article")
     text = article.words()
-    assert "Dear Partner," in text and "{{ name }}" not in text
+    # The greeting is for the email: a public page opens with the letter itself (issue 25).
+    assert "Dear" not in text and "Partner," not in text and "{{ name }}" not in text
     assert [h.words().rstrip("¶").strip() for h in article.iter("h1")] == [
         "Winter update: lockdown plans and the retail expo"]
+    sections = ["Three dates for your diary", "Dynamic lockdown", "Run, hide, tell", "Retail security expo 2024"]
     h2 = [h.words().rstrip("¶").strip() for h in article.iter("h2")]
-    assert h2 == ["Three dates for your diary", "Dynamic lockdown", "Run, hide, tell", "Retail security expo 2024"]
+    assert h2 == ["Contents", *sections]
+    # A short contents list under the title: the letter's sections, one link each.
+    contents = article.find("nav")
+    assert contents is not None and contents.attrs.get("aria-label") == "Contents"
+    assert [a.words().strip() for a in contents.iter("a")] == sections
     hrefs = {a.attrs.get("href") for a in article.iter("a")}
     # Links written from the docs root and from the embedded card's own folder both reach the right pages.
     assert "../../privacy/" in hrefs and "../../guidance/lockdown/" in hrefs

@@ -165,7 +165,7 @@ alt=""></a>
 
 <img src="https://tracker.example.com/pixel.png" alt="A pixel">
 
-<table><tr><td>Region</td><td>North</td></tr></table>
+<table><tr><td>email</td><td>North</td></tr></table>
 
 For more, [read more](/guidance/lockdown.md), or see [the old page](guidance/retired.md).
 """
@@ -208,8 +208,9 @@ EXPECTED_RENDERED = [
     "on 'https://news.example.org/assets/lockdown.png'",
     f"error: {LINED}:24: email rule third-party: expected images from the site itself (readers' mail programs would "
     "tell another host they opened the email), found 'https://tracker.example.com/pixel.png'",
+    # The table's own line, though its first cell's word is written above it (line 11, "email address").
     f"error: {LINED}:26: email rule tables: expected role=\"presentation\" on a layout table, or header cells (<th>) "
-    "on a data table, found 'RegionNorth'",
+    "on a data table, found 'emailNorth'",
     f"error: {LINED}:28: email rule link-text: expected link text that says where the link goes, found 'read more'",
     f"error: {LINED}:28: expected a link to a page of the site (did you mean guidance/index.md, "
     "guidance/gone.md, guidance/lockdown.md?), found 'guidance/retired.md'",
@@ -371,3 +372,21 @@ def test_default_colours_pass():
     from protectpress.core.config import NewsletterSettings
 
     assert colour_problems(NewsletterSettings()) == []
+
+
+def test_a_yaml_slip_in_a_newsletter_is_explained_and_the_rest_still_checked(tmp_path):
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    letter = project / "newsletters" / "2024-01-winter-update.md"
+    text = letter.read_text(encoding="utf-8")
+    text = text.replace('preheader: "How to plan a dynamic lockdown, what to do in an attack, and the expo agenda"',
+                        "preheader: How to plan: a dynamic lockdown, what to do in an attack, and the expo agenda")
+    letter.write_text(text.replace("Dear {{ name }},", "Dear {{ email }},"), encoding="utf-8")
+    result = protectpress("check", cwd=project)
+    assert result.returncode == 1
+    errors = [line for line in result.stdout.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2, errors
+    assert errors[0].startswith("error: newsletters/2024-01-winter-update.md:3: expected valid YAML front matter: "
+                                "quotes around a value that has a colon in it")
+    # The body is still read: its unknown merge field is named too, and the broken key is not called missing.
+    assert errors[1] == ("error: newsletters/2024-01-winter-update.md:14: expected only the merge fields {{ name }} "
+                         "and {{ first_name }} in the letter, found '{{ email }}'")

@@ -81,7 +81,8 @@ def test_the_build_writes_a_worker_a_manifest_and_an_offline_page(basic_project)
     assert manifest["name"] == "Fixture guidance site" and manifest["start_url"] == "./"
     assert [icon["sizes"] for icon in manifest["icons"]] == ["192x192", "512x512"]
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert 'navigator.serviceWorker.register("sw.js")' in home
+    # The site's script registers the worker it is told of (pp-site.js): no inline script.
+    assert '<script src="assets/javascripts/pp-site.js" defer data-pp-worker="sw.js"></script>' in home
     assert '<link rel="manifest" href="manifest.webmanifest">' in home
     # Shown at any address, so its links start from the site's root (site_url is .../guides/).
     assert "href=\"/guides/assets/stylesheets/protectpress.css\"" in (site / "offline.html").read_text(encoding="utf-8")
@@ -98,7 +99,7 @@ def test_the_setting_turns_it_off_and_retires_a_worker_already_installed(basic_p
     site = project / "site"
     assert (site / "sw.js").read_text(encoding="utf-8") == offline.RETIRING_WORKER
     assert not (site / "manifest.webmanifest").exists() and not (site / "offline.html").exists()
-    assert "serviceWorker" not in (site / "index.html").read_text(encoding="utf-8")
+    assert "data-pp-worker" not in (site / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_preview_installs_no_worker(basic_project, tmp_path):
@@ -108,5 +109,5 @@ def test_the_preview_installs_no_worker(basic_project, tmp_path):
     config = load_config(str(basic_project / "mkdocs.yml"), site_dir=str(tmp_path / "preview"))
     config.plugins.on_startup(command="serve", dirty=False)
     build(config, serve_url="http://127.0.0.1:8000/guides/")
-    assert "serviceWorker" not in (tmp_path / "preview" / "index.html").read_text(encoding="utf-8")
+    assert "data-pp-worker" not in (tmp_path / "preview" / "index.html").read_text(encoding="utf-8")
     assert (tmp_path / "preview" / "sw.js").read_text(encoding="utf-8") == offline.RETIRING_WORKER

@@ -119,13 +119,18 @@ def test_home_page_lists_new_items_in_latest_and_the_new_card(grown_site):
     assert [entry[1] for entry in latest[:2]] == ["Zebra crossings and protective security", "Aardvark alert drill"]
     assert latest[0][0] == "news/2026-11-zebra-crossings/"
     assert re.fullmatch(r"News · 2 November 2026", latest[0][2])
-    assert next(entry[1] for entry in home["pp-quick-links"]) == "Aardvark alert drill"
+    assert next(entry[1] for entry in home["pp-action-links"]) == "Aardvark alert drill"
     cards = {entry[1]: (entry[0], entry[2]) for entry in home["pp-type-cards"]}
     assert cards["Action cards"] == ("action-cards/", "3 cards")
     assert cards["News"] == ("news/", "3 items")
     assert cards["Guidance"] == ("guidance/", "7 pages")
     html = (site / "index.html").read_text(encoding="utf-8")
     assert 'class="pp-emergency pp-emergency--home"' in html and 'href="tel:999"' in html
+    # The action cards come straight after the emergency line, before the author's intro and every section.
+    body = html[html.index('id="pp-content"'):]
+    order = [body.index(text) for text in ("pp-emergency--home", 'class="pp-action-links"', "This is an example site",
+                                           "What is on this site")]
+    assert order == sorted(order)
     # The card's one line is the summary its index page's author wrote.
     assert "Short, printable cards that tell your staff" in html
 

@@ -122,3 +122,46 @@ def test_the_example_sites_record_lists_every_published_page_and_all_are_built(e
     assert current - set(record.urls) == set(), "new pages: run `protectpress urls --update` and commit the file"
     site = BuiltSite(example_site)
     assert [url for url in record.urls if site.file_for(url) is None] == []
+
+
+NEW_PAGE = """---
+title: Evacuation routes
+type: guidance
+summary: Plan two ways out for everyone.
+date: 2024-02-01
+sectors: [Retail]
+---
+
+Plan two ways out.
+"""
+
+
+def test_a_new_page_is_recorded_by_the_build_itself_and_never_by_check(fixture_project):
+    project = fixture_project("hardening-published")
+    record = project / "published-urls.txt"
+    before = record.read_text(encoding="utf-8")
+    (project / "docs" / "guidance" / "evacuation-routes.md").write_text(NEW_PAGE, encoding="utf-8")
+    # check and `urls` say nothing is wrong, name what the next build records, and write nothing.
+    check = run_protectpress("check", "--strict", cwd=project)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "urls --update" not in check.stdout + check.stderr
+    urls = run_protectpress("urls", cwd=project)
+    assert urls.returncode == 0 and "published-urls.txt: 1 new address not recorded yet: the next `protectpress " \
+        "build` records it (/guidance/evacuation-routes/)." in urls.stdout
+    # A build as at another moment is a look ahead: it records nothing.
+    ahead = run_protectpress("build", "--quiet", "--at", "2030-01-01T09:00", "-d", "site-ahead", cwd=project)
+    assert ahead.returncode == 0, ahead.stderr
+    assert record.read_text(encoding="utf-8") == before
+    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "Recorded 1 new address in published-urls.txt (commit it with the pages): /guidance/evacuation-routes/"]
+    lines = [line for line in record.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert lines == ["/", "/guidance/", "/guidance/evacuation-routes/", "/guidance/old-name/",
+                     "/guidance/search-planning/"]
+    again = run_protectpress("build", "--strict", "--quiet", cwd=project)  # nothing new: the file is left alone
+    assert again.returncode == 0 and again.stdout == ""
+    # A page that disappears still needs a person: the build fails, naming its address.
+    (project / "docs" / "guidance" / "evacuation-routes.md").unlink()
+    gone = run_protectpress("build", "--quiet", cwd=project)
+    assert gone.returncode == 1 and "expected a page at /guidance/evacuation-routes/" in gone.stderr

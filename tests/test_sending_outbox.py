@@ -155,3 +155,32 @@ def test_sends_piped_into_head_ends_quietly_with_status_0(project):
     _, err = process.communicate(timeout=120)
     assert process.returncode == 0, err.decode()
     assert err == b""  # no "Broken pipe. Nothing more was sent" on a read-only report
+
+
+def test_a_test_send_with_the_list_fills_the_merge_fields_as_for_a_person_on_it(project, run):
+    write_recipients(project / "recipients.csv", ["shop@example.com,Shop Owner,,Retail", "pub@example.com,Landlord,,"])
+    tests = project / "outbox" / SLUG / "tests"
+    # With only --test, nobody's name is known: the greeting is the one for a reader with no name.
+    code, out, err = run("send", SLUG, "--test", "editor@example.org")
+    assert code == 0, out + err
+    assert "Dear Partner," in parse(tests / "editor@example.org.eml").get_body(("plain",)).get_content()
+    # With the list, as its first person will read it; --as-row 2 as the second.
+    for extra, name, address in (((), "Shop Owner", "shop@example.com"), (("--as-row", "2"), "Landlord",
+                                                                         "pub@example.com")):
+        code, out, err = run("send", SLUG, "--test", "editor@example.org", "--to", "recipients.csv", *extra)
+        assert code == 0, out + err
+        row = extra[1] if extra else "1"
+        assert f"Merge fields filled as for {name} ({address}), person {row} in recipients.csv." in out
+        message = parse(tests / "editor@example.org.eml")
+        assert f"Dear {name}," in message.get_body(("plain",)).get_content()
+        assert f"Dear {name}," in message.get_body(("html",)).get_content()
+        assert message["To"].addresses[0].addr_spec == "editor@example.org"  # the tester, never the partner
+        assert message["Subject"].startswith("[TEST] ")
+    # Only test copies were written: nobody on the list got one.
+    assert not list((project / "outbox" / SLUG).glob("*.eml"))
+    code, out, err = run("send", SLUG, "--test", "editor@example.org", "--to", "recipients.csv", "--as-row", "3")
+    assert code == 1
+    assert "recipients.csv: expected at least 3 people in the list, to fill the test copy's merge fields from " \
+           "(--as-row), found 2" in err and "Nothing was sent." in err
+    code, out, err = run("send", SLUG, "--test", "editor@example.org", "--as-row", "2")
+    assert code == 2 and "--as-row: expected a person's number in the list (1: the first), with --test and --to" in err

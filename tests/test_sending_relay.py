@@ -69,6 +69,7 @@ def test_each_message_has_both_parts_the_name_and_an_unfolded_one_click_unsubscr
     write_recipients(project / "recipients.csv", ["sian@example.com,Siân O'Neill & Co,,", "nameless@example.com,,,"])
     code, out, err = live(run, relay)
     assert code == 0, out + err
+    assert "one-click unsubscribe" not in err  # set up: nothing to warn about
     by_address = {r.recipients[0]: r for r in relay.handler.received}
     raw = by_address["sian@example.com"].data
     header = re.search(rb"\r\nList-Unsubscribe: ([^\r\n]*)\r\n", raw).group(1).decode()
@@ -224,6 +225,10 @@ def test_live_send_asks_first_and_refuses_without_a_terminal(project, relay, run
     assert "Last test:" in err and "to editor@example.org" in err
     assert "no terminal to confirm on" in err and "--yes" in err
     assert relay.handler.counts()["partner0000@example.com"] == 0
+    # No unsubscribe_url: said before the question, as Gmail and Yahoo require one-click unsubscribe.
+    warning = ("warning: no one-click unsubscribe (unsubscribe_url is not set in mkdocs.yml): these emails carry no "
+               "List-Unsubscribe-Post header, which Gmail and Yahoo require from bulk senders")
+    assert warning in err and err.index(warning) < err.index("About to send a newsletter:"), err
 
 
 def test_a_draft_is_only_test_sent(project, relay, run):

@@ -22,7 +22,7 @@ def fetch(url: str) -> str:
 
 
 def fetch_with_status(url: str) -> tuple[int, str]:
-    """The HTTP status and the body, also for an error status (the problems page answers 500)."""
+    """The HTTP status and the body, also for an error status (the problems page answers 503)."""
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, response.read().decode("utf-8")
@@ -79,9 +79,10 @@ def test_a_broken_page_shows_the_problems_page_at_once_and_the_page_again_when_f
     assert "Expected a date like 2023-03-30 (a real day of the year). Found &#x27;2024-02-30&#x27;." in shown
     assert "/livereload/" in shown  # the page reloads itself when the problem is fixed
     assert "problems to fix" in fetch(url)  # every page, not just the broken one
-    # It stands in for a page that failed to build: 500, as MkDocs' own error page answers.
-    assert fetch_with_status(url + "guidance/lockdown/")[0] == 500
-    assert fetch_with_status(url)[0] == 500
+    # It stands in for a page that cannot be shown until the fix is saved: 503, so that a link checker or a
+    # script fetching the preview is not told the page is fine.
+    assert fetch_with_status(url + "guidance/lockdown/")[0] == 503
+    assert fetch_with_status(url)[0] == 503
     page.write_text(good, encoding="utf-8")
     fixed = wait_for(lambda: "problems to fix" not in (body := fetch(url + "guidance/lockdown/")) and body, 60)
     assert fixed and "Dynamic lockdown" in fixed
@@ -121,3 +122,11 @@ def test_a_busy_port_is_one_plain_line_with_the_next_free_port(preview, tmp_path
     assert suggested > port and all(not _can_listen(taken) for taken in range(port + 1, suggested))
     assert _can_listen(suggested)
     assert "Traceback" not in result.stderr
+
+
+def test_the_preview_shows_staff_the_facts_the_public_site_leaves_out(preview):
+    # The kind of page (and a review date, where a page has one) are for staff: the preview keeps them
+    # (partials/pp-page-facts.html, `pp_staff`); tests/test_public_service.py checks the built site has none.
+    _, url, _ = preview
+    page = wait_for(lambda: "problems to fix" not in (body := fetch(url + "guidance/lockdown/")) and body, 60)
+    assert re.search(r'<span class="pp-facts__item pp-facts__item--staff">Type: Guidance</span>', page)

@@ -101,13 +101,14 @@ def test_link_previews_and_icons(example_site):
         assert target.read_bytes().startswith(b"\x89PNG")
 
 
-def test_feed_links_are_alternates_that_materials_language_selector_does_not_take(example_site):
-    # Material's script takes link[rel=alternate] (an exact match) for language versions and fetches
-    # sitemap.xml beside each; feed readers split rel on whitespace and still find "alternate".
+def test_feed_links_are_written_as_the_autodiscovery_spec_says(example_site):
+    # rel="alternate" exactly (the RSS Advisory Board's spec; `link[rel="alternate"]` finds it). Material's
+    # script, which fetched a sitemap.xml beside every such link, is no longer loaded (overrides/base.html);
+    # tests/browser/test_no_failed_requests.py proves no page makes that request.
     feeds = [link for link in pages(example_site)["index.html"].links if "feed" in link.get("type", "")
              or "rss" in link.get("type", "") or "atom" in link.get("type", "")]
     assert len(feeds) == 3
-    for link in feeds:
-        assert link["rel"] != "alternate" and link["rel"].split() == ["alternate"]
+    assert all(link["rel"] == "alternate" for link in feeds)
     html = (example_site / "index.html").read_text(encoding="utf-8")
-    assert not re.search(r'<link[^>]*rel="alternate"', html)
+    assert len(re.findall(r'<link rel="alternate" type="application/', html)) == 3
+    assert "bundle." not in html  # Material's script

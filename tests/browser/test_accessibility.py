@@ -10,14 +10,15 @@ from browser_checks import MOBILE, describe_violations, open_path, run_axe, scre
 from page_kinds import PAGE_KIND_NAMES, published_newsletters
 
 REPO = Path(__file__).resolve().parents[2]
-# Material picks the palette whose media query matches on a first visit; the reader's toggle is remembered.
-PALETTES = {"light": "default", "dark": "slate"}
+# The palette follows the reader's system setting, in CSS (overrides/base.html, protectpress.css): no script
+# and no toggle, so the page is drawn in the right scheme from the first paint.
+PALETTES = {"light": "light", "dark": "dark"}
 NEWSLETTER_SLUGS = [source.stem for source in published_newsletters(REPO)]
 
 
 def open_in_palette(new_page, site_url: str, path: str, palette: str, **options):
     page = open_path(new_page(color_scheme=palette, **options), site_url, path)
-    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    scheme = page.evaluate("getComputedStyle(document.body).colorScheme")
     assert scheme == PALETTES[palette], f"{path}: expected the {palette} palette ({PALETTES[palette]}), got {scheme}"
     return page
 

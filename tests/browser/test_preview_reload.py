@@ -1,5 +1,5 @@
-"""The preview's problems page in a real browser: it answers 500 (it stands in for a page that failed to
-build), and still swaps itself for the fixed page when the author saves the fix, with no click."""
+"""The preview's problems page in a real browser: it answers 503 (the page cannot be shown until the fix is
+saved), and still swaps itself for the fixed page when the author saves the fix, with no click."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _up(url: str) -> bool:
         return False
 
 
-def test_the_problems_page_is_a_500_that_turns_into_the_fixed_page_by_itself(tmp_path, new_page):
+def test_the_problems_page_is_a_503_that_turns_into_the_fixed_page_by_itself(tmp_path, new_page):
     project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
     port = free_port()
     url = f"http://127.0.0.1:{port}/guidance/lockdown/"
@@ -47,7 +47,7 @@ def test_the_problems_page_is_a_500_that_turns_into_the_fixed_page_by_itself(tmp
                 break
             assert time.monotonic() < deadline, "the problems page never showed"
             time.sleep(0.2)
-        assert response is not None and response.status == 500
+        assert response is not None and response.status == 503
         assert page.locator("h1").inner_text() == "The preview has problems to fix"
 
         source.write_text(good, encoding="utf-8")  # the author saves the fix; nobody touches the browser

@@ -25,7 +25,11 @@ LIGHTHOUSE = Path(os.environ.get("PROTECTPRESS_LIGHTHOUSE", Path(sys.prefix) / "
 VNU_JAR = Path(os.environ.get("PROTECTPRESS_VNU_JAR", Path(sys.prefix) / "vnu" / "node_modules" / "vnu-jar" /
                               "build" / "dist" / "vnu.jar"))
 LIGHTHOUSE_PAGE_KINDS = ("home", "guidance", "action card", "topic page")
-# A page loads in well under a second; four Lighthouse runs on a busy 2-core machine take one to two minutes.
+# Lighthouse's mobile performance score (default settings: a mid-range phone on slow 4G, simulated), median of
+# three runs a page (tests/browser/lighthouse_pages.mjs): the floor issue 25 set for these four pages.
+PERFORMANCE_FLOOR = 0.98
+# A page loads in well under a second; four pages, each once for markup and three times for speed, take two to
+# four minutes on a busy 2-core machine.
 LIGHTHOUSE_TIMEOUT_SECONDS = 600
 VNU_TIMEOUT_SECONDS = 600
 
@@ -46,13 +50,9 @@ class AcceptedError:
 VNU_EXCEPTIONS = (
     AcceptedError(re.compile(r"^Attribute “autocomplete” is only allowed when the input type is"),
                re.compile(r'<input class="md-toggle" data-md-toggle="(drawer|search)" type="checkbox"'),
-               "Material's base.html writes autocomplete=\"off\" on its drawer and search toggles (checkboxes) "
+               "Material's base.html (and our lean copy) writes autocomplete=\"off\" on its drawer and search toggles "
+               "(checkboxes) "
                "so that Firefox does not restore them open on a reload."),
-    AcceptedError(re.compile(r"^The value of the “for” attribute of the “label” element must be the ID of a "
-                          r"non-hidden form control\.$"),
-               re.compile(r'<label class="md-nav__title" for="__toc">'),
-               "Material's toc.html labels its title for the __toc toggle, which Material's nav-item.html (and "
-               "our lean copy, markup unchanged) writes only for pages that are not a section's index."),
     AcceptedError(re.compile(r"obsolete|^Attribute “(vertical-align|xmlns:[vo])” not allowed|"
                           r"^CSS: “(mso-[a-z-]+|supported-color-schemes)”|"
                           r"^The “role” attribute must not be used on a “td” element"),
@@ -63,7 +63,7 @@ VNU_EXCEPTIONS = (
 )
 
 
-def test_lighthouse_scores_100_for_accessibility_best_practices_and_seo(site_url, page_kind):
+def test_lighthouse_scores_100_for_accessibility_best_practices_and_seo_and_98_for_speed(site_url, page_kind):
     script = LIGHTHOUSE / "node_modules" / "lighthouse" / "package.json"
     node = shutil.which("node")
     if node is None or not script.is_file() or not CHROMIUM.is_file():
@@ -78,10 +78,12 @@ def test_lighthouse_scores_100_for_accessibility_best_practices_and_seo(site_url
     below = []
     for url, result in report.items():
         assert result["version"] == LIGHTHOUSE_VERSION, result["version"]
-        scores = result["scores"]
+        scores = dict(result["scores"])
+        performance = scores.pop("performance")
         assert set(scores) == {"accessibility", "best-practices", "seo"}, scores
-        if any(score != 1 for score in scores.values()):
-            below.append(f"{url}: {scores}; failing audits: {result['failed']}")
+        if any(score != 1 for score in scores.values()) or performance < PERFORMANCE_FLOOR:
+            below.append(f"{url}: {scores}, performance {performance} ({result['metrics']}); "
+                         f"failing audits: {result['failed']}")
     assert not below, "\n".join(below)
 
 

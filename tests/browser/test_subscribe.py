@@ -32,7 +32,12 @@ def test_the_picker_gives_one_address_in_the_chosen_format_and_copies_it(new_pag
     address = page.locator("#pp-feed-address")
     assert address.inner_text() == SITE_URL + "feeds/rss.xml", "everything, as RSS, is the first choice"
 
-    page.get_by_label("What do you want to follow?").select_option(label="Retail")
+    # Two plain questions: what kind of thing, then which one; RSS unless "Other formats" is opened.
+    page.get_by_role("radio", name="Sectors").check()
+    page.get_by_label("Which sector?").select_option(label="Retail")
+    assert address.inner_text() == SITE_URL + "feeds/sectors/retail/rss.xml"
+    assert not page.get_by_label("Atom").is_visible()
+    page.get_by_text("Other formats: Atom and JSON Feed").click()
     page.get_by_label("Atom").check()
     assert address.inner_text() == SITE_URL + "feeds/sectors/retail/atom.xml"
     page.get_by_role("button", name="Copy address").click()
@@ -46,3 +51,15 @@ def test_the_picker_gives_one_address_in_the_chosen_format_and_copies_it(new_pag
     assert height < 2200, f"the Subscribe page is {height}px tall with the picker"
     violations = run_axe(page, axe_source)
     assert not violations, describe_violations(violations)
+
+
+def test_a_topic_pages_follow_link_opens_the_picker_on_its_feed(new_page, site_url):
+    page = open_path(new_page(), site_url, "topics/weapons-attacks/")
+    page.get_by_role("link", name="Get updates about Weapons attacks").click()
+    page.locator(PICKER).wait_for(state="visible")
+    assert page.get_by_role("radio", name="Topics").is_checked()
+    assert page.locator("#pp-feed-address").inner_text() == SITE_URL + "feeds/topics/weapons-attacks/rss.xml"
+    # The picker holding that choice is on screen, not the long list the address was linked in.
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.querySelector('[data-pp-subscribe-picker]').getBoundingClientRect().top < "
+                           "innerHeight / 2 && !document.querySelector('details.pp-subscribe__all').open")

@@ -87,7 +87,8 @@ export function start(root) {
     if (ticket !== latest || !search) return;
     const pages = await Promise.all(search.results.slice(0, count).map((result) => result.data()));
     if (ticket !== latest) return;
-    list.replaceChildren(...onePerAddress(pages).map(resultItem));
+    const words = searchedWords(term);
+    list.replaceChildren(...onePerAddress(pages).map((page) => resultItem(page, words)));
     more.hidden = search.results.length <= count;
     const total = search.results.length;
     status.textContent = total === 0 ? "No matching pages" :
@@ -165,7 +166,7 @@ export function start(root) {
   if (input.value.trim()) run(PAGE_SIZE);
 }
 
-function resultItem(page) {
+function resultItem(page, words) {
   const item = document.createElement("li");
   item.className = "md-search-result__item";
   const link = document.createElement("a");
@@ -181,7 +182,7 @@ function resultItem(page) {
   facts.textContent = [page.meta.type, page.meta.date].filter(Boolean).join(" · ");
   const excerpt = document.createElement("span");
   excerpt.className = "pp-search-hit__excerpt";
-  excerpt.append(...markedText(page.excerpt || ""));
+  excerpt.append(...markedText(page.excerpt || "", words));
   article.append(title, facts);
   // Topic and sector labels as the theme wrote them (core/search.py): words a reader knows, never slugs.
   const labels = [["Topics", page.meta.topics], ["Sectors", page.meta.sectors]].filter(([, value]) => value);
@@ -208,12 +209,39 @@ function onePerAddress(pages) {
   });
 }
 
+// Words too common to be what a reader searched for: Pagefind matches (and marks) them in every excerpt.
+const STOP_WORDS = new Set(("a an and are as at be but by for from has have if in into is it its of on or so " +
+  "than that the their them then there these they this to was we were what when where which who will with " +
+  "you your").split(" "));
+
+// The words a reader searched for, lower case, without stop words (all of them if nothing else was typed).
+export function searchedWords(term) {
+  const words = term.toLowerCase().split(/[^\p{L}\p{N}']+/u).filter(Boolean);
+  const meaningful = words.filter((word) => !STOP_WORDS.has(word));
+  return meaningful.length ? meaningful : words;
+}
+
+// Whether a word Pagefind marked is one the reader searched for: the same word, or one sharing its stem
+// ("attack" finds "attacks"; Pagefind stems the same way), never a stop word the reader did not search for.
+export function isSearched(marked, words) {
+  const word = marked.toLowerCase().replace(/[^\p{L}\p{N}']/gu, "");
+  if (!word) return false;
+  return words.some((searched) => {
+    if (word === searched) return true;
+    if (STOP_WORDS.has(word)) return false;
+    const stem = searched.slice(0, Math.max(3, searched.length - 2));
+    return word.startsWith(stem) || searched.startsWith(word.slice(0, Math.max(3, word.length - 2)));
+  });
+}
+
 // Pagefind's excerpt is HTML with the matched words in <mark>. Parsed in an inert document and rebuilt from
-// its text and <mark> elements alone, so nothing in a page's text can ever run as markup here.
-function markedText(html) {
+// its text and the <mark>s of searched words alone, so nothing in a page's text can ever run as markup here.
+function markedText(html, words) {
   const parsed = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html").body.firstChild;
   return [...parsed.childNodes].map((node) => {
-    if (node.nodeName !== "MARK") return document.createTextNode(node.textContent);
+    if (node.nodeName !== "MARK" || !isSearched(node.textContent, words)) {
+      return document.createTextNode(node.textContent);
+    }
     const mark = document.createElement("mark");
     mark.textContent = node.textContent;
     return mark;

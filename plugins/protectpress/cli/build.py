@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.config import ConfigError, load_settings, relative_path
-from ..core.dates import DateError, parse_moment
 from ..core.problems import Problems
 from ..core.project import Project
+from ..core.published import RECORD_NAME, listed, new_addresses, record_new_addresses
 from ..core.search import SearchIndexError, index_site
-from .common import Subparsers, add_config_option, config_file_or_exit
+from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit
 from .staging import BuildLock, building_prefix, previous_name
 
 
@@ -37,32 +37,17 @@ def register(subparsers: Subparsers) -> None:
     parser.add_argument("--strict", action="store_true", help="warnings fail the build too")
     parser.add_argument("-d", "--site-dir", metavar="DIR", help="where to put the built site (default: site_dir)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and errors")
-    parser.add_argument("--at", metavar="WHEN", help="build the site as it is at this moment, e.g. 2026-12-01T09:00 "
-                        "(UK time unless a zone is given): pages and newsletters with a later publish_at stay out, "
-                        "and two builds at the same moment are identical (default: now, or SOURCE_DATE_EPOCH)")
+    add_at_option(parser, "build the site")
+    parser.epilog = "Two builds at the same --at moment are identical."
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     config_file = config_file_or_exit(args)
-    if args.at is None:
-        return build_atomically(config_file, site_dir=args.site_dir, strict=args.strict, quiet=args.quiet)
-    try:
-        moment = parse_moment(args.at)
-    except DateError as error:
-        print(f"protectpress: --at: {error}, found {args.at!r}", file=sys.stderr)
-        return 2
-    # SOURCE_DATE_EPOCH is the one way a build's "now" is fixed (core.dates.build_now); MkDocs reads it too,
-    # for the sitemap's dates, so the whole site is made as at that moment.
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
-    try:
-        return build_atomically(config_file, site_dir=args.site_dir, strict=args.strict, quiet=args.quiet)
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+    with at_moment(args.at):
+        # A build as at another moment is a look ahead (or back): its addresses are not yet published.
+        return build_atomically(config_file, site_dir=args.site_dir, strict=args.strict, quiet=args.quiet,
+                                record=args.at is None)
 
 
 @dataclass
@@ -150,8 +135,11 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, serve
 
 
 def build_atomically(
-    config_file: Path, *, site_dir: str | None = None, strict: bool = False, quiet: bool = False
+    config_file: Path, *, site_dir: str | None = None, strict: bool = False, quiet: bool = False,
+    record: bool = True,
 ) -> int:
+    """Build into a folder beside the site and swap it in; then (`record`) add the new page addresses to
+    published-urls.txt, saying which, so they are committed with the pages."""
     project_dir = config_file.parent
     try:
         target = Path(site_dir) if site_dir else load_settings(config_file).site_dir
@@ -190,9 +178,14 @@ def build_atomically(
         _swap_in(staging, target)
     finally:
         lock.release()
+    added = record_new_addresses(result.project.settings, result.project.content) \
+        if record and result.project is not None else []
     if not quiet:
         print(f"Built {shown}/: {result.made()}.")
         print(f"Indexed {indexed.pages} pages for search in {indexed.seconds:.1f} s")
+    if added:  # even when quiet: a file of the project changed, to be committed with the pages
+        print(f"Recorded {new_addresses(len(added))} in {RECORD_NAME} (commit it with the pages): "
+              f"{listed(added)}")
     return 0
 
 

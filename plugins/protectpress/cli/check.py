@@ -15,8 +15,9 @@ from pathlib import Path
 
 from ..core.dates import human, human_moment
 from ..core.project import going_live, major_changes_since_last_newsletter
+from ..core.sending.compose import ONE_CLICK_OFF
 from .build import build_site
-from .common import Subparsers, add_config_option, config_file_or_exit, fail_config
+from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit, fail_config
 
 
 def register(subparsers: Subparsers) -> None:
@@ -26,6 +27,7 @@ def register(subparsers: Subparsers) -> None:
     add_config_option(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text", help="how to print the problems")
     parser.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    add_at_option(parser, "check the site")
     parser.set_defaults(run=run)
 
 
@@ -33,7 +35,8 @@ def run(args: argparse.Namespace) -> int:
     config_file = config_file_or_exit(args)
     scratch = Path(tempfile.mkdtemp(prefix="protectpress-check-"))
     try:
-        result = build_site(config_file, scratch / "site")
+        with at_moment(args.at):
+            result = build_site(config_file, scratch / "site")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if result.config_problem:
@@ -52,11 +55,14 @@ def run(args: argparse.Namespace) -> int:
             print("\n".join(f"  {human_moment(moment)}: {path} ({title})" for moment, path, title in coming))
         since, candidates = major_changes_since_last_newsletter(project) if project is not None else (None, [])
         if candidates:
-            after = f" since the last newsletter ({human(since)})" if since else ""
+            after = (f" since the last newsletter sent to the list ({human(since)})" if since
+                     else " (no newsletter has been sent to the list yet)")
             print(f"\nNewsletter candidates: major changes{after}. Feature one with '- page: <path>' and "
                   "'as_updated: true' under items:")
             print("\n".join(f"  {human(change.date)}: {item.src_uri} ({item.title}): {change.note}"
                              for item, change in candidates))
+        if result.newsletters and project is not None and not project.settings.plugin.sending.unsubscribe_url:
+            print(f"\nBefore sending to a list: {ONE_CLICK_OFF}")
     if not result.ok and not problems.errors:
         # Stopped for a reason that is not one of our problems (MkDocs' own): say it, in its words.
         print(result.stopped, file=sys.stderr)

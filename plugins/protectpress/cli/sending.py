@@ -20,10 +20,10 @@ from ..core.newsletter.render import render_newsletter
 from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.problems import Problems
 from ..core.sending.campaign import SendPolicy
-from ..core.sending.compose import SenderIdentity
+from ..core.sending.compose import ONE_CLICK_OFF, SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths, suppression_list
-from ..core.sending.recipients import RecipientsChanged, read_addresses, valid_address
+from ..core.sending.recipients import Recipient, RecipientsChanged, read_addresses, valid_address
 from ..core.sending.report import (
     delivery_report_path,
     describe_test_send,
@@ -46,11 +46,13 @@ def register(subparsers: Subparsers) -> None:
     add_config_option(send)
     send.add_argument("newsletter", metavar="NEWSLETTER",
                       help="the newsletter's file or slug, or 'notice' for the urgent notice in docs/notice.md")
-    target = send.add_mutually_exclusive_group(required=True)
-    target.add_argument("--test", nargs="+", metavar="ADDRESS", help="send a [TEST] copy to these addresses only")
-    target.add_argument(
+    send.add_argument("--test", nargs="+", metavar="ADDRESS", help="send a [TEST] copy to these addresses only "
+                      "(with --to, its merge fields filled as for the first person in that list)")
+    send.add_argument(
         "--to", metavar="RECIPIENTS.csv", help="send to everyone in this CSV (email, name, organisation, sectors)"
     )
+    send.add_argument("--as-row", type=int, metavar="N", help="with --test and --to: fill the test copy's merge "
+                      "fields ({{ name }}, {{ first_name }}) as for the Nth person in the list (1: the first)")
     send.add_argument("--smtp", metavar="URL", help=f"relay: smtp://[user@]host:port (STARTTLS) or smtps://... (TLS); "
                       f"password from {PASSWORD_VARIABLE}")
     send.add_argument("--ca-file", metavar="FILE", help="trust this certificate authority (a PEM file) for the relay "
@@ -130,6 +132,10 @@ def warn(*lines: str) -> None:
 
 @plainly
 def run_send(args: argparse.Namespace) -> int:
+    if not args.test and not args.to:
+        fail_config("send: expected --test ADDRESS (a test copy) or --to RECIPIENTS.csv (the list)")
+    if args.as_row is not None and not (args.test and args.to and args.as_row >= 1):
+        fail_config("--as-row: expected a person's number in the list (1: the first), with --test and --to")
     settings = settings_or_exit(args)
     try:
         sender = SenderIdentity.from_settings(settings)
@@ -151,7 +157,16 @@ def run_send(args: argparse.Namespace) -> int:
     options = SendOptions(dry_run=args.dry_run, skip_live_check=args.skip_live_check, ca_file=args.ca_file)
     run = SendRun.prepare(settings, newsletter, sender, relay, _policy(args, settings), options, test=bool(args.test))
     if args.test:
-        return _test_send(run, args.test)
+        like = None
+        if args.to:  # a test copy as a person on the list will get it, merge fields filled
+            list_problems = Problems()
+            like = run.person_in_list(Path(args.to), args.as_row or 1, list_problems)
+            if like is None or list_problems.errors:
+                warn(list_problems.report(list_problems.errors), "Nothing was sent.")
+                return 1
+            say(f"Merge fields filled as for {like.name or 'a reader with no name'} ({like.address}), person "
+                f"{args.as_row or 1} in {args.to}.")
+        return _test_send(run, args.test, like)
     reason = run.not_ready()
     if reason is not None:
         warn(reason)
@@ -197,7 +212,7 @@ def _policy(args: argparse.Namespace, settings: Settings) -> SendPolicy:
                       resend_unknown=args.resend_unknown, retry_failed=args.retry_failed)
 
 
-def _test_send(run: SendRun, addresses: list[str]) -> int:
+def _test_send(run: SendRun, addresses: list[str], like: Recipient | None = None) -> int:
     bad = [a for a in addresses if not valid_address(a)]
     if bad:
         fail_config(f"--test: expected email addresses like name@example.org, found {', '.join(map(repr, bad))}")
@@ -207,7 +222,7 @@ def _test_send(run: SendRun, addresses: list[str]) -> int:
         return 0
     failed = 0
     try:
-        for delivery in run.test_send(valid):
+        for delivery in run.test_send(valid, like):
             failed += delivery.result.outcome is not Outcome.SENT
             say(f"Test to {delivery.address}: {delivery.result.reply}")
     except RelayError as error:
@@ -230,6 +245,8 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
     for address in plan.interrupted:
         warn(f"The last run stopped while sending to {address}: it may or may not have arrived, so it is "
              "marked unknown and left alone (add --resend-unknown to send it again).")
+    if not run.composer.sender.unsubscribe_url:  # before the question, in the dry run too
+        warn(f"warning: {ONE_CLICK_OFF}")
     if run.options.dry_run:
         say(plan.details)
         if not _links_live(bulk, dry_run=True):

@@ -1,4 +1,4 @@
-"""`protectpress serve [--port N] [--host H] [--open]`: the live preview, with no `make` needed.
+"""`protectpress serve [--port N] [--host H] [--open] [--at WHEN]`: the live preview, with no `make` needed.
 
 Each save rebuilds the preview with the same `build_site` that `protectpress build` runs, so the preview shows
 what the build will publish. A mistake never leaves the browser waiting: while the content has problems,
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import html
 import shutil
 import socket
 import sys
@@ -20,18 +19,17 @@ import threading
 import webbrowser
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from ..core.config import ConfigError, Settings, find_config, load_settings
 from ..core.content import load_content
+from ..core.dates import build_now, human_moment
 from ..core.newsletter.render import template_path
-from ..core.problems import Problem, Problems
+from ..core.preview_page import problems_page
+from ..core.problems import Problems
 from .build import BuildResult, build_site, count
-from .common import Subparsers, add_config_option, fail_config
-
-if TYPE_CHECKING:
-    from wsgiref.types import StartResponse, WSGIEnvironment
+from .common import Subparsers, add_at_option, add_config_option, at_moment, fail_config
 
 
 class _PreviewServer(Protocol):
@@ -58,6 +56,7 @@ def register(subparsers: Subparsers) -> None:
         "--host", default="127.0.0.1", help="the address to serve on (default 127.0.0.1, this computer only)"
     )
     parser.add_argument("--open", action="store_true", help="open the preview in your web browser")
+    add_at_option(parser, "preview the site")
     parser.set_defaults(run=run)
 
 
@@ -73,9 +72,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"Port {args.port} is already in use (is another preview running?).{hint}", file=sys.stderr)
         return 2
     mount_path = urlsplit(settings.site_url).path or "/"
-    preview = Preview(config_file, args.host, args.port, mount_path, watched=_watched(settings),
-                      language=settings.language)
-    return preview.run(open_browser=args.open)
+    with at_moment(args.at):
+        preview = Preview(config_file, args.host, args.port, mount_path, watched=_watched(settings),
+                          language=settings.language, at=args.at)
+        return preview.run(open_browser=args.open)
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -109,8 +109,9 @@ class Preview:
     """One preview: a folder it builds into, MkDocs' live-reload server over it, and the latest problems."""
 
     def __init__(self, config_file: Path, host: str, port: int, mount_path: str,
-                 watched: Iterable[tuple[Path, bool]], language: str) -> None:
+                 watched: Iterable[tuple[Path, bool]], language: str, at: str | None = None) -> None:
         self.config_file = config_file
+        self.at = at  # `--at`, as typed: the preview shows the site as it is then
         self.language = language  # as the preview started: the problems page shows when mkdocs.yml may not read
         self.folder = Path(tempfile.mkdtemp(prefix="protectpress-preview-"))
         self.server = _server_class()(builder=self.rebuild, host=host, port=port, root=str(self.folder),
@@ -131,7 +132,7 @@ class Preview:
                     print(result.problems.report(), file=sys.stderr)
                 print(f"Preview updated: {result.made()}.", file=sys.stderr)
             else:
-                self.server.problems_page = problems_page(result, self.server.url, self.language)
+                self.server.problems_page = problems_page(result.problems, result.stopped, self.language)
                 if result.problems:
                     print(result.problems.report(), file=sys.stderr)
                 print(f"The preview shows the problems to fix ({result.stopped}).", file=sys.stderr)
@@ -157,7 +158,8 @@ class Preview:
             self.rebuild()
             for path, recursive in self.watched:
                 self.server.watch(str(path), recursive=recursive)
-            print(f"Previewing at {self.server.url} (press Ctrl+C to stop)", file=sys.stderr)
+            moment = f", as the site will be at {human_moment(build_now())}" if self.at else ""
+            print(f"Previewing at {self.server.url}{moment} (press Ctrl+C to stop)", file=sys.stderr)
             if open_browser:
                 threading.Timer(0.5, webbrowser.open, args=(self.server.url,)).start()
             try:
@@ -172,70 +174,6 @@ class Preview:
 
 
 def _server_class() -> Callable[..., _PreviewServer]:
-    from mkdocs.livereload import LiveReloadServer
-
-    class PreviewServer(LiveReloadServer):
-        """MkDocs' live-reload server, except that while the content has problems every page is the problems
-        page, answered at once; it carries the live-reload script, so the fixed page replaces it by itself.
-        It answers 500, as MkDocs' own error page does: it stands in for a page that failed to build, so a
-        link checker or script fetching the preview is not told the page is fine."""
-
-        problems_page: bytes | None = None
-
-        def _serve_request(
-            self, environ: WSGIEnvironment, start_response: StartResponse
-        ) -> Iterable[bytes] | None:
-            path = environ["PATH_INFO"]
-            page = self.problems_page
-            if page is not None and not path.startswith("/livereload/") and _is_page(path):
-                with self._epoch_cond:
-                    epoch = self._visible_epoch
-                content = self._inject_js_into_html(page, epoch)
-                headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(content))),
-                           ("Cache-Control", "no-store")]
-                start_response("500 Internal Server Error", headers)
-                return [content]
-            return super()._serve_request(environ, start_response)
+    from ..mkdocs_plugins.preview_server import PreviewServer
 
     return PreviewServer
-
-
-def _is_page(path: str) -> bool:
-    last = path.rsplit("/", 1)[-1]
-    return path.endswith("/") or last.endswith(".html") or "." not in last
-
-
-def problems_page(result: BuildResult, url: str, language: str) -> bytes:
-    """The page every preview request gets while there are problems: each one in plain words."""
-    errors = [p for p in result.problems if p.severity.value == "error"] or list(result.problems)
-    items = "\n".join(_problem_item(p) for p in errors) or f"<li>{html.escape(result.stopped or '')}</li>"
-    count = f"{len(errors)} problem{'' if len(errors) == 1 else 's'}" if errors else "A problem"
-    return f"""<!doctype html>
-<html lang="{html.escape(language)}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>The preview has problems to fix</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5;
-       color: #0b0c0c; }}
-h1 {{ font-size: 2rem; }} li {{ margin-bottom: 1rem; }} code {{ background: #f3f2f1; padding: 0 .2rem; }}
-.lead {{ font-size: 1.2rem; }}
-</style></head>
-<body><main>
-<h1>The preview has problems to fix</h1>
-<p class="lead">{count} to fix before the site can be shown. Fix each one in the file named, save it, and this
-page turns into your page by itself.</p>
-<ol>
-{items}
-</ol>
-<p>The same list is in the window where the preview runs, and <code>protectpress check</code> prints it too.</p>
-</main></body></html>
-""".encode()
-
-
-def _problem_item(problem: Problem) -> str:
-    line = f", line {problem.line}" if problem.line else ""
-    key = f"<code>{html.escape(problem.key)}</code>: " if problem.key else ""
-    found = f" Found {html.escape(problem.found)}." if problem.found is not None else ""
-    expected = html.escape(problem.expected)
-    return (f"<li><strong>{html.escape(problem.path)}</strong>{line}<br>{key}{expected[:1].upper()}{expected[1:]}."
-            f"{found}</li>")

@@ -15,6 +15,8 @@ from ..core.project import load_project
 from ..core.published import (
     RECORD_NAME,
     check_published,
+    listed,
+    new_addresses,
     published_urls,
     read_record,
     record_path,
@@ -59,11 +61,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"{where}: no record yet. Run `protectpress urls --update` and commit the file.", file=sys.stderr)
         return 1
     before = len(problems)
-    check_published(record, lambda url: url in current or url in redirected, current, problems, settings)
+    new = check_published(record, lambda url: url in current or url in redirected, current, problems, settings)
     found = problems.added_since(before)
     if found:
         print(problems.report(found))
     missing = [p for p in found if p.severity is Severity.ERROR]
     if not found:
         print(f"{where}: all {len(record.urls)} published addresses are still published.")
+    if new:
+        print(f"{where}: {new_addresses(len(new))} not recorded yet: the next `protectpress build` records "
+              f"{'it' if len(new) == 1 else 'them'} ({listed(new)}).")
     return 1 if missing else 0
+

@@ -322,10 +322,12 @@ def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, proble
     `docs_file_exists` answers whether a docs-relative file is there, to check `image:`; `markdown_extensions`
     are the project's (Settings.markdown_extensions), which decide how deep the body may nest."""
     try:
-        front = split_front_matter(text)
+        front = split_front_matter(text, recover=True)
     except FrontMatterError as error:
         problems.error(path, error.expected, error.found, line=error.line)
         return None
+    for slip in front.slips:
+        problems.error(path, slip.expected, slip.found, line=slip.line)
     return item_from_front_matter(src_uri, path, front, vocabulary, problems, docs_file_exists, now,
                                   markdown_extensions=markdown_extensions)
 
@@ -440,7 +442,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
             path, TOO_DEEP, "nesting the Markdown renderer cannot read", line=front.body_line + deep_line - 1
         )
 
-    if len(problems.errors) > errors_before or kind is None:
+    if len(problems.errors) > errors_before or kind is None or front.slips:  # a slip left a key out
         return None
     cls = ITEM_CLASSES[kind]
     return cls(

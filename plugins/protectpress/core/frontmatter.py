@@ -31,6 +31,10 @@ class FrontMatter:
     body_line: int  # the file line on which the body starts
     lines: dict[str, int] = field(default_factory=dict)
     raw: dict[str, str] = field(default_factory=dict)  # each scalar as written, for "found ..." messages
+    # YAML slips read past (`split_front_matter(recover=True)`): each one's key block was left out, so that
+    # the rest of the file is still checked; `broken_keys` are the keys in those blocks, not to be called missing.
+    slips: list[FrontMatterError] = field(default_factory=list)
+    broken_keys: frozenset[str] = frozenset()
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -67,8 +71,10 @@ else:  # PyYAML built without libyaml
 
 
 class FrontMatterError(ValueError):
-    def __init__(self, expected: str, found: str | None = None, line: int | None = None) -> None:
+    def __init__(self, expected: str, found: str | None = None, line: int | None = None, *,
+                 slip: bool = False) -> None:
         self.expected, self.found, self.line = expected, found, line
+        self.slip = slip  # a YAML syntax slip on one line, which the rest of the front matter can be read past
         super().__init__(expected)
 
 
@@ -80,8 +86,11 @@ def _parse_yaml(yaml_text: str) -> tuple[yaml.Node | None, Any]:
         return _compose_and_construct(yaml_text, _FrontMatterLoader)
 
 
-def split_front_matter(text: str) -> FrontMatter:
-    """Read `---` YAML `---` then Markdown. Raises FrontMatterError with the file line of the mistake."""
+def split_front_matter(text: str, *, recover: bool = False) -> FrontMatter:
+    """Read `---` YAML `---` then Markdown. Raises FrontMatterError with the file line of the mistake.
+
+    With `recover`, a YAML slip does not end the reading: the key it is in (its whole block) is left out, the
+    rest read again, and each slip kept in `slips`, so every other key and the body are still checked."""
     if text.startswith("\ufeff"):
         text = text[1:]
     lines = text.splitlines(keepends=True)
@@ -96,8 +105,53 @@ def split_front_matter(text: str) -> FrontMatter:
         raise FrontMatterError("expected a closing '---' line after the front matter", "none", line=1)
     yaml_text = "".join(lines[1:index])
     body = "".join(lines[index + 1:])
+    slips: list[FrontMatterError] = []
+    broken: set[str] = set()
+    while True:
+        try:
+            node, data = _read_yaml(yaml_text)
+            break
+        except FrontMatterError as slip:
+            left_out = (_without_block(yaml_text, slip.line - 2) if recover and slip.slip and slip.line is not None
+                        else None)
+            if left_out is None or len(slips) >= _MAX_SLIPS:
+                raise (slips[0] if slips else slip) from None
+            slips.append(slip)
+            yaml_text, keys = left_out
+            broken |= keys
+    front = _front_matter(node, data, body, index + 2)
+    front.slips, front.broken_keys = slips, frozenset(broken)
+    return front
+
+
+_MAX_SLIPS = 20
+_KEY = re.compile(r"^\s*(?:-\s+)?([\w-]+)\s*:")
+
+
+def _without_block(yaml_text: str, at: int) -> tuple[str, set[str]] | None:
+    """`yaml_text` with the top-level key block holding line `at` (0-based) made blank, keeping every line's
+    number, and the keys named in it; None when there is nothing left to leave out."""
+    lines = yaml_text.splitlines(keepends=True)
+    if not 0 <= at < len(lines):
+        return None
+    start = at
+    while start > 0 and (not lines[start].strip() or lines[start][:1].isspace()):
+        start -= 1
+    end = at + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end][:1].isspace()):
+        end += 1
+    if not any(line.strip() for line in lines[start:end]):
+        return None
+    keys = {match.group(1) for line in lines[start:end] if (match := _KEY.match(line))}
+    blank = ["\n" if line.endswith("\n") else "" for line in lines[start:end]]
+    return "".join(lines[:start] + blank + lines[end:]), keys
+
+
+def _read_yaml(yaml_text: str) -> tuple[yaml.Node | None, Any]:
+    """The YAML's node tree and value; a slip as a FrontMatterError at its file line (the YAML starts on
+    line 2)."""
     try:
-        node, data = _parse_yaml(yaml_text)
+        return _parse_yaml(yaml_text)
     except RecursionError:
         # PyYAML builds nested lists and mappings recursively (found by the fuzz tests: 2,000 `[`).
         raise FrontMatterError("expected front matter nested at most a few levels deep",
@@ -108,7 +162,10 @@ def split_front_matter(text: str) -> FrontMatter:
                                line=_first_line_with(yaml_text, "!!")) from None
     except yaml.YAMLError as error:
         line, expected, found = yaml_problem_in_words(error, yaml_text)
-        raise FrontMatterError(expected, found, line=line + 1) from None
+        raise FrontMatterError(expected, found, line=line + 1, slip=True) from None
+
+
+def _front_matter(node: yaml.Node | None, data: Any, body: str, body_line: int) -> FrontMatter:
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -127,7 +184,7 @@ def split_front_matter(text: str) -> FrontMatter:
             elif isinstance(value_node, yaml.MappingNode):  # `search.boost`: a setting on its own line
                 for inner_key, _ in value_node.value:
                     key_lines.setdefault(f"{key}.{inner_key.value}", inner_key.start_mark.line + 2)
-    return FrontMatter(data={str(k): v for k, v in data.items()}, body=body, body_line=index + 2,
+    return FrontMatter(data={str(k): v for k, v in data.items()}, body=body, body_line=body_line,
                        lines=key_lines, raw=raw)
 
 
@@ -153,15 +210,19 @@ def read_source(file: Path, path: str, problems: Problems) -> str | None:
 
 def read_front_matter(file: Path, path: str, problems: Problems) -> FrontMatter | None:
     """A source file's front matter and body, or None with the problem named (`path` as messages show it):
-    what a newsletter and the urgent notice read first, one file at a time."""
+    what a newsletter and the urgent notice read first, one file at a time. A YAML slip is reported and read
+    past (`front.slips`), so the rest is still checked; the caller treats the file as invalid."""
     text = read_source(file, path, problems)
     if text is None:
         return None
     try:
-        return split_front_matter(text)
+        front = split_front_matter(text, recover=True)
     except FrontMatterError as error:
         problems.error(path, error.expected, error.found, line=error.line)
         return None
+    for slip in front.slips:
+        problems.error(path, slip.expected, slip.found, line=slip.line)
+    return front
 
 
 def yaml_problem_in_words(error: yaml.YAMLError, yaml_text: str, what: str = "YAML front matter"
@@ -190,10 +251,21 @@ def yaml_problem_in_words(error: yaml.YAMLError, yaml_text: str, what: str = "YA
             return answer("a space after each - in a list, like '- retail'", at)
     if problem.startswith("mapping values are not allowed"):
         if text.count(":") >= 2:
-            return answer("quotes around a value that has a colon in it, like "
-                          "title: \"Martyn's Law: what it means\"")
+            return answer(COLON_IN_VALUE)
         if index > 0 and ":" not in lines[index - 1]:
             return answer("a colon after each key, like 'title: My page'", index - 1)
+        above = _line_above(lines, index)
+        if above is not None and _indent(text) > _indent(lines[above]):
+            if re.match(r"^\s*[\w-]+:(\s|$)", text) and _indent(lines[above]) == 0:
+                # `summary:` pushed in under `title: ...`: YAML reads it as more of the title.
+                return answer(INDENTED_KEY)
+            return answer(COLON_IN_VALUE + " (the whole value, when it runs onto a second line)", above)
+    if "<document start>" in problem and lines and lines[0][:1].isspace():
+        return answer(INDENTED_KEY, 0)
+    if "<block end>" in problem and re.search(r"block (mapping|collection)",
+                                                       str(getattr(error, "context", ""))):
+        return answer("the lines of one entry lined up, each indented by the same spaces as the one above it "
+                      "(under changes:, '  - date: ...' then '    note: ...')")
     if "could not find expected ':'" in problem:
         return answer("a colon after each key, like 'title: My page'")
     if "quoted scalar" in str(getattr(error, "context", "")):
@@ -208,6 +280,20 @@ def yaml_problem_in_words(error: yaml.YAMLError, yaml_text: str, what: str = "YA
             "quotes around a name with a colon in it",
         )
     return index + 1, f"expected valid {what}", found if text.strip() else problem
+
+
+COLON_IN_VALUE = "quotes around a value that has a colon in it, like title: \"Martyn's Law: what it means\""
+INDENTED_KEY = ("each key at the start of its line, with no spaces before it (only the lines under a key such as "
+                "changes: are indented)")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _line_above(lines: list[str], index: int) -> int | None:
+    """The nearest line above `index` that is not blank."""
+    return next((at for at in range(index - 1, -1, -1) if lines[at].strip()), None)
 
 
 _TAG_MISMATCH = (ValueError, KeyError, TypeError, AttributeError, OverflowError)
@@ -335,7 +421,7 @@ def read_fields(front: FrontMatter, fields: Iterable[Field], report: Report) -> 
 def report_missing(front: FrontMatter, required: dict[str, str], report: Report) -> None:
     """`required` maps each key that must be there to why, as in "expected a date (required for a newsletter)"."""
     for name, why in required.items():
-        if front.data.get(name) in (None, ""):
+        if front.data.get(name) in (None, "") and name not in front.broken_keys:
             report(name, f"expected a {name} ({why})", "none")
 
 
@@ -362,6 +448,10 @@ def read_schema(front: FrontMatter, fields: Iterable[Field],
     return values
 
 
+# What the site and the handbook call a term of each group: the front-matter key `tags` holds topics.
+TERM_NOUNS = {"tags": "topic", "sectors": "sector"}
+
+
 def read_terms(names: Iterable[str], group: str, allowed: dict[str, str], report: Report) -> tuple[str, ...]:
     """Topic or sector names -> their vocabulary slugs; each unknown one reported with the nearest terms."""
     chosen = []
@@ -371,8 +461,8 @@ def read_terms(names: Iterable[str], group: str, allowed: dict[str, str], report
             chosen.append(slug)
             continue
         choices = ", ".join(allowed) or f"none: declare {group} under plugins.protectpress.vocabulary in mkdocs.yml"
-        report(group, f"expected a {group[:-1]} from the vocabulary ({choices}){did_you_mean(slug, allowed)}",
-               repr(name))
+        report(group, f"expected a {TERM_NOUNS.get(group, group[:-1])} from the vocabulary ({choices})"
+               f"{did_you_mean(slug, allowed)}", repr(name))
     return tuple(dict.fromkeys(chosen))
 
 

@@ -1,8 +1,9 @@
 """The home page's generated sections, written as Markdown after the author's short intro.
 
-The home page is where a new item must show up without anyone editing it: one card per content type with its
-count, the newest items across every type, and quick links to the action cards. The emergency line above the
-intro comes from the theme (`partials/content.html`), from the same words as every other page's.
+The home page is where a new item must show up without anyone editing it: the action cards first, as large
+links straight after the emergency line (`home_action_cards`, placed by the theme's `partials/content.html`,
+before the author's intro), then after the intro one card per content type with its count and the newest
+items across every type. The emergency line comes from the same words as every other page's.
 """
 
 from __future__ import annotations
@@ -42,12 +43,20 @@ def home_sections(content: ContentSet, links: SiteLinks, from_src: str = HOME_SR
     parts = ["## What is on this site\n\n" + '<ul class="pp-type-cards" data-search-exclude>\n' + "\n".join(cards)
              + "\n</ul>\n"]
     parts.append("## Latest\n\n" + item_list(content.published()[:LATEST_COUNT], links, from_src))
-    action_cards = in_reader_order(counts[ContentType.ACTION_CARD], ContentType.ACTION_CARD)
-    if action_cards:
-        lines = "\n".join(
-            f'<li><a href="{escape(links.relative_url(card.src_uri, from_src=from_src), quote=True)}">'
-            f"{escape(card.title, quote=False)}</a></li>" for card in action_cards)
-        parts.append(
-            "## Action cards: what to do now\n\n" + f'<ul class="pp-quick-links" data-search-exclude>\n{lines}\n</ul>\n'
-        )
     return "\n\n" + "\n".join(parts)
+
+
+def home_action_cards(content: ContentSet, links: SiteLinks, from_src: str = HOME_SRC_URI) -> str:
+    """The action cards as large links, straight after the home page's emergency line (partials/content.html):
+    the reason most people come, first, before any other section. HTML, escaped here; "" with no cards."""
+    cards = in_reader_order(content.of_type(ContentType.ACTION_CARD), ContentType.ACTION_CARD)
+    if not cards:
+        return ""
+    items = "\n".join(
+        f'<li><a class="pp-action-links__link" href="{escape(links.relative_url(card.src_uri, from_src=from_src))}">'
+        f"{escape(card.title, quote=False)}</a></li>" for card in cards)
+    index = escape(links.relative_url(type_index_source(ContentType.ACTION_CARD), from_src=from_src))
+    return ('<section class="pp-home-cards" aria-labelledby="pp-home-cards-title" data-pagefind-ignore>\n'
+            '<h2 id="pp-home-cards-title">Action cards: what to do now</h2>\n'
+            f'<ul class="pp-action-links">\n{items}\n</ul>\n'
+            f'<p class="pp-home-cards__all"><a href="{index}">All action cards</a></p>\n</section>\n')

@@ -51,6 +51,8 @@ class LinkReport:
     links: int = 0
     broken: int = 0
     seen: set = field(default_factory=set)
+    checked: set[str] = field(default_factory=set)  # the built files whose links were checked
+    with_broken: set[str] = field(default_factory=set)  # those of them with a broken link
 
 
 class BuiltSite:
@@ -113,24 +115,31 @@ def page_url_of(file: str) -> str:
 
 def check_site_links(site_dir: Path, links: SiteLinks, sources: Mapping[str, str], problems: Problems, *,
                      project_dir: Path | None = None, bodies: Mapping[str, ScannedHtml] | None = None,
-                     site: BuiltSite | None = None) -> LinkReport:
+                     site: BuiltSite | None = None, docs_path: str = "docs",
+                     kinds: frozenset[str] = frozenset({"page", "feed", "email"}),
+                     known_good: frozenset[str] = frozenset()) -> LinkReport:
     """Check every internal link in a built site. Adds one error per broken link, naming its source file.
 
     `bodies`: built file -> the links and ids of that page's own body, scanned while MkDocs rendered it. Those
     pages are not read again: the rest of each is the theme, whose links MkDocs makes from its navigation and
     which the integrity feature hands over whole for a few pages (the first of each template in each folder).
-    Every other file (feeds, emails, redirect pages, 404.html, files from docs/) is read and scanned whole."""
+    Every other file (feeds, emails, redirect pages, 404.html, files from docs/) is read and scanned whole.
+    `docs_path`: the docs folder as messages name it, for the file a broken link asks for. `kinds`: which
+    channels to check (the preview leaves out the feeds, made from the same pages' bodies). `known_good`: built
+    files whose every link was found good by a check of this same site, with the same files and ids, and which
+    have not changed since (the preview's): not checked again."""
     site = site or BuiltSite(site_dir)
     bodies = bodies or {}
     for file, body in bodies.items():
         site.remember_ids(file, body.ids, whole_file=False)
-    checker = _Checker(site, links, sources, problems, _SourceLocator(project_dir))
+    checker = _Checker(site, links, sources, problems, _SourceLocator(project_dir), docs_path)
     scanned = [(channel, list(bodies[channel.file].links) if channel.file in bodies else checker.links_of(channel))
-               for channel in channels(site)]
+               for channel in channels(site) if channel.kind in kinds and channel.file not in known_good]
     for channel, found in scanned:
         if found is None:
             continue
         checker.report.files += 1
+        checker.report.checked.add(channel.file)
         for link in found:
             checker.report.links += 1
             checker.check(link, channel)
@@ -144,6 +153,7 @@ class _Checker:
     sources: Mapping[str, str]
     problems: Problems
     locator: _SourceLocator
+    docs_path: str = "docs"
     report: LinkReport = field(default_factory=LinkReport)
     good: set[tuple[str, str, str, bool]] = field(default_factory=set)
     resolved: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # absolute address -> _resolve's answer
@@ -204,10 +214,16 @@ class _Checker:
         if problem == "outside":
             self.broken(channel, link, f"expected a link inside the site {self.links.site_url}", repr(target))
         elif problem == "not built":
-            noun = "an image" if link.kind == IMAGE else "a link to a page or file"
-            shown = unquote(where) or "the home page"
-            self.broken(channel, link, f"expected {noun} that the build wrote{self.nearest_page(where, link)}",
-                        f"{target!r} {_in(channel)}({shown} was not built)")
+            # In the author's terms: the file in docs/ the link asks for, that it is not there, and the
+            # nearest page that is.
+            wanted, is_page = self.wanted_source(where, self.source_for(channel, link) if channel.kind == "page"
+                                                 and not parts.scheme and not target.startswith("/") else None,
+                                                 parts.path)
+            noun = "an image" if link.kind == IMAGE else "a link to a page" if is_page else "a link to a file"
+            nearest = self.nearest_page(wanted) if is_page and link.kind != IMAGE else None
+            nearest_words = f"; the nearest page is {nearest}" if nearest else ""
+            self.broken(channel, link, f"expected {noun} that exists ({wanted} does not exist{nearest_words})",
+                        f"{target!r} {_in(channel)}".strip())
         else:
             page = page_url_of(where) or "the home page"
             self.broken(channel, link, f"expected a link to a heading or id that exists on {page}",
@@ -231,14 +247,36 @@ class _Checker:
             return ("no id", file)
         return None
 
-    def nearest_page(self, url_path: str, link: FoundLink) -> str:
-        """" (did you mean docs/x.md?)" for a link to a page that is not there: the page files nearest to it."""
-        if link.kind == IMAGE:
-            return ""
+    def wanted_source(self, url_path: str, source: str | None = None, written: str = "") -> tuple[str, bool]:
+        """(the file in docs/ a link asks for, whether it is a page). A link to a file written in a page
+        (`../action-cards/x.md`, `../assets/plan.png`) is read from that page's `source` file, as its author
+        wrote it; any other from the address it leads to: `guidance/pals/` and `guidance/pals.html` ask for
+        docs/guidance/pals.md, `assets/plan.pdf` for docs/assets/plan.pdf."""
+        written = unquote(written)
+        last = written.rsplit("/", 1)[-1]
+        if source is not None and "." in last and not last.endswith(".html") \
+                and source.startswith(self.docs_path + "/"):
+            # A file's path (`x.md`, `plan.png`) that MkDocs could not resolve stays as the author wrote it.
+            return posixpath.normpath(posixpath.join(posixpath.dirname(source), written)), written.endswith(".md")
         path = unquote(url_path)
-        wanted = path[: -len(".md")] + "/" if path.endswith(".md") else path
-        near = difflib.get_close_matches(wanted, list(self.sources), n=2, cutoff=0.75)
-        return f" (did you mean {', '.join(self.sources[page] for page in near)}?)" if near else ""
+        last = path.rstrip("/").rsplit("/", 1)[-1]
+        if not path or path.endswith("/") or path.endswith((".md", ".html")) or "." not in last:
+            stem = path.rstrip("/").removesuffix(".md").removesuffix(".html")
+            if stem.endswith("/index") or stem == "index":
+                stem = stem.removesuffix("index").rstrip("/")
+            return f"{self.docs_path}/{stem or 'index'}.md", True
+        return f"{self.docs_path}/{path}", False
+
+    def nearest_page(self, wanted: str) -> str | None:
+        """The page an author wrote whose file is nearest to `wanted` (a file in docs/), or None."""
+        prefix = self.docs_path + "/"
+
+        def name(source: str) -> str:  # compared without what every page shares, so `gone` is not near `index`
+            return source.removeprefix(prefix).removesuffix(".md")
+
+        authored = {name(source): source for source in self.sources.values() if source.endswith(".md")}
+        near = difflib.get_close_matches(name(wanted), list(authored), n=1, cutoff=0.75)
+        return authored[near[0]] if near else None
 
     def source_for(self, channel: Channel, link: FoundLink | None) -> str:
         """The file a comms officer edits to fix a link: the feed entry's page, else the built file's page."""
@@ -251,6 +289,7 @@ class _Checker:
     def broken(self, channel: Channel, link: FoundLink, expected: str, found: str) -> None:
         source = self.source_for(channel, link)
         parts = urlsplit(link.target)
+        self.report.with_broken.add(channel.file)
         # The same mistake comes back in the feed and email copies of a page: report it once.
         key = (source, posixpath.basename(parts.path.rstrip("/")), parts.fragment, expected.split(" (")[0])
         if key in self.report.seen:

@@ -73,9 +73,22 @@ def item_list(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
     return f'<ul class="pp-listing" data-pagefind-ignore>\n{lines}\n</ul>\n'
 
 
+# What a reader comes for first: action cards, then guidance, then what happened.
+LISTING_ORDER = (ContentType.ACTION_CARD, ContentType.GUIDANCE, ContentType.CONFERENCE, ContentType.NEWS)
+
+
+def _kinds_phrase(items: Iterable[ContentItem]) -> str:
+    """The kinds of page a listing holds, in listing order and in words: "Action cards, guidance and news"."""
+    kinds = {item.kind for item in items}
+    words = [kind.plural.lower() for kind in LISTING_ORDER if kind in kinds]
+    words += [kind.plural.lower() for kind in ContentType if kind in kinds and kind not in LISTING_ORDER]
+    phrase = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return phrase[:1].upper() + phrase[1:]
+
+
 def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
     parts = []
-    for kind in ContentType:
+    for kind in (*LISTING_ORDER, *(k for k in ContentType if k not in LISTING_ORDER)):
         chosen = [i for i in items if i.kind is kind]
         if chosen:
             parts.append(f"## {kind.plural}\n\n" + item_list(in_reader_order(chosen, kind), links, from_src))
@@ -109,12 +122,11 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
     only `use_directory_urls` changes them."""
     listings = []
     for slug, label, items in _terms_with_pages(content, group, vocabulary):
-        summary = f"Guidance, action cards and news for {label.lower() if group == 'sectors' else label}."
+        # The intro names only the kinds of page listed below it.
+        kinds = _kinds_phrase(items)
+        summary = f"{kinds} about {label}." if group == "topics" else f"{kinds} for {label.lower()}."
         if group == "sectors" and slug != "all":
-            summary = (
-                f"Guidance, action cards and news for the {label.lower()} sector, "
-                "including what applies to all sectors."
-            )
+            summary = f"{kinds} for the {label.lower()} sector, including what applies to all sectors."
         src_uri = SiteLinks.listing_source(group, slug)
         # The summary shows as the page's lead paragraph (partials/content.html): not repeated in the body.
         markdown = front_matter(title=label, type="page", summary=summary) + _grouped(items, links, src_uri)

@@ -27,6 +27,17 @@ def short_description(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     return cut.rstrip(" ,;:.-–—") + _ELLIPSIS
 
 
+# A guidance page lists its sections under its title (GOV.UK's contents list) from this many sections; a
+# newsletter's web version, read as a whole letter, from two.
+CONTENTS_MINIMUM = 4
+_NEWSLETTER_CONTENTS_MINIMUM = 2
+
+
+def wants_contents(sections: int, *, newsletter: bool = False) -> bool:
+    """Whether a page with this many sections (h2s) shows a contents list under its title."""
+    return sections >= (_NEWSLETTER_CONTENTS_MINIMUM if newsletter else CONTENTS_MINIMUM)
+
+
 def listing_title(label: str, noun: str) -> str:
     """The browser title of a topic or sector listing, which may share its label with a page ("Martyn's Law")."""
     return f"{noun.capitalize()}: {label}"

@@ -97,7 +97,7 @@ def read_notice(settings: Settings, problems: Problems) -> Notice | None:
     if not front.body.strip():
         problems.error(path, "expected the notice's words below the front matter: what is happening and what "
                        "to do", "none", line=front.body_line)
-    if len(problems.errors) > errors_before:
+    if len(problems.errors) > errors_before or front.slips:  # a slip left a key out
         return None
     words = front.body.strip()
     blank_lines_before = front.body[: front.body.index(words)].count("\n")

@@ -16,6 +16,8 @@ from .newsletter.model import load_newsletters
 from .notice import Notice, live_notice
 from .problems import Problems
 from .sending.compose import sender_name_problem
+from .sending.journal import bulk_sent_at
+from .sending.privacy import sending_paths
 
 
 @dataclass
@@ -41,11 +43,13 @@ def going_live(project: Project) -> list[tuple[dt.datetime, str, str]]:
 def major_changes_since_last_newsletter(
     project: Project,
 ) -> tuple[dt.datetime | None, list[tuple[ContentItem, Change]]]:
-    """The newest live newsletter's date (None when there is none) and each major change made after it."""
+    """When the last newsletter went to the list (its send journal says it reached someone: a test send, a
+    dry run or the outbox does not count; None when none has) and each major change made after it."""
     since = None
     if project.settings.plugin.newsletter.enabled:
-        dates = [n.date for n in load_newsletters(project.settings, Problems()) if n.is_live(project.now)]
-        since = max(dates, default=None)
+        journal_dir = sending_paths(project.settings)[0]
+        sent = [bulk_sent_at(journal_dir, n.slug) for n in load_newsletters(project.settings, Problems())]
+        since = max((moment for moment in sent if moment is not None and moment <= project.now), default=None)
     return since, newsletter_candidates(project.content, since)
 
 

@@ -2,9 +2,10 @@
 
 Sent emails and feed ids point at page URLs for ever, so the project commits a record of every page address
 it has published (`published-urls.txt`, one site-relative URL a line, sorted). A build in which a recorded
-address is gone fails, naming it, unless the page that replaced it declares `redirect_from`. New pages join
-the record only by an explicit `protectpress urls --update`, reviewed in git like any content change: a
-build never rewrites a committed file behind the author's back.
+address is gone fails, naming it, unless the page that replaced it declares `redirect_from`: only an address
+that disappears needs a person. A new address breaks nothing, so `protectpress build` adds it to the record
+itself once the new site is in place (and says so, for the file to be committed with the pages); `check` and
+the preview never write it, and `protectpress urls --update` does the same by hand.
 
 Recorded: every published page an author wrote (drafts are not published) and the web version of every
 published newsletter. Generated listings (topics, sectors, the archive) come and go with the content and are
@@ -13,6 +14,8 @@ not promises.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,11 +27,10 @@ from .newsletter.web import web_src_uri
 from .problems import Problems
 
 RECORD_NAME = "published-urls.txt"
-UPDATE_COMMAND = "protectpress urls --update"
-HEADER = f"""\
+HEADER = """\
 # Every page address this site has published (from the root of site_url), one a line, sorted.
 # Emails and feeds link to these for ever: a build fails when one disappears. When you move or rename a page,
-# add `redirect_from: [old/address/]` to its front matter. Add new pages with `{UPDATE_COMMAND}`.
+# add `redirect_from: [old/address/]` to its front matter. `protectpress build` adds new pages by itself.
 # Delete a line only when a page is withdrawn on purpose, in a reviewed commit.
 """
 
@@ -59,9 +61,23 @@ def read_record(path: Path) -> PublishedRecord:
 
 
 def write_record(path: Path, urls: Iterable[str]) -> None:
-    """Write the record sorted, so that its git diff shows exactly which addresses were added."""
+    """Write the record sorted, so that its git diff shows exactly which addresses were added.
+
+    Written beside it and renamed into place: every build may write it now, so a record that is a link (a
+    symlink planted in a repository) is replaced by the file, never followed to overwrite what it points at,
+    and a build stopped half-way leaves the old record whole."""
     lines = sorted(set(urls))
-    path.write_text(HEADER + "".join(f"{shown(url)}\n" for url in lines), encoding="utf-8")
+    text = HEADER + "".join(f"{shown(url)}\n" for url in lines)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        # mkstemp makes it private; the record is a public file of the project: its own mode, or the usual one.
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.is_file() and not path.is_symlink() else 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def shown(url: str) -> str:
@@ -83,10 +99,10 @@ def published_urls(settings: Settings, content: ContentSet, problems: Problems |
 
 def check_published(record: PublishedRecord, is_built: Callable[[str], bool], current: set[str],
                     problems: Problems, settings: Settings) -> list[str]:
-    """Errors for recorded addresses the build no longer serves; a note for pages not yet recorded.
+    """Errors for recorded addresses the build no longer serves.
 
     `is_built(url)` says whether the built site serves that URL path (a page or a redirect page). Returns the
-    new URLs not in the record."""
+    new URLs not in the record (the build records them: see `record_new_addresses`)."""
     if not record.exists:
         return []
     where = settings.relative(record.path)
@@ -96,12 +112,28 @@ def check_published(record: PublishedRecord, is_built: Callable[[str], bool], cu
                            "it)", f"no page there. If you moved or renamed it, add "
                            f"'redirect_from: [{shown(url)}]' to the front matter of the page that replaced it; "
                            "if you deleted it by mistake, put it back", line=line)
-    new = sorted(current - set(record.urls))
-    if new:
-        listed = ", ".join(shown(url) for url in new[:5]) + (f" and {len(new) - 5} more" if len(new) > 5 else "")
-        problems.info(where, f"expected every published page in the record (run `{UPDATE_COMMAND}` and commit "
-                      "the file when you publish)", f"{len(new)} not yet recorded: {listed}")
-    return new
+    return sorted(current - set(record.urls))
+
+
+def record_new_addresses(settings: Settings, content: ContentSet) -> list[str]:
+    """Add every address the content publishes now and the record lacks; return them (none: the file is left
+    as it is). Only where the project keeps a record: without one, the published-address check is off."""
+    record = read_record(record_path(settings))
+    if not record.exists:
+        return []
+    urls, added = updated_record(record, published_urls(settings, content))
+    if added:
+        write_record(record.path, urls)
+    return added
+
+
+def new_addresses(number: int) -> str:
+    return f"{number:,} new address{'' if number == 1 else 'es'}"
+
+
+def listed(urls: list[str], most: int = 5) -> str:
+    """`/a/, /b/ and 3 more`: addresses as a line says them."""
+    return ", ".join(shown(url) for url in urls[:most]) + (f" and {len(urls) - most} more" if len(urls) > most else "")
 
 
 def updated_record(record: PublishedRecord, current: set[str]) -> tuple[list[str], list[str]]:

@@ -22,6 +22,7 @@ from ..core.feeds import (
     carried_ids,
     check_feed_images,
     entry_from_item,
+    feed_anchor,
     feeds_for_page,
     plan_feeds,
     publish_feeds,
@@ -44,6 +45,7 @@ class FeedsFeature:
         # site-wide feed's alone.
         self.site_feed_links: list[dict[str, str]] = []
         self.index_feed_links: dict[str, list[dict[str, str]]] = {}
+        self.follow: dict[str, dict[str, str]] = {}  # index page src_uri -> its "Get updates about" link
 
     @property
     def enabled(self) -> bool:
@@ -94,6 +96,15 @@ class FeedsFeature:
             index_pages = {feed.index_page for feed in feeds if feed.index_page is not None}
             self.site_feed_links = _head_links(feeds_for_page("", feeds), links)
             self.index_feed_links = {page: _head_links(feeds_for_page(page, feeds), links) for page in index_pages}
+            # "Get updates about <name>" on each topic, sector and type page, leading to its feed on Subscribe.
+            self.follow = {}
+            if SUBSCRIBE_PAGE in self.pages:
+                for feed in feeds:
+                    if feed.index_page is not None and feed.group != "site":
+                        subscribe = links.relative_url(SUBSCRIBE_PAGE, from_src=feed.index_page)
+                        self.follow[feed.index_page] = {
+                            "label": feed.label.lower() if feed.group == "types" else feed.label,
+                            "href": f"{subscribe}#{feed_anchor(feed)}"}
         return env
 
     def on_page_context(
@@ -101,6 +112,7 @@ class FeedsFeature:
     ) -> dict[str, Any]:
         if self.enabled:
             context["pp_feed_links"] = self.index_feed_links.get(page.file.src_uri, self.site_feed_links)
+            context["pp_follow"] = self.follow.get(page.file.src_uri)
             if self.generates_subscribe_page and page.file.src_uri == SUBSCRIBE_PAGE:
                 context["pp_page_scripts"] = [SUBSCRIBE_SCRIPT]  # the picker; the page works without it
         return context

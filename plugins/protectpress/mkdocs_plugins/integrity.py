@@ -2,8 +2,11 @@
 that every published address is still served, and checks every link in the pages, feeds and emails.
 
 It must be the last feature (see features.py): the feeds and the newsletters' emails are written in their
-own on_post_build. Under `mkdocs serve` only the redirects are written: the checks read the whole site, and
-the preview must stay quick; `protectpress build` always runs them.
+own on_post_build. The preview (`mkdocs serve`) checks the links of every page and email too, so a broken one
+shows on its problems page as `check` words it; it renders only the saved pages, so the links of the others
+are remembered from when they were rendered (serve_cache.SCANNED). Left to `check` and `build`: the feeds
+(the same pages' bodies again, and most of the check's time) and the published addresses (promises about the
+published site, where the preview builds drafts).
 
 A page's links are read from memory as MkDocs renders it, not from the written file: its own body on every
 page, and the whole page (the theme's links and ids too) on the first page of each template in each folder.
@@ -24,7 +27,9 @@ from ..core.newsletter.model import newsletter_files
 from ..core.newsletter.web import web_src_uri
 from ..core.published import check_published, published_urls, read_record, record_path
 from ..core.redirects import plan_redirects, write_redirects
+from ..core.search import INDEX_FOLDER
 from ..core.slugs import slugify
+from . import serve_cache
 from .state import BuildState
 
 
@@ -34,18 +39,21 @@ class IntegrityFeature:
         self.sources: dict[str, str] = {}  # page URL path -> the project-relative file an author edits
         self.bodies: dict[str, ScannedHtml] = {}  # built file -> the links and ids scanned as it was rendered
         self.theme_seen: set[tuple[str, str, int]] = set()  # (template, folder, depth) whose theme was scanned
+        self.body_ids: dict[str, frozenset[str]] = {}  # the preview's: built file -> the ids of its page's own body
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if self.state.serving:
-            return output
         dest = page.file.dest_uri
         folder = dest.split("/", 1)[0] if "/" in dest else ""
         shape = (str(page.meta.get("template") or "main.html"), folder, dest.count("/"))
         if shape in self.theme_seen:
             self.bodies[dest] = scan_page(page.content or "")
+            body_ids = self.bodies[dest].ids
         else:
             self.theme_seen.add(shape)
             self.bodies[dest] = scan_page(output)
+            body_ids = scan_page(page.content or "").ids if self.state.serving else frozenset()
+        if self.state.serving:  # what a link's #fragment may name, compared from one save to the next
+            self.body_ids[dest] = body_ids
         return output
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -76,12 +84,32 @@ class IntegrityFeature:
         links = settings.links
         write_redirects(settings.site_dir, plan_redirects(self.state.content, links, problems), links, problems,
                         settings.language)
-        if not self.state.serving:
-            site = BuiltSite(settings.site_dir)
+        site = BuiltSite(settings.site_dir)
+        bodies = self.bodies
+        known_good: frozenset[str] = frozenset()
+        last = serve_cache.LinksChecked()
+        # The site's files but the search index, which the preview rewrites in the background after each build.
+        files = frozenset(f for f in site.files if not f.startswith(INDEX_FOLDER + "/"))
+        if self.state.serving:
+            # The pages not rendered this time (`--dirty`) keep what their last rendering held, and those whose
+            # links were all good stay so while no file came or went and no page's ids changed.
+            bodies = serve_cache.SCANNED.setdefault(str(settings.site_dir), {})
+            last = serve_cache.LINKS_CHECKED.setdefault(str(settings.site_dir), last)
+            known_good = last.known_good(files, self.body_ids)
+            bodies.update(self.bodies)
+        else:
             check_published(read_record(record_path(settings)), lambda url: site.file_for(url) is not None,
                             published_urls(settings, self.state.content), problems, settings)
-            check_site_links(settings.site_dir, links, self.sources, problems, project_dir=settings.project_dir,
-                             bodies=self.bodies, site=site)
+        # The preview checks what authors write, pages and emails; the feeds carry the same pages' bodies again
+        # (made absolute by the one link function) and are most of the check's time, so only check and build
+        # read them.
+        kinds = frozenset({"page", "email"}) if self.state.serving else frozenset({"page", "feed", "email"})
+        report = check_site_links(settings.site_dir, links, self.sources, problems, project_dir=settings.project_dir,
+                                  bodies=bodies, site=site, docs_path=settings.relative(settings.docs_dir),
+                                  kinds=kinds, known_good=known_good)
+        if self.state.serving:
+            last.files = files
+            last.good = frozenset(known_good | {f for f in report.checked if f in bodies} - report.with_broken)
         self.state.finish()
 
     def _page_sources(self, files: Files) -> dict[str, str]:

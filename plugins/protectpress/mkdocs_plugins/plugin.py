@@ -23,8 +23,10 @@ from mkdocs.utils.templates import TemplateContext
 
 from ..core.dates import DateError, build_now
 from ..core.problems import Problems
+from . import serve_cache
 from .config import ProtectpressConfig
 from .features import load_features
+from .preview_server import keep_answering
 from .state import BuildState, settings_from_mkdocs
 
 
@@ -48,6 +50,8 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
             raise PluginError(f"protectpress: {error}") from None
         self.state = BuildState(settings=settings_from_mkdocs(config), problems=Problems(), serving=self.serving,
                                 now=now)
+        if self.serving:
+            serve_cache.remember_problems(self.state.problems)  # each rebuild is a new plugin: see on_serve
         self.features = load_features(self.state)
         return self._each("on_config", config)
 
@@ -93,7 +97,12 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
     ) -> LiveReloadServer | None:
-        return self._each("on_serve", server, config=config, builder=builder)
+        server = self._each("on_serve", server, config=config, builder=builder) or server
+        if self.state is not None:
+            # A plain `mkdocs serve` (protectpress serve has its own builder and server): a failed rebuild shows
+            # the problems page instead of leaving the browser waiting.
+            keep_answering(server, serve_cache.latest_problems, self.state.settings.language)
+        return server
 
     def _each(self, event: str, *args: Any, **kwargs: Any) -> Any:
         """Call `event` on every feature that has it, threading the returned value through like MkDocs does."""

@@ -10,6 +10,7 @@ template or other plugin reads it; Material's own templates then print it as the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import posixpath
 import secrets
@@ -37,10 +38,10 @@ from ..core.content import (
     load_content,
 )
 from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, REFUSED_SUFFIXES, check_body, check_document
-from ..core.dates import human
+from ..core.dates import human, human_moment
 from ..core.frontmatter import read_source
 from ..core.generated import SetAside, set_aside_lists
-from ..core.home import HOME_SRC_URI, home_sections
+from ..core.home import HOME_SRC_URI, home_action_cards, home_sections
 from ..core.images import preview_png
 from ..core.links import EXPECTED_ONE_ADDRESS, SiteLinks, same_addresses
 from ..core.listings import in_reader_order, missing_type_indexes, type_index_source, type_listing, vocabulary_listings
@@ -52,10 +53,14 @@ from ..core.metadata import (
     preview_image,
     robots_txt,
     short_description,
+    wants_contents,
 )
 from ..core.nesting import too_deep_line
+from ..core.newsletter.web import ARCHIVE_SRC_URI, WEB_FOLDER
 from ..core.printcard import print_size, qr_svg
 from ..core.sanitise import html_text
+from ..core.theme_css import LEAN_CSS, MATERIAL_CSS, lean_material_css
+from ..core.typography import keep_time_ranges_together
 from . import serve_cache
 from .state import BuildState
 
@@ -71,6 +76,7 @@ class SiteFeature:
     def __init__(self, state: BuildState) -> None:
         self.state = state
         self.listed: set[str] = set()  # src_uris of the generated topic and sector pages
+        self.listing_titles: dict[str, str] = {}  # their titles, by src_uri
         self.titles: dict[str, str] = {}  # browser titles of listings whose label a page may share
         self.newest: dict[str, dt.datetime] = {}  # for pages that list others: the newest listed date
         self.sections: dict[str, str] = {}  # generated Markdown appended to a page, by src_uri
@@ -80,14 +86,14 @@ class SiteFeature:
         # Generated lists are put in after Markdown (core/generated.py SetAside), named with this build's token.
         self.list_token = secrets.token_hex(16)
         self.set_aside: dict[str, SetAside] = {}
+        self.lean_css = False  # whether this build publishes core/theme_css.py's copy of Material's stylesheet
 
     def on_config(self, config: MkDocsConfig) -> None:
-        if not self.state.serving:
-            # Our link check reads every page, feed and email the build wrote and names the file to edit;
-            # MkDocs' own warnings about the same links would say each mistake twice, in its words.
-            config.validation.links.not_found = logging.DEBUG
-            config.validation.links.anchors = logging.DEBUG
-            config.validation.links.unrecognized_links = logging.DEBUG
+        # Our link check reads every page, feed and email the build (or the preview) wrote and names the file to
+        # edit; MkDocs' own warnings about the same links would say each mistake twice, in its words.
+        config.validation.links.not_found = logging.DEBUG
+        config.validation.links.anchors = logging.DEBUG
+        config.validation.links.unrecognized_links = logging.DEBUG
         # Docs-root links (`/guidance/pals.md`) are part of our content model, in authors' pages and in the pages
         # we generate, so they must resolve whatever `validation:` a project's mkdocs.yml sets.
         config.validation.links.absolute_links = _AbsoluteLinksValidationValue.RELATIVE_TO_DOCS
@@ -136,8 +142,12 @@ class SiteFeature:
                     draft.inclusion = InclusionLevel.DRAFT
         self._add_listings(files, config)
         self._make_sections(files)
+        if self.state.serving:
+            titles = [(item.src_uri, item.title) for item in self.state.content.items.values()]
+            serve_cache.rebuild_all_when_menu_changed(config, files, [*titles, *self.listing_titles.items()])
         if files.get_file_from_path(ROBOTS) is None:
             files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
+        self.lean_css = self._add_lean_css(files, config)
         if files.get_file_from_path(PREVIEW_IMAGE) is None:  # the theme's copy (overrides/) is drawn by the same code
             files.append(File.generated(config, PREVIEW_IMAGE, content=preview_png()))
         self._check_documents(files, Path(config.docs_dir))
@@ -145,6 +155,18 @@ class SiteFeature:
         self.brand = load_brand(settings, {file.src_uri for file in files.documentation_pages()}, self.state.problems)
         self.state.report()
         return files
+
+    def _add_lean_css(self, files: Files, config: MkDocsConfig) -> bool:
+        """Material's stylesheet without what these pages never use (core/theme_css.py), beside the original,
+        unless mkdocs.yml asks for the palette toggle (whose options and palettes need Material's whole CSS)."""
+        if _asks_for_toggle(config.theme.get("palette")) or files.get_file_from_path(LEAN_CSS) is not None:
+            return False
+        for folder in config.theme.dirs:
+            source = Path(folder) / MATERIAL_CSS
+            if source.is_file():
+                files.append(File.generated(config, LEAN_CSS, content=_lean_css(source.read_text(encoding="utf-8"))))
+                return True
+        return False
 
     def _add_listings(self, files: Files, config: MkDocsConfig) -> None:
         """The generated pages: topic and sector listings, and the index of a type folder without one."""
@@ -157,6 +179,7 @@ class SiteFeature:
             listings += in_order
         for listing in listings:
             self.listed.add(listing.src_uri)
+            self.listing_titles[listing.src_uri] = listing.title
             if listing.slug and listing.group in NOUNS:
                 self.titles[listing.src_uri] = listing_title(listing.title, NOUNS[listing.group])
             self._note_newest(listing.src_uri, listing.items)
@@ -261,12 +284,13 @@ class SiteFeature:
         item = self.item(page)
         if item is not None:
             check_body(item.path, html, item.body, item.body_line, self.state.problems)
-        return html
+        return keep_time_ranges_together(html)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.state.counts["pages"] = len(files.documentation_pages())
         if self.state.serving:
             env.bytecode_cache = serve_cache.TEMPLATES  # each rebuild makes a new environment
+            serve_cache.fill_titles(files)  # every page MkDocs did not read this time keeps its title in menus
         # mkdocs.yml's own texts, which Material prints raw as well. Our settings keep the plain text (read in
         # on_config) for feeds and emails; nothing after this point reads these as text.
         for key in ("site_name", "site_description", "site_author"):
@@ -275,6 +299,15 @@ class SiteFeature:
         # A global, not per-page context, so that the 404 page and every other template see it too.
         env.globals["pp_emergency"] = emergency.template_context()
         env.globals["pp_brand"] = _brand_context(self.brand, self.state.settings.links) if self.brand else None
+        # The palette toggle only when mkdocs.yml asks for one: otherwise light and dark follow the reader's
+        # system, in CSS (overrides/base.html); pp-site.js works the toggle when there is one.
+        env.globals["pp_toggle"] = _asks_for_toggle(config.theme.get("palette"))
+        env.globals["pp_material_css"] = LEAN_CSS if self.lean_css else None
+        # The action cards, each with its site-root path: the offline page lists them (all saved on the device).
+        links = self.state.settings.links
+        cards = in_reader_order(self.state.content.of_type(ContentType.ACTION_CARD), ContentType.ACTION_CARD)
+        env.globals["pp_action_cards"] = [{"title": html_text(card.title), "path": links.page_path(card.src_uri)}
+                                          for card in cards]
         # Per page, not a global: the 404 and offline pages carry no preview picture.
         self.preview = preview_image(self.state.settings.links, self.state.settings.site_name)
         return env
@@ -286,13 +319,41 @@ class SiteFeature:
         context["pp"] = _page_facts(item, self.state, self.listed, self.memory) if item is not None else None
         context["pp_title"] = self.titles.get(page.file.src_uri)
         context["pp_preview"] = self.preview
+        # Staff facts (the kind of page, the next review date) only in the preview, never on the public site.
+        context["pp_staff"] = self.state.serving
+        context["pp_contents"] = _contents(page, item)
+        context["pp_home_cards"] = (home_action_cards(self.state.content, self.state.settings.links)
+                                    if page.file.src_uri == HOME_SRC_URI else None)
+        context["pp_preview_status"] = _preview_status(item) if self.state.serving and item is not None else None
         return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        item = self.item(page)
+        if self.state.serving and item is not None and _preview_status(item) is not None:
+            # Our banner (pp_preview_status) says what this draft or scheduled page is, in words. (A newsletter's
+            # web version, which is no page item, keeps MkDocs' own marker.)
+            output = output.replace(MKDOCS_DRAFT_MARKER, "", 1)
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.memory.save()
 
     def item(self, page: Page) -> ContentItem | None:
         return self.state.content.items.get(page.file.src_uri)
+
+
+# What MkDocs puts at the top of a draft page under `mkdocs serve` (mkdocs/commands/build.py, MkDocs 1.6).
+MKDOCS_DRAFT_MARKER = ('<div class="mkdocs-draft-marker" title="This page will not be included into the built '
+                       'site.">DRAFT</div>')
+
+
+def _preview_status(item: ContentItem) -> dict[str, str] | None:
+    """What the preview's banner says about a page that is not published: a draft, or when it goes live."""
+    if item.draft:
+        return {"kind": "draft", "label": "Draft", "text": "not published"}
+    if item.scheduled and item.publish_at is not None:
+        return {"kind": "scheduled", "label": "Scheduled", "text": f"goes live at {human_moment(item.publish_at)}"}
+    return None
 
 
 def _placeholder_for_invalid(page: Page, markdown: str, extensions: list[str]) -> str:
@@ -367,6 +428,36 @@ def _make_nav_titles_safe(items: list) -> None:
             item.title = html_text(item.title) if isinstance(item.title, str) else item.title
         if isinstance(item, Section):
             _make_nav_titles_safe(item.children)
+
+
+@functools.lru_cache(maxsize=2)
+def _lean_css(material_css: str) -> str:
+    """Made once a process: the preview rebuilds on every save from the same Material stylesheet."""
+    return lean_material_css(material_css)
+
+
+def _asks_for_toggle(palette: Any) -> bool:
+    """Whether mkdocs.yml's `theme.palette` gives any scheme a `toggle:` (Material's light/dark switch)."""
+    entries = palette if isinstance(palette, list) else [palette]
+    return any(isinstance(entry, Mapping) and entry.get("toggle") for entry in entries)
+
+
+def _contents(page: Page, item: ContentItem | None) -> list[dict[str, str]] | None:
+    """A long page's sections (its h2s) for the contents list under its title: guidance with enough sections
+    to need one, and a newsletter's web version. None for every other page, and for one whose front matter
+    hides its table of contents (`hide: [toc]`, as Material reads it)."""
+    hidden = page.meta.get("hide")
+    if isinstance(hidden, list) and "toc" in hidden:
+        return None
+    src_uri = page.file.src_uri
+    newsletter = src_uri.startswith(WEB_FOLDER + "/") and src_uri != ARCHIVE_SRC_URI
+    if not newsletter and (item is None or item.kind is not ContentType.GUIDANCE):
+        return None
+    toc = list(page.toc)
+    if len(toc) == 1 and toc[0].level == 1:  # a page whose h1 is in its Markdown: its sections are below it
+        toc = list(toc[0].children)
+    sections = [{"title": entry.title, "url": entry.url} for entry in toc if entry.level == 2]
+    return sections if wants_contents(len(sections), newsletter=newsletter) else None
 
 
 def _brand_context(brand: Brand, links: SiteLinks) -> dict:

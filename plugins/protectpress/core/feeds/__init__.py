@@ -13,7 +13,7 @@ from .entry import FeedEntry
 from .images import check_feed_images
 from .items import entry_from_item
 from .publish import carried_ids, publish_feeds
-from .subscribe import SUBSCRIBE_PAGE, SUBSCRIBE_SCRIPT, subscribe_body, subscribe_markdown
+from .subscribe import SUBSCRIBE_PAGE, SUBSCRIBE_SCRIPT, feed_anchor, subscribe_body, subscribe_markdown
 from .writers import render_feed
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "clean_content",
     "clean_entries",
     "entry_from_item",
+    "feed_anchor",
     "feeds_for_page",
     "plan_feeds",
     "publish_feeds",

@@ -24,13 +24,14 @@ _MARKUP = re.compile(r"[*_`\\]|<[^>]*>")  # what a heading's words may carry in 
 # needle may be the end of the target (its file name).
 _TARGET = r"""(?:\]\(\s*<?|\]:\s*<?|\b(?:href|src)\s*=\s*["']?|<)[^\s)"'>]*"""
 
-ClueKind = Literal["words", "heading", "address"]
+ClueKind = Literal["words", "heading", "address", "cell"]
 
 
 @dataclass(frozen=True)
 class Clue:
     """What to look for in the Markdown to find where a problem seen in the email was written: words as the
-    reader sees them, a heading's words, or an address (as written, or made absolute by the site's links)."""
+    reader sees them, a heading's words, an address (as written, or made absolute by the site's links), or the
+    words a table cell starts with (`<td>words` or `| words`)."""
 
     text: str
     kind: ClueKind = "words"
@@ -60,11 +61,15 @@ class SourceLines:
             return next((line for needle in _address_needles(clue.text)
                          if (line := self._line_matching(_TARGET + re.escape(needle), occurrence)) is not None),
                         None)
+        if clue.kind == "cell":
+            return self._line_matching(r"(?:<t[dh]\b[^>]*>|\|)\s*" + _whole(clue.text), occurrence) \
+                if clue.text.strip() else None
         return self.text_line(clue.text, occurrence)
 
     def text_line(self, needle: str, occurrence: int = 1) -> int | None:
-        """The file line of the `occurrence`th place `needle` is written (the last one, if fewer), or None."""
-        return self._line_matching(re.escape(needle), occurrence) if needle.strip() else None
+        """The file line of the `occurrence`th place `needle` is written as words (the last one, if fewer), or
+        None: `a` is not found inside `Dear`."""
+        return self._line_matching(_whole(needle), occurrence) if needle.strip() else None
 
     def _line_matching(self, pattern: str, occurrence: int) -> int | None:
         seen, last = 0, None
@@ -88,6 +93,13 @@ class SourceLines:
                 if seen >= occurrence:
                     return number
         return last if last is not None else self.text_line(wanted, occurrence)
+
+
+def _whole(needle: str) -> str:
+    """A pattern for `needle` not run into the words around it."""
+    start = r"(?<!\w)" if re.match(r"\w", needle) else ""
+    end = r"(?!\w)" if re.search(r"\w$", needle) else ""
+    return start + re.escape(needle) + end
 
 
 def _address_needles(address: str) -> list[str]:

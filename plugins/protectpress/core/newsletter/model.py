@@ -167,7 +167,7 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
     for name, offset in sorted(unknown.items()):
         problems.error(path, "expected only the merge fields {{ name }} and {{ first_name }} in the letter",
                        repr("{{ " + name + " }}"), line=front.body_line + offset)
-    if len(problems.errors) > errors_before:
+    if len(problems.errors) > errors_before or front.slips:  # a slip left a key out
         return None
     return Newsletter(slug=slug, path=path, subject=values["subject"], preheader=values["preheader"],
                       date=values["date"], sectors=sectors, draft=values.get("draft", False), items=items,

@@ -159,7 +159,7 @@ def _tables(html: str, root: Node, expect: EmailExpectations) -> list[Violation]
             first_cell = next(filter(None, (cell.words() for cell in table.iter("td"))), "")
             found.append(Violation("tables", 'expected role="presentation" on a layout table, or header cells '
                                    "(<th>) on a data table", repr(table.words()[:60]),
-                                   clue=Clue(first_cell) if first_cell else None))
+                                   clue=Clue(first_cell, "cell") if first_cell else None))
     return found
 
 

@@ -17,7 +17,16 @@ from ..generated import escape_markdown, front_matter
 from ..listings import listing_sources, missing_type_indexes
 from ..slugs import slugify
 from .markdown import demote_headings, rebase_links
-from .model import DEFAULT_NAME, LINK_BASE, Feature, Newsletter, fill_name, newsletter_files
+from .model import (
+    DEFAULT_NAME,
+    LINK_BASE,
+    MERGE_FIELD,
+    MERGE_FIELDS,
+    Feature,
+    Newsletter,
+    fill_name,
+    newsletter_files,
+)
 
 WEB_FOLDER = "newsletters"
 ARCHIVE_SRC_URI = f"{WEB_FOLDER}/index.md"
@@ -41,12 +50,14 @@ def known_sources(settings: Settings, content: ContentSet) -> set[str]:
 
 
 def web_markdown(settings: Settings, newsletter: Newsletter, features: Sequence[Feature]) -> str:
-    """The newsletter as a site page: the letter (greeting to "Partner"), then each featured page."""
+    """The newsletter as a site page: the letter without its greeting ("Dear {{ name }}," is for the email, not a
+    public page), then each featured page. The theme writes the title, and a short contents list of the
+    letter's sections under it."""
     links = settings.links
-    letter = fill_name(newsletter.body, DEFAULT_NAME)
-    parts = [front_matter(title=newsletter.subject, description=newsletter.preheader),
-             f"# {escape_markdown(newsletter.subject)}\n\n",
-             f"<p class=\"pp-newsletter-date\">Partner newsletter, {human(newsletter.date)}</p>\n\n",
+    letter = fill_name(without_salutation(newsletter.body), DEFAULT_NAME)
+    # The date as the lead line under the title, so it comes before the contents list, not after it.
+    parts = [front_matter(title=newsletter.subject, description=newsletter.preheader,
+                          summary=f"Partner newsletter, {human(newsletter.date)}"),
              rebase_links(letter, links=links, from_src=LINK_BASE).strip() + "\n"]
     for feature in features:
         page = feature.page
@@ -67,6 +78,23 @@ def web_markdown(settings: Settings, newsletter: Newsletter, features: Sequence[
                 parts.append(f"{escape_markdown(page.summary)}\n\n")
             parts.append(f"[Read the {page.kind.label.lower()}: {escape_markdown(page.title)}](/{page.src_uri})\n")
     return "".join(parts)
+
+
+# A greeting is one short opening paragraph that names the reader: "Dear {{ name }},", "Hello {{ first_name }}!".
+_GREETING_WORDS = 8
+
+
+def without_salutation(body: str) -> str:
+    """`body` without its opening greeting: the first paragraph, when it is short, holds a name merge field and
+    ends like a greeting (",", "!" or ":"). Any other opening is the letter itself and stays."""
+    text = body.lstrip("\n")
+    first, blank, rest = text.partition("\n\n")
+    words = first.split()
+    if (words and len(words) <= _GREETING_WORDS and "\n" not in first.strip()
+            and any(match.group(1) in MERGE_FIELDS for match in MERGE_FIELD.finditer(first))
+            and first.rstrip().endswith((",", "!", ":"))):
+        return rest.lstrip("\n") if blank else ""
+    return body
 
 
 def archive_markdown(newsletters: list[Newsletter]) -> str:

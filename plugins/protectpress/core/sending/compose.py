@@ -92,6 +92,12 @@ def sender_name_problem(settings: Settings) -> Problem | None:
                    found=found, key=key)
 
 
+# What `check` notes and a send through a relay says before it asks, while there is no one-click unsubscribe.
+ONE_CLICK_OFF = ("no one-click unsubscribe (unsubscribe_url is not set in mkdocs.yml): these emails carry no "
+                 "List-Unsubscribe-Post header, which Gmail and Yahoo require from bulk senders, so they may be "
+                 "filtered as spam. See 'Unsubscribes' in handbook/sending.md.")
+
+
 def _from_name(settings: Settings) -> tuple[str, str]:
     """The sender's name and the mkdocs.yml setting it comes from: from_name, else the organisation, else the site."""
     if settings.plugin.sending.from_name:
@@ -147,21 +153,25 @@ class Composer:
         sender = verp_sender(self.sender.return_path, digest) if self.verp else self.sender.envelope_sender
         return Outgoing(data, sender)
 
-    def for_test(self, address: str) -> Outgoing:
+    def for_test(self, address: str, like: Recipient | None = None) -> Outgoing:
+        """A [TEST] copy to `address`, its merge fields filled as for `like` (a person on the list), so the
+        tester sees the greeting that person will get; with nobody, as for a reader with no name."""
         # A test gets its own Message-ID: if the tester is also on the list, mail programs that drop a
         # second message with a known ID would otherwise hide the real one.
-        return Outgoing(self._compose("", address, with_test_prefix(self.newsletter.subject), None),
-                        self.sender.envelope_sender)
+        name, first_name = (like.name, like.first_name) if like is not None else ("", "")
+        data = self._compose(name, address, with_test_prefix(self.newsletter.subject), None, first_name=first_name,
+                             to_name="")
+        return Outgoing(data, self.sender.envelope_sender)
 
     def _compose(self, name: str, address: str, subject: str, message_id: str | None, *,
-                 first_name: str = "") -> bytes:
+                 first_name: str = "", to_name: str | None = None) -> bytes:
         uris = self.unsubscribe_uris(address)
         html, text = personalise(self.newsletter, name=name, first_name=first_name, unsubscribe_url=uris[-1],
                                  manage_url=self.manage_link(address))
         message = build_message(
             subject=subject, html=html, text=text,
             from_address=self.sender.from_address, from_name=self.sender.from_name,
-            to=(name, address), message_id=message_id,
+            to=(name if to_name is None else to_name, address), message_id=message_id,
             reply_to=self.sender.reply_to, return_path=self.sender.return_path,
             list_unsubscribe=uris, one_click=bool(self.sender.unsubscribe_url), list_id=self.sender.list_id,
         )

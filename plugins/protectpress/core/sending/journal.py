@@ -138,6 +138,20 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def bulk_sent_at(journal_dir: Path, slug: str) -> dt.datetime | None:
+    """When the send of newsletter `slug` to its list began, if it reached anyone (a test send, a dry run or
+    the outbox keeps no journal, or one with nobody sent); None otherwise. Reads only a journal that exists."""
+    path = journal_path(journal_dir, slug)
+    if not path.is_file():
+        return None
+    with SendJournal(path) as journal:
+        record = journal.campaign()
+        if record is None or not journal.counts()[State.SENT]:
+            return None
+    started = dt.datetime.fromisoformat(record.started)
+    return started if started.tzinfo else started.replace(tzinfo=dt.UTC)
+
+
 class SendJournal:
     """One newsletter's journal. Use as a context manager; `lock()` before sending."""
 

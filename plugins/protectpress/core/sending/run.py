@@ -110,12 +110,13 @@ class SendRun:
 
     # -- test sends -------------------------------------------------------------------------------------
 
-    def test_send(self, addresses: list[str]) -> Iterator[TestDelivery]:
+    def test_send(self, addresses: list[str], like: Recipient | None = None) -> Iterator[TestDelivery]:
         """A [TEST] copy to each address in turn (each once), then the test recorded for the live send to show.
+        `like`: the person on the list whose merge fields ({{ name }}, {{ first_name }}) fill the copies.
 
         A `RelayError` ends it; what was delivered before is still recorded.
         """
-        campaign = Campaign(compose=lambda r: self.composer.for_test(r.address), transport=self.transport,
+        campaign = Campaign(compose=lambda r: self.composer.for_test(r.address, like), transport=self.transport,
                             journal=None, suppression=self.suppression, policy=self.policy, show_progress=False)
         delivered: list[str] = []
         try:
@@ -141,6 +142,19 @@ class SendRun:
             return (f"{newsletter.source_path} is scheduled (publish_at): it can go to the list from "
                     f"{human_moment(newsletter.publish_at)}, not before. Test-send it with --test until then.")
         return None
+
+    def person_in_list(self, path: Path, row: int, problems: Problems) -> Recipient | None:
+        """The `row`th person of a recipients list (1: the first), whose merge fields fill a test copy; None,
+        with the problem named, when the list has problems or fewer people."""
+        listing = self.read_list(path, problems)
+        if problems.errors:
+            return None
+        person = next((r for number, r in enumerate(listing.each(), start=1) if number == row), None)
+        if person is None:
+            problems.error(listing.source, f"expected at least {row} {'person' if row == 1 else 'people'} in the "
+                           "list, to fill the test copy's merge fields from (--as-row)",
+                           f"{listing.people:,}")
+        return person
 
     def read_list(self, path: Path, problems: Problems) -> RecipientList:
         # Counts only: the send reads the people again as it goes, so memory does not grow with the list.

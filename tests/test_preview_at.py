@@ -1,0 +1,125 @@
+"""Seeing the site as it will be: `check --at` and `serve --at` take the moment `build --at` takes, without
+touching site/; and a plain `mkdocs serve` shows a mistake on its problems page instead of hanging."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from support import FIXTURES, PROTECTPRESS, copy_project, free_port, run_protectpress
+
+SCHEDULED = "docs/guidance/winter-venues.md"
+PAGE = """---
+title: Winter venues and crowds
+type: guidance
+summary: What venues can do before the winter markets open.
+date: 2026-12-01
+publish_at: 2026-12-01T09:00
+tags: [lockdown]
+sectors: [retail]
+---
+
+Check your searches and briefings.
+"""
+BEFORE, AFTER = "2026-12-01T08:59", "2026-12-01T09:00"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path_factory.mktemp("at") / "project")
+    (project / SCHEDULED).write_text(PAGE, encoding="utf-8")
+    return project
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.read().decode("utf-8")
+
+
+def wait_for(condition, timeout: float = 120, step: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+        except OSError:
+            value = None
+        if value:
+            return value
+        time.sleep(step)
+    return None
+
+
+def test_check_at_a_moment_lists_what_goes_live_after_it(project):
+    before = run_protectpress("check", "--at", BEFORE, cwd=project)
+    assert before.returncode == 0, before.stdout + before.stderr
+    assert "Going live next (publish_at):\n  9am on 1 December 2026: docs/guidance/winter-venues.md " \
+           "(Winter venues and crowds)" in before.stdout
+    after = run_protectpress("check", "--at", AFTER, cwd=project)
+    assert after.returncode == 0, after.stdout + after.stderr
+    assert "Going live next" not in after.stdout
+    assert not (project / "site").exists()  # check never writes site/
+
+
+def test_check_at_something_that_is_not_a_moment_is_one_line(project):
+    result = run_protectpress("check", "--at", "next tuesday", cwd=project)
+    assert result.returncode == 2
+    assert result.stderr.startswith("protectpress: --at: expected a date and time like 2026-12-01T09:00")
+    assert result.stderr.strip().endswith("found 'next tuesday'") and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("at, banner", [(BEFORE, True), (AFTER, False)])
+def test_serve_at_shows_the_site_as_it_will_be_then(project, at, banner):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen([*PROTECTPRESS, "serve", "--port", str(port), "--at", at], cwd=project,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        page = wait_for(lambda: (got := fetch(url + "guidance/winter-venues/"))[0] == 200 and got[1])
+        assert page, "the preview did not start"
+        assert ("Scheduled:</strong> goes live at 9am on 1 December 2026" in page) is banner
+        listing = fetch(url + "guidance/")[1]
+        # Live at the moment: listed and in the menu like any published page; before it, only in the preview.
+        assert ('href="winter-venues/"' in listing) is not banner
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert f"Previewing at {url}, as the site will be at " in output
+    assert "Traceback" not in output
+
+
+def test_a_plain_mkdocs_serve_shows_a_mistake_instead_of_hanging(tmp_path):
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/guidance/lockdown/"
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "-a",
+                               f"127.0.0.1:{port}"], cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert wait_for(lambda: fetch(url)[0] == 200), "mkdocs serve did not start"
+        source = project / "docs/guidance/lockdown.md"
+        good = source.read_text(encoding="utf-8")
+        source.write_text(good.replace("date: 2024-01-05", "date: 2024-02-30"), encoding="utf-8")
+        shown = wait_for(lambda: (got := fetch(url))[0] == 503 and got[1], timeout=60)
+        assert shown, "the page never answered with the problems page"
+        assert "<strong>docs/guidance/lockdown.md</strong>, line 5" in shown
+        assert "/livereload/" in shown  # it reloads itself when the problem is fixed
+        source.write_text(good, encoding="utf-8")
+        fixed = wait_for(lambda: (got := fetch(url))[0] == 200 and got[1], timeout=60)
+        assert fixed and "Dynamic lockdown" in fixed
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "The server will appear stuck" not in output
+    assert "Traceback" not in output
