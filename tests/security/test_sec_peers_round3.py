@@ -52,6 +52,11 @@ SLUG = "2023-03-security-and-policing"
 FIXTURE = (REPO / "tests/fixtures/bounces/postfix-hard.eml").read_text(encoding="utf-8")
 
 
+def _quiet(request: object, client_address: object) -> None:
+    """For the hostile servers here: a connection the command cut off is what the test wants, and its broken
+    pipe must not print a traceback into the next test's captured output."""
+
+
 def _nested_multipart(depth: int) -> bytes:
     head = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i) for i in range(depth))
     return b"From: someone@example.net\r\nSubject: nested\r\nMIME-Version: 1.0\r\n" + head + b"\r\nhi\r\n"
@@ -149,6 +154,7 @@ class _Hostile(BaseHTTPRequestHandler):
 def hostile_service():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
     server.daemon_threads = True
+    server.handle_error = _quiet  # a client we cut off mid-answer is the point, not a failure to print
     threading.Thread(target=server.serve_forever, daemon=True).start()
     _Hostile.asked = 0
     yield f"http://127.0.0.1:{server.server_address[1]}/unsubscribe/"
@@ -162,7 +168,7 @@ def test_sync_against_a_dripping_service_stops_at_its_deadline(project, run, hos
     monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN", EXPORT_TOKEN)
     started = time.monotonic()
     code, _, err = run("suppress", "--sync", hostile_service)
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 25  # the dripped body alone would take 50 seconds
     assert code == 1
     assert "did not finish answering within 3 seconds" in err and "Traceback" not in err
 
@@ -223,6 +229,7 @@ class _LinkedSite(BaseHTTPRequestHandler):
 def test_the_live_check_follows_redirects_only_to_public_http_and_finishes_by_its_deadline():
     linked = ThreadingHTTPServer(("127.0.0.1", 0), _LinkedSite)
     linked.daemon_threads = True
+    linked.handle_error = _quiet
     threading.Thread(target=linked.serve_forever, daemon=True).start()
     port = linked.server_address[1]
     _LinkedSite.inside = f"http://127.0.0.2:{port}/internal"  # loopback, but another host: our own network
@@ -231,7 +238,7 @@ def test_the_live_check_follows_redirects_only_to_public_http_and_finishes_by_it
         html = "".join(f'<a href="{base}{path}">x</a>' for path in ("/to-inside", "/to-ftp", "/same-host", "/drip"))
         started = time.monotonic()
         answers = {urlsplit(a.url).path: a for a in check_live(html, timeout=5, deadline=4)}
-        assert time.monotonic() - started < 8  # the dripping server would hold it 30 seconds
+        assert time.monotonic() - started < 20  # the dripping server would hold it 30 seconds
     finally:
         linked.shutdown()
         linked.server_close()
@@ -273,6 +280,7 @@ def _hostile_imap(fetch_answer: bytes) -> tuple[socketserver.TCPServer, int]:
 
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    server.handle_error = _quiet  # a client we cut off mid-answer is the point, not a failure to print
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, server.server_address[1]
 
@@ -345,7 +353,7 @@ def test_an_imap_server_dripping_its_answer_is_cut_off_at_the_step_deadline(proj
     finally:
         server.shutdown()
         server.server_close()
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 20  # the dripped exchange would take far longer
     assert code == 2, out + err
     assert "the server did not finish answering within 2 seconds" in err and "Traceback" not in out + err
 
@@ -374,12 +382,12 @@ class _StallingHandler(ScriptedHandler):
         with self.lock:
             self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
                                           bytes(envelope.original_content)))
-        await asyncio.sleep(8)
+        await asyncio.sleep(15)
         return "250 2.0.0 queued at last"
 
 
 def test_a_relay_that_stalls_is_cut_off_at_the_message_deadline(project, run, monkeypatch):
-    monkeypatch.setattr(transport, "MESSAGE_DEADLINE", 2.0)
+    monkeypatch.setattr(transport, "MESSAGE_DEADLINE", 5.0)  # room for a busy machine before the final dot
     handler = _StallingHandler()
     relay = Relay(handler)
     try:
@@ -390,14 +398,16 @@ def test_a_relay_that_stalls_is_cut_off_at_the_message_deadline(project, run, mo
         elapsed = time.monotonic() - started
     finally:
         relay.stop()
-    assert elapsed < 7, (elapsed, out, err)
+    # Cut, not answered: the relay's own "250" comes only after 15 seconds (time alone is not asserted: on a busy
+    # machine the send around the exchange takes seconds of its own).
+    assert elapsed < 30, (elapsed, out, err)
     assert "Traceback" not in out + err
     with sqlite3.connect(project / "newsletters/.sends" / f"{SLUG}.sqlite") as db:
         rows = db.execute("SELECT address, state, attempts, reply FROM deliveries").fetchall()
     # The relay may have queued it: unknown, never sent again unless asked.
     [(address, state, attempts, reply)] = rows
     assert (address, state, attempts) == ("slow@example.com", "unknown", 1)
-    assert reply.startswith("no whole answer within 2 seconds"), reply
+    assert reply.startswith("no whole answer within 5 seconds"), reply
     assert code == 1 and "unknown 1" in out
 
 
@@ -423,6 +433,7 @@ def test_subscribers_pull_from_a_service_with_next_for_ever_stops_and_writes_not
     """`subscribers pull` (merged from the sign-up work) paged the same way as --sync: a deadline and a limit."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _EndlessSubscribers)
     server.daemon_threads = True
+    server.handle_error = _quiet  # a client we cut off mid-answer is the point, not a failure to print
     threading.Thread(target=server.serve_forever, daemon=True).start()
     monkeypatch.setattr(pull, "MAX_PULL_PAGES", 30)
     monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN", EXPORT_TOKEN)
