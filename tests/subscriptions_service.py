@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import socket
 import subprocess
 import time
 import urllib.error
@@ -23,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from sending_relay import Relay, ScriptedHandler
-from support import PROTECTPRESS, copy_project, free_port, run_protectpress
+from support import PROTECTPRESS, copy_project, free_port, run_protectpress, wait_for_port
 
 SECRET = "subscriptions-secret-" + "s" * 32
 EXPORT_TOKEN = "subscriptions-export-" + "e" * 32
@@ -87,16 +86,7 @@ def running_service(template: Path, folder: Path, store: str, *extra: str) -> It
                                     "--smtp", relay.url(), "--threads", "8", *extra],
                                    cwd=project, env={**os.environ, **ENV}, stdout=output, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    raise AssertionError(f"the service did not start: {log.read_text()}") from None
-                time.sleep(0.1)
+        wait_for_port(port, process, seconds=60, output=log.read_text)
         yield Service(base=base, project=project, store=store, relay=relay, log=log, process=process)
     finally:
         process.terminate()

@@ -13,6 +13,8 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +39,21 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, *, seconds: float, output: Callable[[], object]) -> None:
+    """Wait until the server a test started accepts connections on 127.0.0.1:`port`. If its process ends first or
+    `seconds` pass, stop it and fail with what it printed (`output()`)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise AssertionError(f"the service did not start: {output()}") from None
+            time.sleep(0.1)
 
 
 def copy_project(source: Path, destination: Path) -> Path:

@@ -10,7 +10,6 @@ import csv
 import json
 import os
 import re
-import socket
 import sqlite3
 import stat
 import subprocess
@@ -27,7 +26,7 @@ import pytest
 
 from protectpress.core.unsubscribe.tokens import TOKEN_LIFETIME, Keyring
 from sending_relay import free_port, project, relay, run, sending_template, write_recipients  # noqa: F401
-from support import PROTECTPRESS, run_protectpress
+from support import PROTECTPRESS, run_protectpress, wait_for_port
 
 SLUG = "2023-03-security-and-policing"
 NEXT = "2023-04-next-steps"
@@ -50,16 +49,7 @@ def service(tmp_path_factory) -> Iterator[Service]:
            "PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN": EXPORT_TOKEN}
     process = subprocess.Popen([*PROTECTPRESS, "unsubscribe", "serve", "--port", str(port)], cwd=folder, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise AssertionError(f"the service did not start: {process.communicate()}") from None
-            time.sleep(0.1)
+    wait_for_port(port, process, seconds=30, output=process.communicate)
     yield Service(base=f"http://127.0.0.1:{port}/unsubscribe/", store=folder / "unsubscribes.sqlite", process=process)
     process.terminate()
     process.wait(timeout=10)
@@ -371,14 +361,7 @@ def test_the_pages_name_the_organisation_when_told_it(tmp_path):
                                 "Protect <b>& Prepare"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and process.poll() is None
-                time.sleep(0.1)
+        wait_for_port(port, process, seconds=30, output=lambda: "(its output is not kept)")
         link = f"http://127.0.0.1:{port}/unsubscribe/?t=" + Keyring(SECRET).sign("named@example.org", SLUG)
         _, _, page = http(link)
         assert b"<title>Unsubscribe from emails from Protect &lt;b&gt;&amp; Prepare</title>" in page
