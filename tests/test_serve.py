@@ -76,7 +76,7 @@ def test_a_broken_page_shows_the_problems_page_at_once_and_the_page_again_when_f
     shown = wait_for(lambda: (body := fetch(url + "guidance/lockdown/")) and "problems to fix" in body and body, 2.0)
     assert shown, f"no problems page within 2 seconds ({time.monotonic() - started:.1f}s)"
     assert "<strong>docs/guidance/lockdown.md</strong>, line 5" in shown
-    assert "Expected a date like 2023-03-30 (a real day of the year). Found &#x27;2024-02-30&#x27;." in shown
+    assert "Expected a date like 2023-03-30 (a real day of the year). Found &#39;2024-02-30&#39;." in shown
     assert "/livereload/" in shown  # the page reloads itself when the problem is fixed
     assert "problems to fix" in fetch(url)  # every page, not just the broken one
     # It stands in for a page that cannot be shown until the fix is saved: 503, so that a link checker or a

@@ -166,9 +166,10 @@ def build_atomically(
             prefix = "protectpress: " if result.config_problem else ""
             print(f"{prefix}{result.stopped}\nThe build stopped; {shown}/ was left as it was.", file=sys.stderr)
             return 2 if result.config_problem and not result.problems else 1
+        assert result.project is not None  # a build that finished read the project
         try:
             # Inside the atomic build: a site whose search index failed is not swapped in.
-            indexed = index_site(staging)
+            indexed = index_site(staging, result.project.settings.language)
         except BaseException as error:
             _discard(staging)
             if not isinstance(error, SearchIndexError):

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..core.config import DEFAULT_LANGUAGE
 from ..core.problems import Problems
 from ..core.sending.privacy import sending_paths, suppression_list
 from ..core.unsubscribe.sync import SyncError, sync_unsubscribes
@@ -19,7 +20,7 @@ from ..core.unsubscribe.tokens import SECRET_VARIABLE, KeyringError
 from ..unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE, create_app
 from ..unsubscribe.database import store_errors
 from ..unsubscribe.store import EventStore
-from .common import Subparsers, fail_config, settings_or_exit
+from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 
 MAX_REQUEST_BODY = 64 * 1024  # waitress refuses anything bigger before the application sees it
 
@@ -38,6 +39,10 @@ def register(subparsers: Subparsers) -> None:
                        help=f"the SQLite file of unsubscribes (default: {DEFAULT_STORE} in the current folder)")
     serve.add_argument("--organisation", metavar="NAME",
                        help="whose emails these are, named on the service's pages (default: 'our emails')")
+    add_config_option(serve)
+    serve.add_argument("--language", metavar="TAG",
+                       help="the language of the service's pages, like cy or en-GB (default: theme.language of the "
+                       "mkdocs.yml given with -f, else en-GB)")
     serve.add_argument("--threads", type=int, default=4, metavar="N", help=argparse.SUPPRESS)
     serve.set_defaults(run=run_serve)
     forget = actions.add_parser(
@@ -52,7 +57,8 @@ def register(subparsers: Subparsers) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     try:
-        app = create_app(Path(args.store), organisation=args.organisation or "")
+        language = args.language or (settings_or_exit(args).language if args.config_file else DEFAULT_LANGUAGE)
+        app = create_app(Path(args.store), organisation=args.organisation or "", language=language)
     except KeyringError as error:
         fail_config(f"unsubscribe serve: {error}. Nothing was started. Generate a secret or token with: "
                     "python -c \"import secrets; print(secrets.token_urlsafe(32))\"")

@@ -8,7 +8,6 @@ and a plain link with the new page's title for anyone whose browser does not ref
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,6 +19,7 @@ from .metadata import PREVIEW_IMAGE
 from .offline import MANIFEST_NAME, OFFLINE_PAGE, WORKER_NAME
 from .problems import Problems
 from .search import INDEX_FOLDER
+from .templates import render_page
 
 EXPECTED_ADDRESS = ("expected an old address of this site like guidance/old-name/ (the part after the site's "
                     "address)")
@@ -97,27 +97,10 @@ def redirect_file(old_path: str) -> str:
 def redirect_html(redirect: Redirect, links: SiteLinks, language: str) -> str:
     # Relative, so that it works on any host, under any sub-folder and in a local preview. The old address is
     # not a source file, but page_path leaves a URL path as it is, which is all relative_url needs.
-    href = html.escape(links.relative_url(redirect.new_src, from_src=redirect.old_path))
-    canonical = html.escape(links.site_url + redirect.new_path)
-    title = html.escape(redirect.title)
-    return with_policy(f"""<!doctype html>
-<html lang="{html.escape(language)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>This page has moved: {title}</title>
-<link rel="canonical" href="{canonical}">
-<meta name="robots" content="noindex">
-<meta http-equiv="refresh" content="0; url={href}">
-</head>
-<body>
-<main>
-<h1>This page has moved</h1>
-<p>It is now <a href="{href}">{title}</a>.</p>
-</main>
-</body>
-</html>
-""", site_policy(()))
+    href = links.relative_url(redirect.new_src, from_src=redirect.old_path)
+    page = render_page("redirect.html", language=language, title=redirect.title, href=href,
+                       canonical=links.site_url + redirect.new_path)
+    return with_policy(page, site_policy(()))
 
 
 def write_redirects(site_dir: Path, redirects: list[Redirect], links: SiteLinks, problems: Problems,

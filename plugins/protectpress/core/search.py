@@ -85,15 +85,17 @@ class IndexResult:
     seconds: float
 
 
-def index_site(site_dir: Path, *, in_background: bool = False) -> IndexResult:
-    """Index the built site in `site_dir` into `site_dir/pagefind/`, replacing any earlier index.
+def index_site(site_dir: Path, language: str, *, in_background: bool = False) -> IndexResult:
+    """Index the built site in `site_dir` into `site_dir/pagefind/`, replacing any earlier index, as one index
+    in the site's `language` (mkdocs.yml's theme.language, which every page's `lang` states too): Pagefind
+    stems words by it, and the search script picks the index by the page's `lang`.
     `in_background`: at low priority (`nice`), so that it never slows what a person is waiting for: the preview
     indexes after each save while the next save may already be rebuilding."""
     from pagefind_bin import get_executable  # the binary inside the pagefind[bin] wheel: no download, no Node
 
     started = time.perf_counter()
     command = [str(get_executable()), "--site", str(site_dir), "--output-subdir", INDEX_FOLDER,
-               "--exclude-selectors", NOT_TEXT, "--force-language", "en"]
+               "--exclude-selectors", NOT_TEXT, "--force-language", language]
     nice = shutil.which("nice") if in_background else None
     if nice is not None:
         command = [nice, "-n", "15", *command]

@@ -3,7 +3,8 @@
 `protectpress unsubscribe serve` runs it under waitress. Elsewhere (gunicorn, mod_wsgi, a container), point
 the host at `protectpress.unsubscribe:application`: it reads PROTECTPRESS_UNSUBSCRIBE_SECRET (and, when
 rotating, PROTECTPRESS_UNSUBSCRIBE_OLD_SECRETS), PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN, and keeps its events
-in PROTECTPRESS_UNSUBSCRIBE_STORE (default `unsubscribes.sqlite` in the current folder).
+in PROTECTPRESS_UNSUBSCRIBE_STORE (default `unsubscribes.sqlite` in the current folder). Its pages are in the
+language of the project's mkdocs.yml (theme.language) when PROTECTPRESS_CONFIG names it, else British English.
 """
 
 from __future__ import annotations
@@ -14,25 +15,32 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..core.config import DEFAULT_LANGUAGE, load_settings
 from ..core.unsubscribe.tokens import Keyring, KeyringError
 from .app import StartResponse, UnsubscribeApp
 from .store import EventStore
 
 EXPORT_TOKEN_VARIABLE = "PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN"
 STORE_VARIABLE = "PROTECTPRESS_UNSUBSCRIBE_STORE"
+CONFIG_VARIABLE = "PROTECTPRESS_CONFIG"  # the project's mkdocs.yml, for the services' language and more
 DEFAULT_STORE = "unsubscribes.sqlite"
 MIN_EXPORT_TOKEN_LENGTH = 32
 
-__all__ = ["DEFAULT_STORE", "EXPORT_TOKEN_VARIABLE", "UnsubscribeApp", "application", "create_app", "service_keys"]
+__all__ = ["CONFIG_VARIABLE", "DEFAULT_STORE", "EXPORT_TOKEN_VARIABLE", "UnsubscribeApp", "application", "create_app",
+           "service_keys"]
 
 
 def create_app(store: Path | None = None, environ: Mapping[str, str] | None = None,
-               organisation: str = "") -> UnsubscribeApp:
-    """The service configured from the environment; KeyringError (expected, found) when it cannot start."""
+               organisation: str = "", language: str | None = None) -> UnsubscribeApp:
+    """The service configured from the environment; KeyringError (expected, found) when it cannot start, and
+    ConfigError when PROTECTPRESS_CONFIG names a mkdocs.yml that cannot be read. `language`: the pages'
+    (default: the theme.language of PROTECTPRESS_CONFIG's mkdocs.yml, else British English)."""
     env = os.environ if environ is None else environ
     keyring, export_token = service_keys(env)
     path = store or Path(env.get(STORE_VARIABLE) or DEFAULT_STORE)
-    return UnsubscribeApp(keyring, export_token, EventStore(path), organisation)
+    if language is None:
+        language = load_settings(env[CONFIG_VARIABLE]).language if env.get(CONFIG_VARIABLE) else DEFAULT_LANGUAGE
+    return UnsubscribeApp(keyring, export_token, EventStore(path), organisation, language)
 
 
 def service_keys(env: Mapping[str, str]) -> tuple[Keyring, str]:

@@ -29,19 +29,10 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..core.unsubscribe.address import EXPORT_PATH, TOKEN_PARAMETER
+from ..core.config import DEFAULT_LANGUAGE
+from ..core.unsubscribe.address import EXPORT_PATH, ONE_CLICK_ANSWER, ONE_CLICK_FIELD, ONE_CLICK_POST, TOKEN_PARAMETER
 from ..core.unsubscribe.tokens import Keyring, TokenRefused, UnsubscribeRequest
-from .page import (
-    CONTENT_SECURITY_POLICY,
-    ONE_CLICK_FIELD,
-    ONE_CLICK_VALUE,
-    VIA_FIELD,
-    VIA_PAGE,
-    done_page,
-    problem_page,
-    question_page,
-    refused_page,
-)
+from .page import CONTENT_SECURITY_POLICY, VIA_FIELD, VIA_PAGE, ServicePages
 from .store import LINK_PAGE, ONE_CLICK, EventStore
 
 MAX_BODY = 4096  # a one-click POST is 26 bytes; a multipart one a few hundred
@@ -60,11 +51,13 @@ class UnsubscribeApp:
 
     routes: frozenset[str] = frozenset({EXPORT_PATH})  # the addresses beside the unsubscribe page, by last part
 
-    def __init__(self, keyring: Keyring, export_token: str, store: EventStore, organisation: str = "") -> None:
+    def __init__(self, keyring: Keyring, export_token: str, store: EventStore, organisation: str = "",
+                 language: str = DEFAULT_LANGUAGE) -> None:
         self.keyring = keyring
         self.export_token = export_token.encode("utf-8")
         self.store = store
         self.organisation = organisation  # named on every page; "" says "our emails"
+        self.pages = ServicePages(organisation, language)  # in the site's language (mkdocs.yml's theme.language)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -85,13 +78,13 @@ class UnsubscribeApp:
         path = environ.get("PATH_INFO", "") or "/"
         if path.rstrip("/").rpartition("/")[2] == EXPORT_PATH:
             if method not in ("GET", "HEAD"):
-                return _not_allowed("GET, HEAD")
+                return self.not_allowed("GET, HEAD")
             return self._export(environ)
         if method in ("GET", "HEAD"):
             return self._question(environ)
         if method == "POST":
             return self._unsubscribe(environ)
-        return _not_allowed("GET, HEAD, POST")
+        return self.not_allowed("GET, HEAD, POST")
 
     # -- the page and the one-click POST ------------------------------------------------------------------
 
@@ -100,24 +93,24 @@ class UnsubscribeApp:
         try:
             request = self.keyring.verify(token)
         except TokenRefused as refused:
-            return _refused(refused)
-        return _html(HTTPStatus.OK, question_page(request.address, token, self.organisation))
+            return self.refused(refused)
+        return _html(HTTPStatus.OK, self.pages.question(request.address, token))
 
     def _unsubscribe(self, environ: dict[str, Any]) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
         body = _read_body(environ)
         if isinstance(body, HTTPStatus):
-            return _html(body, problem_page(body.phrase, "This request could not be read."))
+            return _html(body, self.pages.problem(body.phrase, "This request could not be read."))
         if not _asks_one_click(environ.get("CONTENT_TYPE", ""), body):
-            return _html(HTTPStatus.BAD_REQUEST, problem_page(
-                "Nothing was changed", f"An unsubscribe request must send {ONE_CLICK_FIELD}={ONE_CLICK_VALUE}."))
+            return _html(HTTPStatus.BAD_REQUEST, self.pages.problem(
+                "Nothing was changed", f"An unsubscribe request must send {ONE_CLICK_POST}."))
         try:
             request = self.keyring.verify(_token(environ))
         except TokenRefused as refused:
-            return _refused(refused)
+            return self.refused(refused)
         # Our page's button says so; a mail program's one-click POST sends RFC 8058's field alone.
         how = LINK_PAGE if _field(environ.get("CONTENT_TYPE", ""), body, VIA_FIELD) == VIA_PAGE else ONE_CLICK
         self.unsubscribed(request, how)  # a repeat changes nothing and is answered the same way
-        return _html(HTTPStatus.OK, done_page(request.address, self.organisation))
+        return _html(HTTPStatus.OK, self.pages.done(request.address))
 
     def unsubscribed(self, request: UnsubscribeRequest, how: str) -> None:
         """Record an unsubscribe (the subscriptions service also takes them off its list)."""
@@ -132,6 +125,16 @@ class UnsubscribeApp:
             return (HTTPStatus.UNAUTHORIZED, [("WWW-Authenticate", 'Bearer realm="unsubscribe export"'),
                                               *_json_headers()], _json({"error": "a valid bearer token is needed"}))
         return None
+
+    def refused(self, refused: TokenRefused, kind: str = "unsubscribe") -> Answer:
+        """A link that cannot be used: 410 when it has expired, else 400."""
+        return _html(HTTPStatus.GONE if refused.expired else HTTPStatus.BAD_REQUEST,
+                     self.pages.refused(refused.expired, kind))
+
+    def not_allowed(self, allow: str) -> Answer:
+        status, headers, body = _html(HTTPStatus.METHOD_NOT_ALLOWED, self.pages.problem(
+            "Not allowed", "Open the link from the email, or press the button on its page."))
+        return status, [("Allow", allow), *headers], body
 
     # -- the export -----------------------------------------------------------------------------------------
 
@@ -170,7 +173,7 @@ def _read_body(environ: dict[str, Any]) -> bytes | HTTPStatus:
 
 def _asks_one_click(content_type: str, body: bytes) -> bool:
     """RFC 8058: the body is `List-Unsubscribe=One-Click`, form-encoded or as multipart/form-data."""
-    return _field(content_type, body, ONE_CLICK_FIELD) == ONE_CLICK_VALUE
+    return _field(content_type, body, ONE_CLICK_FIELD) == ONE_CLICK_ANSWER
 
 
 def _field(content_type: str, body: bytes, name: str) -> str | None:
@@ -202,10 +205,6 @@ def form_fields(content_type: str, body: bytes) -> dict[str, list[str]] | None:
         return None
 
 
-def _refused(refused: TokenRefused, kind: str = "unsubscribe") -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
-    return _html(HTTPStatus.GONE if refused.expired else HTTPStatus.BAD_REQUEST, refused_page(refused.expired, kind))
-
-
 def token_of(environ: dict[str, Any]) -> str:
     """The reader's token from the address (`?t=`), or "" when there is not exactly one."""
     return _token(environ)
@@ -221,15 +220,6 @@ def html_answer(status: HTTPStatus, body: bytes) -> Answer:
 
 def json_answer(status: HTTPStatus, data: dict[str, Any]) -> Answer:
     return status, _json_headers(), _json(data)
-
-
-def _not_allowed(allow: str) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
-    status, headers, body = _html(HTTPStatus.METHOD_NOT_ALLOWED, problem_page(
-        "Not allowed", "Open the link from the email, or press the button on its page."))
-    return status, [("Allow", allow), *headers], body
-
-
-refused_answer, not_allowed = _refused, _not_allowed  # for the subscriptions service's other links
 
 
 def _html(status: HTTPStatus, body: bytes) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:

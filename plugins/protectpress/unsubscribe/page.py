@@ -1,19 +1,23 @@
 """The service's HTML pages: a question with a button, the answer, and the ways a link can be wrong.
 
-Plain HTML in British English that works without JavaScript or images; every value is escaped. The one
-stylesheet is inline and allowed by its hash in the Content-Security-Policy, so nothing else can run.
+Plain HTML in the site's language (mkdocs.yml's theme.language) that works without JavaScript or images, from
+the templates in protectpress/templates/service/ (core/templates.py: every value escaped). The one stylesheet
+is inline and allowed by its hash in the Content-Security-Policy, so nothing else can run.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import html
+from dataclasses import dataclass
+from typing import Any
 
-from ..core.unsubscribe.address import unsubscribe_link
+from markupsafe import Markup
 
-# RFC 8058: what a mail program's one-click POST carries, and what the page's button sends.
-ONE_CLICK_FIELD, ONE_CLICK_VALUE = "List-Unsubscribe", "One-Click"
+from ..core.config import DEFAULT_LANGUAGE
+from ..core.templates import render_page
+from ..core.unsubscribe.address import ONE_CLICK_ANSWER, ONE_CLICK_FIELD, unsubscribe_link
+
 # Sent by our page's button beside RFC 8058's field, so the record tells it from a mail program's POST.
 VIA_FIELD, VIA_PAGE = "via", "page"
 
@@ -37,62 +41,41 @@ CONTENT_SECURITY_POLICY = (f"default-src 'none'; style-src '{STYLE_HASH}'; form-
                            "frame-ancestors 'none'; base-uri 'none'")
 
 
-def page(title: str, body: str) -> bytes:
-    """A page of the service: `body` is HTML the caller has escaped."""
-    return _page(title, body)
-
-
-def _page(title: str, body: str) -> bytes:
-    return ("<!doctype html>\n"
-            '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            '<meta name="robots" content="noindex">\n'
-            f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
-            f"<body>\n<main>\n<h1>{html.escape(title)}</h1>\n{body}\n</main>\n</body>\n</html>\n").encode()
-
-
 def emails_of(organisation: str) -> str:
-    """Whose emails, as the pages say it (plain text: the caller escapes it)."""
+    """Whose emails, as the pages say it (plain text: the templates escape it)."""
     return f"emails from {organisation}" if organisation else "our emails"
 
 
-def question_page(address: str, token: str, organisation: str = "") -> bytes:
-    """The page a link in the email opens: nothing happens until the reader presses the button."""
-    shown = html.escape(address)
-    action = html.escape(unsubscribe_link("", token), quote=True)
-    whose = f"the newsletter of {html.escape(organisation)}" if organisation else "our newsletters"
-    return _page(f"Unsubscribe from {emails_of(organisation)}", f"""<p>Do you want to stop getting {whose} at
-<strong>{shown}</strong>?</p>
-<form method="post" action="{action}">
-<input type="hidden" name="{ONE_CLICK_FIELD}" value="{ONE_CLICK_VALUE}">
-<input type="hidden" name="{VIA_FIELD}" value="{VIA_PAGE}">
-<button type="submit" aria-describedby="what-happens">Unsubscribe {shown}</button>
-</form>
-<p id="what-happens">We will not email this address again. If you do nothing, you stay subscribed.</p>""")
+@dataclass(frozen=True)
+class ServicePages:
+    """The pages of one service: whose emails they are about (`organisation`, "" for "our emails") and the
+    language they are written in."""
 
+    organisation: str = ""
+    language: str = DEFAULT_LANGUAGE
 
-def done_page(address: str, organisation: str = "") -> bytes:
-    whose = f"the newsletter of {html.escape(organisation)}" if organisation else "our newsletters"
-    return _page("You are unsubscribed", f"""<p>We will not send {whose} to
-<strong>{html.escape(address)}</strong> again.</p>
-<p>If this was a mistake, reply to any of our emails and ask to be added back.</p>""")
+    @property
+    def emails(self) -> str:
+        return emails_of(self.organisation)
 
+    def page(self, template: str, title: str, **values: Any) -> bytes:
+        """The page `service/<template>.html`, titled `title`: every value is escaped as it is printed."""
+        return render_page(f"service/{template}.html", title=title, language=self.language, style=Markup(STYLE),
+                           organisation=self.organisation, emails=self.emails, **values).encode()
 
-def refused_page(expired: bool, kind: str = "unsubscribe") -> bytes:
-    """`kind`: which link it was ("unsubscribe", "confirmation", ...), as the reader knows it."""
-    what = html.escape(kind)
-    if kind != "unsubscribe":
-        if expired:
-            return _page("This link has expired", f"""<p>This {what} link is too old to use. Sign up again on our
-Subscribe page, or use the link in a more recent email from us.</p>""")
-        return _page("This link does not work", f"""<p>This {what} link is not complete or not one of ours. Copy
-the whole link from the email, or reply to the email and ask us.</p>""")
-    if expired:
-        return _page("This link has expired", """<p>This unsubscribe link is too old to use. Use the link in a more
-recent email from us, or reply to the email and ask to be unsubscribed.</p>""")
-    return _page("This link does not work", """<p>This unsubscribe link is not complete or not one of ours. Copy the
-whole link from the email, or reply to the email and ask to be unsubscribed.</p>""")
+    def question(self, address: str, token: str) -> bytes:
+        """The page a link in the email opens: nothing happens until the reader presses the button."""
+        return self.page("question", f"Unsubscribe from {self.emails}", address=address,
+                         action=unsubscribe_link("", token), one_click_field=ONE_CLICK_FIELD,
+                         one_click_answer=ONE_CLICK_ANSWER, via_field=VIA_FIELD, via_page=VIA_PAGE)
 
+    def done(self, address: str) -> bytes:
+        return self.page("done", "You are unsubscribed", address=address)
 
-def problem_page(title: str, explanation: str) -> bytes:
-    return _page(title, f"<p>{html.escape(explanation)}</p>")
+    def refused(self, expired: bool, kind: str = "unsubscribe") -> bytes:
+        """`kind`: which link it was ("unsubscribe", "confirmation", ...), as the reader knows it."""
+        title = "This link has expired" if expired else "This link does not work"
+        return self.page("refused", title, expired=expired, kind=kind)
+
+    def problem(self, title: str, explanation: str) -> bytes:
+        return self.page("page", title, explanation=explanation)

@@ -23,7 +23,7 @@ from ..core.feeds.subscribe import SUBSCRIBE_PAGE
 from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, RelayAddress, SmtpRelay, Transport
 from ..core.subscriptions.form import site_form
 from ..core.unsubscribe.address import SIGNUP_PATH
-from . import DEFAULT_STORE, STORE_VARIABLE, service_keys
+from . import CONFIG_VARIABLE, DEFAULT_STORE, STORE_VARIABLE, service_keys
 from .app import StartResponse
 from .database import Database
 from .mailer import Mailer, render_confirmation
@@ -49,10 +49,11 @@ def create_subscriptions_app(settings: Settings, store: str, transport: Transpor
     form = dataclasses.replace(site, action=SIGNUP_PATH)  # the service's own page posts to itself
     db = Database(store)
     return SubscriptionsApp(keyring, export_token, EventStore(db), SubscriberStore(db), form=form, public_base=base,
-                            mailer=Mailer(confirmation, transport), rate_limit=rate_limit, site_url=settings.site_url)
+                            mailer=Mailer(confirmation, transport), rate_limit=rate_limit, site_url=settings.site_url,
+                            language=settings.language)
 
 
-CONFIG_VARIABLE, SMTP_VARIABLE = "PROTECTPRESS_CONFIG", "PROTECTPRESS_SMTP_URL"
+SMTP_VARIABLE = "PROTECTPRESS_SMTP_URL"
 
 
 def from_environment(environ: Mapping[str, str]) -> SubscriptionsApp:

@@ -16,11 +16,13 @@ Beside the unsubscribe page (`<base>`):
 
 from __future__ import annotations
 
-import html
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
+from markupsafe import Markup
+
+from ..core.config import DEFAULT_LANGUAGE
 from ..core.subscriptions.consent import known_version
 from ..core.subscriptions.form import (
     CONSENT,
@@ -42,19 +44,8 @@ from ..core.unsubscribe.address import (
     unsubscribe_link,
 )
 from ..core.unsubscribe.tokens import Keyring, TokenRefused, UnsubscribeRequest
-from .app import (
-    Answer,
-    UnsubscribeApp,
-    form_fields,
-    html_answer,
-    json_answer,
-    not_allowed,
-    read_body,
-    refused_answer,
-    token_of,
-)
+from .app import Answer, UnsubscribeApp, form_fields, html_answer, json_answer, read_body, token_of
 from .mailer import Mailer
-from .page import emails_of, page, problem_page
 from .ratelimit import RateLimit
 from .store import PREFERENCES, EventStore
 from .subscribers import CONFIRMED, Choices, SubscriberStore
@@ -72,8 +63,8 @@ class SubscriptionsApp(UnsubscribeApp):
 
     def __init__(self, keyring: Keyring, export_token: str, store: EventStore, subscribers: SubscriberStore, *,
                  form: SignupForm, public_base: str, mailer: Mailer, rate_limit: RateLimit | None = None,
-                 site_url: str = "") -> None:
-        super().__init__(keyring, export_token, store, form.organisation)
+                 site_url: str = "", language: str = DEFAULT_LANGUAGE) -> None:
+        super().__init__(keyring, export_token, store, form.organisation, language)
         self.subscribers = subscribers
         self.form = form  # as the service draws it: posting to itself
         self.public_base = public_base  # where the links in emails point: mkdocs.yml's unsubscribe_url
@@ -91,10 +82,10 @@ class SubscriptionsApp(UnsubscribeApp):
                 return show(environ)
             if method == "POST":
                 return act(environ)
-            return not_allowed("GET, HEAD, POST")
+            return self.not_allowed("GET, HEAD, POST")
         if route == SUBSCRIBERS_PATH:
             if method not in ("GET", "HEAD"):
-                return not_allowed("GET, HEAD")
+                return self.not_allowed("GET, HEAD")
             return self._export_subscribers(environ)
         return super()._answer(method, environ)
 
@@ -108,17 +99,17 @@ class SubscriptionsApp(UnsubscribeApp):
         return html_answer(HTTPStatus.OK, self._form_page(Answers()))
 
     def _form_page(self, answers: Answers) -> bytes:
-        title = ("Error: " if answers.errors else "") + f"Sign up for {self._emails}"
-        return page(title, signup_form(self.form, answers))
+        title = ("Error: " if answers.errors else "") + f"Sign up for {self.pages.emails}"
+        return self.pages.page("signup", title, form=Markup(signup_form(self.form, answers)))  # escaped by the form
 
     def _signup(self, environ: dict[str, Any]) -> Answer:
         if not self.rate_limit.allow(str(environ.get("REMOTE_ADDR", ""))):
-            status, headers, body = html_answer(HTTPStatus.TOO_MANY_REQUESTS, problem_page(
+            status, headers, body = html_answer(HTTPStatus.TOO_MANY_REQUESTS, self.pages.problem(
                 "Too many sign-ups", "Too many sign-ups have come from your network. Wait a minute and try again."))
             return status, [("Retry-After", str(self.rate_limit.retry_after())), *headers], body
         fields = _posted(environ)
         if fields is None:
-            return html_answer(HTTPStatus.BAD_REQUEST, problem_page("Nothing was changed",
+            return html_answer(HTTPStatus.BAD_REQUEST, self.pages.problem("Nothing was changed",
                                                                     "This sign-up could not be read."))
         answers = read_answers(fields, self.form.sectors)
         if answers.errors:
@@ -137,15 +128,9 @@ class SubscriptionsApp(UnsubscribeApp):
         return html_answer(HTTPStatus.OK, self._check_your_email)
 
     @property
-    def _emails(self) -> str:
-        return emails_of(self.organisation)
-
-    @property
     def _check_your_email(self) -> bytes:
         # The same bytes for every sign-up: no address, nothing about whether it was known.
-        return page("Check your email", """<p>If the address you gave can get our emails, a message is on its way to
-it with a link to confirm that it is yours. Open it and press Confirm: nothing is sent to you until you do.</p>
-<p>The link works for 48 hours. If nothing arrives within a few minutes, look in your spam or junk folder.</p>""")
+        return self.pages.page("check-email", "Check your email")
 
     # -- confirmation ---------------------------------------------------------------------------------------
 
@@ -154,29 +139,21 @@ it with a link to confirm that it is yours. Open it and press Confirm: nothing i
         try:
             request = self.keyring.verify_confirmation(token)
         except TokenRefused as refused:
-            return refused_answer(refused, "confirmation")
-        shown = html.escape(request.address)
-        action = html.escape(unsubscribe_link(CONFIRM_PATH, token), quote=True)
-        return html_answer(HTTPStatus.OK, page("Confirm your email address", f"""<p>Press Confirm to start getting
-{html.escape(self._emails)} at <strong>{shown}</strong>.</p>
-<form method="post" action="{action}">
-<button type="submit">Confirm</button>
-</form>
-<p>If you did not sign up, close this page: nothing will change.</p>"""))
+            return self.refused(refused, "confirmation")
+        return html_answer(HTTPStatus.OK, self.pages.page("confirm", "Confirm your email address",
+                                                          address=request.address,
+                                                          action=unsubscribe_link(CONFIRM_PATH, token)))
 
     def _confirm(self, environ: dict[str, Any]) -> Answer:
         try:
             request = self.keyring.verify_confirmation(token_of(environ))
         except TokenRefused as refused:
-            return refused_answer(refused, "confirmation")
+            return self.refused(refused, "confirmation")
         if not self.subscribers.confirm(request.address, request.signup):
-            return html_answer(HTTPStatus.GONE, page("This link has already been used", """<p>This confirmation link
-has been used already, or a newer sign-up replaced it. If you are not getting our emails, sign up again.</p>"""))
+            return html_answer(HTTPStatus.GONE, self.pages.page("already-used", "This link has already been used"))
         manage = service_address(self.public_base, MANAGE_PATH, self.keyring.sign_manage(request.address))
-        return html_answer(HTTPStatus.OK, page("You are subscribed", f"""<p>You will get {html.escape(self._emails)}
-at <strong>{html.escape(request.address)}</strong>.</p>
-<p>Every email has a link to <a href="{html.escape(manage, quote=True)}">manage your email</a>: change your
-sectors or unsubscribe at any time.</p>"""))
+        return html_answer(HTTPStatus.OK, self.pages.page("subscribed", "You are subscribed", address=request.address,
+                                                          manage=manage))
 
     # -- preferences ----------------------------------------------------------------------------------------
 
@@ -185,47 +162,37 @@ sectors or unsubscribe at any time.</p>"""))
         try:
             address = self.keyring.verify_manage(token)
         except TokenRefused as refused:
-            return refused_answer(refused, "Manage your email")
+            return self.refused(refused, "Manage your email")
         subscriber = self.subscribers.find(address)
-        shown = html.escape(address)
         if subscriber is None or subscriber.status != CONFIRMED:
-            return html_answer(HTTPStatus.OK, page("You are not subscribed", f"""<p>We do not send
-{html.escape(self._emails)} to <strong>{shown}</strong>. To start, sign up on our Subscribe page.</p>"""))
-        action = html.escape(unsubscribe_link(MANAGE_PATH, token), quote=True)
-        sectors = sectors_field(self.form.sectors, subscriber.sectors, None) if self.form.sectors else ""
-        notice = '<p role="status"><strong>Your choices are saved.</strong></p>\n' if saved else ""
-        return html_answer(HTTPStatus.OK, page("Manage your email", f"""{notice}<p>You get {html.escape(self._emails)}
-at <strong>{shown}</strong>.</p>
-<form method="post" action="{action}">
-{sectors}
-<button type="submit" name="{ACTION_FIELD}" value="{SAVE}">Save your choices</button>
-</form>
-<h2>Stop getting our emails</h2>
-<form method="post" action="{action}">
-<button type="submit" class="secondary" name="{ACTION_FIELD}" value="{LEAVE}">Unsubscribe {shown}</button>
-</form>"""))
+            return html_answer(HTTPStatus.OK, self.pages.page("not-subscribed", "You are not subscribed",
+                                                              address=address))
+        # The checkboxes are the sign-up form's, escaped there.
+        sectors = Markup(sectors_field(self.form.sectors, subscriber.sectors, None) if self.form.sectors else "")
+        return html_answer(HTTPStatus.OK, self.pages.page(
+            "manage", "Manage your email", address=address, action=unsubscribe_link(MANAGE_PATH, token),
+            sectors=sectors, saved=saved, action_field=ACTION_FIELD, save=SAVE, leave=LEAVE))
 
     def _manage(self, environ: dict[str, Any]) -> Answer:
         token = token_of(environ)
         try:
             address = self.keyring.verify_manage(token)
         except TokenRefused as refused:
-            return refused_answer(refused, "Manage your email")
+            return self.refused(refused, "Manage your email")
         fields = _posted(environ)
         action = (fields or {}).get(ACTION_FIELD, [""])
         if fields is None or len(action) != 1 or action[0] not in (SAVE, LEAVE):
-            return html_answer(HTTPStatus.BAD_REQUEST, problem_page("Nothing was changed",
+            return html_answer(HTTPStatus.BAD_REQUEST, self.pages.problem("Nothing was changed",
                                                                     "Press one of the buttons on the page."))
         if action[0] == LEAVE:
             request = UnsubscribeRequest(address=address, newsletter=ALL_NEWSLETTERS, issued=0,
                                          key_id=token.split(".")[1])
             self.store.record(request, how=PREFERENCES)
             self.subscribers.unsubscribe(address)
-            return html_answer(HTTPStatus.OK, page("You are unsubscribed", f"""<p>We will not send
-{html.escape(self._emails)} to <strong>{html.escape(address)}</strong> again.</p>"""))
+            return html_answer(HTTPStatus.OK, self.pages.page("left", "You are unsubscribed", address=address))
         chosen = tuple(dict.fromkeys(fields.get(SECTOR, [])))
         if any(slug not in self.form.sectors for slug in chosen):
-            return html_answer(HTTPStatus.BAD_REQUEST, problem_page("Nothing was changed",
+            return html_answer(HTTPStatus.BAD_REQUEST, self.pages.problem("Nothing was changed",
                                                                     "Choose sectors from the list."))
         self.subscribers.change_sectors(address, chosen)
         return self._manage_page(environ, saved=True)

@@ -26,11 +26,11 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 
 from ..headertext import MAX_HEADER_TEXT, header_text
+from ..unsubscribe.address import ONE_CLICK_POST
 
 # Headers written exactly as given, never folded or encoded (RFC 2369, RFC 8058; a Message-ID is one token).
 UNFOLDED_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post", "list-id", "message-id"})
 WHOLLY_ENCODED_HEADERS = frozenset({"subject"})
-ONE_CLICK_VALUE = "List-Unsubscribe=One-Click"
 SMTP_LINE_LIMIT = 998  # RFC 5322: a line, the header name included, may not be longer
 ADDRESS_LIMIT = 254  # RFC 5321's longest forward path, less its angle brackets
 TEST_PREFIX = "[TEST] "
@@ -111,7 +111,7 @@ def build_message(
         if one_click:
             if not any(uri.startswith(("https:", "http:")) for uri in list_unsubscribe):
                 raise ValueError("one-click unsubscribe needs a web address in List-Unsubscribe (RFC 8058)")
-            message["List-Unsubscribe-Post"] = ONE_CLICK_VALUE
+            message["List-Unsubscribe-Post"] = ONE_CLICK_POST
     if list_id:
         message["List-Id"] = f"<{header_text(list_id, 'the List-Id', MAX_HEADER_TEXT)}>"
     if unsent:

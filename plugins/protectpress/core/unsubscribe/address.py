@@ -18,6 +18,11 @@ from ..hosts import is_loopback
 TOKEN_PARAMETER = "t"
 EXPORT_PATH = "export"
 SIGNUP_PATH, CONFIRM_PATH, MANAGE_PATH, SUBSCRIBERS_PATH = "signup", "confirm", "manage", "subscribers"
+# RFC 8058 one-click unsubscribe: the email's `List-Unsubscribe-Post` header says `List-Unsubscribe=One-Click`,
+# and the mail program POSTs that same form field (field `List-Unsubscribe`, answer `One-Click`) to the
+# service, as the button on the service's own page does.
+ONE_CLICK_FIELD, ONE_CLICK_ANSWER = "List-Unsubscribe", "One-Click"
+ONE_CLICK_POST = f"{ONE_CLICK_FIELD}={ONE_CLICK_ANSWER}"
 
 
 def service_address_problem(url: str) -> tuple[str, str] | None:

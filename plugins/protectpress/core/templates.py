@@ -1,0 +1,24 @@
+"""The one way protectpress writes an HTML page of its own (outside MkDocs' theme): a Jinja template in
+`protectpress/templates/`, rendered by one environment that escapes every value it prints (autoescape), so a
+hostile title, address or problem prints as text wherever it lands.
+
+The pages: the redirect pages a build writes at old addresses (`redirect.html`), the preview's problems page
+(`problems.html`) and the unsubscribe and subscriptions services' pages (`service/`). Each names the site's
+language (mkdocs.yml's theme.language) in its `lang`. A piece of HTML that is already safe (the sign-up form,
+drawn by core/subscriptions/form.py for the Subscribe page too) is passed as `Markup`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+
+# Every value escaped; a misspelt name in a template is an error, never a silently empty string.
+_ENVIRONMENT = jinja2.Environment(loader=jinja2.PackageLoader("protectpress", "templates"), autoescape=True,
+                                  undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def render_page(template: str, **values: Any) -> str:
+    """The page `template` (a path inside protectpress/templates/) with `values`, each escaped as it is printed."""
+    return _ENVIRONMENT.get_template(template).render(**values)
