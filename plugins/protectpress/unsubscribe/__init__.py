@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..core.config import DEFAULT_LANGUAGE, load_settings
-from ..core.unsubscribe.tokens import Keyring, KeyringError
+from ..core.foundation.config import DEFAULT_LANGUAGE, load_settings
+from ..core.foundation.tokens import Keyring, KeyringError
 from .app import StartResponse, UnsubscribeApp
 from .store import EventStore
 

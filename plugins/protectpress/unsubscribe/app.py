@@ -29,9 +29,15 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..core.config import DEFAULT_LANGUAGE
-from ..core.unsubscribe.address import EXPORT_PATH, ONE_CLICK_ANSWER, ONE_CLICK_FIELD, ONE_CLICK_POST, TOKEN_PARAMETER
-from ..core.unsubscribe.tokens import Keyring, TokenRefused, UnsubscribeRequest
+from ..core.foundation.config import DEFAULT_LANGUAGE
+from ..core.foundation.service_address import (
+    EXPORT_PATH,
+    ONE_CLICK_ANSWER,
+    ONE_CLICK_FIELD,
+    ONE_CLICK_POST,
+    TOKEN_PARAMETER,
+)
+from ..core.foundation.tokens import Keyring, TokenRefused, UnsubscribeRequest
 from .page import CONTENT_SECURITY_POLICY, VIA_FIELD, VIA_PAGE, ServicePages
 from .store import LINK_PAGE, ONE_CLICK, EventStore
 

@@ -22,7 +22,16 @@ from urllib.parse import parse_qs
 
 from markupsafe import Markup
 
-from ..core.config import DEFAULT_LANGUAGE
+from ..core.foundation.config import DEFAULT_LANGUAGE
+from ..core.foundation.service_address import (
+    CONFIRM_PATH,
+    MANAGE_PATH,
+    SIGNUP_PATH,
+    SUBSCRIBERS_PATH,
+    service_address,
+    unsubscribe_link,
+)
+from ..core.foundation.tokens import Keyring, TokenRefused, UnsubscribeRequest
 from ..core.subscriptions.consent import known_version
 from ..core.subscriptions.form import (
     CONSENT,
@@ -35,15 +44,6 @@ from ..core.subscriptions.form import (
     sectors_field,
     signup_form,
 )
-from ..core.unsubscribe.address import (
-    CONFIRM_PATH,
-    MANAGE_PATH,
-    SIGNUP_PATH,
-    SUBSCRIBERS_PATH,
-    service_address,
-    unsubscribe_link,
-)
-from ..core.unsubscribe.tokens import Keyring, TokenRefused, UnsubscribeRequest
 from .app import Answer, UnsubscribeApp, form_fields, html_answer, json_answer, read_body, token_of
 from .mailer import Mailer
 from .ratelimit import RateLimit

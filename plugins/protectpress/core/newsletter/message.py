@@ -25,8 +25,8 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 
-from ..headertext import MAX_HEADER_TEXT, header_text
-from ..unsubscribe.address import ONE_CLICK_POST
+from ..foundation.headertext import MAX_HEADER_TEXT, header_text
+from ..foundation.service_address import ONE_CLICK_POST
 
 # Headers written exactly as given, never folded or encoded (RFC 2369, RFC 8058; a Message-ID is one token).
 UNFOLDED_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post", "list-id", "message-id"})
