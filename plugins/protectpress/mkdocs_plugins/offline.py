@@ -69,6 +69,6 @@ class OfflineFeature:
         settings = self.state.settings
         icons = [(path, size) for path, size in offline.ICONS if (site_dir / path).is_file()]
         (site_dir / offline.MANIFEST_NAME).write_text(offline.manifest_text(
-            name=settings.site_name, description=settings.site_description,
+            name=settings.site_name, description=settings.site_description, language=settings.language,
             theme_colour=self.settings.theme_colour, background_colour=self.settings.background_colour,
             icons=icons), encoding="utf-8")

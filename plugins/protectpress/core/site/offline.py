@@ -91,14 +91,16 @@ def local_assets(html: str, page_path: str) -> list[str]:
     return list(found)
 
 
-def manifest_text(*, name: str, description: str, theme_colour: str, background_colour: str,
+def manifest_text(*, name: str, description: str, language: str, theme_colour: str, background_colour: str,
                   icons: list[tuple[str, int]]) -> str:
-    """The web app manifest, so the site can be added to a phone's home screen and opens like an app."""
+    """The web app manifest, so the site can be added to a phone's home screen and opens like an app; its name
+    and description are in the site's `language`."""
     short_name = name if len(name) <= 12 else " ".join(name.split()[:2])[:12]
     manifest = {
         "name": name,
         "short_name": short_name,
         "description": description,
+        "lang": language,
         "start_url": "./",
         "scope": "./",
         "display": "standalone",
