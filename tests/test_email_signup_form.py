@@ -56,7 +56,7 @@ def test_with_the_service_the_page_has_the_form_escaped_and_without_scripts(proj
     settings = settings_with(project, service=True, organisation=HOSTILE)
     body = subscribe_body(_feeds(settings), settings)
     assert "## Get our newsletter by email" in body
-    assert "<script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Partners&quot;" in body
+    assert "<script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Partners&#34;" in body
     form = body[body.index("<form"):body.index("</form>")]
     assert "\n\n" not in form  # one HTML block: Markdown must not split it
     tags = _Tags()

@@ -238,7 +238,7 @@ def test_name_placeholder_in_greeting_and_personalise_escapes(fixture_email):
     rendered = fixture_email[1]
     assert f"Dear {NAME_PLACEHOLDER}," in rendered.html and f"Dear {NAME_PLACEHOLDER}," in rendered.text
     html, text = personalise(rendered, name="Ann <b>O'Neil</b>", unsubscribe_url="https://u.example/x?a=1&b=2")
-    assert "Dear Ann &lt;b&gt;O&#x27;Neil&lt;/b&gt;," in html and "Dear Ann <b>O'Neil</b>," in text
+    assert "Dear Ann &lt;b&gt;O&#39;Neil&lt;/b&gt;," in html and "Dear Ann <b>O'Neil</b>," in text
     assert 'href="https://u.example/x?a=1&amp;b=2"' in html and "https://u.example/x?a=1&b=2" in text
     assert NAME_PLACEHOLDER not in html + text and UNSUBSCRIBE_PLACEHOLDER not in html + text
     html, text = personalise(rendered, name=None, unsubscribe_url="mailto:u@example.org")

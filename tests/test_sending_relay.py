@@ -85,7 +85,7 @@ def test_each_message_has_both_parts_the_name_and_an_unfolded_one_click_unsubscr
     assert message["To"].addresses[0].display_name == "Siân O'Neill & Co"
     text, html = (part.get_content() for part in message.iter_parts())
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
-    assert "Dear Siân O'Neill & Co," in text and "Siân O&#x27;Neill &amp; Co" in html  # escaped in the HTML
+    assert "Dear Siân O'Neill & Co," in text and "Siân O&#39;Neill &amp; Co" in html  # escaped in the HTML
     https_url = header.split(", ")[1].strip("<>")
     assert https_url in text and https_url.replace("&", "&amp;") in html
     nameless = by_address["nameless@example.com"].message

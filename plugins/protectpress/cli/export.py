@@ -9,12 +9,12 @@ merge tag where our unsubscribe link goes, with `--unsubscribe-placeholder`; oth
 from __future__ import annotations
 
 import argparse
-import html
 import sys
 from pathlib import Path
 
 from ..core.foundation.config import ConfigError
 from ..core.foundation.problems import Problems
+from ..core.foundation.templates import html_text
 from ..core.newsletter.message import build_message
 from ..core.newsletter.render import DEFAULT_NAME, fill_placeholders, render_newsletter, unsubscribe_mailto
 from ..core.sending.compose import SenderIdentity
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     name = args.name_placeholder or DEFAULT_NAME
     # Merge tags go in as written (only quotes escaped, to stay inside href="..."): the service replaces them.
     email_html, email_text = fill_placeholders(
-        rendered, name_html=name if args.name_placeholder else html.escape(name), name_text=name,
+        rendered, name_html=name if args.name_placeholder else html_text(name), name_text=name,
         first_name_html=args.first_name_placeholder, first_name_text=args.first_name_placeholder,
         unsubscribe_html=unsubscribe.replace('"', "&quot;"), unsubscribe_text=unsubscribe)
     message = build_message(subject=rendered.subject, html=email_html, text=email_text,

@@ -40,10 +40,10 @@ from ..core.foundation.dates import human, human_moment
 from ..core.foundation.frontmatter import read_source
 from ..core.foundation.generated import SetAside, set_aside_lists
 from ..core.foundation.links import EXPECTED_ONE_ADDRESS, SiteLinks, same_addresses
+from ..core.foundation.templates import html_text
 from ..core.judge.boundary import ProjectBoundary
 from ..core.judge.content_policy import ACTIVE_DOCUMENT_SUFFIXES, REFUSED_SUFFIXES, check_body, check_document
 from ..core.judge.nesting import too_deep_line
-from ..core.judge.sanitise import html_text
 from ..core.newsletter.web import ARCHIVE_SRC_URI, WEB_FOLDER
 from ..core.site.brand import Brand, load_brand
 from ..core.site.home import HOME_SRC_URI, home_action_cards, home_sections

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import html
 import logging
 import queue
 import threading
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 
 from ..core.foundation.config import ConfigError, Settings
 from ..core.foundation.problems import Problems
+from ..core.foundation.templates import html_text
 from ..core.newsletter.message import build_message
 from ..core.newsletter.model import Newsletter
 from ..core.newsletter.render import RenderedNewsletter, newsletter_organisation, personalise, render_letter
@@ -39,7 +39,7 @@ class Confirmation:
         """The email for `address`, with its confirmation `link` in both parts; the footer's unsubscribe and
         "Manage your email" open `manage` (the preferences page, which says they are not subscribed yet)."""
         html_part, text_part = personalise(self.rendered, name=None, unsubscribe_url=manage, manage_url=manage)
-        html_part = html_part.replace(html.escape(LINK_MARKER, quote=True), html.escape(link, quote=True))
+        html_part = html_part.replace(html_text(LINK_MARKER), html_text(link))
         text_part = text_part.replace(LINK_MARKER, link)
         return build_message(subject=self.rendered.subject, html=html_part, text=text_part,
                              from_address=self.sender.from_address, from_name=self.sender.from_name,

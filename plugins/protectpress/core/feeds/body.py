@@ -11,10 +11,9 @@ Every format carries the same content, so Atom and JSON Feed show these lines to
 
 from __future__ import annotations
 
-from html import escape
-
 from ..foundation import emergency
 from ..foundation.dates import human
+from ..foundation.templates import html_text
 from .entry import FeedEntry
 
 
@@ -27,7 +26,7 @@ def page_lines(entry: FeedEntry) -> str:
         lines.append(f"<p>Published {human(entry.published)}. Last updated {human(entry.updated)}.</p>")
     if entry.change_note:
         # What changed, from the page's newest change note (`changes:`): plain text, so escaped.
-        lines.append(f"<p><strong>What changed:</strong> {escape(entry.change_note, quote=False)}</p>")
+        lines.append(f"<p><strong>What changed:</strong> {html_text(entry.change_note)}</p>")
     if entry.kind == "action-card":
         lines.append(emergency_html())
     return "\n".join(lines) + "\n" if lines else ""
@@ -36,4 +35,4 @@ def page_lines(entry: FeedEntry) -> str:
 def emergency_html() -> str:
     """The emergency line as a paragraph. Plain text: the numbers are in the words, and some readers (any
     built on feedparser, for one) empty a `tel:` link's address, which would leave a link to nowhere."""
-    return f"<p><strong>{escape(emergency.EMERGENCY_TEXT, quote=False)}</strong></p>"
+    return f"<p><strong>{html_text(emergency.EMERGENCY_TEXT)}</strong></p>"

@@ -17,7 +17,7 @@ from feedgen.feed import FeedGenerator
 
 from ..foundation.config import Settings
 from ..foundation.links import SiteLinks
-from ..judge.sanitise import html_text
+from ..foundation.templates import html_text
 from .catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed, FeedFormat
 from .enclosure import NAMESPACE, Enclosure, EnclosureEntryExtension, EnclosureExtension
 from .entry import FeedEntry

@@ -3,7 +3,7 @@ every email show these words, and `template_context` is the one set of values th
 
 from __future__ import annotations
 
-from html import escape
+from .templates import html_text
 
 EMERGENCY_NUMBER = "999"
 HOTLINE_NAME = "Anti-Terrorist Hotline"
@@ -25,9 +25,10 @@ def tel(number: str) -> str:
 
 def line_html() -> str:
     """The line as HTML with both numbers dialable, the call to 999 in bold: what the site and emails show."""
-    number, hotline = escape(EMERGENCY_NUMBER), escape(HOTLINE_NUMBER)
-    return (f'<strong>{escape(CALL)} <a href="{escape(tel(EMERGENCY_NUMBER))}">{number}</a>.</strong> '
-            f'{escape(REPORT)} {escape(HOTLINE_NAME)} on <a href="{escape(tel(HOTLINE_NUMBER))}">{hotline}</a>.')
+    number, hotline = html_text(EMERGENCY_NUMBER), html_text(HOTLINE_NUMBER)
+    call, report = html_text(tel(EMERGENCY_NUMBER)), html_text(tel(HOTLINE_NUMBER))
+    return (f'<strong>{html_text(CALL)} <a href="{call}">{number}</a>.</strong> '
+            f'{html_text(REPORT)} {html_text(HOTLINE_NAME)} on <a href="{report}">{hotline}</a>.')
 
 
 def template_context() -> dict[str, str]:

@@ -10,7 +10,7 @@ raw-text element or foreign content that it ends in one place and the browser in
 handler after it. Lexbor follows the standard as browsers ship it today (a <select> keeps the elements inside
 it, as Chromium's does since 2025, where html5lib 1.1 drops them) and is fast: the example site's 50 bodies take
 about 8 ms, html.parser took 66 ms and html5lib 270 ms.
-Front-matter text is plain text: `html_text` makes it safe to print anywhere in HTML.
+Front-matter text is plain text: `html_text` (core/foundation/templates.py) makes it safe to print anywhere in HTML.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 import nh3
-from markupsafe import Markup, escape
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..foundation.textmemo import TextMemo
@@ -66,12 +65,6 @@ _SCRIPT_SCHEMES = ("javascript:", "vbscript:")
 # <svg> element itself is harmless there, and an image in a data: URL inside an SVG cannot run script.
 _ACTIVE_IN_DOCUMENTS = _ACTIVE_ELEMENTS - {"link", "meta"}  # a document's own head; meta refresh is found apart
 _DOCUMENT_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "data:application")
-
-
-def html_text(text: str) -> Markup:
-    """Plain text (a title, a summary, a label) made safe to print anywhere in HTML, as text or inside a quoted
-    attribute. A value already made safe comes back unchanged, so nothing is escaped twice (no `&amp;amp;`)."""
-    return escape(text)
 
 
 def is_safe_url(url: str) -> bool:

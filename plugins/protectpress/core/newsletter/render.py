@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-import html as html_lib
 import traceback
 from collections import Counter
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from ..foundation.config import Settings
 from ..foundation.dates import human
 from ..foundation.links import SiteLinks
 from ..foundation.problems import Problems
+from ..foundation.templates import html_text
 from ..judge.boundary import ProjectBoundary
 from ..judge.content_policy import report_body
 from .colours import COLOUR_KEYS, report_colours
@@ -161,10 +161,10 @@ def personalise(rendered: RenderedNewsletter, *, name: str | None, unsubscribe_u
     shown = " ".join((name or "").split()) or DEFAULT_NAME
     first = " ".join((first_name or "").split()) or DEFAULT_NAME
     manage = unsubscribe_url if manage_url is None else manage_url
-    return fill_placeholders(rendered, name_html=html_lib.escape(shown), name_text=shown,
-                             first_name_html=html_lib.escape(first), first_name_text=first,
-                             unsubscribe_html=html_lib.escape(unsubscribe_url, quote=True),
-                             unsubscribe_text=unsubscribe_url, manage_html=html_lib.escape(manage, quote=True),
+    return fill_placeholders(rendered, name_html=html_text(shown), name_text=shown,
+                             first_name_html=html_text(first), first_name_text=first,
+                             unsubscribe_html=html_text(unsubscribe_url),
+                             unsubscribe_text=unsubscribe_url, manage_html=html_text(manage),
                              manage_text=manage)
 
 
@@ -360,7 +360,7 @@ def _mjml(source: str, settings: Settings, newsletter: Newsletter, links: SiteLi
     try:
         html = mjml2html(source, fonts={}, social_icon_origin=links.absolute(SOCIAL_ICONS), disable_comments=True)
         return html.replace(_MJML_PREVIEW, _MJML_PREVIEW.replace(
-            "#ffffff", html_lib.escape(settings.plugin.newsletter.text_colour, quote=True)), 1)
+            "#ffffff", html_text(settings.plugin.newsletter.text_colour)), 1)
     except (ValueError, RuntimeError) as error:
         problems.error(settings.relative(template_path(settings)), f"expected valid MJML (rendering {newsletter.path})",
                        str(error))

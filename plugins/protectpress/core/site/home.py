@@ -8,11 +8,11 @@ items across every type. The emergency line comes from the same words as every o
 
 from __future__ import annotations
 
-from html import escape
 
 from ..content.model import ContentSet, ContentType
 from ..foundation.links import SiteLinks
 from .listings import TYPE_LINES, in_reader_order, item_list, type_index_source, type_line
+from ..foundation.templates import html_text
 
 HOME_SRC_URI = "index.md"
 LATEST_COUNT = 6
@@ -32,11 +32,11 @@ def home_sections(content: ContentSet, links: SiteLinks, from_src: str = HOME_SR
         if not items:
             continue
         singular, plural = _COUNT_NOUNS[kind]
-        href = escape(links.relative_url(type_index_source(kind), from_src=from_src), quote=True)
+        href = html_text(links.relative_url(type_index_source(kind), from_src=from_src))
         cards.append(
-            f'<li class="pp-type-card"><a href="{href}">{escape(kind.plural, quote=False)}</a> '
+            f'<li class="pp-type-card"><a href="{href}">{html_text(kind.plural)}</a> '
             f'<small class="pp-type-card__count">{len(items)} {singular if len(items) == 1 else plural}</small>'
-            f"<br>\n{escape(type_line(content, kind), quote=False)}</li>"
+            f"<br>\n{html_text(type_line(content, kind))}</li>"
         )
     if not cards:
         return ""
@@ -53,9 +53,9 @@ def home_action_cards(content: ContentSet, links: SiteLinks, from_src: str = HOM
     if not cards:
         return ""
     items = "\n".join(
-        f'<li><a class="pp-action-links__link" href="{escape(links.relative_url(card.src_uri, from_src=from_src))}">'
-        f"{escape(card.title, quote=False)}</a></li>" for card in cards)
-    index = escape(links.relative_url(type_index_source(ContentType.ACTION_CARD), from_src=from_src))
+        f'<li><a class="pp-action-links__link" href="{html_text(links.relative_url(card.src_uri, from_src=from_src))}">'
+        f"{html_text(card.title)}</a></li>" for card in cards)
+    index = html_text(links.relative_url(type_index_source(ContentType.ACTION_CARD), from_src=from_src))
     return ('<section class="pp-home-cards" aria-labelledby="pp-home-cards-title" data-pagefind-ignore>\n'
             '<h2 id="pp-home-cards-title">Action cards: what to do now</h2>\n'
             f'<ul class="pp-action-links">\n{items}\n</ul>\n'

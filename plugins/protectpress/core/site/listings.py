@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from html import escape
 
 from ..content.model import FOLDER_OF_TYPE, ContentItem, ContentSet, ContentType
 from ..foundation.dates import human
 from ..foundation.generated import escape_markdown, front_matter
 from ..foundation.links import SiteLinks
+from ..foundation.templates import html_text
 
 _NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
 
@@ -62,9 +62,9 @@ def item_line(item: ContentItem, links: SiteLinks, from_src: str) -> str:
     """A listing entry: the title linked from the listing page, its type and date, then the summary."""
     when = shown_date(item)
     facts = f"{item.kind.label} · {when}" if when else item.kind.label
-    href = escape(links.relative_url(item.src_uri, from_src=from_src), quote=True)
-    return (f'<li><a href="{href}">{escape(item.title, quote=False)}</a> <small>{facts}</small>'
-            f"<br>\n{escape(item.summary, quote=False)}</li>")
+    href = html_text(links.relative_url(item.src_uri, from_src=from_src))
+    return (f'<li><a href="{href}">{html_text(item.title)}</a> <small>{facts}</small>'
+            f"<br>\n{html_text(item.summary)}</li>")
 
 
 def item_list(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:

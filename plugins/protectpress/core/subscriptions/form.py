@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html import escape
 
 from ..foundation.config import Settings
 from ..foundation.email_addresses import valid_address
 from ..foundation.service_address import SIGNUP_PATH, service_address
+from ..foundation.templates import html_text
 from ..newsletter.render import newsletter_organisation
 from .consent import CURRENT, consent_statement
 
@@ -72,7 +72,7 @@ def signup_section(settings: Settings, page_src: str) -> str:
     if form is None:
         return ""
     return ("## Get our newsletter by email\n\n"
-            f"<p>Sign up to get the partner newsletter of {escape(form.organisation)} by email. We will ask you to "
+            f"<p>Sign up to get the partner newsletter of {html_text(form.organisation)} by email. We will ask you to "
             "confirm your address first.</p>\n\n" + signup_form(form) + "\n")
 
 
@@ -80,10 +80,10 @@ def signup_form(form: SignupForm, answers: Answers | None = None, *, heading_lev
     """The form as an HTML block without blank lines (so Markdown keeps it whole), every value escaped."""
     answers = answers or Answers()
     errors = answers.errors
-    parts = [f'<form class="pp-signup" id="{FORM_ID}" method="post" action="{escape(form.action)}" novalidate>']
+    parts = [f'<form class="pp-signup" id="{FORM_ID}" method="post" action="{html_text(form.action)}" novalidate>']
     if errors:
         targets = {EMAIL: EMAIL_INPUT_ID, SECTOR: SECTORS_ID}
-        items = "".join(f'<li><a href="#{targets[name]}">{escape(message)}</a></li>'
+        items = "".join(f'<li><a href="#{targets[name]}">{html_text(message)}</a></li>'
                         for name, message in errors.items() if name in targets)
         parts.append('<div class="pp-error-summary" role="alert" aria-labelledby="signup-problem">'
                      f'<h{heading_level} id="signup-problem" class="pp-error-summary__title">There is a problem'
@@ -91,12 +91,12 @@ def signup_form(form: SignupForm, answers: Answers | None = None, *, heading_lev
     parts.append(_email_field(answers.email, errors.get(EMAIL)))
     if form.sectors:
         parts.append(sectors_field(form.sectors, answers.sectors, errors.get(SECTOR)))
-    statement = escape(consent_statement(form.consent_version, form.organisation))
+    statement = html_text(consent_statement(form.consent_version, form.organisation))
     parts.append(f'<p class="pp-signup__consent" id="signup-consent">{statement} Read our '
-                 f'<a href="{escape(form.privacy_url)}">privacy notice</a> to see how we use and keep your '
+                 f'<a href="{html_text(form.privacy_url)}">privacy notice</a> to see how we use and keep your '
                  "details.</p>")
-    parts.append(f'<input type="hidden" name="{CONSENT}" value="{escape(form.consent_version)}">')
-    parts.append(f'<input type="hidden" name="{SOURCE}" value="{escape(form.source)}">')
+    parts.append(f'<input type="hidden" name="{CONSENT}" value="{html_text(form.consent_version)}">')
+    parts.append(f'<input type="hidden" name="{SOURCE}" value="{html_text(form.source)}">')
     # The honeypot: hidden from everyone (and from assistive technology), filled in only by a bot.
     parts.append(f'<div hidden><label for="signup-{HONEYPOT}">Leave this empty</label>'
                  f'<input type="text" id="signup-{HONEYPOT}" name="{HONEYPOT}" tabindex="-1" autocomplete="off"></div>')
@@ -110,25 +110,25 @@ def _email_field(value: str, error: str | None) -> str:
     message = ""
     if error:
         described.append("signup-email-error")
-        message = f'<p class="pp-signup__error" id="signup-email-error">Error: {escape(error)}</p>'
+        message = f'<p class="pp-signup__error" id="signup-email-error">Error: {html_text(error)}</p>'
     invalid = ' aria-invalid="true"' if error else ""
     return (f'<div class="pp-signup__field{" pp-signup__field--error" if error else ""}">'
             f'<label class="pp-signup__label" for="{EMAIL_INPUT_ID}">Email address</label>'
             '<p class="pp-signup__hint" id="signup-email-hint">We will send a link to this address to check it is '
             "yours. Nothing is sent to you until you press it.</p>"
             f'{message}<input class="pp-signup__input" type="email" id="{EMAIL_INPUT_ID}" name="{EMAIL}" '
-            f'value="{escape(value)}" autocomplete="email" spellcheck="false" '
+            f'value="{html_text(value)}" autocomplete="email" spellcheck="false" '
             f'aria-describedby="{" ".join(described)}"{invalid}></div>')
 
 
 def sectors_field(sectors: Mapping[str, str], ticked: tuple[str, ...], error: str | None) -> str:
     """The sector checkboxes (the sign-up form's and the preferences page's)."""
     boxes = "".join(
-        f'<div class="pp-signup__choice"><input type="checkbox" id="signup-sector-{escape(slug)}" name="{SECTOR}" '
-        f'value="{escape(slug)}"{" checked" if slug in ticked else ""}>'
-        f'<label for="signup-sector-{escape(slug)}">{escape(label)}</label></div>'
+        f'<div class="pp-signup__choice"><input type="checkbox" id="signup-sector-{html_text(slug)}" name="{SECTOR}" '
+        f'value="{html_text(slug)}"{" checked" if slug in ticked else ""}>'
+        f'<label for="signup-sector-{html_text(slug)}">{html_text(label)}</label></div>'
         for slug, label in sectors.items())
-    message = f'<p class="pp-signup__error" id="signup-sectors-error">Error: {escape(error)}</p>' if error else ""
+    message = f'<p class="pp-signup__error" id="signup-sectors-error">Error: {html_text(error)}</p>' if error else ""
     described = "signup-sectors-hint" + (" signup-sectors-error" if error else "")
     return (f'<fieldset class="pp-signup__field{" pp-signup__field--error" if error else ""}" id="{SECTORS_ID}" '
             f'aria-describedby="{described}"><legend class="pp-signup__label">Sectors to hear about</legend>'

@@ -11,11 +11,10 @@ written after the pages, so MkDocs' link check leaves these absolute addresses a
 
 from __future__ import annotations
 
-from html import escape
-
 from ..feeds.catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed
 from ..foundation.config import Settings
 from ..foundation.generated import front_matter
+from ..foundation.templates import html_text
 from .form import signup_section
 
 SUBSCRIBE_PAGE = "subscribe.md"
@@ -66,9 +65,9 @@ def subscribe_body(feeds: list[Feed], settings: Settings) -> str:
 
 
 def _group(key: str, heading: str, explanation: str, items: list[str]) -> str:
-    return (f'<section class="pp-subscribe__group" data-pp-feed-group="{escape(key)}" '
-            f'data-pp-feed-heading="{escape(heading)}">\n'
-            f"<h3>{escape(heading)}</h3>\n<p>{escape(explanation)}</p>\n"
+    return (f'<section class="pp-subscribe__group" data-pp-feed-group="{html_text(key)}" '
+            f'data-pp-feed-heading="{html_text(heading)}">\n'
+            f"<h3>{html_text(heading)}</h3>\n<p>{html_text(explanation)}</p>\n"
             '<ul class="pp-feed-list">\n' + "\n".join(items) + "\n</ul>\n</section>")
 
 
@@ -76,8 +75,8 @@ def _choice(feed: Feed, settings: Settings, label: str | None = None) -> str:
     """One choice: its name, then its RSS address on a line of its own, as text to copy. Not a link: opened in
     a browser a feed is a page of raw XML, which is no use to a reader (their feed reader fetches it)."""
     urls = {f: settings.links.absolute("/" + feed.path(f)) for f in FORMATS}
-    name = escape(label or feed.label)
-    formats = " ".join(f'{_FORMAT_ATTRIBUTES[f]}="{escape(urls[f])}"' for f in FORMATS)
+    name = html_text(label or feed.label)
+    formats = " ".join(f'{_FORMAT_ATTRIBUTES[f]}="{html_text(urls[f])}"' for f in FORMATS)
     return (f'<li class="pp-feed-list__item" id="{feed_anchor(feed)}" data-pp-feed="{name}" {formats}>'
             f'<span class="pp-feed-list__name">{name}</span> '
             f'<span class="pp-feed-address"><code>{_breakable(urls[RSS])}</code></span></li>')
@@ -86,7 +85,7 @@ def _choice(feed: Feed, settings: Settings, label: str | None = None) -> str:
 def _breakable(url: str) -> str:
     """The address, escaped, with a line-break opportunity after each "/": a narrow screen wraps it between its
     parts ("…/sectors/ retail/rss.xml") before the box's `overflow-wrap: anywhere` has to cut a word."""
-    return "/<wbr>".join(escape(part) for part in url.split("/")).replace("/<wbr>/<wbr>", "//")
+    return "/<wbr>".join(html_text(part) for part in url.split("/")).replace("/<wbr>/<wbr>", "//")
 
 
 _INTRODUCTION = """\
