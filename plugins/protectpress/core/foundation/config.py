@@ -32,6 +32,9 @@ PLUGIN_NAME = "protectpress"
 # The one home of the language: mkdocs.yml's `theme.language`, which Material reads too. Feeds, emails, redirect
 # pages and the preview's problem page all take `Settings.language`; this is only the default when it is unset.
 DEFAULT_LANGUAGE = "en-GB"
+# The brand's navy: the default of the email's header and of the phone's title bar, as the theme's stylesheet
+# (overrides/assets/stylesheets/protectpress.css, --md-primary-fg-color) colours the site's header.
+NAVY = "#1d3557"
 
 
 class ConfigError(Exception):
@@ -71,7 +74,7 @@ class NewsletterSettings:
     organisation: str = ""  # default: site_name
     logo: str = ""  # docs-relative image path or absolute URL
     logo_alt: str = ""
-    brand_colour: str = "#1d3557"  # header background
+    brand_colour: str = NAVY  # header background
     brand_text_colour: str = "#ffffff"  # text on the header
     link_colour: str = "#1a4f8b"
     button_colour: str = "#1a4f8b"
@@ -120,7 +123,7 @@ class OfflineSettings:
     """Action cards offline: a service worker and a home-screen manifest (never under the preview)."""
 
     enabled: bool = True
-    theme_colour: str = "#1d3557"  # the phone's title bar when the site is opened from the home screen
+    theme_colour: str = NAVY  # the phone's title bar when the site is opened from the home screen
     background_colour: str = "#ffffff"  # the splash screen while it opens
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..foundation.config import NewsletterSettings
+from ..foundation.config import NAVY, NewsletterSettings
 from ..foundation.problems import Problems, describe
 
 MINIMUM_CONTRAST = 4.5  # WCAG 2.2 AA for body-size text
@@ -62,7 +62,7 @@ def colour_problems(settings: NewsletterSettings) -> list[ColourProblem]:
         if isinstance(value, str) and _HEX.match(value.strip()):
             valid[key] = value.strip()
         else:
-            found.append(ColourProblem(key, "expected a colour like #1d3557", describe(value)))
+            found.append(ColourProblem(key, f"expected a colour like {NAVY}", describe(value)))
     for text, background in COLOUR_PAIRS:
         if text in valid and background in valid:
             ratio = contrast_ratio(valid[text], valid[background])
