@@ -14,15 +14,18 @@ from benchmarks.table import COLUMNS
 
 from protectpress.core.content.model import ContentType, load_content
 from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.problems import Problems
 from support import REPO
+
+NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
 
 
 def test_generated_corpus_is_valid_content_of_every_type(tmp_path):
     corpus = generate(tmp_path / "corpus", 40)
     settings = load_settings(corpus.config("ours"))
     problems = Problems()
-    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems)
+    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems, now=NOW)
     assert not problems.errors and not problems.warnings, [str(p) for p in problems]
     kinds = {item.kind for item in content.published()}
     assert kinds == {ContentType.GUIDANCE, ContentType.ACTION_CARD, ContentType.CONFERENCE, ContentType.NEWS}

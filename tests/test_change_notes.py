@@ -13,8 +13,11 @@ import pytest
 
 from protectpress.core.content.model import read_item
 from protectpress.core.foundation.config import Vocabulary
+from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.problems import Problems
 from support import REPO, copy_project, run_protectpress
+
+NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
 
 PAGE = """---
 title: Crowded places in winter
@@ -156,13 +159,13 @@ VOCABULARY = Vocabulary(tags={"pals": "PALs"}, sectors={"all": "All sectors", "r
 
 def messages(text: str) -> list[str]:
     problems = Problems()
-    read_item("guidance/winter.md", "docs/guidance/winter.md", text, VOCABULARY, problems)
+    read_item("guidance/winter.md", "docs/guidance/winter.md", text, VOCABULARY, problems, now=NOW)
     return [str(p) for p in problems]
 
 
 def test_the_newest_change_is_the_updated_date():
     problems = Problems()
-    item = read_item("guidance/winter.md", "docs/guidance/winter.md", PAGE, VOCABULARY, problems)
+    item = read_item("guidance/winter.md", "docs/guidance/winter.md", PAGE, VOCABULARY, problems, now=NOW)
     assert not problems and item is not None
     assert item.updated == dt.datetime(2025, 11, 2, tzinfo=dt.UTC) == item.last_updated
     assert [change.major for change in item.changes] == [True, False]

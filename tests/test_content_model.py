@@ -6,7 +6,10 @@ import pytest
 
 from protectpress.core.content.model import ActionCard, ContentSet, Guidance, check_content_set, load_content, read_item
 from protectpress.core.foundation.config import Vocabulary
+from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.problems import Problems, Severity
+
+NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
 
 VOCABULARY = Vocabulary(tags={"martyns-law": "Martyn's Law", "training": "Training"},
                         sectors={"all": "All sectors", "retail": "Retail"})
@@ -26,7 +29,7 @@ Body text.
 
 def read(text: str, src_uri: str = "guidance/pals.md"):
     problems = Problems()
-    item = read_item(src_uri, f"docs/{src_uri}", text, VOCABULARY, problems)
+    item = read_item(src_uri, f"docs/{src_uri}", text, VOCABULARY, problems, now=NOW)
     return item, [str(p) for p in problems], problems
 
 
@@ -166,7 +169,8 @@ def test_broken_yaml_names_the_file_line():
 )
 def test_yaml_mistakes_are_explained_in_plain_words(yaml_lines, line, cause, found):
     problems = Problems()
-    assert read_item("index.md", "docs/index.md", f"---\n{yaml_lines}\n---\nBody\n", VOCABULARY, problems) is None
+    assert read_item("index.md", "docs/index.md", f"---\n{yaml_lines}\n---\nBody\n", VOCABULARY, problems,
+                     now=NOW) is None
     # The slip is one problem with no key; the keys the rest of the front matter lacks are reported besides.
     [problem] = [p for p in problems.errors if p.key is None]
     assert (problem.line, problem.found) == (line, repr(found))
@@ -232,7 +236,7 @@ def test_non_utf8_file_is_an_error_naming_the_line(tmp_path):
     docs.mkdir(parents=True)
     (docs / "latin1.md").write_bytes(GOOD.replace("Body text.", "Caf\xe9 opening hours").encode("latin-1"))
     problems = Problems()
-    load_content(tmp_path / "docs", tmp_path, VOCABULARY, problems)
+    load_content(tmp_path / "docs", tmp_path, VOCABULARY, problems, now=NOW)
     assert [str(p) for p in problems] == [
         "docs/guidance/latin1.md:10: expected UTF-8 text (save the file as UTF-8), found a byte 0xe9 that is not UTF-8"]
 
@@ -241,7 +245,7 @@ def test_duplicate_titles_in_one_type_warn_and_overdue_reviews_are_info():
     first, _, _ = read(GOOD.replace("date: 2023-03-30", "date: 2023-03-30\nreview_by: 2024-01-01"))
     second, _, _ = read(GOOD, "guidance/copy.md")
     problems = Problems()
-    check_content_set(ContentSet({first.src_uri: first, second.src_uri: second}), problems,
+    check_content_set(ContentSet({first.src_uri: first, second.src_uri: second}, now=NOW), problems,
                       now=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     assert sorted((p.severity.value, p.key) for p in problems) == [("info", "review_by"), ("warning", "title")]
     assert ("docs/guidance/pals.md: title: expected a title not used by another guidance (docs/guidance/copy.md "
@@ -253,7 +257,7 @@ def test_a_long_action_card_warns_that_it_may_print_on_two_pages():
     item, _, _ = read(card, "action-cards/long.md")
     assert isinstance(item, ActionCard)
     problems = Problems()
-    check_content_set(ContentSet({item.src_uri: item}), problems)
+    check_content_set(ContentSet({item.src_uri: item}, now=NOW), problems, now=NOW)
     assert [p.severity for p in problems] == [Severity.WARNING]
     assert "so that it prints on one A4 page, found 400 words" in str(problems.warnings[0])
 
@@ -263,7 +267,7 @@ def test_a_card_of_many_short_steps_warns_though_it_has_few_words():
     card = GOOD.replace("type: guidance", "type: action-card").replace("Body text.", steps)
     item, _, _ = read(card, "action-cards/steps.md")
     problems = Problems()
-    check_content_set(ContentSet({item.src_uri: item}), problems)
+    check_content_set(ContentSet({item.src_uri: item}, now=NOW), problems, now=NOW)
     assert [p.severity for p in problems] == [Severity.WARNING]
     assert "print on one A4 page at 10pt" in str(problems.warnings[0])
 
@@ -323,10 +327,10 @@ def test_image_paths_are_checked_against_docs(image, message):
     problems = Problems()
     text = GOOD.replace("sectors: [retail]", f"sectors: [retail]\nimage: {image}\nimage_alt: A plan")
     item = read_item("guidance/pals.md", "docs/guidance/pals.md", text, VOCABULARY, problems,
-                     docs_file_exists=lambda path: path == "assets/plan.png")
+                     docs_file_exists=lambda path: path == "assets/plan.png", now=NOW)
     assert item is None and [str(p) for p in problems] == [f"docs/guidance/pals.md:8: {message}"]
     ok = read_item("guidance/pals.md", "docs/guidance/pals.md", text.replace(image, "../assets/plan.png"),
-                   VOCABULARY, Problems(), docs_file_exists=lambda path: path == "assets/plan.png")
+                   VOCABULARY, Problems(), docs_file_exists=lambda path: path == "assets/plan.png", now=NOW)
     assert ok is not None
 
 

@@ -16,8 +16,9 @@ for module in pkgutil.walk_packages(core.__path__, prefix="protectpress.core."):
     importlib.import_module(module.name)
     imported.append(module.name)
 from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.dates import build_now
 from protectpress.core.project.reading import load_project
-project = load_project(load_settings("mkdocs.yml"))
+project = load_project(load_settings("mkdocs.yml"), now=build_now())
 assert project.content.items, "no pages read"
 assert not [m for m in sys.modules if m.startswith(("mkdocs.", "material."))]
 print(len(imported), len(project.content.items))

@@ -21,10 +21,13 @@ from fuzz_strategies import (
 )
 from protectpress.core.content.model import load_content, read_item
 from protectpress.core.foundation.config import SITE_BUILT_IN_EXTENSIONS, Vocabulary, load_settings
+from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.frontmatter import FrontMatterError, split_front_matter
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.newsletter.render import render_newsletter
 from protectpress.core.sending.recipients import read_recipients
+
+NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
 
 VOCABULARY = Vocabulary(tags={"lockdown": "Lockdown"}, sectors={"all": "All sectors", "retail": "Retail"})
 SRC_URIS = st.sampled_from(["index.md", "guidance/x.md", "action-cards/x.md", "news/x.md", "conferences/x.md",
@@ -61,7 +64,7 @@ def test_split_front_matter_returns_or_explains(text):
 def test_read_item_returns_an_item_or_errors_naming_the_file(src_uri, text):
     problems = Problems()
     path = f"docs/{src_uri}"
-    item = read_item(src_uri, path, text, VOCABULARY, problems)
+    item = read_item(src_uri, path, text, VOCABULARY, problems, now=NOW)
     assert_well_formed(problems, path)
     if item is None:
         assert problems.errors, "a page left out of the site must say why"
@@ -77,7 +80,7 @@ def test_load_content_reads_a_whole_folder_of_odd_files(tmp_path_factory, files)
         (docs / src_uri).parent.mkdir(parents=True, exist_ok=True)
         (docs / src_uri).write_bytes(text.encode("latin-1", errors="replace") if latin1 else text.encode("utf-8"))
     problems = Problems()
-    content = load_content(docs, docs.parent, VOCABULARY, problems)
+    content = load_content(docs, docs.parent, VOCABULARY, problems, now=NOW)
     written = {f"{docs.name}/{src_uri}" for src_uri, _, _ in files}
     for problem in problems:
         assert problem.path in written and problem.expected.startswith("expected"), problem
@@ -94,7 +97,7 @@ def test_render_newsletter_renders_or_lists_problems(newsletter_project, front, 
     settings = load_settings(newsletter_project / "mkdocs.yml")
     problems = Problems()
     try:
-        rendered = render_newsletter(settings, "newsletters/fuzzed.md", problems)
+        rendered = render_newsletter(settings, "newsletters/fuzzed.md", problems, now=NOW)
     finally:
         letter.unlink()
     if rendered is None:
@@ -115,7 +118,8 @@ def test_newsletter_text_part_survives_deep_nesting(newsletter_project, body):
     letter.write_text(VALID_NEWSLETTER + body, encoding="utf-8")
     problems = Problems()
     try:
-        rendered = render_newsletter(load_settings(newsletter_project / "mkdocs.yml"), "newsletters/deep.md", problems)
+        rendered = render_newsletter(load_settings(newsletter_project / "mkdocs.yml"), "newsletters/deep.md", problems,
+                                     now=NOW)
     finally:
         letter.unlink()
     assert rendered is not None, [str(p) for p in problems]
@@ -143,14 +147,15 @@ def test_read_recipients_reads_or_lists_problems(tmp_path_factory, data):
 def test_a_value_that_does_not_fit_its_yaml_tag_is_an_error_with_its_line(value):
     problems = Problems()
     text = f"---\ntitle: Home\ntype: page\nsubtitle: {value}\n---\n"
-    assert read_item("index.md", "docs/index.md", text, VOCABULARY, problems) is None
+    assert read_item("index.md", "docs/index.md", text, VOCABULARY, problems, now=NOW) is None
     assert [str(p) for p in problems] == [
         "docs/index.md:4: expected valid YAML front matter, found a value that does not fit its !! type tag"]
 
 
 def test_yaml_nested_too_deeply_is_an_error_not_a_recursion_error():
     problems = Problems()
-    assert read_item("index.md", "docs/index.md", "---\ntitle: " + "[" * 3000 + "\n---\n", VOCABULARY, problems) is None
+    assert read_item("index.md", "docs/index.md", "---\ntitle: " + "[" * 3000 + "\n---\n", VOCABULARY, problems,
+                     now=NOW) is None
     assert [str(p) for p in problems] == [
         "docs/index.md:2: expected front matter nested at most a few levels deep, found lists or mappings nested too "
         "deeply for YAML"]
@@ -167,7 +172,7 @@ def test_yaml_nested_too_deeply_is_an_error_not_a_recursion_error():
 def test_material_keys_are_checked_before_material_crashes_on_them(line, message):
     problems = Problems()
     assert read_item("index.md", "docs/index.md", f"---\ntitle: Home\ntype: page\n{line}\n---\n", VOCABULARY,
-                     problems) is None
+                     problems, now=NOW) is None
     assert [str(p) for p in problems] == [f"docs/index.md:4: {message}"]
 
 
@@ -179,7 +184,7 @@ def test_markdown_too_deep_for_the_renderer_is_an_error_with_its_line(body, line
     problems = Problems()
     text = "---\ntitle: Home\ntype: page\n---\n\nIntro.\n\n" + body
     assert read_item("index.md", "docs/index.md", text, VOCABULARY, problems,
-                     markdown_extensions=[*SITE_BUILT_IN_EXTENSIONS, "md_in_html"]) is None
+                     markdown_extensions=[*SITE_BUILT_IN_EXTENSIONS, "md_in_html"], now=NOW) is None
     assert [str(p) for p in problems] == [
         f"docs/index.md:{line}: expected lists, quotes, notes and HTML blocks nested at most a few dozen "
         "levels deep, and "
@@ -192,10 +197,10 @@ def test_the_nesting_check_renders_with_the_projects_own_extensions():
     text = "---\ntitle: Home\ntype: page\n---\n\n" + '<div markdown="1">\n' * 400 + "x\n" + "</div>\n" * 400
     problems = Problems()
     assert read_item("index.md", "docs/index.md", text, VOCABULARY, problems,
-                     markdown_extensions=SITE_BUILT_IN_EXTENSIONS) is not None
+                     markdown_extensions=SITE_BUILT_IN_EXTENSIONS, now=NOW) is not None
     assert not problems
     read_item("index.md", "docs/index.md", text, VOCABULARY, problems,
-              markdown_extensions=[*SITE_BUILT_IN_EXTENSIONS, "md_in_html"])
+              markdown_extensions=[*SITE_BUILT_IN_EXTENSIONS, "md_in_html"], now=NOW)
     assert [p.line for p in problems.errors] == [55]  # where the 50th block opens
 
 
@@ -203,7 +208,7 @@ def test_deep_but_renderable_markdown_is_fine():
     problems = Problems()
     body = "".join("    " * level + "- item\n" for level in range(35))  # suspicious, but renders
     assert read_item("index.md", "docs/index.md", f"---\ntitle: Home\ntype: page\n---\n{body}", VOCABULARY,
-                     problems) is not None
+                     problems, now=NOW) is not None
     assert not problems
 
 

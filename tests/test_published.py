@@ -11,10 +11,13 @@ from protectpress.core.checks.linkcheck import BuiltSite
 from protectpress.core.checks.published import published_urls, read_record
 from protectpress.core.content.model import load_content
 from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.links import SiteLinks
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.site.redirects import normalise_old_address
 from support import REPO, run_protectpress
+
+NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
 
 MISSING = ("error: published-urls.txt:4: expected a page at /guidance/old-name/ (it was published: emails and feeds "
            "link to it), found no page there. If you moved or renamed it, add 'redirect_from: [/guidance/old-name/]' "
@@ -116,7 +119,7 @@ def test_old_addresses_are_normalised_and_links_are_relative():
 
 def test_the_example_sites_record_lists_every_published_page_and_all_are_built(example_site):
     settings = load_settings(REPO / "mkdocs.yml")
-    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, Problems())
+    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, Problems(), now=NOW)
     record = read_record(REPO / "published-urls.txt")
     current = published_urls(settings, content)
     assert current - set(record.urls) == set(), "new pages: run `protectpress urls --update` and commit the file"

@@ -11,6 +11,7 @@ exactly as it was, and a web server copying `site/` never sees half a site.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import shutil
@@ -25,7 +26,7 @@ from ..core.foundation.config import ConfigError, load_settings, relative_path
 from ..core.foundation.problems import Problems
 from ..core.project.reading import Project
 from ..core.site.search import SearchIndexError, index_site
-from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit
+from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit, run_now
 from .staging import BuildLock, building_prefix, previous_name
 
 
@@ -44,10 +45,10 @@ def register(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config_file = config_file_or_exit(args)
-    with at_moment(args.at):
-        # A build as at another moment is a look ahead (or back): its addresses are not yet published.
-        return build_atomically(config_file, site_dir=args.site_dir, strict=args.strict, quiet=args.quiet,
-                                record=args.at is None)
+    at = at_moment(args.at)
+    # A build as at another moment is a look ahead (or back): its addresses are not yet published.
+    return build_atomically(config_file, now=run_now(at), site_dir=args.site_dir, strict=args.strict,
+                            quiet=args.quiet, record=at is None)
 
 
 @dataclass
@@ -72,9 +73,10 @@ class BuildResult:
                 f"{count(self.newsletters, 'newsletter')} in {self.seconds:.1f} seconds")
 
 
-def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, serve_url: str | None = None,
-               dirty: bool = False, quiet: bool = True) -> BuildResult:
-    """Build the site into `site_dir` and collect every problem; print nothing of ours (callers decide how).
+def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: bool = False,
+               serve_url: str | None = None, dirty: bool = False, quiet: bool = True) -> BuildResult:
+    """Build the site into `site_dir` as at `now` (the run's one "now": scheduling, expiry, review dates and the
+    sitemap's dates all read it) and collect every problem; print nothing of ours (callers decide how).
 
     `serve_url` makes it a preview build: drafts are built, links point at the preview server, and the
     first content error stops it at once (the preview shows an error page instead)."""
@@ -101,6 +103,9 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, serve
         config = mkdocs_config.load_config(str(config_file), site_dir=str(site_dir), strict=strict or None,
                                            **overrides)
         plain.state = lambda: getattr(config.plugins.get("protectpress"), "state", None)
+        plugin = config.plugins.get("protectpress")
+        if plugin is not None:
+            plugin.run_now = now  # our ProtectpressPlugin: its on_config takes it as the build's "now"
         config.plugins.on_startup(command="serve" if serve_url else "build", dirty=dirty)
         try:
             build(config, serve_url=serve_url, dirty=dirty)
@@ -135,7 +140,7 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, serve
 
 
 def build_atomically(
-    config_file: Path, *, site_dir: str | None = None, strict: bool = False, quiet: bool = False,
+    config_file: Path, *, now: dt.datetime, site_dir: str | None = None, strict: bool = False, quiet: bool = False,
     record: bool = True,
 ) -> int:
     """Build into a folder beside the site and swap it in; then (`record`) add the new page addresses to
@@ -155,7 +160,7 @@ def build_atomically(
     staging = Path(tempfile.mkdtemp(prefix=building_prefix(target), dir=target.parent))
     try:
         try:
-            result = build_site(config_file, staging, strict=strict, quiet=quiet)
+            result = build_site(config_file, staging, now=now, strict=strict, quiet=quiet)
         except BaseException:
             _discard(staging)
             raise

@@ -17,7 +17,7 @@ from ..core.foundation.dates import human, human_moment
 from ..core.project.reading import going_live, major_changes_since_last_newsletter
 from ..core.sending.compose import ONE_CLICK_OFF
 from .build import build_site
-from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit, fail_config
+from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit, fail_config, run_now
 
 
 def register(subparsers: Subparsers) -> None:
@@ -35,8 +35,7 @@ def run(args: argparse.Namespace) -> int:
     config_file = config_file_or_exit(args)
     scratch = Path(tempfile.mkdtemp(prefix="protectpress-check-"))
     try:
-        with at_moment(args.at):
-            result = build_site(config_file, scratch / "site")
+        result = build_site(config_file, scratch / "site", now=run_now(at_moment(args.at)))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if result.config_problem:

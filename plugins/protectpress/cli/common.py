@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
+import datetime as dt
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn, TypeAlias
 
 from ..core.foundation.config import ConfigError, Settings, find_config, load_settings
-from ..core.foundation.dates import DateError, parse_moment
+from ..core.foundation.dates import DateError, build_now, parse_moment
 
 # What `add_subparsers()` returns: argparse gives the class no public name, and each command adds itself to it.
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -58,25 +57,24 @@ def add_at_option(parser: argparse.ArgumentParser, what: str) -> None:
                         "(default: now, or SOURCE_DATE_EPOCH)")
 
 
-@contextlib.contextmanager
-def at_moment(when: str | None) -> Iterator[None]:
-    """Run the block as at `--at WHEN` (None: now). SOURCE_DATE_EPOCH is the one way a run's "now" is fixed
-    (core.dates.build_now); MkDocs reads it too, for the sitemap's dates, so the whole site is made as at that
-    moment. A `WHEN` that is not a moment is one plain line and exit status 2."""
+def at_moment(when: str | None) -> dt.datetime | None:
+    """`--at WHEN` as a moment (None when not given). A `WHEN` that is not a moment is one plain line and exit
+    status 2."""
     if when is None:
-        yield
-        return
+        return None
     try:
-        moment = parse_moment(when)
+        return parse_moment(when)
     except DateError as error:
         print(f"protectpress: --at: {error}, found {when!r}", file=sys.stderr)
         raise SystemExit(2) from None
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+
+
+def run_now(at: dt.datetime | None) -> dt.datetime:
+    """The one "now" of a run, taken once and passed to everything that asks: `--at`'s moment, else
+    core.foundation.dates.build_now (SOURCE_DATE_EPOCH when set, else the clock)."""
+    if at is not None:
+        return at
     try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
+        return build_now()
+    except DateError as error:
+        fail_config(error)

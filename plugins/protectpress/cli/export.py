@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from ..core.foundation.config import ConfigError
+from ..core.foundation.dates import build_now
 from ..core.foundation.problems import Problems
 from ..core.foundation.templates import html_text
 from ..core.newsletter.message import build_message
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         fail_config(error)
     problems = Problems()
-    rendered = render_newsletter(settings, args.newsletter, problems)
+    rendered = render_newsletter(settings, args.newsletter, problems, now=build_now())
     if problems:
         print(problems.report(), file=sys.stderr)
     if rendered is None:

@@ -144,10 +144,11 @@ def run_send(args: argparse.Namespace) -> int:
     except (ConfigError, RelayError) as error:
         fail_config(error)
     problems = Problems()
+    now = build_now()  # the send's one "now": what is live, and whether the letter's publish_at has come
     if args.newsletter == NOTICE_KIND:
-        newsletter = render_notice_email(settings, problems, build_now())
+        newsletter = render_notice_email(settings, problems, now)
     else:
-        newsletter = render_newsletter(settings, args.newsletter, problems)
+        newsletter = render_newsletter(settings, args.newsletter, problems, now=now)
     if problems:
         warn(problems.report())
     if newsletter is None:
@@ -156,7 +157,8 @@ def run_send(args: argparse.Namespace) -> int:
         )
         return 1
     options = SendOptions(dry_run=args.dry_run, skip_live_check=args.skip_live_check, ca_file=args.ca_file)
-    run = SendRun.prepare(settings, newsletter, sender, relay, _policy(args, settings), options, test=bool(args.test))
+    run = SendRun.prepare(settings, newsletter, sender, relay, _policy(args, settings), options, test=bool(args.test),
+                          now=now)
     if args.test:
         like = None
         if args.to:  # a test copy as a person on the list will get it, merge fields filled

@@ -10,6 +10,7 @@ images and links work before the site is live.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import errno
 import shutil
 import socket
@@ -24,12 +25,12 @@ from urllib.parse import urlsplit
 
 from ..core.content.model import load_content
 from ..core.foundation.config import ConfigError, Settings, find_config, load_settings
-from ..core.foundation.dates import build_now, human_moment
+from ..core.foundation.dates import human_moment
 from ..core.foundation.problems import Problems
 from ..core.newsletter.render import template_path
 from ..core.site.preview_page import problems_page
 from .build import BuildResult, build_site, count
-from .common import Subparsers, add_at_option, add_config_option, at_moment, fail_config
+from .common import Subparsers, add_at_option, add_config_option, at_moment, fail_config, run_now
 
 
 class _PreviewServer(Protocol):
@@ -72,10 +73,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"Port {args.port} is already in use (is another preview running?).{hint}", file=sys.stderr)
         return 2
     mount_path = urlsplit(settings.site_url).path or "/"
-    with at_moment(args.at):
-        preview = Preview(config_file, args.host, args.port, mount_path, watched=_watched(settings),
-                          language=settings.language, at=args.at)
-        return preview.run(open_browser=args.open)
+    preview = Preview(config_file, args.host, args.port, mount_path, watched=_watched(settings),
+                      language=settings.language, at=at_moment(args.at))
+    return preview.run(open_browser=args.open)
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -109,9 +109,9 @@ class Preview:
     """One preview: a folder it builds into, MkDocs' live-reload server over it, and the latest problems."""
 
     def __init__(self, config_file: Path, host: str, port: int, mount_path: str,
-                 watched: Iterable[tuple[Path, bool]], language: str, at: str | None = None) -> None:
+                 watched: Iterable[tuple[Path, bool]], language: str, at: dt.datetime | None = None) -> None:
         self.config_file = config_file
-        self.at = at  # `--at`, as typed: the preview shows the site as it is then
+        self.at = at  # `--at`: every build of the preview is as at this moment; None: each build's own now
         self.language = language  # as the preview started: the problems page shows when mkdocs.yml may not read
         self.folder = Path(tempfile.mkdtemp(prefix="protectpress-preview-"))
         self.server = _server_class()(builder=self.rebuild, host=host, port=port, root=str(self.folder),
@@ -123,8 +123,9 @@ class Preview:
     def rebuild(self) -> None:
         """Build the preview; never raises, so the server never waits on a failed build."""
         with self._lock:
-            result = self._quick_check() or build_site(self.config_file, self.folder, serve_url=self.server.url,
-                                                       dirty=self._built_once)
+            now = run_now(self.at)
+            result = self._quick_check(now) or build_site(self.config_file, self.folder, now=now,
+                                                          serve_url=self.server.url, dirty=self._built_once)
             self._built_once = self._built_once or result.ok
             if result.ok:
                 self.server.problems_page = None
@@ -137,7 +138,7 @@ class Preview:
                     print(result.problems.report(), file=sys.stderr)
                 print(f"The preview shows the problems to fix ({result.stopped}).", file=sys.stderr)
 
-    def _quick_check(self) -> BuildResult | None:
+    def _quick_check(self, now: dt.datetime) -> BuildResult | None:
         """The pages' own mistakes, found in milliseconds without starting MkDocs, so the problems page comes at
         once after a save; None when there are none, and the real build follows."""
         try:
@@ -147,7 +148,7 @@ class Preview:
         problems = Problems()
         from protectpress.mkdocs_plugins import serve_cache  # loaded already: the first build imported MkDocs
 
-        load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems,
+        load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems, now=now,
                      markdown_extensions=settings.markdown_extensions, memo=serve_cache.PAGES)
         if not problems.errors:
             return None
@@ -158,7 +159,7 @@ class Preview:
             self.rebuild()
             for path, recursive in self.watched:
                 self.server.watch(str(path), recursive=recursive)
-            moment = f", as the site will be at {human_moment(build_now())}" if self.at else ""
+            moment = f", as the site will be at {human_moment(self.at)}" if self.at else ""
             print(f"Previewing at {self.server.url}{moment} (press Ctrl+C to stop)", file=sys.stderr)
             if open_browser:
                 threading.Timer(0.5, webbrowser.open, args=(self.server.url,)).start()

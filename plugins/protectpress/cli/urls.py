@@ -22,6 +22,7 @@ from ..core.checks.published import (
     updated_record,
     write_record,
 )
+from ..core.foundation.dates import build_now
 from ..core.foundation.problems import Severity
 from ..core.project.reading import load_project
 from ..core.site.redirects import plan_redirects
@@ -40,7 +41,7 @@ def register(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
-    project = load_project(settings)
+    project = load_project(settings, now=build_now())
     problems = project.problems
     if problems.errors:
         print(problems.report(problems.errors), file=sys.stderr)

@@ -8,6 +8,7 @@ the validated content and the one problem list between them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +35,9 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
+        # The run's one "now", handed in by `protectpress build`/`check`/`serve` (cli/build.py build_site); a
+        # plain `mkdocs build` or `mkdocs serve` takes its own once per build (core.foundation.dates.build_now).
+        self.run_now: dt.datetime | None = None
         self.serving = False
         self.features: list[Any] = []
         self.state: BuildState | None = None
@@ -45,7 +49,7 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
         if not self.config.enabled:
             return None
         try:
-            now = build_now()
+            now = self.run_now if self.run_now is not None else build_now()
         except DateError as error:
             raise PluginError(f"protectpress: {error}") from None
         self.state = BuildState(settings=settings_from_mkdocs(config), problems=Problems(), serving=self.serving,

@@ -263,10 +263,13 @@ class SiteFeature:
         # Read by the sitemap, which MkDocs renders before any page's template: hence here, not in on_page_context.
         item = self.item(page)
         # A page with no date of its own gets no lastmod (""), but MkDocs parses the newest update_date for
-        # sitemap.xml.gz, so a site with no dated page at all keeps MkDocs' build date.
+        # sitemap.xml.gz, so a site with no dated page at all gets the build's day: the run's "now", not the
+        # clock MkDocs would read (a build --at a moment is made as at that moment).
         own = item.last_updated if item is not None and item.is_published_type else None
         if self.newest:
             page.update_date = lastmod(own or self.newest.get(page.file.src_uri)) or ""
+        else:
+            page.update_date = lastmod(self.state.now) or page.update_date
         src_uri = page.file.src_uri
         if src_uri in self.listed:  # a page we generated: all of it is ours
             aside = set_aside_lists(markdown + self.sections.get(src_uri, ""), self.list_token)

@@ -20,10 +20,11 @@ log = get_plugin_logger("protectpress")
 class BuildState:
     settings: Settings
     problems: Problems
+    # The one "now" of this build (the plugin's run_now): expiry, scheduling and review dates read this, never
+    # the clock.
+    now: dt.datetime
     serving: bool = False
-    # The one "now" of this build (core.dates.build_now): expiry and scheduling all read this, never the clock.
-    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    content: ContentSet = field(default_factory=lambda: ContentSet({}))
+    content: ContentSet = field(init=False)  # until the site feature reads the pages: none, as at `now`
     # Entries that features other than the site's pages contribute to the feeds (newsletter web versions).
     extra_feed_entries: list = field(default_factory=list)
     # What the build made, for its one closing line.
@@ -34,6 +35,9 @@ class BuildState:
     # Where a page sits among its section's pages in the sidebar (0 first), by src_uri: see SiteFeature.on_nav.
     nav_ranks: dict[str, int] = field(default_factory=dict)
     _reported: int = 0
+
+    def __post_init__(self) -> None:
+        self.content = ContentSet({}, now=self.now)
 
     def report(self, heading: str = "The content has problems to fix") -> None:
         """Log new warnings and notes (so `--strict` counts them). Errors stop a preview at once, so that its

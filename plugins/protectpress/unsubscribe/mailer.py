@@ -66,7 +66,7 @@ def render_confirmation(settings: Settings, now: dt.datetime) -> Confirmation:
         "sent to it unless you confirm."))
     settings = dataclasses.replace(settings, plugin=dataclasses.replace(settings.plugin, newsletter=newsletter))
     problems = Problems()
-    rendered = render_letter(settings, letter, problems, web_src=SUBSCRIBE_PAGE)
+    rendered = render_letter(settings, letter, problems, now=now, web_src=SUBSCRIBE_PAGE)
     if rendered is None or problems.errors:
         raise ConfigError(problems.report() or "the confirmation email could not be rendered")
     return Confirmation(rendered, sender)

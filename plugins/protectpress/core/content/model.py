@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from ..foundation.config import Vocabulary, relative_path
-from ..foundation.dates import build_now, parse_date, today
+from ..foundation.dates import parse_date
 from ..foundation.frontmatter import (
     Field,
     FrontMatter,
@@ -316,11 +316,12 @@ def expected_type_for(src_uri: str) -> ContentType | None:
 
 
 def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, problems: Problems,
-              docs_file_exists: Callable[[str], bool] | None = None, now: dt.datetime | None = None, *,
+              docs_file_exists: Callable[[str], bool] | None = None, *, now: dt.datetime,
               markdown_extensions: Sequence[str] = ()) -> ContentItem | None:
-    """Validate one page's source. Adds every problem found; returns the item only when it has no errors.
-    `docs_file_exists` answers whether a docs-relative file is there, to check `image:`; `markdown_extensions`
-    are the project's (Settings.markdown_extensions), which decide how deep the body may nest."""
+    """Validate one page's source as at `now` (the run's one "now": is `publish_at` still ahead?). Adds every
+    problem found; returns the item only when it has no errors. `docs_file_exists` answers whether a
+    docs-relative file is there, to check `image:`; `markdown_extensions` are the project's
+    (Settings.markdown_extensions), which decide how deep the body may nest."""
     try:
         front = split_front_matter(text, recover=True)
     except FrontMatterError as error:
@@ -328,7 +329,7 @@ def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, proble
         return None
     for slip in front.slips:
         problems.error(path, slip.expected, slip.found, line=slip.line)
-    return item_from_front_matter(src_uri, path, front, vocabulary, problems, docs_file_exists, now,
+    return item_from_front_matter(src_uri, path, front, vocabulary, problems, docs_file_exists, now=now,
                                   markdown_extensions=markdown_extensions)
 
 
@@ -345,7 +346,7 @@ class PageMemo:
         self._found: dict[str, tuple[tuple[Any, ...], ContentItem | None, tuple[Problem, ...]]] = {}
 
     def read(self, src_uri: str, path: str, text: str, vocabulary: Vocabulary, problems: Problems,
-             docs_file_exists: Callable[[str], bool] | None, now: dt.datetime, *,
+             docs_file_exists: Callable[[str], bool] | None, *, now: dt.datetime,
              markdown_extensions: Sequence[str]) -> ContentItem | None:
         key = (path, text, tuple(vocabulary.tags.items()), tuple(vocabulary.sectors.items()),
                tuple(markdown_extensions))
@@ -361,7 +362,7 @@ class PageMemo:
                 return docs_file_exists(docs_path) if docs_file_exists is not None else True
 
             own = Problems()
-            item = read_item(src_uri, path, text, vocabulary, own, exists if docs_file_exists else None, now,
+            item = read_item(src_uri, path, text, vocabulary, own, exists if docs_file_exists else None, now=now,
                              markdown_extensions=markdown_extensions)
             found = tuple(own.added_since(0))
             if looked_at_files:
@@ -384,10 +385,10 @@ def _required_for(values: dict[str, Any]) -> dict[str, str]:
 
 
 def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabulary: Vocabulary,
-                           problems: Problems, docs_file_exists: Callable[[str], bool] | None = None,
-                           now: dt.datetime | None = None, *,
+                           problems: Problems, docs_file_exists: Callable[[str], bool] | None = None, *,
+                           now: dt.datetime,
                            markdown_extensions: Sequence[str] = ()) -> ContentItem | None:
-    """`now` decides whether `publish_at` is still ahead: the build's one "now" (core.dates.build_now)."""
+    """`now` decides whether `publish_at` is still ahead: the run's one "now", passed in by every caller."""
     errors_before = len(problems.errors)
 
     report = reporter(problems, path, front)
@@ -463,7 +464,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         redirect_from=values.get("redirect_from", ()),
         publish_at=values.get("publish_at"),
         changes=values.get("changes", ()),
-        scheduled="publish_at" in values and values["publish_at"] > (now or build_now()),
+        scheduled="publish_at" in values and values["publish_at"] > now,
     )
 
 
@@ -529,7 +530,7 @@ class ContentSet:
 
     def exists(self, src_uri: str) -> bool:
         return src_uri in self.items or src_uri in self.invalid
-    now: dt.datetime = field(default_factory=build_now)  # what scheduled items were judged against
+    now: dt.datetime = field(kw_only=True)  # what scheduled items were judged against: the run's one "now"
 
     def published(self, *, include_drafts: bool = False) -> list[ContentItem]:
         """Items that belong in feeds and listings, newest first (`include_drafts`: scheduled ones too)."""
@@ -544,10 +545,10 @@ class ContentSet:
         return difflib.get_close_matches(src_uri, [*self.items, *self.invalid], n=count, cutoff=0.5)
 
 
-def check_content_set(content: ContentSet, problems: Problems, *, now: dt.datetime | None = None) -> None:
+def check_content_set(content: ContentSet, problems: Problems, *, now: dt.datetime) -> None:
     """Checks that need every page at once, and advice that never blocks. `now` is the build's one "now" (a
     review falls due on its day, so a build `--at` a moment says what was overdue then)."""
-    due = parse_date(now.date()) if now is not None else today()
+    due = parse_date(now.date())
     seen: dict[tuple[ContentType, str], ContentItem] = {}
     for item in sorted(content.items.values(), key=lambda i: i.src_uri):
         key = (item.kind, item.title.casefold())
@@ -574,15 +575,14 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
 
 
 def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, problems: Problems,
-                 sources: dict[str, str] | None = None, now: dt.datetime | None = None, *,
+                 sources: dict[str, str] | None = None, *, now: dt.datetime,
                  boundary: ProjectBoundary | None = None, theme_dir: Path | None = None,
                  markdown_extensions: Sequence[str] = (), memo: PageMemo | None = None) -> ContentSet:
     """Read and validate every Markdown page under `docs_dir` (or the given `sources`: src_uri -> text).
     Reading the folder itself, files that `boundary` refuses (links out of the project, personal data) are
-    errors and are never read. Pages whose `publish_at` is after `now` (default: this run's build_now) are
+    errors and are never read. Pages whose `publish_at` is after `now` (the run's one "now") are
     scheduled, not live. `theme_dir` (the theme's custom_dir) publishes its files at the same paths as docs/,
     so an `image:` may name one of its files too. `memo` keeps what was found between calls (see PageMemo)."""
-    now = now or build_now()
     docs_prefix = relative_path(docs_dir, project_dir)  # once, not per file: each resolve asks the OS
 
     def shown(src_uri: str) -> str:
@@ -607,12 +607,12 @@ def load_content(docs_dir: Path, project_dir: Path, vocabulary: Vocabulary, prob
 
     for src_uri, text in sources.items():
         read = memo.read if memo is not None else read_item
-        item = read(src_uri, shown(src_uri), text, vocabulary, problems, docs_file_exists, now,
+        item = read(src_uri, shown(src_uri), text, vocabulary, problems, docs_file_exists, now=now,
                     markdown_extensions=markdown_extensions)
         if item is not None:
             items[src_uri] = item
         else:
             invalid.add(src_uri)
-    content = ContentSet(items, frozenset(invalid), now)
+    content = ContentSet(items, frozenset(invalid), now=now)
     check_content_set(content, problems, now=now)
     return content

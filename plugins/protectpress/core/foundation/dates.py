@@ -48,11 +48,6 @@ def parse_date(value: object) -> dt.datetime:
     raise DateError(EXPECTED)
 
 
-def today() -> dt.datetime:
-    """Midnight UTC today, the same kind of value `parse_date` returns, for review-date comparisons."""
-    return parse_date(dt.datetime.now(dt.UTC).date())
-
-
 def human(value: dt.datetime) -> str:
     """A date as GOV.UK writes it: 30 March 2023."""
     return f"{value.day} {value:%B %Y}"
@@ -80,8 +75,9 @@ def parse_moment(value: object) -> dt.datetime:
 
 
 def build_now(environ: Mapping[str, str] = os.environ) -> dt.datetime:
-    """The one "now" of a build, taken once: SOURCE_DATE_EPOCH when set (`protectpress build --at` sets it),
-    so that two builds at the same moment are byte-identical, else the clock."""
+    """The one "now" of a run, taken once at its start and passed to everything that asks: SOURCE_DATE_EPOCH when
+    set (reproducible builds: two builds at the same moment are byte-identical), else the clock. `--at` passes
+    its own moment instead (cli/common.py run_now)."""
     epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:

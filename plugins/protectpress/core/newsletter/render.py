@@ -86,23 +86,27 @@ class Footer:
     manage_url: str = ""  # MANAGE_PLACEHOLDER when the subscriptions service runs, else ""
 
 
-def render_newsletter(settings: Settings, ref: str, problems: Problems, *, content: ContentSet | None = None,
+def render_newsletter(settings: Settings, ref: str, problems: Problems, *, now: dt.datetime,
+                      content: ContentSet | None = None,
                       dev_server_url: str | None = None) -> RenderedNewsletter | None:
-    """Render one newsletter named by path or slug. Errors go into `problems`; None when there are any."""
+    """Render one newsletter named by path or slug, as at `now` (the run's one "now": which pages are live).
+    Errors go into `problems`; None when there are any."""
     errors_before = len(problems.errors)
     file = find_newsletter_file(settings, ref, problems)
     newsletter = read_newsletter(file, settings, problems) if file is not None else None
     if newsletter is None:
         return None
-    rendered = render_letter(settings, newsletter, problems, content=content, dev_server_url=dev_server_url)
+    rendered = render_letter(settings, newsletter, problems, now=now, content=content, dev_server_url=dev_server_url)
     return rendered if len(problems.errors) == errors_before else None
 
 
-def render_letter(settings: Settings, newsletter: Newsletter, problems: Problems, *, content: ContentSet | None = None,
-                  dev_server_url: str | None = None, web_src: str | None = None) -> RenderedNewsletter | None:
-    """Render a validated letter outside a build: a newsletter, or the urgent notice (core/project/notice.py)."""
+def render_letter(settings: Settings, newsletter: Newsletter, problems: Problems, *, now: dt.datetime,
+                  content: ContentSet | None = None, dev_server_url: str | None = None,
+                  web_src: str | None = None) -> RenderedNewsletter | None:
+    """Render a validated letter outside a build: a newsletter, or the urgent notice (core/project/notice.py),
+    with the site's pages as at `now` unless `content` is given."""
     if content is None:
-        content = _site_content(settings, problems)
+        content = _site_content(settings, problems, now)
     colours_ok = report_colours(settings.plugin.newsletter, problems, settings.config_file.name)
     return render(settings, newsletter, content, known_sources(settings, content), problems,
                   dev_server_url=dev_server_url, web_src=web_src) if colours_ok else None
@@ -215,10 +219,10 @@ def template_exists(settings: Settings, problems: Problems) -> bool:
 # ----------------------------------------------------------------------------------------------------------
 
 
-def _site_content(settings: Settings, problems: Problems) -> ContentSet:
+def _site_content(settings: Settings, problems: Problems, now: dt.datetime) -> ContentSet:
     """The site's pages for a newsletter rendered outside a build; only their errors matter here."""
     scratch = Problems()
-    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, scratch,
+    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, scratch, now=now,
                            boundary=ProjectBoundary.of(settings), markdown_extensions=settings.markdown_extensions)
     problems.extend(scratch.errors)
     return content

@@ -184,4 +184,4 @@ def render_notice_email(settings: Settings, problems: Problems, now: dt.datetime
     letter = Newsletter(slug=notice.slug, path=notice.path, subject=notice.title,
                         preheader=first_line[:110], date=notice.date or now, sectors=(), draft=False, items=(),
                         body=notice.body, body_line=notice.body_line)
-    return render_letter(settings, letter, problems, web_src="index.md")
+    return render_letter(settings, letter, problems, now=now, web_src="index.md")

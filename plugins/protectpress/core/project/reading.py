@@ -10,7 +10,6 @@ import markdown
 from ..content.changes import newsletter_candidates
 from ..content.model import Change, ContentItem, ContentSet, load_content
 from ..foundation.config import Settings
-from ..foundation.dates import build_now
 from ..foundation.problems import Problems
 from ..judge.boundary import ProjectBoundary
 from ..judge.content_policy import check_body
@@ -55,11 +54,10 @@ def major_changes_since_last_newsletter(
     return since, newsletter_candidates(project.content, since)
 
 
-def load_project(settings: Settings, problems: Problems | None = None, now: dt.datetime | None = None) -> Project:
-    """Read and validate everything a build would, without building: content (front matter and active content
-    in bodies), newsletters and their problems."""
+def load_project(settings: Settings, problems: Problems | None = None, *, now: dt.datetime) -> Project:
+    """Read and validate everything a build would, as at `now` (the run's one "now"), without building: content
+    (front matter and active content in bodies), newsletters and their problems."""
     problems = problems if problems is not None else Problems()
-    now = now or build_now()
     boundary = ProjectBoundary.of(settings)
     content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems, now=now,
                            boundary=boundary, theme_dir=settings.custom_dir,

@@ -9,12 +9,13 @@ helper needs a dozen arguments.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..foundation.config import Settings
-from ..foundation.dates import build_now, human_moment
+from ..foundation.dates import human_moment
 from ..foundation.problems import Problems
 from ..newsletter.render import RenderedNewsletter
 from .campaign import Campaign, SendPolicy, SendSummary
@@ -83,12 +84,14 @@ class SendRun:
     suppression: SuppressionList
     policy: SendPolicy
     journal_dir: Path
+    now: dt.datetime  # the run's one "now": whether a scheduled letter may go to the list yet
     options: SendOptions = field(default_factory=SendOptions)
     suppression_problems: Problems = field(default_factory=Problems)
 
     @classmethod
     def prepare(cls, settings: Settings, newsletter: RenderedNewsletter, sender: SenderIdentity,
-                relay: SmtpRelay | None, policy: SendPolicy, options: SendOptions, *, test: bool) -> SendRun:
+                relay: SmtpRelay | None, policy: SendPolicy, options: SendOptions, *, test: bool,
+                now: dt.datetime) -> SendRun:
         """The run's parts from the settings: the relay if given, else the outbox (a `tests/` folder for tests)."""
         journal_dir, outbox_dir, _ = sending_paths(settings)
         problems = Problems()
@@ -97,7 +100,7 @@ class SendRun:
         transport: Transport = relay or Outbox(folder, settings.relative(folder))
         return cls(settings=settings, newsletter=newsletter, composer=Composer(newsletter, sender),
                    transport=transport, suppression=suppression, policy=policy, journal_dir=journal_dir,
-                   options=options, suppression_problems=problems)
+                   now=now, options=options, suppression_problems=problems)
 
     @property
     def live(self) -> bool:
@@ -138,7 +141,7 @@ class SendRun:
         if newsletter.draft:
             return (f"{newsletter.source_path} is a draft (draft: true): test-send it with --test; remove draft: true "
                     "when it is ready to go to the list.")
-        if newsletter.publish_at is not None and newsletter.publish_at > build_now():
+        if newsletter.publish_at is not None and newsletter.publish_at > self.now:
             return (f"{newsletter.source_path} is scheduled (publish_at): it can go to the list from "
                     f"{human_moment(newsletter.publish_at)}, not before. Test-send it with --test until then.")
         return None
