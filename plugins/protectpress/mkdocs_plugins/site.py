@@ -36,7 +36,7 @@ from ..core.content.model import (
 from ..core.content.print_size import print_size
 from ..core.foundation import emergency
 from ..core.foundation.buildcache import BuildMemory
-from ..core.foundation.dates import human, human_moment
+from ..core.foundation.dates import human, human_moment, iso_day
 from ..core.foundation.frontmatter import read_source
 from ..core.foundation.generated import SetAside, set_aside_lists
 from ..core.foundation.links import EXPECTED_ONE_ADDRESS, SiteLinks, same_addresses
@@ -491,7 +491,7 @@ def _printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory) -> d
         "address": html_text(address),
         "qr_svg": qr_svg(address, memory),
         "last_updated": human(item.last_updated) if item.last_updated else None,
-        "last_updated_iso": f"{item.last_updated:%Y-%m-%d}" if item.last_updated else None,
+        "last_updated_iso": iso_day(item.last_updated) if item.last_updated else None,
     }
 
 
@@ -513,13 +513,13 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str], memory: 
         "kind_label": item.kind.label,
         "is_action_card": item.kind is ContentType.ACTION_CARD,
         "published": human(item.date) if item.date else None,
-        "published_iso": f"{item.date:%Y-%m-%d}" if item.date else None,
+        "published_iso": iso_day(item.date) if item.date else None,
         "updated": human(item.updated) if item.updated else None,
-        "updated_iso": f"{item.updated:%Y-%m-%d}" if item.updated else None,
+        "updated_iso": iso_day(item.updated) if item.updated else None,
         "review_by": human(item.review_by) if item.review_by else None,
-        "review_by_iso": f"{item.review_by:%Y-%m-%d}" if item.review_by else None,
+        "review_by_iso": iso_day(item.review_by) if item.review_by else None,
         "summary": html_text(item.summary),
-        "changes": [{"date": human(change.date), "iso": f"{change.date:%Y-%m-%d}", "note": html_text(change.note)}
+        "changes": [{"date": human(change.date), "iso": iso_day(change.date), "note": html_text(change.note)}
                     for change in item.changes],
         "tags": terms("topics", item.tags, vocabulary.tags),
         "sectors": terms("sectors", item.sectors, vocabulary.sectors),

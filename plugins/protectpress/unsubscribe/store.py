@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ..core.foundation.dates import stored_moment
 from ..core.foundation.email_addresses import address_key
 from ..core.foundation.tokens import UnsubscribeRequest
 from .database import Database
@@ -45,8 +46,8 @@ ONE_CLICK, LINK_PAGE, PREFERENCES = "one-click", "link", "preferences"
 
 
 def moment_text(at: dt.datetime | None = None) -> str:
-    """The one way the service writes a moment: UTC to the second."""
-    return (at or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """A moment as the service records it (core.foundation.dates.stored_moment): `at`, else the clock."""
+    return stored_moment(at or dt.datetime.now(dt.UTC))
 
 
 class EventStore:

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from ..foundation.config import Vocabulary, relative_path
-from ..foundation.dates import parse_date
+from ..foundation.dates import iso_day, parse_date, scheduled_later
 from ..foundation.frontmatter import (
     Field,
     FrontMatter,
@@ -131,7 +131,8 @@ class ContentItem:
 
     @property
     def is_live(self) -> bool:
-        """On the public site now: neither a draft nor scheduled for later. Everything that publishes asks this."""
+        """On the public site now: neither a draft nor scheduled for later (core.foundation.dates.is_live, with
+        `scheduled` worked out at the run's "now"). Everything that publishes asks this."""
         return not self.draft and not self.scheduled
 
     @property
@@ -221,8 +222,8 @@ def _changes(value: Any) -> tuple[Change, ...]:
         changes.append(Change(date=date, note=note, major=major))
     for number, (newer, older) in enumerate(itertools.pairwise(changes), start=2):
         if older.date > newer.date:
-            raise Invalid("expected changes newest first", f"change {number} ({older.date:%Y-%m-%d}) is newer than "
-                          f"change {number - 1} ({newer.date:%Y-%m-%d})")
+            raise Invalid("expected changes newest first", f"change {number} ({iso_day(older.date)}) is newer than "
+                          f"change {number - 1} ({iso_day(newer.date)})")
     return tuple(changes)
 
 
@@ -371,7 +372,7 @@ class PageMemo:
                 self._found[src_uri] = (key, item, found)
         problems.extend(found)
         if item is not None and item.publish_at is not None:
-            item = replace(item, scheduled=item.publish_at > now)
+            item = replace(item, scheduled=scheduled_later(item.publish_at, now))
         return item
 
 
@@ -416,18 +417,18 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
     if "changes" in values:
         newest = values["changes"][0].date
         if "updated" in values and values["updated"] != newest:
-            report("updated", f"expected updated to be the newest change's date ({newest:%Y-%m-%d}), or no updated: "
-                   "the changes list sets it", repr(f"{values['updated']:%Y-%m-%d}"))
+            report("updated", f"expected updated to be the newest change's date ({iso_day(newest)}), or no updated: "
+                   "the changes list sets it", repr(iso_day(values['updated'])))
         values.setdefault("updated", newest)
         oldest = values["changes"][-1].date
         if "date" in values and oldest < values["date"]:
-            report("changes", f"expected changes on or after date ({values['date']:%Y-%m-%d})",
-                   repr(f"{oldest:%Y-%m-%d}"))
+            report("changes", f"expected changes on or after date ({iso_day(values['date'])})",
+                   repr(iso_day(oldest)))
     if "updated" in values and "date" in values and values["updated"] < values["date"]:
         report(
             "updated",
-            f"expected a date on or after date ({values['date']:%Y-%m-%d})",
-            repr(f"{values['updated']:%Y-%m-%d}"),
+            f"expected a date on or after date ({iso_day(values['date'])})",
+            repr(iso_day(values['updated'])),
         )
     if "image" in values and docs_file_exists is not None:
         _check_image(values["image"], src_uri, docs_file_exists, report)
@@ -464,7 +465,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         redirect_from=values.get("redirect_from", ()),
         publish_at=values.get("publish_at"),
         changes=values.get("changes", ()),
-        scheduled="publish_at" in values and values["publish_at"] > now,
+        scheduled=scheduled_later(values.get("publish_at"), now),
     )
 
 
@@ -560,7 +561,7 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
             problems.info(
                 item.path,
                 "expected a review by the review_by date",
-                f"{item.review_by:%Y-%m-%d}, now overdue",
+                f"{iso_day(item.review_by)}, now overdue",
                 key="review_by",
             )
         if item.kind is ContentType.ACTION_CARD:

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Mapping
+from typing import TypeGuard
 from zoneinfo import ZoneInfo
 
 EXPECTED = "expected a date like 2023-03-30"
@@ -49,8 +50,29 @@ def parse_date(value: object) -> dt.datetime:
 
 
 def human(value: dt.datetime) -> str:
-    """A date as GOV.UK writes it: 30 March 2023."""
+    """A date as GOV.UK writes it, the one format for people: 30 March 2023."""
     return f"{value.day} {value:%B %Y}"
+
+
+def iso_day(value: dt.datetime | dt.date) -> str:
+    """A day as machines read it, the one format for storage and markup (`<time datetime>`, the sitemap, search's
+    sort key, the suppression list): 2023-03-30."""
+    return f"{value:%Y-%m-%d}"
+
+
+def stored_moment(value: dt.datetime) -> str:
+    """A moment as every record protectpress keeps writes it (send journals and logs, bounce reports, the
+    services' stores and exports): UTC to the second, RFC 3339 with a Z, 2026-12-01T09:00:00Z. Text in this
+    form sorts in time order, so the stores compare it as text."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def read_stored_moment(text: str) -> dt.datetime:
+    """A moment as any version of protectpress stored it: `stored_moment`'s form, or the `+00:00` form that
+    journals and bounce records were written in before 2026-12 (a moment without a zone is UTC). ValueError when
+    it is not a moment."""
+    value = dt.datetime.fromisoformat(text.strip())
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def parse_moment(value: object) -> dt.datetime:
@@ -85,6 +107,18 @@ def build_now(environ: Mapping[str, str] = os.environ) -> dt.datetime:
         except (ValueError, OverflowError, OSError):
             raise DateError(f"expected SOURCE_DATE_EPOCH to be whole seconds since 1970, found {epoch!r}") from None
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def scheduled_later(publish_at: dt.datetime | None, now: dt.datetime) -> TypeGuard[dt.datetime]:
+    """Whether `publish_at` is still ahead at `now`: such a page or newsletter is kept out of the site, search,
+    feeds and the list until that very moment, when it goes live."""
+    return publish_at is not None and publish_at > now
+
+
+def is_live(*, draft: bool, publish_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """The one "is live" rule, for pages, newsletters and sends alike: published at `now` when it is not a
+    draft and its `publish_at`, if any, has come."""
+    return not draft and not scheduled_later(publish_at, now)
 
 
 def human_moment(value: dt.datetime) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..content.model import ContentItem, ContentSet
 from ..foundation.config import Settings
-from ..foundation.dates import human_moment
+from ..foundation.dates import human_moment, is_live
 from ..foundation.frontmatter import (
     Field,
     Invalid,
@@ -99,7 +99,7 @@ class Newsletter:
 
     def is_live(self, now: dt.datetime) -> bool:
         """Published at `now` (the build's or the send's): neither a draft nor scheduled for later."""
-        return not self.draft and (self.publish_at is None or self.publish_at <= now)
+        return is_live(draft=self.draft, publish_at=self.publish_at, now=now)
 
 
 @dataclass(frozen=True)

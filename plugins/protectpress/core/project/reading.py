@@ -10,6 +10,7 @@ import markdown
 from ..content.changes import newsletter_candidates
 from ..content.model import Change, ContentItem, ContentSet, load_content
 from ..foundation.config import Settings
+from ..foundation.dates import scheduled_later
 from ..foundation.problems import Problems
 from ..judge.boundary import ProjectBoundary
 from ..judge.content_policy import check_body
@@ -36,7 +37,7 @@ def going_live(project: Project) -> list[tuple[dt.datetime, str, str]]:
               if item.scheduled and not item.draft and item.publish_at is not None]
     if project.settings.plugin.newsletter.enabled:
         for newsletter in load_newsletters(project.settings, Problems()):
-            if not newsletter.draft and newsletter.publish_at is not None and newsletter.publish_at > project.now:
+            if not newsletter.draft and scheduled_later(newsletter.publish_at, project.now):
                 coming.append((newsletter.publish_at, newsletter.path, newsletter.subject))
     return sorted(coming)
 

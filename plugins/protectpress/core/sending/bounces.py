@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..foundation.dates import stored_moment
 from ..foundation.headertext import plain_text
 from ..foundation.private_files import private_file, private_folder
 from ..newsletter.message import message_digest
@@ -75,7 +76,7 @@ class ReportRegister:
 
     def remember(self, report_id: str, outcome: str) -> None:
         self._db.execute("INSERT OR IGNORE INTO reports (id, outcome, read) VALUES (?, ?, ?)",
-                         (report_id, outcome, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")))
+                         (report_id, outcome, stored_moment(dt.datetime.now(dt.UTC))))
 
     def close(self) -> None:
         self._db.close()

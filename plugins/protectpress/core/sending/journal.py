@@ -27,6 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from ..foundation.dates import read_stored_moment, stored_moment
 from ..foundation.email_addresses import address_key
 from ..foundation.private_files import open_private, private_file, private_folder, replace_private
 from .recipients import Recipient
@@ -136,7 +137,8 @@ def _sidecars(path: Path) -> tuple[Path, Path]:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    """When something happened, as the journal records it (the clock: a record of events, not the run's "now")."""
+    return stored_moment(dt.datetime.now(dt.UTC))
 
 
 def bulk_sent_at(journal_dir: Path, slug: str) -> dt.datetime | None:
@@ -149,8 +151,7 @@ def bulk_sent_at(journal_dir: Path, slug: str) -> dt.datetime | None:
         record = journal.campaign()
         if record is None or not journal.counts()[State.SENT]:
             return None
-    started = dt.datetime.fromisoformat(record.started)
-    return started if started.tzinfo else started.replace(tzinfo=dt.UTC)
+    return read_stored_moment(record.started)
 
 
 class SendJournal:

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..foundation.dates import iso_day
 from ..foundation.email_addresses import EXPECTED_ADDRESS, address_key, valid_address
 from ..foundation.headertext import header_text_expected, header_text_problem
 from ..foundation.private_files import open_private, replace_private
@@ -428,7 +429,7 @@ class SuppressionList:
             writer = spreadsheet_writer(handle)
             if new_file:
                 writer.writerow(SUPPRESSION_COLUMNS)
-            writer.writerow((address.strip(), reason, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")))
+            writer.writerow((address.strip(), reason, iso_day(dt.datetime.now(dt.UTC))))
             handle.flush()
             os.fsync(handle.fileno())  # an unsubscribe must survive a crash straight after it
         self._keys.add(address_key(address))

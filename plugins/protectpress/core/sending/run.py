@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..foundation.config import Settings
-from ..foundation.dates import human_moment
+from ..foundation.dates import human, human_moment, read_stored_moment, scheduled_later
 from ..foundation.problems import Problems
 from ..newsletter.render import RenderedNewsletter
 from .campaign import Campaign, SendPolicy, SendSummary
@@ -141,7 +141,7 @@ class SendRun:
         if newsletter.draft:
             return (f"{newsletter.source_path} is a draft (draft: true): test-send it with --test; remove draft: true "
                     "when it is ready to go to the list.")
-        if newsletter.publish_at is not None and newsletter.publish_at > self.now:
+        if scheduled_later(newsletter.publish_at, self.now):
             return (f"{newsletter.source_path} is scheduled (publish_at): it can go to the list from "
                     f"{human_moment(newsletter.publish_at)}, not before. Test-send it with --test until then.")
         return None
@@ -232,7 +232,7 @@ class BulkSend:
         if record is not None and record.content_hash != newsletter.content_hash:
             raise NotSending(
                 f"Not sending: {newsletter.source_path} has changed since this newsletter was first sent on "
-                f"{record.started[:10]} (to {journal.counts()[State.SENT]:,} people so far).\n"
+                f"{human(read_stored_moment(record.started))} (to {journal.counts()[State.SENT]:,} people so far).\n"
                 "Sending the rest now would give part of the list a different newsletter. Undo the change to finish "
                 "the send, or save the changed version as a new newsletter file and send that.")
         interrupted = [] if run.options.dry_run else journal.recover_interrupted()

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..content.model import FOLDER_OF_TYPE, ContentItem, ContentSet, ContentType
-from ..foundation.dates import human
+from ..foundation.dates import human, iso_day
 from ..foundation.generated import escape_markdown, front_matter
 from ..foundation.links import SiteLinks
 from ..foundation.templates import html_text
@@ -52,9 +52,9 @@ def shown_date(item: ContentItem) -> str:
     """The date a listing shows, as HTML: "Updated <date>" once a page has been updated, else its published date.
     Listings sort by this same date (`ContentItem.last_updated`), so the dates down a list always read in order."""
     if item.updated and item.updated != item.date:
-        return f'Updated <time datetime="{item.updated:%Y-%m-%d}">{human(item.updated)}</time>'
+        return f'Updated <time datetime="{iso_day(item.updated)}">{human(item.updated)}</time>'
     if item.date:
-        return f'<time datetime="{item.date:%Y-%m-%d}">{human(item.date)}</time>'
+        return f'<time datetime="{iso_day(item.date)}">{human(item.date)}</time>'
     return ""
 
 

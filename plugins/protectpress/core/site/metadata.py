@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from .images import PREVIEW_SIZE
 from ..foundation.links import SiteLinks
+from ..foundation.dates import iso_day
 
 # Where the build writes the link-preview picture (core/site/images.py), unless the theme or docs have their own.
 PREVIEW_IMAGE = "assets/images/preview.png"
@@ -45,7 +46,7 @@ def listing_title(label: str, noun: str) -> str:
 
 def lastmod(value: dt.datetime | None) -> str | None:
     """A sitemap `lastmod`: the day a page last changed by its own dates, never the day of the build."""
-    return f"{value:%Y-%m-%d}" if value else None
+    return iso_day(value) if value else None
 
 
 def robots_txt(links: SiteLinks) -> str:

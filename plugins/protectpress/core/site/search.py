@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..foundation.config import Vocabulary
 from ..content.model import ContentItem
-from ..foundation.dates import human
+from ..foundation.dates import human, iso_day
 
 INDEX_FOLDER = "pagefind"  # inside site/; the theme's search script loads `pagefind/pagefind.js` from here
 # The "¶" permalink that Python-Markdown's toc extension puts in every heading is not part of the text.
@@ -68,7 +68,7 @@ def _record(type_label: str, date: dt.datetime | None, tags: tuple[str, ...], se
     sector_labels = tuple(label for slug, label in vocabulary.sectors.items()
                           if slug in sectors or (slug != "all" and "all" in sectors))
     stated = ("all",) if "all" in sectors else sectors
-    return SearchRecord(type_label=type_label, date_iso=f"{date:%Y-%m-%d}" if date else None,
+    return SearchRecord(type_label=type_label, date_iso=iso_day(date) if date else None,
                         date_label=human(date) if date else None,
                         topics=tuple(label for slug, label in vocabulary.tags.items() if slug in tags),
                         sectors=sector_labels,
