@@ -8,7 +8,7 @@ import re
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.problems import Problems
-from protectpress.core.newsletter import render_newsletter
+from protectpress.core.newsletter import render_newsletter_file
 from support import FIXTURES, copy_project
 
 NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
@@ -49,7 +49,7 @@ def test_the_site_draws_one_component_with_the_same_line_everywhere(example_site
 def test_the_email_shows_the_same_line_and_its_text_part_the_words(tmp_path):
     project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
     problems = Problems()
-    rendered = render_newsletter(load_settings(project / "mkdocs.yml"), "2024-01-winter-update", problems, now=NOW)
+    rendered = render_newsletter_file(load_settings(project / "mkdocs.yml"), "2024-01-winter-update", problems, now=NOW)
     assert rendered is not None, problems.report()
     assert f"<p>{LINE}</p>" in rendered.html
     # Drawn as the site draws it: the "!" in a red circle beside the bold line.

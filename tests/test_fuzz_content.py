@@ -24,7 +24,7 @@ from protectpress.core.foundation.config import SITE_BUILT_IN_EXTENSIONS, Vocabu
 from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.frontmatter import FrontMatterError, split_front_matter
 from protectpress.core.foundation.problems import Problems
-from protectpress.core.newsletter.render import render_newsletter
+from protectpress.core.newsletter.render import render_newsletter_file
 from protectpress.core.sending.recipients import read_recipients
 
 NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
@@ -97,7 +97,7 @@ def test_render_newsletter_renders_or_lists_problems(newsletter_project, front, 
     settings = load_settings(newsletter_project / "mkdocs.yml")
     problems = Problems()
     try:
-        rendered = render_newsletter(settings, "newsletters/fuzzed.md", problems, now=NOW)
+        rendered = render_newsletter_file(settings, "newsletters/fuzzed.md", problems, now=NOW)
     finally:
         letter.unlink()
     if rendered is None:
@@ -118,8 +118,8 @@ def test_newsletter_text_part_survives_deep_nesting(newsletter_project, body):
     letter.write_text(VALID_NEWSLETTER + body, encoding="utf-8")
     problems = Problems()
     try:
-        rendered = render_newsletter(load_settings(newsletter_project / "mkdocs.yml"), "newsletters/deep.md", problems,
-                                     now=NOW)
+        rendered = render_newsletter_file(load_settings(newsletter_project / "mkdocs.yml"), "newsletters/deep.md",
+                                          problems, now=NOW)
     finally:
         letter.unlink()
     assert rendered is not None, [str(p) for p in problems]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import re
 
+from protectpress.core.content.model import ACTION_CARD_WORD_LIMIT
 from support import REPO
 
 CODE = REPO / "plugins" / "protectpress"
@@ -49,3 +50,9 @@ def test_every_message_in_the_code_is_in_the_handbook():
 def test_every_message_in_the_handbook_is_still_in_the_code():
     gone = sorted(handbook_messages() - code_messages())
     assert not gone, "these are in handbook/messages.md but no longer in the code:\n" + "\n".join(gone)
+
+
+def test_the_handbook_gives_the_action_card_length_the_check_warns_at():
+    writing = (TABLE.parent / "writing.md").read_text(encoding="utf-8")
+    assert f"keep it to about {ACTION_CARD_WORD_LIMIT} words" in writing
+    assert len(re.findall(r"about \d+ words", writing)) == 1  # no other, older figure beside it

@@ -16,7 +16,7 @@ from protectpress.core.foundation.config import DEFAULT_LANGUAGE, load_settings
 from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.foundation.tokens import Keyring
-from protectpress.core.newsletter import render_newsletter
+from protectpress.core.newsletter import render_newsletter_file
 from protectpress.core.sending.transport import Outbox
 from protectpress.core.site.preview_page import problems_page
 from protectpress.unsubscribe import CONFIG_VARIABLE, create_app
@@ -81,7 +81,7 @@ def test_redirect_pages_declare_the_language(welsh):
 
 def test_the_email_declares_the_language_and_its_rule_expects_it(welsh):
     problems = Problems()
-    rendered = render_newsletter(load_settings(welsh / "mkdocs.yml"), "2024-01-winter-update", problems, now=NOW)
+    rendered = render_newsletter_file(load_settings(welsh / "mkdocs.yml"), "2024-01-winter-update", problems, now=NOW)
     assert rendered is not None, problems.report()  # the language rule would stop it if it still wanted en-GB
     assert '<html lang="cy" dir="ltr"' in rendered.html
     assert 'role="article" lang="cy" dir="ltr"' in rendered.html

@@ -20,7 +20,7 @@ from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.htmltree import parse_html
 from protectpress.core.foundation.problems import Problems
-from protectpress.core.newsletter import NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, personalise, render_newsletter
+from protectpress.core.newsletter import NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, personalise, render_newsletter_file
 from protectpress.core.newsletter.rules import SIZE_LIMIT
 from support import FIXTURES, REPO, copy_project
 
@@ -37,7 +37,7 @@ LONE_URL = re.compile(r"^\S+://\S+$")
 def seed():
     settings = load_settings(REPO / "mkdocs.yml")
     problems = Problems()
-    rendered = render_newsletter(settings, SEED_SLUG, problems, now=NOW)
+    rendered = render_newsletter_file(settings, SEED_SLUG, problems, now=NOW)
     assert rendered is not None, problems.report()
     return settings, rendered, problems
 
@@ -47,7 +47,7 @@ def fixture_email(tmp_path_factory):
     project = copy_project(FIXTURES / "newsletter-basic", tmp_path_factory.mktemp("nl") / "project")
     settings = load_settings(project / "mkdocs.yml")
     problems = Problems()
-    rendered = render_newsletter(settings, "newsletters/2024-01-winter-update.md", problems, now=NOW)
+    rendered = render_newsletter_file(settings, "newsletters/2024-01-winter-update.md", problems, now=NOW)
     assert rendered is not None, problems.report()
     return settings, rendered, problems
 

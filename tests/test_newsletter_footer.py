@@ -3,7 +3,7 @@
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.problems import Problems
-from protectpress.core.newsletter.render import render_newsletter
+from protectpress.core.newsletter.render import render_newsletter_file
 from support import FIXTURES, copy_project
 
 NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
@@ -16,7 +16,7 @@ def render_with_privacy_page(tmp_path, privacy_page):
         config.write_text(config.read_text(encoding="utf-8").replace(
             "      newsletter:\n", f"      newsletter:\n        privacy_page: {privacy_page}\n"), encoding="utf-8")
     problems = Problems()
-    rendered = render_newsletter(load_settings(config), "2024-01-winter-update", problems, now=NOW)
+    rendered = render_newsletter_file(load_settings(config), "2024-01-winter-update", problems, now=NOW)
     return rendered, [str(p) for p in problems.errors]
 
 

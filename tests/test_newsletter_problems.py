@@ -15,7 +15,7 @@ import pytest
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.problems import Problems
-from protectpress.core.newsletter import render_newsletter
+from protectpress.core.newsletter import render_newsletter_file
 from protectpress.core.newsletter.colours import colour_problems, contrast_ratio
 from protectpress.core.newsletter.rules import EmailExpectations, check_email
 from support import FIXTURES, copy_project
@@ -97,7 +97,7 @@ def test_build_fails_with_the_same_problems_and_keeps_the_old_site(bad_project):
 def test_hostile_html_is_removed_from_the_email(bad_project):
     settings = load_settings(bad_project / "mkdocs.yml")
     problems = Problems()
-    render_newsletter(settings, "hostile", problems, now=NOW)  # errors too, so no result: render the parts directly
+    render_newsletter_file(settings, "hostile", problems, now=NOW)  # errors too, so no result: render the parts
     from protectpress.core.newsletter.markdown import parse_markdown
 
     text = (bad_project / "newsletters" / "hostile.md").read_text().split("---", 2)[2]
@@ -110,7 +110,7 @@ def test_hostile_html_is_removed_from_the_email(bad_project):
 def test_unknown_newsletter_slug(bad_project):
     settings = load_settings(bad_project / "mkdocs.yml")
     problems = Problems()
-    assert render_newsletter(settings, "no-such-issue", problems, now=NOW) is None
+    assert render_newsletter_file(settings, "no-such-issue", problems, now=NOW) is None
     assert [str(p) for p in problems] == [
         "no-such-issue: expected a newsletter file or slug from newsletters/ (bad-items, hostile, missing-fields), "
         "found no such newsletter"]
@@ -261,7 +261,7 @@ def test_a_line_is_found_where_the_thing_is_written_or_not_at_all():
 def good(tmp_path_factory):
     project = copy_project(FIXTURES / "newsletter-basic", tmp_path_factory.mktemp("good") / "project")
     settings = load_settings(project / "mkdocs.yml")
-    rendered = render_newsletter(settings, "2024-01-winter-update", Problems(), now=NOW)
+    rendered = render_newsletter_file(settings, "2024-01-winter-update", Problems(), now=NOW)
     expect = EmailExpectations(subject=rendered.subject, preheader=rendered.preheader, web_url=rendered.web_url,
                                privacy_url=settings.links.page_url("privacy.md"),
                                organisation=settings.plugin.newsletter.organisation,

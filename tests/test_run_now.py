@@ -31,7 +31,7 @@ from protectpress.core.foundation.dates import (
 )
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.newsletter.model import Newsletter
-from protectpress.core.newsletter.render import render_letter, render_newsletter
+from protectpress.core.newsletter.render import render_email_outside_build, render_newsletter_file
 from protectpress.core.project.reading import load_project
 from protectpress.core.sending.journal import SendJournal, State, bulk_sent_at, journal_path
 from protectpress.core.sending.recipients import Recipient
@@ -53,7 +53,8 @@ Check your searches.
 
 
 @pytest.mark.parametrize("function", [read_item, item_from_front_matter, load_content, check_content_set,
-                                      render_newsletter, render_letter, load_project, SendRun.prepare])
+                                      render_newsletter_file, render_email_outside_build, load_project,
+                                      SendRun.prepare])
 def test_now_is_a_required_argument_wherever_the_time_is_read(function):
     now = inspect.signature(function).parameters["now"]
     assert now.default is inspect.Parameter.empty and now.kind is inspect.Parameter.KEYWORD_ONLY

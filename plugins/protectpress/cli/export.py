@@ -17,7 +17,7 @@ from ..core.foundation.dates import build_now
 from ..core.foundation.problems import Problems
 from ..core.foundation.templates import html_text
 from ..core.newsletter.message import build_message
-from ..core.newsletter.render import DEFAULT_NAME, fill_placeholders, render_newsletter, unsubscribe_mailto
+from ..core.newsletter.render import DEFAULT_NAME, fill_placeholders, render_newsletter_file, unsubscribe_mailto
 from ..core.sending.compose import SenderIdentity
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         fail_config(error)
     problems = Problems()
-    rendered = render_newsletter(settings, args.newsletter, problems, now=build_now())
+    rendered = render_newsletter_file(settings, args.newsletter, problems, now=build_now())
     if problems:
         print(problems.report(), file=sys.stderr)
     if rendered is None:

@@ -19,7 +19,7 @@ from ..core.foundation.dates import build_now
 from ..core.foundation.email_addresses import valid_address
 from ..core.foundation.problems import Problems
 from ..core.foundation.slugs import slugify
-from ..core.newsletter.render import render_newsletter
+from ..core.newsletter.render import render_newsletter_file
 from ..core.project.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.sending.campaign import SendPolicy
 from ..core.sending.compose import ONE_CLICK_OFF, SenderIdentity
@@ -148,7 +148,7 @@ def run_send(args: argparse.Namespace) -> int:
     if args.newsletter == NOTICE_KIND:
         newsletter = render_notice_email(settings, problems, now)
     else:
-        newsletter = render_newsletter(settings, args.newsletter, problems, now=now)
+        newsletter = render_newsletter_file(settings, args.newsletter, problems, now=now)
     if problems:
         warn(problems.report())
     if newsletter is None:

@@ -1,7 +1,7 @@
 """The `protectpress` MkDocs plugin: one plugin block, several features, each a thin adapter over the core.
 
 MkDocs calls the plugin; the plugin hands each event to its features in the order features.py lists
-them (site, newsletter, feeds, then the integrity checks).
+them (notice, site, newsletter, feeds, search, csp, offline, then the integrity checks).
 A feature is a small class with any of the hook methods below; the shared `BuildState` carries the settings,
 the validated content and the one problem list between them.
 """

@@ -19,7 +19,12 @@ from ..core.foundation.problems import Problems
 from ..core.foundation.templates import html_text
 from ..core.newsletter.message import build_message
 from ..core.newsletter.model import Newsletter
-from ..core.newsletter.render import RenderedNewsletter, newsletter_organisation, personalise, render_letter
+from ..core.newsletter.render import (
+    RenderedNewsletter,
+    newsletter_organisation,
+    personalise,
+    render_email_outside_build,
+)
 from ..core.sending.compose import SenderIdentity
 from ..core.sending.transport import Outcome, Transport
 from ..core.subscriptions.page import SUBSCRIBE_PAGE
@@ -66,7 +71,7 @@ def render_confirmation(settings: Settings, now: dt.datetime) -> Confirmation:
         "sent to it unless you confirm."))
     settings = dataclasses.replace(settings, plugin=dataclasses.replace(settings.plugin, newsletter=newsletter))
     problems = Problems()
-    rendered = render_letter(settings, letter, problems, now=now, web_src=SUBSCRIBE_PAGE)
+    rendered = render_email_outside_build(settings, letter, problems, now=now, web_src=SUBSCRIBE_PAGE)
     if rendered is None or problems.errors:
         raise ConfigError(problems.report() or "the confirmation email could not be rendered")
     return Confirmation(rendered, sender)

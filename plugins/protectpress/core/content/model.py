@@ -436,7 +436,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         report("image_alt", "expected alt text describing the image (required when image is set)", "none")
     for group in ("tags", "sectors"):
         values[group] = read_terms(values.get(group, ()), group, getattr(vocabulary, group), report)
-    check_body(front, values.get("title"), report_line)
+    lint_markdown_body(front, values.get("title"), report_line)
 
     deep_line = too_deep_line(front.body, markdown_extensions)
     if deep_line is not None:
@@ -494,7 +494,7 @@ _FENCE_LINE = re.compile(r"^\s*(```|~~~)")
 _OWN_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 
 
-def check_body(front: FrontMatter, title: str | None, report_line: Callable[..., None]) -> None:
+def lint_markdown_body(front: FrontMatter, title: str | None, report_line: Callable[..., None]) -> None:
     """What the page's Markdown itself must get right: alt text on every image, and no `# Heading` that would
     quietly show instead of the title (Material shows a page's own first heading in place of `title:`)."""
     in_code, seen_text = False, False

@@ -2,6 +2,10 @@
 
 `model` reads and validates the files, `markdown` and `text` render the two email parts from one parse,
 `render` fills the MJML template and checks the `rules`, `web` writes the site pages, `message` builds MIME.
+In `render`: `render_email` makes one validated newsletter's email with the site's pages (what a build does for
+each issue, through `render_all`); `render_email_outside_build` reads the site's pages itself first (a letter
+that is not a file: the urgent notice, the confirmation email); `render_newsletter_file` reads and validates a
+newsletter named by path or slug and renders it (`export`, `send`).
 """
 
 from __future__ import annotations
@@ -10,14 +14,14 @@ from ..content.model import ContentSet
 from ..foundation.config import Settings
 from ..foundation.problems import Problems
 from .colours import report_colours
-from .model import Feature, Newsletter, load_newsletters, resolve_features
+from .model import FeaturedPage, Newsletter, load_newsletters, resolve_features
 from .render import (
     NAME_PLACEHOLDER,
     UNSUBSCRIBE_PLACEHOLDER,
     RenderedNewsletter,
     personalise,
-    render,
-    render_newsletter,
+    render_email,
+    render_newsletter_file,
     template_exists,
 )
 from .web import known_sources
@@ -32,8 +36,10 @@ def render_all(settings: Settings, content: ContentSet, problems: Problems, *,
             or not template_exists(settings, problems):
         return [(n, None) for n in newsletters]
     known = known_sources(settings, content)
-    return [(n, render(settings, n, content, known, problems, dev_server_url=dev_server_url)) for n in newsletters]
+    return [(n, render_email(settings, n, content, known, problems, dev_server_url=dev_server_url))
+            for n in newsletters]
 
 
-__all__ = ["NAME_PLACEHOLDER", "UNSUBSCRIBE_PLACEHOLDER", "Feature", "Newsletter", "RenderedNewsletter",
-           "load_newsletters", "personalise", "render", "render_all", "render_newsletter", "resolve_features"]
+__all__ = ["NAME_PLACEHOLDER", "UNSUBSCRIBE_PLACEHOLDER", "FeaturedPage", "Newsletter", "RenderedNewsletter",
+           "load_newsletters", "personalise", "render_all", "render_email", "render_newsletter_file",
+           "resolve_features"]

@@ -103,7 +103,7 @@ class Newsletter:
 
 
 @dataclass(frozen=True)
-class Feature:
+class FeaturedPage:
     """A featured item with the page it names, once the content set has confirmed the page exists."""
 
     item: FeaturedItem
@@ -187,7 +187,7 @@ def load_newsletters(settings: Settings, problems: Problems) -> list[Newsletter]
     return sorted(seen.values(), key=lambda n: (n.date, n.slug), reverse=True)
 
 
-def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Problems) -> list[Feature]:
+def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Problems) -> list[FeaturedPage]:
     """The featured pages, each checked against the site: a missing page names the nearest real ones."""
     features = []
     for item in newsletter.items:
@@ -216,7 +216,7 @@ def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Prob
                 line=item.line,
             )
         else:
-            features.append(Feature(item=item, page=page))
+            features.append(FeaturedPage(item=item, page=page))
     return features
 
 

@@ -35,7 +35,7 @@ from .markdown import ParsedMarkdown, demote_headings, parse_markdown
 from .model import (
     DEFAULT_NAME,
     LINK_BASE,
-    Feature,
+    FeaturedPage,
     Newsletter,
     fill_name,
     find_newsletter_file,
@@ -67,7 +67,7 @@ class RenderedNewsletter:
     text: str  # plain-text part, placeholders unfilled
     web_url: str  # absolute URL of the web version
     content_hash: str  # sha256 hex of subject + html + text
-    features: tuple[Feature, ...]  # the featured pages, resolved once: the web version shows the same ones
+    features: tuple[FeaturedPage, ...]  # the featured pages, resolved once: the web version shows the same ones
     publish_at: dt.datetime | None = None  # not sent to the list before this moment
 
 
@@ -86,7 +86,7 @@ class Footer:
     manage_url: str = ""  # MANAGE_PLACEHOLDER when the subscriptions service runs, else ""
 
 
-def render_newsletter(settings: Settings, ref: str, problems: Problems, *, now: dt.datetime,
+def render_newsletter_file(settings: Settings, ref: str, problems: Problems, *, now: dt.datetime,
                       content: ContentSet | None = None,
                       dev_server_url: str | None = None) -> RenderedNewsletter | None:
     """Render one newsletter named by path or slug, as at `now` (the run's one "now": which pages are live).
@@ -96,11 +96,12 @@ def render_newsletter(settings: Settings, ref: str, problems: Problems, *, now: 
     newsletter = read_newsletter(file, settings, problems) if file is not None else None
     if newsletter is None:
         return None
-    rendered = render_letter(settings, newsletter, problems, now=now, content=content, dev_server_url=dev_server_url)
+    rendered = render_email_outside_build(settings, newsletter, problems, now=now, content=content,
+                                          dev_server_url=dev_server_url)
     return rendered if len(problems.errors) == errors_before else None
 
 
-def render_letter(settings: Settings, newsletter: Newsletter, problems: Problems, *, now: dt.datetime,
+def render_email_outside_build(settings: Settings, newsletter: Newsletter, problems: Problems, *, now: dt.datetime,
                   content: ContentSet | None = None, dev_server_url: str | None = None,
                   web_src: str | None = None) -> RenderedNewsletter | None:
     """Render a validated letter outside a build: a newsletter, or the urgent notice (core/project/notice.py),
@@ -108,12 +109,12 @@ def render_letter(settings: Settings, newsletter: Newsletter, problems: Problems
     if content is None:
         content = _site_content(settings, problems, now)
     colours_ok = report_colours(settings.plugin.newsletter, problems, settings.config_file.name)
-    return render(settings, newsletter, content, known_sources(settings, content), problems,
+    return render_email(settings, newsletter, content, known_sources(settings, content), problems,
                   dev_server_url=dev_server_url, web_src=web_src) if colours_ok else None
 
 
-def render(settings: Settings, newsletter: Newsletter, content: ContentSet, known: set[str], problems: Problems, *,
-           dev_server_url: str | None = None, web_src: str | None = None) -> RenderedNewsletter | None:
+def render_email(settings: Settings, newsletter: Newsletter, content: ContentSet, known: set[str], problems: Problems,
+                 *, dev_server_url: str | None = None, web_src: str | None = None) -> RenderedNewsletter | None:
     """Render a validated newsletter (colours already checked). None when it has errors.
 
     `known` is every page a newsletter may link to (`known_sources`): the same for every issue, so the caller
@@ -228,7 +229,7 @@ def _site_content(settings: Settings, problems: Problems, now: dt.datetime) -> C
     return content
 
 
-def _parse(newsletter: Newsletter, text: str, from_src: str, feature: Feature | None, links: SiteLinks,
+def _parse(newsletter: Newsletter, text: str, from_src: str, feature: FeaturedPage | None, links: SiteLinks,
            known: set[str], problems: Problems, letter_lines: SourceLines | None) -> ParsedMarkdown:
     """`text` is the letter's body (`letter_lines` its lines), or the body of the `feature`d page (its line count
     unchanged). A problem in the letter names its line; one in a featured page's body, the line of the letter's
@@ -260,7 +261,7 @@ def _parse(newsletter: Newsletter, text: str, from_src: str, feature: Feature | 
     return parsed
 
 
-def _report_violations(newsletter: Newsletter, letter: SourceLines, features: list[Feature],
+def _report_violations(newsletter: Newsletter, letter: SourceLines, features: list[FeaturedPage],
                        violations: list[Violation], problems: Problems) -> None:
     """The email rules' findings, each at the line of the newsletter's file that caused it where that can be
     told: a front-matter key's line, the letter's line where the words are written, or the `items:` entry of
@@ -299,12 +300,12 @@ def _footer(settings: Settings, links: SiteLinks) -> Footer:
     )
 
 
-def _button_text(feature: Feature) -> str:
+def _button_text(feature: FeaturedPage) -> str:
     return f"Read {feature.page.title}" if feature.item.full else f"Read the {feature.page.kind.label.lower()}: " \
         f"{feature.page.title}"
 
 
-def _feature_context(feature: Feature, embeds: dict[str, ParsedMarkdown], links: SiteLinks) -> dict:
+def _feature_context(feature: FeaturedPage, embeds: dict[str, ParsedMarkdown], links: SiteLinks) -> dict:
     page = feature.page
     return {
         "full": feature.item.full, "title": page.title, "kind_label": page.kind.label, "summary": page.summary,
@@ -316,13 +317,13 @@ def _feature_context(feature: Feature, embeds: dict[str, ParsedMarkdown], links:
     }
 
 
-def _change_note(feature: Feature) -> dict[str, str] | None:
+def _change_note(feature: FeaturedPage) -> dict[str, str] | None:
     """What a page featured "as updated" says above its summary: when, and its newest change note."""
     change = feature.page.latest_change if feature.item.as_updated else None
     return {"label": updated_line(change), "note": change.note} if change is not None else None
 
 
-def _render_template(settings: Settings, newsletter: Newsletter, letter: ParsedMarkdown, features: list[Feature],
+def _render_template(settings: Settings, newsletter: Newsletter, letter: ParsedMarkdown, features: list[FeaturedPage],
                      embeds: dict[str, ParsedMarkdown], links: SiteLinks, web_url: str, footer: Footer,
                      problems: Problems) -> str | None:
     path = template_path(settings)
@@ -371,8 +372,8 @@ def _mjml(source: str, settings: Settings, newsletter: Newsletter, links: SiteLi
         return None
 
 
-def _text(newsletter: Newsletter, letter: ParsedMarkdown, features: list[Feature], embeds: dict[str, ParsedMarkdown],
-          links: SiteLinks, web_url: str, footer: Footer) -> str:
+def _text(newsletter: Newsletter, letter: ParsedMarkdown, features: list[FeaturedPage],
+          embeds: dict[str, ParsedMarkdown], links: SiteLinks, web_url: str, footer: Footer) -> str:
     references = References()
     sections = [link_line("View in your browser", web_url), paragraph(footer.organisation),
                 heading(newsletter.subject, 1), paragraph(human(newsletter.date)), markdown_text(letter, references)]

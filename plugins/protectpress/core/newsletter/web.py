@@ -22,7 +22,7 @@ from .model import (
     LINK_BASE,
     MERGE_FIELD,
     MERGE_FIELDS,
-    Feature,
+    FeaturedPage,
     Newsletter,
     fill_name,
     newsletter_files,
@@ -49,7 +49,7 @@ def known_sources(settings: Settings, content: ContentSet) -> set[str]:
     return known
 
 
-def web_markdown(settings: Settings, newsletter: Newsletter, features: Sequence[Feature]) -> str:
+def web_markdown(settings: Settings, newsletter: Newsletter, features: Sequence[FeaturedPage]) -> str:
     """The newsletter as a site page: the letter without its greeting ("Dear {{ name }}," is for the email, not a
     public page), then each featured page. The theme writes the title, and a short contents list of the
     letter's sections under it."""

@@ -32,7 +32,7 @@ from ..foundation.problems import Problem, Problems, describe
 from ..judge.boundary import ProjectBoundary
 from ..newsletter.markdown import parse_markdown
 from ..newsletter.model import Newsletter
-from ..newsletter.render import RenderedNewsletter, render_letter
+from ..newsletter.render import RenderedNewsletter, render_email_outside_build
 
 NOTICE_KIND = "notice"
 
@@ -184,4 +184,4 @@ def render_notice_email(settings: Settings, problems: Problems, now: dt.datetime
     letter = Newsletter(slug=notice.slug, path=notice.path, subject=notice.title,
                         preheader=first_line[:110], date=notice.date or now, sectors=(), draft=False, items=(),
                         body=notice.body, body_line=notice.body_line)
-    return render_letter(settings, letter, problems, now=now, web_src="index.md")
+    return render_email_outside_build(settings, letter, problems, now=now, web_src="index.md")
