@@ -43,7 +43,7 @@ def register(subparsers: Subparsers) -> None:
     add_config_option(serve)
     serve.add_argument("--language", metavar="TAG",
                        help="the language of the service's pages, like cy or en-GB (default: theme.language of the "
-                       "mkdocs.yml given with -f, else en-GB)")
+                       f"mkdocs.yml given with -f, else {DEFAULT_LANGUAGE})")
     serve.add_argument("--threads", type=int, default=4, metavar="N", help=argparse.SUPPRESS)
     serve.set_defaults(run=run_serve)
     forget = actions.add_parser(

@@ -30,7 +30,8 @@ from .slugs import slugify
 CONFIG_NAME = "mkdocs.yml"
 PLUGIN_NAME = "protectpress"
 # The one home of the language: mkdocs.yml's `theme.language`, which Material reads too. Feeds, emails, redirect
-# pages and the preview's problem page all take `Settings.language`; this is only the default when it is unset.
+# pages, the search index, the web app manifest, the preview's problems page and the unsubscribe and
+# subscriptions services' pages all take `Settings.language`; this is only the default when it is unset.
 DEFAULT_LANGUAGE = "en-GB"
 # The brand's navy: the default of the email's header and of the phone's title bar, as the theme's stylesheet
 # (overrides/assets/stylesheets/protectpress.css, --md-primary-fg-color) colours the site's header.
