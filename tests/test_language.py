@@ -148,3 +148,19 @@ def test_the_unsubscribe_and_subscriptions_pages_are_in_the_site_language(welsh,
     for name, page in pages.items():
         assert page.startswith('<!doctype html>\n<html lang="cy">'), name
         assert not re.search(r'lang="en', page), name
+
+
+def test_unsubscribe_serve_takes_the_language_of_the_project_it_is_given(welsh, tmp_path, monkeypatch):
+    from protectpress.cli import parser
+    from protectpress.cli import unsubscribe as command
+
+    served = []
+    monkeypatch.setattr(command, "serve_app", lambda app, *rest: served.append(app) or 0)
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    base = ["unsubscribe", "serve", "--port", "8025", "--store", str(tmp_path / "unsubscribes.sqlite")]
+    for extra, language in ((["-f", str(welsh / "mkdocs.yml")], LANGUAGE), (["--language", "ga"], "ga"),
+                            ([], DEFAULT_LANGUAGE)):
+        args = parser([*base, *extra]).parse_args([*base, *extra])
+        assert args.run(args) == 0
+        assert served.pop().pages.language == language
