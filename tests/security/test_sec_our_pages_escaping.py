@@ -66,10 +66,14 @@ def test_every_service_page_prints_hostile_text_as_text(template):
                   sectors=Markup(""), form=Markup(""))
     root = _inert(pages.page(template, PAYLOAD, **values).decode())
     assert root.findtext(".//title") == PAYLOAD and root.findtext(".//h1") == PAYLOAD
-    text = root.find("body").text_content()
-    attributes = [value for element in root.iter() for value in element.attrib.values()]
-    if template != "page":  # the bare page shows its explanation; the others their own words around values
-        assert PAYLOAD in text or PAYLOAD in attributes, "no value of the page was printed"
+    # Besides the title, each value a page prints lands whole, as text or as an attribute's value.
+    heading = root.find(".//h1")
+    heading.getparent().remove(heading)
+    printed = [*root.find("body").itertext(), *(v for element in root.iter() for v in element.attrib.values())]
+    # Three print nothing else: two are fixed words, and the sign-up page's form is drawn (and escaped) by
+    # core/subscriptions/form.py, whose own tests cover it.
+    if template not in ("check-email", "already-used", "signup"):
+        assert any(PAYLOAD in piece for piece in printed), "no value of the page was printed"
 
 
 def test_the_question_page_prints_a_hostile_organisation_and_address_as_text():
