@@ -25,7 +25,7 @@ from ..core.sending.campaign import SendPolicy
 from ..core.sending.compose import ONE_CLICK_OFF, SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths, suppression_list
-from ..core.sending.recipients import Recipient, RecipientsChanged, read_addresses
+from ..core.sending.recipients import Recipient, RecipientsChanged
 from ..core.sending.report import (
     delivery_report_path,
     describe_test_send,
@@ -36,6 +36,7 @@ from ..core.sending.report import (
     write_delivery_report,
 )
 from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
+from ..core.sending.suppression import read_addresses
 from ..core.sending.transport import PASSWORD_VARIABLE, Outcome, RelayAddress, RelayError, SmtpRelay
 from .common import Subparsers, add_config_option, fail_config, quiet_after_closed_pipe, settings_or_exit
 

@@ -24,8 +24,8 @@ from ..foundation.private_files import replace_private
 from ..foundation.problems import Problems
 from ..foundation.spreadsheet import as_written
 from .journal import SendJournal, SuppressionLog, TestSendLog
-from .recipients import SuppressionList
 from .report import DELIVERY_REPORT_SUFFIX
+from .suppression import SuppressionList
 
 
 @dataclass
