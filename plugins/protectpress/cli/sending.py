@@ -23,7 +23,7 @@ from ..core.newsletter.render import render_newsletter
 from ..core.project.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.sending.campaign import SendPolicy
 from ..core.sending.compose import ONE_CLICK_OFF, SenderIdentity
-from ..core.sending.journal import JournalBusy, SendJournal, SuppressionLog, TestSendLog, journal_path
+from ..core.sending.journal import JournalBusy, SendJournal, journal_path
 from ..core.sending.privacy import forget_address, sending_paths, suppression_list
 from ..core.sending.recipients import Recipient, RecipientsChanged
 from ..core.sending.report import (
@@ -36,7 +36,8 @@ from ..core.sending.report import (
     write_delivery_report,
 )
 from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
-from ..core.sending.suppression import read_addresses
+from ..core.sending.suppression import SuppressionLog, read_addresses
+from ..core.sending.testsends import TestSendLog
 from ..core.sending.transport import PASSWORD_VARIABLE, Outcome, RelayAddress, RelayError, SmtpRelay
 from .common import Subparsers, add_config_option, fail_config, quiet_after_closed_pipe, settings_or_exit
 

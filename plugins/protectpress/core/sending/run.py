@@ -20,12 +20,13 @@ from ..newsletter.render import RenderedNewsletter
 from .audience import Audience, audience_of
 from .campaign import Campaign, SendPolicy, SendSummary
 from .compose import Composer, SenderIdentity
-from .journal import SendJournal, State, TestSendLog, journal_path
+from .journal import SendJournal, State, journal_path
 from .livecheck import LinkAnswer, check_live
 from .privacy import sending_paths, suppression_list
 from .recipients import Recipient, RecipientList, RecipientsChanged, read_recipients
 from .report import confirmation, describe_test_send, skipped_rows
 from .suppression import SuppressionList
+from .testsends import TestSendLog
 from .transport import DeliveryResult, Outbox, Outcome, RelayError, SmtpRelay, Transport
 
 

@@ -2,22 +2,27 @@
 
 `newsletters/suppressed.csv` is read with the recipients file's reader (`csv_rows.py`), so a line that cannot
 be read is an error there (it may be someone who unsubscribed), and appended to as people leave. `suppress
-FILE.csv` reads only the addresses of a CSV (`read_addresses`).
+FILE.csv` reads only the addresses of a CSV (`read_addresses`). Each address taken off the list by hand is
+recorded (`SuppressionLog`).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import getpass
 import io
+import json
 import os
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..foundation.email_addresses import EXPECTED_ADDRESS, address_key, valid_address
-from ..foundation.private_files import open_private, replace_private
+from ..foundation.private_files import open_private, private_folder, replace_private
 from ..foundation.problems import Problems, Severity, describe
 from ..foundation.spreadsheet import as_written, spreadsheet_writer
 from .csv_rows import EMAIL_COLUMN, SKIPPED, _blank, _Lines, _read_csv_rows
+from .journal import _now
 
 
 def read_addresses(path: Path, shown_as: str, problems: Problems) -> list[str]:
@@ -102,3 +107,59 @@ class SuppressionList:
         found = [row[reason].strip() for row in ours if reason is not None and len(row) > reason]
         return "; ".join(r for r in found if r) or "no reason given"
 
+
+# ----------------------------------------------------------------------------------------------------------
+# Taking someone off the suppression list lets them be mailed again, which matters if they had unsubscribed:
+# each removal is kept beside the journals with when, who (the login name of whoever ran the command) and why
+# the address was there. It holds addresses, so it is private like the journals and `forget` erases from it.
+
+
+@dataclass(frozen=True)
+class SuppressionChange:
+    at: str  # ISO 8601 UTC
+    action: str  # "unsuppressed"
+    address: str
+    by: str
+    reason_was: str
+
+
+class SuppressionLog:
+    """`<journal_dir>/suppression-changes.jsonl`: one JSON line per change made by hand."""
+
+    def __init__(self, journal_dir: Path) -> None:
+        self.path = journal_dir / "suppression-changes.jsonl"
+
+    def record(self, action: str, address: str, reason_was: str) -> SuppressionChange:
+        change = SuppressionChange(at=_now(), action=action, address=address, by=_login_name(), reason_was=reason_was)
+        private_folder(self.path.parent)
+        with open_private(self.path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(asdict(change)) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        return change
+
+    def entries(self) -> list[SuppressionChange]:
+        if not self.path.exists():
+            return []
+        changes = []
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            try:
+                changes.append(SuppressionChange(**json.loads(line)))
+            except (ValueError, TypeError):
+                continue  # a torn last line after a crash
+        return changes
+
+    def forget(self, address: str) -> int:
+        """Remove every change about an address. Returns how many went."""
+        changes = self.entries()
+        kept = [c for c in changes if address_key(c.address) != address_key(address)]
+        if len(kept) != len(changes):
+            replace_private(self.path, "".join(json.dumps(asdict(c)) + "\n" for c in kept).encode("utf-8"))
+        return len(changes) - len(kept)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name in some containers and services
+        return "unknown user"
