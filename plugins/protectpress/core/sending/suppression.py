@@ -12,17 +12,17 @@ import csv
 import datetime as dt
 import getpass
 import io
-import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..foundation.email_addresses import EXPECTED_ADDRESS, address_key, valid_address
-from ..foundation.private_files import open_private, private_folder, replace_private
+from ..foundation.private_files import open_private, replace_private
 from ..foundation.problems import Problems, Severity, describe
 from ..foundation.spreadsheet import as_written, spreadsheet_writer
 from .csv_rows import EMAIL_COLUMN, SKIPPED, _blank, _Lines, _read_csv_rows
 from .journal import _now
+from .jsonlines import JsonLinesLog
 
 
 def read_addresses(path: Path, shown_as: str, problems: Problems) -> list[str]:
@@ -123,38 +123,22 @@ class SuppressionChange:
     reason_was: str
 
 
-class SuppressionLog:
+class SuppressionLog(JsonLinesLog[SuppressionChange]):
     """`<journal_dir>/suppression-changes.jsonl`: one JSON line per change made by hand."""
 
     def __init__(self, journal_dir: Path) -> None:
-        self.path = journal_dir / "suppression-changes.jsonl"
+        super().__init__(journal_dir / "suppression-changes.jsonl", asdict, lambda fields: SuppressionChange(**fields))
 
     def record(self, action: str, address: str, reason_was: str) -> SuppressionChange:
-        change = SuppressionChange(at=_now(), action=action, address=address, by=_login_name(), reason_was=reason_was)
-        private_folder(self.path.parent)
-        with open_private(self.path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(asdict(change)) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        return change
-
-    def entries(self) -> list[SuppressionChange]:
-        if not self.path.exists():
-            return []
-        changes = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            try:
-                changes.append(SuppressionChange(**json.loads(line)))
-            except (ValueError, TypeError):
-                continue  # a torn last line after a crash
-        return changes
+        return self.append(SuppressionChange(at=_now(), action=action, address=address, by=_login_name(),
+                                             reason_was=reason_was))
 
     def forget(self, address: str) -> int:
         """Remove every change about an address. Returns how many went."""
         changes = self.entries()
         kept = [c for c in changes if address_key(c.address) != address_key(address)]
         if len(kept) != len(changes):
-            replace_private(self.path, "".join(json.dumps(asdict(c)) + "\n" for c in kept).encode("utf-8"))
+            self.rewrite(kept)
         return len(changes) - len(kept)
 
 
