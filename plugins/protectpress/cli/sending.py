@@ -26,6 +26,7 @@ from ..core.sending.compose import ONE_CLICK_OFF, SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, journal_path
 from ..core.sending.privacy import forget_address, sending_paths, suppression_list
 from ..core.sending.recipients import Recipient, RecipientsChanged
+from ..core.sending.relay import PASSWORD_VARIABLE, RelayAddress, SmtpRelay
 from ..core.sending.report import (
     delivery_report_path,
     describe_test_send,
@@ -38,7 +39,7 @@ from ..core.sending.report import (
 from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
 from ..core.sending.suppression import SuppressionLog, read_addresses
 from ..core.sending.testsends import TestSendLog
-from ..core.sending.transport import PASSWORD_VARIABLE, Outcome, RelayAddress, RelayError, SmtpRelay
+from ..core.sending.transport import Outcome, RelayError
 from .common import Subparsers, add_config_option, fail_config, quiet_after_closed_pipe, settings_or_exit
 
 

@@ -19,8 +19,9 @@ from ..core.foundation.config import ConfigError
 from ..core.foundation.email_addresses import valid_address
 from ..core.foundation.problems import Problems
 from ..core.foundation.tokens import SECRET_VARIABLE, KeyringError
+from ..core.sending.outbox import Outbox
 from ..core.sending.privacy import suppression_list
-from ..core.sending.transport import Outbox, RelayError, Transport
+from ..core.sending.transport import RelayError, Transport
 from ..core.subscriptions.consent import WORDINGS, consent_statement
 from ..core.subscriptions.pull import pull_subscribers
 from ..core.subscriptions.sync import SyncError

@@ -20,7 +20,9 @@ from typing import Any
 
 from ..core.foundation.config import ConfigError, Settings, load_settings
 from ..core.foundation.service_address import SIGNUP_PATH
-from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, RelayAddress, SmtpRelay, Transport
+from ..core.sending.outbox import Outbox
+from ..core.sending.relay import PASSWORD_VARIABLE, RelayAddress, SmtpRelay
+from ..core.sending.transport import Transport
 from ..core.subscriptions.form import site_form
 from ..core.subscriptions.page import SUBSCRIBE_PAGE
 from . import DEFAULT_STORE, STORE_VARIABLE, service_keys

@@ -22,12 +22,14 @@ from .campaign import Campaign, SendPolicy, SendSummary
 from .compose import Composer, SenderIdentity
 from .journal import SendJournal, State, journal_path
 from .livecheck import LinkAnswer, check_live
+from .outbox import Outbox
 from .privacy import sending_paths, suppression_list
 from .recipients import Recipient, RecipientList, RecipientsChanged, read_recipients
+from .relay import SmtpRelay
 from .report import confirmation, describe_test_send, skipped_rows
 from .suppression import SuppressionList
 from .testsends import TestSendLog
-from .transport import DeliveryResult, Outbox, Outcome, RelayError, SmtpRelay, Transport
+from .transport import DeliveryResult, Outcome, RelayError, Transport
 
 
 class NotSending(Exception):
