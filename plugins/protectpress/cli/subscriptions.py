@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING
 
 from protectpress.unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE
 
-from ..core.foundation.config import ConfigError
 from ..core.foundation.email_addresses import valid_address
 from ..core.foundation.problems import Problems
-from ..core.foundation.tokens import SECRET_VARIABLE, KeyringError
+from ..core.foundation.tokens import SECRET_VARIABLE
 from ..core.sending.outbox import Outbox
 from ..core.sending.privacy import suppression_list
 from ..core.sending.transport import RelayError, Transport
@@ -26,6 +25,7 @@ from ..core.subscriptions.consent import WORDINGS, consent_statement
 from ..core.subscriptions.pull import pull_subscribers
 from ..core.subscriptions.sync import SyncError
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
+from .service import add_serve_parser, add_store_option, serve_app, start_service
 
 if TYPE_CHECKING:  # the store's modules are imported only by the commands that open it
     from protectpress.unsubscribe.store import EventStore
@@ -40,15 +40,10 @@ def register(subparsers: Subparsers) -> None:
                                     description="The service behind the Subscribe page's email sign-up, the "
                                     "confirmation and preferences links, and one-click unsubscribe.")
     actions = service.add_subparsers(dest="action", metavar="ACTION", required=True)
-    serve = actions.add_parser(
-        "serve", help="run the service (put it behind HTTPS; see the README)",
-        description=f"Run the subscriptions service for this project. It reads {SECRET_VARIABLE} and "
-        f"{EXPORT_TOKEN_VARIABLE}, and mkdocs.yml for the organisation, sectors, sender and email template.")
+    serve = add_serve_parser(actions, f"Run the subscriptions service for this project. It reads {SECRET_VARIABLE} "
+                             f"and {EXPORT_TOKEN_VARIABLE}, and mkdocs.yml for the organisation, sectors, sender and "
+                             "email template.", store_help=STORE_HELP, store_metavar="STORE")
     add_config_option(serve)
-    serve.add_argument("--port", type=int, required=True, metavar="N")
-    serve.add_argument("--host", default="127.0.0.1", metavar="H",
-                       help="address to listen on (default 127.0.0.1: put a reverse proxy with HTTPS in front)")
-    serve.add_argument("--store", default=DEFAULT_STORE, metavar="STORE", help=STORE_HELP)
     serve.add_argument("--smtp", metavar="URL", help="relay for confirmation emails: smtp://[user@]host:port "
                        "(STARTTLS) or smtps://... (TLS); without it they are written under outbox/confirmations/")
     serve.add_argument("--ca-file", metavar="FILE", help="trust this certificate authority (a PEM file) for the relay")
@@ -57,7 +52,6 @@ def register(subparsers: Subparsers) -> None:
     serve.add_argument("--trusted-proxy", metavar="ADDRESS",
                        help="the reverse proxy's address (e.g. 127.0.0.1): its X-Forwarded-For names each client, "
                        "so the sign-up limit counts readers, not the proxy")
-    serve.add_argument("--threads", type=int, default=4, metavar="N", help=argparse.SUPPRESS)
     serve.set_defaults(run=run_serve)
 
     people = subparsers.add_parser("subscribers", help="list, show or forget the people who signed up",
@@ -76,24 +70,22 @@ def register(subparsers: Subparsers) -> None:
         description="Print everything the service's store holds about ADDRESS: run it where the service runs.")
     add_config_option(show)
     show.add_argument("address", metavar="ADDRESS")
-    show.add_argument("--store", default=DEFAULT_STORE, metavar="STORE", help=STORE_HELP)
+    add_store_option(show, STORE_HELP, "STORE")
     show.set_defaults(run=run_show)
     forget = people_actions.add_parser(
         "forget", help="erase one person from the service's store (run it where the service runs)",
         description="Erase ADDRESS from the service's store: their sign-up, consent record and unsubscribe "
         "events. The project's suppression list is kept, so they are still never mailed.")
     forget.add_argument("address", metavar="ADDRESS")
-    forget.add_argument("--store", default=DEFAULT_STORE, metavar="STORE", help=STORE_HELP)
+    add_store_option(forget, STORE_HELP, "STORE")
     forget.set_defaults(run=run_forget)
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from protectpress.unsubscribe.database import store_errors
     from protectpress.unsubscribe.ratelimit import RateLimit
     from protectpress.unsubscribe.service import create_subscriptions_app
 
     from .sending import _relay  # the one reading of --smtp and --ca-file
-    from .unsubscribe import serve_app
 
     settings = settings_or_exit(args)
     transport: Transport
@@ -106,16 +98,8 @@ def run_serve(args: argparse.Namespace) -> int:
         transport = Outbox(outbox, f"{settings.relative(outbox)}")
     else:
         transport = relay
-    try:
-        app = create_subscriptions_app(settings, args.store, transport, os.environ,
-                                       rate_limit=RateLimit(max(1, args.signups_per_minute), 60.0))
-    except KeyringError as error:
-        fail_config(f"subscriptions serve: {error}. Nothing was started. Generate a secret or token with: "
-                    "python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
-    except ConfigError as error:
-        fail_config(f"subscriptions serve: {error}\nNothing was started.")
-    except store_errors() as error:
-        fail_config(f"subscriptions serve: {error}. Nothing was started.")
+    app = start_service("subscriptions serve", lambda: create_subscriptions_app(
+        settings, args.store, transport, os.environ, rate_limit=RateLimit(max(1, args.signups_per_minute), 60.0)))
     emails = f"confirmation emails via {transport.description}"
     try:
         return serve_app(app, args, f"Subscriptions service on http://{args.host}:{args.port}/ (store: "

@@ -1,0 +1,95 @@
+"""What the two services' commands share: one way to start a service (`unsubscribe serve`, `subscriptions
+serve`): the options it listens with, the plain line when it cannot start, and running it under waitress.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from protectpress.unsubscribe import DEFAULT_STORE
+from protectpress.unsubscribe.database import StoreError, store_errors
+
+from ..core.foundation.config import ConfigError
+from ..core.foundation.tokens import KeyringError
+from .common import fail_config
+
+MAX_REQUEST_BODY = 64 * 1024  # waitress refuses anything bigger before the application sees it
+
+App = TypeVar("App")
+
+
+def add_serve_parser(actions: Any, description: str, *, store_help: str, store_metavar: str) -> argparse.ArgumentParser:
+    """`serve`, with what every service listens with (`--port`, `--host`) and keeps its records in (`--store`);
+    the command adds its own options to what this returns."""
+    serve: argparse.ArgumentParser = actions.add_parser(
+        "serve", help="run the service (put it behind HTTPS; see the README)", description=description)
+    serve.add_argument("--port", type=int, required=True, metavar="N")
+    serve.add_argument("--host", default="127.0.0.1", metavar="H",
+                       help="address to listen on (default 127.0.0.1: put a reverse proxy with HTTPS in front)")
+    add_store_option(serve, store_help, store_metavar)
+    serve.add_argument("--threads", type=int, default=4, metavar="N", help=argparse.SUPPRESS)
+    return serve
+
+
+def add_store_option(parser: argparse.ArgumentParser, store_help: str, store_metavar: str) -> None:
+    parser.add_argument("--store", default=DEFAULT_STORE, metavar=store_metavar, help=store_help)
+
+
+def start_service(command: str, make: Callable[[], App]) -> App:
+    """The service `make` puts together; a secret, setting or store that is missing or wrong is one plain line
+    and exit status 2, and nothing is started."""
+    try:
+        return make()
+    except KeyringError as error:
+        fail_config(f"{command}: {error}. Nothing was started. Generate a secret or token with: "
+                    "python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
+    except ConfigError as error:
+        fail_config(f"{command}: {error}\nNothing was started.")
+    except store_errors() as error:
+        # A StoreError names the store (never its password); the database's own errors are worded by it.
+        found = error if isinstance(error, StoreError) else f"the store cannot be used ({_reason(error)})"
+        fail_config(f"{command}: {found}. Nothing was started.")
+
+
+def serve_app(app: Any, args: argparse.Namespace, started: str, command: str) -> int:
+    """Run a WSGI application under waitress until Ctrl-C: the one runner of both services. Each request's line
+    of the access log (no personal data) goes to standard output."""
+    from waitress.server import create_server  # only the services need the server
+
+    from protectpress.unsubscribe.slowclients import ADJUSTMENTS, guard
+
+    proxy = getattr(args, "trusted_proxy", None)
+    # Behind a reverse proxy every request comes from the proxy: trust its X-Forwarded-For (and only its), so the
+    # per-client sign-up limit counts each reader, not the proxy.
+    behind = {"trusted_proxy": proxy, "trusted_proxy_headers": {"x-forwarded-for"},
+              "clear_untrusted_proxy_headers": True} if proxy else {}
+    try:
+        server = create_server(app, host=args.host, port=args.port, threads=max(1, args.threads),
+                               max_request_body_size=MAX_REQUEST_BODY, ident="protectpress", **behind,
+                               **ADJUSTMENTS)
+        guard(server)
+    except OSError as error:
+        fail_config(f"{command}: cannot listen on {args.host}:{args.port} ({error.strerror or error}). "
+                    "Is another program using that port?")
+    access = logging.getLogger("protectpress.subscriptions")
+    if not access.handlers:
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+    print(f"{started}. Press Ctrl-C to stop.", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
+    finally:
+        server.close()
+    return 0
+
+
+def _reason(error: BaseException) -> str:
+    return str(getattr(error, "strerror", None) or error)
