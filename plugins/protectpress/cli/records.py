@@ -186,7 +186,7 @@ def run_forget(args: argparse.Namespace) -> int:
         say("They are not in the suppression list: if they should not be mailed again, run "
             f"`protectpress suppress {address}`.")
     if args.store:
-        from .subscriptions import erase_from_store  # only --store needs the service's code
+        from .service import erase_from_store  # only --store needs the service's code
 
         say(erase_from_store(address, args.store, "forget"))
     elif settings.plugin.sending.unsubscribe_url:

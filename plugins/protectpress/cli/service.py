@@ -1,5 +1,7 @@
 """What the two services' commands share: one way to start a service (`unsubscribe serve`, `subscriptions
-serve`): the options it listens with, the plain line when it cannot start, and running it under waitress.
+serve`): the options it listens with, the plain line when it cannot start, and running it under waitress; and
+one way to open the service's store and erase a person from it (`unsubscribe forget`, `subscribers forget`,
+`forget --store`).
 """
 
 from __future__ import annotations
@@ -8,10 +10,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from protectpress.unsubscribe import DEFAULT_STORE
-from protectpress.unsubscribe.database import StoreError, store_errors
+from protectpress.unsubscribe.database import Database, StoreError, store_errors
+from protectpress.unsubscribe.store import EventStore
 
 from ..core.foundation.config import ConfigError
 from ..core.foundation.tokens import KeyringError
@@ -37,6 +41,53 @@ def add_serve_parser(actions: Any, description: str, *, store_help: str, store_m
 
 def add_store_option(parser: argparse.ArgumentParser, store_help: str, store_metavar: str) -> None:
     parser.add_argument("--store", default=DEFAULT_STORE, metavar=store_metavar, help=store_help)
+
+
+def add_forget_parser(actions: Any, description: str, *, store_help: str, store_metavar: str) -> None:
+    """`forget ADDRESS`: one person erased from the service's store, by either service's command."""
+    forget = actions.add_parser("forget", help="erase a person from the service's store (run it where the service "
+                                "runs)", description=description)
+    forget.add_argument("address", metavar="ADDRESS")
+    add_store_option(forget, store_help, store_metavar)
+    forget.set_defaults(run=run_forget, store_metavar=store_metavar)
+
+
+def run_forget(args: argparse.Namespace) -> int:
+    """`unsubscribe forget` and `subscribers forget`: the service's own copy of a person, erased on request."""
+    command = f"{args.command} forget"
+    address = args.address.strip()
+    if "@" not in address:
+        fail_config(f"{command}: expected an email address, found {address!r}")
+    print(erase_from_store(address, args.store, command, args.store_metavar))
+    return 0
+
+
+def erase_from_store(address: str, store: str, command: str, store_metavar: str = "STORE") -> str:
+    """Erase one person from the service's store (`unsubscribe forget`, `subscribers forget`, `forget --store`):
+    their unsubscribe events and, in the subscriptions service's store, their sign-up and consent record."""
+    from protectpress.unsubscribe.subscribers import SubscriberStore
+
+    events = open_store(store, command, store_metavar)
+    try:
+        rows = SubscriberStore(events.db).forget(address) if events.db.columns("subscribers") else None
+        erased = events.forget(address)
+    except store_errors() as error:
+        fail_config(f"{command}: the store {events.db.shown} cannot be used ({_reason(error)})")
+    signed_up = "" if rows is None else f"{rows:,} subscriber record(s) (sign-up and consent) and "
+    return f"Erased {address} from the store {events.db.shown}: {signed_up}{erased:,} unsubscribe event(s)."
+
+
+def open_store(address: str, command: str, store_metavar: str = "STORE") -> EventStore:
+    """The service's store at `address` (a SQLite file that exists, or a postgresql:// address), as its
+    unsubscribe events (`.db` reaches its other tables); one plain line and exit status 2 when it cannot be
+    opened."""
+    if "://" not in address and not Path(address).is_file():
+        fail_config(f"{command}: expected the service's store at {address}, found no such file "
+                    f"(give its place with --store {store_metavar})")
+    try:
+        return EventStore(Database(address))
+    except store_errors() as error:
+        fail_config(f"{command}: {error}")
 
 
 def start_service(command: str, make: Callable[[], App]) -> App:

@@ -11,7 +11,6 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from protectpress.unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE
 
@@ -25,11 +24,7 @@ from ..core.subscriptions.consent import WORDINGS, consent_statement
 from ..core.subscriptions.pull import pull_subscribers
 from ..core.subscriptions.sync import SyncError
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
-from .service import add_serve_parser, add_store_option, serve_app, start_service
-
-if TYPE_CHECKING:  # the store's modules are imported only by the commands that open it
-    from protectpress.unsubscribe.store import EventStore
-    from protectpress.unsubscribe.subscribers import SubscriberStore
+from .service import add_forget_parser, add_serve_parser, add_store_option, open_store, serve_app, start_service
 
 STORE_HELP = (f"the store: a SQLite file (default: {DEFAULT_STORE} in the current folder) or a "
               "postgresql://user@host/database address")
@@ -72,13 +67,9 @@ def register(subparsers: Subparsers) -> None:
     show.add_argument("address", metavar="ADDRESS")
     add_store_option(show, STORE_HELP, "STORE")
     show.set_defaults(run=run_show)
-    forget = people_actions.add_parser(
-        "forget", help="erase one person from the service's store (run it where the service runs)",
-        description="Erase ADDRESS from the service's store: their sign-up, consent record and unsubscribe "
-        "events. The project's suppression list is kept, so they are still never mailed.")
-    forget.add_argument("address", metavar="ADDRESS")
-    add_store_option(forget, STORE_HELP, "STORE")
-    forget.set_defaults(run=run_forget)
+    add_forget_parser(people_actions, "Erase ADDRESS from the service's store: their sign-up, consent record and "
+                      "unsubscribe events. The project's suppression list is kept, so they are still never mailed.",
+                      store_help=STORE_HELP, store_metavar="STORE")
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -138,26 +129,14 @@ def run_pull(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_stores(address: str, command: str) -> tuple[EventStore, SubscriberStore]:
-    from protectpress.unsubscribe.database import Database, store_errors
-    from protectpress.unsubscribe.store import EventStore
-    from protectpress.unsubscribe.subscribers import SubscriberStore
-
-    if "://" not in address and not Path(address).is_file():
-        fail_config(f"{command}: expected the service's store at {address}, found no such file "
-                    "(give its place with --store STORE)")
-    try:
-        db = Database(address)
-        return EventStore(db), SubscriberStore(db)
-    except store_errors() as error:
-        fail_config(f"{command}: {error}")
-
-
 def run_show(args: argparse.Namespace) -> int:
     address = valid_address(args.address)
     if address is None:
         fail_config(f"subscribers show: expected an email address like name@example.org, found {args.address!r}")
-    events, subscribers = _open_stores(args.store, "subscribers show")
+    from protectpress.unsubscribe.subscribers import SubscriberStore  # only the commands that open the store need it
+
+    events = open_store(args.store, "subscribers show")
+    subscribers = SubscriberStore(events.db)
     organisation = "the organisation"
     if args.config_file or Path("mkdocs.yml").is_file():
         from ..core.newsletter.render import newsletter_organisation
@@ -184,20 +163,3 @@ def run_show(args: argparse.Namespace) -> int:
     lines.append("No IP address or other data is kept about them.")
     print("\n".join(lines))
     return 0
-
-
-def run_forget(args: argparse.Namespace) -> int:
-    address = args.address.strip()
-    if "@" not in address:
-        fail_config(f"subscribers forget: expected an email address, found {address!r}")
-    print(erase_from_store(address, args.store, "subscribers forget"))
-    return 0
-
-
-def erase_from_store(address: str, store: str, command: str) -> str:
-    """Erase one person from the service's store (`subscribers forget`, `forget --store`); what was erased."""
-    events, subscribers = _open_stores(store, command)
-    rows = subscribers.forget(address)
-    erased = events.forget(address)
-    return (f"Erased {address} from the store {subscribers.db.shown}: {rows:,} subscriber record(s) (sign-up and "
-            f"consent) and {erased:,} unsubscribe event(s).")

@@ -11,15 +11,13 @@ import sys
 from pathlib import Path
 
 from protectpress.unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE, create_app
-from protectpress.unsubscribe.database import store_errors
-from protectpress.unsubscribe.store import EventStore
 
 from ..core.foundation.problems import Problems
 from ..core.foundation.tokens import SECRET_VARIABLE
 from ..core.sending.privacy import sending_paths, suppression_list
 from ..core.subscriptions.sync import SyncError, sync_unsubscribes
 from .common import Subparsers, fail_config, settings_or_exit
-from .service import add_serve_parser, add_store_option, serve_app, start_service
+from .service import add_forget_parser, add_serve_parser, serve_app, start_service
 
 STORE_HELP = f"the SQLite file of unsubscribes (default: {DEFAULT_STORE} in the current folder)"
 
@@ -33,43 +31,16 @@ def register(subparsers: Subparsers) -> None:
     serve.add_argument("--organisation", metavar="NAME",
                        help="whose emails these are, named on the service's pages (default: 'our emails')")
     serve.set_defaults(run=run_serve)
-    forget = actions.add_parser(
-        "forget", help="erase a person from the service's store (run it where the service runs)",
-        description="Erase every unsubscribe event naming ADDRESS from the service's store. Their suppression "
-        "entry in the project is kept, so they are still never mailed.")
-    forget.add_argument("address", metavar="ADDRESS")
-    add_store_option(forget, STORE_HELP, "PATH")
-    forget.set_defaults(run=run_forget_in_store)
+    add_forget_parser(actions, "Erase every unsubscribe event naming ADDRESS from the service's store (and, in the "
+                      "subscriptions service's store, their sign-up and consent record). Their suppression entry in "
+                      "the project is kept, so they are still never mailed.", store_help=STORE_HELP,
+                      store_metavar="PATH")
 
 
 def run_serve(args: argparse.Namespace) -> int:
     app = start_service("unsubscribe serve", lambda: create_app(Path(args.store), organisation=args.organisation or ""))
     return serve_app(app, args, f"Unsubscribe service on http://{args.host}:{args.port}/ (store: {args.store})",
                      "unsubscribe serve")
-
-
-def run_forget_in_store(args: argparse.Namespace) -> int:
-    """`unsubscribe forget ADDRESS`: the service's own copy of a person, erased on request."""
-    address = args.address.strip()
-    if "@" not in address:
-        fail_config(f"unsubscribe forget: expected an email address, found {address!r}")
-    store_path = Path(args.store)
-    if not store_path.is_file():
-        fail_config(f"unsubscribe forget: expected the service's store at {args.store}, found no such file "
-                    "(give its place with --store PATH)")
-    try:
-        events = EventStore(store_path)
-        erased = events.forget(address)
-        signed_up = 0
-        if events.db.columns("subscribers"):  # the subscriptions service's store: their sign-up goes too
-            from protectpress.unsubscribe.subscribers import SubscriberStore
-
-            signed_up = SubscriberStore(events.db).forget(address)
-    except store_errors() as error:
-        fail_config(f"unsubscribe forget: the store {args.store} cannot be used ({error})")
-    print(f"Erased {address} from {erased:,} unsubscribe event(s) in {args.store}."
-          + (" Their sign-up and consent record went too." if signed_up else ""))
-    return 0
 
 
 def run_sync(args: argparse.Namespace) -> int:
