@@ -1,25 +1,30 @@
 """What the two services' commands share: one way to start a service (`unsubscribe serve`, `subscriptions
 serve`): the options it listens with, the plain line when it cannot start, and running it under waitress; and
 one way to open the service's store and erase a person from it (`unsubscribe forget`, `subscribers forget`,
-`forget --store`).
+`forget --store`); and what reading the service's export needs (`suppress --sync`, `subscribers pull`).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from protectpress.unsubscribe import DEFAULT_STORE
+from protectpress.unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE
 from protectpress.unsubscribe.database import Database, StoreError, store_errors
 from protectpress.unsubscribe.store import EventStore
 
-from ..core.foundation.config import ConfigError
+from ..core.foundation.config import ConfigError, Settings
+from ..core.foundation.problems import Problems
 from ..core.foundation.tokens import KeyringError
-from .common import fail_config
+from ..core.sending.privacy import suppression_list
+from ..core.sending.suppression import SuppressionList
+from .common import fail_config, settings_or_exit
 
 MAX_REQUEST_BODY = 64 * 1024  # waitress refuses anything bigger before the application sees it
 
@@ -88,6 +93,32 @@ def open_store(address: str, command: str, store_metavar: str = "STORE") -> Even
         return EventStore(Database(address))
     except store_errors() as error:
         fail_config(f"{command}: {error}")
+
+
+@dataclass(frozen=True)
+class ExportReader:
+    """What reading from a service's export needs (`suppress --sync`, `subscribers pull`)."""
+
+    settings: Settings
+    token: str
+    suppression: SuppressionList
+
+
+def export_reader(args: argparse.Namespace, command: str, service: str, untouched: str) -> ExportReader | None:
+    """The project's settings, the export token from the environment (none: one plain line and exit status 2)
+    and the suppression list (unreadable: its problems printed, and None). `untouched` ends each message: what
+    was not changed ("written", "changed")."""
+    settings = settings_or_exit(args)
+    token = os.environ.get(EXPORT_TOKEN_VARIABLE, "").strip()
+    if not token:
+        fail_config(f"{command}: set {EXPORT_TOKEN_VARIABLE} to the export token the {service} service was started "
+                    f"with; nothing was {untouched}.")
+    problems = Problems()
+    suppression = suppression_list(settings, problems)
+    if problems.errors:
+        print(problems.report(), f"Nothing was {untouched}.", sep="\n", file=sys.stderr)
+        return None
+    return ExportReader(settings, token, suppression)
 
 
 def start_service(command: str, make: Callable[[], App]) -> App:

@@ -15,16 +15,22 @@ from pathlib import Path
 from protectpress.unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE
 
 from ..core.foundation.email_addresses import valid_address
-from ..core.foundation.problems import Problems
 from ..core.foundation.tokens import SECRET_VARIABLE
 from ..core.sending.outbox import Outbox
-from ..core.sending.privacy import suppression_list
 from ..core.sending.transport import RelayError, Transport
 from ..core.subscriptions.consent import WORDINGS, consent_statement
 from ..core.subscriptions.pull import pull_subscribers
 from ..core.subscriptions.sync import SyncError
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
-from .service import add_forget_parser, add_serve_parser, add_store_option, open_store, serve_app, start_service
+from .service import (
+    add_forget_parser,
+    add_serve_parser,
+    add_store_option,
+    export_reader,
+    open_store,
+    serve_app,
+    start_service,
+)
 
 STORE_HELP = (f"the store: a SQLite file (default: {DEFAULT_STORE} in the current folder) or a "
               "postgresql://user@host/database address")
@@ -101,19 +107,13 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_pull(args: argparse.Namespace) -> int:
-    settings = settings_or_exit(args)
-    token = os.environ.get(EXPORT_TOKEN_VARIABLE, "").strip()
-    if not token:
-        fail_config(f"subscribers pull: set {EXPORT_TOKEN_VARIABLE} to the export token the subscriptions service "
-                    "was started with; nothing was written.")
-    problems = Problems()
-    suppression = suppression_list(settings, problems)
-    if problems.errors:
-        print(problems.report(), "Nothing was written.", sep="\n", file=sys.stderr)
+    reader = export_reader(args, "subscribers pull", "subscriptions", "written")
+    if reader is None:
         return 1
+    suppression = reader.suppression
     out = Path(args.out)
     try:
-        result = pull_subscribers(args.base, token, suppression, out)
+        result = pull_subscribers(args.base, reader.token, suppression, out)
     except SyncError as error:
         print(f"protectpress: {error}", "Nothing was written.", sep="\n", file=sys.stderr)
         return 1

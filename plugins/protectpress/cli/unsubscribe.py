@@ -6,18 +6,16 @@ Exit 0: done; 1: the service could not be reached (for --sync); 2: a setting or 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from protectpress.unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE, create_app
 
-from ..core.foundation.problems import Problems
 from ..core.foundation.tokens import SECRET_VARIABLE
-from ..core.sending.privacy import sending_paths, suppression_list
+from ..core.sending.privacy import sending_paths
 from ..core.subscriptions.sync import SyncError, sync_unsubscribes
-from .common import Subparsers, fail_config, settings_or_exit
-from .service import add_forget_parser, add_serve_parser, serve_app, start_service
+from .common import Subparsers
+from .service import add_forget_parser, add_serve_parser, export_reader, serve_app, start_service
 
 STORE_HELP = f"the SQLite file of unsubscribes (default: {DEFAULT_STORE} in the current folder)"
 
@@ -45,19 +43,13 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_sync(args: argparse.Namespace) -> int:
     """`suppress --sync BASE_URL`: add every new unsubscribe from the service to the suppression list."""
-    settings = settings_or_exit(args)
-    token = os.environ.get(EXPORT_TOKEN_VARIABLE, "").strip()
-    if not token:
-        fail_config(f"suppress --sync: set {EXPORT_TOKEN_VARIABLE} to the export token the unsubscribe service "
-                    "was started with; nothing was changed.")
-    journal_dir, _, _ = sending_paths(settings)
-    problems = Problems()
-    suppression = suppression_list(settings, problems)
-    if problems.errors:
-        print(problems.report(), "Nothing was changed.", sep="\n", file=sys.stderr)
+    reader = export_reader(args, "suppress --sync", "unsubscribe", "changed")
+    if reader is None:
         return 1
+    journal_dir, _, _ = sending_paths(reader.settings)
+    suppression = reader.suppression
     try:
-        result = sync_unsubscribes(args.sync, token, suppression, journal_dir)
+        result = sync_unsubscribes(args.sync, reader.token, suppression, journal_dir)
     except SyncError as error:
         print(f"protectpress: {error}", "Nothing more was changed; run the same command again later.",
               sep="\n", file=sys.stderr)
