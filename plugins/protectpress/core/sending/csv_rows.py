@@ -61,7 +61,7 @@ _LINE_BREAK = re.compile(r"[\r\n]")
 Row = tuple[int, dict[str, str] | None]  # (first line, {lower-case column: value}); None for a broken line
 
 
-def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: str,
+def read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: str,
                    broken: Severity = Severity.WARNING, one_line: tuple[str, ...] = ONE_LINE_COLUMNS
                    ) -> Iterator[Row] | None:
     """Rows as (line number, {lower-case column: value}), blank rows left out; None after an error.
@@ -78,7 +78,7 @@ def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: s
         if error is not None:
             problems.error(shown_as, f"expected a header row with an '{required}' column", error, line=line)
             return None
-        if not _blank(cells):
+        if not blank_row(cells):
             header, twice = _header(cells)
             break
     else:
@@ -108,12 +108,12 @@ def _read_csv_rows(path: Path, shown_as: str, problems: Problems, *, required: s
                 problems.add(shown_as, f"expected a line of comma-separated values {SKIPPED}", error, line=line,
                              severity=broken)
                 yield line, None
-            elif not _blank(cells):
+            elif not blank_row(cells):
                 yield line, row
     return rows()
 
 
-class _Lines:
+class CsvLines:
     """The text's lines for csv.reader (each with its ending, as io.StringIO(newline="") gives them), read
     from a position that can be moved back: after a quote that is never closed, reading starts again on the
     line after the quote's. No copy of the whole text is made."""
@@ -125,7 +125,7 @@ class _Lines:
         self.position = 0
         self.line = 0  # lines read so far
 
-    def __iter__(self) -> _Lines:
+    def __iter__(self) -> CsvLines:
         return self
 
     def __next__(self) -> str:
@@ -150,7 +150,7 @@ class _Records:
     """
 
     def __init__(self, text: str) -> None:
-        self._lines = _Lines(text)
+        self._lines = CsvLines(text)
         self._reader = csv.reader(self._lines, strict=True)
         self._start = (0, 0)  # position and lines read before the last record
 
@@ -187,7 +187,7 @@ def _explain_csv_error(message: str) -> str:
     return f"something the CSV reader cannot read ({message})"
 
 
-def _blank(cells: list[str]) -> bool:
+def blank_row(cells: list[str]) -> bool:
     """Blank lines, and Excel's trailing ",,,"."""
     return not any(cell.strip() for cell in cells)
 

@@ -18,7 +18,7 @@ from ..foundation.email_addresses import EXPECTED_ADDRESS, address_key, valid_ad
 from ..foundation.headertext import header_text_expected, header_text_problem
 from ..foundation.problems import Problems, describe
 from ..foundation.slugs import slugify
-from .csv_rows import EMAIL_COLUMN, SKIPPED, _read_csv_rows
+from .csv_rows import EMAIL_COLUMN, SKIPPED, read_csv_rows
 
 ALL_SECTORS = "all"
 
@@ -110,7 +110,7 @@ def _stamp(path: Path) -> tuple[int, int]:
 def _people(path: Path, shown_as: str, problems: Problems, sectors: dict[str, str] | None,
             listing: RecipientList) -> Iterator[Recipient]:
     """The distinct, valid recipients of a file, one at a time, counting the rest into `listing`."""
-    rows = _read_csv_rows(path, shown_as, problems, required=EMAIL_COLUMN)
+    rows = read_csv_rows(path, shown_as, problems, required=EMAIL_COLUMN)
     if rows is None:
         return
     first_line: dict[str, int] = {}  # the one thing held per person: enough to name a duplicate's first line

@@ -20,7 +20,7 @@ from ..foundation.email_addresses import EXPECTED_ADDRESS, address_key, valid_ad
 from ..foundation.private_files import open_private, replace_private
 from ..foundation.problems import Problems, Severity, describe
 from ..foundation.spreadsheet import as_written, spreadsheet_writer
-from .csv_rows import EMAIL_COLUMN, SKIPPED, _blank, _Lines, _read_csv_rows
+from .csv_rows import EMAIL_COLUMN, SKIPPED, CsvLines, blank_row, read_csv_rows
 from .journal import _now
 from .jsonlines import JsonLinesLog
 
@@ -32,7 +32,7 @@ def read_addresses(path: Path, shown_as: str, problems: Problems) -> list[str]:
     read; a cell of our own spreadsheet-safe suppression list counts both with and without its apostrophe.
     """
     addresses: dict[str, str] = {}
-    for line, row in _read_csv_rows(path, shown_as, problems, required=EMAIL_COLUMN, one_line=(EMAIL_COLUMN,)) or ():
+    for line, row in read_csv_rows(path, shown_as, problems, required=EMAIL_COLUMN, one_line=(EMAIL_COLUMN,)) or ():
         if row is None:
             continue
         found = _addresses_in(row.get(EMAIL_COLUMN, ""))
@@ -62,7 +62,7 @@ class SuppressionList:
         self._keys: set[str] = set()
         if path.exists():
             # A line we cannot read may be someone who unsubscribed: an error, so nothing is sent until it is fixed.
-            rows = _read_csv_rows(path, shown_as, problems if problems is not None else Problems(), required="email",
+            rows = read_csv_rows(path, shown_as, problems if problems is not None else Problems(), required="email",
                                   broken=Severity.ERROR)
             for _line, row in rows or ():
                 # Both readings of an apostrophe-led cell: one written by hand, or one we made spreadsheet-safe.
@@ -95,8 +95,8 @@ class SuppressionList:
             return None
         # Not strict, unlike reading: a line a person broke by hand is kept as it reads, not dropped.
         rows = [[as_written(cell) for cell in row]
-                for row in csv.reader(_Lines(self.path.read_text(encoding="utf-8-sig")))]
-        header = next(([cell.strip().lower() for cell in row] for row in rows if not _blank(row)), [])
+                for row in csv.reader(CsvLines(self.path.read_text(encoding="utf-8-sig")))]
+        header = next(([cell.strip().lower() for cell in row] for row in rows if not blank_row(row)), [])
         email, reason = header.index("email"), header.index("reason") if "reason" in header else None
         key = address_key(address)
         ours = [row for row in rows if len(row) > email and key in map(address_key, _addresses_in(row[email]))]
