@@ -69,7 +69,7 @@ def run_send(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     try:
         sender = SenderIdentity.from_settings(settings)
-        relay = _relay(args, settings)
+        relay = relay_of(args, settings)
     except (ConfigError, RelayError) as error:
         fail_config(error)
     problems = Problems()
@@ -119,7 +119,8 @@ def run_send(args: argparse.Namespace) -> int:
         return 1
 
 
-def _relay(args: argparse.Namespace, settings: Settings) -> SmtpRelay | None:
+def relay_of(args: argparse.Namespace, settings: Settings) -> SmtpRelay | None:
+    """The relay `--smtp` and `--ca-file` name (None: the outbox): `send` and `subscriptions serve` read them alike."""
     if not args.smtp:
         if args.ca_file:
             raise RelayError("--ca-file: only used with --smtp")

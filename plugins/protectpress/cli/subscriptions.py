@@ -82,12 +82,12 @@ def run_serve(args: argparse.Namespace) -> int:
     from protectpress.unsubscribe.ratelimit import RateLimit
     from protectpress.unsubscribe.service import create_subscriptions_app
 
-    from .sending import _relay  # the one reading of --smtp and --ca-file
+    from .sending import relay_of  # the one reading of --smtp and --ca-file
 
     settings = settings_or_exit(args)
     transport: Transport
     try:
-        relay = _relay(args, settings)
+        relay = relay_of(args, settings)
     except RelayError as error:
         fail_config(error)
     if relay is None:
