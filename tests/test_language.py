@@ -17,7 +17,7 @@ from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.foundation.tokens import Keyring
 from protectpress.core.newsletter import render_newsletter_file
-from protectpress.core.sending.transport import Outbox
+from protectpress.core.sending.outbox import Outbox
 from protectpress.core.site.preview_page import problems_page
 from protectpress.unsubscribe import CONFIG_VARIABLE, create_app
 from protectpress.unsubscribe.service import create_subscriptions_app
