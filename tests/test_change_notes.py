@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from protectpress.core.content.model import read_item
+from protectpress.core.content.schema import read_item
 from protectpress.core.foundation.config import Vocabulary
 from protectpress.core.foundation.problems import Problems
 from support import REPO, copy_project, run_protectpress

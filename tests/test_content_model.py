@@ -4,7 +4,10 @@ import datetime as dt
 
 import pytest
 
-from protectpress.core.content.model import ActionCard, ContentSet, Guidance, check_content_set, load_content, read_item
+from protectpress.core.content.contentset import ContentSet, check_content_set
+from protectpress.core.content.items import ActionCard, Guidance
+from protectpress.core.content.loading import load_content
+from protectpress.core.content.schema import read_item
 from protectpress.core.foundation.config import Vocabulary
 from protectpress.core.foundation.problems import Problems, Severity
 

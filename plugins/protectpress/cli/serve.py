@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from ..core.content.model import load_content
+from ..core.content.loading import load_content
 from ..core.foundation.config import ConfigError, Settings, find_config, load_settings
 from ..core.foundation.dates import build_now, human_moment
 from ..core.foundation.problems import Problems

@@ -15,7 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.utils import normalize_url
 
-from ..core.content.model import ContentType
+from ..core.content.items import ContentType
 from ..core.site import offline
 from .state import BuildState
 

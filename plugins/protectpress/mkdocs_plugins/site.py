@@ -25,14 +25,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
-from ..core.content.model import (
-    FOLDER_OF_TYPE,
-    TYPE_FOLDERS,
-    ContentItem,
-    ContentType,
-    is_content_source,
-    load_content,
-)
+from ..core.content.items import FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType
+from ..core.content.loading import is_content_source, load_content
 from ..core.content.print_size import print_size
 from ..core.foundation import emergency
 from ..core.foundation.buildcache import BuildMemory

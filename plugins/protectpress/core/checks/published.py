@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.model import ContentSet
+from ..content.contentset import ContentSet
 from ..foundation.config import Settings
 from ..foundation.problems import Problems
 from ..newsletter.model import load_newsletters

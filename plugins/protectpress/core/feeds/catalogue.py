@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from ..content.model import FOLDER_OF_TYPE, ContentType
+from ..content.items import FOLDER_OF_TYPE, ContentType
 from ..foundation.config import Settings
 from ..foundation.links import SiteLinks
 from .entry import FeedEntry

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..content.model import ContentItem
+from ..content.items import ContentItem
 from ..foundation.config import Settings
 from .entry import FeedEntry
 from .images import local_file

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from ..content.model import ContentSet
+from ..content.contentset import ContentSet
 from ..foundation.config import Settings
 from ..foundation.problems import Problems
 from .colours import report_colours

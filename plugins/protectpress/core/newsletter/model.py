@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..content.model import ContentItem, ContentSet
+from ..content.contentset import ContentSet
+from ..content.items import ContentItem
 from ..foundation.config import Settings
 from ..foundation.dates import human_moment
 from ..foundation.frontmatter import (

@@ -21,7 +21,8 @@ from markupsafe import Markup
 from mjml import mjml2html
 
 from ..content.changes import updated_line
-from ..content.model import ContentSet, load_content
+from ..content.contentset import ContentSet
+from ..content.loading import load_content
 from ..foundation import emergency
 from ..foundation.config import Settings
 from ..foundation.dates import human

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..content.changes import updated_line
-from ..content.model import ContentSet
+from ..content.contentset import ContentSet
 from ..foundation.config import Settings
 from ..foundation.dates import human
 from ..foundation.generated import escape_markdown, front_matter

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..content.model import NOTICE_SOURCE
+from ..content.loading import NOTICE_SOURCE
 from ..feeds.entry import FeedEntry
 from ..foundation.config import Settings
 from ..foundation.dates import human, human_moment

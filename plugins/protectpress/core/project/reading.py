@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import markdown
 
 from ..content.changes import newsletter_candidates
-from ..content.model import Change, ContentItem, ContentSet, load_content
+from ..content.contentset import ContentSet
+from ..content.items import Change, ContentItem
+from ..content.loading import load_content
 from ..foundation.config import Settings
 from ..foundation.dates import build_now
 from ..foundation.problems import Problems

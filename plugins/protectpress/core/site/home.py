@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ..content.model import ContentSet, ContentType
+from ..content.contentset import ContentSet
+from ..content.items import ContentType
 from ..foundation.links import SiteLinks
 from .listings import TYPE_LINES, in_reader_order, item_list, type_index_source, type_line
 

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html import escape
 
-from ..content.model import FOLDER_OF_TYPE, ContentItem, ContentSet, ContentType
+from ..content.contentset import ContentSet
+from ..content.items import ContentItem, ContentType, FOLDER_OF_TYPE
 from ..foundation.dates import human
 from ..foundation.generated import escape_markdown, front_matter
 from ..foundation.links import SiteLinks

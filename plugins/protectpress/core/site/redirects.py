@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..content.model import ContentSet
+from ..content.contentset import ContentSet
 from .csp import site_policy, with_policy
 from ..foundation.links import SiteLinks
 from .metadata import PREVIEW_IMAGE

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..foundation.config import Vocabulary
-from ..content.model import ContentItem
+from ..content.items import ContentItem
 from ..foundation.dates import human
 
 INDEX_FOLDER = "pagefind"  # inside site/; the theme's search script loads `pagefind/pagefind.js` from here
