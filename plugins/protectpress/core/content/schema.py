@@ -15,10 +15,8 @@ from urllib.parse import urlsplit
 
 from ..foundation.config import Vocabulary
 from ..foundation.dates import build_now
-from ..foundation.frontmatter import (
+from ..foundation.fields import (
     Field,
-    FrontMatter,
-    FrontMatterError,
     Invalid,
     Report,
     boolean_field,
@@ -30,8 +28,8 @@ from ..foundation.frontmatter import (
     read_terms,
     read_text,
     reporter,
-    split_front_matter,
 )
+from ..foundation.frontmatter import FrontMatter, FrontMatterError, split_front_matter
 from ..foundation.problems import Problems, describe
 from ..judge.nesting import TOO_DEEP, too_deep_line
 from .items import FOLDER_OF_TYPE, ITEM_CLASSES, TYPE_FOLDERS, Change, ContentItem, ContentType

@@ -20,12 +20,12 @@ from yaml_env_tag import construct_env_tag
 
 from .buildcache import CACHE_FOLDER
 from .email_addresses import valid_address
-from .frontmatter import yaml_problem_in_words
 from .headertext import header_text_expected, header_text_problem
 from .links import SiteLinks
 from .problems import Problems, describe
 from .service_address import service_address_problem
 from .slugs import slugify
+from .yaml_words import yaml_problem_in_words
 
 CONFIG_NAME = "mkdocs.yml"
 PLUGIN_NAME = "protectpress"

@@ -17,19 +17,19 @@ from ..content.contentset import ContentSet
 from ..content.items import ContentItem
 from ..foundation.config import Settings
 from ..foundation.dates import human_moment
-from ..foundation.frontmatter import (
+from ..foundation.fields import (
     Field,
     Invalid,
     boolean_field,
     list_like,
     read_date,
-    read_front_matter,
     read_moment,
     read_schema,
     read_terms,
     read_text,
     reporter,
 )
+from ..foundation.frontmatter import read_front_matter
 from ..foundation.headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..foundation.problems import Problems, describe
 from ..foundation.slugs import slugify
