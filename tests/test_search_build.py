@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from protectpress.core.content.items import ActionCard
-from protectpress.core.foundation.config import Vocabulary
+from protectpress.core.foundation.settings import Vocabulary
 from protectpress.core.site.search import record_for
 from search_index import indexed_pages
 from support import FIXTURES, copy_project, run_protectpress, snapshot

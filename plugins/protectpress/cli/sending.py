@@ -14,10 +14,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..core.foundation.config import ConfigError, Settings, relative_path
+from ..core.foundation.config import ConfigError
 from ..core.foundation.dates import build_now
 from ..core.foundation.email_addresses import valid_address
 from ..core.foundation.problems import Problems
+from ..core.foundation.settings import Settings, relative_path
 from ..core.foundation.slugs import slugify
 from ..core.newsletter.render import render_newsletter
 from ..core.project.notice import NOTICE_KIND, read_notice, render_notice_email

@@ -15,8 +15,9 @@ import queue
 import threading
 from dataclasses import dataclass
 
-from ..core.foundation.config import ConfigError, Settings
+from ..core.foundation.config import ConfigError
 from ..core.foundation.problems import Problems
+from ..core.foundation.settings import Settings
 from ..core.newsletter.message import build_message
 from ..core.newsletter.model import Newsletter
 from ..core.newsletter.render import RenderedNewsletter, newsletter_organisation, personalise, render_letter

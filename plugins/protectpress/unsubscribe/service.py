@@ -18,8 +18,9 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..core.foundation.config import ConfigError, Settings, load_settings
+from ..core.foundation.config import ConfigError, load_settings
 from ..core.foundation.service_address import SIGNUP_PATH
+from ..core.foundation.settings import Settings
 from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, RelayAddress, SmtpRelay, Transport
 from ..core.subscriptions.form import site_form
 from ..core.subscriptions.page import SUBSCRIBE_PAGE

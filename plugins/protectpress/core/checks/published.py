@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.contentset import ContentSet
-from ..foundation.config import Settings
 from ..foundation.problems import Problems
+from ..foundation.settings import Settings
 from ..newsletter.model import load_newsletters
 from ..newsletter.web import web_src_uri
 

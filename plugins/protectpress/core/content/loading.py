@@ -9,10 +9,10 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..foundation.config import Vocabulary, relative_path
 from ..foundation.dates import build_now
 from ..foundation.frontmatter import read_source
 from ..foundation.problems import Problems
+from ..foundation.settings import Vocabulary, relative_path
 from ..judge.boundary import ProjectBoundary
 from .contentset import ContentSet, check_content_set
 from .memo import PageMemo

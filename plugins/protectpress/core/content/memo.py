@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ..foundation.config import Vocabulary
 from ..foundation.problems import Problem, Problems
+from ..foundation.settings import Vocabulary
 from .items import ContentItem
 from .schema import read_item
 

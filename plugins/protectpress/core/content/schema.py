@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..foundation.config import Vocabulary
 from ..foundation.dates import build_now
 from ..foundation.fields import (
     Field,
@@ -31,6 +30,7 @@ from ..foundation.fields import (
 )
 from ..foundation.frontmatter import FrontMatter, FrontMatterError, split_front_matter
 from ..foundation.problems import Problems, describe
+from ..foundation.settings import Vocabulary
 from ..judge.nesting import TOO_DEEP, too_deep_line
 from .items import FOLDER_OF_TYPE, ITEM_CLASSES, TYPE_FOLDERS, Change, ContentItem, ContentType
 from .lint import check_body

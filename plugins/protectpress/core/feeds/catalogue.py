@@ -12,8 +12,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from ..content.items import FOLDER_OF_TYPE, ContentType
-from ..foundation.config import Settings
 from ..foundation.links import SiteLinks
+from ..foundation.settings import Settings
 from .entry import FeedEntry
 from .instants import with_distinct_instants
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..content.items import ContentItem
-from ..foundation.config import Settings
+from ..foundation.settings import Settings
 from .entry import FeedEntry
 from .images import local_file
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from feedgen.entry import FeedEntry as FeedgenEntry
 from feedgen.feed import FeedGenerator
 
-from ..foundation.config import Settings
 from ..foundation.links import SiteLinks
+from ..foundation.settings import Settings
 from ..judge.sanitise import html_text
 from .catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed, FeedFormat
 from .enclosure import NAMESPACE, Enclosure, EnclosureEntryExtension, EnclosureExtension

@@ -15,6 +15,7 @@ from .frontmatter import FrontMatter
 from .problems import Problems, Severity, describe
 from .slugs import slugify
 
+
 class Invalid(ValueError):
     """A reader's verdict on one value: what was expected and what was found."""
 

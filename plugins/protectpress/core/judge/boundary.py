@@ -19,8 +19,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..foundation.config import SendingSettings, Settings
 from ..foundation.problems import Problems
+from ..foundation.settings import SendingSettings, Settings
 
 EXPECTED_INSIDE = ("expected a file or folder inside the project (a link that leads out of the project folder is "
                    "never published)")

@@ -7,8 +7,8 @@
 from __future__ import annotations
 
 from ..content.contentset import ContentSet
-from ..foundation.config import Settings
 from ..foundation.problems import Problems
+from ..foundation.settings import Settings
 from .colours import report_colours
 from .model import Feature, Newsletter, load_newsletters, resolve_features
 from .render import (

@@ -15,7 +15,6 @@ from typing import Any
 
 from ..content.contentset import ContentSet
 from ..content.items import ContentItem
-from ..foundation.config import Settings
 from ..foundation.dates import human_moment
 from ..foundation.fields import (
     Field,
@@ -32,6 +31,7 @@ from ..foundation.fields import (
 from ..foundation.frontmatter import read_front_matter
 from ..foundation.headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..foundation.problems import Problems, describe
+from ..foundation.settings import Settings
 from ..foundation.slugs import slugify
 from ..judge.boundary import ProjectBoundary
 from ..judge.nesting import TOO_DEEP, too_deep_line

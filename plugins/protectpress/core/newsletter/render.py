@@ -24,10 +24,10 @@ from ..content.changes import updated_line
 from ..content.contentset import ContentSet
 from ..content.loading import load_content
 from ..foundation import emergency
-from ..foundation.config import Settings
 from ..foundation.dates import human
 from ..foundation.links import SiteLinks
 from ..foundation.problems import Problems
+from ..foundation.settings import Settings
 from ..judge.boundary import ProjectBoundary
 from ..judge.content_policy import report_body
 from .colours import COLOUR_KEYS, report_colours

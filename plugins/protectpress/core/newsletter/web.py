@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 from ..content.changes import updated_line
 from ..content.contentset import ContentSet
-from ..foundation.config import Settings
 from ..foundation.dates import human
 from ..foundation.generated import escape_markdown, front_matter
+from ..foundation.settings import Settings
 from ..foundation.slugs import slugify
 from ..site.listings import listing_sources, missing_type_indexes
 from .markdown import demote_headings, rebase_links

@@ -16,12 +16,12 @@ from typing import Any
 
 from ..content.loading import NOTICE_SOURCE
 from ..feeds.entry import FeedEntry
-from ..foundation.config import Settings
 from ..foundation.dates import human, human_moment
 from ..foundation.fields import Field, Invalid, read_moment, read_schema, read_text, reporter
 from ..foundation.frontmatter import read_front_matter
 from ..foundation.htmltree import parse_html
 from ..foundation.problems import Problem, Problems, describe
+from ..foundation.settings import Settings
 from ..judge.boundary import ProjectBoundary
 from ..newsletter.markdown import parse_markdown
 from ..newsletter.model import Newsletter

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..foundation.config import Vocabulary
+from ..foundation.settings import Vocabulary
 from ..content.items import ContentItem
 from ..foundation.dates import human
 

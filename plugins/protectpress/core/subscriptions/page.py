@@ -14,8 +14,8 @@ from __future__ import annotations
 from html import escape
 
 from ..feeds.catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed
-from ..foundation.config import Settings
 from ..foundation.generated import front_matter
+from ..foundation.settings import Settings
 from .form import signup_section
 
 SUBSCRIBE_PAGE = "subscribe.md"
