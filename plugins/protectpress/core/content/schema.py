@@ -28,7 +28,7 @@ from ..foundation.fields import (
     read_text,
     reporter,
 )
-from ..foundation.frontmatter import FrontMatter, FrontMatterError, split_front_matter
+from ..foundation.frontmatter import FrontMatter, front_matter_of
 from ..foundation.problems import Problems, describe
 from ..foundation.settings import Vocabulary
 from ..judge.nesting import TOO_DEEP, too_deep_line
@@ -175,13 +175,9 @@ def read_item(src_uri: str, path: str, text: str, vocabulary: Vocabulary, proble
     """Validate one page's source. Adds every problem found; returns the item only when it has no errors.
     `docs_file_exists` answers whether a docs-relative file is there, to check `image:`; `markdown_extensions`
     are the project's (Settings.markdown_extensions), which decide how deep the body may nest."""
-    try:
-        front = split_front_matter(text, recover=True)
-    except FrontMatterError as error:
-        problems.error(path, error.expected, error.found, line=error.line)
+    front = front_matter_of(text, path, problems)
+    if front is None:
         return None
-    for slip in front.slips:
-        problems.error(path, slip.expected, slip.found, line=slip.line)
     return item_from_front_matter(src_uri, path, front, vocabulary, problems, docs_file_exists, now,
                                   markdown_extensions=markdown_extensions)
 

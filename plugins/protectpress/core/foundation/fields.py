@@ -8,10 +8,11 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .dates import DateError, parse_date, parse_moment
-from .frontmatter import FrontMatter
+from .frontmatter import FrontMatter, read_front_matter
 from .problems import Problems, Severity, describe
 from .slugs import slugify
 
@@ -142,6 +143,35 @@ def read_schema(front: FrontMatter, fields: Iterable[Field],
     report_unknown_keys(front, known, report)
     return values
 
+
+
+@dataclass(frozen=True)
+class SchemaReading:
+    """One file's front matter read against its schema: the values, `report` for the file's own further checks,
+    and `failed`, whether any error was found since the reading began or a YAML slip left a key out."""
+
+    front: FrontMatter
+    values: dict[str, Any]
+    report: Report
+    problems: Problems
+    errors_before: int
+
+    @property
+    def failed(self) -> bool:
+        return len(self.problems.errors) > self.errors_before or bool(self.front.slips)
+
+
+def read_file_schema(file: Path, path: str, problems: Problems, fields: Iterable[Field],
+                     required: Mapping[str, str], known: Iterable[str]) -> SchemaReading | None:
+    """A file of ours that stands alone (a newsletter, the urgent notice) read and checked against its schema;
+    None, with the problem named, when it has no front matter to read."""
+    front = read_front_matter(file, path, problems)
+    if front is None:
+        return None
+    errors_before = len(problems.errors)
+    report = reporter(problems, path, front)
+    values = read_schema(front, fields, required, known, report)
+    return SchemaReading(front, values, report, problems, errors_before)
 
 # What the site and the handbook call a term of each group: the front-matter key `tags` holds topics.
 TERM_NOUNS = {"tags": "topic", "sectors": "sector"}

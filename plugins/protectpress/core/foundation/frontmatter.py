@@ -210,8 +210,13 @@ def read_front_matter(file: Path, path: str, problems: Problems) -> FrontMatter 
     what a newsletter and the urgent notice read first, one file at a time. A YAML slip is reported and read
     past (`front.slips`), so the rest is still checked; the caller treats the file as invalid."""
     text = read_source(file, path, problems)
-    if text is None:
-        return None
+    return front_matter_of(text, path, problems) if text is not None else None
+
+
+def front_matter_of(text: str, path: str, problems: Problems) -> FrontMatter | None:
+    """A source text's front matter and body, or None with the problem named: every file of ours (a page, a
+    newsletter, the notice) is split here. A YAML slip is reported and read past (`front.slips`), so the rest is
+    still checked; the caller treats the file as invalid."""
     try:
         front = split_front_matter(text, recover=True)
     except FrontMatterError as error:

@@ -22,13 +22,11 @@ from ..foundation.fields import (
     boolean_field,
     list_like,
     read_date,
+    read_file_schema,
     read_moment,
-    read_schema,
     read_terms,
     read_text,
-    reporter,
 )
-from ..foundation.frontmatter import read_front_matter
 from ..foundation.headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..foundation.problems import Problems, describe
 from ..foundation.settings import Settings
@@ -146,14 +144,10 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
         problems.error(path, "expected a file name with some letters a-z or digits (it becomes the newsletter's "
                        "web address and names its sending journal), like 2024-05-spring-update.md", repr(file.name))
         return None
-    front = read_front_matter(file, path, problems)
-    if front is None:
+    reading = read_file_schema(file, path, problems, FIELDS, REQUIRED, KNOWN_KEYS)
+    if reading is None:
         return None
-    errors_before = len(problems.errors)
-
-    report = reporter(problems, path, front)
-
-    values = read_schema(front, FIELDS, REQUIRED, KNOWN_KEYS, report)
+    front, values, report = reading.front, reading.values, reading.report
     sectors = read_terms(values.get("sectors", ()), "sectors", settings.vocabulary.sectors, report)
     items = _items(front.data.get("items"), report, front.lines)
     deep_line = too_deep_line(front.body, EMAIL_EXTENSIONS)  # what renders a letter
@@ -168,7 +162,7 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
     for name, offset in sorted(unknown.items()):
         problems.error(path, "expected only the merge fields {{ name }} and {{ first_name }} in the letter",
                        repr("{{ " + name + " }}"), line=front.body_line + offset)
-    if len(problems.errors) > errors_before or front.slips:  # a slip left a key out
+    if reading.failed:
         return None
     return Newsletter(slug=slug, path=path, subject=values["subject"], preheader=values["preheader"],
                       date=values["date"], sectors=sectors, draft=values.get("draft", False), items=items,

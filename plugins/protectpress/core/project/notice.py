@@ -17,8 +17,7 @@ from typing import Any
 from ..content.loading import NOTICE_SOURCE
 from ..feeds.entry import FeedEntry
 from ..foundation.dates import human, human_moment
-from ..foundation.fields import Field, Invalid, read_moment, read_schema, read_text, reporter
-from ..foundation.frontmatter import read_front_matter
+from ..foundation.fields import Field, Invalid, read_file_schema, read_moment, read_text
 from ..foundation.htmltree import parse_html
 from ..foundation.problems import Problem, Problems, describe
 from ..foundation.settings import Settings
@@ -81,16 +80,14 @@ def read_notice(settings: Settings, problems: Problems) -> Notice | None:
     path = settings.relative(file)
     if _refused(file, path, settings, problems):
         return None
-    front = read_front_matter(file, path, problems)
-    if front is None:
+    reading = read_file_schema(file, path, problems, FIELDS, REQUIRED, (field_.name for field_ in FIELDS))
+    if reading is None:
         return None
-    errors_before = len(problems.errors)
-    report = reporter(problems, path, front)
-    values = read_schema(front, FIELDS, REQUIRED, (field_.name for field_ in FIELDS), report)
+    front, values = reading.front, reading.values
     if not front.body.strip():
         problems.error(path, "expected the notice's words below the front matter: what is happening and what "
                        "to do", "none", line=front.body_line)
-    if len(problems.errors) > errors_before or front.slips:  # a slip left a key out
+    if reading.failed:
         return None
     words = front.body.strip()
     blank_lines_before = front.body[: front.body.index(words)].count("\n")
