@@ -13,7 +13,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from ..core.newsletter.web import ARCHIVE_SRC_URI, WEB_FOLDER
+from ..core.foundation.site_paths import ARCHIVE_SRC_URI, WEB_FOLDER
 from ..core.site.search import SearchIndexError, SearchRecord, index_site, newsletter_record, record_for
 from .state import BuildState
 

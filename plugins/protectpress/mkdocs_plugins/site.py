@@ -1,20 +1,18 @@
 """The site feature: validates every page through the core, hides drafts, generates the topic and sector
-listings, orders the navigation by content type, and gives templates what they show about each page.
+listings, orders the navigation (core/site/navigation.py), and gives templates what they show about each page
+(core/site/page_facts.py).
 
-Front-matter text is plain text, and MkDocs' Jinja environment does not autoescape (turning autoescape on
-prints every page body as text: Material's templates rely on printing HTML raw). So every text a template may
-print (page titles and meta, section titles, the facts in `pp`) is made safe HTML here, once, before any
-template or other plugin reads it; Material's own templates then print it as they are.
+Front-matter text is plain text, and MkDocs' Jinja environment does not autoescape, so every text a template may
+print (page meta, section titles, the facts in `pp`) is made safe HTML here, once, through the core
+(core/site/meta.py), before any template or other plugin reads it.
 """
-
 from __future__ import annotations
 
 import datetime as dt
 import functools
 import logging
-import posixpath
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +23,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
-from ..core.content.items import FOLDER_OF_TYPE, TYPE_FOLDERS, ContentItem, ContentType
+from ..core.content.items import TYPE_FOLDERS, ContentItem, ContentType
 from ..core.content.loading import is_content_source, load_content
-from ..core.content.print_size import print_size
 from ..core.foundation import emergency
 from ..core.foundation.buildcache import BuildMemory
-from ..core.foundation.dates import human, human_moment
 from ..core.foundation.frontmatter import read_source
 from ..core.foundation.generated import SetAside, set_aside_lists
-from ..core.foundation.links import EXPECTED_ONE_ADDRESS, SiteLinks, same_addresses
+from ..core.foundation.links import EXPECTED_ONE_ADDRESS, same_addresses
 from ..core.judge.boundary import ProjectBoundary
 from ..core.judge.content_policy import ACTIVE_DOCUMENT_SUFFIXES, REFUSED_SUFFIXES, check_body, check_document
 from ..core.judge.nesting import too_deep_line
 from ..core.judge.sanitise import html_text
-from ..core.newsletter.web import ARCHIVE_SRC_URI, WEB_FOLDER
 from ..core.site.brand import Brand, load_brand
 from ..core.site.home import HOME_SRC_URI, home_action_cards, home_sections
 from ..core.site.images import preview_png
@@ -49,6 +44,7 @@ from ..core.site.listings import (
     type_listing,
     vocabulary_listings,
 )
+from ..core.site.meta import safe_meta
 from ..core.site.metadata import (
     PREVIEW_IMAGE,
     PreviewImage,
@@ -57,18 +53,14 @@ from ..core.site.metadata import (
     preview_image,
     robots_txt,
     short_description,
-    wants_contents,
 )
-from ..core.site.printcard import qr_svg
-from ..core.site.theme_css import LEAN_CSS, MATERIAL_CSS, lean_material_css
+from ..core.site.navigation import nav_rank, section_rank
+from ..core.site.page_facts import brand_context, contents, page_facts, preview_status
+from ..core.site.theme_css import LEAN_CSS, MATERIAL_CSS, asks_for_toggle, lean_material_css
 from ..core.site.typography import keep_time_ranges_together
 from . import serve_cache
 from .state import BuildState
 
-# Top of the navigation first; anything not named keeps MkDocs' order after these.
-NAV_ORDER = ["index.md", "guidance", "action-cards", "conferences", "news", "newsletters", "topics", "sectors",
-             "subscribe.md", "about.md"]
-NAV_LAST = ["accessibility.md", "privacy.md"]
 NOUNS = {"topics": "topic", "sectors": "sector"}
 ROBOTS = "robots.txt"
 
@@ -161,7 +153,7 @@ class SiteFeature:
     def _add_lean_css(self, files: Files, config: MkDocsConfig) -> bool:
         """Material's stylesheet without what these pages never use (core/site/theme_css.py), beside the original,
         unless mkdocs.yml asks for the palette toggle (whose options and palettes need Material's whole CSS)."""
-        if _asks_for_toggle(config.theme.get("palette")) or files.get_file_from_path(LEAN_CSS) is not None:
+        if asks_for_toggle(config.theme.get("palette")) or files.get_file_from_path(LEAN_CSS) is not None:
             return False
         for folder in config.theme.dirs:
             source = Path(folder) / MATERIAL_CSS
@@ -253,7 +245,7 @@ class SiteFeature:
         if isinstance(page.meta.get("description"), str):
             page.meta["description"] = short_description(page.meta["description"])
         # Here, as soon as the meta is read: the search plugin and every template read titles after this.
-        page.meta = _safe_meta(page.meta)
+        page.meta = safe_meta(page.meta)
         # Read by the sitemap, which MkDocs renders before any page's template: hence here, not in on_page_context.
         item = self.item(page)
         # A page with no date of its own gets no lastmod (""), but MkDocs parses the newest update_date for
@@ -300,10 +292,10 @@ class SiteFeature:
                 config[key] = html_text(config[key])
         # A global, not per-page context, so that the 404 page and every other template see it too.
         env.globals["pp_emergency"] = emergency.template_context()
-        env.globals["pp_brand"] = _brand_context(self.brand, self.state.settings.links) if self.brand else None
+        env.globals["pp_brand"] = brand_context(self.brand, self.state.settings.links) if self.brand else None
         # The palette toggle only when mkdocs.yml asks for one: otherwise light and dark follow the reader's
         # system, in CSS (overrides/base.html); pp-site.js works the toggle when there is one.
-        env.globals["pp_toggle"] = _asks_for_toggle(config.theme.get("palette"))
+        env.globals["pp_toggle"] = asks_for_toggle(config.theme.get("palette"))
         env.globals["pp_material_css"] = LEAN_CSS if self.lean_css else None
         # The action cards, each with its site-root path: the offline page lists them (all saved on the device).
         links = self.state.settings.links
@@ -318,20 +310,20 @@ class SiteFeature:
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> dict[str, Any]:
         item = self.item(page)
-        context["pp"] = _page_facts(item, self.state, self.listed, self.memory) if item is not None else None
+        context["pp"] = page_facts(item, self.state.settings, self.listed, self.memory) if item is not None else None
         context["pp_title"] = self.titles.get(page.file.src_uri)
         context["pp_preview"] = self.preview
         # Staff facts (the kind of page, the next review date) only in the preview, never on the public site.
         context["pp_staff"] = self.state.serving
-        context["pp_contents"] = _contents(page, item)
+        context["pp_contents"] = contents(page.file.src_uri, item, page.meta.get("hide"), _headings(page))
         context["pp_home_cards"] = (home_action_cards(self.state.content, self.state.settings.links)
                                     if page.file.src_uri == HOME_SRC_URI else None)
-        context["pp_preview_status"] = _preview_status(item) if self.state.serving and item is not None else None
+        context["pp_preview_status"] = preview_status(item) if self.state.serving and item is not None else None
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         item = self.item(page)
-        if self.state.serving and item is not None and _preview_status(item) is not None:
+        if self.state.serving and item is not None and preview_status(item) is not None:
             # Our banner (pp_preview_status) says what this draft or scheduled page is, in words. (A newsletter's
             # web version, which is no page item, keeps MkDocs' own marker.)
             output = output.replace(MKDOCS_DRAFT_MARKER, "", 1)
@@ -349,20 +341,11 @@ MKDOCS_DRAFT_MARKER = ('<div class="mkdocs-draft-marker" title="This page will n
                        'site.">DRAFT</div>')
 
 
-def _preview_status(item: ContentItem) -> dict[str, str] | None:
-    """What the preview's banner says about a page that is not published: a draft, or when it goes live."""
-    if item.draft:
-        return {"kind": "draft", "label": "Draft", "text": "not published"}
-    if item.scheduled and item.publish_at is not None:
-        return {"kind": "scheduled", "label": "Scheduled", "text": f"goes live at {human_moment(item.publish_at)}"}
-    return None
-
-
 def _placeholder_for_invalid(page: Page, markdown: str, extensions: list[str]) -> str:
     """A page that failed validation is still built (so links to it hold and the build goes on to find every
     other problem), but as a plain page: its front matter may hold values MkDocs and the theme cannot use."""
     title = page.meta.get("title")
-    page.meta = _safe_meta({"title": title}) if isinstance(title, str) else {}
+    page.meta = safe_meta({"title": title}) if isinstance(title, str) else {}
     if too_deep_line(markdown, extensions) is not None:
         return "This page has problems to fix: run `protectpress check`.\n"  # too deep for the renderer
     return markdown
@@ -383,16 +366,8 @@ def _order_sections(items: Iterable[StructureItem], ranks: dict[str, int]) -> No
             continue
         _order_sections(item.children, ranks)
         if any(isinstance(child, Page) and child.file.src_uri in ranks for child in item.children):
-            item.children.sort(key=lambda child: _section_rank(child, ranks))
-
-
-def _section_rank(child: StructureItem, ranks: dict[str, int]) -> tuple[int, int]:
-    file = child.file if isinstance(child, Page) else None
-    if file is not None and posixpath.basename(file.src_uri) == "index.md":
-        return (0, 0)
-    if file is not None and file.src_uri in ranks:
-        return (1, ranks[file.src_uri])
-    return (2, 0)  # sorted() is stable: unranked children keep MkDocs' order
+            item.children.sort(key=lambda child: section_rank(
+                child.file.src_uri if isinstance(child, Page) else None, ranks))
 
 
 def _nav_rank(item: StructureItem) -> tuple[int, str]:
@@ -400,27 +375,7 @@ def _nav_rank(item: StructureItem) -> tuple[int, str]:
     if isinstance(item, Section):
         first = next((c for c in item.children if isinstance(c, Page)), None)
         key = first.file.src_uri.split("/", 1)[0] if first else item.title
-    if key in NAV_LAST:
-        return (len(NAV_ORDER) + 1 + NAV_LAST.index(key), key)
-    if key in NAV_ORDER:
-        return (NAV_ORDER.index(key), key)
-    return (len(NAV_ORDER), key)
-
-
-# Front-matter keys that MkDocs and Material read as names (a template file, an icon path, features to hide),
-# never print; the schema checks them, and a safe-HTML value would leak into messages as Markup('...').
-_NAMES_NOT_TEXT = frozenset({"template", "icon", "hide", "search"})
-
-
-def _safe_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
-    """Every text in a page's front matter (and each text in a list) as safe HTML; other values as they are."""
-    def safe(value: Any) -> Any:
-        if isinstance(value, str):
-            return html_text(value)
-        if isinstance(value, list):
-            return [safe(v) for v in value]
-        return value
-    return {key: value if key in _NAMES_NOT_TEXT else safe(value) for key, value in meta.items()}
+    return nav_rank(key)
 
 
 def _make_nav_titles_safe(items: list) -> None:
@@ -438,82 +393,9 @@ def _lean_css(material_css: str) -> str:
     return lean_material_css(material_css)
 
 
-def _asks_for_toggle(palette: Any) -> bool:
-    """Whether mkdocs.yml's `theme.palette` gives any scheme a `toggle:` (Material's light/dark switch)."""
-    entries = palette if isinstance(palette, list) else [palette]
-    return any(isinstance(entry, Mapping) and entry.get("toggle") for entry in entries)
-
-
-def _contents(page: Page, item: ContentItem | None) -> list[dict[str, str]] | None:
-    """A long page's sections (its h2s) for the contents list under its title: guidance with enough sections
-    to need one, and a newsletter's web version. None for every other page, and for one whose front matter
-    hides its table of contents (`hide: [toc]`, as Material reads it)."""
-    hidden = page.meta.get("hide")
-    if isinstance(hidden, list) and "toc" in hidden:
-        return None
-    src_uri = page.file.src_uri
-    newsletter = src_uri.startswith(WEB_FOLDER + "/") and src_uri != ARCHIVE_SRC_URI
-    if not newsletter and (item is None or item.kind is not ContentType.GUIDANCE):
-        return None
+def _headings(page: Page) -> list[tuple[int, str, str]]:
+    """The page's headings (level, title, URL); a page whose h1 is in its Markdown has its sections below it."""
     toc = list(page.toc)
-    if len(toc) == 1 and toc[0].level == 1:  # a page whose h1 is in its Markdown: its sections are below it
+    if len(toc) == 1 and toc[0].level == 1:
         toc = list(toc[0].children)
-    sections = [{"title": entry.title, "url": entry.url} for entry in toc if entry.level == 2]
-    return sections if wants_contents(len(sections), newsletter=newsletter) else None
-
-
-def _brand_context(brand: Brand, links: SiteLinks) -> dict:
-    """The brand as templates print it: texts as safe HTML, the checked logo as it is, links as site paths."""
-    return {
-        "organisation": html_text(brand.organisation),
-        "short_name": html_text(brand.short_name),
-        "logo_svg": brand.logo_svg,
-        "contact_email": html_text(brand.contact_email),
-        "links": [{"label": link.label, "path": links.page_path(link.src_uri)} for link in brand.footer_links],
-    }
-
-
-def _printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory) -> dict:
-    """What a printed action card adds: its type size (core/site/printcard.py), and a QR code and footer that lead
-    back to the live card, whose address is made absolute by SiteLinks like every other published address."""
-    address = links.page_url(item.src_uri)
-    return {
-        "size_class": print_size(item.body).css_class,
-        "address": html_text(address),
-        "qr_svg": qr_svg(address, memory),
-        "last_updated": human(item.last_updated) if item.last_updated else None,
-        "last_updated_iso": f"{item.last_updated:%Y-%m-%d}" if item.last_updated else None,
-    }
-
-
-def _page_facts(item: ContentItem, state: BuildState, listed: set[str], memory: BuildMemory) -> dict:
-    """What the templates show about a page: its kind, dates in words, and its topics and sectors."""
-    vocabulary = state.settings.vocabulary
-    links = state.settings.links
-
-    def terms(group: str, slugs: tuple[str, ...], labels: dict[str, str]) -> list[dict]:
-        # Only terms with a listing page get a link; the path is relative to the site root.
-        sources = ((slug, SiteLinks.listing_source(group, slug)) for slug in slugs)
-        return [
-            {"label": html_text(labels[slug]), "path": links.page_path(source) if source in listed else None}
-            for slug, source in sources
-        ]
-
-    return {
-        "kind": item.kind.value,
-        "kind_label": item.kind.label,
-        "is_action_card": item.kind is ContentType.ACTION_CARD,
-        "published": human(item.date) if item.date else None,
-        "published_iso": f"{item.date:%Y-%m-%d}" if item.date else None,
-        "updated": human(item.updated) if item.updated else None,
-        "updated_iso": f"{item.updated:%Y-%m-%d}" if item.updated else None,
-        "review_by": human(item.review_by) if item.review_by else None,
-        "review_by_iso": f"{item.review_by:%Y-%m-%d}" if item.review_by else None,
-        "summary": html_text(item.summary),
-        "changes": [{"date": human(change.date), "iso": f"{change.date:%Y-%m-%d}", "note": html_text(change.note)}
-                    for change in item.changes],
-        "tags": terms("topics", item.tags, vocabulary.tags),
-        "sectors": terms("sectors", item.sectors, vocabulary.sectors),
-        "folder": FOLDER_OF_TYPE.get(item.kind),
-        "printed": _printed_card(item, links, memory) if item.kind is ContentType.ACTION_CARD else None,
-    }
+    return [(entry.level, entry.title, entry.url) for entry in toc]

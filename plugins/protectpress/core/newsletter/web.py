@@ -14,6 +14,7 @@ from ..content.contentset import ContentSet
 from ..foundation.dates import human
 from ..foundation.generated import escape_markdown, front_matter
 from ..foundation.settings import Settings
+from ..foundation.site_paths import ARCHIVE_SRC_URI, WEB_FOLDER
 from ..foundation.slugs import slugify
 from ..site.listings import listing_sources, missing_type_indexes
 from .markdown import demote_headings, rebase_links
@@ -28,8 +29,6 @@ from .model import (
     newsletter_files,
 )
 
-WEB_FOLDER = "newsletters"
-ARCHIVE_SRC_URI = f"{WEB_FOLDER}/index.md"
 ARCHIVE_TITLE = "Newsletters"
 
 
