@@ -23,19 +23,20 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
-from ..core.content.items import TYPE_FOLDERS, ContentItem, ContentType
+from ..core.content.items import ContentItem
 from ..core.content.loading import is_content_source, load_content
 from ..core.foundation import emergency
 from ..core.foundation.buildcache import BuildMemory
 from ..core.foundation.frontmatter import read_source
 from ..core.foundation.generated import SetAside, set_aside_lists
 from ..core.foundation.links import EXPECTED_ONE_ADDRESS, same_addresses
+from ..core.foundation.site_paths import HOME_SRC_URI, ROBOTS_TXT, TYPE_FOLDERS, ContentType, listing_group
 from ..core.judge.boundary import ProjectBoundary
 from ..core.judge.content_policy import ACTIVE_DOCUMENT_SUFFIXES, REFUSED_SUFFIXES, check_body, check_document
 from ..core.judge.nesting import too_deep_line
 from ..core.judge.sanitise import html_text
 from ..core.site.brand import Brand, load_brand
-from ..core.site.home import HOME_SRC_URI, home_action_cards, home_sections
+from ..core.site.home import home_action_cards, home_sections
 from ..core.site.images import preview_png
 from ..core.site.listings import (
     in_reader_order,
@@ -60,9 +61,6 @@ from ..core.site.theme_css import LEAN_CSS, MATERIAL_CSS, asks_for_toggle, lean_
 from ..core.site.typography import keep_time_ranges_together
 from . import serve_cache
 from .state import BuildState
-
-NOUNS = {"topics": "topic", "sectors": "sector"}
-ROBOTS = "robots.txt"
 
 
 class SiteFeature:
@@ -139,8 +137,8 @@ class SiteFeature:
         if self.state.serving:
             titles = [(item.src_uri, item.title) for item in self.state.content.items.values()]
             serve_cache.rebuild_all_when_menu_changed(config, files, [*titles, *self.listing_titles.items()])
-        if files.get_file_from_path(ROBOTS) is None:
-            files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
+        if files.get_file_from_path(ROBOTS_TXT) is None:
+            files.append(File.generated(config, ROBOTS_TXT, content=robots_txt(settings.links)))
         self.lean_css = self._add_lean_css(files, config)
         if files.get_file_from_path(PREVIEW_IMAGE) is None:  # the theme's copy (overrides/) is drawn by the same code
             files.append(File.generated(config, PREVIEW_IMAGE, content=preview_png()))
@@ -166,16 +164,16 @@ class SiteFeature:
         """The generated pages: topic and sector listings, and the index of a type folder without one."""
         vocabulary, content, links = self.state.settings.vocabulary, self.state.content, self.state.settings.links
         listings = missing_type_indexes(content)
-        for group, terms in (("topics", vocabulary.tags), ("sectors", vocabulary.sectors)):
-            in_order = vocabulary_listings(content, group, terms, NOUNS[group], links)
+        for group, terms in vocabulary.by_group():
+            in_order = vocabulary_listings(content, group.folder, terms, group.noun, links)
             # The sidebar lists the terms in the order their index page does (the vocabulary's), not by file name.
             self.state.nav_ranks.update((listing.src_uri, rank) for rank, listing in enumerate(in_order))
             listings += in_order
         for listing in listings:
             self.listed.add(listing.src_uri)
             self.listing_titles[listing.src_uri] = listing.title
-            if listing.slug and listing.group in NOUNS:
-                self.titles[listing.src_uri] = listing_title(listing.title, NOUNS[listing.group])
+            if listing.slug and (listed_in := listing_group(listing.group)) is not None:
+                self.titles[listing.src_uri] = listing_title(listing.title, listed_in.noun)
             self._note_newest(listing.src_uri, listing.items)
             if files.get_file_from_path(listing.src_uri) is None:
                 files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)

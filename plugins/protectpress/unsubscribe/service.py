@@ -21,9 +21,9 @@ from typing import Any
 from ..core.foundation.config import ConfigError, load_settings
 from ..core.foundation.service_address import SIGNUP_PATH
 from ..core.foundation.settings import Settings
+from ..core.foundation.site_paths import SUBSCRIBE_PAGE
 from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, RelayAddress, SmtpRelay, Transport
 from ..core.subscriptions.form import site_form
-from ..core.subscriptions.page import SUBSCRIBE_PAGE
 from . import DEFAULT_STORE, STORE_VARIABLE, service_keys
 from .app import StartResponse
 from .database import Database

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from ..foundation.dates import build_now, parse_date, today
 from ..foundation.problems import Problems
-from .items import ContentItem, ContentType
+from ..foundation.site_paths import ContentType
+from .items import ContentItem
 from .print_size import print_size
 
 # About what fits on one printed A4 page beside the card's heading and emergency line.

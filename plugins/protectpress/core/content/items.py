@@ -1,54 +1,15 @@
-"""The kinds of page and the typed items a valid page becomes (`Guidance`, `ActionCard`,
-`ConferenceWriteUp`, `NewsItem`, `Page`), with what every channel asks of an item (is it live, its last update).
+"""The typed items a valid page becomes (`Guidance`, `ActionCard`, `ConferenceWriteUp`, `NewsItem`, `Page`),
+with what every channel asks of an item (is it live, its last update). The kinds themselves, with their folders
+and labels, are core/foundation/site_paths.py's `ContentType`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass
 from typing import ClassVar
 
-
-class ContentType(str, enum.Enum):
-    GUIDANCE = "guidance"
-    ACTION_CARD = "action-card"
-    CONFERENCE = "conference"
-    NEWS = "news"
-    PAGE = "page"
-
-    @property
-    def label(self) -> str:
-        return _TYPE_LABELS[self]
-
-    @property
-    def plural(self) -> str:
-        return _TYPE_PLURALS[self]
-
-
-_TYPE_LABELS = {
-    ContentType.GUIDANCE: "Guidance",
-    ContentType.ACTION_CARD: "Action card",
-    ContentType.CONFERENCE: "Conference write-up",
-    ContentType.NEWS: "News",
-    ContentType.PAGE: "Page",
-}
-_TYPE_PLURALS = {
-    ContentType.GUIDANCE: "Guidance",
-    ContentType.ACTION_CARD: "Action cards",
-    ContentType.CONFERENCE: "Conference write-ups",
-    ContentType.NEWS: "News",
-    ContentType.PAGE: "Pages",
-}
-
-# Each published type lives in its own folder of docs/; anything elsewhere is a plain page.
-TYPE_FOLDERS = {
-    "guidance": ContentType.GUIDANCE,
-    "action-cards": ContentType.ACTION_CARD,
-    "conferences": ContentType.CONFERENCE,
-    "news": ContentType.NEWS,
-}
-FOLDER_OF_TYPE = {kind: folder for folder, kind in TYPE_FOLDERS.items()}
+from ..foundation.site_paths import ContentType
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,11 @@ from ..foundation.dates import build_now
 from ..foundation.frontmatter import read_source
 from ..foundation.problems import Problems
 from ..foundation.settings import Vocabulary, relative_path
+from ..foundation.site_paths import NOTICE_SOURCE
 from ..judge.boundary import ProjectBoundary
 from .contentset import ContentSet, check_content_set
 from .memo import PageMemo
 from .schema import read_item
-
-NOTICE_SOURCE = "notice.md"  # the urgent notice, read by core/project/notice.py
 
 
 def is_hidden(src_uri: str) -> bool:

@@ -31,8 +31,9 @@ from ..foundation.fields import (
 from ..foundation.frontmatter import FrontMatter, front_matter_of
 from ..foundation.problems import Problems, describe
 from ..foundation.settings import Vocabulary
+from ..foundation.site_paths import FOLDER_INDEX, FOLDER_OF_TYPE, TYPE_FOLDERS, ContentType
 from ..judge.nesting import TOO_DEEP, too_deep_line
-from .items import FOLDER_OF_TYPE, ITEM_CLASSES, TYPE_FOLDERS, Change, ContentItem, ContentType
+from .items import ITEM_CLASSES, Change, ContentItem
 from .lint import check_body
 
 SUMMARY_LIMIT = 300
@@ -209,7 +210,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
 
     if kind is not None:
         folder_type = expected_type_for(src_uri)
-        is_folder_index = posixpath.basename(src_uri) in ("index.md", "README.md")
+        is_folder_index = posixpath.basename(src_uri) in (FOLDER_INDEX, "README.md")
         if folder_type is None and kind is not ContentType.PAGE:
             report("type", f"expected type page outside the {', '.join(f + '/' for f in TYPE_FOLDERS)} folders "
                    f"(a {kind.value} belongs in docs/{FOLDER_OF_TYPE[kind]}/)", repr(kind.value))
@@ -240,8 +241,8 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         _check_image(values["image"], src_uri, docs_file_exists, report)
     if "image" in values and "image_alt" not in values:
         report("image_alt", "expected alt text describing the image (required when image is set)", "none")
-    for group in ("tags", "sectors"):
-        values[group] = read_terms(values.get(group, ()), group, getattr(vocabulary, group), report)
+    for group, terms in vocabulary.by_group():
+        values[group.key] = read_terms(values.get(group.key, ()), group.key, terms, report)
     check_body(front, values.get("title"), report_line)
 
     deep_line = too_deep_line(front.body, markdown_extensions)

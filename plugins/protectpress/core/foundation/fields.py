@@ -14,6 +14,7 @@ from typing import Any
 from .dates import DateError, parse_date, parse_moment
 from .frontmatter import FrontMatter, read_front_matter
 from .problems import Problems, Severity, describe
+from .site_paths import LISTING_GROUPS
 from .slugs import slugify
 
 
@@ -174,7 +175,7 @@ def read_file_schema(file: Path, path: str, problems: Problems, fields: Iterable
     return SchemaReading(front, values, report, problems, errors_before)
 
 # What the site and the handbook call a term of each group: the front-matter key `tags` holds topics.
-TERM_NOUNS = {"tags": "topic", "sectors": "sector"}
+TERM_NOUNS = {group.key: group.noun for group in LISTING_GROUPS}
 
 
 def read_terms(names: Iterable[str], group: str, allowed: dict[str, str], report: Report) -> tuple[str, ...]:

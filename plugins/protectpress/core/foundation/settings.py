@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .buildcache import CACHE_FOLDER
 from .links import SiteLinks
+from .site_paths import ABOUT_PAGE, ACCESSIBILITY_PAGE, LISTING_GROUPS, PRIVACY_PAGE, ListingGroup
 
 CONFIG_NAME = "mkdocs.yml"
 PLUGIN_NAME = "protectpress"
@@ -29,6 +30,10 @@ class Vocabulary:
 
     tags: dict[str, str] = field(default_factory=dict)
     sectors: dict[str, str] = field(default_factory=dict)
+
+    def by_group(self) -> list[tuple[ListingGroup, dict[str, str]]]:
+        """Each listing group with its terms (slug -> label): the topics are the `tags`."""
+        return [(group, getattr(self, group.key)) for group in LISTING_GROUPS]
 
 
 @dataclass
@@ -60,7 +65,7 @@ class NewsletterSettings:
     contact_address: str = ""
     footer_text: str = ""
     why_received: str = "You receive this email because your organisation is a partner of ours."
-    privacy_page: str = "privacy.md"  # docs-relative page the footer links to
+    privacy_page: str = PRIVACY_PAGE  # docs-relative page the footer links to
     # The email's own colours; every text/background pair is checked for 4.5:1 contrast at build time.
     text_colour: str = "#1b1b1b"
     background_colour: str = "#ffffff"  # the letter itself
@@ -113,8 +118,8 @@ class BrandSettings:
     short_name: str = ""  # the header's name, shown in full on a phone; default: site_name
     logo: str = ""  # an SVG beside the pages (docs/) or the theme (overrides/), e.g. assets/images/logo.svg
     contact_email: str = ""
-    contact_page: str = "about.md"  # docs-relative pages the footer links to, when they exist
-    accessibility_page: str = "accessibility.md"
+    contact_page: str = ABOUT_PAGE  # docs-relative pages the footer links to, when they exist
+    accessibility_page: str = ACCESSIBILITY_PAGE
 
 
 @dataclass

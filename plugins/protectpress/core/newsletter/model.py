@@ -30,6 +30,7 @@ from ..foundation.fields import (
 from ..foundation.headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..foundation.problems import Problems, describe
 from ..foundation.settings import Settings
+from ..foundation.site_paths import HOME_SRC_URI
 from ..foundation.slugs import slugify
 from ..judge.boundary import ProjectBoundary
 from ..judge.nesting import TOO_DEEP, too_deep_line
@@ -66,7 +67,7 @@ FIRST_NAME_FIELD = "first_name"
 MERGE_FIELDS = (NAME_FIELD, FIRST_NAME_FIELD)
 DEFAULT_NAME = "Partner"  # whom the letter greets when there is no name: a reader without one, the web version
 # Newsletter sources live outside docs/; their relative links resolve from the docs root, like this page's.
-LINK_BASE = "index.md"
+LINK_BASE = HOME_SRC_URI
 
 
 @dataclass(frozen=True)

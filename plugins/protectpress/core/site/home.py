@@ -11,11 +11,10 @@ from __future__ import annotations
 from html import escape
 
 from ..content.contentset import ContentSet
-from ..content.items import ContentType
+from ..foundation.site_paths import HOME_SRC_URI, ContentType
 from ..foundation.links import SiteLinks
 from .listings import TYPE_LINES, in_reader_order, item_list, type_index_source, type_line
 
-HOME_SRC_URI = "index.md"
 LATEST_COUNT = 6
 
 _COUNT_NOUNS = {
