@@ -9,15 +9,13 @@ print (page meta, section titles, the facts in `pp`) is made safe HTML here, onc
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import logging
 import secrets
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from mkdocs.config.defaults import MkDocsConfig, _AbsoluteLinksValidationValue
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
@@ -60,6 +58,7 @@ from ..core.site.page_facts import brand_context, contents, page_facts, preview_
 from ..core.site.theme_css import LEAN_CSS, MATERIAL_CSS, asks_for_toggle, lean_material_css
 from ..core.site.typography import keep_time_ranges_together
 from . import serve_cache
+from .mkdocs_words import MKDOCS_DRAFT_MARKER, set_link_validation
 from .state import BuildState
 
 
@@ -81,14 +80,7 @@ class SiteFeature:
         self.lean_css = False  # whether this build publishes core/site/theme_css.py's copy of Material's stylesheet
 
     def on_config(self, config: MkDocsConfig) -> None:
-        # Our link check reads every page, feed and email the build (or the preview) wrote and names the file to
-        # edit; MkDocs' own warnings about the same links would say each mistake twice, in its words.
-        config.validation.links.not_found = logging.DEBUG
-        config.validation.links.anchors = logging.DEBUG
-        config.validation.links.unrecognized_links = logging.DEBUG
-        # Docs-root links (`/guidance/pals.md`) are part of our content model, in authors' pages and in the pages
-        # we generate, so they must resolve whatever `validation:` a project's mkdocs.yml sets.
-        config.validation.links.absolute_links = _AbsoluteLinksValidationValue.RELATIVE_TO_DOCS
+        set_link_validation(config)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Before MkDocs walks docs/ (following every link) and copies what it finds: a link out of the project
@@ -156,7 +148,8 @@ class SiteFeature:
         for folder in config.theme.dirs:
             source = Path(folder) / MATERIAL_CSS
             if source.is_file():
-                files.append(File.generated(config, LEAN_CSS, content=_lean_css(source.read_text(encoding="utf-8"))))
+                css = lean_material_css(source.read_text(encoding="utf-8"))
+                files.append(File.generated(config, LEAN_CSS, content=css))
                 return True
         return False
 
@@ -334,11 +327,6 @@ class SiteFeature:
         return self.state.content.items.get(page.file.src_uri)
 
 
-# What MkDocs puts at the top of a draft page under `mkdocs serve` (mkdocs/commands/build.py, MkDocs 1.6).
-MKDOCS_DRAFT_MARKER = ('<div class="mkdocs-draft-marker" title="This page will not be included into the built '
-                       'site.">DRAFT</div>')
-
-
 def _placeholder_for_invalid(page: Page, markdown: str, extensions: list[str]) -> str:
     """A page that failed validation is still built (so links to it hold and the build goes on to find every
     other problem), but as a plain page: its front matter may hold values MkDocs and the theme cannot use."""
@@ -383,12 +371,6 @@ def _make_nav_titles_safe(items: list) -> None:
             item.title = html_text(item.title) if isinstance(item.title, str) else item.title
         if isinstance(item, Section):
             _make_nav_titles_safe(item.children)
-
-
-@functools.lru_cache(maxsize=2)
-def _lean_css(material_css: str) -> str:
-    """Made once a process: the preview rebuilds on every save from the same Material stylesheet."""
-    return lean_material_css(material_css)
 
 
 def _headings(page: Page) -> list[tuple[int, str, str]]:

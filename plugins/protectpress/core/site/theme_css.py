@@ -15,6 +15,7 @@ never a style. The theme uses this copy unless mkdocs.yml asks for the palette t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -51,6 +52,7 @@ def asks_for_toggle(palette: Any) -> bool:
     return any(isinstance(entry, Mapping) and entry.get("toggle") for entry in entries)
 
 
+@functools.lru_cache(maxsize=2)  # made once a process: the preview rebuilds from the same stylesheet
 def lean_material_css(css: str) -> str:
     """`css` (Material's minified main stylesheet) without the rules only unused components match."""
     return "".join(_kept(css))
