@@ -11,7 +11,16 @@ from pathlib import Path
 
 from .buildcache import CACHE_FOLDER
 from .links import SiteLinks
-from .site_paths import ABOUT_PAGE, ACCESSIBILITY_PAGE, LISTING_GROUPS, PRIVACY_PAGE, ListingGroup
+from .site_paths import (
+    ABOUT_PAGE,
+    ACCESSIBILITY_PAGE,
+    JOURNAL_FOLDER,
+    LISTING_GROUPS,
+    NEWSLETTER_SOURCES,
+    PRIVACY_PAGE,
+    SUPPRESSED_FILE,
+    ListingGroup,
+)
 
 CONFIG_NAME = "mkdocs.yml"
 PLUGIN_NAME = "protectpress"
@@ -52,7 +61,7 @@ class FeedSettings:
 @dataclass
 class NewsletterSettings:
     enabled: bool = True
-    folder: str = "newsletters"
+    folder: str = NEWSLETTER_SOURCES
     template: str = "overrides/emails/newsletter.mjml.j2"
     organisation: str = ""  # default: site_name
     logo: str = ""  # docs-relative image path or absolute URL
@@ -84,8 +93,8 @@ class SendingSettings:
     unsubscribe_mailto: str = ""  # default: reply_to or from_address
     unsubscribe_url: str = ""  # where `protectpress unsubscribe serve` runs, e.g. https://example.org/unsubscribe/
     list_id: str = ""  # the List-Id header; default: newsletter.<site_url's host>
-    suppression_file: str = "newsletters/suppressed.csv"
-    journal_dir: str = "newsletters/.sends"
+    suppression_file: str = f"{NEWSLETTER_SOURCES}/{SUPPRESSED_FILE}"
+    journal_dir: str = f"{NEWSLETTER_SOURCES}/{JOURNAL_FOLDER}"
     outbox_dir: str = "outbox"
     rate: float = 5.0  # messages a second; 0 means no limit (--rate overrides)
     max_consecutive_failures: int = 10

@@ -17,6 +17,12 @@ ABOUT_PAGE = "about.md"
 ACCESSIBILITY_PAGE = "accessibility.md"
 PRIVACY_PAGE = "privacy.md"
 
+# The project's folders beside docs/ (the defaults of mkdocs.yml's settings) and the files of personal data in them,
+# which are never published wherever they are (core/judge/boundary.py).
+NEWSLETTER_SOURCES = "newsletters"  # one Markdown file per newsletter issue
+SUPPRESSED_FILE = "suppressed.csv"
+JOURNAL_FOLDER = ".sends"
+
 # Folders of the built site, and the files in them that more than one part writes or reads.
 FEEDS_FOLDER = "feeds"
 WEB_FOLDER = "newsletters"  # each newsletter's web version, and the email as sent beside it
