@@ -6,6 +6,7 @@ Front-matter text is plain text, and MkDocs' Jinja environment does not autoesca
 print (page meta, section titles, the facts in `pp`) is made safe HTML here, once, through the core
 (core/site/meta.py), before any template or other plugin reads it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -80,6 +81,7 @@ class SiteFeature:
         self.lean_css = False  # whether this build publishes core/site/theme_css.py's copy of Material's stylesheet
 
     def on_config(self, config: MkDocsConfig) -> None:
+        # MkDocs' link warnings off (our link check says each in its words) and docs-root links resolved.
         set_link_validation(config)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:

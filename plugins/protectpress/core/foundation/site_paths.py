@@ -1,6 +1,7 @@
 """The site's paths and names, each written once: the pages of docs/ that more than one part of protectpress
-makes or reads, the folders and files of the built site, the kinds of page with their folders, labels and order,
-and the listing groups (topics and sectors). Every other module takes these from here.
+makes or reads, the project's newsletter folder and its files of personal data, the folders and files of the built
+site, the kinds of page with their folders, labels and order, and the listing groups (topics and sectors). Every
+other module takes these from here.
 """
 
 from __future__ import annotations
@@ -44,8 +45,6 @@ def is_newsletter_page(src_uri: str) -> bool:
 
 
 # The kinds of page. The order of TYPE_FOLDERS is the site's: its navigation, home page and feeds follow it.
-
-
 class ContentType(str, enum.Enum):
     GUIDANCE = "guidance"
     ACTION_CARD = "action-card"
