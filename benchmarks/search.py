@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from protectpress.core.foundation.config import DEFAULT_LANGUAGE
+from protectpress.core.foundation.settings import DEFAULT_LANGUAGE
 from protectpress.core.site.search import index_site
 
 from .run import Measured, measure

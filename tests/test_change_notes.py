@@ -11,10 +11,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from protectpress.core.content.model import read_item
-from protectpress.core.foundation.config import Vocabulary
+from protectpress.core.content.schema import read_item
 from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.problems import Problems
+from protectpress.core.foundation.settings import Vocabulary
 from support import REPO, copy_project, run_protectpress
 
 NOW = build_now()  # the one "now" of this test run, passed to all that read the pages

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import re
 
-from protectpress.core.content.model import ACTION_CARD_WORD_LIMIT
+from protectpress.core.content.contentset import ACTION_CARD_WORD_LIMIT
 from support import REPO
 
 CODE = REPO / "plugins" / "protectpress"

@@ -12,9 +12,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from protectpress.core.foundation.config import DEFAULT_LANGUAGE, load_settings
+from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.problems import Problems
+from protectpress.core.foundation.settings import DEFAULT_LANGUAGE
 from protectpress.core.foundation.tokens import Keyring
 from protectpress.core.newsletter import render_newsletter_file
 from protectpress.core.sending.outbox import Outbox

@@ -13,14 +13,9 @@ import sqlite3
 import pytest
 
 from protectpress.cli.build import build_site
-from protectpress.core.content.model import (
-    ContentSet,
-    check_content_set,
-    item_from_front_matter,
-    load_content,
-    read_item,
-)
-from protectpress.core.foundation.config import Vocabulary
+from protectpress.core.content.contentset import ContentSet, check_content_set
+from protectpress.core.content.loading import load_content
+from protectpress.core.content.schema import item_from_front_matter, read_item
 from protectpress.core.foundation.dates import (
     human,
     is_live,
@@ -30,6 +25,7 @@ from protectpress.core.foundation.dates import (
     stored_moment,
 )
 from protectpress.core.foundation.problems import Problems
+from protectpress.core.foundation.settings import Vocabulary
 from protectpress.core.newsletter.model import Newsletter
 from protectpress.core.newsletter.render import render_email_outside_build, render_newsletter_file
 from protectpress.core.project.reading import load_project

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from protectpress.core.content.model import ActionCard
-from protectpress.core.foundation.config import Vocabulary
+from protectpress.core.content.items import ActionCard
+from protectpress.core.foundation.settings import Vocabulary
 from protectpress.core.site.search import record_for
 from search_index import indexed_pages
 from support import FIXTURES, copy_project, run_protectpress, snapshot

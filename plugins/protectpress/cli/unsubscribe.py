@@ -11,7 +11,7 @@ from pathlib import Path
 
 from protectpress.unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE, create_app
 
-from ..core.foundation.config import DEFAULT_LANGUAGE
+from ..core.foundation.settings import DEFAULT_LANGUAGE
 from ..core.foundation.tokens import SECRET_VARIABLE
 from ..core.sending.privacy import sending_paths
 from ..core.subscriptions.sync import SyncError, sync_unsubscribes

@@ -13,7 +13,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..core.foundation.config import DEFAULT_LANGUAGE, load_settings
+from ..core.foundation.config import load_settings
+from ..core.foundation.settings import DEFAULT_LANGUAGE
 from ..core.foundation.tokens import Keyring, KeyringError
 from .app import UnsubscribeApp
 from .store import EventStore

@@ -29,7 +29,6 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..core.foundation.config import DEFAULT_LANGUAGE
 from ..core.foundation.service_address import (
     EXPORT_PATH,
     ONE_CLICK_ANSWER,
@@ -37,6 +36,7 @@ from ..core.foundation.service_address import (
     ONE_CLICK_POST,
     TOKEN_PARAMETER,
 )
+from ..core.foundation.settings import DEFAULT_LANGUAGE
 from ..core.foundation.tokens import Keyring, TokenRefused, UnsubscribeRequest
 from .page import CONTENT_SECURITY_POLICY, VIA_FIELD, VIA_PAGE, ServicePages
 from .store import LINK_PAGE, ONE_CLICK, EventStore

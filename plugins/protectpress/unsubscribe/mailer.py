@@ -14,8 +14,10 @@ import queue
 import threading
 from dataclasses import dataclass
 
-from ..core.foundation.config import ConfigError, Settings
+from ..core.foundation.config import ConfigError
 from ..core.foundation.problems import Problems
+from ..core.foundation.settings import Settings
+from ..core.foundation.site_paths import SUBSCRIBE_PAGE
 from ..core.foundation.templates import html_text
 from ..core.newsletter.message import build_message
 from ..core.newsletter.model import Newsletter
@@ -27,7 +29,6 @@ from ..core.newsletter.render import (
 )
 from ..core.sending.compose import SenderIdentity
 from ..core.sending.transport import Outcome, Transport
-from ..core.subscriptions.page import SUBSCRIBE_PAGE
 
 LINK_MARKER = "https://confirm.protectpress.invalid/link"  # replaced by each reader's own link
 log = logging.getLogger("protectpress.subscriptions")

@@ -14,8 +14,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..core.foundation.config import DEFAULT_LANGUAGE
 from ..core.foundation.service_address import ONE_CLICK_ANSWER, ONE_CLICK_FIELD, unsubscribe_link
+from ..core.foundation.settings import DEFAULT_LANGUAGE
 from ..core.foundation.templates import render_page
 
 # Sent by our page's button beside RFC 8058's field, so the record tells it from a mail program's POST.

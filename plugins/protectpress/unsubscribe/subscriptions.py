@@ -22,7 +22,6 @@ from urllib.parse import parse_qs
 
 from markupsafe import Markup
 
-from ..core.foundation.config import DEFAULT_LANGUAGE
 from ..core.foundation.service_address import (
     CONFIRM_PATH,
     MANAGE_PATH,
@@ -31,6 +30,7 @@ from ..core.foundation.service_address import (
     service_address,
     unsubscribe_link,
 )
+from ..core.foundation.settings import DEFAULT_LANGUAGE
 from ..core.foundation.tokens import Keyring, TokenRefused, UnsubscribeRequest
 from ..core.subscriptions.consent import known_version
 from ..core.subscriptions.form import (

@@ -10,9 +10,9 @@ newsletter named by path or slug and renders it (`export`, `send`).
 
 from __future__ import annotations
 
-from ..content.model import ContentSet
-from ..foundation.config import Settings
+from ..content.contentset import ContentSet
 from ..foundation.problems import Problems
+from ..foundation.settings import Settings
 from .colours import report_colours
 from .model import FeaturedPage, Newsletter, load_newsletters, resolve_features
 from .render import (

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..foundation.config import Settings
 from ..foundation.dates import human, human_moment, read_stored_moment, scheduled_later
 from ..foundation.problems import Problems
+from ..foundation.settings import Settings
 from ..newsletter.render import RenderedNewsletter
 from .audience import Audience, audience_of
 from .campaign import Campaign, SendPolicy, SendSummary

@@ -8,13 +8,12 @@ items across every type. The emergency line comes from the same words as every o
 
 from __future__ import annotations
 
-
-from ..content.model import ContentSet, ContentType
+from ..content.contentset import ContentSet
 from ..foundation.links import SiteLinks
-from .listings import TYPE_LINES, in_reader_order, item_list, type_index_source, type_line
+from ..foundation.site_paths import HOME_SRC_URI, ContentType
 from ..foundation.templates import html_text
+from .listings import TYPE_LINES, in_reader_order, item_list, type_index_source, type_line
 
-HOME_SRC_URI = "index.md"
 LATEST_COUNT = 6
 
 _COUNT_NOUNS = {

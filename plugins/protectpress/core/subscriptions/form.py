@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..foundation.config import Settings
 from ..foundation.email_addresses import valid_address
 from ..foundation.service_address import SIGNUP_PATH, service_address
+from ..foundation.settings import Settings
 from ..foundation.templates import html_text
 from ..newsletter.render import newsletter_organisation
 from .consent import CURRENT, consent_statement
