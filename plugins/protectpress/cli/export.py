@@ -18,7 +18,9 @@ from ..core.foundation.problems import Problems
 from ..core.foundation.site_paths import EMAIL_HTML, EMAIL_TEXT
 from ..core.foundation.templates import html_text
 from ..core.newsletter.message import build_message
-from ..core.newsletter.render import DEFAULT_NAME, fill_placeholders, render_newsletter_file, unsubscribe_mailto
+from ..core.newsletter.model import DEFAULT_NAME
+from ..core.newsletter.render import render_newsletter_file
+from ..core.newsletter.rendered import fill_placeholders, unsubscribe_mailto
 from ..core.sending.compose import SenderIdentity
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 

@@ -1,7 +1,8 @@
 """Newsletters: Markdown letters that feature site pages, rendered into accessible emails and web versions.
 
 `model` reads and validates the files, `markdown` and `text` render the two email parts from one parse,
-`render` fills the MJML template and checks the `rules`, `web` writes the site pages, `message` builds MIME.
+`render` fills the MJML template and checks the `rules`, `rendered` fills in each reader, `web` writes the site
+pages, `message` builds MIME.
 In `render`: `render_email` makes one validated newsletter's email with the site's pages (what a build does for
 each issue, through `render_all`); `render_email_outside_build` reads the site's pages itself first (a letter
 that is not a file: the urgent notice, the confirmation email); `render_newsletter_file` reads and validates a
@@ -15,15 +16,8 @@ from ..foundation.problems import Problems
 from ..foundation.settings import Settings
 from .colours import report_colours
 from .model import FeaturedPage, Newsletter, load_newsletters, resolve_features
-from .render import (
-    NAME_PLACEHOLDER,
-    UNSUBSCRIBE_PLACEHOLDER,
-    RenderedNewsletter,
-    personalise,
-    render_email,
-    render_newsletter_file,
-    template_exists,
-)
+from .render import render_email, render_newsletter_file, template_exists
+from .rendered import NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, RenderedNewsletter, personalise
 from .web import known_sources
 
 

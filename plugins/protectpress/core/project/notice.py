@@ -24,7 +24,8 @@ from ..foundation.site_paths import HOME_SRC_URI, NOTICE_SOURCE
 from ..judge.boundary import ProjectBoundary
 from ..newsletter.markdown import parse_markdown
 from ..newsletter.model import Newsletter
-from ..newsletter.render import RenderedNewsletter, render_email_outside_build
+from ..newsletter.render import render_email_outside_build
+from ..newsletter.rendered import RenderedNewsletter
 
 NOTICE_KIND = "notice"
 

@@ -19,7 +19,7 @@ from ..foundation.service_address import MANAGE_PATH, service_address, unsubscri
 from ..foundation.settings import Settings
 from ..foundation.tokens import SECRET_VARIABLE, Keyring, KeyringError
 from ..newsletter.message import build_message, message_digest, message_id_with, with_test_prefix
-from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
+from ..newsletter.rendered import RenderedNewsletter, personalise, unsubscribe_mailto
 from .campaign import Outgoing
 from .recipients import Recipient
 from .verp import base_address, is_verp, verp_sender

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..foundation.dates import human, human_moment, read_stored_moment, scheduled_later
 from ..foundation.problems import Problems
 from ..foundation.settings import Settings
-from ..newsletter.render import RenderedNewsletter
+from ..newsletter.rendered import RenderedNewsletter
 from .audience import Audience, audience_of
 from .campaign import Campaign, SendPolicy, SendSummary
 from .compose import Composer, SenderIdentity
