@@ -93,3 +93,12 @@ def test_the_check_sees_an_upward_import(tmp_path):
 def test_adapters_exist_above_the_core(adapter):
     # The adapters may import any layer; the core never imports them (checked above).
     assert (PACKAGE / adapter / "__init__.py").exists()
+
+
+MOST_LINES = 400  # a module past this is doing more than one job: split it by job, as CONTRIBUTING says
+
+
+def test_no_module_of_the_package_grows_past_one_job():
+    lines = {str(p.relative_to(REPO)): len(p.read_text().splitlines()) for p in PACKAGE.rglob("*.py")}
+    assert len(lines) > 100  # the whole package was read
+    assert {path: n for path, n in lines.items() if n > MOST_LINES} == {}
