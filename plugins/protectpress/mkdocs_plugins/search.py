@@ -53,15 +53,16 @@ class SearchFeature:
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.state.serving:
-            _preview_indexer(Path(config.site_dir)).request()
+            _preview_indexer(Path(config.site_dir), self.state.settings.language).request()
 
 
 class _PreviewIndexer:
     """Re-indexes the preview in the background, so a save shows in the browser as quickly as before and
     search catches up a moment later; saves made while indexing runs lead to one more run, not a queue."""
 
-    def __init__(self, site_dir: Path) -> None:
+    def __init__(self, site_dir: Path, language: str) -> None:
         self.site_dir = site_dir
+        self.language = language
         self.wanted = threading.Event()
         threading.Thread(target=self._run, name="pp-search-index", daemon=True).start()
 
@@ -73,7 +74,7 @@ class _PreviewIndexer:
             self.wanted.wait()
             self.wanted.clear()
             try:
-                result = index_site(self.site_dir, in_background=True)
+                result = index_site(self.site_dir, language=self.language, in_background=True)
             except SearchIndexError as error:
                 log.warning(f"Search in the preview is out of date: {error}")
             else:
@@ -85,8 +86,8 @@ _INDEXERS: dict[Path, _PreviewIndexer] = {}
 _INDEXERS_LOCK = threading.Lock()
 
 
-def _preview_indexer(site_dir: Path) -> _PreviewIndexer:
+def _preview_indexer(site_dir: Path, language: str) -> _PreviewIndexer:
     with _INDEXERS_LOCK:
         if site_dir not in _INDEXERS:
-            _INDEXERS[site_dir] = _PreviewIndexer(site_dir)
+            _INDEXERS[site_dir] = _PreviewIndexer(site_dir, language)
         return _INDEXERS[site_dir]
