@@ -8,9 +8,9 @@ import re
 import shutil
 
 from protectpress.cli.build import build_site
-from protectpress.core.config import Vocabulary, load_settings
-from protectpress.core.content import ActionCard
-from protectpress.core.search import PageIndexer, index_site, page_url, record_for
+from protectpress.core.content.model import ActionCard
+from protectpress.core.foundation.config import Vocabulary, load_settings
+from protectpress.core.site.search import PageIndexer, index_site, page_url, record_for
 from search_index import indexed_pages
 from support import FIXTURES, copy_project, run_protectpress, snapshot
 

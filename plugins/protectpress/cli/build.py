@@ -20,11 +20,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.config import DEFAULT_LANGUAGE, ConfigError, load_settings, relative_path
-from ..core.problems import Problems
-from ..core.project import Project
-from ..core.published import RECORD_NAME, listed, new_addresses, record_new_addresses
-from ..core.search import PageIndexer, SearchIndexError
+from ..core.checks.published import RECORD_NAME, listed, new_addresses, record_new_addresses
+from ..core.foundation.config import DEFAULT_LANGUAGE, ConfigError, load_settings, relative_path
+from ..core.foundation.problems import Problems
+from ..core.project.reading import Project
+from ..core.site.search import PageIndexer, SearchIndexError
 from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit
 from .staging import BuildLock, building_prefix, previous_name
 
@@ -164,7 +164,7 @@ def build_atomically(
     try:
         try:
             # Pagefind starts first and is given each page as it is written: on two cores its work overlaps the
-            # build's instead of following it (core/search.py PageIndexer).
+            # build's instead of following it (core/site/search.py PageIndexer).
             indexer = PageIndexer(staging, language=language)
             result = build_site(config_file, staging, strict=strict, quiet=quiet, indexer=indexer)
         except BaseException as error:

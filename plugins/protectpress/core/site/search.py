@@ -1,0 +1,307 @@
+"""Site search: what the search index records about a page, and indexing a built site with Pagefind.
+
+Pagefind (the `pagefind[bin]` package ships its binary inside the wheel) reads the built HTML and writes a
+chunked index to `site/pagefind/`, so a search downloads only the few chunks its words need instead of the
+whole index that Material's search loads on every first visit. The theme marks what is indexed: a page's
+article body carries `data-pagefind-body` (so navigation, footers and the emergency lines are left out, and
+pages without it, such as redirect pages and `email.html`, are not indexed at all), and hidden elements carry
+the record below as Pagefind filters, metadata and a sort key.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+import queue
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..foundation.config import Vocabulary
+from ..content.model import ContentItem
+from ..foundation.dates import human
+
+INDEX_FOLDER = "pagefind"  # inside site/; the theme's search script loads `pagefind/pagefind.js` from here
+# The "¶" permalink that Python-Markdown's toc extension puts in every heading is not part of the text.
+NOT_TEXT = ".headerlink"
+NEWSLETTER_LABEL = "Newsletter"
+# A failing Pagefind should fail the build, not hang it: indexing 3,000 pages takes a few seconds.
+INDEX_TIMEOUT_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """What the index keeps about one page besides its text: shown in results and used to narrow them."""
+
+    type_label: str
+    date_iso: str | None = None  # the sort key ("newest first"); pages without a date drop out of that order
+    date_label: str | None = None  # "27 March 2023", shown in results
+    topics: tuple[str, ...] = ()  # labels, not slugs: the filter shows them as they are
+    sectors: tuple[str, ...] = ()  # every sector the page is found under (a page for all sectors: each one)
+    sector_names: tuple[str, ...] = ()  # the sectors as the page states them, shown in a result ("All sectors")
+
+    @property
+    def topics_label(self) -> str:
+        """The result's topic line: labels as a reader knows them, never slugs."""
+        return ", ".join(self.topics)
+
+    @property
+    def sectors_label(self) -> str:
+        return ", ".join(self.sector_names)
+
+
+def record_for(item: ContentItem, vocabulary: Vocabulary) -> SearchRecord:
+    """A page's record, dated by its last significant change."""
+    return _record(item.kind.label, item.updated or item.date, item.tags, item.sectors, vocabulary)
+
+
+def newsletter_record(date: dt.datetime | None, sectors: tuple[str, ...], vocabulary: Vocabulary) -> SearchRecord:
+    """A newsletter's web version: dated by its issue, for the sectors it was sent to."""
+    return _record(NEWSLETTER_LABEL, date, (), sectors, vocabulary)
+
+
+def _record(type_label: str, date: dt.datetime | None, tags: tuple[str, ...], sectors: tuple[str, ...],
+            vocabulary: Vocabulary) -> SearchRecord:
+    # A page for all sectors is found under every sector, as the sector listings list it, but its result says
+    # "All sectors" once rather than naming thirteen. Labels in vocabulary order, each once, whatever the
+    # front matter repeats.
+    sector_labels = tuple(label for slug, label in vocabulary.sectors.items()
+                          if slug in sectors or (slug != "all" and "all" in sectors))
+    stated = ("all",) if "all" in sectors else sectors
+    return SearchRecord(type_label=type_label, date_iso=f"{date:%Y-%m-%d}" if date else None,
+                        date_label=human(date) if date else None,
+                        topics=tuple(label for slug, label in vocabulary.tags.items() if slug in tags),
+                        sectors=sector_labels,
+                        sector_names=tuple(label for slug, label in vocabulary.sectors.items() if slug in stated))
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind failed: the message says what it reported, for the person running the build."""
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    pages: int
+    seconds: float
+
+
+def pagefind_language(language: str) -> str:
+    """Pagefind's language for the site's (`Settings.language`, a BCP 47 tag such as "en-GB"): the ISO 639-1
+    code its stemmer goes by."""
+    return language.split("-")[0].strip().lower() or "en"
+
+
+def index_site(site_dir: Path, *, language: str, in_background: bool = False) -> IndexResult:
+    """Index the built site in `site_dir` into `site_dir/pagefind/`, replacing any earlier index.
+    `in_background`: at low priority (`nice`), so that it never slows what a person is waiting for: the preview
+    indexes after each save while the next save may already be rebuilding."""
+    from pagefind_bin import get_executable  # the binary inside the pagefind[bin] wheel: no download, no Node
+
+    started = time.perf_counter()
+    command = [str(get_executable()), "--site", str(site_dir), "--output-subdir", INDEX_FOLDER,
+               "--exclude-selectors", NOT_TEXT, "--force-language", pagefind_language(language)]
+    nice = shutil.which("nice") if in_background else None
+    if nice is not None:
+        command = [nice, "-n", "15", *command]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=INDEX_TIMEOUT_SECONDS)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SearchIndexError(f"the search indexer (Pagefind) could not run: {error}") from None
+    output = f"{done.stdout}\n{done.stderr}"
+    if done.returncode != 0:
+        raise SearchIndexError("the search indexer (Pagefind) failed:\n" + _last_lines(output))
+    pages = _indexed_pages(output)
+    if pages is None:
+        raise SearchIndexError("the search indexer (Pagefind) did not say how many pages it indexed:\n"
+                               + _last_lines(output))
+    return IndexResult(pages=pages, seconds=time.perf_counter() - started)
+
+
+def _indexed_pages(output: str) -> int | None:
+    # Pagefind's summary line: "Indexed 42 pages".
+    for line in output.splitlines():
+        words = line.split()
+        if len(words) >= 3 and words[0] == "Indexed" and words[1].isdigit() and words[2].startswith("page"):
+            return int(words[1])
+    return None
+
+
+def _last_lines(output: str, count: int = 15) -> str:
+    return "\n".join(line for line in output.strip().splitlines()[-count:])
+
+
+class PageIndexer:
+    """Pagefind fed each page as the build writes it, so that indexing overlaps the build.
+
+    `pagefind --service` (the binary of the `pagefind[bin]` wheel, the same as `index_site` runs) reads each
+    page in its own threads while MkDocs goes on with the next: on two cores its time overlaps ours instead of
+    following it. It speaks the protocol of Pagefind's Python API (`pagefind.index`): base64 JSON messages, each
+    ended by a comma. That API polls for each answer with a 0.1 s sleep (100 s for 1,000 pages), so a writer
+    and a reader thread do the same here; `add` never waits for Pagefind.
+
+    `finish` adds the HTML files the build wrote without handing them over (MkDocs' 404 page, the redirect
+    pages, the newsletters' emails: the same set `pagefind --site` walks, of which only pages marked
+    `data-pagefind-body` are indexed) and writes the index. The index is the same, byte for byte, as
+    `index_site` writes for the same site (tests/test_search_index.py).
+    """
+
+    def __init__(self, site_dir: Path, *, language: str) -> None:
+        from pagefind_bin import get_executable
+
+        self.site_dir = site_dir
+        self.added: set[str] = set()  # paths inside site_dir handed to Pagefind
+        self._failures: list[str] = []
+        self._answers: dict[int, dict[str, Any]] = {}
+        self._answered = threading.Condition()
+        self._next_id = 0
+        self._outbox: queue.Queue[bytes | None] = queue.Queue()
+        # What Pagefind says when it fails (a broken pagefind.yml); open as long as Pagefind runs (`close`).
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            self._process = subprocess.Popen([str(get_executable()), "--service"], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=self._stderr)
+        except OSError as error:
+            raise SearchIndexError(f"the search indexer (Pagefind) could not run: {error}") from None
+        self._threads = [threading.Thread(target=self._write, name="pp-pagefind-in", daemon=True),
+                         threading.Thread(target=self._read, name="pp-pagefind-out", daemon=True)]
+        for thread in self._threads:
+            thread.start()
+        config = {"exclude_selectors": [NOT_TEXT], "force_language": pagefind_language(language)}
+        self._index_id: int | None = None
+        answer = self._wait(self._send({"type": "NewIndex", "config": config}))
+        if answer is not None and answer.get("type") == "NewIndex":
+            self._index_id = answer["index_id"]
+
+    def add(self, path: str, html: str) -> None:
+        """Hand Pagefind one written page: `path` inside the site folder ("guidance/x/index.html")."""
+        if self._index_id is None or path in self.added:
+            return
+        self.added.add(path)
+        self._send({"type": "AddFile", "index_id": self._index_id, "url": page_url(path), "file_path": None,
+                    "file_contents": html})
+
+    def finish(self) -> IndexResult:
+        """Add what the build wrote without handing over, write the index into `site_dir/pagefind/`, and stop
+        Pagefind. Raises SearchIndexError if any of it failed (the caller leaves site/ as it was)."""
+        started = time.perf_counter()
+        try:
+            if self._index_id is None:
+                raise SearchIndexError("the search indexer (Pagefind) failed:\n" + self._said())
+            for path in sorted(_html_files(self.site_dir) - self.added):
+                self.add(path, (self.site_dir / path).read_text(encoding="utf-8", errors="replace"))
+            written = self._wait(self._send({"type": "WriteFiles", "index_id": self._index_id,
+                                             "output_path": str(self.site_dir / INDEX_FOLDER)}))
+            if self._failures or written is None or written.get("type") != "WriteFiles":
+                raise SearchIndexError("the search indexer (Pagefind) failed:\n" + self._said())
+            pages = _entry_pages(self.site_dir / INDEX_FOLDER)
+            if pages is None:
+                raise SearchIndexError("the search indexer (Pagefind) wrote no index it could say the size of")
+            return IndexResult(pages=pages, seconds=time.perf_counter() - started)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop Pagefind (at once if the build failed: nothing of it is kept)."""
+        self._outbox.put(None)
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout, self._stderr):
+            if stream is not None:
+                stream.close()
+
+    def _send(self, payload: dict[str, Any]) -> int:
+        self._next_id += 1
+        message = {"message_id": self._next_id, "payload": payload}
+        self._outbox.put(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+        return self._next_id
+
+    def _wait(self, message_id: int) -> dict[str, Any] | None:
+        """Pagefind's answer to one message, once every message before it has been answered too (Pagefind
+        answers as each is done, not in order); None if Pagefind stopped or took too long."""
+        deadline = time.monotonic() + INDEX_TIMEOUT_SECONDS
+        with self._answered:
+            while len(self._answers) < message_id:  # every message is answered once, ids from 1
+                left = deadline - time.monotonic()
+                if left <= 0 or (self._process.poll() is not None and not self._reading()):
+                    return None
+                self._answered.wait(min(left, 1.0))
+            return self._answers[message_id]
+
+    def _reading(self) -> bool:
+        return self._threads[1].is_alive()
+
+    def _write(self) -> None:
+        stdin = self._process.stdin
+        assert stdin is not None
+        while (message := self._outbox.get()) is not None:
+            try:
+                stdin.write(message)
+                stdin.flush()
+            except (OSError, ValueError):
+                return
+
+    def _read(self) -> None:
+        stdout = self._process.stdout
+        assert stdout is not None
+        buffered = b""
+        while chunk := os.read(stdout.fileno(), 65536):
+            buffered += chunk
+            *messages, buffered = buffered.split(b",")
+            for raw in messages:
+                self._answer(raw)
+        with self._answered:
+            self._answered.notify_all()
+
+    def _answer(self, raw: bytes) -> None:
+        try:
+            answer = json.loads(base64.b64decode(raw))
+            payload = answer["payload"]
+            message_id = answer.get("message_id")
+        except (ValueError, KeyError, TypeError):
+            with self._answered:
+                self._failures.append(f"an answer that could not be read: {raw[:200]!r}")
+            return
+        with self._answered:
+            if payload.get("type") == "Error":
+                self._failures.append(str(payload.get("message", "an error without a message")))
+            if message_id is not None:
+                self._answers[message_id] = payload
+            self._answered.notify_all()
+
+    def _said(self) -> str:
+        self._stderr.seek(0)
+        said = self._stderr.read().decode("utf-8", errors="replace")
+        return _last_lines("\n".join([*self._failures, said])) or "it stopped without saying why"
+
+
+def page_url(path: str) -> str:
+    """The address Pagefind gives a page at `path` inside the site, as `pagefind --site` does."""
+    url = "/" + path.replace(os.sep, "/")
+    return url.removesuffix("index.html") if url.endswith("/index.html") or url == "/index.html" else url
+
+
+def _html_files(site_dir: Path) -> set[str]:
+    found = set()
+    for folder, _, names in os.walk(site_dir):
+        relative = os.path.relpath(folder, site_dir)
+        for name in names:
+            if name.endswith(".html"):
+                found.add(name if relative == "." else f"{relative}/{name}".replace(os.sep, "/"))
+    return found
+
+
+def _entry_pages(index_dir: Path) -> int | None:
+    """How many pages the written index holds, from Pagefind's own `pagefind-entry.json`."""
+    try:
+        entry = json.loads((index_dir / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return sum(int(language["page_count"]) for language in entry["languages"].values())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
