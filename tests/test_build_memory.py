@@ -8,9 +8,11 @@ import json
 import os
 import stat
 
+import pytest
 import segno
 
 from protectpress.core.foundation.buildcache import CACHE_FOLDER, BuildMemory
+from protectpress.core.foundation.sealedmemory import SealedMemory, user_key
 from protectpress.core.site.printcard import qr_svg
 from support import FIXTURES, at, copy_project, run_protectpress, snapshot
 
@@ -68,3 +70,21 @@ def test_a_rebuild_with_a_memory_writes_the_same_site(tmp_path):
 def _without_search_index(files: dict[str, str]) -> dict[str, str]:
     # Pagefind names and packs its index chunks differently from run to run, from the same pages.
     return {path: digest for path, digest in files.items() if not path.startswith("pagefind/")}
+
+
+def test_a_sealed_drawing_is_read_back_without_drawing_again(tmp_path, monkeypatch):
+    key = user_key(tmp_path / "key")
+    assert key is not None and os.stat(tmp_path / "key").st_mode & 0o777 == 0o600
+    first = SealedMemory(tmp_path / "sealed.json", key)
+    cold = qr_svg(ADDRESS, BuildMemory(None), first)
+    first.save()
+    assert cold == qr_svg(ADDRESS)  # as drawn with no memory at all
+    sealed = SealedMemory(tmp_path / "sealed.json", user_key(tmp_path / "key"))
+    drawn = []
+    monkeypatch.setattr(segno, "make_qr", lambda *a, **k: drawn.append(a))
+    assert qr_svg(ADDRESS, BuildMemory(None), sealed) == cold
+    assert drawn == []  # not drawn at all
+    other = ADDRESS.replace("firearms-and-weapons-attacks", "unattended-and-suspicious-items")
+    with pytest.raises(AttributeError):  # another address is drawn (here by the stand-in, which draws nothing)
+        qr_svg(other, BuildMemory(None), sealed)
+    assert len(drawn) == 1

@@ -40,6 +40,8 @@ from ..core.foundation.dates import human, human_moment
 from ..core.foundation.frontmatter import read_source
 from ..core.foundation.generated import SetAside, set_aside_lists
 from ..core.foundation.links import EXPECTED_ONE_ADDRESS, SiteLinks, same_addresses
+from ..core.foundation.sealedmemory import FILE_NAME as SEALED_FILE
+from ..core.foundation.sealedmemory import SealedMemory, user_key
 from ..core.judge.boundary import ProjectBoundary
 from ..core.judge.content_policy import ACTIVE_DOCUMENT_SUFFIXES, REFUSED_SUFFIXES, check_body, check_document
 from ..core.judge.nesting import too_deep_line
@@ -90,6 +92,7 @@ class SiteFeature:
         self.brand: Brand | None = None
         self.preview: PreviewImage | None = None  # the one preview picture, made once a build in on_env
         self.memory = BuildMemory(None)  # what the last build learnt (QR masks): read in on_files
+        self.sealed = SealedMemory(None, None)  # what it drew (QR codes), sealed with the user's key: on_files
         # Generated lists are put in after Markdown (core/foundation/generated.py SetAside), named with this
         # build's token.
         self.list_token = secrets.token_hex(16)
@@ -119,6 +122,7 @@ class SiteFeature:
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         settings = self.state.settings
         self.memory = BuildMemory(settings.cache_dir / "facts.json")
+        self.sealed = SealedMemory(settings.cache_dir / SEALED_FILE, user_key())
         docs_prefix = settings.relative(settings.docs_dir)
         sources: dict[str, str] = {}
         unreadable: list[File] = []
@@ -324,7 +328,8 @@ class SiteFeature:
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> dict[str, Any]:
         item = self.item(page)
-        context["pp"] = _page_facts(item, self.state, self.listed, self.memory) if item is not None else None
+        context["pp"] = (_page_facts(item, self.state, self.listed, self.memory, self.sealed)
+                         if item is not None else None)
         context["pp_title"] = self.titles.get(page.file.src_uri)
         context["pp_preview"] = self.preview
         # Staff facts (the kind of page, the next review date) only in the preview, never on the public site.
@@ -345,6 +350,7 @@ class SiteFeature:
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.memory.save()
+        self.sealed.save()
 
     def item(self, page: Page) -> ContentItem | None:
         return self.state.content.items.get(page.file.src_uri)
@@ -479,20 +485,21 @@ def _brand_context(brand: Brand, links: SiteLinks) -> dict:
     }
 
 
-def _printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory) -> dict:
+def _printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory, sealed: SealedMemory) -> dict:
     """What a printed action card adds: its type size (core/site/printcard.py), and a QR code and footer that lead
     back to the live card, whose address is made absolute by SiteLinks like every other published address."""
     address = links.page_url(item.src_uri)
     return {
         "size_class": print_size(item.body).css_class,
         "address": html_text(address),
-        "qr_svg": qr_svg(address, memory),
+        "qr_svg": qr_svg(address, memory, sealed),
         "last_updated": human(item.last_updated) if item.last_updated else None,
         "last_updated_iso": f"{item.last_updated:%Y-%m-%d}" if item.last_updated else None,
     }
 
 
-def _page_facts(item: ContentItem, state: BuildState, listed: set[str], memory: BuildMemory) -> dict:
+def _page_facts(item: ContentItem, state: BuildState, listed: set[str], memory: BuildMemory,
+                sealed: SealedMemory) -> dict:
     """What the templates show about a page: its kind, dates in words, and its topics and sectors."""
     vocabulary = state.settings.vocabulary
     links = state.settings.links
@@ -521,5 +528,5 @@ def _page_facts(item: ContentItem, state: BuildState, listed: set[str], memory: 
         "tags": terms("topics", item.tags, vocabulary.tags),
         "sectors": terms("sectors", item.sectors, vocabulary.sectors),
         "folder": FOLDER_OF_TYPE.get(item.kind),
-        "printed": _printed_card(item, links, memory) if item.kind is ContentType.ACTION_CARD else None,
+        "printed": _printed_card(item, links, memory, sealed) if item.kind is ContentType.ACTION_CARD else None,
     }
