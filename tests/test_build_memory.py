@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import stat
 
 import pytest
 import segno
 
 from protectpress.core.foundation.buildcache import CACHE_FOLDER, BuildMemory
-from protectpress.core.foundation.sealedmemory import SealedMemory, user_key
+from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV, SealedMemory, user_key
 from protectpress.core.site.printcard import qr_svg
 from support import FIXTURES, at, copy_project, run_protectpress, snapshot
 
@@ -88,3 +89,46 @@ def test_a_sealed_drawing_is_read_back_without_drawing_again(tmp_path, monkeypat
     with pytest.raises(AttributeError):  # another address is drawn (here by the stand-in, which draws nothing)
         qr_svg(other, BuildMemory(None), sealed)
     assert len(drawn) == 1
+
+
+# One change to each input a kept result depends on: the page body, a template, a setting (the site's address,
+# which every QR code encodes), the vocabulary (a tag's label) and the urgent notice.
+CHANGES = {
+    "page body": ("docs/action-cards/parcels.md", "Zephyrwhistle is the codeword", "Quillbramble is the codeword",
+                  "action-cards/parcels/index.html", "Quillbramble"),
+    "template": ("overrides/partials/pp-print-footer.html", "Check for the latest version.",
+                 "Templatechanged: check for the latest version.", "action-cards/parcels/index.html",
+                 "Templatechanged"),
+    "setting": ("mkdocs.yml", "site_url: https://fixture.example.org/guides/",
+                "site_url: https://moved.example.org/guides/", "action-cards/parcels/index.html",
+                "moved.example.org/guides/action-cards/parcels/"),
+    "vocabulary": ("mkdocs.yml", "retail: Retail", "retail: Shops and retail", "action-cards/parcels/index.html",
+                   "Shops and retail"),  # a card for all sectors is filed under each, by its label
+    "notice": ("docs/notice.md", None, "---\nlevel: critical\ntitle: Noticechanged\ndate: 2026-11-29T10:00\n---\n\n"
+               "Avoid the area.\n", "action-cards/parcels/index.html", "Noticechanged"),
+}
+
+
+def test_a_rebuild_after_any_one_change_writes_what_a_first_build_writes(tmp_path):
+    # Each change is made to a project whose .cache/ the build before it left (QR masks and sealed drawings);
+    # the warm build must show the change and write exactly what a build with no .cache/ writes.
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    env = {**at(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)), KEY_FILE_ENV: str(tmp_path / "key")}
+    first = run_protectpress("build", "--quiet", cwd=project, env=env)
+    assert first.returncode == 0, first.stderr
+    for name, (path, old, new, page, shown) in CHANGES.items():
+        file = project / path
+        text = file.read_text(encoding="utf-8") if old is not None else ""
+        assert old is None or old in text, (name, old)
+        file.write_text(text.replace(old, new, 1) if old is not None else new, encoding="utf-8")
+        warm = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / f"warm-{name}"), cwd=project,
+                                env=env)
+        assert warm.returncode == 0, (name, warm.stderr)
+        cold_project = copy_project(project, tmp_path / f"cold-{name}")
+        shutil.rmtree(cold_project / ".cache", ignore_errors=True)
+        cold = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / f"cold-site-{name}"),
+                                cwd=cold_project, env=env)
+        assert cold.returncode == 0, (name, cold.stderr)
+        assert shown in (tmp_path / f"warm-{name}" / page).read_text(encoding="utf-8"), name
+        assert _without_search_index(snapshot(tmp_path / f"warm-{name}")) == \
+            _without_search_index(snapshot(tmp_path / f"cold-site-{name}")), name

@@ -73,6 +73,13 @@ def test_pages_handed_to_pagefind_as_they_are_written_make_the_same_index_as_ind
     assert indexed_pages(site) == indexed_pages(walked)
     assert sorted(p.name for p in (site / "pagefind" / "fragment").iterdir()) == \
         sorted(p.name for p in (walked / "pagefind" / "fragment").iterdir())
+    # The same files besides: Pagefind's script, WebAssembly and entry, and as many index chunks (their names
+    # are hashes that depend on the order the pages came in).
+    files = [sorted(p.relative_to(root).as_posix() for p in (root / "pagefind").rglob("*") if p.is_file())
+             for root in (site, walked)]
+    assert len(files[0]) == len(files[1])
+    assert [f for f in files[0] if "/" not in f and not f.endswith(".pf_meta")] == \
+        [f for f in files[1] if "/" not in f and not f.endswith(".pf_meta")]
     # Every indexed page was handed over while MkDocs wrote it, none read back from disk afterwards.
     assert {page_url(path) for path in handed_during_build} >= set(indexed_pages(site))
 

@@ -196,10 +196,12 @@ class PageIndexer:
                 raise SearchIndexError("the search indexer (Pagefind) failed:\n" + self._said())
             for path in sorted(_html_files(self.site_dir) - self.added):
                 self.add(path, (self.site_dir / path).read_text(encoding="utf-8", errors="replace"))
-            written = self._wait(self._send({"type": "WriteFiles", "index_id": self._index_id,
-                                             "output_path": str(self.site_dir / INDEX_FOLDER)}))
-            if self._failures or written is None or written.get("type") != "WriteFiles":
+            # The index comes back in the answer and is written here: Pagefind answers "WriteFiles" while its
+            # own writes may still be going on (an empty pagefind-entry.json was read once in 20 runs).
+            made = self._wait(self._send({"type": "GetFiles", "index_id": self._index_id}))
+            if self._failures or made is None or made.get("type") != "GetFiles":
                 raise SearchIndexError("the search indexer (Pagefind) failed:\n" + self._said())
+            _write_index(self.site_dir / INDEX_FOLDER, made.get("files"))
             pages = _entry_pages(self.site_dir / INDEX_FOLDER)
             if pages is None:
                 raise SearchIndexError("the search indexer (Pagefind) wrote no index it could say the size of")
@@ -296,6 +298,20 @@ def _html_files(site_dir: Path) -> set[str]:
             if name.endswith(".html"):
                 found.add(name if relative == "." else f"{relative}/{name}".replace(os.sep, "/"))
     return found
+
+
+def _write_index(index_dir: Path, files: Any) -> None:
+    """Write the files of Pagefind's answer (paths inside the index folder, contents in base64)."""
+    if not isinstance(files, list) or not files:
+        raise SearchIndexError("the search indexer (Pagefind) made no index")
+    root = index_dir.resolve()
+    for file in files:
+        relative = file.get("path") if isinstance(file, dict) else None
+        target = (index_dir / relative).resolve() if isinstance(relative, str) and relative else None
+        if target is None or not target.is_relative_to(root) or target == root:
+            raise SearchIndexError(f"the search indexer (Pagefind) named a file outside its folder: {relative!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(file.get("content") or ""))
 
 
 def _entry_pages(index_dir: Path) -> int | None:
