@@ -19,7 +19,8 @@ from protectpress.core.newsletter.message import stable_message_id
 from protectpress.core.sending.bounces import REGISTER_NAME, BounceHandler
 from protectpress.core.sending.journal import SendJournal, journal_path
 from protectpress.core.sending.mailboxes import MailboxMessage
-from protectpress.core.sending.recipients import Recipient, SuppressionList
+from protectpress.core.sending.recipients import Recipient
+from protectpress.core.sending.suppression import SuppressionList
 from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
 from support import REPO
 

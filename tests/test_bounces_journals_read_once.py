@@ -13,7 +13,8 @@ from protectpress.core.newsletter.message import stable_message_id
 from protectpress.core.sending.bounces import BounceHandler
 from protectpress.core.sending.journal import CampaignRecord, SendJournal, journal_path
 from protectpress.core.sending.mailboxes import MailboxMessage
-from protectpress.core.sending.recipients import Recipient, SuppressionList
+from protectpress.core.sending.recipients import Recipient
+from protectpress.core.sending.suppression import SuppressionList
 from support import REPO
 
 SOFT_REPORT = (REPO / "tests" / "fixtures" / "bounces" / "postfix-soft.eml").read_text(encoding="utf-8")

@@ -12,10 +12,12 @@ import textwrap
 
 import pytest
 
-from protectpress.core.sending.journal import JournalBusy, SendJournal, State, TestSendLog
+from protectpress.core.sending.journal import JournalBusy, SendJournal, State
 from protectpress.core.sending.progress import Counts, Progress, time_left
 from protectpress.core.sending.recipients import Recipient
-from protectpress.core.sending.transport import Outcome, RelayAddress, RelayError, SmtpRelay
+from protectpress.core.sending.relay import RelayAddress, SmtpRelay
+from protectpress.core.sending.testsends import TestSendLog
+from protectpress.core.sending.transport import Outcome, RelayError
 from sending_relay import Relay, ScriptedHandler
 
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
+from protectpress.core.foundation.email_addresses import valid_address
 from protectpress.core.foundation.problems import Problems, Severity
-from protectpress.core.sending.recipients import (
-    Recipient,
-    RecipientList,
-    SuppressionList,
-    choose_audience,
-    read_recipients,
-    valid_address,
-)
+from protectpress.core.sending.audience import choose_audience
+from protectpress.core.sending.recipients import Recipient, RecipientList, read_recipients
+from protectpress.core.sending.suppression import SuppressionList
 
 SECTORS = {
     "all": "All sectors",

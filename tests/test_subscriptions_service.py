@@ -299,7 +299,7 @@ def test_any_wsgi_host_can_serve_the_module_level_subscriptions_application(send
                         "PROTECTPRESS_UNSUBSCRIBE_STORE": str(tmp_path / "hosted.sqlite")}.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("PROTECTPRESS_SMTP_URL", raising=False)
-    monkeypatch.setattr(service_module, "_configured", None)
+    monkeypatch.setattr(service_module.application, "app", None)
     body = b"email=hosted%40example.org&sector=retail"
     environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/subscriptions/signup", "REMOTE_ADDR": "192.0.2.1",
                "CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(body)),
@@ -308,7 +308,7 @@ def test_any_wsgi_host_can_serve_the_module_level_subscriptions_application(send
     statuses: list[str] = []
     page = b"".join(service_module.application(environ, lambda status, headers: statuses.append(status)))
     assert statuses == ["200 OK"] and b"Check your email" in page
-    service_module._configured.mailer.close()  # sends what is queued, then stops
+    service_module.application.app.mailer.close()  # sends what is queued, then stops
     written = list((project / "outbox" / "confirmations").glob("*.eml"))
     assert [p.name for p in written] == ["hosted@example.org.eml"]
     import email

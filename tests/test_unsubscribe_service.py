@@ -324,7 +324,7 @@ def test_any_wsgi_host_can_serve_the_module_level_application(tmp_path, monkeypa
     monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_SECRET", SECRET)
     monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN", EXPORT_TOKEN)
     monkeypatch.setenv("PROTECTPRESS_UNSUBSCRIBE_STORE", str(store))
-    monkeypatch.setattr(service_module, "_configured", None)
+    monkeypatch.setattr(service_module.application, "app", None)
     environ = {"REQUEST_METHOD": "POST", "QUERY_STRING": "t=" + Keyring(SECRET).sign("hosted@example.org", SLUG),
                "CONTENT_TYPE": "application/x-www-form-urlencoded", "CONTENT_LENGTH": str(len(ONE_CLICK)),
                "wsgi.input": io.BytesIO(ONE_CLICK)}

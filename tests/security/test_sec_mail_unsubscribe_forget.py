@@ -31,7 +31,7 @@ def test_unsubscribe_forget_erases_the_person_from_the_store_and_its_log(tmp_pat
     result = run_protectpress("unsubscribe", "forget", LEAVER.upper(), "--store", str(store), cwd=tmp_path)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"Erased {LEAVER.upper()} from 2 unsubscribe event(s)" in result.stdout
+    assert f"Erased {LEAVER.upper()} from the store {store}: 2 unsubscribe event(s)." in result.stdout
     assert _events(store) == ["stays@example.com"]
     for path in tmp_path.glob("unsubscribes.sqlite*"):  # the database, its -wal and -shm files
         assert b"leaving.partner" not in path.read_bytes().lower(), path.name

@@ -31,7 +31,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from protectpress.core.sending import mailboxes, transport
+from protectpress.core.sending import mailboxes
+from protectpress.core.sending import relay as smtp_relay
 from protectpress.core.sending.livecheck import check_live
 from protectpress.core.subscriptions import pull, sync
 from sending_relay import (  # noqa: F401
@@ -386,7 +387,7 @@ class _StallingHandler(ScriptedHandler):
 
 
 def test_a_relay_that_stalls_is_cut_off_at_the_message_deadline(project, run, monkeypatch):
-    monkeypatch.setattr(transport, "MESSAGE_DEADLINE", 5.0)  # room for a busy machine before the final dot
+    monkeypatch.setattr(smtp_relay, "MESSAGE_DEADLINE", 5.0)  # room for a busy machine before the final dot
     handler = _StallingHandler()
     relay = Relay(handler)
     try:

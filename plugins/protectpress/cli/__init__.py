@@ -17,7 +17,7 @@ from .. import __version__
 # sending stack (email, journals, SQLite) took a third of a second to import before every `protectpress build`.
 COMMANDS: dict[str, str] = {
     "build": "build", "check": "check", "serve": "serve", "export": "export",
-    "send": "sending", "sends": "sending", "suppress": "sending", "unsuppress": "sending", "forget": "sending",
+    "send": "sending", "sends": "records", "suppress": "records", "unsuppress": "records", "forget": "records",
     "bounces": "bounces", "unsubscribe": "unsubscribe", "subscriptions": "subscriptions",
     "subscribers": "subscriptions", "urls": "urls",
 }

@@ -26,8 +26,7 @@ from ..core.sending.mailboxes import (
 from ..core.sending.privacy import sending_paths, suppression_list
 from ..core.sending.report import plural
 from ..core.sending.verp import base_address, is_verp
-from .common import add_config_option, fail_config, settings_or_exit
-from .sending import plainly, say, warn
+from .common import add_config_option, fail_config, plainly, say, settings_or_exit, warn
 
 SHOWN_PER_LIST = 50  # a mailbox of thousands of foreign messages should not bury the counts
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
+import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn, TypeAlias
 
-from ..core.foundation.config import ConfigError, Settings, find_config, load_settings
+from ..core.foundation.config import ConfigError, Settings, find_config, load_settings, relative_path
 from ..core.foundation.dates import DateError, parse_moment
 
 # What `add_subparsers()` returns: argparse gives the class no public name, and each command adds itself to it.
@@ -32,6 +34,30 @@ def settings_or_exit(args: argparse.Namespace) -> Settings:
 def fail_config(error: Exception | str) -> NoReturn:
     print(f"protectpress: {error}", file=sys.stderr)
     raise SystemExit(2)
+
+
+def plainly(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A disk or journal problem ends as one line for comms staff, not a traceback."""
+    @functools.wraps(run)
+    def wrapper(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except OSError as error:
+            # Commands run in the project folder: the file is named as comms staff see it there.
+            where = f"{relative_path(error.filename, Path.cwd())}: " if getattr(error, "filename", None) else ""
+            warn(f"protectpress: {where}{error.strerror or error}. Nothing more was sent; the journal keeps what was.")
+        except sqlite3.Error as error:
+            warn(f"protectpress: the send journal could not be used ({error}). Is another program holding it?")
+        return 1
+    return wrapper
+
+
+def say(*lines: str) -> None:
+    print("\n".join(lines), flush=True)
+
+
+def warn(*lines: str) -> None:
+    print("\n".join(lines), file=sys.stderr, flush=True)
 
 
 def config_file_or_exit(args: argparse.Namespace) -> Path:

@@ -1,43 +1,31 @@
-"""`protectpress send | sends | suppress | unsuppress | forget`: sending a newsletter to partners, safely.
+"""`protectpress send`: sending a newsletter to partners, safely (a test copy first, then the list).
 
-Exit 0: done (for a send: every deliverable recipient has it); 1: problems in the content or the recipients
-file, or a send that did not reach everyone; 2: a problem with the command line, mkdocs.yml or the relay.
+Exit 0: done (every deliverable recipient has it); 1: problems in the content or the recipients file, or a
+send that did not reach everyone; 2: a problem with the command line, mkdocs.yml or the relay.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import os
-import sqlite3
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from ..core.foundation.config import ConfigError, Settings, relative_path
+from ..core.foundation.config import ConfigError, Settings
 from ..core.foundation.dates import build_now
 from ..core.foundation.email_addresses import valid_address
 from ..core.foundation.problems import Problems
-from ..core.foundation.slugs import slugify
 from ..core.newsletter.render import render_newsletter
-from ..core.project.notice import NOTICE_KIND, read_notice, render_notice_email
+from ..core.project.notice import NOTICE_KIND, render_notice_email
 from ..core.sending.campaign import SendPolicy
 from ..core.sending.compose import ONE_CLICK_OFF, SenderIdentity
-from ..core.sending.journal import JournalBusy, SendJournal, SuppressionLog, TestSendLog, journal_path
-from ..core.sending.privacy import forget_address, sending_paths, suppression_list
-from ..core.sending.recipients import Recipient, RecipientsChanged, read_addresses
-from ..core.sending.report import (
-    delivery_report_path,
-    describe_test_send,
-    journal_report,
-    outcome_lines,
-    plural,
-    when,
-    write_delivery_report,
-)
+from ..core.sending.journal import JournalBusy
+from ..core.sending.recipients import Recipient, RecipientsChanged
+from ..core.sending.relay import PASSWORD_VARIABLE, RelayAddress, SmtpRelay
+from ..core.sending.report import outcome_lines, plural
 from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
-from ..core.sending.transport import PASSWORD_VARIABLE, Outcome, RelayAddress, RelayError, SmtpRelay
-from .common import Subparsers, add_config_option, fail_config, quiet_after_closed_pipe, settings_or_exit
+from ..core.sending.transport import Outcome, RelayError
+from .common import Subparsers, add_config_option, fail_config, plainly, say, settings_or_exit, warn
 
 
 def register(subparsers: Subparsers) -> None:
@@ -70,65 +58,6 @@ def register(subparsers: Subparsers) -> None:
                       "(recorded in the journal)")
     send.set_defaults(run=run_send)
 
-    sends = subparsers.add_parser("sends", help="report a newsletter's send journal: sent, failed, unknown, remaining")
-    add_config_option(sends)
-    sends.add_argument("newsletter", metavar="NEWSLETTER",
-                       help="the newsletter's file or slug, or 'notice' for the urgent notice")
-    sends.add_argument("--csv", nargs="?", const="", metavar="FILE",
-                       help="also write every recipient's state and the relay's answer to a CSV file (default: "
-                       "beside the journal, as SLUG.report.csv); it holds personal data and is readable by you only")
-    sends.set_defaults(run=run_sends)
-
-    suppress = subparsers.add_parser("suppress", help="never mail these people again (unsubscribes)")
-    add_config_option(suppress)
-    suppress.add_argument("who", metavar="ADDRESS|FILE.csv", nargs="?",
-                          help="one address, or a CSV with an email column")
-    suppress.add_argument("--sync", metavar="BASE_URL",
-                          help="add every new unsubscribe from the unsubscribe service at this address "
-                          "(token from PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN)")
-    suppress.set_defaults(run=run_suppress)
-
-    unsuppress = subparsers.add_parser("unsuppress", help="take an address off the suppression list (recorded)",
-                                       description="Take one address off the suppression list, so it can be "
-                                       "mailed again; who did it and when is recorded beside the send journals.")
-    add_config_option(unsuppress)
-    unsuppress.add_argument("address", metavar="ADDRESS")
-    unsuppress.set_defaults(run=run_unsuppress)
-
-    forget = subparsers.add_parser("forget", help="erase a person from send journals and the outbox (suppression kept)")
-    add_config_option(forget)
-    forget.add_argument("address", metavar="ADDRESS")
-    forget.add_argument("--store", metavar="STORE",
-                        help="also erase them from the subscriptions service's store (its SQLite file or "
-                        "postgresql:// address), where the service keeps their sign-up and unsubscribes")
-    forget.set_defaults(run=run_forget)
-
-
-def plainly(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """A disk or journal problem ends as one line for comms staff, not a traceback."""
-    @functools.wraps(run)
-    def wrapper(args: argparse.Namespace) -> int:
-        try:
-            return run(args)
-        except OSError as error:
-            # Commands run in the project folder: the file is named as comms staff see it there.
-            where = f"{relative_path(error.filename, Path.cwd())}: " if getattr(error, "filename", None) else ""
-            warn(f"protectpress: {where}{error.strerror or error}. Nothing more was sent; the journal keeps what was.")
-        except sqlite3.Error as error:
-            warn(f"protectpress: the send journal could not be used ({error}). Is another program holding it?")
-        return 1
-    return wrapper
-
-
-def say(*lines: str) -> None:
-    print("\n".join(lines), flush=True)
-
-
-def warn(*lines: str) -> None:
-    print("\n".join(lines), file=sys.stderr, flush=True)
-
-
-# -- send -------------------------------------------------------------------------------------------------
 
 
 @plainly
@@ -140,7 +69,7 @@ def run_send(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     try:
         sender = SenderIdentity.from_settings(settings)
-        relay = _relay(args, settings)
+        relay = relay_of(args, settings)
     except (ConfigError, RelayError) as error:
         fail_config(error)
     problems = Problems()
@@ -190,7 +119,8 @@ def run_send(args: argparse.Namespace) -> int:
         return 1
 
 
-def _relay(args: argparse.Namespace, settings: Settings) -> SmtpRelay | None:
+def relay_of(args: argparse.Namespace, settings: Settings) -> SmtpRelay | None:
+    """The relay `--smtp` and `--ca-file` name (None: the outbox): `send` and `subscriptions serve` read them alike."""
     if not args.smtp:
         if args.ca_file:
             raise RelayError("--ca-file: only used with --smtp")
@@ -293,127 +223,3 @@ def _confirmed(details: str, count: int) -> bool:
         return True
     say("Nothing was sent.")
     return False
-
-
-# -- sends, suppress, forget ------------------------------------------------------------------------------
-
-
-@plainly
-def run_sends(args: argparse.Namespace) -> int:
-    try:
-        return _report_sends(args)
-    except BrokenPipeError:  # `sends SLUG | head`: the reader has read what it wanted; nothing is wrong
-        return quiet_after_closed_pipe()
-
-
-def _report_sends(args: argparse.Namespace) -> int:
-    settings = settings_or_exit(args)
-    journal_dir, _, _ = sending_paths(settings)
-    slug = slugify(Path(args.newsletter).stem)
-    if args.newsletter == NOTICE_KIND:
-        # The notice's journal is named for its wording (Notice.slug): report the notice there now.
-        problems = Problems()
-        notice = read_notice(settings, problems)
-        if notice is None:
-            warn(problems.report() if problems else "There is no urgent notice (docs/notice.md) to report on.")
-            return 1
-        slug = notice.slug
-    path = journal_path(journal_dir, slug)
-    test_log = TestSendLog(journal_dir, slug)
-    last_test = describe_test_send(test_log.last(), None)
-    if not path.exists():
-        say(f"No live send of {slug} is recorded in {settings.relative(journal_dir)}/.",
-            f"Last test send of this newsletter: {last_test}")
-        return 0
-    with SendJournal(path) as journal:
-        say(*journal_report(journal, settings.relative(path), last_test))
-        if args.csv is not None:
-            report = Path(args.csv) if args.csv else delivery_report_path(journal_dir, slug)
-            rows = write_delivery_report(journal, report)
-            say(f"Wrote {plural(rows, 'recipient')} to {settings.relative(report.resolve())} (personal data: "
-                "readable by you only; delete it when done).")
-    return 0
-
-
-@plainly
-def run_suppress(args: argparse.Namespace) -> int:
-    if args.sync or not args.who:
-        if args.who or not args.sync:
-            fail_config("suppress: expected one address, a CSV file, or --sync BASE_URL (not both)")
-        from .unsubscribe import run_sync  # only --sync needs the unsubscribe service's code
-
-        return run_sync(args)
-    settings = settings_or_exit(args)
-    problems = Problems()
-    suppression = suppression_list(settings, problems)
-    if args.who.lower().endswith(".csv") or Path(args.who).is_file():
-        addresses = read_addresses(Path(args.who), settings.relative(Path(args.who)), problems)
-    elif address := valid_address(args.who):
-        addresses = [address]
-    else:
-        fail_config(f"suppress: expected an email address like name@example.org or a CSV file, found {args.who!r}")
-    if problems:
-        warn(problems.report())
-    if problems.errors:
-        return 1
-    added = sum(suppression.add(address, "unsubscribed") for address in addresses)
-    say(f"Added {added:,} to {suppression.shown_as} ({len(addresses) - added:,} already there). "
-        "They will not be mailed again.")
-    return 0
-
-
-@plainly
-def run_unsuppress(args: argparse.Namespace) -> int:
-    settings = settings_or_exit(args)
-    journal_dir, _, _ = sending_paths(settings)
-    address = valid_address(args.address)
-    if address is None:
-        fail_config(f"unsuppress: expected an email address like name@example.org, found {args.address!r}")
-    problems = Problems()
-    suppression = suppression_list(settings, problems)
-    if problems.errors:
-        warn(problems.report(), "Nothing was changed.")
-        return 1
-    reason = suppression.remove(address)
-    if reason is None:
-        warn(f"{address} is not in {suppression.shown_as}: nothing was changed.")
-        return 1
-    log = SuppressionLog(journal_dir)
-    change = log.record("unsuppressed", address, reason)
-    say(f"Took {address} off {suppression.shown_as} (it was there for: {reason}). They can be mailed again.",
-        f"Recorded in {settings.relative(log.path)} ({change.by}, {when(change.at)}).")
-    if "unsubscribe" in reason.lower():
-        warn("They had unsubscribed: mail them again only if they have asked to be added back.")
-    return 0
-
-
-@plainly
-def run_forget(args: argparse.Namespace) -> int:
-    settings = settings_or_exit(args)
-    address = args.address.strip()
-    if "@" not in address:
-        fail_config(f"forget: expected an email address, found {address!r}")
-    try:
-        report = forget_address(settings, address)
-    except JournalBusy as error:
-        warn(f"Not finished: {error}. Run the same forget again once that send is over.")
-        return 1
-    say(f"Erased {address} from {report.journal_rows:,} send journal(s), {report.test_sends:,} test-send record(s), "
-        f"{report.suppression_changes:,} suppression change(s), {report.report_rows:,} row(s) of delivery reports "
-        f"and {report.outbox_files:,} outbox file(s).")
-    if report.journal_rows:
-        say("Resuming those sends will not mail them again.")
-    if report.suppressed:
-        say("Their entry in the suppression list is kept, so they will not be mailed again.")
-    else:
-        say("They are not in the suppression list: if they should not be mailed again, run "
-            f"`protectpress suppress {address}`.")
-    if args.store:
-        from .subscriptions import erase_from_store  # only --store needs the service's code
-
-        say(erase_from_store(address, args.store, "forget"))
-    elif settings.plugin.sending.unsubscribe_url:
-        say("The subscriptions service keeps its own record of who signed up and unsubscribed: add --store STORE "
-            f"here, or where it runs, run `protectpress subscribers forget {address} --store STORE`.")
-    say("Remove them from your recipients files too: protectpress does not change those.")
-    return 0

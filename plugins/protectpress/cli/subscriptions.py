@@ -11,24 +11,26 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from protectpress.unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE
 
-from ..core.foundation.config import ConfigError
 from ..core.foundation.email_addresses import valid_address
-from ..core.foundation.problems import Problems
-from ..core.foundation.tokens import SECRET_VARIABLE, KeyringError
-from ..core.sending.privacy import suppression_list
-from ..core.sending.transport import Outbox, RelayError, Transport
+from ..core.foundation.tokens import SECRET_VARIABLE
+from ..core.sending.outbox import Outbox
+from ..core.sending.transport import RelayError, Transport
 from ..core.subscriptions.consent import WORDINGS, consent_statement
 from ..core.subscriptions.pull import pull_subscribers
 from ..core.subscriptions.sync import SyncError
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
-
-if TYPE_CHECKING:  # the store's modules are imported only by the commands that open it
-    from protectpress.unsubscribe.store import EventStore
-    from protectpress.unsubscribe.subscribers import SubscriberStore
+from .service import (
+    add_forget_parser,
+    add_serve_parser,
+    add_store_option,
+    export_reader,
+    open_store,
+    serve_app,
+    start_service,
+)
 
 STORE_HELP = (f"the store: a SQLite file (default: {DEFAULT_STORE} in the current folder) or a "
               "postgresql://user@host/database address")
@@ -39,15 +41,10 @@ def register(subparsers: Subparsers) -> None:
                                     description="The service behind the Subscribe page's email sign-up, the "
                                     "confirmation and preferences links, and one-click unsubscribe.")
     actions = service.add_subparsers(dest="action", metavar="ACTION", required=True)
-    serve = actions.add_parser(
-        "serve", help="run the service (put it behind HTTPS; see the README)",
-        description=f"Run the subscriptions service for this project. It reads {SECRET_VARIABLE} and "
-        f"{EXPORT_TOKEN_VARIABLE}, and mkdocs.yml for the organisation, sectors, sender and email template.")
+    serve = add_serve_parser(actions, f"Run the subscriptions service for this project. It reads {SECRET_VARIABLE} "
+                             f"and {EXPORT_TOKEN_VARIABLE}, and mkdocs.yml for the organisation, sectors, sender and "
+                             "email template.", store_help=STORE_HELP, store_metavar="STORE")
     add_config_option(serve)
-    serve.add_argument("--port", type=int, required=True, metavar="N")
-    serve.add_argument("--host", default="127.0.0.1", metavar="H",
-                       help="address to listen on (default 127.0.0.1: put a reverse proxy with HTTPS in front)")
-    serve.add_argument("--store", default=DEFAULT_STORE, metavar="STORE", help=STORE_HELP)
     serve.add_argument("--smtp", metavar="URL", help="relay for confirmation emails: smtp://[user@]host:port "
                        "(STARTTLS) or smtps://... (TLS); without it they are written under outbox/confirmations/")
     serve.add_argument("--ca-file", metavar="FILE", help="trust this certificate authority (a PEM file) for the relay")
@@ -56,7 +53,6 @@ def register(subparsers: Subparsers) -> None:
     serve.add_argument("--trusted-proxy", metavar="ADDRESS",
                        help="the reverse proxy's address (e.g. 127.0.0.1): its X-Forwarded-For names each client, "
                        "so the sign-up limit counts readers, not the proxy")
-    serve.add_argument("--threads", type=int, default=4, metavar="N", help=argparse.SUPPRESS)
     serve.set_defaults(run=run_serve)
 
     people = subparsers.add_parser("subscribers", help="list, show or forget the people who signed up",
@@ -75,29 +71,23 @@ def register(subparsers: Subparsers) -> None:
         description="Print everything the service's store holds about ADDRESS: run it where the service runs.")
     add_config_option(show)
     show.add_argument("address", metavar="ADDRESS")
-    show.add_argument("--store", default=DEFAULT_STORE, metavar="STORE", help=STORE_HELP)
+    add_store_option(show, STORE_HELP, "STORE")
     show.set_defaults(run=run_show)
-    forget = people_actions.add_parser(
-        "forget", help="erase one person from the service's store (run it where the service runs)",
-        description="Erase ADDRESS from the service's store: their sign-up, consent record and unsubscribe "
-        "events. The project's suppression list is kept, so they are still never mailed.")
-    forget.add_argument("address", metavar="ADDRESS")
-    forget.add_argument("--store", default=DEFAULT_STORE, metavar="STORE", help=STORE_HELP)
-    forget.set_defaults(run=run_forget)
+    add_forget_parser(people_actions, "Erase ADDRESS from the service's store: their sign-up, consent record and "
+                      "unsubscribe events. The project's suppression list is kept, so they are still never mailed.",
+                      store_help=STORE_HELP, store_metavar="STORE")
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from protectpress.unsubscribe.database import store_errors
     from protectpress.unsubscribe.ratelimit import RateLimit
     from protectpress.unsubscribe.service import create_subscriptions_app
 
-    from .sending import _relay  # the one reading of --smtp and --ca-file
-    from .unsubscribe import serve_app
+    from .sending import relay_of  # the one reading of --smtp and --ca-file
 
     settings = settings_or_exit(args)
     transport: Transport
     try:
-        relay = _relay(args, settings)
+        relay = relay_of(args, settings)
     except RelayError as error:
         fail_config(error)
     if relay is None:
@@ -105,16 +95,8 @@ def run_serve(args: argparse.Namespace) -> int:
         transport = Outbox(outbox, f"{settings.relative(outbox)}")
     else:
         transport = relay
-    try:
-        app = create_subscriptions_app(settings, args.store, transport, os.environ,
-                                       rate_limit=RateLimit(max(1, args.signups_per_minute), 60.0))
-    except KeyringError as error:
-        fail_config(f"subscriptions serve: {error}. Nothing was started. Generate a secret or token with: "
-                    "python -c \"import secrets; print(secrets.token_urlsafe(32))\"")
-    except ConfigError as error:
-        fail_config(f"subscriptions serve: {error}\nNothing was started.")
-    except store_errors() as error:
-        fail_config(f"subscriptions serve: {error}. Nothing was started.")
+    app = start_service("subscriptions serve", lambda: create_subscriptions_app(
+        settings, args.store, transport, os.environ, rate_limit=RateLimit(max(1, args.signups_per_minute), 60.0)))
     emails = f"confirmation emails via {transport.description}"
     try:
         return serve_app(app, args, f"Subscriptions service on http://{args.host}:{args.port}/ (store: "
@@ -125,19 +107,13 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_pull(args: argparse.Namespace) -> int:
-    settings = settings_or_exit(args)
-    token = os.environ.get(EXPORT_TOKEN_VARIABLE, "").strip()
-    if not token:
-        fail_config(f"subscribers pull: set {EXPORT_TOKEN_VARIABLE} to the export token the subscriptions service "
-                    "was started with; nothing was written.")
-    problems = Problems()
-    suppression = suppression_list(settings, problems)
-    if problems.errors:
-        print(problems.report(), "Nothing was written.", sep="\n", file=sys.stderr)
+    reader = export_reader(args, "subscribers pull", "subscriptions", "written")
+    if reader is None:
         return 1
+    suppression = reader.suppression
     out = Path(args.out)
     try:
-        result = pull_subscribers(args.base, token, suppression, out)
+        result = pull_subscribers(args.base, reader.token, suppression, out)
     except SyncError as error:
         print(f"protectpress: {error}", "Nothing was written.", sep="\n", file=sys.stderr)
         return 1
@@ -153,26 +129,14 @@ def run_pull(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open_stores(address: str, command: str) -> tuple[EventStore, SubscriberStore]:
-    from protectpress.unsubscribe.database import Database, store_errors
-    from protectpress.unsubscribe.store import EventStore
-    from protectpress.unsubscribe.subscribers import SubscriberStore
-
-    if "://" not in address and not Path(address).is_file():
-        fail_config(f"{command}: expected the service's store at {address}, found no such file "
-                    "(give its place with --store STORE)")
-    try:
-        db = Database(address)
-        return EventStore(db), SubscriberStore(db)
-    except store_errors() as error:
-        fail_config(f"{command}: {error}")
-
-
 def run_show(args: argparse.Namespace) -> int:
     address = valid_address(args.address)
     if address is None:
         fail_config(f"subscribers show: expected an email address like name@example.org, found {args.address!r}")
-    events, subscribers = _open_stores(args.store, "subscribers show")
+    from protectpress.unsubscribe.subscribers import SubscriberStore  # only the commands that open the store need it
+
+    events = open_store(args.store, "subscribers show")
+    subscribers = SubscriberStore(events.db)
     organisation = "the organisation"
     if args.config_file or Path("mkdocs.yml").is_file():
         from ..core.newsletter.render import newsletter_organisation
@@ -199,20 +163,3 @@ def run_show(args: argparse.Namespace) -> int:
     lines.append("No IP address or other data is kept about them.")
     print("\n".join(lines))
     return 0
-
-
-def run_forget(args: argparse.Namespace) -> int:
-    address = args.address.strip()
-    if "@" not in address:
-        fail_config(f"subscribers forget: expected an email address, found {address!r}")
-    print(erase_from_store(address, args.store, "subscribers forget"))
-    return 0
-
-
-def erase_from_store(address: str, store: str, command: str) -> str:
-    """Erase one person from the service's store (`subscribers forget`, `forget --store`); what was erased."""
-    events, subscribers = _open_stores(store, command)
-    rows = subscribers.forget(address)
-    erased = events.forget(address)
-    return (f"Erased {address} from the store {subscribers.db.shown}: {rows:,} subscriber record(s) (sign-up and "
-            f"consent) and {erased:,} unsubscribe event(s).")

@@ -9,14 +9,13 @@ in PROTECTPRESS_UNSUBSCRIBE_STORE (default `unsubscribes.sqlite` in the current 
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from ..core.foundation.tokens import Keyring, KeyringError
-from .app import StartResponse, UnsubscribeApp
+from .app import UnsubscribeApp
 from .store import EventStore
+from .wsgi import OnFirstRequest
 
 EXPORT_TOKEN_VARIABLE = "PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN"
 STORE_VARIABLE = "PROTECTPRESS_UNSUBSCRIBE_STORE"
@@ -46,14 +45,5 @@ def service_keys(env: Mapping[str, str]) -> tuple[Keyring, str]:
     return keyring, export_token
 
 
-_configured: UnsubscribeApp | None = None
-_configuring = threading.Lock()
-
-
-def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-    """For WSGI hosts: configured from the environment on the first request (so importing needs no secret)."""
-    global _configured
-    with _configuring:
-        if _configured is None:
-            _configured = create_app()
-    return _configured(environ, start_response)
+# For WSGI hosts: configured from the environment on the first request (so importing needs no secret).
+application = OnFirstRequest(create_app)

@@ -3,7 +3,7 @@ PostgreSQL database (`postgresql://...`, through psycopg 3), so several instance
 
 The stores write their SQL once, with `?` placeholders and only what both databases understand
 (`INSERT ... ON CONFLICT DO NOTHING`, conditional `UPDATE`s whose row count says who won a race); this module
-turns `?` into psycopg's `%s` and gives each store its table definitions for the database in use.
+turns `?` into psycopg's `%s` and writes each store's one table definition for the database in use.
 
 A SQLite file holds email addresses: it is created 0600 (SQLite gives its -wal and -shm files the same mode),
 in WAL mode so reads go on while a write happens; each transaction takes the write lock at its start
@@ -24,6 +24,10 @@ from ..core.foundation.private_files import private_file
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 _POOL_SIZE = 8
+# The one column the two databases spell differently, written so in a table definition: a primary key that counts
+# up by itself, never reusing a number (an export reads events after the last id it saw).
+COUNTED_KEY = "<counted primary key>"
+_COUNTED_KEY = {False: "INTEGER PRIMARY KEY AUTOINCREMENT", True: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"}
 
 
 class StoreError(Exception):
@@ -76,12 +80,13 @@ class Database:
     def kind(self) -> str:
         return "PostgreSQL" if self.postgres else "SQLite"
 
-    def schema(self, sqlite: str, postgres: str) -> None:
-        """Create a store's tables (each statement `IF NOT EXISTS`) in the database in use."""
+    def schema(self, definition: str) -> None:
+        """Create a store's tables (each statement `IF NOT EXISTS`) in the database in use, from the one
+        definition both databases read (`COUNTED_KEY` written where they spell a column differently)."""
         with self.transaction() as tx:
             if self.postgres:
                 tx.execute("SELECT pg_advisory_xact_lock(7314)")  # two instances starting at once: one creates
-            for statement in (postgres if self.postgres else sqlite).split(";"):
+            for statement in definition.replace(COUNTED_KEY, _COUNTED_KEY[self.postgres]).split(";"):
                 if statement.strip():
                     tx.execute(statement)
 

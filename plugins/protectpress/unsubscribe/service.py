@@ -14,23 +14,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import threading
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 from ..core.foundation.config import ConfigError, Settings, load_settings
 from ..core.foundation.service_address import SIGNUP_PATH
-from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, RelayAddress, SmtpRelay, Transport
+from ..core.sending.outbox import Outbox
+from ..core.sending.relay import PASSWORD_VARIABLE, RelayAddress, SmtpRelay
+from ..core.sending.transport import Transport
 from ..core.subscriptions.form import site_form
 from ..core.subscriptions.page import SUBSCRIBE_PAGE
 from . import DEFAULT_STORE, STORE_VARIABLE, service_keys
-from .app import StartResponse
 from .database import Database
 from .mailer import Mailer, render_confirmation
 from .ratelimit import RateLimit
 from .store import EventStore
 from .subscribers import SubscriberStore
 from .subscriptions import SubscriptionsApp
+from .wsgi import OnFirstRequest
 
 
 def create_subscriptions_app(settings: Settings, store: str, transport: Transport, environ: Mapping[str, str], *,
@@ -68,14 +68,5 @@ def from_environment(environ: Mapping[str, str]) -> SubscriptionsApp:
     return create_subscriptions_app(settings, environ.get(STORE_VARIABLE) or DEFAULT_STORE, transport, environ)
 
 
-_configured: SubscriptionsApp | None = None
-_configuring = threading.Lock()
-
-
-def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-    """For WSGI hosts: configured on the first request (so importing needs no secret or project)."""
-    global _configured
-    with _configuring:
-        if _configured is None:
-            _configured = from_environment(os.environ)
-    return _configured(environ, start_response)
+# For WSGI hosts: configured on the first request (so importing needs no secret or project).
+application = OnFirstRequest(lambda: from_environment(os.environ))

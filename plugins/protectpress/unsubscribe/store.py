@@ -13,23 +13,11 @@ from pathlib import Path
 
 from ..core.foundation.email_addresses import address_key
 from ..core.foundation.tokens import UnsubscribeRequest
-from .database import Database
+from .database import COUNTED_KEY, Database
 
-_SQLITE = """
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS unsubscribes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at TEXT NOT NULL,
-    address TEXT NOT NULL,
-    address_key TEXT NOT NULL,
-    newsletter TEXT NOT NULL,
-    key_id TEXT NOT NULL,
-    how TEXT NOT NULL DEFAULT '',
-    UNIQUE (address_key, newsletter)
-)
-"""
-_POSTGRES = """
-CREATE TABLE IF NOT EXISTS unsubscribes (
-    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id {COUNTED_KEY},
     at TEXT NOT NULL,
     address TEXT NOT NULL,
     address_key TEXT NOT NULL,
@@ -55,7 +43,7 @@ class EventStore:
     def __init__(self, store: Path | Database) -> None:
         self.db = store if isinstance(store, Database) else Database(store)
         self.path = self.db.path
-        self.db.schema(_SQLITE, _POSTGRES)
+        self.db.schema(_SCHEMA)
         if "how" not in self.db.columns("unsubscribes"):  # a store made before `how` was recorded
             with self.db.transaction() as tx:
                 tx.execute("ALTER TABLE unsubscribes ADD COLUMN how TEXT NOT NULL DEFAULT ''")

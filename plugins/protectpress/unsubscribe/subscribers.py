@@ -88,7 +88,7 @@ class SubscriberStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        db.schema(_SCHEMA, _SCHEMA)
+        db.schema(_SCHEMA)
 
     def sign_up(self, address: str, choices: Choices, now: dt.datetime | None = None) -> SignUp:
         """Record a sign-up (new, repeated, or after an unsubscribe) as pending; say whether to email it now."""

@@ -36,7 +36,7 @@ from ..newsletter.message import message_digest
 from .dsn import Bounce, BounceKind, NotABounce, read_bounce
 from .journal import SendJournal, journal_path
 from .mailboxes import MailboxMessage
-from .recipients import SuppressionList
+from .suppression import SuppressionList
 from .verp import tag_in, verp_tag
 
 REGISTER_NAME = "bounce-reports.db"  # not .sqlite: every *.sqlite beside it is a newsletter's journal

@@ -23,7 +23,8 @@ from typing import TextIO
 
 from .journal import SendJournal, State
 from .progress import Counts, Progress
-from .recipients import Recipient, SuppressionList
+from .recipients import Recipient
+from .suppression import SuppressionList
 from .transport import DeliveryResult, Outcome, RelayError, Transport
 
 MAX_BACKOFF_SECONDS = 60.0

@@ -14,21 +14,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import getpass
 import hashlib
-import json
-import os
 import secrets
 import sqlite3
 import sys
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
 from ..foundation.email_addresses import address_key
-from ..foundation.private_files import open_private, private_file, private_folder, replace_private
+from ..foundation.private_files import open_private, private_file, private_folder
 from .recipients import Recipient
 
 # One send per newsletter at a time; the OS drops the lock when the process dies, even by kill -9.
@@ -387,127 +384,3 @@ class _Transaction:
     ) -> None:
         self._db.execute("COMMIT" if kind is None else "ROLLBACK")
 
-
-# ----------------------------------------------------------------------------------------------------------
-# Test sends: kept beside the journal (never in it: a test is not part of the campaign), so that a live send
-# can show when this exact content was last test-sent, and to whom.
-
-
-@dataclass(frozen=True)
-class TestSend:
-    __test__ = False  # a domain name, not a pytest class
-
-    at: str  # ISO 8601 UTC
-    content_hash: str
-    addresses: tuple[str, ...]
-    via: str  # "smtp://relay:587" or "outbox"
-
-
-class TestSendLog:
-    """`<journal_dir>/<slug>.test-sends.jsonl`: one JSON line per test send."""
-
-    __test__ = False
-
-    def __init__(self, journal_dir: Path, slug: str) -> None:
-        self.path = journal_dir / f"{slug}.test-sends.jsonl"
-
-    def record(self, content_hash: str, addresses: list[str], via: str) -> TestSend:
-        entry = TestSend(at=_now(), content_hash=content_hash, addresses=tuple(addresses), via=via)
-        private_folder(self.path.parent)
-        with open_private(self.path, "a", encoding="utf-8") as handle:
-            handle.write(_json_line(entry))
-            handle.flush()
-            os.fsync(handle.fileno())
-        return entry
-
-    def entries(self) -> list[TestSend]:
-        if not self.path.exists():
-            return []
-        entries = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            try:
-                data = json.loads(line)
-                entries.append(TestSend(data["at"], data["content_hash"], tuple(data["addresses"]), data["via"]))
-            except (ValueError, KeyError, TypeError):
-                continue  # a torn last line after a crash: the other records still count
-        return entries
-
-    def last(self, content_hash: str | None = None) -> TestSend | None:
-        chosen = [e for e in self.entries() if content_hash is None or e.content_hash == content_hash]
-        return chosen[-1] if chosen else None
-
-    def forget(self, address: str) -> int:
-        """Remove an address from every record (a record left with no address goes). Returns records changed."""
-        key, changed, kept = address_key(address), 0, []
-        for entry in self.entries():
-            remaining = tuple(a for a in entry.addresses if address_key(a) != key)
-            if remaining != entry.addresses:
-                changed += 1
-            if remaining:
-                kept.append(TestSend(entry.at, entry.content_hash, remaining, entry.via))
-        if changed:
-            replace_private(self.path, "".join(_json_line(e) for e in kept).encode("utf-8"))
-        return changed
-
-
-def _json_line(entry: TestSend) -> str:
-    """One record of the test-send log, written the same way by `record` and `forget`."""
-    return json.dumps({"at": entry.at, "content_hash": entry.content_hash, "addresses": list(entry.addresses),
-                       "via": entry.via}) + "\n"
-
-
-# ----------------------------------------------------------------------------------------------------------
-# Taking someone off the suppression list lets them be mailed again, which matters if they had unsubscribed:
-# each removal is kept beside the journals with when, who (the login name of whoever ran the command) and why
-# the address was there. It holds addresses, so it is private like the journals and `forget` erases from it.
-
-
-@dataclass(frozen=True)
-class SuppressionChange:
-    at: str  # ISO 8601 UTC
-    action: str  # "unsuppressed"
-    address: str
-    by: str
-    reason_was: str
-
-
-class SuppressionLog:
-    """`<journal_dir>/suppression-changes.jsonl`: one JSON line per change made by hand."""
-
-    def __init__(self, journal_dir: Path) -> None:
-        self.path = journal_dir / "suppression-changes.jsonl"
-
-    def record(self, action: str, address: str, reason_was: str) -> SuppressionChange:
-        change = SuppressionChange(at=_now(), action=action, address=address, by=_login_name(), reason_was=reason_was)
-        private_folder(self.path.parent)
-        with open_private(self.path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(asdict(change)) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        return change
-
-    def entries(self) -> list[SuppressionChange]:
-        if not self.path.exists():
-            return []
-        changes = []
-        for line in self.path.read_text(encoding="utf-8").splitlines():
-            try:
-                changes.append(SuppressionChange(**json.loads(line)))
-            except (ValueError, TypeError):
-                continue  # a torn last line after a crash
-        return changes
-
-    def forget(self, address: str) -> int:
-        """Remove every change about an address. Returns how many went."""
-        changes = self.entries()
-        kept = [c for c in changes if address_key(c.address) != address_key(address)]
-        if len(kept) != len(changes):
-            replace_private(self.path, "".join(json.dumps(asdict(c)) + "\n" for c in kept).encode("utf-8"))
-        return len(changes) - len(kept)
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError, ImportError):  # no login name in some containers and services
-        return "unknown user"

@@ -23,9 +23,10 @@ from ..foundation.email_addresses import address_key
 from ..foundation.private_files import replace_private
 from ..foundation.problems import Problems
 from ..foundation.spreadsheet import as_written
-from .journal import SendJournal, SuppressionLog, TestSendLog
-from .recipients import SuppressionList
+from .journal import SendJournal
 from .report import DELIVERY_REPORT_SUFFIX
+from .suppression import SuppressionList, SuppressionLog
+from .testsends import TestSendLog
 
 
 @dataclass

@@ -17,22 +17,19 @@ from ..foundation.config import Settings
 from ..foundation.dates import build_now, human_moment
 from ..foundation.problems import Problems
 from ..newsletter.render import RenderedNewsletter
+from .audience import Audience, audience_of
 from .campaign import Campaign, SendPolicy, SendSummary
 from .compose import Composer, SenderIdentity
-from .journal import SendJournal, State, TestSendLog, journal_path
+from .journal import SendJournal, State, journal_path
 from .livecheck import LinkAnswer, check_live
+from .outbox import Outbox
 from .privacy import sending_paths, suppression_list
-from .recipients import (
-    Audience,
-    Recipient,
-    RecipientList,
-    RecipientsChanged,
-    SuppressionList,
-    audience_of,
-    read_recipients,
-)
+from .recipients import Recipient, RecipientList, RecipientsChanged, read_recipients
+from .relay import SmtpRelay
 from .report import confirmation, describe_test_send, skipped_rows
-from .transport import DeliveryResult, Outbox, Outcome, RelayError, SmtpRelay, Transport
+from .suppression import SuppressionList
+from .testsends import TestSendLog
+from .transport import DeliveryResult, Outcome, RelayError, Transport
 
 
 class NotSending(Exception):

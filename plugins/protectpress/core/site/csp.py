@@ -33,10 +33,9 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from ..judge.inline_code import inline_code
+
 META_MARK = 'http-equiv="Content-Security-Policy"'
-# Script types a browser runs; anything else (JSON config, JSON-LD) is data, which script-src does not govern.
-_SCRIPT_TYPES = frozenset({"", "text/javascript", "application/javascript", "module", "text/ecmascript",
-                           "application/ecmascript"})
 _HEAD_START = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 _CHARSET_META = re.compile(r"<meta charset=[^>]*>", re.IGNORECASE)
 
@@ -66,29 +65,18 @@ def page_hashes(html: str, *, body: str = "") -> tuple[list[str], list[str]]:
     """The hashes of the inline scripts a built page runs, and of its table-alignment style attributes, in the
     order they appear. A script whose text is in `body` (the page's own rendered content) is never allowed.
 
-    Read with a pattern, not a parser (a parser took a millisecond a page, three seconds on a 3,000-page site):
-    a script element's text is raw to the first `</script`, as the HTML standard tokenizes it, and only the
-    theme writes scripts (the judge refuses them in bodies). A hash that came out wrong would block that script,
-    never allow another: the browser tests require no CSP violation on any page."""
-    scripts: list[str] = []
-    for found in _SCRIPT.finditer(html):
-        attrs, text = found.group(1), found.group(2)
-        kind = _TYPE.search(attrs)
-        if _SRC.search(attrs) or (kind.group(1) if kind else "").strip().lower() not in _SCRIPT_TYPES:
-            continue
-        if text.strip() and body and text.strip() in body:
-            continue
-        scripts.append(source_hash(_NEWLINES.sub("\n", text)))
-    styles = [source_hash(found.group(1)) for found in _ALIGNED.finditer(html)] if _ALIGNED_MARK in html else []
+    Read from the tree a browser builds (core/judge/inline_code.py, the judge's parser), so each hash is of the
+    text the browser runs, however the tag is spelled, and nothing that only looks like a script is allowed.
+    Only the theme writes scripts (the judge refuses them in bodies). A hash that came out wrong would block
+    that script, never allow another: the browser tests require no CSP violation on any page."""
+    code = inline_code(html, styles=_ALIGNED_MARK in html)
+    scripts = [source_hash(text) for text in code.scripts if not (text.strip() and body and text.strip() in body)]
+    styles = [source_hash(value) for value in code.styles if _ALIGNED.fullmatch(value)]
     return _unique(scripts), _unique(styles)
 
 
-_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
-_SRC = re.compile(r"\ssrc\s*=", re.IGNORECASE)
-_TYPE = re.compile(r"""\stype\s*=\s*["']?([^"'\s>]*)""", re.IGNORECASE)
-_ALIGNED_MARK = 'style="text-align: '  # looked for first: the pattern alone took longer than the scripts'
-_ALIGNED = re.compile(r'style="(text-align: (?:left|right|center);)"')
-_NEWLINES = re.compile(r"\r\n?")  # a browser reads CR LF and a lone CR as LF before it sees the script
+_ALIGNED_MARK = "text-align: "  # no style attribute is read on a page without one
+_ALIGNED = re.compile(r"text-align: (?:left|right|center);")
 
 
 def site_policy(script_hashes: Iterable[str], style_hashes: Iterable[str] = (), *, header: bool = False,

@@ -21,7 +21,7 @@ from ..foundation.email_addresses import address_key, valid_address
 from ..foundation.private_files import replace_private
 from ..foundation.service_address import SUBSCRIBERS_PATH, is_https_or_loopback, service_address
 from ..foundation.spreadsheet import spreadsheet_writer
-from ..sending.recipients import SuppressionList
+from ..sending.suppression import SuppressionList
 from .sync import SYNC_DEADLINE, SyncError, fetch_json, fetch_within, no_redirects
 
 RECIPIENT_COLUMNS = ("email", "name", "organisation", "sectors")

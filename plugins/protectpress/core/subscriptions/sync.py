@@ -23,7 +23,7 @@ from ..foundation.email_addresses import valid_address
 from ..foundation.headertext import plain_text
 from ..foundation.private_files import replace_private
 from ..foundation.service_address import export_address, is_https_or_loopback
-from ..sending.recipients import SuppressionList
+from ..sending.suppression import SuppressionList
 
 SYNC_STATE_NAME = "unsubscribe-sync.json"
 MAX_RESPONSE = 8 * 1024 * 1024
