@@ -7,10 +7,12 @@ import json
 import re
 import shutil
 
+import pytest
+
 from protectpress.cli.build import build_site
 from protectpress.core.content.model import ActionCard
 from protectpress.core.foundation.config import Vocabulary, load_settings
-from protectpress.core.site.search import PageIndexer, index_site, page_url, record_for
+from protectpress.core.site.search import PageIndexer, SearchIndexError, index_site, page_url, record_for
 from search_index import indexed_pages
 from support import FIXTURES, copy_project, run_protectpress, snapshot
 
@@ -94,3 +96,17 @@ def test_pagefind_is_given_the_sites_language(tmp_path):
     assert done.returncode == 0, done.stderr
     entry = json.loads((project / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert list(entry["languages"]) == ["de"]
+
+
+def test_a_pagefind_that_stops_early_is_a_search_index_error_never_a_broken_pipe(tmp_path, monkeypatch):
+    # Pagefind reads pagefind.yml from the folder it runs in: a broken one stops it before it reads a page,
+    # while the build is still handing it pages. Closing a pipe that still held some was a traceback (2 runs in 4).
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pagefind.yml").write_text("exclude_selectors: [\n", encoding="utf-8")
+    page = "<html><body data-pagefind-body>" + "word " * 20_000 + "</body></html>"
+    for _ in range(3):
+        indexer = PageIndexer(tmp_path / "site", language="en-GB")
+        for number in range(100):
+            indexer.add(f"page-{number}/index.html", page)
+        with pytest.raises(SearchIndexError, match="Pagefind config"):
+            indexer.finish()

@@ -11,6 +11,7 @@ the record below as Pagefind filters, metadata and a sort key.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import json
 import os
@@ -24,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..foundation.config import Vocabulary
 from ..content.model import ContentItem
+from ..foundation.config import Vocabulary
 from ..foundation.dates import human
 
 INDEX_FOLDER = "pagefind"  # inside site/; the theme's search script loads `pagefind/pagefind.js` from here
@@ -215,9 +216,12 @@ class PageIndexer:
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
+        self._threads[0].join(timeout=5)  # the writer ends on the None above, or on the pipe Pagefind closed
         for stream in (self._process.stdin, self._process.stdout, self._stderr):
-            if stream is not None:
-                stream.close()
+            # A pipe to a Pagefind that stopped (a broken pagefind.yml) cannot flush what it still holds.
+            with contextlib.suppress(OSError, ValueError):
+                if stream is not None:
+                    stream.close()
 
     def _send(self, payload: dict[str, Any]) -> int:
         self._next_id += 1
