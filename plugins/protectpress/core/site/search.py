@@ -35,6 +35,7 @@ NOT_TEXT = ".headerlink"
 NEWSLETTER_LABEL = "Newsletter"
 # A failing Pagefind should fail the build, not hang it: indexing 3,000 pages takes a few seconds.
 INDEX_TIMEOUT_SECONDS = 600
+OUTBOX_PAGES = 64  # pages handed over but not yet taken by Pagefind: about 2 MB
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,8 @@ class PageIndexer:
         self._answers: dict[int, dict[str, Any]] = {}
         self._answered = threading.Condition()
         self._next_id = 0
-        self._outbox: queue.Queue[bytes | None] = queue.Queue()
+        # Bounded: if Pagefind falls behind, the build waits for it rather than holding every page twice.
+        self._outbox: queue.Queue[bytes | None] = queue.Queue(maxsize=OUTBOX_PAGES)
         # What Pagefind says when it fails (a broken pagefind.yml); open as long as Pagefind runs (`close`).
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         try:
@@ -212,10 +214,13 @@ class PageIndexer:
 
     def close(self) -> None:
         """Stop Pagefind (at once if the build failed: nothing of it is kept)."""
-        self._outbox.put(None)
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
+        with contextlib.suppress(queue.Empty):
+            while True:  # what was never sent; then the writer's signal to end always fits
+                self._outbox.get_nowait()
+        self._outbox.put_nowait(None)
         self._threads[0].join(timeout=5)  # the writer ends on the None above, or on the pipe Pagefind closed
         for stream in (self._process.stdin, self._process.stdout, self._stderr):
             # A pipe to a Pagefind that stopped (a broken pagefind.yml) cannot flush what it still holds.
@@ -226,7 +231,14 @@ class PageIndexer:
     def _send(self, payload: dict[str, Any]) -> int:
         self._next_id += 1
         message = {"message_id": self._next_id, "payload": payload}
-        self._outbox.put(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+        data = base64.b64encode(json.dumps(message).encode("utf-8")) + b","
+        while True:
+            try:
+                self._outbox.put(data, timeout=1.0)
+                break
+            except queue.Full:
+                if self._process.poll() is not None or not self._threads[0].is_alive():
+                    break  # Pagefind stopped: `finish` says so, with what it said
         return self._next_id
 
     def _wait(self, message_id: int) -> dict[str, Any] | None:
@@ -257,12 +269,16 @@ class PageIndexer:
     def _read(self) -> None:
         stdout = self._process.stdout
         assert stdout is not None
-        buffered = b""
-        while chunk := os.read(stdout.fileno(), 65536):
+        buffered = bytearray()  # the index comes back as one message of several megabytes
+        while chunk := os.read(stdout.fileno(), 1 << 20):
+            start = len(buffered)
             buffered += chunk
-            *messages, buffered = buffered.split(b",")
+            if b"," not in chunk:
+                continue
+            *messages, rest = bytes(buffered).split(b",") if start else chunk.split(b",")
             for raw in messages:
                 self._answer(raw)
+            buffered = bytearray(rest)
         with self._answered:
             self._answered.notify_all()
 
