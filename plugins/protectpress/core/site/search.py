@@ -204,7 +204,7 @@ class PageIndexer:
             made = self._wait(self._send({"type": "GetFiles", "index_id": self._index_id}))
             if self._failures or made is None or made.get("type") != "GetFiles":
                 raise SearchIndexError("the search indexer (Pagefind) failed:\n" + self._said())
-            _write_index(self.site_dir / INDEX_FOLDER, made.get("files"))
+            _write_index(self.site_dir / INDEX_FOLDER, made.pop("files", None))  # and let go of it
             pages = _entry_pages(self.site_dir / INDEX_FOLDER)
             if pages is None:
                 raise SearchIndexError("the search indexer (Pagefind) wrote no index it could say the size of")
@@ -269,27 +269,28 @@ class PageIndexer:
     def _read(self) -> None:
         stdout = self._process.stdout
         assert stdout is not None
-        buffered = bytearray()  # the index comes back as one message of several megabytes
+        # The index comes back as one message of many megabytes: each message is decoded where it lies in the
+        # buffer (a memoryview, no copy), and what was read is dropped once per chunk.
+        buffered = bytearray()
         while chunk := os.read(stdout.fileno(), 1 << 20):
-            start = len(buffered)
             buffered += chunk
-            if b"," not in chunk:
-                continue
-            *messages, rest = bytes(buffered).split(b",") if start else chunk.split(b",")
-            for raw in messages:
-                self._answer(raw)
-            buffered = bytearray(rest)
+            start = 0
+            while (end := buffered.find(b",", start)) >= 0:
+                with memoryview(buffered) as view:
+                    self._answer(view[start:end])
+                start = end + 1
+            del buffered[:start]
         with self._answered:
             self._answered.notify_all()
 
-    def _answer(self, raw: bytes) -> None:
+    def _answer(self, raw: memoryview) -> None:
         try:
             answer = json.loads(base64.b64decode(raw))
             payload = answer["payload"]
             message_id = answer.get("message_id")
         except (ValueError, KeyError, TypeError):
             with self._answered:
-                self._failures.append(f"an answer that could not be read: {raw[:200]!r}")
+                self._failures.append(f"an answer that could not be read: {bytes(raw[:200])!r}")
             return
         with self._answered:
             if payload.get("type") == "Error":
