@@ -132,3 +132,24 @@ def test_a_rebuild_after_any_one_change_writes_what_a_first_build_writes(tmp_pat
         assert shown in (tmp_path / f"warm-{name}" / page).read_text(encoding="utf-8"), name
         assert _without_search_index(snapshot(tmp_path / f"warm-{name}")) == \
             _without_search_index(snapshot(tmp_path / f"cold-site-{name}")), name
+
+
+def test_a_preview_rebuild_keeps_what_it_did_not_use(tmp_path):
+    # Under `protectpress serve` a save renders only the saved pages: the other cards' drawings must stay for
+    # the next full build, while a full build keeps only what it used.
+    key = b"p" * 32
+    first = SealedMemory(tmp_path / "sealed.json", key)
+    first.put("kind", "a", "drawing of a")
+    first.put("kind", "b", "drawing of b")
+    first.save()
+    preview = SealedMemory(tmp_path / "sealed.json", key, keep_unused=True)
+    preview.put("kind", "c", "drawing of c")
+    preview.save()
+    full = SealedMemory(tmp_path / "sealed.json", key)
+    assert [full.get("kind", name) for name in "abc"] == ["drawing of a", "drawing of b", "drawing of c"]
+    full.save()
+    assert SealedMemory(tmp_path / "sealed.json", key).get("kind", "a") == "drawing of a"
+    only_a = SealedMemory(tmp_path / "sealed.json", key)
+    only_a.get("kind", "a")
+    only_a.save()
+    assert SealedMemory(tmp_path / "sealed.json", key).get("kind", "b") is None  # not used: not kept

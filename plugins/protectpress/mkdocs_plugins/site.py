@@ -122,7 +122,7 @@ class SiteFeature:
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         settings = self.state.settings
         self.memory = BuildMemory(settings.cache_dir / "facts.json")
-        self.sealed = SealedMemory(settings.cache_dir / SEALED_FILE, user_key())
+        self.sealed = SealedMemory(settings.cache_dir / SEALED_FILE, user_key(), keep_unused=self.state.serving)
         docs_prefix = settings.relative(settings.docs_dir)
         sources: dict[str, str] = {}
         unreadable: list[File] = []

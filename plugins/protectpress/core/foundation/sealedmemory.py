@@ -80,13 +80,16 @@ def _read_key(path: Path) -> bytes | None:
 
 class SealedMemory:
     """Results by (kind, input), sealed with the user's key. Reading never fails (a bad file is an empty
-    memory); saving never fails the build. A save keeps only what this build used, so it never grows stale."""
+    memory); saving never fails the build. A save keeps only what this build used, so it never grows stale
+    (`keep_unused`: everything read as well, for a preview rebuild that renders only some pages; entries kept
+    that way are checked like any other when read)."""
 
-    def __init__(self, path: Path | None, key: bytes | None) -> None:
+    def __init__(self, path: Path | None, key: bytes | None, *, keep_unused: bool = False) -> None:
         self.path = path if key is not None else None
         self._key = key or b""
         self._stored: dict[str, list[Any]] = _read(self.path) if self.path is not None else {}
-        self._used: dict[str, list[Any]] = {}
+        # A preview rebuild renders only the saved pages: what the others used stays for the next full build.
+        self._used: dict[str, list[Any]] = dict(self._stored) if keep_unused else {}
 
     @property
     def active(self) -> bool:
