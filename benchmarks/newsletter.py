@@ -46,7 +46,7 @@ const rounds = Number(process.argv[3]);
 
 
 def measure_into(table: Table, root: Path, *, log=print) -> None:
-    from protectpress.core.content.model import load_content
+    from protectpress.core.content.loading import load_content
     from protectpress.core.foundation.config import load_settings
     render_module = importlib.import_module("protectpress.core.newsletter.render")  # the package re-exports `render`
     from protectpress.core.foundation.problems import Problems

@@ -12,9 +12,10 @@ import sys
 from benchmarks.corpus import generate, plan
 from benchmarks.table import COLUMNS
 
-from protectpress.core.content.model import ContentType, load_content
+from protectpress.core.content.loading import load_content
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.problems import Problems
+from protectpress.core.foundation.site_paths import ContentType
 from support import REPO
 
 

@@ -4,9 +4,12 @@ import datetime as dt
 
 import pytest
 
-from protectpress.core.content.model import ActionCard, ContentSet, Guidance, check_content_set, load_content, read_item
-from protectpress.core.foundation.config import Vocabulary
+from protectpress.core.content.contentset import ContentSet, check_content_set
+from protectpress.core.content.items import ActionCard, Guidance
+from protectpress.core.content.loading import load_content
+from protectpress.core.content.schema import read_item
 from protectpress.core.foundation.problems import Problems, Severity
+from protectpress.core.foundation.settings import Vocabulary
 
 VOCABULARY = Vocabulary(tags={"martyns-law": "Martyn's Law", "training": "Training"},
                         sectors={"all": "All sectors", "retail": "Retail"})

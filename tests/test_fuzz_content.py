@@ -19,10 +19,12 @@ from fuzz_strategies import (
     recipients_csv,
     source_files,
 )
-from protectpress.core.content.model import load_content, read_item
-from protectpress.core.foundation.config import SITE_BUILT_IN_EXTENSIONS, Vocabulary, load_settings
+from protectpress.core.content.loading import load_content
+from protectpress.core.content.schema import read_item
+from protectpress.core.foundation.config import SITE_BUILT_IN_EXTENSIONS, load_settings
 from protectpress.core.foundation.frontmatter import FrontMatterError, split_front_matter
 from protectpress.core.foundation.problems import Problems
+from protectpress.core.foundation.settings import Vocabulary
 from protectpress.core.newsletter.render import render_newsletter
 from protectpress.core.sending.recipients import read_recipients
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from protectpress.core.foundation.config import DEFAULT_LANGUAGE, load_settings
+from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.problems import Problems
+from protectpress.core.foundation.settings import DEFAULT_LANGUAGE
 from protectpress.core.newsletter import render_newsletter
 from support import FIXTURES, copy_project, run_protectpress
 

@@ -369,7 +369,7 @@ def test_low_contrast_brand_colours_fail_the_check(tmp_path):
 
 
 def test_default_colours_pass():
-    from protectpress.core.foundation.config import NewsletterSettings
+    from protectpress.core.foundation.settings import NewsletterSettings
 
     assert colour_problems(NewsletterSettings()) == []
 

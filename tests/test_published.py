@@ -9,7 +9,7 @@ import pytest
 
 from protectpress.core.checks.linkcheck import BuiltSite
 from protectpress.core.checks.published import published_urls, read_record
-from protectpress.core.content.model import load_content
+from protectpress.core.content.loading import load_content
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.links import SiteLinks
 from protectpress.core.foundation.problems import Problems

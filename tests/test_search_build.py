@@ -10,8 +10,9 @@ import shutil
 import pytest
 
 from protectpress.cli.build import build_site
-from protectpress.core.content.model import ActionCard
-from protectpress.core.foundation.config import Vocabulary, load_settings
+from protectpress.core.content.items import ActionCard
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.settings import Vocabulary
 from protectpress.core.site.search import PageIndexer, SearchIndexError, index_site, page_url, record_for
 from search_index import indexed_pages
 from support import FIXTURES, copy_project, run_protectpress, snapshot

@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.checks.published import RECORD_NAME, listed, new_addresses, record_new_addresses
-from ..core.foundation.config import DEFAULT_LANGUAGE, ConfigError, load_settings, relative_path
+from ..core.foundation.config import ConfigError, load_settings
 from ..core.foundation.problems import Problems
+from ..core.foundation.settings import DEFAULT_LANGUAGE, relative_path
 from ..core.project.reading import Project
 from ..core.site.search import PageIndexer, SearchIndexError
+from ..mkdocs_plugins import mkdocs_words
 from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit
 from .staging import BuildLock, building_prefix, previous_name
 
@@ -113,10 +115,10 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = False, serve
         state = plain.state()
         if state is not None and state.problems.errors:
             result.stopped = f"{count(len(state.problems.errors), 'error')} to fix"
-        elif "strict mode" in str(error):
+        elif mkdocs_words.STRICT_MODE in str(error):
             result.stopped = "--strict: warnings count as errors"
         else:
-            result.stopped = str(error).removeprefix("Aborted with a BuildError!").strip() or "MkDocs stopped"
+            result.stopped = str(error).removeprefix(mkdocs_words.BUILD_ERROR).strip() or "MkDocs stopped"
             result.config_problem = isinstance(error, ConfigurationError)
     except Exception as error:
         # A fault of ours that no test found yet: still no traceback for comms staff.
@@ -226,11 +228,6 @@ def _discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-# MkDocs' own progress lines that say nothing to comms staff, or name the temporary folder we build in.
-_NOISE = ("Cleaning site directory", "Building documentation to directory", "Documentation built in",
-          "A 'dirty' build is being performed", "Building documentation...", "The directory contains stale files")
-
-
 class _PlainWords(logging.Filter):
     """Keeps MkDocs' output to what a comms officer can act on. Our own problems are left out here because the
     caller prints the whole list once, in the same words as `protectpress check`."""
@@ -243,7 +240,7 @@ class _PlainWords(logging.Filter):
         if record.name.startswith("mkdocs.plugins.protectpress"):
             return False
         message = record.getMessage()
-        if message.startswith(_NOISE):
+        if message.startswith(mkdocs_words.NOISE):
             return False
         state = self.state()
         return not (state is not None and state.stopped_with is not None and message == state.stopped_with)

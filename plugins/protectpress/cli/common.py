@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn, TypeAlias
 
-from ..core.foundation.config import ConfigError, Settings, find_config, load_settings, relative_path
+from ..core.foundation.config import ConfigError, find_config, load_settings
 from ..core.foundation.dates import DateError, parse_moment
+from ..core.foundation.settings import Settings, relative_path
 
 # What `add_subparsers()` returns: argparse gives the class no public name, and each command adds itself to it.
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"

@@ -15,12 +15,13 @@ from pathlib import Path
 
 from ..core.foundation.config import ConfigError
 from ..core.foundation.problems import Problems
+from ..core.foundation.site_paths import EMAIL_HTML, EMAIL_TEXT
 from ..core.newsletter.message import build_message
 from ..core.newsletter.render import DEFAULT_NAME, fill_placeholders, render_newsletter, unsubscribe_mailto
 from ..core.sending.compose import SenderIdentity
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 
-FILES = ("email.html", "email.txt", "message.eml")
+FILES = (EMAIL_HTML, EMAIL_TEXT, "message.eml")
 
 
 def register(subparsers: Subparsers) -> None:
@@ -70,8 +71,8 @@ def run(args: argparse.Namespace) -> int:
                             unsent=True)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "email.html").write_text(email_html, encoding="utf-8")
-    (out / "email.txt").write_text(email_text, encoding="utf-8")
+    (out / EMAIL_HTML).write_text(email_html, encoding="utf-8")
+    (out / EMAIL_TEXT).write_text(email_text, encoding="utf-8")
     (out / "message.eml").write_bytes(message.as_bytes())
     draft = " (a draft: preview only, never bulk-sent)" if rendered.draft else ""
     print(f"Exported {rendered.source_path}{draft} to {out}/: " + ", ".join(FILES))

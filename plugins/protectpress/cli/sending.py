@@ -11,10 +11,11 @@ import os
 import sys
 from pathlib import Path
 
-from ..core.foundation.config import ConfigError, Settings
+from ..core.foundation.config import ConfigError
 from ..core.foundation.dates import build_now
 from ..core.foundation.email_addresses import valid_address
 from ..core.foundation.problems import Problems
+from ..core.foundation.settings import Settings
 from ..core.newsletter.render import render_newsletter
 from ..core.project.notice import NOTICE_KIND, render_notice_email
 from ..core.sending.campaign import SendPolicy

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from ..core.content.model import load_content
-from ..core.foundation.config import ConfigError, Settings, find_config, load_settings
+from ..core.content.loading import load_content
+from ..core.foundation.config import ConfigError, find_config, load_settings
 from ..core.foundation.dates import build_now, human_moment
 from ..core.foundation.problems import Problems
+from ..core.foundation.settings import Settings
 from ..core.newsletter.render import template_path
 from ..core.site.preview_page import problems_page
 from .build import BuildResult, build_site, count

@@ -6,8 +6,8 @@ feeds, email and sending here means a move to another site generator rewrites on
 The folders are layers, lowest first; a module imports only from its own layer or a lower one
 (`LAYERS` below, checked by tests/test_core_layers.py):
 
-- `foundation/`: what every part uses: settings, problems, dates, the URL maker, slugs, the emergency line,
-  header text rules, email addresses, files that hold personal data, signed tokens.
+- `foundation/`: what every part uses: settings, problems, dates, the URL maker, the site's paths and names, slugs,
+  the emergency line, header text rules, email addresses, files that hold personal data, signed tokens.
 - `judge/`: the one judge of hostile input: the sanitiser, the content policy, the project boundary.
 - `content/`: the content model: typed pages read from docs/, their schema and lint, change notes.
 - `site/`: what only the public site needs: listings, home page, metadata, print cards, search, offline,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
+from ..core.foundation.site_paths import EMAIL_HTML, WEB_FOLDER
 from ..core.judge.content_policy import check_built_page
 from ..core.site import csp
 from .state import BuildState
@@ -55,7 +56,7 @@ class CspFeature:
         if not self.active:
             return
         site_dir = self.state.settings.site_dir
-        emails = sorted(path.relative_to(site_dir).as_posix() for path in site_dir.glob("newsletters/*/email.html"))
+        emails = sorted(path.relative_to(site_dir).as_posix() for path in site_dir.glob(f"{WEB_FOLDER}/*/{EMAIL_HTML}"))
         (site_dir / HEADERS_FILE).write_text(
             csp.headers_file(csp.site_policy(self.scripts, self.styles, header=True, form_targets=self.form_targets),
                              emails), encoding="utf-8")

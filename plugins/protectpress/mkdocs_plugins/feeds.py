@@ -25,7 +25,8 @@ from ..core.feeds import (
     publish_feeds,
 )
 from ..core.foundation.links import SiteLinks
-from ..core.subscriptions.page import SUBSCRIBE_PAGE, SUBSCRIBE_SCRIPT, feed_anchor, subscribe_body, subscribe_markdown
+from ..core.foundation.site_paths import SUBSCRIBE_PAGE
+from ..core.subscriptions.page import SUBSCRIBE_SCRIPT, feed_anchor, subscribe_body, subscribe_markdown
 from .state import BuildState
 
 

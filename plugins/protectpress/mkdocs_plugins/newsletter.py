@@ -16,16 +16,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.feeds.entry import FeedEntry
+from ..core.foundation.site_paths import ARCHIVE_SRC_URI, EMAIL_HTML, EMAIL_TEXT, NEWSLETTER_KIND
 from ..core.newsletter import RenderedNewsletter, render_all
 from ..core.newsletter.model import Newsletter
 from ..core.newsletter.render import preview, template_path
-from ..core.newsletter.web import ARCHIVE_SRC_URI, archive_markdown, web_markdown, web_src_uri
+from ..core.newsletter.web import archive_markdown, web_markdown, web_src_uri
 from ..core.sending.compose import sender_name_problem
 from ..core.site.csp import EMAIL_POLICY, with_policy
 from ..core.site.metadata import lastmod
 from .state import BuildState
-
-EMAIL_HTML, EMAIL_TEXT = "email.html", "email.txt"
 
 
 class NewsletterFeature:
@@ -100,7 +99,7 @@ class NewsletterFeature:
         return FeedEntry(id=links.page_url(src_uri), url=links.page_url(src_uri), title=newsletter.subject,
                          summary=newsletter.preheader, published=newsletter.date, updated=newsletter.date,
                          content_html=html, page_path=links.page_path(src_uri), source_path=newsletter.path,
-                         kind="newsletter", sectors=newsletter.sectors)
+                         kind=NEWSLETTER_KIND, sectors=newsletter.sectors)
 
 
 def _drop_email_templates(files: Files, folder: Path) -> None:

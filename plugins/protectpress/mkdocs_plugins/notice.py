@@ -7,7 +7,7 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-from ..core.content.model import NOTICE_SOURCE
+from ..core.foundation.site_paths import NOTICE_SOURCE
 from ..core.project.notice import Notice, banner, live_notice, notice_feed_entry
 from .state import BuildState
 

@@ -15,8 +15,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.utils import normalize_url
 
-from ..core.content.model import ContentType
+from ..core.foundation.site_paths import ContentType
 from ..core.site import offline
+from ..core.site.listings import type_index_source
 from .state import BuildState
 
 
@@ -61,7 +62,7 @@ class OfflineFeature:
             return
         links = self.state.settings.links
         cards = [links.page_path(card.src_uri) for card in self.state.content.of_type(ContentType.ACTION_CARD)]
-        pages = ["", links.page_path("action-cards/index.md"), *cards]
+        pages = ["", links.page_path(type_index_source(ContentType.ACTION_CARD)), *cards]
         if self.has_offline_page:
             pages.append(offline.OFFLINE_PAGE)
         plan = offline.plan_offline(site_dir, pages)

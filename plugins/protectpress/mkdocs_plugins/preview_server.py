@@ -38,6 +38,8 @@ def answer(server: LiveReloadServer, page: bytes | None, environ: WSGIEnvironmen
         start_response("204 No Content", [("Cache-Control", "max-age=3600")])
         return []
     if page is not None and not path.startswith("/livereload/") and _is_page(path):
+        # MkDocs' private `_epoch_cond`, `_visible_epoch` and `_inject_js_into_html` put the live-reload script in
+        # as MkDocs does for its own pages (tests/test_mkdocs_contract.py fails, naming them, if they change).
         with server._epoch_cond:
             epoch = server._visible_epoch
         content = server._inject_js_into_html(page, epoch)
@@ -52,6 +54,8 @@ class _QuietRequests(logging.Filter):
     build) and the favicon's "no content" would fill the terminal with a line per page load."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # MkDocs' wording of a request line, `[12:00:00] "GET /x/ HTTP/1.1" code 503`, matched as a string
+        # (tests/test_mkdocs_contract.py fails if it changes).
         message = record.getMessage()
         return not (message.endswith((f"code {STATUS.split()[0]}", "code 204")) and '] "GET /' in message)
 
@@ -77,6 +81,8 @@ class PreviewServer(LiveReloadServer):
         super().__init__(*args, **kwargs)
         quiet_request_log()
 
+    # MkDocs' private `_serve_request`, which its `serve_request` calls for every request: overriding it keeps
+    # MkDocs' error handling around ours (tests/test_mkdocs_contract.py fails, naming it, if it changes).
     def _serve_request(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes] | None:
         return answer(self, self.problems_page, environ, start_response, super()._serve_request)
 
@@ -105,7 +111,8 @@ def keep_answering(server: LiveReloadServer, problems: Callable[[], list[Problem
 
     quiet_request_log()
     server.builder = builder
-    # An instance attribute: MkDocs' serve_request calls self._serve_request.
+    # An instance attribute: MkDocs' serve_request calls self._serve_request, a private method
+    # (tests/test_mkdocs_contract.py fails, naming it, if MkDocs changes that).
     server._serve_request = serve  # type: ignore[method-assign]
 
 

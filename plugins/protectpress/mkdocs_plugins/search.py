@@ -13,12 +13,19 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from ..core.newsletter.web import ARCHIVE_SRC_URI, WEB_FOLDER
-from ..core.site.search import SearchIndexError, SearchRecord, index_site, newsletter_record, record_for
+from ..core.foundation.site_paths import is_newsletter_page
+from ..core.site.search import (
+    SearchIndexError,
+    SearchRecord,
+    excluded_from_search,
+    index_site,
+    listing_record,
+    newsletter_record,
+    record_for,
+)
 from .state import BuildState
 
 log = get_plugin_logger("protectpress")
-LISTING_LABELS = {"topics": "Topic", "sectors": "Sector"}
 
 
 class SearchFeature:
@@ -34,22 +41,18 @@ class SearchFeature:
     def record(self, page: Page) -> SearchRecord | None:
         """The page's search record, or None for a page left out of search: a draft (shown in the preview
         only) or a page whose front matter says `search: {exclude: true}`."""
-        excluded = page.meta.get("search")
-        if page.file.inclusion.is_excluded() or (isinstance(excluded, dict) and excluded.get("exclude") is True):
+        if page.file.inclusion.is_excluded() or excluded_from_search(page.meta.get("search")):
             return None
         item = self.state.content.items.get(page.file.src_uri)
         if item is not None:
             return record_for(item, self.state.settings.vocabulary)
-        folder = page.file.src_uri.rpartition("/")[0]
-        if folder == WEB_FOLDER and page.file.src_uri != ARCHIVE_SRC_URI:
+        if is_newsletter_page(page.file.src_uri):
             # The newsletter feature has already handed this web version to the feeds, with its date and sectors.
             path = self.state.settings.links.page_path(page.file.src_uri)
             entry = next((e for e in self.state.extra_feed_entries if e.page_path == path), None)
             return newsletter_record(entry.published if entry else None, entry.sectors if entry else (),
                                      self.state.settings.vocabulary)
-        # A generated listing (its lists are left out with data-pagefind-ignore): a topic's or sector's page says so.
-        name = page.file.src_uri.rpartition("/")[2]
-        return SearchRecord(type_label=LISTING_LABELS.get(folder, "Page") if name != "index.md" else "Page")
+        return listing_record(page.file.src_uri)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.state.serving:

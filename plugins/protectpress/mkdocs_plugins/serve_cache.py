@@ -35,7 +35,7 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from ..core.content.model import PageMemo
+from ..core.content.memo import PageMemo
 from ..core.foundation.linkscan import ScannedHtml
 from ..core.foundation.problems import Problem, Problems
 

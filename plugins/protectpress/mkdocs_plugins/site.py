@@ -1,54 +1,43 @@
 """The site feature: validates every page through the core, hides drafts, generates the topic and sector
-listings, orders the navigation by content type, and gives templates what they show about each page.
+listings, orders the navigation (core/site/navigation.py), and gives templates what they show about each page
+(core/site/page_facts.py).
 
-Front-matter text is plain text, and MkDocs' Jinja environment does not autoescape (turning autoescape on
-prints every page body as text: Material's templates rely on printing HTML raw). So every text a template may
-print (page titles and meta, section titles, the facts in `pp`) is made safe HTML here, once, before any
-template or other plugin reads it; Material's own templates then print it as they are.
+Front-matter text is plain text, and MkDocs' Jinja environment does not autoescape, so every text a template may
+print (page meta, section titles, the facts in `pp`) is made safe HTML here, once, through the core
+(core/site/meta.py), before any template or other plugin reads it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import logging
-import posixpath
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
-from mkdocs.config.defaults import MkDocsConfig, _AbsoluteLinksValidationValue
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
-from ..core.content.model import (
-    FOLDER_OF_TYPE,
-    TYPE_FOLDERS,
-    ContentItem,
-    ContentType,
-    is_content_source,
-    load_content,
-)
-from ..core.content.print_size import print_size
+from ..core.content.items import ContentItem
+from ..core.content.loading import is_content_source, load_content
 from ..core.foundation import emergency
 from ..core.foundation.buildcache import BuildMemory
-from ..core.foundation.dates import human, human_moment
 from ..core.foundation.frontmatter import read_source
 from ..core.foundation.generated import SetAside, set_aside_lists
-from ..core.foundation.links import EXPECTED_ONE_ADDRESS, SiteLinks, same_addresses
+from ..core.foundation.links import EXPECTED_ONE_ADDRESS, same_addresses
 from ..core.foundation.sealedmemory import FILE_NAME as SEALED_FILE
 from ..core.foundation.sealedmemory import SealedMemory, user_key
+from ..core.foundation.site_paths import HOME_SRC_URI, ROBOTS_TXT, TYPE_FOLDERS, ContentType, listing_group
 from ..core.judge.boundary import ProjectBoundary
 from ..core.judge.content_policy import ACTIVE_DOCUMENT_SUFFIXES, REFUSED_SUFFIXES, check_body, check_document
 from ..core.judge.nesting import too_deep_line
 from ..core.judge.sanitise import html_text
-from ..core.newsletter.web import ARCHIVE_SRC_URI, WEB_FOLDER
 from ..core.site.brand import Brand, load_brand
-from ..core.site.home import HOME_SRC_URI, home_action_cards, home_sections
+from ..core.site.home import home_action_cards, home_sections
 from ..core.site.images import preview_png
 from ..core.site.listings import (
     in_reader_order,
@@ -57,6 +46,7 @@ from ..core.site.listings import (
     type_listing,
     vocabulary_listings,
 )
+from ..core.site.meta import safe_meta
 from ..core.site.metadata import (
     PREVIEW_IMAGE,
     PreviewImage,
@@ -65,20 +55,14 @@ from ..core.site.metadata import (
     preview_image,
     robots_txt,
     short_description,
-    wants_contents,
 )
-from ..core.site.printcard import qr_svg
-from ..core.site.theme_css import LEAN_CSS, MATERIAL_CSS, lean_material_css
+from ..core.site.navigation import nav_rank, section_rank
+from ..core.site.page_facts import brand_context, contents, page_facts, preview_status
+from ..core.site.theme_css import LEAN_CSS, MATERIAL_CSS, asks_for_toggle, lean_material_css
 from ..core.site.typography import keep_time_ranges_together
 from . import serve_cache
+from .mkdocs_words import MKDOCS_DRAFT_MARKER, set_link_validation
 from .state import BuildState
-
-# Top of the navigation first; anything not named keeps MkDocs' order after these.
-NAV_ORDER = ["index.md", "guidance", "action-cards", "conferences", "news", "newsletters", "topics", "sectors",
-             "subscribe.md", "about.md"]
-NAV_LAST = ["accessibility.md", "privacy.md"]
-NOUNS = {"topics": "topic", "sectors": "sector"}
-ROBOTS = "robots.txt"
 
 
 class SiteFeature:
@@ -100,14 +84,8 @@ class SiteFeature:
         self.lean_css = False  # whether this build publishes core/site/theme_css.py's copy of Material's stylesheet
 
     def on_config(self, config: MkDocsConfig) -> None:
-        # Our link check reads every page, feed and email the build (or the preview) wrote and names the file to
-        # edit; MkDocs' own warnings about the same links would say each mistake twice, in its words.
-        config.validation.links.not_found = logging.DEBUG
-        config.validation.links.anchors = logging.DEBUG
-        config.validation.links.unrecognized_links = logging.DEBUG
-        # Docs-root links (`/guidance/pals.md`) are part of our content model, in authors' pages and in the pages
-        # we generate, so they must resolve whatever `validation:` a project's mkdocs.yml sets.
-        config.validation.links.absolute_links = _AbsoluteLinksValidationValue.RELATIVE_TO_DOCS
+        # MkDocs' link warnings off (our link check says each in its words) and docs-root links resolved.
+        set_link_validation(config)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Before MkDocs walks docs/ (following every link) and copies what it finds: a link out of the project
@@ -157,8 +135,8 @@ class SiteFeature:
         if self.state.serving:
             titles = [(item.src_uri, item.title) for item in self.state.content.items.values()]
             serve_cache.rebuild_all_when_menu_changed(config, files, [*titles, *self.listing_titles.items()])
-        if files.get_file_from_path(ROBOTS) is None:
-            files.append(File.generated(config, ROBOTS, content=robots_txt(settings.links)))
+        if files.get_file_from_path(ROBOTS_TXT) is None:
+            files.append(File.generated(config, ROBOTS_TXT, content=robots_txt(settings.links)))
         self.lean_css = self._add_lean_css(files, config)
         if files.get_file_from_path(PREVIEW_IMAGE) is None:  # the theme's copy (overrides/) is drawn by the same code
             files.append(File.generated(config, PREVIEW_IMAGE, content=preview_png()))
@@ -171,12 +149,13 @@ class SiteFeature:
     def _add_lean_css(self, files: Files, config: MkDocsConfig) -> bool:
         """Material's stylesheet without what these pages never use (core/site/theme_css.py), beside the original,
         unless mkdocs.yml asks for the palette toggle (whose options and palettes need Material's whole CSS)."""
-        if _asks_for_toggle(config.theme.get("palette")) or files.get_file_from_path(LEAN_CSS) is not None:
+        if asks_for_toggle(config.theme.get("palette")) or files.get_file_from_path(LEAN_CSS) is not None:
             return False
         for folder in config.theme.dirs:
             source = Path(folder) / MATERIAL_CSS
             if source.is_file():
-                files.append(File.generated(config, LEAN_CSS, content=_lean_css(source.read_text(encoding="utf-8"))))
+                css = lean_material_css(source.read_text(encoding="utf-8"))
+                files.append(File.generated(config, LEAN_CSS, content=css))
                 return True
         return False
 
@@ -184,16 +163,16 @@ class SiteFeature:
         """The generated pages: topic and sector listings, and the index of a type folder without one."""
         vocabulary, content, links = self.state.settings.vocabulary, self.state.content, self.state.settings.links
         listings = missing_type_indexes(content)
-        for group, terms in (("topics", vocabulary.tags), ("sectors", vocabulary.sectors)):
-            in_order = vocabulary_listings(content, group, terms, NOUNS[group], links)
+        for group, terms in vocabulary.by_group():
+            in_order = vocabulary_listings(content, group.folder, terms, group.noun, links)
             # The sidebar lists the terms in the order their index page does (the vocabulary's), not by file name.
             self.state.nav_ranks.update((listing.src_uri, rank) for rank, listing in enumerate(in_order))
             listings += in_order
         for listing in listings:
             self.listed.add(listing.src_uri)
             self.listing_titles[listing.src_uri] = listing.title
-            if listing.slug and listing.group in NOUNS:
-                self.titles[listing.src_uri] = listing_title(listing.title, NOUNS[listing.group])
+            if listing.slug and (listed_in := listing_group(listing.group)) is not None:
+                self.titles[listing.src_uri] = listing_title(listing.title, listed_in.noun)
             self._note_newest(listing.src_uri, listing.items)
             if files.get_file_from_path(listing.src_uri) is None:
                 files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)
@@ -269,7 +248,7 @@ class SiteFeature:
         if isinstance(page.meta.get("description"), str):
             page.meta["description"] = short_description(page.meta["description"])
         # Here, as soon as the meta is read: the search plugin and every template read titles after this.
-        page.meta = _safe_meta(page.meta)
+        page.meta = safe_meta(page.meta)
         # Read by the sitemap, which MkDocs renders before any page's template: hence here, not in on_page_context.
         item = self.item(page)
         # A page with no date of its own gets no lastmod (""), but MkDocs parses the newest update_date for
@@ -316,10 +295,10 @@ class SiteFeature:
                 config[key] = html_text(config[key])
         # A global, not per-page context, so that the 404 page and every other template see it too.
         env.globals["pp_emergency"] = emergency.template_context()
-        env.globals["pp_brand"] = _brand_context(self.brand, self.state.settings.links) if self.brand else None
+        env.globals["pp_brand"] = brand_context(self.brand, self.state.settings.links) if self.brand else None
         # The palette toggle only when mkdocs.yml asks for one: otherwise light and dark follow the reader's
         # system, in CSS (overrides/base.html); pp-site.js works the toggle when there is one.
-        env.globals["pp_toggle"] = _asks_for_toggle(config.theme.get("palette"))
+        env.globals["pp_toggle"] = asks_for_toggle(config.theme.get("palette"))
         env.globals["pp_material_css"] = LEAN_CSS if self.lean_css else None
         # The action cards, each with its site-root path: the offline page lists them (all saved on the device).
         links = self.state.settings.links
@@ -334,21 +313,21 @@ class SiteFeature:
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> dict[str, Any]:
         item = self.item(page)
-        context["pp"] = (_page_facts(item, self.state, self.listed, self.memory, self.sealed)
+        context["pp"] = (page_facts(item, self.state.settings, self.listed, self.memory, self.sealed)
                          if item is not None else None)
         context["pp_title"] = self.titles.get(page.file.src_uri)
         context["pp_preview"] = self.preview
         # Staff facts (the kind of page, the next review date) only in the preview, never on the public site.
         context["pp_staff"] = self.state.serving
-        context["pp_contents"] = _contents(page, item)
+        context["pp_contents"] = contents(page.file.src_uri, item, page.meta.get("hide"), _headings(page))
         context["pp_home_cards"] = (home_action_cards(self.state.content, self.state.settings.links)
                                     if page.file.src_uri == HOME_SRC_URI else None)
-        context["pp_preview_status"] = _preview_status(item) if self.state.serving and item is not None else None
+        context["pp_preview_status"] = preview_status(item) if self.state.serving and item is not None else None
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         item = self.item(page)
-        if self.state.serving and item is not None and _preview_status(item) is not None:
+        if self.state.serving and item is not None and preview_status(item) is not None:
             # Our banner (pp_preview_status) says what this draft or scheduled page is, in words. (A newsletter's
             # web version, which is no page item, keeps MkDocs' own marker.)
             output = output.replace(MKDOCS_DRAFT_MARKER, "", 1)
@@ -362,25 +341,11 @@ class SiteFeature:
         return self.state.content.items.get(page.file.src_uri)
 
 
-# What MkDocs puts at the top of a draft page under `mkdocs serve` (mkdocs/commands/build.py, MkDocs 1.6).
-MKDOCS_DRAFT_MARKER = ('<div class="mkdocs-draft-marker" title="This page will not be included into the built '
-                       'site.">DRAFT</div>')
-
-
-def _preview_status(item: ContentItem) -> dict[str, str] | None:
-    """What the preview's banner says about a page that is not published: a draft, or when it goes live."""
-    if item.draft:
-        return {"kind": "draft", "label": "Draft", "text": "not published"}
-    if item.scheduled and item.publish_at is not None:
-        return {"kind": "scheduled", "label": "Scheduled", "text": f"goes live at {human_moment(item.publish_at)}"}
-    return None
-
-
 def _placeholder_for_invalid(page: Page, markdown: str, extensions: list[str]) -> str:
     """A page that failed validation is still built (so links to it hold and the build goes on to find every
     other problem), but as a plain page: its front matter may hold values MkDocs and the theme cannot use."""
     title = page.meta.get("title")
-    page.meta = _safe_meta({"title": title}) if isinstance(title, str) else {}
+    page.meta = safe_meta({"title": title}) if isinstance(title, str) else {}
     if too_deep_line(markdown, extensions) is not None:
         return "This page has problems to fix: run `protectpress check`.\n"  # too deep for the renderer
     return markdown
@@ -401,16 +366,8 @@ def _order_sections(items: Iterable[StructureItem], ranks: dict[str, int]) -> No
             continue
         _order_sections(item.children, ranks)
         if any(isinstance(child, Page) and child.file.src_uri in ranks for child in item.children):
-            item.children.sort(key=lambda child: _section_rank(child, ranks))
-
-
-def _section_rank(child: StructureItem, ranks: dict[str, int]) -> tuple[int, int]:
-    file = child.file if isinstance(child, Page) else None
-    if file is not None and posixpath.basename(file.src_uri) == "index.md":
-        return (0, 0)
-    if file is not None and file.src_uri in ranks:
-        return (1, ranks[file.src_uri])
-    return (2, 0)  # sorted() is stable: unranked children keep MkDocs' order
+            item.children.sort(key=lambda child: section_rank(
+                child.file.src_uri if isinstance(child, Page) else None, ranks))
 
 
 def _nav_rank(item: StructureItem) -> tuple[int, str]:
@@ -418,27 +375,7 @@ def _nav_rank(item: StructureItem) -> tuple[int, str]:
     if isinstance(item, Section):
         first = next((c for c in item.children if isinstance(c, Page)), None)
         key = first.file.src_uri.split("/", 1)[0] if first else item.title
-    if key in NAV_LAST:
-        return (len(NAV_ORDER) + 1 + NAV_LAST.index(key), key)
-    if key in NAV_ORDER:
-        return (NAV_ORDER.index(key), key)
-    return (len(NAV_ORDER), key)
-
-
-# Front-matter keys that MkDocs and Material read as names (a template file, an icon path, features to hide),
-# never print; the schema checks them, and a safe-HTML value would leak into messages as Markup('...').
-_NAMES_NOT_TEXT = frozenset({"template", "icon", "hide", "search"})
-
-
-def _safe_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
-    """Every text in a page's front matter (and each text in a list) as safe HTML; other values as they are."""
-    def safe(value: Any) -> Any:
-        if isinstance(value, str):
-            return html_text(value)
-        if isinstance(value, list):
-            return [safe(v) for v in value]
-        return value
-    return {key: value if key in _NAMES_NOT_TEXT else safe(value) for key, value in meta.items()}
+    return nav_rank(key)
 
 
 def _make_nav_titles_safe(items: list) -> None:
@@ -450,89 +387,9 @@ def _make_nav_titles_safe(items: list) -> None:
             _make_nav_titles_safe(item.children)
 
 
-@functools.lru_cache(maxsize=2)
-def _lean_css(material_css: str) -> str:
-    """Made once a process: the preview rebuilds on every save from the same Material stylesheet."""
-    return lean_material_css(material_css)
-
-
-def _asks_for_toggle(palette: Any) -> bool:
-    """Whether mkdocs.yml's `theme.palette` gives any scheme a `toggle:` (Material's light/dark switch)."""
-    entries = palette if isinstance(palette, list) else [palette]
-    return any(isinstance(entry, Mapping) and entry.get("toggle") for entry in entries)
-
-
-def _contents(page: Page, item: ContentItem | None) -> list[dict[str, str]] | None:
-    """A long page's sections (its h2s) for the contents list under its title: guidance with enough sections
-    to need one, and a newsletter's web version. None for every other page, and for one whose front matter
-    hides its table of contents (`hide: [toc]`, as Material reads it)."""
-    hidden = page.meta.get("hide")
-    if isinstance(hidden, list) and "toc" in hidden:
-        return None
-    src_uri = page.file.src_uri
-    newsletter = src_uri.startswith(WEB_FOLDER + "/") and src_uri != ARCHIVE_SRC_URI
-    if not newsletter and (item is None or item.kind is not ContentType.GUIDANCE):
-        return None
+def _headings(page: Page) -> list[tuple[int, str, str]]:
+    """The page's headings (level, title, URL); a page whose h1 is in its Markdown has its sections below it."""
     toc = list(page.toc)
-    if len(toc) == 1 and toc[0].level == 1:  # a page whose h1 is in its Markdown: its sections are below it
+    if len(toc) == 1 and toc[0].level == 1:
         toc = list(toc[0].children)
-    sections = [{"title": entry.title, "url": entry.url} for entry in toc if entry.level == 2]
-    return sections if wants_contents(len(sections), newsletter=newsletter) else None
-
-
-def _brand_context(brand: Brand, links: SiteLinks) -> dict:
-    """The brand as templates print it: texts as safe HTML, the checked logo as it is, links as site paths."""
-    return {
-        "organisation": html_text(brand.organisation),
-        "short_name": html_text(brand.short_name),
-        "logo_svg": brand.logo_svg,
-        "contact_email": html_text(brand.contact_email),
-        "links": [{"label": link.label, "path": links.page_path(link.src_uri)} for link in brand.footer_links],
-    }
-
-
-def _printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory, sealed: SealedMemory) -> dict:
-    """What a printed action card adds: its type size (core/site/printcard.py), and a QR code and footer that lead
-    back to the live card, whose address is made absolute by SiteLinks like every other published address."""
-    address = links.page_url(item.src_uri)
-    return {
-        "size_class": print_size(item.body).css_class,
-        "address": html_text(address),
-        "qr_svg": qr_svg(address, memory, sealed),
-        "last_updated": human(item.last_updated) if item.last_updated else None,
-        "last_updated_iso": f"{item.last_updated:%Y-%m-%d}" if item.last_updated else None,
-    }
-
-
-def _page_facts(item: ContentItem, state: BuildState, listed: set[str], memory: BuildMemory,
-                sealed: SealedMemory) -> dict:
-    """What the templates show about a page: its kind, dates in words, and its topics and sectors."""
-    vocabulary = state.settings.vocabulary
-    links = state.settings.links
-
-    def terms(group: str, slugs: tuple[str, ...], labels: dict[str, str]) -> list[dict]:
-        # Only terms with a listing page get a link; the path is relative to the site root.
-        sources = ((slug, SiteLinks.listing_source(group, slug)) for slug in slugs)
-        return [
-            {"label": html_text(labels[slug]), "path": links.page_path(source) if source in listed else None}
-            for slug, source in sources
-        ]
-
-    return {
-        "kind": item.kind.value,
-        "kind_label": item.kind.label,
-        "is_action_card": item.kind is ContentType.ACTION_CARD,
-        "published": human(item.date) if item.date else None,
-        "published_iso": f"{item.date:%Y-%m-%d}" if item.date else None,
-        "updated": human(item.updated) if item.updated else None,
-        "updated_iso": f"{item.updated:%Y-%m-%d}" if item.updated else None,
-        "review_by": human(item.review_by) if item.review_by else None,
-        "review_by_iso": f"{item.review_by:%Y-%m-%d}" if item.review_by else None,
-        "summary": html_text(item.summary),
-        "changes": [{"date": human(change.date), "iso": f"{change.date:%Y-%m-%d}", "note": html_text(change.note)}
-                    for change in item.changes],
-        "tags": terms("topics", item.tags, vocabulary.tags),
-        "sectors": terms("sectors", item.sectors, vocabulary.sectors),
-        "folder": FOLDER_OF_TYPE.get(item.kind),
-        "printed": _printed_card(item, links, memory, sealed) if item.kind is ContentType.ACTION_CARD else None,
-    }
+    return [(entry.level, entry.title, entry.url) for entry in toc]

@@ -16,13 +16,14 @@ import datetime as dt
 import os
 from collections.abc import Mapping
 
-from ..core.foundation.config import ConfigError, Settings, load_settings
+from ..core.foundation.config import ConfigError, load_settings
 from ..core.foundation.service_address import SIGNUP_PATH
+from ..core.foundation.settings import Settings
+from ..core.foundation.site_paths import SUBSCRIBE_PAGE
 from ..core.sending.outbox import Outbox
 from ..core.sending.relay import PASSWORD_VARIABLE, RelayAddress, SmtpRelay
 from ..core.sending.transport import Transport
 from ..core.subscriptions.form import site_form
-from ..core.subscriptions.page import SUBSCRIBE_PAGE
 from . import DEFAULT_STORE, STORE_VARIABLE, service_keys
 from .database import Database
 from .mailer import Mailer, render_confirmation

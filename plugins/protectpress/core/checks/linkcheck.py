@@ -20,10 +20,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 from ..foundation.links import SiteLinks
 from ..foundation.linkscan import IMAGE, FoundLink, ScannedHtml, scan_html, scan_json_feed, scan_text, scan_xml_feed
 from ..foundation.problems import Problems
+from ..foundation.site_paths import EMAIL_HTML, EMAIL_TEXT, FEEDS_FOLDER, WEB_FOLDER
 
-FEED_FOLDER = "feeds"
-NEWSLETTER_FOLDER = "newsletters"
-EMAIL_FILES = ("email.html", "email.txt")
 # Fragments a browser honours on every page without an id.
 ALWAYS_THERE = {"", "top"}
 # Placeholders that the sending step fills in (the reader's name, their unsubscribe link): not links yet.
@@ -98,9 +96,9 @@ def channels(site: BuiltSite) -> list[Channel]:
     found = []
     for rel in sorted(site.files):
         top, name = rel.split("/", 1)[0], posixpath.basename(rel)
-        if top == NEWSLETTER_FOLDER and name in EMAIL_FILES:
+        if top == WEB_FOLDER and name in (EMAIL_HTML, EMAIL_TEXT):
             found.append(Channel(rel, "email"))
-        elif top == FEED_FOLDER and name.endswith((".xml", ".json")):
+        elif top == FEEDS_FOLDER and name.endswith((".xml", ".json")):
             found.append(Channel(rel, "feed"))
         elif rel.endswith(".html"):
             found.append(Channel(rel, "page"))
@@ -204,7 +202,7 @@ class _Checker:
                 self.broken(channel, link, f"expected an absolute address in {_where(channel)} (feed readers and "
                             "mail programs do not know the site's address)", repr(target))
                 return False
-            absolute = _joined(link.base or self.links.site_url + page_url_of(channel.file), target)
+            absolute = _joined(link.base or self.links.address_url(page_url_of(channel.file)), target)
         if absolute not in self.resolved:
             self.resolved[absolute] = self._resolve(absolute)
         outcome = self.resolved[absolute]

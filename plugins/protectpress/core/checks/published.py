@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.model import ContentSet
-from ..foundation.config import Settings
+from ..content.contentset import ContentSet
 from ..foundation.problems import Problems
+from ..foundation.settings import Settings
 from ..newsletter.model import load_newsletters
 from ..newsletter.web import web_src_uri
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ..foundation.dates import human
-from .model import Change, ContentItem, ContentSet
+from .contentset import ContentSet
+from .items import Change, ContentItem
 
 
 def updated_line(change: Change) -> str:

@@ -11,19 +11,30 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from ..content.model import FOLDER_OF_TYPE, ContentType
-from ..foundation.config import Settings
 from ..foundation.links import SiteLinks
+from ..foundation.settings import Settings
+from ..foundation.site_paths import (
+    ARCHIVE_SRC_URI,
+    FEEDS_FOLDER,
+    FOLDER_OF_TYPE,
+    HOME_SRC_URI,
+    NEWSLETTER_KIND,
+    NEWSLETTER_PLURAL,
+    SECTORS,
+    TOPICS,
+    TYPE_FOLDERS,
+    ContentType,
+    folder_index,
+)
 from .entry import FeedEntry
 from .instants import with_distinct_instants
 
-FEEDS_FOLDER = "feeds"
 # Kinds that go into feeds, in the order the Subscribe page lists them. Plain pages never do.
-FEED_KINDS = ("guidance", "action-card", "conference", "news", "newsletter")
-_KIND_PLURALS = {**{kind.value: kind.plural for kind in ContentType}, "newsletter": "Newsletters"}
+FEED_KINDS = (*(kind.value for kind in TYPE_FOLDERS.values()), NEWSLETTER_KIND)
+_KIND_PLURALS = {**{kind.value: kind.plural for kind in ContentType}, NEWSLETTER_KIND: NEWSLETTER_PLURAL}
 # Each type's index page (a docs source), which links that type's feeds and is the feed's home page.
-TYPE_INDEX_PAGES = {**{kind.value: f"{folder}/index.md" for kind, folder in FOLDER_OF_TYPE.items()},
-                    "newsletter": "newsletters/index.md"}
+TYPE_INDEX_PAGES = {**{kind.value: folder_index(folder) for kind, folder in FOLDER_OF_TYPE.items()},
+                    NEWSLETTER_KIND: ARCHIVE_SRC_URI}
 # When a feed has no entries at all (a brand-new site), its dates still must not change between builds.
 EMPTY_FEED_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
@@ -88,28 +99,28 @@ def plan_feeds(entries: list[FeedEntry], settings: Settings, pages: Collection[s
         if not members and group != "site":
             return None
         has_page = index_page is not None and index_page in pages
-        home = settings.links.page_url(index_page if index_page is not None and has_page else "index.md")
+        home = settings.links.page_url(index_page if index_page is not None and has_page else HOME_SRC_URI)
         folder = f"{FEEDS_FOLDER}/" + (f"{group}/{slug}/" if slug else "")
         return Feed(group, slug, label, title, description, home, index_page if has_page else None, folder,
                     pinned + members)
 
     site_description = options.description or settings.site_description or f"Updates from {site_title}."
-    planned = [feed("site", "", "Everything", site_title, site_description, "index.md", lambda e: True)]
+    planned = [feed("site", "", "Everything", site_title, site_description, HOME_SRC_URI, lambda e: True)]
     for kind in FEED_KINDS:
         plural = _KIND_PLURALS[kind]
         planned.append(feed("types", kind, plural, f"{site_title}: {plural}",
                             f"New and updated {plural.lower()} from {site_title}.", TYPE_INDEX_PAGES[kind],
                             _of_kind(kind)))
     for slug, label in vocabulary.tags.items():
-        planned.append(feed("topics", slug, label, f"{site_title}: {label}",
+        planned.append(feed(TOPICS.folder, slug, label, f"{site_title}: {label}",
                             f"New and updated pages about {label} from {site_title}.",
-                            SiteLinks.listing_source("topics", slug),
+                            SiteLinks.listing_source(TOPICS.folder, slug),
                             _about(slug)))
     for slug, label in vocabulary.sectors.items():
         scope = "every sector" if slug == "all" else f"the {label} sector, including what applies to all sectors"
-        planned.append(feed("sectors", slug, label, f"{site_title}: {label}",
+        planned.append(feed(SECTORS.folder, slug, label, f"{site_title}: {label}",
                             f"New and updated pages for {scope}, from {site_title}.",
-                            SiteLinks.listing_source("sectors", slug),
+                            SiteLinks.listing_source(SECTORS.folder, slug),
                             _for_sector(slug)))
     return [f for f in planned if f is not None]
 

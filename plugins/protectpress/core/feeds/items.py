@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..content.model import ContentItem
-from ..foundation.config import Settings
+from ..content.items import ContentItem
+from ..foundation.settings import Settings
 from .entry import FeedEntry
 from .images import local_file
 

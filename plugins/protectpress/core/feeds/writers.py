@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from feedgen.entry import FeedEntry as FeedgenEntry
 from feedgen.feed import FeedGenerator
 
-from ..foundation.config import Settings
 from ..foundation.links import SiteLinks
+from ..foundation.settings import Settings
+from ..foundation.site_paths import SECTORS, TOPICS
 from ..judge.sanitise import html_text
 from .catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed, FeedFormat
 from .enclosure import NAMESPACE, Enclosure, EnclosureEntryExtension, EnclosureExtension
@@ -58,7 +59,6 @@ class Publisher:
     @classmethod
     def from_settings(cls, settings: Settings) -> Publisher:
         options = settings.plugin.feeds
-        vocabulary = {"topics": settings.vocabulary.tags, "sectors": settings.vocabulary.sectors}
         return cls(
             author_name=options.author_name or settings.site_author or settings.site_name,
             author_email=options.author_email,
@@ -66,15 +66,15 @@ class Publisher:
             icon=feed_image(options.icon, settings),
             favicon=feed_image(options.favicon, settings),
             language=settings.language,
-            categories_by_term={(group, slug): Category(slug, label,
-                                                        settings.links.page_url(SiteLinks.listing_source(group, slug)))
-                                for group, terms in vocabulary.items() for slug, label in terms.items()},
+            categories_by_term={(group.folder, slug): Category(
+                slug, label, settings.links.page_url(SiteLinks.listing_source(group.folder, slug)))
+                for group, terms in settings.vocabulary.by_group() for slug, label in terms.items()},
         )
 
     def categories(self, entry: FeedEntry) -> list[Category]:
         """Topics then sectors, in the order the page lists them."""
-        return ([self._category("topics", t) for t in entry.tags]
-                + [self._category("sectors", s) for s in entry.sectors])
+        return ([self._category(TOPICS.folder, t) for t in entry.tags]
+                + [self._category(SECTORS.folder, s) for s in entry.sectors])
 
     def _category(self, group: str, slug: str) -> Category:
         # The content schema accepts only vocabulary slugs; the fallback keeps a stray one readable.

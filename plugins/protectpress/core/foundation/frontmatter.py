@@ -1,22 +1,19 @@
-"""Front matter: reads a Markdown source, splits it into its YAML and body, keeping each key's line for messages,
-and reads the keys with the one schema engine that pages, newsletters and the urgent notice share."""
+"""Front matter: reads a Markdown source, splits it into its YAML and body, keeping each key's line for
+messages. Pages, newsletters and the urgent notice are all read through here; `fields.py` then reads their keys."""
 
 from __future__ import annotations
 
 import codecs
 import datetime as dt
-import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .dates import DateError, parse_date, parse_moment
-from .problems import Problems, Severity, describe
-from .slugs import slugify
+from .problems import Problems
+from .yaml_words import yaml_problem_in_words
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
 
@@ -213,8 +210,13 @@ def read_front_matter(file: Path, path: str, problems: Problems) -> FrontMatter 
     what a newsletter and the urgent notice read first, one file at a time. A YAML slip is reported and read
     past (`front.slips`), so the rest is still checked; the caller treats the file as invalid."""
     text = read_source(file, path, problems)
-    if text is None:
-        return None
+    return front_matter_of(text, path, problems) if text is not None else None
+
+
+def front_matter_of(text: str, path: str, problems: Problems) -> FrontMatter | None:
+    """A source text's front matter and body, or None with the problem named: every file of ours (a page, a
+    newsletter, the notice) is split here. A YAML slip is reported and read past (`front.slips`), so the rest is
+    still checked; the caller treats the file as invalid."""
     try:
         front = split_front_matter(text, recover=True)
     except FrontMatterError as error:
@@ -223,77 +225,6 @@ def read_front_matter(file: Path, path: str, problems: Problems) -> FrontMatter 
     for slip in front.slips:
         problems.error(path, slip.expected, slip.found, line=slip.line)
     return front
-
-
-def yaml_problem_in_words(error: yaml.YAMLError, yaml_text: str, what: str = "YAML front matter"
-                          ) -> tuple[int, str, str]:
-    """(line within `yaml_text`, expected, found) for a YAML syntax error, in words for comms staff: PyYAML's
-    own ("mapping values are not allowed here") names the parser's state, not the author's usual slip."""
-    lines = yaml_text.splitlines()
-    problem_mark = getattr(error, "problem_mark", None)
-    context_mark = getattr(error, "context_mark", None)
-    problem = getattr(error, "problem", None) or "something YAML cannot read"
-    index = problem_mark.line if problem_mark is not None else 0
-    if index >= len(lines) and context_mark is not None:
-        index = context_mark.line  # PyYAML points past the end when a key never got its colon
-    index = min(index, max(len(lines) - 1, 0))
-    text = lines[index] if lines else ""
-    found = repr(text.strip()[:80]) if text.strip() else problem
-
-    def answer(expected: str, at: int = index) -> tuple[int, str, str]:
-        shown = lines[at].strip()[:80] if 0 <= at < len(lines) else ""
-        return at + 1, f"expected valid {what}: {expected}", repr(shown) if shown else problem
-
-    if "\t" in text[: len(text) - len(text.lstrip())] or "'\\t'" in problem:
-        return answer("indent with spaces, not a tab")
-    for at in (index, index - 1):
-        if 0 <= at < len(lines) and re.match(r"^\s*-[^\s-]", lines[at]):
-            return answer("a space after each - in a list, like '- retail'", at)
-    if problem.startswith("mapping values are not allowed"):
-        if text.count(":") >= 2:
-            return answer(COLON_IN_VALUE)
-        if index > 0 and ":" not in lines[index - 1]:
-            return answer("a colon after each key, like 'title: My page'", index - 1)
-        above = _line_above(lines, index)
-        if above is not None and _indent(text) > _indent(lines[above]):
-            if re.match(r"^\s*[\w-]+:(\s|$)", text) and _indent(lines[above]) == 0:
-                # `summary:` pushed in under `title: ...`: YAML reads it as more of the title.
-                return answer(INDENTED_KEY)
-            return answer(COLON_IN_VALUE + " (the whole value, when it runs onto a second line)", above)
-    if "<document start>" in problem and lines and lines[0][:1].isspace():
-        return answer(INDENTED_KEY, 0)
-    if "<block end>" in problem and re.search(r"block (mapping|collection)",
-                                                       str(getattr(error, "context", ""))):
-        return answer("the lines of one entry lined up, each indented by the same spaces as the one above it "
-                      "(under changes:, '  - date: ...' then '    note: ...')")
-    if "could not find expected ':'" in problem:
-        return answer("a colon after each key, like 'title: My page'")
-    if "quoted scalar" in str(getattr(error, "context", "")):
-        start = context_mark.line if context_mark is not None else index
-        return answer("a closing quote for each opening quote", start)
-    if "alias" in problem or "anchor" in problem:
-        return answer("quotes around a value that starts with * or &")
-    if "flow sequence" in str(getattr(error, "context", "")) or "flow mapping" in str(getattr(error, "context", "")):
-        return answer(
-            at=context_mark.line if context_mark is not None else index,
-            expected="a list written like [retail, hospitality], with its closing ] on the same line, and "
-            "quotes around a name with a colon in it",
-        )
-    return index + 1, f"expected valid {what}", found if text.strip() else problem
-
-
-COLON_IN_VALUE = "quotes around a value that has a colon in it, like title: \"Martyn's Law: what it means\""
-INDENTED_KEY = ("each key at the start of its line, with no spaces before it (only the lines under a key such as "
-                "changes: are indented)")
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _line_above(lines: list[str], index: int) -> int | None:
-    """The nearest line above `index` that is not blank."""
-    return next((at for at in range(index - 1, -1, -1) if lines[at].strip()), None)
 
 
 _TAG_MISMATCH = (ValueError, KeyError, TypeError, AttributeError, OverflowError)
@@ -314,159 +245,3 @@ def _compose_and_construct(
         return node, (loader.construct_document(node) if node is not None else {})
     finally:
         loader.dispose()
-
-
-# ----------------------------------------------------------------------------------------------------------
-# The one schema engine: pages (core.content) and newsletters (core.newsletter.model) each list their fields
-# and read them here, so that the same mistake gets the same message wherever it is made.
-
-
-class Invalid(ValueError):
-    """A reader's verdict on one value: what was expected and what was found."""
-
-    def __init__(self, expected: str, found: str | None = None) -> None:
-        self.expected, self.found = expected, found
-        super().__init__(expected)
-
-
-@dataclass(frozen=True)
-class Field:
-    """One front-matter key. `read` turns the YAML value into ours or raises `Invalid`. A key written with
-    nothing after it (`image:`) counts as absent, except where `empty_means_absent` is off (`draft:`)."""
-
-    name: str
-    read: Callable[[Any], Any]
-    empty_means_absent: bool = True
-    boolean: bool = False  # only `true` or `false` as written: YAML 1.1 would also take yes, no, on, off
-
-
-Report = Callable[..., None]  # report(key, expected, found, severity="error")
-
-
-def reporter(problems: Problems, path: str, front: FrontMatter) -> Report:
-    """Reports a problem with a key at the key's line (`items[2].page` at the line of that entry,
-    `search.boost` at its own line)."""
-    def report(key: str, expected: str, found: str | None = None, severity: str = "error") -> None:
-        line = front.lines.get(key) or front.lines.get(key.split(".")[0]) or front.lines.get(key.split("[")[0])
-        problems.add(path, expected, found, key=key, line=line,
-                     severity=Severity(severity))
-    return report
-
-
-def read_text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid("expected text", describe(value))
-    return value.strip()
-
-
-def read_date(value: Any) -> dt.datetime:
-    try:
-        return parse_date(value)
-    except DateError as error:
-        raise Invalid(str(error), describe(value)) from None
-
-
-def read_moment(value: Any) -> dt.datetime:
-    """A date, or a date and time of day (`publish_at`, the notice's `expires`)."""
-    try:
-        return parse_moment(value)
-    except DateError as error:
-        raise Invalid(str(error), describe(value)) from None
-
-
-def read_bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise Invalid("expected true or false", describe(value))
-    return value
-
-
-def boolean_field(name: str) -> Field:
-    return Field(name, read_bool, empty_means_absent=False, boolean=True)
-
-
-def list_like(example: str) -> Callable[[Any], tuple[str, ...]]:
-    """A list-of-names reader (one name alone is a list of one) whose message shows an example for the key."""
-    def read(value: Any) -> tuple[str, ...]:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise Invalid(f"expected a list like {example}", describe(value))
-        return tuple(v.strip() for v in value)
-    return read
-
-
-def read_fields(front: FrontMatter, fields: Iterable[Field], report: Report) -> dict[str, Any]:
-    """Every field present in `front`, read; each wrong value reported once, showing what the author typed."""
-    values: dict[str, Any] = {}
-    for field_ in fields:
-        if field_.name not in front.data:
-            continue
-        value = front.data[field_.name]
-        if (value is None or value == "") and field_.empty_means_absent:
-            continue
-        written = front.raw.get(field_.name)
-        try:
-            if field_.boolean and isinstance(value, bool) and written is not None \
-                    and written.strip() not in ("true", "false"):
-                raise Invalid("expected true or false", repr(written))
-            values[field_.name] = field_.read(value)
-        except Invalid as invalid:
-            found = invalid.found
-            if written is not None and found == describe(value) and not isinstance(value, str) and value is not None:
-                found = repr(written)  # what the author typed, e.g. 'no' rather than false
-            report(field_.name, invalid.expected, found)
-    return values
-
-
-def report_missing(front: FrontMatter, required: dict[str, str], report: Report) -> None:
-    """`required` maps each key that must be there to why, as in "expected a date (required for a newsletter)"."""
-    for name, why in required.items():
-        if front.data.get(name) in (None, "") and name not in front.broken_keys:
-            report(name, f"expected a {name} ({why})", "none")
-
-
-def report_unknown_keys(front: FrontMatter, known: Iterable[str], report: Report) -> None:
-    """A key we do not know is a warning, not silence: `tittle` would otherwise be lost."""
-    known = sorted(known)
-    for key in front.data:
-        if key not in known:
-            report(key, f"expected a known key ({', '.join(known)}){did_you_mean(key, known)}", repr(key),
-                   severity="warning")
-
-
-def read_schema(front: FrontMatter, fields: Iterable[Field],
-                required: Mapping[str, str] | Callable[[dict[str, Any]], Mapping[str, str]], known: Iterable[str],
-                report: Report) -> dict[str, Any]:
-    """One front matter read against one schema: its fields read, the required ones checked, unknown keys warned.
-
-    Every kind of file (a page, a newsletter, the notice) goes through this, so they report alike. `required` may
-    depend on what was read (a page's type decides whether it needs a date), so it may be a function of the values.
-    """
-    values = read_fields(front, fields, report)
-    report_missing(front, dict(required(values) if callable(required) else required), report)
-    report_unknown_keys(front, known, report)
-    return values
-
-
-# What the site and the handbook call a term of each group: the front-matter key `tags` holds topics.
-TERM_NOUNS = {"tags": "topic", "sectors": "sector"}
-
-
-def read_terms(names: Iterable[str], group: str, allowed: dict[str, str], report: Report) -> tuple[str, ...]:
-    """Topic or sector names -> their vocabulary slugs; each unknown one reported with the nearest terms."""
-    chosen = []
-    for name in names:
-        slug = slugify(name)
-        if slug in allowed:
-            chosen.append(slug)
-            continue
-        choices = ", ".join(allowed) or f"none: declare {group} under plugins.protectpress.vocabulary in mkdocs.yml"
-        report(group, f"expected a {TERM_NOUNS.get(group, group[:-1])} from the vocabulary ({choices})"
-               f"{did_you_mean(slug, allowed)}", repr(name))
-    return tuple(dict.fromkeys(chosen))
-
-
-def did_you_mean(word: str, choices: Iterable[str], count: int = 3, cutoff: float = 0.6) -> str:
-    """" (did you mean x?)" naming the choices nearest `word`, or "" when none is near."""
-    nearest = difflib.get_close_matches(word, list(dict.fromkeys(choices)), n=count, cutoff=cutoff)
-    return f" (did you mean {', '.join(nearest)}?)" if nearest else ""

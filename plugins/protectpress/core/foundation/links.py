@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
+from .site_paths import HOME_SRC_URI
+
 
 @dataclass(frozen=True)
 class SiteLinks:
@@ -56,7 +58,11 @@ class SiteLinks:
 
     def page_url(self, src_uri: str) -> str:
         """The page's canonical absolute URL: what feeds use as a permanent id."""
-        return self.site_url + self.page_path(src_uri)
+        return self.address_url(self.page_path(src_uri))
+
+    def address_url(self, url_path: str) -> str:
+        """The absolute URL of a site-relative URL path (`guidance/pals/` -> `https://example.org/guidance/pals/`)."""
+        return self.site_url + url_path.lstrip("/")
 
     def absolute(self, target: str, *, from_src: str | None = None, from_url: str | None = None) -> str:
         """Make `target` absolute. The one function for it: feeds, emails and checks all call this.
@@ -71,7 +77,7 @@ class SiteLinks:
             return target
         if from_url is not None:
             return urljoin(self.site_url + from_url.lstrip("/"), target)
-        page_src = from_src or "index.md"
+        page_src = from_src or HOME_SRC_URI
         if not parts.path:  # "#anchor" or "?query": the page itself
             return urlunsplit(("", "", self.page_url(page_src), parts.query, parts.fragment))
         if parts.path.startswith("/"):

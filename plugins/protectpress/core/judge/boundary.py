@@ -19,8 +19,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..foundation.config import SendingSettings, Settings
 from ..foundation.problems import Problems
+from ..foundation.settings import SendingSettings, Settings
+from ..foundation.site_paths import JOURNAL_FOLDER, SUPPRESSED_FILE
 
 EXPECTED_INSIDE = ("expected a file or folder inside the project (a link that leads out of the project folder is "
                    "never published)")
@@ -33,8 +34,8 @@ EXPECTED_READABLE = "expected a folder the build can read"
 # Folders of tools, never of the project's own files: not searched for personal data that a hard link might name.
 _TOOL_FOLDERS = ("node_modules", "__pycache__", "site")
 # Personal data by name, wherever it is: a recipients CSV may be saved anywhere, under any prefix or suffix.
-PRIVATE_FILE_NAMES = ("recipients*.csv", "suppressed.csv")
-PRIVATE_FOLDER_NAMES = (".sends",)
+PRIVATE_FILE_NAMES = ("recipients*.csv", SUPPRESSED_FILE)
+PRIVATE_FOLDER_NAMES = (JOURNAL_FOLDER,)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from ..content.model import ContentSet
-from ..foundation.config import Settings
+from ..content.contentset import ContentSet
 from ..foundation.problems import Problems
+from ..foundation.settings import Settings
 from .colours import report_colours
 from .model import Feature, Newsletter, load_newsletters, resolve_features
 from .render import (

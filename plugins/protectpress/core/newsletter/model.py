@@ -13,24 +13,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..content.model import ContentItem, ContentSet
-from ..foundation.config import Settings
+from ..content.contentset import ContentSet
+from ..content.items import ContentItem
 from ..foundation.dates import human_moment
-from ..foundation.frontmatter import (
+from ..foundation.fields import (
     Field,
     Invalid,
     boolean_field,
     list_like,
     read_date,
-    read_front_matter,
+    read_file_schema,
     read_moment,
-    read_schema,
     read_terms,
     read_text,
-    reporter,
 )
 from ..foundation.headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..foundation.problems import Problems, describe
+from ..foundation.settings import Settings
+from ..foundation.site_paths import HOME_SRC_URI
 from ..foundation.slugs import slugify
 from ..judge.boundary import ProjectBoundary
 from ..judge.nesting import TOO_DEEP, too_deep_line
@@ -67,7 +67,7 @@ FIRST_NAME_FIELD = "first_name"
 MERGE_FIELDS = (NAME_FIELD, FIRST_NAME_FIELD)
 DEFAULT_NAME = "Partner"  # whom the letter greets when there is no name: a reader without one, the web version
 # Newsletter sources live outside docs/; their relative links resolve from the docs root, like this page's.
-LINK_BASE = "index.md"
+LINK_BASE = HOME_SRC_URI
 
 
 @dataclass(frozen=True)
@@ -145,14 +145,10 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
         problems.error(path, "expected a file name with some letters a-z or digits (it becomes the newsletter's "
                        "web address and names its sending journal), like 2024-05-spring-update.md", repr(file.name))
         return None
-    front = read_front_matter(file, path, problems)
-    if front is None:
+    reading = read_file_schema(file, path, problems, FIELDS, REQUIRED, KNOWN_KEYS)
+    if reading is None:
         return None
-    errors_before = len(problems.errors)
-
-    report = reporter(problems, path, front)
-
-    values = read_schema(front, FIELDS, REQUIRED, KNOWN_KEYS, report)
+    front, values, report = reading.front, reading.values, reading.report
     sectors = read_terms(values.get("sectors", ()), "sectors", settings.vocabulary.sectors, report)
     items = _items(front.data.get("items"), report, front.lines)
     deep_line = too_deep_line(front.body, EMAIL_EXTENSIONS)  # what renders a letter
@@ -167,7 +163,7 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
     for name, offset in sorted(unknown.items()):
         problems.error(path, "expected only the merge fields {{ name }} and {{ first_name }} in the letter",
                        repr("{{ " + name + " }}"), line=front.body_line + offset)
-    if len(problems.errors) > errors_before or front.slips:  # a slip left a key out
+    if reading.failed:
         return None
     return Newsletter(slug=slug, path=path, subject=values["subject"], preheader=values["preheader"],
                       date=values["date"], sectors=sectors, draft=values.get("draft", False), items=items,

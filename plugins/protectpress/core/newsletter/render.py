@@ -21,12 +21,13 @@ from markupsafe import Markup
 from mjml import mjml2html
 
 from ..content.changes import updated_line
-from ..content.model import ContentSet, load_content
+from ..content.contentset import ContentSet
+from ..content.loading import load_content
 from ..foundation import emergency
-from ..foundation.config import Settings
 from ..foundation.dates import human
 from ..foundation.links import SiteLinks
 from ..foundation.problems import Problems
+from ..foundation.settings import Settings
 from ..judge.boundary import ProjectBoundary
 from ..judge.content_policy import report_body
 from .colours import COLOUR_KEYS, report_colours

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..content.changes import updated_line
-from ..content.model import ContentSet
-from ..foundation.config import Settings
+from ..content.contentset import ContentSet
 from ..foundation.dates import human
 from ..foundation.generated import escape_markdown, front_matter
+from ..foundation.settings import Settings
+from ..foundation.site_paths import ARCHIVE_SRC_URI, NEWSLETTER_PLURAL, WEB_FOLDER
 from ..foundation.slugs import slugify
 from ..site.listings import listing_sources, missing_type_indexes
 from .markdown import demote_headings, rebase_links
@@ -28,10 +29,6 @@ from .model import (
     newsletter_files,
 )
 
-WEB_FOLDER = "newsletters"
-ARCHIVE_SRC_URI = f"{WEB_FOLDER}/index.md"
-ARCHIVE_TITLE = "Newsletters"
-
 
 def web_src_uri(slug: str) -> str:
     """Where a newsletter's web version sits among the docs: built to `site/newsletters/<slug>/index.html`."""
@@ -41,9 +38,8 @@ def web_src_uri(slug: str) -> str:
 def known_sources(settings: Settings, content: ContentSet) -> set[str]:
     """Every docs-relative page a newsletter may link to: real pages, listings and newsletter pages."""
     known = set(content.items) | set(content.invalid) | {ARCHIVE_SRC_URI}
-    vocabulary = settings.vocabulary
-    for group, terms in (("topics", vocabulary.tags), ("sectors", vocabulary.sectors)):
-        known.update(listing_sources(content, group, terms))
+    for group, terms in settings.vocabulary.by_group():
+        known.update(listing_sources(content, group.folder, terms))
     known.update(listing.src_uri for listing in missing_type_indexes(content))
     known.update(web_src_uri(slugify(f.stem)) for f in newsletter_files(settings))
     return known
@@ -103,4 +99,4 @@ def archive_markdown(newsletters: list[Newsletter]) -> str:
     lines = [f"- [{escape_markdown(n.subject)}](/{web_src_uri(n.slug)}) <small>{human(n.date)}</small>  \n"
              f"  {escape_markdown(n.preheader)}" for n in newsletters]
     body = "\n".join(lines) if lines else "There are no issues yet."
-    return front_matter(title=ARCHIVE_TITLE, description=intro) + f"# {ARCHIVE_TITLE}\n\n{intro}\n\n{body}\n"
+    return front_matter(title=NEWSLETTER_PLURAL, description=intro) + f"# {NEWSLETTER_PLURAL}\n\n{intro}\n\n{body}\n"

@@ -14,21 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..content.model import NOTICE_SOURCE
 from ..feeds.entry import FeedEntry
-from ..foundation.config import Settings
 from ..foundation.dates import human, human_moment
-from ..foundation.frontmatter import (
-    Field,
-    Invalid,
-    read_front_matter,
-    read_moment,
-    read_schema,
-    read_text,
-    reporter,
-)
+from ..foundation.fields import Field, Invalid, read_file_schema, read_moment, read_text
 from ..foundation.htmltree import parse_html
 from ..foundation.problems import Problem, Problems, describe
+from ..foundation.settings import Settings
+from ..foundation.site_paths import HOME_SRC_URI, NOTICE_SOURCE
 from ..judge.boundary import ProjectBoundary
 from ..newsletter.markdown import parse_markdown
 from ..newsletter.model import Newsletter
@@ -88,16 +80,14 @@ def read_notice(settings: Settings, problems: Problems) -> Notice | None:
     path = settings.relative(file)
     if _refused(file, path, settings, problems):
         return None
-    front = read_front_matter(file, path, problems)
-    if front is None:
+    reading = read_file_schema(file, path, problems, FIELDS, REQUIRED, (field_.name for field_ in FIELDS))
+    if reading is None:
         return None
-    errors_before = len(problems.errors)
-    report = reporter(problems, path, front)
-    values = read_schema(front, FIELDS, REQUIRED, (field_.name for field_ in FIELDS), report)
+    front, values = reading.front, reading.values
     if not front.body.strip():
         problems.error(path, "expected the notice's words below the front matter: what is happening and what "
                        "to do", "none", line=front.body_line)
-    if len(problems.errors) > errors_before or front.slips:  # a slip left a key out
+    if reading.failed:
         return None
     words = front.body.strip()
     blank_lines_before = front.body[: front.body.index(words)].count("\n")
@@ -134,7 +124,7 @@ def live_notice(settings: Settings, problems: Problems, now: dt.datetime) -> Not
 
 def notice_html(notice: Notice, settings: Settings) -> str:
     """The notice's words as sanitised HTML, its links absolute: the banner is on pages at every depth."""
-    return parse_markdown(notice.body, links=settings.links, from_src="index.md").html
+    return parse_markdown(notice.body, links=settings.links, from_src=HOME_SRC_URI).html
 
 
 def banner(notice: Notice, settings: Settings) -> dict[str, str]:
@@ -179,9 +169,9 @@ def render_notice_email(settings: Settings, problems: Problems, now: dt.datetime
         return None
     # From the HTML, not the Markdown tree: the tree holds Python-Markdown's placeholder characters where the
     # notice has inline HTML (even a <b>), and MJML refuses a preheader with them.
-    words = parse_html(parse_markdown(notice.body, links=settings.links, from_src="index.md").html).text()
+    words = parse_html(parse_markdown(notice.body, links=settings.links, from_src=HOME_SRC_URI).html).text()
     first_line = " ".join(words.split())
     letter = Newsletter(slug=notice.slug, path=notice.path, subject=notice.title,
                         preheader=first_line[:110], date=notice.date or now, sectors=(), draft=False, items=(),
                         body=notice.body, body_line=notice.body_line)
-    return render_letter(settings, letter, problems, web_src="index.md")
+    return render_letter(settings, letter, problems, web_src=HOME_SRC_URI)

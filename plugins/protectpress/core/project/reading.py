@@ -8,10 +8,12 @@ from dataclasses import dataclass
 import markdown
 
 from ..content.changes import newsletter_candidates
-from ..content.model import Change, ContentItem, ContentSet, load_content
-from ..foundation.config import Settings
+from ..content.contentset import ContentSet
+from ..content.items import Change, ContentItem
+from ..content.loading import load_content
 from ..foundation.dates import build_now
 from ..foundation.problems import Problems
+from ..foundation.settings import Settings
 from ..judge.boundary import ProjectBoundary
 from ..judge.content_policy import check_body
 from ..newsletter import render_all

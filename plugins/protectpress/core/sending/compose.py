@@ -10,11 +10,13 @@ import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..foundation.config import SENDING as SETTING
-from ..foundation.config import ConfigError, Settings, sending_problems
+from ..foundation.config import ConfigError
 from ..foundation.headertext import header_text_expected, header_text_problem
+from ..foundation.plugin_settings import SENDING as SETTING
+from ..foundation.plugin_settings import sending_problems
 from ..foundation.problems import Problem
 from ..foundation.service_address import MANAGE_PATH, service_address, unsubscribe_link
+from ..foundation.settings import Settings
 from ..foundation.tokens import SECRET_VARIABLE, Keyring, KeyringError
 from ..newsletter.message import build_message, message_digest, message_id_with, with_test_prefix
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto

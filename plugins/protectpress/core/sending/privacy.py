@@ -18,10 +18,10 @@ from email.policy import default as default_policy
 from email.utils import getaddresses
 from pathlib import Path
 
-from ..foundation.config import Settings
 from ..foundation.email_addresses import address_key
 from ..foundation.private_files import replace_private
 from ..foundation.problems import Problems
+from ..foundation.settings import Settings
 from ..foundation.spreadsheet import as_written
 from .journal import SendJournal
 from .report import DELIVERY_REPORT_SUFFIX

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..foundation.config import Settings
 from ..foundation.dates import build_now, human_moment
 from ..foundation.problems import Problems
+from ..foundation.settings import Settings
 from ..newsletter.render import RenderedNewsletter
 from .audience import Audience, audience_of
 from .campaign import Campaign, SendPolicy, SendSummary

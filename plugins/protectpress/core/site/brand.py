@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..foundation.config import PLUGIN_NAME, Settings
-from ..judge.content_policy import check_document
 from ..foundation.problems import Problems
+from ..foundation.settings import PLUGIN_NAME, Settings
+from ..judge.content_policy import check_document
 from ..judge.sanitise import decodings, find_active_document_content
 
 LOGO_KEY = f"plugins.{PLUGIN_NAME}.brand.logo"

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from html import escape
 
-from ..content.model import ContentSet, ContentType
+from ..content.contentset import ContentSet
 from ..foundation.links import SiteLinks
+from ..foundation.site_paths import HOME_SRC_URI, ContentType
 from .listings import TYPE_LINES, in_reader_order, item_list, type_index_source, type_line
 
-HOME_SRC_URI = "index.md"
 LATEST_COUNT = 6
 
 _COUNT_NOUNS = {

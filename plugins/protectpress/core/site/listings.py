@@ -15,10 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html import escape
 
-from ..content.model import FOLDER_OF_TYPE, ContentItem, ContentSet, ContentType
+from ..content.contentset import ContentSet
+from ..content.items import ContentItem
 from ..foundation.dates import human
 from ..foundation.generated import escape_markdown, front_matter
 from ..foundation.links import SiteLinks
+from ..foundation.site_paths import FOLDER_OF_TYPE, SECTORS, TOPICS, ContentType, folder_index
 
 _NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
 
@@ -101,7 +103,7 @@ def _terms_with_pages(
     """(slug, label, items) for each topic or sector that has published pages, in vocabulary order."""
     published = content.published()
     for slug, label in vocabulary.items():
-        if group == "sectors":
+        if group == SECTORS.folder:
             items = [i for i in published if (i.in_sector(slug) if slug != "all" else "all" in i.sectors)]
         else:
             items = [i for i in published if slug in i.tags]
@@ -112,7 +114,7 @@ def _terms_with_pages(
 def listing_sources(content: ContentSet, group: str, vocabulary: dict[str, str]) -> list[str]:
     """Where `vocabulary_listings` puts its pages, without writing them: for code that only links to them."""
     terms = [SiteLinks.listing_source(group, slug) for slug, _, _ in _terms_with_pages(content, group, vocabulary)]
-    return [f"{group}/index.md", *terms] if terms else []
+    return [folder_index(group), *terms] if terms else []
 
 
 def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, str], noun: str,
@@ -124,8 +126,8 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
     for slug, label, items in _terms_with_pages(content, group, vocabulary):
         # The intro names only the kinds of page listed below it.
         kinds = _kinds_phrase(items)
-        summary = f"{kinds} about {label}." if group == "topics" else f"{kinds} for {label.lower()}."
-        if group == "sectors" and slug != "all":
+        summary = f"{kinds} about {label}." if group == TOPICS.folder else f"{kinds} for {label.lower()}."
+        if group == SECTORS.folder and slug != "all":
             summary = f"{kinds} for the {label.lower()} sector, including what applies to all sectors."
         src_uri = SiteLinks.listing_source(group, slug)
         # The summary shows as the page's lead paragraph (partials/content.html): not repeated in the body.
@@ -139,7 +141,7 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
     title = noun.capitalize() + "s"
     intro = f"Every {noun} with pages on this site, and how many pages each has."
     index = Listing(
-        f"{group}/index.md",
+        folder_index(group),
         title,
         front_matter(title=title, type="page", summary=intro) + f"{index_lines}\n",
         group,
@@ -168,7 +170,7 @@ TYPE_LINES = {
 
 def type_index_source(kind: ContentType) -> str:
     """Where a type's index page lives among the docs, e.g. `action-cards/index.md`."""
-    return f"{FOLDER_OF_TYPE[kind]}/index.md"
+    return folder_index(FOLDER_OF_TYPE[kind])
 
 
 def type_line(content: ContentSet, kind: ContentType) -> str:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .images import PREVIEW_SIZE
 from ..foundation.links import SiteLinks
+from .images import PREVIEW_SIZE
 
 # Where the build writes the link-preview picture (core/site/images.py), unless the theme or docs have their own.
 PREVIEW_IMAGE = "assets/images/preview.png"

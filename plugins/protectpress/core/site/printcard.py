@@ -32,7 +32,8 @@ def qr_svg(address: str, memory: BuildMemory | None = None, sealed: SealedMemory
     (core/foundation/sealedmemory.py), never from a file anyone could have planted."""
     key = f"qr-mask segno-{segno.__version__} {QR_ERROR} {address}"
     kept = sealed.get(_DRAWING, address) if sealed is not None else None
-    if isinstance(kept, list) and len(kept) == 2 and type(kept[0]) is int and kept[0] in QR_MASKS and isinstance(kept[1], str):
+    if (isinstance(kept, list) and len(kept) == 2 and type(kept[0]) is int and kept[0] in QR_MASKS
+            and isinstance(kept[1], str)):
         mask, drawn = kept
         if memory is not None:
             memory.put(key, mask)  # the facts file stays whole for a build without the key

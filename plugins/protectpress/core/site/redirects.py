@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..content.model import ContentSet
-from .csp import site_policy, with_policy
+from ..content.contentset import ContentSet
 from ..foundation.links import SiteLinks
+from ..foundation.problems import Problems
+from ..foundation.site_paths import FEEDS_FOLDER, ROBOTS_TXT
+from .csp import site_policy, with_policy
 from .metadata import PREVIEW_IMAGE
 from .offline import MANIFEST_NAME, OFFLINE_PAGE, WORKER_NAME
-from ..foundation.problems import Problems
 from .search import INDEX_FOLDER
 
 EXPECTED_ADDRESS = ("expected an old address of this site like guidance/old-name/ (the part after the site's "
@@ -27,8 +28,8 @@ EXPECTED_ADDRESS = ("expected an old address of this site like guidance/old-name
 
 # What the build and the search indexer write, whatever the pages are: a redirect page there would stand where one
 # of them must go (a folder `pagefind/pagefind.js/` made the indexer wait on itself until its time limit).
-GENERATED_FOLDERS = (f"{INDEX_FOLDER}/", "assets/", "feeds/", "search/")
-GENERATED_FILES = frozenset({WORKER_NAME, MANIFEST_NAME, OFFLINE_PAGE, "404.html", "robots.txt", "sitemap.xml",
+GENERATED_FOLDERS = (f"{INDEX_FOLDER}/", "assets/", f"{FEEDS_FOLDER}/", "search/")
+GENERATED_FILES = frozenset({WORKER_NAME, MANIFEST_NAME, OFFLINE_PAGE, "404.html", ROBOTS_TXT, "sitemap.xml",
                              "sitemap.xml.gz", "_headers", PREVIEW_IMAGE})
 EXPECTED_NOT_GENERATED = ("expected an old address of a page, not one where the build writes its own files "
                           "(search index, feeds, assets, the offline worker)")
@@ -57,11 +58,10 @@ def normalise_old_address(value: str, links: SiteLinks) -> str | None:
     path = parts.path.lstrip("/")
     if any(segment in ("..", ".") for segment in path.split("/")) or "//" in path:
         return None
-    if path.lower().endswith((".md", ".markdown")):
-        return links.page_path(path) or None
     if path.endswith("/") or path.endswith(".html"):
         return path
-    return f"{path}/" if links.use_directory_urls else f"{path}.html"
+    # An address written as its source (`old-name.md`) or with no ending (`old-name`): where that page was built.
+    return links.page_path(path if path.lower().endswith((".md", ".markdown")) else f"{path}.md") or None
 
 
 def plan_redirects(content: ContentSet, links: SiteLinks, problems: Problems) -> list[Redirect]:
@@ -98,7 +98,7 @@ def redirect_html(redirect: Redirect, links: SiteLinks, language: str) -> str:
     # Relative, so that it works on any host, under any sub-folder and in a local preview. The old address is
     # not a source file, but page_path leaves a URL path as it is, which is all relative_url needs.
     href = html.escape(links.relative_url(redirect.new_src, from_src=redirect.old_path))
-    canonical = html.escape(links.site_url + redirect.new_path)
+    canonical = html.escape(links.page_url(redirect.new_src))
     title = html.escape(redirect.title)
     return with_policy(f"""<!doctype html>
 <html lang="{html.escape(language)}">

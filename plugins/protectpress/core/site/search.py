@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..content.model import ContentItem
-from ..foundation.config import Vocabulary
+from ..content.items import ContentItem
 from ..foundation.dates import human
+from ..foundation.settings import Vocabulary
+from ..foundation.site_paths import FOLDER_INDEX, NEWSLETTER_LABEL, listing_group
 
 INDEX_FOLDER = "pagefind"  # inside site/; the theme's search script loads `pagefind/pagefind.js` from here
 # The "¶" permalink that Python-Markdown's toc extension puts in every heading is not part of the text.
 NOT_TEXT = ".headerlink"
-NEWSLETTER_LABEL = "Newsletter"
 # A failing Pagefind should fail the build, not hang it: indexing 3,000 pages takes a few seconds.
 INDEX_TIMEOUT_SECONDS = 600
 OUTBOX_PAGES = 64  # pages handed over but not yet taken by Pagefind: about 2 MB
@@ -63,6 +63,18 @@ def record_for(item: ContentItem, vocabulary: Vocabulary) -> SearchRecord:
     """A page's record, dated by its last significant change."""
     return _record(item.kind.label, item.updated or item.date, item.tags, item.sectors, vocabulary)
 
+
+def excluded_from_search(search: Any) -> bool:
+    """Whether a page's front matter leaves it out of search: `search: {exclude: true}`, as Material reads it."""
+    return isinstance(search, dict) and search.get("exclude") is True
+
+
+def listing_record(src_uri: str) -> SearchRecord:
+    """A page we generated, with no item of its own (its lists are left out with data-pagefind-ignore): a topic's
+    or sector's listing says which it is; a group's index is a plain page."""
+    folder, _, name = src_uri.rpartition("/")
+    group = listing_group(folder)
+    return SearchRecord(type_label=group.label if group is not None and name != FOLDER_INDEX else "Page")
 
 def newsletter_record(date: dt.datetime | None, sectors: tuple[str, ...], vocabulary: Vocabulary) -> SearchRecord:
     """A newsletter's web version: dated by its issue, for the sectors it was sent to."""

@@ -15,7 +15,10 @@ never a style. The theme uses this copy unless mkdocs.yml asks for the palette t
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Mapping
+from typing import Any
 
 # Where Material 9.8.2 keeps its main stylesheet (base.html names it; tests check it exists).
 MATERIAL_CSS = "assets/stylesheets/main.57a0d79d.min.css"
@@ -43,6 +46,13 @@ _UNUSED_PROPERTIES = re.compile(
     r"version-icon|code-hl|annotation|tooltip|source)")
 
 
+def asks_for_toggle(palette: Any) -> bool:
+    """Whether mkdocs.yml's `theme.palette` gives any scheme a `toggle:` (Material's light/dark switch)."""
+    entries = palette if isinstance(palette, list) else [palette]
+    return any(isinstance(entry, Mapping) and entry.get("toggle") for entry in entries)
+
+
+@functools.lru_cache(maxsize=2)  # made once a process: the preview rebuilds from the same stylesheet
 def lean_material_css(css: str) -> str:
     """`css` (Material's minified main stylesheet) without the rules only unused components match."""
     return "".join(_kept(css))

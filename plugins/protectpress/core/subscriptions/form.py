@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 
-from ..foundation.config import Settings
 from ..foundation.email_addresses import valid_address
 from ..foundation.service_address import SIGNUP_PATH, service_address
+from ..foundation.settings import Settings
 from ..newsletter.render import newsletter_organisation
 from .consent import CURRENT, consent_statement
 

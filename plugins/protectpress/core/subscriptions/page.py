@@ -14,11 +14,11 @@ from __future__ import annotations
 from html import escape
 
 from ..feeds.catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed
-from ..foundation.config import Settings
 from ..foundation.generated import front_matter
+from ..foundation.settings import Settings
+from ..foundation.site_paths import SECTORS, SUBSCRIBE_PAGE, TOPICS
 from .form import signup_section
 
-SUBSCRIBE_PAGE = "subscribe.md"
 # The page's script (overrides/assets/javascripts/), loaded only on the page this module generates.
 SUBSCRIBE_SCRIPT = "assets/javascripts/pp-subscribe.js"
 TITLE = "Subscribe to updates"
@@ -27,8 +27,8 @@ SUMMARY = ("Get new and updated guidance, action cards and news in a feed reader
 # The groups a reader chooses between, each named as readers say it: (group, heading, explanation).
 _GROUPS = (
     ("types", "Kinds of page", "Just one kind of page, such as new action cards."),
-    ("topics", "Topics", "Everything about one subject."),
-    ("sectors", "Sectors", "Pages for your sector, including everything meant for all sectors."),
+    (TOPICS.folder, "Topics", "Everything about one subject."),
+    (SECTORS.folder, "Sectors", "Pages for your sector, including everything meant for all sectors."),
 )
 # The script reads a feed's address in each format from these attributes of its list item.
 _FORMAT_ATTRIBUTES = {RSS: "data-rss", ATOM: "data-atom", JSON_FEED: "data-json"}

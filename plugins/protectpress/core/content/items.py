@@ -1,0 +1,94 @@
+"""The typed items a valid page becomes (`Guidance`, `ActionCard`, `ConferenceWriteUp`, `NewsItem`, `Page`),
+with what every channel asks of an item (is it live, its last update). The kinds themselves, with their folders
+and labels, are core/foundation/site_paths.py's `ContentType`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..foundation.site_paths import ContentType
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of a page's change history (`changes:`), GOV.UK style: what changed and when."""
+
+    date: dt.datetime
+    note: str  # plain text, escaped wherever written
+    major: bool = False  # worth telling partners: `protectpress check` lists it as a newsletter candidate
+
+
+@dataclass(frozen=True)
+class ContentItem:
+    """One page of the site, validated. Subclasses name the published types."""
+
+    kind: ClassVar[ContentType] = ContentType.PAGE
+
+    src_uri: str  # relative to docs_dir, forward slashes
+    path: str  # relative to the project, for messages
+    title: str
+    summary: str
+    date: dt.datetime | None
+    updated: dt.datetime | None
+    review_by: dt.datetime | None
+    tags: tuple[str, ...]
+    sectors: tuple[str, ...]
+    image: str | None
+    image_alt: str | None
+    draft: bool
+    body: str
+    body_line: int
+    redirect_from: tuple[str, ...] = ()
+    publish_at: dt.datetime | None = None  # not on the site before this moment
+    scheduled: bool = False  # publish_at is still ahead at this build's "now": kept out like a draft
+    changes: tuple[Change, ...] = ()  # newest first; the newest one's date is `updated`
+
+    @property
+    def latest_change(self) -> Change | None:
+        return self.changes[0] if self.changes else None
+
+    @property
+    def is_live(self) -> bool:
+        """On the public site now: neither a draft nor scheduled for later. Everything that publishes asks this."""
+        return not self.draft and not self.scheduled
+
+    @property
+    def last_updated(self) -> dt.datetime | None:
+        """What feeds call `updated`: the `updated` date, or first publication."""
+        return self.updated or self.date
+
+    @property
+    def is_published_type(self) -> bool:
+        """Guidance, cards, write-ups and news go into feeds and listings; plain pages do not."""
+        return self.kind is not ContentType.PAGE
+
+    def in_sector(self, sector: str) -> bool:
+        return sector in self.sectors or "all" in self.sectors
+
+
+class Page(ContentItem):
+    kind = ContentType.PAGE
+
+
+class Guidance(ContentItem):
+    kind = ContentType.GUIDANCE
+
+
+class ActionCard(ContentItem):
+    kind = ContentType.ACTION_CARD
+
+
+class ConferenceWriteUp(ContentItem):
+    kind = ContentType.CONFERENCE
+
+
+class NewsItem(ContentItem):
+    kind = ContentType.NEWS
+
+
+ITEM_CLASSES: dict[ContentType, type[ContentItem]] = {
+    cls.kind: cls for cls in (Page, Guidance, ActionCard, ConferenceWriteUp, NewsItem)
+}

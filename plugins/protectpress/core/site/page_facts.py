@@ -1,0 +1,109 @@
+"""What the templates show about a page, each text made safe HTML here once (Material's templates print them
+raw): its kind, its dates in words, its topics and sectors with their listings, a printed action card's extras,
+the preview's banner for a draft or scheduled page, and the brand. Kept out of the MkDocs adapter so that it is
+tested without MkDocs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ..content.items import ContentItem
+from ..content.print_size import print_size
+from ..foundation.buildcache import BuildMemory
+from ..foundation.dates import human, human_moment
+from ..foundation.links import SiteLinks
+from ..foundation.sealedmemory import SealedMemory
+from ..foundation.settings import Settings
+from ..foundation.site_paths import (
+    FOLDER_OF_TYPE,
+    SECTORS,
+    TOPICS,
+    ContentType,
+    is_newsletter_page,
+)
+from ..judge.sanitise import html_text
+from .brand import Brand
+from .metadata import wants_contents
+from .printcard import qr_svg
+
+
+def preview_status(item: ContentItem) -> dict[str, str] | None:
+    """What the preview's banner says about a page that is not published: a draft, or when it goes live."""
+    if item.draft:
+        return {"kind": "draft", "label": "Draft", "text": "not published"}
+    if item.scheduled and item.publish_at is not None:
+        return {"kind": "scheduled", "label": "Scheduled", "text": f"goes live at {human_moment(item.publish_at)}"}
+    return None
+
+
+def brand_context(brand: Brand, links: SiteLinks) -> dict:
+    """The brand as templates print it: texts as safe HTML, the checked logo as it is, links as site paths."""
+    return {
+        "organisation": html_text(brand.organisation),
+        "short_name": html_text(brand.short_name),
+        "logo_svg": brand.logo_svg,
+        "contact_email": html_text(brand.contact_email),
+        "links": [{"label": link.label, "path": links.page_path(link.src_uri)} for link in brand.footer_links],
+    }
+
+
+def printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory, sealed: SealedMemory | None = None) -> dict:
+    """What a printed action card adds: its type size (core/site/printcard.py), and a QR code and footer that lead
+    back to the live card, whose address is made absolute by SiteLinks like every other published address."""
+    address = links.page_url(item.src_uri)
+    return {
+        "size_class": print_size(item.body).css_class,
+        "address": html_text(address),
+        "qr_svg": qr_svg(address, memory, sealed),
+        "last_updated": human(item.last_updated) if item.last_updated else None,
+        "last_updated_iso": f"{item.last_updated:%Y-%m-%d}" if item.last_updated else None,
+    }
+
+
+def page_facts(item: ContentItem, settings: Settings, listed: set[str], memory: BuildMemory,
+               sealed: SealedMemory | None = None) -> dict:
+    """What the templates show about a page: its kind, dates in words, and its topics and sectors."""
+    vocabulary = settings.vocabulary
+    links = settings.links
+
+    def terms(group: str, slugs: tuple[str, ...], labels: dict[str, str]) -> list[dict]:
+        # Only terms with a listing page get a link; the path is relative to the site root.
+        sources = ((slug, SiteLinks.listing_source(group, slug)) for slug in slugs)
+        return [
+            {"label": html_text(labels[slug]), "path": links.page_path(source) if source in listed else None}
+            for slug, source in sources
+        ]
+
+    return {
+        "kind": item.kind.value,
+        "kind_label": item.kind.label,
+        "is_action_card": item.kind is ContentType.ACTION_CARD,
+        "published": human(item.date) if item.date else None,
+        "published_iso": f"{item.date:%Y-%m-%d}" if item.date else None,
+        "updated": human(item.updated) if item.updated else None,
+        "updated_iso": f"{item.updated:%Y-%m-%d}" if item.updated else None,
+        "review_by": human(item.review_by) if item.review_by else None,
+        "review_by_iso": f"{item.review_by:%Y-%m-%d}" if item.review_by else None,
+        "summary": html_text(item.summary),
+        "changes": [{"date": human(change.date), "iso": f"{change.date:%Y-%m-%d}", "note": html_text(change.note)}
+                    for change in item.changes],
+        "tags": terms(TOPICS.folder, item.tags, vocabulary.tags),
+        "sectors": terms(SECTORS.folder, item.sectors, vocabulary.sectors),
+        "folder": FOLDER_OF_TYPE.get(item.kind),
+        "printed": printed_card(item, links, memory, sealed) if item.kind is ContentType.ACTION_CARD else None,
+    }
+
+
+def contents(src_uri: str, item: ContentItem | None, hide: Any, headings: Iterable[tuple[int, str, str]]
+             ) -> list[dict[str, str]] | None:
+    """A long page's sections (its h2s, from `headings`: level, title, URL) for the contents list under its
+    title: guidance with enough sections to need one, and a newsletter's web version. None for every other page,
+    and for one whose front matter hides its table of contents (`hide: [toc]`, as Material reads it)."""
+    if isinstance(hide, list) and "toc" in hide:
+        return None
+    newsletter = is_newsletter_page(src_uri)
+    if not newsletter and (item is None or item.kind is not ContentType.GUIDANCE):
+        return None
+    sections = [{"title": title, "url": url} for level, title, url in headings if level == 2]
+    return sections if wants_contents(len(sections), newsletter=newsletter) else None

@@ -1,0 +1,93 @@
+"""The site's page parts in the core, without MkDocs: the navigation's order, the facts templates show about a
+page (escaped once), the preview's banner, a page's contents list and the escaping of front-matter meta."""
+
+import datetime as dt
+
+from markupsafe import Markup
+
+from protectpress.core.content.items import ActionCard, Guidance, Page
+from protectpress.core.foundation.buildcache import BuildMemory
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.site.meta import safe_meta
+from protectpress.core.site.navigation import NAV_LAST, NAV_ORDER, nav_rank, section_rank
+from protectpress.core.site.page_facts import contents, page_facts, preview_status
+from protectpress.core.site.theme_css import asks_for_toggle
+from support import REPO
+
+UTC = dt.UTC
+
+
+def _item(cls=Guidance, **changes):
+    values = dict(src_uri="guidance/x.md", path="docs/guidance/x.md", title="X", summary="A <b>bold</b> claim & more.",
+                  date=dt.datetime(2026, 1, 2, tzinfo=UTC), updated=None, review_by=None, tags=("pals",),
+                  sectors=("retail",), image=None, image_alt=None, draft=False, body="Words.\n", body_line=5)
+    values.update(changes)
+    return cls(**values)
+
+
+def test_the_top_of_the_navigation_follows_the_kinds_then_the_service_pages_last():
+    keys = ["privacy.md", "zzz-unknown", "news", "index.md", "accessibility.md", "guidance", "about.md"]
+    ordered = sorted(keys, key=nav_rank)
+    assert ordered == ["index.md", "guidance", "news", "about.md", "zzz-unknown", "accessibility.md", "privacy.md"]
+    assert NAV_ORDER[0] == "index.md" and NAV_LAST[-1] == "privacy.md"
+
+
+def test_a_section_lists_its_index_then_ranked_pages_then_the_rest_in_their_order():
+    ranks = {"guidance/b.md": 0, "guidance/a.md": 1}
+    entries = ["guidance/c.md", None, "guidance/a.md", "guidance/index.md", "guidance/b.md", "guidance/d.md"]
+    ordered = sorted(entries, key=lambda src: section_rank(src, ranks))
+    assert ordered == ["guidance/index.md", "guidance/b.md", "guidance/a.md", "guidance/c.md", None, "guidance/d.md"]
+
+
+def test_page_facts_are_escaped_once_and_link_only_terms_with_a_listing():
+    settings = load_settings(REPO / "mkdocs.yml")
+    item = _item(updated=dt.datetime(2026, 2, 3, tzinfo=UTC))
+    facts = page_facts(item, settings, {"topics/pals.md"}, BuildMemory(None))
+    assert facts["summary"] == "A &lt;b&gt;bold&lt;/b&gt; claim &amp; more."
+    assert facts["kind"] == "guidance" and facts["kind_label"] == "Guidance" and facts["folder"] == "guidance"
+    assert facts["published_iso"] == "2026-01-02" and facts["updated_iso"] == "2026-02-03"
+    assert facts["tags"] == [{"label": "Publicly Accessible Locations", "path": "topics/pals/"}]
+    assert facts["sectors"][0]["path"] is None  # no listing page for it in this build
+    assert facts["printed"] is None
+
+
+def test_a_printed_card_gets_its_qr_code_and_the_live_address():
+    settings = load_settings(REPO / "mkdocs.yml")
+    card = _item(ActionCard, src_uri="action-cards/x.md", path="docs/action-cards/x.md")
+    printed = page_facts(card, settings, set(), BuildMemory(None))["printed"]
+    assert printed["address"] == settings.links.page_url("action-cards/x.md")
+    assert printed["qr_svg"].startswith("<svg") and printed["last_updated_iso"] == "2026-01-02"
+
+
+def test_the_preview_banner_says_draft_or_when_a_page_goes_live():
+    assert preview_status(_item()) is None
+    assert preview_status(_item(draft=True))["kind"] == "draft"
+    later = _item(publish_at=dt.datetime(2030, 5, 1, 9, 0, tzinfo=UTC), scheduled=True)
+    status = preview_status(later)
+    assert status["kind"] == "scheduled" and "2030" in status["text"]
+
+
+def test_contents_only_for_long_guidance_and_newsletters_unless_hidden():
+    headings = [(2, f"Part {n}", f"#part-{n}") for n in range(6)] + [(3, "Detail", "#detail")]
+    sections = contents("guidance/x.md", _item(), None, headings)
+    assert sections is not None and [s["title"] for s in sections] == [f"Part {n}" for n in range(6)]
+    assert contents("guidance/x.md", _item(), ["toc"], headings) is None
+    assert contents("about.md", _item(Page, src_uri="about.md"), None, headings) is None
+    assert contents("guidance/x.md", _item(), None, headings[:1]) is None  # too short to need one
+    assert contents("newsletters/2026-01.md", None, None, headings) is not None
+    assert contents("newsletters/index.md", None, None, headings) is None  # the archive
+
+
+def test_meta_texts_become_safe_html_but_names_stay_names():
+    meta = safe_meta({"title": "<script>x</script>", "tags": ["a&b"], "template": "main.html", "draft": True,
+                      "hide": ["toc"]})
+    assert meta["title"] == Markup("&lt;script&gt;x&lt;/script&gt;")
+    assert meta["tags"] == [Markup("a&amp;b")]
+    assert meta["template"] == "main.html" and not isinstance(meta["template"], Markup)
+    assert meta["hide"] == ["toc"] and meta["draft"] is True
+
+
+def test_the_palette_toggle_is_asked_for_only_by_a_toggle_entry():
+    assert not asks_for_toggle(None)
+    assert not asks_for_toggle({"scheme": "default"})
+    assert asks_for_toggle([{"scheme": "default", "toggle": {"icon": "x"}}, {"scheme": "slate"}])
