@@ -40,14 +40,14 @@ class Transfer:
 
 
 def index_seconds(site_dir: Path) -> float:
-    return index_site(site_dir, DEFAULT_LANGUAGE).seconds
+    return index_site(site_dir, language=DEFAULT_LANGUAGE).seconds
 
 
 def index_cpu(site_dir: Path) -> Measured:
     """Pagefind re-run alone over a built site, measured like a build (its CPU seconds include a Python start,
     a few hundredths of a second, so the plugin's own share is if anything understated)."""
     script = "import sys; from pathlib import Path; from protectpress.core.site.search import index_site; " \
-             f"index_site(Path(sys.argv[1]), {DEFAULT_LANGUAGE!r})"
+             f"index_site(Path(sys.argv[1]), language={DEFAULT_LANGUAGE!r})"
     return measure([sys.executable, "-c", script, str(site_dir)], cwd=site_dir)
 
 

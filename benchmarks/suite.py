@@ -21,11 +21,14 @@ QUICK_SIZES = (100, 300)
 PREVIEW_MAX_PAGES = 1000  # edit-to-preview is measured at the sizes up to this
 # "rebuild" and "check" right after "ours": they reuse its .cache/, as on an author's machine.
 VARIANTS = ("floor", "ours", "rebuild", "check", "disabled", "stock")
-# The targets of issue 19, all on CPU seconds measured side by side in one run.
-FLOOR_TARGET = 2.5  # whole build (search indexing included) ÷ Markdown floor, at 1,000 pages and more
-PLUGIN_TARGET = 1.20  # ours without search indexing ÷ the same config with the plugin disabled
-MEMORY_TARGET = 1.5  # peak memory 3,000 ÷ 1,000 pages
-PREVIEW_TARGET = 1.5  # seconds from save to the served page at 1,000 pages, under protectpress serve
+# The targets of issue 29, all measured side by side in one run: ratios, not seconds (the machine is shared).
+FLOOR_TARGET = 3.5  # whole build's CPU seconds (search indexing included) ÷ Markdown floor, at 1,000 pages and more
+WALL_TARGET = 3.0  # whole build's wall clock ÷ the floor's: Pagefind's work overlaps the build's on a second core
+PLUGIN_TARGET = 1.30  # the build's own process (search indexing apart) ÷ the same config with the plugin disabled
+MEMORY_TARGET = 1.6  # peak memory of the build's own process, 3,000 ÷ 1,000 pages (MkDocs alone: 1.56)
+REBUILD_TARGET = 0.5  # a rebuild where nothing changed ÷ the first build, CPU seconds
+CHECK_TARGET = 1.0  # `protectpress check` ÷ `protectpress build`, CPU seconds
+PREVIEW_TARGET = 1.0  # seconds from save to the served page at 1,000 pages, under protectpress serve
 
 
 @dataclass
@@ -106,20 +109,32 @@ def _build_rows(table: Table, results: dict, pages: int, indexing: Measured) -> 
         result = results[variant, pages]
         ratio = result.measured.cpu_seconds / floor.measured.cpu_seconds
         target, met = "", None
-        if variant in ("ours", "rebuild") and pages >= 1000:
-            target, met = f"≤ {FLOOR_TARGET}x floor (aim 2x)", ratio <= FLOOR_TARGET
+        if variant == "ours" and pages >= 1000:
+            target, met = f"≤ {FLOOR_TARGET}x floor (aim 3x)", ratio <= FLOOR_TARGET
         table.add(Row(f"build: {builds.VARIANTS[variant]}; ratio = ÷ floor", size, seconds=result.measured.seconds,
                       cpu_seconds=result.measured.cpu_seconds, ratio=ratio, peak_mb=result.measured.peak_mb,
                       site_mb=result.weight.site_mb, mean_page_kb=result.weight.mean_page_kb,
                       search_index_kb=result.weight.search_index_kb, target=target, met=met))
     ours = results["ours", pages].measured.cpu_seconds
+    # Wall clock: Pagefind is fed each page as it is written, so on two cores its time overlaps the build's.
+    wall = results["ours", pages].measured.seconds / floor.measured.seconds
+    table.add(Row(f"whole build wall clock: {builds.VARIANTS['ours']}; ratio = ÷ floor's wall clock", size,
+                  seconds=results["ours", pages].measured.seconds, ratio=wall,
+                  target=f"≤ {WALL_TARGET}x floor" if pages >= 1000 else "",
+                  met=(wall <= WALL_TARGET) if pages >= 1000 else None))
+    if ("rebuild", pages) in results:
+        again = results["rebuild", pages].measured.cpu_seconds / ours
+        table.add(Row("rebuild, nothing changed; ratio = ÷ first build (CPU)", size, ratio=again,
+                      target=f"≤ {REBUILD_TARGET}", met=again <= REBUILD_TARGET))
     if ("check", pages) in results:
         # `check` is a whole build into a throwaway folder (so it finds exactly what the build finds), without
         # the search index or the swap into site/: its cost beside the build's.
         check = results["check", pages].measured
+        share = check.cpu_seconds / ours
         table.add(Row(f"check: {builds.VARIANTS['check']}; ratio = ÷ ours: protectpress build", size,
-                      seconds=check.seconds, cpu_seconds=check.cpu_seconds, ratio=check.cpu_seconds / ours,
-                      peak_mb=check.peak_mb))
+                      seconds=check.seconds, cpu_seconds=check.cpu_seconds, ratio=share, peak_mb=check.peak_mb,
+                      target=f"≤ {CHECK_TARGET:.1f}" if pages >= 1000 else "",
+                      met=(share <= CHECK_TARGET) if pages >= 1000 else None))
     # Search indexing replaces Material's index: its own row, and left out of what the plugin adds.
     for variant, label in (("ours", "ours"), ("rebuild", "ours rebuilt")):
         if (variant, pages) not in results:
@@ -184,13 +199,14 @@ def _growth_rows(table: Table, results: dict, indexings: dict[int, Measured], si
                       ratio=growth, target=target, met=(growth <= ideal * 1.1) if variant == "ours" else None))
     memory = results["ours", large].measured.peak_mb / results["ours", middle].measured.peak_mb
     table.add(Row(f"peak memory {large}/{middle}: {builds.VARIANTS['ours']} (its largest process)",
-                  f"{large}/{middle} pages", ratio=memory, target=f"≤ {MEMORY_TARGET}", met=memory <= MEMORY_TARGET))
-    # The largest process is Pagefind's, indexing the written site after the build: the rows below part the
-    # two, and put MkDocs with the same theme and no plugin beside them.
+                  f"{large}/{middle} pages", ratio=memory))
+    # The largest process is Pagefind's, indexing beside the build: the target is on the build's own Python
+    # process (issue 29), with Pagefind's and MkDocs' with the same theme and no plugin beside it.
     own = [results["ours", size].measured.own_peak_mb for size in (middle, large)]
     if None not in own:
         table.add(Row(f"peak memory {large}/{middle}: protectpress build's own Python process, Pagefind apart",
-                      f"{large}/{middle} pages", ratio=own[1] / own[0], peak_mb=own[1]))
+                      f"{large}/{middle} pages", ratio=own[1] / own[0], peak_mb=own[1],
+                      target=f"≤ {MEMORY_TARGET}", met=own[1] / own[0] <= MEMORY_TARGET))
     if large in indexings and middle in indexings:
         table.add(Row(f"peak memory {large}/{middle}: Pagefind indexing alone", f"{large}/{middle} pages",
                       ratio=indexings[large].peak_mb / indexings[middle].peak_mb, peak_mb=indexings[large].peak_mb))

@@ -58,6 +58,12 @@ def test_tiny_benchmark_prints_one_table_with_every_comparison(tmp_path):
             assert (f"{label} without search indexing ÷ plugin disabled", size) in measures
             assert (f"{label} without search indexing (the build's own process); ratio = ÷ floor", size) in measures
         assert any("build again, nothing changed" in measure and where == size for measure, where in measures)
+        # Issue 29: the whole build's wall clock beside the floor's (Pagefind overlaps the build), and a rebuild
+        # with nothing changed beside the first build, each with its target.
+        wall = next(r for r in rows if r["size"] == size and r["measure"].startswith("whole build wall clock: ours"))
+        assert wall["ratio"] > 0 and wall["seconds"] > 0, wall
+        again = next(r for r in rows if r["size"] == size and r["measure"].startswith("rebuild, nothing changed;"))
+        assert again["ratio"] > 0 and again["met"] in (True, False) and again["target"] == "≤ 0.5", again
         sized = [r for r in rows if r["size"] == size]
         whole = next(r for r in sized if r["measure"].startswith("build: ours: protectpress build;"))
         own = next(r for r in sized if r["measure"].startswith("ours without search indexing ("))

@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import stat
 
+import pytest
 import segno
 
 from protectpress.core.foundation.buildcache import CACHE_FOLDER, BuildMemory
+from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV, SealedMemory, user_key
 from protectpress.core.site.printcard import qr_svg
 from support import FIXTURES, at, copy_project, run_protectpress, snapshot
 
@@ -68,3 +71,85 @@ def test_a_rebuild_with_a_memory_writes_the_same_site(tmp_path):
 def _without_search_index(files: dict[str, str]) -> dict[str, str]:
     # Pagefind names and packs its index chunks differently from run to run, from the same pages.
     return {path: digest for path, digest in files.items() if not path.startswith("pagefind/")}
+
+
+def test_a_sealed_drawing_is_read_back_without_drawing_again(tmp_path, monkeypatch):
+    key = user_key(tmp_path / "key")
+    assert key is not None and os.stat(tmp_path / "key").st_mode & 0o777 == 0o600
+    first = SealedMemory(tmp_path / "sealed.json", key)
+    cold = qr_svg(ADDRESS, BuildMemory(None), first)
+    first.save()
+    assert cold == qr_svg(ADDRESS)  # as drawn with no memory at all
+    sealed = SealedMemory(tmp_path / "sealed.json", user_key(tmp_path / "key"))
+    drawn = []
+    monkeypatch.setattr(segno, "make_qr", lambda *a, **k: drawn.append(a))
+    assert qr_svg(ADDRESS, BuildMemory(None), sealed) == cold
+    assert drawn == []  # not drawn at all
+    other = ADDRESS.replace("firearms-and-weapons-attacks", "unattended-and-suspicious-items")
+    with pytest.raises(AttributeError):  # another address is drawn (here by the stand-in, which draws nothing)
+        qr_svg(other, BuildMemory(None), sealed)
+    assert len(drawn) == 1
+
+
+# One change to each input a kept result depends on: the page body, a template, a setting (the site's address,
+# which every QR code encodes), the vocabulary (a tag's label) and the urgent notice.
+CHANGES = {
+    "page body": ("docs/action-cards/parcels.md", "Zephyrwhistle is the codeword", "Quillbramble is the codeword",
+                  "action-cards/parcels/index.html", "Quillbramble"),
+    "template": ("overrides/partials/pp-print-footer.html", "Check for the latest version.",
+                 "Templatechanged: check for the latest version.", "action-cards/parcels/index.html",
+                 "Templatechanged"),
+    "setting": ("mkdocs.yml", "site_url: https://fixture.example.org/guides/",
+                "site_url: https://moved.example.org/guides/", "action-cards/parcels/index.html",
+                "moved.example.org/guides/action-cards/parcels/"),
+    "vocabulary": ("mkdocs.yml", "retail: Retail", "retail: Shops and retail", "action-cards/parcels/index.html",
+                   "Shops and retail"),  # a card for all sectors is filed under each, by its label
+    "notice": ("docs/notice.md", None, "---\nlevel: critical\ntitle: Noticechanged\ndate: 2026-11-29T10:00\n---\n\n"
+               "Avoid the area.\n", "action-cards/parcels/index.html", "Noticechanged"),
+}
+
+
+def test_a_rebuild_after_any_one_change_writes_what_a_first_build_writes(tmp_path):
+    # Each change is made to a project whose .cache/ the build before it left (QR masks and sealed drawings);
+    # the warm build must show the change and write exactly what a build with no .cache/ writes.
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    env = {**at(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)), KEY_FILE_ENV: str(tmp_path / "key")}
+    first = run_protectpress("build", "--quiet", cwd=project, env=env)
+    assert first.returncode == 0, first.stderr
+    for name, (path, old, new, page, shown) in CHANGES.items():
+        file = project / path
+        text = file.read_text(encoding="utf-8") if old is not None else ""
+        assert old is None or old in text, (name, old)
+        file.write_text(text.replace(old, new, 1) if old is not None else new, encoding="utf-8")
+        warm = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / f"warm-{name}"), cwd=project,
+                                env=env)
+        assert warm.returncode == 0, (name, warm.stderr)
+        cold_project = copy_project(project, tmp_path / f"cold-{name}")
+        shutil.rmtree(cold_project / ".cache", ignore_errors=True)
+        cold = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / f"cold-site-{name}"),
+                                cwd=cold_project, env=env)
+        assert cold.returncode == 0, (name, cold.stderr)
+        assert shown in (tmp_path / f"warm-{name}" / page).read_text(encoding="utf-8"), name
+        assert _without_search_index(snapshot(tmp_path / f"warm-{name}")) == \
+            _without_search_index(snapshot(tmp_path / f"cold-site-{name}")), name
+
+
+def test_a_preview_rebuild_keeps_what_it_did_not_use(tmp_path):
+    # Under `protectpress serve` a save renders only the saved pages: the other cards' drawings must stay for
+    # the next full build, while a full build keeps only what it used.
+    key = b"p" * 32
+    first = SealedMemory(tmp_path / "sealed.json", key)
+    first.put("kind", "a", "drawing of a")
+    first.put("kind", "b", "drawing of b")
+    first.save()
+    preview = SealedMemory(tmp_path / "sealed.json", key, keep_unused=True)
+    preview.put("kind", "c", "drawing of c")
+    preview.save()
+    full = SealedMemory(tmp_path / "sealed.json", key)
+    assert [full.get("kind", name) for name in "abc"] == ["drawing of a", "drawing of b", "drawing of c"]
+    full.save()
+    assert SealedMemory(tmp_path / "sealed.json", key).get("kind", "a") == "drawing of a"
+    only_a = SealedMemory(tmp_path / "sealed.json", key)
+    only_a.get("kind", "a")
+    only_a.save()
+    assert SealedMemory(tmp_path / "sealed.json", key).get("kind", "b") is None  # not used: not kept

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import shutil
 
+import pytest
+
+from protectpress.cli.build import build_site
 from protectpress.core.content.items import ActionCard
+from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.settings import Vocabulary
-from protectpress.core.site.search import record_for
+from protectpress.core.site.search import PageIndexer, SearchIndexError, index_site, page_url, record_for
 from search_index import indexed_pages
 from support import FIXTURES, copy_project, run_protectpress, snapshot
 
@@ -48,3 +54,60 @@ def test_a_record_names_labels_and_puts_an_all_sectors_page_under_every_sector()
     assert (record.topics_label, record.sectors_label) == ("Suspicious items", "All sectors")
     retail_only = record_for(ActionCard(**{**card.__dict__, "sectors": ("sport", "retail", "retail")}), vocabulary)
     assert retail_only.sectors == ("Retail", "Sport") and retail_only.sectors_label == "Retail, Sport"
+
+
+def test_pages_handed_to_pagefind_as_they_are_written_make_the_same_index_as_indexing_the_folder(tmp_path):
+    # `protectpress build` feeds Pagefind each page during the build (PageIndexer); the index must hold what
+    # `pagefind --site` finds in the same written site: the same pages, each with the same text, metadata and
+    # filters (a fragment file is named by the hash of all of that).
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    site = tmp_path / "fed"
+    indexer = PageIndexer(site, language="en-GB")
+    result = build_site(project / "mkdocs.yml", site, indexer=indexer)
+    assert result.ok, result.stopped
+    handed_during_build = set(indexer.added)
+    fed = indexer.finish()
+
+    walked = tmp_path / "walked"
+    shutil.copytree(site, walked, ignore=shutil.ignore_patterns("pagefind"))
+    alone = index_site(walked, language="en-GB")
+
+    assert fed.pages == alone.pages == len(indexed_pages(site)) > 5
+    assert indexed_pages(site) == indexed_pages(walked)
+    assert sorted(p.name for p in (site / "pagefind" / "fragment").iterdir()) == \
+        sorted(p.name for p in (walked / "pagefind" / "fragment").iterdir())
+    # The same files besides: Pagefind's script, WebAssembly and entry, and as many index chunks (their names
+    # are hashes that depend on the order the pages came in).
+    files = [sorted(p.relative_to(root).as_posix() for p in (root / "pagefind").rglob("*") if p.is_file())
+             for root in (site, walked)]
+    assert len(files[0]) == len(files[1])
+    assert [f for f in files[0] if "/" not in f and not f.endswith(".pf_meta")] == \
+        [f for f in files[1] if "/" not in f and not f.endswith(".pf_meta")]
+    # Every indexed page was handed over while MkDocs wrote it, none read back from disk afterwards.
+    assert {page_url(path) for path in handed_during_build} >= set(indexed_pages(site))
+
+
+def test_pagefind_is_given_the_sites_language(tmp_path):
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("language: en-GB", "language: de", 1),
+                      encoding="utf-8")
+    assert load_settings(config).language == "de"
+    done = run_protectpress("build", cwd=project)
+    assert done.returncode == 0, done.stderr
+    entry = json.loads((project / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["de"]
+
+
+def test_a_pagefind_that_stops_early_is_a_search_index_error_never_a_broken_pipe(tmp_path, monkeypatch):
+    # Pagefind reads pagefind.yml from the folder it runs in: a broken one stops it before it reads a page,
+    # while the build is still handing it pages. Closing a pipe that still held some was a traceback (2 runs in 4).
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pagefind.yml").write_text("exclude_selectors: [\n", encoding="utf-8")
+    page = "<html><body data-pagefind-body>" + "word " * 20_000 + "</body></html>"
+    for _ in range(3):
+        indexer = PageIndexer(tmp_path / "site", language="en-GB")
+        for number in range(100):
+            indexer.add(f"page-{number}/index.html", page)
+        with pytest.raises(SearchIndexError, match="Pagefind config"):
+            indexer.finish()

@@ -24,9 +24,9 @@ from pathlib import Path
 from ..core.checks.published import RECORD_NAME, listed, new_addresses, record_new_addresses
 from ..core.foundation.config import ConfigError, load_settings
 from ..core.foundation.problems import Problems
-from ..core.foundation.settings import relative_path
+from ..core.foundation.settings import DEFAULT_LANGUAGE, relative_path
 from ..core.project.reading import Project
-from ..core.site.search import SearchIndexError, index_site
+from ..core.site.search import PageIndexer, SearchIndexError
 from ..mkdocs_plugins import mkdocs_words
 from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit, run_now
 from .staging import BuildLock, building_prefix, previous_name
@@ -76,12 +76,14 @@ class BuildResult:
 
 
 def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: bool = False,
-               serve_url: str | None = None, dirty: bool = False, quiet: bool = True) -> BuildResult:
+               serve_url: str | None = None, dirty: bool = False, quiet: bool = True,
+               indexer: PageIndexer | None = None) -> BuildResult:
     """Build the site into `site_dir` as at `now` (the run's one "now": scheduling, expiry, review dates and the
     sitemap's dates all read it) and collect every problem; print nothing of ours (callers decide how).
 
     `serve_url` makes it a preview build: drafts are built, links point at the preview server, and the
-    first content error stops it at once (the preview shows an error page instead)."""
+    first content error stops it at once (the preview shows an error page instead). `indexer` is given each
+    page as it is written (search indexing overlapped with the build)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's notice about MkDocs 2.0 is not for comms staff
     from mkdocs import config as mkdocs_config
     from mkdocs.commands.build import build
@@ -108,6 +110,8 @@ def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: b
         plugin = config.plugins.get("protectpress")
         if plugin is not None:
             plugin.run_now = now  # our ProtectpressPlugin: its on_config takes it as the build's "now"
+            if indexer is not None:
+                plugin.page_sink = indexer.add
         config.plugins.on_startup(command="serve" if serve_url else "build", dirty=dirty)
         try:
             build(config, serve_url=serve_url, dirty=dirty)
@@ -148,11 +152,15 @@ def build_atomically(
     """Build into a folder beside the site and swap it in; then (`record`) add the new page addresses to
     published-urls.txt, saying which, so they are committed with the pages."""
     project_dir = config_file.parent
+    language = DEFAULT_LANGUAGE  # a broken mkdocs.yml stops the build before any page is indexed
     try:
-        target = Path(site_dir) if site_dir else load_settings(config_file).site_dir
+        settings = load_settings(config_file)
+        target, language = Path(site_dir) if site_dir else settings.site_dir, settings.language
     except ConfigError as error:
-        print(f"protectpress: {error}", file=sys.stderr)
-        return 2
+        if not site_dir:
+            print(f"protectpress: {error}", file=sys.stderr)
+            return 2
+        target = Path(site_dir)  # build_site reports the mistake, in the words of every other build problem
     if not target.is_absolute():
         target = project_dir / target
     shown = relative_path(target, project_dir)
@@ -160,15 +168,25 @@ def build_atomically(
     lock = BuildLock(target)  # held until the new site is in place; see staging.py
     lock.clear_leftovers()
     staging = Path(tempfile.mkdtemp(prefix=building_prefix(target), dir=target.parent))
+    indexer = None
     try:
         try:
-            result = build_site(config_file, staging, now=now, strict=strict, quiet=quiet)
-        except BaseException:
+            # Pagefind starts first and is given each page as it is written: on two cores its work overlaps the
+            # build's instead of following it (core/site/search.py PageIndexer).
+            indexer = PageIndexer(staging, language=language)
+            result = build_site(config_file, staging, now=now, strict=strict, quiet=quiet, indexer=indexer)
+        except BaseException as error:
             _discard(staging)
-            raise
+            if indexer is not None:
+                indexer.close()
+            if not isinstance(error, SearchIndexError):
+                raise
+            print(f"protectpress: {error}\nThe build stopped; {shown}/ was left as it was.", file=sys.stderr)
+            return 1
         if result.problems:
             print(result.problems.report(), file=sys.stderr)
         if not result.ok:
+            indexer.close()
             _discard(staging)
             prefix = "protectpress: " if result.config_problem else ""
             print(f"{prefix}{result.stopped}\nThe build stopped; {shown}/ was left as it was.", file=sys.stderr)
@@ -176,7 +194,7 @@ def build_atomically(
         assert result.project is not None  # a build that finished read the project
         try:
             # Inside the atomic build: a site whose search index failed is not swapped in.
-            indexed = index_site(staging, result.project.settings.language)
+            indexed = indexer.finish()
         except BaseException as error:
             _discard(staging)
             if not isinstance(error, SearchIndexError):

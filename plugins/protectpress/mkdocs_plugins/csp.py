@@ -34,7 +34,8 @@ class CspFeature:
         settings = self.state.settings
         body = page.content or ""
         # The body was judged already, with its lines: what is left is what the theme wrote around it.
-        check_built_page(settings.relative(page.file.abs_src_path) if page.file.abs_src_path else page.file.src_uri,
+        source = page.file.abs_src_path
+        check_built_page((lambda: settings.relative(source)) if source else page.file.src_uri,
                          output.replace(body, "", 1) if body else output, self.state.problems)
         return self._with_policy(output, body)
 

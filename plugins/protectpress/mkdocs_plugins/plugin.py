@@ -41,6 +41,9 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
         self.serving = False
         self.features: list[Any] = []
         self.state: BuildState | None = None
+        # Given each page as it is written (its path inside the site folder, its final HTML): `protectpress
+        # build` hands them to the search indexer while the build goes on (cli/build.py).
+        self.page_sink: Callable[[str, str], None] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -82,7 +85,11 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
         return self._each("on_page_context", context, page=page, config=config, nav=nav)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        return self._each("on_post_page", output, page=page, config=config)
+        final = self._each("on_post_page", output, page=page, config=config)
+        if self.page_sink is not None and self.state is not None:
+            # The last plugin (there is no other in mkdocs.yml): this is the HTML MkDocs writes.
+            self.page_sink(page.file.dest_uri, final if final is not None else output)
+        return final
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
         return self._each("on_post_template", output_content, template_name=template_name, config=config)

@@ -77,7 +77,7 @@ class _PreviewIndexer:
             self.wanted.wait()
             self.wanted.clear()
             try:
-                result = index_site(self.site_dir, self.language, in_background=True)
+                result = index_site(self.site_dir, language=self.language, in_background=True)
             except SearchIndexError as error:
                 log.warning(f"Search in the preview is out of date: {error}")
             else:

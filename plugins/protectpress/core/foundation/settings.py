@@ -196,9 +196,12 @@ def relative_path(path: Path | str, base: Path) -> str:
     """`path` relative to `base` with forward slashes, as messages show it; as given when outside `base`.
     The one home for it: `Settings.relative`, content loading and the build's messages all call this."""
     path = Path(path)
-    # Where the path is first: a link is named where it stands, not where it leads (the resolved path).
-    where_it_is = (Path(os.path.abspath(path)), Path(os.path.abspath(base)))
-    for candidate, root in (where_it_is, (path.resolve(), base.resolve())):
+    # Where the path is first: a link is named where it stands, not where it leads (the resolved path). The
+    # resolved paths only when that fails: resolving asks the disk about every folder on the way (it was 2,000
+    # calls and 0.5 CPU s of a 1,000-page build, for paths that nearly always lie under the project).
+    for where in (lambda: (Path(os.path.abspath(path)), Path(os.path.abspath(base))),
+                  lambda: (path.resolve(), base.resolve())):
+        candidate, root = where()
         try:
             return candidate.relative_to(root).as_posix()
         except ValueError:

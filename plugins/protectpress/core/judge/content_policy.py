@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from ..foundation.problems import Problem, Problems
 from .sanitise import (
@@ -52,11 +53,12 @@ def report_body(path: str, found: list[ActiveContent], source: str, first_line: 
     _report(path, found, source, first_line, problems, BODY_EXPECTED)
 
 
-def check_built_page(path: str, html: str, problems: Problems) -> None:
+def check_built_page(path: str | Callable[[], str], html: str, problems: Problems) -> None:
     """An error for each event handler or script address in a whole built page (what the reader's browser gets),
-    named by the page's source; the bodies were judged already, so this finds what the theme wrote."""
+    named by the page's source; the bodies were judged already, so this finds what the theme wrote. `path` may
+    be a function that names the source, called only if there is something to report."""
     for item in find_active_in_built_page(html):
-        problems.error(path, PAGE_EXPECTED, item.description)
+        problems.error(path() if callable(path) else path, PAGE_EXPECTED, item.description)
 
 
 def check_document(path: str, data: str | bytes, problems: Problems) -> None:

@@ -13,6 +13,7 @@ from ..content.print_size import print_size
 from ..foundation.buildcache import BuildMemory
 from ..foundation.dates import human, human_moment, iso_day
 from ..foundation.links import SiteLinks
+from ..foundation.sealedmemory import SealedMemory
 from ..foundation.settings import Settings
 from ..foundation.site_paths import (
     FOLDER_OF_TYPE,
@@ -47,20 +48,21 @@ def brand_context(brand: Brand, links: SiteLinks) -> dict:
     }
 
 
-def printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory) -> dict:
+def printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory, sealed: SealedMemory | None = None) -> dict:
     """What a printed action card adds: its type size (core/site/printcard.py), and a QR code and footer that lead
     back to the live card, whose address is made absolute by SiteLinks like every other published address."""
     address = links.page_url(item.src_uri)
     return {
         "size_class": print_size(item.body).css_class,
         "address": html_text(address),
-        "qr_svg": qr_svg(address, memory),
+        "qr_svg": qr_svg(address, memory, sealed),
         "last_updated": human(item.last_updated) if item.last_updated else None,
         "last_updated_iso": iso_day(item.last_updated) if item.last_updated else None,
     }
 
 
-def page_facts(item: ContentItem, settings: Settings, listed: set[str], memory: BuildMemory) -> dict:
+def page_facts(item: ContentItem, settings: Settings, listed: set[str], memory: BuildMemory,
+               sealed: SealedMemory | None = None) -> dict:
     """What the templates show about a page: its kind, dates in words, and its topics and sectors."""
     vocabulary = settings.vocabulary
     links = settings.links
@@ -89,7 +91,7 @@ def page_facts(item: ContentItem, settings: Settings, listed: set[str], memory: 
         "tags": terms(TOPICS.folder, item.tags, vocabulary.tags),
         "sectors": terms(SECTORS.folder, item.sectors, vocabulary.sectors),
         "folder": FOLDER_OF_TYPE.get(item.kind),
-        "printed": printed_card(item, links, memory) if item.kind is ContentType.ACTION_CARD else None,
+        "printed": printed_card(item, links, memory, sealed) if item.kind is ContentType.ACTION_CARD else None,
     }
 
 

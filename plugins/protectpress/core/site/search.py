@@ -10,9 +10,16 @@ the record below as Pagefind filters, metadata and a sort key.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import datetime as dt
+import json
+import os
+import queue
 import shutil
 import subprocess
+import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +35,7 @@ INDEX_FOLDER = "pagefind"  # inside site/; the theme's search script loads `page
 NOT_TEXT = ".headerlink"
 # A failing Pagefind should fail the build, not hang it: indexing 3,000 pages takes a few seconds.
 INDEX_TIMEOUT_SECONDS = 600
+OUTBOX_PAGES = 64  # pages handed over but not yet taken by Pagefind: about 2 MB
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,7 @@ class IndexResult:
     seconds: float
 
 
-def index_site(site_dir: Path, language: str, *, in_background: bool = False) -> IndexResult:
+def index_site(site_dir: Path, *, language: str, in_background: bool = False) -> IndexResult:
     """Index the built site in `site_dir` into `site_dir/pagefind/`, replacing any earlier index, as one index
     in the site's `language` (mkdocs.yml's theme.language, which every page's `lang` states too): Pagefind
     stems words by it, and the search script picks the index by the page's `lang`.
@@ -137,3 +145,208 @@ def _indexed_pages(output: str) -> int | None:
 
 def _last_lines(output: str, count: int = 15) -> str:
     return "\n".join(line for line in output.strip().splitlines()[-count:])
+
+
+class PageIndexer:
+    """Pagefind fed each page as the build writes it, so that indexing overlaps the build.
+
+    `pagefind --service` (the binary of the `pagefind[bin]` wheel, the same as `index_site` runs) reads each
+    page in its own threads while MkDocs goes on with the next: on two cores its time overlaps ours instead of
+    following it. It speaks the protocol of Pagefind's Python API (`pagefind.index`): base64 JSON messages, each
+    ended by a comma. That API polls for each answer with a 0.1 s sleep (100 s for 1,000 pages), so a writer
+    and a reader thread do the same here; `add` never waits for Pagefind.
+
+    `finish` adds the HTML files the build wrote without handing them over (MkDocs' 404 page, the redirect
+    pages, the newsletters' emails: the same set `pagefind --site` walks, of which only pages marked
+    `data-pagefind-body` are indexed) and writes the index. The index is the same, byte for byte, as
+    `index_site` writes for the same site (tests/test_search_index.py).
+    """
+
+    def __init__(self, site_dir: Path, *, language: str) -> None:
+        from pagefind_bin import get_executable
+
+        self.site_dir = site_dir
+        self.added: set[str] = set()  # paths inside site_dir handed to Pagefind
+        self._failures: list[str] = []
+        self._answers: dict[int, dict[str, Any]] = {}
+        self._answered = threading.Condition()
+        self._next_id = 0
+        # Bounded: if Pagefind falls behind, the build waits for it rather than holding every page twice.
+        self._outbox: queue.Queue[bytes | None] = queue.Queue(maxsize=OUTBOX_PAGES)
+        # What Pagefind says when it fails (a broken pagefind.yml); open as long as Pagefind runs (`close`).
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            self._process = subprocess.Popen([str(get_executable()), "--service"], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=self._stderr)
+        except OSError as error:
+            raise SearchIndexError(f"the search indexer (Pagefind) could not run: {error}") from None
+        self._threads = [threading.Thread(target=self._write, name="pp-pagefind-in", daemon=True),
+                         threading.Thread(target=self._read, name="pp-pagefind-out", daemon=True)]
+        for thread in self._threads:
+            thread.start()
+        config = {"exclude_selectors": [NOT_TEXT], "force_language": language}
+        self._index_id: int | None = None
+        answer = self._wait(self._send({"type": "NewIndex", "config": config}))
+        if answer is not None and answer.get("type") == "NewIndex":
+            self._index_id = answer["index_id"]
+
+    def add(self, path: str, html: str) -> None:
+        """Hand Pagefind one written page: `path` inside the site folder ("guidance/x/index.html")."""
+        if self._index_id is None or path in self.added:
+            return
+        self.added.add(path)
+        self._send({"type": "AddFile", "index_id": self._index_id, "url": page_url(path), "file_path": None,
+                    "file_contents": html})
+
+    def finish(self) -> IndexResult:
+        """Add what the build wrote without handing over, write the index into `site_dir/pagefind/`, and stop
+        Pagefind. Raises SearchIndexError if any of it failed (the caller leaves site/ as it was)."""
+        started = time.perf_counter()
+        try:
+            if self._index_id is None:
+                raise SearchIndexError("the search indexer (Pagefind) failed:\n" + self._said())
+            for path in sorted(_html_files(self.site_dir) - self.added):
+                self.add(path, (self.site_dir / path).read_text(encoding="utf-8", errors="replace"))
+            # The index comes back in the answer and is written here: Pagefind answers "WriteFiles" while its
+            # own writes may still be going on (an empty pagefind-entry.json was read once in 20 runs).
+            made = self._wait(self._send({"type": "GetFiles", "index_id": self._index_id}))
+            if self._failures or made is None or made.get("type") != "GetFiles":
+                raise SearchIndexError("the search indexer (Pagefind) failed:\n" + self._said())
+            _write_index(self.site_dir / INDEX_FOLDER, made.pop("files", None))  # and let go of it
+            pages = _entry_pages(self.site_dir / INDEX_FOLDER)
+            if pages is None:
+                raise SearchIndexError("the search indexer (Pagefind) wrote no index it could say the size of")
+            return IndexResult(pages=pages, seconds=time.perf_counter() - started)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop Pagefind (at once if the build failed: nothing of it is kept)."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        with contextlib.suppress(queue.Empty):
+            while True:  # what was never sent; then the writer's signal to end always fits
+                self._outbox.get_nowait()
+        self._outbox.put_nowait(None)
+        self._threads[0].join(timeout=5)  # the writer ends on the None above, or on the pipe Pagefind closed
+        for stream in (self._process.stdin, self._process.stdout, self._stderr):
+            # A pipe to a Pagefind that stopped (a broken pagefind.yml) cannot flush what it still holds.
+            with contextlib.suppress(OSError, ValueError):
+                if stream is not None:
+                    stream.close()
+
+    def _send(self, payload: dict[str, Any]) -> int:
+        self._next_id += 1
+        message = {"message_id": self._next_id, "payload": payload}
+        data = base64.b64encode(json.dumps(message).encode("utf-8")) + b","
+        while True:
+            try:
+                self._outbox.put(data, timeout=1.0)
+                break
+            except queue.Full:
+                if self._process.poll() is not None or not self._threads[0].is_alive():
+                    break  # Pagefind stopped: `finish` says so, with what it said
+        return self._next_id
+
+    def _wait(self, message_id: int) -> dict[str, Any] | None:
+        """Pagefind's answer to one message, once every message before it has been answered too (Pagefind
+        answers as each is done, not in order); None if Pagefind stopped or took too long."""
+        deadline = time.monotonic() + INDEX_TIMEOUT_SECONDS
+        with self._answered:
+            while len(self._answers) < message_id:  # every message is answered once, ids from 1
+                left = deadline - time.monotonic()
+                if left <= 0 or (self._process.poll() is not None and not self._reading()):
+                    return None
+                self._answered.wait(min(left, 1.0))
+            return self._answers[message_id]
+
+    def _reading(self) -> bool:
+        return self._threads[1].is_alive()
+
+    def _write(self) -> None:
+        stdin = self._process.stdin
+        assert stdin is not None
+        while (message := self._outbox.get()) is not None:
+            try:
+                stdin.write(message)
+                stdin.flush()
+            except (OSError, ValueError):
+                return
+
+    def _read(self) -> None:
+        stdout = self._process.stdout
+        assert stdout is not None
+        # The index comes back as one message of many megabytes: each message is decoded where it lies in the
+        # buffer (a memoryview, no copy), and what was read is dropped once per chunk.
+        buffered = bytearray()
+        while chunk := os.read(stdout.fileno(), 1 << 20):
+            buffered += chunk
+            start = 0
+            while (end := buffered.find(b",", start)) >= 0:
+                with memoryview(buffered) as view:
+                    self._answer(view[start:end])
+                start = end + 1
+            del buffered[:start]
+        with self._answered:
+            self._answered.notify_all()
+
+    def _answer(self, raw: memoryview) -> None:
+        try:
+            answer = json.loads(base64.b64decode(raw))
+            payload = answer["payload"]
+            message_id = answer.get("message_id")
+        except (ValueError, KeyError, TypeError):
+            with self._answered:
+                self._failures.append(f"an answer that could not be read: {bytes(raw[:200])!r}")
+            return
+        with self._answered:
+            if payload.get("type") == "Error":
+                self._failures.append(str(payload.get("message", "an error without a message")))
+            if message_id is not None:
+                self._answers[message_id] = payload
+            self._answered.notify_all()
+
+    def _said(self) -> str:
+        self._stderr.seek(0)
+        said = self._stderr.read().decode("utf-8", errors="replace")
+        return _last_lines("\n".join([*self._failures, said])) or "it stopped without saying why"
+
+
+def page_url(path: str) -> str:
+    """The address Pagefind gives a page at `path` inside the site, as `pagefind --site` does."""
+    url = "/" + path.replace(os.sep, "/")
+    return url.removesuffix("index.html") if url.endswith("/index.html") or url == "/index.html" else url
+
+
+def _html_files(site_dir: Path) -> set[str]:
+    found = set()
+    for folder, _, names in os.walk(site_dir):
+        relative = os.path.relpath(folder, site_dir)
+        for name in names:
+            if name.endswith(".html"):
+                found.add(name if relative == "." else f"{relative}/{name}".replace(os.sep, "/"))
+    return found
+
+
+def _write_index(index_dir: Path, files: Any) -> None:
+    """Write the files of Pagefind's answer (paths inside the index folder, contents in base64)."""
+    if not isinstance(files, list) or not files:
+        raise SearchIndexError("the search indexer (Pagefind) made no index")
+    root = index_dir.resolve()
+    for file in files:
+        relative = file.get("path") if isinstance(file, dict) else None
+        target = (index_dir / relative).resolve() if isinstance(relative, str) and relative else None
+        if target is None or not target.is_relative_to(root) or target == root:
+            raise SearchIndexError(f"the search indexer (Pagefind) named a file outside its folder: {relative!r}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(file.get("content") or ""))
+
+
+def _entry_pages(index_dir: Path) -> int | None:
+    """How many pages the written index holds, from Pagefind's own `pagefind-entry.json`."""
+    try:
+        entry = json.loads((index_dir / "pagefind-entry.json").read_text(encoding="utf-8"))
+        return sum(int(language["page_count"]) for language in entry["languages"].values())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None

@@ -17,7 +17,9 @@ def keep_time_ranges_together(html: str) -> str:
     so a plain number range ("5 - 10 metres") is left alone."""
     def in_text(match: re.Match[str]) -> str:
         return ">" + _TIME_RANGE.sub(_wrap, match.group(1)) + "<"
-    return _TEXT.sub(in_text, html) if ":" in html or "." in html else html
+    # A range in any text is a range in the whole HTML too (a tag's `>` and `<` end words as a string's ends
+    # do), so one search of the whole tells whether any text needs the walk: most pages need none.
+    return _TEXT.sub(in_text, html) if _TIME_RANGE.search(html) else html
 
 
 def _wrap(match: re.Match[str]) -> str:
