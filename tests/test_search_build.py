@@ -12,6 +12,7 @@ import pytest
 from protectpress.cli.build import build_site
 from protectpress.core.content.items import ActionCard
 from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.settings import Vocabulary
 from protectpress.core.site.search import PageIndexer, SearchIndexError, index_site, page_url, record_for
 from search_index import indexed_pages
@@ -63,7 +64,7 @@ def test_pages_handed_to_pagefind_as_they_are_written_make_the_same_index_as_ind
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     site = tmp_path / "fed"
     indexer = PageIndexer(site, language="en-GB")
-    result = build_site(project / "mkdocs.yml", site, indexer=indexer)
+    result = build_site(project / "mkdocs.yml", site, now=build_now(), indexer=indexer)
     assert result.ok, result.stopped
     handed_during_build = set(indexer.added)
     fed = indexer.finish()
