@@ -12,7 +12,7 @@ from pathlib import Path
 
 import markdown
 
-from protectpress.core.config import load_settings
+from protectpress.core.foundation.config import load_settings
 
 # MkDocs always adds these to the configured extensions.
 MKDOCS_BUILTIN_EXTENSIONS = ["toc", "tables", "fenced_code"]

@@ -46,10 +46,10 @@ const rounds = Number(process.argv[3]);
 
 
 def measure_into(table: Table, root: Path, *, log=print) -> None:
-    from protectpress.core.config import load_settings
-    from protectpress.core.content import load_content
+    from protectpress.core.content.model import load_content
+    from protectpress.core.foundation.config import load_settings
     render_module = importlib.import_module("protectpress.core.newsletter.render")  # the package re-exports `render`
-    from protectpress.core.problems import Problems
+    from protectpress.core.foundation.problems import Problems
 
     log("[bench] newsletter pipeline")
     corpus = generate(root, 300, newsletters=5)

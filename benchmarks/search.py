@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from protectpress.core.search import index_site
+from protectpress.core.site.search import index_site
 
 from .run import Measured, measure
 
@@ -45,7 +45,7 @@ def index_seconds(site_dir: Path) -> float:
 def index_cpu(site_dir: Path) -> Measured:
     """Pagefind re-run alone over a built site, measured like a build (its CPU seconds include a Python start,
     a few hundredths of a second, so the plugin's own share is if anything understated)."""
-    script = "import sys; from pathlib import Path; from protectpress.core.search import index_site; " \
+    script = "import sys; from pathlib import Path; from protectpress.core.site.search import index_site; " \
              "index_site(Path(sys.argv[1]))"
     return measure([sys.executable, "-c", script, str(site_dir)], cwd=site_dir)
 

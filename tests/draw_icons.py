@@ -1,4 +1,4 @@
-"""Write the site's PNG icons and link-preview picture (drawn by protectpress.core.images) into the theme's
+"""Write the site's PNG icons and link-preview picture (drawn by protectpress.core.site.images) into the theme's
 images folder.
 
 The PNGs are committed, because mkdocs.yml names them for the feeds and the build checks them before it
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from protectpress.core.images import ICONS, icon_png, preview_png
-from protectpress.core.metadata import PREVIEW_IMAGE
+from protectpress.core.site.images import ICONS, icon_png, preview_png
+from protectpress.core.site.metadata import PREVIEW_IMAGE
 
 if __name__ == "__main__":
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else "overrides/assets/images")

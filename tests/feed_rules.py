@@ -30,7 +30,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif")
-# The words of core/emergency.py's EMERGENCY_TEXT, written out here on purpose: a test that imported them
+# The words of core/foundation/emergency.py's EMERGENCY_TEXT, written out here on purpose: a test that imported them
 # would pass whatever the feeds said, as long as they said it.
 EMERGENCY_WORDS = ("In an emergency call 999. Report suspicious activity to the Anti-Terrorist Hotline on "
                    "0800 789 321.")

@@ -12,9 +12,9 @@ import sys
 from benchmarks.corpus import generate, plan
 from benchmarks.table import COLUMNS
 
-from protectpress.core.config import load_settings
-from protectpress.core.content import ContentType, load_content
-from protectpress.core.problems import Problems
+from protectpress.core.content.model import ContentType, load_content
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.problems import Problems
 from support import REPO
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from imap_server import PASSWORD, imap_server  # noqa: F401
-from protectpress.core.headertext import header_text_problem
+from protectpress.core.foundation.headertext import header_text_problem
 from protectpress.core.newsletter.message import stable_message_id
 from protectpress.core.sending.bounces import REGISTER_NAME, BounceHandler
 from protectpress.core.sending.journal import SendJournal, journal_path

@@ -1,4 +1,4 @@
-"""What a build remembers for the next (core/buildcache.py): a rebuild reuses each action card's QR mask, and
+"""What a build remembers for the next (core/foundation/buildcache.py): a rebuild reuses each action card's QR mask, and
 the site it writes is the same, byte for byte, as a build that started with no memory at all."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import stat
 
 import segno
 
-from protectpress.core.buildcache import CACHE_FOLDER, BuildMemory
-from protectpress.core.printcard import qr_svg
+from protectpress.core.foundation.buildcache import CACHE_FOLDER, BuildMemory
+from protectpress.core.site.printcard import qr_svg
 from support import FIXTURES, at, copy_project, run_protectpress, snapshot
 
 ADDRESS = "https://protectpress.example.org/action-cards/firearms-and-weapons-attacks/"

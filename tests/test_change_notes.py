@@ -11,9 +11,9 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from protectpress.core.config import Vocabulary
-from protectpress.core.content import read_item
-from protectpress.core.problems import Problems
+from protectpress.core.content.model import read_item
+from protectpress.core.foundation.config import Vocabulary
+from protectpress.core.foundation.problems import Problems
 from support import REPO, copy_project, run_protectpress
 
 PAGE = """---

@@ -101,7 +101,7 @@ def test_config_tolerates_env_and_python_name_tags(tmp_path, monkeypatch):
     project = write_project(tmp_path, {"docs/index.md": BROKEN_PAGES["docs/index.md"]}, config)
     result = run_protectpress("check", cwd=project, env={"PP_TEST_SITE_URL": "https://env.example.org/"})
     assert result.returncode == 0, result.stderr
-    from protectpress.core.config import load_settings
+    from protectpress.core.foundation.config import load_settings
 
     monkeypatch.setenv("PP_TEST_SITE_URL", "https://env.example.org/")
     assert load_settings(project / "mkdocs.yml").site_url == "https://env.example.org/"

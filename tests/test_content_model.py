@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from protectpress.core.config import Vocabulary
-from protectpress.core.content import ActionCard, ContentSet, Guidance, check_content_set, load_content, read_item
-from protectpress.core.problems import Problems, Severity
+from protectpress.core.content.model import ActionCard, ContentSet, Guidance, check_content_set, load_content, read_item
+from protectpress.core.foundation.config import Vocabulary
+from protectpress.core.foundation.problems import Problems, Severity
 
 VOCABULARY = Vocabulary(tags={"martyns-law": "Martyn's Law", "training": "Training"},
                         sectors={"all": "All sectors", "retail": "Retail"})

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from protectpress.core.dates import DateError, human, parse_date
-from protectpress.core.links import SiteLinks
-from protectpress.core.sanitise import find_active_content, sanitise_html
-from protectpress.core.slugs import slugify
+from protectpress.core.foundation.dates import DateError, human, parse_date
+from protectpress.core.foundation.links import SiteLinks
+from protectpress.core.foundation.slugs import slugify
+from protectpress.core.judge.sanitise import find_active_content, sanitise_html
 
 SITE = SiteLinks("https://example.org/guides")
 
@@ -113,8 +113,8 @@ def test_sanitiser_keeps_tables_and_headings():
 
 
 def test_generated_front_matter_and_text_survive_awkward_labels():
-    from protectpress.core.frontmatter import split_front_matter
-    from protectpress.core.generated import escape_markdown, front_matter
+    from protectpress.core.foundation.frontmatter import split_front_matter
+    from protectpress.core.foundation.generated import escape_markdown, front_matter
 
     label = 'Back\\slash "quoted": [x] <b>*bold*</b> ŵ'
     parsed = split_front_matter(front_matter(title=label, type="page") + "body\n")

@@ -15,8 +15,8 @@ imported = []
 for module in pkgutil.walk_packages(core.__path__, prefix="protectpress.core."):
     importlib.import_module(module.name)
     imported.append(module.name)
-from protectpress.core.config import load_settings
-from protectpress.core.project import load_project
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.project.reading import load_project
 project = load_project(load_settings("mkdocs.yml"))
 assert project.content.items, "no pages read"
 assert not [m for m in sys.modules if m.startswith(("mkdocs.", "material."))]

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from protectpress.core.config import load_settings
 from protectpress.core.feeds.catalogue import plan_feeds
-from protectpress.core.feeds.subscribe import subscribe_body
+from protectpress.core.foundation.config import load_settings
 from protectpress.core.subscriptions.consent import CURRENT, WORDINGS, known_version
 from protectpress.core.subscriptions.form import Answers, read_answers, signup_form, site_form
+from protectpress.core.subscriptions.page import subscribe_body
 from support import REPO, copy_project
 
 HOSTILE = '<script>alert(1)</script> & "Partners"'

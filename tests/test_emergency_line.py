@@ -1,13 +1,13 @@
-"""The emergency line is worded and marked up once (core/emergency.py): the site's footer, an action card and
+"""The emergency line is worded and marked up once (core/foundation/emergency.py): the site's footer, an action card and
 the newsletter email show the very same line, with both numbers dialable."""
 
 from __future__ import annotations
 
 import re
 
-from protectpress.core.config import load_settings
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.problems import Problems
 from protectpress.core.newsletter import render_newsletter
-from protectpress.core.problems import Problems
 from support import FIXTURES, copy_project
 
 # Written out, not imported: a change to the wording must be a change to this test too.

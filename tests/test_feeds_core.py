@@ -8,10 +8,10 @@ import struct
 import feedparser
 import pytest
 
-from protectpress.core.config import load_settings
 from protectpress.core.feeds import FeedEntry, check_feed_images, clean_content, plan_feeds, publish_feeds, render_feed
 from protectpress.core.feeds.instants import with_distinct_instants
-from protectpress.core.problems import Problems, Severity
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.problems import Problems, Severity
 from support import FIXTURES, copy_project
 
 SITE = "https://feeds.example.org/partners/"

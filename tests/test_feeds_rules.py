@@ -8,7 +8,7 @@ import zlib
 from pathlib import Path
 
 from feed_rules import feed_warnings
-from protectpress.core.images import ICONS, icon_png, preview_png
+from protectpress.core.site.images import ICONS, icon_png, preview_png
 from support import REPO
 
 SITE = "https://old.example.org/"

@@ -19,11 +19,11 @@ from fuzz_strategies import (
     recipients_csv,
     source_files,
 )
-from protectpress.core.config import SITE_BUILT_IN_EXTENSIONS, Vocabulary, load_settings
-from protectpress.core.content import load_content, read_item
-from protectpress.core.frontmatter import FrontMatterError, split_front_matter
+from protectpress.core.content.model import load_content, read_item
+from protectpress.core.foundation.config import SITE_BUILT_IN_EXTENSIONS, Vocabulary, load_settings
+from protectpress.core.foundation.frontmatter import FrontMatterError, split_front_matter
+from protectpress.core.foundation.problems import Problems
 from protectpress.core.newsletter.render import render_newsletter
-from protectpress.core.problems import Problems
 from protectpress.core.sending.recipients import read_recipients
 
 VOCABULARY = Vocabulary(tags={"lockdown": "Lockdown"}, sectors={"all": "All sectors", "retail": "Retail"})
@@ -209,7 +209,7 @@ def test_deep_but_renderable_markdown_is_fine():
 
 @pytest.mark.parametrize("value", ["!!int x", "!!bool x", "[" * 3000])
 def test_a_mkdocs_yml_value_yaml_cannot_construct_is_a_config_error(tmp_path, value):
-    from protectpress.core.config import ConfigError
+    from protectpress.core.foundation.config import ConfigError
 
     config = tmp_path / "mkdocs.yml"
     config.write_text(f"site_name: {value}\nsite_url: https://example.org/\n", encoding="utf-8")

@@ -1,11 +1,11 @@
-"""Generated lists go into a page after Markdown (core/generated.py): the page reads exactly as if Markdown had
-passed the lists through, and no author's text can stand in for one."""
+"""Generated lists go into a page after Markdown (core/foundation/generated.py): the page reads exactly as if
+Markdown had passed the lists through, and no author's text can stand in for one."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from protectpress.core.generated import set_aside_lists
+from protectpress.core.foundation.generated import set_aside_lists
 from support import FIXTURES, at, copy_project, run_protectpress
 
 LISTING = """## Guidance

@@ -10,9 +10,9 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from protectpress.core.config import DEFAULT_LANGUAGE, load_settings
+from protectpress.core.foundation.config import DEFAULT_LANGUAGE, load_settings
+from protectpress.core.foundation.problems import Problems
 from protectpress.core.newsletter import render_newsletter
-from protectpress.core.problems import Problems
 from support import FIXTURES, copy_project, run_protectpress
 
 LANGUAGE = "fr"  # one Material ships, so the theme's own words change too

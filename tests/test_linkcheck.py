@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from protectpress.core.linkcheck import BuiltSite, check_site_links
-from protectpress.core.links import SiteLinks
-from protectpress.core.linkscan import scan_html, scan_text, scan_xml_feed
-from protectpress.core.problems import Problems
+from protectpress.core.checks.linkcheck import BuiltSite, check_site_links
+from protectpress.core.foundation.links import SiteLinks
+from protectpress.core.foundation.linkscan import scan_html, scan_text, scan_xml_feed
+from protectpress.core.foundation.problems import Problems
 
 LINKS = SiteLinks("https://example.org/sub/")
 SOURCES = {"": "docs/index.md", "guidance/pals/": "docs/guidance/pals.md",

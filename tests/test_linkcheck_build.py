@@ -3,9 +3,9 @@ Markdown page or newsletter, and the example site's pages, feeds and emails all 
 
 from __future__ import annotations
 
-from protectpress.core.config import load_settings
-from protectpress.core.linkcheck import check_site_links
-from protectpress.core.problems import Problems
+from protectpress.core.checks.linkcheck import check_site_links
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.problems import Problems
 from support import REPO, repair_hardening_links, run_protectpress
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from protectpress.core.linkcheck import check_site_links
-from protectpress.core.links import SiteLinks
-from protectpress.core.linkscan import scan_page
-from protectpress.core.problems import Problems
+from protectpress.core.checks.linkcheck import check_site_links
+from protectpress.core.foundation.links import SiteLinks
+from protectpress.core.foundation.linkscan import scan_page
+from protectpress.core.foundation.problems import Problems
 from support import repair_hardening_links, run_protectpress
 
 LINKS = SiteLinks("https://example.org/sub/")

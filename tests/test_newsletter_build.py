@@ -7,7 +7,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from protectpress.core.htmltree import parse_html
+from protectpress.core.foundation.htmltree import parse_html
 from search_index import indexed_pages
 from support import FIXTURES, copy_project
 from support import run_protectpress as protectpress

@@ -15,12 +15,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from protectpress.core import emergency
-from protectpress.core.config import load_settings
-from protectpress.core.htmltree import parse_html
+from protectpress.core.foundation import emergency
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.htmltree import parse_html
+from protectpress.core.foundation.problems import Problems
 from protectpress.core.newsletter import NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, personalise, render_newsletter
 from protectpress.core.newsletter.rules import SIZE_LIMIT
-from protectpress.core.problems import Problems
 from support import FIXTURES, REPO, copy_project
 
 GOLDEN = REPO / "tests" / "golden" / "newsletter-basic-email.html"

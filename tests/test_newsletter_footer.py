@@ -1,8 +1,8 @@
 """The footer's privacy link must point at a real page: a missing one would be broken in every inbox."""
 
-from protectpress.core.config import load_settings
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.problems import Problems
 from protectpress.core.newsletter.render import render_newsletter
-from protectpress.core.problems import Problems
 from support import FIXTURES, copy_project
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from protectpress.core.config import load_settings
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.problems import Problems
 from protectpress.core.newsletter import render_newsletter
 from protectpress.core.newsletter.colours import colour_problems, contrast_ratio
 from protectpress.core.newsletter.rules import EmailExpectations, check_email
-from protectpress.core.problems import Problems
 from support import FIXTURES, copy_project
 from support import run_protectpress as protectpress
 
@@ -369,7 +369,7 @@ def test_low_contrast_brand_colours_fail_the_check(tmp_path):
 
 
 def test_default_colours_pass():
-    from protectpress.core.config import NewsletterSettings
+    from protectpress.core.foundation.config import NewsletterSettings
 
     assert colour_problems(NewsletterSettings()) == []
 

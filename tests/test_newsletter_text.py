@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from protectpress.core.links import SiteLinks
+from protectpress.core.foundation.links import SiteLinks
 from protectpress.core.newsletter.markdown import PageLink, demote_headings, parse_markdown, rebase_links
 from protectpress.core.newsletter.text import WIDTH, References, heading, link_line, markdown_text
 

@@ -13,9 +13,9 @@ import pytest
 
 from browser.page_kinds import PAGE_KIND_NAMES, discover_page_kinds
 from feed_rules import feed_warnings
-from protectpress.core.config import load_settings
-from protectpress.core.notice import read_notice, render_notice_email
-from protectpress.core.problems import Problems
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.problems import Problems
+from protectpress.core.project.notice import read_notice, render_notice_email
 from support import NOTICE, NoticeSite, at, copy_project, run_protectpress
 
 FEEDS = ("feeds/rss.xml", "feeds/atom.xml", "feeds/types/guidance/rss.xml", "feeds/sectors/retail/atom.xml",

@@ -1,4 +1,4 @@
-"""The offline worker and manifest: what core/offline.py plans from a built site, and what the build writes
+"""The offline worker and manifest: what core/site/offline.py plans from a built site, and what the build writes
 with the setting on, off and under the preview. The browser side is tests/browser/test_offline_cards.py."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from protectpress.core import offline
+from protectpress.core.site import offline
 from support import FIXTURES, copy_project, run_protectpress
 
 PAGE = """<html><head>

@@ -5,9 +5,9 @@ the vocabulary, an image file it names, and the moment a scheduled page goes liv
 import datetime as dt
 from pathlib import Path
 
-from protectpress.core.config import Vocabulary
-from protectpress.core.content import PageMemo, load_content
-from protectpress.core.problems import Problems
+from protectpress.core.content.model import PageMemo, load_content
+from protectpress.core.foundation.config import Vocabulary
+from protectpress.core.foundation.problems import Problems
 
 VOCABULARY = Vocabulary(tags={"training": "Training"}, sectors={"all": "All sectors"})
 NOW = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)

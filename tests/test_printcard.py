@@ -3,11 +3,12 @@ and the QR code is an SVG that can be inlined; the brand's logo passes the conte
 
 from __future__ import annotations
 
-from protectpress.core.brand import LOGO_EXPECTED, load_brand
-from protectpress.core.config import load_settings
-from protectpress.core.content_policy import check_document
-from protectpress.core.printcard import PRINT_SIZES, SMALLEST_POINTS, print_size, qr_svg
-from protectpress.core.problems import Problems
+from protectpress.core.content.print_size import PRINT_SIZES, SMALLEST_POINTS, print_size
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.problems import Problems
+from protectpress.core.judge.content_policy import check_document
+from protectpress.core.site.brand import LOGO_EXPECTED, load_brand
+from protectpress.core.site.printcard import qr_svg
 from support import REPO
 
 STEP = "1. Move everyone away from the item and out of sight of it, behind hard cover such as a solid wall.\n"

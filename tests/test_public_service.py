@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from protectpress.core.newsletter.web import without_salutation
-from protectpress.core.theme_css import LEAN_CSS, MATERIAL_CSS, lean_material_css
-from protectpress.core.typography import keep_time_ranges_together
+from protectpress.core.site.theme_css import LEAN_CSS, MATERIAL_CSS, lean_material_css
+from protectpress.core.site.typography import keep_time_ranges_together
 from support import REPO
 
 NOT_PAGES = ("email.html",)  # the newsletter's email copies are not site pages

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from protectpress.core.config import load_settings
-from protectpress.core.content import load_content
-from protectpress.core.linkcheck import BuiltSite
-from protectpress.core.links import SiteLinks
-from protectpress.core.problems import Problems
-from protectpress.core.published import published_urls, read_record
-from protectpress.core.redirects import normalise_old_address
+from protectpress.core.checks.linkcheck import BuiltSite
+from protectpress.core.checks.published import published_urls, read_record
+from protectpress.core.content.model import load_content
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.links import SiteLinks
+from protectpress.core.foundation.problems import Problems
+from protectpress.core.site.redirects import normalise_old_address
 from support import REPO, run_protectpress
 
 MISSING = ("error: published-urls.txt:4: expected a page at /guidance/old-name/ (it was published: emails and feeds "

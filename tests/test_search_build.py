@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from protectpress.core.config import Vocabulary
-from protectpress.core.content import ActionCard
-from protectpress.core.search import record_for
+from protectpress.core.content.model import ActionCard
+from protectpress.core.foundation.config import Vocabulary
+from protectpress.core.site.search import record_for
 from search_index import indexed_pages
 from support import FIXTURES, copy_project, run_protectpress, snapshot
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from protectpress.core.problems import Problems, Severity
+from protectpress.core.foundation.problems import Problems, Severity
 from protectpress.core.sending.recipients import (
     Recipient,
     RecipientList,

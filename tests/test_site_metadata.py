@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from protectpress.core.feeds.images import pixel_size
-from protectpress.core.metadata import DESCRIPTION_LIMIT, short_description
+from protectpress.core.site.metadata import DESCRIPTION_LIMIT, short_description
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 SITE_URL = "https://protectpress.example.org/"

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 
 from postgres_server import postgres_server  # noqa: F401  (a fixture)
-from protectpress.core.unsubscribe.tokens import CONFIRM_LIFETIME, Keyring
+from protectpress.core.foundation.tokens import CONFIRM_LIFETIME, Keyring
 from sending_relay import sending_template  # noqa: F401  (a fixture)
 from subscriptions_service import (
     ORGANISATION,

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from protectpress.core.unsubscribe.tokens import TOKEN_LIFETIME, Keyring
+from protectpress.core.foundation.tokens import TOKEN_LIFETIME, Keyring
 from sending_relay import free_port, project, relay, run, sending_template, write_recipients  # noqa: F401
 from support import PROTECTPRESS, run_protectpress, running
 
@@ -364,7 +364,7 @@ def test_the_pages_name_the_organisation_when_told_it(tmp_path):
 
 
 def test_a_store_made_before_how_was_recorded_gains_the_column_and_keeps_its_events(tmp_path):
-    from protectpress.core.unsubscribe.tokens import UnsubscribeRequest
+    from protectpress.core.foundation.tokens import UnsubscribeRequest
     from protectpress.unsubscribe.store import EventStore
 
     store = tmp_path / "unsubscribes.sqlite"

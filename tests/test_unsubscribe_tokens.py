@@ -9,13 +9,13 @@ import time
 
 import pytest
 
-from protectpress.core.unsubscribe.address import (
+from protectpress.core.foundation.service_address import (
     export_address,
     is_https_or_loopback,
     service_address_problem,
     unsubscribe_link,
 )
-from protectpress.core.unsubscribe.tokens import (
+from protectpress.core.foundation.tokens import (
     CLOCK_SKEW,
     OLD_SECRETS_VARIABLE,
     SECRET_VARIABLE,

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from protectpress.core.frontmatter import split_front_matter
-from protectpress.core.slugs import slugify
+from protectpress.core.foundation.frontmatter import split_front_matter
+from protectpress.core.foundation.slugs import slugify
 
 # Every kind the issue names, in the order a reader meets them.
 PAGE_KIND_NAMES = (

@@ -14,7 +14,7 @@ import pytest
 from browser_checks import describe_violations, run_axe
 
 from conftest import serving
-from protectpress.core.frontmatter import split_front_matter
+from protectpress.core.foundation.frontmatter import split_front_matter
 from support import REPO, copy_project, run_protectpress
 
 WAIT_FOR_WORKER = """async () => {

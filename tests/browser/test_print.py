@@ -15,10 +15,10 @@ from page_kinds import action_card_sources
 from PIL import Image
 from pypdf import PdfReader
 
-from protectpress.core.config import load_settings
-from protectpress.core.dates import human
-from protectpress.core.frontmatter import split_front_matter
-from protectpress.core.printcard import SMALLEST_POINTS, print_lines
+from protectpress.core.content.print_size import SMALLEST_POINTS, print_lines
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.foundation.dates import human
+from protectpress.core.foundation.frontmatter import split_front_matter
 
 REPO = Path(__file__).resolve().parents[2]
 A4_POINTS = (595, 842)  # 210 x 297 mm

@@ -16,7 +16,7 @@ import pytest
 from browser_checks import describe_violations, focus_state, open_path, run_axe, screenshot, sideways_overflow
 from page_kinds import action_card_sources
 
-from protectpress.core.frontmatter import split_front_matter
+from protectpress.core.foundation.frontmatter import split_front_matter
 from search_index import indexed_pages
 from support import copy_project, running
 

@@ -20,7 +20,7 @@ import pytest
 from page_kinds import discover_page_kinds
 
 from parsing_payloads import family, issue_bodies
-from protectpress.core.sanitise import find_active_content, find_active_document_content
+from protectpress.core.judge.sanitise import find_active_content, find_active_document_content
 
 ORIGIN = "http://judge.test/"
 _CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>', re.IGNORECASE)

@@ -1,4 +1,4 @@
-"""The Subscribe page (core/feeds/subscribe.py, pp-subscribe.js): without JavaScript a list of choices, each
+"""The Subscribe page (core/subscriptions/page.py, pp-subscribe.js): without JavaScript a list of choices, each
 with one address that fits a phone; with it, a picker that gives one address in the chosen format to copy."""
 
 from __future__ import annotations

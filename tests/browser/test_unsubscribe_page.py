@@ -11,7 +11,7 @@ import pytest
 import waitress
 from browser_checks import describe_violations, run_axe
 
-from protectpress.core.unsubscribe.tokens import Keyring
+from protectpress.core.foundation.tokens import Keyring
 from protectpress.unsubscribe import create_app
 
 SECRET = "browser-secret-" + "b" * 32

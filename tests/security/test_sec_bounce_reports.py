@@ -13,7 +13,7 @@ import mailbox
 import re
 from pathlib import Path
 
-from protectpress.core.headertext import header_text_problem
+from protectpress.core.foundation.headertext import header_text_problem
 from protectpress.core.sending.bounces import REGISTER_NAME
 from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
 from support import REPO

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from protectpress.core.buildcache import CACHE_FOLDER
+from protectpress.core.foundation.buildcache import CACHE_FOLDER
 from support import FIXTURES, at, copy_project, run_protectpress
 
 CARD = "action-cards/parcels/index.html"

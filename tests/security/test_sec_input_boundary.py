@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from protectpress.core.boundary import ProjectBoundary
-from protectpress.core.problems import Problems
+from protectpress.core.foundation.problems import Problems
+from protectpress.core.judge.boundary import ProjectBoundary
 from support import FIXTURES, copy_project, run_protectpress
 
 INSIDE = ("expected a file or folder inside the project (a link that leads out of the project folder is never "

@@ -102,7 +102,7 @@ def test_a_newsletter_nested_400_deep_is_built_or_named_by_check_export_and_send
 def test_markdown_blocks_nested_400_deep_are_beyond_every_allowed_renderer():
     """The named path above stays exercised: `markdown="1"` blocks recurse in every Markdown pyproject.toml
     allows. If a release ever reads them iteratively this fails, and the shape above needs a deeper one."""
-    from protectpress.core.nesting import renders
+    from protectpress.core.judge.nesting import renders
 
     assert not renders(DEEP_SHAPES["markdown-blocks"][0], ["md_in_html"])
 

@@ -179,7 +179,7 @@ HOSTILE_VALUES = ["=?utf-8?q?a=0D=0ABcc=3A_x=40evil.example?=", "a\r\nBcc: x@evi
 
 @pytest.mark.parametrize("header", sorted(HEADER_ARGUMENTS))
 def test_build_message_refuses_hostile_text_in_every_header(header):
-    from protectpress.core.headertext import HeaderTextError
+    from protectpress.core.foundation.headertext import HeaderTextError
     from protectpress.core.newsletter.message import build_message
 
     for value in HOSTILE_VALUES:

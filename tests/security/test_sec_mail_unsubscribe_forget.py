@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 
-from protectpress.core.unsubscribe.tokens import UnsubscribeRequest
+from protectpress.core.foundation.tokens import UnsubscribeRequest
 from protectpress.unsubscribe.store import EventStore
 from support import run_protectpress
 

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from protectpress.core.unsubscribe.tokens import Keyring
+from protectpress.core.foundation.tokens import Keyring
 from protectpress.unsubscribe import create_app
 from sending_relay import project, relay, run, sending_template  # noqa: F401
 

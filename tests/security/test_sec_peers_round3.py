@@ -33,8 +33,7 @@ import pytest
 
 from protectpress.core.sending import mailboxes, transport
 from protectpress.core.sending.livecheck import check_live
-from protectpress.core.subscriptions import pull
-from protectpress.core.unsubscribe import sync
+from protectpress.core.subscriptions import pull, sync
 from sending_relay import (  # noqa: F401
     Received,
     Relay,

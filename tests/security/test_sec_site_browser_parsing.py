@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from parsing_payloads import issue_bodies
-from protectpress.core import sanitise
+from protectpress.core.judge import sanitise
 from support import FIXTURES, copy_project, run_protectpress
 
 ACTIVE = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: addresses): "

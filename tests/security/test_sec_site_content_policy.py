@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from protectpress.core.config import load_settings
+from protectpress.core.foundation.config import load_settings
+from protectpress.core.judge.sanitise import find_active_content
 from protectpress.core.newsletter.markdown import parse_markdown
 from protectpress.core.newsletter.text import markdown_text
-from protectpress.core.sanitise import find_active_content
 from support import FIXTURES, copy_project, run_protectpress
 
 ACTIVE = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: addresses): "

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from protectpress.core.csp import source_hash
+from protectpress.core.site.csp import source_hash
 from support import FIXTURES, copy_project, run_protectpress
 
 ACTIVE = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: addresses): "

@@ -9,7 +9,7 @@ from contextlib import closing
 
 import pytest
 
-from protectpress.core.unsubscribe.tokens import UnsubscribeRequest
+from protectpress.core.foundation.tokens import UnsubscribeRequest
 from protectpress.unsubscribe.database import Database
 from protectpress.unsubscribe.store import EventStore
 from protectpress.unsubscribe.subscribers import Choices, SubscriberStore

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from protectpress.core.unsubscribe.tokens import CONFIRM_LIFETIME, Keyring, TokenRefused
+from protectpress.core.foundation.tokens import CONFIRM_LIFETIME, Keyring, TokenRefused
 
 SECRET = "links-secret-" + "k" * 32
 NOW = 1_800_000_000.0

@@ -184,7 +184,7 @@ function resultItem(page, words) {
   excerpt.className = "pp-search-hit__excerpt";
   excerpt.append(...markedText(page.excerpt || "", words));
   article.append(title, facts);
-  // Topic and sector labels as the theme wrote them (core/search.py): words a reader knows, never slugs.
+  // Topic and sector labels as the theme wrote them (core/site/search.py): words a reader knows, never slugs.
   const labels = [["Topics", page.meta.topics], ["Sectors", page.meta.sectors]].filter(([, value]) => value);
   if (labels.length) {
     const tags = document.createElement("span");

@@ -99,7 +99,7 @@
     }
   }
 
-  // The offline worker (core/offline.py): registered only where the build wrote one (never the preview).
+  // The offline worker (core/site/offline.py): registered only where the build wrote one (never the preview).
   const worker = script && script.getAttribute("data-pp-worker");
   if (worker && "serviceWorker" in navigator) {
     navigator.serviceWorker.register(new URL(worker, document.baseURI).href).catch(() => {});

@@ -1,4 +1,4 @@
-// The Subscribe page's picker (core/feeds/subscribe.py writes the page). Without this script the page is a list
+// The Subscribe page's picker (core/subscriptions/page.py writes the page). Without this script the page is a list
 // of choices in groups, each with its RSS address; with it, the reader answers two plain questions (what kind
 // of thing to follow, then which one) and copies one address, RSS unless they open "Other formats". Every
 // address comes from the list's data- attributes: nothing is built or guessed here. A link to one feed

@@ -11,8 +11,8 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ..core.headertext import plain_text
-from ..core.problems import Problems
+from ..core.foundation.headertext import plain_text
+from ..core.foundation.problems import Problems
 from ..core.sending.bounces import BounceHandler, BounceSummary
 from ..core.sending.mailboxes import (
     IMAP_PASSWORD_VARIABLE,

@@ -20,11 +20,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.config import ConfigError, load_settings, relative_path
-from ..core.problems import Problems
-from ..core.project import Project
-from ..core.published import RECORD_NAME, listed, new_addresses, record_new_addresses
-from ..core.search import SearchIndexError, index_site
+from ..core.checks.published import RECORD_NAME, listed, new_addresses, record_new_addresses
+from ..core.foundation.config import ConfigError, load_settings, relative_path
+from ..core.foundation.problems import Problems
+from ..core.project.reading import Project
+from ..core.site.search import SearchIndexError, index_site
 from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit
 from .staging import BuildLock, building_prefix, previous_name
 

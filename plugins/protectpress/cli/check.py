@@ -13,8 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..core.dates import human, human_moment
-from ..core.project import going_live, major_changes_since_last_newsletter
+from ..core.foundation.dates import human, human_moment
+from ..core.project.reading import going_live, major_changes_since_last_newsletter
 from ..core.sending.compose import ONE_CLICK_OFF
 from .build import build_site
 from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit, fail_config

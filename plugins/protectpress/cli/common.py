@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn, TypeAlias
 
-from ..core.config import ConfigError, Settings, find_config, load_settings
-from ..core.dates import DateError, parse_moment
+from ..core.foundation.config import ConfigError, Settings, find_config, load_settings
+from ..core.foundation.dates import DateError, parse_moment
 
 # What `add_subparsers()` returns: argparse gives the class no public name, and each command adds itself to it.
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"

@@ -13,10 +13,10 @@ import html
 import sys
 from pathlib import Path
 
-from ..core.config import ConfigError
+from ..core.foundation.config import ConfigError
+from ..core.foundation.problems import Problems
 from ..core.newsletter.message import build_message
 from ..core.newsletter.render import DEFAULT_NAME, fill_placeholders, render_newsletter, unsubscribe_mailto
-from ..core.problems import Problems
 from ..core.sending.compose import SenderIdentity
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 

@@ -14,16 +14,18 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..core.config import ConfigError, Settings, relative_path
-from ..core.dates import build_now
+from ..core.foundation.config import ConfigError, Settings, relative_path
+from ..core.foundation.dates import build_now
+from ..core.foundation.email_addresses import valid_address
+from ..core.foundation.problems import Problems
+from ..core.foundation.slugs import slugify
 from ..core.newsletter.render import render_newsletter
-from ..core.notice import NOTICE_KIND, read_notice, render_notice_email
-from ..core.problems import Problems
+from ..core.project.notice import NOTICE_KIND, read_notice, render_notice_email
 from ..core.sending.campaign import SendPolicy
 from ..core.sending.compose import ONE_CLICK_OFF, SenderIdentity
 from ..core.sending.journal import JournalBusy, SendJournal, SuppressionLog, TestSendLog, journal_path
 from ..core.sending.privacy import forget_address, sending_paths, suppression_list
-from ..core.sending.recipients import Recipient, RecipientsChanged, read_addresses, valid_address
+from ..core.sending.recipients import Recipient, RecipientsChanged, read_addresses
 from ..core.sending.report import (
     delivery_report_path,
     describe_test_send,
@@ -35,7 +37,6 @@ from ..core.sending.report import (
 )
 from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
 from ..core.sending.transport import PASSWORD_VARIABLE, Outcome, RelayAddress, RelayError, SmtpRelay
-from ..core.slugs import slugify
 from .common import Subparsers, add_config_option, fail_config, quiet_after_closed_pipe, settings_or_exit
 
 

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from ..core.config import ConfigError, Settings, find_config, load_settings
-from ..core.content import load_content
-from ..core.dates import build_now, human_moment
+from ..core.content.model import load_content
+from ..core.foundation.config import ConfigError, Settings, find_config, load_settings
+from ..core.foundation.dates import build_now, human_moment
+from ..core.foundation.problems import Problems
 from ..core.newsletter.render import template_path
-from ..core.preview_page import problems_page
-from ..core.problems import Problems
+from ..core.site.preview_page import problems_page
 from .build import BuildResult, build_site, count
 from .common import Subparsers, add_at_option, add_config_option, at_moment, fail_config
 
@@ -145,7 +145,7 @@ class Preview:
         except ConfigError as error:
             return BuildResult(stopped=str(error), config_problem=True)
         problems = Problems()
-        from ..mkdocs_plugins import serve_cache  # loaded already: the first build imported MkDocs
+        from protectpress.mkdocs_plugins import serve_cache  # loaded already: the first build imported MkDocs
 
         load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems,
                      markdown_extensions=settings.markdown_extensions, memo=serve_cache.PAGES)
@@ -174,6 +174,6 @@ class Preview:
 
 
 def _server_class() -> Callable[..., _PreviewServer]:
-    from ..mkdocs_plugins.preview_server import PreviewServer
+    from protectpress.mkdocs_plugins.preview_server import PreviewServer
 
     return PreviewServer

@@ -13,21 +13,22 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..core.config import ConfigError
-from ..core.problems import Problems
+from protectpress.unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE
+
+from ..core.foundation.config import ConfigError
+from ..core.foundation.email_addresses import valid_address
+from ..core.foundation.problems import Problems
+from ..core.foundation.tokens import SECRET_VARIABLE, KeyringError
 from ..core.sending.privacy import suppression_list
-from ..core.sending.recipients import valid_address
 from ..core.sending.transport import Outbox, RelayError, Transport
 from ..core.subscriptions.consent import WORDINGS, consent_statement
 from ..core.subscriptions.pull import pull_subscribers
-from ..core.unsubscribe.sync import SyncError
-from ..core.unsubscribe.tokens import SECRET_VARIABLE, KeyringError
-from ..unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE
+from ..core.subscriptions.sync import SyncError
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 
 if TYPE_CHECKING:  # the store's modules are imported only by the commands that open it
-    from ..unsubscribe.store import EventStore
-    from ..unsubscribe.subscribers import SubscriberStore
+    from protectpress.unsubscribe.store import EventStore
+    from protectpress.unsubscribe.subscribers import SubscriberStore
 
 STORE_HELP = (f"the store: a SQLite file (default: {DEFAULT_STORE} in the current folder) or a "
               "postgresql://user@host/database address")
@@ -86,9 +87,10 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from ..unsubscribe.database import store_errors
-    from ..unsubscribe.ratelimit import RateLimit
-    from ..unsubscribe.service import create_subscriptions_app
+    from protectpress.unsubscribe.database import store_errors
+    from protectpress.unsubscribe.ratelimit import RateLimit
+    from protectpress.unsubscribe.service import create_subscriptions_app
+
     from .sending import _relay  # the one reading of --smtp and --ca-file
     from .unsubscribe import serve_app
 
@@ -152,9 +154,9 @@ def run_pull(args: argparse.Namespace) -> int:
 
 
 def _open_stores(address: str, command: str) -> tuple[EventStore, SubscriberStore]:
-    from ..unsubscribe.database import Database, store_errors
-    from ..unsubscribe.store import EventStore
-    from ..unsubscribe.subscribers import SubscriberStore
+    from protectpress.unsubscribe.database import Database, store_errors
+    from protectpress.unsubscribe.store import EventStore
+    from protectpress.unsubscribe.subscribers import SubscriberStore
 
     if "://" not in address and not Path(address).is_file():
         fail_config(f"{command}: expected the service's store at {address}, found no such file "

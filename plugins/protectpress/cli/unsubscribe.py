@@ -12,13 +12,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core.problems import Problems
+from protectpress.unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE, create_app
+from protectpress.unsubscribe.database import store_errors
+from protectpress.unsubscribe.store import EventStore
+
+from ..core.foundation.problems import Problems
+from ..core.foundation.tokens import SECRET_VARIABLE, KeyringError
 from ..core.sending.privacy import sending_paths, suppression_list
-from ..core.unsubscribe.sync import SyncError, sync_unsubscribes
-from ..core.unsubscribe.tokens import SECRET_VARIABLE, KeyringError
-from ..unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE, create_app
-from ..unsubscribe.database import store_errors
-from ..unsubscribe.store import EventStore
+from ..core.subscriptions.sync import SyncError, sync_unsubscribes
 from .common import Subparsers, fail_config, settings_or_exit
 
 MAX_REQUEST_BODY = 64 * 1024  # waitress refuses anything bigger before the application sees it
@@ -67,7 +68,7 @@ def serve_app(app: Any, args: argparse.Namespace, started: str, command: str) ->
     of the access log (no personal data) goes to standard output."""
     from waitress.server import create_server  # only the services need the server
 
-    from ..unsubscribe.slowclients import ADJUSTMENTS, guard
+    from protectpress.unsubscribe.slowclients import ADJUSTMENTS, guard
 
     proxy = getattr(args, "trusted_proxy", None)
     # Behind a reverse proxy every request comes from the proxy: trust its X-Forwarded-For (and only its), so the
@@ -116,7 +117,7 @@ def run_forget_in_store(args: argparse.Namespace) -> int:
         erased = events.forget(address)
         signed_up = 0
         if events.db.columns("subscribers"):  # the subscriptions service's store: their sign-up goes too
-            from ..unsubscribe.subscribers import SubscriberStore
+            from protectpress.unsubscribe.subscribers import SubscriberStore
 
             signed_up = SubscriberStore(events.db).forget(address)
     except store_errors() as error:

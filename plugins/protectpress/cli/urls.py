@@ -10,9 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.problems import Severity
-from ..core.project import load_project
-from ..core.published import (
+from ..core.checks.published import (
     RECORD_NAME,
     check_published,
     listed,
@@ -24,7 +22,9 @@ from ..core.published import (
     updated_record,
     write_record,
 )
-from ..core.redirects import plan_redirects
+from ..core.foundation.problems import Severity
+from ..core.project.reading import load_project
+from ..core.site.redirects import plan_redirects
 from .common import Subparsers, add_config_option, settings_or_exit
 
 

@@ -1,6 +1,6 @@
 """The `protectpress` plugin block as MkDocs sees it.
 
-Each group is passed through as a plain mapping and read by `protectpress.core.config`, so that the one
+Each group is passed through as a plain mapping and read by `protectpress.core.foundation.config`, so that the one
 schema serves MkDocs builds and the MkDocs-free `protectpress` command alike.
 """
 

@@ -1,7 +1,7 @@
-"""The Content-Security-Policy feature: puts core/csp.py's policy into every page MkDocs writes and `_headers`.
+"""The Content-Security-Policy feature: puts core/site/csp.py's policy into every page MkDocs writes and `_headers`.
 
 Each page's policy allows the inline scripts that page runs, by the hashes of their text worked out from its
-own HTML as MkDocs wrote it (core/csp.py), so a template that changes its inline scripts needs nothing here.
+own HTML as MkDocs wrote it (core/site/csp.py), so a template that changes its inline scripts needs nothing here.
 The preview (`protectpress serve`) carries none: MkDocs' live reload is an inline script of its own.
 Each whole page is also judged for event handlers and script addresses the theme may have written.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from ..core import csp
-from ..core.content_policy import check_built_page
+from ..core.judge.content_policy import check_built_page
+from ..core.site import csp
 from .state import BuildState
 
 HEADERS_FILE = "_headers"

@@ -15,21 +15,17 @@ from mkdocs.structure.pages import Page
 
 from ..core.feeds import (
     FORMATS,
-    SUBSCRIBE_PAGE,
-    SUBSCRIBE_SCRIPT,
     Feed,
     FeedEntry,
     carried_ids,
     check_feed_images,
     entry_from_item,
-    feed_anchor,
     feeds_for_page,
     plan_feeds,
     publish_feeds,
-    subscribe_body,
-    subscribe_markdown,
 )
-from ..core.links import SiteLinks
+from ..core.foundation.links import SiteLinks
+from ..core.subscriptions.page import SUBSCRIBE_PAGE, SUBSCRIBE_SCRIPT, feed_anchor, subscribe_body, subscribe_markdown
 from .state import BuildState
 
 

@@ -21,14 +21,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from ..core.linkcheck import BuiltSite, check_site_links
-from ..core.linkscan import ScannedHtml, scan_page
+from ..core.checks.linkcheck import BuiltSite, check_site_links
+from ..core.checks.published import check_published, published_urls, read_record, record_path
+from ..core.foundation.linkscan import ScannedHtml, scan_page
+from ..core.foundation.slugs import slugify
 from ..core.newsletter.model import newsletter_files
 from ..core.newsletter.web import web_src_uri
-from ..core.published import check_published, published_urls, read_record, record_path
-from ..core.redirects import plan_redirects, write_redirects
-from ..core.search import INDEX_FOLDER
-from ..core.slugs import slugify
+from ..core.site.redirects import plan_redirects, write_redirects
+from ..core.site.search import INDEX_FOLDER
 from . import serve_cache
 from .state import BuildState
 

@@ -15,14 +15,14 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..core.csp import EMAIL_POLICY, with_policy
 from ..core.feeds.entry import FeedEntry
-from ..core.metadata import lastmod
 from ..core.newsletter import RenderedNewsletter, render_all
 from ..core.newsletter.model import Newsletter
 from ..core.newsletter.render import preview, template_path
 from ..core.newsletter.web import ARCHIVE_SRC_URI, archive_markdown, web_markdown, web_src_uri
 from ..core.sending.compose import sender_name_problem
+from ..core.site.csp import EMAIL_POLICY, with_policy
+from ..core.site.metadata import lastmod
 from .state import BuildState
 
 EMAIL_HTML, EMAIL_TEXT = "email.html", "email.txt"

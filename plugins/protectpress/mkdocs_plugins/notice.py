@@ -1,5 +1,5 @@
 """The notice feature: docs/notice.md becomes a banner on every page and the first entry of every feed, not a
-page of its own. What the notice is, and when it is live, is decided in core/notice.py."""
+page of its own. What the notice is, and when it is live, is decided in core/project/notice.py."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-from ..core.content import NOTICE_SOURCE
-from ..core.notice import Notice, banner, live_notice, notice_feed_entry
+from ..core.content.model import NOTICE_SOURCE
+from ..core.project.notice import Notice, banner, live_notice, notice_feed_entry
 from .state import BuildState
 
 

@@ -1,4 +1,4 @@
-"""The offline feature: writes the service worker and the manifest that core/offline.py makes.
+"""The offline feature: writes the service worker and the manifest that core/site/offline.py makes.
 
 Under `mkdocs serve` no worker is registered (a worker would keep showing the preview's old pages), and the
 retiring worker is written instead, so one left in a browser by an earlier visit removes itself.
@@ -15,8 +15,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.utils import normalize_url
 
-from ..core import offline
-from ..core.content import ContentType
+from ..core.content.model import ContentType
+from ..core.site import offline
 from .state import BuildState
 
 

@@ -21,8 +21,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from ..core.dates import DateError, build_now
-from ..core.problems import Problems
+from ..core.foundation.dates import DateError, build_now
+from ..core.foundation.problems import Problems
 from . import serve_cache
 from .config import ProtectpressConfig
 from .features import load_features

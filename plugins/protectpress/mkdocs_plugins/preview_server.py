@@ -1,5 +1,5 @@
 """MkDocs' live-reload server as the preview uses it, under `protectpress serve` and a plain `mkdocs serve`
-alike: while the content has problems every page is the problems page (core/preview_page.py), answered at once
+alike: while the content has problems every page is the problems page (core/site/preview_page.py), answered at once
 and carrying the live-reload script, so the fixed page replaces it by itself; never a browser left waiting.
 
 MkDocs' own server, when a rebuild fails, keeps the browser waiting ("The server will appear stuck until build
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.livereload import LiveReloadServer
 
-from ..core.preview_page import STATUS, problems_page
-from ..core.problems import Problem
+from ..core.foundation.problems import Problem
+from ..core.site.preview_page import STATUS, problems_page
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment

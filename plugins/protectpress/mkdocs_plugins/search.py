@@ -14,7 +14,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..core.newsletter.web import ARCHIVE_SRC_URI, WEB_FOLDER
-from ..core.search import SearchIndexError, SearchRecord, index_site, newsletter_record, record_for
+from ..core.site.search import SearchIndexError, SearchRecord, index_site, newsletter_record, record_for
 from .state import BuildState
 
 log = get_plugin_logger("protectpress")

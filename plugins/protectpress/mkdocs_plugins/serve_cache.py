@@ -35,9 +35,9 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from ..core.content import PageMemo
-from ..core.linkscan import ScannedHtml
-from ..core.problems import Problem, Problems
+from ..core.content.model import PageMemo
+from ..core.foundation.linkscan import ScannedHtml
+from ..core.foundation.problems import Problem, Problems
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):

@@ -25,11 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 
-from ..core import emergency
-from ..core.boundary import ProjectBoundary
-from ..core.brand import Brand, load_brand
-from ..core.buildcache import BuildMemory
-from ..core.content import (
+from ..core.content.model import (
     FOLDER_OF_TYPE,
     TYPE_FOLDERS,
     ContentItem,
@@ -37,15 +33,29 @@ from ..core.content import (
     is_content_source,
     load_content,
 )
-from ..core.content_policy import ACTIVE_DOCUMENT_SUFFIXES, REFUSED_SUFFIXES, check_body, check_document
-from ..core.dates import human, human_moment
-from ..core.frontmatter import read_source
-from ..core.generated import SetAside, set_aside_lists
-from ..core.home import HOME_SRC_URI, home_action_cards, home_sections
-from ..core.images import preview_png
-from ..core.links import EXPECTED_ONE_ADDRESS, SiteLinks, same_addresses
-from ..core.listings import in_reader_order, missing_type_indexes, type_index_source, type_listing, vocabulary_listings
-from ..core.metadata import (
+from ..core.content.print_size import print_size
+from ..core.foundation import emergency
+from ..core.foundation.buildcache import BuildMemory
+from ..core.foundation.dates import human, human_moment
+from ..core.foundation.frontmatter import read_source
+from ..core.foundation.generated import SetAside, set_aside_lists
+from ..core.foundation.links import EXPECTED_ONE_ADDRESS, SiteLinks, same_addresses
+from ..core.judge.boundary import ProjectBoundary
+from ..core.judge.content_policy import ACTIVE_DOCUMENT_SUFFIXES, REFUSED_SUFFIXES, check_body, check_document
+from ..core.judge.nesting import too_deep_line
+from ..core.judge.sanitise import html_text
+from ..core.newsletter.web import ARCHIVE_SRC_URI, WEB_FOLDER
+from ..core.site.brand import Brand, load_brand
+from ..core.site.home import HOME_SRC_URI, home_action_cards, home_sections
+from ..core.site.images import preview_png
+from ..core.site.listings import (
+    in_reader_order,
+    missing_type_indexes,
+    type_index_source,
+    type_listing,
+    vocabulary_listings,
+)
+from ..core.site.metadata import (
     PREVIEW_IMAGE,
     PreviewImage,
     lastmod,
@@ -55,12 +65,9 @@ from ..core.metadata import (
     short_description,
     wants_contents,
 )
-from ..core.nesting import too_deep_line
-from ..core.newsletter.web import ARCHIVE_SRC_URI, WEB_FOLDER
-from ..core.printcard import print_size, qr_svg
-from ..core.sanitise import html_text
-from ..core.theme_css import LEAN_CSS, MATERIAL_CSS, lean_material_css
-from ..core.typography import keep_time_ranges_together
+from ..core.site.printcard import qr_svg
+from ..core.site.theme_css import LEAN_CSS, MATERIAL_CSS, lean_material_css
+from ..core.site.typography import keep_time_ranges_together
 from . import serve_cache
 from .state import BuildState
 
@@ -83,10 +90,11 @@ class SiteFeature:
         self.brand: Brand | None = None
         self.preview: PreviewImage | None = None  # the one preview picture, made once a build in on_env
         self.memory = BuildMemory(None)  # what the last build learnt (QR masks): read in on_files
-        # Generated lists are put in after Markdown (core/generated.py SetAside), named with this build's token.
+        # Generated lists are put in after Markdown (core/foundation/generated.py SetAside), named with this
+        # build's token.
         self.list_token = secrets.token_hex(16)
         self.set_aside: dict[str, SetAside] = {}
-        self.lean_css = False  # whether this build publishes core/theme_css.py's copy of Material's stylesheet
+        self.lean_css = False  # whether this build publishes core/site/theme_css.py's copy of Material's stylesheet
 
     def on_config(self, config: MkDocsConfig) -> None:
         # Our link check reads every page, feed and email the build (or the preview) wrote and names the file to
@@ -157,7 +165,7 @@ class SiteFeature:
         return files
 
     def _add_lean_css(self, files: Files, config: MkDocsConfig) -> bool:
-        """Material's stylesheet without what these pages never use (core/theme_css.py), beside the original,
+        """Material's stylesheet without what these pages never use (core/site/theme_css.py), beside the original,
         unless mkdocs.yml asks for the palette toggle (whose options and palettes need Material's whole CSS)."""
         if _asks_for_toggle(config.theme.get("palette")) or files.get_file_from_path(LEAN_CSS) is not None:
             return False
@@ -472,7 +480,7 @@ def _brand_context(brand: Brand, links: SiteLinks) -> dict:
 
 
 def _printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory) -> dict:
-    """What a printed action card adds: its type size (core/printcard.py), and a QR code and footer that lead
+    """What a printed action card adds: its type size (core/site/printcard.py), and a QR code and footer that lead
     back to the live card, whose address is made absolute by SiteLinks like every other published address."""
     address = links.page_url(item.src_uri)
     return {

@@ -9,9 +9,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from ..core.config import ConfigError, Settings, load_settings
-from ..core.content import ContentSet
-from ..core.problems import ContentError, Problems, Severity
+from ..core.content.model import ContentSet
+from ..core.foundation.config import ConfigError, Settings, load_settings
+from ..core.foundation.problems import ContentError, Problems, Severity
 
 log = get_plugin_logger("protectpress")
 

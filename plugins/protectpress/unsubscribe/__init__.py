@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..core.unsubscribe.tokens import Keyring, KeyringError
+from ..core.foundation.tokens import Keyring, KeyringError
 from .app import StartResponse, UnsubscribeApp
 from .store import EventStore
 

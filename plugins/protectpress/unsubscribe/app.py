@@ -29,8 +29,8 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
-from ..core.unsubscribe.address import EXPORT_PATH, TOKEN_PARAMETER
-from ..core.unsubscribe.tokens import Keyring, TokenRefused, UnsubscribeRequest
+from ..core.foundation.service_address import EXPORT_PATH, TOKEN_PARAMETER
+from ..core.foundation.tokens import Keyring, TokenRefused, UnsubscribeRequest
 from .page import (
     CONTENT_SECURITY_POLICY,
     ONE_CLICK_FIELD,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
-from ..core.sending.private_files import private_file
+from ..core.foundation.private_files import private_file
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 _POOL_SIZE = 8

@@ -15,14 +15,14 @@ import queue
 import threading
 from dataclasses import dataclass
 
-from ..core.config import ConfigError, Settings
-from ..core.feeds.subscribe import SUBSCRIBE_PAGE
+from ..core.foundation.config import ConfigError, Settings
+from ..core.foundation.problems import Problems
 from ..core.newsletter.message import build_message
 from ..core.newsletter.model import Newsletter
 from ..core.newsletter.render import RenderedNewsletter, newsletter_organisation, personalise, render_letter
-from ..core.problems import Problems
 from ..core.sending.compose import SenderIdentity
 from ..core.sending.transport import Outcome, Transport
+from ..core.subscriptions.page import SUBSCRIBE_PAGE
 
 LINK_MARKER = "https://confirm.protectpress.invalid/link"  # replaced by each reader's own link
 log = logging.getLogger("protectpress.subscriptions")

@@ -10,7 +10,7 @@ import base64
 import hashlib
 import html
 
-from ..core.unsubscribe.address import unsubscribe_link
+from ..core.foundation.service_address import unsubscribe_link
 
 # RFC 8058: what a mail program's one-click POST carries, and what the page's button sends.
 ONE_CLICK_FIELD, ONE_CLICK_VALUE = "List-Unsubscribe", "One-Click"

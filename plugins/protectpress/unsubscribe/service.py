@@ -18,11 +18,11 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..core.config import ConfigError, Settings, load_settings
-from ..core.feeds.subscribe import SUBSCRIBE_PAGE
+from ..core.foundation.config import ConfigError, Settings, load_settings
+from ..core.foundation.service_address import SIGNUP_PATH
 from ..core.sending.transport import PASSWORD_VARIABLE, Outbox, RelayAddress, SmtpRelay, Transport
 from ..core.subscriptions.form import site_form
-from ..core.unsubscribe.address import SIGNUP_PATH
+from ..core.subscriptions.page import SUBSCRIBE_PAGE
 from . import DEFAULT_STORE, STORE_VARIABLE, service_keys
 from .app import StartResponse
 from .database import Database

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..core.sending.recipients import address_key
-from ..core.unsubscribe.tokens import UnsubscribeRequest
+from ..core.foundation.email_addresses import address_key
+from ..core.foundation.tokens import UnsubscribeRequest
 from .database import Database
 
 _SQLITE = """

@@ -20,7 +20,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from ..core.sending.recipients import address_key
+from ..core.foundation.email_addresses import address_key
 from .database import Database
 from .store import moment_text
 

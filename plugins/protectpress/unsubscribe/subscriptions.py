@@ -21,6 +21,15 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs
 
+from ..core.foundation.service_address import (
+    CONFIRM_PATH,
+    MANAGE_PATH,
+    SIGNUP_PATH,
+    SUBSCRIBERS_PATH,
+    service_address,
+    unsubscribe_link,
+)
+from ..core.foundation.tokens import Keyring, TokenRefused, UnsubscribeRequest
 from ..core.subscriptions.consent import known_version
 from ..core.subscriptions.form import (
     CONSENT,
@@ -33,15 +42,6 @@ from ..core.subscriptions.form import (
     sectors_field,
     signup_form,
 )
-from ..core.unsubscribe.address import (
-    CONFIRM_PATH,
-    MANAGE_PATH,
-    SIGNUP_PATH,
-    SUBSCRIBERS_PATH,
-    service_address,
-    unsubscribe_link,
-)
-from ..core.unsubscribe.tokens import Keyring, TokenRefused, UnsubscribeRequest
 from .app import (
     Answer,
     UnsubscribeApp,

@@ -3,8 +3,9 @@
 - `entry_from_item` turns a site page into a `FeedEntry` (newsletters build theirs directly);
 - `plan_feeds` decides which feeds exist and what each carries (site-wide, per type, topic and sector);
 - `publish_feeds` cleans the entries and renders every feed file;
-- `check_feed_images` reports a logo, icon or favicon that feed readers would not show;
-- `subscribe_markdown` writes the Subscribe page.
+- `check_feed_images` reports a logo, icon or favicon that feed readers would not show.
+
+The Subscribe page, which lists these feeds beside the email sign-up form, is `core/subscriptions/page.py`.
 """
 
 from .catalogue import FORMATS, Feed, FeedFormat, feeds_for_page, plan_feeds
@@ -13,13 +14,10 @@ from .entry import FeedEntry
 from .images import check_feed_images
 from .items import entry_from_item
 from .publish import carried_ids, publish_feeds
-from .subscribe import SUBSCRIBE_PAGE, SUBSCRIBE_SCRIPT, feed_anchor, subscribe_body, subscribe_markdown
 from .writers import render_feed
 
 __all__ = [
     "FORMATS",
-    "SUBSCRIBE_PAGE",
-    "SUBSCRIBE_SCRIPT",
     "Feed",
     "FeedEntry",
     "FeedFormat",
@@ -28,11 +26,8 @@ __all__ = [
     "clean_content",
     "clean_entries",
     "entry_from_item",
-    "feed_anchor",
     "feeds_for_page",
     "plan_feeds",
     "publish_feeds",
     "render_feed",
-    "subscribe_body",
-    "subscribe_markdown",
 ]

@@ -5,7 +5,7 @@ puts between the title and the body, so the feeds add the lines that matter away
 - when the page was updated, its first publication date: RSS has one date per item, and that date is the
   update, so the content is where an RSS reader learns when the page first appeared; with its newest change
   note (`changes:`), what changed;
-- on action cards, the emergency line, worded once in core/emergency.py.
+- on action cards, the emergency line, worded once in core/foundation/emergency.py.
 Every format carries the same content, so Atom and JSON Feed show these lines too.
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .. import emergency
-from ..dates import human
+from ..foundation import emergency
+from ..foundation.dates import human
 from .entry import FeedEntry
 
 

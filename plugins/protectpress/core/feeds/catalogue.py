@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from ..config import Settings
-from ..content import FOLDER_OF_TYPE, ContentType
-from ..links import SiteLinks
+from ..content.model import FOLDER_OF_TYPE, ContentType
+from ..foundation.config import Settings
+from ..foundation.links import SiteLinks
 from .entry import FeedEntry
 from .instants import with_distinct_instants
 

@@ -11,9 +11,9 @@ import dataclasses
 
 import lxml.html
 
-from ..links import SiteLinks
-from ..problems import Problems
-from ..sanitise import sanitise_html
+from ..foundation.links import SiteLinks
+from ..foundation.problems import Problems
+from ..judge.sanitise import sanitise_html
 from .body import page_lines
 from .entry import FeedEntry
 

@@ -11,8 +11,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import Settings
-from ..problems import Problems, describe
+from ..foundation.config import Settings
+from ..foundation.problems import Problems, describe
 
 FEED_IMAGE_TYPES = (".png", ".jpg", ".jpeg", ".gif")
 RSS_IMAGE_MAX = (144, 400)  # width, height

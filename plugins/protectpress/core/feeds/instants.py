@@ -83,7 +83,7 @@ class _FreeSeconds:
 
 
 def is_whole_day(moment: dt.datetime) -> bool:
-    """True for 00:00:00 UTC exactly: how a date without a time of day reads (core/dates.py)."""
+    """True for 00:00:00 UTC exactly: how a date without a time of day reads (core/foundation/dates.py)."""
     moment = _utc(moment)
     return not (moment.hour or moment.minute or moment.second or moment.microsecond)
 
@@ -103,5 +103,6 @@ def _second_of_day(entry_id: str) -> int:
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
-    # Dates are read as UTC already (core/dates.py); converting each again costs more than everything else here.
+    # Dates are read as UTC already (core/foundation/dates.py); converting each again costs more than everything
+    # else here.
     return moment if moment.tzinfo is dt.UTC else moment.astimezone(dt.UTC)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..config import Settings
-from ..content import ContentItem
+from ..content.model import ContentItem
+from ..foundation.config import Settings
 from .entry import FeedEntry
 from .images import local_file
 

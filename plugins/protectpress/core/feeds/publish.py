@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection
 
-from ..config import Settings
-from ..problems import Problems
+from ..foundation.config import Settings
+from ..foundation.problems import Problems
 from .catalogue import Feed, plan_feeds
 from .clean import clean_entries
 from .entry import FeedEntry

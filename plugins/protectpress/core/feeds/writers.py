@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from feedgen.entry import FeedEntry as FeedgenEntry
 from feedgen.feed import FeedGenerator
 
-from ..config import Settings
-from ..links import SiteLinks
-from ..sanitise import html_text
+from ..foundation.config import Settings
+from ..foundation.links import SiteLinks
+from ..judge.sanitise import html_text
 from .catalogue import ATOM, FORMATS, JSON_FEED, RSS, Feed, FeedFormat
 from .enclosure import NAMESPACE, Enclosure, EnclosureEntryExtension, EnclosureExtension
 from .entry import FeedEntry

@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from ..config import Settings
-from ..content import ContentSet
-from ..problems import Problems
+from ..content.model import ContentSet
+from ..foundation.config import Settings
+from ..foundation.problems import Problems
 from .colours import report_colours
 from .model import Feature, Newsletter, load_newsletters, resolve_features
 from .render import (

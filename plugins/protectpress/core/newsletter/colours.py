@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..config import NewsletterSettings
-from ..problems import Problems, describe
+from ..foundation.config import NewsletterSettings
+from ..foundation.problems import Problems, describe
 
 MINIMUM_CONTRAST = 4.5  # WCAG 2.2 AA for body-size text
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")

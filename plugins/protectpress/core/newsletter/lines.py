@@ -2,7 +2,7 @@
 
 A problem in a letter's body names the line of the .md file, as a page's does. The parsed Markdown and the
 rendered email no longer say where each part came from, so the line is found by looking for what was written,
-the way the link check finds a broken link's line (core/linkcheck.py): best effort, and no line rather than
+the way the link check finds a broken link's line (core/checks/linkcheck.py): best effort, and no line rather than
 a wrong one when the text cannot be found as written. Fenced code is skipped: an image or a heading there is
 only text.
 """

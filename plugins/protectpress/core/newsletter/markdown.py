@@ -18,8 +18,8 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
-from ..links import SiteLinks
-from ..sanitise import ActiveContent, find_active_content, sanitise_html
+from ..foundation.links import SiteLinks
+from ..judge.sanitise import ActiveContent, find_active_content, sanitise_html
 
 # The email's own extensions, chosen for what mail programs show: no permalink anchors (toc), nothing that needs
 # scripts (details). A letter is rendered with these, not the site's, so its nesting check uses them too.

@@ -25,7 +25,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 
-from ..headertext import MAX_HEADER_TEXT, header_text
+from ..foundation.headertext import MAX_HEADER_TEXT, header_text
 
 # Headers written exactly as given, never folded or encoded (RFC 2369, RFC 8058; a Message-ID is one token).
 UNFOLDED_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post", "list-id", "message-id"})

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..boundary import ProjectBoundary
-from ..config import Settings
-from ..content import ContentItem, ContentSet
-from ..dates import human_moment
-from ..frontmatter import (
+from ..content.model import ContentItem, ContentSet
+from ..foundation.config import Settings
+from ..foundation.dates import human_moment
+from ..foundation.frontmatter import (
     Field,
     Invalid,
     boolean_field,
@@ -30,10 +29,11 @@ from ..frontmatter import (
     read_text,
     reporter,
 )
-from ..headertext import collapse_spaces, header_text_expected, header_text_problem
-from ..nesting import TOO_DEEP, too_deep_line
-from ..problems import Problems, describe
-from ..slugs import slugify
+from ..foundation.headertext import collapse_spaces, header_text_expected, header_text_problem
+from ..foundation.problems import Problems, describe
+from ..foundation.slugs import slugify
+from ..judge.boundary import ProjectBoundary
+from ..judge.nesting import TOO_DEEP, too_deep_line
 from .markdown import EMAIL_EXTENSIONS
 
 

@@ -20,15 +20,15 @@ import jinja2
 from markupsafe import Markup
 from mjml import mjml2html
 
-from .. import emergency
-from ..boundary import ProjectBoundary
-from ..changes import updated_line
-from ..config import Settings
-from ..content import ContentSet, load_content
-from ..content_policy import report_body
-from ..dates import human
-from ..links import SiteLinks
-from ..problems import Problems
+from ..content.changes import updated_line
+from ..content.model import ContentSet, load_content
+from ..foundation import emergency
+from ..foundation.config import Settings
+from ..foundation.dates import human
+from ..foundation.links import SiteLinks
+from ..foundation.problems import Problems
+from ..judge.boundary import ProjectBoundary
+from ..judge.content_policy import report_body
 from .colours import COLOUR_KEYS, report_colours
 from .lines import Clue, SourceLines
 from .markdown import ParsedMarkdown, demote_headings, parse_markdown
@@ -82,7 +82,7 @@ class Footer:
     contact_address: str
     privacy_url: str
     unsubscribe_url: str
-    emergency: dict[str, str]  # core/emergency.py's template_context, as the site's pp_emergency
+    emergency: dict[str, str]  # core/foundation/emergency.py's template_context, as the site's pp_emergency
     manage_url: str = ""  # MANAGE_PLACEHOLDER when the subscriptions service runs, else ""
 
 
@@ -100,7 +100,7 @@ def render_newsletter(settings: Settings, ref: str, problems: Problems, *, conte
 
 def render_letter(settings: Settings, newsletter: Newsletter, problems: Problems, *, content: ContentSet | None = None,
                   dev_server_url: str | None = None, web_src: str | None = None) -> RenderedNewsletter | None:
-    """Render a validated letter outside a build: a newsletter, or the urgent notice (core/notice.py)."""
+    """Render a validated letter outside a build: a newsletter, or the urgent notice (core/project/notice.py)."""
     if content is None:
         content = _site_content(settings, problems)
     colours_ok = report_colours(settings.plugin.newsletter, problems, settings.config_file.name)

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .. import emergency
-from ..htmltree import Node, parse_html
+from ..foundation import emergency
+from ..foundation.htmltree import Node, parse_html
 from .lines import Clue
 
 SIZE_LIMIT = 102_000  # Gmail clips a message's HTML from about 102 KB

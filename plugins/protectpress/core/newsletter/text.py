@@ -12,8 +12,8 @@ import re
 import textwrap
 import xml.etree.ElementTree as etree
 
-from ..htmltree import parse_html
-from ..sanitise import is_safe_url
+from ..foundation.htmltree import parse_html
+from ..judge.sanitise import is_safe_url
 from .markdown import ParsedMarkdown, plain
 
 WIDTH = 78

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..changes import updated_line
-from ..config import Settings
-from ..content import ContentSet
-from ..dates import human
-from ..generated import escape_markdown, front_matter
-from ..listings import listing_sources, missing_type_indexes
-from ..slugs import slugify
+from ..content.changes import updated_line
+from ..content.model import ContentSet
+from ..foundation.config import Settings
+from ..foundation.dates import human
+from ..foundation.generated import escape_markdown, front_matter
+from ..foundation.slugs import slugify
+from ..site.listings import listing_sources, missing_type_indexes
 from .markdown import demote_headings, rebase_links
 from .model import (
     DEFAULT_NAME,

@@ -30,12 +30,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..headertext import plain_text
+from ..foundation.headertext import plain_text
+from ..foundation.private_files import private_file, private_folder
 from ..newsletter.message import message_digest
 from .dsn import Bounce, BounceKind, NotABounce, read_bounce
 from .journal import SendJournal, journal_path
 from .mailboxes import MailboxMessage
-from .private_files import private_file, private_folder
 from .recipients import SuppressionList
 from .verp import tag_in, verp_tag
 

@@ -10,14 +10,14 @@ import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..config import SENDING as SETTING
-from ..config import ConfigError, Settings, sending_problems
-from ..headertext import header_text_expected, header_text_problem
+from ..foundation.config import SENDING as SETTING
+from ..foundation.config import ConfigError, Settings, sending_problems
+from ..foundation.headertext import header_text_expected, header_text_problem
+from ..foundation.problems import Problem
+from ..foundation.service_address import MANAGE_PATH, service_address, unsubscribe_link
+from ..foundation.tokens import SECRET_VARIABLE, Keyring, KeyringError
 from ..newsletter.message import build_message, message_digest, message_id_with, with_test_prefix
 from ..newsletter.render import RenderedNewsletter, personalise, unsubscribe_mailto
-from ..problems import Problem
-from ..unsubscribe.address import MANAGE_PATH, service_address, unsubscribe_link
-from ..unsubscribe.tokens import SECRET_VARIABLE, Keyring, KeyringError
 from .campaign import Outgoing
 from .recipients import Recipient
 from .verp import base_address, is_verp, verp_sender

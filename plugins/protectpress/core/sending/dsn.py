@@ -24,7 +24,7 @@ from email.parser import HeaderParser
 from email.policy import compat32
 from email.utils import getaddresses
 
-from ..headertext import plain_text
+from ..foundation.headertext import plain_text
 
 
 class BounceKind(str, enum.Enum):

@@ -27,8 +27,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from .private_files import open_private, private_file, private_folder, replace_private
-from .recipients import Recipient, address_key
+from ..foundation.email_addresses import address_key
+from ..foundation.private_files import open_private, private_file, private_folder, replace_private
+from .recipients import Recipient
 
 # One send per newsletter at a time; the OS drops the lock when the process dies, even by kill -9.
 if sys.platform == "win32":  # pragma: no cover - Windows

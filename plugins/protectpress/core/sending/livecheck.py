@@ -23,8 +23,8 @@ from http.client import HTTPMessage
 from typing import IO
 from urllib.parse import urldefrag, urlsplit
 
-from ..headertext import plain_text
-from ..linkscan import scan_html
+from ..foundation.headertext import plain_text
+from ..foundation.linkscan import scan_html
 
 TIMEOUT_SECONDS = 10.0
 # The whole check, however the servers answer: a server that sends a header line every few seconds stays under

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..hosts import is_loopback
+from ..foundation.hosts import is_loopback
 
 IMAP_PASSWORD_VARIABLE = "PROTECTPRESS_IMAP_PASSWORD"
 IMAP_TIMEOUT = 60.0  # seconds: a mail server that stops answering ends the run with a message, not a hang

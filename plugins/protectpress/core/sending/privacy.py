@@ -18,12 +18,13 @@ from email.policy import default as default_policy
 from email.utils import getaddresses
 from pathlib import Path
 
-from ..config import Settings
-from ..problems import Problems
-from ..spreadsheet import as_written
+from ..foundation.config import Settings
+from ..foundation.email_addresses import address_key
+from ..foundation.private_files import replace_private
+from ..foundation.problems import Problems
+from ..foundation.spreadsheet import as_written
 from .journal import SendJournal, SuppressionLog, TestSendLog
-from .private_files import replace_private
-from .recipients import SuppressionList, address_key
+from .recipients import SuppressionList
 from .report import DELIVERY_REPORT_SUFFIX
 
 

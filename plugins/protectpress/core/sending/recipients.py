@@ -23,52 +23,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..headertext import header_text_expected, header_text_problem
-from ..problems import Problems, Severity, describe
-from ..slugs import slugify
-from ..spreadsheet import as_written, spreadsheet_writer
-from .private_files import open_private, replace_private
+from ..foundation.email_addresses import EXPECTED_ADDRESS, address_key, valid_address
+from ..foundation.headertext import header_text_expected, header_text_problem
+from ..foundation.private_files import open_private, replace_private
+from ..foundation.problems import Problems, Severity, describe
+from ..foundation.slugs import slugify
+from ..foundation.spreadsheet import as_written, spreadsheet_writer
 
 EMAIL_COLUMN = "email"
 ALL_SECTORS = "all"
-EXPECTED_ADDRESS = "expected an email address like name@example.org"
 SKIPPED = "(this line is skipped)"
-
-# Deliberately stricter than RFC 5321: the addresses relays and partners actually use, so a typo such as a
-# missing dot, a space or a doubled @ is caught before sending.
-_ADDRESS = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
-)
-# RFC 6531: the same shape with letters and digits beyond ASCII (`jörg@example.org`, `用户@例子.广告`), which
-# only a relay offering SMTPUTF8 can take. Non-ASCII punctuation and spaces are still typos.
-_INTERNATIONAL_CHARACTER = r"[^\W_]"  # a letter or digit in any script
-_INTERNATIONAL_ADDRESS = re.compile(
-    rf"^(?:[A-Za-z0-9!#$%&'*+/=?^_`{{|}}~-]|{_INTERNATIONAL_CHARACTER})+"
-    rf"(?:\.(?:[A-Za-z0-9!#$%&'*+/=?^_`{{|}}~-]|{_INTERNATIONAL_CHARACTER})+)*"
-    rf"@(?:{_INTERNATIONAL_CHARACTER}(?:(?:{_INTERNATIONAL_CHARACTER}|-){{0,61}}{_INTERNATIONAL_CHARACTER})?\.)+"
-    rf"{_INTERNATIONAL_CHARACTER}{{2,63}}$"
-)
-
-
-def valid_address(value: str, *, international: bool = False) -> str | None:
-    """The address, trimmed, if it is one we can send to; otherwise None.
-
-    `international` also accepts letters beyond ASCII (sent only through a relay that offers SMTPUTF8).
-    `=?...?=` is a legal local part, but the email package decodes it as an encoded word in a header.
-    """
-    address = value.strip()
-    if len(address) > 254 or header_text_problem(address, 254) is not None:
-        return None
-    if _ADDRESS.match(address) or (international and not address.isascii() and _INTERNATIONAL_ADDRESS.match(address)):
-        return address
-    return None
-
-
-def address_key(address: str) -> str:
-    """Addresses are compared without case: `Jo@Example.org` and `jo@example.org` are one person."""
-    return address.strip().lower()
-
 
 @dataclass(frozen=True, slots=True)  # slots: a list holds thousands of these
 class Recipient:

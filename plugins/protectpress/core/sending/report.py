@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..dates import DateError, human, parse_date
-from ..spreadsheet import spreadsheet_writer
+from ..foundation.dates import DateError, human, parse_date
+from ..foundation.email_addresses import address_key
+from ..foundation.private_files import open_private
+from ..foundation.spreadsheet import spreadsheet_writer
 from .campaign import SendSummary
 from .journal import BounceRecord, SendJournal, State, TestSend
-from .private_files import open_private
-from .recipients import address_key
 
 REMAINING = (State.PENDING, State.FAILED_TEMPORARY)
 

@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import Settings
-from ..dates import build_now, human_moment
+from ..foundation.config import Settings
+from ..foundation.dates import build_now, human_moment
+from ..foundation.problems import Problems
 from ..newsletter.render import RenderedNewsletter
-from ..problems import Problems
 from .campaign import Campaign, SendPolicy, SendSummary
 from .compose import Composer, SenderIdentity
 from .journal import SendJournal, State, TestSendLog, journal_path

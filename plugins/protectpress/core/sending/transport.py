@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from ..headertext import plain_text
-from ..hosts import is_loopback
-from .private_files import private_folder, replace_private
+from ..foundation.headertext import plain_text
+from ..foundation.hosts import is_loopback
+from ..foundation.private_files import private_folder, replace_private
 
 PASSWORD_VARIABLE = "PROTECTPRESS_SMTP_PASSWORD"
 _NO_SUCH_MAILBOX = re.compile(r"^5\.1\.\d{1,3}\b")

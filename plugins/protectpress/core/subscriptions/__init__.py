@@ -1,1 +1,2 @@
-"""Email sign-up: the form (on the Subscribe page and the service's own pages) and the consent wording."""
+"""Email sign-up and leaving: the Subscribe page, the sign-up form and consent wording, and pulling the
+subscriptions service's records (sign-ups, unsubscribes) back into the project."""

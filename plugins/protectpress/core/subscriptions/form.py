@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 
-from ..config import Settings
+from ..foundation.config import Settings
+from ..foundation.email_addresses import valid_address
+from ..foundation.service_address import SIGNUP_PATH, service_address
 from ..newsletter.render import newsletter_organisation
-from ..sending.recipients import valid_address
-from ..unsubscribe.address import SIGNUP_PATH, service_address
 from .consent import CURRENT, consent_statement
 
 # The form's fields, as the service reads them.

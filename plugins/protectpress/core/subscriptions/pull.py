@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from ..sending.private_files import replace_private
-from ..sending.recipients import SuppressionList, address_key, valid_address
-from ..spreadsheet import spreadsheet_writer
-from ..unsubscribe.address import SUBSCRIBERS_PATH, is_https_or_loopback, service_address
-from ..unsubscribe.sync import SYNC_DEADLINE, SyncError, fetch_json, fetch_within, no_redirects
+from ..foundation.email_addresses import address_key, valid_address
+from ..foundation.private_files import replace_private
+from ..foundation.service_address import SUBSCRIBERS_PATH, is_https_or_loopback, service_address
+from ..foundation.spreadsheet import spreadsheet_writer
+from ..sending.recipients import SuppressionList
+from .sync import SYNC_DEADLINE, SyncError, fetch_json, fetch_within, no_redirects
 
 RECIPIENT_COLUMNS = ("email", "name", "organisation", "sectors")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,100}")

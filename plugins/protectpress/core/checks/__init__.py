@@ -1,0 +1,1 @@
+"""Checks across every channel: links in all that was built, and the record of every address ever published."""

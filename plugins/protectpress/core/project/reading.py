@@ -1,0 +1,91 @@
+"""A whole protectpress project read at once: settings, content and every problem, for `check` and builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import markdown
+
+from ..content.changes import newsletter_candidates
+from ..content.model import Change, ContentItem, ContentSet, load_content
+from ..foundation.config import Settings
+from ..foundation.dates import build_now
+from ..foundation.problems import Problems
+from ..judge.boundary import ProjectBoundary
+from ..judge.content_policy import check_body
+from ..newsletter import render_all
+from ..newsletter.model import load_newsletters
+from ..sending.compose import sender_name_problem
+from ..sending.journal import bulk_sent_at
+from ..sending.privacy import sending_paths
+from .notice import Notice, live_notice
+
+
+@dataclass
+class Project:
+    settings: Settings
+    content: ContentSet
+    problems: Problems
+    now: dt.datetime  # the one "now" this reading was made at
+    notice: Notice | None = None  # the urgent notice, while it is live
+
+
+def going_live(project: Project) -> list[tuple[dt.datetime, str, str]]:
+    """(when, path, title) of each page and newsletter scheduled after the project's "now", soonest first."""
+    coming = [(item.publish_at, item.path, item.title) for item in project.content.items.values()
+              if item.scheduled and not item.draft and item.publish_at is not None]
+    if project.settings.plugin.newsletter.enabled:
+        for newsletter in load_newsletters(project.settings, Problems()):
+            if not newsletter.draft and newsletter.publish_at is not None and newsletter.publish_at > project.now:
+                coming.append((newsletter.publish_at, newsletter.path, newsletter.subject))
+    return sorted(coming)
+
+
+def major_changes_since_last_newsletter(
+    project: Project,
+) -> tuple[dt.datetime | None, list[tuple[ContentItem, Change]]]:
+    """When the last newsletter went to the list (its send journal says it reached someone: a test send, a
+    dry run or the outbox does not count; None when none has) and each major change made after it."""
+    since = None
+    if project.settings.plugin.newsletter.enabled:
+        journal_dir = sending_paths(project.settings)[0]
+        sent = [bulk_sent_at(journal_dir, n.slug) for n in load_newsletters(project.settings, Problems())]
+        since = max((moment for moment in sent if moment is not None and moment <= project.now), default=None)
+    return since, newsletter_candidates(project.content, since)
+
+
+def load_project(settings: Settings, problems: Problems | None = None, now: dt.datetime | None = None) -> Project:
+    """Read and validate everything a build would, without building: content (front matter and active content
+    in bodies), newsletters and their problems."""
+    problems = problems if problems is not None else Problems()
+    now = now or build_now()
+    boundary = ProjectBoundary.of(settings)
+    content = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems, now=now,
+                           boundary=boundary, theme_dir=settings.custom_dir,
+                           markdown_extensions=settings.markdown_extensions)
+    # After the walk of docs/, as in a build: a notice.md that leads out of the project is then named once.
+    notice = live_notice(settings, problems, now)
+    check_page_bodies(content, settings, problems)
+    if settings.custom_dir is not None:
+        # The theme's custom_dir is published too (its assets), so the same rule holds there.
+        boundary.files_under(settings.custom_dir, settings.relative(settings.custom_dir), problems)
+    if settings.plugin.newsletter.enabled:
+        # Every newsletter, drafts included, is validated and rendered through the email rules, as a build does.
+        render_all(settings, content, problems)
+        sender_name = sender_name_problem(settings)
+        if sender_name is not None:
+            problems.extend([sender_name])
+    return Project(settings=settings, content=content, problems=problems, now=now, notice=notice)
+
+
+def check_page_bodies(content: ContentSet, settings: Settings, problems: Problems) -> None:
+    """`check_body` for every page without a build (`protectpress check`): each body rendered with the project's
+    Markdown extensions, as MkDocs renders it, so that check and build judge the same HTML."""
+    try:
+        renderer = markdown.Markdown(extensions=settings.markdown_extensions, extension_configs=settings.mdx_configs)
+    except (ImportError, ValueError, TypeError, AttributeError):
+        return  # an extension MkDocs cannot load either: the build names it
+    for item in content.items.values():
+        renderer.reset()
+        check_body(item.path, renderer.convert(item.body), item.body, item.body_line, problems)

@@ -1,0 +1,190 @@
+"""Listings: the topic, sector and content-type index pages, written as Markdown.
+
+They are generated as Markdown pages so that MkDocs renders and searches them like any page an author
+wrote, and so that the same listing could be fed to another site generator. The lists of entries inside them
+are one raw HTML block each: a site of 1,000 pages lists about 7,000 entries across its listings, and as
+Markdown list items they took more than half as long again as every page's own Markdown. The entries come
+from validated content, so their links need no checking; `SiteLinks.relative_url` writes them as MkDocs
+would. The lists are left out of search (`data-pagefind-ignore`): each summary is already found on its page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from html import escape
+
+from ..content.model import FOLDER_OF_TYPE, ContentItem, ContentSet, ContentType
+from ..foundation.dates import human
+from ..foundation.generated import escape_markdown, front_matter
+from ..foundation.links import SiteLinks
+
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One generated index page."""
+
+    src_uri: str  # where it lives among the docs, e.g. "topics/martyns-law.md"
+    title: str
+    markdown: str
+    group: str  # "topics", "sectors" or "types"
+    slug: str
+    items: tuple[ContentItem, ...]
+
+
+# Reference material reads best by title; what happened reads best newest first.
+_BY_TITLE = frozenset({ContentType.GUIDANCE, ContentType.ACTION_CARD})
+
+
+def in_reader_order(items: Iterable[ContentItem], kind: ContentType) -> list[ContentItem]:
+    """Guidance and action cards by title; news and write-ups newest first by the date a listing shows.
+
+    The one ordering for listings and the sidebar alike, so a reader never meets two orders for one type."""
+    if kind in _BY_TITLE:
+        return sorted(items, key=lambda i: (i.title.casefold(), i.src_uri))
+    return sorted(items, key=lambda i: (i.last_updated or _NEVER, i.src_uri), reverse=True)
+
+
+def shown_date(item: ContentItem) -> str:
+    """The date a listing shows, as HTML: "Updated <date>" once a page has been updated, else its published date.
+    Listings sort by this same date (`ContentItem.last_updated`), so the dates down a list always read in order."""
+    if item.updated and item.updated != item.date:
+        return f'Updated <time datetime="{item.updated:%Y-%m-%d}">{human(item.updated)}</time>'
+    if item.date:
+        return f'<time datetime="{item.date:%Y-%m-%d}">{human(item.date)}</time>'
+    return ""
+
+
+def item_line(item: ContentItem, links: SiteLinks, from_src: str) -> str:
+    """A listing entry: the title linked from the listing page, its type and date, then the summary."""
+    when = shown_date(item)
+    facts = f"{item.kind.label} · {when}" if when else item.kind.label
+    href = escape(links.relative_url(item.src_uri, from_src=from_src), quote=True)
+    return (f'<li><a href="{href}">{escape(item.title, quote=False)}</a> <small>{facts}</small>'
+            f"<br>\n{escape(item.summary, quote=False)}</li>")
+
+
+def item_list(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
+    # One raw HTML block: no blank line may appear inside it, and one must follow it.
+    lines = "\n".join(item_line(i, links, from_src) for i in items)
+    return f'<ul class="pp-listing" data-pagefind-ignore>\n{lines}\n</ul>\n'
+
+
+# What a reader comes for first: action cards, then guidance, then what happened.
+LISTING_ORDER = (ContentType.ACTION_CARD, ContentType.GUIDANCE, ContentType.CONFERENCE, ContentType.NEWS)
+
+
+def _kinds_phrase(items: Iterable[ContentItem]) -> str:
+    """The kinds of page a listing holds, in listing order and in words: "Action cards, guidance and news"."""
+    kinds = {item.kind for item in items}
+    words = [kind.plural.lower() for kind in LISTING_ORDER if kind in kinds]
+    words += [kind.plural.lower() for kind in ContentType if kind in kinds and kind not in LISTING_ORDER]
+    phrase = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return phrase[:1].upper() + phrase[1:]
+
+
+def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
+    parts = []
+    for kind in (*LISTING_ORDER, *(k for k in ContentType if k not in LISTING_ORDER)):
+        chosen = [i for i in items if i.kind is kind]
+        if chosen:
+            parts.append(f"## {kind.plural}\n\n" + item_list(in_reader_order(chosen, kind), links, from_src))
+    return "\n".join(parts)
+
+
+def _terms_with_pages(
+    content: ContentSet, group: str, vocabulary: dict[str, str]
+) -> Iterator[tuple[str, str, list[ContentItem]]]:
+    """(slug, label, items) for each topic or sector that has published pages, in vocabulary order."""
+    published = content.published()
+    for slug, label in vocabulary.items():
+        if group == "sectors":
+            items = [i for i in published if (i.in_sector(slug) if slug != "all" else "all" in i.sectors)]
+        else:
+            items = [i for i in published if slug in i.tags]
+        if items:
+            yield slug, label, items
+
+
+def listing_sources(content: ContentSet, group: str, vocabulary: dict[str, str]) -> list[str]:
+    """Where `vocabulary_listings` puts its pages, without writing them: for code that only links to them."""
+    terms = [SiteLinks.listing_source(group, slug) for slug, _, _ in _terms_with_pages(content, group, vocabulary)]
+    return [f"{group}/index.md", *terms] if terms else []
+
+
+def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, str], noun: str,
+                        links: SiteLinks) -> list[Listing]:
+    """One page per topic or sector that has pages, plus the group's own index. Empty terms get no page,
+    so that nothing links to a listing with nothing in it. Links are relative, so `links` needs no site_url;
+    only `use_directory_urls` changes them."""
+    listings = []
+    for slug, label, items in _terms_with_pages(content, group, vocabulary):
+        # The intro names only the kinds of page listed below it.
+        kinds = _kinds_phrase(items)
+        summary = f"{kinds} about {label}." if group == "topics" else f"{kinds} for {label.lower()}."
+        if group == "sectors" and slug != "all":
+            summary = f"{kinds} for the {label.lower()} sector, including what applies to all sectors."
+        src_uri = SiteLinks.listing_source(group, slug)
+        # The summary shows as the page's lead paragraph (partials/content.html): not repeated in the body.
+        markdown = front_matter(title=label, type="page", summary=summary) + _grouped(items, links, src_uri)
+        listings.append(Listing(src_uri, label, markdown, group, slug, tuple(items)))
+    # Relative to the index beside them: a docs-root link (/topics/x.md) resolves only in projects whose
+    # mkdocs.yml sets validation.absolute_links: relative_to_docs (found by the link check).
+    index_lines = "\n".join(
+        f"- [{escape_markdown(entry.title)}]({entry.slug}.md) ({len(entry.items)})" for entry in listings
+    )
+    title = noun.capitalize() + "s"
+    intro = f"Every {noun} with pages on this site, and how many pages each has."
+    index = Listing(
+        f"{group}/index.md",
+        title,
+        front_matter(title=title, type="page", summary=intro) + f"{index_lines}\n",
+        group,
+        "",
+        tuple(i for entry in listings for i in entry.items),
+    )
+    return [index, *listings] if listings else []
+
+
+def type_listing(content: ContentSet, kind: ContentType, links: SiteLinks, from_src: str) -> str:
+    """The list appended to a typed folder's index page `from_src` (e.g. all action cards), in reader order."""
+    items = content.of_type(kind)
+    if not items:
+        return ""
+    return (f"\n\n## All {kind.plural.lower() if kind is not ContentType.GUIDANCE else 'guidance'}\n\n"
+            + item_list(in_reader_order(items, kind), links, from_src))
+
+
+# What a type's card says when its folder has no index page with a summary of its own.
+TYPE_LINES = {
+    ContentType.GUIDANCE: "Plain-English guidance on protective security.",
+    ContentType.ACTION_CARD: "What staff do in the first minutes of an incident, on one printed page.",
+    ContentType.CONFERENCE: "Write-ups of conferences and events, and what they asked of partners.",
+    ContentType.NEWS: "News for partners about protective security.",
+}
+
+def type_index_source(kind: ContentType) -> str:
+    """Where a type's index page lives among the docs, e.g. `action-cards/index.md`."""
+    return f"{FOLDER_OF_TYPE[kind]}/index.md"
+
+
+def type_line(content: ContentSet, kind: ContentType) -> str:
+    """The one line a type's card shows: its index page's summary, which the author writes once."""
+    index = content.items.get(type_index_source(kind))
+    return index.summary if index is not None and index.summary else TYPE_LINES[kind]
+
+
+def missing_type_indexes(content: ContentSet) -> list[Listing]:
+    """An index page for each type that has published items but no authored index: the home page's cards
+    and the sidebar link to it, and `type_listing` fills it like an authored one."""
+    listings = []
+    for kind in TYPE_LINES:
+        src_uri, items = type_index_source(kind), content.of_type(kind)
+        if items and src_uri not in content.items:
+            line = TYPE_LINES[kind]
+            markdown = front_matter(title=kind.plural, type="page", summary=line)
+            listings.append(Listing(src_uri, kind.plural, markdown, "types", kind.value, tuple(items)))
+    return listings

@@ -1,1 +1,0 @@
-"""One-click unsubscribe: signed per-recipient links, the service's address, and pulling its events back."""
