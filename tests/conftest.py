@@ -7,7 +7,9 @@ the others wait for it and read the same folder. A test that changes a site gets
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,6 +42,21 @@ def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str, make: Cal
             make(folder)
             done.touch()
     return folder
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    """A test marked `alone` (one that measures speed) runs while no other xdist worker runs a test: every test
+    holds a shared lock on one file of the run from before its fixtures are set up until after they are torn down,
+    and an `alone` test holds it exclusively. Outermost, so the wait is not counted in the test's time limit."""
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if fcntl is None or run is None:
+        yield  # one process: nothing else runs anyway
+        return
+    alone = item.get_closest_marker("alone") is not None
+    with (Path(tempfile.gettempdir()) / f"protectpress-tests-{run}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+        yield
 
 
 def build_example(project: Path, *args: str, env: dict | None = None) -> None:
