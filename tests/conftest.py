@@ -54,8 +54,17 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
         yield  # one process: nothing else runs anyway
         return
     alone = item.get_closest_marker("alone") is not None
-    with (Path(tempfile.gettempdir()) / f"protectpress-tests-{run}.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+    folder = Path(tempfile.gettempdir())
+    # A turnstile first, so the `alone` test is not starved: while it waits for the running test to end, holding
+    # the turnstile, no other test may start (a lock shared again at once would always win over a waiting one).
+    with (folder / f"protectpress-tests-{run}.turnstile").open("a") as turnstile, \
+            (folder / f"protectpress-tests-{run}.lock").open("a") as lock:
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        if alone:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        else:
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
+            fcntl.flock(lock, fcntl.LOCK_SH)
         yield
 
 
