@@ -63,8 +63,13 @@ build: $(STAMP)
 	$(BIN)/protectpress build
 
 # Lint first: a style or type error fails in seconds, before the suite's minutes (settings in pyproject.toml).
+# The suite runs in PYTEST_WORKERS processes (pytest-xdist; 2 suits the 2-core machines we and CI have: most
+# tests wait on a build, a browser or a server). --dist loadscope keeps each test module on one worker, so a
+# module's own build or server is made once; the example site's build is shared by all workers (tests/conftest.py).
+# PYTEST_WORKERS=0 runs in one process, as a plain `pytest` does.
+PYTEST_WORKERS ?= 2
 test: lint $(AXE_STAMP) $(LIGHTHOUSE_STAMP) $(VNU_STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # The lock is made from pyproject.toml (the runtime dependencies, the `test` extra and the build backend) by uv,
 # for every platform and Python the project supports, with a hash for each file. `make lock` keeps every
@@ -92,7 +97,7 @@ test-latest: $(STAMP) $(AXE_STAMP) $(LIGHTHOUSE_STAMP) $(VNU_STAMP)
 	$(BIN)/uv pip install --quiet --python $(LATEST_VENV)/bin/python --resolution highest -e '.[test]'
 	PROTECTPRESS_LATEST=1 PROTECTPRESS_AXE_CORE=$(VENV)/axe-core/node_modules/axe-core/axe.min.js \
 	  PROTECTPRESS_LIGHTHOUSE=$(VENV)/lighthouse PROTECTPRESS_VNU_JAR=$(VENV)/vnu/node_modules/vnu-jar/build/dist/vnu.jar \
-	  $(LATEST_VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	  $(LATEST_VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # Line coverage of plugins/ over the whole suite, counting the `protectpress` subprocesses the tests start
 # (coverage's subprocess patch, set in pyproject.toml). Prints the files below 100% and the total.

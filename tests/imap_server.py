@@ -17,13 +17,12 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
 from sending_relay import self_signed_certificate
-from support import free_port
+from support import free_port, wait_until
 
 DOVECOT = Path(os.environ.get("PROTECTPRESS_DOVECOT", "/usr/sbin/dovecot"))
 USER, PASSWORD = "bounces", "imap-test-password"
@@ -92,18 +91,13 @@ service auth {{
         self._wait_until_listening()
 
     def _wait_until_listening(self) -> None:
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as probe:
-                    if probe.recv(100).startswith(b"* OK"):
-                        return
-            except OSError:
-                time.sleep(0.05)
+        def greets() -> bool:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as probe:
+                return probe.recv(100).startswith(b"* OK")
+
         log = self.folder / "dovecot.log"
-        raise RuntimeError(f"Dovecot did not start: {log.read_text() if log.exists() else 'no log'}")
+        wait_until(greets, seconds=30, what="Dovecot greeting on its port", process=self.process,
+                   output=lambda: log.read_text() if log.exists() else "no log")
 
     def client(self) -> imaplib.IMAP4:
         client = imaplib.IMAP4("127.0.0.1", self.port, timeout=10)

@@ -9,10 +9,8 @@ reads the link out of a confirmation email as a reader would click it.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -22,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from sending_relay import Relay, ScriptedHandler
-from support import PROTECTPRESS, copy_project, free_port, run_protectpress, wait_for_port
+from support import PROTECTPRESS, copy_project, free_port, run_protectpress, running, wait_until
 
 SECRET = "subscriptions-secret-" + "s" * 32
 EXPORT_TOKEN = "subscriptions-export-" + "e" * 32
@@ -60,10 +58,8 @@ class Service:
                     [x.lower() for x in r.recipients]]
 
     def wait_for_emails(self, count: int, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.relay.handler.received) < count:
-            assert time.monotonic() < deadline, f"{len(self.relay.handler.received)} of {count} emails arrived"
-            time.sleep(0.02)
+        wait_until(lambda: len(self.relay.handler.received) >= count, seconds=timeout, step=0.02,
+                   what=f"{count} emails arriving at the relay")
 
 
 def project_for(template: Path, folder: Path, base: str) -> Path:
@@ -81,20 +77,11 @@ def running_service(template: Path, folder: Path, store: str, *extra: str) -> It
     project = project_for(template, folder / "project", base)
     relay = Relay(ScriptedHandler())
     log = folder / "service.log"
-    with log.open("w") as output:
-        process = subprocess.Popen([*PROTECTPRESS, "subscriptions", "serve", "--port", str(port), "--store", store,
-                                    "--smtp", relay.url(), "--threads", "8", *extra],
-                                   cwd=project, env={**os.environ, **ENV}, stdout=output, stderr=subprocess.STDOUT)
     try:
-        wait_for_port(port, process, seconds=60, output=log.read_text)
-        yield Service(base=base, project=project, store=store, relay=relay, log=log, process=process)
+        with running([*PROTECTPRESS, "subscriptions", "serve", "--port", str(port), "--store", store, "--smtp",
+                      relay.url(), "--threads", "8", *extra], cwd=project, log=log, port=port, env=ENV) as served:
+            yield Service(base=base, project=project, store=store, relay=relay, log=log, process=served.process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
         relay.stop()
 
 

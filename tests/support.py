@@ -6,6 +6,7 @@ not in conftest.py, because tests/browser/ has a conftest.py of its own and `imp
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -14,15 +15,18 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROTECTPRESS = [sys.executable, "-m", "protectpress.cli"]
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+T = TypeVar("T")
 
 
 def run_protectpress(
@@ -41,19 +45,89 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until(condition: Callable[[], T], *, seconds: float, what: str, step: float = 0.05,
+               process: subprocess.Popen | None = None, output: Callable[[], object] | None = None) -> T:
+    """The one polling loop of the tests: call `condition()` every `step` seconds until it returns something
+    true, and return that. An OSError from it counts as "not yet" (a server still starting). Fails, naming `what`
+    and what the service printed (`output()`), when `seconds` pass or `process` ends first.
+
+    The time limit is a safety net for a hang, never the thing a test proves: give it room for a busy machine.
+    """
+    started = time.monotonic()
+    while True:
+        try:
+            value = condition()
+        except OSError:
+            value = None
+        if value:
+            return value
+        ended = process is not None and process.poll() is not None
+        if ended or time.monotonic() - started > seconds:
+            why = "its process ended" if ended else f"{seconds:g} seconds passed"
+            printed = f":\n{output()}" if output is not None else ""
+            raise AssertionError(f"{what}: not so after {time.monotonic() - started:.1f}s ({why}){printed}")
+        time.sleep(step)
+
+
+def accepts_connections(port: int) -> bool:
+    """Whether something listens on 127.0.0.1:`port` now."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
 def wait_for_port(port: int, process: subprocess.Popen, *, seconds: float, output: Callable[[], object]) -> None:
     """Wait until the server a test started accepts connections on 127.0.0.1:`port`. If its process ends first or
     `seconds` pass, stop it and fail with what it printed (`output()`)."""
-    deadline = time.monotonic() + seconds
-    while True:
+    try:
+        wait_until(lambda: accepts_connections(port), seconds=seconds, what="the service did not start",
+                   process=process)
+    except AssertionError as failed:
+        process.kill()  # before asking for its output, which may wait for the process to end
+        raise AssertionError(f"{failed}: {output()}") from None
+
+
+@dataclass
+class Service:
+    """A service a test started (`running`): its process, port and root URL, and what it printed so far."""
+
+    process: subprocess.Popen
+    port: int
+    url: str
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+@contextlib.contextmanager
+def running(command: list[str], *, cwd: Path, log: Path, port: int | None = None, env: dict | None = None,
+            ready: Callable[[Service], object] | None = None, seconds: float = 180) -> Iterator[Service]:
+    """The one server runner of the tests: start `command` with its output in the file `log` (a file, not a pipe,
+    so a chatty service never blocks and a test can read it meanwhile), wait until it accepts connections on
+    `port` (a free one unless named; "{port}" in `command` is replaced by it) and `ready(service)` is true, yield
+    it, and stop it however the test ends.
+    """
+    port = port if port is not None else free_port()
+    command = [part.replace("{port}", str(port)) for part in command]
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    with log.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(command, cwd=cwd, env=full_env, stdout=out, stderr=subprocess.STDOUT, text=True)
+    service = Service(process, port, f"http://127.0.0.1:{port}/", log)
+    try:
+        wait_until(lambda: accepts_connections(port) and (ready is None or ready(service)), seconds=seconds,
+                   what=f"{' '.join(command[2:4])} did not start on port {port}", process=process,
+                   output=service.output)
+        yield service
+    finally:
+        process.terminate()
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise AssertionError(f"the service did not start: {output()}") from None
-            time.sleep(0.1)
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
 
 
 def copy_project(source: Path, destination: Path) -> Path:

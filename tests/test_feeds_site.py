@@ -10,7 +10,7 @@ import feedparser
 import pytest
 
 from feed_rules import feed_folders, feed_warnings
-from support import run_protectpress
+from support import copy_project, run_protectpress
 
 SITE_URL = "https://protectpress.example.org/"
 RFC_822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
@@ -21,9 +21,11 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture(scope="module")
 def second_build(example_site, tmp_path_factory) -> Path:
-    """The same project built again into another folder: feeds must come out byte for byte the same."""
-    site = tmp_path_factory.mktemp("example-again") / "site"
-    result = run_protectpress("build", "--strict", "--quiet", "-d", str(site), cwd=example_site.parent)
+    """The same project built again into another folder: feeds must come out byte for byte the same. (A copy of
+    the project, since the shared example site is read-only.)"""
+    project = copy_project(example_site.parent, tmp_path_factory.mktemp("example-again") / "project")
+    site = project.parent / "site"
+    result = run_protectpress("build", "--strict", "--quiet", "-d", str(site), cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     return site
 

@@ -16,7 +16,7 @@ from feed_rules import feed_warnings
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.project.notice import read_notice, render_notice_email
-from support import NOTICE, NoticeSite, at, run_protectpress
+from support import NOTICE, NoticeSite, at, copy_project, run_protectpress
 
 FEEDS = ("feeds/rss.xml", "feeds/atom.xml", "feeds/types/guidance/rss.xml", "feeds/sectors/retail/atom.xml",
          "feeds/topics/martyns-law/rss.xml")
@@ -28,9 +28,10 @@ def build_at(project: Path, moment: dt.datetime) -> Path:
     return project / "site"
 
 
-@pytest.fixture(scope="module")
-def project(notice_site) -> Path:
-    return notice_site.project
+@pytest.fixture
+def project(notice_site, tmp_path) -> Path:
+    """The project with the notice, copied for a test that builds or sends (the shared one stays as built)."""
+    return copy_project(notice_site.project, tmp_path / "project")
 
 
 @pytest.fixture(scope="module")

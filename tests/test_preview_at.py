@@ -3,17 +3,14 @@ touching site/; and a plain `mkdocs serve` shows a mistake on its problems page 
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, PROTECTPRESS, copy_project, free_port, run_protectpress
+from support import FIXTURES, PROTECTPRESS, copy_project, free_port, run_protectpress, running, wait_until
 
 SCHEDULED = "docs/guidance/winter-venues.md"
 PAGE = """---
@@ -47,17 +44,8 @@ def fetch(url: str) -> tuple[int, str]:
             return error.code, error.read().decode("utf-8")
 
 
-def wait_for(condition, timeout: float = 120, step: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = condition()
-        except OSError:
-            value = None
-        if value:
-            return value
-        time.sleep(step)
-    return None
+def wait_for(condition, what: str, timeout: float = 120):
+    return wait_until(condition, seconds=timeout, step=0.2, what=what)
 
 
 def test_check_at_a_moment_lists_what_goes_live_after_it(project):
@@ -79,22 +67,18 @@ def test_check_at_something_that_is_not_a_moment_is_one_line(project):
 
 
 @pytest.mark.parametrize("at, banner", [(BEFORE, True), (AFTER, False)])
-def test_serve_at_shows_the_site_as_it_will_be_then(project, at, banner):
+def test_serve_at_shows_the_site_as_it_will_be_then(project, at, banner, tmp_path):
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen([*PROTECTPRESS, "serve", "--port", str(port), "--at", at], cwd=project,
-                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        page = wait_for(lambda: (got := fetch(url + "guidance/winter-venues/"))[0] == 200 and got[1])
-        assert page, "the preview did not start"
+    with running([*PROTECTPRESS, "serve", "--port", str(port), "--at", at], cwd=project, port=port,
+                 log=tmp_path / "serve.log") as server:
+        page = wait_for(lambda: (got := fetch(url + "guidance/winter-venues/"))[0] == 200 and got[1],
+                        "the preview serving the scheduled page")
         assert ("Scheduled:</strong> goes live at 9am on 1 December 2026" in page) is banner
         listing = fetch(url + "guidance/")[1]
         # Live at the moment: listed and in the menu like any published page; before it, only in the preview.
         assert ('href="winter-venues/"' in listing) is not banner
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=30)[0]
+    output = server.output()
     assert f"Previewing at {url}, as the site will be at " in output
     assert "Traceback" not in output
 
@@ -103,23 +87,18 @@ def test_a_plain_mkdocs_serve_shows_a_mistake_instead_of_hanging(tmp_path):
     project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
     port = free_port()
     url = f"http://127.0.0.1:{port}/guidance/lockdown/"
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "-a",
-                               f"127.0.0.1:{port}"], cwd=project, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        assert wait_for(lambda: fetch(url)[0] == 200), "mkdocs serve did not start"
+    with running([sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "-a", f"127.0.0.1:{port}"],
+                 cwd=project, port=port, log=tmp_path / "serve.log") as server:
+        wait_for(lambda: fetch(url)[0] == 200, "mkdocs serve starting")
         source = project / "docs/guidance/lockdown.md"
         good = source.read_text(encoding="utf-8")
         source.write_text(good.replace("date: 2024-01-05", "date: 2024-02-30"), encoding="utf-8")
-        shown = wait_for(lambda: (got := fetch(url))[0] == 503 and got[1], timeout=60)
-        assert shown, "the page never answered with the problems page"
+        shown = wait_for(lambda: (got := fetch(url))[0] == 503 and got[1], "the problems page (503)", timeout=60)
         assert "<strong>docs/guidance/lockdown.md</strong>, line 5" in shown
         assert "/livereload/" in shown  # it reloads itself when the problem is fixed
         source.write_text(good, encoding="utf-8")
-        fixed = wait_for(lambda: (got := fetch(url))[0] == 200 and got[1], timeout=60)
-        assert fixed and "Dynamic lockdown" in fixed
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=30)[0]
+        fixed = wait_for(lambda: (got := fetch(url))[0] == 200 and got[1], "the fixed page (200)", timeout=60)
+        assert "Dynamic lockdown" in fixed
+    output = server.output()
     assert "The server will appear stuck" not in output
     assert "Traceback" not in output

@@ -12,7 +12,7 @@ import pytest
 from protectpress.core.newsletter.web import without_salutation
 from protectpress.core.site.theme_css import LEAN_CSS, MATERIAL_CSS, lean_material_css
 from protectpress.core.site.typography import keep_time_ranges_together
-from support import REPO, ask_for_palette_toggle, copy_project, run_protectpress
+from support import REPO
 
 NOT_PAGES = ("email.html",)  # the newsletter's email copies are not site pages
 
@@ -164,12 +164,8 @@ def test_without_salutation(body, expected):
     assert without_salutation(body) == expected
 
 
-def test_a_project_that_asks_for_the_palette_toggle_gets_it_without_materials_script(tmp_path):
-    project = copy_project(REPO, tmp_path / "project")
-    ask_for_palette_toggle(project)
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    html = (project / "site" / "index.html").read_text(encoding="utf-8")
+def test_a_project_that_asks_for_the_palette_toggle_gets_it_without_materials_script(palette_toggle_site):
+    html = (palette_toggle_site / "index.html").read_text(encoding="utf-8")
     assert 'data-md-component="palette"' in html and 'title="Switch slate"' in html  # the toggle
     # Material's whole stylesheet and palettes (the lean copy has no toggle options), never its script.
     assert MATERIAL_CSS in html and "palette.fb2fffe2.min.css" in html and LEAN_CSS not in html

@@ -12,7 +12,7 @@ import time
 
 from protectpress.cli import main
 from sending_relay import Relay, ScriptedHandler, project, sending_template, write_recipients  # noqa: F401
-from support import PROTECTPRESS
+from support import PROTECTPRESS, wait_until
 
 SLUG = "2023-03-security-and-policing"
 
@@ -31,11 +31,8 @@ def kill_9(process: subprocess.Popen) -> None:
 
 
 def wait_for(condition, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "the send did not get far enough in time"
-        time.sleep(0.005)
+    wait_until(condition, seconds=timeout, step=0.005, process=process, what="the send getting far enough",
+               output=lambda: process.communicate() if process.poll() is not None else "(still running)")
 
 
 def journal_states(project) -> dict[str, str]:

@@ -24,6 +24,7 @@ from subscriptions_service import (
     running_service,
     sign_up,
 )
+from support import wait_until
 
 SLUG = "2023-03-security-and-policing"
 
@@ -41,11 +42,8 @@ def service(request, sending_template, tmp_path_factory):
 
 
 def one_email(service: Service, address: str, timeout: float = 20):
-    deadline = time.monotonic() + timeout
-    while not service.emails_to(address):
-        assert time.monotonic() < deadline, f"no confirmation email reached {address}"
-        time.sleep(0.02)
-    return service.emails_to(address)[-1]
+    return wait_until(lambda: service.emails_to(address), seconds=timeout, step=0.02,
+                      what=f"a confirmation email reaching {address}")[-1]
 
 
 def test_sign_up_confirm_pull_send_and_unsubscribe(service, sending_template):

@@ -26,7 +26,7 @@ import pytest
 
 from protectpress.core.foundation.tokens import TOKEN_LIFETIME, Keyring
 from sending_relay import free_port, project, relay, run, sending_template, write_recipients  # noqa: F401
-from support import PROTECTPRESS, run_protectpress, wait_for_port
+from support import PROTECTPRESS, run_protectpress, running
 
 SLUG = "2023-03-security-and-policing"
 NEXT = "2023-04-next-steps"
@@ -45,14 +45,11 @@ class Service:
 def service(tmp_path_factory) -> Iterator[Service]:
     folder = tmp_path_factory.mktemp("unsubscribe-service")
     port = free_port()
-    env = {**os.environ, "PROTECTPRESS_UNSUBSCRIBE_SECRET": SECRET,
-           "PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN": EXPORT_TOKEN}
-    process = subprocess.Popen([*PROTECTPRESS, "unsubscribe", "serve", "--port", str(port)], cwd=folder, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wait_for_port(port, process, seconds=30, output=process.communicate)
-    yield Service(base=f"http://127.0.0.1:{port}/unsubscribe/", store=folder / "unsubscribes.sqlite", process=process)
-    process.terminate()
-    process.wait(timeout=10)
+    env = {"PROTECTPRESS_UNSUBSCRIBE_SECRET": SECRET, "PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN": EXPORT_TOKEN}
+    with running([*PROTECTPRESS, "unsubscribe", "serve", "--port", str(port)], cwd=folder, port=port, env=env,
+                 log=folder.parent / f"{folder.name}.log") as served:
+        yield Service(base=f"http://127.0.0.1:{port}/unsubscribe/", store=folder / "unsubscribes.sqlite",
+                      process=served.process)
 
 
 def http(url: str, method: str = "GET", body: bytes | None = None,
@@ -355,22 +352,15 @@ def test_the_pages_button_and_a_mail_programs_one_click_post_record_different_re
 
 def test_the_pages_name_the_organisation_when_told_it(tmp_path):
     port = free_port()
-    env = {**os.environ, "PROTECTPRESS_UNSUBSCRIBE_SECRET": SECRET,
-           "PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN": EXPORT_TOKEN}
-    process = subprocess.Popen([*PROTECTPRESS, "unsubscribe", "serve", "--port", str(port), "--organisation",
-                                "Protect <b>& Prepare"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port, process, seconds=30, output=lambda: "(its output is not kept)")
+    env = {"PROTECTPRESS_UNSUBSCRIBE_SECRET": SECRET, "PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN": EXPORT_TOKEN}
+    with running([*PROTECTPRESS, "unsubscribe", "serve", "--port", str(port), "--organisation",
+                  "Protect <b>& Prepare"], cwd=tmp_path, port=port, env=env, log=tmp_path / "service.log"):
         link = f"http://127.0.0.1:{port}/unsubscribe/?t=" + Keyring(SECRET).sign("named@example.org", SLUG)
         _, _, page = http(link)
         assert b"<title>Unsubscribe from emails from Protect &lt;b&gt;&amp; Prepare</title>" in page
         assert b"the newsletter of Protect &lt;b&gt;&amp; Prepare at" in page and b"our newsletters" not in page
         _, _, done = http(link, "POST", ONE_CLICK)
         assert b"We will not send the newsletter of Protect &lt;b&gt;&amp; Prepare to" in done
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_a_store_made_before_how_was_recorded_gains_the_column_and_keeps_its_events(tmp_path):

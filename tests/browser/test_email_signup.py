@@ -8,7 +8,6 @@ reaches it; its one-click unsubscribe takes it off the next pull.
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from browser_checks import describe_violations, open_path, run_axe, screenshot
@@ -16,6 +15,7 @@ from browser_checks import describe_violations, open_path, run_axe, screenshot
 from postgres_server import postgres_server  # noqa: F401  (a fixture)
 from sending_relay import sending_template  # noqa: F401  (a fixture)
 from subscriptions_service import confirmation_link, http, running_service
+from support import wait_until
 
 SLUG = "2023-03-security-and-policing"
 ADDRESS = "chromium.reader@example.org"
@@ -69,11 +69,8 @@ def test_sign_up_on_the_subscribe_page_confirm_receive_and_leave(signup_site, ne
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Check your email"
 
-    deadline = time.monotonic() + 20
-    while not service.emails_to(ADDRESS):
-        assert time.monotonic() < deadline, "no confirmation email arrived"
-        time.sleep(0.05)
-    link = confirmation_link(service.emails_to(ADDRESS)[0])
+    link = confirmation_link(wait_until(lambda: service.emails_to(ADDRESS), seconds=30,
+                                        what="a confirmation email arriving")[0])
 
     # Opening the link confirms nothing; pressing Confirm does.
     page.goto(link)

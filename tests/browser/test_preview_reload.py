@@ -3,13 +3,10 @@ saved), and still swaps itself for the fixed page when the author saves the fix,
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
 import urllib.error
 import urllib.request
 
-from support import FIXTURES, PROTECTPRESS, copy_project, free_port
+from support import FIXTURES, PROTECTPRESS, copy_project, free_port, running, wait_until
 
 PAGE = "docs/guidance/lockdown.md"
 
@@ -28,25 +25,18 @@ def test_the_problems_page_is_a_503_that_turns_into_the_fixed_page_by_itself(tmp
     project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
     port = free_port()
     url = f"http://127.0.0.1:{port}/guidance/lockdown/"
-    server = subprocess.Popen([*PROTECTPRESS, "serve", "--port", str(port)], cwd=project,
-                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 120
-        while not _up(url):
-            assert time.monotonic() < deadline and server.poll() is None, "the preview did not start"
-            time.sleep(0.2)
+    with running([*PROTECTPRESS, "serve", "--port", str(port)], cwd=project, port=port, log=tmp_path / "serve.log",
+                 ready=lambda _: _up(url)) as server:
         source = project / PAGE
         good = source.read_text(encoding="utf-8")
         source.write_text(good.replace("date: 2024-01-05", "date: 2024-02-30"), encoding="utf-8")
         page = new_page()
-        deadline = time.monotonic() + 30
-        while True:
+
+        def problems_page():
             response = page.goto(url, wait_until="load")
-            if "problems to fix" in page.title():
-                break
-            assert time.monotonic() < deadline, "the problems page never showed"
-            time.sleep(0.2)
+            return "problems to fix" in page.title() and response
+
+        response = wait_until(problems_page, seconds=60, step=0.2, what="the problems page showing")
         assert response is not None and response.status == 503
         assert page.locator("h1").inner_text() == "The preview has problems to fix"
 
@@ -54,7 +44,5 @@ def test_the_problems_page_is_a_503_that_turns_into_the_fixed_page_by_itself(tmp
         page.wait_for_function("() => !document.title.includes('problems to fix')", timeout=60_000)
         page.wait_for_load_state("load")
         assert "Dynamic lockdown" in page.locator("h1").inner_text()
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=30)[0]
+    output = server.output()
     assert "Traceback" not in output, output

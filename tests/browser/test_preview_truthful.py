@@ -8,9 +8,6 @@ in a real browser, and at the lines the preview printed in its terminal.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -18,7 +15,7 @@ from pathlib import Path
 import pytest
 from browser_checks import describe_violations, run_axe
 
-from support import FIXTURES, PROTECTPRESS, copy_project, free_port
+from support import FIXTURES, PROTECTPRESS, copy_project, running, wait_until
 
 GUIDES = {"second": "Second guide to lockdown", "third": "Third guide to lockdown"}
 SCHEDULED = "docs/guidance/coming-soon.md"
@@ -33,16 +30,6 @@ def _status(url: str) -> int | None:
         return error.code
     except OSError:
         return None
-
-
-def _wait(condition, timeout: float = 60, step: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step)
-    return None
 
 
 class Preview:
@@ -62,16 +49,15 @@ class Preview:
         """Load `path` until its HTML holds `until` (the preview rebuilt after the last save): the response."""
         from playwright.sync_api import Error
 
-        deadline = time.monotonic() + timeout
-        while True:
+        def shown():
             try:
                 response = page.goto(self.url + path, wait_until="load")
-                if until in page.content():
-                    return response
+                return until in page.content() and response
             except Error:  # the live-reload script reloaded the page under us: the preview is rebuilding
-                pass
-            assert time.monotonic() < deadline, f"{path} never showed {until!r}:\n{self.terminal()[-3000:]}"
-            time.sleep(0.3)
+                return None
+
+        return wait_until(shown, seconds=timeout, step=0.3, what=f"{path} showing {until!r}",
+                          output=lambda: self.terminal()[-3000:])
 
 
 @pytest.fixture(scope="module")
@@ -88,19 +74,10 @@ def preview(tmp_path_factory):
     (project / DRAFT).write_text(
         lockdown.replace("title: Dynamic lockdown", "title: Draft plan")
         .replace("date: 2024-01-05", "date: 2024-01-05\ndraft: true"), encoding="utf-8")
-    port = free_port()
     log = root / "terminal.txt"
-    with log.open("w", encoding="utf-8") as out:
-        server = subprocess.Popen([*PROTECTPRESS, "serve", "--port", str(port)], cwd=project,
-                                  env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        assert _wait(lambda: _status(url) == 200 or server.poll() is not None, 120) and server.poll() is None, \
-            log.read_text(encoding="utf-8")
-        yield Preview(project, url, log)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with running([*PROTECTPRESS, "serve", "--port", "{port}"], cwd=project, log=log,
+                 ready=lambda server: _status(server.url) == 200) as server:
+        yield Preview(project, server.url, log)
     assert "Traceback" not in log.read_text(encoding="utf-8")
 
 

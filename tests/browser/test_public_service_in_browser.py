@@ -10,7 +10,6 @@ from browser_checks import DESKTOP, open_path, screenshot
 from page_kinds import PAGE_KIND_NAMES
 
 from conftest import serving
-from support import REPO, ask_for_palette_toggle, copy_project, run_protectpress
 
 PHONE = {"width": 390, "height": 844}
 # Everything a first visit to an action card loads (page, styles, scripts, images), uncompressed.
@@ -125,13 +124,10 @@ def test_screenshots_of_every_page_kind(device, scheme, page_kinds, new_page, si
         screenshot(page, artifacts, f"public-service-printed-card-{device}-{scheme}")
 
 
-def test_a_palette_toggle_asked_for_in_mkdocs_yml_switches_and_is_remembered(tmp_path, serve_site, new_page):
+def test_a_palette_toggle_asked_for_in_mkdocs_yml_switches_and_is_remembered(palette_toggle_site, serve_site,
+                                                                            new_page):
     """Without Material's script: the site's own script works Material's toggle markup and keeps the choice."""
-    project = copy_project(REPO, tmp_path / "project")
-    ask_for_palette_toggle(project)
-    result = run_protectpress("build", "--quiet", cwd=project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    url = serve_site(project / "site")
+    url = serve_site(palette_toggle_site)
     page = new_page(color_scheme="dark")
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)

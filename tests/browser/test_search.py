@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -20,7 +18,7 @@ from page_kinds import action_card_sources
 
 from protectpress.core.foundation.frontmatter import split_front_matter
 from search_index import indexed_pages
-from support import copy_project, free_port
+from support import copy_project, running
 
 REPO = Path(__file__).resolve().parents[2]
 WORD = re.compile(r"[a-z]{7,}")
@@ -210,17 +208,12 @@ def test_search_with_results_and_filters_open_has_no_axe_violations(palette, new
 DRAFT_WORD = "Quokkastratagem"
 
 
-def _wait_for(url: str, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return True
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    return False
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except urllib.error.HTTPError:
+        return False
 
 
 @pytest.fixture(scope="module")
@@ -229,20 +222,12 @@ def preview_url(tmp_path_factory):
     (project / "docs" / "guidance" / "unfinished.md").write_text(
         "---\ntitle: Unfinished guidance\ntype: guidance\nsummary: Not ready.\ndate: 2024-05-01\ndraft: true\n"
         f"---\n\nThe {DRAFT_WORD} plan is not ready to publish.\n", encoding="utf-8")
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty",
-                               "-a", f"127.0.0.1:{port}"], cwd=project, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}/"
     try:
-        if not _wait_for(url + "pagefind/pagefind-entry.json", 180):
-            server.terminate()
-            pytest.fail(f"the preview never served a search index:\n{server.communicate(timeout=30)[1][-3000:]}")
-        yield url
+        with running([sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dirty", "-a", "127.0.0.1:{port}"],
+                     cwd=project, log=project.parent / "serve.log",
+                     ready=lambda server: _answers(server.url + "pagefind/pagefind-entry.json")) as server:
+            yield server.url
     finally:
-        if server.poll() is None:
-            server.terminate()
-            server.wait(timeout=30)
         shutil.rmtree(project, ignore_errors=True)
 
 
