@@ -39,17 +39,25 @@ class BuildMemory:
         """Write the file if anything was learnt: whole or not at all (a temporary file renamed over it)."""
         if self.path is None or not self._changed:
             return
-        temporary = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(self._values, file, ensure_ascii=False, separators=(",", ":"))
-            os.replace(temporary, self.path)
+        if write_json_whole(self.path, self._values):
             self._changed = False
-        except OSError:
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
+
+
+def write_json_whole(path: Path, value: Any) -> bool:
+    """Write `value` as compact JSON to `path` whole or not at all (a temporary file, readable by this user only,
+    renamed over it); False when it could not be written, which never fails a build: the next one starts cold."""
+    temporary = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(value, file, ensure_ascii=False, separators=(",", ":"))
+        os.replace(temporary, path)
+        return True
+    except OSError:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        return False
 
 
 def _read(path: Path) -> dict[str, Any]:

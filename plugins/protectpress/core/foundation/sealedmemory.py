@@ -24,6 +24,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .buildcache import write_json_whole
+
 KEY_FILE_ENV = "PROTECTPRESS_CACHE_KEY_FILE"  # another place for the key file (tests, a CI that keeps one)
 KEY_BYTES = 32
 FILE_NAME = "sealed.json"
@@ -117,18 +119,8 @@ class SealedMemory:
         """Write what this build used, whole or not at all, readable by this user only."""
         if self.path is None or self._used == self._stored:
             return
-        temporary = None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump({"format": _FORMAT, "entries": self._used}, file, ensure_ascii=False,
-                          separators=(",", ":"))
-            os.replace(temporary, self.path)
+        if write_json_whole(self.path, {"format": _FORMAT, "entries": self._used}):
             self._stored = dict(self._used)
-        except OSError:
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
 
     def _name(self, kind: str, text: str) -> str:
         message = b"name\0" + kind.encode("utf-8") + b"\0" + text.encode("utf-8", "surrogatepass")
