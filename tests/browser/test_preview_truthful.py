@@ -50,9 +50,12 @@ class Preview:
         from playwright.sync_api import Error
 
         def shown():
+            # Judged by this answer's own body, never the tab's: the live-reload script of a page answered before
+            # the rebuild ended can swap the tab for the new page, so the tab could show `until` beside an answer
+            # that did not hold it.
             try:
                 response = page.goto(self.url + path, wait_until="load")
-                return until in page.content() and response
+                return response is not None and until in response.text() and response
             except Error:  # the live-reload script reloaded the page under us: the preview is rebuilding
                 return None
 
