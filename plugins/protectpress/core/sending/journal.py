@@ -24,7 +24,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from ..foundation.dates import read_stored_moment, stored_moment
+from ..foundation.dates import read_stored_moment, stored_now
 from ..foundation.email_addresses import address_key
 from ..foundation.private_files import open_private, private_file, private_folder
 from .recipients import Recipient
@@ -135,7 +135,7 @@ def _sidecars(path: Path) -> tuple[Path, Path]:
 
 def _now() -> str:
     """When something happened, as the journal records it (the clock: a record of events, not the run's "now")."""
-    return stored_moment(dt.datetime.now(dt.UTC))
+    return stored_now()
 
 
 def bulk_sent_at(journal_dir: Path, slug: str) -> dt.datetime | None:

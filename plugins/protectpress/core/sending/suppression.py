@@ -9,14 +9,13 @@ recorded (`SuppressionLog`).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import getpass
 import io
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..foundation.dates import iso_day
+from ..foundation.dates import iso_day, today
 from ..foundation.email_addresses import EXPECTED_ADDRESS, address_key, valid_address
 from ..foundation.private_files import open_private, replace_private
 from ..foundation.problems import Problems, Severity, describe
@@ -84,7 +83,7 @@ class SuppressionList:
             writer = spreadsheet_writer(handle)
             if new_file:
                 writer.writerow(SUPPRESSION_COLUMNS)
-            writer.writerow((address.strip(), reason, iso_day(dt.datetime.now(dt.UTC))))
+            writer.writerow((address.strip(), reason, iso_day(today())))
             handle.flush()
             os.fsync(handle.fileno())  # an unsubscribe must survive a crash straight after it
         self._keys.add(address_key(address))
