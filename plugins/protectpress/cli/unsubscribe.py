@@ -41,9 +41,10 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    language = args.language or (settings_or_exit(args).language if args.config_file else DEFAULT_LANGUAGE)
+    settings = settings_or_exit(args) if args.config_file else None
+    language = args.language or (settings.language if settings else DEFAULT_LANGUAGE)
     app = start_service("unsubscribe serve", lambda: create_app(Path(args.store), organisation=args.organisation or "",
-                                                                language=language))
+                                                                language=language, settings=settings))
     return serve_app(app, args, f"Unsubscribe service on http://{args.host}:{args.port}/ (store: {args.store})",
                      "unsubscribe serve")
 

@@ -27,6 +27,7 @@ from ..core.subscriptions.form import site_form
 from . import CONFIG_VARIABLE, DEFAULT_STORE, STORE_VARIABLE, service_keys
 from .database import Database
 from .mailer import Mailer, render_confirmation
+from .page import colours_of
 from .ratelimit import RateLimit
 from .store import EventStore
 from .subscribers import SubscriberStore
@@ -51,7 +52,7 @@ def create_subscriptions_app(settings: Settings, store: str, transport: Transpor
     db = Database(store)
     return SubscriptionsApp(keyring, export_token, EventStore(db), SubscriberStore(db), form=form, public_base=base,
                             mailer=Mailer(confirmation, transport), rate_limit=rate_limit, site_url=settings.site_url,
-                            language=settings.language)
+                            language=settings.language, colours=colours_of(settings))
 
 
 SMTP_VARIABLE = "PROTECTPRESS_SMTP_URL"
