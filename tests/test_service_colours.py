@@ -58,3 +58,4 @@ def test_the_service_pages_wear_the_newsletters_colours_and_allow_only_their_own
         assert "#1a4f8b" not in style, name  # the default link and button blue is gone
         digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii")
         assert f"style-src 'sha256-{digest}';" in headers["Content-Security-Policy"], name
+        assert "Fixture Protect Team" in page, name  # whose emails: the newsletter's organisation, on both services

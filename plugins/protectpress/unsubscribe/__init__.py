@@ -16,6 +16,7 @@ from pathlib import Path
 from ..core.foundation.config import load_settings
 from ..core.foundation.settings import DEFAULT_LANGUAGE, Settings
 from ..core.foundation.tokens import Keyring, KeyringError
+from ..core.newsletter.render import newsletter_organisation
 from .app import UnsubscribeApp
 from .page import colours_of
 from .store import EventStore
@@ -32,12 +33,12 @@ __all__ = ["CONFIG_VARIABLE", "DEFAULT_STORE", "EXPORT_TOKEN_VARIABLE", "Unsubsc
 
 
 def create_app(store: Path | None = None, environ: Mapping[str, str] | None = None,
-               organisation: str = "", language: str | None = None,
+               organisation: str | None = None, language: str | None = None,
                settings: Settings | None = None) -> UnsubscribeApp:
     """The service configured from the environment; KeyringError (expected, found) when it cannot start, and
     ConfigError when PROTECTPRESS_CONFIG names a mkdocs.yml that cannot be read. `language`: the pages'
     (default: the theme.language of `settings`, or of PROTECTPRESS_CONFIG's mkdocs.yml, else British English);
-    the pages take that project's newsletter colours."""
+    the pages take that project's newsletter colours and, unless `organisation` is given, its organisation."""
     env = os.environ if environ is None else environ
     keyring, export_token = service_keys(env)
     path = store or Path(env.get(STORE_VARIABLE) or DEFAULT_STORE)
@@ -45,6 +46,8 @@ def create_app(store: Path | None = None, environ: Mapping[str, str] | None = No
         settings = load_settings(env[CONFIG_VARIABLE])
     if language is None:
         language = settings.language if settings else DEFAULT_LANGUAGE
+    if organisation is None:
+        organisation = newsletter_organisation(settings) if settings else ""
     colours = colours_of(settings) if settings else None
     return UnsubscribeApp(keyring, export_token, EventStore(path), organisation, language, colours)
 
