@@ -151,6 +151,20 @@ def bulk_sent_at(journal_dir: Path, slug: str) -> dt.datetime | None:
     return read_stored_moment(record.started)
 
 
+class JournalUnreadable(sqlite3.DatabaseError):
+    """A file where a send journal should be that SQLite cannot read as a database (damaged, or not one at all):
+    (path, what SQLite said). Not a lock or a busy database: those stay sqlite3.OperationalError."""
+
+    EXPECTED = "expected a send journal (the SQLite database protectpress keeps of who was sent what)"
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(path, why)
+        self.path, self.why = path, why
+
+    def found(self) -> str:
+        return f"a file SQLite cannot read as one ({self.why})"
+
+
 class SendJournal:
     """One newsletter's journal. Use as a context manager; `lock()` before sending."""
 
@@ -165,6 +179,18 @@ class SendJournal:
                     private_file(sidecar)
         # Autocommit mode: every statement below is its own durable transaction unless grouped explicitly.
         self._db = sqlite3.connect(":memory:" if path is None else path, isolation_level=None, timeout=30)
+        try:
+            self._set_up()
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            if path is None or isinstance(error, sqlite3.OperationalError):
+                raise
+            raise JournalUnreadable(path, str(error)) from None
+        self._lock_file: IO[Any] | None = None
+        self._erased: set[str] | None = None
+        self._erased_salt = ""  # the salt those digests were made with, read with them
+
+    def _set_up(self) -> None:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")  # `forget` overwrites a person's row instead of leaving it
@@ -173,9 +199,6 @@ class SendJournal:
         self._db.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
         self._db.execute(f"PRAGMA temp.cache_size=-{PAGE_CACHE_KIB}")
         self._db.executescript(_SCHEMA)
-        self._lock_file: IO[Any] | None = None
-        self._erased: set[str] | None = None
-        self._erased_salt = ""  # the salt those digests were made with, read with them
 
     def __enter__(self) -> SendJournal:
         return self
