@@ -46,7 +46,8 @@ def test_the_service_pages_wear_the_newsletters_colours_and_allow_only_their_own
     settings = load_settings(branded / "mkdocs.yml")
     subscriptions = create_subscriptions_app(settings, str(tmp_path / "store.sqlite"),
                                              Outbox(tmp_path / "outbox", "outbox"), SECRETS)
-    unsubscribe = create_app(tmp_path / "unsubscribes.sqlite", {**SECRETS, CONFIG_VARIABLE: str(branded / "mkdocs.yml")})
+    unsubscribe = create_app(tmp_path / "unsubscribes.sqlite",
+                             {**SECRETS, CONFIG_VARIABLE: str(branded / "mkdocs.yml")})
     token = Keyring(SECRETS["PROTECTPRESS_UNSUBSCRIBE_SECRET"]).sign("reader@example.org", "2024-01-winter-update")
     answers = {"sign-up": _get(subscriptions, "/unsubscribe/signup"),
                "one-click question": _get(subscriptions, "/unsubscribe/", f"t={token}"),
