@@ -26,6 +26,7 @@ from ..core.content.items import ContentItem
 from ..core.content.loading import is_content_source, load_content
 from ..core.foundation import emergency
 from ..core.foundation.buildcache import BuildMemory
+from ..core.foundation.dependents import Carries
 from ..core.foundation.frontmatter import read_source
 from ..core.foundation.generated import SetAside, set_aside_lists
 from ..core.foundation.links import EXPECTED_ONE_ADDRESS, same_addresses
@@ -174,6 +175,8 @@ class SiteFeature:
             if listing.slug and (listed_in := listing_group(listing.group)) is not None:
                 self.titles[listing.src_uri] = listing_title(listing.title, listed_in.noun)
             self._note_newest(listing.src_uri, listing.items)
+            self.state.dependents.record((item.src_uri for item in listing.items), listing.src_uri,
+                                         Carries.FRONT_MATTER)
             if files.get_file_from_path(listing.src_uri) is None:
                 files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)
                              if self.state.serving else
@@ -191,7 +194,11 @@ class SiteFeature:
                 self.state.nav_ranks[item.src_uri] = rank
             self._note_newest(type_index_source(kind), items)
             self.sections[type_index_source(kind)] = type_listing(content, kind, links, type_index_source(kind))
+            self.state.dependents.record((item.src_uri for item in items), type_index_source(kind),
+                                         Carries.FRONT_MATTER)
         self._note_newest(HOME_SRC_URI, content.published())
+        self.state.dependents.record((item.src_uri for item in content.published()), HOME_SRC_URI,
+                                     Carries.FRONT_MATTER)
         if self.state.serving:
             for src_uri, section in self.sections.items():
                 file = files.get_file_from_path(src_uri)
