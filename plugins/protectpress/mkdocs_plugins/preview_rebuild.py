@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -150,6 +151,12 @@ def body_edits(kept: KeptBuild, now_snapshot: Snapshot, docs_dir: Path) -> dict[
     for path in changed:
         if not path.endswith(".md") or not _is_under(path, str(docs_dir)):
             return None
+        try:
+            own = os.lstat(path)
+        except OSError:
+            return None
+        if stat.S_ISLNK(own.st_mode) or own.st_nlink > 1:
+            return None  # a link may lead out of the project: the whole build's boundary check judges it
         src_uri = Path(path).relative_to(docs_dir).as_posix()
         file = files.get_file_from_path(src_uri) if files is not None else None
         if not is_content_source(src_uri) or file is None or file.page is None or file.abs_src_path != path:
@@ -193,11 +200,12 @@ def quick_rebuild(kept: KeptBuild, snapshot: Snapshot, now: dt.datetime) -> Quic
     if edits is None or time_moved_something(kept, now):
         return None
     reached = {src_uri: state.dependents.carrying_body(src_uri) for src_uri in edits}
-    if any(output.endswith(".md") for outputs in reached.values() for output in outputs):
+    newsletters = _feature(plugin, "NewsletterFeature").published  # by web version src_uri
+    if any(output in newsletters for outputs in reached.values() for output in outputs):
         return None  # a newsletter embeds the page whole: its email is made again by a whole build
     problems = Problems()
-    # Each saved page validated as every build validates it (the preview's memory of pages: the quick check
-    # has just read it), with the checks across pages that concern it.
+    # Each saved page validated as every build validates it (through the preview's memory of pages), with the
+    # checks across pages that concern it (its titles and dates, which those checks compare, are unchanged).
     edited = load_content(settings.docs_dir, settings.project_dir, settings.vocabulary, problems, sources=edits,
                           now=now, theme_dir=settings.custom_dir, markdown_extensions=settings.markdown_extensions,
                           memo=serve_cache.PAGES)
