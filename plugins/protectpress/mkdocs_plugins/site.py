@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -175,8 +175,6 @@ class SiteFeature:
             if listing.slug and (listed_in := listing_group(listing.group)) is not None:
                 self.titles[listing.src_uri] = listing_title(listing.title, listed_in.noun)
             self._note_newest(listing.src_uri, listing.items)
-            self.state.dependents.record((item.src_uri for item in listing.items), listing.src_uri,
-                                         Carries.FRONT_MATTER)
             if files.get_file_from_path(listing.src_uri) is None:
                 files.append(serve_cache.generated_page(config, listing.src_uri, listing.markdown)
                              if self.state.serving else
@@ -194,18 +192,15 @@ class SiteFeature:
                 self.state.nav_ranks[item.src_uri] = rank
             self._note_newest(type_index_source(kind), items)
             self.sections[type_index_source(kind)] = type_listing(content, kind, links, type_index_source(kind))
-            self.state.dependents.record((item.src_uri for item in items), type_index_source(kind),
-                                         Carries.FRONT_MATTER)
         self._note_newest(HOME_SRC_URI, content.published())
-        self.state.dependents.record((item.src_uri for item in content.published()), HOME_SRC_URI,
-                                     Carries.FRONT_MATTER)
         if self.state.serving:
             for src_uri, section in self.sections.items():
                 file = files.get_file_from_path(src_uri)
                 if file is not None:
                     serve_cache.rebuild_when_changed(file, section)
 
-    def _note_newest(self, src_uri: str, items: Iterable[ContentItem]) -> None:
+    def _note_newest(self, src_uri: str, items: Sequence[ContentItem]) -> None:  # and what the page lists
+        self.state.dependents.record((item.src_uri for item in items), src_uri, Carries.FRONT_MATTER)
         dates = [i.last_updated for i in items if i.last_updated]
         if dates:
             self.newest[src_uri] = max(dates)
