@@ -145,6 +145,10 @@ class Preview:
                     quick = None
                 if quick is not None:
                     self._show_quick(quick)
+                    if quick.then is not None:
+                        # After this builder returns: MkDocs' server holds every request until it does.
+                        threading.Thread(target=self._then, args=(quick.then,), name="pp-preview-feeds",
+                                         daemon=True).start()
                     return
                 self._kept = None  # the whole build below replaces it
             result = self._quick_check(now)
@@ -154,6 +158,18 @@ class Preview:
                 if result.ok and result.config is not None:
                     self._kept = KeptBuild(result.config, snapshot)
             self._show(result)
+
+    def _then(self, step: Callable[[], None]) -> None:
+        """What a quick rebuild leaves until the page shows (the feeds that carry it), before the next save's."""
+        with self._lock:
+            try:
+                step()
+            except Exception as error:  # the next whole build says it in full; the page itself is fine
+                if os.environ.get("PROTECTPRESS_DEBUG"):
+                    raise
+                self._kept = None
+                print(f"The preview's feeds could not be updated ({error}); the next save rebuilds them.",
+                      file=sys.stderr)
 
     def _show(self, result: BuildResult) -> None:
         if result.ok:
@@ -174,15 +190,14 @@ class Preview:
         if quick.stopped:
             stopped = (f"{count(errors, 'error')} in the pages" if quick.in_pages else
                        f"{count(errors, 'error')} to fix" if errors else quick.reason or "MkDocs stopped")
-        result = BuildResult(problems=quick.problems, stopped=stopped, pages=len(quick.pages),
-                             feeds=0, seconds=quick.seconds)
+        result = BuildResult(problems=quick.problems, stopped=stopped, pages=len(quick.pages), seconds=quick.seconds)
         if result.ok:
             self.server.problems_page = None
             if result.problems:
                 print(result.problems.report(), file=sys.stderr)
-            again = " and the feeds that carry it" if quick.feeds else ""
-            print(f"Preview updated: {count(len(quick.pages), 'page')} rendered again{again} in "
-                  f"{quick.seconds:.1f} seconds.", file=sys.stderr)
+            feeds = " (the feeds that carry it follow)" if quick.then is not None else ""
+            print(f"Preview updated: {count(len(quick.pages), 'page')} rendered again in {quick.seconds:.1f} "
+                  f"seconds{feeds}.", file=sys.stderr)
         else:
             self._show(result)
 

@@ -4,6 +4,7 @@ generates the Subscribe page, and writes every feed after the build. The feed lo
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import Any
 
@@ -140,14 +141,20 @@ class FeedsFeature:
         links = self.state.settings.links
         contents = {links.page_url(src_uri): self.rendered[src_uri] for src_uri in src_uris
                     if src_uri in self.rendered}
+        # Each file replaced whole: the preview serves the feeds while they are written.
         self._write(Path(config.site_dir),
-                    republish_feeds(self.kept, contents, self.state.settings, self.state.problems))
+                    republish_feeds(self.kept, contents, self.state.settings, self.state.problems), whole=True)
 
-    def _write(self, site_dir: Path, files: dict[str, bytes]) -> None:
+    def _write(self, site_dir: Path, files: dict[str, bytes], *, whole: bool = False) -> None:
         for path, data in files.items():
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if whole:
+                part = target.with_name(target.name + ".part")
+                part.write_bytes(data)
+                os.replace(part, target)
+            else:
+                target.write_bytes(data)
         self.state.report("The feeds could not be written")
 
     def _entries(self, *, placeholders: bool = False) -> list[FeedEntry]:

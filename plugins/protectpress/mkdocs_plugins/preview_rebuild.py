@@ -21,7 +21,7 @@ import datetime as dt
 import os
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -131,11 +131,13 @@ class QuickResult:
 
     problems: Problems
     pages: list[str]
-    feeds: bool
     seconds: float
     stopped: bool = False
     in_pages: bool = False
     reason: str = ""
+    # The feeds that carry the saved pages, written again by `then()` (`republish_after`): MkDocs' server holds
+    # every request until the builder returns, so the preview runs this just after, and the page shows first.
+    then: Callable[[], None] | None = None
 
 
 def body_edits(kept: KeptBuild, now_snapshot: Snapshot, docs_dir: Path) -> dict[str, str] | None:
@@ -215,19 +217,19 @@ def quick_rebuild(kept: KeptBuild, snapshot: Snapshot, now: dt.datetime) -> Quic
             return None  # not valid before or now, or more than the body differs
     if problems.errors:
         kept.snapshot = snapshot
-        return QuickResult(problems, [], False, time.monotonic() - start, stopped=True, in_pages=True)
+        return QuickResult(problems, [], time.monotonic() - start, stopped=True, in_pages=True)
     state.problems, state._reported, state.stopped_with, state.now = problems, 0, None, now
     state.content.items.update(edited.items)
     kept.snapshot = snapshot  # from here the saved pages are what the preview shows, or what its problems name
-    feeds_reached = any(outputs for outputs in reached.values())
     try:
         _render_again(config, plugin, list(edits))
         state.report()
-        _after_pages(config, plugin, kept, list(edits), feeds_reached)
+        _after_pages(config, plugin, kept, list(edits))
     except (PluginError, Abort) as error:
-        return QuickResult(problems, list(edits), feeds_reached, time.monotonic() - start, stopped=True,
-                           reason=str(error))
-    return QuickResult(problems, list(edits), feeds_reached, time.monotonic() - start)
+        return QuickResult(problems, list(edits), time.monotonic() - start, stopped=True, reason=str(error))
+    feeds = _feature(plugin, "FeedsFeature")
+    then = (lambda: feeds.republish(config, list(edits))) if any(reached.values()) else None
+    return QuickResult(problems, list(edits), time.monotonic() - start, then=then)
 
 
 def _render_again(config: MkDocsConfig, plugin: Any, src_uris: list[str]) -> None:
@@ -246,11 +248,9 @@ def _render_again(config: MkDocsConfig, plugin: Any, src_uris: list[str]) -> Non
         _build_page(page, config, doc_files, nav, env, excluded=file.inclusion.is_excluded())
 
 
-def _after_pages(config: MkDocsConfig, plugin: Any, kept: KeptBuild, src_uris: list[str], feeds: bool) -> None:
-    """What a whole build does after its pages, for what the saved pages reach: the feeds that carry them,
+def _after_pages(config: MkDocsConfig, plugin: Any, kept: KeptBuild, src_uris: list[str]) -> None:
+    """What a whole build does after its pages, for the saved pages (the feeds follow: `QuickResult.then`):
     search, the offline worker (it versions pages by their bytes), and the link check of the pages rendered."""
-    if feeds:
-        _feature(plugin, "FeedsFeature").republish(config, src_uris)
     _feature(plugin, "SearchFeature").on_post_build(config=config)
     _feature(plugin, "OfflineFeature").on_post_build(config=config)
     integrity = _feature(plugin, "IntegrityFeature")
