@@ -11,6 +11,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from ..core.content.contentset import ContentSet
 from ..core.foundation.config import ConfigError, load_settings
+from ..core.foundation.dependents import Dependents
 from ..core.foundation.problems import ContentError, Problems, Severity
 from ..core.foundation.settings import Settings
 
@@ -35,6 +36,9 @@ class BuildState:
     pinned_feed_entries: list = field(default_factory=list)
     # Where a page sits among its section's pages in the sidebar (0 first), by src_uri: see SiteFeature.on_nav.
     nav_ranks: dict[str, int] = field(default_factory=dict)
+    # What each output (listing, feed, newsletter) was made from, recorded as it is made: the preview's quick
+    # rebuild asks it what a saved page's change reaches (core/foundation/dependents.py).
+    dependents: Dependents = field(default_factory=Dependents)
     _reported: int = 0
 
     def __post_init__(self) -> None:
