@@ -15,7 +15,7 @@ from typing import NoReturn, TypeAlias
 from ..core.foundation.config import ConfigError, find_config, load_settings
 from ..core.foundation.dates import DateError, build_now, parse_moment
 from ..core.foundation.settings import Settings, relative_path
-from ..core.sending.journal import JournalUnreadable
+from ..core.sending.journal_records import JournalUnreadable
 
 # What `add_subparsers()` returns: argparse gives the class no public name, and each command adds itself to it.
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"

@@ -19,7 +19,8 @@ from ..judge.content_policy import check_body
 from ..newsletter import render_all
 from ..newsletter.model import load_newsletters
 from ..sending.compose import sender_name_problem
-from ..sending.journal import JournalUnreadable, bulk_sent_at
+from ..sending.journal import bulk_sent_at
+from ..sending.journal_records import JournalUnreadable
 from ..sending.privacy import sending_paths
 from .notice import Notice, live_notice
 

@@ -15,13 +15,12 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..foundation.dates import iso_day, today
+from ..foundation.dates import iso_day, stored_now, today
 from ..foundation.email_addresses import EXPECTED_ADDRESS, address_key, valid_address
 from ..foundation.private_files import open_private, replace_private
 from ..foundation.problems import Problems, Severity, describe
 from ..foundation.spreadsheet import as_written, spreadsheet_writer
 from .csv_rows import EMAIL_COLUMN, SKIPPED, CsvLines, blank_row, read_csv_rows
-from .journal import _now
 from .jsonlines import JsonLinesLog
 
 
@@ -130,7 +129,7 @@ class SuppressionLog(JsonLinesLog[SuppressionChange]):
         super().__init__(journal_dir / "suppression-changes.jsonl", asdict, lambda fields: SuppressionChange(**fields))
 
     def record(self, action: str, address: str, reason_was: str) -> SuppressionChange:
-        return self.append(SuppressionChange(at=_now(), action=action, address=address, by=_login_name(),
+        return self.append(SuppressionChange(at=stored_now(), action=action, address=address, by=_login_name(),
                                              reason_was=reason_was))
 
     def forget(self, address: str) -> int:
