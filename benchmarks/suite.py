@@ -171,8 +171,10 @@ def _search_rows(table: Table, corpus, results: dict, pages: int, log, indexing:
     if missing:
         table.add(Row("search: bytes a reader downloads", size, note=f"skipped: {missing}"))
         return
-    for variant, site in (("ours", ours_site), ("stock", stock_site)):
-        measured = search.transfer(site, ours=variant == "ours")
+    with search.reader() as transfer:  # one Chromium for both sites, a fresh context (empty cache) for each
+        measured_sites = {variant: transfer(site, ours=variant == "ours")
+                          for variant, site in (("ours", ours_site), ("stock", stock_site))}
+    for variant, measured in measured_sites.items():
         index_kb = results[variant, pages].weight.search_index_kb
         label = "ours (Pagefind)" if variant == "ours" else "stock Material + search"
         table.add(Row(f"search: first visit to a guidance page, no search: {label}", size,
