@@ -2,7 +2,7 @@
 
 A reader's bytes are counted at the server, uncompressed (the standard library's server sends files as they
 are; Pagefind's index chunks are gzip files already), in a fresh browser context (its own empty cache; one Chromium
-serves both sites of a size) so nothing is cached:
+serves every site of a run) so nothing is cached:
 - the first visit to a guidance page, without searching: for ours, nothing of search may load; stock
   Material fetches its whole `search/search_index.json` on every first visit;
 - then one two-word search typed into the search box, until its results show: everything fetched for it.
@@ -16,7 +16,7 @@ import functools
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -54,18 +54,36 @@ def index_cpu(site_dir: Path) -> Measured:
     return measure([sys.executable, "-c", script, str(site_dir)], cwd=site_dir)
 
 
-@contextlib.contextmanager
-def reader() -> Iterator[Callable[..., Transfer]]:
-    """`transfer(site_dir, ours=...)` with one Chromium for every site measured inside the block: each reader is a
-    fresh browser context (its own empty cache and storage), so sharing the browser saves its start, not a byte."""
-    from playwright.sync_api import sync_playwright
+class Reader:
+    """`transfer(site_dir, ours=...)` with one Chromium for every site measured, started at the first: each reader
+    is a fresh browser context (its own empty cache and storage), so sharing the browser saves its start, not a
+    byte. `close()` stops it."""
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield functools.partial(_transfer, browser)
-        finally:
-            browser.close()
+    def __init__(self) -> None:
+        self._running = contextlib.ExitStack()
+        self._browser = None
+
+    def transfer(self, site_dir: Path, *, ours: bool) -> Transfer:
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
+
+            playwright = self._running.enter_context(sync_playwright())
+            self._browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+            self._running.callback(self._browser.close)
+        return _transfer(self._browser, site_dir, ours=ours)
+
+    def close(self) -> None:
+        self._running.close()
+        self._browser = None
+
+
+@contextlib.contextmanager
+def reader() -> Iterator[Reader]:
+    shared = Reader()
+    try:
+        yield shared
+    finally:
+        shared.close()
 
 
 def _transfer(browser, site_dir: Path, *, ours: bool) -> Transfer:
