@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, NOTICE, REPO, NoticeSite, ask_for_palette_toggle, at, copy_project, run_protectpress
+from support import FIXTURES, NOTICE, REPO, NoticeSite, ask_for_palette_toggle, at, copy_project, run_in_process
 
 try:
     import fcntl
@@ -69,7 +69,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
 
 
 def build_example(project: Path, *args: str, env: dict | None = None) -> None:
-    result = run_protectpress("build", "--strict", "--quiet", *args, cwd=project, env=env)
+    result = run_in_process("build", "--strict", "--quiet", *args, cwd=project, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from protectpress.core.site import offline
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process
 
 PAGE = """<html><head>
 <link rel="stylesheet" href="../../assets/style.css?v=1">
@@ -67,7 +67,7 @@ def test_a_link_out_of_the_site_is_never_cached_and_odd_names_are_found(tmp_path
 @pytest.fixture(scope="module")
 def basic_project(tmp_path_factory) -> Path:
     project = copy_project(FIXTURES / "site-basic", tmp_path_factory.mktemp("offline") / "site-basic")
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    result = run_in_process("build", "--strict", "--quiet", cwd=project)
     assert result.returncode == 0, result.stderr
     return project
 
@@ -94,7 +94,7 @@ def test_the_setting_turns_it_off_and_retires_a_worker_already_installed(basic_p
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
         "  - protectpress:\n", "  - protectpress:\n      offline:\n        enabled: false\n"), encoding="utf-8")
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    result = run_in_process("build", "--strict", "--quiet", cwd=project)
     assert result.returncode == 0, result.stderr
     site = project / "site"
     assert (site / "sw.js").read_text(encoding="utf-8") == offline.RETIRING_WORKER

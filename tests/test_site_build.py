@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from search_index import indexed_pages, pages_containing
-from support import run_protectpress
+from support import run_in_process
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +14,7 @@ def basic_site(tmp_path_factory):
     from support import FIXTURES, copy_project
 
     project = copy_project(FIXTURES / "site-basic", tmp_path_factory.mktemp("basic") / "site-basic")
-    result = run_protectpress("build", "--strict", cwd=project)
+    result = run_in_process("build", "--strict", cwd=project)
     assert result.returncode == 0, result.stderr
     return project / "site"
 
