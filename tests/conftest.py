@@ -84,6 +84,18 @@ def example_site(tmp_path_factory) -> Path:
     return shared_folder(tmp_path_factory, "example", make) / "project" / "site"
 
 
+@pytest.fixture(scope="session")
+def basic_project(tmp_path_factory) -> Path:
+    """tests/fixtures/site-basic built once per test run with `protectpress build --strict`: the project, its site/
+    beside it. Shared by every worker and every test that reads it: never write into it (`copy_project` it first:
+    the copy leaves site/ out)."""
+
+    def make(folder: Path) -> None:
+        build_example(copy_project(FIXTURES / "site-basic", folder / "site-basic"))
+
+    return shared_folder(tmp_path_factory, "site-basic", make) / "site-basic"
+
+
 @pytest.fixture
 def fixture_project(tmp_path):
     """Copy `tests/fixtures/<name>/` into a temporary folder and return its path."""

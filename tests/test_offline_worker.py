@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from protectpress.core.site import offline
-from support import FIXTURES, copy_project, run_in_process
+from support import copy_project, run_in_process
 
 PAGE = """<html><head>
 <link rel="stylesheet" href="../../assets/style.css?v=1">
@@ -62,14 +60,6 @@ def test_a_link_out_of_the_site_is_never_cached_and_odd_names_are_found(tmp_path
           '<img src="floor%20plan%20%25.png" alt="">')
     assert [entry.path for entry in offline.plan_offline(tmp_path / "site", [""]).entries] == [
         "", "floor plan %.png"]
-
-
-@pytest.fixture(scope="module")
-def basic_project(tmp_path_factory) -> Path:
-    project = copy_project(FIXTURES / "site-basic", tmp_path_factory.mktemp("offline") / "site-basic")
-    result = run_in_process("build", "--strict", "--quiet", cwd=project)
-    assert result.returncode == 0, result.stderr
-    return project
 
 
 def test_the_build_writes_a_worker_a_manifest_and_an_offline_page(basic_project):
