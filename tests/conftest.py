@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, NOTICE, REPO, NoticeSite, ask_for_palette_toggle, at, copy_project, run_protectpress
+from support import FIXTURES, NOTICE, REPO, NoticeSite, ask_for_palette_toggle, at, copy_project, run_in_process
 
 try:
     import fcntl
@@ -69,7 +69,7 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
 
 
 def build_example(project: Path, *args: str, env: dict | None = None) -> None:
-    result = run_protectpress("build", "--strict", "--quiet", *args, cwd=project, env=env)
+    result = run_in_process("build", "--strict", "--quiet", *args, cwd=project, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -82,6 +82,18 @@ def example_site(tmp_path_factory) -> Path:
         build_example(copy_project(REPO, folder / "project"))
 
     return shared_folder(tmp_path_factory, "example", make) / "project" / "site"
+
+
+@pytest.fixture(scope="session")
+def basic_project(tmp_path_factory) -> Path:
+    """tests/fixtures/site-basic built once per test run with `protectpress build --strict`: the project, its site/
+    beside it. Shared by every worker and every test that reads it: never write into it (`copy_project` it first:
+    the copy leaves site/ out)."""
+
+    def make(folder: Path) -> None:
+        build_example(copy_project(FIXTURES / "site-basic", folder / "site-basic"))
+
+    return shared_folder(tmp_path_factory, "site-basic", make) / "site-basic"
 
 
 @pytest.fixture

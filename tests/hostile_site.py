@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from support import REPO, copy_project, run_protectpress
+from support import REPO, copy_project, run_in_process
 
 # Closes <title> and any attribute, then runs script three ways.
 PAYLOAD = ('"></title><script>window.__pwned=1;alert(1)</script>'
@@ -90,6 +90,6 @@ def make_hostile_project(destination: Path) -> Path:
 def build_hostile_site(destination: Path) -> Path:
     """Build the hostile project as an author would (`protectpress build`); returns its site/ folder."""
     project = make_hostile_project(destination)
-    result = run_protectpress("build", "--quiet", cwd=project)
+    result = run_in_process("build", "--quiet", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"

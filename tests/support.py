@@ -9,16 +9,21 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import io
+import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TextIO, TypeVar
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -36,6 +41,156 @@ def run_protectpress(
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run([*PROTECTPRESS, *args], cwd=cwd, env=full_env, capture_output=True, text=True,
                           timeout=timeout)
+
+
+def run_in_process(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real `protectpress` command like `run_protectpress`, but in the test's own process: the same
+    `protectpress.cli.main` (argument parsing, messages, exit status), run in `cwd` with `env` added to the
+    environment, and the same result (returncode, stdout, stderr), without a new Python paying about a second to
+    import MkDocs, Material and Markdown before every command.
+
+    Which to use: this one wherever the process boundary is not what the test proves (what a command finds, says,
+    writes and its exit status). `run_protectpress` (a real process) where it is: Ctrl+C and other signals, a
+    killed or concurrent build, the permissions or umask of what a process writes, `--help`, anything with a
+    timeout or a server, and, for each command, at least the test that no traceback reaches a comms officer.
+
+    One run cannot reach the next: the working folder, the environment, `sys.argv`, `sys.path`, signal handlers,
+    the umask, the recursion limit, warning filters and every logger's handlers, level and filters are put back
+    afterwards. While it runs, the loggers and warnings behave as in a new process (no pytest handlers on the
+    root logger, Python's default warning filters, warnings printed on stderr), so what a command logs lands in
+    its stderr as it would. A thread the command started and left running fails the test: it would outlive a
+    rebuild in the preview server too.
+
+    An exception that escapes `main` is raised here, with what the command printed so far attached, so the test
+    fails loudly with the traceback (a subprocess would have printed it on stderr, which tests reject). Exit
+    statuses raised as `SystemExit` (argparse, mkdocs.yml problems) are returned as the subprocess's would be.
+    """
+    from protectpress.cli import main  # here: a module that never runs a command in-process does not pay for it
+
+    out, err = _Stream(), _Stream()
+    saved_cwd, saved_env, saved_argv, saved_path = os.getcwd(), dict(os.environ), sys.argv[:], sys.path[:]
+    saved_signals = {number: signal.getsignal(number) for number in _SIGNALS}
+    saved_umask, saved_limit = os.umask(0o022), sys.getrecursionlimit()
+    os.umask(saved_umask)
+    saved_logging = _logging_state()
+    threads_before = set(threading.enumerate())
+    code: int | None = None
+    try:
+        os.chdir(cwd)
+        os.environ.update({"NO_MKDOCS_2_WARNING": "1", **(env or {})})
+        sys.argv = ["protectpress", *args]
+        _fresh_logging()
+        with warnings.catch_warnings(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+                _stdin_at_end():
+            _fresh_warnings()
+            try:
+                code = _exit_status(main(list(args)))
+            except SystemExit as stop:  # argparse and mkdocs.yml problems leave from deep inside, as in the process
+                code = _exit_status(stop.code)
+    except BaseException as error:
+        error.add_note(f"protectpress {' '.join(args)} (in-process) printed:\n--- stdout ---\n{out.text()}"
+                       f"\n--- stderr ---\n{err.text()}")
+        raise
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+        sys.argv[:], sys.path[:] = saved_argv, saved_path
+        for number, handler in saved_signals.items():
+            if signal.getsignal(number) is not handler and handler is not None:
+                signal.signal(number, handler)
+        os.umask(saved_umask)
+        sys.setrecursionlimit(saved_limit)
+        _restore_logging(saved_logging)
+    left = [t for t in set(threading.enumerate()) - threads_before if (t.join(timeout=10), t.is_alive())[1]]
+    assert not left, f"protectpress {' '.join(args)} left threads running: {[t.name for t in left]}"
+    return subprocess.CompletedProcess([*PROTECTPRESS, *args], code, out.text(), err.text())
+
+
+_SIGNALS = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGPIPE", "SIGALRM", "SIGUSR1")
+            if hasattr(signal, name)]
+
+
+def _exit_status(code: object) -> int:
+    """What the process's exit status would have been for `main`'s return value or a SystemExit's code."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)  # sys.exit("message"): Python prints it and exits 1
+    return 1
+
+
+class _Stream(io.TextIOWrapper):
+    """A standard stream as a process has one (text over bytes: MkDocs looks at `sys.stdin.buffer`), read back
+    as `subprocess.run(text=True)` reads a pipe (UTF-8, universal newlines)."""
+
+    def __init__(self, data: bytes = b"") -> None:
+        super().__init__(io.BytesIO(data), encoding="utf-8", errors="strict", newline="\n", write_through=True)
+
+    def text(self) -> str:
+        self.flush()
+        raw = self.buffer.getvalue()  # type: ignore[attr-defined]
+        return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+@contextlib.contextmanager
+def _stdin_at_end() -> Iterator[None]:
+    """Standard input as the subprocess had it under pytest (/dev/null): empty, and not a terminal."""
+    saved = sys.stdin
+    sys.stdin = _Stream()
+    try:
+        yield
+    finally:
+        sys.stdin = saved
+
+
+def _logging_state() -> list[tuple[logging.Logger, list, int, bool, bool, list]]:
+    loggers = [logging.getLogger(), *(lg for lg in list(logging.root.manager.loggerDict.values())
+                                       if isinstance(lg, logging.Logger))]
+    return [(lg, lg.handlers[:], lg.level, lg.propagate, lg.disabled, lg.filters[:]) for lg in loggers]
+
+
+def _fresh_logging() -> None:
+    """The loggers as a new `protectpress` process finds them: nothing on the root logger (pytest puts its
+    capturing handlers there, which would swallow what Python's last-resort handler prints on stderr), and no
+    handler an earlier command in this process left on MkDocs' logger."""
+    root = logging.getLogger()
+    root.handlers[:] = []
+    root.setLevel(logging.WARNING)
+    for lg in logging.root.manager.loggerDict.values():
+        if isinstance(lg, logging.Logger):
+            lg.handlers[:] = [h for h in lg.handlers if not getattr(h, "_protectpress", False)]
+
+
+def _restore_logging(saved: list[tuple[logging.Logger, list, int, bool, bool, list]]) -> None:
+    known = {id(state[0]) for state in saved}
+    for lg in list(logging.root.manager.loggerDict.values()):
+        if isinstance(lg, logging.Logger) and id(lg) not in known:
+            # First made during the run (by an import, or MkDocs naming a plugin's logger): as made, but what
+            # the command itself set up on it (a module's NullHandler from its import stays, as in a process).
+            lg.handlers[:] = [h for h in lg.handlers if not getattr(h, "_protectpress", False)]
+            lg.setLevel(logging.NOTSET)
+            lg.propagate, lg.disabled = True, False
+    for lg, handlers, level, propagate, disabled, filters in saved:
+        lg.handlers[:], lg.filters[:] = handlers, filters
+        lg.setLevel(level)
+        lg.propagate, lg.disabled = propagate, disabled
+
+
+def _fresh_warnings() -> None:
+    """Python's own warning filters and printing (pytest records warnings instead of printing them)."""
+    warnings.resetwarnings()
+    for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+        warnings.simplefilter("ignore", category)
+    warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+    warnings.showwarning = _print_warning
+
+
+def _print_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                   file: TextIO | None = None, line: str | None = None) -> None:
+    with contextlib.suppress(OSError):
+        (file or sys.stderr).write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def free_port() -> int:

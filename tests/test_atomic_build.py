@@ -2,12 +2,12 @@
 
 import re
 
-from support import FIXTURES, copy_project, run_protectpress, snapshot
+from support import FIXTURES, copy_project, run_in_process, run_protectpress, snapshot
 
 
 def test_a_failed_build_leaves_the_previous_site_intact(tmp_path):
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
-    first = run_protectpress("build", cwd=project)
+    first = run_in_process("build", cwd=project)
     assert first.returncode == 0, first.stderr
     before = snapshot(project / "site")
     assert "guidance/retail/index.html" in before
@@ -15,7 +15,7 @@ def test_a_failed_build_leaves_the_previous_site_intact(tmp_path):
     page = project / "docs" / "guidance" / "retail.md"
     page.write_text(page.read_text().replace("date: 2024-02-01", "date: 1st February"), encoding="utf-8")
     (project / "docs" / "action-cards" / "parcels.md").write_text("no front matter\n", encoding="utf-8")
-    failed = run_protectpress("build", cwd=project)
+    failed = run_in_process("build", cwd=project)
 
     assert failed.returncode == 1
     assert "docs/guidance/retail.md:5: date: expected a date like 2023-03-30, found '1st February'" in failed.stderr
@@ -50,10 +50,10 @@ def test_strict_build_fails_on_warnings(tmp_path):
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     copy = project / "docs" / "guidance" / "retail-copy.md"
     copy.write_text((project / "docs" / "guidance" / "retail.md").read_text(), encoding="utf-8")
-    relaxed = run_protectpress("build", cwd=project)
+    relaxed = run_in_process("build", cwd=project)
     assert relaxed.returncode == 0
     assert "docs/guidance/retail.md: title: expected a title not used by another guidance" in relaxed.stderr
-    strict = run_protectpress("build", "--strict", cwd=project)
+    strict = run_in_process("build", "--strict", cwd=project)
     assert strict.returncode == 1
     assert "strict" in strict.stderr
 

@@ -15,7 +15,7 @@ from protectpress.core.content.schema import read_item
 from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.foundation.settings import Vocabulary
-from support import REPO, copy_project, run_protectpress
+from support import REPO, copy_project, run_in_process
 
 NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
 
@@ -68,7 +68,7 @@ def project(tmp_path_factory) -> Path:
 def site(project: Path) -> Path:
     (project / "newsletters" / "2025-11-winter-briefing.md").write_text(NEWSLETTER, encoding="utf-8")
     try:
-        result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+        result = run_in_process("build", "--strict", "--quiet", cwd=project)
         assert result.returncode == 0, result.stdout + result.stderr
     finally:
         (project / "newsletters" / "2025-11-winter-briefing.md").unlink()
@@ -120,7 +120,7 @@ CANDIDATE = f"  2 November 2025: guidance/crowded-places-in-winter.md (Crowded p
 
 
 def test_check_lists_major_changes_as_newsletter_candidates(project):
-    result = run_protectpress("check", cwd=project)
+    result = run_in_process("check", cwd=project)
     # The example's newsletter (30 March 2023) was never sent to the list: every major change is a candidate.
     assert ("Newsletter candidates: major changes (no newsletter has been sent to the list yet). Feature one with "
             "'- page: <path>' and 'as_updated: true' under items:\n" + CANDIDATE) in result.stdout
@@ -139,17 +139,17 @@ def test_candidates_count_from_the_last_newsletter_sent_to_the_list_not_a_test_s
     relay = Relay(ScriptedHandler())
     try:
         slug = "2023-03-security-and-policing"
-        tested = run_protectpress("send", slug, "--test", "editor@example.org", "--smtp", relay.url(), cwd=project)
+        tested = run_in_process("send", slug, "--test", "editor@example.org", "--smtp", relay.url(), cwd=project)
         assert tested.returncode == 0, tested.stdout + tested.stderr
-        result = run_protectpress("check", cwd=project)
+        result = run_in_process("check", cwd=project)
         assert "(no newsletter has been sent to the list yet)" in result.stdout and CANDIDATE in result.stdout
-        sent = run_protectpress("send", "--skip-live-check", slug, "--to", "recipients.csv", "--smtp", relay.url(),
+        sent = run_in_process("send", "--skip-live-check", slug, "--to", "recipients.csv", "--smtp", relay.url(),
                                 "--yes", cwd=project)
         assert sent.returncode == 0, sent.stdout + sent.stderr
     finally:
         relay.stop()
     # Sent today, after the change of 2 November 2025: nothing new to feature since.
-    result = run_protectpress("check", cwd=project)
+    result = run_in_process("check", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Newsletter candidates" not in result.stdout and NOTE_AS_WRITTEN not in result.stdout
 

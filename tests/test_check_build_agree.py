@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process
 
 LOCKDOWN = "docs/guidance/lockdown.md"
 LETTER = "newsletters/2024-01-winter-update.md"
@@ -82,8 +82,8 @@ def test_check_and_build_report_the_same_one_line(mistake, tmp_path):
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
-    check = run_protectpress("check", cwd=project)
-    build = run_protectpress("build", cwd=project)
+    check = run_in_process("check", cwd=project)
+    build = run_in_process("build", cwd=project)
     from_check = problem_lines(check.stdout + check.stderr)
     from_build = problem_lines(build.stderr + build.stdout)
     assert from_check == from_build, (check.stdout + check.stderr, build.stderr)

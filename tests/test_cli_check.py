@@ -1,8 +1,10 @@
-"""`protectpress check` as comms staff run it: a subprocess, its exit status and every line it prints."""
+"""`protectpress check` as comms staff run it: its exit status and every line it prints. Most run the command in
+the test's process (tests/support.py run_in_process); the first and the missing mkdocs.yml run a real process, so a
+traceback reaching comms staff is ruled out where they would see it."""
 
 import json
 
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process, run_protectpress
 
 BROKEN_PAGES = {
     "docs/guidance/pals.md": "---\ntitle: PALs\ntype: guidance\nsummary: About PALs.\ndate: 30/03/2023\n---\nBody\n",
@@ -46,7 +48,7 @@ def test_check_lists_every_problem_in_one_run(tmp_path):
 
 
 def test_check_json_format(tmp_path):
-    result = run_protectpress("check", "--format", "json", cwd=write_project(tmp_path))
+    result = run_in_process("check", "--format", "json", cwd=write_project(tmp_path))
     assert result.returncode == 1
     problems = json.loads(result.stdout)["problems"]
     assert len(problems) == 3
@@ -58,14 +60,14 @@ def test_check_json_format(tmp_path):
 
 def test_check_passes_with_a_one_line_summary(tmp_path):
     pages = {"docs/index.md": BROKEN_PAGES["docs/index.md"]}
-    result = run_protectpress("check", cwd=write_project(tmp_path, pages))
+    result = run_in_process("check", cwd=write_project(tmp_path, pages))
     assert result.returncode == 0
     assert result.stdout.strip() == "No problems found in 2 pages."  # the home page and the generated Subscribe page
 
 
 def test_check_finds_mkdocs_yml_in_a_parent_folder(tmp_path):
     project = write_project(tmp_path)
-    result = run_protectpress("check", cwd=project / "docs" / "guidance")
+    result = run_in_process("check", cwd=project / "docs" / "guidance")
     assert result.returncode == 1 and "docs/guidance/pals.md" in result.stdout
 
 
@@ -74,7 +76,7 @@ def test_config_problems_exit_2_without_a_traceback(tmp_path):
     project = write_project(tmp_path, config=CONFIG.replace("vocabulary:", "vocabulary:\n        colours: [red]\n"
                                                             "      feedz: {}\n      strict_review: true\n"
                                                             "      x_vocabulary:"))
-    result = run_protectpress("check", cwd=project)
+    result = run_in_process("check", cwd=project)
     assert result.returncode == 2
     for unknown in ("feedz", "strict_review"):
         assert (
@@ -99,7 +101,7 @@ def test_config_tolerates_env_and_python_name_tags(tmp_path, monkeypatch):
         "!!python/name:material.extensions.emoji.twemoji\n"
     )
     project = write_project(tmp_path, {"docs/index.md": BROKEN_PAGES["docs/index.md"]}, config)
-    result = run_protectpress("check", cwd=project, env={"PP_TEST_SITE_URL": "https://env.example.org/"})
+    result = run_in_process("check", cwd=project, env={"PP_TEST_SITE_URL": "https://env.example.org/"})
     assert result.returncode == 0, result.stderr
     from protectpress.core.foundation.config import load_settings
 
@@ -116,14 +118,14 @@ ONE_CLICK = ("Before sending to a list: no one-click unsubscribe (unsubscribe_ur
 
 def test_check_notes_a_newsletter_project_without_one_click_unsubscribe(tmp_path):
     project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
-    result = run_protectpress("check", cwd=project)
+    result = run_in_process("check", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr  # a note, never a block
     assert ONE_CLICK in result.stdout.splitlines()
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
         "      sending:\n", "      sending:\n        unsubscribe_url: https://news.example.org/unsubscribe/\n", 1),
         encoding="utf-8")
-    result = run_protectpress("check", cwd=project, env={"PROTECTPRESS_UNSUBSCRIBE_SECRET": "s" * 32})
+    result = run_in_process("check", cwd=project, env={"PROTECTPRESS_UNSUBSCRIBE_SECRET": "s" * 32})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "one-click" not in result.stdout
 
@@ -132,7 +134,7 @@ def test_a_yaml_slip_is_explained_and_the_rest_of_the_page_still_checked(tmp_pat
     page = ("---\ntitle: Law\n  summary: About the law.\ntype: guidance\ndate: 2023-03-30\nsectors: [farming]\n"
             "changes:\n  - date: 2023-04-01\n    note: Added advice on routes: vehicles\n---\n\n![](/assets/x.png)\n")
     project = write_project(tmp_path, {"docs/index.md": BROKEN_PAGES["docs/index.md"], "docs/guidance/law.md": page})
-    result = run_protectpress("check", cwd=project)
+    result = run_in_process("check", cwd=project)
     assert result.returncode == 1
     assert [line for line in result.stdout.splitlines() if line.startswith("error: ")] == [
         "error: docs/guidance/law.md:3: expected valid YAML front matter: each key at the start of its line, with no "

@@ -6,7 +6,8 @@ import email
 import email.policy
 from pathlib import Path
 
-from support import run_protectpress as protectpress
+from support import run_in_process as protectpress
+from support import run_protectpress
 
 
 def read_message(path: Path) -> email.message.EmailMessage:
@@ -76,7 +77,8 @@ def test_export_a_draft_for_preview(newsletter_project, tmp_path):
 
 
 def test_export_unknown_newsletter_lists_the_problem_and_exits_1(newsletter_project, tmp_path):
-    result = protectpress("export", "no-such-issue", "--out", str(tmp_path / "x"), cwd=newsletter_project)
+    # A real process: the export test that no traceback reaches comms staff where they would read it.
+    result = run_protectpress("export", "no-such-issue", "--out", str(tmp_path / "x"), cwd=newsletter_project)
     assert result.returncode == 1
     assert "error: no-such-issue: expected a newsletter file or slug from newsletters/" in result.stderr
     assert "Traceback" not in result.stderr

@@ -9,7 +9,7 @@ import feedparser
 import pytest
 
 from feed_rules import feed_warnings
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process
 
 MIXED_URL = "https://feeds.example.org/partners/"
 AWKWARD_TITLE = "Ŵyl & <Sioe> \"quoted\" 'single' 🚨 ŷ"
@@ -18,7 +18,7 @@ HOSTILE_PAGE = "docs/guidance/hostile.md"
 
 
 def build(project: Path, *args: str):
-    return run_protectpress("build", *args, cwd=project)
+    return run_in_process("build", *args, cwd=project)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import feedparser
 import pytest
 
 from feed_rules import feed_folders, feed_warnings
-from support import copy_project, run_protectpress
+from support import copy_project, run_in_process
 
 SITE_URL = "https://protectpress.example.org/"
 RFC_822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
@@ -25,7 +25,7 @@ def second_build(example_site, tmp_path_factory) -> Path:
     the project, since the shared example site is read-only.)"""
     project = copy_project(example_site.parent, tmp_path_factory.mktemp("example-again") / "project")
     site = project.parent / "site"
-    result = run_protectpress("build", "--strict", "--quiet", "-d", str(site), cwd=project)
+    result = run_in_process("build", "--strict", "--quiet", "-d", str(site), cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     return site
 

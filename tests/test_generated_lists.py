@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from protectpress.core.foundation.generated import set_aside_lists
-from support import FIXTURES, at, copy_project, run_protectpress
+from support import FIXTURES, at, copy_project, run_in_process
 
 LISTING = """## Guidance
 
@@ -43,7 +43,7 @@ def test_an_authors_comment_that_looks_like_a_placeholder_stays_a_comment(tmp_pa
     home = project / "docs" / "index.md"
     fake = "<!--protectpress:00000000000000000000000000000000:0-->"
     home.write_text(home.read_text(encoding="utf-8") + f"\n\n{fake}\n", encoding="utf-8")
-    done = run_protectpress("build", "--quiet", cwd=project, env=at(dt.datetime(2026, 11, 30, tzinfo=dt.UTC)))
+    done = run_in_process("build", "--quiet", cwd=project, env=at(dt.datetime(2026, 11, 30, tzinfo=dt.UTC)))
     assert done.returncode == 0, done.stderr
     built = (project / "site" / "index.html").read_text(encoding="utf-8")
     assert fake in built  # left as the author wrote it

@@ -22,7 +22,7 @@ from protectpress.core.sending.outbox import Outbox
 from protectpress.core.site.preview_page import problems_page
 from protectpress.unsubscribe import CONFIG_VARIABLE, create_app
 from protectpress.unsubscribe.service import create_subscriptions_app
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process
 
 NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
 
@@ -49,7 +49,7 @@ def welsh(tmp_path_factory) -> Path:
     page.write_text(page.read_text(encoding="utf-8").replace("sectors: [all]\n",
                                                              "sectors: [all]\nredirect_from: [/old-lockdown/]\n"),
                     encoding="utf-8")
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    result = run_in_process("build", "--strict", "--quiet", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     return project
 

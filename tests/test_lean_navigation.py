@@ -8,14 +8,14 @@ import re
 import pytest
 from benchmarks.corpus import generate, plan
 
-from support import run_protectpress
+from support import run_in_process
 
 
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory):
     # 60 pages: 30 guidance pages (over the limit of 20), 9 action cards (under it).
     corpus = generate(tmp_path_factory.mktemp("lean-nav") / "project", 60)
-    result = run_protectpress("build", "--quiet", "-f", str(corpus.config("ours")), cwd=corpus.root)
+    result = run_in_process("build", "--quiet", "-f", str(corpus.config("ours")), cwd=corpus.root)
     assert result.returncode == 0, result.stdout + result.stderr
     return corpus.root / "site"
 

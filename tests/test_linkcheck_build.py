@@ -6,12 +6,12 @@ from __future__ import annotations
 from protectpress.core.checks.linkcheck import check_site_links
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.problems import Problems
-from support import REPO, repair_hardening_links, run_protectpress
+from support import REPO, repair_hardening_links, run_in_process
 
 
 def test_broken_links_anchors_and_images_fail_the_build_naming_the_source(fixture_project):
     project = fixture_project("hardening-links")
-    result = run_protectpress("build", "--quiet", cwd=project)
+    result = run_in_process("build", "--quiet", cwd=project)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("error:")]
@@ -34,7 +34,7 @@ def test_broken_links_anchors_and_images_fail_the_build_naming_the_source(fixtur
 def test_fixing_the_links_makes_the_fixture_build(fixture_project):
     project = fixture_project("hardening-links")
     repair_hardening_links(project)
-    result = run_protectpress("build", "--quiet", cwd=project)
+    result = run_in_process("build", "--quiet", cwd=project)
     assert result.returncode == 0, result.stderr
     assert (project / "site" / "newsletters" / "2024-01-links" / "email.html").is_file()
 
@@ -58,7 +58,7 @@ def test_topic_and_sector_indexes_link_without_relative_to_docs(fixture_project)
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("validation:\n  absolute_links: relative_to_docs\n", ""), encoding="utf-8")
     assert "relative_to_docs" not in config.read_text(encoding="utf-8")
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    result = run_in_process("build", "--strict", "--quiet", cwd=project)
     assert result.returncode == 0, result.stderr
     index = (project / "site" / "topics" / "index.html").read_text(encoding="utf-8")
     assert 'href="lockdown/"' in index

@@ -11,7 +11,7 @@ from protectpress.core.checks.linkcheck import check_site_links
 from protectpress.core.foundation.links import SiteLinks
 from protectpress.core.foundation.linkscan import scan_page
 from protectpress.core.foundation.problems import Problems
-from support import repair_hardening_links, run_protectpress
+from support import repair_hardening_links, run_in_process
 
 LINKS = SiteLinks("https://example.org/sub/")
 SOURCES = {"": "docs/index.md", "guidance/pals/": "docs/guidance/pals.md",
@@ -82,6 +82,6 @@ def test_a_broken_link_in_the_theme_fails_the_build(fixture_project):
     assert text.count("{% block footer %}") == 1
     broken = "<a href=\"{{ 'nowhere-in-the-theme/' | url }}\">x</a>"
     main.write_text(text.replace("{% block footer %}", "{% block footer %}" + broken), encoding="utf-8")
-    result = run_protectpress("build", "--quiet", cwd=project)
+    result = run_in_process("build", "--quiet", cwd=project)
     assert result.returncode == 1, result.stderr
     assert "expected a link to a page that exists (docs/nowhere-in-the-theme.md does not exist)" in result.stderr

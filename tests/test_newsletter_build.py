@@ -10,7 +10,7 @@ import pytest
 from protectpress.core.foundation.htmltree import parse_html
 from search_index import indexed_pages
 from support import FIXTURES, copy_project
-from support import run_protectpress as protectpress
+from support import run_in_process as protectpress
 
 SLUG = "2024-01-winter-update"
 DRAFT_SLUG = "2024-02-spring-draft"

@@ -19,7 +19,7 @@ from protectpress.core.newsletter import render_newsletter_file
 from protectpress.core.newsletter.colours import colour_problems, contrast_ratio
 from protectpress.core.newsletter.rules import EmailExpectations, check_email
 from support import FIXTURES, copy_project
-from support import run_protectpress as protectpress
+from support import run_in_process as protectpress
 
 NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
 

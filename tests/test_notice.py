@@ -16,14 +16,14 @@ from feed_rules import feed_warnings
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.project.notice import read_notice, render_notice_email
-from support import NOTICE, NoticeSite, at, copy_project, run_protectpress
+from support import NOTICE, NoticeSite, at, copy_project, run_in_process
 
 FEEDS = ("feeds/rss.xml", "feeds/atom.xml", "feeds/types/guidance/rss.xml", "feeds/sectors/retail/atom.xml",
          "feeds/topics/martyns-law/rss.xml")
 
 
 def build_at(project: Path, moment: dt.datetime) -> Path:
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project, env=at(moment))
+    result = run_in_process("build", "--strict", "--quiet", cwd=project, env=at(moment))
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"
 
@@ -74,7 +74,7 @@ def test_after_expires_the_next_build_takes_it_down(project):
     for path in FEEDS:
         titles = [entry.title for entry in feedparser.parse((site / path).read_bytes()).entries]
         assert not any("Incident" in title for title in titles), path
-    result = run_protectpress("check", cwd=project, env=at(NoticeSite.expired_at))
+    result = run_in_process("check", cwd=project, env=at(NoticeSite.expired_at))
     assert (
         "info: docs/notice.md:5: expires: expected a notice that has not expired (it is no longer shown; delete the "
         "file), found expired at 6pm on 1 December 2026" in result.stdout
@@ -110,15 +110,15 @@ def test_a_problem_in_the_notice_email_names_the_line_of_notice_md(project, tmp_
 
 def test_send_notice_writes_a_short_email(project):
     env = at(NoticeSite.live_at)
-    result = run_protectpress("send", "notice", "--test", "editor@example.org", cwd=project, env=env)
+    result = run_in_process("send", "notice", "--test", "editor@example.org", cwd=project, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     [written] = (project / "outbox").glob("notice-*/tests/editor@example.org.eml")
     message = email.message_from_bytes(written.read_bytes())
     assert message["Subject"] == "[TEST] Incident in the city centre <b>& nearby</b>"
     text = next(part for part in message.walk() if part.get_content_type() == "text/plain")
     assert "Avoid the area around the station." in text.get_payload(decode=True).decode()
-    report = run_protectpress("sends", "notice", cwd=project, env=env)
+    report = run_in_process("sends", "notice", cwd=project, env=env)
     assert report.returncode == 0 and f"No live send of {written.parent.parent.name} is recorded" in report.stdout
-    expired = run_protectpress("send", "notice", "--test", "editor@example.org", cwd=project,
+    expired = run_in_process("send", "notice", "--test", "editor@example.org", cwd=project,
                                env=at(NoticeSite.expired_at))
     assert expired.returncode == 1 and "expected a notice that has not expired, to send" in expired.stderr

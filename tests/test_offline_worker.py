@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from protectpress.core.site import offline
-from support import FIXTURES, copy_project, run_protectpress
+from support import copy_project, run_in_process
 
 PAGE = """<html><head>
 <link rel="stylesheet" href="../../assets/style.css?v=1">
@@ -64,14 +62,6 @@ def test_a_link_out_of_the_site_is_never_cached_and_odd_names_are_found(tmp_path
         "", "floor plan %.png"]
 
 
-@pytest.fixture(scope="module")
-def basic_project(tmp_path_factory) -> Path:
-    project = copy_project(FIXTURES / "site-basic", tmp_path_factory.mktemp("offline") / "site-basic")
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
-    assert result.returncode == 0, result.stderr
-    return project
-
-
 def test_the_build_writes_a_worker_a_manifest_and_an_offline_page(basic_project):
     site = basic_project / "site"
     worker = (site / "sw.js").read_text(encoding="utf-8")
@@ -94,7 +84,7 @@ def test_the_setting_turns_it_off_and_retires_a_worker_already_installed(basic_p
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
         "  - protectpress:\n", "  - protectpress:\n      offline:\n        enabled: false\n"), encoding="utf-8")
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    result = run_in_process("build", "--strict", "--quiet", cwd=project)
     assert result.returncode == 0, result.stderr
     site = project / "site"
     assert (site / "sw.js").read_text(encoding="utf-8") == offline.RETIRING_WORKER

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, PROTECTPRESS, copy_project, free_port, run_protectpress, running, wait_until
+from support import FIXTURES, PROTECTPRESS, copy_project, free_port, run_in_process, running, wait_until
 
 SCHEDULED = "docs/guidance/winter-venues.md"
 PAGE = """---
@@ -49,18 +49,18 @@ def wait_for(condition, what: str, timeout: float = 120):
 
 
 def test_check_at_a_moment_lists_what_goes_live_after_it(project):
-    before = run_protectpress("check", "--at", BEFORE, cwd=project)
+    before = run_in_process("check", "--at", BEFORE, cwd=project)
     assert before.returncode == 0, before.stdout + before.stderr
     assert "Going live next (publish_at):\n  9am on 1 December 2026: docs/guidance/winter-venues.md " \
            "(Winter venues and crowds)" in before.stdout
-    after = run_protectpress("check", "--at", AFTER, cwd=project)
+    after = run_in_process("check", "--at", AFTER, cwd=project)
     assert after.returncode == 0, after.stdout + after.stderr
     assert "Going live next" not in after.stdout
     assert not (project / "site").exists()  # check never writes site/
 
 
 def test_check_at_something_that_is_not_a_moment_is_one_line(project):
-    result = run_protectpress("check", "--at", "next tuesday", cwd=project)
+    result = run_in_process("check", "--at", "next tuesday", cwd=project)
     assert result.returncode == 2
     assert result.stderr.startswith("protectpress: --at: expected a date and time like 2026-12-01T09:00")
     assert result.stderr.strip().endswith("found 'next tuesday'") and "Traceback" not in result.stderr

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from support import REPO, copy_project, run_protectpress
+from support import REPO, copy_project, run_in_process
 
 NEW_NEWS = """---
 title: Zebra crossings and protective security
@@ -95,7 +95,7 @@ def grown_site(tmp_path_factory) -> tuple[Path, Path]:
     (project / "newsletters/0000-older-issue.md").write_text(OLDER_NEWSLETTER, encoding="utf-8")
     # A type whose folder has no index page of its own gets a generated one (checked below).
     (project / "docs/conferences/index.md").unlink()
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    result = run_in_process("build", "--strict", "--quiet", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     return project, project / "site"
 

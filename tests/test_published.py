@@ -15,7 +15,7 @@ from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.links import SiteLinks
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.site.redirects import normalise_old_address
-from support import REPO, run_protectpress
+from support import REPO, run_in_process
 
 NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
 
@@ -42,25 +42,25 @@ def errors(result) -> list[str]:
 
 def test_the_fixture_builds_with_its_record(fixture_project):
     project = fixture_project("hardening-published")
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    result = run_in_process("build", "--strict", "--quiet", cwd=project)
     assert result.returncode == 0, result.stderr
 
 
 def test_removing_a_published_page_fails_the_build_naming_the_url(fixture_project):
     project = fixture_project("hardening-published")
     (project / "docs" / "guidance" / "old-name.md").unlink()
-    result = run_protectpress("build", "--quiet", cwd=project)
+    result = run_in_process("build", "--quiet", cwd=project)
     assert result.returncode == 1
     assert errors(result) == [MISSING]
     assert "Traceback" not in result.stderr
-    check = run_protectpress("urls", cwd=project)
+    check = run_in_process("urls", cwd=project)
     assert check.returncode == 1 and errors(check) == [MISSING]
 
 
 def test_redirect_from_keeps_the_old_address_working(fixture_project):
     project = fixture_project("hardening-published")
     rename_with_redirect(project, "[guidance/old-name/]")
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    result = run_in_process("build", "--strict", "--quiet", cwd=project)
     assert result.returncode == 0, result.stderr
     page = (project / "site" / "guidance" / "old-name" / "index.html").read_text(encoding="utf-8")
     assert '<meta http-equiv="refresh" content="0; url=../lockdown-planning/">' in page
@@ -71,19 +71,19 @@ def test_redirect_from_keeps_the_old_address_working(fixture_project):
     target = re.search(r'url=([^"]+)"', page).group(1)
     assert BuiltSite(project / "site").file_for(f"guidance/old-name/{target}".replace("old-name/../", "")) == \
         "guidance/lockdown-planning/index.html"
-    assert run_protectpress("urls", cwd=project).returncode == 0
+    assert run_in_process("urls", cwd=project).returncode == 0
 
 
 def test_urls_update_adds_new_pages_and_keeps_every_old_address(fixture_project):
     project = fixture_project("hardening-published")
     rename_with_redirect(project, "[/guidance/old-name]")
-    result = run_protectpress("urls", "--update", cwd=project)
+    result = run_in_process("urls", "--update", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "1 new address recorded, 5 in all." in result.stdout and "+ /guidance/lockdown-planning/" in result.stdout
     lines = [line for line in (project / "published-urls.txt").read_text().splitlines() if not line.startswith("#")]
     assert lines == ["/", "/guidance/", "/guidance/lockdown-planning/", "/guidance/old-name/",
                      "/guidance/search-planning/"]
-    assert run_protectpress("urls", cwd=project).returncode == 0
+    assert run_in_process("urls", cwd=project).returncode == 0
 
 
 @pytest.mark.parametrize("value, message", [
@@ -97,7 +97,7 @@ def test_urls_update_adds_new_pages_and_keeps_every_old_address(fixture_project)
 def test_unusable_redirects_are_errors_naming_the_page(fixture_project, value, message):
     project = fixture_project("hardening-published")
     rename_with_redirect(project, value)
-    result = run_protectpress("build", "--quiet", cwd=project)
+    result = run_in_process("build", "--quiet", cwd=project)
     assert result.returncode == 1
     assert f"error: docs/guidance/lockdown-planning.md: {message}" in errors(result)
 
@@ -145,26 +145,26 @@ def test_a_new_page_is_recorded_by_the_build_itself_and_never_by_check(fixture_p
     before = record.read_text(encoding="utf-8")
     (project / "docs" / "guidance" / "evacuation-routes.md").write_text(NEW_PAGE, encoding="utf-8")
     # check and `urls` say nothing is wrong, name what the next build records, and write nothing.
-    check = run_protectpress("check", "--strict", cwd=project)
+    check = run_in_process("check", "--strict", cwd=project)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "urls --update" not in check.stdout + check.stderr
-    urls = run_protectpress("urls", cwd=project)
+    urls = run_in_process("urls", cwd=project)
     assert urls.returncode == 0 and "published-urls.txt: 1 new address not recorded yet: the next `protectpress " \
         "build` records it (/guidance/evacuation-routes/)." in urls.stdout
     # A build as at another moment is a look ahead: it records nothing.
-    ahead = run_protectpress("build", "--quiet", "--at", "2030-01-01T09:00", "-d", "site-ahead", cwd=project)
+    ahead = run_in_process("build", "--quiet", "--at", "2030-01-01T09:00", "-d", "site-ahead", cwd=project)
     assert ahead.returncode == 0, ahead.stderr
     assert record.read_text(encoding="utf-8") == before
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    result = run_in_process("build", "--strict", "--quiet", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines() == [
         "Recorded 1 new address in published-urls.txt (commit it with the pages): /guidance/evacuation-routes/"]
     lines = [line for line in record.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     assert lines == ["/", "/guidance/", "/guidance/evacuation-routes/", "/guidance/old-name/",
                      "/guidance/search-planning/"]
-    again = run_protectpress("build", "--strict", "--quiet", cwd=project)  # nothing new: the file is left alone
+    again = run_in_process("build", "--strict", "--quiet", cwd=project)  # nothing new: the file is left alone
     assert again.returncode == 0 and again.stdout == ""
     # A page that disappears still needs a person: the build fails, naming its address.
     (project / "docs" / "guidance" / "evacuation-routes.md").unlink()
-    gone = run_protectpress("build", "--quiet", cwd=project)
+    gone = run_in_process("build", "--quiet", cwd=project)
     assert gone.returncode == 1 and "expected a page at /guidance/evacuation-routes/" in gone.stderr

@@ -10,7 +10,7 @@ import feedparser
 import pytest
 
 from search_index import indexed_pages, pages_containing
-from support import REPO, copy_project, run_protectpress
+from support import REPO, copy_project, run_in_process
 
 PAGE = """---
 title: Winter venues and crowds
@@ -51,7 +51,7 @@ def project(tmp_path_factory) -> Path:
 
 
 def build(project: Path, at: str, name: str) -> Path:
-    result = run_protectpress("build", "--strict", "--quiet", "--at", at, "-d", name, cwd=project)
+    result = run_in_process("build", "--strict", "--quiet", "--at", at, "-d", name, cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     return project / name
 
@@ -113,7 +113,7 @@ def test_two_builds_at_the_same_moment_are_byte_identical(project, after):
 
 
 def test_check_lists_what_goes_live_next(project):
-    result = run_protectpress("check", cwd=project, env={"SOURCE_DATE_EPOCH": "1795000000"})  # 2026-11-18
+    result = run_in_process("check", cwd=project, env={"SOURCE_DATE_EPOCH": "1795000000"})  # 2026-11-18
     assert result.returncode == 0, result.stdout + result.stderr
     assert (
         "Going live next (publish_at):\n"
@@ -125,7 +125,7 @@ def test_check_lists_what_goes_live_next(project):
 def test_a_scheduled_newsletter_cannot_go_to_the_list_before_its_time(project, tmp_path):
     recipients = tmp_path / "partners.csv"
     recipients.write_text("email,name\npartner@example.org,Partner\n", encoding="utf-8")
-    result = run_protectpress("send", "2026-12-winter-markets", "--to", str(recipients), "--yes", cwd=project,
+    result = run_in_process("send", "2026-12-winter-markets", "--to", str(recipients), "--yes", cwd=project,
                               env={"SOURCE_DATE_EPOCH": "1795000000"})
     assert result.returncode == 1
     assert ("newsletters/2026-12-winter-markets.md is scheduled (publish_at): it can go to the list from 9am on "

@@ -16,12 +16,12 @@ from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.settings import Vocabulary
 from protectpress.core.site.search import PageIndexer, SearchIndexError, index_site, page_url, record_for
 from search_index import indexed_pages
-from support import FIXTURES, copy_project, run_protectpress, snapshot
+from support import FIXTURES, copy_project, run_in_process, snapshot
 
 
 def test_a_failed_indexing_leaves_the_previous_site_in_place(tmp_path):
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
-    first = run_protectpress("build", cwd=project)
+    first = run_in_process("build", cwd=project)
     assert first.returncode == 0, first.stderr
     assert re.search(r"^Indexed \d+ pages for search in [\d.]+ s$", first.stdout, re.M), first.stdout
     before = snapshot(project / "site")
@@ -31,7 +31,7 @@ def test_a_failed_indexing_leaves_the_previous_site_in_place(tmp_path):
     (project / "pagefind.yml").write_text("exclude_selectors: [\n", encoding="utf-8")
     (project / "docs" / "guidance" / "new.md").write_text(
         "---\ntitle: New\ntype: guidance\nsummary: New.\ndate: 2024-05-01\n---\n\nNew text.\n", encoding="utf-8")
-    failed = run_protectpress("build", cwd=project)
+    failed = run_in_process("build", cwd=project)
 
     assert failed.returncode == 1
     assert "the search indexer (Pagefind) failed" in failed.stderr and "pagefind" in failed.stderr.lower()
@@ -94,7 +94,7 @@ def test_pagefind_is_given_the_sites_language(tmp_path):
     config.write_text(config.read_text(encoding="utf-8").replace("language: en-GB", "language: de", 1),
                       encoding="utf-8")
     assert load_settings(config).language == "de"
-    done = run_protectpress("build", cwd=project)
+    done = run_in_process("build", cwd=project)
     assert done.returncode == 0, done.stderr
     entry = json.loads((project / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert list(entry["languages"]) == ["de"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from search_index import indexed_pages
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process
 
 BOOST_WARNING = (
     "search.boost: expected no boost (it has no effect on this site's search, which ranks a page by the words it "
@@ -24,7 +24,7 @@ def built(tmp_path_factory) -> tuple[Path, str]:
     (guidance / "hidden.md").write_text(PAGE.format(title="Hidden", search="search: {exclude: true}\n"))
     (guidance / "boosted.md").write_text(PAGE.format(title="Boosted", search="search:\n  exclude: false\n  boost: 2\n"))
     (guidance / "inline.md").write_text(PAGE.format(title="Inline", search="search: {boost: 0.5}\n"))
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 0, result.stderr
     return project, result.stdout + result.stderr
 
@@ -45,6 +45,6 @@ def test_boost_is_a_warning_at_its_own_line(built):
 
 def test_boost_fails_a_strict_check(built):
     project, _ = built
-    result = run_protectpress("check", "--strict", cwd=project)
+    result = run_in_process("check", "--strict", cwd=project)
     assert result.returncode == 1
     assert f"warning: docs/guidance/boosted.md:8: {BOOST_WARNING}, found 2" in result.stdout

@@ -29,7 +29,7 @@ from sending_relay import (  # noqa: F401
     self_signed_certificate,
     sending_template,
 )
-from support import REPO, copy_project, run_protectpress
+from support import REPO, copy_project, run_in_process
 
 SLUG = "2023-03-security-and-policing"
 
@@ -208,7 +208,7 @@ def deployed(tmp_path_factory):
     config.write_text(config.read_text(encoding="utf-8").replace("site_url: https://protectpress.example.org/",
                                                                  f"site_url: https://127.0.0.1:{port}/", 1),
                       encoding="utf-8")
-    built = run_protectpress("build", cwd=project)
+    built = run_in_process("build", cwd=project)
     assert built.returncode == 0, built.stderr
     site = project / "site"
     shutil.rmtree(site / MISSING_PAGE)
@@ -232,7 +232,7 @@ def test_the_send_stops_naming_the_page_not_deployed_and_sends_when_told_to_skip
     env = {"SSL_CERT_FILE": str(cert), "PROTECTPRESS_SMTP_PASSWORD": ""}
     try:
         command = ("send", LIVE_SLUG, "--to", "recipients.csv", "--smtp", sink.url(), "--rate", "0", "--yes")
-        stopped = run_protectpress(*command, cwd=project, env=env)
+        stopped = run_in_process(*command, cwd=project, env=env)
         assert stopped.returncode == 1, stopped.stdout + stopped.stderr
         assert "Not sending: 1 link or image in the email did not answer 200 OK:" in stopped.stderr
         missing = f"https://127.0.0.1:{port}/{MISSING_PAGE}/"
@@ -240,12 +240,12 @@ def test_the_send_stops_naming_the_page_not_deployed_and_sends_when_told_to_skip
         # Only the page that is missing is named: the other pages, the web version and the footer's answered.
         assert stopped.stderr.count(f"https://127.0.0.1:{port}/") == 1
         assert not sink.handler.received
-        assert "Run 1:" not in run_protectpress("sends", LIVE_SLUG, cwd=project).stdout  # no run began
+        assert "Run 1:" not in run_in_process("sends", LIVE_SLUG, cwd=project).stdout  # no run began
 
-        sent = run_protectpress(*command, "--skip-live-check", cwd=project, env=env)
+        sent = run_in_process(*command, "--skip-live-check", cwd=project, env=env)
         assert sent.returncode == 0, sent.stdout + sent.stderr
         assert [r.recipients for r in sink.handler.received] == [["ann@example.org"]]
-        report = run_protectpress("sends", LIVE_SLUG, cwd=project)
+        report = run_in_process("sends", LIVE_SLUG, cwd=project)
         assert "; live check skipped (--skip-live-check)." in report.stdout
         assert "Run 2:" not in report.stdout
     finally:
@@ -259,7 +259,7 @@ def test_the_dry_run_runs_the_live_check_and_names_the_page_not_deployed(deploye
     (project / "recipients.csv").write_text("email\nann@example.org\n", encoding="utf-8")
     sink = Relay(ScriptedHandler())
     try:
-        dry = run_protectpress("send", LIVE_SLUG, "--to", "recipients.csv", "--smtp", sink.url(), "--dry-run",
+        dry = run_in_process("send", LIVE_SLUG, "--to", "recipients.csv", "--smtp", sink.url(), "--dry-run",
                                cwd=project, env={"SSL_CERT_FILE": str(cert)})
     finally:
         sink.stop()
@@ -279,8 +279,8 @@ def test_ca_file_lets_the_live_check_trust_a_staging_site_signed_by_a_private_au
     sink = Relay(ScriptedHandler())
     command = ("send", LIVE_SLUG, "--to", "recipients.csv", "--smtp", sink.url(), "--dry-run")
     try:
-        untrusted = run_protectpress(*command, cwd=project)
-        trusted = run_protectpress(*command, "--ca-file", str(cert), cwd=project)
+        untrusted = run_in_process(*command, cwd=project)
+        trusted = run_in_process(*command, "--ca-file", str(cert), cwd=project)
     finally:
         sink.stop()
     site = f"https://127.0.0.1:{port}/"
@@ -300,11 +300,11 @@ def test_a_deployed_site_passes_the_live_check_and_the_journal_says_so(deployed,
     (project / "recipients.csv").write_text("email\nann@example.org\n", encoding="utf-8")
     sink = Relay(ScriptedHandler())
     try:
-        sent = run_protectpress("send", LIVE_SLUG, "--to", "recipients.csv", "--smtp", sink.url(), "--rate", "0",
+        sent = run_in_process("send", LIVE_SLUG, "--to", "recipients.csv", "--smtp", sink.url(), "--rate", "0",
                                 "--yes", cwd=project, env={"SSL_CERT_FILE": str(cert)})
     finally:
         sink.stop()
     assert sent.returncode == 0, sent.stdout + sent.stderr
     assert "Checking that every link and image in the email is live..." in sent.stdout
-    report = run_protectpress("sends", LIVE_SLUG, cwd=project)
+    report = run_in_process("sends", LIVE_SLUG, cwd=project)
     assert "; live check passed: " in report.stdout and " links and images answered 200." in report.stdout

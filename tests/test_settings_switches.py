@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process
 
 
 def with_plugin_options(project: Path, options: str) -> Path:
@@ -23,7 +23,7 @@ def with_plugin_options(project: Path, options: str) -> Path:
 def without_feeds(tmp_path_factory) -> Path:
     project = copy_project(FIXTURES / "site-basic", tmp_path_factory.mktemp("nofeeds") / "project")
     with_plugin_options(project, "      feeds:\n        enabled: false\n")
-    result = run_protectpress("build", "--strict", cwd=project)
+    result = run_in_process("build", "--strict", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("Built site/: 12 pages, 0 feeds and 0 newsletters in "), result.stdout
     return project / "site"
@@ -43,7 +43,7 @@ def test_feeds_turned_off_leave_no_feed_links_in_pages(without_feeds):
 
 
 def test_check_agrees_that_a_site_without_feeds_is_fine(without_feeds):
-    result = run_protectpress("check", cwd=without_feeds.parent)
+    result = run_in_process("check", cwd=without_feeds.parent)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -57,7 +57,7 @@ WRONG_SENDER = """      sending:
 
 def test_every_wrong_sender_setting_is_named_in_one_run(tmp_path):
     project = with_plugin_options(copy_project(FIXTURES / "site-basic", tmp_path / "project"), WRONG_SENDER)
-    result = run_protectpress("check", cwd=project)
+    result = run_in_process("check", cwd=project)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "protectpress: mkdocs.yml: plugins.protectpress.sending.from_address: expected an email address like "
@@ -73,7 +73,7 @@ def test_every_wrong_sender_setting_is_named_in_one_run(tmp_path):
 def test_an_unsubscribe_address_with_the_old_placeholders_is_named(tmp_path):
     options = '      sending:\n        unsubscribe_url: "https://example.org/u?e={email_hash"\n'
     project = with_plugin_options(copy_project(FIXTURES / "site-basic", tmp_path / "project"), options)
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "protectpress: mkdocs.yml: plugins.protectpress.sending.unsubscribe_url: expected the address where the "
@@ -87,7 +87,7 @@ def test_a_send_without_a_sender_address_is_refused_before_anything_is_written(t
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("        from_address: news@news.example.org\n", ""),
                       encoding="utf-8")
-    result = run_protectpress("send", "2024-01-winter-update", "--test", "editor@example.org", cwd=project)
+    result = run_in_process("send", "2024-01-winter-update", "--test", "editor@example.org", cwd=project)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "protectpress: mkdocs.yml: plugins.protectpress.sending.from_address: expected an email address like "

@@ -6,17 +6,12 @@ from html.parser import HTMLParser
 import pytest
 
 from search_index import indexed_pages, pages_containing
-from support import run_protectpress
 
 
 @pytest.fixture(scope="module")
-def basic_site(tmp_path_factory):
-    from support import FIXTURES, copy_project
-
-    project = copy_project(FIXTURES / "site-basic", tmp_path_factory.mktemp("basic") / "site-basic")
-    result = run_protectpress("build", "--strict", cwd=project)
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+def basic_site(basic_project):
+    """tests/fixtures/site-basic built with `--strict` (tests/conftest.py, shared read-only)."""
+    return basic_project / "site"
 
 
 def read(site, path):

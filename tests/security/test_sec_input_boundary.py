@@ -17,7 +17,7 @@ import pytest
 
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.judge.boundary import ProjectBoundary
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process, run_protectpress
 
 INSIDE = ("expected a file or folder inside the project (a link that leads out of the project folder is never "
           "published), found ")
@@ -50,7 +50,7 @@ def hostile(tmp_path_factory) -> tuple[Path, Path]:
     (outside / "page.md").write_text(f"---\ntitle: Outside\ntype: page\n---\n\n{SECRET}\n")
     (outside / "photo.png").write_bytes(SECRET.encode())
     project = copy_project(FIXTURES / "newsletter-basic", root / "project")
-    built = run_protectpress("build", "--quiet", cwd=project)
+    built = run_in_process("build", "--quiet", cwd=project)
     assert built.returncode == 0, built.stderr
 
     (project / "recipients-march.csv").write_text("email,name\npartner@example.org,Pat Partner\n")
@@ -84,7 +84,7 @@ def site_text(site: Path) -> str:
 def test_build_refuses_every_link_out_of_the_project_and_all_personal_data(hostile):
     project, outside = hostile
     before = sorted(p.relative_to(project / "site") for p in (project / "site").rglob("*"))
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 1, result.stdout + result.stderr
     for line in expected_errors(outside):  # the same lines as `protectpress check` prints
         assert f"{line}\n" in result.stderr
@@ -100,6 +100,9 @@ def test_build_refuses_every_link_out_of_the_project_and_all_personal_data(hosti
 
 def test_check_names_the_same_links_as_the_build(hostile):
     project, outside = hostile
+    # A real process: in-process, `check` fails here with sqlite3.DatabaseError (the planted journal is not a
+    # database) after printing these lines, and a process ends the same way with a traceback on stderr and exit
+    # status 1, which this test cannot tell from a plain failure. The known bug is pinned by the next test.
     result = run_protectpress("check", cwd=project)
     assert result.returncode == 1
     printed = result.stdout.splitlines()
@@ -110,6 +113,18 @@ def test_check_names_the_same_links_as_the_build(hostile):
             "database)") in printed
     assert "Found 9 errors, 1 warning." in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="known bug, reported to the lead: `protectpress check` "
+                   "reads every send journal for its newsletter candidates, and a file in newsletters/.sends that is "
+                   "not an SQLite database stops it with a traceback (core/sending/journal.py SendJournal)")
+def test_check_names_a_send_journal_that_is_not_a_database_without_a_traceback(tmp_path):
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    (project / "newsletters" / ".sends").mkdir()
+    (project / "newsletters" / ".sends" / "2024-01-winter-update.sqlite").write_bytes(b"journal partner@example.org")
+    result = run_protectpress("check", cwd=project)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "newsletters/.sends/2024-01-winter-update.sqlite" in result.stdout + result.stderr
 
 
 def test_serve_stops_before_serving_anything(hostile):
@@ -137,10 +152,10 @@ def test_newsletter_linked_from_outside_is_refused(tmp_path):
     letter = (project / "newsletters" / "2024-01-winter-update.md").read_text()
     outside.write_text(letter.replace("2024-01-15", "2024-01-30"))
     (project / "newsletters" / "2024-01-borrowed.md").symlink_to(outside)
-    result = run_protectpress("check", cwd=project)
+    result = run_in_process("check", cwd=project)
     assert result.returncode == 1
     assert f"error: newsletters/2024-01-borrowed.md: {INSIDE}a link to {outside}" in result.stdout.splitlines()
-    exported = run_protectpress("export", "2024-01-borrowed", "--out", str(tmp_path / "out"), cwd=project)
+    exported = run_in_process("export", "2024-01-borrowed", "--out", str(tmp_path / "out"), cwd=project)
     assert exported.returncode == 1
     assert not (tmp_path / "out" / "email.html").exists()
 
@@ -151,7 +166,7 @@ def test_links_that_stay_inside_the_project_are_still_published(tmp_path):
     (project / "shared").mkdir()
     (project / "shared" / "map.png").write_bytes(b"\x89PNG shared map")
     (project / "docs" / "shared").symlink_to(Path("../shared"))
-    result = run_protectpress("build", "--strict", "--quiet", cwd=project)
+    result = run_in_process("build", "--strict", "--quiet", cwd=project)
     assert result.returncode == 0, result.stderr
     assert (project / "site" / "shared" / "map.png").read_bytes() == b"\x89PNG shared map"
 
@@ -161,7 +176,7 @@ def test_a_docs_folder_that_is_itself_a_link_out_of_the_project_is_refused(tmp_p
     elsewhere = tmp_path / "elsewhere"
     (project / "docs").rename(elsewhere)
     (project / "docs").symlink_to(elsewhere)
-    result = run_protectpress("check", cwd=project)
+    result = run_in_process("check", cwd=project)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == f"error: docs: {INSIDE}a link to {elsewhere}"
 
@@ -183,7 +198,7 @@ def test_a_hard_link_to_personal_data_is_refused_and_not_published(tmp_path):
     for name, target in (("unsubscribed.txt", suppressed), ("log.txt", journal), ("partners.txt", recipients)):
         os.link(target, assets / name)
 
-    result = run_protectpress("build", "--quiet", cwd=project)
+    result = run_in_process("build", "--quiet", cwd=project)
     assert result.returncode == 1
     for name, shown, kind in (
         ("unsubscribed.txt", "newsletters/suppressed.csv", "the suppression list"),
@@ -193,7 +208,7 @@ def test_a_hard_link_to_personal_data_is_refused_and_not_published(tmp_path):
     ):
         assert f"error: docs/assets/{name}: {PRIVATE}a hard link to {shown}, {kind}" in result.stderr, result.stderr
     assert not (project / "site").exists()
-    checked = run_protectpress("check", cwd=project)
+    checked = run_in_process("check", cwd=project)
     assert checked.returncode == 1 and "a hard link to newsletters/suppressed.csv" in checked.stdout
 
 
@@ -210,7 +225,7 @@ def test_any_hard_link_is_refused_like_a_link_out_of_the_project(tmp_path):
     shared.write_text("floor plan", encoding="utf-8")
     os.link(shared, project / "docs" / "assets" / "plan.txt")
     for command in ("check", "build"):
-        result = run_protectpress(command, cwd=project)
+        result = run_in_process(command, cwd=project)
         assert result.returncode == 1
         output = result.stdout + result.stderr
         for name in ("notes.txt", "plan.txt"):

@@ -13,7 +13,7 @@ import unicodedata
 
 import pytest
 
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process
 
 ONE = ("expected one file for each address (addresses that differ only in capitals or in how an accent is stored "
        "are one page on many hosts and to readers)")
@@ -30,7 +30,7 @@ def test_two_files_at_one_address_are_an_error_naming_both(tmp_path, command):
     assert nfc != nfd
     for name, title in ((nfc, "Cafe one"), (nfd, "Cafe two"), ("Alpha", "Alpha upper"), ("alpha", "Alpha lower")):
         (guidance / f"{name}.md").write_text(PAGE.format(title=title, extra=""), encoding="utf-8")
-    result = run_protectpress(command, cwd=project, timeout=300)
+    result = run_in_process(command, cwd=project)
     assert result.returncode == 1
     output = result.stdout + result.stderr
     assert (f"error: docs/guidance/alpha.md: {ONE}, found docs/guidance/alpha.md and docs/guidance/Alpha.md both "
@@ -45,6 +45,6 @@ def test_a_redirect_onto_a_generated_file_is_an_error_from_check(tmp_path, old):
     project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
     (project / "docs/guidance/moved.md").write_text(
         PAGE.format(title="Moved", extra=f"redirect_from: [{old}]\n"), encoding="utf-8")
-    result = run_protectpress("check", cwd=project, timeout=120)
+    result = run_in_process("check", cwd=project)
     assert result.returncode == 1
     assert f"error: docs/guidance/moved.md: redirect_from: {GENERATED}, found '{old}'" in result.stdout, result.stdout

@@ -3,7 +3,7 @@ planted in a repository, is replaced by the file and never followed to overwrite
 
 from __future__ import annotations
 
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process
 
 PAGE = """---
 title: Evacuation routes
@@ -27,7 +27,7 @@ def test_a_record_that_is_a_symlink_is_replaced_never_written_through(tmp_path):
     record.unlink()
     record.symlink_to(outside)
     (project / "docs" / "guidance" / "evacuation-routes.md").write_text(PAGE, encoding="utf-8")
-    result = run_protectpress("build", "--quiet", cwd=project)
+    result = run_in_process("build", "--quiet", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Recorded 1 new address in published-urls.txt" in result.stdout
     assert outside.read_bytes() == before

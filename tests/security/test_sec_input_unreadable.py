@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process
 
 FAULT = "fault in protectpress"
 LETTER = FIXTURES / "newsletter-basic" / "newsletters" / "2024-01-winter-update.md"
@@ -30,13 +30,13 @@ def test_pages_that_are_not_utf8_are_named_by_the_build(project):
     )
     found = ["docs/cafe.md:2: expected UTF-8 text (save the file as UTF-8), found a byte 0xe9 that is not UTF-8",
              "docs/notepad.md:1: expected UTF-8 text (save the file as UTF-8), found UTF-16 text"]
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 1
     for line in found:
         assert f"error: {line}\n" in result.stderr  # the lines check prints too
     assert FAULT not in result.stderr and "Traceback" not in result.stderr
     assert not (project / "site").exists()
-    checked = run_protectpress("check", cwd=project)
+    checked = run_in_process("check", cwd=project)
     assert checked.stdout.splitlines()[:2] == [f"error: {line}" for line in found]
 
 
@@ -49,7 +49,7 @@ def test_pages_that_are_not_utf8_are_named_by_the_build(project):
 def test_redirect_onto_a_file_the_build_writes_is_named(project, old, found):
     privacy = project / "docs" / "privacy.md"
     privacy.write_text(privacy.read_text().replace("type: page\n", f"type: page\nredirect_from: [{old}]\n", 1))
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 1
     assert ("error: docs/privacy.md: redirect_from: expected an old address of a page, not one where the build "
             f"writes its own files (search index, feeds, assets, the offline worker), found {found}\n") in result.stderr
@@ -77,9 +77,9 @@ def test_a_newsletter_nested_400_deep_is_built_or_named_by_check_export_and_send
     (project / "recipients.csv").write_text("email,name\npartner@example.org,Pat Partner\n")
     named = f"error: newsletters/2024-01-deep.md:{head.count(chr(10)) + suspect}: {TOO_DEEP}"
     runs = {
-        "check": run_protectpress("check", cwd=project),
-        "export": run_protectpress("export", "2024-01-deep", "--out", str(tmp_path / "out"), cwd=project),
-        "send": run_protectpress("send", "2024-01-deep", "--to", "recipients.csv", "--dry-run", cwd=project),
+        "check": run_in_process("check", cwd=project),
+        "export": run_in_process("export", "2024-01-deep", "--out", str(tmp_path / "out"), cwd=project),
+        "send": run_in_process("send", "2024-01-deep", "--to", "recipients.csv", "--dry-run", cwd=project),
     }
     outcomes = set()
     for command, result in runs.items():
@@ -114,15 +114,15 @@ def test_a_newsletter_file_name_with_no_slug_is_named(project, tmp_path):
     (project / "newsletters" / "Ŵyl Haf.md").write_text(letter.replace("2024-01-15", "2024-03-03"))
     expected = ("expected a file name with some letters a-z or digits (it becomes the newsletter's web address and "
                 "names its sending journal), like 2024-05-spring-update.md, found ")
-    result = run_protectpress("check", cwd=project)
+    result = run_in_process("check", cwd=project)
     assert result.returncode == 1
     # Greek transliterates to nothing in ASCII either; Welsh keeps its letters without the accent.
     errors = [line for line in result.stdout.splitlines() if line.startswith("error:")]
     assert errors == [f"error: newsletters/{name}: {expected}'{name}'" for name in ("Ελληνικά.md", "日本語.md")]
-    exported = run_protectpress("export", "newsletters/日本語.md", "--out", str(tmp_path / "out"), cwd=project)
+    exported = run_in_process("export", "newsletters/日本語.md", "--out", str(tmp_path / "out"), cwd=project)
     assert exported.returncode == 1
     assert f"error: newsletters/日本語.md: {expected}'日本語.md'" in exported.stderr
-    welsh = run_protectpress("export", "wyl-haf", "--out", str(tmp_path / "welsh"), cwd=project)
+    welsh = run_in_process("export", "wyl-haf", "--out", str(tmp_path / "welsh"), cwd=project)
     assert welsh.returncode == 0, welsh.stderr
     assert (tmp_path / "welsh" / "email.html").is_file()
 

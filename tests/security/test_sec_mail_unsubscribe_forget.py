@@ -11,7 +11,7 @@ from contextlib import closing
 
 from protectpress.core.foundation.tokens import UnsubscribeRequest
 from protectpress.unsubscribe.store import EventStore
-from support import run_protectpress
+from support import run_in_process
 
 LEAVER = "Leaving.Partner@example.com"
 
@@ -28,7 +28,7 @@ def test_unsubscribe_forget_erases_the_person_from_the_store_and_its_log(tmp_pat
                                 (LEAVER, "2024-02-spring")):
         assert events.record(UnsubscribeRequest(address, newsletter, 1_700_000_000, "k1"))
 
-    result = run_protectpress("unsubscribe", "forget", LEAVER.upper(), "--store", str(store), cwd=tmp_path)
+    result = run_in_process("unsubscribe", "forget", LEAVER.upper(), "--store", str(store), cwd=tmp_path)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Erased {LEAVER.upper()} from the store {store}: 2 unsubscribe event(s)." in result.stdout
@@ -38,7 +38,7 @@ def test_unsubscribe_forget_erases_the_person_from_the_store_and_its_log(tmp_pat
 
 
 def test_unsubscribe_forget_without_a_store_says_where_it_looked(tmp_path):
-    result = run_protectpress("unsubscribe", "forget", LEAVER, "--store", "missing.sqlite", cwd=tmp_path)
+    result = run_in_process("unsubscribe", "forget", LEAVER, "--store", "missing.sqlite", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == ("protectpress: unsubscribe forget: expected the service's store at "
                                      "missing.sqlite, found no such file (give its place with --store PATH)")

@@ -14,7 +14,7 @@ import pytest
 from protectpress.core.foundation.buildcache import CACHE_FOLDER
 from protectpress.core.foundation.sealedmemory import FILE_NAME, KEY_FILE_ENV, SealedMemory, user_key
 from protectpress.core.site import printcard
-from support import FIXTURES, at, copy_project, run_protectpress
+from support import FIXTURES, at, copy_project, run_in_process, run_protectpress
 
 CARD = "action-cards/parcels/index.html"
 ADDRESS = "https://fixture.example.org/guides/action-cards/parcels/"  # the card's address in site-basic
@@ -44,7 +44,7 @@ def test_a_drawing_sealed_with_another_key_is_not_published(cold, tmp_path):
     project, card, env = cold
     rebuilt = copy_project(project, tmp_path / "project")
     _plant(rebuilt, b"k" * 32)  # the attacker's own key: they cannot have the user's
-    done = run_protectpress("build", "--quiet", cwd=rebuilt, env=env)
+    done = run_in_process("build", "--quiet", cwd=rebuilt, env=env)
     assert done.returncode == 0, done.stderr
     assert (rebuilt / "site" / CARD).read_text(encoding="utf-8") == card
     assert "evil.example" not in (rebuilt / CACHE_FOLDER / FILE_NAME).read_text(encoding="utf-8")  # drawn again

@@ -15,7 +15,7 @@ import pytest
 
 from parsing_payloads import issue_bodies
 from protectpress.core.judge import sanitise
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process
 
 ACTIVE = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: addresses): "
           "the site, feeds and emails publish only text, links, images and tables")
@@ -49,7 +49,7 @@ def test_each_page_body_case_stops_the_build_at_its_line(project):
     for payload in issue_bodies():
         (project / f"docs/guidance/{payload.name}.md").write_text(PAGE.format(payload=payload.markup),
                                                                   encoding="utf-8")
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 1
     for payload in issue_bodies():
         # The image's address is checked as well (it leads nowhere): only the content policy's errors matter here.
@@ -64,7 +64,7 @@ def test_each_case_in_a_newsletter_body_stops_the_build(project):
     text = newsletter.read_text(encoding="utf-8")
     first = text.count("\n") + 2
     newsletter.write_text(text + "".join(f"\n{p.markup}\n" for p in issue_bodies()), encoding="utf-8")
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 1
     errors = [line for line in errors_for(result.stderr, "newsletters/2024-01-winter-update.md") if ACTIVE in line]
     lines = {int(line.split(":")[2]) for line in errors}
@@ -93,7 +93,7 @@ def test_files_under_docs_are_judged_as_a_browser_reads_them(project):
     (assets / "fine.svg").write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
         '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>\n')
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 1
     assert errors_for(result.stderr, "docs/assets/") == [
         f"error: docs/assets/comment.html:2: {DOCUMENT}, found an event handler onerror= on <img>",

@@ -16,7 +16,7 @@ from protectpress.core.foundation.config import load_settings
 from protectpress.core.judge.sanitise import find_active_content
 from protectpress.core.newsletter.markdown import parse_markdown
 from protectpress.core.newsletter.text import markdown_text
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process
 
 ACTIVE = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: addresses): "
           "the site, feeds and emails publish only text, links, images and tables")
@@ -78,12 +78,12 @@ def test_active_content_in_a_page_body_stops_the_build_naming_each_line(project)
                             "on guidance/active/, found '#x'")
         line += markdown.count("\n") + 2
     (project / "docs/guidance/active.md").write_text(body, encoding="utf-8")
-    result = run_protectpress("build", cwd=project)  # not --strict: these are errors, not warnings
+    result = run_in_process("build", cwd=project)  # not --strict: these are errors, not warnings
     assert result.returncode == 1
     assert sorted(errors_for(result.stderr, "docs/guidance/active.md")) == sorted(expected)
     assert "Traceback" not in result.stderr
     assert not (project / "site").exists()
-    check = run_protectpress("check", cwd=project)  # check judges the same rendered bodies as the build
+    check = run_in_process("check", cwd=project)  # check judges the same rendered bodies as the build
     assert check.returncode == 1
     assert sorted(errors_for(check.stdout, "docs/guidance/active.md")) == sorted(expected)
 
@@ -94,7 +94,7 @@ def test_active_content_in_a_newsletter_body_stops_the_build(project):
     lines = text.count("\n")
     newsletter.write_text(text + '\n<script>window.__pwned = 3</script>\n\nA [link](javascript:alert(1)).\n',
                           encoding="utf-8")
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 1
     assert errors_for(result.stderr, "newsletters/2024-01-winter-update.md") == [
         f"error: newsletters/2024-01-winter-update.md:{lines + 2}: {ACTIVE}, found a <script> element",
@@ -109,10 +109,10 @@ def test_a_featured_page_with_active_content_is_named_once_at_its_own_line(proje
     card.write_text(text + '\n<p onclick="steal()">Tap.</p>\n', encoding="utf-8")
     expected = [f"error: docs/action-cards/run-hide-tell.md:{text.count(chr(10)) + 2}: {ACTIVE}, found an event "
                 "handler onclick= on <p>"]
-    result = run_protectpress("check", cwd=project)  # judges the page, and the newsletter featuring it: once
+    result = run_in_process("check", cwd=project)  # judges the page, and the newsletter featuring it: once
     assert result.returncode == 1
     assert errors_for(result.stdout, "docs/action-cards/run-hide-tell.md") == expected
-    result = run_protectpress("build", cwd=project)  # stops at the newsletter, before the page is built
+    result = run_in_process("build", cwd=project)  # stops at the newsletter, before the page is built
     assert result.returncode == 1
     assert errors_for(result.stderr, "docs/action-cards/run-hide-tell.md") == expected
 
@@ -134,7 +134,7 @@ def test_an_svg_or_html_file_that_runs_script_stops_the_build(project):
                                           encoding="utf-8")
     (assets / "data.xml").write_text('<feed><x:script xmlns:x="http://www.w3.org/1999/xhtml">steal()</x:script></feed>\n',
                                      encoding="utf-8")
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 1
     assert errors_for(result.stderr, "docs/assets/") == [
         f"error: docs/assets/data.xml:1: {DOCUMENT}, found a <script> element",
@@ -156,7 +156,7 @@ BAD_IMAGES = ["javascript:alert(1)", "data:image/png;base64,iVBORw0KGgo=", "http
 def test_an_image_that_is_not_https_or_a_site_path_is_an_error(project):
     for number, image in enumerate(BAD_IMAGES):
         (project / f"docs/guidance/image-{number}.md").write_text(_with_image(number, image), encoding="utf-8")
-    result = run_protectpress("check", cwd=project)
+    result = run_in_process("check", cwd=project)
     assert result.returncode == 1
     for number, image in enumerate(BAD_IMAGES):
         assert (f"error: docs/guidance/image-{number}.md:6: image: expected an image address starting https:// or a "

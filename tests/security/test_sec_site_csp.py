@@ -16,7 +16,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from protectpress.core.site.csp import source_hash
-from support import FIXTURES, copy_project, run_protectpress
+from support import FIXTURES, copy_project, run_in_process
 
 ACTIVE = ("expected no active content (scripts, frames, forms, event handlers, javascript: or data: addresses): "
           "the site, feeds and emails publish only text, links, images and tables")
@@ -44,7 +44,7 @@ def built(tmp_path_factory) -> Path:
                                  "</script>\n{% endblock %}", 1) if "{% block scripts %}" not in text
                     else text.replace("{% block scripts %}", '{% block scripts %}<script>document.documentElement'
                                       '.dataset.redesign = "1"</script>', 1), encoding="utf-8")
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"
 
@@ -106,7 +106,7 @@ def test_styles_in_a_body_are_refused(tmp_path, markup, found):
     page = project / "docs/guidance/styled.md"
     page.write_text("---\ntitle: Styled\ntype: guidance\nsummary: A page with its own CSS.\ndate: 2024-01-20\n---\n\n"
                     f"{markup}\n", encoding="utf-8")
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 1
     assert f"error: docs/guidance/styled.md:8: {ACTIVE}, found {found}" in result.stderr
 
@@ -116,7 +116,7 @@ def test_table_alignment_from_markdown_is_allowed_by_hash(tmp_path):
     (project / "docs/guidance/table.md").write_text(
         "---\ntitle: Table\ntype: guidance\nsummary: An aligned table.\ndate: 2024-01-20\n---\n\n"
         "| Step | Time |\n| :--- | ---: |\n| Run | 1 |\n", encoding="utf-8")
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 0, result.stderr
     policy = policy_of((project / "site/guidance/table/index.html").read_text(encoding="utf-8"))
     assert policy["style-src"] == ["'self'", "'unsafe-hashes'", source_hash("text-align: left;"),
@@ -132,7 +132,7 @@ def test_a_handler_a_template_writes_into_every_page_stops_the_build(tmp_path):
     assert "{% block footer %}" in text
     main.write_text(text.replace("{% block footer %}", '{% block footer %}<a href="#" onclick="track()">x</a>', 1),
                     encoding="utf-8")
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 1
     assert ("error: docs/guidance/lockdown.md: expected a built page with no event handler or script address (a "
             "template or plugin of the site wrote one), found an event handler onclick= on <a>") in result.stderr, \
@@ -148,7 +148,7 @@ def test_the_sign_up_forms_service_is_the_one_other_place_a_form_may_post(tmp_pa
     assert "      sending:\n" in text
     config.write_text(text.replace("      sending:\n", "      sending:\n        unsubscribe_url: "
                                    "https://partners.example.org/unsubscribe/\n", 1), encoding="utf-8")
-    result = run_protectpress("build", cwd=project)
+    result = run_in_process("build", cwd=project)
     assert result.returncode == 0, result.stderr
     site = project / "site"
     for page in site.rglob("*.html"):

@@ -14,7 +14,7 @@ from protectpress.unsubscribe.database import Database
 from protectpress.unsubscribe.store import EventStore
 from protectpress.unsubscribe.subscribers import Choices, SubscriberStore
 from sending_relay import project, run, sending_template  # noqa: F401  (fixtures)
-from support import run_protectpress
+from support import run_in_process
 
 LEAVER = "Leaving.Subscriber@example.com"
 
@@ -41,7 +41,7 @@ def test_forget_erases_the_subscriber_from_the_store_and_its_log(command, projec
     args = {"subscribers": ("subscribers", "forget", LEAVER.upper(), "--store", str(store)),
             "project-forget": ("forget", LEAVER.upper(), "--store", str(store)),
             "unsubscribe": ("unsubscribe", "forget", LEAVER.upper(), "--store", str(store))}[command]
-    result = run_protectpress(*args, cwd=project)
+    result = run_in_process(*args, cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     assert _left(store) == ["stays@example.com"]
     for path in tmp_path.glob("subscriptions.sqlite*"):  # the database, its -wal and -shm files
