@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, copy_project, run_in_process
+from support import FIXTURES, copy_project, run_in_process, run_protectpress
 
 FAULT = "fault in protectpress"
 LETTER = FIXTURES / "newsletter-basic" / "newsletters" / "2024-01-winter-update.md"
