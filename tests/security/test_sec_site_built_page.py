@@ -16,7 +16,8 @@ ONE_PATTERN = re.compile(r"""[\s/"']on[a-z]+\s*=|script\s*:|&#(?!3[49];)|&(?:col
 
 # Letters and signs the pattern reads, in both cases, with the characters case-blind matching lets by (the long
 # s, the dotted and dotless i, the Kelvin sign) and Unicode spaces \s matches.
-PIECES = list("onONclickscriptSCRIPTIkK=:&#;39 4/\"'<>ab\t\n\x1c\x85\xa0\u2003\u0130\u0131\u017f\u212a") + [
+PIECES = [
+    *"onONclickscriptSCRIPTIkK=:&#;39 4/\"'<>ab\t\n\x1c\x85\xa0\u2003\u0130\u0131\u017f\u212a",
     "on", "script", "&#39;", "&#34;", "&#", "&colon;", "&Tab;", "&NewLine;", " onload=", "javascript:", "<a ",
 ]
 
