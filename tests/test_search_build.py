@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
+import os
 import re
 import shutil
 
@@ -112,3 +114,33 @@ def test_a_pagefind_that_stops_early_is_a_search_index_error_never_a_broken_pipe
             indexer.add(f"page-{number}/index.html", page)
         with pytest.raises(SearchIndexError, match="Pagefind config"):
             indexer.finish()
+
+
+def test_a_long_answer_from_pagefind_is_read_as_it_arrives_and_gives_what_reading_it_whole_gives(monkeypatch):
+    # The index comes back in one answer of many megabytes: past SPILL_BYTES it is decoded into a temporary file
+    # as it arrives and its files read one at a time (issue 29: peak memory), never held whole.
+    from protectpress.core.site import search
+
+    monkeypatch.setattr(search, "SPILL_BYTES", 1000)
+    monkeypatch.setattr(search, "_WINDOW", 64)  # entries longer than the first window read
+    files = [{"path": f"fragment/en_{n}.pf_fragment", "content": base64.b64encode(os.urandom(n * 37)).decode()}
+             for n in range(60)] + [{"path": "caf\u00e9.json", "content": "e30="}]
+    answer = {"message_id": 7, "payload": {"type": "GetFiles", "files": files, "note": ["\u2019", {"n": 1.5}]}}
+    raw = base64.b64encode(json.dumps(answer, indent=1).encode("utf-8"))
+    message = search._Incoming()
+    for start in range(0, len(raw), 333):
+        message.add(raw[start:start + 333])
+    read = message.answer()
+    assert message.spilled is not None
+    assert isinstance(read["payload"]["files"], search._SpilledFiles)
+    assert read["payload"]["note"] == answer["payload"]["note"] and read["message_id"] == 7
+    assert len(read["payload"]["files"]) == len(files)
+    assert list(read["payload"]["files"]) == files
+
+    short = search._Incoming()
+    short.add(base64.b64encode(b'{"message_id": 1, "payload": {"type": "NewIndex", "index_id": 0}}'))
+    assert short.spilled is None and short.answer()["payload"]["index_id"] == 0
+    broken = search._Incoming()
+    broken.add(raw[:-8] + b"AAAA")
+    with pytest.raises(ValueError):
+        broken.answer()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ class BuiltSite:
     def __init__(self, site_dir: Path) -> None:
         self.site_dir = site_dir
         # One walk of the folder; every later question is a set lookup, not a disk access.
-        self.files = {f.relative_to(site_dir).as_posix() for f in site_dir.rglob("*") if f.is_file()}
+        self.files = _files_under(str(site_dir), "")
         self._ids: dict[str, frozenset[str]] = {}
         self._all_ids_read: set[str] = set()
 
@@ -96,6 +97,21 @@ class BuiltSite:
 
     def _read(self, file: str) -> str:
         return (self.site_dir / file).read_text(encoding="utf-8", errors="replace")
+
+
+def _files_under(folder: str, prefix: str) -> set[str]:
+    """Every file under `folder` (a symbolic link to a file too, as `Path.is_file` says), by its path from the
+    top, "/"-separated; linked folders are not entered, as `Path.rglob` does not enter them. Read from the
+    folder's entries (os.scandir), not a question to the disk for each file: `rglob` with `is_file` took 0.2 s
+    at 1,000 pages."""
+    found: set[str] = set()
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir() and not entry.is_symlink():
+                found |= _files_under(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                found.add(prefix + entry.name)
+    return found
 
 
 def channels(site: BuiltSite) -> list[Channel]:

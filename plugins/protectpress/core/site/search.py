@@ -14,6 +14,7 @@ import base64
 import contextlib
 import datetime as dt
 import json
+import mmap
 import os
 import queue
 import shutil
@@ -21,6 +22,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ NOT_TEXT = ".headerlink"
 # A failing Pagefind should fail the build, not hang it: indexing 3,000 pages takes a few seconds.
 INDEX_TIMEOUT_SECONDS = 600
 OUTBOX_PAGES = 64  # pages handed over but not yet taken by Pagefind: about 2 MB
+SPILL_BYTES = 1 << 20  # an answer from Pagefind longer than this is decoded into a temporary file (the index)
 
 
 @dataclass(frozen=True)
@@ -277,28 +280,31 @@ class PageIndexer:
     def _read(self) -> None:
         stdout = self._process.stdout
         assert stdout is not None
-        # The index comes back as one message of many megabytes: each message is decoded where it lies in the
-        # buffer (a memoryview, no copy), and what was read is dropped once per chunk.
-        buffered = bytearray()
+        # The index comes back as one message of many megabytes (16 MB of index at 3,000 pages, base64 in JSON,
+        # base64 again). Held whole, with its decodings, it raised the build's peak memory by about 38 MB, in
+        # allocations too large to reuse what the build had let go of. A message is decoded as it arrives
+        # instead: past SPILL_BYTES into a temporary file, whose index files are read one at a time when written
+        # (`_SpilledFiles`).
+        message = _Incoming()
         while chunk := os.read(stdout.fileno(), 1 << 20):
-            buffered += chunk
             start = 0
-            while (end := buffered.find(b",", start)) >= 0:
-                with memoryview(buffered) as view:
-                    self._answer(view[start:end])
+            while (end := chunk.find(b",", start)) >= 0:
+                message.add(chunk[start:end])
+                self._finish_message(message)
+                message = _Incoming()
                 start = end + 1
-            del buffered[:start]
+            message.add(chunk[start:])
         with self._answered:
             self._answered.notify_all()
 
-    def _answer(self, raw: memoryview) -> None:
+    def _finish_message(self, message: _Incoming) -> None:
         try:
-            answer = json.loads(base64.b64decode(raw))
+            answer = message.answer()
             payload = answer["payload"]
             message_id = answer.get("message_id")
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError) as error:
             with self._answered:
-                self._failures.append(f"an answer that could not be read: {bytes(raw[:200])!r}")
+                self._failures.append(f"an answer that could not be read: {message.start!r} ({error})")
             return
         with self._answered:
             if payload.get("type") == "Error":
@@ -331,7 +337,7 @@ def _html_files(site_dir: Path) -> set[str]:
 
 def _write_index(index_dir: Path, files: Any) -> None:
     """Write the files of Pagefind's answer (paths inside the index folder, contents in base64)."""
-    if not isinstance(files, list) or not files:
+    if not isinstance(files, (list, _SpilledFiles)) or not files:
         raise SearchIndexError("the search indexer (Pagefind) made no index")
     root = index_dir.resolve()
     for file in files:
@@ -350,3 +356,128 @@ def _entry_pages(index_dir: Path) -> int | None:
         return sum(int(language["page_count"]) for language in entry["languages"].values())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+class _Incoming:
+    """One message from Pagefind as it arrives: base64 of JSON. Short ones are kept and read whole; past
+    SPILL_BYTES, the base64 is decoded as it comes into a temporary file."""
+
+    def __init__(self) -> None:
+        self.pending = bytearray()  # base64 not yet decoded
+        self.spilled: Any = None  # the temporary file, once the message is long
+        self.start = b""  # its first bytes, to name an answer that could not be read
+
+    def add(self, part: bytes) -> None:
+        if not self.start:
+            self.start = bytes(part[:200])
+        self.pending += part
+        if self.spilled is None and len(self.pending) <= SPILL_BYTES:
+            return
+        if self.spilled is None:
+            self.spilled = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the answer: _SpilledFiles)
+        whole = len(self.pending) - len(self.pending) % 4  # base64 decodes in groups of four
+        with memoryview(self.pending) as view:
+            self.spilled.write(base64.b64decode(view[:whole], validate=True))
+        del self.pending[:whole]
+
+    def answer(self) -> dict[str, Any]:
+        if self.spilled is None:
+            answer = json.loads(base64.b64decode(self.pending, validate=True))
+        else:
+            self.spilled.write(base64.b64decode(self.pending, validate=True))
+            self.spilled.flush()
+            answer = _read_spilled(self.spilled)
+        if not isinstance(answer, dict):
+            raise TypeError("not a JSON object")
+        return answer
+
+
+_WINDOW = 1 << 16
+
+
+def _read_spilled(file: Any) -> Any:
+    """A long answer, decoded into `file`: its JSON value, with the `files` list of the payload left where it
+    lies in the file (`_SpilledFiles`), each entry read only when the index is written."""
+    data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    value, end = _spilled_value(data, _skip_space(data, 0), file)
+    if _skip_space(data, end) != len(data):
+        raise ValueError(f"text after the JSON value at byte {end}")
+    return value
+
+
+def _spilled_value(data: mmap.mmap, at: int, file: Any, key: str | None = None) -> tuple[Any, int]:
+    """The JSON value starting at byte `at`, and the byte after it. Objects are walked key by key, so that only
+    the list named `files` is large, and it is read entry by entry; every other value is read whole."""
+    if data[at:at + 1] == b"{":
+        found: dict[str, Any] = {}
+        at = _skip_space(data, at + 1)
+        if data[at:at + 1] == b"}":
+            return found, at + 1
+        while True:
+            name, at = _small_value(data, at)
+            at = _skip_space(data, at)
+            if not isinstance(name, str) or data[at:at + 1] != b":":
+                raise ValueError(f"a JSON object key at byte {at}")
+            found[name], at = _spilled_value(data, _skip_space(data, at + 1), file, name)
+            at = _skip_space(data, at)
+            if data[at:at + 1] == b"}":
+                return found, at + 1
+            if data[at:at + 1] != b",":
+                raise ValueError(f"',' or '}}' at byte {at}")
+            at = _skip_space(data, at + 1)
+    if key == "files" and data[at:at + 1] == b"[":
+        entries: list[tuple[int, int]] = []
+        at = _skip_space(data, at + 1)
+        while data[at:at + 1] != b"]":
+            _, end = _small_value(data, at)  # read to find where it ends, and let go of at once
+            entries.append((at, end))
+            at = _skip_space(data, end)
+            if data[at:at + 1] == b",":
+                at = _skip_space(data, at + 1)
+            elif data[at:at + 1] != b"]":
+                raise ValueError(f"',' or ']' at byte {at}")
+        return _SpilledFiles(file, data, entries), at + 1
+    return _small_value(data, at)
+
+
+def _small_value(data: mmap.mmap, at: int) -> tuple[Any, int]:
+    """One JSON value read whole from byte `at`: the window read grows until the value fits in it."""
+    window = _WINDOW
+    while True:
+        raw = data[at:at + window]
+        try:
+            text = raw.decode("utf-8")
+            value, end = _DECODER.raw_decode(text)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            if at + window >= len(data):
+                raise
+            window *= 4
+            continue
+        return value, at + len(text[:end].encode("utf-8"))
+
+
+def _skip_space(data: mmap.mmap, at: int) -> int:
+    while data[at:at + 1] in (b" ", b"\t", b"\n", b"\r"):
+        at += 1
+    return at
+
+
+_DECODER = json.JSONDecoder()
+
+
+class _SpilledFiles:
+    """The index files of a long answer, read one at a time from the temporary file it was decoded into."""
+
+    def __init__(self, file: Any, data: mmap.mmap, entries: list[tuple[int, int]]) -> None:
+        self.file, self.data, self.entries = file, data, entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[Any]:
+        try:
+            for start, end in self.entries:
+                yield json.loads(self.data[start:end])
+        finally:
+            self.data.close()
+            self.file.close()

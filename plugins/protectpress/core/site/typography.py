@@ -14,12 +14,23 @@ _TEXT = re.compile(r">([^<>]+)<")
 def keep_time_ranges_together(html: str) -> str:
     """`html` with each time range in a `<span class="pp-nowrap">`, so "10:40 - 11:00" never wraps as
     "10:40 -" / "11:00" in a narrow table cell. A range needs a colon or dot in one of its times (or am/pm),
-    so a plain number range ("5 - 10 metres") is left alone."""
-    def in_text(match: re.Match[str]) -> str:
-        return ">" + _TIME_RANGE.sub(_wrap, match.group(1)) + "<"
-    # A range in any text is a range in the whole HTML too (a tag's `>` and `<` end words as a string's ends
-    # do), so one search of the whole tells whether any text needs the walk: most pages need none.
-    return _TEXT.sub(in_text, html) if _TIME_RANGE.search(html) else html
+    so a plain number range ("5 - 10 metres") is left alone.
+
+    Only text between tags is touched (`>text<`). No range holds a `<` or `>`, and a tag's `>` and `<` end words
+    as a string's ends do, so the ranges found in the whole HTML are exactly those found in each text alone: each
+    is kept if the nearest angle bracket before it is a `>` and the nearest after it a `<`. (Walking every text
+    with a callback took 0.6 ms a page, and nearly every page has a range somewhere.)"""
+    kept: list[str] = []
+    done = 0
+    for match in _TIME_RANGE.finditer(html):
+        start, end = match.span()
+        opened = max(html.rfind("<", 0, start), html.rfind(">", 0, start))
+        closes, next_end = html.find("<", end), html.find(">", end)
+        if opened < 0 or html[opened] != ">" or closes < 0 or 0 <= next_end < closes:
+            continue  # inside a tag, or before the first tag or after the last
+        kept += (html[done:start], _wrap(match))
+        done = end
+    return "".join((*kept, html[done:])) if kept else html
 
 
 def _wrap(match: re.Match[str]) -> str:
