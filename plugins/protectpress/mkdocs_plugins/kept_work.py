@@ -91,7 +91,7 @@ class PagesKept:
             self.memory = SealedMemory(self.state.settings.cache_dir / PAGES_FILE, user_key())
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> None:
-        if self._settings_key is None or not self.memory.active:
+        if self._settings_key is None or not self.memory.active or page.file.src_uri in self.state.renders_anew:
             return
         render = page.render  # MkDocs calls it next, with the Markdown every hook has handed on
         page.render = lambda config, files: self._render(page, render, config, files)  # type: ignore[method-assign]

@@ -35,6 +35,9 @@ class BuildState:
     pinned_feed_entries: list = field(default_factory=list)
     # Where a page sits among its section's pages in the sidebar (0 first), by src_uri: see SiteFeature.on_nav.
     nav_ranks: dict[str, int] = field(default_factory=dict)
+    # Pages whose Markdown carries this build's random token for the generated lists (site.py): never the same
+    # twice, so their HTML is not kept for the next build (kept_work.py).
+    renders_anew: set[str] = field(default_factory=set)
     _reported: int = 0
 
     def __post_init__(self) -> None:
