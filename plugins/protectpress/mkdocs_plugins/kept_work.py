@@ -53,6 +53,8 @@ from ..core.foundation.sealedmemory import SealedMemory, code_version, user_key
 from .state import BuildState
 
 PAGES_FILE = "pages.sealed.json"
+# What MkDocs 1.6's `Page.render` sets on a page, and so what a kept page sets instead (tests/test_mkdocs_contract.py).
+RESTORED = ("content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors")
 TEMPLATES_FILE = "templates.sealed.json"
 
 # Extensions that read nothing but the page's text and their settings (Python-Markdown's own, and
