@@ -229,3 +229,15 @@ def test_a_preview_rebuild_keeps_what_it_did_not_use(tmp_path):
     only_a.get("kind", "a")
     only_a.save()
     assert SealedMemory(tmp_path / "sealed.json", key).get("kind", "b") is None  # not used: not kept
+
+
+def test_a_rebuild_after_pagefind_settings_changed_indexes_again(tmp_path):
+    # The kept search index was made with the pagefind.yml of its time: a rebuild with the same pages but other
+    # settings runs Pagefind (here a broken file, which fails the build as it fails a first build).
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    env = {KEY_FILE_ENV: str(tmp_path / "key")}
+    first = run_protectpress("build", "--quiet", cwd=project, env=env)
+    assert first.returncode == 0, first.stderr
+    (project / "pagefind.yml").write_text("exclude_selectors: [\n", encoding="utf-8")
+    failed = run_protectpress("build", "--quiet", cwd=project, env=env)
+    assert failed.returncode == 1 and "the search indexer (Pagefind) failed" in failed.stderr, failed.stderr

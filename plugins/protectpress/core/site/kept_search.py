@@ -34,12 +34,26 @@ KEPT_FOLDER = "search-index"
 SEALED_FILE = "search.sealed.json"
 
 
+# Pagefind reads its settings from these files in the folder it runs in, and from PAGEFIND_ variables.
+PAGEFIND_CONFIG_FILES = ("pagefind.json", "pagefind.yml", "pagefind.yaml", "pagefind.toml")
+
+
 def _kind(language: str) -> str:
+    """What besides the pages decides the index: Pagefind's version and settings, the language, this code."""
     try:
         pagefind = importlib.metadata.version("pagefind-bin")
     except importlib.metadata.PackageNotFoundError:
         pagefind = "unknown"
-    return f"search-index {pagefind} {language} {code_version(__file__, search.__file__)}"
+    settings = hashlib.blake2b(digest_size=16)
+    for name in PAGEFIND_CONFIG_FILES:
+        try:
+            settings.update(name.encode() + b"\0" + (Path.cwd() / name).read_bytes() + b"\0")
+        except OSError:
+            settings.update(name.encode() + b" none\0")
+    for variable, value in sorted(os.environ.items()):
+        if variable.startswith("PAGEFIND_"):
+            settings.update(f"{variable}={value}\0".encode("utf-8", "surrogateescape"))
+    return f"search-index {pagefind} {language} {settings.hexdigest()} {code_version(__file__, search.__file__)}"
 
 
 class KeptSearchIndex:
