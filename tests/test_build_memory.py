@@ -17,9 +17,9 @@ import pytest
 import segno
 from mkdocs.structure.pages import Page
 
+from protectpress.cli.build import build_site
 from protectpress.core.foundation.buildcache import CACHE_FOLDER, BuildMemory
 from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV, SealedMemory, user_key
-from protectpress.cli.build import build_site
 from protectpress.core.site.printcard import qr_svg
 from support import FIXTURES, at, copy_project, run_protectpress, snapshot
 
@@ -206,7 +206,7 @@ def test_a_rebuild_converts_no_unchanged_page_and_compiles_no_template(tmp_path,
             first_rendered, first_compiled = list(rendered), list(compiled)
     assert "action-cards/parcels.md" in first_rendered and "main.html" in first_compiled
     assert "action-cards/parcels.md" not in rendered and "guidance/retail.md" not in rendered
-    assert 0 < len(first_rendered) - len(rendered) and "main.html" not in compiled and "base.html" not in compiled
+    assert len(first_rendered) - len(rendered) > 0 and "main.html" not in compiled and "base.html" not in compiled
     assert snapshot(tmp_path / "again") == snapshot(tmp_path / "first")
 
 

@@ -132,9 +132,12 @@ def _restore(page: Page, kept: Any, files: Files) -> bool:
         if not (isinstance(html, str) and isinstance(anchors, list) and isinstance(links, dict)
                 and (title is None or isinstance(title, str))):
             return False
-        targets = {src_uri: files.get_file_from_path(src_uri) for src_uri in links}
-        if any(target is None for target in targets.values()):
-            return False
+        targets = {}
+        for src_uri in links:
+            target = files.get_file_from_path(src_uri)
+            if target is None:
+                return False
+            targets[src_uri] = target
         table = get_toc(toc)
     except (KeyError, TypeError, ValueError):
         return False
