@@ -112,8 +112,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check plugins tests benchmarks
 	$(BIN)/mypy
 
-# `protectpress serve` re-renders only the changed pages after the first build (and our listings only when
-# they change), with the same build function as `protectpress build`; problems show in the browser at once.
+# `protectpress serve` renders again only the saved pages (and the feeds that carry them) after a save that
+# changed nothing but page bodies, else it builds the whole site with the same build function as `protectpress
+# build`; problems show in the browser at once.
 serve: $(STAMP)
 	$(BIN)/protectpress serve $(SERVE_ARGS)
 

@@ -1,7 +1,8 @@
 """Part 5: what search costs a reader, and what indexing costs the build.
 
 A reader's bytes are counted at the server, uncompressed (the standard library's server sends files as they
-are; Pagefind's index chunks are gzip files already), in a fresh Chromium profile so nothing is cached:
+are; Pagefind's index chunks are gzip files already), in a fresh browser context (its own empty cache; one Chromium
+serves every site of a run) so nothing is cached:
 - the first visit to a guidance page, without searching: for ours, nothing of search may load; stock
   Material fetches its whole `search/search_index.json` on every first visit;
 - then one two-word search typed into the search box, until its results show: everything fetched for it.
@@ -10,10 +11,12 @@ Indexing time: Pagefind re-run over the site `protectpress build` wrote (the sam
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -51,33 +54,60 @@ def index_cpu(site_dir: Path) -> Measured:
     return measure([sys.executable, "-c", script, str(site_dir)], cwd=site_dir)
 
 
-def transfer(site_dir: Path, *, ours: bool) -> Transfer:
+class Reader:
+    """`transfer(site_dir, ours=...)` with one Chromium for every site measured, started at the first: each reader
+    is a fresh browser context (its own empty cache and storage), so sharing the browser saves its start, not a
+    byte. `close()` stops it."""
+
+    def __init__(self) -> None:
+        self._running = contextlib.ExitStack()
+        self._browser = None
+
+    def transfer(self, site_dir: Path, *, ours: bool) -> Transfer:
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
+
+            playwright = self._running.enter_context(sync_playwright())
+            self._browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+            self._running.callback(self._browser.close)
+        return _transfer(self._browser, site_dir, ours=ours)
+
+    def close(self) -> None:
+        self._running.close()
+        self._browser = None
+
+
+@contextlib.contextmanager
+def reader() -> Iterator[Reader]:
+    shared = Reader()
+    try:
+        yield shared
+    finally:
+        shared.close()
+
+
+def _transfer(browser, site_dir: Path, *, ours: bool) -> Transfer:
     """Bytes a reader downloads from the built site in `site_dir`. `ours`: drive our search box (Pagefind);
     otherwise stock Material's (which needs no typing to have fetched its index)."""
-    from playwright.sync_api import sync_playwright
-
     served: Counter[str] = Counter()
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_CountingHandler, served, directory=str(site_dir)))
     threading.Thread(target=server.serve_forever, name="bench-site", daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-            try:
-                page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-                page.goto(url + GUIDANCE_PAGE, wait_until="load")
-                page.wait_for_load_state("networkidle")
-                first_visit, on_load = sum(served.values()), _search_bytes(served)
-                served.clear()
-                page.keyboard.press("/")
-                page.keyboard.type(TWO_WORDS)
-                results = ".md-search-result__item" if not ours else ".md-search-result__item .md-search-result__link"
-                page.locator(results).first.wait_for(timeout=RESULTS_TIMEOUT_MS)
-                page.wait_for_load_state("networkidle")
-                one_search = sum(served.values())
-            finally:
-                browser.close()
+        page = context.new_page()
+        page.goto(url + GUIDANCE_PAGE, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        first_visit, on_load = sum(served.values()), _search_bytes(served)
+        served.clear()
+        page.keyboard.press("/")
+        page.keyboard.type(TWO_WORDS)
+        results = ".md-search-result__item" if not ours else ".md-search-result__item .md-search-result__link"
+        page.locator(results).first.wait_for(timeout=RESULTS_TIMEOUT_MS)
+        page.wait_for_load_state("networkidle")
+        one_search = sum(served.values())
     finally:
+        context.close()
         server.shutdown()
         server.server_close()
     return Transfer(first_visit / 1e3, on_load / 1e3, one_search / 1e3)

@@ -70,33 +70,40 @@ def run(options: Options) -> Table:
 def _site_parts(options: Options, root: Path, table: Table) -> None:
     results: dict[tuple[str, int], builds.BuildResult] = {}
     indexings: dict[int, Measured] = {}  # Pagefind re-run alone over each size's site
-    for pages in options.sizes:
-        options.log(f"[bench] generating {pages} pages")
-        corpus = generate(root / f"corpus-{pages}", pages)
-        if "builds" in options.parts:
-            for variant in VARIANTS:
-                if variant not in options.variants:
-                    continue
-                options.log(f"[bench] {pages} pages: {builds.VARIANTS[variant]}")
-                results[variant, pages] = builds.build(corpus, variant, repeat=options.repeat)
-            options.log(f"[bench] {pages} pages: search indexing")
-            indexing = search.index_cpu(corpus.root / "site-ours")
-            indexings[pages] = indexing
-            _build_rows(table, results, pages, indexing)
-            _search_rows(table, corpus, results, pages, options.log, indexing)
-        if "preview" in options.parts and pages <= PREVIEW_MAX_PAGES:
-            for kind in options.preview_kinds:
-                label = preview.SERVE_COMMANDS[kind]
-                options.log(f"[bench] {pages} pages: edit-to-preview under {label}")
-                seconds = preview.edit_to_preview(corpus, kind=kind)
-                ours = kind == "protectpress"
-                table.add(Row(f"edit-to-preview, {label}", f"{pages} pages", seconds=seconds,
-                              target=f"< {PREVIEW_TARGET} s at 1,000 pages" if ours else "",
-                              met=(seconds < PREVIEW_TARGET) if ours and pages == 1000 else None))
-        if not options.keep:
-            shutil.rmtree(corpus.root, ignore_errors=True)
+    # One Chromium for every size's search transfer (started at the first), a fresh context for each reader.
+    with search.reader() as reader:
+        for pages in options.sizes:
+            _one_size(options, root, table, results, indexings, pages, reader)
     if "builds" in options.parts and len(options.sizes) >= 2:
         _growth_rows(table, results, indexings, options.sizes)
+
+
+def _one_size(options: Options, root: Path, table: Table, results: dict, indexings: dict[int, Measured],
+              pages: int, reader: search.Reader) -> None:
+    options.log(f"[bench] generating {pages} pages")
+    corpus = generate(root / f"corpus-{pages}", pages)
+    if "builds" in options.parts:
+        for variant in VARIANTS:
+            if variant not in options.variants:
+                continue
+            options.log(f"[bench] {pages} pages: {builds.VARIANTS[variant]}")
+            results[variant, pages] = builds.build(corpus, variant, repeat=options.repeat)
+        options.log(f"[bench] {pages} pages: search indexing")
+        indexing = search.index_cpu(corpus.root / "site-ours")
+        indexings[pages] = indexing
+        _build_rows(table, results, pages, indexing)
+        _search_rows(table, corpus, results, pages, options.log, indexing, reader)
+    if "preview" in options.parts and pages <= PREVIEW_MAX_PAGES:
+        for kind in options.preview_kinds:
+            label = preview.SERVE_COMMANDS[kind]
+            options.log(f"[bench] {pages} pages: edit-to-preview under {label}")
+            seconds = preview.edit_to_preview(corpus, kind=kind)
+            ours = kind == "protectpress"
+            table.add(Row(f"edit-to-preview, {label}", f"{pages} pages", seconds=seconds,
+                          target=f"< {PREVIEW_TARGET} s at 1,000 pages" if ours else "",
+                          met=(seconds < PREVIEW_TARGET) if ours and pages == 1000 else None))
+    if not options.keep:
+        shutil.rmtree(corpus.root, ignore_errors=True)
 
 
 def _build_rows(table: Table, results: dict, pages: int, indexing: Measured) -> None:
@@ -156,7 +163,8 @@ def _build_rows(table: Table, results: dict, pages: int, indexing: Measured) -> 
                       ratio=ours / results["stock", pages].measured.cpu_seconds))
 
 
-def _search_rows(table: Table, corpus, results: dict, pages: int, log, indexing: Measured) -> None:
+def _search_rows(table: Table, corpus, results: dict, pages: int, log, indexing: Measured,
+                 reader: search.Reader) -> None:
     """Bytes a reader downloads for search, ours (Pagefind) next to stock Material, and indexing's share."""
     size = f"{pages} pages"
     ours_site, stock_site = corpus.root / "site-ours", corpus.root / "site-stock"
@@ -172,7 +180,7 @@ def _search_rows(table: Table, corpus, results: dict, pages: int, log, indexing:
         table.add(Row("search: bytes a reader downloads", size, note=f"skipped: {missing}"))
         return
     for variant, site in (("ours", ours_site), ("stock", stock_site)):
-        measured = search.transfer(site, ours=variant == "ours")
+        measured = reader.transfer(site, ours=variant == "ours")
         index_kb = results[variant, pages].weight.search_index_kb
         label = "ours (Pagefind)" if variant == "ours" else "stock Material + search"
         table.add(Row(f"search: first visit to a guidance page, no search: {label}", size,

@@ -5,6 +5,8 @@ the cause (a preview stuck on a spinner, a build that stops without saying why, 
 - the live-reload server's private `_serve_request`, `_epoch_cond`, `_visible_epoch` and `_inject_js_into_html`
   (mkdocs_plugins/preview_server.py);
 - what `Page.render` sets on a page, which a kept page's HTML sets instead (mkdocs_plugins/kept_work.py);
+- the build's private `_populate_page` and `_build_page`, with which the preview renders a saved page again
+  (mkdocs_plugins/preview_rebuild.py);
 - MkDocs' words that we set (the `validation.links` settings, mkdocs_plugins/mkdocs_words.py) or match: the draft
   marker, how a stopped build is worded, the progress lines hidden from comms staff, the request log line.
 """
@@ -202,3 +204,41 @@ def test_mkdocs_progress_lines_are_worded_as_the_build_command_hides_them(tmp_pa
         said = any(message.startswith(words) for message in messages) or f'"{words}"' in serve_source
         assert said, (f"{UPGRADED}: MkDocs no longer logs a line starting {words!r}, which cli/build.py hides "
                       "(mkdocs_words.NOISE): find its new wording, or drop it")
+
+
+def test_one_page_renders_again_through_mkdocs_private_populate_and_build_page(tmp_path):
+    """The preview's quick rebuild (mkdocs_plugins/preview_rebuild.py) renders a saved page again with MkDocs'
+    private `_populate_page` and `_build_page`, over the files, navigation and environment a whole build left."""
+    from mkdocs.commands import build as mkdocs_build
+    from mkdocs.structure.files import InclusionLevel
+
+    for name, wanted in (("_populate_page", ["page", "config", "files", "dirty"]),
+                         ("_build_page", ["page", "config", "doc_files", "nav", "env", "dirty", "excluded"])):
+        function = getattr(mkdocs_build, name, None)
+        assert function is not None and list(inspect.signature(function).parameters) == wanted, (
+            f"{UPGRADED}: mkdocs.commands.build.{name} is gone or takes other arguments, and the preview's quick "
+            "rebuild calls it (mkdocs_plugins/preview_rebuild.py): render a saved page again another way")
+    config_file = _project(tmp_path, {"index.md": "# Home\n", "other.md": "---\ntitle: Other page\n---\nOld words\n"})
+    config = load_config(str(config_file))
+    kept = {}
+
+    class Keep:  # a plugin that keeps what the build made, as ProtectpressPlugin does under serve
+        def on_nav(self, nav, *, config, files):
+            kept["nav"] = nav
+
+        def on_env(self, env, *, config, files):
+            kept.update(env=env, files=files)
+
+    config.plugins["keep"] = Keep()
+    build(config, serve_url="http://127.0.0.1:8000/")
+    (tmp_path / "docs" / "other.md").write_text("---\ntitle: Other page\n---\nNew words\n", encoding="utf-8")
+    page = kept["files"].get_file_from_path("other.md").page
+    page.markdown = page.content = None
+    mkdocs_build._populate_page(page, config, kept["files"])
+    mkdocs_build._build_page(page, config, kept["files"].documentation_pages(inclusion=InclusionLevel.is_in_serve),
+                             kept["nav"], kept["env"], excluded=False)
+    html = (tmp_path / "site" / "other" / "index.html").read_text(encoding="utf-8")
+    assert "New words" in html and "Old words" not in html, (
+        f"{UPGRADED}: _populate_page and _build_page no longer read a page again and write it")
+    assert "Other page" in html and "Home" in html and "None" not in html, (
+        f"{UPGRADED}: a page rendered again no longer names every page in its menu")

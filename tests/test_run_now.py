@@ -132,3 +132,21 @@ def test_pages_newsletters_and_sends_share_one_is_live_rule(now, live):
     assert letter.is_live(now) is live is is_live(draft=False, publish_at=NINE, now=now)
     assert scheduled_later(NINE, now) is not live
     assert not is_live(draft=True, publish_at=None, now=now)  # a draft never is
+
+
+def test_the_clock_is_read_in_one_place():
+    # Records take the clock and builds take the run's one "now": both start in core/foundation/dates.py
+    # (`clock`), so a test or a future `--at` for services has one seam, and no module reads the time its own way.
+    import ast
+    from pathlib import Path
+
+    import protectpress
+
+    package = Path(protectpress.__file__).parent
+    readers = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in {"now", "utcnow", "today", "time_ns"} \
+                    and isinstance(node.value, ast.Attribute) and node.value.attr in {"datetime", "date"}:
+                readers.append(str(path.relative_to(package)))
+    assert readers == ["core/foundation/dates.py"], readers

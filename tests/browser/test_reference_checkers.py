@@ -28,10 +28,11 @@ VNU_JAR = Path(os.environ.get("PROTECTPRESS_VNU_JAR", Path(sys.prefix) / "vnu" /
                               "build" / "dist" / "vnu.jar"))
 LIGHTHOUSE_PAGE_KINDS = ("home", "guidance", "action card", "topic page")
 # Lighthouse's mobile performance score (default settings: a mid-range phone on slow 4G, simulated), median of
-# three runs a page (tests/browser/lighthouse_pages.mjs): the floor issue 25 set for these four pages.
+# three runs a page (tests/browser/lighthouse_pages.mjs, which makes the third only when it could change which side
+# of the floor the median falls): the floor issue 25 set for these four pages.
 PERFORMANCE_FLOOR = 0.98
-# A page loads in well under a second; four pages, each once for markup and three times for speed, take two to
-# four minutes on a busy 2-core machine.
+# A page loads in well under a second; Lighthouse's own work is most of a run (about ten seconds): four pages, two
+# or three runs each, take one to two minutes on a busy 2-core machine.
 LIGHTHOUSE_TIMEOUT_SECONDS = 600
 VNU_TIMEOUT_SECONDS = 600
 
@@ -66,7 +67,8 @@ VNU_EXCEPTIONS = (
 
 
 # Lighthouse's performance score counts the page's CPU time: under `make test`'s two workers another test's build
-# would take the CPU from it, so it runs alone.
+# would take the CPU from it, so it runs alone. (Checked again with the runs of all four categories: on a machine
+# loaded 12 to 16, one set of runs in three had two pages below 0.98: home's median 0.97, a guidance page's 0.93, 0.97.)
 @pytest.mark.alone
 @pytest.mark.timeout(LIGHTHOUSE_TIMEOUT_SECONDS + 60)  # its own limit, not the suite's 300 s
 def test_lighthouse_scores_100_for_accessibility_best_practices_and_seo_and_98_for_speed(site_url, page_kind):
@@ -75,7 +77,7 @@ def test_lighthouse_scores_100_for_accessibility_best_practices_and_seo_and_98_f
     if node is None or not script.is_file() or not CHROMIUM.is_file():
         skip_or_fail(f"Lighthouse needs node, Chromium and {script}: `make test` installs it with npm")
     urls = [site_url + page_kind(name).path for name in LIGHTHOUSE_PAGE_KINDS]
-    done = subprocess.run([node, str(HERE / "lighthouse_pages.mjs"), str(LIGHTHOUSE), *urls],
+    done = subprocess.run([node, str(HERE / "lighthouse_pages.mjs"), str(LIGHTHOUSE), str(PERFORMANCE_FLOOR), *urls],
                           capture_output=True, text=True, timeout=LIGHTHOUSE_TIMEOUT_SECONDS,
                           env={**os.environ, "CHROME_PATH": str(CHROMIUM)})
     assert done.returncode == 0, f"Lighthouse failed:\n{done.stderr[-3000:]}"
@@ -84,11 +86,12 @@ def test_lighthouse_scores_100_for_accessibility_best_practices_and_seo_and_98_f
     below = []
     for url, result in report.items():
         assert result["version"] == LIGHTHOUSE_VERSION, result["version"]
+        assert len(result["runs"]) in (2, 3), result["runs"]
         scores = dict(result["scores"])
         performance = scores.pop("performance")
         assert set(scores) == {"accessibility", "best-practices", "seo"}, scores
         if any(score != 1 for score in scores.values()) or performance < PERFORMANCE_FLOOR:
-            below.append(f"{url}: {scores}, performance {performance} ({result['metrics']}); "
+            below.append(f"{url}: {scores}, performance {performance} (runs {result['runs']}; {result['metrics']}); "
                          f"failing audits: {result['failed']}")
     assert not below, "\n".join(below)
 
@@ -98,8 +101,12 @@ def test_nu_html_checker_finds_no_errors_in_any_built_page_but_the_listed_except
     if java is None or not VNU_JAR.is_file():
         skip_or_fail(f"the Nu Html Checker needs Java (apt-get install default-jre-headless) and {VNU_JAR}: "
                      "`make test` installs it with npm")
-    done = subprocess.run([java, "-Xss4m", "-jar", str(VNU_JAR), "--format", "json", "--skip-non-html",
-                           str(example_site)], capture_output=True, text=True, timeout=VNU_TIMEOUT_SECONDS)
+    # One Java start for every page. -XX:TieredStopAtLevel=1: the quick compiler only, as for any short run; the
+    # optimising one cost more CPU compiling than it saved in a run this short (10.8 s of CPU against 4.7 s, and
+    # the same messages).
+    done = subprocess.run([java, "-XX:TieredStopAtLevel=1", "-Xss4m", "-jar", str(VNU_JAR), "--format", "json",
+                           "--skip-non-html", str(example_site)],
+                          capture_output=True, text=True, timeout=VNU_TIMEOUT_SECONDS)
     # It reports on stderr and exits 1 when it found any error, excepted or not.
     messages = json.loads(done.stderr)["messages"]
     checked = {m["url"] for m in messages}

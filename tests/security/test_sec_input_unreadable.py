@@ -125,3 +125,27 @@ def test_a_newsletter_file_name_with_no_slug_is_named(project, tmp_path):
     welsh = run_protectpress("export", "wyl-haf", "--out", str(tmp_path / "welsh"), cwd=project)
     assert welsh.returncode == 0, welsh.stderr
     assert (tmp_path / "welsh" / "email.html").is_file()
+
+
+def test_a_send_journal_that_is_not_a_database_is_named_by_check_and_send_never_a_traceback(tmp_path):
+    # A damaged or replaced journal is the record of who was sent what: `check` names it as a warning and goes
+    # on, `send` names it and sends nobody (without it, it could not tell who already had the newsletter).
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    journal = project / "newsletters" / ".sends" / "2024-01-winter-update.sqlite"
+    journal.parent.mkdir()
+    journal.write_bytes(b"journal partner@example.org")
+    (project / "recipients.csv").write_text("email\npartner@example.org\n", encoding="utf-8")
+    named = ("newsletters/.sends/2024-01-winter-update.sqlite: expected a send journal (the SQLite database "
+             "protectpress keeps of who was sent what), found a file SQLite cannot read as one (file is not a "
+             "database)")
+    check = run_protectpress("check", cwd=project)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert f"warning: {named}" in check.stdout.splitlines(), check.stdout
+    send = run_protectpress("send", "2024-01-winter-update", "--to", "recipients.csv", "--smtp",
+                            "smtp://127.0.0.1:9", "--yes", "--skip-live-check", cwd=project)
+    assert send.returncode == 1
+    assert send.stderr.strip().splitlines()[-1].startswith(f"protectpress: {named}. Nothing was sent or changed."), \
+        send.stderr
+    for output in (check.stdout + check.stderr, send.stdout + send.stderr):
+        assert "Traceback" not in output, output
+    assert journal.read_bytes() == b"journal partner@example.org"  # kept as it was found

@@ -20,6 +20,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..core.checks.published import RECORD_NAME, listed, new_addresses, record_new_addresses
 from ..core.foundation.config import ConfigError, load_settings
@@ -66,6 +67,9 @@ class BuildResult:
     newsletters: int = 0
     seconds: float = 0.0
     project: Project | None = None  # what the build read (content, its "now"): check lists what goes live next
+    # A finished preview build's MkDocs config, with our plugin and all it knows: the preview keeps it to render
+    # a saved page again without a whole build (mkdocs_plugins/preview_rebuild.py). None for other builds.
+    config: Any = None
 
     @property
     def ok(self) -> bool:
@@ -116,6 +120,7 @@ def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: b
         config.plugins.on_startup(command="serve" if serve_url else "build", dirty=dirty)
         try:
             build(config, serve_url=serve_url, dirty=dirty)
+            result.config = config if serve_url else None
         finally:
             config.plugins.on_shutdown()
     except (Abort, ConfigurationError) as error:

@@ -41,18 +41,19 @@ def run(args: argparse.Namespace) -> int:
     if result.config_problem:
         fail_config(result.stopped or "mkdocs.yml could not be read")
     problems = result.problems
+    project = result.project
+    # Before the report: a send journal that cannot be read is one of its warnings.
+    since, candidates = major_changes_since_last_newsletter(project, problems) if project is not None else (None, [])
     if args.format == "json":
         print(problems.as_json())
     else:
         if problems:
             print(problems.report())
         print(problems.summary() if problems else f"No problems found in {result.pages} pages.")
-        project = result.project
         coming = going_live(project) if project is not None else []
         if coming:
             print("\nGoing live next (publish_at):")
             print("\n".join(f"  {human_moment(moment)}: {path} ({title})" for moment, path, title in coming))
-        since, candidates = major_changes_since_last_newsletter(project) if project is not None else (None, [])
         if candidates:
             after = (f" since the last newsletter sent to the list ({human(since)})" if since
                      else " (no newsletter has been sent to the list yet)")

@@ -15,6 +15,7 @@ from typing import NoReturn, TypeAlias
 from ..core.foundation.config import ConfigError, find_config, load_settings
 from ..core.foundation.dates import DateError, build_now, parse_moment
 from ..core.foundation.settings import Settings, relative_path
+from ..core.sending.journal_records import JournalUnreadable
 
 # What `add_subparsers()` returns: argparse gives the class no public name, and each command adds itself to it.
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -47,6 +48,10 @@ def plainly(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
             # Commands run in the project folder: the file is named as comms staff see it there.
             where = f"{relative_path(error.filename, Path.cwd())}: " if getattr(error, "filename", None) else ""
             warn(f"protectpress: {where}{error.strerror or error}. Nothing more was sent; the journal keeps what was.")
+        except JournalUnreadable as error:
+            warn(f"protectpress: {relative_path(error.path, Path.cwd())}: {error.EXPECTED}, found {error.found()}. "
+                 "Nothing was sent or changed. Keep the file, as it may be the only record of who was sent this "
+                 "newsletter, and ask whoever looks after protectpress to look at it.")
         except sqlite3.Error as error:
             warn(f"protectpress: the send journal could not be used ({error}). Is another program holding it?")
         return 1

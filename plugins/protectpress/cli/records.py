@@ -16,7 +16,8 @@ from ..core.foundation.email_addresses import valid_address
 from ..core.foundation.problems import Problems
 from ..core.foundation.slugs import slugify
 from ..core.project.notice import NOTICE_KIND, read_notice
-from ..core.sending.journal import JournalBusy, SendJournal, journal_path
+from ..core.sending.journal import SendJournal, journal_path
+from ..core.sending.journal_records import JournalBusy
 from ..core.sending.privacy import forget_address, sending_paths, suppression_list
 from ..core.sending.report import (
     delivery_report_path,

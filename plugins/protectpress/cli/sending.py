@@ -20,7 +20,7 @@ from ..core.newsletter.render import render_newsletter_file
 from ..core.project.notice import NOTICE_KIND, render_notice_email
 from ..core.sending.campaign import SendPolicy
 from ..core.sending.compose import ONE_CLICK_OFF, SenderIdentity
-from ..core.sending.journal import JournalBusy
+from ..core.sending.journal_records import JournalBusy
 from ..core.sending.recipients import Recipient, RecipientsChanged
 from ..core.sending.relay import PASSWORD_VARIABLE, RelayAddress, SmtpRelay
 from ..core.sending.report import outcome_lines, plural

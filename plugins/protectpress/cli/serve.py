@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import errno
+import os
 import shutil
 import socket
 import sys
@@ -20,7 +21,7 @@ import threading
 import webbrowser
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from ..core.content.loading import load_content
@@ -32,6 +33,9 @@ from ..core.newsletter.render import template_path
 from ..core.site.preview_page import problems_page
 from .build import BuildResult, build_site, count
 from .common import Subparsers, add_at_option, add_config_option, at_moment, fail_config, run_now
+
+if TYPE_CHECKING:  # MkDocs is imported only when a preview starts
+    from ..mkdocs_plugins.preview_rebuild import KeptBuild, QuickResult
 
 
 class _PreviewServer(Protocol):
@@ -75,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     mount_path = urlsplit(settings.site_url).path or "/"
     preview = Preview(config_file, args.host, args.port, mount_path, watched=_watched(settings),
-                      language=settings.language, at=at_moment(args.at))
+                      language=settings.language, docs_dir=settings.docs_dir, at=at_moment(args.at))
     return preview.run(open_browser=args.open)
 
 
@@ -110,7 +114,8 @@ class Preview:
     """One preview: a folder it builds into, MkDocs' live-reload server over it, and the latest problems."""
 
     def __init__(self, config_file: Path, host: str, port: int, mount_path: str,
-                 watched: Iterable[tuple[Path, bool]], language: str, at: dt.datetime | None = None) -> None:
+                 watched: Iterable[tuple[Path, bool]], language: str, docs_dir: Path,
+                 at: dt.datetime | None = None) -> None:
         self.config_file = config_file
         self.at = at  # `--at`: every build of the preview is as at this moment; None: each build's own now
         self.language = language  # as the preview started: the problems page shows when mkdocs.yml may not read
@@ -118,26 +123,83 @@ class Preview:
         self.server = _server_class()(builder=self.rebuild, host=host, port=port, root=str(self.folder),
                                       mount_path=mount_path, polling_interval=0.25)
         self.watched = list(watched)
-        self._built_once = False
+        self.docs_dir = docs_dir
+        self._kept: KeptBuild | None = None  # the last whole build, kept for the quick rebuild of the next save
         self._lock = threading.Lock()
 
     def rebuild(self) -> None:
-        """Build the preview; never raises, so the server never waits on a failed build."""
+        """Update the preview; never raises, so the server never waits on a failed build. A save that changed
+        only the bodies of pages renders those again and what carries them (`quick_rebuild`); anything else is
+        a whole build, whose MkDocs config the preview keeps in memory for the next save."""
+        from protectpress.mkdocs_plugins.preview_rebuild import KeptBuild, Snapshot, quick_rebuild
+
         with self._lock:
             now = run_now(self.at)
-            result = self._quick_check(now) or build_site(self.config_file, self.folder, now=now,
-                                                          serve_url=self.server.url, dirty=self._built_once)
-            self._built_once = self._built_once or result.ok
-            if result.ok:
-                self.server.problems_page = None
-                if result.problems:
-                    print(result.problems.report(), file=sys.stderr)
-                print(f"Preview updated: {result.made()}.", file=sys.stderr)
-            else:
-                self.server.problems_page = problems_page(result.problems, result.stopped, self.language)
-                if result.problems:
-                    print(result.problems.report(), file=sys.stderr)
-                print(f"The preview shows the problems to fix ({result.stopped}).", file=sys.stderr)
+            snapshot = Snapshot.take(self.watched)
+            if self._kept is not None:
+                try:
+                    quick = quick_rebuild(self._kept, snapshot, now)
+                except Exception:  # a fault of ours in the quick way: the whole build below still shows the page
+                    if os.environ.get("PROTECTPRESS_DEBUG"):
+                        raise
+                    quick = None
+                if quick is not None:
+                    self._show_quick(quick)
+                    if quick.then is not None:
+                        # After this builder returns: MkDocs' server holds every request until it does.
+                        threading.Thread(target=self._then, args=(quick.then,), name="pp-preview-feeds",
+                                         daemon=True).start()
+                    return
+                self._kept = None  # the whole build below replaces it
+            result = self._quick_check(now)
+            if result is None:
+                snapshot.read_fronts(self.docs_dir)
+                result = build_site(self.config_file, self.folder, now=now, serve_url=self.server.url)
+                if result.ok and result.config is not None:
+                    self._kept = KeptBuild(result.config, snapshot)
+            self._show(result)
+
+    def _then(self, step: Callable[[], None]) -> None:
+        """What a quick rebuild leaves until the page shows (the feeds that carry it), before the next save's."""
+        with self._lock:
+            try:
+                step()
+            except Exception as error:  # the next whole build says it in full; the page itself is fine
+                if os.environ.get("PROTECTPRESS_DEBUG"):
+                    raise
+                self._kept = None
+                print(f"The preview's feeds could not be updated ({error}); the next save rebuilds them.",
+                      file=sys.stderr)
+
+    def _show(self, result: BuildResult) -> None:
+        if result.ok:
+            self.server.problems_page = None
+            if result.problems:
+                print(result.problems.report(), file=sys.stderr)
+            print(f"Preview updated: {result.made()}.", file=sys.stderr)
+        else:
+            self.server.problems_page = problems_page(result.problems, result.stopped, self.language)
+            if result.problems:
+                print(result.problems.report(), file=sys.stderr)
+            print(f"The preview shows the problems to fix ({result.stopped}).", file=sys.stderr)
+
+    def _show_quick(self, quick: QuickResult) -> None:
+        """A quick rebuild's outcome, in the words of a whole build's."""
+        errors = len(quick.problems.errors)
+        stopped = None
+        if quick.stopped:
+            stopped = (f"{count(errors, 'error')} in the pages" if quick.in_pages else
+                       f"{count(errors, 'error')} to fix" if errors else quick.reason or "MkDocs stopped")
+        result = BuildResult(problems=quick.problems, stopped=stopped, pages=len(quick.pages), seconds=quick.seconds)
+        if result.ok:
+            self.server.problems_page = None
+            if result.problems:
+                print(result.problems.report(), file=sys.stderr)
+            feeds = " (the feeds that carry it follow)" if quick.then is not None else ""
+            print(f"Preview updated: {count(len(quick.pages), 'page')} rendered again in {quick.seconds:.1f} "
+                  f"seconds{feeds}.", file=sys.stderr)
+        else:
+            self._show(result)
 
     def _quick_check(self, now: dt.datetime) -> BuildResult | None:
         """The pages' own mistakes, found in milliseconds without starting MkDocs, so the problems page comes at

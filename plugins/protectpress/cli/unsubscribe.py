@@ -28,7 +28,8 @@ def register(subparsers: Subparsers) -> None:
     serve = add_serve_parser(actions, f"Run the unsubscribe service. It reads {SECRET_VARIABLE} and "
                              f"{EXPORT_TOKEN_VARIABLE}.", store_help=STORE_HELP, store_metavar="PATH")
     serve.add_argument("--organisation", metavar="NAME",
-                       help="whose emails these are, named on the service's pages (default: 'our emails')")
+                       help="whose emails these are, named on the service's pages (default: the newsletter's "
+                       "organisation in the mkdocs.yml given with -f, else 'our emails')")
     add_config_option(serve)
     serve.add_argument("--language", metavar="TAG",
                        help="the language of the service's pages, like cy or en-GB (default: theme.language of the "
@@ -41,9 +42,10 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    language = args.language or (settings_or_exit(args).language if args.config_file else DEFAULT_LANGUAGE)
-    app = start_service("unsubscribe serve", lambda: create_app(Path(args.store), organisation=args.organisation or "",
-                                                                language=language))
+    settings = settings_or_exit(args) if args.config_file else None
+    language = args.language or (settings.language if settings else DEFAULT_LANGUAGE)
+    app = start_service("unsubscribe serve", lambda: create_app(Path(args.store), organisation=args.organisation,
+                                                                language=language, settings=settings))
     return serve_app(app, args, f"Unsubscribe service on http://{args.host}:{args.port}/ (store: {args.store})",
                      "unsubscribe serve")
 

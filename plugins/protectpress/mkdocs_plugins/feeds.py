@@ -4,6 +4,7 @@ generates the Subscribe page, and writes every feed after the build. The feed lo
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,16 @@ from ..core.feeds import (
     FORMATS,
     Feed,
     FeedEntry,
+    PublishedFeeds,
     carried_ids,
     check_feed_images,
     entry_from_item,
     feeds_for_page,
     plan_feeds,
     publish_feeds,
+    republish_feeds,
 )
+from ..core.foundation.dependents import Carries
 from ..core.foundation.links import SiteLinks
 from ..core.foundation.site_paths import SUBSCRIBE_PAGE
 from ..core.subscriptions.page import SUBSCRIBE_SCRIPT, feed_anchor, subscribe_body, subscribe_markdown
@@ -43,6 +47,9 @@ class FeedsFeature:
         self.site_feed_links: list[dict[str, str]] = []
         self.index_feed_links: dict[str, list[dict[str, str]]] = {}
         self.follow: dict[str, dict[str, str]] = {}  # index page src_uri -> its "Get updates about" link
+        # The preview's: the feeds as last published, so a save that changed a page's body only remakes the feeds
+        # that carry it (`republish`).
+        self.kept: PublishedFeeds | None = PublishedFeeds() if state.serving else None
 
     @property
     def enabled(self) -> bool:
@@ -65,6 +72,10 @@ class FeedsFeature:
         # only push pages out of a feed, never bring others in, so this is a superset of what is written.
         planned = self._planned_feeds()
         self.carried = carried_ids(planned)
+        by_id = {entry.id: src_uri for src_uri, entry in self.page_entries.items()}
+        for feed in planned:  # each entry carries its page's rendered body
+            self.state.dependents.record((by_id[e.id] for e in feed.entries if e.id in by_id), feed.folder,
+                                         Carries.BODY)
         self.generates_subscribe_page = SUBSCRIBE_PAGE not in self.pages
         if self.generates_subscribe_page:
             # Appended last, so it is rendered after every other page (see on_page_markdown).
@@ -118,13 +129,32 @@ class FeedsFeature:
         if not self.enabled:
             return
         files = publish_feeds(self._entries(), self.state.settings, self.state.problems, self.pages,
-                              pinned=tuple(self.state.pinned_feed_entries))
+                              pinned=tuple(self.state.pinned_feed_entries), kept=self.kept)
         self.state.counts["feeds"] = len(self._planned_feeds())
-        site_dir = Path(config.site_dir)
+        self._write(Path(config.site_dir), files)
+
+    def republish(self, config: MkDocsConfig, src_uris: list[str]) -> None:
+        """The preview's quick rebuild, after a save that changed only these pages' bodies (rendered again
+        already): the feeds that carry them, written again with their new bodies."""
+        if not self.enabled or self.kept is None:
+            return
+        links = self.state.settings.links
+        contents = {links.page_url(src_uri): self.rendered[src_uri] for src_uri in src_uris
+                    if src_uri in self.rendered}
+        # Each file replaced whole: the preview serves the feeds while they are written.
+        self._write(Path(config.site_dir),
+                    republish_feeds(self.kept, contents, self.state.settings, self.state.problems), whole=True)
+
+    def _write(self, site_dir: Path, files: dict[str, bytes], *, whole: bool = False) -> None:
         for path, data in files.items():
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if whole:
+                part = target.with_name(target.name + ".part")
+                part.write_bytes(data)
+                os.replace(part, target)
+            else:
+                target.write_bytes(data)
         self.state.report("The feeds could not be written")
 
     def _entries(self, *, placeholders: bool = False) -> list[FeedEntry]:

@@ -40,6 +40,7 @@ class IntegrityFeature:
         self.bodies: dict[str, ScannedHtml] = {}  # built file -> the links and ids scanned as it was rendered
         self.theme_seen: set[tuple[str, str, int]] = set()  # (template, folder, depth) whose theme was scanned
         self.body_ids: dict[str, frozenset[str]] = {}  # the preview's: built file -> the ids of its page's own body
+        self.site: BuiltSite | None = None  # the site folder as the last check read it
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         dest = page.file.dest_uri
@@ -80,11 +81,18 @@ class IntegrityFeature:
         self.state.report("The pages have problems to fix")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.check(config)
+
+    def check(self, config: MkDocsConfig, site: BuiltSite | None = None) -> BuiltSite:
+        """The redirects, the published addresses and the link check, over `site` (the preview's quick rebuild
+        gives the one its last check saw, no file having come or gone) or the site folder read afresh. Returns
+        the site checked; stops the build (`BuildState.finish`) if anything anywhere was an error."""
         settings, problems = self.state.settings, self.state.problems
         links = settings.links
         write_redirects(settings.site_dir, plan_redirects(self.state.content, links, problems), links, problems,
                         settings.language)
-        site = BuiltSite(settings.site_dir)
+        site = site if site is not None else BuiltSite(settings.site_dir)
+        self.site = site
         bodies = self.bodies
         known_good: frozenset[str] = frozenset()
         last = serve_cache.LinksChecked()
@@ -111,6 +119,7 @@ class IntegrityFeature:
             last.files = files
             last.good = frozenset(known_good | {f for f in report.checked if f in bodies} - report.with_broken)
         self.state.finish()
+        return site
 
     def _page_sources(self, files: Files) -> dict[str, str]:
         settings = self.state.settings

@@ -16,6 +16,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.feeds.entry import FeedEntry
+from ..core.foundation.dependents import Carries
 from ..core.foundation.site_paths import ARCHIVE_SRC_URI, EMAIL_HTML, EMAIL_TEXT, NEWSLETTER_KIND
 from ..core.newsletter import RenderedNewsletter, render_all
 from ..core.newsletter.model import Newsletter
@@ -47,6 +48,9 @@ class NewsletterFeature:
         self.published = {web_src_uri(n.slug): (n, email) for n, email in rendered
                           if email is not None and (self.state.serving or n.is_live(self.state.now))}
         for src_uri, (newsletter, email) in self.published.items():
+            for feature in email.features:  # a page embedded whole carries its body into the email
+                self.state.dependents.record((feature.page.src_uri,), src_uri,
+                                             Carries.BODY if feature.item.full else Carries.FRONT_MATTER)
             files.append(File.generated(config, src_uri, content=web_markdown(settings, newsletter, email.features),
                                         inclusion=InclusionLevel.DRAFT if not newsletter.is_live(self.state.now) else
                                         InclusionLevel.UNDEFINED))

@@ -44,6 +44,11 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
         # Given each page as it is written (its path inside the site folder, its final HTML): `protectpress
         # build` hands them to the search indexer while the build goes on (cli/build.py).
         self.page_sink: Callable[[str, str], None] | None = None
+        # Under serve: the build's files, navigation and template environment, which the preview keeps to render
+        # a saved page again without a whole build (mkdocs_plugins/preview_rebuild.py).
+        self.files: Files | None = None
+        self.nav: Navigation | None = None
+        self.env: Environment | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -71,7 +76,10 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
         return self._each("on_files", files, config=config)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
-        return self._each("on_nav", nav, config=config, files=files)
+        result = self._each("on_nav", nav, config=config, files=files)
+        if self.serving:
+            self.nav = result if result is not None else nav
+        return result
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         return self._each("on_page_markdown", markdown, page=page, config=config, files=files)
@@ -95,7 +103,10 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
         return self._each("on_post_template", output_content, template_name=template_name, config=config)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
-        return self._each("on_env", env, config=config, files=files)
+        result = self._each("on_env", env, config=config, files=files)
+        if self.serving:
+            self.files, self.env = files, result if result is not None else env
+        return result
 
     def on_template_context(
         self, context: TemplateContext, *, template_name: str, config: MkDocsConfig

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from ..core.content.items import ContentItem
 from ..core.content.loading import is_content_source, load_content
 from ..core.foundation import emergency
 from ..core.foundation.buildcache import BuildMemory
+from ..core.foundation.dependents import Carries
 from ..core.foundation.frontmatter import read_source
 from ..core.foundation.generated import SetAside, set_aside_lists
 from ..core.foundation.links import EXPECTED_ONE_ADDRESS, same_addresses
@@ -198,7 +199,8 @@ class SiteFeature:
                 if file is not None:
                     serve_cache.rebuild_when_changed(file, section)
 
-    def _note_newest(self, src_uri: str, items: Iterable[ContentItem]) -> None:
+    def _note_newest(self, src_uri: str, items: Sequence[ContentItem]) -> None:  # and what the page lists
+        self.state.dependents.record((item.src_uri for item in items), src_uri, Carries.FRONT_MATTER)
         dates = [i.last_updated for i in items if i.last_updated]
         if dates:
             self.newest[src_uri] = max(dates)

@@ -11,6 +11,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from ..core.content.contentset import ContentSet
 from ..core.foundation.config import ConfigError, load_settings
+from ..core.foundation.dependents import Dependents
 from ..core.foundation.problems import ContentError, Problems, Severity
 from ..core.foundation.settings import Settings
 
@@ -38,6 +39,9 @@ class BuildState:
     # Pages whose Markdown carries this build's random token for the generated lists (site.py): never the same
     # twice, so their HTML is not kept for the next build (kept_work.py).
     renders_anew: set[str] = field(default_factory=set)
+    # What each output (listing, feed, newsletter) was made from, recorded as it is made: the preview's quick
+    # rebuild asks it what a saved page's change reaches (core/foundation/dependents.py).
+    dependents: Dependents = field(default_factory=Dependents)
     _reported: int = 0
 
     def __post_init__(self) -> None:

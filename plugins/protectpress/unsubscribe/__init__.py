@@ -14,9 +14,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..core.foundation.config import load_settings
-from ..core.foundation.settings import DEFAULT_LANGUAGE
+from ..core.foundation.settings import DEFAULT_LANGUAGE, Settings
 from ..core.foundation.tokens import Keyring, KeyringError
+from ..core.newsletter.render import newsletter_organisation
 from .app import UnsubscribeApp
+from .page import colours_of
 from .store import EventStore
 from .wsgi import OnFirstRequest
 
@@ -31,16 +33,23 @@ __all__ = ["CONFIG_VARIABLE", "DEFAULT_STORE", "EXPORT_TOKEN_VARIABLE", "Unsubsc
 
 
 def create_app(store: Path | None = None, environ: Mapping[str, str] | None = None,
-               organisation: str = "", language: str | None = None) -> UnsubscribeApp:
+               organisation: str | None = None, language: str | None = None,
+               settings: Settings | None = None) -> UnsubscribeApp:
     """The service configured from the environment; KeyringError (expected, found) when it cannot start, and
     ConfigError when PROTECTPRESS_CONFIG names a mkdocs.yml that cannot be read. `language`: the pages'
-    (default: the theme.language of PROTECTPRESS_CONFIG's mkdocs.yml, else British English)."""
+    (default: the theme.language of `settings`, or of PROTECTPRESS_CONFIG's mkdocs.yml, else British English);
+    the pages take that project's newsletter colours and, unless `organisation` is given, its organisation."""
     env = os.environ if environ is None else environ
     keyring, export_token = service_keys(env)
     path = store or Path(env.get(STORE_VARIABLE) or DEFAULT_STORE)
+    if settings is None and env.get(CONFIG_VARIABLE):
+        settings = load_settings(env[CONFIG_VARIABLE])
     if language is None:
-        language = load_settings(env[CONFIG_VARIABLE]).language if env.get(CONFIG_VARIABLE) else DEFAULT_LANGUAGE
-    return UnsubscribeApp(keyring, export_token, EventStore(path), organisation, language)
+        language = settings.language if settings else DEFAULT_LANGUAGE
+    if organisation is None:
+        organisation = newsletter_organisation(settings) if settings else ""
+    colours = colours_of(settings) if settings else None
+    return UnsubscribeApp(keyring, export_token, EventStore(path), organisation, language, colours)
 
 
 def service_keys(env: Mapping[str, str]) -> tuple[Keyring, str]:

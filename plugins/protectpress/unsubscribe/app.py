@@ -36,9 +36,9 @@ from ..core.foundation.service_address import (
     ONE_CLICK_POST,
     TOKEN_PARAMETER,
 )
-from ..core.foundation.settings import DEFAULT_LANGUAGE
+from ..core.foundation.settings import DEFAULT_LANGUAGE, NewsletterSettings
 from ..core.foundation.tokens import Keyring, TokenRefused, UnsubscribeRequest
-from .page import CONTENT_SECURITY_POLICY, VIA_FIELD, VIA_PAGE, ServicePages
+from .page import VIA_FIELD, VIA_PAGE, ServicePages, service_style
 from .store import LINK_PAGE, ONE_CLICK, EventStore
 
 MAX_BODY = 4096  # a one-click POST is 26 bytes; a multipart one a few hundred
@@ -58,12 +58,13 @@ class UnsubscribeApp:
     routes: frozenset[str] = frozenset({EXPORT_PATH})  # the addresses beside the unsubscribe page, by last part
 
     def __init__(self, keyring: Keyring, export_token: str, store: EventStore, organisation: str = "",
-                 language: str = DEFAULT_LANGUAGE) -> None:
+                 language: str = DEFAULT_LANGUAGE, colours: NewsletterSettings | None = None) -> None:
         self.keyring = keyring
         self.export_token = export_token.encode("utf-8")
         self.store = store
         self.organisation = organisation  # named on every page; "" says "our emails"
-        self.pages = ServicePages(organisation, language)  # in the site's language (mkdocs.yml's theme.language)
+        # In the site's language (mkdocs.yml's theme.language) and the newsletter's colours.
+        self.pages = ServicePages(organisation, language, service_style(colours or NewsletterSettings()))
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -79,6 +80,12 @@ class UnsubscribeApp:
         """Which of the service's addresses a request named, as the access log shows it (no personal data)."""
         last = (environ.get("PATH_INFO", "") or "/").rstrip("/").rpartition("/")[2]
         return last if last in self.routes else "unsubscribe"
+
+    def html(self, status: HTTPStatus, body: bytes) -> Answer:
+        """A page of the service's, with the headers that let nothing but its own stylesheet run or load."""
+        return status, [("Content-Type", "text/html; charset=utf-8"),
+                        ("Content-Security-Policy", self.pages.content_security_policy),
+                        ("X-Frame-Options", "DENY")], body
 
     def _answer(self, method: str, environ: dict[str, Any]) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
         path = environ.get("PATH_INFO", "") or "/"
@@ -100,14 +107,14 @@ class UnsubscribeApp:
             request = self.keyring.verify(token)
         except TokenRefused as refused:
             return self.refused(refused)
-        return _html(HTTPStatus.OK, self.pages.question(request.address, token))
+        return self.html(HTTPStatus.OK, self.pages.question(request.address, token))
 
     def _unsubscribe(self, environ: dict[str, Any]) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
         body = _read_body(environ)
         if isinstance(body, HTTPStatus):
-            return _html(body, self.pages.problem(body.phrase, "This request could not be read."))
+            return self.html(body, self.pages.problem(body.phrase, "This request could not be read."))
         if not _asks_one_click(environ.get("CONTENT_TYPE", ""), body):
-            return _html(HTTPStatus.BAD_REQUEST, self.pages.problem(
+            return self.html(HTTPStatus.BAD_REQUEST, self.pages.problem(
                 "Nothing was changed", f"An unsubscribe request must send {ONE_CLICK_POST}."))
         try:
             request = self.keyring.verify(_token(environ))
@@ -116,7 +123,7 @@ class UnsubscribeApp:
         # Our page's button says so; a mail program's one-click POST sends RFC 8058's field alone.
         how = LINK_PAGE if _field(environ.get("CONTENT_TYPE", ""), body, VIA_FIELD) == VIA_PAGE else ONE_CLICK
         self.unsubscribed(request, how)  # a repeat changes nothing and is answered the same way
-        return _html(HTTPStatus.OK, self.pages.done(request.address))
+        return self.html(HTTPStatus.OK, self.pages.done(request.address))
 
     def unsubscribed(self, request: UnsubscribeRequest, how: str) -> None:
         """Record an unsubscribe (the subscriptions service also takes them off its list)."""
@@ -134,11 +141,11 @@ class UnsubscribeApp:
 
     def refused(self, refused: TokenRefused, kind: str = "unsubscribe") -> Answer:
         """A link that cannot be used: 410 when it has expired, else 400."""
-        return _html(HTTPStatus.GONE if refused.expired else HTTPStatus.BAD_REQUEST,
+        return self.html(HTTPStatus.GONE if refused.expired else HTTPStatus.BAD_REQUEST,
                      self.pages.refused(refused.expired, kind))
 
     def not_allowed(self, allow: str) -> Answer:
-        status, headers, body = _html(HTTPStatus.METHOD_NOT_ALLOWED, self.pages.problem(
+        status, headers, body = self.html(HTTPStatus.METHOD_NOT_ALLOWED, self.pages.problem(
             "Not allowed", "Open the link from the email, or press the button on its page."))
         return status, [("Allow", allow), *headers], body
 
@@ -220,17 +227,8 @@ def read_body(environ: dict[str, Any]) -> bytes | HTTPStatus:
     return _read_body(environ)
 
 
-def html_answer(status: HTTPStatus, body: bytes) -> Answer:
-    return _html(status, body)
-
-
 def json_answer(status: HTTPStatus, data: dict[str, Any]) -> Answer:
     return status, _json_headers(), _json(data)
-
-
-def _html(status: HTTPStatus, body: bytes) -> tuple[HTTPStatus, list[tuple[str, str]], bytes]:
-    return status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
-                    ("X-Frame-Options", "DENY")], body
 
 
 def _json_headers() -> list[tuple[str, str]]:

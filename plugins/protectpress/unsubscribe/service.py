@@ -12,11 +12,11 @@ with PROTECTPRESS_SMTP_PASSWORD; without it, confirmation emails are written to 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 from collections.abc import Mapping
 
 from ..core.foundation.config import ConfigError, load_settings
+from ..core.foundation.dates import clock
 from ..core.foundation.service_address import SIGNUP_PATH
 from ..core.foundation.settings import Settings
 from ..core.foundation.site_paths import SUBSCRIBE_PAGE
@@ -27,6 +27,7 @@ from ..core.subscriptions.form import site_form
 from . import CONFIG_VARIABLE, DEFAULT_STORE, STORE_VARIABLE, service_keys
 from .database import Database
 from .mailer import Mailer, render_confirmation
+from .page import colours_of
 from .ratelimit import RateLimit
 from .store import EventStore
 from .subscribers import SubscriberStore
@@ -44,14 +45,14 @@ def create_subscriptions_app(settings: Settings, store: str, transport: Transpor
         raise ConfigError(f"{settings.config_file.name}: plugins.protectpress.sending.unsubscribe_url: expected the "
                           "address where this service runs (the Subscribe page's form posts there, and every "
                           "link in its emails points there), found nothing")
-    confirmation = render_confirmation(settings, dt.datetime.now(dt.UTC))
+    confirmation = render_confirmation(settings, clock())
     site = site_form(settings, SUBSCRIBE_PAGE)
     assert site is not None  # the address is set
     form = dataclasses.replace(site, action=SIGNUP_PATH)  # the service's own page posts to itself
     db = Database(store)
     return SubscriptionsApp(keyring, export_token, EventStore(db), SubscriberStore(db), form=form, public_base=base,
                             mailer=Mailer(confirmation, transport), rate_limit=rate_limit, site_url=settings.site_url,
-                            language=settings.language)
+                            language=settings.language, colours=colours_of(settings))
 
 
 SMTP_VARIABLE = "PROTECTPRESS_SMTP_URL"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..core.foundation.dates import stored_moment
+from ..core.foundation.dates import stored_moment, stored_now
 from ..core.foundation.email_addresses import address_key
 from ..core.foundation.tokens import UnsubscribeRequest
 from .database import COUNTED_KEY, Database
@@ -35,7 +35,7 @@ ONE_CLICK, LINK_PAGE, PREFERENCES = "one-click", "link", "preferences"
 
 def moment_text(at: dt.datetime | None = None) -> str:
     """A moment as the service records it (core.foundation.dates.stored_moment): `at`, else the clock."""
-    return stored_moment(at or dt.datetime.now(dt.UTC))
+    return stored_moment(at) if at is not None else stored_now()
 
 
 class EventStore:

@@ -20,6 +20,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+from ..core.foundation.dates import clock
 from ..core.foundation.email_addresses import address_key
 from .database import Database
 from .store import moment_text
@@ -92,7 +93,7 @@ class SubscriberStore:
 
     def sign_up(self, address: str, choices: Choices, now: dt.datetime | None = None) -> SignUp:
         """Record a sign-up (new, repeated, or after an unsubscribe) as pending; say whether to email it now."""
-        moment = now or dt.datetime.now(dt.UTC)
+        moment = now or clock()
         at, key, sectors = moment_text(moment), address_key(address), " ".join(choices.sectors)
         fresh = secrets.token_urlsafe(12)
         pending = (sectors, choices.consent_version, choices.source_page, at)

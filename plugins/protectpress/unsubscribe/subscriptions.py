@@ -30,7 +30,7 @@ from ..core.foundation.service_address import (
     service_address,
     unsubscribe_link,
 )
-from ..core.foundation.settings import DEFAULT_LANGUAGE
+from ..core.foundation.settings import DEFAULT_LANGUAGE, NewsletterSettings
 from ..core.foundation.tokens import Keyring, TokenRefused, UnsubscribeRequest
 from ..core.subscriptions.consent import known_version
 from ..core.subscriptions.form import (
@@ -44,7 +44,7 @@ from ..core.subscriptions.form import (
     sectors_field,
     signup_form,
 )
-from .app import Answer, UnsubscribeApp, form_fields, html_answer, json_answer, read_body, token_of
+from .app import Answer, UnsubscribeApp, form_fields, json_answer, read_body, token_of
 from .mailer import Mailer
 from .ratelimit import RateLimit
 from .store import PREFERENCES, EventStore
@@ -63,8 +63,9 @@ class SubscriptionsApp(UnsubscribeApp):
 
     def __init__(self, keyring: Keyring, export_token: str, store: EventStore, subscribers: SubscriberStore, *,
                  form: SignupForm, public_base: str, mailer: Mailer, rate_limit: RateLimit | None = None,
-                 site_url: str = "", language: str = DEFAULT_LANGUAGE) -> None:
-        super().__init__(keyring, export_token, store, form.organisation, language)
+                 site_url: str = "", language: str = DEFAULT_LANGUAGE,
+                 colours: NewsletterSettings | None = None) -> None:
+        super().__init__(keyring, export_token, store, form.organisation, language, colours)
         self.subscribers = subscribers
         self.form = form  # as the service draws it: posting to itself
         self.public_base = public_base  # where the links in emails point: mkdocs.yml's unsubscribe_url
@@ -96,7 +97,7 @@ class SubscriptionsApp(UnsubscribeApp):
     # -- sign-up --------------------------------------------------------------------------------------------
 
     def _signup_form(self, environ: dict[str, Any]) -> Answer:
-        return html_answer(HTTPStatus.OK, self._form_page(Answers()))
+        return self.html(HTTPStatus.OK, self._form_page(Answers()))
 
     def _form_page(self, answers: Answers) -> bytes:
         title = ("Error: " if answers.errors else "") + f"Sign up for {self.pages.emails}"
@@ -104,16 +105,16 @@ class SubscriptionsApp(UnsubscribeApp):
 
     def _signup(self, environ: dict[str, Any]) -> Answer:
         if not self.rate_limit.allow(str(environ.get("REMOTE_ADDR", ""))):
-            status, headers, body = html_answer(HTTPStatus.TOO_MANY_REQUESTS, self.pages.problem(
+            status, headers, body = self.html(HTTPStatus.TOO_MANY_REQUESTS, self.pages.problem(
                 "Too many sign-ups", "Too many sign-ups have come from your network. Wait a minute and try again."))
             return status, [("Retry-After", str(self.rate_limit.retry_after())), *headers], body
         fields = _posted(environ)
         if fields is None:
-            return html_answer(HTTPStatus.BAD_REQUEST, self.pages.problem("Nothing was changed",
+            return self.html(HTTPStatus.BAD_REQUEST, self.pages.problem("Nothing was changed",
                                                                     "This sign-up could not be read."))
         answers = read_answers(fields, self.form.sectors)
         if answers.errors:
-            return html_answer(HTTPStatus.BAD_REQUEST, self._form_page(answers))
+            return self.html(HTTPStatus.BAD_REQUEST, self._form_page(answers))
         if not any(value.strip() for value in fields.get(HONEYPOT, [])):  # a bot: the same page, nothing done
             source = (fields.get(SOURCE) or [""])[0]
             choices = Choices(sectors=answers.sectors,
@@ -125,7 +126,7 @@ class SubscriptionsApp(UnsubscribeApp):
                 manage = self.keyring.sign_manage(answers.email)
                 self.mailer.send(answers.email, service_address(self.public_base, CONFIRM_PATH, token),
                                  service_address(self.public_base, MANAGE_PATH, manage))
-        return html_answer(HTTPStatus.OK, self._check_your_email)
+        return self.html(HTTPStatus.OK, self._check_your_email)
 
     @property
     def _check_your_email(self) -> bytes:
@@ -140,7 +141,7 @@ class SubscriptionsApp(UnsubscribeApp):
             request = self.keyring.verify_confirmation(token)
         except TokenRefused as refused:
             return self.refused(refused, "confirmation")
-        return html_answer(HTTPStatus.OK, self.pages.page("confirm", "Confirm your email address",
+        return self.html(HTTPStatus.OK, self.pages.page("confirm", "Confirm your email address",
                                                           address=request.address,
                                                           action=unsubscribe_link(CONFIRM_PATH, token)))
 
@@ -150,9 +151,9 @@ class SubscriptionsApp(UnsubscribeApp):
         except TokenRefused as refused:
             return self.refused(refused, "confirmation")
         if not self.subscribers.confirm(request.address, request.signup):
-            return html_answer(HTTPStatus.GONE, self.pages.page("already-used", "This link has already been used"))
+            return self.html(HTTPStatus.GONE, self.pages.page("already-used", "This link has already been used"))
         manage = service_address(self.public_base, MANAGE_PATH, self.keyring.sign_manage(request.address))
-        return html_answer(HTTPStatus.OK, self.pages.page("subscribed", "You are subscribed", address=request.address,
+        return self.html(HTTPStatus.OK, self.pages.page("subscribed", "You are subscribed", address=request.address,
                                                           manage=manage))
 
     # -- preferences ----------------------------------------------------------------------------------------
@@ -165,11 +166,11 @@ class SubscriptionsApp(UnsubscribeApp):
             return self.refused(refused, "Manage your email")
         subscriber = self.subscribers.find(address)
         if subscriber is None or subscriber.status != CONFIRMED:
-            return html_answer(HTTPStatus.OK, self.pages.page("not-subscribed", "You are not subscribed",
+            return self.html(HTTPStatus.OK, self.pages.page("not-subscribed", "You are not subscribed",
                                                               address=address))
         # The checkboxes are the sign-up form's, escaped there.
         sectors = Markup(sectors_field(self.form.sectors, subscriber.sectors, None) if self.form.sectors else "")
-        return html_answer(HTTPStatus.OK, self.pages.page(
+        return self.html(HTTPStatus.OK, self.pages.page(
             "manage", "Manage your email", address=address, action=unsubscribe_link(MANAGE_PATH, token),
             sectors=sectors, saved=saved, action_field=ACTION_FIELD, save=SAVE, leave=LEAVE))
 
@@ -182,17 +183,17 @@ class SubscriptionsApp(UnsubscribeApp):
         fields = _posted(environ)
         action = (fields or {}).get(ACTION_FIELD, [""])
         if fields is None or len(action) != 1 or action[0] not in (SAVE, LEAVE):
-            return html_answer(HTTPStatus.BAD_REQUEST, self.pages.problem("Nothing was changed",
+            return self.html(HTTPStatus.BAD_REQUEST, self.pages.problem("Nothing was changed",
                                                                     "Press one of the buttons on the page."))
         if action[0] == LEAVE:
             request = UnsubscribeRequest(address=address, newsletter=ALL_NEWSLETTERS, issued=0,
                                          key_id=token.split(".")[1])
             self.store.record(request, how=PREFERENCES)
             self.subscribers.unsubscribe(address)
-            return html_answer(HTTPStatus.OK, self.pages.page("left", "You are unsubscribed", address=address))
+            return self.html(HTTPStatus.OK, self.pages.page("left", "You are unsubscribed", address=address))
         chosen = tuple(dict.fromkeys(fields.get(SECTOR, [])))
         if any(slug not in self.form.sectors for slug in chosen):
-            return html_answer(HTTPStatus.BAD_REQUEST, self.pages.problem("Nothing was changed",
+            return self.html(HTTPStatus.BAD_REQUEST, self.pages.problem("Nothing was changed",
                                                                     "Choose sectors from the list."))
         self.subscribers.change_sectors(address, chosen)
         return self._manage_page(environ, saved=True)

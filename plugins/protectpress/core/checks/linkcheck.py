@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -62,6 +62,13 @@ class BuiltSite:
         self.files = {f.relative_to(site_dir).as_posix() for f in site_dir.rglob("*") if f.is_file()}
         self._ids: dict[str, frozenset[str]] = {}
         self._all_ids_read: set[str] = set()
+
+    def rewritten(self, files: Iterable[str]) -> None:
+        """These files were written again (the preview's quick rebuild) and no file came or went: their ids
+        are read afresh when next asked."""
+        for file in files:
+            self._ids.pop(file, None)
+            self._all_ids_read.discard(file)
 
     def file_for(self, url_path: str) -> str | None:
         """The site-relative file a site-relative URL path serves, or None when the build wrote nothing there."""

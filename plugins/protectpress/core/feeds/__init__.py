@@ -13,7 +13,7 @@ from .clean import clean_content, clean_entries
 from .entry import FeedEntry
 from .images import check_feed_images
 from .items import entry_from_item
-from .publish import carried_ids, publish_feeds
+from .publish import PublishedFeeds, carried_ids, publish_feeds, republish_feeds
 from .writers import render_feed
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Feed",
     "FeedEntry",
     "FeedFormat",
+    "PublishedFeeds",
     "carried_ids",
     "check_feed_images",
     "clean_content",
@@ -30,4 +31,5 @@ __all__ = [
     "plan_feeds",
     "publish_feeds",
     "render_feed",
+    "republish_feeds",
 ]

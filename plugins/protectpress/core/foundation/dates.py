@@ -67,6 +67,23 @@ def stored_moment(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def clock() -> dt.datetime:
+    """The clock, tz-aware in UTC: for when an event happens (a send, a sign-up, an unsubscribe, a message's
+    Date), never for what a build shows, which takes the run's one "now" (`build_now`)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def stored_now() -> str:
+    """The clock's moment as a record says when something happened (a send, an unsubscribe, a bounce read):
+    records tell what happened when, so they take the clock, never the run's "now"."""
+    return stored_moment(clock())
+
+
+def today() -> dt.date:
+    """The clock's day in UTC, for a record kept by the day (the suppression list's "added" column)."""
+    return clock().date()
+
+
 def read_stored_moment(text: str) -> dt.datetime:
     """A moment as any version of protectpress stored it: `stored_moment`'s form, or the `+00:00` form that
     journals and bounce records were written in before 2026-12 (a moment without a zone is UTC). ValueError when
@@ -106,7 +123,7 @@ def build_now(environ: Mapping[str, str] = os.environ) -> dt.datetime:
             return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
         except (ValueError, OverflowError, OSError):
             raise DateError(f"expected SOURCE_DATE_EPOCH to be whole seconds since 1970, found {epoch!r}") from None
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return clock().replace(microsecond=0)
 
 
 def scheduled_later(publish_at: dt.datetime | None, now: dt.datetime) -> TypeGuard[dt.datetime]:

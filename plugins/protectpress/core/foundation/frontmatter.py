@@ -121,6 +121,21 @@ def split_front_matter(text: str, *, recover: bool = False) -> FrontMatter:
     return front
 
 
+def front_matter_text(text: str) -> str | None:
+    """The front matter exactly as written, fences included (by `split_front_matter`'s rule), without reading
+    the YAML; None when the text does not open with front matter. Two texts with the same front matter differ
+    only in their bodies."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index]):
+            return "".join(lines[: index + 1])
+    return None
+
+
 _MAX_SLIPS = 20
 _KEY = re.compile(r"^\s*(?:-\s+)?([\w-]+)\s*:")
 

@@ -25,6 +25,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 
+from ..foundation.dates import clock
 from ..foundation.headertext import MAX_HEADER_TEXT, header_text
 from ..foundation.service_address import ONE_CLICK_POST
 
@@ -99,7 +100,7 @@ def build_message(
         message["To"] = _international_mailbox(name, address) if international else Address(display_name=name,
                                                                                                addr_spec=address)
     message["Subject"] = header_text(subject, "the subject", MAX_HEADER_TEXT + len(TEST_PREFIX))
-    message["Date"] = email.utils.format_datetime(date or dt.datetime.now(dt.UTC))
+    message["Date"] = email.utils.format_datetime(date or clock())
     message["Message-ID"] = header_text(message_id or email.utils.make_msgid(domain=_domain(from_address)),
                                         "the Message-ID", SMTP_LINE_LIMIT)
     if reply_to:

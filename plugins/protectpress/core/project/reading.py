@@ -13,13 +13,14 @@ from ..content.items import Change, ContentItem
 from ..content.loading import load_content
 from ..foundation.dates import scheduled_later
 from ..foundation.problems import Problems
-from ..foundation.settings import Settings
+from ..foundation.settings import Settings, relative_path
 from ..judge.boundary import ProjectBoundary
 from ..judge.content_policy import check_body
 from ..newsletter import render_all
 from ..newsletter.model import load_newsletters
 from ..sending.compose import sender_name_problem
 from ..sending.journal import bulk_sent_at
+from ..sending.journal_records import JournalUnreadable
 from ..sending.privacy import sending_paths
 from .notice import Notice, live_notice
 
@@ -45,14 +46,21 @@ def going_live(project: Project) -> list[tuple[dt.datetime, str, str]]:
 
 
 def major_changes_since_last_newsletter(
-    project: Project,
+    project: Project, problems: Problems,
 ) -> tuple[dt.datetime | None, list[tuple[ContentItem, Change]]]:
     """When the last newsletter went to the list (its send journal says it reached someone: a test send, a
-    dry run or the outbox does not count; None when none has) and each major change made after it."""
+    dry run or the outbox does not count; None when none has) and each major change made after it. A journal
+    that cannot be read is a warning in `problems` and counts as no send."""
     since = None
     if project.settings.plugin.newsletter.enabled:
         journal_dir = sending_paths(project.settings)[0]
-        sent = [bulk_sent_at(journal_dir, n.slug) for n in load_newsletters(project.settings, Problems())]
+        sent = []
+        for newsletter in load_newsletters(project.settings, Problems()):
+            try:
+                sent.append(bulk_sent_at(journal_dir, newsletter.slug))
+            except JournalUnreadable as unreadable:
+                problems.warning(relative_path(unreadable.path, project.settings.project_dir), unreadable.EXPECTED,
+                                 unreadable.found())
         since = max((moment for moment in sent if moment is not None and moment <= project.now), default=None)
     return since, newsletter_candidates(project.content, since)
 

@@ -22,7 +22,6 @@ journals, so reading the same mailbox again changes nothing. That file holds no 
 
 from __future__ import annotations
 
-import datetime as dt
 import email.errors
 import re
 import sqlite3
@@ -30,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..foundation.dates import stored_moment
+from ..foundation.dates import stored_now
 from ..foundation.headertext import plain_text
 from ..foundation.private_files import private_file, private_folder
 from ..newsletter.message import message_digest
@@ -76,7 +75,7 @@ class ReportRegister:
 
     def remember(self, report_id: str, outcome: str) -> None:
         self._db.execute("INSERT OR IGNORE INTO reports (id, outcome, read) VALUES (?, ?, ?)",
-                         (report_id, outcome, stored_moment(dt.datetime.now(dt.UTC))))
+                         (report_id, outcome, stored_now()))
 
     def close(self) -> None:
         self._db.close()

@@ -13,20 +13,27 @@ that resuming the send (with them still on the recipients file) does not mail th
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import hashlib
 import secrets
 import sqlite3
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from ..foundation.dates import read_stored_moment, stored_moment
+from ..foundation.dates import read_stored_moment, stored_now
 from ..foundation.email_addresses import address_key
 from ..foundation.private_files import open_private, private_file, private_folder
+from .journal_records import (
+    BounceRecord,
+    CampaignRecord,
+    Delivery,
+    JournalBusy,
+    JournalUnreadable,
+    RunRecord,
+    State,
+)
 from .recipients import Recipient
 
 # One send per newsletter at a time; the OS drops the lock when the process dies, even by kill -9.
@@ -34,56 +41,6 @@ if sys.platform == "win32":  # pragma: no cover - Windows
     import msvcrt
 else:
     import fcntl
-
-
-class State(str, enum.Enum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED_TEMPORARY = "failed-temporary"
-    FAILED_PERMANENT = "failed-permanent"
-    UNKNOWN = "unknown"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class JournalBusy(Exception):
-    """Another `protectpress send` of this newsletter is running."""
-
-
-@dataclass(frozen=True)
-class CampaignRecord:
-    content_hash: str
-    subject: str
-    started: str  # ISO 8601 UTC
-    relay: str
-
-
-@dataclass(frozen=True)
-class BounceRecord:
-    address: str
-    kind: str  # "hard", "soft", "delayed", "delivered" (dsn.BounceKind)
-    status: str
-    diagnostic: str
-    received: str
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    started: str  # ISO 8601 UTC
-    relay: str
-    live_check: str
-
-
-@dataclass(frozen=True)
-class Delivery:
-    address: str
-    name: str
-    state: State
-    attempts: int
-    reply: str
-    updated: str
 
 
 _SCHEMA = """
@@ -133,11 +90,6 @@ def _sidecars(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
 
 
-def _now() -> str:
-    """When something happened, as the journal records it (the clock: a record of events, not the run's "now")."""
-    return stored_moment(dt.datetime.now(dt.UTC))
-
-
 def bulk_sent_at(journal_dir: Path, slug: str) -> dt.datetime | None:
     """When the send of newsletter `slug` to its list began, if it reached anyone (a test send, a dry run or
     the outbox keeps no journal, or one with nobody sent); None otherwise. Reads only a journal that exists."""
@@ -165,6 +117,18 @@ class SendJournal:
                     private_file(sidecar)
         # Autocommit mode: every statement below is its own durable transaction unless grouped explicitly.
         self._db = sqlite3.connect(":memory:" if path is None else path, isolation_level=None, timeout=30)
+        try:
+            self._set_up()
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            if path is None or isinstance(error, sqlite3.OperationalError):
+                raise
+            raise JournalUnreadable(path, str(error)) from None
+        self._lock_file: IO[Any] | None = None
+        self._erased: set[str] | None = None
+        self._erased_salt = ""  # the salt those digests were made with, read with them
+
+    def _set_up(self) -> None:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")  # `forget` overwrites a person's row instead of leaving it
@@ -173,9 +137,6 @@ class SendJournal:
         self._db.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
         self._db.execute(f"PRAGMA temp.cache_size=-{PAGE_CACHE_KIB}")
         self._db.executescript(_SCHEMA)
-        self._lock_file: IO[Any] | None = None
-        self._erased: set[str] | None = None
-        self._erased_salt = ""  # the salt those digests were made with, read with them
 
     def __enter__(self) -> SendJournal:
         return self
@@ -217,7 +178,7 @@ class SendJournal:
         self.message_id_salt()  # settled before the campaign exists: a campaign without one was begun unsalted
         self._db.execute(
             "INSERT OR IGNORE INTO campaign (id, content_hash, subject, started, relay) VALUES (1, ?, ?, ?, ?)",
-            (content_hash, subject, _now(), relay),
+            (content_hash, subject, stored_now(), relay),
         )
         record = self.campaign()
         if record is None:  # the INSERT made the row unless it was there already: only a broken database
@@ -226,7 +187,7 @@ class SendJournal:
 
     def record_run(self, relay: str, live_check: str) -> RunRecord:
         """One run starting to send, and what the live check said before it (or that it was skipped)."""
-        record = RunRecord(_now(), relay, live_check)
+        record = RunRecord(stored_now(), relay, live_check)
         self._db.execute("INSERT INTO runs (started, relay, live_check) VALUES (?, ?, ?)",
                          (record.started, record.relay, record.live_check))
         return record
@@ -239,7 +200,7 @@ class SendJournal:
 
         The audience streams through: who is on it is kept in a temporary table, not in memory.
         """
-        now = _now()
+        now = stored_now()
         with self._transaction():
             self._db.execute("CREATE TEMP TABLE IF NOT EXISTS audience (key TEXT PRIMARY KEY)")
             self._db.execute("DELETE FROM temp.audience")
@@ -260,8 +221,8 @@ class SendJournal:
             a for (a,) in self._db.execute("SELECT address FROM deliveries WHERE state = ?", (State.SENDING.value,))
         ]
         self._db.execute("UPDATE deliveries SET state = ?, reply = ?, updated = ? WHERE state = ?",
-                         (State.UNKNOWN.value, "interrupted during sending: it may or may not have arrived", _now(),
-                          State.SENDING.value))
+                         (State.UNKNOWN.value, "interrupted during sending: it may or may not have arrived",
+                          stored_now(), State.SENDING.value))
         return rows
 
     # -- each recipient ---------------------------------------------------------------------------------
@@ -279,11 +240,11 @@ class SendJournal:
     def mark_sending(self, address: str) -> None:
         """Committed to disk before the SMTP transaction starts: the heart of never-twice."""
         self._db.execute("UPDATE deliveries SET state = ?, attempts = attempts + 1, updated = ? WHERE key = ?",
-                         (State.SENDING.value, _now(), address_key(address)))
+                         (State.SENDING.value, stored_now(), address_key(address)))
 
     def mark(self, address: str, state: State, reply: str = "") -> None:
         self._db.execute("UPDATE deliveries SET state = ?, reply = ?, updated = ? WHERE key = ?",
-                         (state.value, reply, _now(), address_key(address)))
+                         (state.value, reply, stored_now(), address_key(address)))
 
     def deliveries(self, *states: State) -> list[Delivery]:
         query = "SELECT address, name, state, attempts, reply, updated FROM deliveries"
@@ -331,7 +292,8 @@ class SendJournal:
         """Record one report about one recipient; False if this report was recorded before."""
         return self._db.execute(
             "INSERT OR IGNORE INTO bounces (report, key, address, kind, status, diagnostic, received) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", (report, address_key(address), address, kind, status, diagnostic, _now()),
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (report, address_key(address), address, kind, status, diagnostic, stored_now()),
         ).rowcount == 1
 
     def bounces(self, address: str | None = None) -> list[BounceRecord]:

@@ -9,7 +9,8 @@ from ..foundation.email_addresses import address_key
 from ..foundation.private_files import open_private
 from ..foundation.spreadsheet import spreadsheet_writer
 from .campaign import SendSummary
-from .journal import BounceRecord, SendJournal, State
+from .journal import SendJournal
+from .journal_records import BounceRecord, State
 from .testsends import TestSend
 
 REMAINING = (State.PENDING, State.FAILED_TEMPORARY)

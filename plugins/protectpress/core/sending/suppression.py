@@ -9,20 +9,18 @@ recorded (`SuppressionLog`).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import getpass
 import io
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..foundation.dates import iso_day
+from ..foundation.dates import iso_day, stored_now, today
 from ..foundation.email_addresses import EXPECTED_ADDRESS, address_key, valid_address
 from ..foundation.private_files import open_private, replace_private
 from ..foundation.problems import Problems, Severity, describe
 from ..foundation.spreadsheet import as_written, spreadsheet_writer
 from .csv_rows import EMAIL_COLUMN, SKIPPED, CsvLines, blank_row, read_csv_rows
-from .journal import _now
 from .jsonlines import JsonLinesLog
 
 
@@ -84,7 +82,7 @@ class SuppressionList:
             writer = spreadsheet_writer(handle)
             if new_file:
                 writer.writerow(SUPPRESSION_COLUMNS)
-            writer.writerow((address.strip(), reason, iso_day(dt.datetime.now(dt.UTC))))
+            writer.writerow((address.strip(), reason, iso_day(today())))
             handle.flush()
             os.fsync(handle.fileno())  # an unsubscribe must survive a crash straight after it
         self._keys.add(address_key(address))
@@ -131,7 +129,7 @@ class SuppressionLog(JsonLinesLog[SuppressionChange]):
         super().__init__(journal_dir / "suppression-changes.jsonl", asdict, lambda fields: SuppressionChange(**fields))
 
     def record(self, action: str, address: str, reason_was: str) -> SuppressionChange:
-        return self.append(SuppressionChange(at=_now(), action=action, address=address, by=_login_name(),
+        return self.append(SuppressionChange(at=stored_now(), action=action, address=address, by=_login_name(),
                                              reason_was=reason_was))
 
     def forget(self, address: str) -> int:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..foundation.dates import stored_now
 from ..foundation.email_addresses import address_key
-from .journal import _now
 from .jsonlines import JsonLinesLog
 
 
@@ -35,7 +35,7 @@ class TestSendLog(JsonLinesLog[TestSend]):
         super().__init__(journal_dir / f"{slug}.test-sends.jsonl", _fields, _test_send)
 
     def record(self, content_hash: str, addresses: list[str], via: str) -> TestSend:
-        return self.append(TestSend(at=_now(), content_hash=content_hash, addresses=tuple(addresses), via=via))
+        return self.append(TestSend(at=stored_now(), content_hash=content_hash, addresses=tuple(addresses), via=via))
 
     def last(self, content_hash: str | None = None) -> TestSend | None:
         chosen = [e for e in self.entries() if content_hash is None or e.content_hash == content_hash]
