@@ -1,17 +1,23 @@
-"""What a build remembers for the next (core/foundation/buildcache.py): a rebuild reuses each action card's QR mask, and
-the site it writes is the same, byte for byte, as a build that started with no memory at all."""
+"""What a build remembers for the next (core/foundation/buildcache.py, sealedmemory.py, mkdocs_plugins/kept_work.py,
+core/site/kept_search.py): a rebuild reuses each action card's QR mask and drawing, each page's HTML from Markdown, the
+compiled templates and, when every page is the same, the search index; and the site it writes is the same, byte for
+byte, as a build that started with no memory at all."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
 import shutil
 import stat
 
+import jinja2
 import pytest
 import segno
+from mkdocs.structure.pages import Page
 
+from protectpress.cli.build import build_site
 from protectpress.core.foundation.buildcache import CACHE_FOLDER, BuildMemory
 from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV, SealedMemory, user_key
 from protectpress.core.site.printcard import qr_svg
@@ -92,7 +98,7 @@ def test_a_sealed_drawing_is_read_back_without_drawing_again(tmp_path, monkeypat
 
 
 # One change to each input a kept result depends on: the page body, a template, a setting (the site's address,
-# which every QR code encodes), the vocabulary (a tag's label) and the urgent notice.
+# which every QR code encodes), a Markdown extension's setting, the vocabulary (a tag's label) and the urgent notice.
 CHANGES = {
     "page body": ("docs/action-cards/parcels.md", "Zephyrwhistle is the codeword", "Quillbramble is the codeword",
                   "action-cards/parcels/index.html", "Quillbramble"),
@@ -102,6 +108,8 @@ CHANGES = {
     "setting": ("mkdocs.yml", "site_url: https://fixture.example.org/guides/",
                 "site_url: https://moved.example.org/guides/", "action-cards/parcels/index.html",
                 "moved.example.org/guides/action-cards/parcels/"),
+    "Markdown setting": ("mkdocs.yml", "      permalink: true", "      permalink: Pilcrowchanged",
+                         "guidance/retail/index.html", ">Pilcrowchanged</a>"),  # every page's HTML from Markdown
     "vocabulary": ("mkdocs.yml", "retail: Retail", "retail: Shops and retail", "action-cards/parcels/index.html",
                    "Shops and retail"),  # a card for all sectors is filed under each, by its label
     "notice": ("docs/notice.md", None, "---\nlevel: critical\ntitle: Noticechanged\ndate: 2026-11-29T10:00\n---\n\n"
@@ -110,12 +118,18 @@ CHANGES = {
 
 
 def test_a_rebuild_after_any_one_change_writes_what_a_first_build_writes(tmp_path):
-    # Each change is made to a project whose .cache/ the build before it left (QR masks and sealed drawings);
-    # the warm build must show the change and write exactly what a build with no .cache/ writes.
+    # Each change is made to a project whose .cache/ the build before it left (QR masks and drawings, each page's
+    # HTML, the compiled templates, the search index); the warm build must show the change and write exactly
+    # what a build with no .cache/ writes.
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     env = {**at(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)), KEY_FILE_ENV: str(tmp_path / "key")}
     first = run_protectpress("build", "--quiet", cwd=project, env=env)
     assert first.returncode == 0, first.stderr
+    # Nothing changed: the same site, the search index included (put back, not made again: Pagefind names its
+    # files differently each time it runs).
+    same = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / "same"), cwd=project, env=env)
+    assert same.returncode == 0, same.stderr
+    assert snapshot(tmp_path / "same") == snapshot(project / "site")
     for name, (path, old, new, page, shown) in CHANGES.items():
         file = project / path
         text = file.read_text(encoding="utf-8") if old is not None else ""
@@ -132,6 +146,68 @@ def test_a_rebuild_after_any_one_change_writes_what_a_first_build_writes(tmp_pat
         assert shown in (tmp_path / f"warm-{name}" / page).read_text(encoding="utf-8"), name
         assert _without_search_index(snapshot(tmp_path / f"warm-{name}")) == \
             _without_search_index(snapshot(tmp_path / f"cold-site-{name}")), name
+        assert _search_text(tmp_path / f"warm-{name}") == _search_text(tmp_path / f"cold-site-{name}"), name
+    assert "Quillbramble" in _search_text(tmp_path / "warm-page body")  # the index was made again, not put back
+    assert "Zephyrwhistle" not in _search_text(tmp_path / "warm-page body")
+
+
+def test_a_link_to_a_renamed_page_is_reported_as_a_first_build_reports_it(tmp_path):
+    # A kept page's links were resolved against the files of the build that kept it: when the page it links to is
+    # renamed, it must be rendered again and its broken link named, as a build with no .cache/ names it.
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    env = {**at(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)), KEY_FILE_ENV: str(tmp_path / "key")}
+    first = run_protectpress("build", "--quiet", cwd=project, env=env)
+    assert first.returncode == 0, first.stderr
+    cards = project / "docs" / "action-cards"
+    (cards / "parcels.md").rename(cards / "suspicious-parcels.md")
+    warm = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / "warm"), cwd=project, env=env)
+    cold_project = copy_project(project, tmp_path / "cold")
+    shutil.rmtree(cold_project / ".cache")
+    cold = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / "cold-site"), cwd=cold_project, env=env)
+    assert warm.returncode == cold.returncode == 1
+    assert "docs/guidance/retail.md" in warm.stderr and "parcels" in warm.stderr
+    assert warm.stderr.replace(str(tmp_path / "warm"), "SITE") == cold.stderr.replace(str(tmp_path / "cold-site"),
+                                                                                          "SITE")
+
+
+def _search_text(site) -> str:
+    """What the search index holds of every page (Pagefind's fragments: gzip, after a signature, JSON)."""
+    fragments = sorted(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd").decode("utf-8")
+                       for path in (site / "pagefind" / "fragment").iterdir())
+    return "\n".join(fragments)
+
+
+def test_a_rebuild_converts_no_unchanged_page_and_compiles_no_template(tmp_path, monkeypatch):
+    # The rebuild must really use what was kept: Markdown runs again only for the pages whose lists are made
+    # anew each build (listings, home), and no theme template is compiled again.
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    monkeypatch.setenv(KEY_FILE_ENV, str(tmp_path / "key"))
+    rendered: list[str] = []
+    compiled: list[str | None] = []
+    real_render, real_compile = Page.render, jinja2.Environment.compile
+
+    def render(page, config, files):
+        rendered.append(page.file.src_uri)
+        return real_render(page, config, files)
+
+    def compile(environment, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name)
+        return real_compile(environment, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(Page, "render", render)
+    monkeypatch.setattr(jinja2.Environment, "compile", compile)
+    now = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
+    for build in ("first", "again"):
+        rendered.clear()
+        compiled.clear()
+        result = build_site(project / "mkdocs.yml", tmp_path / build, now=now)
+        assert result.ok, result.stopped
+        if build == "first":
+            first_rendered, first_compiled = list(rendered), list(compiled)
+    assert "action-cards/parcels.md" in first_rendered and "main.html" in first_compiled
+    assert "action-cards/parcels.md" not in rendered and "guidance/retail.md" not in rendered
+    assert len(first_rendered) - len(rendered) > 0 and "main.html" not in compiled and "base.html" not in compiled
+    assert snapshot(tmp_path / "again") == snapshot(tmp_path / "first")
 
 
 def test_a_preview_rebuild_keeps_what_it_did_not_use(tmp_path):
@@ -153,3 +229,15 @@ def test_a_preview_rebuild_keeps_what_it_did_not_use(tmp_path):
     only_a.get("kind", "a")
     only_a.save()
     assert SealedMemory(tmp_path / "sealed.json", key).get("kind", "b") is None  # not used: not kept
+
+
+def test_a_rebuild_after_pagefind_settings_changed_indexes_again(tmp_path):
+    # The kept search index was made with the pagefind.yml of its time: a rebuild with the same pages but other
+    # settings runs Pagefind (here a broken file, which fails the build as it fails a first build).
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    env = {KEY_FILE_ENV: str(tmp_path / "key")}
+    first = run_protectpress("build", "--quiet", cwd=project, env=env)
+    assert first.returncode == 0, first.stderr
+    (project / "pagefind.yml").write_text("exclude_selectors: [\n", encoding="utf-8")
+    failed = run_protectpress("build", "--quiet", cwd=project, env=env)
+    assert failed.returncode == 1 and "the search indexer (Pagefind) failed" in failed.stderr, failed.stderr

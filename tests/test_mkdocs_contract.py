@@ -4,6 +4,7 @@ the cause (a preview stuck on a spinner, a build that stops without saying why, 
 
 - the live-reload server's private `_serve_request`, `_epoch_cond`, `_visible_epoch` and `_inject_js_into_html`
   (mkdocs_plugins/preview_server.py);
+- what `Page.render` sets on a page, which a kept page's HTML sets instead (mkdocs_plugins/kept_work.py);
 - the build's private `_populate_page` and `_build_page`, with which the preview renders a saved page again
   (mkdocs_plugins/preview_rebuild.py);
 - MkDocs' words that we set (the `validation.links` settings, mkdocs_plugins/mkdocs_words.py) or match: the draft
@@ -11,6 +12,7 @@ the cause (a preview stuck on a spinner, a build that stops without saying why, 
 """
 
 import inspect
+import json
 import logging
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,10 +25,12 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
+from mkdocs.structure.files import get_files
+from mkdocs.structure.pages import Page
 
 from protectpress.core.foundation.problems import Problem
 from protectpress.core.site.preview_page import STATUS
-from protectpress.mkdocs_plugins import mkdocs_words, preview_server
+from protectpress.mkdocs_plugins import kept_work, mkdocs_words, preview_server
 from protectpress.mkdocs_plugins.preview_server import PreviewServer, keep_answering
 
 UPGRADED = f"MkDocs {mkdocs.__version__} changed"
@@ -126,6 +130,37 @@ def test_link_validation_is_set_in_mkdocs_words_and_docs_root_links_resolve(tmp_
     assert not [r for r in mkdocs_log if r.levelno >= logging.INFO and "gone.md" in r.getMessage()], (
         f"{UPGRADED}: validation.links.not_found: ignore no longer keeps MkDocs quiet about a missing page, which our "
         "link check reports in its own words")
+
+
+def test_a_kept_page_sets_what_mkdocs_page_render_sets(tmp_path):
+    # kept_work.py serves a page's kept HTML by replacing the page's `render`: if MkDocs' render sets anything
+    # else, a kept page would miss it.
+    config_file = _project(tmp_path, {
+        "index.md": "# Home\n\n[Other](other.md#part) and [this](#here)\n\n## Here\n\nText.\n",
+        "other.md": "---\ntitle: Other\n---\n\nNo heading of its own.\n\n## Part\n"})
+    config = load_config(str(config_file))
+    files = get_files(config)
+    for src_uri in ("index.md", "other.md"):
+        rendered = Page(None, files.get_file_from_path(src_uri), config)
+        rendered.read_source(config)
+        before = dict(vars(rendered))
+        rendered.render(config, files)
+        changed = {name for name, value in vars(rendered).items() if name not in before or before[name] is not value}
+        assert "content" in changed and changed <= set(kept_work.RESTORED), (
+            f"{UPGRADED}: Page.render now sets {sorted(changed - set(kept_work.RESTORED))}, which a kept page "
+            "(mkdocs_plugins/kept_work.py RESTORED) does not set")
+        kept = Page(None, files.get_file_from_path(src_uri), config)
+        kept.read_source(config)
+        assert kept_work._restore(kept, json.loads(json.dumps(kept_work._rendered(rendered))), files)
+        for name in changed:
+            assert _comparable(getattr(kept, name)) == _comparable(getattr(rendered, name)), (src_uri, name)
+        assert kept.title == rendered.title and str(kept.toc) == str(rendered.toc)
+
+
+def _comparable(value):
+    if isinstance(value, dict):  # links_to_anchors: by the linked file's path
+        return {getattr(key, "src_uri", key): value for key, value in value.items()}
+    return str(value) if hasattr(value, "items") else value
 
 
 def test_a_draft_page_carries_the_marker_the_preview_replaces(tmp_path):

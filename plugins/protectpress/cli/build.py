@@ -27,6 +27,7 @@ from ..core.foundation.config import ConfigError, load_settings
 from ..core.foundation.problems import Problems
 from ..core.foundation.settings import DEFAULT_LANGUAGE, relative_path
 from ..core.project.reading import Project
+from ..core.site.kept_search import KeptSearchIndex
 from ..core.site.search import PageIndexer, SearchIndexError
 from ..mkdocs_plugins import mkdocs_words
 from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit, run_now
@@ -81,7 +82,7 @@ class BuildResult:
 
 def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: bool = False,
                serve_url: str | None = None, dirty: bool = False, quiet: bool = True,
-               indexer: PageIndexer | None = None) -> BuildResult:
+               indexer: PageIndexer | KeptSearchIndex | None = None) -> BuildResult:
     """Build the site into `site_dir` as at `now` (the run's one "now": scheduling, expiry, review dates and the
     sitemap's dates all read it) and collect every problem; print nothing of ours (callers decide how).
 
@@ -158,9 +159,11 @@ def build_atomically(
     published-urls.txt, saying which, so they are committed with the pages."""
     project_dir = config_file.parent
     language = DEFAULT_LANGUAGE  # a broken mkdocs.yml stops the build before any page is indexed
+    cache_dir = None
     try:
         settings = load_settings(config_file)
         target, language = Path(site_dir) if site_dir else settings.site_dir, settings.language
+        cache_dir = settings.cache_dir
     except ConfigError as error:
         if not site_dir:
             print(f"protectpress: {error}", file=sys.stderr)
@@ -177,8 +180,10 @@ def build_atomically(
     try:
         try:
             # Pagefind starts first and is given each page as it is written: on two cores its work overlaps the
-            # build's instead of following it (core/site/search.py PageIndexer).
-            indexer = PageIndexer(staging, language=language)
+            # build's instead of following it (core/site/search.py PageIndexer). A build that writes the same pages
+            # as the last one puts the index it made back instead (core/site/kept_search.py).
+            indexer = (KeptSearchIndex(staging, language=language, cache_dir=cache_dir) if cache_dir is not None
+                       else PageIndexer(staging, language=language))
             result = build_site(config_file, staging, now=now, strict=strict, quiet=quiet, indexer=indexer)
         except BaseException as error:
             _discard(staging)

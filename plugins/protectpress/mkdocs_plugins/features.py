@@ -9,6 +9,7 @@ def load_features(state: BuildState) -> list:
     from .csp import CspFeature
     from .feeds import FeedsFeature
     from .integrity import IntegrityFeature
+    from .kept_work import PagesKept, TemplatesKept
     from .newsletter import NewsletterFeature
     from .notice import NoticeFeature
     from .offline import OfflineFeature
@@ -20,6 +21,8 @@ def load_features(state: BuildState) -> list:
     # are written: its worker is versioned by their bytes.
     # The Content-Security-Policy before offline too, so the worker versions the pages as published.
     # The notice first: it takes docs/notice.md out of the pages before the site feature reads them.
+    # What a build keeps for the next last: a page's Markdown is kept as every other feature hands it on, and
+    # the compiled templates once the site feature has said whether this is the preview (which keeps its own).
     features: list = [
         NoticeFeature(state),
         SiteFeature(state),
@@ -29,5 +32,7 @@ def load_features(state: BuildState) -> list:
         CspFeature(state),
         OfflineFeature(state),
         IntegrityFeature(state),
+        PagesKept(state),
+        TemplatesKept(state),
     ]
     return features

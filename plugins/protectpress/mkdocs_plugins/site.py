@@ -270,6 +270,7 @@ class SiteFeature:
             markdown += aside.markdown
         if aside.lists:
             self.set_aside[src_uri] = aside
+            self.state.renders_anew.add(src_uri)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

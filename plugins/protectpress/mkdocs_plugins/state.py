@@ -36,6 +36,9 @@ class BuildState:
     pinned_feed_entries: list = field(default_factory=list)
     # Where a page sits among its section's pages in the sidebar (0 first), by src_uri: see SiteFeature.on_nav.
     nav_ranks: dict[str, int] = field(default_factory=dict)
+    # Pages whose Markdown carries this build's random token for the generated lists (site.py): never the same
+    # twice, so their HTML is not kept for the next build (kept_work.py).
+    renders_anew: set[str] = field(default_factory=set)
     # What each output (listing, feed, newsletter) was made from, recorded as it is made: the preview's quick
     # rebuild asks it what a saved page's change reaches (core/foundation/dependents.py).
     dependents: Dependents = field(default_factory=Dependents)
