@@ -16,7 +16,8 @@ from protectpress.core.content.items import ActionCard
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.settings import Vocabulary
-from protectpress.core.site.search import PageIndexer, SearchIndexError, index_site, page_url, record_for
+from protectpress.core.site.search import PageIndexer, SearchIndexError, index_site, page_url
+from protectpress.core.site.search_records import record_for
 from search_index import indexed_pages
 from support import FIXTURES, copy_project, run_in_process, snapshot
 
@@ -119,7 +120,7 @@ def test_a_pagefind_that_stops_early_is_a_search_index_error_never_a_broken_pipe
 def test_a_long_answer_from_pagefind_is_read_as_it_arrives_and_gives_what_reading_it_whole_gives(monkeypatch):
     # The index comes back in one answer of many megabytes: past SPILL_BYTES it is decoded into a temporary file
     # as it arrives and its files read one at a time (issue 29: peak memory), never held whole.
-    from protectpress.core.site import search
+    from protectpress.core.site import pagefind_answers as search
 
     monkeypatch.setattr(search, "SPILL_BYTES", 1000)
     monkeypatch.setattr(search, "_WINDOW", 64)  # entries longer than the first window read
@@ -127,20 +128,20 @@ def test_a_long_answer_from_pagefind_is_read_as_it_arrives_and_gives_what_readin
              for n in range(60)] + [{"path": "caf\u00e9.json", "content": "e30="}]
     answer = {"message_id": 7, "payload": {"type": "GetFiles", "files": files, "note": ["\u2019", {"n": 1.5}]}}
     raw = base64.b64encode(json.dumps(answer, indent=1).encode("utf-8"))
-    message = search._Incoming()
+    message = search.IncomingAnswer()
     for start in range(0, len(raw), 333):
         message.add(raw[start:start + 333])
     read = message.answer()
     assert message.spilled is not None
-    assert isinstance(read["payload"]["files"], search._SpilledFiles)
+    assert isinstance(read["payload"]["files"], search.SpilledFiles)
     assert read["payload"]["note"] == answer["payload"]["note"] and read["message_id"] == 7
     assert len(read["payload"]["files"]) == len(files)
     assert list(read["payload"]["files"]) == files
 
-    short = search._Incoming()
+    short = search.IncomingAnswer()
     short.add(base64.b64encode(b'{"message_id": 1, "payload": {"type": "NewIndex", "index_id": 0}}'))
     assert short.spilled is None and short.answer()["payload"]["index_id"] == 0
-    broken = search._Incoming()
+    broken = search.IncomingAnswer()
     broken.add(raw[:-8] + b"AAAA")
     with pytest.raises(ValueError):
         broken.answer()

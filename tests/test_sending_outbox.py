@@ -125,7 +125,11 @@ def test_a_damaged_journal_is_reported_plainly(project, run):
     (sends / f"{SLUG}.sqlite").write_bytes(b"this is not a database" * 100)
     code, out, err = run("sends", SLUG)
     assert code == 1
-    assert "the send journal could not be used" in err and "Traceback" not in out + err
+    # The file is named, with what was expected and found, and staff are told to keep it: it may be the only
+    # record of who was sent the newsletter.
+    assert err.startswith(f"protectpress: newsletters/.sends/{SLUG}.sqlite: expected a send journal "), err
+    assert "found a file SQLite cannot read as one (file is not a database)" in err and "Keep the file" in err
+    assert "Traceback" not in out + err
 
 
 def test_a_test_dry_run_names_who_would_get_it(project, run):

@@ -17,7 +17,7 @@ from protectpress.core.foundation.site_paths import (
 from protectpress.core.site.listings import type_index_source
 from protectpress.core.site.navigation import NAV_ORDER
 from protectpress.core.site.redirects import Redirect, normalise_old_address, redirect_html
-from protectpress.core.site.search import listing_record
+from protectpress.core.site.search_records import listing_record
 
 
 def test_the_navigation_feeds_and_type_indexes_follow_the_kinds_in_one_order():

@@ -14,11 +14,10 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..core.foundation.site_paths import is_newsletter_page
-from ..core.site.search import (
-    SearchIndexError,
+from ..core.site.search import SearchIndexError, index_site
+from ..core.site.search_records import (
     SearchRecord,
     excluded_from_search,
-    index_site,
     listing_record,
     newsletter_record,
     record_for,

@@ -30,8 +30,7 @@ from ..core.foundation.dependents import Carries
 from ..core.foundation.frontmatter import read_source
 from ..core.foundation.generated import SetAside, set_aside_lists
 from ..core.foundation.links import EXPECTED_ONE_ADDRESS, same_addresses
-from ..core.foundation.sealedmemory import FILE_NAME as SEALED_FILE
-from ..core.foundation.sealedmemory import SealedMemory, user_key
+from ..core.foundation.sealedmemory import FILE_NAME, SealedMemory, user_key
 from ..core.foundation.site_paths import HOME_SRC_URI, ROBOTS_TXT, TYPE_FOLDERS, ContentType, listing_group
 from ..core.foundation.templates import html_text
 from ..core.judge.boundary import ProjectBoundary
@@ -101,7 +100,7 @@ class SiteFeature:
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         settings = self.state.settings
         self.memory = BuildMemory(settings.cache_dir / "facts.json")
-        self.sealed = SealedMemory(settings.cache_dir / SEALED_FILE, user_key(), keep_unused=self.state.serving)
+        self.sealed = SealedMemory(settings.cache_dir / FILE_NAME, user_key(), keep_unused=self.state.serving)
         docs_prefix = settings.relative(settings.docs_dir)
         sources: dict[str, str] = {}
         unreadable: list[File] = []

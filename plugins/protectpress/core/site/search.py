@@ -1,4 +1,4 @@
-"""Site search: what the search index records about a page, and indexing a built site with Pagefind.
+"""Site search: indexing a built site with Pagefind (what it records about each page: search_records.py).
 
 Pagefind (the `pagefind[bin]` package ships its binary inside the wheel) reads the built HTML and writes a
 chunked index to `site/pagefind/`, so a search downloads only the few chunks its words need instead of the
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import datetime as dt
 import json
-import mmap
 import os
 import queue
 import shutil
@@ -22,15 +20,11 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..content.items import ContentItem
-from ..foundation.dates import human, iso_day
-from ..foundation.settings import Vocabulary
-from ..foundation.site_paths import FOLDER_INDEX, NEWSLETTER_LABEL, listing_group
+from .pagefind_answers import IncomingAnswer, SpilledFiles
 
 INDEX_FOLDER = "pagefind"  # inside site/; the theme's search script loads `pagefind/pagefind.js` from here
 # The "¶" permalink that Python-Markdown's toc extension puts in every heading is not part of the text.
@@ -38,65 +32,6 @@ NOT_TEXT = ".headerlink"
 # A failing Pagefind should fail the build, not hang it: indexing 3,000 pages takes a few seconds.
 INDEX_TIMEOUT_SECONDS = 600
 OUTBOX_PAGES = 64  # pages handed over but not yet taken by Pagefind: about 2 MB
-SPILL_BYTES = 1 << 20  # an answer from Pagefind longer than this is decoded into a temporary file (the index)
-
-
-@dataclass(frozen=True)
-class SearchRecord:
-    """What the index keeps about one page besides its text: shown in results and used to narrow them."""
-
-    type_label: str
-    date_iso: str | None = None  # the sort key ("newest first"); pages without a date drop out of that order
-    date_label: str | None = None  # "27 March 2023", shown in results
-    topics: tuple[str, ...] = ()  # labels, not slugs: the filter shows them as they are
-    sectors: tuple[str, ...] = ()  # every sector the page is found under (a page for all sectors: each one)
-    sector_names: tuple[str, ...] = ()  # the sectors as the page states them, shown in a result ("All sectors")
-
-    @property
-    def topics_label(self) -> str:
-        """The result's topic line: labels as a reader knows them, never slugs."""
-        return ", ".join(self.topics)
-
-    @property
-    def sectors_label(self) -> str:
-        return ", ".join(self.sector_names)
-
-
-def record_for(item: ContentItem, vocabulary: Vocabulary) -> SearchRecord:
-    """A page's record, dated by its last significant change."""
-    return _record(item.kind.label, item.updated or item.date, item.tags, item.sectors, vocabulary)
-
-
-def excluded_from_search(search: Any) -> bool:
-    """Whether a page's front matter leaves it out of search: `search: {exclude: true}`, as Material reads it."""
-    return isinstance(search, dict) and search.get("exclude") is True
-
-
-def listing_record(src_uri: str) -> SearchRecord:
-    """A page we generated, with no item of its own (its lists are left out with data-pagefind-ignore): a topic's
-    or sector's listing says which it is; a group's index is a plain page."""
-    folder, _, name = src_uri.rpartition("/")
-    group = listing_group(folder)
-    return SearchRecord(type_label=group.label if group is not None and name != FOLDER_INDEX else "Page")
-
-def newsletter_record(date: dt.datetime | None, sectors: tuple[str, ...], vocabulary: Vocabulary) -> SearchRecord:
-    """A newsletter's web version: dated by its issue, for the sectors it was sent to."""
-    return _record(NEWSLETTER_LABEL, date, (), sectors, vocabulary)
-
-
-def _record(type_label: str, date: dt.datetime | None, tags: tuple[str, ...], sectors: tuple[str, ...],
-            vocabulary: Vocabulary) -> SearchRecord:
-    # A page for all sectors is found under every sector, as the sector listings list it, but its result says
-    # "All sectors" once rather than naming thirteen. Labels in vocabulary order, each once, whatever the
-    # front matter repeats.
-    sector_labels = tuple(label for slug, label in vocabulary.sectors.items()
-                          if slug in sectors or (slug != "all" and "all" in sectors))
-    stated = ("all",) if "all" in sectors else sectors
-    return SearchRecord(type_label=type_label, date_iso=iso_day(date) if date else None,
-                        date_label=human(date) if date else None,
-                        topics=tuple(label for slug, label in vocabulary.tags.items() if slug in tags),
-                        sectors=sector_labels,
-                        sector_names=tuple(label for slug, label in vocabulary.sectors.items() if slug in stated))
 
 
 class SearchIndexError(RuntimeError):
@@ -284,20 +219,20 @@ class PageIndexer:
         # base64 again). Held whole, with its decodings, it raised the build's peak memory by about 38 MB, in
         # allocations too large to reuse what the build had let go of. A message is decoded as it arrives
         # instead: past SPILL_BYTES into a temporary file, whose index files are read one at a time when written
-        # (`_SpilledFiles`).
-        message = _Incoming()
+        # (`SpilledFiles`).
+        message = IncomingAnswer()
         while chunk := os.read(stdout.fileno(), 1 << 20):
             start = 0
             while (end := chunk.find(b",", start)) >= 0:
                 message.add(chunk[start:end])
                 self._finish_message(message)
-                message = _Incoming()
+                message = IncomingAnswer()
                 start = end + 1
             message.add(chunk[start:])
         with self._answered:
             self._answered.notify_all()
 
-    def _finish_message(self, message: _Incoming) -> None:
+    def _finish_message(self, message: IncomingAnswer) -> None:
         try:
             answer = message.answer()
             payload = answer["payload"]
@@ -337,7 +272,7 @@ def _html_files(site_dir: Path) -> set[str]:
 
 def _write_index(index_dir: Path, files: Any) -> None:
     """Write the files of Pagefind's answer (paths inside the index folder, contents in base64)."""
-    if not isinstance(files, (list, _SpilledFiles)) or not files:
+    if not isinstance(files, (list, SpilledFiles)) or not files:
         raise SearchIndexError("the search indexer (Pagefind) made no index")
     root = index_dir.resolve()
     for file in files:
@@ -356,128 +291,3 @@ def _entry_pages(index_dir: Path) -> int | None:
         return sum(int(language["page_count"]) for language in entry["languages"].values())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-
-
-class _Incoming:
-    """One message from Pagefind as it arrives: base64 of JSON. Short ones are kept and read whole; past
-    SPILL_BYTES, the base64 is decoded as it comes into a temporary file."""
-
-    def __init__(self) -> None:
-        self.pending = bytearray()  # base64 not yet decoded
-        self.spilled: Any = None  # the temporary file, once the message is long
-        self.start = b""  # its first bytes, to name an answer that could not be read
-
-    def add(self, part: bytes) -> None:
-        if not self.start:
-            self.start = bytes(part[:200])
-        self.pending += part
-        if self.spilled is None and len(self.pending) <= SPILL_BYTES:
-            return
-        if self.spilled is None:
-            self.spilled = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the answer: _SpilledFiles)
-        whole = len(self.pending) - len(self.pending) % 4  # base64 decodes in groups of four
-        with memoryview(self.pending) as view:
-            self.spilled.write(base64.b64decode(view[:whole], validate=True))
-        del self.pending[:whole]
-
-    def answer(self) -> dict[str, Any]:
-        if self.spilled is None:
-            answer = json.loads(base64.b64decode(self.pending, validate=True))
-        else:
-            self.spilled.write(base64.b64decode(self.pending, validate=True))
-            self.spilled.flush()
-            answer = _read_spilled(self.spilled)
-        if not isinstance(answer, dict):
-            raise TypeError("not a JSON object")
-        return answer
-
-
-_WINDOW = 1 << 16
-
-
-def _read_spilled(file: Any) -> Any:
-    """A long answer, decoded into `file`: its JSON value, with the `files` list of the payload left where it
-    lies in the file (`_SpilledFiles`), each entry read only when the index is written."""
-    data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    value, end = _spilled_value(data, _skip_space(data, 0), file)
-    if _skip_space(data, end) != len(data):
-        raise ValueError(f"text after the JSON value at byte {end}")
-    return value
-
-
-def _spilled_value(data: mmap.mmap, at: int, file: Any, key: str | None = None) -> tuple[Any, int]:
-    """The JSON value starting at byte `at`, and the byte after it. Objects are walked key by key, so that only
-    the list named `files` is large, and it is read entry by entry; every other value is read whole."""
-    if data[at:at + 1] == b"{":
-        found: dict[str, Any] = {}
-        at = _skip_space(data, at + 1)
-        if data[at:at + 1] == b"}":
-            return found, at + 1
-        while True:
-            name, at = _small_value(data, at)
-            at = _skip_space(data, at)
-            if not isinstance(name, str) or data[at:at + 1] != b":":
-                raise ValueError(f"a JSON object key at byte {at}")
-            found[name], at = _spilled_value(data, _skip_space(data, at + 1), file, name)
-            at = _skip_space(data, at)
-            if data[at:at + 1] == b"}":
-                return found, at + 1
-            if data[at:at + 1] != b",":
-                raise ValueError(f"',' or '}}' at byte {at}")
-            at = _skip_space(data, at + 1)
-    if key == "files" and data[at:at + 1] == b"[":
-        entries: list[tuple[int, int]] = []
-        at = _skip_space(data, at + 1)
-        while data[at:at + 1] != b"]":
-            _, end = _small_value(data, at)  # read to find where it ends, and let go of at once
-            entries.append((at, end))
-            at = _skip_space(data, end)
-            if data[at:at + 1] == b",":
-                at = _skip_space(data, at + 1)
-            elif data[at:at + 1] != b"]":
-                raise ValueError(f"',' or ']' at byte {at}")
-        return _SpilledFiles(file, data, entries), at + 1
-    return _small_value(data, at)
-
-
-def _small_value(data: mmap.mmap, at: int) -> tuple[Any, int]:
-    """One JSON value read whole from byte `at`: the window read grows until the value fits in it."""
-    window = _WINDOW
-    while True:
-        raw = data[at:at + window]
-        try:
-            text = raw.decode("utf-8")
-            value, end = _DECODER.raw_decode(text)
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            if at + window >= len(data):
-                raise
-            window *= 4
-            continue
-        return value, at + len(text[:end].encode("utf-8"))
-
-
-def _skip_space(data: mmap.mmap, at: int) -> int:
-    while data[at:at + 1] in (b" ", b"\t", b"\n", b"\r"):
-        at += 1
-    return at
-
-
-_DECODER = json.JSONDecoder()
-
-
-class _SpilledFiles:
-    """The index files of a long answer, read one at a time from the temporary file it was decoded into."""
-
-    def __init__(self, file: Any, data: mmap.mmap, entries: list[tuple[int, int]]) -> None:
-        self.file, self.data, self.entries = file, data, entries
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def __iter__(self) -> Iterator[Any]:
-        try:
-            for start, end in self.entries:
-                yield json.loads(self.data[start:end])
-        finally:
-            self.data.close()
-            self.file.close()
