@@ -141,6 +141,9 @@ def test_a_send_journal_that_is_not_a_database_is_named_by_check_and_send_never_
     check = run_protectpress("check", cwd=project)
     assert check.returncode == 0, check.stdout + check.stderr
     assert f"warning: {named}" in check.stdout.splitlines(), check.stdout
+    assert ("The send record newsletters/.sends/2024-01-winter-update.sqlite could not be read (see the warning "
+            "above). Keep the file, as it may be the only record of who was sent that newsletter") in check.stdout
+    assert "no newsletter has been sent to the list yet" not in check.stdout  # not known: the record is unreadable
     send = run_protectpress("send", "2024-01-winter-update", "--to", "recipients.csv", "--smtp",
                             "smtp://127.0.0.1:9", "--yes", "--skip-live-check", cwd=project)
     assert send.returncode == 1

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ..core.foundation.dates import human, human_moment
-from ..core.project.reading import going_live, major_changes_since_last_newsletter
+from ..core.project.reading import Candidates, going_live, major_changes_since_last_newsletter
 from ..core.sending.compose import ONE_CLICK_OFF
 from .build import build_site
 from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit, fail_config, run_now
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     problems = result.problems
     project = result.project
     # Before the report: a send journal that cannot be read is one of its warnings.
-    since, candidates = major_changes_since_last_newsletter(project, problems) if project is not None else (None, [])
+    candidates = major_changes_since_last_newsletter(project, problems) if project is not None else None
     if args.format == "json":
         print(problems.as_json())
     else:
@@ -54,13 +54,15 @@ def run(args: argparse.Namespace) -> int:
         if coming:
             print("\nGoing live next (publish_at):")
             print("\n".join(f"  {human_moment(moment)}: {path} ({title})" for moment, path, title in coming))
-        if candidates:
-            after = (f" since the last newsletter sent to the list ({human(since)})" if since
-                     else " (no newsletter has been sent to the list yet)")
-            print(f"\nNewsletter candidates: major changes{after}. Feature one with '- page: <path>' and "
-                  "'as_updated: true' under items:")
+        if candidates and candidates.changes:
+            print(f"\nNewsletter candidates: major changes{_since(candidates)}. Feature one with '- page: <path>' "
+                  "and 'as_updated: true' under items:")
             print("\n".join(f"  {human(change.date)}: {item.src_uri} ({item.title}): {change.note}"
-                             for item, change in candidates))
+                             for item, change in candidates.changes))
+        if candidates and candidates.unreadable:
+            print(f"\nThe send record {', '.join(candidates.unreadable)} could not be read (see the warning above). "
+                  "Keep the file, as it may be the only record of who was sent that newsletter, and ask whoever "
+                  "looks after protectpress to look at it.")
         if result.newsletters and project is not None and not project.settings.plugin.sending.unsubscribe_url:
             print(f"\nBefore sending to a list: {ONE_CLICK_OFF}")
     if not result.ok and not problems.errors:
@@ -68,3 +70,11 @@ def run(args: argparse.Namespace) -> int:
         print(result.stopped, file=sys.stderr)
         return 1
     return 1 if problems.blocking(strict=args.strict) else 0
+
+
+def _since(candidates: Candidates) -> str:
+    if candidates.since:
+        return f" since the last newsletter sent to the list ({human(candidates.since)})"
+    if candidates.unreadable:
+        return " since the start (a send record could not be read, so when the last newsletter went is not known)"
+    return " (no newsletter has been sent to the list yet)"

@@ -1,15 +1,16 @@
-"""What one build leaves the next that a planted file must not be able to forge: results sealed with a key
-that only this user holds.
+"""What one build leaves the next that a planted file must not be able to forge: results sealed with a key that only
+this user holds.
 
-`buildcache.BuildMemory` keeps facts that no value read back can make wrong. Some slow results are not like
-that: a QR code's drawing (a planted one could send a printed card's readers anywhere) or the active-content
-judge's verdict on a page body (a planted "clean" verdict would publish what it hid). Those are kept here,
-each entry sealed with an HMAC-SHA256 under a 32-byte secret in a file of the user's own
-(`~/.config/protectpress/cache-key`, mode 0600, outside the project, so a `.cache/` copied from CI, another
-machine or a pull request carries no key). An entry is used only if its seal is right for this key, this kind
-of result and this input; its name is itself an HMAC of the input, so nobody without the key can even tell
-which input an entry is for. Anything else (no key, a key file another user owns or others can read, a
-missing, broken or planted entry) is worked out again, as on a first build. See SECURITY.md.
+`buildcache.BuildMemory` keeps facts that no value read back can make wrong. Some slow results are not like that: a
+QR code's drawing (a planted one could send a printed card's readers anywhere), a page's HTML or a compiled template
+(mkdocs_plugins/kept_work.py), the search index (core/site/kept_search.py). Those are kept here, each entry sealed
+with an HMAC-SHA256 under a 32-byte secret in a file of the user's own (`$PROTECTPRESS_CACHE_KEY_FILE`, else
+`$XDG_CONFIG_HOME/protectpress/cache-key`, else `~/.config/protectpress/cache-key`; mode 0600, outside the project,
+so a `.cache/` copied from CI, another machine or a pull request carries no key). The active-content judge's
+verdicts are never kept on disk. An entry is used only if its seal is right for this key, this kind of result and
+this input; its name is itself an HMAC of the input, so nobody without the key can even tell which input an entry is
+for. Anything else (no key, a key file another user owns or others can read, a missing, broken or planted entry) is
+worked out again, as on a first build. See SECURITY.md.
 """
 
 from __future__ import annotations

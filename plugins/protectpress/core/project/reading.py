@@ -45,24 +45,32 @@ def going_live(project: Project) -> list[tuple[dt.datetime, str, str]]:
     return sorted(coming)
 
 
-def major_changes_since_last_newsletter(
-    project: Project, problems: Problems,
-) -> tuple[dt.datetime | None, list[tuple[ContentItem, Change]]]:
+@dataclass(frozen=True)
+class Candidates:
+    """Each major change made since the last newsletter went to the list (`since`: None when none has, as far as
+    the readable send journals tell), and the journals that could not be read (project-relative paths)."""
+
+    since: dt.datetime | None
+    changes: list[tuple[ContentItem, Change]]
+    unreadable: list[str]
+
+
+def major_changes_since_last_newsletter(project: Project, problems: Problems) -> Candidates:
     """When the last newsletter went to the list (its send journal says it reached someone: a test send, a
-    dry run or the outbox does not count; None when none has) and each major change made after it. A journal
-    that cannot be read is a warning in `problems` and counts as no send."""
-    since = None
+    dry run or the outbox does not count) and each major change made after it. A journal that cannot be read is
+    a warning in `problems` and counts as no send."""
+    since, unreadable = None, []
     if project.settings.plugin.newsletter.enabled:
         journal_dir = sending_paths(project.settings)[0]
         sent = []
         for newsletter in load_newsletters(project.settings, Problems()):
             try:
                 sent.append(bulk_sent_at(journal_dir, newsletter.slug))
-            except JournalUnreadable as unreadable:
-                problems.warning(relative_path(unreadable.path, project.settings.project_dir), unreadable.EXPECTED,
-                                 unreadable.found())
+            except JournalUnreadable as journal:
+                unreadable.append(relative_path(journal.path, project.settings.project_dir))
+                problems.warning(unreadable[-1], journal.EXPECTED, journal.found())
         since = max((moment for moment in sent if moment is not None and moment <= project.now), default=None)
-    return since, newsletter_candidates(project.content, since)
+    return Candidates(since, newsletter_candidates(project.content, since), unreadable)
 
 
 def load_project(settings: Settings, problems: Problems | None = None, *, now: dt.datetime) -> Project:

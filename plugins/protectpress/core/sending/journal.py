@@ -7,7 +7,8 @@ left alone unless the sender asks to resend it. Everything else is either sent o
 
 The journal holds personal data (addresses, names, relay replies): it lives under the git-ignored
 `newsletters/.sends/`, and `forget` deletes a person from it. What stays is a salted hash of their address, so
-that resuming the send (with them still on the recipients file) does not mail them again.
+that resuming the send (with them still on the recipients file) does not mail them again. What it records and
+the two ways it refuses to open are in journal_records.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Site search: indexing a built site with Pagefind (what it records about each page: search_records.py).
+"""Site search: indexing a built site with Pagefind (what it records about each page: search_records.py;
+reading Pagefind's answers as they arrive: pagefind_answers.py).
 
 Pagefind (the `pagefind[bin]` package ships its binary inside the wheel) reads the built HTML and writes a
 chunked index to `site/pagefind/`, so a search downloads only the few chunks its words need instead of the
