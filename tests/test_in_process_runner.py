@@ -123,3 +123,20 @@ def test_an_exception_inside_the_build_fails_loudly_under_protectpress_debug(tmp
     assert "PROTECTPRESS_DEBUG" not in os.environ
     plain = run_in_process("build", cwd=project)
     assert plain.returncode == 1 and "protectpress stopped on an unexpected error: RuntimeError" in plain.stderr
+
+
+def test_a_build_hands_nothing_of_its_own_to_the_next_one_in_the_process(tmp_path):
+    # MkDocs keeps one instance of our plugin for the whole process (plugin_cache, kept for `mkdocs serve`): a
+    # build that fed Pagefind once left its page sink on it, so the next build in the process (a `check`, a
+    # preview rebuild) fed pages to that finished indexer, reading a staging folder that was gone (found in the
+    # clean-clone run: check left Pagefind's threads running, and a build failed writing into another project).
+    first = copy_project(FIXTURES / "newsletter-basic", tmp_path / "first")
+    second = copy_project(FIXTURES / "site-basic", tmp_path / "second")
+    built = run_in_process("build", "--quiet", cwd=first)
+    assert built.returncode == 0, built.stderr
+    checked = run_in_process("check", cwd=second)  # fails on leftover threads, as the runner checks
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "No problems found" in checked.stdout
+    rebuilt = run_in_process("build", "--quiet", cwd=second)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert (second / "site" / "action-cards" / "parcels" / "index.html").is_file()

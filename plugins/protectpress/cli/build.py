@@ -114,9 +114,11 @@ def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: b
         plain.state = lambda: getattr(config.plugins.get("protectpress"), "state", None)
         plugin = config.plugins.get("protectpress")
         if plugin is not None:
+            # MkDocs keeps one instance of a plugin with on_startup for the whole process (its plugin_cache, for
+            # `mkdocs serve`), so what one build hands it must be set anew by every build: a page sink left from
+            # an earlier build would feed its finished indexer, reading a folder that is gone.
             plugin.run_now = now  # our ProtectpressPlugin: its on_config takes it as the build's "now"
-            if indexer is not None:
-                plugin.page_sink = indexer.add
+            plugin.page_sink = indexer.add if indexer is not None else None
         config.plugins.on_startup(command="serve" if serve_url else "build", dirty=dirty)
         try:
             build(config, serve_url=serve_url, dirty=dirty)
