@@ -132,8 +132,9 @@ def test_a_build_hands_nothing_of_its_own_to_the_next_one_in_the_process(tmp_pat
     # clean-clone run: check left Pagefind's threads running, and a build failed writing into another project).
     first = copy_project(FIXTURES / "newsletter-basic", tmp_path / "first")
     second = copy_project(FIXTURES / "site-basic", tmp_path / "second")
-    built = run_in_process("build", "--quiet", cwd=first)
-    assert built.returncode == 0, built.stderr
+    for _ in range(2):  # the second build finds the search index it kept, so it starts Pagefind only on demand
+        built = run_in_process("build", "--quiet", cwd=first)
+        assert built.returncode == 0, built.stderr
     checked = run_in_process("check", cwd=second)  # fails on leftover threads, as the runner checks
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "No problems found" in checked.stdout
