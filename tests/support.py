@@ -19,6 +19,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -283,6 +285,19 @@ def running(command: list[str], *, cwd: Path, log: Path, port: int | None = None
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=30)
+
+
+def http_answer(url: str, *, timeout: float = 10) -> tuple[int, str]:
+    """The HTTP status and body of a GET, also for an error status (the preview's problems page answers 503);
+    (0, "") while nothing answers (a server still starting or rebuilding), so a `wait_until` goes on waiting."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.read().decode("utf-8")
+    except OSError:
+        return 0, ""
 
 
 def copy_project(source: Path, destination: Path) -> Path:

@@ -4,13 +4,11 @@ touching site/; and a plain `mkdocs serve` shows a mistake on its problems page 
 from __future__ import annotations
 
 import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from support import FIXTURES, PROTECTPRESS, copy_project, free_port, run_in_process, running, wait_until
+from support import FIXTURES, PROTECTPRESS, copy_project, free_port, http_answer, run_in_process, running, wait_until
 
 SCHEDULED = "docs/guidance/winter-venues.md"
 PAGE = """---
@@ -35,13 +33,7 @@ def project(tmp_path_factory) -> Path:
     return project
 
 
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.read().decode("utf-8")
+fetch = http_answer
 
 
 def wait_for(condition, what: str, timeout: float = 120):

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import re
 import socket
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
-from support import FIXTURES, PROTECTPRESS, Service, copy_project, free_port, run_protectpress, running, wait_until
+from support import (
+    FIXTURES,
+    PROTECTPRESS,
+    Service,
+    copy_project,
+    free_port,
+    http_answer,
+    run_protectpress,
+    running,
+    wait_until,
+)
 
 PAGE = "docs/guidance/lockdown.md"
 
@@ -20,14 +28,7 @@ def fetch(url: str) -> str:
     return fetch_with_status(url)[1]
 
 
-def fetch_with_status(url: str) -> tuple[int, str]:
-    """The HTTP status and the body, also for an error status (the problems page answers 503)."""
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.read().decode("utf-8")
+fetch_with_status = http_answer  # the problems page answers 503
 
 
 def wait_for(condition, timeout: float, what: str):

@@ -6,14 +6,12 @@ feed and newsletter the preview answers over HTTP shows the saved text: a real p
 from __future__ import annotations
 
 import re
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
-from support import FIXTURES, PROTECTPRESS, Service, copy_project, running, wait_until
+from support import FIXTURES, PROTECTPRESS, Service, copy_project, http_answer, running, wait_until
 
 PAGE = "docs/guidance/lockdown.md"
 TITLE = "Dynamic lockdown"
@@ -21,15 +19,7 @@ QUICK = "Preview updated: 1 page rendered again"
 MENU_TITLE = re.compile(r'md-ellipsis">\s*([^<]*?)\s*</span>')
 
 
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.read().decode("utf-8")
-    except OSError:
-        return 0, ""
+fetch = http_answer
 
 
 def menu(url: str) -> list[str]:

@@ -4,25 +4,14 @@ that it looks like a body-only edit), must still be refused by name and its text
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
-
-from support import FIXTURES, PROTECTPRESS, copy_project, running, wait_until
+from support import FIXTURES, PROTECTPRESS, copy_project, http_answer, running, wait_until
 
 SECRET = "OUTSIDE-SECRET-91c4"
 PAGE = "docs/guidance/lockdown.md"
 INSIDE = "Expected a file or folder inside the project (a link that leads out of the project folder is never published)"
 
 
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, error.read().decode("utf-8")
-    except OSError:
-        return 0, ""
+fetch = http_answer
 
 
 def test_a_page_swapped_for_a_link_out_of_the_project_is_refused_not_served(tmp_path):
