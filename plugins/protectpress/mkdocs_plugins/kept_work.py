@@ -50,6 +50,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from ..core.foundation.sealedmemory import SealedMemory, code_version, user_key
+from ..core.foundation.textmemo import text_digest
 from .state import BuildState
 
 PAGES_FILE = "pages.sealed.json"
@@ -166,7 +167,7 @@ def _settings_key(config: MkDocsConfig) -> str | None:
                               sort_keys=True, default=_named)
     except (TypeError, ValueError):
         return None  # a setting that is not plain data: its behaviour cannot be told from its value
-    return hashlib.blake2b(settings.encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()
+    return text_digest(settings)
 
 
 def _named(value: Any) -> str:

@@ -15,14 +15,20 @@ from typing import Generic, TypeVar
 Result = TypeVar("Result")
 
 
+def text_digest(text: str) -> str:
+    """The one digest of a text that protectpress keys things by (here, the kept pages' settings, the kept search
+    index's pages): BLAKE2b, 32 bytes, as hex; any text, even one with lone surrogates, has one."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()
+
+
 class TextMemo(Generic[Result]):
     def __init__(self, limit: int = 20_000) -> None:
         self.limit = limit
-        self._results: dict[bytes, Result] = {}
+        self._results: dict[str, Result] = {}
 
     def get(self, text: str, make: Callable[[], Result]) -> Result:
         """`make()`'s result for `text`, made only the first time this text is seen."""
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=32).digest()
+        key = text_digest(text)
         if key not in self._results:
             if len(self._results) >= self.limit:
                 self._results.clear()

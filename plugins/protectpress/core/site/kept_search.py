@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..foundation.sealedmemory import SealedMemory, code_version, user_key
+from ..foundation.textmemo import text_digest
 from . import search
 from .search import INDEX_FOLDER, IndexResult, PageIndexer, SearchIndexError
 
@@ -79,7 +80,7 @@ class KeptSearchIndex:
     def add(self, path: str, html: str) -> None:
         if path in self.pages:
             return
-        digest = _digest(html)
+        digest = text_digest(html)
         self.pages[path] = digest
         if self.indexer is None and self.kept is not None and self.kept["pages"].get(path) == digest:
             self.held.append(path)
@@ -95,7 +96,7 @@ class KeptSearchIndex:
             raise self.failed
         # What the build wrote without handing over (the 404 page, redirects, emails): Pagefind reads them too.
         for path in sorted(search._html_files(self.site_dir) - set(self.pages)):
-            self.pages[path] = _digest(self._read(path))
+            self.pages[path] = text_digest(self._read(path))
         if self.indexer is None:
             if self.kept is not None and self.pages == self.kept["pages"] and self._put_kept_files():
                 self.reused = True
@@ -182,10 +183,6 @@ class KeptSearchIndex:
             return
         self.memory.put(self.kind, "index", {"pages": self.pages, "files": files})
         self.memory.save()
-
-
-def _digest(html: str) -> str:
-    return hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=32).hexdigest()
 
 
 def _well_formed(kept: Any) -> bool:
