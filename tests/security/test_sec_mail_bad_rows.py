@@ -46,10 +46,11 @@ def test_bad_rows_are_listed_by_line_skipped_and_the_rest_is_sent_again_and_agai
     code, out, err = run(*send, "--dry-run")
     assert code == 0, out + err
     assert "Traceback" not in out + err
-    listed = re.search(r"(\d+) invalid, skipped \(lines ([\d, ]+): see the warnings above\)", out)
-    assert listed, out
-    shown = [int(n) for n in listed.group(2).split(", ")]
-    assert set(bad_lines) <= set(shown) and int(listed.group(1)) == len(shown)
+    counted = re.search(r"(\d+) rows in recipients\.csv = 4 to send \+ .* \+ (\d+) invalid \+ ", out)
+    listed = re.search(r"; invalid rows skipped: lines ([\d, ]+), named in the warnings above", out)
+    assert counted and listed, out
+    shown = [int(n) for n in listed.group(1).split(", ")]
+    assert set(bad_lines) <= set(shown) and int(counted.group(2)) == len(shown)
     assert "4 to send now" in out
     for line in bad_lines:
         assert f"recipients.csv:{line}: " in err and "(this line is skipped)" in err

@@ -88,25 +88,30 @@ class SendSummary:
             counts += f", not yet tried {self.not_attempted:,}"
         return [counts + ".", *([self.accounting()] if self.source else [])]
 
-    def _terms(self) -> list[tuple[int, str, bool]]:
+    def _terms(self, planned: int | None = None) -> list[tuple[int, str, bool]]:
         """(count, label, shown even at 0) for each place a row of the file can go: the one list that both the
-        total and the line below read, so a new count cannot be added to one and missed by the other."""
-        return [(self.sent, "written to the outbox" if self.outbox else "sent", True),
+        total and the line below read, so a new count cannot be added to one and missed by the other. A plan
+        (`planned`: the rows this run would try) counts those where a finished run counts what it sent."""
+        done = (planned, "to send") if planned is not None else (
+            self.sent, "written to the outbox" if self.outbox else "sent")
+        return [(*done, True),
                 (self.already_sent, "already sent", True),
                 (self.suppressed, "suppressed", True), (self.other_sectors, "other sectors", True),
                 (self.invalid, "invalid", True), (self.duplicates, "duplicate", True),
                 (self.failed, "failed", False), (self.unknown, "unknown", False),
                 (self.not_attempted, "not yet tried", False), (self.erased, "erased on request", False)]
 
-    def accounted(self) -> int:
+    def accounted(self, planned: int | None = None) -> int:
         """The rows this summary accounts for: every row of the file lands in exactly one count."""
-        return sum(count for count, _, _ in self._terms())
+        return sum(count for count, _, _ in self._terms(planned))
 
-    def accounting(self) -> str:
-        """`8 rows in list.csv = 3 sent + 1 already sent + ...`: where each row of the file went."""
-        shown = " + ".join(f"{count:,} {label}" for count, label, always in self._terms() if always or count)
+    def accounting(self, planned: int | None = None) -> str:
+        """`8 rows in list.csv = 3 sent + 1 already sent + ...`: where each row of the file went (or, for a plan
+        of `planned` rows to try, where each would go: the dry run and the confirmation say it the same way)."""
+        terms = self._terms(planned)
+        shown = " + ".join(f"{count:,} {label}" for count, label, always in terms if always or count)
         line = f"{self.rows:,} rows in {self.source} = {shown}"
-        missing = self.rows - self.accounted()
+        missing = self.rows - self.accounted(planned)
         return line + (f" ({missing:,} not accounted for: please report this)." if missing else ".")
 
 

@@ -33,14 +33,12 @@ SKIPPED_LINES_SHOWN = 20
 
 
 def skipped_rows(lines: list[int]) -> str:
-    """`3 invalid, skipped (lines 4, 9, 12: see the warnings above)` for a dry run and the confirmation."""
+    """`; invalid rows skipped: lines 4, 9, 12, named in the warnings above` after a plan's count line, or nothing."""
     if not lines:
-        return "0 invalid"
+        return ""
     shown = ", ".join(str(line) for line in lines[:SKIPPED_LINES_SHOWN])
     more = f" and {len(lines) - SKIPPED_LINES_SHOWN:,} more" if len(lines) > SKIPPED_LINES_SHOWN else ""
-    return (
-        f"{len(lines):,} invalid, skipped (line{'' if len(lines) == 1 else 's'} {shown}{more}: see the warnings above)"
-    )
+    return f"; invalid rows skipped: line{'' if len(lines) == 1 else 's'} {shown}{more}, named in the warnings above"
 
 
 def describe_test_send(last: TestSend | None, latest_any: TestSend | None) -> str:

@@ -242,12 +242,10 @@ class BulkSend:
         left_out = Audience()
         to_send = sum(self.campaign.to_send(recipient, summary) for recipient in self._audience(left_out))
         summary.suppressed, summary.other_sectors = left_out.suppressed, left_out.other_sectors
-        listed = (f"{self.listing.people:,} in {self.listing.source}: {left_out.suppressed:,} suppressed, "
-                  f"{left_out.other_sectors:,} not in this newsletter's sectors, "
-                  f"{skipped_rows(self.listing.skipped_lines)}")
+        # The line a finished send ends with, with "to send" for "sent": every row of the file, counted once.
+        listed = summary.accounting(planned=to_send).removesuffix(".") + skipped_rows(self.listing.skipped_lines)
         if self.journal is None:
             return BulkPlan(to_send, summary, listed, "")
-        listed += f", {summary.already_sent:,} already sent"
         run, newsletter = self.run, self.run.newsletter
         test_log = run.test_log
         last_test = describe_test_send(test_log.last(newsletter.content_hash), test_log.last())
