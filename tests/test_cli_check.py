@@ -42,7 +42,7 @@ def test_check_lists_every_problem_in_one_run(tmp_path):
         "error: docs/guidance/pals.md:5: date: expected a date like 2023-03-30, found '30/03/2023'",
         "error: docs/news/story.md:1: expected front matter: a first line '---', then YAML keys, then '---', "
         "found 'No front matter here'",
-        "Found 3 errors.",
+        "3 errors to fix.",
     ]
     assert "Traceback" not in result.stderr
 

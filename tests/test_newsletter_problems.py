@@ -72,7 +72,7 @@ def test_check_lists_every_newsletter_problem_in_one_run(bad_project):
     )
     assert sorted(line for line in lines if line.startswith("warning: ")) == sorted(
         f"warning: {w}" for w in EXPECTED_WARNINGS)
-    assert lines[-1] == "Found 15 errors."
+    assert lines[-1] == "15 errors to fix."
 
 
 def test_check_json_names_file_key_and_line(bad_project):

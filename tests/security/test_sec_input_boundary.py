@@ -111,7 +111,7 @@ def test_check_names_the_same_links_as_the_build(hostile):
     assert ("warning: newsletters/.sends/2024-01-winter-update.sqlite: expected a send journal (the SQLite database "
             "protectpress keeps of who was sent what), found a file SQLite cannot read as one (file is not a "
             "database)") in printed
-    assert "Found 9 errors, 1 warning." in result.stdout
+    assert "9 errors to fix, 1 warning." in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
 

@@ -128,7 +128,7 @@ def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: b
     except (Abort, ConfigurationError) as error:
         state = plain.state()
         if state is not None and state.problems.errors:
-            result.stopped = f"{count(len(state.problems.errors), 'error')} to fix"
+            result.stopped = state.problems.summary().removesuffix(".")
         elif mkdocs_words.STRICT_MODE in str(error):
             result.stopped = "--strict: warnings count as errors"
         else:

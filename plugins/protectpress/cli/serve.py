@@ -189,7 +189,7 @@ class Preview:
         stopped = None
         if quick.stopped:
             stopped = (f"{count(errors, 'error')} in the pages" if quick.in_pages else
-                       f"{count(errors, 'error')} to fix" if errors else quick.reason or "MkDocs stopped")
+                       quick.problems.summary().removesuffix(".") if errors else quick.reason or "MkDocs stopped")
         result = BuildResult(problems=quick.problems, stopped=stopped, pages=len(quick.pages), seconds=quick.seconds)
         if result.ok:
             self.server.problems_page = None

@@ -139,11 +139,14 @@ class Problems:
         return "\n".join(lines)
 
     def summary(self) -> str:
-        counts = {s: len(self.of(s)) for s in Severity}
+        """`3 errors to fix, 1 warning, 2 for information.`: the last line of `check`, and the line that says why
+        a build stopped, so the two commands count the same problems in the same words."""
         if not self._problems:
             return "No problems found."
-        parts = [f"{n} {s.value}{'' if n == 1 else 's'}" for s, n in counts.items() if n]
-        return "Found " + ", ".join(parts) + "."
+        words = {Severity.ERROR: ("error to fix", "errors to fix"), Severity.WARNING: ("warning", "warnings"),
+                 Severity.INFO: ("for information", "for information")}
+        counts = {severity: len(self.of(severity)) for severity in Severity}
+        return ", ".join(f"{n:,} {words[severity][n != 1]}" for severity, n in counts.items() if n) + "."
 
     def as_json(self) -> str:
         return json.dumps({"problems": [p.as_dict() for p in self]}, ensure_ascii=False, indent=2)
