@@ -3,12 +3,17 @@ and the QR code is an SVG that can be inlined; the brand's logo passes the conte
 
 from __future__ import annotations
 
+import random
+
+import segno
+
 from protectpress.core.content.print_size import PRINT_SIZES, SMALLEST_POINTS, print_size
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.judge.content_policy import check_document
 from protectpress.core.site.brand import LOGO_EXPECTED, load_brand
-from protectpress.core.site.printcard import qr_svg
+from protectpress.core.site.printcard import QR_ERROR, qr_svg
+from protectpress.core.site.qrmask import penalty
 from support import REPO
 
 STEP = "1. Move everyone away from the item and out of sight of it, behind hard cover such as a solid wall.\n"
@@ -34,6 +39,37 @@ def test_the_qr_code_is_an_svg_to_inline_once_per_card():
     svg = qr_svg("https://protectpress.example.org/action-cards/firearms-and-weapons-attacks/")
     assert svg.startswith("<svg") and svg.endswith("</svg>")
     assert "<script" not in svg and " id=" not in svg and "<?xml" not in svg
+
+
+def test_the_qr_code_is_exactly_the_one_segno_draws_with_its_own_choice_of_mask():
+    # The mask is chosen by our own scoring (core/site/qrmask.py): the same code segno makes, module for module,
+    # for addresses of every length a card could have (QR versions 1 to 13), upper case (alphanumeric) too.
+    rng = random.Random(29)
+    letters = "abcdefghijklmnopqrstuvwxyz0123456789-/"
+    addresses = ["https://protectpress.example.org/action-cards/firearms-and-weapons-attacks/",
+                 "HTTPS://EXAMPLE.ORG/" + "CARD-" * 20, "1234567890" * 12]
+    addresses += ["https://example.org/" + "".join(rng.choice(letters) for _ in range(length))
+                  for length in (1, 8, 20, 30, 45, 60, 80, 100, 130, 160, 200, 250) for _ in range(6)]
+    masks = set()
+    for address in addresses:
+        expected = segno.make_qr(address, error=QR_ERROR)
+        masks.add(expected.mask)
+        assert qr_svg(address) == expected.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True,
+                                                      svgclass="pp-qr__code", lineclass=None), address
+    assert masks == set(range(8))  # every mask was the right choice somewhere, so each was scored truly
+
+
+def test_a_matrix_is_scored_as_segno_scores_it():
+    # Every penalty rule counts (runs, blocks, finder-like patterns, the dark share): sizes of every version a
+    # card uses, mostly light to mostly dark, with the unset value (2) and its masked form (3) that segno scores
+    # as values of their own.
+    rng = random.Random(7)
+    for size in (21, 25, 37, 45, 69):
+        for dark_share in (0.1, 0.35, 0.5, 0.65, 0.9):
+            for _ in range(4):
+                matrix = tuple(bytearray(rng.choices((0, 1, 2, 3), weights=(1 - dark_share, dark_share, 0.01, 0.01),
+                                                     k=size)) for _ in range(size))
+                assert penalty(matrix) == segno.encoder.evaluate_mask(matrix, size, size), (size, dark_share)
 
 
 def test_a_logo_that_is_missing_or_runs_script_is_named_with_the_setting(tmp_path):

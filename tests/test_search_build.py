@@ -145,3 +145,26 @@ def test_a_long_answer_from_pagefind_is_read_as_it_arrives_and_gives_what_readin
     broken.add(raw[:-8] + b"AAAA")
     with pytest.raises(ValueError):
         broken.answer()
+
+
+def test_the_index_is_written_only_inside_its_folder(tmp_path):
+    # Pagefind names each file of the index; a name that climbs out, is absolute, or leads through a link to
+    # somewhere else is refused before anything is written there.
+    from protectpress.core.site.search import _write_index
+
+    index = tmp_path / "site" / "pagefind"
+    _write_index(index, [{"path": "pagefind-entry.json", "content": "e30="},
+                         {"path": "fragment/en_1.pf_fragment", "content": base64.b64encode(b"one").decode()}])
+    assert (index / "pagefind-entry.json").read_bytes() == b"{}"
+    assert (index / "fragment" / "en_1.pf_fragment").read_bytes() == b"one"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "kept.txt").write_text("mine")
+    (index / "away").symlink_to(outside, target_is_directory=True)
+    (index / "linked.pf").symlink_to(outside / "kept.txt")
+    for name in ["../outside/kept.txt", str(outside / "kept.txt"), "away/kept.txt", "away/new.txt", "linked.pf",
+                 "fragment/../../outside/kept.txt", "", ".", None]:
+        with pytest.raises(SearchIndexError, match="outside its folder"):
+            _write_index(index, [{"path": name, "content": "eA=="}])
+    assert sorted(path.name for path in outside.iterdir()) == ["kept.txt"]
+    assert (outside / "kept.txt").read_text() == "mine"

@@ -50,6 +50,8 @@ class FeedsFeature:
         # The preview's: the feeds as last published, so a save that changed a page's body only remakes the feeds
         # that carry it (`republish`).
         self.kept: PublishedFeeds | None = PublishedFeeds() if state.serving else None
+        # The last plan and what it was made from (`_planned_feeds`).
+        self._plan: tuple[tuple[tuple[FeedEntry, ...], frozenset[str]], list[Feed]] | None = None
 
     @property
     def enabled(self) -> bool:
@@ -65,6 +67,7 @@ class FeedsFeature:
         if not self.enabled:
             return files
         self.pages = {f.src_uri for f in files.documentation_pages()}
+        self._plan = None  # the pages' entries are made anew
         self.page_entries = {item.src_uri: entry_from_item(item, "", self.state.settings)
                              for item in self.state.content.published()}
         # Feed membership needs only dates, kinds, tags and sectors, known now; keeping the HTML of just the
@@ -169,7 +172,13 @@ class FeedsFeature:
         return entries + list(self.state.extra_feed_entries)
 
     def _planned_feeds(self) -> list[Feed]:
-        return plan_feeds(self._entries(placeholders=True), self.state.settings, self.pages)
+        """Which feeds exist and what each carries. Asked for which entries to keep, the Subscribe page, the head
+        links and the count; the answer changes only when a newsletter adds its entry or the pages change, so
+        each plan is made once (a plan sorts and dates every entry: 0.1 CPU s at 1,000 pages)."""
+        made_from = (tuple(self.state.extra_feed_entries), frozenset(self.pages))
+        if self._plan is None or self._plan[0] != made_from:
+            self._plan = (made_from, plan_feeds(self._entries(placeholders=True), self.state.settings, self.pages))
+        return self._plan[1]
 
 
 def _head_links(feeds: list[Feed], links: SiteLinks) -> list[dict[str, str]]:

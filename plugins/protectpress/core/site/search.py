@@ -272,17 +272,40 @@ def _html_files(site_dir: Path) -> set[str]:
 
 
 def _write_index(index_dir: Path, files: Any) -> None:
-    """Write the files of Pagefind's answer (paths inside the index folder, contents in base64)."""
+    """Write the files of Pagefind's answer (paths inside the index folder, contents in base64).
+
+    Each name must stay inside the folder: read as a path (no "..", nothing absolute), each folder it makes
+    found inside the folder once its links are followed, and no file written through a link. Resolving every
+    file's path instead (a system call for each part of it, for each of 1,100 files at 1,000 pages) took a
+    third of the time the index took to write."""
     if not isinstance(files, (list, SpilledFiles)) or not files:
         raise SearchIndexError("the search indexer (Pagefind) made no index")
     root = index_dir.resolve()
+    folders: set[str] = set()  # folders made and found inside the index's
     for file in files:
-        relative = file.get("path") if isinstance(file, dict) else None
-        target = (index_dir / relative).resolve() if isinstance(relative, str) and relative else None
-        if target is None or not target.is_relative_to(root) or target == root:
-            raise SearchIndexError(f"the search indexer (Pagefind) named a file outside its folder: {relative!r}")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        relative = _inside_name(file.get("path") if isinstance(file, dict) else None)
+        target = root / relative if relative is not None else None
+        if target is not None and (folder := os.path.dirname(relative or "")) not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent.resolve().is_relative_to(root):
+                folders.add(folder)
+            else:
+                target = None
+        if target is None or target.is_symlink():
+            raise SearchIndexError("the search indexer (Pagefind) named a file outside its folder: "
+                                   f"{file.get('path') if isinstance(file, dict) else None!r}")
         target.write_bytes(base64.b64decode(file.get("content") or ""))
+
+
+def _inside_name(relative: Any) -> str | None:
+    """`relative` as a path inside a folder (normalised), or None when it is empty, absolute or climbs out."""
+    if not isinstance(relative, str) or not relative or "\x00" in relative:
+        return None
+    normal = os.path.normpath(relative)
+    if os.path.isabs(normal) or os.path.splitdrive(normal)[0] or normal == os.curdir \
+            or normal.split(os.sep, 1)[0] == os.pardir:
+        return None
+    return normal
 
 
 def _entry_pages(index_dir: Path) -> int | None:
