@@ -21,7 +21,7 @@ from protectpress.cli.build import build_site
 from protectpress.core.foundation.buildcache import CACHE_FOLDER, BuildMemory
 from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV, SealedMemory, user_key
 from protectpress.core.site.printcard import qr_svg
-from support import FIXTURES, at, copy_project, run_protectpress, snapshot
+from support import FIXTURES, at, copy_project, run_in_process, snapshot
 
 ADDRESS = "https://protectpress.example.org/action-cards/firearms-and-weapons-attacks/"
 
@@ -63,11 +63,11 @@ def test_a_memory_that_cannot_be_written_leaves_no_file_and_no_error(tmp_path):
 def test_a_rebuild_with_a_memory_writes_the_same_site(tmp_path):
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     moment = at(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC))
-    first = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / "cold"), cwd=project, env=moment)
+    first = run_in_process("build", "--quiet", "--site-dir", str(tmp_path / "cold"), cwd=project, env=moment)
     assert first.returncode == 0, first.stderr
     facts = json.loads((project / CACHE_FOLDER / "facts.json").read_text(encoding="utf-8"))
     assert any(key.startswith("qr-mask ") for key in facts), facts  # the card's mask was remembered
-    second = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / "warm"), cwd=project, env=moment)
+    second = run_in_process("build", "--quiet", "--site-dir", str(tmp_path / "warm"), cwd=project, env=moment)
     assert second.returncode == 0, second.stderr
     warm, cold = (_without_search_index(snapshot(tmp_path / name)) for name in ("warm", "cold"))
     assert warm == cold and any(path.startswith("action-cards/") for path in warm)
@@ -123,11 +123,11 @@ def test_a_rebuild_after_any_one_change_writes_what_a_first_build_writes(tmp_pat
     # what a build with no .cache/ writes.
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     env = {**at(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)), KEY_FILE_ENV: str(tmp_path / "key")}
-    first = run_protectpress("build", "--quiet", cwd=project, env=env)
+    first = run_in_process("build", "--quiet", cwd=project, env=env)
     assert first.returncode == 0, first.stderr
     # Nothing changed: the same site, the search index included (put back, not made again: Pagefind names its
     # files differently each time it runs).
-    same = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / "same"), cwd=project, env=env)
+    same = run_in_process("build", "--quiet", "--site-dir", str(tmp_path / "same"), cwd=project, env=env)
     assert same.returncode == 0, same.stderr
     assert snapshot(tmp_path / "same") == snapshot(project / "site")
     for name, (path, old, new, page, shown) in CHANGES.items():
@@ -135,12 +135,12 @@ def test_a_rebuild_after_any_one_change_writes_what_a_first_build_writes(tmp_pat
         text = file.read_text(encoding="utf-8") if old is not None else ""
         assert old is None or old in text, (name, old)
         file.write_text(text.replace(old, new, 1) if old is not None else new, encoding="utf-8")
-        warm = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / f"warm-{name}"), cwd=project,
+        warm = run_in_process("build", "--quiet", "--site-dir", str(tmp_path / f"warm-{name}"), cwd=project,
                                 env=env)
         assert warm.returncode == 0, (name, warm.stderr)
         cold_project = copy_project(project, tmp_path / f"cold-{name}")
         shutil.rmtree(cold_project / ".cache", ignore_errors=True)
-        cold = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / f"cold-site-{name}"),
+        cold = run_in_process("build", "--quiet", "--site-dir", str(tmp_path / f"cold-site-{name}"),
                                 cwd=cold_project, env=env)
         assert cold.returncode == 0, (name, cold.stderr)
         assert shown in (tmp_path / f"warm-{name}" / page).read_text(encoding="utf-8"), name
@@ -156,14 +156,14 @@ def test_a_link_to_a_renamed_page_is_reported_as_a_first_build_reports_it(tmp_pa
     # renamed, it must be rendered again and its broken link named, as a build with no .cache/ names it.
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     env = {**at(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)), KEY_FILE_ENV: str(tmp_path / "key")}
-    first = run_protectpress("build", "--quiet", cwd=project, env=env)
+    first = run_in_process("build", "--quiet", cwd=project, env=env)
     assert first.returncode == 0, first.stderr
     cards = project / "docs" / "action-cards"
     (cards / "parcels.md").rename(cards / "suspicious-parcels.md")
-    warm = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / "warm"), cwd=project, env=env)
+    warm = run_in_process("build", "--quiet", "--site-dir", str(tmp_path / "warm"), cwd=project, env=env)
     cold_project = copy_project(project, tmp_path / "cold")
     shutil.rmtree(cold_project / ".cache")
-    cold = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / "cold-site"), cwd=cold_project, env=env)
+    cold = run_in_process("build", "--quiet", "--site-dir", str(tmp_path / "cold-site"), cwd=cold_project, env=env)
     assert warm.returncode == cold.returncode == 1
     assert "docs/guidance/retail.md" in warm.stderr and "parcels" in warm.stderr
     assert warm.stderr.replace(str(tmp_path / "warm"), "SITE") == cold.stderr.replace(str(tmp_path / "cold-site"),
@@ -236,8 +236,8 @@ def test_a_rebuild_after_pagefind_settings_changed_indexes_again(tmp_path):
     # settings runs Pagefind (here a broken file, which fails the build as it fails a first build).
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     env = {KEY_FILE_ENV: str(tmp_path / "key")}
-    first = run_protectpress("build", "--quiet", cwd=project, env=env)
+    first = run_in_process("build", "--quiet", cwd=project, env=env)
     assert first.returncode == 0, first.stderr
     (project / "pagefind.yml").write_text("exclude_selectors: [\n", encoding="utf-8")
-    failed = run_protectpress("build", "--quiet", cwd=project, env=env)
+    failed = run_in_process("build", "--quiet", cwd=project, env=env)
     assert failed.returncode == 1 and "the search indexer (Pagefind) failed" in failed.stderr, failed.stderr

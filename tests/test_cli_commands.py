@@ -1,5 +1,5 @@
-"""The `protectpress` command line: every command is listed and reachable, and a command loads only its own
-module (the sending stack is not imported to build a site)."""
+"""The `protectpress` command line: every command is listed and reachable, a command loads only its own
+module (the sending stack is not imported to build a site), and its `--help` loads none of what it does."""
 
 from __future__ import annotations
 
@@ -32,3 +32,22 @@ def test_building_does_not_load_the_sending_commands():
     loaded = done.stdout
     assert "protectpress.cli.build" in loaded
     assert "protectpress.cli.sending" not in loaded and "protectpress.cli.bounces" not in loaded
+
+
+
+def test_a_command_line_mistake_is_answered_before_the_core_loads():
+    # `--help` and a mistyped option are answered from the command line's own module: what a command does (MkDocs,
+    # Markdown, the templates, the content model, the site and newsletter layers) is imported only when it runs.
+    script = ("import sys\nfrom protectpress.cli import parser\n"
+              "for command in ('build', 'check', 'serve', 'send', 'sends', 'suppress', 'unsuppress', 'forget', "
+              "'bounces'):\n"
+              "    try:\n        parser([command, '--no-such-option']).parse_args([command, '--no-such-option'])\n"
+              "    except SystemExit as stop:\n        assert stop.code == 2, stop.code\n"
+              "print('\\n'.join(sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
+    assert "usage: protectpress bounces" in done.stderr  # every command above was reached
+    heavy = ("mkdocs", "material", "markdown", "jinja2", "yaml", "protectpress.mkdocs_plugins",
+             "protectpress.core.content", "protectpress.core.site", "protectpress.core.newsletter",
+             "protectpress.core.project", "protectpress.core.checks")
+    loaded = [name for name in done.stdout.splitlines() if name.startswith(heavy)]
+    assert not loaded, loaded

@@ -23,7 +23,7 @@ from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV, SealedMemory
 from protectpress.core.site.kept_search import KEPT_FOLDER
 from protectpress.core.site.kept_search import SEALED_FILE as SEARCH_FILE
 from protectpress.mkdocs_plugins.kept_work import PAGES_FILE, TEMPLATES_FILE
-from support import FIXTURES, at, copy_project, run_protectpress, snapshot
+from support import FIXTURES, at, copy_project, run_in_process, snapshot
 
 CARD = "action-cards/parcels/index.html"
 WORD = "Zephyrwhistle"  # in the card's body (docs/action-cards/parcels.md)
@@ -36,7 +36,7 @@ def cold(tmp_path_factory):
     base = tmp_path_factory.mktemp("kept")
     project = copy_project(FIXTURES / "site-basic", base / "project")
     env = {**at(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)), KEY_FILE_ENV: str(base / "key")}
-    done = run_protectpress("build", "--quiet", cwd=project, env=env)
+    done = run_in_process("build", "--quiet", cwd=project, env=env)
     assert done.returncode == 0, done.stderr
     kept = project / CACHE_FOLDER
     assert WORD in (kept / PAGES_FILE).read_text(encoding="utf-8")  # the card's HTML was kept
@@ -49,7 +49,7 @@ def _rebuilt(project, tmp_path, env):
 
 
 def _build(project, env):
-    done = run_protectpress("build", "--quiet", cwd=project, env=env)
+    done = run_in_process("build", "--quiet", cwd=project, env=env)
     assert done.returncode == 0, done.stderr
     return (project / "site" / CARD).read_text(encoding="utf-8")
 

@@ -10,28 +10,20 @@ import argparse
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..core.foundation.headertext import plain_text
-from ..core.foundation.problems import Problems
-from ..core.sending.bounces import BounceHandler, BounceSummary
-from ..core.sending.mailboxes import (
-    IMAP_PASSWORD_VARIABLE,
-    ImapAddress,
-    MailboxError,
-    MailboxMessage,
-    imap_messages,
-    is_imap,
-    local_messages,
-)
-from ..core.sending.privacy import sending_paths, suppression_list
-from ..core.sending.report import plural
-from ..core.sending.verp import base_address, is_verp
 from .common import add_config_option, fail_config, plainly, say, settings_or_exit, warn
+
+if TYPE_CHECKING:
+    from ..core.sending.bounces import BounceSummary
+    from ..core.sending.mailboxes import MailboxMessage
 
 SHOWN_PER_LIST = 50  # a mailbox of thousands of foreign messages should not bury the counts
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from ..core.sending.mailboxes import IMAP_PASSWORD_VARIABLE
+
     bounces = subparsers.add_parser(
         "bounces", help="read bounced newsletters from a mailbox; suppress addresses that no longer work",
         description="Read delivery reports (bounces) from the mailbox that return_path delivers to, match them to "
@@ -51,6 +43,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 @plainly
 def run_bounces(args: argparse.Namespace) -> int:
+    from ..core.foundation.problems import Problems
+    from ..core.sending.bounces import BounceHandler
+    from ..core.sending.mailboxes import MailboxError
+    from ..core.sending.privacy import sending_paths, suppression_list
+    from ..core.sending.verp import base_address, is_verp
+
     settings = settings_or_exit(args)
     sending = settings.plugin.sending
     journal_dir, _, _ = sending_paths(settings)
@@ -79,6 +77,15 @@ def run_bounces(args: argparse.Namespace) -> int:
 
 def _messages(args: argparse.Namespace, relative: Callable[[Path], str]) -> tuple[Iterator[MailboxMessage], str]:
     """The messages of SOURCE (read lazily) and how to name it."""
+    from ..core.sending.mailboxes import (
+        IMAP_PASSWORD_VARIABLE,
+        ImapAddress,
+        MailboxError,
+        imap_messages,
+        is_imap,
+        local_messages,
+    )
+
     if is_imap(args.source):
         address = ImapAddress.parse(args.source)
         password = os.environ.get(IMAP_PASSWORD_VARIABLE, "")
@@ -94,6 +101,9 @@ def _messages(args: argparse.Namespace, relative: Callable[[Path], str]) -> tupl
 
 
 def report_lines(summary: BounceSummary, source: str, suppression_shown: str) -> list[str]:
+    from ..core.foundation.headertext import plain_text
+    from ..core.sending.report import plural
+
     lines = [
         f"Read {plural(summary.read, 'message')} from {source}: {plural(summary.hard, 'hard bounce')}, "
         f"{plural(summary.soft, 'soft bounce')}, {plural(summary.delayed, 'delay warning')}, "

@@ -20,18 +20,16 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..core.checks.published import RECORD_NAME, listed, new_addresses, record_new_addresses
-from ..core.foundation.config import ConfigError, load_settings
 from ..core.foundation.problems import Problems
-from ..core.foundation.settings import DEFAULT_LANGUAGE, relative_path
-from ..core.project.reading import Project
-from ..core.site.kept_search import KeptSearchIndex
-from ..core.site.search import PageIndexer, SearchIndexError
-from ..mkdocs_plugins import mkdocs_words
 from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit, run_now
 from .staging import BuildLock, building_prefix, previous_name
+
+if TYPE_CHECKING:  # what a build uses is imported when it runs: `protectpress build --help` loads none of it
+    from ..core.project.reading import Project
+    from ..core.site.kept_search import KeptSearchIndex
+    from ..core.site.search import PageIndexer
 
 
 def register(subparsers: Subparsers) -> None:
@@ -93,6 +91,10 @@ def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: b
     from mkdocs import config as mkdocs_config
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
+
+    from ..core.foundation.config import ConfigError, load_settings
+    from ..core.project.reading import Project
+    from ..mkdocs_plugins import mkdocs_words
 
     start = time.monotonic()
     result = BuildResult()
@@ -159,6 +161,12 @@ def build_atomically(
 ) -> int:
     """Build into a folder beside the site and swap it in; then (`record`) add the new page addresses to
     published-urls.txt, saying which, so they are committed with the pages."""
+    from ..core.checks.published import RECORD_NAME, listed, new_addresses, record_new_addresses
+    from ..core.foundation.config import ConfigError, load_settings
+    from ..core.foundation.settings import DEFAULT_LANGUAGE, relative_path
+    from ..core.site.kept_search import KeptSearchIndex
+    from ..core.site.search import PageIndexer, SearchIndexError
+
     project_dir = config_file.parent
     language = DEFAULT_LANGUAGE  # a broken mkdocs.yml stops the build before any page is indexed
     cache_dir = None
@@ -256,6 +264,8 @@ class _PlainWords(logging.Filter):
         self.state = lambda: None
 
     def filter(self, record: logging.LogRecord) -> bool:
+        from ..mkdocs_plugins import mkdocs_words
+
         if record.name.startswith("mkdocs.plugins.protectpress"):
             return False
         message = record.getMessage()

@@ -12,12 +12,13 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..core.foundation.dates import human, human_moment
-from ..core.project.reading import Candidates, going_live, major_changes_since_last_newsletter
-from ..core.sending.compose import ONE_CLICK_OFF
 from .build import build_site
 from .common import Subparsers, add_at_option, add_config_option, at_moment, config_file_or_exit, fail_config, run_now
+
+if TYPE_CHECKING:
+    from ..core.project.reading import Candidates
 
 
 def register(subparsers: Subparsers) -> None:
@@ -32,6 +33,10 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..core.foundation.dates import human, human_moment
+    from ..core.project.reading import going_live, major_changes_since_last_newsletter
+    from ..core.sending.compose import ONE_CLICK_OFF
+
     config_file = config_file_or_exit(args)
     scratch = Path(tempfile.mkdtemp(prefix="protectpress-check-"))
     try:
@@ -73,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _since(candidates: Candidates) -> str:
+    from ..core.foundation.dates import human
+
     if candidates.since:
         return f" since the last newsletter sent to the list ({human(candidates.since)})"
     if candidates.unreadable:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import functools
 import os
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn, TypeAlias
+from typing import TYPE_CHECKING, NoReturn, TypeAlias
 
-from ..core.foundation.config import ConfigError, find_config, load_settings
-from ..core.foundation.dates import DateError, build_now, parse_moment
-from ..core.foundation.settings import Settings, relative_path
-from ..core.sending.journal_records import JournalUnreadable
+# Only what the command line needs is imported here: `protectpress COMMAND --help` and a mistyped option are
+# answered without loading the core. What a command does imports what it uses when it runs.
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ..core.foundation.settings import Settings
 
 # What `add_subparsers()` returns: argparse gives the class no public name, and each command adds itself to it.
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -27,6 +27,8 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_or_exit(args: argparse.Namespace) -> Settings:
+    from ..core.foundation.config import ConfigError, load_settings
+
     try:
         return load_settings(args.config_file)
     except ConfigError as error:
@@ -42,6 +44,11 @@ def plainly(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
     """A disk or journal problem ends as one line for comms staff, not a traceback."""
     @functools.wraps(run)
     def wrapper(args: argparse.Namespace) -> int:
+        import sqlite3
+
+        from ..core.foundation.settings import relative_path
+        from ..core.sending.journal_records import JournalUnreadable
+
         try:
             return run(args)
         except OSError as error:
@@ -68,6 +75,8 @@ def warn(*lines: str) -> None:
 
 def config_file_or_exit(args: argparse.Namespace) -> Path:
     """The project's mkdocs.yml (`--config-file` or the nearest one); if there is none, say so and stop."""
+    from ..core.foundation.config import ConfigError, find_config
+
     try:
         return find_config(args.config_file)
     except ConfigError as error:
@@ -95,6 +104,8 @@ def at_moment(when: str | None) -> dt.datetime | None:
     status 2."""
     if when is None:
         return None
+    from ..core.foundation.dates import DateError, parse_moment
+
     try:
         return parse_moment(when)
     except DateError as error:
@@ -107,6 +118,8 @@ def run_now(at: dt.datetime | None) -> dt.datetime:
     core.foundation.dates.build_now (SOURCE_DATE_EPOCH when set, else the clock)."""
     if at is not None:
         return at
+    from ..core.foundation.dates import DateError, build_now
+
     try:
         return build_now()
     except DateError as error:

@@ -12,23 +12,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..core.foundation.email_addresses import valid_address
-from ..core.foundation.problems import Problems
-from ..core.foundation.slugs import slugify
-from ..core.project.notice import NOTICE_KIND, read_notice
-from ..core.sending.journal import SendJournal, journal_path
-from ..core.sending.journal_records import JournalBusy
-from ..core.sending.privacy import forget_address, sending_paths, suppression_list
-from ..core.sending.report import (
-    delivery_report_path,
-    describe_test_send,
-    journal_report,
-    plural,
-    when,
-    write_delivery_report,
-)
-from ..core.sending.suppression import SuppressionLog, read_addresses
-from ..core.sending.testsends import TestSendLog
 from .common import (
     Subparsers,
     add_config_option,
@@ -85,6 +68,20 @@ def run_sends(args: argparse.Namespace) -> int:
 
 
 def _report_sends(args: argparse.Namespace) -> int:
+    from ..core.foundation.problems import Problems
+    from ..core.foundation.slugs import slugify
+    from ..core.project.notice import NOTICE_KIND, read_notice
+    from ..core.sending.journal import SendJournal, journal_path
+    from ..core.sending.privacy import sending_paths
+    from ..core.sending.report import (
+        delivery_report_path,
+        describe_test_send,
+        journal_report,
+        plural,
+        write_delivery_report,
+    )
+    from ..core.sending.testsends import TestSendLog
+
     settings = settings_or_exit(args)
     journal_dir, _, _ = sending_paths(settings)
     slug = slugify(Path(args.newsletter).stem)
@@ -115,6 +112,11 @@ def _report_sends(args: argparse.Namespace) -> int:
 
 @plainly
 def run_suppress(args: argparse.Namespace) -> int:
+    from ..core.foundation.email_addresses import valid_address
+    from ..core.foundation.problems import Problems
+    from ..core.sending.privacy import suppression_list
+    from ..core.sending.suppression import read_addresses
+
     if args.sync or not args.who:
         if args.who or not args.sync:
             fail_config("suppress: expected one address, a CSV file, or --sync BASE_URL (not both)")
@@ -142,6 +144,12 @@ def run_suppress(args: argparse.Namespace) -> int:
 
 @plainly
 def run_unsuppress(args: argparse.Namespace) -> int:
+    from ..core.foundation.email_addresses import valid_address
+    from ..core.foundation.problems import Problems
+    from ..core.sending.privacy import sending_paths, suppression_list
+    from ..core.sending.report import when
+    from ..core.sending.suppression import SuppressionLog
+
     settings = settings_or_exit(args)
     journal_dir, _, _ = sending_paths(settings)
     address = valid_address(args.address)
@@ -167,6 +175,9 @@ def run_unsuppress(args: argparse.Namespace) -> int:
 
 @plainly
 def run_forget(args: argparse.Namespace) -> int:
+    from ..core.sending.journal_records import JournalBusy
+    from ..core.sending.privacy import forget_address
+
     settings = settings_or_exit(args)
     address = args.address.strip()
     if "@" not in address:

@@ -10,26 +10,21 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..core.foundation.config import ConfigError
-from ..core.foundation.dates import build_now
-from ..core.foundation.email_addresses import valid_address
-from ..core.foundation.problems import Problems
-from ..core.foundation.settings import Settings
-from ..core.newsletter.render import render_newsletter_file
-from ..core.project.notice import NOTICE_KIND, render_notice_email
-from ..core.sending.campaign import SendPolicy
-from ..core.sending.compose import ONE_CLICK_OFF, SenderIdentity
-from ..core.sending.journal_records import JournalBusy
-from ..core.sending.recipients import Recipient, RecipientsChanged
-from ..core.sending.relay import PASSWORD_VARIABLE, RelayAddress, SmtpRelay
-from ..core.sending.report import outcome_lines, plural
-from ..core.sending.run import BulkSend, NotSending, SendOptions, SendRun
-from ..core.sending.transport import Outcome, RelayError
 from .common import Subparsers, add_config_option, fail_config, plainly, say, settings_or_exit, warn
+
+if TYPE_CHECKING:
+    from ..core.foundation.settings import Settings
+    from ..core.sending.campaign import SendPolicy
+    from ..core.sending.recipients import Recipient
+    from ..core.sending.relay import SmtpRelay
+    from ..core.sending.run import BulkSend, SendRun
 
 
 def register(subparsers: Subparsers) -> None:
+    from ..core.sending.relay import PASSWORD_VARIABLE
+
     send = subparsers.add_parser("send", help="test-send a newsletter, or send it to a recipients list",
                                  description="Send a newsletter: --test to yourself first, then --to the list. "
                                  "With no --smtp, messages are written as .eml files under outbox/.")
@@ -63,6 +58,17 @@ def register(subparsers: Subparsers) -> None:
 
 @plainly
 def run_send(args: argparse.Namespace) -> int:
+    from ..core.foundation.config import ConfigError
+    from ..core.foundation.dates import build_now
+    from ..core.foundation.problems import Problems
+    from ..core.newsletter.render import render_newsletter_file
+    from ..core.project.notice import NOTICE_KIND, render_notice_email
+    from ..core.sending.compose import SenderIdentity
+    from ..core.sending.journal_records import JournalBusy
+    from ..core.sending.recipients import RecipientsChanged
+    from ..core.sending.run import NotSending, SendOptions, SendRun
+    from ..core.sending.transport import RelayError
+
     if not args.test and not args.to:
         fail_config("send: expected --test ADDRESS (a test copy) or --to RECIPIENTS.csv (the list)")
     if args.as_row is not None and not (args.test and args.to and args.as_row >= 1):
@@ -124,6 +130,9 @@ def run_send(args: argparse.Namespace) -> int:
 
 def relay_of(args: argparse.Namespace, settings: Settings) -> SmtpRelay | None:
     """The relay `--smtp` and `--ca-file` name (None: the outbox): `send` and `subscriptions serve` read them alike."""
+    from ..core.sending.relay import PASSWORD_VARIABLE, RelayAddress, SmtpRelay
+    from ..core.sending.transport import RelayError
+
     if not args.smtp:
         if args.ca_file:
             raise RelayError("--ca-file: only used with --smtp")
@@ -137,6 +146,8 @@ def relay_of(args: argparse.Namespace, settings: Settings) -> SmtpRelay | None:
 
 
 def _policy(args: argparse.Namespace, settings: Settings) -> SendPolicy:
+    from ..core.sending.campaign import SendPolicy
+
     sending = settings.plugin.sending
     rate = sending.rate if args.rate is None else args.rate
     if rate < 0:
@@ -147,6 +158,9 @@ def _policy(args: argparse.Namespace, settings: Settings) -> SendPolicy:
 
 
 def _test_send(run: SendRun, addresses: list[str], like: Recipient | None = None) -> int:
+    from ..core.foundation.email_addresses import valid_address
+    from ..core.sending.transport import Outcome, RelayError
+
     bad = [a for a in addresses if not valid_address(a)]
     if bad:
         fail_config(f"--test: expected email addresses like name@example.org, found {', '.join(map(repr, bad))}")
@@ -166,6 +180,9 @@ def _test_send(run: SendRun, addresses: list[str], like: Recipient | None = None
 
 
 def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
+    from ..core.sending.compose import ONE_CLICK_OFF
+    from ..core.sending.report import outcome_lines, plural
+
     plan = bulk.plan()
     if not run.live:
         if run.options.dry_run:
@@ -201,6 +218,8 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
 
 def _links_live(bulk: BulkSend, *, dry_run: bool) -> bool:
     """The live check (see livecheck.py), when the send needs it: False, with every dead address, if any failed."""
+    from ..core.sending.report import plural
+
     if not bulk.needs_live_check:
         return True
     say("Checking that every link and image in the email is live...")

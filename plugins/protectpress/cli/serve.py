@@ -24,17 +24,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
-from ..core.content.loading import load_content
-from ..core.foundation.config import ConfigError, find_config, load_settings
-from ..core.foundation.dates import human_moment
-from ..core.foundation.problems import Problems
-from ..core.foundation.settings import Settings
-from ..core.newsletter.render import template_path
-from ..core.site.preview_page import problems_page
 from .build import BuildResult, build_site, count
 from .common import Subparsers, add_at_option, add_config_option, at_moment, fail_config, run_now
 
-if TYPE_CHECKING:  # MkDocs is imported only when a preview starts
+if TYPE_CHECKING:  # MkDocs is imported only when a preview starts; the core when the command runs
+    from ..core.foundation.settings import Settings
     from ..mkdocs_plugins.preview_rebuild import KeptBuild, QuickResult
 
 
@@ -67,6 +61,8 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..core.foundation.config import ConfigError, find_config, load_settings
+
     try:
         config_file = find_config(args.config_file)
         settings = load_settings(config_file)
@@ -103,6 +99,8 @@ def next_free_port(host: str, start: int, tries: int = 100) -> int | None:
 def _watched(settings: Settings) -> list[tuple[Path, bool]]:
     """(path, recursive): what a save in should update the preview. Not recursive for newsletters/: a send
     writes its journal to newsletters/.sends/, and a rebuild per journal write would make the preview spin."""
+    from ..core.newsletter.render import template_path
+
     paths = [(settings.docs_dir, True), (settings.config_file, False), (settings.newsletters_dir, False),
              (template_path(settings).parent, True)]
     if settings.custom_dir is not None:
@@ -178,6 +176,8 @@ class Preview:
                 print(result.problems.report(), file=sys.stderr)
             print(f"Preview updated: {result.made()}.", file=sys.stderr)
         else:
+            from ..core.site.preview_page import problems_page
+
             self.server.problems_page = problems_page(result.problems, result.stopped, self.language)
             if result.problems:
                 print(result.problems.report(), file=sys.stderr)
@@ -204,6 +204,10 @@ class Preview:
     def _quick_check(self, now: dt.datetime) -> BuildResult | None:
         """The pages' own mistakes, found in milliseconds without starting MkDocs, so the problems page comes at
         once after a save; None when there are none, and the real build follows."""
+        from ..core.content.loading import load_content
+        from ..core.foundation.config import ConfigError, load_settings
+        from ..core.foundation.problems import Problems
+
         try:
             settings = load_settings(self.config_file, site_url=self.server.url)
         except ConfigError as error:
@@ -218,6 +222,8 @@ class Preview:
         return BuildResult(problems=problems, stopped=f"{count(len(problems.errors), 'error')} in the pages")
 
     def run(self, *, open_browser: bool = False) -> int:
+        from ..core.foundation.dates import human_moment
+
         try:
             self.rebuild()
             for path, recursive in self.watched:

@@ -13,18 +13,15 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from protectpress.unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE
-from protectpress.unsubscribe.database import Database, StoreError, store_errors
-from protectpress.unsubscribe.store import EventStore
-
-from ..core.foundation.config import ConfigError, Settings
-from ..core.foundation.problems import Problems
-from ..core.foundation.tokens import KeyringError
-from ..core.sending.privacy import suppression_list
-from ..core.sending.suppression import SuppressionList
 from .common import fail_config, settings_or_exit
+
+if TYPE_CHECKING:  # the core and the service are imported when a command runs, not for its --help
+    from protectpress.unsubscribe.store import EventStore
+
+    from ..core.foundation.config import Settings
+    from ..core.sending.suppression import SuppressionList
 
 MAX_REQUEST_BODY = 64 * 1024  # waitress refuses anything bigger before the application sees it
 
@@ -45,6 +42,8 @@ def add_serve_parser(actions: Any, description: str, *, store_help: str, store_m
 
 
 def add_store_option(parser: argparse.ArgumentParser, store_help: str, store_metavar: str) -> None:
+    from protectpress.unsubscribe import DEFAULT_STORE
+
     parser.add_argument("--store", default=DEFAULT_STORE, metavar=store_metavar, help=store_help)
 
 
@@ -70,6 +69,7 @@ def run_forget(args: argparse.Namespace) -> int:
 def erase_from_store(address: str, store: str, command: str, store_metavar: str = "STORE") -> str:
     """Erase one person from the service's store (`unsubscribe forget`, `subscribers forget`, `forget --store`):
     their unsubscribe events and, in the subscriptions service's store, their sign-up and consent record."""
+    from protectpress.unsubscribe.database import store_errors
     from protectpress.unsubscribe.subscribers import SubscriberStore
 
     events = open_store(store, command, store_metavar)
@@ -86,6 +86,9 @@ def open_store(address: str, command: str, store_metavar: str = "STORE") -> Even
     """The service's store at `address` (a SQLite file that exists, or a postgresql:// address), as its
     unsubscribe events (`.db` reaches its other tables); one plain line and exit status 2 when it cannot be
     opened."""
+    from protectpress.unsubscribe.database import Database, store_errors
+    from protectpress.unsubscribe.store import EventStore
+
     if "://" not in address and not Path(address).is_file():
         fail_config(f"{command}: expected the service's store at {address}, found no such file "
                     f"(give its place with --store {store_metavar})")
@@ -108,6 +111,11 @@ def export_reader(args: argparse.Namespace, command: str, service: str, untouche
     """The project's settings, the export token from the environment (none: one plain line and exit status 2)
     and the suppression list (unreadable: its problems printed, and None). `untouched` ends each message: what
     was not changed ("written", "changed")."""
+    from protectpress.unsubscribe import EXPORT_TOKEN_VARIABLE
+
+    from ..core.foundation.problems import Problems
+    from ..core.sending.privacy import suppression_list
+
     settings = settings_or_exit(args)
     token = os.environ.get(EXPORT_TOKEN_VARIABLE, "").strip()
     if not token:
@@ -124,6 +132,11 @@ def export_reader(args: argparse.Namespace, command: str, service: str, untouche
 def start_service(command: str, make: Callable[[], App]) -> App:
     """The service `make` puts together; a secret, setting or store that is missing or wrong is one plain line
     and exit status 2, and nothing is started."""
+    from protectpress.unsubscribe.database import StoreError, store_errors
+
+    from ..core.foundation.config import ConfigError
+    from ..core.foundation.tokens import KeyringError
+
     try:
         return make()
     except KeyringError as error:

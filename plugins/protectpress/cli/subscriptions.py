@@ -12,15 +12,8 @@ import os
 import sys
 from pathlib import Path
 
-from protectpress.unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE
+from protectpress.unsubscribe import DEFAULT_STORE
 
-from ..core.foundation.email_addresses import valid_address
-from ..core.foundation.tokens import SECRET_VARIABLE
-from ..core.sending.outbox import Outbox
-from ..core.sending.transport import RelayError, Transport
-from ..core.subscriptions.consent import WORDINGS, consent_statement
-from ..core.subscriptions.pull import pull_subscribers
-from ..core.subscriptions.sync import SyncError
 from .common import Subparsers, add_config_option, fail_config, settings_or_exit
 from .service import (
     add_forget_parser,
@@ -37,6 +30,10 @@ STORE_HELP = (f"the store: a SQLite file (default: {DEFAULT_STORE} in the curren
 
 
 def register(subparsers: Subparsers) -> None:
+    from protectpress.unsubscribe import EXPORT_TOKEN_VARIABLE
+
+    from ..core.foundation.tokens import SECRET_VARIABLE
+
     service = subparsers.add_parser("subscriptions", help="run the subscriptions service (sign-up and unsubscribe)",
                                     description="The service behind the Subscribe page's email sign-up, the "
                                     "confirmation and preferences links, and one-click unsubscribe.")
@@ -82,6 +79,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from protectpress.unsubscribe.ratelimit import RateLimit
     from protectpress.unsubscribe.service import create_subscriptions_app
 
+    from ..core.sending.outbox import Outbox
+    from ..core.sending.transport import RelayError, Transport
     from .sending import relay_of  # the one reading of --smtp and --ca-file
 
     settings = settings_or_exit(args)
@@ -107,6 +106,9 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_pull(args: argparse.Namespace) -> int:
+    from ..core.subscriptions.pull import pull_subscribers
+    from ..core.subscriptions.sync import SyncError
+
     reader = export_reader(args, "subscribers pull", "subscriptions", "written")
     if reader is None:
         return 1
@@ -130,6 +132,9 @@ def run_pull(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from ..core.foundation.email_addresses import valid_address
+    from ..core.subscriptions.consent import WORDINGS, consent_statement
+
     address = valid_address(args.address)
     if address is None:
         fail_config(f"subscribers show: expected an email address like name@example.org, found {args.address!r}")

@@ -9,12 +9,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from protectpress.unsubscribe import DEFAULT_STORE, EXPORT_TOKEN_VARIABLE, create_app
+from protectpress.unsubscribe import DEFAULT_STORE
 
-from ..core.foundation.settings import DEFAULT_LANGUAGE
-from ..core.foundation.tokens import SECRET_VARIABLE
-from ..core.sending.privacy import sending_paths
-from ..core.subscriptions.sync import SyncError, sync_unsubscribes
 from .common import Subparsers, add_config_option, settings_or_exit
 from .service import add_forget_parser, add_serve_parser, export_reader, serve_app, start_service
 
@@ -22,6 +18,11 @@ STORE_HELP = f"the SQLite file of unsubscribes (default: {DEFAULT_STORE} in the 
 
 
 def register(subparsers: Subparsers) -> None:
+    from protectpress.unsubscribe import EXPORT_TOKEN_VARIABLE
+
+    from ..core.foundation.settings import DEFAULT_LANGUAGE
+    from ..core.foundation.tokens import SECRET_VARIABLE
+
     unsubscribe = subparsers.add_parser("unsubscribe", help="run the one-click unsubscribe service",
                                         description="The service that one-click unsubscribe links point to.")
     actions = unsubscribe.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -42,6 +43,10 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    from protectpress.unsubscribe import create_app
+
+    from ..core.foundation.settings import DEFAULT_LANGUAGE
+
     settings = settings_or_exit(args) if args.config_file else None
     language = args.language or (settings.language if settings else DEFAULT_LANGUAGE)
     app = start_service("unsubscribe serve", lambda: create_app(Path(args.store), organisation=args.organisation,
@@ -52,6 +57,9 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_sync(args: argparse.Namespace) -> int:
     """`suppress --sync BASE_URL`: add every new unsubscribe from the service to the suppression list."""
+    from ..core.sending.privacy import sending_paths
+    from ..core.subscriptions.sync import SyncError, sync_unsubscribes
+
     reader = export_reader(args, "suppress --sync", "unsubscribe", "changed")
     if reader is None:
         return 1
