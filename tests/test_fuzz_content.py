@@ -163,6 +163,23 @@ def test_yaml_nested_too_deeply_is_an_error_not_a_recursion_error():
         "deeply for YAML"]
 
 
+@pytest.mark.parametrize("nested", [
+    lambda n: "[" * n + "]" * n,  # brackets, read by hand before libyaml looks ahead along the line for each one
+    lambda n: "[a, " * n + "b" + "]" * n,
+    lambda n: "{a: " * n + "b" + "}" * n,
+    lambda n: "\n" + "  - " * n + "x",  # lists by dashes alone, from the line below the key
+], ids=["brackets", "lists", "mappings", "dashes"])
+def test_front_matter_nested_past_the_limit_is_named_at_its_line_and_within_it_is_read(nested):
+    problems = Problems()
+    deep = f"---\ntitle: Home\ntype: page\nsearch: {nested(41)}\n---\n"
+    assert read_item("index.md", "docs/index.md", deep, VOCABULARY, problems, now=NOW) is None
+    line = 5 if nested(1).startswith("\n") else 4
+    assert [str(p) for p in problems] == [
+        f"docs/index.md:{line}: expected front matter nested at most a few levels deep, found lists or mappings "
+        "nested too deeply for YAML"]
+    assert split_front_matter(f"---\ntitle: Home\nsearch: {nested(30)}\n---\n").data["search"]
+
+
 @pytest.mark.parametrize("line, message", [
     ("hide: 5", "hide: expected a list like [navigation, toc], found '5'"),
     ("template: 5", "template: expected text, found '5'"),
@@ -220,5 +237,6 @@ def test_a_mkdocs_yml_value_yaml_cannot_construct_is_a_config_error(tmp_path, va
 
     config = tmp_path / "mkdocs.yml"
     config.write_text(f"site_name: {value}\nsite_url: https://example.org/\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"^mkdocs.yml(:\d+)?: expected valid YAML, found "):
+    expected = "expected settings nested at most a few levels deep, found " if "[" in value else "expected valid YAML"
+    with pytest.raises(ConfigError, match=rf"^mkdocs.yml(:\d+)?: {expected}"):
         load_settings(config)

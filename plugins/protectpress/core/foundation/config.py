@@ -18,6 +18,7 @@ from yaml_env_tag import construct_env_tag
 from .plugin_settings import read_plugin_settings
 from .problems import Problems, describe
 from .settings import CONFIG_NAME, DEFAULT_LANGUAGE, PLUGIN_NAME, PluginSettings, Settings
+from .yaml_depth import line_nested_too_deep
 from .yaml_words import yaml_problem_in_words
 
 
@@ -75,6 +76,9 @@ def read_yaml(path: Path) -> dict:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{path.name}: expected UTF-8 text") from None
+    if (line := line_nested_too_deep(text)) is not None:
+        raise ConfigError(f"{path.name}:{line + 1}: expected settings nested at most a few levels deep, found lists "
+                          "or mappings nested too deeply for YAML")
     try:
         data = yaml.load(text, Loader=_TolerantLoader)
     except yaml.YAMLError as error:

@@ -13,9 +13,11 @@ from typing import Any
 import yaml
 
 from .problems import Problems
+from .yaml_depth import line_nested_too_deep
 from .yaml_words import yaml_problem_in_words
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
+_TOO_DEEP = ("expected front matter nested at most a few levels deep", "lists or mappings nested too deeply for YAML")
 
 
 @dataclass
@@ -162,12 +164,13 @@ def _without_block(yaml_text: str, at: int) -> tuple[str, set[str]] | None:
 def _read_yaml(yaml_text: str) -> tuple[yaml.Node | None, Any]:
     """The YAML's node tree and value; a slip as a FrontMatterError at its file line (the YAML starts on
     line 2)."""
+    if (line := line_nested_too_deep(yaml_text)) is not None:
+        raise FrontMatterError(*_TOO_DEEP, line=line + 2)
     try:
         return _parse_yaml(yaml_text)
     except RecursionError:
-        # PyYAML builds nested lists and mappings recursively (found by the fuzz tests: 2,000 `[`).
-        raise FrontMatterError("expected front matter nested at most a few levels deep",
-                               "lists or mappings nested too deeply for YAML", line=2) from None
+        # Nesting that only indentation makes (no bracket, dash or colon to count) can still go that deep.
+        raise FrontMatterError(*_TOO_DEEP, line=2) from None
     except _TAG_MISMATCH:
         # PyYAML's own constructors fail with plain Python errors on `!!int x`, `!!bool x`, `!!timestamp x`.
         raise FrontMatterError("expected valid YAML front matter", "a value that does not fit its !! type tag",
