@@ -20,9 +20,19 @@ if (!(floor > 0 && floor <= 1)) throw new Error(`the performance floor must be a
 const load = (name) => import(pathToFileURL(path.join(packageFolder, "node_modules", name, "index.js")).href);
 const { default: lighthouse } = await import(
   pathToFileURL(path.join(packageFolder, "node_modules", "lighthouse", "core", "index.js")).href);
+const { default: defaultConfig } = await import(
+  pathToFileURL(path.join(packageFolder, "node_modules", "lighthouse", "core", "config", "default-config.js")).href);
 const chromeLauncher = await load("chrome-launcher/dist");
 
 const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"];
+// A category's score is the weighted mean of its audits, so an audit of weight 0 in every category here (the
+// performance diagnostics and opportunities, the manual accessibility checks) changes no score: it is skipped, and
+// with it each gatherer only such audits read (unused CSS and JavaScript, the trace's insights). About a sixth
+// of Lighthouse's CPU a run, read from Lighthouse's own default config, so a new audit with a weight still runs.
+const weighted = new Set(CATEGORIES.flatMap((id) =>
+  defaultConfig.categories[id].auditRefs.filter((ref) => ref.weight > 0).map((ref) => ref.id)));
+const unweighted = CATEGORIES.flatMap((id) => defaultConfig.categories[id].auditRefs.map((ref) => ref.id))
+  .filter((id) => !weighted.has(id));
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROME_PATH,
   chromeFlags: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -33,9 +43,9 @@ async function once(url) {
   const { lhr } = await lighthouse(url, {
     port: chrome.port, logLevel: "error", output: "json", onlyCategories: CATEGORIES,
     disableFullPageScreenshot: true, skipAboutBlank: true,
-    // The back/forward cache check is a diagnostic that counts towards no score (weight 0) and the slowest
-    // gatherer of a run: it navigates away and back after the page is measured.
-    skipAudits: ["bf-cache"],
+    // Among them the back/forward cache check, the slowest gatherer of a run: it navigates away and back after
+    // the page is measured.
+    skipAudits: unweighted,
   });
   return lhr;
 }

@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from browser_checks import open_path
+from browser_checks import load_side_by_side, open_path, tabs
 from page_kinds import discover_page_kinds
 
+# Pages loading side by side (each in a tab of its own, one browser context), so their quiet half-seconds overlap.
+PAGES_AT_ONCE = 6
 # Kinds the shared list leaves to their siblings, which a reader still loads: a news item and the other indexes.
 MORE_KINDS = {"news item": "news", "news index": "news/", "guidance index": "guidance/",
               "conference index": "conferences/"}
@@ -50,14 +52,14 @@ def test_no_page_kind_makes_a_failing_request_or_logs_a_console_error(example_si
                      "newsletter archive", "newsletter web version", "subscribe page", "404"):
         page_kind(required)  # fails the test, naming the kind, if the example site lost one
     found: dict[str, list[str]] = {}
-    page = new_page()
-    watcher = Watcher(page)
-    for name, path in every_page_kind(example_site).items():
-        watcher.problems = []
-        open_path(page, site_url, path)
-        page.wait_for_load_state("networkidle")
-        if watcher.problems:
-            found[f"{name} (/{path})"] = watcher.problems
+    pages = tabs(new_page(), PAGES_AT_ONCE)
+    watchers = {page: Watcher(page) for page in pages}
+    kinds = list(every_page_kind(example_site).items())
+    loaded = load_side_by_side(pages, site_url, [path for _, path in kinds], state="networkidle")
+    for (page, _), (name, path) in zip((pair for batch in loaded for pair in batch), kinds, strict=True):
+        if watchers[page].problems:
+            found[f"{name} (/{path})"] = watchers[page].problems
+        watchers[page].problems = []  # before the tab loads its next page
     assert not found, "\n".join(f"{where}: {'; '.join(problems)}" for where, problems in found.items())
 
 

@@ -8,10 +8,13 @@ built page's body, as if the judge had missed it, must not run.
 
 from __future__ import annotations
 
-from browser_checks import open_path
+from browser_checks import load_side_by_side, open_path, tabs
 from test_search import RESULT_LINKS
 
 from parsing_payloads import issue_bodies
+
+# Pages loading side by side, each in a tab of its own (one browser context), instead of one after another.
+PAGES_AT_ONCE = 6
 
 
 def _watch_violations(page) -> list[str]:
@@ -24,17 +27,18 @@ def _watch_violations(page) -> list[str]:
 
 
 def test_no_page_of_the_example_site_logs_a_csp_violation(example_site, new_page, site_url):
-    page = new_page(bypass_csp=False)
-    violations = _watch_violations(page)
+    pages = tabs(new_page(bypass_csp=False), PAGES_AT_ONCE)
+    seen = {page: _watch_violations(page) for page in pages}
     paths = sorted(p.relative_to(example_site).as_posix() for p in example_site.rglob("*.html"))
     assert len(paths) > 40
     problems = {}
-    for path in paths:
-        page.goto(site_url + path.removesuffix("index.html"), wait_until="load")
-        page.wait_for_timeout(20)
-        if violations:
-            problems[path] = list(violations)
-            violations.clear()
+    for batch in load_side_by_side(pages, site_url, [path.removesuffix("index.html") for path in paths]):
+        pages[0].wait_for_timeout(20)
+        for page, path in batch:
+            if seen[page]:
+                problems[path or "index.html"] = list(seen[page])
+                seen[page].clear()
+    page, violations = pages[0], seen[pages[0]]
     open_path(page, site_url, "")
     page.keyboard.press("/")  # Pagefind's script, its WebAssembly and its index
     page.keyboard.type("suspicious")
