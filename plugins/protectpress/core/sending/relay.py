@@ -199,6 +199,12 @@ class SmtpRelay:
         timer.start()
         try:
             result = self._deliver(sender, recipient, data)
+        except KeyboardInterrupt:
+            # Ctrl-C mid-transaction: where the relay's replies stand is unknown, so the connection is dropped.
+            # A polite QUIT would wait out the whole time-out (a minute by default) for a relay still holding
+            # the answer to the message, after the person sending asked to stop.
+            self._drop()
+            raise
         finally:
             timer.cancel()
         if expired.is_set() and result.outcome in (Outcome.TEMPORARY, Outcome.UNKNOWN):
