@@ -339,9 +339,12 @@ def _final_reply(smtp: smtplib.SMTP) -> tuple[int, bytes]:
 
 
 def _dot_stuffed(data: bytes) -> bytes:
-    """The DATA payload as RFC 5321 wants it: CRLF line ends, leading dots doubled, ending CRLF.CRLF."""
-    data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", data)
-    data = re.sub(rb"(?m)^\.", b"..", data)
+    """The DATA payload as RFC 5321 wants it: CRLF line ends, leading dots doubled, ending CRLF.CRLF.
+
+    Plain replacements, each one pass over the bytes: the two regular expressions they replace took over a
+    millisecond for each message of the example newsletter, a tenth of the send's own time per message."""
+    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")  # a bare CR or LF too
+    data = (b"." if data.startswith(b".") else b"") + data.replace(b"\r\n.", b"\r\n..")
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
     return data + b".\r\n"
