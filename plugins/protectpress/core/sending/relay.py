@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
+import signal
 import smtplib
 import socket
 import ssl
@@ -196,7 +197,7 @@ class SmtpRelay:
 
         timer = threading.Timer(MESSAGE_DEADLINE, cut)
         timer.daemon = True
-        timer.start()
+        _start_deaf(timer)
         try:
             result = self._deliver(sender, recipient, data)
         except KeyboardInterrupt:
@@ -295,6 +296,20 @@ class SmtpRelay:
             return DeliveryResult(Outcome.TEMPORARY, text)
         no_such_mailbox = at_rcpt and bool(_NO_SUCH_MAILBOX.match(text.partition(" ")[2]))
         return DeliveryResult(Outcome.PERMANENT, text, no_such_mailbox=no_such_mailbox)
+
+
+def _start_deaf(thread: threading.Thread) -> None:
+    """Start `thread` with every signal blocked in it. Ctrl-C must reach the main thread: the kernel may hand a
+    process's signal to any thread not blocking it, and one taken by the timer left the main thread waiting for
+    the relay's reply until the time-out before it could stop (10 s of an 11 s test, now and then)."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows: Ctrl-C goes to the main thread
+        thread.start()
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())  # the new thread inherits it...
+    try:
+        thread.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)  # ...and this one is as it was
 
 
 class _UnclearReply(Exception):
