@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import mailbox
 import re
+import shutil
 import sqlite3
 import stat
 from pathlib import Path
@@ -21,8 +22,17 @@ from protectpress.core.sending.journal import SendJournal, journal_path
 from protectpress.core.sending.mailboxes import MailboxMessage
 from protectpress.core.sending.recipients import Recipient
 from protectpress.core.sending.suppression import SuppressionList
-from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
-from support import REPO
+from sending_relay import (  # noqa: F401
+    Received,
+    Relay,
+    ScriptedHandler,
+    project,
+    relay,
+    run,
+    sending_template,
+    write_recipients,
+)
+from support import REPO, copy_project, run_in_process
 
 SLUG = "2023-03-security-and-policing"
 DOMAIN = "protectpress.example.org"
@@ -49,30 +59,54 @@ def report(fixture: str, address: str, message_id: str, *, tag: str = "") -> byt
     return text.replace("\n", "\r\n").encode("utf-8")
 
 
-def sent_ids(relay) -> dict[str, str]:
+def sent_ids(received: list[Received]) -> dict[str, str]:
     """Each person's Message-ID as aiosmtpd really received it: what their bounce will return."""
-    return {r.recipients[0]: r.message["Message-ID"] for r in relay.handler.received}
+    return {r.recipients[0]: r.message["Message-ID"] for r in received}
 
 
-def all_reports(relay) -> list[bytes]:
-    ids = sent_ids(relay)
+def all_reports(received: list[Received]) -> list[bytes]:
+    ids = sent_ids(received)
     reports = [report(fixture, address, ids[address]) for fixture, address in REPORTS]
     # A bounce of a test send (its own random Message-ID): not matched to the newsletter's journal.
     reports.append(report("postfix-hard.eml", "tester@example.org", f"<{'1' * 20}.test@{DOMAIN}>", tag="-test"))
     return reports
 
 
-@pytest.fixture
-def sent(project, relay, run):
-    """The example newsletter really sent to everyone through aiosmtpd, so its journal knows them."""
-    write_recipients(project / "recipients.csv", [f"{address},,," for address in EVERYONE])
-    code, out, err = run("send", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0", "--yes",
-                         "--skip-live-check")  # example.org is not served here
-    assert code == 0, out + err
+@pytest.fixture(scope="module")
+def sent_once(sending_template, tmp_path_factory) -> tuple[Path, list[Received]]:
+    """The example newsletter really sent to everyone through aiosmtpd, once for the module: the project with
+    the journal it left, and the messages the relay received. Each test reads and changes its own copy (`sent`)."""
+    sender = copy_project(sending_template, tmp_path_factory.mktemp("bounces-sent") / "project")
+    write_recipients(sender / "recipients.csv", [f"{address},,," for address in EVERYONE])
+    server = Relay(ScriptedHandler())
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.delenv("PROTECTPRESS_SMTP_PASSWORD", raising=False)
+            result = run_in_process("send", SLUG, "--to", "recipients.csv", "--smtp", server.url(), "--rate", "0",
+                                    "--yes", "--skip-live-check", cwd=sender)  # example.org is not served here
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    received = list(server.handler.received)
     # What the reports return is what was really sent: the fixtures are filled in with these (sent_ids).
-    assert set(sent_ids(relay)) == set(EVERYONE)
-    assert len(set(sent_ids(relay).values())) == len(EVERYONE)
+    assert set(sent_ids(received)) == set(EVERYONE)
+    assert len(set(sent_ids(received).values())) == len(EVERYONE)
+    return sender, received
+
+
+@pytest.fixture
+def sent(project, sent_once):
+    """This test's own copy of the project the newsletter was sent from: its list and its journal."""
+    sender, _ = sent_once
+    shutil.copy2(sender / "recipients.csv", project / "recipients.csv")
+    shutil.copytree(sender / SENDS, project / SENDS)  # the journal keeps its 0600, its folder 0700
     return project
+
+
+@pytest.fixture
+def received(sent_once) -> list[Received]:
+    """The messages the relay received in that send (sent_ids: what each person's bounce will return)."""
+    return sent_once[1]
 
 
 def suppressed(project: Path) -> dict[str, str]:
@@ -139,9 +173,9 @@ def check_second_reading_changes_nothing(project: Path, run, source: str, env_no
 
 
 @pytest.mark.parametrize("shape", ["mbox", "maildir"])
-def test_bounces_from_a_local_mailbox_suppress_hard_bounces_once(sent, relay, run, shape):
+def test_bounces_from_a_local_mailbox_suppress_hard_bounces_once(sent, received, run, shape):
     writer = write_mbox if shape == "mbox" else write_maildir
-    source = writer(sent / f"bounces.{shape}", all_reports(relay))
+    source = writer(sent / f"bounces.{shape}", all_reports(received))
     code, out, err = run("bounces", source.name)
     assert code == 0, out + err
     check_first_reading(sent, out, err)
@@ -149,9 +183,9 @@ def test_bounces_from_a_local_mailbox_suppress_hard_bounces_once(sent, relay, ru
     check_second_reading_changes_nothing(sent, run, source.name)
 
 
-def test_bounces_from_an_imap_folder_read_only(sent, relay, run, imap_server, monkeypatch):
+def test_bounces_from_an_imap_folder_read_only(sent, received, run, imap_server, monkeypatch):
     folder = f"Bounces{id(sent) % 10_000}"
-    imap_server.append(folder, all_reports(relay))
+    imap_server.append(folder, all_reports(received))
     monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", PASSWORD)
     code, out, err = run("bounces", imap_server.url(folder))
     assert code == 0, out + err
@@ -254,8 +288,8 @@ def test_soft_bounces_suppress_after_the_limit_in_a_row_and_a_delivery_resets_th
     assert "flaky@example.com" not in SuppressionList(tmp_path / "suppressed.csv", "suppressed.csv")
 
 
-def test_forget_erases_bounces_too(sent, relay, run):
-    write_mbox(sent / "bounces.mbox", all_reports(relay))
+def test_forget_erases_bounces_too(sent, received, run):
+    write_mbox(sent / "bounces.mbox", all_reports(received))
     assert run("bounces", "bounces.mbox")[0] == 0
     code, out, err = run("forget", "full@example.com")
     assert code == 0, out + err
@@ -293,9 +327,10 @@ def test_verp_gives_each_message_its_own_return_path_and_matches_a_report_that_r
     assert set(suppressed(project)) == {"terse@example.com"}
 
 
-def test_bounces_over_imaps_trust_only_the_given_certificate_authority(sent, relay, run, imap_server, monkeypatch):
+def test_bounces_over_imaps_trust_only_the_given_certificate_authority(sent, received, run, imap_server,
+                                                                      monkeypatch):
     folder = f"Secure{id(sent) % 10_000}"
-    imap_server.append(folder, all_reports(relay)[:1])
+    imap_server.append(folder, all_reports(received)[:1])
     monkeypatch.setenv("PROTECTPRESS_IMAP_PASSWORD", PASSWORD)
     code, out, err = run("bounces", imap_server.url(folder, tls=True))
     assert code == 2 and "the secure connection failed" in err and "add --ca-file" in err, out + err

@@ -47,9 +47,11 @@ def test_journal_states_survive_reopening_and_a_crash_leaves_one_unknown(tmp_pat
         assert reader.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_a_mark_survives_the_process_being_killed_straight_after(tmp_path):
+@pytest.mark.parametrize("how", ["mark", "record_outcome"])
+def test_a_mark_survives_the_process_being_killed_straight_after(tmp_path, how):
     # Each mark is committed before the next message goes: a process killed with no chance to close the
-    # journal (os._exit skips every finaliser) still leaves its last mark on disk.
+    # journal (os._exit skips every finaliser) still leaves its last mark on disk. The relay's answer too,
+    # whose flush to the disk itself waits for the next message's `sending`.
     path = tmp_path / ".sends" / "issue.sqlite"
     script = textwrap.dedent(f"""
         import os
@@ -60,7 +62,7 @@ def test_a_mark_survives_the_process_being_killed_straight_after(tmp_path):
         journal.begin("hash-1", "Subject", "smtp://relay:587")
         journal.plan([Recipient("a@example.com")])
         journal.mark_sending("a@example.com")
-        journal.mark("a@example.com", State.SENT, "250 OK")
+        journal.{how}("a@example.com", State.SENT, "250 OK")
         os._exit(9)
     """)
     died = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)

@@ -7,11 +7,16 @@ turns `?` into psycopg's `%s` and writes each store's one table definition for t
 
 A SQLite file holds email addresses: it is created 0600 (SQLite gives its -wal and -shm files the same mode),
 in WAL mode so reads go on while a write happens; each transaction takes the write lock at its start
-(`BEGIN IMMEDIATE`), so two threads never deadlock upgrading a read to a write.
+(`BEGIN IMMEDIATE`), so two threads never deadlock upgrading a read to a write. As SQLite lets only one such
+transaction run at a time anyway, the threads of one process take turns on a lock of their own over one kept
+connection: a thread waiting in SQLite's busy handler slept up to 100 ms between tries, and a connection opened
+for each transaction and closed after it wrote the log back into the database file, with a wait for the disk,
+whenever it was the only one open. Under a burst of sign-ups both cost far more than the writes themselves.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -66,6 +71,9 @@ class Database:
         self.shown = _without_password(text) if self.postgres else text
         self._idle: list[Any] = []
         self._lock = threading.Lock()
+        self._sqlite: sqlite3.Connection | None = None  # kept open, used by one thread at a time...
+        self._sqlite_turn = threading.Lock()  # ...the one holding this
+        self._sqlite_pid = os.getpid()
         if self.path is not None:
             try:
                 private_file(self.path)
@@ -102,14 +110,20 @@ class Database:
     def transaction(self) -> Iterator[Transaction]:
         """One transaction: committed when the block ends, rolled back when it raises."""
         if self.path is not None:
-            with closing(sqlite3.connect(self.path, timeout=15, isolation_level=None)) as db:
-                db.execute("BEGIN IMMEDIATE")
+            with self._sqlite_turn:
+                db = self._sqlite_connection()
                 try:
-                    yield Transaction(db, False)
-                except BaseException:
-                    db.execute("ROLLBACK")
-                    raise
-                db.execute("COMMIT")
+                    db.execute("BEGIN IMMEDIATE")  # another process (a `subscribers forget`): up to the time-out
+                    try:
+                        yield Transaction(db, False)
+                    except BaseException:
+                        db.execute("ROLLBACK")
+                        raise
+                    db.execute("COMMIT")
+                finally:
+                    if db.in_transaction:  # its COMMIT or ROLLBACK failed: not handed to the next transaction
+                        self._sqlite = None
+                        db.close()
             return
         connection = self._take()
         try:
@@ -123,14 +137,28 @@ class Database:
     def after_erasure(self) -> None:
         """Erased rows leave no copy behind in SQLite's write-ahead log (PostgreSQL's own VACUUM does that)."""
         if self.path is not None:
-            with closing(sqlite3.connect(self.path, timeout=15)) as db:
-                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            with self._sqlite_turn:
+                self._sqlite_connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
+        with self._sqlite_turn:
+            if self._sqlite is not None and self._sqlite_pid == os.getpid():
+                self._sqlite.close()
+            self._sqlite = None
         with self._lock:
             idle, self._idle = self._idle, []
         for connection in idle:
             connection.close()
+
+    def _sqlite_connection(self) -> sqlite3.Connection:
+        """The kept SQLite connection (call holding `_sqlite_turn`), opened on first use in this process."""
+        if self._sqlite is None or self._sqlite_pid != os.getpid():
+            # A connection must not cross a fork (a WSGI host's workers): the child opens its own, and leaves the
+            # parent's alone, as closing it would drop the parent's locks on the file.
+            assert self.path is not None
+            self._sqlite = sqlite3.connect(self.path, timeout=15, isolation_level=None, check_same_thread=False)
+            self._sqlite_pid = os.getpid()
+        return self._sqlite
 
     def _connect(self) -> Any:
         try:

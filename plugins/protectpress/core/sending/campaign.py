@@ -1,9 +1,9 @@
 """The send loop: each deliverable recipient once, through a transport, recorded in the journal.
 
 Order of events per recipient, which is what makes a crash at any moment safe:
-1. the journal says `sending` (committed to disk);
+1. the journal says `sending` (committed to disk, with the outcome of the message before);
 2. the SMTP transaction runs;
-3. the journal records the outcome.
+3. the journal records the outcome (committed; flushed to disk with the next step 1).
 A 4xx answer is retried here a bounded number of times with a doubling pause; what still fails stays
 `failed-temporary` for the next run. A run of failures in a row stops the send cleanly: the relay or the
 message is at fault, not the recipients, and the journal resumes where it stopped.
@@ -258,7 +258,7 @@ class Campaign:
                 self.journal.mark(recipient.address, State.PENDING)
             raise
         if self.journal is not None:
-            self.journal.mark(recipient.address, _JOURNAL_STATE[result.outcome], result.reply)
+            self.journal.record_outcome(recipient.address, _JOURNAL_STATE[result.outcome], result.reply)
         return result
 
 

@@ -5,6 +5,12 @@ committed (WAL, synchronous=FULL: on disk before we go on) before the SMTP trans
 crash the one row still `sending` is the only message whose fate we do not know: it becomes `unknown` and is
 left alone unless the sender asks to resend it. Everything else is either sent or safe to send.
 
+The relay's answer (`record_outcome`) is committed at once too, so it survives this process being killed,
+but the wait for the disk itself is left to the next `sending` commit, whose flush of the write-ahead log
+carries it (or to closing the journal): one wait for the disk a message instead of two, which on an ordinary
+disk was most of a bulk send's time. Only a power cut in between can undo it, and then the row is still
+`sending`: `unknown`, never sent twice.
+
 The journal holds personal data (addresses, names, relay replies): it lives under the git-ignored
 `newsletters/.sends/`, and `forget` deletes a person from it. What stays is a salted hash of their address, so
 that resuming the send (with them still on the recipients file) does not mail them again. What it records and
@@ -126,6 +132,7 @@ class SendJournal:
                 raise
             raise JournalUnreadable(path, str(error)) from None
         self._lock_file: IO[Any] | None = None
+        self._unsynced: tuple[str, State, str] | None = None  # the last outcome not yet flushed to the disk
         self._erased: set[str] | None = None
         self._erased_salt = ""  # the salt those digests were made with, read with them
 
@@ -146,7 +153,12 @@ class SendJournal:
         self.close()
 
     def close(self) -> None:
-        self._db.close()
+        try:
+            if self._unsynced is not None:
+                # Written again, flushed: closing flushes the log only when no other program has the journal open.
+                self.mark(*self._unsynced)
+        finally:
+            self._db.close()
         if self._lock_file is not None:
             self._lock_file.close()
             self._lock_file = None
@@ -239,13 +251,27 @@ class SendJournal:
         return State(row[0]) if row else None
 
     def mark_sending(self, address: str) -> None:
-        """Committed to disk before the SMTP transaction starts: the heart of never-twice."""
+        """Committed to disk before the SMTP transaction starts: the heart of never-twice. Its flush carries
+        the outcome `record_outcome` committed before it."""
         self._db.execute("UPDATE deliveries SET state = ?, attempts = attempts + 1, updated = ? WHERE key = ?",
                          (State.SENDING.value, stored_now(), address_key(address)))
+        self._unsynced = None
 
     def mark(self, address: str, state: State, reply: str = "") -> None:
+        """Committed to disk before it returns."""
         self._db.execute("UPDATE deliveries SET state = ?, reply = ?, updated = ? WHERE key = ?",
                          (state.value, reply, stored_now(), address_key(address)))
+        self._unsynced = None
+
+    def record_outcome(self, address: str, state: State, reply: str) -> None:
+        """What the relay answered about a message: committed at once (any reader, and the next run after this
+        process is killed, sees it), flushed to the disk with the next `mark_sending` or `mark`, or on closing."""
+        self._db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: committed, and the flush left to the next
+        try:
+            self.mark(address, state, reply)
+        finally:
+            self._db.execute("PRAGMA synchronous=FULL")
+        self._unsynced = (address, state, reply)
 
     def deliveries(self, *states: State) -> list[Delivery]:
         query = "SELECT address, name, state, attempts, reply, updated FROM deliveries"

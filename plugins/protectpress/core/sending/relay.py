@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
+import signal
 import smtplib
 import socket
 import ssl
@@ -196,9 +197,15 @@ class SmtpRelay:
 
         timer = threading.Timer(MESSAGE_DEADLINE, cut)
         timer.daemon = True
-        timer.start()
+        _start_deaf(timer)
         try:
             result = self._deliver(sender, recipient, data)
+        except KeyboardInterrupt:
+            # Ctrl-C mid-transaction: where the relay's replies stand is unknown, so the connection is dropped.
+            # A polite QUIT would wait out the whole time-out (a minute by default) for a relay still holding
+            # the answer to the message, after the person sending asked to stop.
+            self._drop()
+            raise
         finally:
             timer.cancel()
         if expired.is_set() and result.outcome in (Outcome.TEMPORARY, Outcome.UNKNOWN):
@@ -291,6 +298,20 @@ class SmtpRelay:
         return DeliveryResult(Outcome.PERMANENT, text, no_such_mailbox=no_such_mailbox)
 
 
+def _start_deaf(thread: threading.Thread) -> None:
+    """Start `thread` with every signal blocked in it. Ctrl-C must reach the main thread: the kernel may hand a
+    process's signal to any thread not blocking it, and one taken by the timer left the main thread waiting for
+    the relay's reply until the time-out before it could stop (10 s of an 11 s test, now and then)."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows: Ctrl-C goes to the main thread
+        thread.start()
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())  # the new thread inherits it...
+    try:
+        thread.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)  # ...and this one is as it was
+
+
 class _UnclearReply(Exception):
     """The relay's answer to the final dot is not a well-formed 2xx, 4xx or 5xx reply."""
 
@@ -333,9 +354,12 @@ def _final_reply(smtp: smtplib.SMTP) -> tuple[int, bytes]:
 
 
 def _dot_stuffed(data: bytes) -> bytes:
-    """The DATA payload as RFC 5321 wants it: CRLF line ends, leading dots doubled, ending CRLF.CRLF."""
-    data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", data)
-    data = re.sub(rb"(?m)^\.", b"..", data)
+    """The DATA payload as RFC 5321 wants it: CRLF line ends, leading dots doubled, ending CRLF.CRLF.
+
+    Plain replacements, each one pass over the bytes: the two regular expressions they replace took over a
+    millisecond for each message of the example newsletter, a tenth of the send's own time per message."""
+    data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")  # a bare CR or LF too
+    data = (b"." if data.startswith(b".") else b"") + data.replace(b"\r\n.", b"\r\n..")
     if not data.endswith(b"\r\n"):
         data += b"\r\n"
     return data + b".\r\n"
