@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import importlib.metadata
 import json
 import os
 import re
@@ -348,3 +349,14 @@ def code_version(*files: str) -> str:
             digest.update(secrets.token_bytes(8))  # unreadable: nothing from before can match
     return digest.hexdigest()
 
+
+def installed_versions(*packages: str) -> str:
+    """The installed version of each package ("mkdocs 1.6.1", "name none" when it is not installed), for a kind's
+    name or a key: a result made by other versions of the code that made it is never read back."""
+    found = []
+    for package in packages:
+        try:
+            found.append(f"{package} {importlib.metadata.version(package)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{package} none")
+    return ", ".join(found)

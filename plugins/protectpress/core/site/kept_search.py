@@ -18,7 +18,6 @@ key, a broken or planted entry or file, a page added, gone or changed) indexes t
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 import shutil
 import tempfile
@@ -26,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..foundation.sealedmemory import SealedMemory, code_version, user_key
+from ..foundation.sealedmemory import SealedMemory, code_version, installed_versions, user_key
 from ..foundation.textmemo import text_digest
 from . import search
 from .search import INDEX_FOLDER, IndexResult, PageIndexer, SearchIndexError
@@ -41,10 +40,6 @@ PAGEFIND_CONFIG_FILES = ("pagefind.json", "pagefind.yml", "pagefind.yaml", "page
 
 def _kind(language: str) -> str:
     """What besides the pages decides the index: Pagefind's version and settings, the language, this code."""
-    try:
-        pagefind = importlib.metadata.version("pagefind-bin")
-    except importlib.metadata.PackageNotFoundError:
-        pagefind = "unknown"
     settings = hashlib.blake2b(digest_size=16)
     for name in PAGEFIND_CONFIG_FILES:
         try:
@@ -54,7 +49,8 @@ def _kind(language: str) -> str:
     for variable, value in sorted(os.environ.items()):
         if variable.startswith("PAGEFIND_"):
             settings.update(f"{variable}={value}\0".encode("utf-8", "surrogateescape"))
-    return f"search-index {pagefind} {language} {settings.hexdigest()} {code_version(__file__, search.__file__)}"
+    return (f"search-index {installed_versions('pagefind-bin')} {language} {settings.hexdigest()} "
+            f"{code_version(__file__, search.__file__)}")
 
 
 class KeptSearchIndex:
