@@ -102,7 +102,7 @@ class KeptSearchIndex:
             shutil.rmtree(self.site_dir / INDEX_FOLDER, ignore_errors=True)
             self.reused = False
         result = self._start().finish()
-        self._keep()
+        self._keep(result.files)
         return result
 
     def close(self) -> None:
@@ -144,31 +144,30 @@ class KeptSearchIndex:
                 written.write(data)
         return True
 
-    def _keep(self) -> None:
-        """After Pagefind wrote an index: keep its files (hard links where the file system allows: the site's
+    def _keep(self, files: dict[str, str]) -> None:
+        """After Pagefind's index was written: keep its files (hard links where the file system allows: the site's
         copy is never changed in place, and a kept file read back is checked against its digest anyway) and what
-        they were made from, for the next build. Never fails the build (a read-only project just indexes every
-        time)."""
-        if not self.memory.active:
+        they were made from, for the next build. `files` names each file by its path inside the index folder with
+        the SHA-256 of the bytes written (search.py hashes them as it writes them, so none is read again here).
+        Never fails the build (a read-only project just indexes every time)."""
+        if not self.memory.active or not files:
             return  # no key to seal with (core/foundation/sealedmemory.py user_key): nothing kept is ever read
         index_dir = os.path.join(self.site_dir, INDEX_FOLDER)
-        files: dict[str, str] = {}
         try:
             self.folder.parent.mkdir(parents=True, exist_ok=True)
             fresh = tempfile.mkdtemp(prefix=f".{KEPT_FOLDER}.", dir=self.folder.parent)
-            for folder, folders, names in os.walk(index_dir):
-                inside = os.path.relpath(folder, index_dir)
-                for name in folders:
-                    os.mkdir(os.path.join(fresh, inside, name))
-                for name in names:
-                    source = os.path.join(folder, name)
-                    relative = name if inside == "." else f"{inside}/{name}".replace(os.sep, "/")
-                    with open(source, "rb") as file:
-                        files[relative] = hashlib.sha256(file.read()).hexdigest()
-                    try:
-                        os.link(source, os.path.join(fresh, relative))
-                    except OSError:
-                        shutil.copyfile(source, os.path.join(fresh, relative))
+            made = {fresh}
+            for relative in files:
+                target = os.path.join(fresh, relative)
+                folder = os.path.dirname(target)
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                source = os.path.join(index_dir, relative)
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copyfile(source, target)
             old = self.folder.with_name(f".{KEPT_FOLDER}.old")
             shutil.rmtree(old, ignore_errors=True)
             if self.folder.exists():

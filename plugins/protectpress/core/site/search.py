@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import json
 import os
 import queue
@@ -21,7 +22,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,9 @@ class SearchIndexError(RuntimeError):
 class IndexResult:
     pages: int
     seconds: float
+    # The SHA-256 of each index file written, by its path inside the index folder ("/" between folders), worked
+    # out as it was written; empty when the files were not written here (`index_site`: Pagefind wrote them).
+    files: dict[str, str] = field(default_factory=dict)
 
 
 def index_site(site_dir: Path, *, language: str, in_background: bool = False) -> IndexResult:
@@ -151,11 +155,11 @@ class PageIndexer:
             made = self._wait(self._send({"type": "GetFiles", "index_id": self._index_id}))
             if self._failures or made is None or made.get("type") != "GetFiles":
                 raise SearchIndexError("the search indexer (Pagefind) failed:\n" + self._said())
-            _write_index(self.site_dir / INDEX_FOLDER, made.pop("files", None))  # and let go of it
+            files = _write_index(self.site_dir / INDEX_FOLDER, made.pop("files", None))  # and let go of it
             pages = _entry_pages(self.site_dir / INDEX_FOLDER)
             if pages is None:
                 raise SearchIndexError("the search indexer (Pagefind) wrote no index it could say the size of")
-            return IndexResult(pages=pages, seconds=time.perf_counter() - started)
+            return IndexResult(pages=pages, seconds=time.perf_counter() - started, files=files)
         finally:
             self.close()
 
@@ -271,8 +275,10 @@ def _html_files(site_dir: Path) -> set[str]:
     return found
 
 
-def _write_index(index_dir: Path, files: Any) -> None:
-    """Write the files of Pagefind's answer (paths inside the index folder, contents in base64).
+def _write_index(index_dir: Path, files: Any) -> dict[str, str]:
+    """Write the files of Pagefind's answer (paths inside the index folder, contents in base64); the SHA-256 of
+    each, by its path inside the folder ("/" between folders), hashed from the bytes written (the kept index
+    names them).
 
     Each name must stay inside the folder: read as a path (no "..", nothing absolute), each folder it makes
     found inside the folder once its links are followed, and no file written through a link. Resolving every
@@ -282,6 +288,7 @@ def _write_index(index_dir: Path, files: Any) -> None:
         raise SearchIndexError("the search indexer (Pagefind) made no index")
     root = index_dir.resolve()
     folders: set[str] = set()  # folders made and found inside the index's
+    written: dict[str, str] = {}
     for file in files:
         relative = _inside_name(file.get("path") if isinstance(file, dict) else None)
         target = root / relative if relative is not None else None
@@ -294,7 +301,10 @@ def _write_index(index_dir: Path, files: Any) -> None:
         if target is None or target.is_symlink():
             raise SearchIndexError("the search indexer (Pagefind) named a file outside its folder: "
                                    f"{file.get('path') if isinstance(file, dict) else None!r}")
-        target.write_bytes(base64.b64decode(file.get("content") or ""))
+        data = base64.b64decode(file.get("content") or "")
+        target.write_bytes(data)
+        written[(relative or "").replace(os.sep, "/")] = hashlib.sha256(data).hexdigest()
+    return written
 
 
 def _inside_name(relative: Any) -> str | None:
