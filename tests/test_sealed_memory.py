@@ -6,9 +6,10 @@ saved, never leaves anything read back as if it were whole."""
 from __future__ import annotations
 
 import gc
+import importlib.metadata
 import tracemalloc
 
-from protectpress.core.foundation.sealedmemory import SealedMemory, read_entries
+from protectpress.core.foundation.sealedmemory import SealedMemory, installed_versions, read_entries
 
 KEY = b"m" * 32
 PAGE = "<p>" + "Report anything suspicious. " * 1800 + "</p>"  # about 50 KB, as a long page's HTML
@@ -107,3 +108,9 @@ def test_a_save_replaces_the_file_read_by_a_memory_still_open_without_confusing_
     assert reader.get("kind", "a") == "drawing of a" and reader.get("kind", "b") is None
     assert set(read_entries(path)) == {writer._name("kind", "b")}  # only what that build used
     assert writer.get("kind", "b") == "drawing of b"  # after its save, what it saved reads back
+
+
+def test_installed_versions_name_each_package_and_one_that_is_missing():
+    # What made a kept result: the kept pages' key and the kept search index's kind both read it here.
+    mkdocs = importlib.metadata.version("mkdocs")
+    assert installed_versions("mkdocs", "no-such-package-pp") == f"mkdocs {mkdocs}, no-such-package-pp none"
