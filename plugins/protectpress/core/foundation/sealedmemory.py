@@ -148,13 +148,14 @@ class SealedMemory:
             writer = self._next or _Writer(self.path)
             for name in sorted(kept):
                 writer.copy(name, self._stored.line(name))
-            stored = writer.finish()
-        except OSError:
+            self._stored.close()  # before the file is replaced (Windows replaces no file that is open)
+            self._stored = writer.finish()
+        except (OSError, ValueError):
             self._give_up()
             self._broken = False  # a later build, or a later save of this one, may try again
+            self._stored = _SealedFile(None, {})
             return
-        self._stored.close()
-        self._stored, self._next, self._used = stored, None, stored.names()
+        self._next, self._used = None, self._stored.names()
 
     def _give_up(self) -> None:
         if self._next is not None:
@@ -200,8 +201,8 @@ def _entry(line: bytes) -> tuple[str, str, bytes] | None:
 
 
 class _SealedFile:
-    """A file of entries as it was when opened (kept open, so a later save or another build replacing it changes
-    nothing read here): where each entry's line lies, read only when asked for."""
+    """A file of entries as it was when opened (kept open, so where files open can be replaced, another build's
+    save changes nothing read here): where each entry's line lies, read only when asked for."""
 
     def __init__(self, file: BinaryIO | None, lines: dict[str, tuple[int, int]]) -> None:
         self._file, self._lines = file, lines  # name -> (offset, length) of its line
@@ -228,7 +229,8 @@ class _SealedFile:
     def line(self, name: str) -> bytes:
         assert self._file is not None
         offset, length = self._lines[name]
-        line = os.pread(self._file.fileno(), length, offset)
+        self._file.seek(offset)
+        line = self._file.read(length)
         if len(line) != length:
             raise OSError(f"{name}: the file was cut short")
         return line
@@ -239,7 +241,7 @@ class _SealedFile:
             return None
         try:
             entry = _entry(self.line(name))
-        except OSError:
+        except (OSError, ValueError):  # the file cut short since it was read, or closed
             return None
         return (entry[1], entry[2]) if entry is not None and entry[0] == name else None
 
@@ -291,11 +293,17 @@ class _Writer:
         self._write_line(name, line)
 
     def finish(self) -> _SealedFile:
+        """Put the file in place; what it holds, read from there (a file replaced meanwhile by another build's
+        save reads as other bytes, which no seal of these entries fits)."""
         self._file.write(_end(self._count))
-        self._file.flush()
+        self._file.close()  # before the rename: Windows renames no file that is open
         os.replace(self._temporary, self.path)
         self._remover.detach()
-        return _SealedFile(self._file, self._lines)
+        try:
+            file = open(self.path, "rb")  # noqa: SIM115  # kept open for the build, as _SealedFile.open does
+        except OSError:
+            return _SealedFile(None, {})
+        return _SealedFile(file, self._lines)
 
     def discard(self) -> None:
         self._remover()
