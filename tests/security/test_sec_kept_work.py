@@ -19,7 +19,7 @@ import pytest
 from jinja2.bccache import bc_magic
 
 from protectpress.core.foundation.buildcache import CACHE_FOLDER
-from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV, SealedMemory
+from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV, SealedMemory, read_entries, write_entries
 from protectpress.core.site.kept_search import KEPT_FOLDER
 from protectpress.core.site.kept_search import SEALED_FILE as SEARCH_FILE
 from protectpress.mkdocs_plugins.kept_work import PAGES_FILE, TEMPLATES_FILE
@@ -54,19 +54,16 @@ def _build(project, env):
     return (project / "site" / CARD).read_text(encoding="utf-8")
 
 
-def _entries(path):
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def _reseal(path, key: bytes, change) -> None:
     """Change every entry's value with `change` and seal it again with `key` (an attacker's own)."""
-    data = _entries(path)
+    entries = read_entries(path)
+    assert entries
     memory = SealedMemory(None, None)
     memory._key = key
-    for name, (value, _seal) in data["entries"].items():
+    for name, (value, _seal) in entries.items():
         changed = change(value)
-        data["entries"][name] = [changed, memory._seal(name, changed)]
-    path.write_text(json.dumps(data), encoding="utf-8")
+        entries[name] = (changed, memory._seal(name, changed))
+    write_entries(path, entries)
 
 
 def _plant_html(value):
@@ -77,10 +74,10 @@ def test_a_kept_page_changed_in_place_is_not_published(cold, tmp_path):
     project, card, env = cold
     rebuilt = _rebuilt(project, tmp_path, env)
     pages = rebuilt / CACHE_FOLDER / PAGES_FILE
-    data = _entries(pages)
-    for entry in data["entries"].values():  # the value changed, the user's seal left as it was
-        entry[0] = _plant_html(entry[0])
-    pages.write_text(json.dumps(data), encoding="utf-8")
+    entries = read_entries(pages)
+    for name, (value, seal) in entries.items():  # the value changed, the user's seal left as it was
+        entries[name] = (_plant_html(value), seal)
+    write_entries(pages, entries)
     assert PLANTED in pages.read_text(encoding="utf-8")
     assert _build(rebuilt, env) == card
 
@@ -110,14 +107,14 @@ def test_a_kept_template_whose_code_was_changed_is_not_run(cold, tmp_path):
                                                 str(rebuilt / "overrides" / FOOTER))
     planted = base64.b64encode(bc_magic + pickle.dumps(checksum, 2) + marshal.dumps(planted_code)).decode("ascii")
     templates = rebuilt / CACHE_FOLDER / TEMPLATES_FILE
-    data = _entries(templates)
+    entries = read_entries(templates)
     found = 0
-    for entry in data["entries"].values():
-        code = base64.b64decode(entry[0])
+    for name, (value, seal) in entries.items():
+        code = base64.b64decode(value)
         if code.startswith(bc_magic) and pickle.loads(code[len(bc_magic):]) == checksum:
-            entry[0], found = planted, found + 1  # the user's seal left as it was
+            entries[name], found = (planted, seal), found + 1  # the user's seal left as it was
     assert found == 1
-    templates.write_text(json.dumps(data), encoding="utf-8")
+    write_entries(templates, entries)
     built = _build(rebuilt, env)
     assert PLANTED not in built and "Check for the latest version." in built
     assert built == card

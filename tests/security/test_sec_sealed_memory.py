@@ -6,13 +6,19 @@ whatever it holds, the build draws its own codes, and a planted drawing never re
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 
 import pytest
 
 from protectpress.core.foundation.buildcache import CACHE_FOLDER
-from protectpress.core.foundation.sealedmemory import FILE_NAME, KEY_FILE_ENV, SealedMemory, user_key
+from protectpress.core.foundation.sealedmemory import (
+    FILE_NAME,
+    KEY_FILE_ENV,
+    SealedMemory,
+    read_entries,
+    user_key,
+    write_entries,
+)
 from protectpress.core.site import printcard
 from support import FIXTURES, at, copy_project, run_in_process, run_protectpress
 
@@ -56,10 +62,10 @@ def test_an_entry_moved_to_another_address_is_not_read_back(tmp_path):
     memory.put("kind", "https://a.example/", "drawing of a")
     memory.put("kind", "https://b.example/", "drawing of b")
     memory.save()
-    data = json.loads((tmp_path / FILE_NAME).read_text(encoding="utf-8"))
-    first, second = data["entries"]
-    data["entries"][first], data["entries"][second] = data["entries"][second], data["entries"][first]
-    (tmp_path / FILE_NAME).write_text(json.dumps(data), encoding="utf-8")
+    entries = read_entries(tmp_path / FILE_NAME)
+    first, second = entries
+    entries[first], entries[second] = entries[second], entries[first]
+    write_entries(tmp_path / FILE_NAME, entries)
     swapped = SealedMemory(tmp_path / FILE_NAME, key)
     assert swapped.get("kind", "https://a.example/") is None and swapped.get("kind", "https://b.example/") is None
     assert SealedMemory(tmp_path / FILE_NAME, b"v" * 32).get("kind", "https://a.example/") is None

@@ -11,6 +11,7 @@ exactly as it was, and a web server copying `site/` never sees half a site.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -95,6 +96,7 @@ def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: b
     from ..core.foundation.config import ConfigError, load_settings
     from ..core.project.reading import Project
     from ..mkdocs_plugins import mkdocs_words
+    from ..mkdocs_plugins.plugin import BuildInputs, ProtectpressPlugin
 
     start = time.monotonic()
     result = BuildResult()
@@ -115,18 +117,17 @@ def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: b
                                            **overrides)
         plain.state = lambda: getattr(config.plugins.get("protectpress"), "state", None)
         plugin = config.plugins.get("protectpress")
-        if plugin is not None:
-            # MkDocs keeps one instance of a plugin with on_startup for the whole process (its plugin_cache, for
-            # `mkdocs serve`), so what one build hands it must be set anew by every build: a page sink left from
-            # an earlier build would feed its finished indexer, reading a folder that is gone.
-            plugin.run_now = now  # our ProtectpressPlugin: its on_config takes it as the build's "now"
-            plugin.page_sink = indexer.add if indexer is not None else None
-        config.plugins.on_startup(command="serve" if serve_url else "build", dirty=dirty)
-        try:
-            build(config, serve_url=serve_url, dirty=dirty)
-            result.config = config if serve_url else None
-        finally:
-            config.plugins.on_shutdown()
+        # Our ProtectpressPlugin, one instance for every build in this process (MkDocs' plugin_cache): it holds
+        # this build's inputs while the build runs, and nothing of an earlier one (plugin.py).
+        sink = indexer.add if indexer is not None else None
+        with (plugin.inputs_of_one_build(BuildInputs(now=now, page_sink=sink))
+              if isinstance(plugin, ProtectpressPlugin) else contextlib.nullcontext()):
+            config.plugins.on_startup(command="serve" if serve_url else "build", dirty=dirty)
+            try:
+                build(config, serve_url=serve_url, dirty=dirty)
+                result.config = config if serve_url else None
+            finally:
+                config.plugins.on_shutdown()
     except (Abort, ConfigurationError) as error:
         state = plain.state()
         if state is not None and state.problems.errors:

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.metadata
 import json
 import logging
 import sys
@@ -49,7 +48,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
-from ..core.foundation.sealedmemory import SealedMemory, code_version, user_key
+from ..core.foundation.sealedmemory import SealedMemory, code_version, installed_versions, user_key
 from ..core.foundation.textmemo import text_digest
 from .state import BuildState
 
@@ -163,7 +162,8 @@ def _settings_key(config: MkDocsConfig) -> str | None:
         return None
     try:
         settings = json.dumps([extensions, config.mdx_configs or {}, config.use_directory_urls,
-                               dict(config.validation.links), _versions(), sys.version],
+                               dict(config.validation.links), installed_versions(*_RENDERING_PACKAGES),
+                               sys.version],
                               sort_keys=True, default=_named)
     except (TypeError, ValueError):
         return None  # a setting that is not plain data: its behaviour cannot be told from its value
@@ -177,16 +177,6 @@ def _named(value: Any) -> str:
     if not (isinstance(module, str) and isinstance(name, str) and callable(value)) or "<" in name:
         raise TypeError(f"not kept: {value!r}")
     return f"{module}.{name}"
-
-
-def _versions() -> list[str]:
-    found = []
-    for package in _RENDERING_PACKAGES:
-        try:
-            found.append(f"{package} {importlib.metadata.version(package)}")
-        except importlib.metadata.PackageNotFoundError:
-            found.append(f"{package} none")
-    return found
 
 
 def _site_key(files: Files) -> str:

@@ -8,8 +8,10 @@ the validated content and the one problem list between them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment
@@ -31,24 +33,48 @@ from .preview_server import keep_answering
 from .state import BuildState, settings_from_mkdocs
 
 
+@dataclass(frozen=True)
+class BuildInputs:
+    """What `protectpress build`, `check` and `serve` hand the plugin for one build (cli/build.py build_site),
+    through `ProtectpressPlugin.inputs_of_one_build`. Outside it, these defaults: what a plain `mkdocs build` or
+    `mkdocs serve` has."""
+
+    # The run's one "now"; None: each build takes its own once (core.foundation.dates.build_now).
+    now: dt.datetime | None = None
+    # Given each page as it is written (its path inside the site folder, its final HTML): `protectpress build`
+    # hands them to the search indexer while the build goes on.
+    page_sink: Callable[[str, str], None] | None = None
+
+
 class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        # The run's one "now", handed in by `protectpress build`/`check`/`serve` (cli/build.py build_site); a
-        # plain `mkdocs build` or `mkdocs serve` takes its own once per build (core.foundation.dates.build_now).
-        self.run_now: dt.datetime | None = None
+        self.inputs = BuildInputs()
         self.serving = False
         self.features: list[Any] = []
         self.state: BuildState | None = None
-        # Given each page as it is written (its path inside the site folder, its final HTML): `protectpress
-        # build` hands them to the search indexer while the build goes on (cli/build.py).
-        self.page_sink: Callable[[str, str], None] | None = None
         # Under serve: the build's files, navigation and template environment, which the preview keeps to render
         # a saved page again without a whole build (mkdocs_plugins/preview_rebuild.py).
         self.files: Files | None = None
         self.nav: Navigation | None = None
         self.env: Environment | None = None
+
+    @contextlib.contextmanager
+    def inputs_of_one_build(self, inputs: BuildInputs) -> Iterator[None]:
+        """Hold one build's inputs while it runs, and nothing an earlier build left. MkDocs keeps one instance of
+        a plugin with `on_startup` for the whole process (its `plugin_cache`, for `mkdocs serve`), so the same
+        object serves every build in it: a page sink left by one build fed the next build's pages to a finished
+        indexer (reading a staging folder that was gone), and a "now" left by one would date the next. So every
+        input is handed over whole on entry, what the last build made is let go, and on leaving the defaults are
+        back (the preview's rebuilds of saved pages, after the build, feed no indexer)."""
+        self.inputs = inputs
+        self.state, self.features = None, []
+        self.files = self.nav = self.env = None
+        try:
+            yield
+        finally:
+            self.inputs = BuildInputs()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -57,7 +83,7 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
         if not self.config.enabled:
             return None
         try:
-            now = self.run_now if self.run_now is not None else build_now()
+            now = self.inputs.now if self.inputs.now is not None else build_now()
         except DateError as error:
             raise PluginError(f"protectpress: {error}") from None
         self.state = BuildState(settings=settings_from_mkdocs(config), problems=Problems(), serving=self.serving,
@@ -94,9 +120,9 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         final = self._each("on_post_page", output, page=page, config=config)
-        if self.page_sink is not None and self.state is not None:
+        if self.inputs.page_sink is not None and self.state is not None:
             # The last plugin (there is no other in mkdocs.yml): this is the HTML MkDocs writes.
-            self.page_sink(page.file.dest_uri, final if final is not None else output)
+            self.inputs.page_sink(page.file.dest_uri, final if final is not None else output)
         return final
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:

@@ -22,7 +22,7 @@ log = get_plugin_logger("protectpress")
 class BuildState:
     settings: Settings
     problems: Problems
-    # The one "now" of this build (the plugin's run_now): expiry, scheduling and review dates read this, never
+    # The one "now" of this build (the plugin's inputs.now): expiry, scheduling and review dates read this, never
     # the clock.
     now: dt.datetime
     serving: bool = False

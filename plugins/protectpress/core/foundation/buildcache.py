@@ -50,8 +50,8 @@ def write_json_whole(path: Path, value: Any) -> bool:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        # json.dumps, not json.dump: the one-shot C encoder (json.dump goes through the pure-Python one: 1.7
-        # profiled seconds for the 10 MB of kept pages at 1,000 pages).
+        # json.dumps, not json.dump: the one-shot C encoder (json.dump goes through the pure-Python one). Only
+        # for small files: the sealed memory, which can hold megabytes, writes entry by entry (sealedmemory.py).
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)

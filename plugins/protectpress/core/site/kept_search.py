@@ -18,7 +18,6 @@ key, a broken or planted entry or file, a page added, gone or changed) indexes t
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 import shutil
 import tempfile
@@ -26,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..foundation.sealedmemory import SealedMemory, code_version, user_key
+from ..foundation.sealedmemory import SealedMemory, code_version, installed_versions, user_key
 from ..foundation.textmemo import text_digest
 from . import search
 from .search import INDEX_FOLDER, IndexResult, PageIndexer, SearchIndexError
@@ -41,10 +40,6 @@ PAGEFIND_CONFIG_FILES = ("pagefind.json", "pagefind.yml", "pagefind.yaml", "page
 
 def _kind(language: str) -> str:
     """What besides the pages decides the index: Pagefind's version and settings, the language, this code."""
-    try:
-        pagefind = importlib.metadata.version("pagefind-bin")
-    except importlib.metadata.PackageNotFoundError:
-        pagefind = "unknown"
     settings = hashlib.blake2b(digest_size=16)
     for name in PAGEFIND_CONFIG_FILES:
         try:
@@ -54,7 +49,8 @@ def _kind(language: str) -> str:
     for variable, value in sorted(os.environ.items()):
         if variable.startswith("PAGEFIND_"):
             settings.update(f"{variable}={value}\0".encode("utf-8", "surrogateescape"))
-    return f"search-index {pagefind} {language} {settings.hexdigest()} {code_version(__file__, search.__file__)}"
+    return (f"search-index {installed_versions('pagefind-bin')} {language} {settings.hexdigest()} "
+            f"{code_version(__file__, search.__file__)}")
 
 
 class KeptSearchIndex:
@@ -106,7 +102,7 @@ class KeptSearchIndex:
             shutil.rmtree(self.site_dir / INDEX_FOLDER, ignore_errors=True)
             self.reused = False
         result = self._start().finish()
-        self._keep()
+        self._keep(result.files)
         return result
 
     def close(self) -> None:
@@ -148,31 +144,30 @@ class KeptSearchIndex:
                 written.write(data)
         return True
 
-    def _keep(self) -> None:
-        """After Pagefind wrote an index: keep its files (hard links where the file system allows: the site's
+    def _keep(self, files: dict[str, str]) -> None:
+        """After Pagefind's index was written: keep its files (hard links where the file system allows: the site's
         copy is never changed in place, and a kept file read back is checked against its digest anyway) and what
-        they were made from, for the next build. Never fails the build (a read-only project just indexes every
-        time)."""
-        if not self.memory.active:
+        they were made from, for the next build. `files` names each file by its path inside the index folder with
+        the SHA-256 of the bytes written (search.py hashes them as it writes them, so none is read again here).
+        Never fails the build (a read-only project just indexes every time)."""
+        if not self.memory.active or not files:
             return  # no key to seal with (core/foundation/sealedmemory.py user_key): nothing kept is ever read
         index_dir = os.path.join(self.site_dir, INDEX_FOLDER)
-        files: dict[str, str] = {}
         try:
             self.folder.parent.mkdir(parents=True, exist_ok=True)
             fresh = tempfile.mkdtemp(prefix=f".{KEPT_FOLDER}.", dir=self.folder.parent)
-            for folder, folders, names in os.walk(index_dir):
-                inside = os.path.relpath(folder, index_dir)
-                for name in folders:
-                    os.mkdir(os.path.join(fresh, inside, name))
-                for name in names:
-                    source = os.path.join(folder, name)
-                    relative = name if inside == "." else f"{inside}/{name}".replace(os.sep, "/")
-                    with open(source, "rb") as file:
-                        files[relative] = hashlib.sha256(file.read()).hexdigest()
-                    try:
-                        os.link(source, os.path.join(fresh, relative))
-                    except OSError:
-                        shutil.copyfile(source, os.path.join(fresh, relative))
+            made = {fresh}
+            for relative in files:
+                target = os.path.join(fresh, relative)
+                folder = os.path.dirname(target)
+                if folder not in made:
+                    os.makedirs(folder, exist_ok=True)
+                    made.add(folder)
+                source = os.path.join(index_dir, relative)
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copyfile(source, target)
             old = self.folder.with_name(f".{KEPT_FOLDER}.old")
             shutil.rmtree(old, ignore_errors=True)
             if self.folder.exists():

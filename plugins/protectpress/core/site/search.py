@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import json
 import os
 import queue
@@ -21,7 +22,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,9 @@ class SearchIndexError(RuntimeError):
 class IndexResult:
     pages: int
     seconds: float
+    # The SHA-256 of each index file written, by its path inside the index folder ("/" between folders), worked
+    # out as it was written; empty when the files were not written here (`index_site`: Pagefind wrote them).
+    files: dict[str, str] = field(default_factory=dict)
 
 
 def index_site(site_dir: Path, *, language: str, in_background: bool = False) -> IndexResult:
@@ -107,7 +111,7 @@ class PageIndexer:
         self.site_dir = site_dir
         self.added: set[str] = set()  # paths inside site_dir handed to Pagefind
         self._failures: list[str] = []
-        self._answers: dict[int, dict[str, Any]] = {}
+        self._answers: dict[int, dict[str, Any] | None] = {}  # by message id, every one answered
         self._answered = threading.Condition()
         self._next_id = 0
         # Bounded: if Pagefind falls behind, the build waits for it rather than holding every page twice.
@@ -151,11 +155,11 @@ class PageIndexer:
             made = self._wait(self._send({"type": "GetFiles", "index_id": self._index_id}))
             if self._failures or made is None or made.get("type") != "GetFiles":
                 raise SearchIndexError("the search indexer (Pagefind) failed:\n" + self._said())
-            _write_index(self.site_dir / INDEX_FOLDER, made.pop("files", None))  # and let go of it
+            files = _write_index(self.site_dir / INDEX_FOLDER, made.pop("files", None))  # and let go of it
             pages = _entry_pages(self.site_dir / INDEX_FOLDER)
             if pages is None:
                 raise SearchIndexError("the search indexer (Pagefind) wrote no index it could say the size of")
-            return IndexResult(pages=pages, seconds=time.perf_counter() - started)
+            return IndexResult(pages=pages, seconds=time.perf_counter() - started, files=files)
         finally:
             self.close()
 
@@ -246,7 +250,9 @@ class PageIndexer:
             if payload.get("type") == "Error":
                 self._failures.append(str(payload.get("message", "an error without a message")))
             if message_id is not None:
-                self._answers[message_id] = payload
+                # A page's answer (its address, word count and metadata) is only counted, never read: held, the
+                # answers for 3,000 pages stayed in memory to the end of the build.
+                self._answers[message_id] = None if payload.get("type") == "IndexedFile" else payload
             self._answered.notify_all()
 
     def _said(self) -> str:
@@ -271,8 +277,10 @@ def _html_files(site_dir: Path) -> set[str]:
     return found
 
 
-def _write_index(index_dir: Path, files: Any) -> None:
-    """Write the files of Pagefind's answer (paths inside the index folder, contents in base64).
+def _write_index(index_dir: Path, files: Any) -> dict[str, str]:
+    """Write the files of Pagefind's answer (paths inside the index folder, contents in base64); the SHA-256 of
+    each, by its path inside the folder ("/" between folders), hashed from the bytes written (the kept index
+    names them).
 
     Each name must stay inside the folder: read as a path (no "..", nothing absolute), each folder it makes
     found inside the folder once its links are followed, and no file written through a link. Resolving every
@@ -282,6 +290,7 @@ def _write_index(index_dir: Path, files: Any) -> None:
         raise SearchIndexError("the search indexer (Pagefind) made no index")
     root = index_dir.resolve()
     folders: set[str] = set()  # folders made and found inside the index's
+    written: dict[str, str] = {}
     for file in files:
         relative = _inside_name(file.get("path") if isinstance(file, dict) else None)
         target = root / relative if relative is not None else None
@@ -294,7 +303,10 @@ def _write_index(index_dir: Path, files: Any) -> None:
         if target is None or target.is_symlink():
             raise SearchIndexError("the search indexer (Pagefind) named a file outside its folder: "
                                    f"{file.get('path') if isinstance(file, dict) else None!r}")
-        target.write_bytes(base64.b64decode(file.get("content") or ""))
+        data = base64.b64decode(file.get("content") or "")
+        target.write_bytes(data)
+        written[(relative or "").replace(os.sep, "/")] = hashlib.sha256(data).hexdigest()
+    return written
 
 
 def _inside_name(relative: Any) -> str | None:
