@@ -24,6 +24,7 @@ from ..foundation.textmemo import text_digest
 
 FILE_NAME = "links.sealed.json"
 _KIND = "link-scan " + code_version(__file__, linkscan.__file__)
+_LIMIT = 50_000  # distinct texts remembered in one process (a build of 3,000 pages has about 3,100)
 
 
 class KeptScans:
@@ -63,6 +64,8 @@ class KeptScans:
             result = scan()
             if self.memory.active:
                 self.memory.put(_KIND, f"{name}\0{digest}", to_value(result))
+        if len(self._seen) >= _LIMIT:  # the preview's quick rebuilds scan each saved page again without end
+            self._seen.clear()
         self._seen[name, digest] = result
         return result
 
