@@ -182,6 +182,7 @@ class _Checker:
     report: LinkReport = field(default_factory=LinkReport)
     good: set[tuple[str, str, str, bool]] = field(default_factory=set)
     resolved: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # absolute address -> _resolve's answer
+    owns: dict[str, tuple[str, str]] = field(default_factory=dict)  # built file -> its URL path and absolute address
 
     def __post_init__(self) -> None:
         self.site_parts = urlsplit(self.links.site_url)
@@ -205,11 +206,18 @@ class _Checker:
     def check(self, link: FoundLink, channel: Channel) -> None:
         # Feeds carry the same entry bodies many times over (site, type, topic and sector feeds, in three
         # formats): a link found good once is good wherever it resolves the same way.
-        key = (link.target, link.base or page_url_of(channel.file), link.kind, channel.absolute_only)
+        key = (link.target, link.base or self._own(channel.file)[0], link.kind, channel.absolute_only)
         if key in self.good:
             return
         if self._check(link, channel):
             self.good.add(key)
+
+    def _own(self, file: str) -> tuple[str, str]:
+        """The URL path a built file is served at and its absolute address: once per file, not per link."""
+        if file not in self.owns:
+            url_path = page_url_of(file)
+            self.owns[file] = (url_path, self.links.address_url(url_path))
+        return self.owns[file]
 
     def _check(self, link: FoundLink, channel: Channel) -> bool:
         """Whether the link is good; a broken one is reported."""
@@ -229,7 +237,7 @@ class _Checker:
                 self.broken(channel, link, f"expected an absolute address in {_where(channel)} (feed readers and "
                             "mail programs do not know the site's address)", repr(target))
                 return False
-            absolute = _joined(link.base or self.links.address_url(page_url_of(channel.file)), target)
+            absolute = _joined(link.base or self._own(channel.file)[1], target)
         if absolute not in self.resolved:
             self.resolved[absolute] = self._resolve(absolute)
         outcome = self.resolved[absolute]
