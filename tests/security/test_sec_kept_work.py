@@ -1,6 +1,7 @@
 """What a build keeps for the next that a planted file could abuse (mkdocs_plugins/kept_work.py,
-core/site/kept_search.py): each page's HTML (what the site publishes), the compiled templates (code the build
-runs) and the search index (what a reader's browser loads as results). Each is read back only under the seal of
+core/site/kept_search.py, core/checks/kept_scans.py): each page's HTML (what the site publishes), the compiled
+templates (code the build runs), the search index (what a reader's browser loads as results) and the links found
+in each built file (a planted scan could hide a broken link from the check). Each is read back only under the seal of
 the user's own key: an entry changed in place, or planted under another key (a `.cache/` from CI, another
 machine or a pull request), is never published and never run; the build does the work again instead."""
 
@@ -18,6 +19,7 @@ import jinja2
 import pytest
 from jinja2.bccache import bc_magic
 
+from protectpress.core.checks.kept_scans import FILE_NAME as SCANS_FILE
 from protectpress.core.foundation.buildcache import CACHE_FOLDER
 from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV, SealedMemory, read_entries, write_entries
 from protectpress.core.site.kept_search import KEPT_FOLDER
@@ -150,3 +152,62 @@ def test_a_search_index_sealed_with_another_key_is_not_published(cold, tmp_path)
     published = rebuilt / "site" / "pagefind" / "pagefind-entry.json"
     assert '"planted"' not in published.read_text(encoding="utf-8")
     assert snapshot(kept)["pagefind-entry.json"] != digest  # indexed again, and kept again as Pagefind wrote it
+
+
+BROKEN = "../gone-since/"  # a link the check must report, written in a card's body
+
+
+def _without_broken_link(value):
+    """A kept scan with the broken link left out (what an attacker would plant to publish it unchecked)."""
+    def kept(links):
+        return [link for link in links if not (isinstance(link, list) and "gone-since" in str(link[0]))]
+    scan = json.loads(value) if isinstance(value, str) else value  # a scan may be kept as its JSON text
+    planted = {**scan, "links": kept(scan["links"])} if isinstance(scan, dict) else kept(scan)
+    return json.dumps(planted) if isinstance(value, str) else planted
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory):
+    """A project whose card links to a page that does not exist, built once: its scans are kept."""
+    base = tmp_path_factory.mktemp("scans")
+    project = copy_project(FIXTURES / "site-basic", base / "project")
+    card = project / "docs" / "action-cards" / "parcels.md"
+    card.write_text(card.read_text(encoding="utf-8") + f'\n<a href="{BROKEN}">More</a>\n', encoding="utf-8")
+    env = {**at(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)), KEY_FILE_ENV: str(base / "key")}
+    done = run_protectpress("build", "--quiet", cwd=project, env=env)
+    assert done.returncode == 1 and "gone-since" in done.stderr, done.stderr
+    assert "gone-since" in (project / CACHE_FOLDER / SCANS_FILE).read_text(encoding="utf-8")
+    return project, done.stderr, env
+
+
+def _check(project, env):
+    return run_protectpress("build", "--quiet", cwd=project, env=env)
+
+
+def test_a_kept_link_scan_changed_in_place_does_not_hide_a_broken_link(broken, tmp_path):
+    project, reported, env = broken
+    rebuilt = copy_project(project, tmp_path / "project")
+    scans = rebuilt / CACHE_FOLDER / SCANS_FILE
+    data = _entries(scans)
+    for entry in data["entries"].values():  # the value changed, the user's seal left as it was
+        entry[0] = _without_broken_link(entry[0])
+    scans.write_text(json.dumps(data), encoding="utf-8")
+    assert "gone-since" not in scans.read_text(encoding="utf-8")
+    again = _check(rebuilt, env)
+    assert again.returncode == 1 and again.stderr == reported
+
+
+def test_kept_link_scans_sealed_with_another_key_do_not_hide_a_broken_link(broken, tmp_path):
+    project, reported, env = broken
+    # The attacker builds with their own key, takes the broken link out of every scan and seals them again.
+    attacker = copy_project(project, tmp_path / "attacker")
+    shutil.rmtree(attacker / CACHE_FOLDER)
+    attacker_env = {**env, KEY_FILE_ENV: str(tmp_path / "attacker-key")}
+    assert _check(attacker, attacker_env).returncode == 1
+    _reseal(attacker / CACHE_FOLDER / SCANS_FILE, (tmp_path / "attacker-key").read_bytes(), _without_broken_link)
+    hidden = _check(attacker, attacker_env)  # under the key it is sealed with, it is read back and hides the link
+    assert hidden.returncode == 0, hidden.stderr
+    victim = copy_project(project, tmp_path / "victim")
+    shutil.copy(attacker / CACHE_FOLDER / SCANS_FILE, victim / CACHE_FOLDER / SCANS_FILE)
+    again = _check(victim, env)
+    assert again.returncode == 1 and again.stderr == reported

@@ -21,9 +21,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from ..core.checks.kept_scans import FILE_NAME as SCANS_FILE
+from ..core.checks.kept_scans import KeptScans
 from ..core.checks.linkcheck import BuiltSite, check_site_links
 from ..core.checks.published import check_published, published_urls, read_record, record_path
-from ..core.foundation.linkscan import ScannedHtml, scan_page
+from ..core.foundation.linkscan import ScannedHtml
+from ..core.foundation.sealedmemory import SealedMemory, user_key
 from ..core.foundation.slugs import slugify
 from ..core.newsletter.model import newsletter_files
 from ..core.newsletter.web import web_src_uri
@@ -41,24 +44,28 @@ class IntegrityFeature:
         self.theme_seen: set[tuple[str, str, int]] = set()  # (template, folder, depth) whose theme was scanned
         self.body_ids: dict[str, frozenset[str]] = {}  # the preview's: built file -> the ids of its page's own body
         self.site: BuiltSite | None = None  # the site folder as the last check read it
+        self.scans = KeptScans()  # each text scanned once a build; a build's scans kept for the next (on_env)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         dest = page.file.dest_uri
         folder = dest.split("/", 1)[0] if "/" in dest else ""
         shape = (str(page.meta.get("template") or "main.html"), folder, dest.count("/"))
         if shape in self.theme_seen:
-            self.bodies[dest] = scan_page(page.content or "")
+            self.bodies[dest] = self.scans.html(page.content or "")
             body_ids = self.bodies[dest].ids
         else:
             self.theme_seen.add(shape)
-            self.bodies[dest] = scan_page(output)
-            body_ids = scan_page(page.content or "").ids if self.state.serving else frozenset()
+            self.bodies[dest] = self.scans.html(output)
+            body_ids = self.scans.html(page.content or "").ids if self.state.serving else frozenset()
         if self.state.serving:  # what a link's #fragment may name, compared from one save to the next
             self.body_ids[dest] = body_ids
         return output
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.sources = self._page_sources(files)
+        # A build keeps what it scanned, sealed, for the next (the preview keeps nothing on disk, as kept_work).
+        self.scans = KeptScans(None if self.state.serving else
+                               SealedMemory(self.state.settings.cache_dir / SCANS_FILE, user_key()))
         self._check_templates(env, files)
         return env
 
@@ -114,7 +121,8 @@ class IntegrityFeature:
         kinds = frozenset({"page", "email"}) if self.state.serving else frozenset({"page", "feed", "email"})
         report = check_site_links(settings.site_dir, links, self.sources, problems, project_dir=settings.project_dir,
                                   bodies=bodies, site=site, docs_path=settings.relative(settings.docs_dir),
-                                  kinds=kinds, known_good=known_good)
+                                  kinds=kinds, known_good=known_good, scans=self.scans)
+        self.scans.save()  # before `finish`, which stops a build with problems: a scan holds no verdict
         if self.state.serving:
             last.files = files
             last.good = frozenset(known_good | {f for f in report.checked if f in bodies} - report.with_broken)

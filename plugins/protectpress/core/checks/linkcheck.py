@@ -22,6 +22,7 @@ from ..foundation.links import SiteLinks
 from ..foundation.linkscan import IMAGE, FoundLink, ScannedHtml, scan_html, scan_json_feed, scan_text, scan_xml_feed
 from ..foundation.problems import Problems
 from ..foundation.site_paths import EMAIL_HTML, EMAIL_TEXT, FEEDS_FOLDER, WEB_FOLDER
+from .kept_scans import KeptScans
 
 # Fragments a browser honours on every page without an id.
 ALWAYS_THERE = {"", "top"}
@@ -138,7 +139,7 @@ def check_site_links(site_dir: Path, links: SiteLinks, sources: Mapping[str, str
                      project_dir: Path | None = None, bodies: Mapping[str, ScannedHtml] | None = None,
                      site: BuiltSite | None = None, docs_path: str = "docs",
                      kinds: frozenset[str] = frozenset({"page", "feed", "email"}),
-                     known_good: frozenset[str] = frozenset()) -> LinkReport:
+                     known_good: frozenset[str] = frozenset(), scans: KeptScans | None = None) -> LinkReport:
     """Check every internal link in a built site. Adds one error per broken link, naming its source file.
 
     `bodies`: built file -> the links and ids of that page's own body, scanned while MkDocs rendered it. Those
@@ -148,12 +149,14 @@ def check_site_links(site_dir: Path, links: SiteLinks, sources: Mapping[str, str
     `docs_path`: the docs folder as messages name it, for the file a broken link asks for. `kinds`: which
     channels to check (the preview leaves out the feeds, made from the same pages' bodies). `known_good`: built
     files whose every link was found good by a check of this same site, with the same files and ids, and which
-    have not changed since (the preview's): not checked again."""
+    have not changed since (the preview's): not checked again. `scans`: where each file's scan is looked up by
+    its bytes' digest before it is scanned (what the last build found in the same bytes; kept_scans.py)."""
     site = site or BuiltSite(site_dir)
     bodies = bodies or {}
     for file, body in bodies.items():
         site.remember_ids(file, body.ids, whole_file=False)
-    checker = _Checker(site, links, sources, problems, _SourceLocator(project_dir), docs_path)
+    checker = _Checker(site, links, sources, problems, _SourceLocator(project_dir), docs_path,
+                       scans=scans or KeptScans())
     scanned = [(channel, list(bodies[channel.file].links) if channel.file in bodies else checker.links_of(channel))
                for channel in channels(site) if channel.kind in kinds and channel.file not in known_good]
     for channel, found in scanned:
@@ -175,9 +178,11 @@ class _Checker:
     problems: Problems
     locator: _SourceLocator
     docs_path: str = "docs"
+    scans: KeptScans = field(default_factory=KeptScans)
     report: LinkReport = field(default_factory=LinkReport)
     good: set[tuple[str, str, str, bool]] = field(default_factory=set)
     resolved: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # absolute address -> _resolve's answer
+    owns: dict[str, tuple[str, str]] = field(default_factory=dict)  # built file -> its URL path and absolute address
 
     def __post_init__(self) -> None:
         self.site_parts = urlsplit(self.links.site_url)
@@ -186,14 +191,14 @@ class _Checker:
         text = (self.site.site_dir / channel.file).read_text(encoding="utf-8", errors="replace")
         try:
             if channel.file.endswith(".html"):
-                scanned = scan_html(text)
+                scanned = self.scans.html(text, scan_html)
                 self.site.remember_ids(channel.file, scanned.ids, whole_file=True)
                 return list(scanned.links)
             if channel.file.endswith(".xml"):
-                return scan_xml_feed(text)
+                return self.scans.links(scan_xml_feed, text)
             if channel.file.endswith(".json"):
-                return scan_json_feed(text)
-            return scan_text(text)
+                return self.scans.links(scan_json_feed, text)
+            return self.scans.links(scan_text, text)
         except ValueError as error:
             self.problems.error(self.source_for(channel, None), f"expected {error}", f"a broken file {channel.file}")
             return None
@@ -201,11 +206,18 @@ class _Checker:
     def check(self, link: FoundLink, channel: Channel) -> None:
         # Feeds carry the same entry bodies many times over (site, type, topic and sector feeds, in three
         # formats): a link found good once is good wherever it resolves the same way.
-        key = (link.target, link.base or page_url_of(channel.file), link.kind, channel.absolute_only)
+        key = (link.target, link.base or self._own(channel.file)[0], link.kind, channel.absolute_only)
         if key in self.good:
             return
         if self._check(link, channel):
             self.good.add(key)
+
+    def _own(self, file: str) -> tuple[str, str]:
+        """The URL path a built file is served at and its absolute address: once per file, not per link."""
+        if file not in self.owns:
+            url_path = page_url_of(file)
+            self.owns[file] = (url_path, self.links.address_url(url_path))
+        return self.owns[file]
 
     def _check(self, link: FoundLink, channel: Channel) -> bool:
         """Whether the link is good; a broken one is reported."""
@@ -225,7 +237,7 @@ class _Checker:
                 self.broken(channel, link, f"expected an absolute address in {_where(channel)} (feed readers and "
                             "mail programs do not know the site's address)", repr(target))
                 return False
-            absolute = _joined(link.base or self.links.address_url(page_url_of(channel.file)), target)
+            absolute = _joined(link.base or self._own(channel.file)[1], target)
         if absolute not in self.resolved:
             self.resolved[absolute] = self._resolve(absolute)
         outcome = self.resolved[absolute]
