@@ -174,24 +174,24 @@ def broken(tmp_path_factory):
     card = project / "docs" / "action-cards" / "parcels.md"
     card.write_text(card.read_text(encoding="utf-8") + f'\n<a href="{BROKEN}">More</a>\n', encoding="utf-8")
     env = {**at(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)), KEY_FILE_ENV: str(base / "key")}
-    done = run_protectpress("build", "--quiet", cwd=project, env=env)
+    done = run_in_process("build", "--quiet", cwd=project, env=env)
     assert done.returncode == 1 and "gone-since" in done.stderr, done.stderr
     assert "gone-since" in (project / CACHE_FOLDER / SCANS_FILE).read_text(encoding="utf-8")
     return project, done.stderr, env
 
 
 def _check(project, env):
-    return run_protectpress("build", "--quiet", cwd=project, env=env)
+    return run_in_process("build", "--quiet", cwd=project, env=env)
 
 
 def test_a_kept_link_scan_changed_in_place_does_not_hide_a_broken_link(broken, tmp_path):
     project, reported, env = broken
     rebuilt = copy_project(project, tmp_path / "project")
     scans = rebuilt / CACHE_FOLDER / SCANS_FILE
-    data = _entries(scans)
-    for entry in data["entries"].values():  # the value changed, the user's seal left as it was
-        entry[0] = _without_broken_link(entry[0])
-    scans.write_text(json.dumps(data), encoding="utf-8")
+    entries = read_entries(scans)
+    for name, (value, seal) in entries.items():  # the value changed, the user's seal left as it was
+        entries[name] = (_without_broken_link(value), seal)
+    write_entries(scans, entries)
     assert "gone-since" not in scans.read_text(encoding="utf-8")
     again = _check(rebuilt, env)
     assert again.returncode == 1 and again.stderr == reported
