@@ -170,8 +170,8 @@ def test_an_outbox_the_disk_will_not_take_is_one_plain_line(project, recipients,
     (project / "outbox").write_text("a file where the outbox folder should be", encoding="utf-8")
     code, out, err = run("send", SLUG, "--to", "recipients.csv")
     assert (code, out) == (1, "")
-    assert err == (f"protectpress: outbox/{SLUG}: Not a directory. Nothing more was sent; the journal keeps what "
-                   "was.\n")
+    assert err == (f"protectpress: outbox/{SLUG}: Not a directory. Nothing more was sent or written; what was "
+                   "done before this is kept.\n")
 
 
 def test_a_journal_folder_the_disk_will_not_take_is_one_plain_line_and_sends_nothing(project, recipients, run):
@@ -182,6 +182,6 @@ def test_a_journal_folder_the_disk_will_not_take_is_one_plain_line_and_sends_not
     finally:
         relay.stop()
     assert (code, out) == (1, "")
-    assert err == (f"protectpress: newsletters/.sends/{SLUG}.sqlite: Not a directory. Nothing more was sent; the "
-                   "journal keeps what was.\n")
+    assert err == (f"protectpress: newsletters/.sends/{SLUG}.sqlite: Not a directory. Nothing more was sent or "
+                   "written; what was done before this is kept.\n")
     assert relay.handler.received == []

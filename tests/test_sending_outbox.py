@@ -98,7 +98,7 @@ def test_forget_erases_journals_test_records_and_outbox_but_keeps_suppression(pr
     assert run("sends", SLUG, "--csv")[0] == 0  # the per-recipient report names them too
     code, out, err = run("forget", person.upper())
     assert code == 0, out + err
-    assert ("from 1 send journal(s), 2 test-send record(s), 0 suppression change(s), 1 row(s) of delivery reports "
+    assert ("from 1 send record(s), 2 test-send record(s), 0 suppression change(s), 1 row(s) of delivery reports "
             "and 2 outbox file(s)") in out
     assert "suppression list is kept" in out
     sends = project / "newsletters" / ".sends"
@@ -111,7 +111,7 @@ def test_forget_erases_journals_test_records_and_outbox_but_keeps_suppression(pr
     assert "Sent 1," in out and "leaving" not in out.lower()
     assert "stays@example.com" in (sends / f"{SLUG}.report.csv").read_text(encoding="utf-8")  # the rest is kept
     code, out, err = run("forget", "nobody@example.com")
-    assert "from 0 send journal(s)" in out and "not in the suppression list" in out
+    assert "from 0 send record(s)" in out and "not in the suppression list" in out
 
 
 def test_sends_without_a_live_send(project, run):
@@ -127,7 +127,7 @@ def test_a_damaged_journal_is_reported_plainly(project, run):
     assert code == 1
     # The file is named, with what was expected and found, and staff are told to keep it: it may be the only
     # record of who was sent the newsletter.
-    assert err.startswith(f"protectpress: newsletters/.sends/{SLUG}.sqlite: expected a send journal "), err
+    assert err.startswith(f"protectpress: newsletters/.sends/{SLUG}.sqlite: expected a send record "), err
     assert "found a file SQLite cannot read as one (file is not a database)" in err and "Keep the file" in err
     assert "Traceback" not in out + err
 

@@ -1,7 +1,7 @@
 """Nothing from outside the project is published, and no personal data is, whatever links to it (issue 11, item 4).
 
 A hostile project links `/etc/passwd`, a folder and a page outside the project, the recipients list, the
-sending journals, the suppression list and the outbox into docs/, the theme's custom_dir and newsletters/.
+send records, the suppression list and the outbox into docs/, the theme's custom_dir and newsletters/.
 `build`, `check` and `serve` must each refuse every one by name, and `site/` must keep none of it.
 """
 
@@ -21,7 +21,7 @@ from support import FIXTURES, copy_project, run_in_process, run_protectpress
 
 INSIDE = ("expected a file or folder inside the project (a link that leads out of the project folder is never "
           "published), found ")
-PRIVATE = ("expected no personal data among published files (recipient lists, suppressed.csv, sending journals "
+PRIVATE = ("expected no personal data among published files (recipient lists, suppressed.csv, send records "
            "and the outbox are never published, whatever links to them), found ")
 SECRET = "OUTSIDE-SECRET-7f3a"
 
@@ -32,9 +32,9 @@ def expected_errors(outside: Path) -> list[str]:
         f"error: docs/assets/recipients-copy.csv: {PRIVATE}a recipients list",
         f"error: docs/assets/unsubscribed.txt: {PRIVATE}a link to newsletters/suppressed.csv, the suppression list",
         f"error: docs/elsewhere: {INSIDE}a link to {outside}",
-        f"error: docs/journal: {PRIVATE}a link to newsletters/.sends, personal data from the sending journals or the "
+        f"error: docs/journal: {PRIVATE}a link to newsletters/.sends, personal data from the send records or the "
         "outbox",
-        f"error: docs/mail: {PRIVATE}a link to outbox, personal data from the sending journals or the outbox",
+        f"error: docs/mail: {PRIVATE}a link to outbox, personal data from the send records or the outbox",
         f"error: docs/passwd.txt: {INSIDE}a link to /etc/passwd",
         f"error: docs/stolen.md: {INSIDE}a link to {outside / 'page.md'}",
         f"error: overrides/assets/theme.css: {INSIDE}a link to /etc/passwd",
@@ -108,7 +108,7 @@ def test_check_names_the_same_links_as_the_build(hostile):
     printed = result.stdout.splitlines()
     assert [line for line in printed if line.startswith("error: ")] == expected_errors(outside)
     # The planted journal is not a database: `check` names it (it once stopped here with a traceback).
-    assert ("warning: newsletters/.sends/2024-01-winter-update.sqlite: expected a send journal (the SQLite database "
+    assert ("warning: newsletters/.sends/2024-01-winter-update.sqlite: expected a send record (the SQLite database "
             "protectpress keeps of who was sent what), found a file SQLite cannot read as one (file is not a "
             "database)") in printed
     assert "9 errors to fix, 1 warning." in result.stdout
@@ -190,7 +190,7 @@ def test_a_hard_link_to_personal_data_is_refused_and_not_published(tmp_path):
     assert result.returncode == 1
     for name, shown, kind in (
         ("unsubscribed.txt", "newsletters/suppressed.csv", "the suppression list"),
-        ("log.txt", "newsletters/.sends/2024-01-winter-update.jsonl", "personal data from the sending journals or "
+        ("log.txt", "newsletters/.sends/2024-01-winter-update.jsonl", "personal data from the send records or "
          "the outbox"),
         ("partners.txt", "lists/recipients-march.csv", "a recipients list"),
     ):

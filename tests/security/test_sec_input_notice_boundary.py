@@ -17,7 +17,7 @@ from support import NOTICE, NoticeSite, at
 SECRET = "OUTSIDE-NOTICE-5c2e"
 INSIDE = ("expected a file or folder inside the project (a link that leads out of the project folder is never "
           "published), found ")
-PRIVATE = ("expected no personal data among published files (recipient lists, suppressed.csv, sending journals "
+PRIVATE = ("expected no personal data among published files (recipient lists, suppressed.csv, send records "
            "and the outbox are never published, whatever links to them), found ")
 
 
@@ -66,5 +66,5 @@ def test_a_notice_linked_to_a_sending_journal_is_refused_as_personal_data(projec
     code, out, err = run("send", "notice", "--test", "editor@example.org", "--smtp", relay.url())
     assert code == 1, out + err
     assert (f"error: docs/notice.md: {PRIVATE}a link to newsletters/.sends/notice.md, personal data from the "
-            "sending journals or the outbox") in err.splitlines()
+            "send records or the outbox") in err.splitlines()
     assert relay.handler.received == []

@@ -113,7 +113,7 @@ def test_a_newsletter_file_name_with_no_slug_is_named(project, tmp_path):
         (project / "newsletters" / name).write_text(letter.replace("2024-01-15", date))
     (project / "newsletters" / "Ŵyl Haf.md").write_text(letter.replace("2024-01-15", "2024-03-03"))
     expected = ("expected a file name with some letters a-z or digits (it becomes the newsletter's web address and "
-                "names its sending journal), like 2024-05-spring-update.md, found ")
+                "names its send record), like 2024-05-spring-update.md, found ")
     result = run_in_process("check", cwd=project)
     assert result.returncode == 1
     # Greek transliterates to nothing in ASCII either; Welsh keeps its letters without the accent.
@@ -135,7 +135,7 @@ def test_a_send_journal_that_is_not_a_database_is_named_by_check_and_send_never_
     journal.parent.mkdir()
     journal.write_bytes(b"journal partner@example.org")
     (project / "recipients.csv").write_text("email\npartner@example.org\n", encoding="utf-8")
-    named = ("newsletters/.sends/2024-01-winter-update.sqlite: expected a send journal (the SQLite database "
+    named = ("newsletters/.sends/2024-01-winter-update.sqlite: expected a send record (the SQLite database "
              "protectpress keeps of who was sent what), found a file SQLite cannot read as one (file is not a "
              "database)")
     check = run_protectpress("check", cwd=project)

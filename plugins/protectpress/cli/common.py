@@ -54,13 +54,16 @@ def plainly(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
         except OSError as error:
             # Commands run in the project folder: the file is named as comms staff see it there.
             where = f"{relative_path(error.filename, Path.cwd())}: " if getattr(error, "filename", None) else ""
-            warn(f"protectpress: {where}{error.strerror or error}. Nothing more was sent; the journal keeps what was.")
+            # Any command that sends or records: what it did before the fault is on disk (the send record is written
+            # before each message goes), so say only that it stopped.
+            warn(f"protectpress: {where}{error.strerror or error}. Nothing more was sent or written; what was done "
+                 "before this is kept.")
         except JournalUnreadable as error:
             warn(f"protectpress: {relative_path(error.path, Path.cwd())}: {error.EXPECTED}, found {error.found()}. "
                  "Nothing was sent or changed. Keep the file, as it may be the only record of who was sent this "
                  "newsletter, and ask whoever looks after protectpress to look at it.")
         except sqlite3.Error as error:
-            warn(f"protectpress: the send journal could not be used ({error}). Is another program holding it?")
+            warn(f"protectpress: the send record could not be used ({error}). Is another program holding it?")
         return 1
     return wrapper
 

@@ -25,13 +25,14 @@ from .common import (
 
 
 def register(subparsers: Subparsers) -> None:
-    sends = subparsers.add_parser("sends", help="report a newsletter's send journal: sent, failed, unknown, remaining")
+    sends = subparsers.add_parser("sends", help="report a newsletter's send record: sent, failed, unknown, remaining")
     add_config_option(sends)
     sends.add_argument("newsletter", metavar="NEWSLETTER",
                        help="the newsletter's file or slug, or 'notice' for the urgent notice")
     sends.add_argument("--csv", nargs="?", const="", metavar="FILE",
                        help="also write every recipient's state and the relay's answer to a CSV file (default: "
-                       "beside the journal, as SLUG.report.csv); it holds personal data and is readable by you only")
+                       "beside the send record, as SLUG.report.csv); it holds personal data and is readable by you "
+                       "only")
     sends.set_defaults(run=run_sends)
 
     suppress = subparsers.add_parser("suppress", help="never mail these people again (unsubscribes)")
@@ -45,12 +46,12 @@ def register(subparsers: Subparsers) -> None:
 
     unsuppress = subparsers.add_parser("unsuppress", help="take an address off the suppression list (recorded)",
                                        description="Take one address off the suppression list, so it can be "
-                                       "mailed again; who did it and when is recorded beside the send journals.")
+                                       "mailed again; who did it and when is recorded beside the send records.")
     add_config_option(unsuppress)
     unsuppress.add_argument("address", metavar="ADDRESS")
     unsuppress.set_defaults(run=run_unsuppress)
 
-    forget = subparsers.add_parser("forget", help="erase a person from send journals and the outbox (suppression kept)")
+    forget = subparsers.add_parser("forget", help="erase a person from send records and the outbox (suppression kept)")
     add_config_option(forget)
     forget.add_argument("address", metavar="ADDRESS")
     forget.add_argument("--store", metavar="STORE",
@@ -187,7 +188,7 @@ def run_forget(args: argparse.Namespace) -> int:
     except JournalBusy as error:
         warn(f"Not finished: {error}. Run the same forget again once that send is over.")
         return 1
-    say(f"Erased {address} from {report.journal_rows:,} send journal(s), {report.test_sends:,} test-send record(s), "
+    say(f"Erased {address} from {report.journal_rows:,} send record(s), {report.test_sends:,} test-send record(s), "
         f"{report.suppression_changes:,} suppression change(s), {report.report_rows:,} row(s) of delivery reports "
         f"and {report.outbox_files:,} outbox file(s).")
     if report.journal_rows:

@@ -51,7 +51,7 @@ def register(subparsers: Subparsers) -> None:
                       help="also retry permanent failures (after fixing a relay that refused everything)")
     send.add_argument("--skip-live-check", action="store_true",
                       help="send without first fetching every link and image in the email at site_url "
-                      "(recorded in the journal)")
+                      "(noted in the send record)")
     send.set_defaults(run=run_send)
 
 
@@ -229,7 +229,7 @@ def _links_live(bulk: BulkSend, *, dry_run: bool) -> bool:
              f"{plural(len(dead), 'link or image', 'links or images')} in the email did not answer 200 OK:",
              *(f"  {answer.url} ({answer.kind}): {answer.found}" for answer in dead),
              "Deploy the site (or fix the links) and run the same command again. To send anyway, add "
-             "--skip-live-check (it is recorded in the journal).")
+             "--skip-live-check (it is noted in the send record).")
         return False
     return True
 

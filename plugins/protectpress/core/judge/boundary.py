@@ -25,8 +25,8 @@ from ..foundation.site_paths import JOURNAL_FOLDER, SUPPRESSED_FILE
 
 EXPECTED_INSIDE = ("expected a file or folder inside the project (a link that leads out of the project folder is "
                    "never published)")
-EXPECTED_PUBLIC = ("expected no personal data among published files (recipient lists, suppressed.csv, sending "
-                   "journals and the outbox are never published, whatever links to them)")
+EXPECTED_PUBLIC = ("expected no personal data among published files (recipient lists, suppressed.csv, send "
+                   "records and the outbox are never published, whatever links to them)")
 EXPECTED_EXISTING = "expected a link to a file or folder that exists"
 EXPECTED_NO_CIRCLE = "expected a link to a folder that does not contain the link (the build would go round in circles)"
 EXPECTED_READABLE = "expected a folder the build can read"
@@ -159,14 +159,14 @@ class ProjectBoundary:
         if name == PRIVATE_FILE_NAMES[1]:
             return "the suppression list"
         if name in PRIVATE_FOLDER_NAMES:
-            return "personal data from a sending journal"
+            return "personal data from a send record"
         return None
 
     def _private_place(self, real: str) -> str | None:
         if real in self._private_file_names:
             return "the suppression list"
         if any(_within(real, folder) for folder in self._private_folder_names):
-            return "personal data from the sending journals or the outbox"
+            return "personal data from the send records or the outbox"
         return None
 
     def _hard_link(self, real: str) -> Refusal | None:
@@ -200,7 +200,7 @@ class ProjectBoundary:
             for name in files:
                 path = os.path.join(folder, name)
                 kind = (self._private_name(name) or self._private_place(path)
-                        or ("personal data from a sending journal" if inside_private else None))
+                        or ("personal data from a send record" if inside_private else None))
                 if kind is None:
                     continue
                 try:

@@ -143,7 +143,7 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
     if not slug:
         # The slug names the web version and the sending journal: an empty one would be shared.
         problems.error(path, "expected a file name with some letters a-z or digits (it becomes the newsletter's "
-                       "web address and names its sending journal), like 2024-05-spring-update.md", repr(file.name))
+                       "web address and names its send record), like 2024-05-spring-update.md", repr(file.name))
         return None
     reading = read_file_schema(file, path, problems, FIELDS, REQUIRED, KNOWN_KEYS)
     if reading is None:

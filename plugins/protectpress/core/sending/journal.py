@@ -195,7 +195,7 @@ class SendJournal:
         )
         record = self.campaign()
         if record is None:  # the INSERT made the row unless it was there already: only a broken database
-            raise sqlite3.DatabaseError("the send journal lost its campaign record")
+            raise sqlite3.DatabaseError("the send record lost its campaign record")
         return record
 
     def record_run(self, relay: str, live_check: str) -> RunRecord:

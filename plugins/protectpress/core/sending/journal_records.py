@@ -63,7 +63,7 @@ class JournalUnreadable(sqlite3.DatabaseError):
     """A file where a send journal should be that SQLite cannot read as a database (damaged, or not one at all):
     (path, what SQLite said). Not a lock or a busy database: those stay sqlite3.OperationalError."""
 
-    EXPECTED = "expected a send journal (the SQLite database protectpress keeps of who was sent what)"
+    EXPECTED = "expected a send record (the SQLite database protectpress keeps of who was sent what)"
 
     def __init__(self, path: Path, why: str) -> None:
         super().__init__(path, why)

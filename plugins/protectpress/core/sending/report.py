@@ -65,7 +65,7 @@ def confirmation(*, source: str, subject: str, sender: str, relay: str, to_send:
 def journal_report(journal: SendJournal, shown_as: str, last_test: str) -> list[str]:
     record = journal.campaign()
     counts = journal.counts()
-    lines = [f"Journal: {shown_as}"]
+    lines = [f"Send record: {shown_as}"]
     if record is not None:
         lines += [f"Started: {when(record.started)} via {record.relay}", f"Subject: {record.subject}"]
     failed = counts[State.FAILED_PERMANENT] + counts[State.FAILED_TEMPORARY]
