@@ -15,7 +15,7 @@ from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.links import SiteLinks
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.site.redirects import normalise_old_address
-from support import REPO, run_in_process
+from support import REPO, copy_project, run_in_process
 
 NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
 
@@ -168,3 +168,21 @@ def test_a_new_page_is_recorded_by_the_build_itself_and_never_by_check(fixture_p
     (project / "docs" / "guidance" / "evacuation-routes.md").unlink()
     gone = run_in_process("build", "--quiet", cwd=project)
     assert gone.returncode == 1 and "expected a page at /guidance/evacuation-routes/" in gone.stderr
+
+
+def test_a_newsletter_with_its_own_mistake_is_named_once_not_again_as_a_missing_page(tmp_path):
+    """Its web version is not built, so its recorded address is missing too: the mistake is reported, and the
+    missing address is not, since its remedy ("add redirect_from") is the wrong fix (fresh-eyes trial)."""
+    project = copy_project(REPO, tmp_path / "project")
+    letter = project / "newsletters" / "2023-03-security-and-policing.md"
+    letter.write_text(letter.read_text(encoding="utf-8").replace("date: 2023-03-30", "date: 30 March 2023", 1),
+                      encoding="utf-8")
+    for command in ("check", "build"):
+        result = run_in_process(command, cwd=project)
+        assert result.returncode == 1
+        found = errors(result)
+        assert len(found) == 1 and found[0].startswith("error: newsletters/2023-03-security-and-policing.md:"), found
+    letter.unlink()  # gone, not broken: its address is still owed a page
+    result = run_in_process("build", "--quiet", cwd=project)
+    assert result.returncode == 1
+    assert [line for line in errors(result) if "/newsletters/2023-03-security-and-policing/" in line], errors(result)

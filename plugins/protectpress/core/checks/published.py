@@ -23,6 +23,7 @@ from pathlib import Path
 from ..content.contentset import ContentSet
 from ..foundation.problems import Problems
 from ..foundation.settings import Settings
+from ..foundation.slugs import slugify
 from ..newsletter.model import load_newsletters
 from ..newsletter.web import web_src_uri
 
@@ -106,13 +107,22 @@ def check_published(record: PublishedRecord, is_built: Callable[[str], bool], cu
     if not record.exists:
         return []
     where = settings.relative(record.path)
+    explained = _newsletters_in_error(settings, problems)
     for url, line in sorted(record.urls.items(), key=lambda pair: pair[1]):
-        if not is_built(url):
+        if not is_built(url) and url not in explained:
             problems.error(where, f"expected a page at {shown(url)} (it was published: emails and feeds link to "
                            "it)", f"no page there. If you moved or renamed it, add "
                            f"'redirect_from: [{shown(url)}]' to the front matter of the page that replaced it; "
                            "if you deleted it by mistake, put it back", line=line)
     return sorted(current - set(record.urls))
+
+
+def _newsletters_in_error(settings: Settings, problems: Problems) -> set[str]:
+    """The web addresses of newsletters whose own files have errors in this run, so are not built: those errors
+    say why, and "add redirect_from" would send comms staff to fix the wrong thing (each mistake once)."""
+    folder = settings.relative(settings.newsletters_dir)
+    return {settings.links.page_path(web_src_uri(slugify(Path(problem.path).stem))) for problem in problems.errors
+            if Path(problem.path).parent.as_posix() == folder and problem.path.endswith(".md")}
 
 
 def record_new_addresses(settings: Settings, content: ContentSet) -> list[str]:
