@@ -31,6 +31,7 @@ from protectpress.core.sending.recipients import read_recipients
 
 NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
 
+TOO_DEEP = "expected brackets or lists inside each other at most 40 levels deep, found more levels than that"
 VOCABULARY = Vocabulary(tags={"lockdown": "Lockdown"}, sectors={"all": "All sectors", "retail": "Retail"})
 SRC_URIS = st.sampled_from(["index.md", "guidance/x.md", "action-cards/x.md", "news/x.md", "conferences/x.md",
                             "about.md", "guidance/index.md", "newsletters/x.md"])
@@ -159,8 +160,7 @@ def test_yaml_nested_too_deeply_is_an_error_not_a_recursion_error():
     assert read_item("index.md", "docs/index.md", "---\ntitle: " + "[" * 3000 + "\n---\n", VOCABULARY, problems,
                      now=NOW) is None
     assert [str(p) for p in problems] == [
-        "docs/index.md:2: expected front matter nested at most a few levels deep, found lists or mappings nested too "
-        "deeply for YAML"]
+        f"docs/index.md:2: {TOO_DEEP}"]
 
 
 @pytest.mark.parametrize("nested", [
@@ -175,8 +175,7 @@ def test_front_matter_nested_past_the_limit_is_named_at_its_line_and_within_it_i
     assert read_item("index.md", "docs/index.md", deep, VOCABULARY, problems, now=NOW) is None
     line = 5 if nested(1).startswith("\n") else 4
     assert [str(p) for p in problems] == [
-        f"docs/index.md:{line}: expected front matter nested at most a few levels deep, found lists or mappings "
-        "nested too deeply for YAML"]
+        f"docs/index.md:{line}: {TOO_DEEP}"]
     assert split_front_matter(f"---\ntitle: Home\nsearch: {nested(30)}\n---\n").data["search"]
 
 
@@ -237,6 +236,6 @@ def test_a_mkdocs_yml_value_yaml_cannot_construct_is_a_config_error(tmp_path, va
 
     config = tmp_path / "mkdocs.yml"
     config.write_text(f"site_name: {value}\nsite_url: https://example.org/\n", encoding="utf-8")
-    expected = "expected settings nested at most a few levels deep, found " if "[" in value else "expected valid YAML"
+    expected = TOO_DEEP if "[" in value else "expected valid YAML"
     with pytest.raises(ConfigError, match=rf"^mkdocs.yml(:\d+)?: {expected}"):
         load_settings(config)

@@ -18,7 +18,7 @@ from yaml_env_tag import construct_env_tag
 from .plugin_settings import read_plugin_settings
 from .problems import Problems, describe
 from .settings import CONFIG_NAME, DEFAULT_LANGUAGE, PLUGIN_NAME, PluginSettings, Settings
-from .yaml_depth import line_nested_too_deep
+from .yaml_depth import DEEPEST_NESTING, line_nested_too_deep
 from .yaml_words import yaml_problem_in_words
 
 
@@ -77,8 +77,8 @@ def read_yaml(path: Path) -> dict:
     except UnicodeDecodeError:
         raise ConfigError(f"{path.name}: expected UTF-8 text") from None
     if (line := line_nested_too_deep(text)) is not None:
-        raise ConfigError(f"{path.name}:{line + 1}: expected settings nested at most a few levels deep, found lists "
-                          "or mappings nested too deeply for YAML")
+        raise ConfigError(f"{path.name}:{line + 1}: expected brackets or lists inside each other at most "
+                          f"{DEEPEST_NESTING} levels deep, found more levels than that")
     try:
         data = yaml.load(text, Loader=_TolerantLoader)
     except yaml.YAMLError as error:

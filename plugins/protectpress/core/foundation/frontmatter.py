@@ -13,11 +13,12 @@ from typing import Any
 import yaml
 
 from .problems import Problems
-from .yaml_depth import line_nested_too_deep
+from .yaml_depth import DEEPEST_NESTING, line_nested_too_deep
 from .yaml_words import yaml_problem_in_words
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
-_TOO_DEEP = ("expected front matter nested at most a few levels deep", "lists or mappings nested too deeply for YAML")
+_TOO_DEEP = (f"expected brackets or lists inside each other at most {DEEPEST_NESTING} levels deep",
+             "more levels than that")
 
 
 @dataclass
