@@ -70,7 +70,7 @@ def run_sends(args: argparse.Namespace) -> int:
 
 def _report_sends(args: argparse.Namespace) -> int:
     from ..core.foundation.problems import Problems
-    from ..core.foundation.slugs import slugify
+    from ..core.newsletter.model import newsletter_slug
     from ..core.project.notice import NOTICE_KIND, read_notice
     from ..core.sending.journal import SendJournal, journal_path
     from ..core.sending.privacy import sending_paths
@@ -85,7 +85,7 @@ def _report_sends(args: argparse.Namespace) -> int:
 
     settings = settings_or_exit(args)
     journal_dir, _, _ = sending_paths(settings)
-    slug = slugify(Path(args.newsletter).stem)
+    slug = newsletter_slug(args.newsletter)
     if args.newsletter == NOTICE_KIND:
         # The notice's journal is named for its wording (Notice.slug): report the notice there now.
         problems = Problems()

@@ -27,8 +27,7 @@ from ..core.checks.linkcheck import BuiltSite, check_site_links
 from ..core.checks.published import check_published, published_urls, read_record, record_path
 from ..core.foundation.linkscan import ScannedHtml
 from ..core.foundation.sealedmemory import SealedMemory, user_key
-from ..core.foundation.slugs import slugify
-from ..core.newsletter.model import newsletter_files
+from ..core.newsletter.model import newsletter_files, newsletter_slug
 from ..core.newsletter.web import web_src_uri
 from ..core.site.redirects import plan_redirects, write_redirects
 from ..core.site.search import INDEX_FOLDER
@@ -132,7 +131,7 @@ class IntegrityFeature:
     def _page_sources(self, files: Files) -> dict[str, str]:
         settings = self.state.settings
         links = settings.links
-        newsletters = {web_src_uri(slugify(f.stem)): settings.relative(f) for f in newsletter_files(settings)}
+        newsletters = {web_src_uri(newsletter_slug(f)): settings.relative(f) for f in newsletter_files(settings)}
         docs_dir, docs_prefix = str(settings.docs_dir), settings.relative(settings.docs_dir)  # once: it asks the OS
         sources = {}
         for file in files.documentation_pages():

@@ -23,8 +23,7 @@ from pathlib import Path
 from ..content.contentset import ContentSet
 from ..foundation.problems import Problems
 from ..foundation.settings import Settings
-from ..foundation.slugs import slugify
-from ..newsletter.model import load_newsletters
+from ..newsletter.model import load_newsletters, newsletter_slug
 from ..newsletter.web import web_src_uri
 
 RECORD_NAME = "published-urls.txt"
@@ -121,7 +120,7 @@ def _newsletters_in_error(settings: Settings, problems: Problems) -> set[str]:
     """The web addresses of newsletters whose own files have errors in this run, so are not built: those errors
     say why, and "add redirect_from" would send comms staff to fix the wrong thing (each mistake once)."""
     folder = settings.relative(settings.newsletters_dir)
-    return {settings.links.page_path(web_src_uri(slugify(Path(problem.path).stem))) for problem in problems.errors
+    return {settings.links.page_path(web_src_uri(newsletter_slug(problem.path))) for problem in problems.errors
             if Path(problem.path).parent.as_posix() == folder and problem.path.endswith(".md")}
 
 

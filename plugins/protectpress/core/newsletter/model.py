@@ -117,6 +117,11 @@ def newsletter_files(settings: Settings) -> list[Path]:
     return sorted(f for f in folder.glob("*.md") if not f.name.startswith((".", "_")) and f.name.lower() != "readme.md")
 
 
+def newsletter_slug(file: Path | str) -> str:
+    """A newsletter's slug, from its file name: it names the web version, the feed entry and the send record."""
+    return slugify(Path(file).stem)
+
+
 def find_newsletter_file(settings: Settings, ref: str, problems: Problems) -> Path | None:
     """A newsletter named by path (`newsletters/x.md`, relative to here or the project) or by slug (`x`)."""
     candidates = [Path(ref), settings.project_dir / ref] if ref.endswith(".md") or "/" in ref else []
@@ -124,9 +129,9 @@ def find_newsletter_file(settings: Settings, ref: str, problems: Problems) -> Pa
         if candidate.is_file():
             return candidate
     for file in newsletter_files(settings):
-        if slugify(file.stem) == slugify(Path(ref).stem):
+        if newsletter_slug(file) == newsletter_slug(ref):
             return file
-    known = ", ".join(slugify(f.stem) for f in newsletter_files(settings)) or "none yet"
+    known = ", ".join(newsletter_slug(f) for f in newsletter_files(settings)) or "none yet"
     problems.error(ref, f"expected a newsletter file or slug from {settings.relative(settings.newsletters_dir)}/ "
                    f"({known})", "no such newsletter")
     return None
@@ -139,7 +144,7 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
     if refusal is not None:
         problems.error(path, refusal.expected, refusal.found)
         return None
-    slug = slugify(file.stem)
+    slug = newsletter_slug(file)
     if not slug:
         # The slug names the web version and the sending journal: an empty one would be shared.
         problems.error(path, "expected a file name with some letters a-z or digits (it becomes the newsletter's "

@@ -15,7 +15,6 @@ from ..foundation.dates import human
 from ..foundation.generated import escape_markdown, front_matter
 from ..foundation.settings import Settings
 from ..foundation.site_paths import ARCHIVE_SRC_URI, NEWSLETTER_PLURAL, WEB_FOLDER
-from ..foundation.slugs import slugify
 from ..site.listings import listing_sources, missing_type_indexes
 from .markdown import demote_headings, rebase_links
 from .model import (
@@ -27,6 +26,7 @@ from .model import (
     Newsletter,
     fill_name,
     newsletter_files,
+    newsletter_slug,
 )
 
 
@@ -41,7 +41,7 @@ def known_sources(settings: Settings, content: ContentSet) -> set[str]:
     for group, terms in settings.vocabulary.by_group():
         known.update(listing_sources(content, group.folder, terms))
     known.update(listing.src_uri for listing in missing_type_indexes(content))
-    known.update(web_src_uri(slugify(f.stem)) for f in newsletter_files(settings))
+    known.update(web_src_uri(newsletter_slug(f)) for f in newsletter_files(settings))
     return known
 
 
