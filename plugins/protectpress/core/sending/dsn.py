@@ -64,21 +64,33 @@ _ACTION_KIND = {"failed": None, "delayed": BounceKind.DELAYED, "delivered": Boun
 _TEXT_SCANNED = 200_000  # characters of one part: a returned message can be large, its headers come first
 
 
-# A delivery report has two or three multipart sections (the report, perhaps the returned message's own). The
-# email package parses and walks parts by recursion, so 1,000 nested sections (58 KB, anyone can mail them) raise
-# RecursionError: a message with more boundaries than this is not read at all.
+# A delivery report has two or three multipart sections (the report, perhaps the returned message's own) and two
+# enclosed messages (`message/delivery-status`, `message/rfc822`). The email package parses and walks parts by
+# recursion, so 1,000 nested sections or 1,500 nested messages (58 KB, anyone can mail them) go past Python's
+# recursion limit. Catching that RecursionError is not enough: while the parse runs a thousand frames deep, the
+# garbage collector may start, and the finalizers of anything else awaiting collection then run at that depth and
+# fail. So a message with more of either than these is not parsed at all.
 MAX_MULTIPART_SECTIONS = 32
+MAX_ENCLOSED_MESSAGES = 8
 _BOUNDARY = re.compile(rb"boundary\s*=", re.IGNORECASE)
+# A header line (after LF, CRLF or a lone CR, as the email package splits lines) declaring a message/* part, its
+# value perhaps on a folded line: what makes the parser go one level deeper.
+_ENCLOSED_MESSAGE = re.compile(rb"(?:^|(?<=\r))content-type[ \t]*:\s*message/", re.IGNORECASE | re.MULTILINE)
+
+
+def _more_than(limit: int, pattern: re.Pattern[bytes], raw: bytes) -> bool:
+    return sum(1 for _ in itertools.islice(pattern.finditer(raw), limit + 1)) > limit
 
 
 def read_bounce(raw: bytes) -> Bounce:
     """The bounce in `raw` (one whole message), or NotABounce saying why it is not one we can read."""
-    sections = sum(1 for _ in itertools.islice(_BOUNDARY.finditer(raw), MAX_MULTIPART_SECTIONS + 1))
-    if sections > MAX_MULTIPART_SECTIONS:
+    if _more_than(MAX_MULTIPART_SECTIONS, _BOUNDARY, raw):
         raise NotABounce(f"more than {MAX_MULTIPART_SECTIONS} multipart sections (a delivery report has two or three)")
+    if _more_than(MAX_ENCLOSED_MESSAGES, _ENCLOSED_MESSAGE, raw):
+        raise NotABounce(f"more than {MAX_ENCLOSED_MESSAGES} enclosed messages (a delivery report has two)")
     try:
         return _read_bounce(raw)
-    except RecursionError:  # nested parts the count above cannot see (no boundary parameter to count)
+    except RecursionError:  # a way to nest that neither count above sees; the counts are the real guard
         raise NotABounce("parts nested too deep to read") from None
 
 
