@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from yaml_env_tag import construct_env_tag
 
+from .deep_parse import collector_paused
 from .plugin_settings import read_plugin_settings
 from .problems import Problems, describe
 from .settings import CONFIG_NAME, DEFAULT_LANGUAGE, PLUGIN_NAME, PluginSettings, Settings
@@ -80,7 +81,8 @@ def read_yaml(path: Path) -> dict:
         raise ConfigError(f"{path.name}:{line + 1}: expected brackets or lists inside each other at most "
                           f"{DEEPEST_NESTING} levels deep, found more levels than that")
     try:
-        data = yaml.load(text, Loader=_TolerantLoader)
+        with collector_paused():
+            data = yaml.load(text, Loader=_TolerantLoader)
     except yaml.YAMLError as error:
         line, expected, found = yaml_problem_in_words(error, text, "YAML")
         raise ConfigError(f"{path.name}:{line}: {expected}, found {found}") from None

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from .deep_parse import collector_paused
 from .problems import Problems
 from .yaml_depth import DEEPEST_NESTING, line_nested_too_deep
 from .yaml_words import yaml_problem_in_words
@@ -168,7 +169,8 @@ def _read_yaml(yaml_text: str) -> tuple[yaml.Node | None, Any]:
     if (line := line_nested_too_deep(yaml_text)) is not None:
         raise FrontMatterError(*_TOO_DEEP, line=line + 2)
     try:
-        return _parse_yaml(yaml_text)
+        with collector_paused():
+            return _parse_yaml(yaml_text)
     except RecursionError:
         # Nesting that only indentation makes (no bracket, dash or colon to count) can still go that deep.
         raise FrontMatterError(*_TOO_DEEP, line=2) from None

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 
 import markdown
 
+from ..foundation.deep_parse import collector_paused
+
 # Far below where the renderer fails (about 250 list levels, 330 HTML blocks, 2,000 asterisks) and far
 # above any real page, so that the trial render runs only for odd bodies.
 SUSPECT_INDENT = 120  # columns of leading whitespace (30 list levels)
@@ -70,7 +72,8 @@ def renders(body: str, extensions: Sequence[str]) -> bool:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit - HEADROOM, 100))
     try:
-        markdown.markdown(body, extensions=loaded)
+        with collector_paused():
+            markdown.markdown(body, extensions=loaded)
     except RecursionError:
         return False
     finally:

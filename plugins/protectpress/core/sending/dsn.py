@@ -24,6 +24,7 @@ from email.parser import HeaderParser
 from email.policy import compat32
 from email.utils import getaddresses
 
+from ..foundation.deep_parse import collector_paused
 from ..foundation.headertext import plain_text
 
 
@@ -89,7 +90,8 @@ def read_bounce(raw: bytes) -> Bounce:
     if _more_than(MAX_ENCLOSED_MESSAGES, _ENCLOSED_MESSAGE, raw):
         raise NotABounce(f"more than {MAX_ENCLOSED_MESSAGES} enclosed messages (a delivery report has two)")
     try:
-        return _read_bounce(raw)
+        with collector_paused():
+            return _read_bounce(raw)
     except RecursionError:  # a way to nest that neither count above sees; the counts are the real guard
         raise NotABounce("parts nested too deep to read") from None
 
