@@ -104,6 +104,12 @@ class SendRun:
         """Through a relay (with a journal), rather than into the outbox."""
         return isinstance(self.transport, SmtpRelay)
 
+    def try_relay(self) -> str | None:
+        """A dry run's visit to the relay: connect and sign in as the send will, then hang up having sent nothing.
+        What the relay agreed to (`over STARTTLS, signed in as news`), None for the outbox; `RelayError` if the
+        relay could not be reached or refused the sign-in."""
+        return self.transport.try_sign_in() if isinstance(self.transport, SmtpRelay) else None
+
     @property
     def test_log(self) -> TestSendLog:
         return TestSendLog(self.journal_dir, self.newsletter.slug)
