@@ -44,6 +44,9 @@ def test_outbox_writes_one_eml_per_recipient_and_never_touches_the_journal(proje
     assert "Sent " not in out and " sent +" not in out.replace("already sent +", "")
     assert "recipients.csv:7: expected an email address" in err
     assert "nothing was sent" in out
+    # The progress bar says what the run does: it writes files, it does not send (first-time officer's trial).
+    assert f"Writing messages to outbox/{SLUG}/ [########################] 3/3 (written 3)" in err
+    assert "Sending [" not in err and "(sent " not in err
     assert not (project / "newsletters" / ".sends" / f"{SLUG}.sqlite").exists()
     code, out, err = run("send", SLUG, "--to", "recipients.csv")  # outbox runs keep no journal: same again
     assert code == 0 and "Wrote 3 to the outbox, already sent 0" in out

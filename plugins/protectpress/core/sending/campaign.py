@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from .journal import SendJournal, State
-from .progress import Counts, Progress
+from .progress import SENDING, Counts, Progress, ProgressWords
 from .recipients import Recipient
 from .suppression import SuppressionList
 from .transport import DeliveryResult, Outcome, RelayError, Transport
@@ -137,7 +137,7 @@ class Campaign:
 
     def __init__(self, *, compose: Callable[[Recipient], Outgoing], transport: Transport, journal: SendJournal | None,
                  suppression: SuppressionList, policy: SendPolicy, progress_stream: TextIO | None = None,
-                 show_progress: bool = True) -> None:
+                 show_progress: bool = True, progress_words: ProgressWords = SENDING) -> None:
         self.compose = compose
         self.transport = transport
         self.journal = journal
@@ -145,6 +145,7 @@ class Campaign:
         self.policy = policy
         self.progress_stream = progress_stream
         self.show_progress = show_progress
+        self.progress_words = progress_words
         self.rate = RateLimiter(policy.rate)
 
     def to_send(self, recipient: Recipient, summary: SendSummary) -> bool:
@@ -171,7 +172,8 @@ class Campaign:
 
     def run(self, todo: Iterable[Recipient], total: int, summary: SendSummary) -> SendSummary:
         """Send to each of `todo` (`total` of them, chosen by `to_send`), adding the results to `summary`."""
-        progress, counts = Progress(total if self.show_progress else 0, stream=self.progress_stream), Counts()
+        progress, counts = (Progress(total if self.show_progress else 0, stream=self.progress_stream,
+                                     words=self.progress_words), Counts())
         failures_in_a_row = 0
         held: list[tuple[str, str]] = []  # (address, reason): "no such mailbox" answers in this run of failures
         for position, recipient in enumerate(todo):
