@@ -190,8 +190,8 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
                 f"({plan.listed}). Nothing was written.")
             return 0
         summary = bulk.send(plan)
-        say(*summary.lines(), f"Wrote {plural(summary.sent, 'message')} to {run.transport.description}/: nothing was "
-            "sent. Add --smtp to send through a relay.")
+        say(*summary.lines(), f"They are in {run.transport.description}/: nothing was sent. Add --smtp to send "
+            "through a relay.")
         return 0 if summary.complete else 1
     for address in plan.interrupted:
         warn(f"The last run stopped while sending to {address}: it may or may not have arrived, so it is "

@@ -77,16 +77,20 @@ class SendSummary:
         return not self.stopped and self.sent + self.already_sent == self.deliverable
 
     def lines(self) -> list[str]:
-        done = f"Wrote {self.sent:,} to the outbox" if self.outbox else f"Sent {self.sent:,}"
-        counts = (f"{done}, already sent {self.already_sent:,}, suppressed {self.suppressed:,}, "
-                  f"invalid {self.invalid:,}, failed {self.failed:,}, unknown {self.unknown:,}")
-        if self.other_sectors:
-            counts += f", not in this newsletter's sectors {self.other_sectors:,}"
-        if self.erased:
-            counts += f", erased on request {self.erased:,}"
-        if self.not_attempted:
-            counts += f", not yet tried {self.not_attempted:,}"
-        return [counts + ".", *([self.accounting()] if self.source else [])]
+        """The headline, then the line that places every row of the file."""
+        return [self.headline(), *([self.accounting()] if self.source else [])]
+
+    def headline(self) -> str:
+        """`Sent 4 messages; 3 already sent, 1 unknown.`: what this run did, and of the people it goes to, who had
+        it already and who is still to deal with, in the words of the accounting line below it (which also
+        places the rows left out: suppressed, other sectors, invalid, duplicate, erased). A headline that listed
+        some of those and not others read as a sum that did not add up (first-time comms officer's trial)."""
+        messages = f"{self.sent:,} message{'' if self.sent == 1 else 's'}"
+        done = f"Wrote {messages} to the outbox" if self.outbox else f"Sent {messages}"
+        still = [f"{count:,} {label}" for count, label in ((self.already_sent, "already sent"), (self.failed, "failed"),
+                                                           (self.unknown, "unknown"),
+                                                           (self.not_attempted, "not yet tried")) if count]
+        return f"{done}; {', '.join(still)}." if still else f"{done}."
 
     def _terms(self, planned: int | None = None) -> list[tuple[int, str, bool]]:
         """(count, label, shown even at 0) for each place a row of the file can go: the one list that both the
