@@ -6,6 +6,7 @@ import email
 import email.policy
 
 from protectpress.core.newsletter.message import stable_message_id
+from protectpress.core.sending.testsends import TestSendLog
 from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
 
 SLUG = "2023-03-security-and-policing"
@@ -123,6 +124,28 @@ def test_forget_erases_journals_test_records_and_outbox_but_keeps_suppression(pr
 def test_sends_without_a_live_send(project, run):
     code, out, _err = run("sends", SLUG)
     assert code == 0 and f"No live send of {SLUG} is recorded" in out
+
+
+def test_sends_alone_lists_the_newsletters_with_a_send_record(project, relay, run):
+    """Like `git branch`: no usage error, the names, and how to see one (first-time comms officer's trial)."""
+    code, out, err = run("sends")
+    assert (code, err) == (0, "")
+    assert out == ("No newsletter has a send record in newsletters/.sends/ yet: one begins with the first send, "
+                   "test or live.\n")
+    write_recipients(project / "recipients.csv", ["a@example.com,,,"])
+    assert run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0",
+               "--yes")[0] == 0
+    # A newsletter only ever test-sent (written as a test send records it: the example has one newsletter).
+    TestSendLog(project / "newsletters" / ".sends", "2024-01-winter-update").record("hash", ["e@example.org"], "outbox")
+    code, out, err = run("sends")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "Newsletters with a send record in newsletters/.sends/:",
+        f"  {SLUG}",
+        "  2024-01-winter-update (test sends only)",
+        f"See one with: protectpress sends NEWSLETTER (for example protectpress sends {SLUG})."]
+    code, _out, err = run("sends", "--csv")
+    assert code == 2 and "expected a newsletter to write the report of" in err
 
 
 def test_a_damaged_journal_is_reported_plainly(project, run):
