@@ -96,6 +96,6 @@ def test_check_and_build_report_the_same_one_line(mistake, tmp_path):
         assert build.stdout.startswith("Built site/: ")
     else:
         assert check.returncode == build.returncode != 0
-    if expected.startswith("error: "):  # and both count it in the same words
+    if expected.startswith("error: "):  # and both count it in the same words, full stop and all
         assert "\n1 error to fix.\n" in check.stdout, check.stdout
-        assert "\n1 error to fix\nThe build stopped; site/ was left as it was." in build.stderr, build.stderr
+        assert "\n1 error to fix.\nThe build stopped; site/ was left as it was." in build.stderr, build.stderr

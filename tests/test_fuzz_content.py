@@ -26,6 +26,7 @@ from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.frontmatter import FrontMatterError, split_front_matter
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.foundation.settings import Vocabulary
+from protectpress.core.foundation.yaml_depth import key_above, line_nested_too_deep
 from protectpress.core.newsletter.render import render_newsletter_file
 from protectpress.core.sending.recipients import read_recipients
 
@@ -160,7 +161,7 @@ def test_yaml_nested_too_deeply_is_an_error_not_a_recursion_error():
     assert read_item("index.md", "docs/index.md", "---\ntitle: " + "[" * 3000 + "\n---\n", VOCABULARY, problems,
                      now=NOW) is None
     assert [str(p) for p in problems] == [
-        f"docs/index.md:2: {TOO_DEEP}"]
+        f"docs/index.md:2: title: {TOO_DEEP}"]
 
 
 @pytest.mark.parametrize("nested", [
@@ -174,9 +175,23 @@ def test_front_matter_nested_past_the_limit_is_named_at_its_line_and_within_it_i
     deep = f"---\ntitle: Home\ntype: page\nsearch: {nested(41)}\n---\n"
     assert read_item("index.md", "docs/index.md", deep, VOCABULARY, problems, now=NOW) is None
     line = 5 if nested(1).startswith("\n") else 4
-    assert [str(p) for p in problems] == [
-        f"docs/index.md:{line}: {TOO_DEEP}"]
+    assert [str(p) for p in problems] == [  # the key the nesting is under, named (first-time officer's trial)
+        f"docs/index.md:{line}: search: {TOO_DEEP}"]
     assert split_front_matter(f"---\ntitle: Home\nsearch: {nested(30)}\n---\n").data["search"]
+
+
+@pytest.mark.parametrize("yaml_text, key", [
+    ("title: x\ntags: " + "[" * 50 + "]" * 50 + "\nsummary: y\n", "tags"),  # on the key's own line
+    ("summary: Don't panic\ntags: " + "[" * 50 + "]" * 50 + "\n", "tags"),  # an apostrophe is no quote
+    ("title: x\ntags: [\nfoo: " + "[" * 50 + "]" * 51 + "\n", "tags"),  # `foo:` is inside the brackets
+    ("title: x # tags: [\nother: " + "{" * 50 + "}" * 50 + "\n", "other"),  # a comment holds no key
+    ("title: x\nitems:\n  - page: " + "[" * 50 + "]" * 50 + "\n", "items"),  # the top-level key
+    ("title: x\nitems:\n" + "- " * 45 + "a\n", "items"),  # lists by dashes alone
+    ("- " + "[" * 50 + "]" * 50 + "\n", None),  # a list at the top: no key to name
+], ids=["same-line", "apostrophe", "key-in-brackets", "comment", "nested-key", "dashes", "no-key"])
+def test_the_nesting_message_names_the_top_level_key_it_starts_under(yaml_text, key):
+    line = line_nested_too_deep(yaml_text)
+    assert line is not None and key_above(yaml_text, line) == key
 
 
 @pytest.mark.parametrize("line, message", [
@@ -236,6 +251,6 @@ def test_a_mkdocs_yml_value_yaml_cannot_construct_is_a_config_error(tmp_path, va
 
     config = tmp_path / "mkdocs.yml"
     config.write_text(f"site_name: {value}\nsite_url: https://example.org/\n", encoding="utf-8")
-    expected = TOO_DEEP if "[" in value else "expected valid YAML"
+    expected = f"site_name: {TOO_DEEP}" if "[" in value else "expected valid YAML"
     with pytest.raises(ConfigError, match=rf"^mkdocs.yml(:\d+)?: {expected}"):
         load_settings(config)

@@ -27,7 +27,7 @@ def test_broken_links_anchors_and_images_fail_the_build_naming_the_source(fixtur
         "error: newsletters/2024-01-links.md:11: expected a link to a heading or id that exists on guidance/lockdown/, "
         "found '../../guidance/lockdown/#the-missing-plan'",
     ]
-    assert "5 errors to fix\nThe build stopped; site/ was left as it was." in result.stderr
+    assert "5 errors to fix.\nThe build stopped; site/ was left as it was." in result.stderr
     assert not (project / "site").exists(), "a failed build must not leave a site behind"
 
 

@@ -6,6 +6,7 @@ import email
 import email.policy
 
 from protectpress.core.newsletter.message import stable_message_id
+from protectpress.core.sending.testsends import TestSendLog
 from sending_relay import project, relay, run, sending_template, write_recipients  # noqa: F401
 
 SLUG = "2023-03-security-and-policing"
@@ -38,15 +39,21 @@ def test_outbox_writes_one_eml_per_recipient_and_never_touches_the_journal(proje
     assert message["Message-ID"] == stable_message_id(SLUG, "shop@example.com", "protectpress.example.org")
     assert "Dear Shop Owner," in message.get_body(("plain",)).get_content()
     # Written, not sent: no line says "Sent" above the one that says nothing was sent.
-    assert ("Wrote 3 to the outbox, already sent 0, suppressed 1, invalid 1, failed 0, unknown 0, not in this "
-            "newsletter's sectors 1." in out)
-    assert "= 3 written to the outbox + 0 already sent + 1 suppressed" in out
+    # One headline, then the line that places every row (the suppressed, other sectors and invalid ones too).
+    assert out.splitlines()[:3] == [
+        "Wrote 3 messages to the outbox.",
+        "6 rows in recipients.csv = 3 written to the outbox + 0 already sent + 1 suppressed + 1 other sectors + "
+        "1 invalid + 0 duplicate.",
+        f"They are in outbox/{SLUG}/: nothing was sent. Add --smtp to send through a relay."]
     assert "Sent " not in out and " sent +" not in out.replace("already sent +", "")
     assert "recipients.csv:7: expected an email address" in err
     assert "nothing was sent" in out
+    # The progress bar says what the run does: it writes files, it does not send (first-time officer's trial).
+    assert f"Writing messages to outbox/{SLUG}/ [########################] 3/3 (written 3)" in err
+    assert "Sending [" not in err and "(sent " not in err
     assert not (project / "newsletters" / ".sends" / f"{SLUG}.sqlite").exists()
     code, out, err = run("send", SLUG, "--to", "recipients.csv")  # outbox runs keep no journal: same again
-    assert code == 0 and "Wrote 3 to the outbox, already sent 0" in out
+    assert code == 0 and out.startswith("Wrote 3 messages to the outbox.\n")
 
 
 def test_outbox_test_send_and_dry_runs_write_nothing_else(project, run):
@@ -117,6 +124,28 @@ def test_forget_erases_journals_test_records_and_outbox_but_keeps_suppression(pr
 def test_sends_without_a_live_send(project, run):
     code, out, _err = run("sends", SLUG)
     assert code == 0 and f"No live send of {SLUG} is recorded" in out
+
+
+def test_sends_alone_lists_the_newsletters_with_a_send_record(project, relay, run):
+    """Like `git branch`: no usage error, the names, and how to see one (first-time comms officer's trial)."""
+    code, out, err = run("sends")
+    assert (code, err) == (0, "")
+    assert out == ("No newsletter has a send record in newsletters/.sends/ yet: one begins with the first send, "
+                   "test or live.\n")
+    write_recipients(project / "recipients.csv", ["a@example.com,,,"])
+    assert run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url(), "--rate", "0",
+               "--yes")[0] == 0
+    # A newsletter only ever test-sent (written as a test send records it: the example has one newsletter).
+    TestSendLog(project / "newsletters" / ".sends", "2024-01-winter-update").record("hash", ["e@example.org"], "outbox")
+    code, out, err = run("sends")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "Newsletters with a send record in newsletters/.sends/:",
+        f"  {SLUG}",
+        "  2024-01-winter-update (test sends only)",
+        f"See one with: protectpress sends NEWSLETTER (for example protectpress sends {SLUG})."]
+    code, _out, err = run("sends", "--csv")
+    assert code == 2 and "expected a newsletter to write the report of" in err
 
 
 def test_a_damaged_journal_is_reported_plainly(project, run):

@@ -88,7 +88,7 @@ def test_build_refuses_every_link_out_of_the_project_and_all_personal_data(hosti
     assert result.returncode == 1, result.stdout + result.stderr
     for line in expected_errors(outside):  # the same lines as `protectpress check` prints
         assert f"{line}\n" in result.stderr
-    assert "9 errors to fix\nThe build stopped; site/ was left as it was." in result.stderr
+    assert "9 errors to fix.\nThe build stopped; site/ was left as it was." in result.stderr
     assert "fault in protectpress" not in result.stderr
     site = project / "site"
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before  # the previous site, untouched

@@ -41,7 +41,8 @@ def test_the_suppression_list_is_spreadsheet_safe_and_still_suppresses(project, 
     before = len(relay.handler.received)
     code, out, err = run(*send)
     assert code == 0, out + err
-    assert "Sent 0, already sent 1, suppressed 3," in out, out
+    assert out.startswith("Sent 0 messages; 1 already sent.\n"), out
+    assert " = 0 sent + 1 already sent + 3 suppressed + " in out, out
     assert [m.recipients for m in relay.handler.received[before:]] == []  # ok@ already has it
     code, out, err = run("suppress", BY_COMMAND[0])
     assert "Added 0 to newsletters/suppressed.csv (1 already there)" in out, out

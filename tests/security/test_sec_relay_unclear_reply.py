@@ -64,6 +64,6 @@ def test_an_unreadable_reply_after_the_dot_is_unknown_and_never_resent(project, 
     expected = "no answer after the message was sent" if after_dot is None else "cannot be read"
     assert all(expected in reply for *_, reply in rows), rows
     code, out, _ = first
-    assert code == 1 and "unknown 3" in out and "--resend-unknown" in out
+    assert code == 1 and "+ 3 unknown" in out and "--resend-unknown" in out
     code, out, _ = second
     assert code == 1 and "Nobody is left to send to" in out

@@ -131,7 +131,7 @@ def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: b
     except (Abort, ConfigurationError) as error:
         state = plain.state()
         if state is not None and state.problems.errors:
-            result.stopped = state.problems.summary().removesuffix(".")
+            result.stopped = state.problems.summary()  # as `check` ends, word for word
         elif mkdocs_words.STRICT_MODE in str(error):
             result.stopped = "--strict: warnings count as errors"
         else:

@@ -25,10 +25,12 @@ from .common import (
 
 
 def register(subparsers: Subparsers) -> None:
-    sends = subparsers.add_parser("sends", help="report a newsletter's send record: sent, failed, unknown, remaining")
+    sends = subparsers.add_parser("sends", help="report a newsletter's send record: sent, failed, unknown, remaining",
+                                  description="Report a newsletter's send record; with no newsletter, list the "
+                                  "newsletters that have one.")
     add_config_option(sends)
-    sends.add_argument("newsletter", metavar="NEWSLETTER",
-                       help="the newsletter's file or slug, or 'notice' for the urgent notice")
+    sends.add_argument("newsletter", metavar="NEWSLETTER", nargs="?",
+                       help="the newsletter's file or slug, or 'notice' for the urgent notice (none: list them)")
     sends.add_argument("--csv", nargs="?", const="", metavar="FILE",
                        help="also write every recipient's state and the relay's answer to a CSV file (default: "
                        "beside the send record, as SLUG.report.csv); it holds personal data and is readable by you "
@@ -85,6 +87,10 @@ def _report_sends(args: argparse.Namespace) -> int:
 
     settings = settings_or_exit(args)
     journal_dir, _, _ = sending_paths(settings)
+    if args.newsletter is None:
+        if args.csv is not None:
+            fail_config("sends --csv: expected a newsletter to write the report of, like sends NEWSLETTER --csv")
+        return _list_sends(settings.relative(journal_dir), journal_dir)
     slug = newsletter_slug(args.newsletter)
     if args.newsletter == NOTICE_KIND:
         # The notice's journal is named for its wording (Notice.slug): report the notice there now.
@@ -108,6 +114,22 @@ def _report_sends(args: argparse.Namespace) -> int:
             rows = write_delivery_report(journal, report)
             say(f"Wrote {plural(rows, 'recipient')} to {settings.relative(report.resolve())} (personal data: "
                 "readable by you only; delete it when done).")
+    return 0
+
+
+def _list_sends(shown: str, journal_dir: Path) -> int:
+    """`sends` alone: the newsletters with a send record, as `git branch` lists branches, and how to see one."""
+    from ..core.sending.journal import recorded_slugs
+    from ..core.sending.testsends import tested_slugs
+
+    live = recorded_slugs(journal_dir)
+    tested = [slug for slug in tested_slugs(journal_dir) if slug not in live]
+    if not live and not tested:
+        say(f"No newsletter has a send record in {shown}/ yet: one begins with the first send, test or live.")
+        return 0
+    say(f"Newsletters with a send record in {shown}/:",
+        *(f"  {slug}" for slug in live), *(f"  {slug} (test sends only)" for slug in tested),
+        f"See one with: protectpress sends NEWSLETTER (for example protectpress sends {(live or tested)[0]}).")
     return 0
 
 

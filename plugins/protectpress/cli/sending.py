@@ -167,7 +167,7 @@ def _test_send(run: SendRun, addresses: list[str], like: Recipient | None = None
     valid = [valid_address(a) or a for a in addresses]
     if run.options.dry_run:
         say(f"Dry run: would send a [TEST] copy to {', '.join(dict.fromkeys(valid))} via {run.transport.description}.")
-        return 0
+        return 0 if _relay_answers(run) else 2
     failed = 0
     try:
         for delivery in run.test_send(valid, like):
@@ -190,20 +190,20 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
                 f"({plan.listed}). Nothing was written.")
             return 0
         summary = bulk.send(plan)
-        say(*summary.lines(), f"Wrote {plural(summary.sent, 'message')} to {run.transport.description}/: nothing was "
-            "sent. Add --smtp to send through a relay.")
+        say(*summary.lines(), f"They are in {run.transport.description}/: nothing was sent. Add --smtp to send "
+            "through a relay.")
         return 0 if summary.complete else 1
     for address in plan.interrupted:
         warn(f"The last run stopped while sending to {address}: it may or may not have arrived, so it is "
              "marked unknown and left alone (add --resend-unknown to send it again).")
     if not run.composer.sender.unsubscribe_url:  # before the question, in the dry run too
         warn(f"warning: {ONE_CLICK_OFF}")
-    if run.options.dry_run:
+    if run.options.dry_run:  # every check the real send makes before its first message, each reported
         say(plan.details)
-        if not _links_live(bulk, dry_run=True):
-            return 1
+        relay_answered = _relay_answers(run)
+        links_live = _links_live(bulk, dry_run=True)
         say("Dry run: nothing was sent or recorded.")
-        return 0
+        return 2 if not relay_answered else 0 if links_live else 1
     if not plan.to_send:
         say(*plan.summary.lines(), "Nobody is left to send to.")
         return 0 if plan.summary.complete else 1
@@ -214,6 +214,25 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
     summary = bulk.send(plan)
     say(*outcome_lines(summary, run.newsletter.slug))
     return 0 if summary.complete else 1
+
+
+def _relay_answers(run: SendRun) -> bool:
+    """A dry run through a relay connects and signs in as the send will, then hangs up having sent nothing: a
+    wrong host, port, user name or password shows now, not at the real send. True when it answered (or no relay)."""
+    from ..core.sending.relay import PASSWORD_VARIABLE
+    from ..core.sending.transport import RelayError
+
+    try:
+        agreed = run.try_relay()
+    except RelayError as error:
+        warn(f"Dry run: the real send would stop here: {error}.",
+             "Check the relay's host name and port in --smtp (smtp:// for STARTTLS, usually port 587; smtps:// for "
+             f"TLS, usually port 465), the user name before the @, and the password in {PASSWORD_VARIABLE}; then "
+             "run the same command again.")
+        return False
+    if agreed is not None:
+        say(f"Relay {run.transport.description} answered: connected {agreed}, then hung up without sending.")
+    return True
 
 
 def _links_live(bulk: BulkSend, *, dry_run: bool) -> bool:

@@ -181,7 +181,8 @@ class Preview:
             self.server.problems_page = problems_page(result.problems, result.stopped, self.language)
             if result.problems:
                 print(result.problems.report(), file=sys.stderr)
-            print(f"The preview shows the problems to fix ({result.stopped}).", file=sys.stderr)
+            reason = (result.stopped or "").removesuffix(".")  # inside brackets here, not a sentence of its own
+            print(f"The preview shows the problems to fix ({reason}).", file=sys.stderr)
 
     def _show_quick(self, quick: QuickResult) -> None:
         """A quick rebuild's outcome, in the words of a whole build's."""
@@ -189,7 +190,7 @@ class Preview:
         stopped = None
         if quick.stopped:
             stopped = (f"{count(errors, 'error')} in the pages" if quick.in_pages else
-                       quick.problems.summary().removesuffix(".") if errors else quick.reason or "MkDocs stopped")
+                       quick.problems.summary() if errors else quick.reason or "MkDocs stopped")
         result = BuildResult(problems=quick.problems, stopped=stopped, pages=len(quick.pages), seconds=quick.seconds)
         if result.ok:
             self.server.problems_page = None

@@ -19,7 +19,7 @@ from .deep_parse import collector_paused
 from .plugin_settings import read_plugin_settings
 from .problems import Problems, describe
 from .settings import CONFIG_NAME, DEFAULT_LANGUAGE, PLUGIN_NAME, PluginSettings, Settings
-from .yaml_depth import DEEPEST_NESTING, line_nested_too_deep
+from .yaml_depth import DEEPEST_NESTING, key_above, line_nested_too_deep
 from .yaml_words import yaml_problem_in_words
 
 
@@ -78,8 +78,9 @@ def read_yaml(path: Path) -> dict:
     except UnicodeDecodeError:
         raise ConfigError(f"{path.name}: expected UTF-8 text") from None
     if (line := line_nested_too_deep(text)) is not None:
-        raise ConfigError(f"{path.name}:{line + 1}: expected brackets or lists inside each other at most "
-                          f"{DEEPEST_NESTING} levels deep, found more levels than that")
+        key = key_above(text, line)
+        raise ConfigError(f"{path.name}:{line + 1}: {f'{key}: ' if key else ''}expected brackets or lists inside "
+                          f"each other at most {DEEPEST_NESTING} levels deep, found more levels than that")
     try:
         with collector_paused():
             data = yaml.load(text, Loader=_TolerantLoader)

@@ -14,7 +14,7 @@ import yaml
 
 from .deep_parse import collector_paused
 from .problems import Problems
-from .yaml_depth import DEEPEST_NESTING, line_nested_too_deep
+from .yaml_depth import DEEPEST_NESTING, key_above, line_nested_too_deep
 from .yaml_words import yaml_problem_in_words
 
 _FENCE = re.compile(r"^(---|\.\.\.)\s*$")
@@ -73,8 +73,8 @@ else:  # PyYAML built without libyaml
 
 class FrontMatterError(ValueError):
     def __init__(self, expected: str, found: str | None = None, line: int | None = None, *,
-                 slip: bool = False) -> None:
-        self.expected, self.found, self.line = expected, found, line
+                 slip: bool = False, key: str | None = None) -> None:
+        self.expected, self.found, self.line, self.key = expected, found, line, key
         self.slip = slip  # a YAML syntax slip on one line, which the rest of the front matter can be read past
         super().__init__(expected)
 
@@ -167,7 +167,7 @@ def _read_yaml(yaml_text: str) -> tuple[yaml.Node | None, Any]:
     """The YAML's node tree and value; a slip as a FrontMatterError at its file line (the YAML starts on
     line 2)."""
     if (line := line_nested_too_deep(yaml_text)) is not None:
-        raise FrontMatterError(*_TOO_DEEP, line=line + 2)
+        raise FrontMatterError(*_TOO_DEEP, line=line + 2, key=key_above(yaml_text, line))
     try:
         with collector_paused():
             return _parse_yaml(yaml_text)
@@ -241,10 +241,10 @@ def front_matter_of(text: str, path: str, problems: Problems) -> FrontMatter | N
     try:
         front = split_front_matter(text, recover=True)
     except FrontMatterError as error:
-        problems.error(path, error.expected, error.found, line=error.line)
+        problems.error(path, error.expected, error.found, line=error.line, key=error.key)
         return None
     for slip in front.slips:
-        problems.error(path, slip.expected, slip.found, line=slip.line)
+        problems.error(path, slip.expected, slip.found, line=slip.line, key=slip.key)
     return front
 
 

@@ -41,6 +41,32 @@ def line_nested_too_deep(yaml_text: str) -> int | None:
     return None
 
 
+def key_above(yaml_text: str, line: int) -> str | None:
+    """The top-level key whose value holds `line` (0-based), for the nesting message to name (`tags`), or None
+    (a list at the top, or the key cannot be read). YAML's own scanner reads the text before the deep part: the
+    lines above `line`, and `line` itself up to its first bracket, so nothing deep is scanned, and quotes,
+    comments and keys inside brackets are read as YAML reads them."""
+    lines = yaml_text.splitlines(keepends=True)[: line + 1]
+    if not lines:
+        return None
+    last = lines[-1]
+    cut = min((at for at in (last.find("["), last.find("{")) if at >= 0), default=len(last))
+    before = "".join(lines[:-1]) + last[:cut]
+    key, depth, awaiting = None, 0, False
+    try:
+        for token in yaml.scan(before, Loader=_SCANNER):
+            if awaiting and isinstance(token, yaml.ScalarToken):
+                key = token.value
+            awaiting = isinstance(token, yaml.KeyToken) and depth == 1
+            if isinstance(token, _OPENS):
+                depth += 1
+            elif isinstance(token, _CLOSES):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the text was cut short: the keys read before the cut stand
+    return key
+
+
 def _line_of_deep_brackets(yaml_text: str) -> int | None:
     """The line (0-based) where `[` and `{` outside quotes open more than DEEPEST_NESTING deep, or None. An
     apostrophe in plain text reads as a quote here, which can only hide brackets (YAML's own reading follows)."""

@@ -34,7 +34,7 @@ from ..foundation.headertext import plain_text
 from ..foundation.private_files import private_file, private_folder
 from ..newsletter.message import message_digest
 from .dsn import Bounce, BounceKind, NotABounce, read_bounce
-from .journal import SendJournal, journal_path
+from .journal import SendJournal, journal_path, recorded_slugs
 from .mailboxes import MailboxMessage
 from .suppression import SuppressionList
 from .verp import tag_in, verp_tag
@@ -128,7 +128,7 @@ class Journals:
         return self._sent
 
     def all_slugs(self) -> list[str]:
-        return sorted(path.stem for path in self.journal_dir.glob("*.sqlite")) if self.journal_dir.is_dir() else []
+        return recorded_slugs(self.journal_dir)
 
     def _recipients(self, slug: str) -> dict[str, str]:
         if slug not in self._recipients_by_digest:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from .journal import SendJournal, State
-from .progress import Counts, Progress
+from .progress import SENDING, Counts, Progress, ProgressWords
 from .recipients import Recipient
 from .suppression import SuppressionList
 from .transport import DeliveryResult, Outcome, RelayError, Transport
@@ -77,16 +77,20 @@ class SendSummary:
         return not self.stopped and self.sent + self.already_sent == self.deliverable
 
     def lines(self) -> list[str]:
-        done = f"Wrote {self.sent:,} to the outbox" if self.outbox else f"Sent {self.sent:,}"
-        counts = (f"{done}, already sent {self.already_sent:,}, suppressed {self.suppressed:,}, "
-                  f"invalid {self.invalid:,}, failed {self.failed:,}, unknown {self.unknown:,}")
-        if self.other_sectors:
-            counts += f", not in this newsletter's sectors {self.other_sectors:,}"
-        if self.erased:
-            counts += f", erased on request {self.erased:,}"
-        if self.not_attempted:
-            counts += f", not yet tried {self.not_attempted:,}"
-        return [counts + ".", *([self.accounting()] if self.source else [])]
+        """The headline, then the line that places every row of the file."""
+        return [self.headline(), *([self.accounting()] if self.source else [])]
+
+    def headline(self) -> str:
+        """`Sent 4 messages; 3 already sent, 1 unknown.`: what this run did, and of the people it goes to, who had
+        it already and who is still to deal with, in the words of the accounting line below it (which also
+        places the rows left out: suppressed, other sectors, invalid, duplicate, erased). A headline that listed
+        some of those and not others read as a sum that did not add up (first-time comms officer's trial)."""
+        messages = f"{self.sent:,} message{'' if self.sent == 1 else 's'}"
+        done = f"Wrote {messages} to the outbox" if self.outbox else f"Sent {messages}"
+        still = [f"{count:,} {label}" for count, label in ((self.already_sent, "already sent"), (self.failed, "failed"),
+                                                           (self.unknown, "unknown"),
+                                                           (self.not_attempted, "not yet tried")) if count]
+        return f"{done}; {', '.join(still)}." if still else f"{done}."
 
     def _terms(self, planned: int | None = None) -> list[tuple[int, str, bool]]:
         """(count, label, shown even at 0) for each place a row of the file can go: the one list that both the
@@ -137,7 +141,7 @@ class Campaign:
 
     def __init__(self, *, compose: Callable[[Recipient], Outgoing], transport: Transport, journal: SendJournal | None,
                  suppression: SuppressionList, policy: SendPolicy, progress_stream: TextIO | None = None,
-                 show_progress: bool = True) -> None:
+                 show_progress: bool = True, progress_words: ProgressWords = SENDING) -> None:
         self.compose = compose
         self.transport = transport
         self.journal = journal
@@ -145,6 +149,7 @@ class Campaign:
         self.policy = policy
         self.progress_stream = progress_stream
         self.show_progress = show_progress
+        self.progress_words = progress_words
         self.rate = RateLimiter(policy.rate)
 
     def to_send(self, recipient: Recipient, summary: SendSummary) -> bool:
@@ -171,7 +176,8 @@ class Campaign:
 
     def run(self, todo: Iterable[Recipient], total: int, summary: SendSummary) -> SendSummary:
         """Send to each of `todo` (`total` of them, chosen by `to_send`), adding the results to `summary`."""
-        progress, counts = Progress(total if self.show_progress else 0, stream=self.progress_stream), Counts()
+        progress, counts = (Progress(total if self.show_progress else 0, stream=self.progress_stream,
+                                     words=self.progress_words), Counts())
         failures_in_a_row = 0
         held: list[tuple[str, str]] = []  # (address, reason): "no such mailbox" answers in this run of failures
         for position, recipient in enumerate(todo):

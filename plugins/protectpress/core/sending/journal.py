@@ -92,6 +92,11 @@ def journal_path(journal_dir: Path, slug: str) -> Path:
     return journal_dir / f"{slug}.sqlite"
 
 
+def recorded_slugs(journal_dir: Path) -> list[str]:
+    """The newsletters (and notices) with a send journal in `journal_dir`, by name."""
+    return sorted(path.stem for path in journal_dir.glob("*.sqlite")) if journal_dir.is_dir() else []
+
+
 def _sidecars(path: Path) -> tuple[Path, Path]:
     """The write-ahead log and shared-memory files SQLite keeps beside a database in WAL mode."""
     return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")

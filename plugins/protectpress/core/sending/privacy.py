@@ -23,10 +23,10 @@ from ..foundation.private_files import replace_private
 from ..foundation.problems import Problems
 from ..foundation.settings import Settings
 from ..foundation.spreadsheet import as_written
-from .journal import SendJournal
+from .journal import SendJournal, journal_path, recorded_slugs
 from .report import DELIVERY_REPORT_SUFFIX
 from .suppression import SuppressionList, SuppressionLog
-from .testsends import TestSendLog
+from .testsends import TestSendLog, tested_slugs
 
 
 @dataclass
@@ -56,12 +56,12 @@ def forget_address(settings: Settings, address: str) -> ForgetReport:
     journal_dir, outbox_dir, _ = sending_paths(settings)
     report = ForgetReport()
     if journal_dir.is_dir():
-        for path in sorted(journal_dir.glob("*.sqlite")):
-            with SendJournal(path) as journal:
+        for slug in recorded_slugs(journal_dir):
+            with SendJournal(journal_path(journal_dir, slug)) as journal:
                 journal.lock()  # a running send has already chosen whom to mail: not while it runs
                 report.journal_rows += journal.forget(address)
-        for path in sorted(journal_dir.glob("*.test-sends.jsonl")):
-            report.test_sends += TestSendLog(journal_dir, path.name.removesuffix(".test-sends.jsonl")).forget(address)
+        for slug in tested_slugs(journal_dir):
+            report.test_sends += TestSendLog(journal_dir, slug).forget(address)
         report.suppression_changes = SuppressionLog(journal_dir).forget(address)
         for path in sorted(journal_dir.glob(f"*{DELIVERY_REPORT_SUFFIX}")):
             report.report_rows += _forget_in_report(path, address)

@@ -36,11 +36,27 @@ def time_left(elapsed: float, done: int, total: int) -> str:
     return f"about {seconds / 3600:.1f} h left"
 
 
+@dataclass(frozen=True)
+class ProgressWords:
+    """What the bar says it is doing, and what it calls a message done: a relay sends, the outbox writes."""
+
+    label: str
+    done: str
+
+
+SENDING = ProgressWords("Sending", "sent")
+
+
+def writing_to(folder: str) -> ProgressWords:
+    """The outbox's words: `Writing messages to outbox/<newsletter>/ [###---] 3/6 (written 3)`."""
+    return ProgressWords(f"Writing messages to {folder}/", "written")
+
+
 class Progress:
-    def __init__(self, total: int, *, stream: TextIO | None = None, label: str = "Sending") -> None:
+    def __init__(self, total: int, *, stream: TextIO | None = None, words: ProgressWords = SENDING) -> None:
         self.total = total
         self.stream = stream or sys.stderr
-        self.label = label
+        self.words = words
         self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
         self._started = time.monotonic()
         self._last_plain = float("-inf")
@@ -65,11 +81,11 @@ class Progress:
     def _line(self, counts: Counts) -> str:
         filled = round(BAR_WIDTH * counts.done / self.total)
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        parts = [f"sent {counts.sent:,}"]
+        parts = [f"{self.words.done} {counts.sent:,}"]
         if counts.failed:
             parts.append(f"failed {counts.failed:,}")
         if counts.unknown:
             parts.append(f"unknown {counts.unknown:,}")
         left = time_left(time.monotonic() - self._started, counts.done, self.total)
         tail = f", {left}" if left else ""
-        return f"{self.label} [{bar}] {counts.done:,}/{self.total:,} ({', '.join(parts)}){tail}"
+        return f"{self.words.label} [{bar}] {counts.done:,}/{self.total:,} ({', '.join(parts)}){tail}"

@@ -167,6 +167,26 @@ class SmtpRelay:
         finally:
             smtp.password = ""
 
+    def _unreachable(self, error: BaseException) -> RelayError:
+        return RelayError(f"{self.address.shown}: could not connect to the relay: {_describe(error)}")
+
+    def try_sign_in(self) -> str:
+        """For a dry run: connect, greet, secure and sign in as a send does (the same `_connect`), then QUIT having
+        sent nothing. What the relay agreed to, as `over STARTTLS, signed in as news`; `RelayError` if not."""
+        try:
+            smtp = self._connect()
+        except (smtplib.SMTPException, OSError) as error:
+            raise self._unreachable(error) from None
+        secured = (("over TLS" if self.address.scheme == "smtps" else "over STARTTLS")
+                   if isinstance(smtp.sock, ssl.SSLSocket) else "unencrypted (it is on this computer)")
+        signed_in = (f"signed in as {self.address.username}" if self.address.username
+                     else "no sign-in (no user name in --smtp)")
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+        return f"{secured}, {signed_in}"
+
     def close(self) -> None:
         if self._smtp is not None:
             try:
@@ -236,9 +256,7 @@ class SmtpRelay:
                 # A relay out of reach at the start of a run is the relay's problem, not a recipient's: stop at
                 # once. Later in the run, a failed reconnect is retried like a 4xx answer.
                 if not self._ever_connected:
-                    raise RelayError(
-                        f"{self.address.shown}: could not connect to the relay: {_describe(error)}"
-                    ) from None
+                    raise self._unreachable(error) from None
                 return DeliveryResult(Outcome.TEMPORARY, f"connection problem: could not reconnect: {_describe(error)}")
             self._ever_connected = True
         smtp = self._smtp
@@ -368,6 +386,8 @@ def _dot_stuffed(data: bytes) -> bytes:
 def _describe(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPServerDisconnected):
         return "the relay closed the connection"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"the relay answered {_reply_text(error.smtp_code, error.smtp_error)}"
     if isinstance(error, (socket.timeout, TimeoutError)):
         return "the relay did not answer in time"
     if isinstance(error, ConnectionRefusedError):

@@ -25,6 +25,7 @@ from .journal import SendJournal, State, journal_path
 from .livecheck import LinkAnswer, check_live
 from .outbox import Outbox
 from .privacy import sending_paths, suppression_list
+from .progress import SENDING, writing_to
 from .recipients import Recipient, RecipientList, RecipientsChanged, read_recipients
 from .relay import SmtpRelay
 from .report import confirmation, describe_test_send, skipped_rows
@@ -103,6 +104,12 @@ class SendRun:
     def live(self) -> bool:
         """Through a relay (with a journal), rather than into the outbox."""
         return isinstance(self.transport, SmtpRelay)
+
+    def try_relay(self) -> str | None:
+        """A dry run's visit to the relay: connect and sign in as the send will, then hang up having sent nothing.
+        What the relay agreed to (`over STARTTLS, signed in as news`), None for the outbox; `RelayError` if the
+        relay could not be reached or refused the sign-in."""
+        return self.transport.try_sign_in() if isinstance(self.transport, SmtpRelay) else None
 
     @property
     def test_log(self) -> TestSendLog:
@@ -190,7 +197,8 @@ class BulkSend:
         composer = run.composer.for_journal(journal.message_id_salt()) if journal is not None else run.composer
         self.campaign = Campaign(compose=composer.for_recipient, transport=run.transport, journal=journal,
                                  suppression=run.suppression,
-                                 policy=run.policy if journal is not None else SendPolicy(rate=0))
+                                 policy=run.policy if journal is not None else SendPolicy(rate=0),
+                                 progress_words=SENDING if run.live else writing_to(run.transport.description))
         # What the journal records about the live check for this run; None until it has passed.
         self.live_check: str | None = SKIPPED_LIVE_CHECK if run.options.skip_live_check else None
 

@@ -26,13 +26,22 @@ class TestSend:
     via: str  # "smtp://relay:587" or "outbox"
 
 
+TEST_LOG_SUFFIX = ".test-sends.jsonl"
+
+
+def tested_slugs(journal_dir: Path) -> list[str]:
+    """The newsletters with a test-send log in `journal_dir`, by name."""
+    found = journal_dir.glob(f"*{TEST_LOG_SUFFIX}") if journal_dir.is_dir() else []
+    return sorted(path.name.removesuffix(TEST_LOG_SUFFIX) for path in found)
+
+
 class TestSendLog(JsonLinesLog[TestSend]):
     """`<journal_dir>/<slug>.test-sends.jsonl`: one JSON line per test send."""
 
     __test__ = False
 
     def __init__(self, journal_dir: Path, slug: str) -> None:
-        super().__init__(journal_dir / f"{slug}.test-sends.jsonl", _fields, _test_send)
+        super().__init__(journal_dir / f"{slug}{TEST_LOG_SUFFIX}", _fields, _test_send)
 
     def record(self, content_hash: str, addresses: list[str], via: str) -> TestSend:
         return self.append(TestSend(at=stored_now(), content_hash=content_hash, addresses=tuple(addresses), via=via))
