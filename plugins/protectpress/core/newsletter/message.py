@@ -187,6 +187,7 @@ class MessageTemplate:
         self.reply_to, self.return_path, self.one_click, self.list_id = reply_to, return_path, one_click, list_id
         self.boundary = boundary or new_boundary()
         self._layouts: dict[bool, tuple[list[bytes | str], list[bytes]]] = {}
+        self._last: dict[tuple[bool, str], tuple[object, bytes]] = {}  # each reader header's last value, written
 
     def as_bytes(self, *, to: tuple[str, str], html: str, text: str, message_id: str | None = None,
                  list_unsubscribe: list[str] | tuple[str, ...], date: dt.datetime | None = None) -> bytes:
@@ -194,17 +195,25 @@ class MessageTemplate:
         if not list_unsubscribe:
             raise ValueError("a copy from a template needs its List-Unsubscribe URIs")
         international = not to[1].isascii()
-        policy = INTERNATIONAL_POLICY if international else MESSAGE_POLICY
         headers, part_heads = self._layout(international)
         reader = reader_headers(to=to, message_id=message_id, date=date, list_unsubscribe=list_unsubscribe,
                                 one_click=self.one_click, from_address=self.from_address)
-        written = [entry if isinstance(entry, bytes) else policy.fold_binary(*policy.header_store_parse(
-            entry, reader[entry])) for entry in headers]
+        written = [entry if isinstance(entry, bytes) else self._written(international, entry, reader[entry])
+                   for entry in headers]
         delimiter = b"--" + self.boundary.encode("ascii")
         return b"".join([*written, b"\r\n", delimiter, b"\r\n",
                          part_heads[0], _quoted_printable(text).replace(b"\n", b"\r\n"), b"\r\n", delimiter, b"\r\n",
                          part_heads[1], _quoted_printable(html).replace(b"\n", b"\r\n"), b"\r\n", delimiter,
                          b"--\r\n"])
+
+    def _written(self, international: bool, name: str, value: object) -> bytes:
+        """A reader's header as the generator writes it; the Date of the copy before (sent the same second), as
+        it was written then."""
+        last = self._last.get((international, name))
+        if last is None or last[0] != value:
+            policy = INTERNATIONAL_POLICY if international else MESSAGE_POLICY
+            last = self._last[international, name] = value, policy.fold_binary(*policy.header_store_parse(name, value))
+        return last[1]
 
     def _layout(self, international: bool) -> tuple[list[bytes | str], list[bytes]]:
         """The headers as written once (bytes), or the name of a reader's header, in order; each part's headers
