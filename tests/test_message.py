@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from protectpress.core.newsletter.message import build_message, stable_message_id, with_test_prefix
+from protectpress.core.newsletter.message import MessageTemplate, build_message, stable_message_id, with_test_prefix
 
 MAILTO = "mailto:unsubscribe@protectpress.example.org?subject=unsubscribe"
 # Long enough that any folding policy would have to wrap it.
@@ -112,3 +112,42 @@ def test_test_prefix_is_added_once():
 
 def test_extra_headers_are_added():
     assert parse(make(extra_headers={"X-Campaign": "2023-03"}).as_bytes())["X-Campaign"] == "2023-03"
+
+
+# -- the template a send writes each copy from: byte for byte what build_message writes ------------------------
+
+READERS = [
+    ("Siân O'Neill", "sian@example.com"),
+    ("", "nameless@example.com"),
+    ("Zoë Ærøskøbing-Łukasiewicz, Head of Security (Ünïcode Holdings plc), “quoted”", "zoe@example.com"),
+    ('Jo "JJ" Bloggs \\ Sons', "jo@example.com"),
+    ("Müller", "müller@bücher.example"),  # an international address: the UTF-8 policy
+    ("田中太郎", "tanaka@example.jp"),
+    ("A" * 120 + " " + "B" * 70, "long.name@example.com"),
+]
+
+
+@pytest.mark.parametrize("shared", [
+    dict(one_click=True, reply_to="newsletter@protectpress.example.org", return_path="bounces@protectpress.example.org",
+         list_id="newsletter.protectpress.example.org"),
+    dict(one_click=False, from_name="", subject="Plain ASCII subject"),
+], ids=["everything", "least"])
+def test_a_template_writes_each_copy_byte_for_byte_as_build_message_does(shared):
+    values = dict(subject="Security and Policing 2023: what it means for your business — “à la carte” £5",
+                  from_address="newsletter@protectpress.example.org", from_name="The ProtectUK Team — Écosse")
+    values.update(shared)
+    template = MessageTemplate(**values)
+    date = dt.datetime(2023, 3, 30, 9, 0, tzinfo=dt.UTC)
+    for number, (name, address) in enumerate(READERS):
+        html = f"<html><body><p>Dear {name},</p><p>{'word ' * 300}=?x?= --{template.boundary}</p>\r\n</body></html>"
+        text = f"Dear {name},\r\n\r\nThree things.\rLast line, no line break"
+        reader = dict(to=(name, address), html=html, text=text, date=date,
+                      message_id=stable_message_id("2023-03", address, "protectpress.example.org"),
+                      list_unsubscribe=[MAILTO, f"{HTTPS}&n={number}"] if values["one_click"] else [MAILTO])
+        fast = template.as_bytes(**reader)
+        plain = build_message(**values, **reader, boundary=template.boundary).as_bytes()
+        assert fast == plain, name
+        assert [part.get_content_type() for part in parse(fast).iter_parts()] == ["text/plain", "text/html"]
+    # A copy without a Date or Message-ID given is dated now and has an ID of its own, as build_message's is.
+    reader = dict(to=READERS[0], html="h", text="t", list_unsubscribe=[MAILTO, HTTPS])
+    assert parse(template.as_bytes(**reader))["Message-ID"] != parse(template.as_bytes(**reader))["Message-ID"]

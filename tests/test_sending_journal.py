@@ -73,6 +73,38 @@ def test_a_mark_survives_the_process_being_killed_straight_after(tmp_path, how):
         assert (delivery.address, delivery.state, delivery.reply) == ("a@example.com", State.SENT, "250 OK")
 
 
+def test_sending_waits_for_the_disk_and_the_relay_s_answer_does_not(tmp_path, monkeypatch):
+    # Never twice, even through a power cut: `sending` is committed with synchronous=FULL (on the disk) before
+    # the relay is asked; its answer with NORMAL (committed, the flush left to the next `sending`), and nothing
+    # else is written for a message. The level each UPDATE ran at is read from the statements themselves.
+    written: list[tuple[str, str]] = []  # (the statement's first word, the synchronous level it ran at)
+    level: dict[sqlite3.Connection, str] = {}
+    connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        connection = connect(*args, **kwargs)
+
+        def trace(sql: str) -> None:
+            if sql.upper().startswith("PRAGMA SYNCHRONOUS="):
+                level[connection] = sql.partition("=")[2].strip().upper()
+            elif not sql.upper().startswith(("PRAGMA", "SELECT")):
+                written.append((sql.split()[0].upper(), level.get(connection, "FULL")))
+
+        connection.set_trace_callback(trace)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    with SendJournal(tmp_path / "issue.sqlite") as journal:
+        journal.plan(people("a@example.com", "b@example.com"))
+        for address in ("a@example.com", "b@example.com"):
+            del written[:]
+            journal.mark_sending(address)
+            assert written == [("UPDATE", "FULL")]
+            del written[:]
+            journal.record_outcome(address, State.SENT, "250 OK")
+            assert written == [("UPDATE", "NORMAL")]
+
+
 def test_one_send_per_newsletter_at_a_time(tmp_path):
     first, second = SendJournal(tmp_path / "issue.sqlite"), SendJournal(tmp_path / "issue.sqlite")
     first.lock()

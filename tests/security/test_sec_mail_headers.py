@@ -187,3 +187,19 @@ def test_build_message_refuses_hostile_text_in_every_header(header):
                      **HEADER_ARGUMENTS[header](value)}
         with pytest.raises(HeaderTextError):
             build_message(**arguments).as_bytes()
+
+
+@pytest.mark.parametrize("header", sorted(set(HEADER_ARGUMENTS) - {"extra header"}))
+def test_a_send_s_message_template_refuses_hostile_text_in_every_header(header):
+    """A send writes each copy from a `MessageTemplate`: the same refusals, whether the value is shared by every
+    copy (written once) or the reader's own."""
+    from protectpress.core.foundation.headertext import HeaderTextError
+    from protectpress.core.newsletter.message import MessageTemplate
+
+    for value in HOSTILE_VALUES:
+        arguments = {"subject": "S", "from_address": "news@example.org", "to": ("Reader", "reader@example.org"),
+                     "list_unsubscribe": ["https://example.org/u"], **HEADER_ARGUMENTS[header](value)}
+        shared = {key: arguments.pop(key) for key in list(arguments) if key not in ("to", "message_id",
+                                                                                     "list_unsubscribe")}
+        with pytest.raises(HeaderTextError):
+            MessageTemplate(**shared).as_bytes(html="<p>h</p>", text="t", **arguments)

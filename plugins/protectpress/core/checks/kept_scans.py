@@ -14,7 +14,6 @@ scanned as on a first build. `protectpress serve` keeps none on disk (an inactiv
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -71,34 +70,18 @@ class KeptScans:
         return result
 
 
-def _links_list(links: tuple[FoundLink, ...] | list[FoundLink]) -> list[list[str | None]]:
+# Kept as plain JSON values, encoded once by the sealed memory: it holds none of them (it writes each as it is put
+# and reads one when asked), so there is nothing here for the garbage collector to walk between builds' steps.
+def _links_value(links: tuple[FoundLink, ...] | list[FoundLink]) -> list[list[str | None]]:
     return [[link.target, link.kind, link.base, link.entry] for link in links]
 
 
-# A scan is kept as one JSON string, read only when its text comes back: a memory of a few thousand strings, not
-# of hundreds of thousands of small lists that every garbage collection of the build would walk.
-def _encoded(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def _html_value(scanned: ScannedHtml) -> dict[str, Any]:
+    return {"links": _links_value(scanned.links), "ids": sorted(scanned.ids)}
 
 
-def _links_value(links: tuple[FoundLink, ...] | list[FoundLink]) -> str:
-    return _encoded(_links_list(links))
-
-
-def _html_value(scanned: ScannedHtml) -> str:
-    return _encoded({"links": _links_list(scanned.links), "ids": sorted(scanned.ids)})
-
-
-def _decoded(value: Any) -> Any:
-    if not isinstance(value, str):
-        return None
-    try:
-        return json.loads(value)
-    except ValueError:
-        return None
-
-
-def _links_of(value: Any) -> tuple[FoundLink, ...] | None:
+def _links_from(value: Any) -> tuple[FoundLink, ...] | None:
+    """The links of a kept value; None when it is not one this code wrote (then the text is scanned)."""
     if not isinstance(value, list):
         return None
     found = []
@@ -110,15 +93,9 @@ def _links_of(value: Any) -> tuple[FoundLink, ...] | None:
     return tuple(found)
 
 
-def _links_from(value: Any) -> tuple[FoundLink, ...] | None:
-    """The links of a kept value; None when it is not one this code wrote (then the text is scanned)."""
-    return _links_of(_decoded(value))
-
-
 def _html_from(value: Any) -> ScannedHtml | None:
-    value = _decoded(value)
     if not (isinstance(value, dict) and isinstance(value.get("ids"), list)
             and all(isinstance(i, str) for i in value["ids"])):
         return None
-    links = _links_of(value.get("links"))
+    links = _links_from(value.get("links"))
     return ScannedHtml(links, frozenset(value["ids"])) if links is not None else None

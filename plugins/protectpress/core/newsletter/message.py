@@ -1,4 +1,5 @@
-"""The MIME message for a newsletter: the one builder that `export`, test sends and bulk sends all use.
+"""The MIME message for a newsletter: `build_message`, which `export` and the sign-up mailer use, and
+`MessageTemplate`, which writes the same bytes for each reader of a test or bulk send at a quarter of the cost.
 
 A message is multipart/alternative with the plain-text part first and the HTML part last (mail programs show
 the last part they understand). Both parts are UTF-8 in quoted-printable, which keeps the text readable in
@@ -20,6 +21,7 @@ import binascii
 import datetime as dt
 import email.utils
 import hashlib
+import secrets
 from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -81,49 +83,154 @@ def build_message(
     list_id: str = "",
     unsent: bool = False,
     extra_headers: dict[str, str] | None = None,
+    boundary: str | None = None,
 ) -> EmailMessage:
     """One newsletter email. `to` is (name, address), or None for an unaddressed draft (`unsent=True`).
 
     `list_unsubscribe` holds the URIs (`mailto:...`, `https://...`) in the order mail programs should try them;
     `one_click` adds RFC 8058's `List-Unsubscribe-Post` and needs a web address among them. `list_id` is RFC
-    2919's list name (`newsletter.example.org`), written in angle brackets.
+    2919's list name (`newsletter.example.org`), written in angle brackets. `boundary`: the multipart boundary
+    (`new_boundary()` when not given). `MessageTemplate` writes the same bytes for many readers, faster.
     """
     international = to is not None and not to[1].isascii()
     message = EmailMessage(policy=INTERNATIONAL_POLICY if international else MESSAGE_POLICY)
-    message["From"] = Address(display_name=header_text(from_name, "the sender's name"),
-                              addr_spec=header_text(from_address, "the sender's address", ADDRESS_LIMIT))
-    if to is not None:
-        name, address = to
-        name = header_text(name or "", "the recipient's name")
-        address = header_text(address, "the recipient's address", ADDRESS_LIMIT)
-        # `Address` refuses a local part beyond ASCII, so an international one is written as UTF-8 text.
-        message["To"] = _international_mailbox(name, address) if international else Address(display_name=name,
-                                                                                               addr_spec=address)
-    message["Subject"] = header_text(subject, "the subject", MAX_HEADER_TEXT + len(TEST_PREFIX))
-    message["Date"] = email.utils.format_datetime(date or clock())
-    message["Message-ID"] = header_text(message_id or email.utils.make_msgid(domain=_domain(from_address)),
-                                        "the Message-ID", SMTP_LINE_LIMIT)
-    if reply_to:
-        message["Reply-To"] = header_text(reply_to, "the Reply-To address", ADDRESS_LIMIT)
-    if return_path:
-        message["Return-Path"] = f"<{header_text(return_path, 'the Return-Path address', ADDRESS_LIMIT)}>"
-    if list_unsubscribe:
-        message["List-Unsubscribe"] = list_unsubscribe_value(list_unsubscribe)
-        if one_click:
-            if not any(uri.startswith(("https:", "http:")) for uri in list_unsubscribe):
-                raise ValueError("one-click unsubscribe needs a web address in List-Unsubscribe (RFC 8058)")
-            message["List-Unsubscribe-Post"] = ONE_CLICK_POST
-    if list_id:
-        message["List-Id"] = f"<{header_text(list_id, 'the List-Id', MAX_HEADER_TEXT)}>"
-    if unsent:
-        message["X-Unsent"] = "1"  # Outlook opens the .eml as a draft ready to address and send
-    for name, value in (extra_headers or {}).items():
-        message[header_text(name, "a header name")] = header_text(value, f"the {name} header", SMTP_LINE_LIMIT)
-    message["MIME-Version"] = "1.0"
-    message.make_alternative()
+    reader = reader_headers(to=to, message_id=message_id, date=date, list_unsubscribe=list_unsubscribe,
+                            one_click=one_click, from_address=from_address)
+    for name, value in _headers(reader, subject=subject, from_address=from_address, from_name=from_name,
+                                reply_to=reply_to, return_path=return_path, one_click=one_click, list_id=list_id,
+                                unsent=unsent, extra_headers=extra_headers):
+        message[name] = value
+    message.make_alternative(boundary or new_boundary())
     message.attach(_text_part(text, "plain"))
     message.attach(_text_part(html, "html"))
     return message
+
+
+# The headers that name the reader of one copy (or differ for each copy): the rest are the same for every reader.
+READER_HEADERS = ("To", "Date", "Message-ID", "List-Unsubscribe")
+
+
+def reader_headers(*, to: tuple[str, str] | None, message_id: str | None, date: dt.datetime | None,
+                   list_unsubscribe: list[str] | tuple[str, ...], one_click: bool,
+                   from_address: str) -> dict[str, object]:
+    """The values of `READER_HEADERS` for one copy, checked (those it has: no To for a draft, no
+    List-Unsubscribe without URIs)."""
+    headers: dict[str, object] = {}
+    if to is not None:
+        name = header_text(to[0] or "", "the recipient's name")
+        address = header_text(to[1], "the recipient's address", ADDRESS_LIMIT)
+        # `Address` refuses a local part beyond ASCII, so an international one is written as UTF-8 text.
+        headers["To"] = (Address(display_name=name, addr_spec=address) if address.isascii()
+                         else _international_mailbox(name, address))
+    headers["Date"] = email.utils.format_datetime(date or clock())
+    headers["Message-ID"] = header_text(message_id or email.utils.make_msgid(domain=_domain(from_address)),
+                                        "the Message-ID", SMTP_LINE_LIMIT)
+    if list_unsubscribe:
+        headers["List-Unsubscribe"] = list_unsubscribe_value(list_unsubscribe)
+        if one_click and not any(uri.startswith(("https:", "http:")) for uri in list_unsubscribe):
+            raise ValueError("one-click unsubscribe needs a web address in List-Unsubscribe (RFC 8058)")
+    return headers
+
+
+def _headers(reader: dict[str, object], *, subject: str, from_address: str, from_name: str, reply_to: str,
+             return_path: str, one_click: bool, list_id: str, unsent: bool,
+             extra_headers: dict[str, str] | None) -> list[tuple[str, object]]:
+    """Every header of a message in its order, `reader`'s (see `reader_headers`) among them."""
+    headers: list[tuple[str, object]] = [
+        ("From", Address(display_name=header_text(from_name, "the sender's name"),
+                         addr_spec=header_text(from_address, "the sender's address", ADDRESS_LIMIT)))]
+    if "To" in reader:
+        headers.append(("To", reader["To"]))
+    headers += [("Subject", header_text(subject, "the subject", MAX_HEADER_TEXT + len(TEST_PREFIX))),
+                ("Date", reader["Date"]), ("Message-ID", reader["Message-ID"])]
+    if reply_to:
+        headers.append(("Reply-To", header_text(reply_to, "the Reply-To address", ADDRESS_LIMIT)))
+    if return_path:
+        headers.append(("Return-Path", f"<{header_text(return_path, 'the Return-Path address', ADDRESS_LIMIT)}>"))
+    if "List-Unsubscribe" in reader:
+        headers.append(("List-Unsubscribe", reader["List-Unsubscribe"]))
+        if one_click:
+            headers.append(("List-Unsubscribe-Post", ONE_CLICK_POST))
+    if list_id:
+        headers.append(("List-Id", f"<{header_text(list_id, 'the List-Id', MAX_HEADER_TEXT)}>"))
+    if unsent:
+        headers.append(("X-Unsent", "1"))  # Outlook opens the .eml as a draft ready to address and send
+    for name, value in (extra_headers or {}).items():
+        headers.append((header_text(name, "a header name"), header_text(value, f"the {name} header", SMTP_LINE_LIMIT)))
+    headers.append(("MIME-Version", "1.0"))
+    return headers
+
+
+def new_boundary() -> str:
+    """A multipart boundary: 19 random digits between `=` signs, as the email package makes them. Both parts
+    are quoted-printable, where `=` is written `=3D` or ends a line, so no line of theirs can be `--` and this
+    boundary: neither builder has to search the parts for it, as the email package does (a regular expression
+    over the whole message, once a copy)."""
+    return f"==============={secrets.randbelow(10 ** 19):019d}=="
+
+
+class MessageTemplate:
+    """`build_message`'s bytes for each reader of one newsletter, with what every copy shares written once.
+
+    The email package's generator writes each header with the policy's `fold_binary`; a template does the same,
+    once a send for the headers every copy shares and the MIME structure (read from a message `build_message`
+    made), and once a copy only for `READER_HEADERS`. The parts are the reader's personalised HTML and text,
+    quoted-printable as `build_message` encodes them, with the generator's CRLF line ends. One boundary serves
+    every copy of a send (see `new_boundary`). `tests/test_message.py` holds each copy byte for byte to the one
+    `build_message` writes for the same reader.
+    """
+
+    def __init__(self, *, subject: str, from_address: str, from_name: str = "", reply_to: str = "",
+                 return_path: str = "", one_click: bool = False, list_id: str = "",
+                 boundary: str | None = None) -> None:
+        self.subject, self.from_address, self.from_name = subject, from_address, from_name
+        self.reply_to, self.return_path, self.one_click, self.list_id = reply_to, return_path, one_click, list_id
+        self.boundary = boundary or new_boundary()
+        self._layouts: dict[bool, tuple[list[bytes | str], list[bytes]]] = {}
+        self._last: dict[tuple[bool, str], tuple[object, bytes]] = {}  # each reader header's last value, written
+
+    def as_bytes(self, *, to: tuple[str, str], html: str, text: str, message_id: str | None = None,
+                 list_unsubscribe: list[str] | tuple[str, ...], date: dt.datetime | None = None) -> bytes:
+        """One reader's copy: what `build_message(..., to=to, ...).as_bytes()` gives, with this boundary."""
+        if not list_unsubscribe:
+            raise ValueError("a copy from a template needs its List-Unsubscribe URIs")
+        international = not to[1].isascii()
+        headers, part_heads = self._layout(international)
+        reader = reader_headers(to=to, message_id=message_id, date=date, list_unsubscribe=list_unsubscribe,
+                                one_click=self.one_click, from_address=self.from_address)
+        written = [entry if isinstance(entry, bytes) else self._written(international, entry, reader[entry])
+                   for entry in headers]
+        delimiter = b"--" + self.boundary.encode("ascii")
+        return b"".join([*written, b"\r\n", delimiter, b"\r\n",
+                         part_heads[0], _quoted_printable(text).replace(b"\n", b"\r\n"), b"\r\n", delimiter, b"\r\n",
+                         part_heads[1], _quoted_printable(html).replace(b"\n", b"\r\n"), b"\r\n", delimiter,
+                         b"--\r\n"])
+
+    def _written(self, international: bool, name: str, value: object) -> bytes:
+        """A reader's header as the generator writes it; the Date of the copy before (sent the same second), as
+        it was written then."""
+        last = self._last.get((international, name))
+        if last is None or last[0] != value:
+            policy = INTERNATIONAL_POLICY if international else MESSAGE_POLICY
+            last = self._last[international, name] = value, policy.fold_binary(*policy.header_store_parse(name, value))
+        return last[1]
+
+    def _layout(self, international: bool) -> tuple[list[bytes | str], list[bytes]]:
+        """The headers as written once (bytes), or the name of a reader's header, in order; each part's headers
+        and the blank line after them. Read from a message `build_message` made for a stand-in reader."""
+        if international not in self._layouts:
+            policy = INTERNATIONAL_POLICY if international else MESSAGE_POLICY
+            stand_in = build_message(
+                subject=self.subject, html="", text="", from_address=self.from_address, from_name=self.from_name,
+                to=("", "é@example.invalid" if international else "e@example.invalid"),
+                reply_to=self.reply_to, return_path=self.return_path, list_unsubscribe=["https://example.invalid/"],
+                one_click=self.one_click, list_id=self.list_id, boundary=self.boundary)
+            headers: list[bytes | str] = [name if name in READER_HEADERS else policy.fold_binary(name, value)
+                                          for name, value in stand_in.raw_items()]
+            part_heads = [b"".join(policy.fold_binary(name, value) for name, value in part.raw_items()) + b"\r\n"
+                          for part in stand_in.iter_parts()]
+            self._layouts[international] = headers, part_heads
+        return self._layouts[international]
 
 
 def _international_mailbox(name: str, address: str) -> str:
@@ -139,9 +246,14 @@ def _text_part(content: str, subtype: str) -> EmailMessage:
     part = EmailMessage(policy=MESSAGE_POLICY)
     part["Content-Type"] = f'text/{subtype}; charset="utf-8"'
     part["Content-Transfer-Encoding"] = "quoted-printable"
-    normalised = content.replace("\r\n", "\n").replace("\r", "\n")
-    part.set_payload(binascii.b2a_qp(normalised.encode("utf-8"), istext=True).decode("ascii"))
+    part.set_payload(_quoted_printable(content).decode("ascii"))
     return part
+
+
+def _quoted_printable(content: str) -> bytes:
+    """`content` as UTF-8 in quoted-printable, its lines ending in LF (the generator writes them as CRLF)."""
+    normalised = content.replace("\r\n", "\n").replace("\r", "\n")
+    return binascii.b2a_qp(normalised.encode("utf-8"), istext=True)
 
 
 def list_unsubscribe_value(uris: list[str] | tuple[str, ...]) -> str:

@@ -18,7 +18,7 @@ from ..foundation.problems import Problem
 from ..foundation.service_address import MANAGE_PATH, service_address, unsubscribe_link
 from ..foundation.settings import Settings
 from ..foundation.tokens import SECRET_VARIABLE, Keyring, KeyringError
-from ..newsletter.message import build_message, message_digest, message_id_with, with_test_prefix
+from ..newsletter.message import MessageTemplate, message_digest, message_id_with, with_test_prefix
 from ..newsletter.rendered import RenderedNewsletter, personalise, unsubscribe_mailto
 from .campaign import Outgoing
 from .recipients import Recipient
@@ -123,6 +123,7 @@ class Composer:
         self.message_id_salt = message_id_salt
         self.verp = journaled and sender.verp
         self.domain = sender.from_address.rpartition("@")[2]
+        self._templates: dict[str, MessageTemplate] = {}
 
     def for_journal(self, message_id_salt: str) -> Composer:
         """This composer for a send recorded in a journal: its messages carry that journal's secret."""
@@ -170,14 +171,18 @@ class Composer:
         uris = self.unsubscribe_uris(address)
         html, text = personalise(self.newsletter, name=name, first_name=first_name, unsubscribe_url=uris[-1],
                                  manage_url=self.manage_link(address))
-        message = build_message(
-            subject=subject, html=html, text=text,
-            from_address=self.sender.from_address, from_name=self.sender.from_name,
-            to=(name if to_name is None else to_name, address), message_id=message_id,
-            reply_to=self.sender.reply_to, return_path=self.sender.return_path,
-            list_unsubscribe=uris, one_click=bool(self.sender.unsubscribe_url), list_id=self.sender.list_id,
-        )
-        return message.as_bytes()
+        return self._template(subject).as_bytes(to=(name if to_name is None else to_name, address), html=html,
+                                                text=text, message_id=message_id, list_unsubscribe=uris)
+
+    def _template(self, subject: str) -> MessageTemplate:
+        """What every copy with this subject shares (the list's, or a test's), written once for the run."""
+        if subject not in self._templates:
+            sender = self.sender
+            self._templates[subject] = MessageTemplate(
+                subject=subject, from_address=sender.from_address, from_name=sender.from_name,
+                reply_to=sender.reply_to, return_path=sender.return_path, one_click=bool(sender.unsubscribe_url),
+                list_id=sender.list_id)
+        return self._templates[subject]
 
 
 def default_list_id(settings: Settings) -> str:
