@@ -1,5 +1,6 @@
 """The feed core on its own (no MkDocs): cleaning, which feeds exist, and what feedgen and json write."""
 
+import dataclasses
 import datetime as dt
 import html
 import json
@@ -9,7 +10,9 @@ import feedparser
 import pytest
 
 from protectpress.core.feeds import FeedEntry, check_feed_images, clean_content, plan_feeds, publish_feeds, render_feed
+from protectpress.core.feeds.clean import clean_entries
 from protectpress.core.feeds.instants import with_distinct_instants
+from protectpress.core.feeds.writers import FeedWriter
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.problems import Problems, Severity
 from support import FIXTURES, copy_project
@@ -123,6 +126,28 @@ def test_rendering_twice_gives_the_same_bytes_and_the_newest_date(settings):
     assert f"<lastBuildDate>{newest:%a, %d %b %Y %H:%M:%S} +0000</lastBuildDate>".encode() in first["feeds/rss.xml"]
     assert f"<updated>{newest.isoformat()}</updated>".encode() in first["feeds/atom.xml"]
     assert b"<generator>protectpress</generator>" in first["feeds/atom.xml"]
+
+
+def test_an_entry_made_once_for_every_feed_writes_the_bytes_a_feed_written_alone_has(settings):
+    # One writer makes each entry's RSS item, Atom entry and JSON Feed item once and hands them to every feed that
+    # carries it; each file must be what that feed written on its own (a fresh writer, fresh entries) is.
+    entries = [entry("card", kind="action-card", tags=("suspicious-items", "martyns-law"), sectors=("all",),
+                     html='<p>See <a href="../other/">other</a>.</p>'),
+               dataclasses.replace(entry("shop", published="2024-02-01", sectors=("retail", "sport")),
+                                   image=SITE + "images/shop.png", image_length=1234)]
+    feeds = [dataclasses.replace(feed, entries=tuple(clean_entries(list(feed.entries), settings.links, Problems())))
+             for feed in plan_feeds(entries, settings)]
+    assert sum(1 for feed in feeds if any(e.kind == "action-card" for e in feed.entries)) > 5
+    writer = FeedWriter(settings)
+    together = {path: data for feed in feeds for path, data in writer.render(feed).items()}
+    alone = {path: data for feed in feeds for path, data in render_feed(feed, settings).items()}
+    assert together == alone
+    for feed in feeds:
+        for feed_format in ("rss.xml", "atom.xml", "feed.json"):
+            parsed = feedparser.parse(together[feed.folder + feed_format]) if feed_format != "feed.json" else None
+            ids = ([e.id for e in parsed.entries] if parsed is not None
+                   else [item["id"] for item in json.loads(together[feed.folder + feed_format])["items"]])
+            assert ids == [e.id for e in feed.entries]
 
 
 def test_a_changed_updated_date_changes_updated_but_not_the_id(settings):

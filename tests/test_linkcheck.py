@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from protectpress.core.checks.linkcheck import BuiltSite, check_site_links
 from protectpress.core.foundation.links import SiteLinks
 from protectpress.core.foundation.linkscan import scan_html, scan_text, scan_xml_feed
@@ -144,6 +146,31 @@ def test_scanners_read_atom_links_and_text_urls():
     assert {link.target for link in scan_xml_feed(atom)} == {"https://example.org/sub/", "https://example.org/sub/x/"}
     assert [link.target for link in scan_text("See: https://example.org/a/. And (https://example.org/b/)")] == [
         "https://example.org/a/", "https://example.org/b/"]
+
+
+def test_feed_scanner_reads_each_link_with_its_entry_as_a_tree_walk_does():
+    # The body comes before the item's link, which is its base; text after a child (a tail) is not a URL; a
+    # guid that is no permalink is not a link; an item inside an item carries its own address, the outer one's
+    # links the outer address, and a link outside any item none.
+    rss = ('<rss><channel><link>https://example.org/sub/</link>'
+           "<item><description>&lt;a href='../a/'&gt;a&lt;/a&gt;</description>"
+           '<guid isPermaLink="false">https://example.org/sub/not-a-link/</guid>'
+           "<item><link>https://example.org/sub/inner/</link></item>"
+           "<link>https://example.org/sub/x/<b/>https://example.org/sub/tail/</link>"
+           "<enclosure url='https://example.org/sub/i.png'/></item></channel></rss>")
+    assert [(link.target, link.base) for link in scan_xml_feed(rss)] == [
+        ("https://example.org/sub/", None),
+        ("../a/", "https://example.org/sub/x/"),
+        ("https://example.org/sub/inner/", "https://example.org/sub/inner/"),
+        ("https://example.org/sub/x/", "https://example.org/sub/x/"),
+        ("https://example.org/sub/i.png", "https://example.org/sub/x/"),
+    ]
+
+
+def test_feed_scanner_refuses_an_entity_no_declaration_in_the_file_defines():
+    # ElementTree refuses it; expat alone would skip it, as the DTD outside the file might define it.
+    with pytest.raises(ValueError, match=r"well-formed XML \(undefined entity &gone;: line 1, column 36\)"):
+        scan_xml_feed("<!DOCTYPE rss SYSTEM 'rss.dtd'><rss>&gone;</rss>")
 
 
 def test_built_site_serves_directories_and_refuses_to_escape(tmp_path):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from feedgen.entry import FeedEntry as FeedgenEntry
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from ..foundation.links import SiteLinks
 from ..foundation.settings import Settings
@@ -89,13 +90,14 @@ def render_feed(feed: Feed, settings: Settings) -> dict[str, bytes]:
 class FeedWriter:
     """Writes every feed of one build. A page is in the site-wide feed and in each of its topics' and sectors'
     feeds, written the same way in each: its RSS and Atom entries are made once and given to every feed that
-    carries it (feedgen's `add_entry(entry)`), not made again for each of up to a dozen feeds."""
+    carries it (feedgen's `add_entry(entry)`), and each builds its XML element once (`_MadeOnce`), not again for
+    each of up to a dozen feeds."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.publisher = Publisher.from_settings(settings)
         self._made: dict[tuple[str, str], FeedgenEntry] = {}  # (entry id, format name) -> its feedgen entry
-        self._json_items: dict[str, dict] = {}  # entry id -> its JSON Feed item, the same in every feed
+        self._json_items: dict[str, str] = {}  # entry id -> its JSON Feed item as JSON, the same in every feed
 
     def render(self, feed: Feed) -> dict[str, bytes]:
         """The three files of `feed`, by site-relative path."""
@@ -134,11 +136,33 @@ class FeedWriter:
             key = (entry.id, feed_format.name)
             made = self._made.get(key)
             if made is None:
-                made = self._made[key] = generator.add_entry(order="append")
+                made = self._made[key] = generator.add_entry(_MadeOnce(), order="append")
                 _fill_entry(made, entry, publisher, rss=feed_format is RSS)
             else:
                 generator.add_entry(made, order="append")
         return generator
+
+
+class _MadeOnce(FeedgenEntry):
+    """A feedgen entry that builds its RSS item or Atom entry element the first time feedgen asks, and hands the
+    same element to every feed after. feedgen appends it to the feed's tree, which lxml does by moving it out of
+    the last feed's; each feed is serialised (`rss_str`, `atom_str`) before the next is made, so each file holds
+    it once, and the bytes are those of a fresh element (tests/test_feeds_core.py compares them). Building these
+    elements again for every feed carrying the entry was half the time of writing the feeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._elements: dict[tuple[str, bool], etree._Element] = {}
+
+    def rss_entry(self, extensions: bool = True) -> etree._Element:
+        if ("rss", extensions) not in self._elements:
+            self._elements["rss", extensions] = super().rss_entry(extensions)
+        return self._elements["rss", extensions]
+
+    def atom_entry(self, extensions: bool = True) -> etree._Element:
+        if ("atom", extensions) not in self._elements:
+            self._elements["atom", extensions] = super().atom_entry(extensions)
+        return self._elements["atom", extensions]
 
 
 def _fill_entry(item: FeedgenEntry, entry: FeedEntry, publisher: Publisher, *, rss: bool) -> None:
@@ -173,9 +197,10 @@ def _author(publisher: Publisher) -> dict[str, str]:
     return author
 
 
-def json_feed(feed: Feed, publisher: Publisher, feed_url: str, made: dict[str, dict] | None = None) -> bytes:
+def json_feed(feed: Feed, publisher: Publisher, feed_url: str, made: dict[str, str] | None = None) -> bytes:
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/): feedgen has no writer for it, and it is just JSON.
-    `made` keeps each entry's item for the next feed that carries it (FeedWriter)."""
+    `made` keeps each entry's item, as JSON text, for the next feed that carries it (FeedWriter): encoding the
+    same bodies again for every feed was most of this function's time."""
     made = {} if made is None else made
     author = {"name": publisher.author_name}
     document: dict = {
@@ -193,11 +218,17 @@ def json_feed(feed: Feed, publisher: Publisher, feed_url: str, made: dict[str, d
         document["favicon"] = publisher.favicon.url
     for entry in feed.entries:
         if entry.id not in made:
-            made[entry.id] = _json_item(entry, publisher, author)
-    document["items"] = [made[entry.id] for entry in feed.entries]
+            made[entry.id] = _json_text(_json_item(entry, publisher, author))
+    # "items" is the document's last member: its items' texts go after the rest, as json.dumps would write them.
+    head = _json_text(document)
+    items = ",".join(made[entry.id] for entry in feed.entries)
+    return f'{head[:-1]},"items":[{items}]}}\n'.encode()
+
+
+def _json_text(value: object) -> str:
     # Compact: with `indent` Python's json falls back to its pure-Python encoder, about ten times slower, and
     # feed readers never show the spacing (a person reading one can pipe it through `python -m json.tool`).
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _json_item(entry: FeedEntry, publisher: Publisher, author: dict) -> dict:
