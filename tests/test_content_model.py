@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import yaml
 
 from protectpress.core.content.contentset import ContentSet, check_content_set
 from protectpress.core.content.items import ActionCard, Guidance
@@ -349,3 +350,20 @@ def test_a_review_is_overdue_by_the_builds_now_not_the_clock(tmp_path):
 
     assert not overdue(dt.datetime(2024, 3, 30, 23, 59, tzinfo=dt.UTC))  # due that day, not yet overdue
     assert overdue(dt.datetime(2024, 3, 31, 0, 1, tzinfo=dt.UTC))
+
+
+def test_the_lined_up_entries_example_names_changes_only_where_the_slip_is_under_it():
+    """The example "(under changes:, ...)" pointed a mkdocs.yml slip under `vocabulary:` to a list it is not in."""
+    from protectpress.core.foundation.yaml_words import yaml_problem_in_words
+
+    def words(text: str) -> str:
+        try:
+            yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            return yaml_problem_in_words(error, text, "YAML")[1]
+        raise AssertionError("the YAML was read")
+
+    assert "under changes:" in words("changes:\n  - date: 2024-01-01\n   note: x\n")
+    elsewhere = words("extra:\n  vocabulary:\n    tags:\n      - retail\n     bad-indent: x\n")
+    assert elsewhere.startswith("expected valid YAML: the lines of one entry lined up")
+    assert "changes" not in elsewhere

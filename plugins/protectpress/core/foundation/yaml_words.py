@@ -47,8 +47,10 @@ def yaml_problem_in_words(error: yaml.YAMLError, yaml_text: str, what: str = "YA
         return answer(INDENTED_KEY, 0)
     if "<block end>" in problem and re.search(r"block (mapping|collection)",
                                                        str(getattr(error, "context", ""))):
-        return answer("the lines of one entry lined up, each indented by the same spaces as the one above it "
-                      "(under changes:, '  - date: ...' then '    note: ...')")
+        # The example names changes: only where the slip is in that list: in mkdocs.yml it would point away.
+        in_changes = any(re.match(r"^changes:", line) for line in lines[: index + 1])
+        return answer("the lines of one entry lined up, each indented by the same spaces as the one above it"
+                      + (" (under changes:, '  - date: ...' then '    note: ...')" if in_changes else ""))
     if "could not find expected ':'" in problem:
         return answer("a colon after each key, like 'title: My page'")
     if "quoted scalar" in str(getattr(error, "context", "")):
