@@ -87,6 +87,18 @@ def test_config_problems_exit_2_without_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_a_misspelt_site_url_is_pointed_out(tmp_path):
+    """`site_ulr:` was reported as site_url "found nothing", with no word of the key that was there."""
+    project = write_project(tmp_path, config=CONFIG.replace("site_url:", "site_ulr:"))
+    result = run_in_process("check", cwd=project)
+    assert result.returncode == 2
+    assert ("mkdocs.yml: site_url: expected the site's address like https://example.org/ (every feed, email and "
+            "published address is made from it), found nothing (but there is a key site_ulr: is it a slip for "
+            "site_url?)") in result.stderr
+    unrelated = write_project(tmp_path, config=CONFIG.replace("site_url: https://check.example.org/\n", ""))
+    assert "found nothing\n" in run_in_process("check", cwd=unrelated).stderr
+
+
 def test_missing_config_exits_2(tmp_path):
     result = run_protectpress("check", cwd=tmp_path)
     assert result.returncode == 2

@@ -8,6 +8,7 @@ reads the config file itself: the few site keys it needs plus our one `protectpr
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 from typing import Any
@@ -121,16 +122,21 @@ def load_settings(config_file: str | os.PathLike | None = None, *, site_dir: str
         config["site_url"] = site_url
     problems = Problems()
     plugin = read_plugin_settings(plugin_block(config) or {}, problems, path.name)
-    _check_site_url(config.get("site_url"), problems, path.name)
+    _check_site_url(config, problems, path.name)
     if problems.errors:
         raise ConfigError("\n".join(str(p) for p in problems.errors))
     return _settings(config, path, plugin, site_dir=site_dir)
 
 
-def _check_site_url(site_url: Any, problems: Problems, config_name: str) -> None:
+def _check_site_url(config: dict, problems: Problems, config_name: str) -> None:
+    site_url = config.get("site_url")
     if not isinstance(site_url, str) or not site_url.startswith(("http://", "https://")):
+        found = describe(site_url)
+        if "site_url" not in config:  # a misspelt key (site_ulr:) is the usual way to have none
+            near = difflib.get_close_matches("site_url", [key for key in config if isinstance(key, str)], 1, 0.75)
+            found += f" (but there is a key {near[0]}: is it a slip for site_url?)" if near else ""
         problems.error(config_name, "expected the site's address like https://example.org/ (every feed, email and "
-                       "published address is made from it)", describe(site_url), key="site_url")
+                       "published address is made from it)", found, key="site_url")
 
 
 def _settings(
