@@ -57,6 +57,11 @@ def test_a_printed_card_gets_its_qr_code_and_the_live_address():
     printed = page_facts(card, settings, set(), BuildMemory(None))["printed"]
     assert printed["address"] == settings.links.page_url("action-cards/x.md")
     assert printed["qr_svg"].startswith("<svg") and printed["last_updated_iso"] == "2026-01-02"
+    assert printed["date_label"] == "Published"  # never updated: "Last updated" with its first date misled
+    updated = _item(ActionCard, src_uri="action-cards/x.md", path="docs/action-cards/x.md",
+                    updated=dt.datetime(2026, 2, 3, tzinfo=UTC))
+    printed = page_facts(updated, settings, set(), BuildMemory(None))["printed"]
+    assert (printed["date_label"], printed["last_updated_iso"]) == ("Last updated", "2026-02-03")
 
 
 def test_the_preview_banner_says_draft_or_when_a_page_goes_live():

@@ -69,6 +69,7 @@ def test_a_printed_card_leads_back_to_its_live_address_and_says_when_it_was_upda
     address = settings.links.page_url(f"action-cards/{card.name}")
     data = split_front_matter(card.read_text(encoding="utf-8")).data
     updated = human(dt.datetime.combine(data.get("updated") or data["date"], dt.time()))
+    label = "Last updated" if data.get("updated") else "Published"
     page = print_card(new_page, site_url, card)
 
     text = " ".join(PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True))).pages[0]
@@ -76,7 +77,7 @@ def test_a_printed_card_leads_back_to_its_live_address_and_says_when_it_was_upda
     assert settings.plugin.brand.organisation in text, "the organisation's name must head the printed card"
     # A long address wraps in the footer, and PDF text extraction may split it there.
     assert f"Printed from {address}" in text or f"Printedfrom{address}" in text.replace(" ", ""), text[-300:]
-    assert f"Last updated {updated}. Check for the latest version." in text, text[-300:]
+    assert f"{label} {updated}. Check for the latest version." in text, text[-300:]
     assert "In an emergency call 999" in text
 
     # The QR code as a phone camera sees the paper: decoded from the printed layout, not from our own SVG.

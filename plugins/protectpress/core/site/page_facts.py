@@ -56,6 +56,8 @@ def printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory, seale
         "size_class": print_size(item.body).css_class,
         "address": html_text(address),
         "qr_svg": qr_svg(address, memory, sealed),
+        # The page's facts' words: "Published" until the card is first updated, then "Last updated".
+        "date_label": "Last updated" if item.updated else "Published",
         "last_updated": human(item.last_updated) if item.last_updated else None,
         "last_updated_iso": iso_day(item.last_updated) if item.last_updated else None,
     }
