@@ -84,6 +84,7 @@ def test_an_unknown_sector_is_a_warning_naming_the_line(tmp_path):
     listing, problems = read(tmp_path, "email,sectors\njo@example.com,Retial\n")
     assert listing.recipients[0].sectors == ("retial",)
     assert str(problems.warnings[0]).startswith("recipients.csv:2: expected sectors from mkdocs.yml (all, retail,")
+    assert "until it is fixed this person gets only newsletters for all sectors" in str(problems.warnings[0])
 
 
 def test_sector_filtering():

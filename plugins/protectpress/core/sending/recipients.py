@@ -164,7 +164,10 @@ def _read_sectors(
     slugs = tuple(slugify(part) for part in value.split(";") if part.strip())
     for slug, label in zip(slugs, (part.strip() for part in value.split(";") if part.strip()), strict=False):
         if vocabulary and slug not in vocabulary:
+            # Say what the row's fate is: kept, but a sector no newsletter names sends this person nothing more.
             problems.warning(
-                shown_as, f"expected sectors from mkdocs.yml ({', '.join(vocabulary)})", describe(label), line=line
+                shown_as, f"expected sectors from mkdocs.yml ({', '.join(vocabulary)}); until it is fixed this "
+                "person gets only newsletters for all sectors or for another sector of theirs", describe(label),
+                line=line,
             )
     return slugs
