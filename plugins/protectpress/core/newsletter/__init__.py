@@ -24,14 +24,18 @@ from .web import known_sources
 def render_all(settings: Settings, content: ContentSet, problems: Problems, *,
                dev_server_url: str | None = None) -> list[tuple[Newsletter, RenderedNewsletter | None]]:
     """Validate and render every newsletter, drafts included, reporting every problem in the one list."""
-    newsletters = load_newsletters(settings, problems)
+    # A letter with errors in its file is judged too (items, body, email rules), so one run lists them all,
+    # but it is never returned: only valid letters are published.
+    judged = load_newsletters(settings, problems, with_errors=True)
+    newsletters = [n for n in judged if not n.in_error]
     # Settings shared by every newsletter are checked once, so a mistake there is listed once.
-    if not newsletters or not report_colours(settings.plugin.newsletter, problems, settings.config_file.name) \
+    if not judged or not report_colours(settings.plugin.newsletter, problems, settings.config_file.name) \
             or not template_exists(settings, problems):
         return [(n, None) for n in newsletters]
     known = known_sources(settings, content)
-    return [(n, render_email(settings, n, content, known, problems, dev_server_url=dev_server_url))
-            for n in newsletters]
+    rendered = {n.path: render_email(settings, n, content, known, problems, dev_server_url=dev_server_url)
+                for n in judged}
+    return [(n, rendered[n.path]) for n in newsletters]
 
 
 __all__ = ["NAME_PLACEHOLDER", "UNSUBSCRIBE_PLACEHOLDER", "FeaturedPage", "Newsletter", "RenderedNewsletter",

@@ -1,7 +1,9 @@
 """What a newsletter is: one Markdown file in `newsletters/` with front matter, validated like a page.
 
 A newsletter features pages of the site by their docs-relative path. Reading a file never stops at the first
-mistake: each problem goes into the run's `Problems` list, and a file with errors yields no `Newsletter`.
+mistake: each problem goes into the run's `Problems` list, and a file with errors yields no `Newsletter` unless
+asked for one `with_errors` (check and build: its items, body and email rules are still judged, with a stand-in
+for each field that could not be read, so one run lists every problem).
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ NAME_FIELD = "name"
 FIRST_NAME_FIELD = "first_name"
 MERGE_FIELDS = (NAME_FIELD, FIRST_NAME_FIELD)
 DEFAULT_NAME = "Partner"  # whom the letter greets when there is no name: a reader without one, the web version
+_NO_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # stands in for a date that could not be read
 # Newsletter sources live outside docs/; their relative links resolve from the docs root, like this page's.
 LINK_BASE = HOME_SRC_URI
 
@@ -96,6 +99,11 @@ class Newsletter:
     publish_at: dt.datetime | None = None  # not on the site, in feeds or sent to the list before this moment
     # Each front-matter key's line (FrontMatter.lines), for problems the rendered email shows with one of them.
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    # A letter read `with_errors`: its file has errors (reported), so it is judged but never published.
+    in_error: bool = False
+    # Fields that could not be read and stand in with a placeholder: checks that need them are skipped.
+    unreadable: frozenset[str] = frozenset()
+    renderable: bool = True  # False when the body cannot be rendered at all (nesting too deep)
 
     def is_live(self, now: dt.datetime) -> bool:
         """Published at `now` (the build's or the send's): neither a draft nor scheduled for later."""
@@ -137,8 +145,10 @@ def find_newsletter_file(settings: Settings, ref: str, problems: Problems) -> Pa
     return None
 
 
-def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsletter | None:
-    """Validate one newsletter file's front matter. Adds every problem; returns None when there are errors."""
+def read_newsletter(file: Path, settings: Settings, problems: Problems, *,
+                    with_errors: bool = False) -> Newsletter | None:
+    """Validate one newsletter file's front matter. Adds every problem; returns None when there are errors, or
+    `with_errors` a Newsletter marked `in_error` (None still when there is no front matter to read at all)."""
     path = settings.relative(file)
     refusal = ProjectBoundary.of(settings).refusal(file)
     if refusal is not None:
@@ -168,17 +178,25 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems) -> Newsl
     for name, offset in sorted(unknown.items()):
         problems.error(path, "expected only the merge fields {{ name }} and {{ first_name }} in the letter",
                        repr("{{ " + name + " }}"), line=front.body_line + offset)
-    if reading.failed:
+    if reading.failed and not with_errors:
         return None
-    return Newsletter(slug=slug, path=path, subject=values["subject"], preheader=values["preheader"],
-                      date=values["date"], sectors=sectors, draft=values.get("draft", False), items=items,
-                      body=front.body, body_line=front.body_line, publish_at=values.get("publish_at"),
-                      lines=front.lines)
+    # A field written but not read (a wrong value), or a required one missing, stands in with a placeholder.
+    unreadable = frozenset(f.name for f in FIELDS if f.name not in values
+                           and (f.name in front.data or f.name in REQUIRED))
+    return Newsletter(slug=slug, path=path, subject=values.get("subject", slug),
+                      preheader=values.get("preheader", ""), date=values.get("date", _NO_DATE), sectors=sectors,
+                      draft=values.get("draft", False), items=items, body=front.body, body_line=front.body_line,
+                      publish_at=values.get("publish_at"), lines=front.lines, in_error=reading.failed,
+                      unreadable=unreadable, renderable=deep_line is None)
 
 
-def load_newsletters(settings: Settings, problems: Problems) -> list[Newsletter]:
-    """Every newsletter in the project, newest first, each validated; those with errors are left out."""
-    newsletters = [n for f in newsletter_files(settings) if (n := read_newsletter(f, settings, problems))]
+
+
+def load_newsletters(settings: Settings, problems: Problems, *, with_errors: bool = False) -> list[Newsletter]:
+    """Every newsletter in the project, newest first, each validated; those with errors are left out, unless
+    `with_errors` (then marked `in_error`, to be judged further but never published)."""
+    newsletters = [n for f in newsletter_files(settings)
+                   if (n := read_newsletter(f, settings, problems, with_errors=with_errors))]
     seen: dict[str, Newsletter] = {}
     for newsletter in newsletters:
         if newsletter.slug in seen:
@@ -201,10 +219,11 @@ def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Prob
             hint = f" (did you mean {', '.join(nearest)}?)" if nearest else ""
             problems.error(newsletter.path, f"expected a page of the site, as a path inside docs/{hint}",
                            repr(item.page), key=key, line=item.line)
-        elif page.draft and not newsletter.draft:
+        elif page.draft and not newsletter.draft and not _judged_later(newsletter, "draft"):
             problems.error(newsletter.path, "expected a published page (a draft page is not on the site, so the "
                            "newsletter's link would break)", repr(item.page), key=key, line=item.line)
-        elif page.scheduled and page.publish_at is not None and newsletter.is_live(content.now):
+        elif page.scheduled and page.publish_at is not None and newsletter.is_live(content.now) \
+                and not _judged_later(newsletter, "draft", "publish_at"):
             problems.error(newsletter.path, "expected a published page (a page scheduled for "
                            f"{human_moment(page.publish_at)} is not on the site yet, so the newsletter's link would "
                            "break)", repr(item.page), key=key, line=item.line)
@@ -219,6 +238,11 @@ def resolve_features(newsletter: Newsletter, content: ContentSet, problems: Prob
         else:
             features.append(FeaturedPage(item=item, page=page))
     return features
+
+
+def _judged_later(newsletter: Newsletter, *keys: str) -> bool:
+    """Whether a check needs a field that could not be read: it is judged once that field is fixed."""
+    return not newsletter.unreadable.isdisjoint(keys)
 
 
 def fill_name(body: str, name: str, first_name: str | None = None) -> str:

@@ -56,6 +56,9 @@ from .text import References, heading, join_sections, link_line, markdown_text, 
 from .web import known_sources, web_src_uri
 
 SOCIAL_ICONS = "assets/images/social/"  # our own origin for any mj-social icons, never Mailjet's
+# The email rules that compare the email with a front-matter field: not judged while that field is unreadable
+# (it stands in with a placeholder), so the one mistake is named once, at the field.
+RULES_ON_FIELD = {"subject": frozenset({"title"}), "preheader": frozenset({"preheader"})}
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def render_newsletter_file(settings: Settings, ref: str, problems: Problems, *, 
     Errors go into `problems`; None when there are any."""
     errors_before = len(problems.errors)
     file = find_newsletter_file(settings, ref, problems)
-    newsletter = read_newsletter(file, settings, problems) if file is not None else None
+    newsletter = read_newsletter(file, settings, problems, with_errors=True) if file is not None else None
     if newsletter is None:
         return None
     rendered = render_email_outside_build(settings, newsletter, problems, now=now, content=content,
@@ -102,13 +105,16 @@ def render_email_outside_build(settings: Settings, newsletter: Newsletter, probl
 
 def render_email(settings: Settings, newsletter: Newsletter, content: ContentSet, known: set[str], problems: Problems,
                  *, dev_server_url: str | None = None, web_src: str | None = None) -> RenderedNewsletter | None:
-    """Render a validated newsletter (colours already checked). None when it has errors.
+    """Render a newsletter (colours already checked). None when it has errors, in its file (`in_error`: then
+    its items, body and email rules are judged as far as they can be) or in the email.
 
     `known` is every page a newsletter may link to (`known_sources`): the same for every issue, so the caller
     works it out once. `web_src` is the page "View in your browser" opens, when not the newsletter's own."""
     errors_before = len(problems.errors)
     links = SiteLinks(dev_server_url, settings.use_directory_urls) if dev_server_url else settings.links
     features = resolve_features(newsletter, content, problems)
+    if not newsletter.renderable:
+        return None  # its body is already reported as one the renderer cannot read
     privacy_page = settings.plugin.newsletter.privacy_page
     if privacy_page not in known:
         # Every email links its privacy notice; a missing page would go out as a broken link in every inbox.
@@ -136,7 +142,7 @@ def render_email(settings: Settings, newsletter: Newsletter, content: ContentSet
                                site_url=settings.site_url, language=settings.language,
                                dev_server_url=dev_server_url)
     _report_violations(newsletter, letter_lines, features, check_email(html, expect), problems)
-    if len(problems.errors) > errors_before:
+    if len(problems.errors) > errors_before or newsletter.in_error:
         return None
     digest = hashlib.sha256("\0".join((newsletter.subject, html, text)).encode("utf-8")).hexdigest()
     return RenderedNewsletter(slug=newsletter.slug, source_path=newsletter.path, subject=newsletter.subject,
@@ -216,7 +222,10 @@ def _report_violations(newsletter: Newsletter, letter: SourceLines, features: li
     the featured page whose body holds them. A rule about the whole email or its template names no line."""
     embedded = [(SourceLines(f.page.body, f.page.body_line), f.item.line) for f in features if f.item.full]
     seen: Counter[tuple[str, str, Clue]] = Counter()  # the second image without alt text is the second one written
+    skipped = {rule for key in newsletter.unreadable for rule in RULES_ON_FIELD.get(key, ())}
     for violation in violations:
+        if violation.rule in skipped or violation.front_matter_key in newsletter.unreadable:
+            continue
         line = None
         if violation.front_matter_key is not None:
             line = newsletter.lines.get(violation.front_matter_key)
