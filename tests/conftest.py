@@ -76,7 +76,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     A run ends when its last module does, so the long modules must not be left to the end. By its number of tests
     alone (xdist's own order) a module of two or three long tests (Lighthouse, the judge in a browser, the
     benchmark's smoke run) was handed out last and ran for a minute on one worker while the other had nothing
-    left. The tests of a module keep their order; so does one run in a single process, module by module."""
+    left. The tests of a module keep their order. A run in one process keeps pytest's own order: nothing to share."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return
     modules: dict[Path, list[pytest.Item]] = {}
     for item in items:
         modules.setdefault(item.path, []).append(item)
