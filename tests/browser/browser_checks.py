@@ -35,6 +35,35 @@ def run_axe(page, axe_source: str, rules: list[str] | None = None) -> list[dict]
     return page.evaluate("options => axe.run(document, options).then(result => result.violations)", options)
 
 
+# The palette follows the reader's system setting, in CSS (overrides/base.html, protectpress.css): no script
+# and no toggle, so the page is drawn in the right scheme from the first paint.
+PALETTES = {"light": "light", "dark": "dark"}
+
+
+def open_in_palette(new_page, site_url: str, path: str, palette: str, **options):
+    """Open `path` in a fresh context whose system setting asks for `palette`, and check the page is drawn in it."""
+    page = open_path(new_page(color_scheme=palette, **options), site_url, path)
+    scheme = page.evaluate("getComputedStyle(document.body).colorScheme")
+    assert scheme == PALETTES[palette], f"{path}: expected the {palette} palette ({PALETTES[palette]}), got {scheme}"
+    return page
+
+
+def assert_no_wcag_violations_on_desktop_and_phone(kind, palette: str, new_page, site_url: str, axe_source: str,
+                                                   artifacts: Path) -> None:
+    """Axe finds nothing on a page of `kind` in `palette` at desktop size, then on a phone. The screenshots of every
+    kind in both palettes and both sizes (tests/artifacts/a11y-<kind>-<palette>[-phone].png) are what a person
+    reviews the design from."""
+    page = open_in_palette(new_page, site_url, kind.path, palette)
+    screenshot(page, artifacts, f"a11y-{kind.slug}-{palette}")
+    violations = run_axe(page, axe_source)
+    assert not violations, f"{kind.name} page /{kind.path} ({palette}):\n{describe_violations(violations)}"
+    page.set_viewport_size(MOBILE)
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, artifacts, f"a11y-{kind.slug}-{palette}-phone")
+    violations = run_axe(page, axe_source)
+    assert not violations, f"{kind.name} page /{kind.path} ({palette}, phone):\n{describe_violations(violations)}"
+
+
 def describe_violations(violations: list[dict]) -> str:
     """One line per failing element: rule, impact, where, and what axe says to fix."""
     lines = []

@@ -1,44 +1,18 @@
-"""WCAG 2.2 AA in a real browser: axe-core finds no violation on any page kind, in either palette, in the
-states a reader puts a page in (search open, mobile drawer open), or in any newsletter email."""
+"""WCAG 2.2 AA in a real browser: axe-core finds no violation in the states a reader puts a page in (search open,
+mobile drawer open), or in any newsletter email. Every page kind, desktop and phone, is checked in
+test_accessibility_light.py and test_accessibility_dark.py: a module for each palette, so that the two workers
+of `make test` share the longest sweep of the browser gate."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from browser_checks import MOBILE, describe_violations, open_path, run_axe, screenshot
-from page_kinds import PAGE_KIND_NAMES, published_newsletters
+from browser_checks import MOBILE, PALETTES, describe_violations, open_in_palette, open_path, run_axe, screenshot
+from page_kinds import published_newsletters
 
 REPO = Path(__file__).resolve().parents[2]
-# The palette follows the reader's system setting, in CSS (overrides/base.html, protectpress.css): no script
-# and no toggle, so the page is drawn in the right scheme from the first paint.
-PALETTES = {"light": "light", "dark": "dark"}
 NEWSLETTER_SLUGS = [source.stem for source in published_newsletters(REPO)]
-
-
-def open_in_palette(new_page, site_url: str, path: str, palette: str, **options):
-    page = open_path(new_page(color_scheme=palette, **options), site_url, path)
-    scheme = page.evaluate("getComputedStyle(document.body).colorScheme")
-    assert scheme == PALETTES[palette], f"{path}: expected the {palette} palette ({PALETTES[palette]}), got {scheme}"
-    return page
-
-
-@pytest.mark.parametrize("palette", PALETTES)
-@pytest.mark.parametrize("kind_name", PAGE_KIND_NAMES)
-def test_page_kind_has_no_wcag_violations(kind_name, palette, page_kind, new_page, site_url, axe_source,
-                                          artifacts):
-    """Desktop, then the same page on a phone: the screenshots of every kind in both palettes and both sizes
-    (tests/artifacts/a11y-<kind>-<palette>[-phone].png) are what a person reviews the design from."""
-    kind = page_kind(kind_name)
-    page = open_in_palette(new_page, site_url, kind.path, palette)
-    screenshot(page, artifacts, f"a11y-{kind.slug}-{palette}")
-    violations = run_axe(page, axe_source)
-    assert not violations, f"{kind.name} page /{kind.path} ({palette}):\n{describe_violations(violations)}"
-    page.set_viewport_size(MOBILE)
-    page.evaluate("window.scrollTo(0, 0)")
-    screenshot(page, artifacts, f"a11y-{kind.slug}-{palette}-phone")
-    violations = run_axe(page, axe_source)
-    assert not violations, f"{kind.name} page /{kind.path} ({palette}, phone):\n{describe_violations(violations)}"
 
 
 @pytest.mark.parametrize("palette", PALETTES)

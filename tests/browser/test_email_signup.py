@@ -17,6 +17,8 @@ from sending_relay import sending_template  # noqa: F401  (a fixture)
 from subscriptions_service import confirmation_link, http, running_service
 from support import wait_until
 
+pytestmark = pytest.mark.long
+
 SLUG = "2023-03-security-and-policing"
 ADDRESS = "chromium.reader@example.org"
 

@@ -18,6 +18,8 @@ from conftest import serving
 from protectpress.core.foundation.frontmatter import split_front_matter
 from support import run_protectpress
 
+pytestmark = pytest.mark.long
+
 WAIT_FOR_WORKER = """async () => {
   const registration = await navigator.serviceWorker.ready;
   await registration.update();

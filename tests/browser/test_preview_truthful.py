@@ -17,6 +17,8 @@ from browser_checks import describe_violations, run_axe
 
 from support import FIXTURES, PROTECTPRESS, copy_project, running, wait_until
 
+pytestmark = pytest.mark.long
+
 GUIDES = {"second": "Second guide to lockdown", "third": "Third guide to lockdown"}
 SCHEDULED = "docs/guidance/coming-soon.md"
 DRAFT = "docs/guidance/draft-plan.md"

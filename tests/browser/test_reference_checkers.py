@@ -21,6 +21,8 @@ import pytest
 
 from conftest import CHROMIUM, skip_or_fail
 
+pytestmark = pytest.mark.long
+
 HERE = Path(__file__).resolve().parent
 LIGHTHOUSE_VERSION = "12.2.3"  # the Makefile's LIGHTHOUSE_VERSION
 LIGHTHOUSE = Path(os.environ.get("PROTECTPRESS_LIGHTHOUSE", Path(sys.prefix) / "lighthouse"))

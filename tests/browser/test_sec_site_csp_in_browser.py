@@ -8,10 +8,13 @@ built page's body, as if the judge had missed it, must not run.
 
 from __future__ import annotations
 
+import pytest
 from browser_checks import load_side_by_side, open_path, tabs
 from test_search import RESULT_LINKS
 
 from parsing_payloads import issue_bodies
+
+pytestmark = pytest.mark.long
 
 # Pages loading side by side, each in a tab of its own (one browser context), instead of one after another.
 PAGES_AT_ONCE = 6
