@@ -173,6 +173,15 @@ def test_feed_scanner_refuses_an_entity_no_declaration_in_the_file_defines():
         scan_xml_feed("<!DOCTYPE rss SYSTEM 'rss.dtd'><rss>&gone;</rss>")
 
 
+def test_feed_scanner_reads_escaped_text_outside_the_elements_it_reads():
+    # A site or entry title "Safety &amp; security" broke every feed's check: outside a link-holding element, expat
+    # hands the predefined entities and character references to the handler that refuses undeclared ones.
+    rss = ("<rss><channel><title>Safety &amp; security &lt;&gt;&quot;&apos; &#38; &#x26;</title>"
+           "<link>https://example.org/</link><item><title>Tom &amp; Jerry</title><category>A &amp; B</category>"
+           "<link>https://example.org/a/?x=1&amp;y=2</link></item></channel></rss>")
+    assert [link.target for link in scan_xml_feed(rss)] == ["https://example.org/", "https://example.org/a/?x=1&y=2"]
+
+
 def test_built_site_serves_directories_and_refuses_to_escape(tmp_path):
     site = BuiltSite(write(tmp_path, {"index.html": "", "a/index.html": "", "b.html": ""}))
     assert site.file_for("") == "index.html"

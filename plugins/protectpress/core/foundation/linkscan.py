@@ -207,6 +207,9 @@ class _Text:
         self.value = ""  # stripped, once read
 
 
+_PREDEFINED_ENTITIES = frozenset({"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"})
+
+
 class _FeedReader:
     """What a walk of the feed's tree finds, read as expat goes. Each element gives, in document order, the URLs
     in its `href`, `url`, `src` and `uri` attributes, then what its text holds (a URL, or an entry body's links),
@@ -258,7 +261,11 @@ class _FeedReader:
                 parent_item.url = _alternate(text)
 
     def default(self, text: str) -> None:
-        if text.startswith("&") and text.endswith(";"):
+        # Unlike ElementTree's, our text handler is set only inside elements that may hold a link, so expat hands
+        # this the text of every other element too, its predefined entities (&amp;) and character references
+        # (&#38;) among it: those are well-formed, and only a reference to an undeclared entity is refused.
+        if text.startswith("&") and text.endswith(";") and text not in _PREDEFINED_ENTITIES \
+                and not text.startswith("&#"):
             raise expat.ExpatError(f"undefined entity {text}: line {self.parser.ErrorLineNumber}, "
                                    f"column {self.parser.ErrorColumnNumber}")
 
