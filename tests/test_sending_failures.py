@@ -132,12 +132,12 @@ def test_a_relay_refusing_the_sign_in_stops_before_anyone_is_tried(project, reci
     finally:
         relay.stop()
     assert code == 1
-    assert out.splitlines() == [
+    assert out.splitlines() == [  # why it stopped first, then the counts (first-time comms officer's trial)
+        f"Stopped: {relay.url('comms')}: the relay refused the user name or password (535 5.7.8 Authentication "
+        "credentials invalid)",
         "Sent 0 messages; 8 not yet tried.",
         "8 rows in recipients.csv = 0 sent + 0 already sent + 0 suppressed + 0 other sectors + 0 invalid + "
         "0 duplicate + 8 not yet tried.",
-        f"Stopped: {relay.url('comms')}: the relay refused the user name or password (535 5.7.8 Authentication "
-        "credentials invalid)",
         NOTHING_LOST + "."]
     assert set(states(project).values()) == {"pending"}
     assert "a-wrong-one" not in out + err

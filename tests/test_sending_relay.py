@@ -300,7 +300,8 @@ def test_a_relay_out_of_reach_stops_the_run_at_once_and_loses_nothing(project, r
     code, out, err = run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", closed, "--rate",
                          "0", "--yes")
     assert code == 1 and time.monotonic() - started < 10
-    assert "could not connect to the relay: the relay refused the connection" in out
+    assert out.splitlines()[0].startswith(f"Stopped: {closed}: could not connect to the relay: the relay refused "
+                                          "the connection")  # the reason leads, the counts follow
     assert "Nothing is lost" in out and "Traceback" not in out + err
     assert set(states(project).values()) == {"pending"}
     code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", closed)
