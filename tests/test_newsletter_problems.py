@@ -44,8 +44,8 @@ EXPECTED_ERRORS = [
     "![What it shows](image.png), found an image with none: '/assets/photo.png'",
     "newsletters/hostile.md:19: email rule link-text: expected link text that says where the link goes, "
     "found 'click here'",
-    "newsletters/missing-fields.md: date: expected a date (required for a newsletter), found none",
-    "newsletters/missing-fields.md: subject: expected a subject (required for a newsletter), found none",
+    "newsletters/missing-fields.md:8: date: expected a date (required for a newsletter), found none",
+    "newsletters/missing-fields.md:8: subject: expected a subject (required for a newsletter), found none",
     "newsletters/missing-fields.md:3: sectors: expected a sector from the vocabulary (all, retail, hospitality), "
     "found 'pubs'",
     "newsletters/missing-fields.md:4: draft: expected true or false, found 'yes'",
