@@ -197,7 +197,8 @@ def test_a_run_of_failures_stops_cleanly_and_resumes(project, relay, run):
     code, out, err = live(run, relay)
     assert code == 1
     assert "Stopped after 4 failures in a row" in out and "451 4.7.1" in out and "Nothing is lost" in out
-    assert out.startswith("Sent 0 messages; 4 failed, 6 not yet tried.\n")
+    assert out.startswith("Stopped after 4 failures in a row; the last answer was: 451 4.7.1 Relay temporarily "
+                          "unavailable\nSent 0 messages; 4 failed, 6 not yet tried.\n")
     assert sum(relay.handler.counts().values()) == 0
     relay.handler.every_rcpt = None
     code, out, err = live(run, relay)
