@@ -305,6 +305,10 @@ def test_a_relay_out_of_reach_stops_the_run_at_once_and_loses_nothing(project, r
                                           "the connection")  # the reason leads, the counts follow
     assert "Nothing is lost" in out and "Traceback" not in out + err
     assert set(states(project).values()) == {"pending"}
+    code, out, err = run("sends", SLUG)  # the run is listed, but not as though something went out
+    [run_line] = [line for line in out.splitlines() if line.startswith("Run 1:")]
+    assert run_line.endswith(f"; stopped before any message was sent: {closed}: could not connect to the relay: "
+                             "the relay refused the connection (is the host and port right?)."), run_line
     code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", closed)
     assert code == 2 and "could not connect" in err
 

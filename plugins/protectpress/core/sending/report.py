@@ -74,7 +74,11 @@ def journal_report(journal: SendJournal, shown_as: str, last_test: str) -> list[
                  f"{counts[State.FAILED_TEMPORARY]:,} temporary), unknown {counts[State.UNKNOWN]:,}, "
                  f"remaining {remaining:,}.")
     for number, run in enumerate(journal.runs(), start=1):
-        lines.append(f"Run {number}: {when(run.started)} via {run.relay}; live check {run.live_check}.")
+        ended = ""
+        if run.sent == 0 and run.stopped:  # a run that sent nothing must not read as though something went out
+            ended = f"; stopped before any message was sent: {run.stopped.removeprefix('Stopped').lstrip(': ')}"
+        lines.append(f"Run {number}: {when(run.started)} via {run.relay}; live check {run.live_check}{ended}"
+                     + ("" if ended.endswith(".") else "."))
     if journal.erased_count():
         lines.append(f"Erased on request (never mailed again by this send): {journal.erased_count():,}.")
     if counts[State.SENDING]:
