@@ -79,11 +79,11 @@ def test_a_valid_page_becomes_a_typed_item_with_utc_dates():
         ),
         (
             ("summary: What a shop can do this week.\n", ""),
-            "docs/guidance/pals.md: summary: expected a summary (required for type guidance), found none",
+            "docs/guidance/pals.md:7: summary: expected a summary (required for type guidance), found none",
         ),
         (
             ("title: Retail security basics\n", ""),
-            "docs/guidance/pals.md: title: expected a title (required), found none",
+            "docs/guidance/pals.md:7: title: expected a title (required), found none",
         ),
         (("title: Retail security basics", "title: no"), "docs/guidance/pals.md:2: title: expected text, found 'no'"),
         (
@@ -100,7 +100,7 @@ def test_a_valid_page_becomes_a_typed_item_with_utc_dates():
         ),
         (
             ("date: 2023-03-30", "date: 2023-03-30\nimage: pals.png"),
-            "docs/guidance/pals.md: image_alt: expected alt text describing the image (required when image is "
+            "docs/guidance/pals.md:9: image_alt: expected alt text describing the image (required when image is "
             "set), found none",
         ),
         (

@@ -10,6 +10,7 @@ import pytest
 from protectpress.core.checks.linkcheck import BuiltSite, check_site_links
 from protectpress.core.foundation.links import SiteLinks
 from protectpress.core.foundation.linkscan import scan_html, scan_text, scan_xml_feed
+from protectpress.core.foundation.nearest import nearest_pages
 from protectpress.core.foundation.problems import Problems
 
 LINKS = SiteLinks("https://example.org/sub/")
@@ -63,6 +64,37 @@ def test_broken_page_link_anchor_and_image_name_the_source_and_the_link(tmp_path
         "docs/index.md: expected an image that exists (docs/assets/gone.png does not exist), found "
         "'assets/gone.png'",
     ]
+
+
+def test_a_broken_link_suggests_the_page_in_its_folder_named_like_it_before_the_index(tmp_path):
+    """`action-cards/firearms` is nearer `action-cards/index` by spelling, but the page meant is the one whose name
+    starts with `firearms` (first-time comms officer's trial); nothing is near `news/does-not-exist`."""
+    sources = {"": "docs/index.md", "action-cards/": "docs/action-cards/index.md",
+               "action-cards/firearms-and-weapons-attacks/": "docs/action-cards/firearms-and-weapons-attacks.md",
+               "news/": "docs/news/index.md", "news/2023-03-pals-replaces-crowded-places/":
+               "docs/news/2023-03-pals-replaces-crowded-places.md"}
+    site = write(tmp_path, {
+        "index.html": page('<a href="/sub/action-cards/firearms/">x</a> <a href="/sub/news/does-not-exist/">y</a>'),
+        **{f"{url}index.html": page("") for url in sources if url},
+    })
+    problems = Problems()
+    check_site_links(site, LINKS, sources, problems)
+    assert [str(p) for p in problems] == [
+        "docs/index.md: expected a link to a page that exists (docs/action-cards/firearms.md does not exist; the "
+        "nearest page is docs/action-cards/firearms-and-weapons-attacks.md), found '/sub/action-cards/firearms/'",
+        "docs/index.md: expected a link to a page that exists (docs/news/does-not-exist.md does not exist), found "
+        "'/sub/news/does-not-exist/'",
+    ]
+
+
+def test_one_suggestion_for_both_messages_a_named_page_before_an_index():
+    pages = ["guidance/index.md", "guidance/lockdown.md", "guidance/gone.md", "action-cards/index.md",
+             "action-cards/unattended-and-suspicious-items.md", "news/index.md"]
+    assert nearest_pages("action-cards/suspicious-items.md", pages) == [
+        "action-cards/unattended-and-suspicious-items.md"]
+    assert nearest_pages("guidance/retired.md", pages, count=3) == ["guidance/gone.md", "guidance/lockdown.md"]
+    assert nearest_pages("news/does-not-exist.md", pages, count=3) == ["news/index.md"]
+    assert nearest_pages("elsewhere/zzz.md", pages) == []
 
 
 def test_the_line_of_the_broken_link_in_the_markdown_source_is_given(tmp_path):

@@ -63,10 +63,11 @@ def test_ctrl_c_while_the_relay_holds_the_message_marks_it_unknown_and_stops_pla
         assert stopping < 30, stopping
         # Every row is accounted for: the one in flight is unknown, the rest not yet tried.
         assert out.splitlines() == [
+            "Stopped (Ctrl-C).",
             "Sent 3 messages; 1 unknown, 4 not yet tried.",
             "8 rows in recipients.csv = 3 sent + 0 already sent + 0 suppressed + 0 other sectors + 0 invalid + "
             "0 duplicate + 1 unknown + 4 not yet tried.",
-            "Stopped (Ctrl-C).", NOTHING_LOST + "."]
+            NOTHING_LOST + "."]
         assert "Traceback" not in err and "KeyboardInterrupt" not in err
         assert states(project) == {**{a: "sent" for a in ADDRESSES[:3]}, in_flight: "unknown",
                                    **{a: "pending" for a in ADDRESSES[4:]}}
@@ -112,10 +113,10 @@ def test_a_relay_refusing_at_mail_or_data_stops_after_a_run_of_failures(project,
         relay.stop()
     assert code == 1
     assert out.splitlines()[:4] == [
+        f"Stopped after 4 failures in a row; the last answer was: {answer}",
         "Sent 0 messages; 4 failed, 4 not yet tried.",
         "8 rows in recipients.csv = 0 sent + 0 already sent + 0 suppressed + 0 other sectors + 0 invalid + "
         "0 duplicate + 4 failed + 4 not yet tried.",
-        f"Stopped after 4 failures in a row; the last answer was: {answer}",
         NOTHING_LOST + " (add --retry-failed to retry those the relay refused)."]
     assert states(project) == {**{a: "failed-permanent" for a in ADDRESSES[:4]},
                                **{a: "pending" for a in ADDRESSES[4:]}}
@@ -132,12 +133,12 @@ def test_a_relay_refusing_the_sign_in_stops_before_anyone_is_tried(project, reci
     finally:
         relay.stop()
     assert code == 1
-    assert out.splitlines() == [
+    assert out.splitlines() == [  # why it stopped first, then the counts (first-time comms officer's trial)
+        f"Stopped: {relay.url('comms')}: the relay refused the user name or password (535 5.7.8 Authentication "
+        "credentials invalid)",
         "Sent 0 messages; 8 not yet tried.",
         "8 rows in recipients.csv = 0 sent + 0 already sent + 0 suppressed + 0 other sectors + 0 invalid + "
         "0 duplicate + 8 not yet tried.",
-        f"Stopped: {relay.url('comms')}: the relay refused the user name or password (535 5.7.8 Authentication "
-        "credentials invalid)",
         NOTHING_LOST + "."]
     assert set(states(project).values()) == {"pending"}
     assert "a-wrong-one" not in out + err
@@ -152,11 +153,11 @@ def test_a_reconnect_that_fails_mid_run_stops_and_the_rerun_delivers_the_rest_on
         relay.stop()
     assert code == 1
     assert out.splitlines()[:3] == [
+        "Stopped after 4 failures in a row; the last answer was: connection problem: could not reconnect: the relay "
+        "closed the connection",
         "Sent 3 messages; 4 failed, 1 not yet tried.",
         "8 rows in recipients.csv = 3 sent + 0 already sent + 0 suppressed + 0 other sectors + 0 invalid + "
-        "0 duplicate + 4 failed + 1 not yet tried.",
-        "Stopped after 4 failures in a row; the last answer was: connection problem: could not reconnect: the relay "
-        "closed the connection"]
+        "0 duplicate + 4 failed + 1 not yet tried."]
     assert states(project) == {**{a: "sent" for a in ADDRESSES[:3]},
                                **{a: "failed-temporary" for a in ADDRESSES[3:7]}, ADDRESSES[7]: "pending"}
     back = Relay(ScriptedHandler())  # the relay is back: the same command again

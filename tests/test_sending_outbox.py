@@ -126,6 +126,14 @@ def test_sends_without_a_live_send(project, run):
     assert code == 0 and f"No live send of {SLUG} is recorded" in out
 
 
+def test_sends_of_a_newsletter_that_does_not_exist_says_so_as_send_does(project, run):
+    """A typo is not "never sent": the wording of `send` (find_newsletter_file), the real ones, exit 2."""
+    code, out, err = run("sends", "nope")
+    assert code == 2 and "No live send" not in out + err
+    assert "nope: expected a newsletter file or slug from newsletters/ (" in err
+    assert f"{SLUG}" in err and "found no such newsletter" in err
+
+
 def test_sends_alone_lists_the_newsletters_with_a_send_record(project, relay, run):
     """Like `git branch`: no usage error, the names, and how to see one (first-time comms officer's trial)."""
     code, out, err = run("sends")

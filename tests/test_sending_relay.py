@@ -197,7 +197,8 @@ def test_a_run_of_failures_stops_cleanly_and_resumes(project, relay, run):
     code, out, err = live(run, relay)
     assert code == 1
     assert "Stopped after 4 failures in a row" in out and "451 4.7.1" in out and "Nothing is lost" in out
-    assert out.startswith("Sent 0 messages; 4 failed, 6 not yet tried.\n")
+    assert out.startswith("Stopped after 4 failures in a row; the last answer was: 451 4.7.1 Relay temporarily "
+                          "unavailable\nSent 0 messages; 4 failed, 6 not yet tried.\n")
     assert sum(relay.handler.counts().values()) == 0
     relay.handler.every_rcpt = None
     code, out, err = live(run, relay)
@@ -300,9 +301,14 @@ def test_a_relay_out_of_reach_stops_the_run_at_once_and_loses_nothing(project, r
     code, out, err = run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", closed, "--rate",
                          "0", "--yes")
     assert code == 1 and time.monotonic() - started < 10
-    assert "could not connect to the relay: the relay refused the connection" in out
+    assert out.splitlines()[0].startswith(f"Stopped: {closed}: could not connect to the relay: the relay refused "
+                                          "the connection")  # the reason leads, the counts follow
     assert "Nothing is lost" in out and "Traceback" not in out + err
     assert set(states(project).values()) == {"pending"}
+    code, out, err = run("sends", SLUG)  # the run is listed, but not as though something went out
+    [run_line] = [line for line in out.splitlines() if line.startswith("Run 1:")]
+    assert run_line.endswith(f"; stopped before any message was sent: {closed}: could not connect to the relay: "
+                             "the relay refused the connection (is the host and port right?)."), run_line
     code, out, err = run("send", SLUG, "--test", "e@example.org", "--smtp", closed)
     assert code == 2 and "could not connect" in err
 

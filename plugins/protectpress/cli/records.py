@@ -3,8 +3,8 @@
 `sends` reports a newsletter's send journal; `suppress` and `unsuppress` change the suppression list (each
 removal recorded); `forget` erases a person from the journals, the test-send log and the outbox.
 
-Exit 0: done; 1: problems in a file, or the person is not there; 2: a problem with the command line or
-mkdocs.yml.
+Exit 0: done; 1: problems in a file, or the person is not there; 2: a problem with the command line (such as
+no such newsletter) or mkdocs.yml.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def run_sends(args: argparse.Namespace) -> int:
 
 def _report_sends(args: argparse.Namespace) -> int:
     from ..core.foundation.problems import Problems
-    from ..core.newsletter.model import newsletter_slug
+    from ..core.newsletter.model import find_newsletter_file, newsletter_slug
     from ..core.project.notice import NOTICE_KIND, read_notice
     from ..core.sending.journal import SendJournal, journal_path
     from ..core.sending.privacy import sending_paths
@@ -103,6 +103,12 @@ def _report_sends(args: argparse.Namespace) -> int:
     path = journal_path(journal_dir, slug)
     test_log = TestSendLog(journal_dir, slug)
     last_test = describe_test_send(test_log.last(), None)
+    if not path.exists() and args.newsletter != NOTICE_KIND and test_log.last() is None:
+        # No record at all: a typo is told as `send` tells it (one wording, find_newsletter_file), not as "never sent".
+        problems = Problems()
+        if find_newsletter_file(settings, args.newsletter, problems) is None:
+            warn(problems.report())
+            return 2
     if not path.exists():
         say(f"No live send of {slug} is recorded in {settings.relative(journal_dir)}/.",
             f"Last test send of this newsletter: {last_test}")

@@ -9,7 +9,6 @@ map of page URL path -> project-relative source file.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import posixpath
@@ -20,6 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from ..foundation.links import SiteLinks
 from ..foundation.linkscan import IMAGE, FoundLink, ScannedHtml, scan_html, scan_json_feed, scan_text, scan_xml_feed
+from ..foundation.nearest import nearest_pages
 from ..foundation.problems import Problems
 from ..foundation.site_paths import EMAIL_HTML, EMAIL_TEXT, FEEDS_FOLDER, WEB_FOLDER
 from .kept_scans import KeptScans
@@ -308,7 +308,7 @@ class _Checker:
             return source.removeprefix(prefix).removesuffix(".md")
 
         authored = {name(source): source for source in self.sources.values() if source.endswith(".md")}
-        near = difflib.get_close_matches(name(wanted), list(authored), n=1, cutoff=0.75)
+        near = nearest_pages(name(wanted), authored, cutoff=0.75)
         return authored[near[0]] if near else None
 
     def source_for(self, channel: Channel, link: FoundLink | None) -> str:

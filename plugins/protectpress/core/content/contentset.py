@@ -5,10 +5,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass, field
 
 from ..foundation.dates import iso_day, parse_date
+from ..foundation.nearest import nearest_pages
 from ..foundation.problems import Problems
 from ..foundation.site_paths import ContentType
 from .items import ContentItem
@@ -45,7 +45,7 @@ class ContentSet:
 
     def nearest(self, src_uri: str, count: int = 3) -> list[str]:
         """The real pages whose paths look most like `src_uri`: for "did you mean" in messages."""
-        return difflib.get_close_matches(src_uri, [*self.items, *self.invalid], n=count, cutoff=0.5)
+        return nearest_pages(src_uri, [*self.items, *self.invalid], count=count)
 
 
 def check_content_set(content: ContentSet, problems: Problems, *, now: dt.datetime) -> None:

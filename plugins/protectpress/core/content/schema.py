@@ -240,7 +240,8 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
     if "image" in values and docs_file_exists is not None:
         _check_image(values["image"], src_uri, docs_file_exists, report)
     if "image" in values and "image_alt" not in values:
-        report("image_alt", "expected alt text describing the image (required when image is set)", "none")
+        report("image_alt", "expected alt text describing the image (required when image is set)", "none",
+               line=front.closing_line)
     for group, terms in vocabulary.by_group():
         values[group.key] = read_terms(values.get(group.key, ()), group.key, terms, report)
     lint_markdown_body(front, values.get("title"), report_line)

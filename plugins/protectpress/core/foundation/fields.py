@@ -37,14 +37,17 @@ class Field:
     boolean: bool = False  # only `true` or `false` as written: YAML 1.1 would also take yes, no, on, off
 
 
-Report = Callable[..., None]  # report(key, expected, found, severity="error")
+Report = Callable[..., None]  # report(key, expected, found, severity="error", line=None)
 
 
 def reporter(problems: Problems, path: str, front: FrontMatter) -> Report:
     """Reports a problem with a key at the key's line (`items[2].page` at the line of that entry,
-    `search.boost` at its own line)."""
-    def report(key: str, expected: str, found: str | None = None, severity: str = "error") -> None:
-        line = front.lines.get(key) or front.lines.get(key.split(".")[0]) or front.lines.get(key.split("[")[0])
+    `search.boost` at its own line); a key that is not there at the `line` given (a missing key: the closing
+    `---`, FrontMatter.closing_line)."""
+    def report(key: str, expected: str, found: str | None = None, severity: str = "error",
+               line: int | None = None) -> None:
+        line = front.lines.get(key) or front.lines.get(key.split(".")[0]) or front.lines.get(key.split("[")[0]) \
+            or line
         problems.add(path, expected, found, key=key, line=line,
                      severity=Severity(severity))
     return report
@@ -119,7 +122,7 @@ def report_missing(front: FrontMatter, required: dict[str, str], report: Report)
     """`required` maps each key that must be there to why, as in "expected a date (required for a newsletter)"."""
     for name, why in required.items():
         if front.data.get(name) in (None, "") and name not in front.broken_keys:
-            report(name, f"expected a {name} ({why})", "none")
+            report(name, f"expected a {name} ({why})", "none", line=front.closing_line)
 
 
 def report_unknown_keys(front: FrontMatter, known: Iterable[str], report: Report) -> None:

@@ -37,6 +37,11 @@ class FrontMatter:
     slips: list[FrontMatterError] = field(default_factory=list)
     broken_keys: frozenset[str] = frozenset()
 
+    @property
+    def closing_line(self) -> int:
+        """The closing `---` line: where a missing key belongs, so a message about one points there."""
+        return self.body_line - 1
+
 
 class _FrontMatterLoader(yaml.SafeLoader):
     """Safe YAML, except that an impossible unquoted date (2023-02-30) stays text for the schema to explain,

@@ -8,7 +8,6 @@ Every mistake goes into the run's `Problems` list; a newsletter with errors rend
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import traceback
 from collections import Counter
@@ -25,6 +24,7 @@ from ..content.loading import load_content
 from ..foundation import emergency
 from ..foundation.dates import human
 from ..foundation.links import SiteLinks
+from ..foundation.nearest import nearest_pages
 from ..foundation.problems import Problems
 from ..foundation.settings import Settings
 from ..foundation.templates import html_text
@@ -207,7 +207,7 @@ def _parse(newsletter: Newsletter, text: str, from_src: str, feature: FeaturedPa
                        line=line_of(Clue(src, "address"), seen[src]))
     for link in parsed.page_links:
         if link.source not in known:
-            nearest = difflib.get_close_matches(link.source, sorted(known), n=3, cutoff=0.5)
+            nearest = nearest_pages(link.source, sorted(known), count=3)
             hint = f" (did you mean {', '.join(nearest)}?)" if nearest else ""
             line = line_of(Clue(link.written, "address"))
             problems.error(newsletter.path, f"expected a link to a page of the site{where}{hint}", repr(link.source),

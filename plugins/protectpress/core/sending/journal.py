@@ -86,6 +86,9 @@ CREATE TABLE IF NOT EXISTS runs (  -- each run that sent (a send resumed three t
     started TEXT NOT NULL, relay TEXT NOT NULL,
     live_check TEXT NOT NULL       -- what the pre-send live check found, or that it was skipped
 );
+CREATE TABLE IF NOT EXISTS run_ends (  -- how each run ended, so `sends` can tell a run that sent nothing
+    run INTEGER PRIMARY KEY, sent INTEGER NOT NULL, stopped TEXT NOT NULL  -- "" when it was not stopped
+);
 """
 
 
@@ -214,8 +217,14 @@ class SendJournal:
                          (record.started, record.relay, record.live_check))
         return record
 
+    def end_run(self, sent: int, stopped: str) -> None:
+        """How the run last recorded ended: what it sent, and why it stopped ("" when it was not stopped)."""
+        self._db.execute("INSERT OR REPLACE INTO run_ends (run, sent, stopped) SELECT MAX(id), ?, ? FROM runs",
+                         (sent, stopped))
+
     def runs(self) -> list[RunRecord]:
-        return [RunRecord(*row) for row in self._db.execute("SELECT started, relay, live_check FROM runs ORDER BY id")]
+        return [RunRecord(*row) for row in self._db.execute(
+            "SELECT started, relay, live_check, sent, stopped FROM runs LEFT JOIN run_ends ON run = id ORDER BY id")]
 
     def plan(self, recipients: Iterable[Recipient]) -> None:
         """Add new recipients as pending, and drop pending rows for people no longer on the audience.

@@ -47,6 +47,8 @@ class RunRecord:
     started: str  # ISO 8601 UTC
     relay: str
     live_check: str
+    sent: int | None = None  # None: how the run ended was not recorded (interrupted, or an older journal)
+    stopped: str | None = None  # why it stopped ("Stopped: ..."), or "" when it was not stopped
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,11 @@ def journal_report(journal: SendJournal, shown_as: str, last_test: str) -> list[
                  f"{counts[State.FAILED_TEMPORARY]:,} temporary), unknown {counts[State.UNKNOWN]:,}, "
                  f"remaining {remaining:,}.")
     for number, run in enumerate(journal.runs(), start=1):
-        lines.append(f"Run {number}: {when(run.started)} via {run.relay}; live check {run.live_check}.")
+        ended = ""
+        if run.sent == 0 and run.stopped:  # a run that sent nothing must not read as though something went out
+            ended = f"; stopped before any message was sent: {run.stopped.removeprefix('Stopped').lstrip(': ')}"
+        lines.append(f"Run {number}: {when(run.started)} via {run.relay}; live check {run.live_check}{ended}"
+                     + ("" if ended.endswith(".") else "."))
     if journal.erased_count():
         lines.append(f"Erased on request (never mailed again by this send): {journal.erased_count():,}.")
     if counts[State.SENDING]:
@@ -150,8 +154,10 @@ def write_delivery_report(journal: SendJournal, path: Path) -> int:
 
 
 def outcome_lines(summary: SendSummary, slug: str) -> list[str]:
-    """The end of a live send: the counts, then what (if anything) to do next."""
-    lines = summary.lines()
+    """The end of a live send: the counts, then what (if anything) to do next. A stopped send leads with why it
+    stopped (and what to check), before the counts, which read as an outcome when they came first."""
+    lines = [summary.stopped] if summary.stopped else []
+    lines += summary.lines()
     for address in summary.newly_suppressed:
         lines.append(f"Added to the suppression list (no such mailbox): {address}")
     if summary.not_suppressed:
@@ -159,7 +165,6 @@ def outcome_lines(summary: SendSummary, slug: str) -> list[str]:
                      f"may be at fault: {', '.join(summary.not_suppressed)}. If their mailboxes really do not exist, "
                      "run `protectpress suppress ADDRESS`.")
     if summary.stopped:
-        lines.append(summary.stopped)
         lines.append("Nothing is lost: fix the cause and run the same command again to continue where it stopped"
                      + (" (add --retry-failed to retry those the relay refused)." if summary.failed else "."))
     elif summary.unknown:

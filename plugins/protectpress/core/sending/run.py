@@ -284,4 +284,5 @@ class BulkSend:
             summary.stopped = "Stopped (Ctrl-C)."
         finally:
             self.run.transport.close()
+        self.journal.end_run(summary.sent, summary.stopped or "")
         return summary
