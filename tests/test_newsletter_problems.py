@@ -426,7 +426,7 @@ def test_check_lists_a_letters_front_matter_and_body_problems_in_one_run(tmp_pat
     path = "newsletters/2024-03-all-at-once.md"
     expected = [
         f"{path}:2: subjcet: ",  # the misspelt key
-        f"{path}: subject: expected a subject (required for a newsletter), found none",
+        f"{path}:9: subject: expected a subject (required for a newsletter), found none",  # the closing ---
         f"{path}:4: date: ",
         f"{path}:5: sectors: expected a sector from the vocabulary",
         f"{path}:3: email rule preheader: expected a preheader of 40 to 110 characters",
