@@ -8,7 +8,6 @@ reads the config file itself: the few site keys it needs plus our one `protectpr
 
 from __future__ import annotations
 
-import difflib
 import os
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import yaml
 from yaml_env_tag import construct_env_tag
 
 from .deep_parse import collector_paused
+from .fields import nearest_words
 from .plugin_settings import read_plugin_settings
 from .problems import Problems, describe
 from .settings import CONFIG_NAME, DEFAULT_LANGUAGE, PLUGIN_NAME, PluginSettings, Settings
@@ -133,7 +133,7 @@ def _check_site_url(config: dict, problems: Problems, config_name: str) -> None:
     if not isinstance(site_url, str) or not site_url.startswith(("http://", "https://")):
         found = describe(site_url)
         if "site_url" not in config:  # a misspelt key (site_ulr:) is the usual way to have none
-            near = difflib.get_close_matches("site_url", [key for key in config if isinstance(key, str)], 1, 0.75)
+            near = nearest_words("site_url", [key for key in config if isinstance(key, str)], count=1, cutoff=0.75)
             found += f" (but there is a key {near[0]}: is it a slip for site_url?)" if near else ""
         problems.error(config_name, "expected the site's address like https://example.org/ (every feed, email and "
                        "published address is made from it)", found, key="site_url")

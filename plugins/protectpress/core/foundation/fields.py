@@ -195,7 +195,12 @@ def read_terms(names: Iterable[str], group: str, allowed: dict[str, str], report
     return tuple(dict.fromkeys(chosen))
 
 
+def nearest_words(word: str, choices: Iterable[str], count: int = 3, cutoff: float = 0.6) -> list[str]:
+    """Up to `count` of `choices` spelled most like `word`, nearest first: a slip's likely meaning."""
+    return difflib.get_close_matches(word, list(dict.fromkeys(choices)), n=count, cutoff=cutoff)
+
+
 def did_you_mean(word: str, choices: Iterable[str], count: int = 3, cutoff: float = 0.6) -> str:
     """" (did you mean x?)" naming the choices nearest `word`, or "" when none is near."""
-    nearest = difflib.get_close_matches(word, list(dict.fromkeys(choices)), n=count, cutoff=cutoff)
+    nearest = nearest_words(word, choices, count, cutoff)
     return f" (did you mean {', '.join(nearest)}?)" if nearest else ""
