@@ -46,10 +46,13 @@ class Problem:
         """The problem as `check --format json` gives it: each field its value alone, without the words the text
         line reads with ("expected ...", a found text in quotes), so a reader of the JSON needs no prose stripped."""
         data = asdict(self)
-        data["expected"] = self.expected.removeprefix("expected ")
+        data["expected"] = self.expected.removeprefix(_EXPECTED_WORD + " ")
         data["found"] = _unquoted(self.found)
         data["severity"] = self.severity.value
         return data
+
+
+_EXPECTED_WORD = "expected"  # each message's first word, in the text line only
 
 
 def _unquoted(found: str | None) -> str | None:
