@@ -319,6 +319,21 @@ def test_a_page_image_without_alt_text_is_an_error_at_its_line():
         "(or alt=\"\" for a purely decorative HTML image), found an image with none: '/assets/x.png'"]
 
 
+def test_link_text_that_says_nowhere_is_a_warning_on_a_page_as_in_an_email():
+    body = ("See [the lockdown guide](/guidance/lockdown.md), or [click here](/guidance/lockdown.md).\n\n"
+            "Also [**Here**][guide] and <a href=\"/news/\">Read more…</a>.\n\n"
+            "Write links as `[here](page.md)` in code, not text: ![here](/assets/here.png)\n\n"
+            "[guide]: /guidance/lockdown.md\n")
+    item, messages, problems = read(GOOD.replace("Body text.", body))
+    assert item is not None  # a warning: the page still builds
+    assert [p.severity for p in problems] == [Severity.WARNING] * 3
+    assert messages == [
+        "docs/guidance/pals.md:10: expected link text that says where the link goes, found 'click here'",
+        "docs/guidance/pals.md:12: expected link text that says where the link goes, found '**Here**'",
+        "docs/guidance/pals.md:12: expected link text that says where the link goes, found 'Read more…'",
+    ]
+
+
 def test_a_heading_that_replaces_the_title_is_a_warning():
     item, messages, _ = read(GOOD.replace("Body text.", "# Something else\n\nBody text."))
     assert item is not None  # a warning: the page still builds
