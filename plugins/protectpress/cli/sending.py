@@ -207,6 +207,10 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
     if not plan.to_send:
         say(*plan.summary.lines(), "Nobody is left to send to.")
         return 0 if plan.summary.complete else 1
+    # Before the question: a wrong host or password is named while nothing has been promised. With --yes nobody
+    # is asked, and the send's own first connection names it the same way, recorded in the send record.
+    if not yes and not _relay_answers(run, dry_run=False):
+        return 2
     if not _links_live(bulk, dry_run=False):
         return 1
     if not yes and not _confirmed(plan.details, plan.to_send):
@@ -216,22 +220,24 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
     return 0 if summary.complete else 1
 
 
-def _relay_answers(run: SendRun) -> bool:
-    """A dry run through a relay connects and signs in as the send will, then hangs up having sent nothing: a
-    wrong host, port, user name or password shows now, not at the real send. True when it answered (or no relay)."""
+def _relay_answers(run: SendRun, *, dry_run: bool = True) -> bool:
+    """Connect and sign in to the relay as the send will, then hang up having sent nothing: a wrong host, port,
+    user name or password shows in the dry run, and before a real send asks to go ahead, not once the newsletter
+    is going out. True when it answered (or there is no relay)."""
     from ..core.sending.relay import PASSWORD_VARIABLE
     from ..core.sending.transport import RelayError
 
     try:
         agreed = run.try_relay()
     except RelayError as error:
-        warn(f"Dry run: the real send would stop here: {error}.",
+        warn(f"Dry run: the real send would stop here: {error}." if dry_run else f"Not sending: {error}.",
              "Check the relay's host name and port in --smtp (smtp:// for STARTTLS, usually port 587; smtps:// for "
              f"TLS, usually port 465), the user name before the @, and the password in {PASSWORD_VARIABLE}; then "
              "run the same command again.")
         return False
     if agreed is not None:
-        say(f"Relay {run.transport.description} answered: connected {agreed}, then hung up without sending.")
+        say(f"Relay {run.transport.description} answered: connected {agreed}"
+            + (", then hung up without sending." if dry_run else "."))
     return True
 
 
