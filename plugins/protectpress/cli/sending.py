@@ -1,7 +1,8 @@
 """`protectpress send`: sending a newsletter to partners, safely (a test copy first, then the list).
 
 Exit 0: done (every deliverable recipient has it); 1: problems in the content or the recipients file, or a
-send that did not reach everyone; 2: a problem with the command line, mkdocs.yml or the relay.
+send that did not reach everyone; 2: a problem with the command line (a newsletter that does not exist, say),
+mkdocs.yml or the relay.
 """
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .common import Subparsers, add_config_option, fail_config, plainly, say, settings_or_exit, warn
+from .common import (
+    Subparsers,
+    add_config_option,
+    fail_config,
+    newsletter_file_or_exit,
+    plainly,
+    say,
+    settings_or_exit,
+    warn,
+)
 
 if TYPE_CHECKING:
     from ..core.foundation.settings import Settings
@@ -84,7 +94,8 @@ def run_send(args: argparse.Namespace) -> int:
     if args.newsletter == NOTICE_KIND:
         newsletter = render_notice_email(settings, problems, now)
     else:
-        newsletter = render_newsletter_file(settings, args.newsletter, problems, now=now)
+        file = newsletter_file_or_exit(settings, args.newsletter)
+        newsletter = render_newsletter_file(settings, str(file), problems, now=now)
     if problems:
         warn(problems.report())
     if newsletter is None:
