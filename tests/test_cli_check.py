@@ -54,8 +54,14 @@ def test_check_json_format(tmp_path):
     assert len(problems) == 3
     assert set(problems[0]) == {"path", "line", "key", "expected", "found", "severity"}
     date = next(p for p in problems if p["key"] == "date")
+    # Each field its value alone: the words the text line reads with ("expected", quotes) are not in the JSON.
     assert date == {"path": "docs/guidance/pals.md", "line": 5, "key": "date",
-                    "expected": "expected a date like 2023-03-30", "found": "'30/03/2023'", "severity": "error"}
+                    "expected": "a date like 2023-03-30", "found": "30/03/2023", "severity": "error"}
+    assert not [p for p in problems if p["expected"].startswith("expected ")
+                or (p["found"] or "").startswith(("found ", "'"))]
+    front_matter = next(p for p in problems if p["path"] == "docs/news/story.md")
+    assert front_matter["expected"].startswith("front matter: a first line '---'")
+    assert front_matter["found"] == "No front matter here"
 
 
 def test_check_passes_with_a_one_line_summary(tmp_path):

@@ -291,6 +291,24 @@ def test_misspellings_get_did_you_mean():
                m.endswith(") (did you mean summary?), found 'sumary'") for m in messages), messages
 
 
+def test_a_misspelt_key_is_offered_our_page_fields_only_and_theme_keys_pass_without_a_word():
+    # A comms officer reading the list picks a key from it: the theme's keys (hide, icon, template...) would be
+    # offered as if they were ours (first-time comms officer's trial).
+    ours = "changes, date, draft, image, image_alt, publish_at, redirect_from, review_by, sectors, summary, tags, " \
+           "title, type, updated"
+    theme_keys = "hide: [toc]\nicon: material/shield\ntemplate: main.html\nstatus: new\ndescription: x\n" \
+                 "subtitle: y\ncomments: true\nsearch: {exclude: true}\n"
+    item, messages, _ = read(GOOD.replace("summary:", f"{theme_keys}sumary: x\ntittle: t\nsubtile: z\nsummary:"))
+    assert item is not None
+    assert messages == [
+        f"docs/guidance/pals.md:12: sumary: expected a known key ({ours}) (did you mean summary?), found 'sumary'",
+        # nearest our title: the theme's subtitle is not offered beside it
+        f"docs/guidance/pals.md:13: tittle: expected a known key ({ours}) (did you mean title?), found 'tittle'",
+        # nearest the theme's subtitle: that is what its author meant
+        f"docs/guidance/pals.md:14: subtile: expected a known key ({ours}) (did you mean subtitle?), found 'subtile'",
+    ]
+
+
 def test_a_page_image_without_alt_text_is_an_error_at_its_line():
     item, messages, _ = read(GOOD + "\n![](/assets/plan.png)\n\n<img src=\"/assets/x.png\">\n")
     assert item is None
@@ -299,6 +317,21 @@ def test_a_page_image_without_alt_text_is_an_error_at_its_line():
         "(or alt=\"\" for a purely decorative HTML image), found an image with none: '/assets/plan.png'",
         "docs/guidance/pals.md:14: expected alt text for every image, like ![What it shows](/assets/images/photo.jpg) "
         "(or alt=\"\" for a purely decorative HTML image), found an image with none: '/assets/x.png'"]
+
+
+def test_link_text_that_says_nowhere_is_a_warning_on_a_page_as_in_an_email():
+    body = ("See [the lockdown guide](/guidance/lockdown.md), or [click here](/guidance/lockdown.md).\n\n"
+            "Also [**Here**][guide] and <a href=\"/news/\">Read more…</a>.\n\n"
+            "Write links as `[here](page.md)` in code, not text: ![here](/assets/here.png)\n\n"
+            "[guide]: /guidance/lockdown.md\n")
+    item, messages, problems = read(GOOD.replace("Body text.", body))
+    assert item is not None  # a warning: the page still builds
+    assert [p.severity for p in problems] == [Severity.WARNING] * 3
+    assert messages == [
+        "docs/guidance/pals.md:10: expected link text that says where the link goes, found 'click here'",
+        "docs/guidance/pals.md:12: expected link text that says where the link goes, found '**Here**'",
+        "docs/guidance/pals.md:12: expected link text that says where the link goes, found 'Read more…'",
+    ]
 
 
 def test_a_heading_that_replaces_the_title_is_a_warning():

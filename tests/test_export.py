@@ -76,10 +76,11 @@ def test_export_a_draft_for_preview(newsletter_project, tmp_path):
     assert "Spring preview" in (tmp_path / "draft" / "email.html").read_text()
 
 
-def test_export_unknown_newsletter_lists_the_problem_and_exits_1(newsletter_project, tmp_path):
-    # A real process: the export test that no traceback reaches comms staff where they would read it.
+def test_export_unknown_newsletter_lists_the_problem_and_exits_2(newsletter_project, tmp_path):
+    # A real process: the export test that no traceback reaches comms staff where they would read it. A name that
+    # is no newsletter is a mistake on the command line: 2, as `send` and `sends` answer it.
     result = run_protectpress("export", "no-such-issue", "--out", str(tmp_path / "x"), cwd=newsletter_project)
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "error: no-such-issue: expected a newsletter file or slug from newsletters/" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "x").exists()

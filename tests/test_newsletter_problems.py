@@ -80,7 +80,7 @@ def test_check_json_names_file_key_and_line(bad_project):
     problems = json.loads(result.stdout)["problems"]
     draft = next(p for p in problems if p["key"] == "draft")
     assert draft == {"path": "newsletters/missing-fields.md", "line": 4, "key": "draft",
-                     "expected": "expected true or false", "found": "'yes'", "severity": "error"}
+                     "expected": "true or false", "found": "yes", "severity": "error"}
 
 
 def test_build_fails_with_the_same_problems_and_keeps_the_old_site(bad_project):

@@ -82,6 +82,10 @@ def test_topic_pages_name_what_they_list_lead_to_their_feed_and_list_cards_first
     assert follow is not None and follow.group(1) == "../../subscribe/#feed-topics-weapons-attacks"
     subscribe = (example_site / "subscribe/index.html").read_text(encoding="utf-8")
     assert 'id="feed-topics-weapons-attacks"' in subscribe
+    # A sector is a common noun: no capital mid-sentence ("Get updates about All sectors" in the trial's screenshots).
+    for sector, words in (("all", "all sectors"), ("retail", "retail")):
+        page = (example_site / f"sectors/{sector}/index.html").read_text(encoding="utf-8")
+        assert f'#feed-sectors-{sector}">Get updates about {words}</a>' in page, sector
     headings = re.findall(r'<h2 id="[^"]*">([^<]+)</h2>', html)
     lead = re.search(r'<p class="pp-lead">([^<]+)</p>', html)
     assert lead is not None

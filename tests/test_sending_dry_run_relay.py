@@ -95,3 +95,29 @@ def test_a_test_dry_run_through_a_relay_says_it_answered(project, run):
     assert (f"Relay smtp://127.0.0.1:{server.port} answered: connected unencrypted (it is on this computer), "
             "no sign-in (no user name in --smtp), then hung up without sending.") in out
     assert server.handler.connections == 1 and server.handler.received == []
+
+
+def test_a_real_send_signs_in_before_it_asks_to_go_ahead(project, run, monkeypatch, signed_in_relay):
+    """The comms officer's trial: a real send asked "Send to 2 people now?" before it had touched the relay, so
+    a wrong password showed only after they had said yes. It signs in first, as the dry run does."""
+    server, certificate = signed_in_relay
+    write_recipients(project / "recipients.csv", ["a@example.com,,,", "b@example.com,,,"])
+    real_send = ("send", SLUG, "--to", "recipients.csv", "--smtp", server.url("comms"), "--ca-file", str(certificate),
+                 "--skip-live-check")
+    monkeypatch.setenv("PROTECTPRESS_SMTP_PASSWORD", PASSWORD + "-wrong")
+    code, out, err = run(*real_send)
+    assert code == 2, out + err
+    assert (f"Not sending: smtp://comms@127.0.0.1:{server.port}: the relay refused the user name or password "
+            "(535 ") in err
+    assert CHECK in err and "the password in PROTECTPRESS_SMTP_PASSWORD" in err
+    assert "About to send a newsletter:" not in err and "no terminal to confirm on" not in err  # never asked
+    assert server.handler.received == [] and "Traceback" not in out + err
+    assert PASSWORD not in out + err
+    monkeypatch.setenv("PROTECTPRESS_SMTP_PASSWORD", PASSWORD)
+    connections = server.handler.connections
+    code, out, err = run(*real_send)
+    assert code == 2, out + err  # signed in, then asked: with no terminal to answer on, nothing is sent
+    assert (f"Relay smtp://comms@127.0.0.1:{server.port} answered: connected over STARTTLS, signed in as comms."
+            in out)
+    assert "About to send a newsletter:" in err and "no terminal to confirm on" in err
+    assert server.handler.connections > connections and server.handler.received == []

@@ -134,6 +134,19 @@ def test_sends_of_a_newsletter_that_does_not_exist_says_so_as_send_does(project,
     assert f"{SLUG}" in err and "found no such newsletter" in err
 
 
+def test_send_of_a_newsletter_that_does_not_exist_exits_2_as_sends_does(project, run):
+    """A mistyped name is a mistake on the command line (exit 2) for `send` as for `sends`, told in the same words
+    with the real newsletters listed; not "the newsletter has problems to fix" (exit 1), as before."""
+    code, out, err = run("send", "nope", "--test", "editor@example.org")
+    assert code == 2, out + err
+    assert "error: nope: expected a newsletter file or slug from newsletters/ (" in err
+    assert f"{SLUG}" in err and "found no such newsletter" in err
+    assert "has problems to fix" not in err and "Traceback" not in err
+    assert not (project / "outbox").exists() and not (project / "newsletters" / ".sends").exists()
+    code, _out, sends_err = run("sends", "nope")
+    assert code == 2 and sends_err.splitlines()[0] == err.splitlines()[0]
+
+
 def test_sends_alone_lists_the_newsletters_with_a_send_record(project, relay, run):
     """Like `git branch`: no usage error, the names, and how to see one (first-time comms officer's trial)."""
     code, out, err = run("sends")

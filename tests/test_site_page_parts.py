@@ -10,7 +10,7 @@ from protectpress.core.foundation.buildcache import BuildMemory
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.site.meta import safe_meta
 from protectpress.core.site.navigation import NAV_LAST, NAV_ORDER, nav_rank, section_rank
-from protectpress.core.site.page_facts import contents, page_facts, preview_status
+from protectpress.core.site.page_facts import breakable_address, contents, page_facts, preview_status
 from protectpress.core.site.theme_css import asks_for_toggle
 from support import REPO
 
@@ -56,6 +56,10 @@ def test_a_printed_card_gets_its_qr_code_and_the_live_address():
     card = _item(ActionCard, src_uri="action-cards/x.md", path="docs/action-cards/x.md")
     printed = page_facts(card, settings, set(), BuildMemory(None))["printed"]
     assert printed["address"] == settings.links.page_url("action-cards/x.md")
+    # Printed, the address may break after a slash, never inside https:// or a word (break-all cut words anywhere).
+    site = settings.links.page_url("index.md").removeprefix("https://").rstrip("/")
+    assert printed["address_lines"] == f"https://{site.replace('/', '/<wbr>')}/<wbr>action-cards/<wbr>x/<wbr>"
+    assert str(breakable_address("https://e.org/a&b/<c>")) == "https://e.org/<wbr>a&amp;b/<wbr>&lt;c&gt;"
     assert printed["qr_svg"].startswith("<svg") and printed["last_updated_iso"] == "2026-01-02"
     assert printed["date_label"] == "Published"  # never updated: "Last updated" with its first date misled
     updated = _item(ActionCard, src_uri="action-cards/x.md", path="docs/action-cards/x.md",

@@ -12,6 +12,7 @@ from protectpress.core.foundation.site_paths import (
     ContentType,
     folder_index,
     is_newsletter_page,
+    label_in_sentence,
     listing_group,
 )
 from protectpress.core.site.listings import type_index_source
@@ -67,3 +68,11 @@ def test_a_redirect_names_the_new_page_by_its_canonical_url():
     page = redirect_html(redirect, links, "en-GB")
     assert '<link rel="canonical" href="https://example.org/sub/guidance/pals/">' in page
     assert 'href="../pals/"' in page
+
+
+def test_a_label_inside_a_sentence_keeps_capitals_only_for_names_and_acronyms():
+    assert label_in_sentence("sectors", "All sectors") == "all sectors"
+    assert label_in_sentence("sectors", "Night-time economy") == "night-time economy"
+    assert label_in_sentence("sectors", "NHS sites") == "NHS sites"
+    assert label_in_sentence("types", "Conference write-ups") == "conference write-ups"
+    assert label_in_sentence("topics", "Martyn's Law") == "Martyn's Law"

@@ -80,6 +80,29 @@ def test_a_printed_card_leads_back_to_its_live_address_and_says_when_it_was_upda
     assert f"{label} {updated}. Check for the latest version." in text, text[-300:]
     assert "In an emergency call 999" in text
 
+    # Where the address wraps, it wraps after a slash (or a hyphen), never mid-word (break-all cut words in two on
+    # paper): laid out in a narrower footer, each printed line of it but the last ends at one.
+    lines = page.locator(".pp-print-footer__address").evaluate("""address => {
+        address.closest(".pp-print-footer__text").style.width = "75mm";
+        const range = document.createRange(), lines = [];
+        let top = null;
+        const walker = document.createTreeWalker(address, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (let i = 0; i < node.length; i++) {
+                range.setStart(node, i);
+                range.setEnd(node, i + 1);
+                const box = range.getClientRects()[0];
+                if (!box) continue;
+                if (top === null || box.top > top + 1) { lines.push(""); top = box.top; }
+                lines[lines.length - 1] += node.data[i];
+            }
+        }
+        address.closest(".pp-print-footer__text").style.width = "";
+        return lines;
+    }""")
+    assert "".join(lines) == address and len(lines) > 1, lines
+    assert all(line.endswith(("/", "-")) for line in lines[:-1]), lines
+
     # The QR code as a phone camera sees the paper: decoded from the printed layout, not from our own SVG.
     qr = page.locator(".pp-qr")
     assert qr.is_visible()

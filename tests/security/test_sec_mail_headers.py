@@ -103,7 +103,7 @@ def test_check_names_each_hostile_subject_and_preheader_by_file_key_and_line(let
     assert code == 1, out + err
     problems = json.loads(out)["problems"]
     named = {(p["path"], p["key"], p["line"]) for p in problems
-             if p["severity"] == "error" and p["expected"].startswith("expected plain text on one line")}
+             if p["severity"] == "error" and p["expected"].startswith("plain text on one line")}
     line = {"subject": 2, "preheader": 3}
     assert named == {(f"newsletters/{key}-{kind}.md", key, line[key])
                      for key in ("subject", "preheader") for kind in HOSTILE_TEXT}

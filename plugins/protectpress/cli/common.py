@@ -86,6 +86,20 @@ def config_file_or_exit(args: argparse.Namespace) -> Path:
         fail_config(error)
 
 
+def newsletter_file_or_exit(settings: Settings, ref: str) -> Path:
+    """The newsletter a command names (file or slug); a name that is none of them is a mistake on the command
+    line, exit status 2, with the real newsletters listed: `send`, `sends` and `export` alike."""
+    from ..core.foundation.problems import Problems
+    from ..core.newsletter.model import find_newsletter_file
+
+    problems = Problems()
+    file = find_newsletter_file(settings, ref, problems)
+    if file is None:
+        warn(problems.report())
+        raise SystemExit(2)
+    return file
+
+
 def quiet_after_closed_pipe() -> int:
     """A read-only report piped into `head` (which closes the pipe early) ends quietly with status 0: standard
     output now goes nowhere, so Python's flush at exit raises no second BrokenPipeError."""

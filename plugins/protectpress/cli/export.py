@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ..core.foundation.site_paths import EMAIL_HTML, EMAIL_TEXT
-from .common import Subparsers, add_config_option, fail_config, settings_or_exit
+from .common import Subparsers, add_config_option, fail_config, newsletter_file_or_exit, settings_or_exit
 
 FILES = (EMAIL_HTML, EMAIL_TEXT, "message.eml")
 
@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as error:
         fail_config(error)
     problems = Problems()
-    rendered = render_newsletter_file(settings, args.newsletter, problems, now=build_now())
+    file = newsletter_file_or_exit(settings, args.newsletter)
+    rendered = render_newsletter_file(settings, str(file), problems, now=build_now())
     if problems:
         print(problems.report(), file=sys.stderr)
     if rendered is None:

@@ -16,6 +16,7 @@ from .common import (
     Subparsers,
     add_config_option,
     fail_config,
+    newsletter_file_or_exit,
     plainly,
     quiet_after_closed_pipe,
     say,
@@ -72,7 +73,7 @@ def run_sends(args: argparse.Namespace) -> int:
 
 def _report_sends(args: argparse.Namespace) -> int:
     from ..core.foundation.problems import Problems
-    from ..core.newsletter.model import find_newsletter_file, newsletter_slug
+    from ..core.newsletter.model import newsletter_slug
     from ..core.project.notice import NOTICE_KIND, read_notice
     from ..core.sending.journal import SendJournal, journal_path
     from ..core.sending.privacy import sending_paths
@@ -104,11 +105,8 @@ def _report_sends(args: argparse.Namespace) -> int:
     test_log = TestSendLog(journal_dir, slug)
     last_test = describe_test_send(test_log.last(), None)
     if not path.exists() and args.newsletter != NOTICE_KIND and test_log.last() is None:
-        # No record at all: a typo is told as `send` tells it (one wording, find_newsletter_file), not as "never sent".
-        problems = Problems()
-        if find_newsletter_file(settings, args.newsletter, problems) is None:
-            warn(problems.report())
-            return 2
+        # No record at all: a typo is told as `send` tells it (newsletter_file_or_exit), not as "never sent".
+        newsletter_file_or_exit(settings, args.newsletter)
     if not path.exists():
         say(f"No live send of {slug} is recorded in {settings.relative(journal_dir)}/.",
             f"Last test send of this newsletter: {last_test}")

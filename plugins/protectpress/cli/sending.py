@@ -1,7 +1,8 @@
 """`protectpress send`: sending a newsletter to partners, safely (a test copy first, then the list).
 
 Exit 0: done (every deliverable recipient has it); 1: problems in the content or the recipients file, or a
-send that did not reach everyone; 2: a problem with the command line, mkdocs.yml or the relay.
+send that did not reach everyone; 2: a problem with the command line (a newsletter that does not exist, say),
+mkdocs.yml or the relay.
 """
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .common import Subparsers, add_config_option, fail_config, plainly, say, settings_or_exit, warn
+from .common import (
+    Subparsers,
+    add_config_option,
+    fail_config,
+    newsletter_file_or_exit,
+    plainly,
+    say,
+    settings_or_exit,
+    warn,
+)
 
 if TYPE_CHECKING:
     from ..core.foundation.settings import Settings
@@ -84,7 +94,8 @@ def run_send(args: argparse.Namespace) -> int:
     if args.newsletter == NOTICE_KIND:
         newsletter = render_notice_email(settings, problems, now)
     else:
-        newsletter = render_newsletter_file(settings, args.newsletter, problems, now=now)
+        file = newsletter_file_or_exit(settings, args.newsletter)
+        newsletter = render_newsletter_file(settings, str(file), problems, now=now)
     if problems:
         warn(problems.report())
     if newsletter is None:
@@ -207,6 +218,10 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
     if not plan.to_send:
         say(*plan.summary.lines(), "Nobody is left to send to.")
         return 0 if plan.summary.complete else 1
+    # Before the question: a wrong host or password is named while nothing has been promised. With --yes nobody
+    # is asked, and the send's own first connection names it the same way, recorded in the send record.
+    if not yes and not _relay_answers(run, dry_run=False):
+        return 2
     if not _links_live(bulk, dry_run=False):
         return 1
     if not yes and not _confirmed(plan.details, plan.to_send):
@@ -216,22 +231,24 @@ def _bulk_send(run: SendRun, bulk: BulkSend, *, yes: bool) -> int:
     return 0 if summary.complete else 1
 
 
-def _relay_answers(run: SendRun) -> bool:
-    """A dry run through a relay connects and signs in as the send will, then hangs up having sent nothing: a
-    wrong host, port, user name or password shows now, not at the real send. True when it answered (or no relay)."""
+def _relay_answers(run: SendRun, *, dry_run: bool = True) -> bool:
+    """Connect and sign in to the relay as the send will, then hang up having sent nothing: a wrong host, port,
+    user name or password shows in the dry run, and before a real send asks to go ahead, not once the newsletter
+    is going out. True when it answered (or there is no relay)."""
     from ..core.sending.relay import PASSWORD_VARIABLE
     from ..core.sending.transport import RelayError
 
     try:
         agreed = run.try_relay()
     except RelayError as error:
-        warn(f"Dry run: the real send would stop here: {error}.",
+        warn(f"Dry run: the real send would stop here: {error}." if dry_run else f"Not sending: {error}.",
              "Check the relay's host name and port in --smtp (smtp:// for STARTTLS, usually port 587; smtps:// for "
              f"TLS, usually port 465), the user name before the @, and the password in {PASSWORD_VARIABLE}; then "
              "run the same command again.")
         return False
     if agreed is not None:
-        say(f"Relay {run.transport.description} answered: connected {agreed}, then hung up without sending.")
+        say(f"Relay {run.transport.description} answered: connected {agreed}"
+            + (", then hung up without sending." if dry_run else "."))
     return True
 
 

@@ -29,7 +29,7 @@ from ..core.feeds import (
 )
 from ..core.foundation.dependents import Carries
 from ..core.foundation.links import SiteLinks
-from ..core.foundation.site_paths import SUBSCRIBE_PAGE
+from ..core.foundation.site_paths import SUBSCRIBE_PAGE, label_in_sentence
 from ..core.subscriptions.page import SUBSCRIBE_SCRIPT, feed_anchor, subscribe_body, subscribe_markdown
 from .state import BuildState
 
@@ -114,7 +114,7 @@ class FeedsFeature:
                     if feed.index_page is not None and feed.group != "site":
                         subscribe = links.relative_url(SUBSCRIBE_PAGE, from_src=feed.index_page)
                         self.follow[feed.index_page] = {
-                            "label": feed.label.lower() if feed.group == "types" else feed.label,
+                            "label": label_in_sentence(feed.group, feed.label),
                             "href": f"{subscribe}#{feed_anchor(feed)}"}
         return env
 

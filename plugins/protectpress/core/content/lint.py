@@ -1,5 +1,5 @@
-"""What a page's Markdown itself must get right, beyond its front matter: alt text on every image, and no
-heading of its own that would show instead of the title.
+"""What a page's Markdown itself must get right, beyond its front matter: alt text on every image, no heading
+of its own that would show instead of the title, and link text that says where the link goes.
 """
 
 from __future__ import annotations
@@ -14,6 +14,15 @@ _IMAGE_WITHOUT_ALT = re.compile(
     r"!\[\s*\]\(\s*<?([^)\s>]*)|<img\b(?![^>]*\balt\s*=)[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]*)", re.IGNORECASE
 )
 _FENCE_LINE = re.compile(r"^\s*(```|~~~)")
+# Words that say nowhere: a reader who lists a page's or an email's links (as screen readers do) hears only "here".
+# The one rule for both: the email rules (core/newsletter/rules.py) ask `says_nowhere` of each link they render.
+VAGUE_LINK_TEXT = frozenset({"click here", "here", "read more"})
+LINK_TEXT_EXPECTED = "expected link text that says where the link goes"
+# A Markdown link's text, `[text](address)` or `[text][name]` (not an image's `![alt](...)`), or an HTML link's.
+# Bounded, so that a hostile line of unclosed brackets is read in linear time: text that says nowhere is short.
+_LINK_TEXT = re.compile(r"(?<!!)\[([^\[\]\n]{0,80})\]\s?[(\[]|<a\b[^>]{0,2000}>([^\n]{0,80}?)</a\s*>", re.IGNORECASE)
+_INLINE_CODE = re.compile(r"(`+)[^`]*\1")
+_MARKUP = re.compile(r"<[^>]*>|[^\w\s]|_")
 _OWN_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 
 
@@ -37,3 +46,12 @@ def lint_markdown_body(front: FrontMatter, title: str | None, report_line: Calla
             source = match.group(1) or match.group(2) or ""
             report_line(number, "expected alt text for every image, like ![What it shows](/assets/images/photo.jpg) "
                         "(or alt=\"\" for a purely decorative HTML image)", f"an image with none: {source!r}")
+        for match in _LINK_TEXT.finditer(_INLINE_CODE.sub("", line)):
+            text = match.group(1) if match.group(1) is not None else match.group(2)
+            if says_nowhere(text):
+                report_line(number, LINK_TEXT_EXPECTED, repr(" ".join(text.split())), severity="warning")
+
+
+def says_nowhere(link_text: str) -> bool:
+    """Whether a link's text, as written or as a reader sees it, is only `here`, `click here` or `read more`."""
+    return " ".join(_MARKUP.sub("", link_text.lower()).split()) in VAGUE_LINK_TEXT

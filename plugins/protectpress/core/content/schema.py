@@ -160,8 +160,9 @@ PASSTHROUGH_FIELDS = (
     Field("subtitle", read_text),
     boolean_field("comments"),
 )
-# Every key a page may have: anything else is a warning (a typo like `tittle` would otherwise be lost silently).
-KNOWN_KEYS = frozenset(FIELD_NAMES | {f.name for f in PASSTHROUGH_FIELDS})
+# Every key a page may have is ours or passed through: anything else is a warning (a typo like `tittle` would
+# otherwise be lost silently), which offers our fields only.
+PASSTHROUGH_NAMES = frozenset(f.name for f in PASSTHROUGH_FIELDS)
 
 
 def expected_type_for(src_uri: str) -> ContentType | None:
@@ -204,7 +205,8 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
     def report_line(line: int, expected: str, found: str | None = None, severity: str = "error") -> None:
         getattr(problems, severity)(path, expected, found, line=line)
 
-    values = read_schema(front, (*FIELDS, *PASSTHROUGH_FIELDS), _required_for, KNOWN_KEYS, report)
+    values = read_schema(front, (*FIELDS, *PASSTHROUGH_FIELDS), _required_for, FIELD_NAMES, report,
+                         passed_through=PASSTHROUGH_NAMES)
     kind = values.get("type")
     _warn_search_boost(values.get("search"), report)
 

@@ -125,18 +125,25 @@ def report_missing(front: FrontMatter, required: dict[str, str], report: Report)
             report(name, f"expected a {name} ({why})", "none", line=front.closing_line)
 
 
-def report_unknown_keys(front: FrontMatter, known: Iterable[str], report: Report) -> None:
-    """A key we do not know is a warning, not silence: `tittle` would otherwise be lost."""
+def report_unknown_keys(front: FrontMatter, known: Iterable[str], report: Report,
+                        passed_through: Iterable[str] = ()) -> None:
+    """A key we do not know is a warning, not silence: `tittle` would otherwise be lost.
+
+    The message lists `known`, our own fields, only: the theme's keys in `passed_through` are accepted without a
+    word, but a comms officer choosing a key is offered ours. Only a slip nearest a theme key (`subtile`) is
+    pointed at that key, so its author is not left guessing."""
     known = sorted(known)
+    passed_through = sorted(set(passed_through) - set(known))
     for key in front.data:
-        if key not in known:
-            report(key, f"expected a known key ({', '.join(known)}){did_you_mean(key, known)}", repr(key),
-                   severity="warning")
+        if key not in known and key not in passed_through:
+            nearest = nearest_words(key, [*known, *passed_through], count=1)
+            suggestion = did_you_mean(key, nearest if nearest and nearest[0] in passed_through else known)
+            report(key, f"expected a known key ({', '.join(known)}){suggestion}", repr(key), severity="warning")
 
 
 def read_schema(front: FrontMatter, fields: Iterable[Field],
                 required: Mapping[str, str] | Callable[[dict[str, Any]], Mapping[str, str]], known: Iterable[str],
-                report: Report) -> dict[str, Any]:
+                report: Report, passed_through: Iterable[str] = ()) -> dict[str, Any]:
     """One front matter read against one schema: its fields read, the required ones checked, unknown keys warned.
 
     Every kind of file (a page, a newsletter, the notice) goes through this, so they report alike. `required` may
@@ -144,7 +151,7 @@ def read_schema(front: FrontMatter, fields: Iterable[Field],
     """
     values = read_fields(front, fields, report)
     report_missing(front, dict(required(values) if callable(required) else required), report)
-    report_unknown_keys(front, known, report)
+    report_unknown_keys(front, known, report, passed_through)
     return values
 
 

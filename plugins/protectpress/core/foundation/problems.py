@@ -6,6 +6,7 @@ every mistake in the whole content set. Callers decide what blocks: errors alway
 
 from __future__ import annotations
 
+import ast
 import enum
 import json
 from collections.abc import Iterable, Iterator
@@ -42,9 +43,28 @@ class Problem:
         return f"{where}: {subject}{self.expected}{found}"
 
     def as_dict(self) -> dict:
+        """The problem as `check --format json` gives it: each field its value alone, without the words the text
+        line reads with ("expected ...", a found text in quotes), so a reader of the JSON needs no prose stripped."""
         data = asdict(self)
+        data["expected"] = self.expected.removeprefix(_EXPECTED_WORD + " ")
+        data["found"] = _unquoted(self.found)
         data["severity"] = self.severity.value
         return data
+
+
+_EXPECTED_WORD = "expected"  # each message's first word, in the text line only
+
+
+def _unquoted(found: str | None) -> str | None:
+    """A found text as it is, where describe() quoted it: `'30/03/2023'` -> `30/03/2023`. A found that says more
+    than one quoted text (`2: 'A', 'B'`, `an image with none: '...'`) is prose about several values: kept whole."""
+    if found is None or len(found) < 2 or found[0] not in "'\"" or found[-1] != found[0]:
+        return found
+    try:
+        value = ast.literal_eval(found)
+    except (ValueError, SyntaxError):
+        return found
+    return value if isinstance(value, str) else found
 
 
 def describe(value: object) -> str:

@@ -105,6 +105,15 @@ SECTORS = ListingGroup("sectors", "sectors", "sector")
 LISTING_GROUPS = (TOPICS, SECTORS)
 
 
+def label_in_sentence(group: str, label: str) -> str:
+    """A term's or a kind of page's label inside a sentence ("Get updates about all sectors", "News for retail").
+    A sector or a kind of page is a common noun: lower case, but for a word in capitals (CCTV, NHS). A topic
+    keeps its capitals, as many are names (Martyn's Law, Publicly Accessible Locations)."""
+    if group == TOPICS.folder:
+        return label
+    return " ".join(word if len(word) > 1 and word.isupper() else word.lower() for word in label.split(" "))
+
+
 def listing_group(folder: str) -> ListingGroup | None:
     """The listing group whose pages are in `folder`, if any."""
     return next((group for group in LISTING_GROUPS if group.folder == folder), None)

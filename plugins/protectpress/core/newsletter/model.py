@@ -32,7 +32,7 @@ from ..foundation.fields import (
 from ..foundation.headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..foundation.problems import Problems, describe
 from ..foundation.settings import Settings
-from ..foundation.site_paths import HOME_SRC_URI
+from ..foundation.site_paths import HOME_SRC_URI, label_in_sentence
 from ..foundation.slugs import slugify
 from ..judge.boundary import ProjectBoundary
 from ..judge.nesting import TOO_DEEP, too_deep_line
@@ -116,6 +116,12 @@ class FeaturedPage:
 
     item: FeaturedItem
     page: ContentItem
+
+    @property
+    def call_to_action(self) -> str:
+        """The words of the link to the page, `Read the action card: Run, hide, tell`: one wording for every
+        featured page, in full or summed up, so that two cards side by side ask the same thing."""
+        return f"Read the {label_in_sentence('types', self.page.kind.label)}: {self.page.title}"
 
 
 def newsletter_files(settings: Settings) -> list[Path]:

@@ -257,16 +257,11 @@ def _footer(settings: Settings, links: SiteLinks) -> Footer:
     )
 
 
-def _button_text(feature: FeaturedPage) -> str:
-    return f"Read {feature.page.title}" if feature.item.full else f"Read the {feature.page.kind.label.lower()}: " \
-        f"{feature.page.title}"
-
-
 def _feature_context(feature: FeaturedPage, embeds: dict[str, ParsedMarkdown], links: SiteLinks) -> dict:
     page = feature.page
     return {
         "full": feature.item.full, "title": page.title, "kind_label": page.kind.label, "summary": page.summary,
-        "url": links.page_url(page.src_uri), "button_text": _button_text(feature),
+        "url": links.page_url(page.src_uri), "button_text": feature.call_to_action,
         "image_url": links.absolute(page.image, from_src=page.src_uri) if page.image else None,
         "image_alt": page.image_alt or "",
         "body_html": Markup(embeds[page.src_uri].html) if feature.item.full else Markup(""),
@@ -344,7 +339,7 @@ def _text(newsletter: Newsletter, letter: ParsedMarkdown, features: list[Feature
             sections.append(markdown_text(embeds[feature.page.src_uri], references))
         elif feature.page.summary:
             sections.append(paragraph(feature.page.summary))
-        sections.append(link_line(_button_text(feature), url))
+        sections.append(link_line(feature.call_to_action, url))
     emergency_line = footer.emergency["text"]
     sections += ["-" * 20, paragraph(emergency_line),
                  paragraph(f"{footer.sent_by} {footer.footer_text}".strip()), paragraph(footer.why_received)]

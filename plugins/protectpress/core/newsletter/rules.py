@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..content.lint import LINK_TEXT_EXPECTED, says_nowhere
 from ..foundation import emergency
 from ..foundation.htmltree import Node, parse_html
 from .lines import Clue
@@ -21,7 +22,6 @@ PREHEADER_RANGE = (40, 110)
 MINIMUM_FONT_PX = 16
 DIRECTION = "ltr"  # the languages protectpress serves are written left to right
 MOBILE_BREAKPOINT_PX = 480
-VAGUE_LINK_TEXT = frozenset({"click here", "here", "read more"})
 BROWSER_LINK_TEXT = "view in your browser"
 FOOTER_CLASS = "pp-footer"
 FORBIDDEN_ELEMENTS = ("script", "form", "iframe", "object", "embed", "frame", "applet")
@@ -232,10 +232,8 @@ def _headings(html: str, root: Node, expect: EmailExpectations) -> list[Violatio
 def _link_text(html: str, root: Node, expect: EmailExpectations) -> list[Violation]:
     found = []
     for link in root.iter("a"):
-        words = re.sub(r"[^\w\s]", "", link.words().lower()).strip()
-        if words in VAGUE_LINK_TEXT:
-            found.append(Violation("link-text", "expected link text that says where the link goes",
-                                   repr(link.words()), clue=Clue(link.words())))
+        if says_nowhere(link.words()):
+            found.append(Violation("link-text", LINK_TEXT_EXPECTED, repr(link.words()), clue=Clue(link.words())))
     return found
 
 

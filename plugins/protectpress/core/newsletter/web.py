@@ -72,7 +72,7 @@ def web_markdown(settings: Settings, newsletter: Newsletter, features: Sequence[
                 parts.append(f"![{escape_markdown(page.image_alt or '')}]({image})\n\n")
             if page.summary:
                 parts.append(f"{escape_markdown(page.summary)}\n\n")
-            parts.append(f"[Read the {page.kind.label.lower()}: {escape_markdown(page.title)}](/{page.src_uri})\n")
+            parts.append(f"[{escape_markdown(feature.call_to_action)}](/{page.src_uri})\n")
     return "".join(parts)
 
 

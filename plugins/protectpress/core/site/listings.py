@@ -19,7 +19,7 @@ from ..content.items import ContentItem
 from ..foundation.dates import human, iso_day
 from ..foundation.generated import escape_markdown, front_matter
 from ..foundation.links import SiteLinks
-from ..foundation.site_paths import FOLDER_OF_TYPE, SECTORS, TOPICS, ContentType, folder_index
+from ..foundation.site_paths import FOLDER_OF_TYPE, SECTORS, TOPICS, ContentType, folder_index, label_in_sentence
 from ..foundation.templates import html_text
 
 _NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -126,9 +126,10 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
     for slug, label, items in _terms_with_pages(content, group, vocabulary):
         # The intro names only the kinds of page listed below it.
         kinds = _kinds_phrase(items)
-        summary = f"{kinds} about {label}." if group == TOPICS.folder else f"{kinds} for {label.lower()}."
+        in_sentence = label_in_sentence(group, label)
+        summary = f"{kinds} about {in_sentence}." if group == TOPICS.folder else f"{kinds} for {in_sentence}."
         if group == SECTORS.folder and slug != "all":
-            summary = f"{kinds} for the {label.lower()} sector, including what applies to all sectors."
+            summary = f"{kinds} for the {in_sentence} sector, including what applies to all sectors."
         src_uri = SiteLinks.listing_source(group, slug)
         # The summary shows as the page's lead paragraph (partials/content.html): not repeated in the body.
         markdown = front_matter(title=label, type="page", summary=summary) + _grouped(items, links, src_uri)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from markupsafe import Markup
+
 from ..content.items import ContentItem
 from ..content.print_size import print_size
 from ..foundation.buildcache import BuildMemory
@@ -55,12 +57,23 @@ def printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory, seale
     return {
         "size_class": print_size(item.body).css_class,
         "address": html_text(address),
+        "address_lines": breakable_address(address),
         "qr_svg": qr_svg(address, memory, sealed),
         # The page's facts' words: "Published" until the card is first updated, then "Last updated".
         "date_label": "Last updated" if item.updated else "Published",
         "last_updated": human(item.last_updated) if item.last_updated else None,
         "last_updated_iso": iso_day(item.last_updated) if item.last_updated else None,
     }
+
+
+def breakable_address(address: str) -> Markup:
+    """An address as safe HTML that a narrow line breaks after a slash (`/<wbr>`), never inside `https://` or
+    inside a word: the printed card's footer (and its CSS breaks a longer part anywhere only as a last resort)."""
+    scheme, separator, rest = address.partition("://")
+    if not separator:
+        scheme, rest = "", address
+    parts = [html_text(part) for part in rest.split("/")]
+    return html_text(scheme + separator) + Markup("/<wbr>").join(parts)
 
 
 def page_facts(item: ContentItem, settings: Settings, listed: set[str], memory: BuildMemory,
