@@ -12,6 +12,7 @@ import segno
 
 from ..foundation.buildcache import BuildMemory
 from ..foundation.sealedmemory import SealedMemory, code_version
+from . import qrmask
 from .qrmask import best_mask_code
 
 QR_ERROR = "m"  # medium error correction: the code still scans when a pinned card is creased or scuffed
@@ -20,7 +21,7 @@ QR_BORDER = 4  # the quiet zone, in modules, that the standard asks for around a
 
 
 # Drawings made by other code (this module, another segno) are never read back.
-_DRAWING = f"qr-svg segno-{segno.__version__} {QR_ERROR} {code_version(__file__)}"
+_DRAWING = f"qr-svg segno-{segno.__version__} {QR_ERROR} {code_version(__file__, qrmask.__file__)}"
 
 
 def qr_svg(address: str, memory: BuildMemory | None = None, sealed: SealedMemory | None = None) -> str:

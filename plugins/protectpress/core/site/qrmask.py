@@ -14,9 +14,8 @@ addresses of every length a card could have.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-import segno
 from segno import consts, encoder
 
 _SEPARATOR = 0xFF  # between rows: never a module's value, so no run, block or pattern spans two rows
@@ -131,9 +130,9 @@ def _placement(size: int) -> tuple[bytes, tuple[int, ...]]:
     return b"".join(bytes(row) + bytes((_SEPARATOR,)) for row in matrix), tuple(order)
 
 
-def _message(address: str, error: str) -> tuple[int, int, bytearray, Any]:
-    """The version, error level (raised where the version has room, as segno does), final message bits and
-    segments of the QR code `segno.make_qr(address, error=error)` makes: segno's own steps (`encoder.encode` and
+def _message(address: str, error: str) -> tuple[int, int, bytearray]:
+    """The version, error level (raised where the version has room, as segno does) and final message bits of the
+    QR code `segno.make_qr(address, error=error)` makes: segno's own steps (`encoder.encode` and
     `_encode`), up to where it places the bits."""
     segments = encoder.prepare_data(address, None, None)
     level = encoder.normalize_errorlevel(error, accept_none=True)
@@ -143,18 +142,28 @@ def _message(address: str, error: str) -> tuple[int, int, bytearray, Any]:
     version_range = encoder.version_range(version)
     for segment in segments:
         encoder.write_segment(buffer, segment, None, version_range, False)
-    capacity = consts.SYMBOL_CAPACITY[version][level]
+    capacity = _CAPACITY[version][level]
     encoder.write_terminator(buffer, capacity, None, len(buffer))
     encoder.write_padding_bits(buffer, version, len(buffer))
     encoder.write_pad_codewords(buffer, version, capacity, len(buffer))
-    return version, level, encoder.make_final_message(version, level, buffer).getbits(), segments
+    return version, level, encoder.make_final_message(version, level, buffer).getbits()
 
 
-def best_mask_code(address: str, error: str, mask: int | None = None) -> segno.QRCode:
-    """`segno.make_qr(address, error=error, mask=mask)` as segno draws it (the same mask, the same modules), in
+_CAPACITY: Any = consts.SYMBOL_CAPACITY  # by version, then error level
+
+
+class QrCode(NamedTuple):
+    """A QR code's modules (rows of values, dark when not 0) and the mask it was drawn with."""
+
+    matrix: tuple[bytearray, ...]
+    mask: int
+
+
+def best_mask_code(address: str, error: str, mask: int | None = None) -> QrCode:
+    """`segno.make_qr(address, error=error, mask=mask)`'s matrix and mask (the same mask, the same modules), in
     about a third of the time: the message is segno's, its bits are placed by a layout worked out once for each
     size instead of a walk of the matrix, and each mask is applied and scored on whole rows at once."""
-    version, level, bits, segments = _message(address, error)
+    version, level, bits = _message(address, error)
     size = encoder.calc_matrix_size(version)
     empty, order = _placement(size)
     rows = bytearray(empty)
@@ -176,4 +185,4 @@ def best_mask_code(address: str, error: str, mask: int | None = None) -> segno.Q
     final = tuple(bytearray(best_rows[i * stride:i * stride + size]) for i in range(size))
     encoder.add_format_info(final, version, level, best)
     encoder.add_version_info(final, version)
-    return segno.QRCode(encoder.Code(final, version, level, best, segments))
+    return QrCode(final, best)
