@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page
 from protectpress.cli.build import build_site
 from protectpress.core.foundation.buildcache import CACHE_FOLDER, BuildMemory
 from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV, SealedMemory, user_key
+from protectpress.core.site import printcard
 from protectpress.core.site.printcard import qr_svg
 from support import FIXTURES, at, copy_project, run_in_process, snapshot
 
@@ -32,8 +33,8 @@ def test_a_remembered_mask_draws_the_same_code_without_choosing_it_again(tmp_pat
     memory.save()
     expected_mask = segno.make_qr(ADDRESS, error="m").mask
     chosen = []
-    real_make_qr = segno.make_qr
-    monkeypatch.setattr(segno, "make_qr", lambda *a, **k: chosen.append(k.get("mask")) or real_make_qr(*a, **k))
+    real_draw = printcard.best_mask_code  # where every code is made (segno's message, core/site/qrmask.py)
+    monkeypatch.setattr(printcard, "best_mask_code", lambda *a: chosen.append(a[2]) or real_draw(*a))
     warm = qr_svg(ADDRESS, BuildMemory(tmp_path / "facts.json"))
     assert warm == cold
     assert chosen == [expected_mask]  # drawn once, with the mask it chose before
@@ -88,7 +89,7 @@ def test_a_sealed_drawing_is_read_back_without_drawing_again(tmp_path, monkeypat
     assert cold == qr_svg(ADDRESS)  # as drawn with no memory at all
     sealed = SealedMemory(tmp_path / "sealed.json", user_key(tmp_path / "key"))
     drawn = []
-    monkeypatch.setattr(segno, "make_qr", lambda *a, **k: drawn.append(a))
+    monkeypatch.setattr(printcard, "best_mask_code", lambda *a: drawn.append(a))
     assert qr_svg(ADDRESS, BuildMemory(None), sealed) == cold
     assert drawn == []  # not drawn at all
     other = ADDRESS.replace("firearms-and-weapons-attacks", "unattended-and-suspicious-items")

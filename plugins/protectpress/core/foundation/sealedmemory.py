@@ -108,8 +108,8 @@ class SealedMemory:
 
     def get(self, kind: str, text: str) -> Any:
         """The result remembered for `text`, or None: missing, or its seal is not this user's for this input."""
-        if not self.active:
-            return None
+        if not self.active or self._stored.empty:
+            return None  # a first build: no key's name is worth hashing (a page's is its whole Markdown)
         name = self._name(kind, text)
         found = self._stored.read(name)
         if found is None:
@@ -225,6 +225,10 @@ class _SealedFile:
 
     def names(self) -> set[str]:
         return set(self._lines)
+
+    @property
+    def empty(self) -> bool:
+        return not self._lines
 
     def line(self, name: str) -> bytes:
         assert self._file is not None

@@ -120,19 +120,30 @@ def find_active_document_content(data: str | bytes, *, xml: bool = True) -> list
 # address (spelled with a tab, or with character references: the escaped quotes markupsafe writes, &#39; and
 # &#34;, are the only ones let by without a parse). As one case-blind pattern,
 #     [\s/"']on[a-z]+\s*=|script\s*:|&#(?!3[49];)|&(?:colon|tab|newline);
-# it took 1 ms a page (every position tried four ways, each letter compared case-blind): it is searched as
-# three, each spelling out the letters `re.IGNORECASE` lets by (the long s, the dotted and dotless i, the
-# Kelvin sign), so that each search can skip ahead to its first character. The same pages are found
-# (tests/security/test_sec_site_built_page.py compares them with the one pattern).
-_CASE_BLIND_LETTER = "a-zA-Z\u0130\u0131\u017f\u212a"  # what [a-z] matches under re.IGNORECASE
+# it took 1 ms a page (every position tried four ways, each letter compared case-blind). Case-blind matching
+# lets by, besides ASCII letters of either case, the long s, the dotted and dotless i and the Kelvin sign. On
+# a page with none of those four (nearly every page), the text is lower-cased once (str.lower maps no other
+# character to an ASCII letter, and changes the length of none but the dotted I) and searched for plain
+# lower-case words, which each search can skip ahead to; a page with any of them is searched with patterns that
+# spell those letters out. The same pages are found (tests/security/test_sec_site_built_page.py compares them
+# with the one pattern).
+_CASE_BLIND_EXTRAS = ("\u0130", "\u0131", "\u017f", "\u212a")
+_CASE_BLIND_LETTER = "a-zA-Z" + "".join(_CASE_BLIND_EXTRAS)  # what [a-z] matches under re.IGNORECASE
 _HANDLER_NAME = re.compile(rf"[oO][nN][{_CASE_BLIND_LETTER}]+\s*=")
 _BEFORE_HANDLER = re.compile(r"""[\s/"']""")
 _SCRIPT_ADDRESS = re.compile(r"[sS\u017f][cC][rR][iI\u0130\u0131][pP][tT]\s*:")
 _REFERENCE = re.compile(r"&(?:#(?!3[49];)|(?:colon|tab|newline);)", re.IGNORECASE)
+_LOWER_HANDLER = re.compile(r"""on(?<=[\s/"']on)[a-z]+\s*=""")
+_LOWER_SCRIPT_ADDRESS = re.compile(r"script\s*:")
 
 
 def _could_hold_handler_or_script_address(html: str) -> bool:
-    if _SCRIPT_ADDRESS.search(html) or _REFERENCE.search(html):
+    if _REFERENCE.search(html):
+        return True
+    if not any(letter in html for letter in _CASE_BLIND_EXTRAS):
+        lowered = html.lower()
+        return bool(_LOWER_SCRIPT_ADDRESS.search(lowered) or _LOWER_HANDLER.search(lowered))
+    if _SCRIPT_ADDRESS.search(html):
         return True
     found = _HANDLER_NAME.search(html, 1)  # a handler's name follows a separator, so never starts the text
     while found is not None:

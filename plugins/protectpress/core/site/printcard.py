@@ -6,18 +6,22 @@ when it prints. How large the card's text prints is `content/print_size.py`.
 
 from __future__ import annotations
 
+import re
+
 import segno
 
 from ..foundation.buildcache import BuildMemory
 from ..foundation.sealedmemory import SealedMemory, code_version
+from . import qrmask
 from .qrmask import best_mask_code
 
 QR_ERROR = "m"  # medium error correction: the code still scans when a pinned card is creased or scuffed
 QR_MASKS = range(8)  # the eight mask patterns the QR standard allows
+QR_BORDER = 4  # the quiet zone, in modules, that the standard asks for around a code
 
 
 # Drawings made by other code (this module, another segno) are never read back.
-_DRAWING = f"qr-svg segno-{segno.__version__} {QR_ERROR} {code_version(__file__)}"
+_DRAWING = f"qr-svg segno-{segno.__version__} {QR_ERROR} {code_version(__file__, qrmask.__file__)}"
 
 
 def qr_svg(address: str, memory: BuildMemory | None = None, sealed: SealedMemory | None = None) -> str:
@@ -41,14 +45,37 @@ def qr_svg(address: str, memory: BuildMemory | None = None, sealed: SealedMemory
             memory.put(key, mask)  # the facts file stays whole for a build without the key
         return drawn
     mask = memory.get(key) if memory is not None else None
-    if type(mask) is int and mask in QR_MASKS:
-        code = segno.make_qr(address, error=QR_ERROR, mask=mask)
-    else:
-        code = best_mask_code(address, QR_ERROR)  # segno's own choice of mask, in about a third of its time
+    # segno's own code (with its own choice of mask unless one is known), made in about a fifth of its time
+    code = best_mask_code(address, QR_ERROR, mask if type(mask) is int and mask in QR_MASKS else None)
     if memory is not None:
         memory.put(key, code.mask)
-    drawn = code.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True,
-                            svgclass="pp-qr__code", lineclass=None)
+    drawn = _svg(code.matrix)
     if sealed is not None:
         sealed.put(_DRAWING, address, [code.mask, drawn])
     return drawn
+
+
+_DARK_RUN = re.compile(rb"[^\x00]+")
+
+
+def _svg(matrix: tuple[bytearray, ...] | list[bytearray]) -> str:
+    """What segno's `svg_inline(scale=1, border=QR_BORDER, dark="#000", light="#fff", omitsize=True,
+    svgclass="pp-qr__code", lineclass=None)` writes for a code's `matrix`, character for character: a white
+    square, then one path that draws each row's runs of dark modules as lines, each move relative to where the
+    last line ended. segno walks the modules one by one in Python (a quarter of a code's time); here each row's
+    runs are found as bytes. tests/test_printcard.py compares the two for codes of every version a card has."""
+    size = len(matrix)
+    width = size + 2 * QR_BORDER
+    moves: list[str] = []
+    at_x, at_y = 0, 0.0
+    y = QR_BORDER + .5
+    for row in matrix:
+        for run in _DARK_RUN.finditer(bytes(row)):
+            start, end = QR_BORDER + run.start(), QR_BORDER + run.end()
+            step_y = y - at_y
+            moves.append(f"{'m' if moves else 'M'}{start - at_x} {int(step_y) if int(step_y) == step_y else step_y}"
+                         f"h{end - start}")
+            at_x, at_y = end, y
+        y += 1
+    return (f'<svg viewBox="0 0 {width} {width}" class="pp-qr__code"><path fill="#fff" d="M0 0h{width}v{width}'
+            f'h-{width}z"/><path stroke="#000" d="{"".join(moves)}"/></svg>')

@@ -3,20 +3,20 @@
 A QR code's mask is the one of eight patterns that scores lowest on the standard's penalties (ISO/IEC
 18004:2015, 7.8.3: runs, 2x2 blocks, finder-like patterns, the dark share). segno scores each of the eight in
 Python loops over every module: four fifths of the time a code takes, about 1.5 CPU seconds for 150 printed
-cards. Here the code is drawn once with mask 0 (segno's public `make_qr`), the data before masking is read
-back from it, and the eight candidates are scored as byte strings and integers (regular expressions for the
-runs, bit planes for the blocks), following segno 1.6's `mask_scores` rule for rule, ties and all. The code
-with the winning mask is then made from the same drawing: the data re-masked, the format information written
-by segno's own function. `tests/test_printcard.py` checks that the drawing equals segno's own for addresses
-of every length a card could have.
+cards. Here the message is made by segno's own functions, its bits are placed by a layout worked out once for
+each size (segno walks the whole matrix for every code, then walks it again to apply a mask), and the eight
+candidates are scored as byte strings and integers (regular expressions for the runs, bit planes for the
+blocks), following segno 1.6's `mask_scores` rule for rule, ties and all. The format and version information
+are written by segno's own functions. `tests/test_printcard.py` checks that the drawing equals segno's own for
+addresses of every length a card could have.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any, NamedTuple
 
-import segno
-from segno import encoder
+from segno import consts, encoder
 
 _SEPARATOR = 0xFF  # between rows: never a module's value, so no run, block or pattern spans two rows
 _FINDER_LIKE = bytes((1, 0, 1, 1, 1, 0, 1))  # dark light dark dark dark light dark (N3)
@@ -103,28 +103,86 @@ def penalty(matrix: tuple[bytearray, ...] | list[bytes]) -> int:
 _PLANES = {value: bytes(int(byte == value) for byte in range(256)) for value in range(4)}
 
 
-def best_mask_code(address: str, error: str) -> segno.QRCode:
-    """`segno.make_qr(address, error=error)` as segno draws it (the same mask, the same modules), in about half
-    the time."""
-    code = segno.make_qr(address, error=error, mask=0)
-    matrix = code.matrix
-    size = len(matrix)
-    data, fixed, flips = _layout(size)
-    # The matrix as segno scored it: function modules as the template has them, data as before masking.
-    unmasked = ((_as_int(matrix) & data) ^ flips[0]) | fixed | _separators(size)
+@lru_cache(maxsize=8)
+def _placement(size: int) -> tuple[bytes, tuple[int, ...]]:
+    """A symbol `size` modules wide before its data is placed, as joined rows (each followed by the separator):
+    the function modules as segno draws them (finder, timing and alignment patterns, the format and version
+    areas still 0), 0x2 where data goes; and where each bit of the final message goes, in order, as an index into
+    those rows: two-module columns from the right, alternately upwards and downwards, skipping the vertical timing
+    pattern (ISO/IEC 18004:2015, 7.7.3), as segno's `add_codewords` places them."""
+    matrix = encoder.make_matrix(size, size)
+    encoder.add_finder_patterns(matrix, size, size)
+    encoder.add_alignment_patterns(matrix, size, size)
+    stride = size + 1
+    order: list[int] = []
+    placed: set[int] = set()
+    for right in range(size - 1, 0, -2):
+        if right <= 6:
+            right -= 1
+        for vertical in range(size):
+            for j in (right, right - 1):
+                upwards = ((right & 2) == 0) ^ (j < 6)
+                i = size - 1 - vertical if upwards else vertical
+                index = i * stride + j
+                if matrix[i][j] == 0x2 and index not in placed:
+                    placed.add(index)
+                    order.append(index)
+    return b"".join(bytes(row) + bytes((_SEPARATOR,)) for row in matrix), tuple(order)
+
+
+def _message(address: str, error: str) -> tuple[int, int, bytearray]:
+    """The version, error level (raised where the version has room, as segno does) and final message bits of the
+    QR code `segno.make_qr(address, error=error)` makes: segno's own steps (`encoder.encode` and
+    `_encode`), up to where it places the bits."""
+    segments = encoder.prepare_data(address, None, None)
+    level = encoder.normalize_errorlevel(error, accept_none=True)
+    version = encoder.find_version(segments, level, eci=False, micro=False)
+    level = encoder.boost_error_level(version, level, segments, False)
+    buffer = encoder.Buffer()
+    version_range = encoder.version_range(version)
+    for segment in segments:
+        encoder.write_segment(buffer, segment, None, version_range, False)
+    capacity = _CAPACITY[version][level]
+    encoder.write_terminator(buffer, capacity, None, len(buffer))
+    encoder.write_padding_bits(buffer, version, len(buffer))
+    encoder.write_pad_codewords(buffer, version, capacity, len(buffer))
+    return version, level, encoder.make_final_message(version, level, buffer).getbits()
+
+
+_CAPACITY: Any = consts.SYMBOL_CAPACITY  # by version, then error level
+
+
+class QrCode(NamedTuple):
+    """A QR code's modules (rows of values, dark when not 0) and the mask it was drawn with."""
+
+    matrix: tuple[bytearray, ...]
+    mask: int
+
+
+def best_mask_code(address: str, error: str, mask: int | None = None) -> QrCode:
+    """`segno.make_qr(address, error=error, mask=mask)`'s matrix and mask (the same mask, the same modules), in
+    about a third of the time: the message is segno's, its bits are placed by a layout worked out once for each
+    size instead of a walk of the matrix, and each mask is applied and scored on whole rows at once."""
+    version, level, bits = _message(address, error)
+    size = encoder.calc_matrix_size(version)
+    empty, order = _placement(size)
+    rows = bytearray(empty)
+    # The message fits its version (find_version chose it); the modules past it keep 0x2, as in segno's matrix.
+    for index, bit in zip(order, bits, strict=False):
+        rows[index] = bit
+    unmasked = int.from_bytes(rows, "big")
+    _, _, flips = _layout(size)
     length = size * (size + 1)
     best, best_score, best_rows = 0, None, b""
-    for mask, flip in enumerate(flips):
+    for candidate, flip in enumerate(flips):
+        if mask is not None and candidate != mask:
+            continue
         masked = (unmasked ^ flip).to_bytes(length, "big")
-        score = _penalty(masked, size)
+        score = _penalty(masked, size) if mask is None else 0
         if best_score is None or score < best_score:
-            best, best_score, best_rows = mask, score, masked
-    if best == 0:
-        return code
+            best, best_score, best_rows = candidate, score, masked
     stride = size + 1
     final = tuple(bytearray(best_rows[i * stride:i * stride + size]) for i in range(size))
-    version = code.version  # an int: make_qr makes no Micro QR codes
-    encoder.add_format_info(final, version, encoder.normalize_errorlevel(code.error), best)
+    encoder.add_format_info(final, version, level, best)
     encoder.add_version_info(final, version)
-    code.matrix, code.mask = final, best
-    return code
+    return QrCode(final, best)
