@@ -41,7 +41,7 @@ PALETTES = {"light": "light", "dark": "dark"}
 
 
 def open_in_palette(new_page, site_url: str, path: str, palette: str, **options):
-    """Open `path` in a fresh context whose system setting asks for `palette`, and check the page is drawn in it."""
+    """Open `path` in a context whose system setting asks for `palette`, and check the page is drawn in it."""
     page = open_path(new_page(color_scheme=palette, **options), site_url, path)
     scheme = page.evaluate("getComputedStyle(document.body).colorScheme")
     assert scheme == PALETTES[palette], f"{path}: expected the {palette} palette ({PALETTES[palette]}), got {scheme}"

@@ -1,6 +1,7 @@
 """The browser gate's fixtures: Debian's Chromium, driven by Playwright, against the built example site.
 
-One browser serves the whole package (a fresh context per test keeps tests independent); the example site is
+One browser serves the whole package (a fresh context per test keeps tests independent; the sweeps that only
+load and read a page of each kind share one a module, `reading_page`); the example site is
 built once per session (`example_site` in tests/conftest.py) and served by the standard library on 127.0.0.1
 at a random port. Nothing here downloads a browser: without Chromium the tests skip, and they fail instead
 when PROTECTPRESS_REQUIRE_BROWSER is set (as CI sets it), so the gate can never be skipped silently there.
@@ -141,6 +142,31 @@ def new_page(browser) -> Iterator[Callable[..., object]]:
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def reading_page(browser) -> Iterator[Callable[..., object]]:
+    """Like `new_page`, for the parametrised cases of a module that only load a page and read it (axe, screenshots,
+    measurements): one page per set of context options for the whole module, put back to the asked viewport
+    each time. A context a case cost a quarter of a second and a cold cache; each case still loads its own page.
+    Service workers are blocked so that every load comes from the network as a first visit's does, never from
+    the offline worker an earlier case installed (the site's script registers it quietly or not at all)."""
+    pages: dict[tuple, object] = {}
+
+    def open_page(viewport: dict | None = None, **context_options):
+        context_options.setdefault("bypass_csp", True)
+        key = tuple(sorted(context_options.items()))
+        if key not in pages:
+            context = browser.new_context(viewport=viewport or DESKTOP, reduced_motion="reduce",
+                                          service_workers="block", **context_options)
+            pages[key] = context.new_page()
+        page = pages[key]
+        page.set_viewport_size(viewport or DESKTOP)
+        return page
+
+    yield open_page
+    for page in pages.values():
+        page.context.close()
 
 
 @pytest.fixture(scope="session")

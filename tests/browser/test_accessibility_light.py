@@ -12,7 +12,7 @@ pytestmark = pytest.mark.long
 
 
 @pytest.mark.parametrize("kind_name", PAGE_KIND_NAMES)
-def test_page_kind_has_no_wcag_violations_in_the_light_palette(kind_name, page_kind, new_page, site_url, axe_source,
-                                                               artifacts):
-    assert_no_wcag_violations_on_desktop_and_phone(page_kind(kind_name), "light", new_page, site_url, axe_source,
-                                                   artifacts)
+def test_page_kind_has_no_wcag_violations_in_the_light_palette(kind_name, page_kind, reading_page, site_url,
+                                                               axe_source, artifacts):
+    assert_no_wcag_violations_on_desktop_and_phone(page_kind(kind_name), "light", reading_page, site_url,
+                                                   axe_source, artifacts)

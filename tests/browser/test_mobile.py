@@ -44,9 +44,9 @@ def test_the_drawer_opens_and_reaches_every_top_level_section(example_site, new_
 
 
 @pytest.mark.parametrize("kind_name", PAGE_KIND_NAMES)
-def test_no_page_kind_scrolls_sideways_on_a_phone(kind_name, page_kind, new_page, site_url, artifacts):
+def test_no_page_kind_scrolls_sideways_on_a_phone(kind_name, page_kind, reading_page, site_url, artifacts):
     kind = page_kind(kind_name)
-    page = open_path(new_page(viewport=MOBILE), site_url, kind.path)
+    page = open_path(reading_page(viewport=MOBILE), site_url, kind.path)
     screenshot(page, artifacts, f"mobile-{kind.slug}")
     overflow = sideways_overflow(page)
     assert overflow <= 0, f"{kind.name} page /{kind.path} scrolls {overflow}px sideways at 375px wide"

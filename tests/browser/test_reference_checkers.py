@@ -29,12 +29,12 @@ LIGHTHOUSE = Path(os.environ.get("PROTECTPRESS_LIGHTHOUSE", Path(sys.prefix) / "
 VNU_JAR = Path(os.environ.get("PROTECTPRESS_VNU_JAR", Path(sys.prefix) / "vnu" / "node_modules" / "vnu-jar" /
                               "build" / "dist" / "vnu.jar"))
 LIGHTHOUSE_PAGE_KINDS = ("home", "guidance", "action card", "topic page")
-# Lighthouse's mobile performance score (default settings: a mid-range phone on slow 4G, simulated), median of
-# three runs a page (tests/browser/lighthouse_pages.mjs, which makes the third only when it could change which side
-# of the floor the median falls): the floor issue 25 set for these four pages.
+# Lighthouse's mobile performance score (default settings: a mid-range phone on slow 4G, simulated) of one run a
+# page, or the median of three when the first run falls below it (tests/browser/lighthouse_pages.mjs): the floor
+# issue 25 set for these four pages.
 PERFORMANCE_FLOOR = 0.98
-# A page loads in well under a second; Lighthouse's own work is most of a run (about ten seconds): four pages, two
-# or three runs each, take one to two minutes on a busy 2-core machine.
+# A page loads in well under a second; Lighthouse's own work is most of a run (five to ten seconds): four pages,
+# one run each on a quiet machine, three for a page below the floor, take half a minute to two minutes.
 LIGHTHOUSE_TIMEOUT_SECONDS = 600
 VNU_TIMEOUT_SECONDS = 600
 
@@ -90,7 +90,9 @@ def test_lighthouse_scores_100_for_accessibility_best_practices_and_seo_and_98_f
     below = []
     for url, result in report.items():
         assert result["version"] == LIGHTHOUSE_VERSION, result["version"]
-        assert len(result["runs"]) in (2, 3), result["runs"]
+        runs = result["runs"]
+        # Once a page, three times for a page whose first run fell below the floor.
+        assert len(runs) == (1 if runs[0] >= PERFORMANCE_FLOOR else 3), runs
         scores = dict(result["scores"])
         performance = scores.pop("performance")
         assert set(scores) == {"accessibility", "best-practices", "seo"}, scores
