@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from sending_relay import Relay, ScriptedHandler
-from support import PROTECTPRESS, copy_project, free_port, run_protectpress, running, wait_until
+from support import PROTECTPRESS, copy_project, free_port, run_in_process, run_protectpress, running, wait_until
 
 SECRET = "subscriptions-secret-" + "s" * 32
 EXPORT_TOKEN = "subscriptions-export-" + "e" * 32
@@ -41,13 +41,20 @@ class Service:
         return self.base + path + (("?" + urlencode(query)) if query else "")
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
+        """A command run beside the service as comms staff would, in a real `protectpress` process."""
         return run_protectpress(*args, cwd=self.project, env=ENV)
+
+    def cli_in_process(self, *args: str) -> subprocess.CompletedProcess:
+        """The same in the test's own process (quick), where what the command finds, says and writes is what a
+        test proves and not the process around it; each command still runs against the service as a real process
+        somewhere (`cli`)."""
+        return run_in_process(*args, cwd=self.project, env=ENV)
 
     def pull(self) -> list[dict[str, str]]:
         import csv
 
         out = self.project / "pulled.csv"
-        result = self.cli("subscribers", "pull", self.base, "--out", str(out))
+        result = self.cli_in_process("subscribers", "pull", self.base, "--out", str(out))
         assert result.returncode == 0, result.stdout + result.stderr
         with out.open(encoding="utf-8") as handle:
             return list(csv.DictReader(handle))

@@ -1,6 +1,9 @@
 """What the link check keeps for the next build (core/checks/kept_scans.py): each built file's scan, by its bytes'
 digest. Only the scanning is reused: the check runs on every build against the files this build wrote, so a link
-whose target changed since is reported by a rebuild as a first build reports it."""
+whose target changed since is reported by a rebuild as a first build reports it.
+
+The builds run in the test's process (`run_in_process`): what is proven is what each build reports, and what one
+build keeps for the next is only its .cache/ (tests/test_in_process_runner.py proves a build hands nothing else on)."""
 
 from __future__ import annotations
 
@@ -12,16 +15,16 @@ from protectpress.cli.build import build_site
 from protectpress.core.checks import linkcheck
 from protectpress.core.foundation.buildcache import CACHE_FOLDER
 from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV
-from support import FIXTURES, at, copy_project, run_protectpress, snapshot
+from support import FIXTURES, at, copy_project, run_in_process, snapshot
 
 NOW = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
 
 
 def _warm_and_cold(project, tmp_path, env):
-    warm = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / "warm"), cwd=project, env=env)
+    warm = run_in_process("build", "--quiet", "--site-dir", str(tmp_path / "warm"), cwd=project, env=env)
     cold_project = copy_project(project, tmp_path / "cold")
     shutil.rmtree(cold_project / CACHE_FOLDER)
-    cold = run_protectpress("build", "--quiet", "--site-dir", str(tmp_path / "cold-site"), cwd=cold_project, env=env)
+    cold = run_in_process("build", "--quiet", "--site-dir", str(tmp_path / "cold-site"), cwd=cold_project, env=env)
     return warm, cold
 
 
@@ -30,7 +33,7 @@ def test_a_link_to_a_heading_renamed_since_is_reported_as_a_first_build_reports_
     # the home page's bytes, and so its kept scan, are the same, and the check must still find the link broken.
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     env = {**at(NOW), KEY_FILE_ENV: str(tmp_path / "key")}
-    first = run_protectpress("build", "--quiet", cwd=project, env=env)
+    first = run_in_process("build", "--quiet", cwd=project, env=env)
     assert first.returncode == 0, first.stderr
     retail = project / "docs" / "guidance" / "retail.md"
     retail.write_text(retail.read_text(encoding="utf-8").replace("## What to do", "## Steps to take"),
@@ -52,7 +55,7 @@ def test_a_link_to_a_file_deleted_since_is_reported_as_a_first_build_reports_it(
     extra = project / "docs" / "guidance" / "staff-briefing.md"
     extra.write_text(text.replace("Retail security basics", "Staff briefing"), encoding="utf-8")
     retail.write_text(text + "\nSee <a href=\"../staff-briefing/\">the briefing</a>.\n", encoding="utf-8")
-    first = run_protectpress("build", "--quiet", cwd=project, env=env)
+    first = run_in_process("build", "--quiet", cwd=project, env=env)
     assert first.returncode == 0, first.stderr
     extra.unlink()
     warm, cold = _warm_and_cold(project, tmp_path, env)

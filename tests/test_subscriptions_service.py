@@ -137,7 +137,7 @@ def test_a_filled_honeypot_gets_the_same_page_and_nothing_happens(service):
     one_email(service, "person@example.org")
     time.sleep(0.3)
     assert service.emails_to("bot@example.org") == []
-    shown = service.cli("subscribers", "show", "bot@example.org", "--store", service.store)
+    shown = service.cli_in_process("subscribers", "show", "bot@example.org", "--store", service.store)
     assert shown.returncode == 1 and "holds nothing about bot@example.org" in shown.stdout
 
 
@@ -231,7 +231,7 @@ def test_show_prints_the_consent_record_and_forget_erases_it(service):
     assert not any("127.0.0.1" in line for line in record)  # the sign-up came from there: no IP is kept
     forgotten = service.cli("subscribers", "forget", "record@example.org", "--store", service.store)
     assert forgotten.returncode == 0 and "1 subscriber record(s)" in forgotten.stdout
-    again = service.cli("subscribers", "show", "record@example.org", "--store", service.store)
+    again = service.cli_in_process("subscribers", "show", "record@example.org", "--store", service.store)
     assert again.returncode == 1 and "holds nothing" in again.stdout
     assert all(row["email"] != "record@example.org" for row in service.pull())
 

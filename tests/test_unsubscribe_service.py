@@ -6,6 +6,7 @@ One service runs for the whole module (its store is its own temporary file); eac
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -43,11 +44,18 @@ class Service:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory) -> Iterator[Service]:
+    with unsubscribe_service(tmp_path_factory) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def unsubscribe_service(tmp_path_factory: pytest.TempPathFactory, *options: str) -> Iterator[Service]:
+    """The real `protectpress unsubscribe serve`, given `options`, with a store of its own."""
     folder = tmp_path_factory.mktemp("unsubscribe-service")
     port = free_port()
     env = {"PROTECTPRESS_UNSUBSCRIBE_SECRET": SECRET, "PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN": EXPORT_TOKEN}
-    with running([*PROTECTPRESS, "unsubscribe", "serve", "--port", str(port)], cwd=folder, port=port, env=env,
-                 log=folder.parent / f"{folder.name}.log") as served:
+    with running([*PROTECTPRESS, "unsubscribe", "serve", "--port", str(port), *options], cwd=folder, port=port,
+                 env=env, log=folder.parent / f"{folder.name}.log") as served:
         yield Service(base=f"http://127.0.0.1:{port}/unsubscribe/", store=folder / "unsubscribes.sqlite",
                       process=served.process)
 
