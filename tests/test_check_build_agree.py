@@ -50,6 +50,9 @@ MISTAKES = {
         (LETTER, "- page: guidance/lockdown.md", "- page: guidance/lockdwn.md"),
         "error: newsletters/2024-01-winter-update.md:7: items[1].page: expected a page of the site, as a path "
         "inside docs/ (did you mean guidance/lockdown.md?), found 'guidance/lockdwn.md'"),
+    "full: yes on a newsletter item": (  # true to YAML, but refused as a page's draft: yes is (the handbook)
+        (LETTER, "    full: true\n  - page: conferences/expo.md", "    full: yes\n  - page: conferences/expo.md"),
+        "error: newsletters/2024-01-winter-update.md:9: items[2].full: expected true or false, found 'yes'"),
     "a page's own heading": (
         (LOCKDOWN, "Dynamic lockdown means", "# Lockdown in brief\n\nDynamic lockdown means"),
         "warning: docs/guidance/lockdown.md:12: expected no '# Heading' line of the page's own"),

@@ -49,7 +49,7 @@ EXPECTED_ERRORS = [
     "newsletters/missing-fields.md:3: sectors: expected a sector from the vocabulary (all, retail, hospitality), "
     "found 'pubs'",
     "newsletters/missing-fields.md:4: draft: expected true or false, found 'yes'",
-    "newsletters/missing-fields.md:6: items[1].full: expected true or false, found 'maybe'",
+    "newsletters/missing-fields.md:7: items[1].full: expected true or false, found 'maybe'",  # its own line
     "newsletters/missing-fields.md:10: expected only the merge fields {{ name }} and {{ first_name }} in the letter, "
     "found '{{ email }}'",
 ]
