@@ -21,6 +21,11 @@ MISTAKES = {
         "error: docs/guidance/lockdown.md:16: expected a link to a page that exists "
         "(docs/action-cards/run-hide-tel.md does not exist; the nearest page is docs/action-cards/run-hide-tell.md), "
         "found '../action-cards/run-hide-tel.md'"),
+    "a link climbing out of docs/": (  # a trial: 'guidance/x.md does not exist; the nearest is docs/guidance/x.md'
+        (LOCKDOWN, "(../action-cards/run-hide-tell.md)", "(../../action-cards/run-hide-tell.md)"),
+        "error: docs/guidance/lockdown.md:16: expected a link to a page that exists (action-cards/run-hide-tell.md "
+        "does not exist: the link climbs out of docs/ with too many ../; the nearest page is "
+        "docs/action-cards/run-hide-tell.md), found '../../action-cards/run-hide-tell.md'"),
     "missing image": (
         (LOCKDOWN, "## Plan", "![A floor plan](../assets/plan.png)\n\n## Plan"),
         "error: docs/guidance/lockdown.md:14: expected an image that exists (docs/assets/plan.png does not exist), "
