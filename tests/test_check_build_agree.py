@@ -21,6 +21,11 @@ MISTAKES = {
         "error: docs/guidance/lockdown.md:16: expected a link to a page that exists "
         "(docs/action-cards/run-hide-tel.md does not exist; the nearest page is docs/action-cards/run-hide-tell.md), "
         "found '../action-cards/run-hide-tel.md'"),
+    "a link climbing out of docs/": (  # a trial: 'guidance/x.md does not exist; the nearest is docs/guidance/x.md'
+        (LOCKDOWN, "(../action-cards/run-hide-tell.md)", "(../../action-cards/run-hide-tell.md)"),
+        "error: docs/guidance/lockdown.md:16: expected a link to a page that exists (action-cards/run-hide-tell.md "
+        "does not exist: the link climbs out of docs/ with too many ../; the nearest page is "
+        "docs/action-cards/run-hide-tell.md), found '../../action-cards/run-hide-tell.md'"),
     "missing image": (
         (LOCKDOWN, "## Plan", "![A floor plan](../assets/plan.png)\n\n## Plan"),
         "error: docs/guidance/lockdown.md:14: expected an image that exists (docs/assets/plan.png does not exist), "
@@ -50,6 +55,9 @@ MISTAKES = {
         (LETTER, "- page: guidance/lockdown.md", "- page: guidance/lockdwn.md"),
         "error: newsletters/2024-01-winter-update.md:7: items[1].page: expected a page of the site, as a path "
         "inside docs/ (did you mean guidance/lockdown.md?), found 'guidance/lockdwn.md'"),
+    "full: yes on a newsletter item": (  # true to YAML, but refused as a page's draft: yes is (the handbook)
+        (LETTER, "    full: true\n  - page: conferences/expo.md", "    full: yes\n  - page: conferences/expo.md"),
+        "error: newsletters/2024-01-winter-update.md:9: items[2].full: expected true or false, found 'yes'"),
     "a page's own heading": (
         (LOCKDOWN, "Dynamic lockdown means", "# Lockdown in brief\n\nDynamic lockdown means"),
         "warning: docs/guidance/lockdown.md:12: expected no '# Heading' line of the page's own"),

@@ -49,7 +49,7 @@ EXPECTED_ERRORS = [
     "newsletters/missing-fields.md:3: sectors: expected a sector from the vocabulary (all, retail, hospitality), "
     "found 'pubs'",
     "newsletters/missing-fields.md:4: draft: expected true or false, found 'yes'",
-    "newsletters/missing-fields.md:6: items[1].full: expected true or false, found 'maybe'",
+    "newsletters/missing-fields.md:7: items[1].full: expected true or false, found 'maybe'",  # its own line
     "newsletters/missing-fields.md:10: expected only the merge fields {{ name }} and {{ first_name }} in the letter, "
     "found '{{ email }}'",
 ]
@@ -252,6 +252,27 @@ def test_a_line_is_found_where_the_thing_is_written_or_not_at_all():
     assert lines.line_of(Clue("Code, not a heading", "heading")) is None
     assert lines.line_of(Clue("A setext heading", "heading")) == 18
     assert lines.line_of(Clue("words nobody wrote")) is None
+    # A link's words are found where they are a link's text, not in the prose or inside longer link text.
+    prose = SourceLines("Winter is here. Please [click here](a.md).\n\nOr [**here**](b.md), <a href=c>here</a>.\n",
+                        first_line=5)
+    assert prose.line_of(Clue("here", "link")) == 7 and prose.line_of(Clue("here", "link"), 2) == 7
+    assert prose.line_of(Clue("click here", "link")) == 5
+
+
+def test_vague_link_text_in_a_featured_page_is_not_blamed_on_the_word_in_the_letter(tmp_path):
+    """A comms officer's trial: a letter saying "Winter is here." and featuring whole a card whose link said only
+    "here" was told the letter's line 15 was at fault, where no such link is; the `- page:` line brings it in."""
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    letter = LETTER.split("---\n\n")[0] + "---\n\nWinter is here. Please [click here](/guidance/lockdown.md).\n"
+    (project / "newsletters" / "2024-03-lines.md").write_text(letter, encoding="utf-8")
+    (project / "docs" / "guidance" / "gone.md").write_text(
+        FEATURED.replace("[the retired page](retired.md) and [click here](lockdown.md)", "[here](lockdown.md)"),
+        encoding="utf-8")
+    result = protectpress("check", cwd=project)
+    found = [line for line in result.stdout.splitlines() if "link-text" in line and LINED in line]
+    rule = "email rule link-text: expected link text that says where the link goes"
+    expected = [f"error: {LINED}:11: {rule}, found 'click here'", f"error: {LINED}:7: {rule}, found 'here'"]
+    assert sorted(found) == expected, result.stdout
 
 
 # ----------------------------------------------------------------------------------------------------------

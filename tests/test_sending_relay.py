@@ -235,6 +235,15 @@ def test_live_send_asks_first_and_refuses_without_a_terminal(project, relay, run
     assert warning in err and err.index(warning) < err.index("About to send a newsletter:"), err
 
 
+def test_the_question_counts_one_person_in_the_singular(project, relay, run):
+    """A trial send to a list of one said "this would mail 1 people": comms staff read these words."""
+    write_recipients(project / "recipients.csv", people(1))
+    code, _out, err = run("send", "--skip-live-check", SLUG, "--to", "recipients.csv", "--smtp", relay.url())
+    assert code == 2
+    assert "Not sending: this would mail 1 person and there is no terminal to confirm on." in err, err
+    assert relay.handler.counts()["partner0000@example.com"] == 0
+
+
 def test_a_draft_is_only_test_sent(project, relay, run):
     newsletter = project / "newsletters" / f"{SLUG}.md"
     newsletter.write_text(newsletter.read_text().replace("sectors: [all]\n", "sectors: [all]\ndraft: true\n", 1))

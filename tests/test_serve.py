@@ -136,3 +136,31 @@ def test_the_preview_shows_staff_the_facts_the_public_site_leaves_out(preview):
     page = wait_for(lambda: "problems to fix" not in (body := fetch(url + "guidance/lockdown/")) and body, 60,
                     "the page without the problems page")
     assert re.search(r'<span class="pp-facts__item pp-facts__item--staff">Type: Guidance</span>', page)
+
+
+def test_a_mistake_in_a_draft_names_the_draft_file_in_the_preview(tmp_path):
+    """A comms officer's trial: the preview named a draft's broken link at `zz-test/index.html` (a built file,
+    no line), and stopped "on an unexpected error" with a fault of ours for a draft's unknown template:."""
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    (project / "docs" / "draft-links.md").write_text(
+        "---\ntitle: Draft with a broken link\ntype: page\ndraft: true\n---\n\nSee [the plan](/guidance/no-plan.md).\n",
+        encoding="utf-8")
+    templated = project / "docs" / "draft-template.md"
+    templated.write_text(
+        "---\ntitle: Draft with no such template\ntype: page\ndraft: true\ntemplate: nope.html\n---\n\nHello.\n",
+        encoding="utf-8")
+    port = free_port()
+    with running([*PROTECTPRESS, "serve", "--port", str(port)], cwd=project, port=port, log=tmp_path / "serve.log",
+                 ready=lambda service: fetch(service.url)) as service:
+        # The unknown template stops the build before the link check, as it does on a published page.
+        first = wait_for(lambda: "The preview shows the problems to fix" in (out := service.output()) and out, 60,
+                         "the preview listing the draft's template")
+        assert ("error: docs/draft-template.md: template: expected a template of the theme or of overrides/, like "
+                "main.html, found 'nope.html'") in first, first
+        templated.write_text(templated.read_text(encoding="utf-8").replace("template: nope.html\n", ""),
+                             encoding="utf-8")
+        link = "error: docs/draft-links.md:7: expected a link to a page that exists (docs/guidance/no-plan.md does not"
+        printed = wait_for(lambda: link in (out := service.output()) and out, 60, "the draft's broken link")
+        shown = fetch(service.url)
+    assert "unexpected error" not in printed and "Traceback" not in printed and "index.html" not in printed, printed
+    assert "<strong>docs/draft-links.md</strong>, line 7" in shown

@@ -271,12 +271,14 @@ def _links_live(bulk: BulkSend, *, dry_run: bool) -> bool:
 
 
 def _confirmed(details: str, count: int) -> bool:
+    from ..core.sending.report import plural
+
     if sys.stdin is None or not sys.stdin.isatty():
-        warn(details, f"Not sending: this would mail {count:,} people and there is no terminal to confirm on. "
-             "Add --yes to send without being asked.")
+        warn(details, f"Not sending: this would mail {plural(count, 'person', 'people')} and there is no terminal to "
+             "confirm on. Add --yes to send without being asked.")
         return False
     say(details)
-    answer = input(f"Send to {count:,} people now? Type yes to send: ").strip().lower()
+    answer = input(f"Send to {plural(count, 'person', 'people')} now? Type yes to send: ").strip().lower()
     if answer in ("y", "yes"):
         return True
     say("Nothing was sent.")

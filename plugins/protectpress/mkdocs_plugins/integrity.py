@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, TemplateNotFound
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from ..core.checks.kept_scans import FILE_NAME as SCANS_FILE
@@ -70,8 +70,9 @@ class IntegrityFeature:
 
     def _check_templates(self, env: Environment, files: Files) -> None:
         """A page's `template:` must exist before MkDocs renders it: a missing one is a traceback there (found
-        by the fuzz tests). on_env runs after every page is read and before any is rendered."""
-        for file in files.documentation_pages():
+        by the fuzz tests). on_env runs after every page is read and before any is rendered. Drafts and scheduled
+        pages too: the preview renders them (a draft's missing template stopped it as a fault of ours)."""
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
             page = file.page
             name = page.meta.get("template") if page is not None else None
             if page is None or not isinstance(name, str) or not name:
@@ -134,7 +135,8 @@ class IntegrityFeature:
         newsletters = {web_src_uri(newsletter_slug(f)): settings.relative(f) for f in newsletter_files(settings)}
         docs_dir, docs_prefix = str(settings.docs_dir), settings.relative(settings.docs_dir)  # once: it asks the OS
         sources = {}
-        for file in files.documentation_pages():
+        # Drafts and scheduled pages too: the preview builds them, and a problem in one names the file to fix.
+        for file in files.documentation_pages(inclusion=InclusionLevel.is_in_serve):
             if file.abs_src_path and file.generated_by is None:
                 source = (f"{docs_prefix}/{file.src_uri}" if file.abs_src_path == f"{docs_dir}/{file.src_uri}"
                           else settings.relative(file.abs_src_path))

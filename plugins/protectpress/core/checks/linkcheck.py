@@ -255,7 +255,10 @@ class _Checker:
             noun = "an image" if link.kind == IMAGE else "a link to a page" if is_page else "a link to a file"
             nearest = self.nearest_page(wanted) if is_page and link.kind != IMAGE else None
             nearest_words = f"; the nearest page is {nearest}" if nearest else ""
-            self.broken(channel, link, f"expected {noun} that exists ({wanted} does not exist{nearest_words})",
+            # `../` once too often from a page leads above docs/: said, or the path looks like the page it meant.
+            why = nearest_words if wanted.startswith(self.docs_path + "/") else \
+                f": the link climbs out of {self.docs_path}/ with too many ../{nearest_words}"
+            self.broken(channel, link, f"expected {noun} that exists ({wanted} does not exist{why})",
                         f"{target!r} {_in(channel)}".strip())
         else:
             page = page_url_of(where) or "the home page"

@@ -204,6 +204,12 @@ def _front_matter(node: yaml.Node | None, data: Any, body: str, body_line: int) 
             elif isinstance(value_node, yaml.SequenceNode):  # `items[2]`: each entry's own line
                 for number, entry in enumerate(value_node.value, start=1):
                     key_lines.setdefault(f"{key}[{number}]", entry.start_mark.line + 2)
+                    if isinstance(entry, yaml.MappingNode):  # `items[2].full`: a newsletter item's setting
+                        for inner_key, inner_value in entry.value:
+                            name = f"{key}[{number}].{inner_key.value}"
+                            key_lines.setdefault(name, inner_key.start_mark.line + 2)
+                            if isinstance(inner_value, yaml.ScalarNode):
+                                raw.setdefault(name, inner_value.value)
             elif isinstance(value_node, yaml.MappingNode):  # `search.boost`: a setting on its own line
                 for inner_key, _ in value_node.value:
                     key_lines.setdefault(f"{key}.{inner_key.value}", inner_key.start_mark.line + 2)

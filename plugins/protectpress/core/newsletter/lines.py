@@ -24,14 +24,19 @@ _MARKUP = re.compile(r"[*_`\\]|<[^>]*>")  # what a heading's words may carry in 
 # needle may be the end of the target (its file name).
 _TARGET = r"""(?:\]\(\s*<?|\]:\s*<?|\b(?:href|src)\s*=\s*["']?|<)[^\s)"'>]*"""
 
-ClueKind = Literal["words", "heading", "address", "cell"]
+# Where a link's words are written as its text: `[words](`, `[words][ref]`, `<a href=...>words</a>`, with the
+# emphasis the reader does not see around them.
+_LINK_OPEN, _LINK_CLOSE = r"(?:\[|<a\b[^>]*>)[\s*_`]*", r"[\s*_`]*(?:\]|</a>)"
+
+ClueKind = Literal["words", "heading", "address", "cell", "link"]
 
 
 @dataclass(frozen=True)
 class Clue:
     """What to look for in the Markdown to find where a problem seen in the email was written: words as the
-    reader sees them, a heading's words, an address (as written, or made absolute by the site's links), or the
-    words a table cell starts with (`<td>words` or `| words`)."""
+    reader sees them, a heading's words, an address (as written, or made absolute by the site's links), the
+    words a table cell starts with (`<td>words` or `| words`), or a link's words where they are its text (so that
+    'here' in the prose, or in 'click here', does not stand in for a link that says only 'here')."""
 
     text: str
     kind: ClueKind = "words"
@@ -61,6 +66,9 @@ class SourceLines:
             return next((line for needle in _address_needles(clue.text)
                          if (line := self._line_matching(_TARGET + re.escape(needle), occurrence)) is not None),
                         None)
+        if clue.kind == "link":
+            return self._line_matching(_LINK_OPEN + r"\s+".join(map(re.escape, clue.text.split())) + _LINK_CLOSE,
+                                       occurrence) if clue.text.strip() else None
         if clue.kind == "cell":
             return self._line_matching(r"(?:<t[dh]\b[^>]*>|\|)\s*" + _whole(clue.text), occurrence) \
                 if clue.text.strip() else None

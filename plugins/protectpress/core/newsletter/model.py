@@ -171,7 +171,7 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems, *,
         return None
     front, values, report = reading.front, reading.values, reading.report
     sectors = read_terms(values.get("sectors", ()), "sectors", settings.vocabulary.sectors, report)
-    items = _items(front.data.get("items"), report, front.lines)
+    items = _items(front.data.get("items"), report, front.lines, front.raw)
     deep_line = too_deep_line(front.body, EMAIL_EXTENSIONS)  # what renders a letter
     if deep_line is not None:
         problems.error(
@@ -258,7 +258,8 @@ def fill_name(body: str, name: str, first_name: str | None = None) -> str:
     return MERGE_FIELD.sub(lambda match: values.get(match.group(1), match.group(0)), body)
 
 
-def _items(value: Any, error: Callable[..., None], lines: dict[str, int]) -> tuple[FeaturedItem, ...]:
+def _items(value: Any, error: Callable[..., None], lines: dict[str, int],
+           raw: Mapping[str, str]) -> tuple[FeaturedItem, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -281,11 +282,18 @@ def _items(value: Any, error: Callable[..., None], lines: dict[str, int]) -> tup
             error(f"items[{number}].page", "expected a page path inside docs/, like guidance/example.md",
                   describe(page))
             continue
-        if not isinstance(full, bool):
-            error(f"items[{number}].full", "expected true or false", describe(full))
-            continue
-        if not isinstance(as_updated, bool):
-            error(f"items[{number}].as_updated", "expected true or false", describe(as_updated))
+        # `yes`, `on` and `True` are true to YAML but refused, as on a page's `draft:` (the handbook says so).
+        wrong = False
+        for flag, flag_value in (("full", full), ("as_updated", as_updated)):
+            written = raw.get(f"items[{number}].{flag}")
+            if not isinstance(flag_value, bool):
+                error(f"items[{number}].{flag}", "expected true or false", describe(flag_value))
+            elif written is not None and written.strip() not in ("true", "false"):
+                error(f"items[{number}].{flag}", "expected true or false", repr(written))
+            else:
+                continue
+            wrong = True
+        if wrong:
             continue
         items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number, as_updated=as_updated,
                                   line=lines.get(f"items[{number}]")))

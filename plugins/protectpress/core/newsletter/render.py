@@ -232,9 +232,9 @@ def _report_violations(newsletter: Newsletter, letter: SourceLines, features: li
         elif violation.clue is not None:
             occurrence = (violation.rule, violation.expected, violation.clue)
             seen[occurrence] += 1
-            line = letter.line_of(violation.clue, seen[occurrence])
-            if line is None:
-                line = next((item_line for body, item_line in embedded if body.line_of(violation.clue)), None)
+            line = _written_at(violation.clue, seen[occurrence], letter, embedded)
+            if line is None and violation.clue.kind == "link":  # link text written in a way not looked for
+                line = _written_at(Clue(violation.clue.text), seen[occurrence], letter, embedded)
         report = problems.warning if violation.warning else problems.error
         report(newsletter.path, violation.expected, violation.found, key=f"email rule {violation.rule}", line=line)
 
@@ -300,6 +300,15 @@ def _render_template(settings: Settings, newsletter: Newsletter, letter: ParsedM
     except jinja2.TemplateError as error:
         problems.error(shown, "expected a template that renders", str(error), line=_template_line(error, path))
     return None
+
+
+def _written_at(clue: Clue, occurrence: int, letter: SourceLines,
+                embedded: list[tuple[SourceLines, int | None]]) -> int | None:
+    """The letter's line where the clue is written, else the `items:` line of the featured page that holds it."""
+    line = letter.line_of(clue, occurrence)
+    if line is None:
+        line = next((item_line for body, item_line in embedded if body.line_of(clue)), None)
+    return line
 
 
 def _template_line(error: BaseException, path: Path) -> int | None:

@@ -233,7 +233,8 @@ def _link_text(html: str, root: Node, expect: EmailExpectations) -> list[Violati
     found = []
     for link in root.iter("a"):
         if says_nowhere(link.words()):
-            found.append(Violation("link-text", LINK_TEXT_EXPECTED, repr(link.words()), clue=Clue(link.words())))
+            found.append(Violation("link-text", LINK_TEXT_EXPECTED, repr(link.words()),
+                                   clue=Clue(link.words(), "link")))
     return found
 
 
