@@ -276,7 +276,9 @@ def test_text_structure(fixture_email):
     assert re.search(r"Our privacy notice \[(\d+)\] has not changed", text)
     number = re.search(r"Our privacy notice \[(\d+)\]", text).group(1)
     assert f"\n[{number}] https://news.example.org/privacy/\n" in text
-    assert "\nRead the guidance: Dynamic lockdown:\nhttps://news.example.org/guidance/lockdown/\n" in text
+    # The call to action's words end in the page's name: the address follows on its own line, no second colon.
+    assert "\nRead the guidance: Dynamic lockdown\nhttps://news.example.org/guidance/lockdown/\n" in text
+    assert not re.search(r"^Read the .*:\s*$", text, re.M), "a call to action ends in a colon"
 
 
 def test_text_footer(email):

@@ -52,7 +52,7 @@ from .rendered import (
     unsubscribe_mailto,
 )
 from .rules import EmailExpectations, Violation, check_email
-from .text import References, heading, join_sections, link_line, markdown_text, paragraph
+from .text import References, action_link, heading, join_sections, link_line, markdown_text, paragraph
 from .web import known_sources, web_src_uri
 
 SOCIAL_ICONS = "assets/images/social/"  # our own origin for any mj-social icons, never Mailjet's
@@ -348,7 +348,7 @@ def _text(newsletter: Newsletter, letter: ParsedMarkdown, features: list[Feature
             sections.append(markdown_text(embeds[feature.page.src_uri], references))
         elif feature.page.summary:
             sections.append(paragraph(feature.page.summary))
-        sections.append(link_line(feature.call_to_action, url))
+        sections.append(action_link(feature.call_to_action, url))
     emergency_line = footer.emergency["text"]
     sections += ["-" * 20, paragraph(emergency_line),
                  paragraph(f"{footer.sent_by} {footer.footer_text}".strip()), paragraph(footer.why_received)]
