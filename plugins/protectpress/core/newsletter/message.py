@@ -57,6 +57,18 @@ class MessagePolicy(EmailPolicy):
         if name.lower() in WHOLLY_ENCODED_HEADERS and not value.isascii():
             encoded = Header(value, "utf-8", header_name=name).encode(linesep=self.linesep, maxlinelen=78)
             return f"{name}: {encoded}{self.linesep}"
+        if name.lower() in WHOLLY_ENCODED_HEADERS and len(name) + 2 + len(value) > self.max_line_length:
+            # CPython moves a subject that would just fit on a line of its own to the next line ("Subject:"
+            # CRLF " Confirm your ..."), which reads back with a leading space: folded at its spaces instead,
+            # its first word always beside the name.
+            first, *words = value.split(" ")
+            lines = [f"{name}: {first}"]
+            for word in words:
+                if len(lines[-1]) + 1 + len(word) <= self.max_line_length:
+                    lines[-1] += " " + word
+                else:
+                    lines.append(word)
+            return (self.linesep + " ").join(lines) + self.linesep
         return None
 
 
