@@ -26,8 +26,8 @@ def project(tmp_path_factory) -> Path:
 def settings_with(project: Path, *, service: bool, organisation: str = "Protect and Prepare partner guidance"):
     config = project / "mkdocs.yml"
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("        organisation: Protect and Prepare partner guidance",
-                        f"        organisation: '{organisation}'", 1)
+    assert "      newsletter:\n" in text
+    text = text.replace("      newsletter:\n", f"      newsletter:\n        organisation: '{organisation}'\n", 1)
     text = text.replace("          retail: Retail", f"          retail: '{HOSTILE}'", 1)
     if service:
         text = text.replace("      sending:\n", "      sending:\n        unsubscribe_url: "

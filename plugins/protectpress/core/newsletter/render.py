@@ -240,8 +240,10 @@ def _report_violations(newsletter: Newsletter, letter: SourceLines, features: li
 
 
 def newsletter_organisation(settings: Settings) -> str:
-    """Whose newsletter it is: the footer's sender, and the name the subscriptions service's pages give."""
-    return settings.plugin.newsletter.organisation or settings.site_name
+    """Whose newsletter it is: the footer's sender, and the name the subscriptions service's pages give. The
+    organisation the site's brand bar names unless the newsletter names another, so that a reader who follows
+    an email to the site meets the same name (a trial found two)."""
+    return settings.plugin.newsletter.organisation or settings.plugin.brand.organisation or settings.site_name
 
 
 def _footer(settings: Settings, links: SiteLinks) -> Footer:
