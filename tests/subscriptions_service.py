@@ -25,7 +25,7 @@ from support import PROTECTPRESS, copy_project, free_port, run_in_process, run_p
 SECRET = "subscriptions-secret-" + "s" * 32
 EXPORT_TOKEN = "subscriptions-export-" + "e" * 32
 ENV = {"PROTECTPRESS_UNSUBSCRIBE_SECRET": SECRET, "PROTECTPRESS_UNSUBSCRIBE_EXPORT_TOKEN": EXPORT_TOKEN}
-ORGANISATION = "Protect and Prepare partner guidance"  # the example project's newsletter organisation
+ORGANISATION = "Protect and Prepare partnership (example)"  # the example project's brand, which its email names
 
 
 @dataclass

@@ -104,7 +104,8 @@ def test_feed_entries_lead_with_the_note_and_carry_the_updated_date(site):
 def test_listings_say_updated(site):
     listing = (site / "guidance/index.html").read_text(encoding="utf-8")
     # Issue 13: a listing shows the one date it sorts by, "Updated <date>" once a page has been updated.
-    assert '<small>Guidance · Updated <time datetime="2025-11-02">2 November 2025</time></small>' in listing
+    # On its own line under the title, without "Guidance ·" on the guidance page's own list.
+    assert '<br>\n<small>Updated <time datetime="2025-11-02">2 November 2025</time></small>' in listing
 
 
 def test_a_newsletter_features_the_page_as_updated(site):

@@ -26,8 +26,8 @@ def project(tmp_path_factory) -> Path:
 def settings_with(project: Path, *, service: bool, organisation: str = "Protect and Prepare partner guidance"):
     config = project / "mkdocs.yml"
     text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("        organisation: Protect and Prepare partner guidance",
-                        f"        organisation: '{organisation}'", 1)
+    assert "      newsletter:\n" in text
+    text = text.replace("      newsletter:\n", f"      newsletter:\n        organisation: '{organisation}'\n", 1)
     text = text.replace("          retail: Retail", f"          retail: '{HOSTILE}'", 1)
     if service:
         text = text.replace("      sending:\n", "      sending:\n        unsubscribe_url: "
@@ -50,12 +50,15 @@ def test_without_the_service_the_subscribe_page_offers_feeds_only(project):
     assert site_form(settings, "subscribe.md") is None
     body = subscribe_body(_feeds(settings), settings)
     assert "<form" not in body and "by email" not in body
+    # A reader looking for email updates is told plainly there are none, rather than left to search.
+    assert "Email updates are not offered on this site" in body
 
 
 def test_with_the_service_the_page_has_the_form_escaped_and_without_scripts(project):
     settings = settings_with(project, service=True, organisation=HOSTILE)
     body = subscribe_body(_feeds(settings), settings)
     assert "## Get our newsletter by email" in body
+    assert "not offered" not in body
     assert "<script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Partners&#34;" in body
     form = body[body.index("<form"):body.index("</form>")]
     assert "\n\n" not in form  # one HTML block: Markdown must not split it

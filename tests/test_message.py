@@ -51,6 +51,18 @@ def test_list_unsubscribe_is_one_unfolded_line_in_the_bytes_sent():
     assert parse(raw)["List-Unsubscribe"] == f"<{MAILTO}>, <{HTTPS}>"
 
 
+@pytest.mark.parametrize("subject", [
+    "Confirm your email address for Protect and Prepare partnership (example)",  # fits a line of its own
+    "Winter update: " + "lockdown plans and the retail expo, " * 4 + "and more",
+    "https://protectpress.example.org/" + "x" * 90 + " is the one word too long for a line",
+])
+def test_a_long_plain_subject_folds_at_its_spaces_and_reads_back_as_written(subject):
+    raw = make(subject=subject).as_bytes()
+    header = raw.split(b"\r\nSubject:", 1)[1].split(b"\r\nDate:")[0]
+    assert header.startswith(b" ") and header[1:2] != b"\r"  # the first word beside "Subject:", not below it
+    assert parse(raw)["Subject"] == subject  # CPython's own folding read back with a leading space
+
+
 def test_both_parts_text_first_in_utf8_and_no_line_over_the_smtp_limit():
     raw = make().as_bytes()
     message = parse(raw)

@@ -56,6 +56,12 @@ def test_web_version_is_a_site_page_with_the_letter_and_features(built):
     # Links written from the docs root and from the embedded card's own folder both reach the right pages.
     assert "../../privacy/" in hrefs and "../../guidance/lockdown/" in hrefs
     assert "../../guidance/lockdown/#plan" in hrefs
+    # Every featured page's link says what the email's button and plain text say, in full or summed up.
+    actions = [a.words().strip() for a in article.iter("a") if a.words().strip().startswith("Read ")]
+    assert actions == ["Read the guidance: Dynamic lockdown", "Read the action card: Run, hide, tell",
+                       "Read the conference write-up: Retail security expo 2024"]
+    email_text = " ".join((built / "newsletters" / SLUG / "email.txt").read_text().split())
+    assert all(action in email_text for action in actions)
     images = [i for i in article.iter("img")]
     assert [(i.attrs["src"], i.attrs["alt"]) for i in images] == [
         ("../../assets/lockdown.png", "A member of staff locking a shop's glass doors")]

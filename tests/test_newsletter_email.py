@@ -8,6 +8,7 @@ after checking the new output in a browser and a mail program.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import os
 import re
@@ -21,7 +22,10 @@ from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.htmltree import parse_html
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.newsletter import NAME_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, personalise, render_newsletter_file
+from protectpress.core.newsletter.render import newsletter_organisation
 from protectpress.core.newsletter.rules import SIZE_LIMIT
+from protectpress.core.sending.compose import sender_name_problem
+from protectpress.core.site.brand import load_brand
 from support import FIXTURES, REPO, copy_project
 
 NOW = build_now()  # the one "now" of this test run, passed to all that read the pages
@@ -209,7 +213,7 @@ def test_footer_says_who_why_emergency_privacy_and_unsubscribe(email):
     settings, rendered, _ = email
     footer = next(n for n in parse_html(rendered.html).iter() if "pp-footer" in n.classes)
     text = footer.words()
-    assert settings.plugin.newsletter.organisation in text
+    assert newsletter_organisation(settings) and newsletter_organisation(settings) in text
     assert " ".join(settings.plugin.newsletter.why_received.split()) in text
     assert f"In an emergency call {emergency.EMERGENCY_NUMBER}." in text
     assert f"{emergency.HOTLINE_NAME} on {emergency.HOTLINE_NUMBER}" in text
@@ -276,7 +280,9 @@ def test_text_structure(fixture_email):
     assert re.search(r"Our privacy notice \[(\d+)\] has not changed", text)
     number = re.search(r"Our privacy notice \[(\d+)\]", text).group(1)
     assert f"\n[{number}] https://news.example.org/privacy/\n" in text
-    assert "\nRead the guidance: Dynamic lockdown:\nhttps://news.example.org/guidance/lockdown/\n" in text
+    # The call to action's words end in the page's name: the address follows on its own line, no second colon.
+    assert "\nRead the guidance: Dynamic lockdown\nhttps://news.example.org/guidance/lockdown/\n" in text
+    assert not re.search(r"^Read the .*:\s*$", text, re.M), "a call to action ends in a colon"
 
 
 def test_text_footer(email):
@@ -285,6 +291,22 @@ def test_text_footer(email):
     assert emergency.EMERGENCY_TEXT.split(".")[0] in " ".join(text.split())
     assert f"Privacy notice: {settings.links.page_url('privacy.md')}" in text
     assert text.rstrip().endswith(f"unsubscribe with this link:\n{UNSUBSCRIBE_PLACEHOLDER}")
+
+
+def test_the_email_names_the_organisation_the_site_names(seed):
+    # A trial saw "Protect and Prepare partnership (example)" on the site and "... partner guidance" in the email.
+    settings, rendered, _ = seed
+    site = load_brand(settings, set(), Problems()).organisation
+    assert site == "Protect and Prepare partnership (example)"
+    assert f"This email was sent by {site}." in " ".join(rendered.text.split())
+
+
+def test_without_a_sender_name_the_from_header_names_the_brands_organisation(seed):
+    settings = copy.deepcopy(seed[0])
+    settings.plugin.sending.from_name = settings.plugin.newsletter.organisation = ""
+    settings.plugin.brand.organisation = "Partners =?utf-8?q?x?="  # written like an encoded word: refused
+    problem = sender_name_problem(settings)
+    assert problem is not None and problem.key == "plugins.protectpress.brand.organisation"
 
 
 def test_seed_newsletter_carries_the_seed_content(seed):

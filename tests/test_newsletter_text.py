@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from protectpress.core.foundation.links import SiteLinks
 from protectpress.core.newsletter.markdown import PageLink, demote_headings, parse_markdown, rebase_links
-from protectpress.core.newsletter.text import WIDTH, References, heading, link_line, markdown_text
+from protectpress.core.newsletter.text import WIDTH, References, action_link, heading, link_line, markdown_text
 
 LINKS = SiteLinks("https://example.org/")
 
@@ -66,6 +66,16 @@ def test_long_urls_stand_alone():
     assert link_line("Read it", url) == f"Read it:\n{url}"
     text = text_of(f"See [this]({url}).")
     assert f"[1]\n{url}" in text
+
+
+def test_a_call_to_action_keeps_its_one_colon_and_puts_the_address_under_it():
+    # A trial read "Read the news: Winter events: staying safe this season:" with the address on the next line.
+    words = "Read the news: Winter events: staying safe this season"
+    url = "https://example.org/news/winter-events/"
+    assert action_link(words, url) == f"{words}\n{url}"
+    long = action_link("Read the conference write-up: " + "Security and Policing 2023 " * 3, url)
+    *lines, address = long.splitlines()
+    assert address == url and all(len(line) <= WIDTH and not line.endswith(":") for line in lines)
 
 
 def test_raw_html_is_sanitised_in_the_text_too():

@@ -95,8 +95,10 @@ def test_topic_pages_name_what_they_list_lead_to_their_feed_and_list_cards_first
     assert lead.group(1).lower().startswith(listed.split(" and ")[0]), (lead.group(1), headings)
     for kind in ("Action cards", "Guidance", "News", "Conference write-ups"):
         assert (kind.lower() in lead.group(1).lower()) == (kind in headings), (kind, lead.group(1), headings)
-    # Each listing's date stays whole: in a <time>, which the stylesheet never breaks.
-    assert re.search(r"<small>Action card · (?:Updated )?<time datetime=", html)
+    # Each listing's date stays whole: in a <time>, which the stylesheet never breaks, on its own line under the
+    # title; under its "Action cards" heading an entry does not say "Action card" again.
+    assert re.search(r"</a><br>\n<small>(?:Updated )?<time datetime=", html)
+    assert "Action card ·" not in html
 
 
 def test_the_newsletter_web_version_opens_without_its_greeting(example_site):

@@ -223,3 +223,19 @@ def test_time_left_reads_naturally():
     assert time_left(60, 10, 40) == "about 3 min left"
     assert time_left(3600, 1, 3) == "about 2.0 h left"
     assert time_left(5, 0, 10) == "" and time_left(5, 10, 10) == ""
+
+
+def test_a_record_with_no_real_send_says_who_is_still_to_send(tmp_path):
+    # "Sent 0, failed 0 ..., remaining 0" read as a finished send to a trial's comms officer.
+    from protectpress.core.sending.report import journal_report
+
+    with SendJournal(tmp_path / "issue.sqlite") as journal:
+        assert "Not sent yet: no real send of this newsletter has begun." in journal_report(journal, "x", "none")
+        journal.begin("hash-1", "Subject", "smtp://relay:587")
+        journal.plan(people("a@example.com"))
+        report = journal_report(journal, "x", "none")
+        assert "Not sent yet: 1 person to send." in report and not any(line.startswith("Sent") for line in report)
+        journal.mark_sending("a@example.com")
+        journal.mark("a@example.com", State.SENT, "250 OK")
+        assert ("Sent 1, failed 0 (0 permanent, 0 temporary), unknown 0, remaining 0."
+                in journal_report(journal, "x", "none"))

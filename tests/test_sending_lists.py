@@ -240,7 +240,9 @@ def test_the_send_stops_naming_the_page_not_deployed_and_sends_when_told_to_skip
         # Only the page that is missing is named: the other pages, the web version and the footer's answered.
         assert stopped.stderr.count(f"https://127.0.0.1:{port}/") == 1
         assert not sink.handler.received
-        assert "Run 1:" not in run_in_process("sends", LIVE_SLUG, cwd=project).stdout  # no run began
+        record = run_in_process("sends", LIVE_SLUG, cwd=project).stdout
+        assert "Run 1:" not in record  # no run began
+        assert "Sent 0" not in record and "\nNot sent yet: " in record, record
 
         sent = run_in_process(*command, "--skip-live-check", cwd=project, env=env)
         assert sent.returncode == 0, sent.stdout + sent.stderr

@@ -242,6 +242,12 @@ def test_the_question_counts_one_person_in_the_singular(project, relay, run):
     assert code == 2
     assert "Not sending: this would mail 1 person and there is no terminal to confirm on." in err, err
     assert relay.handler.counts()["partner0000@example.com"] == 0
+    # Its record must not read as a finished send ("Sent 0 ... remaining 0", as a trial saw it).
+    code, out, _err = run("sends", SLUG)
+    assert code == 0 and "Sent 0" not in out and "remaining 0" not in out, out
+    assert "\nNot sent yet: no real send of this newsletter has begun.\n" in out, out
+    code, out, _err = run("sends")
+    assert code == 0 and f"\n  {SLUG} (not sent yet)\n" in out, out
 
 
 def test_a_draft_is_only_test_sent(project, relay, run):

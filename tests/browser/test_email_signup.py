@@ -46,7 +46,7 @@ def test_sign_up_on_the_subscribe_page_confirm_receive_and_leave(signup_site, ne
     assert page.locator("form#email-signup script, form#email-signup [onclick], form#email-signup [onsubmit]"
                         ).count() == 0
     consent = page.locator("#signup-consent")
-    assert "Protect and Prepare partner guidance" in consent.inner_text()
+    assert "Protect and Prepare partnership (example)" in consent.inner_text()
     assert consent.get_by_role("link", name="privacy notice").get_attribute("href").endswith("/privacy/")
 
     # A mistake: the service shows the form again, the summary first, the message by the field; axe finds nothing.

@@ -50,3 +50,16 @@ def test_no_page_kind_scrolls_sideways_on_a_phone(kind_name, page_kind, reading_
     screenshot(page, artifacts, f"mobile-{kind.slug}")
     overflow = sideways_overflow(page)
     assert overflow <= 0, f"{kind.name} page /{kind.path} scrolls {overflow}px sideways at 375px wide"
+
+
+@pytest.mark.parametrize("path", ["", "news/"])
+def test_a_listings_kind_and_date_sit_on_their_own_line_under_each_title(path, new_page, site_url, artifacts):
+    # Run on after the title, "News · Updated ..." wrapped differently on each entry of a phone's list (a trial).
+    page = open_path(new_page(viewport=MOBILE), site_url, path)
+    screenshot(page, artifacts, f"mobile-listing-{path.strip('/') or 'home'}")
+    entries = page.evaluate("""() => [...document.querySelectorAll('.pp-listing > li')].map(li => ({
+        title: li.querySelector('a').getBoundingClientRect().bottom,
+        facts: li.querySelector('small').getBoundingClientRect().top,
+        left: li.querySelector('small').getBoundingClientRect().left - li.getBoundingClientRect().left}))""")
+    assert entries, f"no listing on /{path}"
+    assert all(entry["facts"] >= entry["title"] - 1 and entry["left"] < 1 for entry in entries), entries

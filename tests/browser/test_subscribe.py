@@ -22,6 +22,7 @@ def test_without_javascript_every_choice_shows_one_address_that_fits_a_phone(new
     assert sideways_overflow(page) <= 0
     retail = page.locator('.pp-feed-list__item[data-pp-feed="Retail"] .pp-feed-address')
     assert retail.inner_text().strip() == SITE_URL + "feeds/sectors/retail/rss.xml"
+    assert _visible_format_explanations(page) == 1
 
 
 def test_the_picker_gives_one_address_in_the_chosen_format_and_copies_it(new_page, site_url, axe_source,
@@ -37,6 +38,8 @@ def test_the_picker_gives_one_address_in_the_chosen_format_and_copies_it(new_pag
     page.get_by_label("Which sector?").select_option(label="Retail")
     assert address.inner_text() == SITE_URL + "feeds/sectors/retail/rss.xml"
     assert not page.get_by_label("Atom").is_visible()
+    # The picker offers the other formats, so the page's note for readers without the script is hidden.
+    assert _visible_format_explanations(page) == 1
     page.get_by_text("Other formats: Atom and JSON Feed").click()
     page.get_by_label("Atom").check()
     assert address.inner_text() == SITE_URL + "feeds/sectors/retail/atom.xml"
@@ -63,3 +66,9 @@ def test_a_topic_pages_follow_link_opens_the_picker_on_its_feed(new_page, site_u
     page.wait_for_load_state("load")
     page.wait_for_function("document.querySelector('[data-pp-subscribe-picker]').getBoundingClientRect().top < "
                            "innerHeight / 2 && !document.querySelector('details.pp-subscribe__all').open")
+
+
+def _visible_format_explanations(page) -> int:
+    """How many places on screen offer or explain "Atom and JSON Feed" (a trial found two with the picker)."""
+    return page.evaluate("""() => [...document.querySelectorAll('summary')]
+        .filter(s => s.textContent.includes('Atom and JSON Feed') && s.checkVisibility()).length""")

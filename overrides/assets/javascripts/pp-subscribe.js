@@ -100,6 +100,9 @@
     element("div", { className: "pp-subscribe__box" }, address, copy),
     status, format);
   picker.hidden = false;
+  // The page's own note on other formats is for readers without this script: the picker now offers them.
+  const formatsNote = document.querySelector("[data-pp-subscribe-formats-note]");
+  if (formatsNote) formatsNote.hidden = true;
 
   // The full list stays for anyone who wants to scan it, folded away under the picker.
   const list = element("details", { className: "pp-subscribe__all" },

@@ -123,8 +123,13 @@ def _report_sends(args: argparse.Namespace) -> int:
 
 def _list_sends(shown: str, journal_dir: Path) -> int:
     """`sends` alone: the newsletters with a send record, as `git branch` lists branches, and how to see one."""
-    from ..core.sending.journal import recorded_slugs
+    from ..core.sending.journal import SendJournal, journal_path, recorded_slugs
+    from ..core.sending.report import not_sent_yet
     from ..core.sending.testsends import tested_slugs
+
+    def begun(slug: str) -> str:
+        with SendJournal(journal_path(journal_dir, slug)) as journal:
+            return " (not sent yet)" if not_sent_yet(journal.counts()) else ""
 
     live = recorded_slugs(journal_dir)
     tested = [slug for slug in tested_slugs(journal_dir) if slug not in live]
@@ -132,7 +137,7 @@ def _list_sends(shown: str, journal_dir: Path) -> int:
         say(f"No newsletter has a send record in {shown}/ yet: one begins with the first send, test or live.")
         return 0
     say(f"Newsletters with a send record in {shown}/:",
-        *(f"  {slug}" for slug in live), *(f"  {slug} (test sends only)" for slug in tested),
+        *(f"  {slug}{begun(slug)}" for slug in live), *(f"  {slug} (test sends only)" for slug in tested),
         f"See one with: protectpress sends NEWSLETTER (for example protectpress sends {(live or tested)[0]}).")
     return 0
 

@@ -67,7 +67,7 @@ class NewsletterSettings:
     enabled: bool = True
     folder: str = NEWSLETTER_SOURCES
     template: str = "overrides/emails/newsletter.mjml.j2"
-    organisation: str = ""  # default: site_name
+    organisation: str = ""  # default: the brand's organisation, else site_name
     logo: str = ""  # docs-relative image path or absolute URL
     logo_alt: str = ""
     brand_colour: str = NAVY  # header background

@@ -34,6 +34,7 @@ from ..foundation.service_address import ONE_CLICK_POST
 # Headers written exactly as given, never folded or encoded (RFC 2369, RFC 8058; a Message-ID is one token).
 UNFOLDED_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post", "list-id", "message-id"})
 WHOLLY_ENCODED_HEADERS = frozenset({"subject"})
+FOLD_AT = 78  # RFC 5322's recommended longest line, where the email policies fold a header
 SMTP_LINE_LIMIT = 998  # RFC 5322: a line, the header name included, may not be longer
 ADDRESS_LIMIT = 254  # RFC 5321's longest forward path, less its angle brackets
 TEST_PREFIX = "[TEST] "
@@ -55,8 +56,20 @@ class MessagePolicy(EmailPolicy):
         if name.lower() in UNFOLDED_HEADERS:
             return f"{name}: {value}{self.linesep}"
         if name.lower() in WHOLLY_ENCODED_HEADERS and not value.isascii():
-            encoded = Header(value, "utf-8", header_name=name).encode(linesep=self.linesep, maxlinelen=78)
+            encoded = Header(value, "utf-8", header_name=name).encode(linesep=self.linesep, maxlinelen=FOLD_AT)
             return f"{name}: {encoded}{self.linesep}"
+        if name.lower() in WHOLLY_ENCODED_HEADERS and len(name) + 2 + len(value) > FOLD_AT:
+            # CPython moves a subject that would just fit on a line of its own to the next line ("Subject:"
+            # CRLF " Confirm your ..."), which reads back with a leading space: folded at its spaces instead,
+            # its first word always beside the name.
+            first, *words = value.split(" ")
+            lines = [f"{name}: {first}"]
+            for word in words:
+                if len(lines[-1]) + 1 + len(word) <= FOLD_AT:
+                    lines[-1] += " " + word
+                else:
+                    lines.append(word)
+            return (self.linesep + " ").join(lines) + self.linesep
         return None
 
 

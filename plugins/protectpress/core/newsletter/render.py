@@ -52,7 +52,7 @@ from .rendered import (
     unsubscribe_mailto,
 )
 from .rules import EmailExpectations, Violation, check_email
-from .text import References, heading, join_sections, link_line, markdown_text, paragraph
+from .text import References, action_link, heading, join_sections, link_line, markdown_text, paragraph
 from .web import known_sources, web_src_uri
 
 SOCIAL_ICONS = "assets/images/social/"  # our own origin for any mj-social icons, never Mailjet's
@@ -240,8 +240,10 @@ def _report_violations(newsletter: Newsletter, letter: SourceLines, features: li
 
 
 def newsletter_organisation(settings: Settings) -> str:
-    """Whose newsletter it is: the footer's sender, and the name the subscriptions service's pages give."""
-    return settings.plugin.newsletter.organisation or settings.site_name
+    """Whose newsletter it is: the footer's sender, and the name the subscriptions service's pages give. The
+    organisation the site's brand bar names unless the newsletter names another, so that a reader who follows
+    an email to the site meets the same name (a trial found two)."""
+    return settings.plugin.newsletter.organisation or settings.plugin.brand.organisation or settings.site_name
 
 
 def _footer(settings: Settings, links: SiteLinks) -> Footer:
@@ -348,7 +350,7 @@ def _text(newsletter: Newsletter, letter: ParsedMarkdown, features: list[Feature
             sections.append(markdown_text(embeds[feature.page.src_uri], references))
         elif feature.page.summary:
             sections.append(paragraph(feature.page.summary))
-        sections.append(link_line(feature.call_to_action, url))
+        sections.append(action_link(feature.call_to_action, url))
     emergency_line = footer.emergency["text"]
     sections += ["-" * 20, paragraph(emergency_line),
                  paragraph(f"{footer.sent_by} {footer.footer_text}".strip()), paragraph(footer.why_received)]

@@ -67,6 +67,13 @@ def link_line(label: str, url: str, width: int = WIDTH) -> str:
     return line if len(line) <= width else "\n".join([*_wrap(f"{label}:", width), url])
 
 
+def action_link(words: str, url: str, width: int = WIDTH) -> str:
+    """A call to action, then its address on the next line. Its words already carry a colon ("Read the news:
+    Winter events"), so `link_line`'s "words: URL" would read "Read the news: Winter events: https://...";
+    on a line of its own the address is also what a plain-text mail client makes a link of."""
+    return "\n".join([*_wrap(words, width), url])
+
+
 def join_sections(*sections: str) -> str:
     return "\n\n".join(s.strip("\n") for s in sections if s and s.strip()) + "\n"
 

@@ -64,7 +64,6 @@ def web_markdown(settings: Settings, newsletter: Newsletter, features: Sequence[
         if feature.item.full:
             body = rebase_links(page.body, links=links, from_src=page.src_uri)
             parts.append(demote_headings(body).strip() + "\n\n")
-            parts.append(f"[Read {escape_markdown(page.title)} on its own page](/{page.src_uri})\n")
         else:
             if page.image:
                 absolute = links.absolute(page.image, from_src=page.src_uri)
@@ -72,7 +71,8 @@ def web_markdown(settings: Settings, newsletter: Newsletter, features: Sequence[
                 parts.append(f"![{escape_markdown(page.image_alt or '')}]({image})\n\n")
             if page.summary:
                 parts.append(f"{escape_markdown(page.summary)}\n\n")
-            parts.append(f"[{escape_markdown(feature.call_to_action)}](/{page.src_uri})\n")
+        # The email's words for the same link (FeaturedPage.call_to_action), in full or summed up alike.
+        parts.append(f"[{escape_markdown(feature.call_to_action)}](/{page.src_uri})\n")
     return "".join(parts)
 
 

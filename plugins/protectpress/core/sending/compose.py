@@ -101,11 +101,14 @@ ONE_CLICK_OFF = ("no one-click unsubscribe (unsubscribe_url is not set in mkdocs
 
 
 def _from_name(settings: Settings) -> tuple[str, str]:
-    """The sender's name and the mkdocs.yml setting it comes from: from_name, else the organisation, else the site."""
+    """The sender's name and the mkdocs.yml setting it comes from: from_name, else the organisation (the
+    newsletter's, else the brand's, as `newsletter_organisation` chooses), else the site."""
     if settings.plugin.sending.from_name:
         return settings.plugin.sending.from_name, f"{SETTING}.from_name"
     if settings.plugin.newsletter.organisation:
         return settings.plugin.newsletter.organisation, "plugins.protectpress.newsletter.organisation"
+    if settings.plugin.brand.organisation:
+        return settings.plugin.brand.organisation, "plugins.protectpress.brand.organisation"
     return settings.site_name or "", "site_name"
 
 

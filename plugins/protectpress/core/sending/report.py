@@ -62,6 +62,12 @@ def confirmation(*, source: str, subject: str, sender: str, relay: str, to_send:
     ])
 
 
+def not_sent_yet(counts: dict[State, int]) -> bool:
+    """No message of this send has gone out or been tried: everyone recorded, if anyone, is still to send. A send
+    refused before its first message (no one to confirm it, the relay unreachable) leaves such a record."""
+    return all(count == 0 for state, count in counts.items() if state is not State.PENDING)
+
+
 def journal_report(journal: SendJournal, shown_as: str, last_test: str) -> list[str]:
     record = journal.campaign()
     counts = journal.counts()
@@ -70,9 +76,14 @@ def journal_report(journal: SendJournal, shown_as: str, last_test: str) -> list[
         lines += [f"Started: {when(record.started)} via {record.relay}", f"Subject: {record.subject}"]
     failed = counts[State.FAILED_PERMANENT] + counts[State.FAILED_TEMPORARY]
     remaining = sum(counts[s] for s in REMAINING)
-    lines.append(f"Sent {counts[State.SENT]:,}, failed {failed:,} ({counts[State.FAILED_PERMANENT]:,} permanent, "
-                 f"{counts[State.FAILED_TEMPORARY]:,} temporary), unknown {counts[State.UNKNOWN]:,}, "
-                 f"remaining {remaining:,}.")
+    if not_sent_yet(counts):
+        # "Sent 0 ... remaining 0" read as a send that had finished (a trial, after a refused send).
+        lines.append(f"Not sent yet: {plural(remaining, 'person', 'people')} to send." if remaining
+                     else "Not sent yet: no real send of this newsletter has begun.")
+    else:
+        lines.append(f"Sent {counts[State.SENT]:,}, failed {failed:,} ({counts[State.FAILED_PERMANENT]:,} permanent, "
+                     f"{counts[State.FAILED_TEMPORARY]:,} temporary), unknown {counts[State.UNKNOWN]:,}, "
+                     f"remaining {remaining:,}.")
     for number, run in enumerate(journal.runs(), start=1):
         ended = ""
         if run.sent == 0 and run.stopped:  # a run that sent nothing must not read as though something went out

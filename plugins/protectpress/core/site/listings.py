@@ -60,18 +60,21 @@ def shown_date(item: ContentItem) -> str:
     return ""
 
 
-def item_line(item: ContentItem, links: SiteLinks, from_src: str) -> str:
-    """A listing entry: the title linked from the listing page, its type and date, then the summary."""
+def item_line(item: ContentItem, links: SiteLinks, from_src: str, *, show_kind: bool = True) -> str:
+    """A listing entry: the title linked from the listing page, its type and date on a line of their own (run on
+    after the title, they wrapped differently on each entry of a phone's list), then the summary. `show_kind`
+    False on a list of one kind, whose heading or page already says it ("News · " on every news item)."""
     when = shown_date(item)
-    facts = f"{item.kind.label} · {when}" if when else item.kind.label
+    facts = f"{item.kind.label} · {when}" if show_kind and when else (when or (item.kind.label if show_kind else ""))
     href = html_text(links.relative_url(item.src_uri, from_src=from_src))
-    return (f'<li><a href="{href}">{html_text(item.title)}</a> <small>{facts}</small>'
-            f"<br>\n{html_text(item.summary)}</li>")
+    facts_line = f"<br>\n<small>{facts}</small>" if facts else ""
+    return f'<li><a href="{href}">{html_text(item.title)}</a>{facts_line}<br>\n{html_text(item.summary)}</li>'
 
 
 def item_list(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
     # One raw HTML block: no blank line may appear inside it, and one must follow it.
-    lines = "\n".join(item_line(i, links, from_src) for i in items)
+    show_kind = len({i.kind for i in items}) > 1
+    lines = "\n".join(item_line(i, links, from_src, show_kind=show_kind) for i in items)
     return f'<ul class="pp-listing" data-pagefind-ignore>\n{lines}\n</ul>\n'
 
 

@@ -59,7 +59,7 @@ def subscribe_body(feeds: list[Feed], settings: Settings) -> str:
                + "\n".join(groups) + "\n</div>\n")
     # Email sign-up (its own generated block, core/subscriptions/form.py) when mkdocs.yml names the
     # subscriptions service: after the introduction and before the feeds, as most partners want the newsletter.
-    signup = signup_section(settings, SUBSCRIBE_PAGE)
+    signup = signup_section(settings, SUBSCRIBE_PAGE) or _NO_EMAIL
     return "\n".join(part for part in [_INTRODUCTION, signup, "## Choose what to follow\n", choices, _HOW_TO,
                                         _FORMATS_NOTE] if part)
 
@@ -103,6 +103,9 @@ guidance on their intranet or in a team chat from a feed.
 </details>
 """
 
+# Without the service a reader would otherwise look for an email sign-up that is not there.
+_NO_EMAIL = "Email updates are not offered on this site: follow a feed to hear about new and updated pages.\n"
+
 _HOW_TO = """\
 ## How to subscribe
 
@@ -114,7 +117,11 @@ Your reader then checks the feed for you. When we update a page, for example aft
 appears in your reader again with its new date.
 """
 
+# Its own block, which pp-subscribe.js hides: the picker has its own "Other formats" choice, and the page
+# would otherwise explain Atom and JSON Feed twice.
 _FORMATS_NOTE = """\
+<div class="pp-subscribe__formats-section" data-pp-subscribe-formats-note markdown="1">
+
 ## Other formats
 
 The addresses above are RSS, which every feed reader understands: choose it if you are not sure.
@@ -127,4 +134,6 @@ prefer it, and as JSON Feed (`feed.json`) for developers building their own tool
 pages.
 
 </details>
+
+</div>
 """
