@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 # WCAG 2.0, 2.1 and 2.2 at levels A and AA: what UK public-sector sites must meet.
@@ -23,10 +24,29 @@ def open_path(page, site_url: str, path: str):
     return page
 
 
-def run_axe(page, axe_source: str, rules: list[str] | None = None) -> list[dict]:
+@dataclass(frozen=True)
+class AxeCore:
+    """axe-core's script as text, and served at a fixed cacheable URL (the `axe_source` fixture)."""
+    source: str
+    url: str
+
+
+def inject_axe(page, axe: AxeCore) -> None:
+    """By URL: Chromium keeps the compiled code of a cacheable script fetched by URL for the next page of the
+    context, never of an inline one, and parsing axe's 650 KB was a tenth of a second a page. Inline when the URL
+    cannot be fetched (a context set offline)."""
+    from playwright.sync_api import Error as PlaywrightError  # as conftest.py: only once a browser is there
+
+    try:
+        page.add_script_tag(url=axe.url)
+    except PlaywrightError:
+        page.add_script_tag(content=axe.source)
+
+
+def run_axe(page, axe: AxeCore, rules: list[str] | None = None) -> list[dict]:
     """axe-core's violations for the page as it is now (WCAG 2.x A/AA rules, or the named rules only)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=axe_source)
+        inject_axe(page, axe)
     options = {"runOnly": {"type": "rule", "values": rules}} if rules else \
         {"runOnly": {"type": "tag", "values": WCAG_TAGS}}
     # Every rule still runs on every element; only the violations are described in full and sent back. The
@@ -48,7 +68,7 @@ def open_in_palette(new_page, site_url: str, path: str, palette: str, **options)
     return page
 
 
-def assert_no_wcag_violations_on_desktop_and_phone(kind, palette: str, new_page, site_url: str, axe_source: str,
+def assert_no_wcag_violations_on_desktop_and_phone(kind, palette: str, new_page, site_url: str, axe_source: AxeCore,
                                                    artifacts: Path) -> None:
     """Axe finds nothing on a page of `kind` in `palette` at desktop size, then on a phone. The screenshots of every
     kind in both palettes and both sizes (tests/artifacts/a11y-<kind>-<palette>[-phone].png) are what a person

@@ -19,7 +19,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from browser_checks import DESKTOP
+from browser_checks import DESKTOP, AxeCore
 from page_kinds import PageKind, discover_page_kinds
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,6 +60,14 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass  # a line per request would bury pytest's output
 
 
+class _CacheableHandler(_QuietHandler):
+    """Files that never change during a run (axe-core), marked so for the browser to keep them and their code."""
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=86400, immutable")
+        super().end_headers()
+
+
 class _Server(ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:
         # A browser that drops a request it no longer needs (Lighthouse between its passes) is not an error.
@@ -75,10 +83,10 @@ def site_url(example_site: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def serving(folder: Path) -> Iterator[str]:
+def serving(folder: Path, handler_class: type[SimpleHTTPRequestHandler] = _QuietHandler) -> Iterator[str]:
     """Serve `folder` over real HTTP on 127.0.0.1 at a free port (a service worker needs a real origin).
     The folder is looked up by path on every request, so a rebuild that swaps it in is served at once."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+    handler = functools.partial(handler_class, directory=str(folder))
     server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
@@ -115,14 +123,16 @@ def page_kind(page_kinds: dict[str, PageKind]) -> Callable[[str], PageKind]:
 
 
 @pytest.fixture(scope="session")
-def axe_source() -> str:
-    """axe-core's script, to inject into pages (a current 4.x, from npm)."""
+def axe_source() -> Iterator[AxeCore]:
+    """axe-core's script, to inject into pages (a current 4.x, from npm): its text, and its URL on a server of its
+    own that lets the browser cache it (see browser_checks.inject_axe)."""
     if not AXE_CORE.is_file():
         skip_or_fail(f"axe-core not found at {AXE_CORE}: `make test` installs it with npm "
                      "(install npm with `apt-get install npm`), or set PROTECTPRESS_AXE_CORE to an axe.min.js")
     source = AXE_CORE.read_text(encoding="utf-8")
     assert source.startswith("/*! axe v4."), f"{AXE_CORE} is not axe-core 4.x: {source[:40]!r}"
-    return source
+    with serving(AXE_CORE.parent, _CacheableHandler) as url:
+        yield AxeCore(source=source, url=url + AXE_CORE.name)
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ NEWSLETTER_SLUGS = [source.stem for source in published_newsletters(REPO)]
 
 @pytest.mark.parametrize("width", EMAIL_WIDTHS)
 @pytest.mark.parametrize("slug", NEWSLETTER_SLUGS)
-def test_email_fits_the_window(slug, width, example_site, new_page, site_url, artifacts):
+def test_email_fits_the_window(slug, width, example_site, reading_page, site_url, artifacts):
     path = f"newsletters/{slug}/email.html"
     assert (example_site / path).is_file(), f"newsletters/{slug}.md is published but the build wrote no {path}"
-    page = open_path(new_page(viewport={"width": width, "height": 900}), site_url, path)
+    page = open_path(reading_page(viewport={"width": width, "height": 900}), site_url, path)
     page.wait_for_function("[...document.images].every(image => image.complete)")
     screenshot(page, artifacts, f"email-{slug}-{width}")
 

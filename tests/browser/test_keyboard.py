@@ -17,10 +17,11 @@ REVEAL_SECONDS = 3
 
 @pytest.mark.parametrize("kind_name", ["home", "guidance", "action card", "card index", "topic index", "404",
                                        "newsletter web version", "subscribe page"])
-def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(kind_name, page_kind, new_page,
+def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(kind_name, page_kind, reading_page,
                                                                               site_url):
     kind = page_kind(kind_name)
-    page = open_path(new_page(), site_url, kind.path)
+    # Each case loads its page afresh, which puts focus back at the start: one page a module will do.
+    page = open_path(reading_page(), site_url, kind.path)
     page.keyboard.press("Tab")
     first = page.evaluate("document.activeElement.matches('a.md-skip') && document.activeElement.textContent")
     assert first and first.strip() == "Skip to content", f"/{kind.path}: first tab stop is {focus_state(page)}"
@@ -32,12 +33,12 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(kind
 
 @pytest.mark.parametrize("viewport_name", DESKTOP_AND_MOBILE)
 @pytest.mark.parametrize("kind_name", ["guidance", "action card", "topic page"])
-def test_every_tab_stop_is_visible_with_a_focus_indicator(kind_name, viewport_name, page_kind, new_page,
+def test_every_tab_stop_is_visible_with_a_focus_indicator(kind_name, viewport_name, page_kind, reading_page,
                                                           site_url):
     """Tab through the header, the navigation (on a phone: the drawer) and into the content: each stop must
     be on screen, not covered, and content links must show an outline or shadow."""
     kind = page_kind(kind_name)
-    page = open_path(new_page(viewport=DESKTOP_AND_MOBILE[viewport_name]), site_url, kind.path)
+    page = open_path(reading_page(viewport=DESKTOP_AND_MOBILE[viewport_name]), site_url, kind.path)
     # Judge where the drawer and panels end up, without waiting out Material's 250 ms slides at every stop.
     page.add_style_tag(content="*, *::before, *::after { transition: none !important; animation: none !important }")
     hidden, no_indicator, content_links = [], [], 0

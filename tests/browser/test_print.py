@@ -36,15 +36,16 @@ def _lines(card: Path) -> float:
 SHORTEST_AND_LONGEST = sorted({min(CARDS, key=_lines), max(CARDS, key=_lines)}) if CARDS else []
 
 
-def print_card(new_page, site_url: str, card: Path):
-    page = open_path(new_page(viewport=A4_PRINTABLE), site_url, f"action-cards/{card.stem}/")
+def print_card(reading_page, site_url: str, card: Path):
+    """The card laid out for paper. Every case here prints, so the module's one page stays in print media."""
+    page = open_path(reading_page(viewport=A4_PRINTABLE), site_url, f"action-cards/{card.stem}/")
     page.emulate_media(media="print")
     return page
 
 
 @pytest.mark.parametrize("card", CARDS, ids=lambda card: card.stem)
-def test_an_action_card_prints_on_one_a4_page_without_site_chrome(card, new_page, site_url, artifacts):
-    page = print_card(new_page, site_url, card)
+def test_an_action_card_prints_on_one_a4_page_without_site_chrome(card, reading_page, site_url, artifacts):
+    page = print_card(reading_page, site_url, card)
     shown_chrome = page.evaluate("""selectors => selectors.flatMap(selector =>
         [...document.querySelectorAll(selector)]
           .filter(element => getComputedStyle(element).display !== "none")
@@ -64,13 +65,13 @@ def test_an_action_card_prints_on_one_a4_page_without_site_chrome(card, new_page
 
 
 @pytest.mark.parametrize("card", SHORTEST_AND_LONGEST, ids=lambda card: card.stem)
-def test_a_printed_card_leads_back_to_its_live_address_and_says_when_it_was_updated(card, new_page, site_url):
+def test_a_printed_card_leads_back_to_its_live_address_and_says_when_it_was_updated(card, reading_page, site_url):
     settings = load_settings(REPO / "mkdocs.yml")
     address = settings.links.page_url(f"action-cards/{card.name}")
     data = split_front_matter(card.read_text(encoding="utf-8")).data
     updated = human(dt.datetime.combine(data.get("updated") or data["date"], dt.time()))
     label = "Last updated" if data.get("updated") else "Published"
-    page = print_card(new_page, site_url, card)
+    page = print_card(reading_page, site_url, card)
 
     text = " ".join(PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True))).pages[0]
                     .extract_text().split())

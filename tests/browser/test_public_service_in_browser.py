@@ -36,8 +36,8 @@ def test_every_action_cards_first_step_starts_on_a_phones_first_screen_under_an_
 
 
 @pytest.mark.parametrize("kind_name", ["action card", "guidance", "home"])
-def test_no_contents_rail_at_desktop_width(kind_name, page_kind, new_page, site_url):
-    page = open_path(new_page(viewport=DESKTOP), site_url, page_kind(kind_name).path)
+def test_no_contents_rail_at_desktop_width(kind_name, page_kind, reading_page, site_url):
+    page = open_path(reading_page(viewport=DESKTOP), site_url, page_kind(kind_name).path)
     rails = page.locator(".md-sidebar--secondary, .md-nav--secondary, [data-md-type=toc]")
     assert rails.count() == 0 or not any(rails.nth(i).is_visible() for i in range(rails.count()))
     # One column at a readable measure: a paragraph runs to about 70 characters (19px text), not the window.
@@ -107,9 +107,9 @@ def test_search_excerpts_mark_the_searched_words_not_stop_words(page_kind, new_p
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_screenshots_of_every_page_kind(device, scheme, page_kinds, new_page, site_url, artifacts):
+def test_screenshots_of_every_page_kind(device, scheme, page_kinds, reading_page, site_url, artifacts):
     """For a person to look at (tests/artifacts/public-service-*.png): each kind fits the width it is given."""
-    page = new_page(viewport=PHONE if device == "phone" else DESKTOP, color_scheme=scheme)
+    page = reading_page(viewport=PHONE if device == "phone" else DESKTOP, color_scheme=scheme)
     for name in PAGE_KIND_NAMES:
         kind = page_kinds[name]
         open_path(page, site_url, kind.path)
@@ -117,11 +117,14 @@ def test_screenshots_of_every_page_kind(device, scheme, page_kinds, new_page, si
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= page.viewport_size["width"], f"{name} ({device}, {scheme}) scrolls sideways: {width}px"
     page.emulate_media(media="print")
-    for card in (p.path for p in page_kinds.values() if p.name == "action card"):
-        open_path(page, site_url, card)
-        if device == "desktop":
-            page.pdf(path=str(artifacts / f"public-service-printed-card-{scheme}.pdf"))
-        screenshot(page, artifacts, f"public-service-printed-card-{device}-{scheme}")
+    try:
+        for card in (p.path for p in page_kinds.values() if p.name == "action card"):
+            open_path(page, site_url, card)
+            if device == "desktop":
+                page.pdf(path=str(artifacts / f"public-service-printed-card-{scheme}.pdf"))
+            screenshot(page, artifacts, f"public-service-printed-card-{device}-{scheme}")
+    finally:
+        page.emulate_media(media="null")  # the page is the module's: the next case reads it on a screen again
 
 
 def test_a_palette_toggle_asked_for_in_mkdocs_yml_switches_and_is_remembered(palette_toggle_site, serve_site,
