@@ -68,6 +68,16 @@ class _CacheableHandler(_QuietHandler):
         super().end_headers()
 
 
+class RevalidatedHandler(_QuietHandler):
+    """Every response to be checked with the server before reuse (Cache-Control: no-cache, as hosts serve HTML):
+    without it a page's Last-Modified alone made it fresh in the browser's cache for a tenth of its age, so what
+    the browser showed offline depended on how many seconds had passed since the files were written."""
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
+
 class _Server(ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:
         # A browser that drops a request it no longer needs (Lighthouse between its passes) is not an error.

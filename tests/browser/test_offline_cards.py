@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from browser_checks import describe_violations, run_axe
 
-from conftest import serving
+from conftest import RevalidatedHandler, serving
 from protectpress.core.foundation.frontmatter import split_front_matter
 from support import run_protectpress
 
@@ -42,9 +42,7 @@ def project(example_site, tmp_path_factory) -> Path:
     """A copy of the example project as the run built it (its site/ and the build's memory with it): the test
     changes a card and builds again, so it needs one of its own, but not a first build of its own."""
     project = tmp_path_factory.mktemp("offline") / "project"
-    # Written now, as a build of its own would be: the test server's Last-Modified makes a page fresh in the
-    # browser's cache for a tenth of its age, and a copy dated with the run's build (minutes ago) let the worker's
-    # offline fetch of a page read online a moment before come back from that cache instead of failing.
+    # Written now, as a build of its own would be (the server also says no-cache: see RevalidatedHandler).
     shutil.copytree(example_site.parent, project, symlinks=True, copy_function=shutil.copy)
     assert (project / "site" / "sw.js").is_file()
     return project
@@ -74,7 +72,10 @@ def test_cards_open_offline_and_a_changed_card_replaces_the_old_one(project, bro
     context = browser.new_context(bypass_csp=True)  # axe is injected as an inline script (see conftest.py)
     try:
         page = context.new_page()
-        with serving(project / "site") as site_url:
+        # Revalidated: offline, a page read online must come from the worker's copy (under the offline line), never
+        # from the browser's HTTP cache, which a Last-Modified alone kept fresh for a tenth of the files' age: it
+        # failed in a clean-clone run where a second passed between the copy and the visits.
+        with serving(project / "site", RevalidatedHandler) as site_url:
             page.goto(site_url, wait_until="load")
             assert f"pp-cards-{worker_version(project)}" in page.evaluate(WAIT_FOR_WORKER)
             page.goto(site_url + "guidance/martyns-law/", wait_until="load")  # read once online
