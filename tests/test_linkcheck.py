@@ -206,8 +206,8 @@ def test_feed_scanner_refuses_an_entity_no_declaration_in_the_file_defines():
 
 
 def test_feed_scanner_reads_escaped_text_outside_the_elements_it_reads():
-    # A site or entry title "Safety &amp; security" broke every feed's check: outside a link-holding element, expat
-    # hands the predefined entities and character references to the handler that refuses undeclared ones.
+    # A site or entry title "Safety &amp; security" once broke every feed's check (the refusal of undeclared
+    # entities saw the escaped text of elements the scanner does not read): it must read as well-formed.
     rss = ("<rss><channel><title>Safety &amp; security &lt;&gt;&quot;&apos; &#38; &#x26;</title>"
            "<link>https://example.org/</link><item><title>Tom &amp; Jerry</title><category>A &amp; B</category>"
            "<link>https://example.org/a/?x=1&amp;y=2</link></item></channel></rss>")

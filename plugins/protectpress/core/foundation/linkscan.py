@@ -207,9 +207,6 @@ class _Text:
         self.value = ""  # stripped, once read
 
 
-_PREDEFINED_ENTITIES = frozenset({"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"})
-
-
 class _FeedReader:
     """What a walk of the feed's tree finds, read as expat goes. Each element gives, in document order, the URLs
     in its `href`, `url`, `src` and `uri` attributes, then what its text holds (a URL, or an entry body's links),
@@ -226,8 +223,9 @@ class _FeedReader:
         parser.buffer_size = 1 << 16
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
-        # ElementTree refuses a reference to an entity no declaration it read defines (a DTD outside the file's).
-        parser.DefaultHandlerExpand = self.default
+        # ElementTree refuses a reference to an entity no declaration it read defines (a DTD outside the file's):
+        # expat refuses one itself where no such DTD could define it, and hands the rest to this handler.
+        parser.SkippedEntityHandler = self.skipped
         self.stack: list[tuple[str, _Item | None, _Text | None]] = []  # open elements: local name, item, text
         self.reading: _Text | None = None  # the open element whose text is being read
         self.pending: list[tuple[bool, str, _Item | None]] = []  # (an entry body?, the URL or body, its item)
@@ -260,14 +258,9 @@ class _FeedReader:
             if (parent == "item" or parent == "entry") and parent_item is not None and parent_item.url is None:
                 parent_item.url = _alternate(text)
 
-    def default(self, text: str) -> None:
-        # Unlike ElementTree's, our text handler is set only inside elements that may hold a link, so expat hands
-        # this the text of every other element too, its predefined entities (&amp;) and character references
-        # (&#38;) among it: those are well-formed, and only a reference to an undeclared entity is refused.
-        if text.startswith("&") and text.endswith(";") and text not in _PREDEFINED_ENTITIES \
-                and not text.startswith("&#"):
-            raise expat.ExpatError(f"undefined entity {text}: line {self.parser.ErrorLineNumber}, "
-                                   f"column {self.parser.ErrorColumnNumber}")
+    def skipped(self, name: str, is_parameter_entity: bool) -> None:
+        raise expat.ExpatError(f"undefined entity &{name};: line {self.parser.CurrentLineNumber}, "
+                               f"column {self.parser.CurrentColumnNumber}")
 
     def _read(self, text: _Text) -> None:
         self.reading = None
