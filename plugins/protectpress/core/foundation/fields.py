@@ -95,6 +95,12 @@ def list_like(example: str) -> Callable[[Any], tuple[str, ...]]:
     return read
 
 
+def written_as_true_or_false(written: str | None) -> bool:
+    """Whether a value YAML read as a boolean was written `true` or `false` (or its text is not known): YAML also
+    reads yes, no, on and True so, which the handbook refuses."""
+    return written is None or written.strip() in ("true", "false")
+
+
 def read_fields(front: FrontMatter, fields: Iterable[Field], report: Report) -> dict[str, Any]:
     """Every field present in `front`, read; each wrong value reported once, showing what the author typed."""
     values: dict[str, Any] = {}
@@ -106,8 +112,7 @@ def read_fields(front: FrontMatter, fields: Iterable[Field], report: Report) -> 
             continue
         written = front.raw.get(field_.name)
         try:
-            if field_.boolean and isinstance(value, bool) and written is not None \
-                    and written.strip() not in ("true", "false"):
+            if field_.boolean and isinstance(value, bool) and not written_as_true_or_false(written):
                 raise Invalid("expected true or false", repr(written))
             values[field_.name] = field_.read(value)
         except Invalid as invalid:

@@ -28,6 +28,7 @@ from ..foundation.fields import (
     read_moment,
     read_terms,
     read_text,
+    written_as_true_or_false,
 )
 from ..foundation.headertext import collapse_spaces, header_text_expected, header_text_problem
 from ..foundation.problems import Problems, describe
@@ -196,8 +197,6 @@ def read_newsletter(file: Path, settings: Settings, problems: Problems, *,
                       unreadable=unreadable, renderable=deep_line is None)
 
 
-
-
 def load_newsletters(settings: Settings, problems: Problems, *, with_errors: bool = False) -> list[Newsletter]:
     """Every newsletter in the project, newest first, each validated; those with errors are left out, unless
     `with_errors` (then marked `in_error`, to be judged further but never published)."""
@@ -288,11 +287,10 @@ def _items(value: Any, error: Callable[..., None], lines: dict[str, int],
             written = raw.get(f"items[{number}].{flag}")
             if not isinstance(flag_value, bool):
                 error(f"items[{number}].{flag}", "expected true or false", describe(flag_value))
-            elif written is not None and written.strip() not in ("true", "false"):
+                wrong = True
+            elif not written_as_true_or_false(written):
                 error(f"items[{number}].{flag}", "expected true or false", repr(written))
-            else:
-                continue
-            wrong = True
+                wrong = True
         if wrong:
             continue
         items.append(FeaturedItem(page=page.strip().lstrip("/"), full=full, number=number, as_updated=as_updated,
