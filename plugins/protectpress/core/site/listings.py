@@ -65,7 +65,7 @@ def item_line(item: ContentItem, links: SiteLinks, from_src: str, *, show_kind: 
     after the title, they wrapped differently on each entry of a phone's list), then the summary. `show_kind`
     False on a list of one kind, whose heading or page already says it ("News · " on every news item)."""
     when = shown_date(item)
-    facts = f"{item.kind.label} · {when}" if show_kind and when else (when or (item.kind.label if show_kind else ""))
+    facts = " · ".join(fact for fact in (item.kind.label if show_kind else "", when) if fact)
     href = html_text(links.relative_url(item.src_uri, from_src=from_src))
     facts_line = f"<br>\n<small>{facts}</small>" if facts else ""
     return f'<li><a href="{href}">{html_text(item.title)}</a>{facts_line}<br>\n{html_text(item.summary)}</li>'
