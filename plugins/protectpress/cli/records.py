@@ -103,8 +103,9 @@ def _report_sends(args: argparse.Namespace) -> int:
         slug = notice.slug
     path = journal_path(journal_dir, slug)
     test_log = TestSendLog(journal_dir, slug)
-    last_test = describe_test_send(test_log.last(), None)
-    if not path.exists() and args.newsletter != NOTICE_KIND and test_log.last() is None:
+    last = test_log.last()
+    last_test = describe_test_send(last, None)
+    if not path.exists() and args.newsletter != NOTICE_KIND and last is None:
         # No record at all: a typo is told as `send` tells it (newsletter_file_or_exit), not as "never sent".
         newsletter_file_or_exit(settings, args.newsletter)
     if not path.exists():

@@ -158,7 +158,7 @@ def serve_app(app: Any, args: argparse.Namespace, started: str, command: str) ->
     of the access log (no personal data) goes to standard output."""
     from waitress.server import create_server  # only the services need the server
 
-    from protectpress.unsubscribe.slowclients import ADJUSTMENTS, guard
+    from protectpress.unsubscribe.slowclients import ADJUSTMENTS, REQUEST_DEADLINE, guard
 
     proxy = getattr(args, "trusted_proxy", None)
     # Behind a reverse proxy every request comes from the proxy: trust its X-Forwarded-For (and only its), so the
@@ -169,11 +169,7 @@ def serve_app(app: Any, args: argparse.Namespace, started: str, command: str) ->
         server = create_server(app, host=args.host, port=args.port, threads=max(1, args.threads),
                                max_request_body_size=MAX_REQUEST_BODY, ident="protectpress", **behind,
                                **ADJUSTMENTS)
-        deadline = getattr(args, "request_deadline", None)
-        if deadline is None:
-            guard(server)
-        else:
-            guard(server, deadline)
+        guard(server, args.request_deadline or REQUEST_DEADLINE)
     except OSError as error:
         fail_config(f"{command}: cannot listen on {args.host}:{args.port} ({error.strerror or error}). "
                     "Is another program using that port?")

@@ -240,10 +240,19 @@ def _report_violations(newsletter: Newsletter, letter: SourceLines, features: li
 
 
 def newsletter_organisation(settings: Settings) -> str:
-    """Whose newsletter it is: the footer's sender, and the name the subscriptions service's pages give. The
-    organisation the site's brand bar names unless the newsletter names another, so that a reader who follows
-    an email to the site meets the same name (a trial found two)."""
-    return settings.plugin.newsletter.organisation or settings.plugin.brand.organisation or settings.site_name
+    """Whose newsletter it is: the footer's sender, and the name the subscriptions service's pages give."""
+    return organisation_and_setting(settings)[0]
+
+
+def organisation_and_setting(settings: Settings) -> tuple[str, str]:
+    """Whose newsletter it is and the mkdocs.yml setting that says so. The organisation the site's brand bar names
+    unless the newsletter names another, so that a reader who follows an email to the site meets the same name
+    (a trial found two); else the site's name."""
+    if settings.plugin.newsletter.organisation:
+        return settings.plugin.newsletter.organisation, "plugins.protectpress.newsletter.organisation"
+    if settings.plugin.brand.organisation:
+        return settings.plugin.brand.organisation, "plugins.protectpress.brand.organisation"
+    return settings.site_name or "", "site_name"
 
 
 def _footer(settings: Settings, links: SiteLinks) -> Footer:

@@ -19,6 +19,7 @@ from ..foundation.service_address import MANAGE_PATH, service_address, unsubscri
 from ..foundation.settings import Settings
 from ..foundation.tokens import SECRET_VARIABLE, Keyring, KeyringError
 from ..newsletter.message import MessageTemplate, message_digest, message_id_with, with_test_prefix
+from ..newsletter.render import organisation_and_setting
 from ..newsletter.rendered import RenderedNewsletter, personalise, unsubscribe_mailto
 from .campaign import Outgoing
 from .recipients import Recipient
@@ -101,15 +102,10 @@ ONE_CLICK_OFF = ("no one-click unsubscribe (unsubscribe_url is not set in mkdocs
 
 
 def _from_name(settings: Settings) -> tuple[str, str]:
-    """The sender's name and the mkdocs.yml setting it comes from: from_name, else the organisation (the
-    newsletter's, else the brand's, as `newsletter_organisation` chooses), else the site."""
+    """The sender's name and the mkdocs.yml setting it comes from: from_name, else whose newsletter it is."""
     if settings.plugin.sending.from_name:
         return settings.plugin.sending.from_name, f"{SETTING}.from_name"
-    if settings.plugin.newsletter.organisation:
-        return settings.plugin.newsletter.organisation, "plugins.protectpress.newsletter.organisation"
-    if settings.plugin.brand.organisation:
-        return settings.plugin.brand.organisation, "plugins.protectpress.brand.organisation"
-    return settings.site_name or "", "site_name"
+    return organisation_and_setting(settings)
 
 
 class Composer:
