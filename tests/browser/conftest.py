@@ -60,22 +60,26 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass  # a line per request would bury pytest's output
 
 
-class _CacheableHandler(_QuietHandler):
-    """Files that never change during a run (axe-core), marked so for the browser to keep them and their code."""
+class _CacheControlled(_QuietHandler):
+    cache_control = ""  # each response's Cache-Control
 
     def end_headers(self) -> None:
-        self.send_header("Cache-Control", "max-age=86400, immutable")
+        self.send_header("Cache-Control", self.cache_control)
         super().end_headers()
 
 
-class RevalidatedHandler(_QuietHandler):
+class _CacheableHandler(_CacheControlled):
+    """Files that never change during a run (axe-core), marked so for the browser to keep them and their code."""
+
+    cache_control = "max-age=86400, immutable"
+
+
+class RevalidatedHandler(_CacheControlled):
     """Every response to be checked with the server before reuse (Cache-Control: no-cache, as hosts serve HTML):
     without it a page's Last-Modified alone made it fresh in the browser's cache for a tenth of its age, so what
     the browser showed offline depended on how many seconds had passed since the files were written."""
 
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-cache")
-        super().end_headers()
+    cache_control = "no-cache"
 
 
 class _Server(ThreadingHTTPServer):
