@@ -44,7 +44,8 @@ def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str, make: Cal
     return folder
 
 
-# Room the test run's temporary folders take in memory, kept for pytest's last three runs, with plenty to spare.
+# Room the test run's temporary folders take in memory (a failed test's are kept: pyproject.toml), with plenty to
+# spare.
 MEMORY_FOR_TEMPORARY_FOLDERS = 8 * 2**30
 MEMORY_FOLDER = Path("/dev/shm")
 

@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -100,9 +100,15 @@ def site_url(example_site: Path) -> Iterator[str]:
 def serving(folder: Path, handler_class: type[SimpleHTTPRequestHandler] = _QuietHandler) -> Iterator[str]:
     """Serve `folder` over real HTTP on 127.0.0.1 at a free port (a service worker needs a real origin).
     The folder is looked up by path on every request, so a rebuild that swaps it in is served at once."""
-    handler = functools.partial(handler_class, directory=str(folder))
+    with running_server(functools.partial(handler_class, directory=str(folder))) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def running_server(handler: Callable[..., BaseHTTPRequestHandler]) -> Iterator[str]:
+    """An HTTP server of `handler` on 127.0.0.1 at a free port, in a thread of this process: its root URL."""
     server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name="test-server", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"

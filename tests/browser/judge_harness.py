@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import mimetypes
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from conftest import running_server
 
 ORIGIN = "http://judge.test/"
 
@@ -96,14 +97,8 @@ class _JudgeOrigin(BaseHTTPRequestHandler):
 def _judge_origin(site: Path) -> Iterator[tuple[str, dict[str, tuple[str, bytes]]]]:
     served: dict[str, tuple[str, bytes]] = {}
     handler = type("Handler", (_JudgeOrigin,), {"served": served, "site": site})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="judge-origin", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", served
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running_server(handler) as url:
+        yield url.rstrip("/"), served
 
 
 @pytest.fixture
