@@ -217,3 +217,13 @@ def test_serve_rebuilds_a_page_whose_generated_sections_changed(tmp_path):
     assert not home.is_modified()
     serve_cache.rebuild_when_changed(home, "latest: two")
     assert home.is_modified()
+
+
+def test_the_newsletter_archive_is_laid_out_as_the_other_listings(example_site):
+    # A reader's screenshot review: its intro sat below "Get updates about newsletters" and each date ran on after
+    # the subject, where every other listing has its lead first and the date on a line of its own.
+    html = (example_site / "newsletters" / "index.html").read_text(encoding="utf-8")
+    lead = html.index('<p class="pp-lead">Every issue of the partner newsletter')
+    assert lead < html.index('class="pp-follow"')
+    assert re.search(r'<li><a href="2023-03-security-and-policing/">[^<]*</a><br />\s*<small>30 March 2023</small>',
+                     html)

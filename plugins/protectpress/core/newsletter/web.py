@@ -96,7 +96,9 @@ def without_salutation(body: str) -> str:
 def archive_markdown(newsletters: list[Newsletter]) -> str:
     """The archive page: every published issue, newest first."""
     intro = "Every issue of the partner newsletter, newest first. Each one is also sent by email to our partners."
-    lines = [f"- [{escape_markdown(n.subject)}](/{web_src_uri(n.slug)}) <small>{human(n.date)}</small>  \n"
+    # Laid out as the other listings are (core/site/listings.py): the intro as the page's lead paragraph, under
+    # its title and above the ways to get updates, and each issue's date on a line of its own under its subject.
+    lines = [f"- [{escape_markdown(n.subject)}](/{web_src_uri(n.slug)})  \n  <small>{human(n.date)}</small>  \n"
              f"  {escape_markdown(n.preheader)}" for n in newsletters]
     body = "\n".join(lines) if lines else "There are no issues yet."
-    return front_matter(title=NEWSLETTER_PLURAL, description=intro) + f"# {NEWSLETTER_PLURAL}\n\n{intro}\n\n{body}\n"
+    return front_matter(title=NEWSLETTER_PLURAL, type="page", summary=intro) + f"{body}\n"
