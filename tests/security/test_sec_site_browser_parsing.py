@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from parsing_payloads import issue_bodies
+from parsing_payloads import family, issue_bodies
 from protectpress.core.judge import sanitise
 from support import FIXTURES, copy_project, run_in_process
 
@@ -57,6 +57,31 @@ def test_each_page_body_case_stops_the_build_at_its_line(project):
         assert errors, f"{payload.name} was not named:\n{result.stderr}"
         assert all(line.startswith(f"error: docs/guidance/{payload.name}.md:10: {ACTIVE}, found ") for line in errors)
     assert not (project / "site").exists()
+
+
+# A CDATA section inside an integration point: the standard (and Lexbor, and Chromium 156) read it as text up
+# to `]]>`; Chromium 150 reads `<![CDATA[` there as a comment ending at the first `>` and runs the image after it.
+INTEGRATION_POINT_CDATA = [payload for payload in family()
+                           if payload.name in {"svg-desc-cdata", "svg-title-cdata", "math-mtext-cdata", "math-mi-cdata",
+                                               "math-mo-cdata", "math-mn-cdata", "math-ms-cdata"}]
+
+
+def test_a_cdata_section_an_older_chromium_reads_as_a_comment_stops_the_build(project):
+    assert len(INTEGRATION_POINT_CDATA) == 7
+    for payload in INTEGRATION_POINT_CDATA:
+        (project / f"docs/guidance/{payload.name}.md").write_text(PAGE.format(payload=payload.markup),
+                                                                  encoding="utf-8")
+    result = run_in_process("build", cwd=project)
+    assert result.returncode == 1
+    for payload in INTEGRATION_POINT_CDATA:
+        errors = [line for line in errors_for(result.stderr, f"docs/guidance/{payload.name}.md") if ACTIVE in line]
+        assert errors == [f"error: docs/guidance/{payload.name}.md:10: {ACTIVE}, found an event handler onerror= "
+                          "on <img>"], result.stderr
+    assert not (project / "site").exists()
+
+
+def test_cdata_text_is_still_text_where_every_browser_reads_it_so():
+    assert sanitise.find_active_content("<p>Quoted: <![CDATA[ a > b ]]></p><svg><![CDATA[ x ]]></svg>") == []
 
 
 def test_each_case_in_a_newsletter_body_stops_the_build(project):

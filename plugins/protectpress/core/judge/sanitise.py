@@ -188,16 +188,28 @@ def _judge_html(html: str, *, fragment: bool, elements: frozenset[str] = _ACTIVE
     (Lexbor, through selectolax): comments, raw-text and escapable raw-text elements, foreign content (SVG,
     MathML) and misnested markup end where a browser ends them, not where a simpler tokenizer does.
     `<noscript>` is raw text to a browser that runs script and markup to one that does not (which still
-    follows a meta refresh or sends a form), so a text holding one is judged both ways."""
+    follows a meta refresh or sends a form), so a text holding one is judged both ways. So is a CDATA section:
+    the standard reads one in any SVG or MathML element as text, but Chromium 150 reads one inside an integration
+    point (an SVG <desc> or <title>, a MathML <mi> or <mtext>) as a comment that ends at its first `>`, and runs
+    the markup after it (Chromium 156 does not); judged also as that comment, no browser's reading is missed."""
     found: list[ActiveContent] = []
-    for scripting in (True, False) if "noscript" in html.lower() else (True,):
-        parsed = LexborHTMLParser(html, is_fragment=fragment, fragment_tag="div", scripting=scripting)
-        start = parsed.root
-        if start is None:
-            continue
-        # A fragment's root is its first node, and traverse() goes on through the nodes after it.
-        _merge(found, _judge_nodes(start.traverse(include_text=False), elements, schemes, url_attributes, styles))
+    texts = (html, html.replace(_CDATA_OPEN, _BOGUS_COMMENT_OPEN)) if _CDATA_OPEN in html else (html,)
+    for text in texts:
+        for scripting in (True, False) if "noscript" in text.lower() else (True,):
+            parsed = LexborHTMLParser(text, is_fragment=fragment, fragment_tag="div", scripting=scripting)
+            start = parsed.root
+            if start is None:
+                continue
+            # A fragment's root is its first node, and traverse() goes on through the nodes after it.
+            _merge(found, _judge_nodes(start.traverse(include_text=False), elements, schemes, url_attributes,
+                                       styles))
     return found
+
+
+# The tokenizer opens a CDATA section only on these exact characters (case counts). `<?` opens a comment that
+# ends at the first `>` wherever it is written: what Chromium 150 makes of a CDATA opening in an integration point.
+_CDATA_OPEN = "<![CDATA["
+_BOGUS_COMMENT_OPEN = "<?[CDATA["
 
 
 def _judge_nodes(nodes: Iterable[LexborNode], elements: frozenset[str], schemes: tuple[str, ...],
