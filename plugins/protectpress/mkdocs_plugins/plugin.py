@@ -31,6 +31,7 @@ from .config import ProtectpressConfig
 from .features import load_features
 from .preview_server import keep_answering
 from .state import BuildState, settings_from_mkdocs
+from .theme_files import list_theme_files_without_hidden_folders
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
         if self.serving:
             serve_cache.remember_problems(self.state.problems)  # each rebuild is a new plugin: see on_serve
         self.features = load_features(self.state)
+        list_theme_files_without_hidden_folders(config.theme)
         return self._each("on_config", config)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
