@@ -59,8 +59,9 @@ def subscribe_body(feeds: list[Feed], settings: Settings) -> str:
                + "\n".join(groups) + "\n</div>\n")
     # Email sign-up (its own generated block, core/subscriptions/form.py) when mkdocs.yml names the
     # subscriptions service: after the introduction and before the feeds, as most partners want the newsletter.
-    signup = signup_section(settings, SUBSCRIBE_PAGE) or _NO_EMAIL
-    return "\n".join(part for part in [_INTRODUCTION, signup, "## Choose what to follow\n", choices, _HOW_TO,
+    signup = signup_section(settings, SUBSCRIBE_PAGE)
+    introduction = _INTRODUCTION.format(without=_WITHOUT_VISITING_OR_SIGNING_UP if signup else _WITHOUT_VISITING)
+    return "\n".join(part for part in [introduction, signup or _NO_EMAIL, "## Choose what to follow\n", choices, _HOW_TO,
                                         _FORMATS_NOTE] if part)
 
 
@@ -89,8 +90,8 @@ def _breakable(url: str) -> str:
 
 
 _INTRODUCTION = """\
-A feed tells you when we publish a new page or update an old one, without you having to visit the site
-or sign up for email. Feeds are free, and nobody learns who you are.
+A feed tells you when we publish a new page or update an old one, {without}. Feeds are free, and nobody
+learns who you are.
 
 <details class="pp-subscribe__note" markdown="1">
 <summary>What is a feed reader?</summary>
@@ -102,6 +103,10 @@ guidance on their intranet or in a team chat from a feed.
 
 </details>
 """
+
+# Email is named only where the page offers it: beside "not offered", it read as a contradiction.
+_WITHOUT_VISITING_OR_SIGNING_UP = "without you having to visit the site or sign up for email"
+_WITHOUT_VISITING = "without you having to visit the site"
 
 # Without the service a reader would otherwise look for an email sign-up that is not there.
 _NO_EMAIL = "Email updates are not offered on this site: follow a feed to hear about new and updated pages.\n"
