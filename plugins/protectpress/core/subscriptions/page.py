@@ -61,8 +61,8 @@ def subscribe_body(feeds: list[Feed], settings: Settings) -> str:
     # subscriptions service: after the introduction and before the feeds, as most partners want the newsletter.
     signup = signup_section(settings, SUBSCRIBE_PAGE)
     introduction = _INTRODUCTION.format(without=_WITHOUT_VISITING_OR_SIGNING_UP if signup else _WITHOUT_VISITING)
-    return "\n".join(part for part in [introduction, signup or _NO_EMAIL, "## Choose what to follow\n", choices, _HOW_TO,
-                                        _FORMATS_NOTE] if part)
+    return "\n".join(part for part in [introduction, signup or _NO_EMAIL, "## Choose what to follow\n", choices,
+                                        _HOW_TO, _FORMATS_NOTE] if part)
 
 
 def _group(key: str, heading: str, explanation: str, items: list[str]) -> str:
