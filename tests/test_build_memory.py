@@ -22,6 +22,7 @@ from protectpress.core.foundation.buildcache import CACHE_FOLDER, BuildMemory
 from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV, SealedMemory, user_key
 from protectpress.core.site import printcard
 from protectpress.core.site.printcard import qr_svg
+from protectpress.mkdocs_plugins.kept_work import forget_templates_compiled_in_this_process
 from support import FIXTURES, at, copy_project, run_in_process, snapshot
 
 ADDRESS = "https://protectpress.example.org/action-cards/firearms-and-weapons-attacks/"
@@ -201,6 +202,7 @@ def test_a_rebuild_converts_no_unchanged_page_and_compiles_no_template(tmp_path,
     for build in ("first", "again"):
         rendered.clear()
         compiled.clear()
+        forget_templates_compiled_in_this_process()  # each build as in a process of its own: only .cache/ helps
         result = build_site(project / "mkdocs.yml", tmp_path / build, now=now)
         assert result.ok, result.stopped
         if build == "first":

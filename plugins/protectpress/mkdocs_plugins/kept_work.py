@@ -23,7 +23,10 @@ exact input is ignored, and the work is done as on a first build.
 - **Templates** (`SealedTemplates`): Jinja's bytecode for each template, keyed as Jinja keys it (the template's
   name and its file's absolute path) and checked against the source's checksum by Jinja. Keyed by path, not by
   name and source alone: the cache is the project's own, so a copied project compiles once more, but the code's
-  file names (which tracebacks and template errors print) are always this project's files.
+  file names (which tracebacks and template errors print) are always this project's files. Within one process
+  (the tests' builds, a script building several projects) a template compiled for one project is also given to
+  the next build with the same name, source and environment, with its file names changed to that build's file:
+  the code is then the same as Jinja would compile for it (tests/test_kept_templates.py compares them).
 
 `protectpress serve` keeps neither on disk: its rebuilds render only the saved pages and keep the compiled
 templates in memory (serve_cache.py), and reading and writing thousands of pages' HTML on every save would cost
@@ -39,6 +42,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -217,6 +221,25 @@ class SealedTemplates(jinja2.BytecodeCache):
     def __init__(self, memory: SealedMemory, environment: jinja2.Environment) -> None:
         self.memory = memory
         self.kind = "jinja " + _environment_key(environment)
+        self._names: dict[str, str] = {}  # a compiled template's name, by its bucket's key
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None, source: str) -> Bucket:
+        bucket = super().get_bucket(environment, name, filename, source)
+        if bucket.code is None and filename:
+            compiled = _COMPILED_IN_THIS_PROCESS.get((self.kind, name, bucket.checksum))
+            if compiled is not None:
+                bucket.code = in_file(compiled, filename)
+                self.dump_bytecode(bucket)  # kept for this project's next build, as if compiled here
+            else:
+                self._names[bucket.key] = name
+        return bucket
+
+    def set_bucket(self, bucket: Bucket) -> None:
+        """Called by Jinja with the code it has just compiled."""
+        super().set_bucket(bucket)
+        name = self._names.pop(bucket.key, None)
+        if name is not None and bucket.code is not None:
+            _COMPILED_IN_THIS_PROCESS[(self.kind, name, bucket.checksum)] = bucket.code
 
     def load_bytecode(self, bucket: Bucket) -> None:
         kept = self.memory.get(self.kind, f"{bucket.key}\0{bucket.checksum}")
@@ -230,6 +253,22 @@ class SealedTemplates(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.memory.put(self.kind, f"{bucket.key}\0{bucket.checksum}",
                         base64.b64encode(bucket.bytecode_to_string()).decode("ascii"))
+
+
+# What this process compiled, by (environment key, template name, source checksum): only code Jinja compiled here.
+_COMPILED_IN_THIS_PROCESS: dict[tuple[str, str, str], CodeType] = {}
+
+
+def forget_templates_compiled_in_this_process() -> None:
+    """For a test of what a build in a new process does (compile, or read the project's own cache)."""
+    _COMPILED_IN_THIS_PROCESS.clear()
+
+
+def in_file(code: CodeType, filename: str) -> CodeType:
+    """`code`, compiled by Jinja for a template's file elsewhere, as compiled for `filename`: the file name is
+    the only part of a template's code that depends on where its file is (each block and macro has its own)."""
+    return code.replace(co_filename=filename, co_consts=tuple(
+        in_file(const, filename) if isinstance(const, CodeType) else const for const in code.co_consts))
 
 
 def _environment_key(environment: jinja2.Environment) -> str:
