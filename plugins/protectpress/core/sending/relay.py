@@ -67,8 +67,6 @@ class RelayAddress:
 MESSAGE_DEADLINE = 300.0
 # A relay's reply is kept in the journal and shown in summaries and `sends`: long enough for any real one.
 MAX_REPLY_TEXT = 400
-# Asked once, not for each message's timer: valid_signals() builds some 60 enum members on every call.
-_EVERY_SIGNAL = signal.valid_signals()
 
 
 def _reply_text(code: int, message: bytes | str) -> str:
@@ -325,7 +323,7 @@ def _start_deaf(thread: threading.Thread) -> None:
     if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows: Ctrl-C goes to the main thread
         thread.start()
         return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, _EVERY_SIGNAL)  # the new thread inherits it...
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())  # the new thread inherits it...
     try:
         thread.start()
     finally:
