@@ -37,7 +37,7 @@ fetch = http_answer
 
 
 def wait_for(condition, what: str, timeout: float = 120):
-    return wait_until(condition, seconds=timeout, step=0.2, what=what)
+    return wait_until(condition, seconds=timeout, what=what)
 
 
 def test_check_at_a_moment_lists_what_goes_live_after_it(project):

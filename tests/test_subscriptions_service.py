@@ -41,6 +41,15 @@ def service(request, sending_template, tmp_path_factory):
         yield running
 
 
+def beside(service: Service, *args: str):
+    """A command comms staff run beside the service: in a real `protectpress` process against the SQLite store,
+    and in this process (tests/support.py run_in_process, a second quicker) against PostgreSQL. Each command still
+    runs as a real process against a running service once; what the PostgreSQL runs prove is what the command
+    finds, says and writes with that store, which is the same in either."""
+    in_process = service.store.startswith("postgresql:")
+    return (service.cli_in_process if in_process else service.cli)(*args)
+
+
 def one_email(service: Service, address: str, timeout: float = 20):
     return wait_until(lambda: service.emails_to(address), seconds=timeout, step=0.02,
                       what=f"a confirmation email reaching {address}")[-1]
@@ -71,8 +80,8 @@ def test_sign_up_confirm_pull_send_and_unsubscribe(service, sending_template):
     assert rows == [{"email": address, "name": "", "organisation": "", "sectors": "retail;faith"}]
 
     # A bulk send to the pulled list reaches them, with a one-click link that takes them off the list.
-    result = service.cli("send", "--skip-live-check", SLUG, "--to", "pulled.csv", "--smtp", service.relay.url(),
-                         "--rate", "0", "--yes")
+    result = beside(service, "send", "--skip-live-check", SLUG, "--to", "pulled.csv", "--smtp", service.relay.url(),
+                    "--rate", "0", "--yes")
     assert result.returncode == 0, result.stdout + result.stderr
     newsletter = [m for m in service.emails_to(address) if "Confirm" not in m["Subject"]]
     assert len(newsletter) == 1
@@ -209,9 +218,9 @@ def test_suppression_always_wins_in_the_pull(service):
     sign_up(service, "suppressed@example.org")
     assert http(confirmation_link(one_email(service, "suppressed@example.org")), "POST", b"")[0] == 200
     assert "suppressed@example.org" in [row["email"] for row in service.pull()]
-    assert service.cli("suppress", "Suppressed@Example.org").returncode == 0
+    assert beside(service, "suppress", "Suppressed@Example.org").returncode == 0
     out = service.project / "pulled.csv"
-    result = service.cli("subscribers", "pull", service.base, "--out", str(out))
+    result = beside(service, "subscribers", "pull", service.base, "--out", str(out))
     assert result.returncode == 0 and "are on newsletters/suppressed.csv and were left out" in result.stdout
     assert "suppressed@example.org" not in out.read_text(encoding="utf-8").lower()
     (service.project / "newsletters" / "suppressed.csv").unlink()  # the other tests' pulls start clean
@@ -220,7 +229,7 @@ def test_suppression_always_wins_in_the_pull(service):
 def test_show_prints_the_consent_record_and_forget_erases_it(service):
     sign_up(service, "record@example.org", ("faith",))
     http(confirmation_link(one_email(service, "record@example.org")), "POST", b"")
-    shown = service.cli("subscribers", "show", "record@example.org", "--store", service.store)
+    shown = beside(service, "subscribers", "show", "record@example.org", "--store", service.store)
     assert shown.returncode == 0, shown.stderr
     for line in ("status: confirmed", "sectors: faith", "form on the page: https://protectpress.example.org/subscribe/",
                  "consent wording version: 2026-12-06", f"When you sign up, {ORGANISATION} will email you"):
@@ -229,7 +238,7 @@ def test_show_prints_the_consent_record_and_forget_erases_it(service):
     assert re.search(r"confirmed: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", shown.stdout)
     record = shown.stdout.splitlines()[1:]  # the first line names the store, which may be a server's address
     assert not any("127.0.0.1" in line for line in record)  # the sign-up came from there: no IP is kept
-    forgotten = service.cli("subscribers", "forget", "record@example.org", "--store", service.store)
+    forgotten = beside(service, "subscribers", "forget", "record@example.org", "--store", service.store)
     assert forgotten.returncode == 0 and "1 subscriber record(s)" in forgotten.stdout
     again = service.cli_in_process("subscribers", "show", "record@example.org", "--store", service.store)
     assert again.returncode == 1 and "holds nothing" in again.stdout
