@@ -193,6 +193,14 @@ def build_atomically(
 ) -> int:
     """Build into a folder beside the site and swap it in; then (`record`) add the new page addresses to
     published-urls.txt, saying which, so they are committed with the pages."""
+    # Held to the end, not only while MkDocs builds: given back then, the collector made one full collection of
+    # every page at once (0.22 CPU s at 3,000 pages) while the search index was written.
+    with full_collections_held():
+        return _build_atomically(config_file, now=now, site_dir=site_dir, strict=strict, quiet=quiet, record=record)
+
+
+def _build_atomically(config_file: Path, *, now: dt.datetime, site_dir: str | None, strict: bool, quiet: bool,
+                      record: bool) -> int:
     from ..core.checks.published import RECORD_NAME, listed, new_addresses, record_new_addresses
     from ..core.foundation.config import ConfigError, load_settings
     from ..core.foundation.settings import DEFAULT_LANGUAGE, relative_path
