@@ -86,6 +86,7 @@ def test_a_build_makes_no_full_collection_and_gives_the_collectors_thresholds_ba
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     before = gc.get_threshold()
     building: list[bool] = []
+    thresholds: list[tuple[int, int, int]] = []  # the collector's, as MkDocs' build starts
     during: list[int] = []  # the generation of each collection made while MkDocs builds
 
     def count(phase: str, info: dict) -> None:
@@ -93,6 +94,7 @@ def test_a_build_makes_no_full_collection_and_gives_the_collectors_thresholds_ba
             during.append(info["generation"])
 
     def build(*args, **kwargs):
+        thresholds.append(gc.get_threshold())
         building.append(True)
         try:
             return real_build(*args, **kwargs)
@@ -104,6 +106,7 @@ def test_a_build_makes_no_full_collection_and_gives_the_collectors_thresholds_ba
     gc.set_threshold(100, 1, 1)  # a full collection as often as the collector may make one
     gc.callbacks.append(count)
     try:
+        gc.collect()  # the collector also waits for a quarter as many new long-lived objects as old: from none
         result = build_site(project / "mkdocs.yml", tmp_path / "site", now=build_now())
         with full_collections_held():
             with full_collections_held():
@@ -114,6 +117,7 @@ def test_a_build_makes_no_full_collection_and_gives_the_collectors_thresholds_ba
         gc.callbacks.remove(count)
         gc.set_threshold(*before)
     assert result.ok, result.stopped
-    assert during.count(0) > 100 and 2 not in during
+    assert thresholds == [(100, 1, held[2])]
+    assert during.count(1) > 10 and 2 not in during  # middle collections, each of which could have been full
     assert held[:2] == (100, 1) and held[2] > 1_000_000
     assert after == (100, 1, 1)
