@@ -1,7 +1,12 @@
 """`protectpress build` replaces site/ only after a complete build; a failed build leaves it byte for byte."""
 
+import gc
 import re
 
+import mkdocs.commands.build as mkdocs_build
+
+from protectpress.cli.build import build_site, full_collections_held
+from protectpress.core.foundation.dates import build_now
 from support import FIXTURES, copy_project, run_in_process, run_protectpress, snapshot
 
 
@@ -72,3 +77,47 @@ def test_an_unexpected_fault_is_a_plain_message_and_keeps_the_site(tmp_path):
     assert snapshot(project / "site") == before
     debug = run_protectpress("build", cwd=project, env={"PROTECTPRESS_DEBUG": "1"})
     assert debug.returncode != 0 and "Traceback" in debug.stderr
+
+
+def test_a_build_makes_no_full_collection_and_gives_the_collectors_thresholds_back(tmp_path, monkeypatch):
+    # MkDocs holds every page until the build ends, so a full collection walks them all again (5 at 1,000 pages,
+    # 0.25 CPU s): build_site holds full collections off while MkDocs builds, young ones as before. Tests and the
+    # preview build in-process, so the thresholds must be back afterwards, even after builds one inside another.
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    before = gc.get_threshold()
+    building: list[bool] = []
+    thresholds: list[tuple[int, int, int]] = []  # the collector's, as MkDocs' build starts
+    during: list[int] = []  # the generation of each collection made while MkDocs builds
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start" and building:
+            during.append(info["generation"])
+
+    def build(*args, **kwargs):
+        thresholds.append(gc.get_threshold())
+        building.append(True)
+        try:
+            return real_build(*args, **kwargs)
+        finally:
+            building.clear()
+
+    real_build = mkdocs_build.build
+    monkeypatch.setattr(mkdocs_build, "build", build)
+    gc.set_threshold(100, 1, 1)  # a full collection as often as the collector may make one
+    gc.callbacks.append(count)
+    try:
+        gc.collect()  # the collector also waits for a quarter as many new long-lived objects as old: from none
+        result = build_site(project / "mkdocs.yml", tmp_path / "site", now=build_now())
+        with full_collections_held():
+            with full_collections_held():
+                held = gc.get_threshold()
+            assert gc.get_threshold() == held
+        after = gc.get_threshold()
+    finally:
+        gc.callbacks.remove(count)
+        gc.set_threshold(*before)
+    assert result.ok, result.stopped
+    assert thresholds == [(100, 1, held[2])]
+    assert during.count(1) > 10 and 2 not in during  # middle collections, each of which could have been full
+    assert held[:2] == (100, 1) and held[2] > 1_000_000
+    assert after == (100, 1, 1)

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -16,9 +17,10 @@ from protectpress.core.content.items import ActionCard
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.settings import Vocabulary
+from protectpress.core.site import search
 from protectpress.core.site.search import PageIndexer, SearchIndexError, index_site, page_url
 from protectpress.core.site.search_records import record_for
-from search_index import indexed_pages
+from search_index import index_contents, indexed_pages
 from support import FIXTURES, copy_project, run_in_process, snapshot
 
 
@@ -89,6 +91,81 @@ def test_pages_handed_to_pagefind_as_they_are_written_make_the_same_index_as_ind
         [f for f in files[1] if "/" not in f and not f.endswith(".pf_meta")]
     # Every indexed page was handed over while MkDocs wrote it, none read back from disk afterwards.
     assert {page_url(path) for path in handed_during_build} >= set(indexed_pages(site))
+
+
+def test_pagefind_given_pages_without_their_menus_makes_the_index_it_makes_of_whole_pages(tmp_path, monkeypatch):
+    # Pagefind is given each page without the header, menu and sidebars before its body (search_view: more than
+    # half of a page's bytes, parsed by Pagefind only to be thrown away). Every file of the index must be the
+    # same as when it is given whole pages in the same order: each page's text, title, metadata, filters, sort
+    # key and anchors (the fragments), every word's pages and positions (the index chunks), and the filters,
+    # read value by value (Pagefind writes their values in a different order on every run).
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    built = tmp_path / "built"
+    assert build_site(project / "mkdocs.yml", built, now=build_now()).ok
+    pages = {path: (built / path).read_text(encoding="utf-8") for path in sorted(search._html_files(built))}
+
+    def index(folder: str) -> Path:
+        shutil.copytree(built, tmp_path / folder)
+        indexer = PageIndexer(tmp_path / folder, language="en-GB")
+        for path, html in pages.items():
+            indexer.add(path, html)
+        indexer.finish()
+        return tmp_path / folder
+
+    viewed = index("viewed")
+    with monkeypatch.context() as whole_pages:
+        whole_pages.setattr(search, "search_view", lambda html: html)
+        whole = index("whole")
+
+    indexed = set(indexed_pages(whole))
+    assert len(indexed) > 5 and set(indexed_pages(viewed)) == indexed
+    assert index_contents(viewed) == index_contents(whole)
+    # Each indexed page was given cut (to under 70% of its bytes), and only those: the 404 page, the redirect
+    # pages and the emails, which Pagefind leaves out, were given whole.
+    cut = {path for path, html in pages.items() if search.search_view(html) != html}
+    assert {page_url(path) for path in cut} == indexed
+    assert all(len(search.search_view(pages[path])) < 0.7 * len(pages[path]) for path in cut)
+
+
+_MENU = '<header><a id="top" href="/">Site</a><svg viewBox="0 0 1 1"><path d="M0"/></svg></header><nav>Menu</nav>'
+_BODY = '<div class="pp-page pp-page--guidance" id="pp-content" data-pagefind-body><h1>Title</h1><p>Text</p></div>'
+
+
+def _page(menu: str = _MENU, head: str = "<title>Page</title>", body: str = _BODY) -> str:
+    return f'<!doctype html>\n<html lang="en-GB"><head>{head}</head><body class="x">{menu}{body}</body></html>'
+
+
+def test_a_page_is_given_to_pagefind_from_its_head_and_its_body_on():
+    assert search.search_view(_page()) == \
+        f'<!doctype html>\n<html lang="en-GB"><head><title>Page</title></head><body>{_BODY}</body></html>'
+
+
+@pytest.mark.parametrize("menu, head, body", [
+    # What Pagefind would read in the part cut: a title (the first h1, or <title> when the page has no h1),
+    # metadata, a filter, a sort key, a second body, an old Pagefind bundle it warns about.
+    (_MENU + "<h1>Site</h1>", None, None),
+    (_MENU + '<svg><title>Icon</title></svg>', None, None),
+    (_MENU + '<span data-pagefind-meta="image[src]" src="/a.png"></span>', None, None),
+    (_MENU + '<span DATA-PAGEFIND-FILTER="topic">Parcels</span>', None, None),
+    (_MENU + '<script src="/_pagefind/pagefind.js"></script>', None, None),
+    # Where the tokenizer reads markup as text, or could still be at the cut: a comment, CDATA, a script, a
+    # style, an svg not ended before the body.
+    (_MENU + "<!-- <h1>x</h1> -->", None, None),
+    (_MENU + "<svg><![CDATA[ x ]]></svg>", None, None),
+    (_MENU + '<script>let a = "</head>";</script>', None, None),
+    (_MENU + "<style>p {}</style>", None, None),
+    (_MENU + "<svg><g>", None, None),
+    # A head whose "</head>" may be text: a comment, a raw-text element that has not ended.
+    (None, "<!-- x --><title>Page</title>", None),
+    (None, '<title>Page</title><script>document.write("', None),
+    # No body start tag of the theme's, or the theme's body id twice (one of them not the theme's).
+    (None, None, '<div id="pp-content" data-pagefind-body><p>Text</p></div>'),
+    (None, None, '<div class="pp-page" id="pp-content"><p>Text</p></div>'),
+    (None, None, _BODY + '<p id="pp-content">Again</p>'),
+])
+def test_a_page_whose_cut_could_change_what_pagefind_reads_is_given_whole(menu, head, body):
+    page = _page(**{k: v for k, v in {"menu": menu, "head": head, "body": body}.items() if v is not None})
+    assert search.search_view(page) == page
 
 
 def test_pagefind_is_given_the_sites_language(tmp_path):

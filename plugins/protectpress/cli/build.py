@@ -13,12 +13,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import gc
 import logging
 import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,7 +127,8 @@ def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: b
               if isinstance(plugin, ProtectpressPlugin) else contextlib.nullcontext()):
             config.plugins.on_startup(command="serve" if serve_url else "build", dirty=dirty)
             try:
-                build(config, serve_url=serve_url, dirty=dirty)
+                with full_collections_held():
+                    build(config, serve_url=serve_url, dirty=dirty)
                 result.config = config if serve_url else None
             finally:
                 config.plugins.on_shutdown()
@@ -156,12 +160,47 @@ def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: b
     return result
 
 
+_held_lock = threading.Lock()
+_held_builds = 0
+_held_threshold: tuple[int, int, int] | None = None
+
+
+@contextlib.contextmanager
+def full_collections_held() -> Iterator[None]:
+    """No full collection by the cyclic garbage collector while a build runs; young ones as before, and the
+    thresholds back as they were after the last build running in the process ends (tests and the preview build
+    in-process). MkDocs holds every page until the build ends, so each full collection walked all of them
+    again: 5 at 1,000 pages, 0.25 of the 0.55 CPU s spent collecting (issue 29)."""
+    global _held_builds, _held_threshold
+    with _held_lock:
+        if _held_builds == 0:
+            _held_threshold = gc.get_threshold()
+            young, middle, _ = _held_threshold
+            gc.set_threshold(young, middle, 1 << 30)
+        _held_builds += 1
+    try:
+        yield
+    finally:
+        with _held_lock:
+            _held_builds -= 1
+            if _held_builds == 0 and _held_threshold is not None:
+                gc.set_threshold(*_held_threshold)
+
+
 def build_atomically(
     config_file: Path, *, now: dt.datetime, site_dir: str | None = None, strict: bool = False, quiet: bool = False,
     record: bool = True,
 ) -> int:
     """Build into a folder beside the site and swap it in; then (`record`) add the new page addresses to
     published-urls.txt, saying which, so they are committed with the pages."""
+    # Held to the end, not only while MkDocs builds: given back then, the collector made one full collection of
+    # every page at once (0.22 CPU s at 3,000 pages) while the search index was written.
+    with full_collections_held():
+        return _build_atomically(config_file, now=now, site_dir=site_dir, strict=strict, quiet=quiet, record=record)
+
+
+def _build_atomically(config_file: Path, *, now: dt.datetime, site_dir: str | None, strict: bool, quiet: bool,
+                      record: bool) -> int:
     from ..core.checks.published import RECORD_NAME, listed, new_addresses, record_new_addresses
     from ..core.foundation.config import ConfigError, load_settings
     from ..core.foundation.settings import DEFAULT_LANGUAGE, relative_path

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import queue
+import re
 import shutil
 import subprocess
 import tempfile
@@ -139,7 +140,7 @@ class PageIndexer:
             return
         self.added.add(path)
         self._send({"type": "AddFile", "index_id": self._index_id, "url": page_url(path), "file_path": None,
-                    "file_contents": html})
+                    "file_contents": search_view(html)})
 
     def finish(self) -> IndexResult:
         """Add what the build wrote without handing over, write the index into `site_dir/pagefind/`, and stop
@@ -259,6 +260,49 @@ class PageIndexer:
         self._stderr.seek(0)
         said = self._stderr.read().decode("utf-8", errors="replace")
         return _last_lines("\n".join([*self._failures, said])) or "it stopped without saying why"
+
+
+# The start and the end of the start tag the theme gives a page's indexed part (overrides/partials/content.html):
+# the theme writes `id="pp-content"` on one element of every page, so a page holding it once holds the theme's.
+_BODY_TAG_START = '<div class="pp-page'
+_BODY_TAG_END = ' id="pp-content" data-pagefind-body>'
+_BODY_ID = 'id="pp-content"'
+# Where the tokenizer reads markup as text (comments, CDATA, raw-text elements) or Pagefind reads something
+# outside a page's body (its first h1 is the title, <title> the fallback); and svg and MathML, in which CDATA is
+# read as text. In lower case text; each match is the element's name ("/svg" for an end tag, "!" for a comment).
+_RAW_TEXT = r"script|style|template|noscript|textarea|title|xmp|iframe|noembed|noframes|plaintext"
+_MARKUP_IN_CUT = re.compile(rf"<(!|/?(?:svg|math)(?=[\s/>])|(?:h1|{_RAW_TEXT})(?=[\s/>]))")
+_RAW_IN_HEAD = re.compile(rf"<(!--|!\[|/?(?:{_RAW_TEXT})(?=[\s/>]))", re.IGNORECASE)
+
+
+def search_view(html: str) -> str:
+    """What Pagefind is given of a page MkDocs wrote: the page without the markup between `</head>` and its body's
+    start tag (the header, the menu and the sidebars: more than half of a page's bytes), which Pagefind parses
+    only to throw away. Once a page has a `data-pagefind-body` element, Pagefind keeps only its text, and of
+    what lies outside it reads only the first h1, <title>, `data-pagefind-*` attributes and `id`s (anchors are
+    numbered as they come, but the numbers are not written). So the markup is cut only where it is plain markup
+    (each svg in it ended) holding none of those but ids, after a head whose comments and raw-text elements all
+    end before `</head>`; any other page is given whole. The index is the same, file by file, decoded
+    (tests/test_search_build.py)."""
+    marker = html.find(_BODY_TAG_END)
+    if marker < 0 or html.count(_BODY_ID) != 1:
+        return html
+    head_end = html.find("</head>", 0, marker)
+    body_tag = html.rfind(_BODY_TAG_START, 0, marker)
+    if head_end < 0 or body_tag < head_end or ">" in html[body_tag:marker]:
+        return html
+    cut_from = head_end + len("</head>")
+    cut = html[cut_from:body_tag].lower()
+    found = _MARKUP_IN_CUT.findall(cut)
+    if "pagefind" in cut or any(name not in ("svg", "/svg", "math", "/math") for name in found) \
+            or found.count("svg") != found.count("/svg") or found.count("math") != found.count("/math"):
+        return html
+    # The head's raw-text elements (its <title>) each end before the next begins, and it has no comment: so the
+    # first "</head>" is the head's end, not text.
+    raw = [name.lower() for name in _RAW_IN_HEAD.findall(html, 0, head_end)]
+    if len(raw) % 2 or any(raw[i][0] == "!" or raw[i + 1] != f"/{raw[i]}" for i in range(0, len(raw), 2)):
+        return html
+    return f"{html[:cut_from]}<body>{html[body_tag:]}"
 
 
 def page_url(path: str) -> str:
