@@ -16,8 +16,8 @@ NEWSLETTER_SLUGS = [source.stem for source in published_newsletters(REPO)]
 
 
 @pytest.mark.parametrize("palette", PALETTES)
-def test_open_search_with_results_has_no_wcag_violations(palette, reading_page, site_url, axe_source, artifacts):
-    page = open_in_palette(reading_page, site_url, "", palette)
+def test_open_search_with_results_has_no_wcag_violations(palette, new_page, site_url, axe_source, artifacts):
+    page = open_in_palette(new_page, site_url, "", palette)
     page.keyboard.press("/")
     page.keyboard.type("suspicious")
     page.locator(".md-search-result__item").first.wait_for()
@@ -38,9 +38,9 @@ def test_open_mobile_drawer_has_no_wcag_violations(palette, page_kind, reading_p
     assert not violations, f"mobile drawer open ({palette}):\n{describe_violations(violations)}"
 
 
-def test_search_is_a_named_search_landmark_holding_its_field_and_results(reading_page, site_url, axe_source):
+def test_search_is_a_named_search_landmark_holding_its_field_and_results(new_page, site_url, axe_source):
     """Screen-reader users find search by its landmark; the results must be inside it, not elsewhere."""
-    page = open_path(reading_page(), site_url, "")
+    page = open_path(new_page(), site_url, "")
     page.keyboard.press("/")
     page.keyboard.type("suspicious")
     page.locator(".md-search-result__item").first.wait_for()

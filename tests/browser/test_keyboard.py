@@ -67,9 +67,9 @@ def test_every_tab_stop_is_visible_with_a_focus_indicator(kind_name, viewport_na
 
 
 @pytest.mark.parametrize("viewport_name", DESKTOP_AND_MOBILE)
-def test_search_is_reachable_and_usable_by_keyboard(viewport_name, page_kind, reading_page, site_url):
+def test_search_is_reachable_and_usable_by_keyboard(viewport_name, page_kind, new_page, site_url):
     """Tab to the search field (or press "/"), type, arrow down to a result, Enter opens it."""
-    page = open_path(reading_page(viewport=DESKTOP_AND_MOBILE[viewport_name]), site_url, page_kind("guidance").path)
+    page = open_path(new_page(viewport=DESKTOP_AND_MOBILE[viewport_name]), site_url, page_kind("guidance").path)
     for _ in range(TAB_STOPS):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.matches('.md-search__input')"):
@@ -86,6 +86,6 @@ def test_search_is_reachable_and_usable_by_keyboard(viewport_name, page_kind, re
     page.keyboard.press("Enter")
     page.wait_for_url(target)
 
-    page = open_path(reading_page(viewport=DESKTOP_AND_MOBILE[viewport_name]), site_url, "")
+    page = open_path(new_page(viewport=DESKTOP_AND_MOBILE[viewport_name]), site_url, "")
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.matches('.md-search__input')"), "the / shortcut opens search"

@@ -90,12 +90,12 @@ def test_loading_any_page_requests_nothing_for_search_until_search_opens(page_ki
 
 
 @pytest.mark.parametrize("card", action_card_sources(REPO), ids=lambda card: card.stem)
-def test_a_word_only_in_an_action_card_lists_it_first_and_enter_opens_it(card, reading_page, site_url, artifacts):
+def test_a_word_only_in_an_action_card_lists_it_first_and_enter_opens_it(card, new_page, site_url, artifacts):
     word = word_only_in_card_body(card)
     title = split_front_matter(card.read_text(encoding="utf-8")).data["title"]
     card_path = f"/action-cards/{card.stem}/"
 
-    page = open_path(reading_page(), site_url, "")
+    page = open_path(new_page(), site_url, "")
     search_for(page, word)
     screenshot(page, artifacts, f"search-{card.stem}", full_page=False)
     assert result_paths(page)[0] == card_path, f"searching for {word!r} should list {card_path} first"
@@ -109,9 +109,9 @@ def test_a_word_only_in_an_action_card_lists_it_first_and_enter_opens_it(card, r
     assert page.locator("h1").first.inner_text().strip() == title
 
 
-def test_a_sector_filter_narrows_results_to_that_sector(example_site, reading_page, site_url, artifacts):
+def test_a_sector_filter_narrows_results_to_that_sector(example_site, new_page, site_url, artifacts):
     sectors_of = {url: set(page["filters"].get("sector", [])) for url, page in indexed_pages(example_site).items()}
-    page = open_path(reading_page(), site_url, "")
+    page = open_path(new_page(), site_url, "")
     search_for(page, "security")
     everything = page.locator(STATUS).inner_text()
 
@@ -128,9 +128,9 @@ def test_a_sector_filter_narrows_results_to_that_sector(example_site, reading_pa
     assert any("All sectors" in sectors_of[path] for path in retail)
 
 
-def test_results_name_topics_and_sectors_in_words_and_list_each_page_once(example_site, reading_page, site_url):
+def test_results_name_topics_and_sectors_in_words_and_list_each_page_once(example_site, new_page, site_url):
     vocabulary_slugs = {"suspicious-items", "hostile-reconnaissance", "martyns-law", "night-time-economy"}
-    page = open_path(reading_page(), site_url, "")
+    page = open_path(new_page(), site_url, "")
     search_for(page, "suspicious")
     rows = page.locator(".md-search-result__item").evaluate_all("items => items.map(item => item.innerText)")
     paths = result_paths(page)
@@ -145,8 +145,8 @@ def test_results_name_topics_and_sectors_in_words_and_list_each_page_once(exampl
     assert first.get("topics", "") in rows[0] and first.get("sectors", "") in rows[0]
 
 
-def test_keyboard_alone_opens_chooses_and_closes_search_and_focus_returns(page_kind, reading_page, site_url):
-    page = open_path(reading_page(), site_url, page_kind("guidance").path)
+def test_keyboard_alone_opens_chooses_and_closes_search_and_focus_returns(page_kind, new_page, site_url):
+    page = open_path(new_page(), site_url, page_kind("guidance").path)
     page.locator(".md-content a[href]").first.focus()
     before = page.evaluate("document.activeElement.outerHTML")
 
@@ -175,8 +175,8 @@ def test_keyboard_alone_opens_chooses_and_closes_search_and_focus_returns(page_k
     page.wait_for_url(f"{site_url.rstrip('/')}{links[0]}**")
 
 
-def test_on_a_320px_phone_the_header_button_opens_search_that_fits(reading_page, site_url, axe_source, artifacts):
-    page = open_path(reading_page(viewport=PHONE), site_url, "")
+def test_on_a_320px_phone_the_header_button_opens_search_that_fits(new_page, site_url, axe_source, artifacts):
+    page = open_path(new_page(viewport=PHONE), site_url, "")
     button = page.get_by_role("button", name="Search", exact=True)
     button.focus()
     page.keyboard.press("Enter")
@@ -200,9 +200,9 @@ def test_on_a_320px_phone_the_header_button_opens_search_that_fits(reading_page,
 
 
 @pytest.mark.parametrize("palette", ["light", "dark"])
-def test_search_with_results_and_filters_open_has_no_axe_violations(palette, reading_page, site_url, axe_source,
+def test_search_with_results_and_filters_open_has_no_axe_violations(palette, new_page, site_url, axe_source,
                                                                      artifacts):
-    page = open_path(reading_page(color_scheme=palette), site_url, "")
+    page = open_path(new_page(color_scheme=palette), site_url, "")
     search_for(page, "martyn law")
     page.locator("select[name=topic]").select_option(label="Martyn's Law")
     page.locator("select[name=sector]").focus()
