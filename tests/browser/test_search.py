@@ -253,7 +253,7 @@ def test_search_works_in_the_preview_and_never_lists_a_draft(preview_url, new_pa
     assert page.locator(RESULT_LINKS).count() == 0
 
 
-def test_on_a_desktop_the_box_shows_and_the_phone_button_does_not(reading_page, site_url):
-    page = open_path(reading_page(viewport={"width": 1280, "height": 800}), site_url, "")
+def test_on_a_desktop_the_box_shows_and_the_phone_button_does_not(new_page, site_url):
+    page = open_path(new_page(viewport={"width": 1280, "height": 800}), site_url, "")
     assert page.locator("#pp-search-input").is_visible()
     assert not page.get_by_role("button", name="Search", exact=True).is_visible()
