@@ -176,9 +176,13 @@ def new_page(browser) -> Iterator[Callable[..., object]]:
 
 @pytest.fixture(scope="module")
 def reading_page(browser) -> Iterator[Callable[..., object]]:
-    """Like `new_page`, for the parametrised cases of a module that only load a page and read it (axe, screenshots,
-    measurements): one page per set of context options for the whole module, put back to the asked viewport
-    each time. A context a case cost a quarter of a second and a cold cache; each case still loads its own page.
+    """Like `new_page`, for the cases of a module that load a page and read it (axe, screenshots, measurements) or
+    click it (the drawer), leaving nothing in the context for the next case (no storage, cookies, routes, init
+    scripts or offline switch; the site's scripts keep no state outside the page): one page per set of context
+    options for the whole module, put back to the asked viewport each time. A context a case cost a quarter of a
+    second and a cold cache; each case still loads its own page. Not for typing into search: with Pagefind already
+    in the cache, the results of the first letters can land between two keystrokes on a loaded machine and be
+    replaced under the keyboard's focus (a fresh context's first search is slower than the typing).
     Service workers are blocked so that every load comes from the network as a first visit's does, never from
     the offline worker an earlier case installed (the site's script registers it quietly or not at all)."""
     pages: dict[tuple, object] = {}

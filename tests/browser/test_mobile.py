@@ -53,9 +53,9 @@ def test_no_page_kind_scrolls_sideways_on_a_phone(kind_name, page_kind, reading_
 
 
 @pytest.mark.parametrize("path", ["", "news/"])
-def test_a_listings_kind_and_date_sit_on_their_own_line_under_each_title(path, new_page, site_url, artifacts):
+def test_a_listings_kind_and_date_sit_on_their_own_line_under_each_title(path, reading_page, site_url, artifacts):
     # Run on after the title, "News · Updated ..." wrapped differently on each entry of a phone's list (a trial).
-    page = open_path(new_page(viewport=MOBILE), site_url, path)
+    page = open_path(reading_page(viewport=MOBILE), site_url, path)  # loaded and read, as the page kinds above
     screenshot(page, artifacts, f"mobile-listing-{path.strip('/') or 'home'}")
     entries = page.evaluate("""() => [...document.querySelectorAll('.pp-listing > li')].map(li => ({
         title: li.querySelector('a').getBoundingClientRect().bottom,

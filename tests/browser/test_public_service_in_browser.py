@@ -10,6 +10,7 @@ from browser_checks import DESKTOP, open_path, screenshot
 from page_kinds import PAGE_KIND_NAMES
 
 from conftest import serving
+from support import wait_until
 
 PHONE = {"width": 390, "height": 844}
 # Everything a first visit to an action card loads (page, styles, scripts, images), uncompressed.
@@ -68,8 +69,8 @@ def test_without_javascript_the_print_button_and_search_stay_hidden_and_the_draw
     # The drawer is Material's CSS toggle: it opens and every section is reachable with no script at all.
     page.locator("label.md-header__button[for=__drawer]").click()
     drawer = page.locator(".md-sidebar--primary")
-    page.wait_for_timeout(400)
-    assert drawer.bounding_box()["x"] >= 0
+    # Until its slide ends (no script to wait on: a fixed 400 ms was most of the test's time).
+    wait_until(lambda: drawer.bounding_box()["x"] >= 0, seconds=10, what="the drawer open on screen")
     assert page.get_by_role("link", name="Subscribe to updates").is_visible()
 
 

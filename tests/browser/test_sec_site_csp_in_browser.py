@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import pytest
 from browser_checks import load_side_by_side, open_path, tabs
+from judge_harness import ANIMATED_LINKS_FROZEN
 from test_search import RESULT_LINKS
 
 from parsing_payloads import issue_bodies
+from support import wait_until
 
 pytestmark = pytest.mark.long
 
@@ -70,7 +72,9 @@ def test_a_handler_that_slips_past_the_judge_cannot_run(example_site, new_page, 
         served["body"] = (html[:at] + payload.markup + html[at:]).encode()
         page.goto(site_url + path, wait_until="load")
         if page.locator("#pp-click").count():
-            page.wait_for_timeout(400)
+            # Clicked once its animated address has frozen on its last value (a fixed 400 ms pause before): a
+            # script of the page's own, polled from here, since the policy forbids the eval of wait_for_function.
+            wait_until(lambda: page.evaluate(ANIMATED_LINKS_FROZEN), seconds=10, what="the animated link frozen")
             page.locator("#pp-click").click()
         page.wait_for_timeout(50)
         if page.evaluate("window.__pwned || null"):
