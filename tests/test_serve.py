@@ -47,11 +47,17 @@ def preview(tmp_path_factory):
     root = tmp_path_factory.mktemp("serve")
     project = copy_project(FIXTURES / "newsletter-basic", root / "project")
     port = free_port()
+    temporary = root / "tmp"  # the preview builds into a folder of its own in here
+    temporary.mkdir()
     with running([*PROTECTPRESS, "serve", "--port", str(port)], cwd=project, port=port, log=root / "serve.log",
-                 ready=lambda service: fetch(service.url)) as service:
+                 ready=lambda service: fetch(service.url), env={"TMPDIR": str(temporary)}) as service:
+        assert len(list(temporary.glob("protectpress-preview-*"))) == 1
         yield Preview(project, service.url, service.port, service)
     assert "Traceback" not in service.output(), service.output()
     assert not (project / "site").exists(), "the preview never writes site/"
+    # `running` stops it with SIGTERM, as `kill` or a service manager does: it stops as on Ctrl+C, and cleans up.
+    assert service.process.returncode == 0 and "Stopped the preview." in service.output(), service.output()
+    assert not list(temporary.iterdir())  # its build folder and the generated pages' files
 
 
 def test_a_broken_page_shows_the_problems_page_at_once_and_the_page_again_when_fixed(preview):
