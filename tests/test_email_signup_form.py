@@ -51,16 +51,16 @@ def test_without_the_service_the_subscribe_page_offers_feeds_only(project):
     body = subscribe_body(_feeds(settings), settings)
     assert "<form" not in body and "by email" not in body
     # A reader looking for email updates is told plainly there are none, rather than left to search.
-    assert "Email updates are not offered on this site" in body
+    assert "There is no email sign-up on this site: the newsletter is emailed to the partner organisations" in body
     # ...and the introduction does not offer, a line above, the email sign-up that is not there.
-    assert "email" not in body.split("Email updates are not offered")[0].lower()
+    assert "sign up for email" not in body.split("There is no email sign-up")[0]
 
 
 def test_with_the_service_the_page_has_the_form_escaped_and_without_scripts(project):
     settings = settings_with(project, service=True, organisation=HOSTILE)
     body = subscribe_body(_feeds(settings), settings)
     assert "## Get our newsletter by email" in body
-    assert "not offered" not in body
+    assert "no email sign-up" not in body
     assert "without you having to visit the site or sign up for email" in body
     assert "<script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Partners&#34;" in body
     form = body[body.index("<form"):body.index("</form>")]

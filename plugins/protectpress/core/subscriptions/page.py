@@ -90,8 +90,8 @@ def _breakable(url: str) -> str:
 
 
 _INTRODUCTION = """\
-A feed tells you when we publish a new page or update an old one, {without}. Feeds are free, and nobody
-learns who you are.
+A feed tells you when we publish a new page or update an old one, {without}. Feeds are free, and you do
+not have to give us your name or email address.
 
 <details class="pp-subscribe__note" markdown="1">
 <summary>What is a feed reader?</summary>
@@ -109,7 +109,10 @@ _WITHOUT_VISITING_OR_SIGNING_UP = "without you having to visit the site or sign 
 _WITHOUT_VISITING = "without you having to visit the site"
 
 # Without the service a reader would otherwise look for an email sign-up that is not there.
-_NO_EMAIL = "Email updates are not offered on this site: follow a feed to hear about new and updated pages.\n"
+# It says who does get the newsletter by email, as its archive page does ("sent by email to our partners"):
+# "email updates are not offered" beside that read as a contradiction to a partner (a first-time reader's trial).
+_NO_EMAIL = ("There is no email sign-up on this site: the newsletter is emailed to the partner organisations on "
+             "our list. To hear about new and updated pages, follow a feed.\n")
 
 _HOW_TO = """\
 ## How to subscribe
