@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from protectpress.core.site import search
 from protectpress.core.site.search import PageIndexer, SearchIndexError, index_site, page_url
 from protectpress.core.site.search_records import record_for
 from search_index import index_contents, indexed_pages
-from support import FIXTURES, copy_project, run_in_process, snapshot
+from support import FIXTURES, copy_project, run_in_process, snapshot, wait_until
 
 
 def test_a_failed_indexing_leaves_the_previous_site_in_place(tmp_path):
@@ -245,3 +246,31 @@ def test_the_index_is_written_only_inside_its_folder(tmp_path):
             _write_index(index, [{"path": name, "content": "eA=="}])
     assert sorted(path.name for path in outside.iterdir()) == ["kept.txt"]
     assert (outside / "kept.txt").read_text() == "mine"
+
+
+def test_a_stopping_preview_stops_the_indexer_it_started(tmp_path):
+    # The preview indexes its folder in the background after each save; a preview stopped meanwhile removed the
+    # folder and left Pagefind hung on it for good. `stop_indexing` (run as the preview stops) ends the run.
+    words = " ".join(f"word{number}" for number in range(300))
+    for number in range(3000):  # about two seconds of indexing: long enough to be caught running
+        page = tmp_path / "site" / f"p{number}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<!doctype html><html lang="en"><head><title>{number}</title></head><body>'
+                        f"<main data-pagefind-body><h1>Page {number}</h1><p>{words}</p></main></body></html>",
+                        encoding="utf-8")
+    outcome: list[object] = []
+
+    def index() -> None:
+        try:
+            outcome.append(index_site(tmp_path / "site", language="en"))
+        except SearchIndexError as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=index)
+    worker.start()
+    stopped = wait_until(lambda: search.stop_indexing() == 1, seconds=10, step=0.005,
+                         what="the indexer running")
+    worker.join(timeout=10)
+    assert stopped and not worker.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], SearchIndexError), outcome
+    assert search.stop_indexing() == 0  # nothing left running

@@ -65,17 +65,42 @@ def index_site(site_dir: Path, *, language: str, in_background: bool = False) ->
     if nice is not None:
         command = [nice, "-n", "15", *command]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=INDEX_TIMEOUT_SECONDS)
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+            with _RUNNING_LOCK:
+                _RUNNING.add(process)
+            try:
+                stdout, stderr = process.communicate(timeout=INDEX_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()  # as subprocess.run does; leaving `with` waits for it
+                raise
+            finally:
+                with _RUNNING_LOCK:
+                    _RUNNING.discard(process)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise SearchIndexError(f"the search indexer (Pagefind) could not run: {error}") from None
-    output = f"{done.stdout}\n{done.stderr}"
-    if done.returncode != 0:
+    output = f"{stdout}\n{stderr}"
+    if process.returncode != 0:
         raise SearchIndexError("the search indexer (Pagefind) failed:\n" + _last_lines(output))
     pages = _indexed_pages(output)
     if pages is None:
         raise SearchIndexError("the search indexer (Pagefind) did not say how many pages it indexed:\n"
                                + _last_lines(output))
     return IndexResult(pages=pages, seconds=time.perf_counter() - started)
+
+
+# What `index_site` runs, for a stopping preview to stop: Pagefind left indexing a removed folder hung for good.
+_RUNNING: set[subprocess.Popen] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def stop_indexing() -> int:
+    """Stop every `index_site` running in this process (each then fails); how many there were."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        with contextlib.suppress(OSError):
+            process.kill()
+    return len(running)
 
 
 def _indexed_pages(output: str) -> int | None:
