@@ -89,6 +89,21 @@ def test_loading_any_page_requests_nothing_for_search_until_search_opens(page_ki
     assert not any(path.startswith("/search/") for path in requested_by_page), "nothing of Material's search index"
 
 
+def test_a_word_no_page_has_is_not_called_a_match(new_page, site_url):
+    # Pagefind answers a word no page has with the pages holding the longest part of it ("parcel": pages about
+    # PALs). A reader in a hurry must not take those for pages about parcels.
+    sources = " ".join(path.read_text(encoding="utf-8").lower() for path in
+                       [*(REPO / "docs").rglob("*.md"), *(REPO / "newsletters").glob("*.md")])
+    assert "parc" not in sources, "the example content now mentions parcels: pick another word here"
+    page = open_path(new_page(), site_url, "")
+    search_for(page, "parcel")
+    status = page.locator(STATUS).inner_text()
+    assert status.startswith("No exact matches for “parcel”. ") and status.endswith("with similar words"), status
+    page.keyboard.press("Control+a")
+    page.keyboard.type("suspicious")
+    page.wait_for_function(f"/matching page/.test(document.querySelector('{STATUS}').textContent)")
+
+
 @pytest.mark.parametrize("card", action_card_sources(REPO), ids=lambda card: card.stem)
 def test_a_word_only_in_an_action_card_lists_it_first_and_enter_opens_it(card, new_page, site_url, artifacts):
     word = word_only_in_card_body(card)

@@ -91,7 +91,11 @@ export function start(root) {
     list.replaceChildren(...onePerAddress(pages).map((page) => resultItem(page, words)));
     more.hidden = search.results.length <= count;
     const total = search.results.length;
+    // For a word in no page, Pagefind lists the pages with the longest part of it that some page has ("parcel"
+    // finds "PALs"): told as such, not as matches, when no excerpt shown has a word the reader searched for.
+    const similar = term && total > 0 && !pages.some((page) => hasSearchedWord(page.excerpt || "", words));
     status.textContent = total === 0 ? "No matching pages" :
+      similar ? `No exact matches for “${term}”. ${total === 1 ? "1 page" : `${total} pages`} with similar words` :
       total === 1 ? "1 matching page" :
       total > count ? `${total} matching pages, showing ${count}` : `${total} matching pages`;
   }
@@ -232,6 +236,10 @@ export function isSearched(marked, words) {
     const stem = searched.slice(0, Math.max(3, searched.length - 2));
     return word.startsWith(stem) || searched.startsWith(word.slice(0, Math.max(3, word.length - 2)));
   });
+}
+
+function hasSearchedWord(excerpt, words) {
+  return markedText(excerpt, words).some((node) => node.nodeName === "MARK");
 }
 
 // Pagefind's excerpt is HTML with the matched words in <mark>. Parsed in an inert document and rebuilt from
