@@ -57,7 +57,7 @@ def test_strict_build_fails_on_warnings(tmp_path):
     copy.write_text((project / "docs" / "guidance" / "retail.md").read_text(), encoding="utf-8")
     relaxed = run_in_process("build", cwd=project)
     assert relaxed.returncode == 0
-    assert "docs/guidance/retail.md: title: expected a title not used by another guidance" in relaxed.stderr
+    assert "docs/guidance/retail.md: title: expected a title not used by another guidance page" in relaxed.stderr
     strict = run_in_process("build", "--strict", cwd=project)
     assert strict.returncode == 1
     assert "strict" in strict.stderr

@@ -252,7 +252,7 @@ def test_duplicate_titles_in_one_type_warn_and_overdue_reviews_are_info():
     check_content_set(ContentSet({first.src_uri: first, second.src_uri: second}, now=NOW), problems,
                       now=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     assert sorted((p.severity.value, p.key) for p in problems) == [("info", "review_by"), ("warning", "title")]
-    assert ("docs/guidance/pals.md: title: expected a title not used by another guidance (docs/guidance/copy.md "
+    assert ("docs/guidance/pals.md: title: expected a title not used by another guidance page (docs/guidance/copy.md "
             "has it too), found 'Retail security basics'") in [str(p) for p in problems]
 
 

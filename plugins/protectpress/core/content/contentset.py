@@ -56,7 +56,7 @@ def check_content_set(content: ContentSet, problems: Problems, *, now: dt.dateti
     for item in sorted(content.items.values(), key=lambda i: i.src_uri):
         key = (item.kind, item.title.casefold())
         if key in seen and item.kind is not ContentType.PAGE:
-            problems.warning(item.path, f"expected a title not used by another {item.kind.value} "
+            problems.warning(item.path, f"expected a title not used by another {item.kind.value} page "
                              f"({seen[key].path} has it too)", repr(item.title), key="title")
         seen.setdefault(key, item)
         if item.review_by and item.review_by < due:
