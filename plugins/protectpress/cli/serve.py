@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
-from ..core.site.search import stop_indexing
 from .build import BuildResult, build_site, count
 from .common import Subparsers, add_at_option, add_config_option, at_moment, fail_config, run_now
 
@@ -243,6 +242,8 @@ class Preview:
             finally:
                 self.server.shutdown()
         finally:
+            from ..core.site.search import stop_indexing
+
             stop_indexing()  # the search index of its folder may be being written in the background
             shutil.rmtree(self.folder, ignore_errors=True)
         return 0
