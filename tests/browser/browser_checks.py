@@ -32,6 +32,13 @@ class AxeCore:
     url: str
 
 
+def type_search(page, text: str) -> None:
+    """Type `text` into the focused search box key by key, as a reader does, and wait until the results shown are
+    those for all of it: on a busy machine the results for its first letters can arrive between keystrokes."""
+    page.keyboard.type(text)
+    page.locator(f'[data-pp-searched-for="{text}"]').wait_for(state="attached")
+
+
 def inject_axe(page, axe: AxeCore) -> None:
     """By URL: Chromium keeps the compiled code of a cacheable script fetched by URL for the next page of the
     context, never of an inline one, and parsing axe's 650 KB was a tenth of a second a page. Inline when the URL

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
-from browser_checks import DESKTOP_AND_MOBILE, focus_state, open_path
+from browser_checks import DESKTOP_AND_MOBILE, focus_state, open_path, type_search
 
 from support import wait_until
 
@@ -78,7 +78,7 @@ def test_search_is_reachable_and_usable_by_keyboard(viewport_name, page_kind, ne
         pytest.fail(f"the search field is not in the first {TAB_STOPS} tab stops")
     page.wait_for_function("document.getElementById('__search').checked")  # focus opens the search dialog
     assert focus_state(page)["visible"], "the focused search field is not on screen"
-    page.keyboard.type("hostile")
+    type_search(page, "hostile")
     page.locator(".md-search-result__item").first.wait_for()
     page.keyboard.press("ArrowDown")
     target = page.evaluate("document.activeElement.matches('.md-search-result__link') && document.activeElement.href")

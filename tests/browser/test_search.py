@@ -22,6 +22,7 @@ from browser_checks import (
     screenshot,
     sideways_overflow,
     tabs,
+    type_search,
 )
 from page_kinds import action_card_sources
 
@@ -59,7 +60,7 @@ def word_only_in_card_body(card: Path) -> str:
 def search_for(page, text: str) -> None:
     """Open search with the "/" key and type, as a reader would; wait until the results are shown."""
     page.keyboard.press("/")
-    page.keyboard.type(text)
+    type_search(page, text)
     page.wait_for_function(f"!/^Type to start/.test(document.querySelector('{STATUS}').textContent)")
     page.locator(RESULT_LINKS).first.wait_for()
 
@@ -168,7 +169,7 @@ def test_keyboard_alone_opens_chooses_and_closes_search_and_focus_returns(page_k
     page.keyboard.press("s")
     assert page.evaluate("document.activeElement.id") == "pp-search-input", "the s key opens search"
     assert page.evaluate("document.getElementById('__search').checked")
-    page.keyboard.type("hostile")
+    type_search(page, "hostile")
     page.locator(RESULT_LINKS).nth(1).wait_for()
     links = result_paths(page)
     page.keyboard.press("ArrowDown")

@@ -78,6 +78,7 @@ export function start(root) {
     const sort = choices.sort === "newest" ? { date: "desc" } : undefined;
     if (!term && !Object.keys(filters).length) {
       list.replaceChildren();
+      delete list.dataset.ppSearchedFor;
       more.hidden = true;
       status.textContent = "Type to start searching";
       return;
@@ -89,6 +90,8 @@ export function start(root) {
     if (ticket !== latest) return;
     const words = searchedWords(term);
     list.replaceChildren(...onePerAddress(pages).map((page) => resultItem(page, words)));
+    // What these results are for: results for the first letters typed can come before the whole word's.
+    list.dataset.ppSearchedFor = term;
     more.hidden = search.results.length <= count;
     const total = search.results.length;
     // For a word in no page, Pagefind lists the pages with the longest part of it that some page has ("parcel"
