@@ -4,6 +4,7 @@ compile for that build's own file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from types import CodeType
@@ -12,6 +13,7 @@ import jinja2
 import pytest
 from mkdocs.config import load_config
 
+from protectpress.cli.build import build_site
 from protectpress.core.foundation.sealedmemory import SealedMemory
 from protectpress.mkdocs_plugins import kept_work
 from support import FIXTURES, REPO, copy_project, run_in_process
@@ -94,3 +96,24 @@ def test_builds_of_two_copies_in_one_process_publish_the_same_site(two_projects)
     assert kept_work._COMPILED_IN_THIS_PROCESS  # the first build compiled, the second was given its code
     for page in (one / "site").rglob("*.html"):
         assert page.read_bytes() == (two / "site" / page.relative_to(one / "site")).read_bytes(), page
+
+
+def test_the_previews_rebuilds_compile_no_template_again(tmp_path, monkeypatch):
+    # The preview keeps nothing on disk; each of its rebuilds makes a new environment and is given what the
+    # first compiled (its templates' sources unchanged).
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    kept_work.forget_templates_compiled_in_this_process()
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile",
+                        lambda self, source, name=None, filename=None, *a, **k:
+                        compiled.append(name) or compile_template(self, source, name, filename, *a, **k))
+    now = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
+    for rebuild in ("first", "again"):
+        compiled.clear()
+        result = build_site(project / "mkdocs.yml", tmp_path / rebuild, now=now, serve_url="http://127.0.0.1:8000/")
+        assert result.ok, result.stopped
+        if rebuild == "first":
+            assert "main.html" in compiled
+    assert compiled == []
+    assert not (project / ".cache").exists() or not list((project / ".cache").rglob("templates*"))

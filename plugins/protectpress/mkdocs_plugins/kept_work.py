@@ -28,8 +28,8 @@ exact input is ignored, and the work is done as on a first build.
   the next build with the same name, source and environment, with its file names changed to that build's file:
   the code is then the same as Jinja would compile for it (tests/test_kept_templates.py compares them).
 
-`protectpress serve` keeps neither on disk: its rebuilds render only the saved pages and keep the compiled
-templates in memory (serve_cache.py), and reading and writing thousands of pages' HTML on every save would cost
+`protectpress serve` keeps neither on disk: its rebuilds render only the saved pages and are given the templates
+this process compiled (above), and reading and writing thousands of pages' HTML on every save would cost
 more than it saves.
 """
 
@@ -267,6 +267,8 @@ def forget_templates_compiled_in_this_process() -> None:
 def in_file(code: CodeType, filename: str) -> CodeType:
     """`code`, compiled by Jinja for a template's file elsewhere, as compiled for `filename`: the file name is
     the only part of a template's code that depends on where its file is (each block and macro has its own)."""
+    if code.co_filename == filename:
+        return code  # the same project built again in this process (the preview's rebuilds)
     return code.replace(co_filename=filename, co_consts=tuple(
         in_file(const, filename) if isinstance(const, CodeType) else const for const in code.co_consts))
 
@@ -294,11 +296,12 @@ class TemplatesKept:
         self.memory = SealedMemory(None, None)
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> None:
-        if self.state.serving or env.bytecode_cache is not None:
-            return  # the preview keeps them in memory (site.py)
-        self.memory = SealedMemory(Path(self.state.settings.cache_dir) / TEMPLATES_FILE, user_key())
-        if self.memory.active:
-            env.bytecode_cache = SealedTemplates(self.memory, env)
+        if env.bytecode_cache is not None:
+            return  # another plugin's
+        if not self.state.serving:  # the preview keeps nothing on disk (each rebuild makes a new environment)
+            self.memory = SealedMemory(Path(self.state.settings.cache_dir) / TEMPLATES_FILE, user_key())
+        # Without a memory on disk (the preview, or no key to seal with) it still gives what this process compiled.
+        env.bytecode_cache = SealedTemplates(self.memory, env)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.memory.save()

@@ -11,8 +11,6 @@ the `mkdocs serve` process; `mkdocs build` never uses it.
   item) the old output is removed and the page is rebuilt.
 - What validating each page found is kept (core.content.PageMemo), so a save validates the saved page only; the
   preview's quick check before each build shares it.
-- Compiled theme templates are kept in memory: Jinja2 checks each template's source, so edits to
-  `overrides/` still show, but the ~40 Material templates are not recompiled on every save.
 - Each page's title, as it was last read: under `--dirty` MkDocs reads only the saved pages, and every other
   page's title would be None in the menus of the pages it does render ("None" in the sidebar). When the menu
   itself changes (a title, a page added or taken away), every page is rendered again, so no page shows an old
@@ -31,7 +29,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
@@ -39,20 +36,6 @@ from ..core.content.memo import PageMemo
 from ..core.foundation.linkscan import ScannedHtml
 from ..core.foundation.problems import Problem, Problems
 
-
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self._store:
-            bucket.bytecode_from_string(self._store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-TEMPLATES = _MemoryBytecodeCache()
 PAGES = PageMemo()
 _generated_dirs: dict[str, Path] = {}
 

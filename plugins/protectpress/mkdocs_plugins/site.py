@@ -291,7 +291,6 @@ class SiteFeature:
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         self.state.counts["pages"] = len(files.documentation_pages())
         if self.state.serving:
-            env.bytecode_cache = serve_cache.TEMPLATES  # each rebuild makes a new environment
             serve_cache.fill_titles(files)  # every page MkDocs did not read this time keeps its title in menus
         # mkdocs.yml's own texts, which Material prints raw as well. Our settings keep the plain text (read in
         # on_config) for feeds and emails; nothing after this point reads these as text.
