@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 # "10:40 - 11:00", "9.30am–10am", "14:00 to 15:30": a time, a dash (or "to"), a time.
-_TIME = r"\d{1,2}(?:[:.]\d{2})?\s?(?:[ap]\.?m\.?)?"
+_AFTER_HOUR = r"(?:[:.]\d{2})?\s?(?:[ap]\.?m\.?)?"  # ":40", ".30", " am"
+_TIME = rf"\d{{1,2}}{_AFTER_HOUR}"
 # A range starts at a word's start: `\b` before its first digit, written as that digit with no word character
 # before it, so that the search can skip to each digit instead of trying the pattern at every position (a fifth
 # of the time every page took here).
-_TIME_RANGE = re.compile(rf"\d(?<!\w\d)\d?(?:[:.]\d{{2}})?\s?(?:[ap]\.?m\.?)?\s?(?:[-–—]|to)\s?{_TIME}(?![\w:.])",
-                         re.IGNORECASE)
+_TIME_RANGE = re.compile(rf"\d(?<!\w\d)\d?{_AFTER_HOUR}\s?(?:[-–—]|to)\s?{_TIME}(?![\w:.])", re.IGNORECASE)
 # Only text between tags is touched: attribute values (and so links) are left exactly as they are.
 _TEXT = re.compile(r">([^<>]+)<")
 
