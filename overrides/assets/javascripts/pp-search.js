@@ -95,8 +95,9 @@ export function start(root) {
     more.hidden = search.results.length <= count;
     const total = search.results.length;
     // For a word in no page, Pagefind lists the pages with the longest part of it that some page has ("parcel"
-    // finds "PALs"): told as such, not as matches, when no excerpt shown has a word the reader searched for.
-    const similar = term && total > 0 && !pages.some((page) => hasSearchedWord(page.excerpt || "", words));
+    // finds "PALs"): told as such, not as matches, when no excerpt shown has a word the reader searched for
+    // (markedText marks only those).
+    const similar = term && total > 0 && !list.querySelector("mark");
     status.textContent = total === 0 ? "No matching pages" :
       similar ? `No exact matches for “${term}”. ${total === 1 ? "1 page" : `${total} pages`} with similar words` :
       total === 1 ? "1 matching page" :
@@ -239,10 +240,6 @@ export function isSearched(marked, words) {
     const stem = searched.slice(0, Math.max(3, searched.length - 2));
     return word.startsWith(stem) || searched.startsWith(word.slice(0, Math.max(3, word.length - 2)));
   });
-}
-
-function hasSearchedWord(excerpt, words) {
-  return markedText(excerpt, words).some((node) => node.nodeName === "MARK");
 }
 
 // Pagefind's excerpt is HTML with the matched words in <mark>. Parsed in an inert document and rebuilt from
