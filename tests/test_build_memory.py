@@ -23,6 +23,7 @@ from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV, SealedMemory
 from protectpress.core.site import printcard
 from protectpress.core.site.printcard import qr_svg
 from protectpress.mkdocs_plugins.kept_work import forget_templates_compiled_in_this_process
+from protectpress.mkdocs_plugins.one_converter import OneConverter
 from support import FIXTURES, at, copy_project, run_in_process, snapshot
 
 ADDRESS = "https://protectpress.example.org/action-cards/firearms-and-weapons-attacks/"
@@ -186,17 +187,22 @@ def test_a_rebuild_converts_no_unchanged_page_and_compiles_no_template(tmp_path,
     monkeypatch.setenv(KEY_FILE_ENV, str(tmp_path / "key"))
     rendered: list[str] = []
     compiled: list[str | None] = []
-    real_render, real_compile = Page.render, jinja2.Environment.compile
+    real_render, real_shared_render, real_compile = Page.render, OneConverter.render, jinja2.Environment.compile
 
     def render(page, config, files):
         rendered.append(page.file.src_uri)
         return real_render(page, config, files)
+
+    def shared_render(feature, page, config, files):  # how a build renders a page (one converter for all)
+        rendered.append(page.file.src_uri)
+        return real_shared_render(feature, page, config, files)
 
     def compile(environment, source, name=None, filename=None, *args, **kwargs):
         compiled.append(name)
         return real_compile(environment, source, name, filename, *args, **kwargs)
 
     monkeypatch.setattr(Page, "render", render)
+    monkeypatch.setattr(OneConverter, "render", shared_render)
     monkeypatch.setattr(jinja2.Environment, "compile", compile)
     now = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
     for build in ("first", "again"):

@@ -13,6 +13,7 @@ def load_features(state: BuildState) -> list:
     from .newsletter import NewsletterFeature
     from .notice import NoticeFeature
     from .offline import OfflineFeature
+    from .one_converter import OneConverter
     from .search import SearchFeature
     from .site import SiteFeature
 
@@ -21,6 +22,7 @@ def load_features(state: BuildState) -> list:
     # are written: its worker is versioned by their bytes.
     # The Content-Security-Policy before offline too, so the worker versions the pages as published.
     # The notice first: it takes docs/notice.md out of the pages before the site feature reads them.
+    # One converter for every page before what is kept, which wraps the render it is given.
     # What a build keeps for the next last: a page's Markdown is kept as every other feature hands it on, and
     # the compiled templates once the site feature has said whether this is the preview (which keeps its own).
     features: list = [
@@ -32,6 +34,7 @@ def load_features(state: BuildState) -> list:
         CspFeature(state),
         OfflineFeature(state),
         IntegrityFeature(state),
+        OneConverter(state),
         PagesKept(state),
         TemplatesKept(state),
     ]
