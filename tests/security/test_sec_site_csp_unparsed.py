@@ -100,3 +100,21 @@ def test_on_random_pages_the_parse_is_skipped_only_where_it_finds_no_inline_scri
 def test_a_page_that_asks_for_its_style_attributes_is_always_parsed():
     html = '<script src="a.js"></script><table><tr><td style="text-align: left;">1</td></tr></table>'
     assert inline_code(html, styles=True).styles == ("text-align: left;",)
+
+
+def test_the_characters_that_end_a_tag_or_attribute_name_are_the_parsers():
+    """Which characters after `<script`, and after an attribute's name, the parser reads as ending the name: the
+    reader's sets must be Lexbor's (a parser that took a vertical tab for white space would make a script the
+    reader never looked at)."""
+    ends_tag_name, ends_attribute_name = set(), set()
+    for code in range(0x3000):
+        char = chr(code)
+        if scripts_without_src(f"<p>x</p><script{char}>window.a = 1</script>"):
+            ends_tag_name.add(char)
+        found = LexborHTMLParser(f"<script data-x{char}src=a.js>1</script>", scripting=True).css("script")
+        if found and "src" in found[0].attributes:
+            ends_attribute_name.add(char)
+        assert skipped(f"<script data-x{char}src=a.js>1</script>") is (char in ends_attribute_name), repr(char)
+    assert ends_tag_name == set("\t\n\f\r />")
+    assert ends_tag_name == {char for char in map(chr, range(0x3000)) if module._SCRIPT_START.match(f"<script{char}")}
+    assert ends_attribute_name == set("\t\n\f\r /")
