@@ -58,9 +58,9 @@ _SPACE = frozenset("\t\n\f\r ")  # the tokenizer's white space (a CR has become 
 def _every_script_has_src(html: str) -> bool:
     """Whether every script element a parse of `html` could make has a `src` attribute, so that `inline_code`
     would find no script to hash: each place a script's start tag may begin is read as the tokenizer reads a
-    start tag from there (`_start_tag_has_src`). A place that is not a start tag to the browser (inside a
-    comment or an attribute's value) is read all the same: reading it as one can only send the page to the
-    parser. tests/security/test_sec_site_csp_unparsed.py compares the two on tricky and random pages."""
+    start tag from there (`_start_tag_has_src`). A place that is no start tag to the browser (inside a comment
+    or an attribute's value) is read all the same: whatever is found there, no script element is passed over.
+    tests/security/test_sec_site_csp_unparsed.py compares the two on tricky and random pages."""
     return all(_start_tag_has_src(html, found.end()) for found in _SCRIPT_START.finditer(html))
 
 
