@@ -54,6 +54,49 @@ def test_content_loses_permalink_anchors_and_gets_absolute_links(settings):
     assert f'src="{SITE}images/map.png"' in cleaned
 
 
+# Markup with an address wherever lxml's rewrite_links looks for one: every link attribute it knows on tags the
+# sanitiser keeps and on tags it drops, addresses in styles, <object>, <param>, <meta> refresh, spaces around an
+# address, an address that is already absolute.
+EVERY_ADDRESS = (
+    '<p cite="../c/" title="t"><a href=" ../a/ " cite="../x/" data="../d/">a</a> <img src="i.png" srcset="s.png 2x"'
+    ' longdesc="../l/" usemap="#m" lowsrc="lo.png"> <a href="https://www.gov.uk/">g</a> <a href="#top">t</a></p>'
+    '<blockquote cite="../q/"><q cite="../q2/">q</q></blockquote><table background="bg.png"><tr>'
+    '<td style="background: url(../u.png)">1</td></tr></table><object data="o.swf" codebase="../cb/"></object>'
+    '<param name="m" value="../v/" valuetype="ref"><meta http-equiv="refresh" content="0; url=../r/">'
+    '<style>p { background: url(../s.png) }</style><form action="../f/"><button formaction="../b/">b</button>'
+    '</form><del cite="../del/">d</del><ins cite="../ins/">i</ins><div profile="../p/" classid="../cl/">x</div>'
+)
+
+
+@pytest.mark.parametrize("html", [EVERY_ADDRESS, '<p><a href="../other/#part">o</a><img alt="" src="../m.png"></p>',
+                                  '<h2 id="s">S<a class="headerlink" href="#s">¶</a></h2><p>No address here.</p>'])
+def test_cleaning_makes_absolute_every_address_lxmls_rewrite_links_would(settings, html):
+    """clean_content rewrites only the attributes the sanitiser lets through that can hold an address, where
+    rewrite_links looked everywhere: the same cleaned HTML, byte for byte."""
+    import lxml.html
+
+    from protectpress.core.judge.sanitise import sanitise_html
+
+    cleaned, _ = clean_content(html, settings.links, "guidance/pals/")
+    fragment = lxml.html.fragment_fromstring(sanitise_html(html).html, create_parent="div")
+    for anchor in fragment.xpath('.//a[contains(concat(" ", normalize-space(@class), " "), " headerlink ")]'):
+        anchor.drop_tree()
+    fragment.rewrite_links(lambda target: settings.links.absolute(target, from_url="guidance/pals/"),
+                           resolve_base_href=False)
+    assert cleaned == lxml.html.tostring(fragment, encoding="unicode")[len("<div>"):-len("</div>")]
+
+
+def test_the_sanitiser_lets_through_nothing_rewrite_links_reads_that_cleaning_does_not():
+    """clean_content's ADDRESS_ATTRIBUTES stands for rewrite_links only while the sanitiser keeps no element and
+    no attribute whose address rewrite_links reads otherwise: a style, an <object>, <param> or <meta>."""
+    from protectpress.core.feeds.clean import ADDRESS_ATTRIBUTES
+    from protectpress.core.judge.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+
+    assert not ALLOWED_TAGS & {"style", "object", "param", "meta"}
+    assert not any("style" in attributes for attributes in ALLOWED_ATTRIBUTES.values())
+    assert ADDRESS_ATTRIBUTES == {"a": ("href",), "img": ("src",)}
+
+
 def test_each_removal_is_one_warning_naming_the_file_however_many_feeds_carry_it(settings):
     hostile = entry("bad", html='<p onclick="x()">Hi</p><script>alert(1)</script><a href="javascript:x()">y</a>',
                     tags=("suspicious-items", "martyns-law"), sectors=("all",), path="docs/news/bad.md")

@@ -10,15 +10,22 @@ from __future__ import annotations
 import dataclasses
 
 import lxml.html
+from lxml.html import defs
 
 from ..foundation.links import SiteLinks
 from ..foundation.problems import Problems
-from ..judge.sanitise import sanitise_html
+from ..judge.sanitise import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, sanitise_html
 from .body import page_lines
 from .entry import FeedEntry
 
 # Material's (Python-Markdown toc's) "¶" link after each heading: noise in a feed reader.
 _HEADERLINKS = './/a[contains(concat(" ", normalize-space(@class), " "), " headerlink ")]'
+# What lxml's rewrite_links would rewrite in sanitised HTML: its address attributes (defs.link_attrs) that the
+# sanitiser lets through, by tag (`a href`, `img src`). rewrite_links itself looked for all sixteen on every
+# element, and for addresses in styles, <object>, <param> and <meta> refresh, none of which the sanitiser lets
+# through (tests/test_feeds_core.py pins that): most of a feed entry's cleaning time, spent finding nothing.
+ADDRESS_ATTRIBUTES = {tag: found for tag in sorted(ALLOWED_TAGS) if (found := tuple(sorted(
+    (ALLOWED_ATTRIBUTES.get(tag, set()) | ALLOWED_ATTRIBUTES["*"]) & defs.link_attrs)))}
 
 
 def clean_entries(entries: list[FeedEntry], links: SiteLinks, problems: Problems) -> list[FeedEntry]:
@@ -47,6 +54,12 @@ def clean_content(html: str, links: SiteLinks, page_path: str, *, lead: str = ""
     fragment = lxml.html.fragment_fromstring(sanitised.html, create_parent="div")
     for anchor in fragment.xpath(_HEADERLINKS):
         anchor.drop_tree()  # keeps the text that follows the anchor
-    fragment.rewrite_links(lambda target: links.absolute(target, from_url=page_path), resolve_base_href=False)
+    for element in fragment.iter(*ADDRESS_ATTRIBUTES):
+        for attribute in ADDRESS_ATTRIBUTES[element.tag]:
+            target = element.get(attribute)
+            if target is not None:  # as rewrite_links does: the address without its spaces, made absolute
+                absolute = links.absolute(target.strip(), from_url=page_path)
+                if absolute != target:
+                    element.set(attribute, absolute)
     serialised = lxml.html.tostring(fragment, encoding="unicode")
     return serialised[len("<div>"):-len("</div>")], sanitised.removed

@@ -67,8 +67,9 @@ def page_hashes(html: str, *, body: str = "") -> tuple[list[str], list[str]]:
 
     Read from the tree a browser builds (core/judge/inline_code.py, the judge's parser), so each hash is of the
     text the browser runs, however the tag is spelled, and nothing that only looks like a script is allowed.
-    Only the theme writes scripts (the judge refuses them in bodies). A hash that came out wrong would block
-    that script, never allow another: the browser tests require no CSP violation on any page."""
+    Only the theme writes scripts (the judge refuses them in bodies), and its pages have `<script src>` alone:
+    such a page is not parsed at all, there being nothing to hash (inline_code.py). A hash that came out wrong
+    would block that script, never allow another: the browser tests require no CSP violation on any page."""
     code = inline_code(html, styles=_ALIGNED_MARK in html)
     scripts = [source_hash(text) for text in code.scripts if not (text.strip() and body and text.strip() in body)]
     styles = [source_hash(value) for value in code.styles if _ALIGNED.fullmatch(value)]
