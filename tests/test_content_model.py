@@ -345,6 +345,21 @@ def test_a_heading_that_replaces_the_title_is_a_warning():
     assert same == []
 
 
+def test_the_markdown_rules_skip_fenced_code_and_a_heading_after_text():
+    # lint.py tries each rule only on lines holding its first character (```/~~~, #, [ or <): a fence opened with
+    # ~~~ and closed with ```, an image and a link inside it, a heading after text, and an HTML image whose line
+    # has no bracket but its `<` are each still judged as before.
+    body = ("Body text.\n\n# Another heading\n\n~~~\n![](/assets/in-code.png) [here](x.md)\n```\n\n"
+            "After the code <img src=\"/assets/after.png\"> and <a href=\"x\">here</a>.\n")
+    item, messages, _ = read(GOOD.replace("Body text.", body))
+    assert item is None
+    assert messages == [
+        "docs/guidance/pals.md:18: expected alt text for every image, like ![What it shows](/assets/images/photo.jpg) "
+        "(or alt=\"\" for a purely decorative HTML image), found an image with none: '/assets/after.png'",
+        "docs/guidance/pals.md:18: expected link text that says where the link goes, found 'here'",
+    ]
+
+
 @pytest.mark.parametrize(
     "image, message",
     [

@@ -14,6 +14,7 @@ def load_features(state: BuildState) -> list:
     from .notice import NoticeFeature
     from .offline import OfflineFeature
     from .one_converter import OneConverter
+    from .page_source import MetaReadOnce
     from .search import SearchFeature
     from .site import SiteFeature
 
@@ -21,6 +22,7 @@ def load_features(state: BuildState) -> list:
     # checks the links in the feeds and emails that the others write in on_post_build. Offline after the pages
     # are written: its worker is versioned by their bytes.
     # The Content-Security-Policy before offline too, so the worker versions the pages as published.
+    # Each page's meta given to MkDocs once the site feature has read and validated it (on_files).
     # The notice first: it takes docs/notice.md out of the pages before the site feature reads them.
     # One converter for every page before what is kept, which wraps the render it is given.
     # What a build keeps for the next last: a page's Markdown is kept as every other feature hands it on, and
@@ -28,6 +30,7 @@ def load_features(state: BuildState) -> list:
     features: list = [
         NoticeFeature(state),
         SiteFeature(state),
+        MetaReadOnce(state),
         NewsletterFeature(state),
         FeedsFeature(state),
         SearchFeature(state),

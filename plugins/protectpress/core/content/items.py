@@ -6,8 +6,8 @@ and labels, are core/foundation/site_paths.py's `ContentType`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import ClassVar
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from ..foundation.site_paths import ContentType
 
@@ -45,6 +45,10 @@ class ContentItem:
     publish_at: dt.datetime | None = None  # not on the site before this moment
     scheduled: bool = False  # publish_at is still ahead at this build's "now": kept out like a draft
     changes: tuple[Change, ...] = ()  # newest first; the newest one's date is `updated`
+    # The front matter's YAML and its value as the safe loader reads it, when it is exactly that (FrontMatter.
+    # safe_loaded): MkDocs is given it instead of parsing the page's YAML a second time. Not part of the item's
+    # identity, and handed on once only (mkdocs_plugins/page_source.py), as MkDocs changes the meta it holds.
+    read_meta: tuple[str, dict[str, Any]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def latest_change(self) -> Change | None:

@@ -29,24 +29,31 @@ _OWN_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 def lint_markdown_body(front: FrontMatter, title: str | None, report_line: Callable[..., None]) -> None:
     """What the page's Markdown itself must get right: alt text on every image, and no `# Heading` that would
     quietly show instead of the title (Material shows a page's own first heading in place of `title:`)."""
+    # Most lines hold none of the characters a rule starts at (a fence's ``` or ~~~, a heading's #, an image's or
+    # link's [ or <), so each rule's pattern is tried only on the lines that could match it: the same findings,
+    # without three patterns on every line of every page (a third of the time validating took).
     in_code, seen_text = False, False
     for offset, line in enumerate(front.body.splitlines()):
-        number = front.body_line + offset
-        if _FENCE_LINE.match(line):
+        if ("```" in line or "~~~" in line) and _FENCE_LINE.match(line):
             in_code = not in_code
             continue
         if in_code:
             continue
-        heading = _OWN_HEADING.match(line)
-        if heading and not seen_text and title is not None and heading.group(1).strip() != title:
-            report_line(number, "expected no '# Heading' line of the page's own: the title from front matter is "
-                        "its heading (delete this line, or make it the title:)", repr(line.strip()), severity="warning")
-        seen_text = seen_text or bool(line.strip())
+        if not seen_text:
+            heading = _OWN_HEADING.match(line) if line.startswith("#") and title is not None else None
+            if heading and heading.group(1).strip() != title:
+                report_line(front.body_line + offset, "expected no '# Heading' line of the page's own: the title from "
+                            "front matter is its heading (delete this line, or make it the title:)",
+                            repr(line.strip()), severity="warning")
+            seen_text = bool(line.strip())
+        if "[" not in line and "<" not in line:
+            continue  # no image (`![`, `<img`) and no link (`[`, `<a`)
+        number = front.body_line + offset
         for match in _IMAGE_WITHOUT_ALT.finditer(line):
             source = match.group(1) or match.group(2) or ""
             report_line(number, "expected alt text for every image, like ![What it shows](/assets/images/photo.jpg) "
                         "(or alt=\"\" for a purely decorative HTML image)", f"an image with none: {source!r}")
-        for match in _LINK_TEXT.finditer(_INLINE_CODE.sub("", line)):
+        for match in _LINK_TEXT.finditer(_INLINE_CODE.sub("", line) if "`" in line else line):
             text = match.group(1) if match.group(1) is not None else match.group(2)
             if says_nowhere(text):
                 report_line(number, LINK_TEXT_EXPECTED, repr(" ".join(text.split())), severity="warning")

@@ -36,6 +36,12 @@ class FrontMatter:
     # the rest of the file is still checked; `broken_keys` are the keys in those blocks, not to be called missing.
     slips: list[FrontMatterError] = field(default_factory=list)
     broken_keys: frozenset[str] = frozenset()
+    # The YAML between the fences, and its value exactly as PyYAML's safe loader gives it (`yaml.load(yaml_text,
+    # CSafeLoader)`, what MkDocs reads a page's meta with): None when this reading differed from that in any way
+    # (a slip read past, an impossible date kept as text, a key that is not text), or when it is not a mapping.
+    # MkDocs is given this value instead of parsing the same YAML again (mkdocs_plugins/page_source.py).
+    yaml_text: str = ""
+    safe_loaded: dict[str, Any] | None = None
 
     @property
     def closing_line(self) -> int:
@@ -48,10 +54,13 @@ class _FrontMatterLoader(yaml.SafeLoader):
     instead of PyYAML raising a bare ValueError with no line."""
 
     # The stubs type this constructor as returning a date; PyYAML takes any value, and text is the point here.
+    kept_text = False  # whether a date was kept as text, where the plain safe loader raises
+
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> dt.date | str:  # type: ignore[override]
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
+            self.kept_text = True
             return self.construct_scalar(node)
 
 
@@ -64,10 +73,13 @@ if hasattr(yaml, "CSafeLoader"):
         rebuild, and the pure-Python parser was most of our plugin's time. Mistakes are re-read with the
         pure-Python loader so that messages and lines stay exactly as they are."""
 
+        kept_text = False
+
         def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> dt.date | str:  # type: ignore[override]
             try:
                 return yaml.constructor.SafeConstructor.construct_yaml_timestamp(self, node)
             except ValueError:
+                self.kept_text = True
                 return self.construct_scalar(node)
 
     _CFrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _CFrontMatterLoader.construct_yaml_timestamp)
@@ -84,12 +96,14 @@ class FrontMatterError(ValueError):
         super().__init__(expected)
 
 
-def _parse_yaml(yaml_text: str) -> tuple[yaml.Node | None, Any]:
-    """libyaml for speed; on a mistake, the pure-Python loader again, whose messages word it for people."""
+def _parse_yaml(yaml_text: str) -> tuple[yaml.Node | None, Any, bool]:
+    """libyaml for speed; on a mistake, the pure-Python loader again, whose messages word it for people. The
+    last value says whether the value is the one the plain safe loader gives (see FrontMatter.safe_loaded)."""
     try:
         return _compose_and_construct(yaml_text, _FastFrontMatterLoader)
     except yaml.YAMLError:
-        return _compose_and_construct(yaml_text, _FrontMatterLoader)
+        node, data, _ = _compose_and_construct(yaml_text, _FrontMatterLoader)
+        return node, data, False
 
 
 def split_front_matter(text: str, *, recover: bool = False) -> FrontMatter:
@@ -115,7 +129,7 @@ def split_front_matter(text: str, *, recover: bool = False) -> FrontMatter:
     broken: set[str] = set()
     while True:
         try:
-            node, data = _read_yaml(yaml_text)
+            node, data, as_safe_load = _read_yaml(yaml_text)
             break
         except FrontMatterError as slip:
             left_out = (_without_block(yaml_text, slip.line - 2) if recover and slip.slip and slip.line is not None
@@ -127,6 +141,9 @@ def split_front_matter(text: str, *, recover: bool = False) -> FrontMatter:
             broken |= keys
     front = _front_matter(node, data, body, index + 2)
     front.slips, front.broken_keys = slips, frozenset(broken)
+    front.yaml_text = yaml_text
+    if as_safe_load and not slips and isinstance(data, dict) and all(type(key) is str for key in data):
+        front.safe_loaded = data
     return front
 
 
@@ -168,7 +185,7 @@ def _without_block(yaml_text: str, at: int) -> tuple[str, set[str]] | None:
     return "".join(lines[:start] + blank + lines[end:]), keys
 
 
-def _read_yaml(yaml_text: str) -> tuple[yaml.Node | None, Any]:
+def _read_yaml(yaml_text: str) -> tuple[yaml.Node | None, Any, bool]:
     """The YAML's node tree and value; a slip as a FrontMatterError at its file line (the YAML starts on
     line 2)."""
     if (line := line_nested_too_deep(yaml_text)) is not None:
@@ -269,11 +286,13 @@ def _first_line_with(yaml_text: str, needle: str) -> int:
 
 def _compose_and_construct(
     yaml_text: str, loader_class: type[_FrontMatterLoader] | type[yaml.CSafeLoader]
-) -> tuple[yaml.Node | None, Any]:
-    """Compose once and construct from the same node tree: the nodes also give each key's line."""
+) -> tuple[yaml.Node | None, Any, bool]:
+    """Compose once and construct from the same node tree: the nodes also give each key's line. The last value:
+    whether no date was kept as text (the plain safe loader gives what this one did)."""
     loader = loader_class(yaml_text)
     try:
         node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else {})
+        data = loader.construct_document(node) if node is not None else {}
+        return node, data, node is not None and not getattr(loader, "kept_text", False)
     finally:
         loader.dispose()

@@ -1,0 +1,90 @@
+"""A page's front matter is parsed once a build (mkdocs_plugins/page_source.py): MkDocs is given the value our
+validation read, and must end up with exactly the Markdown and meta its own `Page.read_source` reads, for real
+pages of a real MkDocs project. Where the two readings could differ, MkDocs reads the page itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from mkdocs.config import load_config
+from mkdocs.structure.files import get_files
+from mkdocs.structure.pages import Page
+
+from protectpress.core.foundation.frontmatter import split_front_matter
+from protectpress.mkdocs_plugins.page_source import give_meta
+
+GIVEN = {
+    "plain.md": "---\ntitle: Plain\ntype: guidance\ntags: [a, b]\ndate: 2024-01-02\nsearch: {exclude: true}\n"
+                "publish_at: 2024-01-02 09:30\n---\n\n\nBody with [a link](x.md).\n",
+    "dots.md": "---\ntitle: Closed with dots\n...\nBody\n",
+    "spaces.md": "---  \ntitle: Fences with spaces\n---\t\n\nBody\n",
+    "nested.md": "---\ntitle: Nested\nchanges:\n  - {date: 2024-01-02, note: x, major: true}\nhide:\n  - toc\n"
+                 "---\nBody",
+    "bom.md": "\ufeff---\ntitle: Byte-order mark\n---\nBody\n",
+    "quoted.md": "---\ntitle: 'It''s: quoted'\nsummary: >-\n  Folded\n  text\nnumber: 0x1f\nempty:\n---\n---\nA rule\n",
+}
+# Read differently by our loader or not a mapping: MkDocs parses these itself.
+NOT_GIVEN = {
+    "impossible-date.md": "---\ntitle: T\nnote: 2023-02-30\n---\nBody\n",
+    "number-key.md": "---\ntitle: T\n1: one\n---\nBody\n",
+    "empty.md": "---\n---\nBody\n",
+    "slip.md": "---\ntitle: T\nbad: [unclosed\nnext: fine\n---\nBody\n",
+}
+
+
+def _pages(root: Path, sources: dict[str, str]) -> tuple:
+    for name, text in sources.items():
+        (root / "docs").mkdir(exist_ok=True)
+        (root / "docs" / name).write_text(text, encoding="utf-8")
+    (root / "mkdocs.yml").write_text("site_name: Once\nsite_url: https://example.org/\n", encoding="utf-8")
+    config = load_config(str(root / "mkdocs.yml"))
+    return config, get_files(config)
+
+
+def _read_by_mkdocs(config, files, src_uri: str) -> Page:
+    page = Page(None, files.get_file_from_path(src_uri), config)
+    page.read_source(config)
+    return page
+
+
+@pytest.mark.parametrize("src_uri", sorted(GIVEN))
+def test_a_page_given_its_meta_reads_as_mkdocs_reads_it(tmp_path, src_uri):
+    config, files = _pages(tmp_path, GIVEN)
+    text = GIVEN[src_uri].removeprefix("\ufeff")  # as read_source reads a file (utf-8-sig), as MkDocs does
+    front = split_front_matter(text, recover=True)
+    assert front.safe_loaded is not None
+    assert front.safe_loaded == yaml.load(front.yaml_text, yaml.CSafeLoader)
+    given = Page(None, files.get_file_from_path(src_uri), config)
+    counted = []
+    give_meta(given, front.yaml_text, front.safe_loaded, on_given=lambda: counted.append(1))
+    given.read_source(config)
+    read = _read_by_mkdocs(config, files, src_uri)
+    assert counted == [1]  # the value was given, not parsed again
+    assert given.meta is front.safe_loaded
+    assert given.markdown == read.markdown
+    assert given.meta == read.meta
+    assert {k: type(v) for k, v in given.meta.items()} == {k: type(v) for k, v in read.meta.items()}
+    assert "read_source" not in vars(given)  # once: a second reading is MkDocs' own
+    given.read_source(config)
+    assert given.meta is not front.safe_loaded and given.meta == read.meta
+
+
+@pytest.mark.parametrize("src_uri", sorted(NOT_GIVEN))
+def test_front_matter_read_otherwise_than_the_safe_loader_is_never_given(src_uri):
+    front = split_front_matter(NOT_GIVEN[src_uri], recover=True)
+    assert front.safe_loaded is None
+
+
+def test_a_page_whose_text_changed_since_validation_is_read_by_mkdocs(tmp_path):
+    config, files = _pages(tmp_path, GIVEN)
+    front = split_front_matter(GIVEN["plain.md"], recover=True)
+    assert front.safe_loaded is not None
+    (tmp_path / "docs" / "plain.md").write_text("---\ntitle: Edited\n---\nNew body\n", encoding="utf-8")
+    given = Page(None, files.get_file_from_path("plain.md"), config)
+    counted = []
+    give_meta(given, front.yaml_text, front.safe_loaded, on_given=lambda: counted.append(1))
+    given.read_source(config)
+    assert counted == []
+    assert (given.markdown, given.meta) == ("New body\n", {"title": "Edited"})
