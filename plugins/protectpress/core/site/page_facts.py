@@ -10,6 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..content.contentset import ContentSet
 from ..content.items import ContentItem
 from ..content.print_size import print_size
 from ..foundation.buildcache import BuildMemory
@@ -26,6 +27,7 @@ from ..foundation.site_paths import (
 )
 from ..foundation.templates import html_text
 from .brand import Brand
+from .listings import in_reader_order
 from .metadata import wants_contents
 from .printcard import qr_svg
 
@@ -48,6 +50,12 @@ def brand_context(brand: Brand, links: SiteLinks) -> dict:
         "contact_email": html_text(brand.contact_email),
         "links": [{"label": link.label, "path": links.page_path(link.src_uri)} for link in brand.footer_links],
     }
+
+
+def action_card_links(content: ContentSet, links: SiteLinks) -> list[dict]:
+    """Every action card's title and site-root path, in reader order: the offline page lists them."""
+    cards = in_reader_order(content.of_type(ContentType.ACTION_CARD), ContentType.ACTION_CARD)
+    return [{"title": html_text(card.title), "path": links.page_path(card.src_uri)} for card in cards]
 
 
 def printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory, sealed: SealedMemory | None = None) -> dict:
