@@ -58,7 +58,7 @@ from ..core.site.metadata import (
 )
 from ..core.site.navigation import nav_rank, section_rank
 from ..core.site.page_facts import action_card_links, brand_context, contents, page_facts, preview_status
-from ..core.site.rendered_once import RenderedOnce
+from ..core.site.rendered_once import LANGUAGE, RenderedOnce, TranslationsOnce
 from ..core.site.theme_css import LEAN_CSS, MATERIAL_CSS, asks_for_toggle, lean_material_css
 from ..core.site.typography import keep_time_ranges_together
 from . import serve_cache
@@ -308,6 +308,7 @@ class SiteFeature:
         # The action cards, each with its site-root path: the offline page lists them (all saved on the device).
         env.globals["pp_action_cards"] = action_card_links(self.state.content, self.state.settings.links)
         env.globals["pp_nav_once"] = RenderedOnce()  # the sidebar's collapsed entries (partials/nav.html), this build's
+        env.globals["pp_lang"] = TranslationsOnce(lambda: env.get_template(LANGUAGE).make_module({"config": config}))
         # Per page, not a global: the 404 and offline pages carry no preview picture.
         self.preview = preview_image(self.state.settings.links, self.state.settings.site_name)
         return env

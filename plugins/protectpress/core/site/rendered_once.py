@@ -10,6 +10,7 @@ with (a handful: one for each depth of page). partials/nav.html decides which en
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -38,3 +39,28 @@ class RenderedOnce:
             if not children:
                 return item if getattr(item, "url", None) is not None else None
             item = children[0]
+
+
+LANGUAGE = "partials/language.html"  # Material's partial that says the theme's words
+
+
+class TranslationsOnce:
+    """Material's `lang.t(key)` (partials/language.html: the words for mkdocs.yml's language, else English), said
+    once a build for each key. base.html imported that partial with each page's context and every call ran three
+    macros, building Material's 150-entry English table each time (the five words a page needs were about a
+    tenth of its template's time); the words depend only on the key and the language. `make` gives the partial's
+    module when it is first needed, so it is compiled through whatever cache the build has given the theme by
+    then."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._translate: Callable[[str], str] | None = None
+        self._said: dict[str, str] = {}
+
+    def t(self, key: str) -> str:
+        said = self._said.get(key)
+        if said is None:
+            if self._translate is None:
+                self._translate = self._make().t
+            said = self._said[key] = self._translate(key)
+        return said
