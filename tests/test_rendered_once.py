@@ -33,14 +33,24 @@ def test_a_key_never_matches_another_item_that_reuses_an_id():
 
 
 def test_the_collapsed_link_is_the_first_page_down_through_first_children():
-    page = Item("guidance/")
-    assert RenderedOnce().collapsed_link(page) is page
+    page, here = Item("guidance/"), Item("privacy/")
+    assert RenderedOnce().collapsed_link(page, here) is page
     inner = Item(None, [Item("x/one/"), Item("x/two/")])
     section = Item(None, [inner, Item("y/")])
-    assert RenderedOnce().collapsed_link(section) is inner.children[0]
+    assert RenderedOnce().collapsed_link(section, here) is inner.children[0]
     # An empty section at the end of the walk has no address: left to Material's macros.
-    assert RenderedOnce().collapsed_link(Item(None, [Item(None, [])])) is None
+    assert RenderedOnce().collapsed_link(Item(None, [Item(None, [])]), here) is None
 
+
+def test_the_pages_own_entry_and_its_sections_are_never_collapsed_links():
+    here = Item("guidance/one/")
+    assert RenderedOnce().collapsed_link(here, here) is None
+    active = Item(None, [here])
+    active.active = True  # type: ignore[attr-defined]
+    assert RenderedOnce().collapsed_link(active, here) is None
+    view = Item("blog/", [Item("blog/post/")])
+    view.pages = [here]  # type: ignore[attr-defined]  # a blog view that shows the page: the macro swaps it in
+    assert RenderedOnce().collapsed_link(view, here) is None
 
 def test_the_themes_words_are_asked_for_once_a_key_and_the_partial_made_when_first_needed():
     made, asked = [], []

@@ -30,16 +30,19 @@ class RenderedOnce:
         self._kept[(id(item), *key)] = (item, html)
         return html
 
-    def collapsed_link(self, item: object) -> object | None:
-        """What a collapsed entry links to, as Material's `render_pruned` finds it: a section's first child, down
-        through first children that are sections; a page or link is itself. None where that walk would end at
-        no address (an empty section), which the caller leaves to the macros."""
+    def collapsed_link(self, item: object, page: object) -> object | None:
+        """What `item`'s entry links to when it is collapsed on `page`, as Material's `render_pruned` finds it: a
+        section's first child, down through first children that are sections; a page or link is itself. None
+        where the entry is not a collapsed link whose markup is the same on other pages: the page's own or one
+        of its sections (`active`), a blog view that shows the page (`pages`, which the macro looks at), or a walk
+        that ends at no address (an empty section); the caller leaves those to the macros."""
+        if getattr(item, "active", False) or getattr(item, "pages", None) or item == page:
+            return None
         while True:
             children = getattr(item, "children", None)
             if not children:
                 return item if getattr(item, "url", None) is not None else None
             item = children[0]
-
 
 LANGUAGE = "partials/language.html"  # Material's partial that says the theme's words
 
