@@ -54,3 +54,28 @@ def test_page_size_does_not_depend_on_the_size_of_a_big_section(big_site):
     pages = sorted((big_site / "guidance").glob("guidance-*/index.html"))
     sizes = [len(primary_nav(page.read_text(encoding="utf-8"))) for page in pages]
     assert len(sizes) == 30 and max(sizes) - min(sizes) < 200  # only titles differ, never the number of links
+
+
+def collapsed_entry(nav: str, label: str) -> str:
+    """The sidebar's collapsed (pruned) top-level entry named `label`."""
+    entries = re.findall(r'<li class="md-nav__item md-nav__item--pruned md-nav__item--nested">.*?</li>', nav, re.S)
+    (entry,) = [entry for entry in entries if re.search(rf">\s*{label}\s*<", entry)]
+    return entry
+
+
+def test_a_collapsed_entry_links_from_each_page_as_materials_macro_writes_it(big_site):
+    # partials/nav.html renders a collapsed entry once for each address its link has (core/site/rendered_once.py):
+    # a page at every depth gets its own address, and the markup around it is Material's, the same everywhere.
+    pages = {"index.html": "action-cards/", "privacy/index.html": "../action-cards/",
+             "guidance/guidance-00002/index.html": "../../action-cards/",
+             "topics/martyns-law/index.html": "../../action-cards/"}
+    entries = {path: collapsed_entry(primary_nav((big_site / path).read_text(encoding="utf-8")), "Action cards")
+               for path in pages}
+    for path, href in pages.items():
+        assert f'<a href="{href}" class="md-nav__link">' in entries[path], path
+    assert len({entry.replace(pages[path], "HREF") for path, entry in entries.items()}) == 1
+    # Material's own markup for a pruned entry (partials/nav-item.html `render_pruned`).
+    assert re.fullmatch(r'<li class="md-nav__item md-nav__item--pruned md-nav__item--nested">\s*<a href="HREF" '
+                        r'class="md-nav__link">\s*<span class="md-ellipsis">\s*Action cards\s*</span>\s*'
+                        r'<span class="md-nav__icon md-icon"></span>\s*</a>\s*</li>',
+                        entries["index.html"].replace("action-cards/", "HREF"))

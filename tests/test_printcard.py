@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 import segno
+from segno import consts
 
 from protectpress.core.content.print_size import PRINT_SIZES, SMALLEST_POINTS, print_size
 from protectpress.core.foundation.config import load_settings
@@ -13,7 +14,7 @@ from protectpress.core.foundation.problems import Problems
 from protectpress.core.judge.content_policy import check_document
 from protectpress.core.site.brand import LOGO_EXPECTED, load_brand
 from protectpress.core.site.printcard import QR_ERROR, qr_svg
-from protectpress.core.site.qrmask import penalty
+from protectpress.core.site.qrmask import final_message, penalty
 from support import REPO
 
 STEP = "1. Move everyone away from the item and out of sight of it, behind hard cover such as a solid wall.\n"
@@ -57,6 +58,21 @@ def test_the_qr_code_is_exactly_the_one_segno_draws_with_its_own_choice_of_mask(
         assert qr_svg(address) == expected.svg_inline(scale=1, border=4, dark="#000", light="#fff", omitsize=True,
                                                       svgclass="pp-qr__code", lineclass=None), address
     assert masks == set(range(8))  # every mask was the right choice somewhere, so each was scored truly
+
+
+def test_the_message_and_its_error_correction_are_segnos_for_every_version_and_level():
+    # qrmask.final_message divides by the generator polynomial a codeword at a time: the same bits as segno's
+    # make_final_message for every block layout the standard has (versions 1 to 40, levels L, M, Q, H), any data.
+    rng = random.Random(40)
+    for version in range(1, 41):
+        for level in (consts.ERROR_LEVEL_L, consts.ERROR_LEVEL_M, consts.ERROR_LEVEL_Q, consts.ERROR_LEVEL_H):
+            capacity = sum(block.num_blocks * block.num_data for block in consts.ECC[version][level])
+            for data in (bytes(capacity), bytes([255]) * capacity, rng.randbytes(capacity)):
+                buffer = segno.encoder.Buffer()
+                for codeword in data:
+                    buffer.append_bits(codeword, 8)
+                expected = bytes(segno.encoder.make_final_message(version, level, buffer).getbits())
+                assert final_message(version, level, data) == expected, (version, level)
 
 
 def test_a_matrix_is_scored_as_segno_scores_it():

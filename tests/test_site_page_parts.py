@@ -100,3 +100,21 @@ def test_the_palette_toggle_is_asked_for_only_by_a_toggle_entry():
     assert not asks_for_toggle(None)
     assert not asks_for_toggle({"scheme": "default"})
     assert asks_for_toggle([{"scheme": "default", "toggle": {"icon": "x"}}, {"scheme": "slate"}])
+
+
+def test_facts_read_in_a_template_exactly_as_a_plain_dict_reads():
+    # Facts (page_facts.py) gives a key as an attribute only where Jinja would have fallen back to the key: a
+    # dict's own attribute wins (`items`), and a missing key is undefined, as with a plain dict.
+    from jinja2 import Environment
+
+    from protectpress.core.site.page_facts import Facts
+
+    template = Environment().from_string(
+        "{{ f.kind }}|{{ f.items is callable }}|{{ f.missing is defined }}|{{ f.missing | d('none') }}|"
+        "{{ f.nested.label }}|{% for t in f.tags %}{{ t.path }};{% endfor %}|{{ f['kind'] }}")
+    values = {"kind": "guidance", "items": "a key named like a method", "nested": {"label": "Topics"},
+              "tags": [{"path": "topics/pals/"}, {"path": None}]}
+    facts = Facts(values, nested=Facts(values["nested"]), tags=[Facts(tag) for tag in values["tags"]])
+    assert template.render(f=facts) == template.render(f=values) == \
+        "guidance|True|False|none|Topics|topics/pals/;None;|guidance"
+    assert facts == values and not hasattr(facts, "missing")

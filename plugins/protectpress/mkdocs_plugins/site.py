@@ -31,7 +31,7 @@ from ..core.foundation.frontmatter import read_source
 from ..core.foundation.generated import SetAside, set_aside_lists
 from ..core.foundation.links import EXPECTED_ONE_ADDRESS, same_addresses
 from ..core.foundation.sealedmemory import FILE_NAME, SealedMemory, user_key
-from ..core.foundation.site_paths import HOME_SRC_URI, ROBOTS_TXT, TYPE_FOLDERS, ContentType, listing_group
+from ..core.foundation.site_paths import HOME_SRC_URI, ROBOTS_TXT, TYPE_FOLDERS, listing_group
 from ..core.foundation.templates import html_text
 from ..core.judge.boundary import ProjectBoundary
 from ..core.judge.content_policy import ACTIVE_DOCUMENT_SUFFIXES, REFUSED_SUFFIXES, check_body, check_document
@@ -57,7 +57,8 @@ from ..core.site.metadata import (
     short_description,
 )
 from ..core.site.navigation import nav_rank, section_rank
-from ..core.site.page_facts import brand_context, contents, page_facts, preview_status
+from ..core.site.page_facts import action_card_links, brand_context, contents, page_facts, preview_status
+from ..core.site.rendered_once import LANGUAGE, RenderedOnce, TranslationsOnce
 from ..core.site.theme_css import LEAN_CSS, MATERIAL_CSS, asks_for_toggle, lean_material_css
 from ..core.site.typography import keep_time_ranges_together
 from . import serve_cache
@@ -305,10 +306,9 @@ class SiteFeature:
         env.globals["pp_toggle"] = asks_for_toggle(config.theme.get("palette"))
         env.globals["pp_material_css"] = LEAN_CSS if self.lean_css else None
         # The action cards, each with its site-root path: the offline page lists them (all saved on the device).
-        links = self.state.settings.links
-        cards = in_reader_order(self.state.content.of_type(ContentType.ACTION_CARD), ContentType.ACTION_CARD)
-        env.globals["pp_action_cards"] = [{"title": html_text(card.title), "path": links.page_path(card.src_uri)}
-                                          for card in cards]
+        env.globals["pp_action_cards"] = action_card_links(self.state.content, self.state.settings.links)
+        env.globals["pp_nav_once"] = RenderedOnce()  # the sidebar's collapsed entries (partials/nav.html), this build's
+        env.globals["pp_lang"] = TranslationsOnce(lambda: env.get_template(LANGUAGE).make_module({"config": config}))
         # Per page, not a global: the 404 and offline pages carry no preview picture.
         self.preview = preview_image(self.state.settings.links, self.state.settings.site_name)
         return env

@@ -10,6 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..content.contentset import ContentSet
 from ..content.items import ContentItem
 from ..content.print_size import print_size
 from ..foundation.buildcache import BuildMemory
@@ -26,35 +27,58 @@ from ..foundation.site_paths import (
 )
 from ..foundation.templates import html_text
 from .brand import Brand
+from .listings import in_reader_order
 from .metadata import wants_contents
 from .printcard import qr_svg
+
+
+class Facts(dict[str, Any]):
+    """A dict whose keys templates read as attributes (`pp.published`) without Jinja's detour: Jinja looks up
+    an attribute first and, on the AttributeError, the key, so every fact a page printed from a plain dict raised
+    and caught an exception (about 55 a page). Looked up in the same order, it gives what that detour gave: a
+    dict's own attribute (`items`) before a key of that name, and an AttributeError for a missing key, which
+    Jinja then tries as a key and makes undefined."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 def preview_status(item: ContentItem) -> dict[str, str] | None:
     """What the preview's banner says about a page that is not published: a draft, or when it goes live."""
     if item.draft:
-        return {"kind": "draft", "label": "Draft", "text": "not published"}
+        return Facts({"kind": "draft", "label": "Draft", "text": "not published"})
     if item.scheduled and item.publish_at is not None:
-        return {"kind": "scheduled", "label": "Scheduled", "text": f"goes live at {human_moment(item.publish_at)}"}
+        return Facts(kind="scheduled", label="Scheduled", text=f"goes live at {human_moment(item.publish_at)}")
     return None
 
 
 def brand_context(brand: Brand, links: SiteLinks) -> dict:
     """The brand as templates print it: texts as safe HTML, the checked logo as it is, links as site paths."""
-    return {
+    return Facts({
         "organisation": html_text(brand.organisation),
         "short_name": html_text(brand.short_name),
         "logo_svg": brand.logo_svg,
         "contact_email": html_text(brand.contact_email),
-        "links": [{"label": link.label, "path": links.page_path(link.src_uri)} for link in brand.footer_links],
-    }
+        "links": [Facts(label=link.label, path=links.page_path(link.src_uri)) for link in brand.footer_links],
+    })
+
+
+def action_card_links(content: ContentSet, links: SiteLinks) -> list[dict]:
+    """Every action card's title and site-root path, in reader order: the offline page lists them."""
+    cards = in_reader_order(content.of_type(ContentType.ACTION_CARD), ContentType.ACTION_CARD)
+    return [Facts(title=html_text(card.title), path=links.page_path(card.src_uri)) for card in cards]
 
 
 def printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory, sealed: SealedMemory | None = None) -> dict:
     """What a printed action card adds: its type size (core/site/printcard.py), and a QR code and footer that lead
     back to the live card, whose address is made absolute by SiteLinks like every other published address."""
     address = links.page_url(item.src_uri)
-    return {
+    return Facts({
         "size_class": print_size(item.body).css_class,
         "address": html_text(address),
         "address_lines": breakable_address(address),
@@ -63,7 +87,7 @@ def printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory, seale
         "date_label": "Last updated" if item.updated else "Published",
         "last_updated": human(item.last_updated) if item.last_updated else None,
         "last_updated_iso": iso_day(item.last_updated) if item.last_updated else None,
-    }
+    })
 
 
 def breakable_address(address: str) -> Markup:
@@ -86,11 +110,11 @@ def page_facts(item: ContentItem, settings: Settings, listed: set[str], memory: 
         # Only terms with a listing page get a link; the path is relative to the site root.
         sources = ((slug, SiteLinks.listing_source(group, slug)) for slug in slugs)
         return [
-            {"label": html_text(labels[slug]), "path": links.page_path(source) if source in listed else None}
+            Facts(label=html_text(labels[slug]), path=links.page_path(source) if source in listed else None)
             for slug, source in sources
         ]
 
-    return {
+    return Facts({
         "kind": item.kind.value,
         "kind_label": item.kind.label,
         "is_action_card": item.kind is ContentType.ACTION_CARD,
@@ -101,17 +125,17 @@ def page_facts(item: ContentItem, settings: Settings, listed: set[str], memory: 
         "review_by": human(item.review_by) if item.review_by else None,
         "review_by_iso": iso_day(item.review_by) if item.review_by else None,
         "summary": html_text(item.summary),
-        "changes": [{"date": human(change.date), "iso": iso_day(change.date), "note": html_text(change.note)}
+        "changes": [Facts(date=human(change.date), iso=iso_day(change.date), note=html_text(change.note))
                     for change in item.changes],
         "tags": terms(TOPICS.folder, item.tags, vocabulary.tags),
         "sectors": terms(SECTORS.folder, item.sectors, vocabulary.sectors),
         "folder": FOLDER_OF_TYPE.get(item.kind),
         "printed": printed_card(item, links, memory, sealed) if item.kind is ContentType.ACTION_CARD else None,
-    }
+    })
 
 
 def contents(src_uri: str, item: ContentItem | None, hide: Any, headings: Iterable[tuple[int, str, str]]
-             ) -> list[dict[str, str]] | None:
+             ) -> list[Facts] | None:
     """A long page's sections (its h2s, from `headings`: level, title, URL) for the contents list under its
     title: guidance with enough sections to need one, and a newsletter's web version. None for every other page,
     and for one whose front matter hides its table of contents (`hide: [toc]`, as Material reads it)."""
@@ -120,5 +144,5 @@ def contents(src_uri: str, item: ContentItem | None, hide: Any, headings: Iterab
     newsletter = is_newsletter_page(src_uri)
     if not newsletter and (item is None or item.kind is not ContentType.GUIDANCE):
         return None
-    sections = [{"title": title, "url": url} for level, title, url in headings if level == 2]
+    sections = [Facts(title=title, url=url) for level, title, url in headings if level == 2]
     return sections if wants_contents(len(sections), newsletter=newsletter) else None

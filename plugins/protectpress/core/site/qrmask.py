@@ -3,17 +3,19 @@
 A QR code's mask is the one of eight patterns that scores lowest on the standard's penalties (ISO/IEC
 18004:2015, 7.8.3: runs, 2x2 blocks, finder-like patterns, the dark share). segno scores each of the eight in
 Python loops over every module: four fifths of the time a code takes, about 1.5 CPU seconds for 150 printed
-cards. Here the message is made by segno's own functions, its bits are placed by a layout worked out once for
-each size (segno walks the whole matrix for every code, then walks it again to apply a mask), and the eight
-candidates are scored as byte strings and integers (regular expressions for the runs, bit planes for the
-blocks), following segno 1.6's `mask_scores` rule for rule, ties and all. The format and version information
-are written by segno's own functions. `tests/test_printcard.py` checks that the drawing equals segno's own for
-addresses of every length a card could have.
+cards. Here the message is made by segno's own functions up to its error correction (`final_message`: the
+same bits, from integer steps instead of segno's coefficient-by-coefficient division), its bits are placed by a
+layout worked out once for each size (segno walks the whole matrix for every code, then walks it again to apply
+a mask), and the eight candidates are scored as byte strings and integers (regular expressions for the runs,
+bit planes for the blocks), following segno 1.6's `mask_scores` rule for rule, ties and all. The format and
+version information are written by segno's own functions. `tests/test_printcard.py` checks that the drawing
+equals segno's own for addresses of every length a card could have.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import zip_longest
 from typing import Any, NamedTuple
 
 from segno import consts, encoder
@@ -130,7 +132,7 @@ def _placement(size: int) -> tuple[bytes, tuple[int, ...]]:
     return b"".join(bytes(row) + bytes((_SEPARATOR,)) for row in matrix), tuple(order)
 
 
-def _message(address: str, error: str) -> tuple[int, int, bytearray]:
+def _message(address: str, error: str) -> tuple[int, int, bytes]:
     """The version, error level (raised where the version has room, as segno does) and final message bits of the
     QR code `segno.make_qr(address, error=error)` makes: segno's own steps (`encoder.encode` and
     `_encode`), up to where it places the bits."""
@@ -146,7 +148,50 @@ def _message(address: str, error: str) -> tuple[int, int, bytearray]:
     encoder.write_terminator(buffer, capacity, None, len(buffer))
     encoder.write_padding_bits(buffer, version, len(buffer))
     encoder.write_pad_codewords(buffer, version, capacity, len(buffer))
-    return version, level, encoder.make_final_message(version, level, buffer).getbits()
+    return version, level, final_message(version, level, bytes(buffer.toints()))
+
+
+def final_message(version: int, level: int, codewords: bytes) -> bytes:
+    """The bits (a byte each, 0 or 1) segno's `make_final_message` makes of a QR code's data codewords: the data
+    blocks interleaved, then their error correction blocks interleaved, then the remainder bits (ISO/IEC
+    18004:2015, 7.5 and 7.6). segno divides by the generator polynomial one coefficient at a time in Python (two
+    thirds of the time a message takes); here each data codeword is one shift and one XOR of the remainder, as an
+    integer, with the generator multiplied by that codeword, worked out once for each block length."""
+    data_blocks: list[bytes] = []
+    error_blocks: list[bytes] = []
+    at = 0
+    for ec_info in _ECC[version][level]:
+        num_error_words = ec_info.num_total - ec_info.num_data
+        products = _generator_products(num_error_words)
+        top, mask = 8 * (num_error_words - 1), (1 << 8 * num_error_words) - 1
+        for _ in range(ec_info.num_blocks):
+            block = codewords[at:at + ec_info.num_data]
+            at += ec_info.num_data
+            remainder = 0
+            for codeword in block:
+                remainder = ((remainder << 8) & mask) ^ products[codeword ^ (remainder >> top)]
+            data_blocks.append(block)
+            error_blocks.append(remainder.to_bytes(num_error_words, "big"))
+    interleaved = bytes(codeword for blocks in (data_blocks, error_blocks)
+                        for column in zip_longest(*blocks) for codeword in column if codeword is not None)
+    return b"".join(_BITS[codeword] for codeword in interleaved) + bytes(_REMAINDER_BITS.get(version, 0))
+
+
+@lru_cache(maxsize=32)  # a block has one of about thirty lengths of error correction
+def _generator_products(num_error_words: int) -> tuple[int, ...]:
+    """The generator polynomial for `num_error_words` times each codeword value, as integers (GF(256), segno's
+    tables): what one step of the division XORs into the remainder."""
+    generator, log, exp = consts.GEN_POLY[num_error_words], consts.GALIOS_LOG, consts.GALIOS_EXP
+    return (0, *(int.from_bytes(bytes(exp[log[value] + term] for term in generator), "big")
+                 for value in range(1, 256)))
+
+
+_BITS = tuple(bytes((value >> shift) & 1 for shift in range(7, -1, -1)) for value in range(256))
+# Versions whose modules for data and error correction are not a whole number of codewords (segno's table).
+_REMAINDER_BITS = {**dict.fromkeys((2, 3, 4, 5, 6), 7),
+                   **dict.fromkeys((14, 15, 16, 17, 18, 19, 20, 28, 29, 30, 31, 32, 33, 34), 3),
+                   **dict.fromkeys((21, 22, 23, 24, 25, 26, 27), 4)}
+_ECC: Any = consts.ECC  # by version, then error level: the blocks' sizes
 
 
 _CAPACITY: Any = consts.SYMBOL_CAPACITY  # by version, then error level
