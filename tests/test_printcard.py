@@ -86,6 +86,18 @@ def test_a_matrix_is_scored_as_segno_scores_it():
                 matrix = tuple(bytearray(rng.choices((0, 1, 2, 3), weights=(1 - dark_share, dark_share, 0.01, 0.01),
                                                      k=size)) for _ in range(size))
                 assert penalty(matrix) == segno.encoder.evaluate_mask(matrix, size, size), (size, dark_share)
+    # Finder-like patterns that overlap (4 or 6 modules apart), in chains along rows and columns, with and without
+    # light areas around them: which of them segno's search passes over depends on the ones before.
+    chain = (1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 0, 1)
+    for size in (21, 37):
+        for _ in range(20):
+            rows = [bytearray((chain * 4)[offset:offset + size]) if rng.random() < 0.6
+                    else bytearray(rng.choices((0, 1), k=size)) for offset in rng.choices(range(21), k=size)]
+            for row in rows:
+                for j in rng.sample(range(size), 3):
+                    row[j] = 0
+            for matrix in (tuple(rows), tuple(bytearray(column) for column in zip(*rows, strict=True))):
+                assert penalty(matrix) == segno.encoder.evaluate_mask(matrix, size, size), size
 
 
 def test_a_logo_that_is_missing_or_runs_script_is_named_with_the_setting(tmp_path):

@@ -7,6 +7,7 @@ when it prints. How large the card's text prints is `content/print_size.py`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import segno
 
@@ -49,33 +50,55 @@ def qr_svg(address: str, memory: BuildMemory | None = None, sealed: SealedMemory
     code = best_mask_code(address, QR_ERROR, mask if type(mask) is int and mask in QR_MASKS else None)
     if memory is not None:
         memory.put(key, code.mask)
-    drawn = _svg(code.matrix)
+    drawn = _svg(code.rows)
     if sealed is not None:
         sealed.put(_DRAWING, address, [code.mask, drawn])
     return drawn
 
 
-_DARK_RUN = re.compile(rb"[^\x00]+")
-
-
-def _svg(matrix: tuple[bytearray, ...] | list[bytearray]) -> str:
+def _svg(rows: tuple[str, ...]) -> str:
     """What segno's `svg_inline(scale=1, border=QR_BORDER, dark="#000", light="#fff", omitsize=True,
-    svgclass="pp-qr__code", lineclass=None)` writes for a code's `matrix`, character for character: a white
-    square, then one path that draws each row's runs of dark modules as lines, each move relative to where the
-    last line ended. segno walks the modules one by one in Python (a quarter of a code's time); here each row's
-    runs are found as bytes. tests/test_printcard.py compares the two for codes of every version a card has."""
-    size = len(matrix)
+    svgclass="pp-qr__code", lineclass=None)` writes for a code's `rows` ("1" dark), character for character: a
+    white square, then one path that draws each row's runs of dark modules as lines, each move relative to where
+    the last line ended. segno walks the modules one by one in Python; here the rows are read as one text in
+    which each run of dark modules and the light (and row ends, "|") before it is one token, and a token's move
+    is worked out once for each size (`_Moves`). tests/test_printcard.py compares the two for codes of every
+    version a card has."""
+    size = len(rows)
     width = size + 2 * QR_BORDER
-    moves: list[str] = []
-    at_x, at_y = 0, 0.0
-    y = QR_BORDER + .5
-    for row in matrix:
-        for run in _DARK_RUN.finditer(bytes(row)):
-            start, end = QR_BORDER + run.start(), QR_BORDER + run.end()
-            step_y = y - at_y
-            moves.append(f"{'m' if moves else 'M'}{start - at_x} {int(step_y) if int(step_y) == step_y else step_y}"
-                         f"h{end - start}")
-            at_x, at_y = end, y
-        y += 1
+    tokens = _TOKEN.findall("|".join(rows))
+    path = ""
+    if tokens:
+        first = tokens[0]
+        light = first.rstrip("1")
+        rows_before = light.count("|")
+        # The first move is absolute, from the top left corner: y is a row's middle, so it has a ".5".
+        path = (f"M{QR_BORDER + len(light) - light.rfind('|') - 1} {QR_BORDER + .5 + rows_before}"
+                f"h{len(first) - len(light)}" + "".join(map(_moves(size).__getitem__, tokens[1:])))
     return (f'<svg viewBox="0 0 {width} {width}" class="pp-qr__code"><path fill="#fff" d="M0 0h{width}v{width}'
-            f'h-{width}z"/><path stroke="#000" d="{"".join(moves)}"/></svg>')
+            f'h-{width}z"/><path stroke="#000" d="{path}"/></svg>')
+
+
+_TOKEN = re.compile(r"[0|]*1+")
+
+
+class _Moves(dict[str, str]):
+    """The path's move for a token (light modules and row ends, then a run of dark ones): to the run's start
+    from where the last line ended, in the same row or rows further down, then the line along the run."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def __missing__(self, token: str) -> str:
+        light = token.rstrip("1")
+        rows_down = light.count("|")
+        # Across a row end the last line ended at the row's last module: back by the row, on by what is light.
+        across = len(light) if not rows_down else len(light) - 1 - light.rfind("|") + light.find("|") - self.size
+        move = self[token] = f"m{across} {rows_down}h{len(token) - len(light)}"
+        return move
+
+
+@lru_cache(maxsize=8)
+def _moves(size: int) -> _Moves:
+    return _Moves(size)

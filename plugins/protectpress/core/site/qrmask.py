@@ -1,4 +1,5 @@
-"""The QR mask segno would choose, found with whole-row operations instead of segno's module-by-module loops.
+"""The QR mask segno would choose, found with whole-symbol integer operations instead of segno's module-by-module
+loops.
 
 A QR code's mask is the one of eight patterns that scores lowest on the standard's penalties (ISO/IEC
 18004:2015, 7.8.3: runs, 2x2 blocks, finder-like patterns, the dark share). segno scores each of the eight in
@@ -6,118 +7,52 @@ Python loops over every module: four fifths of the time a code takes, about 1.5 
 cards. Here the message is made by segno's own functions up to its error correction (`final_message`: the
 same bits, from integer steps instead of segno's coefficient-by-coefficient division), its bits are placed by a
 layout worked out once for each size (segno walks the whole matrix for every code, then walks it again to apply
-a mask), and the eight candidates are scored as byte strings and integers (regular expressions for the runs,
-bit planes for the blocks), following segno 1.6's `mask_scores` rule for rule, ties and all. The format and
-version information are written by segno's own functions. `tests/test_printcard.py` checks that the drawing
-equals segno's own for addresses of every length a card could have.
+a mask), and the symbol is one integer with a bit a module (`_Layout`), on which each mask is one XOR and each
+penalty a few shifts, ANDs and bit counts, following segno 1.6's `mask_scores` rule for rule, ties and all. The
+format and version information are where segno's own functions write them. `tests/test_printcard.py` checks
+that the drawing equals segno's own for addresses of every length a card could have.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from itertools import zip_longest
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from segno import consts, encoder
 
-_SEPARATOR = 0xFF  # between rows: never a module's value, so no run, block or pattern spans two rows
-_FINDER_LIKE = bytes((1, 0, 1, 1, 1, 0, 1))  # dark light dark dark dark light dark (N3)
+_GAP = 4  # light modules after each row and light rows above and below: the reach of N3's light areas
+
+
+class _Layout(NamedTuple):
+    """A symbol `size` modules wide as bits of one integer: module (i, j) is bit `(i + _GAP) * width + j`, each
+    row followed by `_GAP` bits that are no module, with `_GAP` such rows above and below. Whole-symbol integer
+    operations then look at every module's neighbours at once, and no run, block or pattern spans two rows."""
+
+    size: int
+    width: int  # bits from one row to the next
+    modules: int  # a bit on every module
+    outside: int  # a bit on everything that is no module (read as light by N3, as segno's row ends are)
+    gather: Any  # picks the unmasked symbol's bits, highest first, from the message bits + b"\x00\x01"
+    flips: tuple[int, ...]  # each of the eight masks' flips over the data modules
+    data_modules: int
+
+
+def _position(size: int, i: int, j: int) -> int:
+    return (i + _GAP) * (size + _GAP) + j
 
 
 @lru_cache(maxsize=8)
-def _layout(size: int) -> tuple[int, int, tuple[int, ...]]:
-    """For a symbol `size` modules wide, as integers over its joined rows: where its data modules are, its function
-    modules as the matrix holds them while the masks are scored (finder, timing and alignment patterns; the format
-    and version areas still 0; nothing where data goes), and each of the eight masks' flips over the data."""
-    template = encoder.make_matrix(size, size)
-    encoder.add_finder_patterns(template, size, size)
-    encoder.add_alignment_patterns(template, size, size)
-    data = [[int(template[i][j] > 0x1) for j in range(size)] for i in range(size)]
-    fixed = [[0 if data[i][j] else template[i][j] for j in range(size)] for i in range(size)]
-    flips = tuple(_as_int([[data[i][j] & int(pattern(i, j)) for j in range(size)] for i in range(size)])
-                  for pattern in encoder.get_data_mask_functions(False))
-    return _as_int([[0xFF * bit for bit in row] for row in data]), _as_int(fixed), flips
-
-
-def _as_int(rows: list[list[int]] | tuple[bytearray, ...]) -> int:
-    """Rows of module values as one integer over the joined rows, each row followed by a 0 where the separator
-    goes (the separator is added by `_SEPARATORS`)."""
-    return int.from_bytes(b"".join(bytes(row) + b"\x00" for row in rows), "big")
-
-
-@lru_cache(maxsize=8)
-def _separators(size: int) -> int:
-    return int.from_bytes((b"\x00" * size + bytes((_SEPARATOR,))) * size, "big")
-
-
-def _finder_like_score(joined: bytes, size: int) -> int:
-    """segno's N3: 40 for each 1:1:3:1:1 pattern at the symbol's edge or with four light modules before or
-    after it, searched as segno searches (after a match the search goes on past it, else from its fourth
-    module)."""
-    stride = size + 1
-    score = 0
-    found = joined.find(_FINDER_LIKE)
-    while found != -1:
-        start = found - (found % stride)  # the row's first module
-        at = found - start
-        row = joined[start:start + size]
-        after = at + 7
-        if at in (0, size - 7) or not any(row[max(at - 4, 0):at]) or not any(row[after:min(after + 4, size)]):
-            score += 40
-            next_from = found + 7
-        else:
-            next_from = found + 4
-        found = joined.find(_FINDER_LIKE, next_from)
-    return score
-
-
-def _penalty(rows: bytes, size: int) -> int:
-    """segno's `evaluate_mask` (N1 + N2 + N3 + N4) of a masked matrix given as its joined rows.
-
-    Runs and blocks are counted on each value's bit plane (a byte a module, so one module is 8 bits along and
-    one row `8 * (size + 1)`): a run of 5 + i modules holds 1 + i windows of five and scores 3 + i, so N1 is
-    the windows plus 2 for each run; N2 is 3 for each 2x2 block of one value."""
-    stride = size + 1
-    across, down = 8, 8 * stride
-    n1 = n2 = 0
-    for value in set(rows) - {_SEPARATOR}:
-        plane = int.from_bytes(rows.translate(_PLANES[value]), "big")
-        for step in (across, down):
-            pairs = plane & (plane >> step)
-            windows = pairs & (pairs >> 2 * step) & (plane >> 4 * step)
-            n1 += windows.bit_count() + 2 * (windows & ~(windows >> step)).bit_count()
-        block = plane & (plane >> across)
-        n2 += 3 * (block & (block >> down)).bit_count()
-    columns = bytes((_SEPARATOR,)).join(rows[j::stride] for j in range(size)) + bytes((_SEPARATOR,))
-    n3 = _finder_like_score(rows, size) + _finder_like_score(columns, size)
-    dark = sum(rows) - _SEPARATOR * size
-    percent = float(dark) / (size ** 2)
-    n4 = 10 * int(abs(percent * 100 - 50) / 5)
-    return n1 + n2 + n3 + n4
-
-
-def penalty(matrix: tuple[bytearray, ...] | list[bytes]) -> int:
-    """The penalty segno's `evaluate_mask` gives a square matrix of module values (0 to 3)."""
-    size = len(matrix)
-    return _penalty(b"".join(bytes(row) + bytes((_SEPARATOR,)) for row in matrix), size)
-
-
-_PLANES = {value: bytes(int(byte == value) for byte in range(256)) for value in range(4)}
-
-
-@lru_cache(maxsize=8)
-def _placement(size: int) -> tuple[bytes, tuple[int, ...]]:
-    """A symbol `size` modules wide before its data is placed, as joined rows (each followed by the separator):
-    the function modules as segno draws them (finder, timing and alignment patterns, the format and version
-    areas still 0), 0x2 where data goes; and where each bit of the final message goes, in order, as an index into
-    those rows: two-module columns from the right, alternately upwards and downwards, skipping the vertical timing
-    pattern (ISO/IEC 18004:2015, 7.7.3), as segno's `add_codewords` places them."""
+def _layout(size: int) -> _Layout:
+    """The function modules as segno draws them (finder, timing and alignment patterns, the format and version
+    areas still 0) and where each bit of the final message goes, in order: two-module columns from the right,
+    alternately upwards and downwards, skipping the vertical timing pattern (ISO/IEC 18004:2015, 7.7.3), as
+    segno's `add_codewords` places them."""
     matrix = encoder.make_matrix(size, size)
     encoder.add_finder_patterns(matrix, size, size)
     encoder.add_alignment_patterns(matrix, size, size)
-    stride = size + 1
-    order: list[int] = []
-    placed: set[int] = set()
+    order: dict[tuple[int, int], int] = {}
     for right in range(size - 1, 0, -2):
         if right <= 6:
             right -= 1
@@ -125,30 +60,112 @@ def _placement(size: int) -> tuple[bytes, tuple[int, ...]]:
             for j in (right, right - 1):
                 upwards = ((right & 2) == 0) ^ (j < 6)
                 i = size - 1 - vertical if upwards else vertical
-                index = i * stride + j
-                if matrix[i][j] == 0x2 and index not in placed:
-                    placed.add(index)
-                    order.append(index)
-    return b"".join(bytes(row) + bytes((_SEPARATOR,)) for row in matrix), tuple(order)
+                if matrix[i][j] == 0x2 and (i, j) not in order:
+                    order[i, j] = len(order)
+    width = size + _GAP
+    total = (size + 2 * _GAP) * width
+    light, dark = len(order), len(order) + 1  # the two bytes after the message bits
+    source = [light] * total
+    modules = 0
+    for i in range(size):
+        for j in range(size):
+            at = _position(size, i, j)
+            source[at] = order[i, j] if (i, j) in order else dark if matrix[i][j] else light
+            modules |= 1 << at
+    flips = tuple(sum(1 << _position(size, i, j) for (i, j) in order if pattern(i, j))
+                  for pattern in encoder.get_data_mask_functions(False))
+    return _Layout(size, width, modules, ((1 << total) - 1) ^ modules, itemgetter(*reversed(source)), flips,
+                   len(order))
+
+
+def _runs_and_blocks(plane: int, width: int) -> int:
+    """N1 + N2 of one value's modules: a run of 5 + i modules holds 1 + i windows of five and scores 3 + i, so N1
+    is the windows plus 2 for each run (counted at its last window); N2 is 3 for each 2x2 block."""
+    score = 0
+    for step in (1, width):
+        pairs = plane & (plane >> step)
+        windows = pairs & (pairs >> 2 * step) & (plane >> 4 * step)
+        score += windows.bit_count() + 2 * (windows & ~(windows >> step)).bit_count()
+    block = plane & (plane >> 1)
+    return score + 3 * (block & (block >> width)).bit_count()
+
+
+def _finder_like(dark: int, light: int, light_around: int, step: int) -> int:
+    """segno's N3 along rows (`step` 1) or columns (`step` the row width): 40 for each 1:1:3:1:1 pattern with four
+    light modules (or the symbol's edge) before or after it, searched as segno searches each line: after a match
+    that scores, the search goes on past it, else from its fourth module. Two matches in a line can only be 4 or
+    6 modules apart, so a match is passed over exactly when one 4 or 6 before it was looked at and scored:
+    worked out for all matches at once, repeated until nothing changes (the first match of each chain is always
+    looked at, so each round settles one more link)."""
+    found = (dark & (light >> step) & (dark >> 2 * step) & (dark >> 3 * step) & (dark >> 4 * step)
+             & (light >> 5 * step) & (dark >> 6 * step))
+    if not found:
+        return 0
+    four = light_around & (light_around >> step) & (light_around >> 2 * step) & (light_around >> 3 * step)
+    scores = found & ((four << 4 * step) | (four >> 7 * step))
+    looked_at, before = found, 0
+    while looked_at != before:
+        before = looked_at
+        passing = looked_at & scores
+        looked_at = found & ~((passing << 4 * step) | (passing << 6 * step))
+    return 40 * (looked_at & scores).bit_count()
+
+
+def _penalty(planes: dict[int, int], value_sum: int, layout: _Layout) -> int:
+    """segno's `evaluate_mask` (N1 + N2 + N3 + N4) of a matrix given as a bit plane for each value in it (0 light,
+    1 dark; an unset module 2 or 3, which segno scores as values of their own) and the sum of its values."""
+    width = layout.width
+    n1_n2 = sum(_runs_and_blocks(plane, width) for plane in planes.values())
+    dark, light = planes.get(1, 0), planes.get(0, 0)
+    light_around = light | layout.outside
+    n3 = _finder_like(dark, light, light_around, 1) + _finder_like(dark, light, light_around, width)
+    percent = float(value_sum) / (layout.size ** 2)
+    n4 = 10 * int(abs(percent * 100 - 50) / 5)
+    return n1_n2 + n3 + n4
+
+
+def penalty(matrix: tuple[bytearray, ...] | list[bytes]) -> int:
+    """The penalty segno's `evaluate_mask` gives a square matrix of module values (0 to 3)."""
+    size = len(matrix)
+    layout = _layout(size)
+    planes: dict[int, int] = {}
+    for i, row in enumerate(matrix):
+        for j, value in enumerate(row):
+            planes[value] = planes.get(value, 0) | 1 << _position(size, i, j)
+    return _penalty(planes, sum(map(sum, matrix)), layout)
 
 
 def _message(address: str, error: str) -> tuple[int, int, bytes]:
     """The version, error level (raised where the version has room, as segno does) and final message bits of the
     QR code `segno.make_qr(address, error=error)` makes: segno's own steps (`encoder.encode` and
-    `_encode`), up to where it places the bits."""
-    segments = encoder.prepare_data(address, None, None)
+    `_encode`), up to where it places the bits. Two are done at C speed instead of a bit at a time: a byte-mode
+    segment's bits (segno's `make_segment` appends each byte's bits in a generator, two thirds of a message's
+    time) and the reading of the bits as codewords (segno's `toints`)."""
+    data, length, encoding = encoder.data_to_bytes(address, None)
+    if encoder.find_mode(data) == consts.MODE_BYTE:
+        segment = encoder._Segment(bytearray(b"".join(_BITS[byte] for byte in data)), length, consts.MODE_BYTE,
+                                   encoding)
+    else:
+        segment = encoder.make_segment(address, None, None)
+    segments = encoder.Segments()
+    segments.add_segment(segment)
     level = encoder.normalize_errorlevel(error, accept_none=True)
     version = encoder.find_version(segments, level, eci=False, micro=False)
     level = encoder.boost_error_level(version, level, segments, False)
     buffer = encoder.Buffer()
     version_range = encoder.version_range(version)
-    for segment in segments:
-        encoder.write_segment(buffer, segment, None, version_range, False)
+    for each in segments:
+        encoder.write_segment(buffer, each, None, version_range, False)
     capacity = _CAPACITY[version][level]
     encoder.write_terminator(buffer, capacity, None, len(buffer))
-    encoder.write_padding_bits(buffer, version, len(buffer))
+    encoder.write_padding_bits(buffer, version, len(buffer))  # always to a whole codeword
     encoder.write_pad_codewords(buffer, version, capacity, len(buffer))
-    return version, level, final_message(version, level, bytes(buffer.toints()))
+    bits = bytes(buffer.getbits())
+    codewords = int(bits.translate(_DIGITS), 2).to_bytes(len(bits) // 8, "big")
+    return version, level, final_message(version, level, codewords)
+
+
+_DIGITS = bytes.maketrans(b"\x00\x01", b"01")  # bits (a byte each) as the digits of a binary number
 
 
 def final_message(version: int, level: int, codewords: bytes) -> bytes:
@@ -198,36 +215,51 @@ _CAPACITY: Any = consts.SYMBOL_CAPACITY  # by version, then error level
 
 
 class QrCode(NamedTuple):
-    """A QR code's modules (rows of values, dark when not 0) and the mask it was drawn with."""
+    """A QR code's rows of modules ("1" dark, "0" light) and the mask it was drawn with."""
 
-    matrix: tuple[bytearray, ...]
+    rows: tuple[str, ...]
     mask: int
 
 
+@lru_cache(maxsize=64)
+def _information(size: int, version: int, level: int, mask: int) -> tuple[int, int]:
+    """Where segno's `add_format_info` and `add_version_info` write (as bits of the layout), and which of those
+    they make dark."""
+    unset = 0x5
+    matrix = tuple(bytearray([unset] * size) for _ in range(size))
+    encoder.add_format_info(matrix, version, level, mask)
+    encoder.add_version_info(matrix, version)
+    written = dark = 0
+    for i, row in enumerate(matrix):
+        for j, value in enumerate(row):
+            if value != unset:
+                written |= 1 << _position(size, i, j)
+                dark |= (value & 1) << _position(size, i, j)
+    return written, dark
+
+
 def best_mask_code(address: str, error: str, mask: int | None = None) -> QrCode:
-    """`segno.make_qr(address, error=error, mask=mask)`'s matrix and mask (the same mask, the same modules), in
-    about a third of the time: the message is segno's, its bits are placed by a layout worked out once for each
-    size instead of a walk of the matrix, and each mask is applied and scored on whole rows at once."""
+    """`segno.make_qr(address, error=error, mask=mask)`'s modules and mask (the same mask, the same modules), in
+    a fraction of the time: the message is segno's, its bits are placed by a layout worked out once for each
+    size instead of a walk of the matrix, and each mask is applied and scored on the whole symbol at once."""
     version, level, bits = _message(address, error)
-    size = encoder.calc_matrix_size(version)
-    empty, order = _placement(size)
-    rows = bytearray(empty)
-    # The message fits its version (find_version chose it); the modules past it keep 0x2, as in segno's matrix.
-    for index, bit in zip(order, bits, strict=False):
-        rows[index] = bit
-    unmasked = int.from_bytes(rows, "big")
-    _, _, flips = _layout(size)
-    length = size * (size + 1)
-    best, best_score, best_rows = 0, None, b""
-    for candidate, flip in enumerate(flips):
+    layout = _layout(encoder.calc_matrix_size(version))
+    if len(bits) != layout.data_modules:  # the standard's remainder bits make every version's message fill it
+        raise ValueError(f"a QR message of {len(bits)} bits for {layout.data_modules} data modules")
+    unmasked = int(bytes(layout.gather(bits + b"\x00\x01")).translate(_DIGITS), 2)
+    best, best_score, best_modules = 0, None, 0
+    for candidate, flip in enumerate(layout.flips):
         if mask is not None and candidate != mask:
             continue
-        masked = (unmasked ^ flip).to_bytes(length, "big")
-        score = _penalty(masked, size) if mask is None else 0
+        dark = unmasked ^ flip
+        score = (_penalty({1: dark, 0: dark ^ layout.modules}, dark.bit_count(), layout)
+                 if mask is None else 0)
         if best_score is None or score < best_score:
-            best, best_score, best_rows = candidate, score, masked
-    stride = size + 1
-    final = tuple(bytearray(best_rows[i * stride:i * stride + size]) for i in range(size))
-    encoder.add_format_info(final, version, level, best)
-    encoder.add_version_info(final, version)
-    return QrCode(final, best)
+            best, best_score, best_modules = candidate, score, dark
+    written, dark = _information(layout.size, version, level, best)
+    final = (best_modules & ~written) | dark
+    size, width = layout.size, layout.width
+    total = (size + 2 * _GAP) * width
+    bits_in_order = format(final, f"0{total}b")[::-1]
+    rows = tuple(bits_in_order[at:at + size] for at in range(_GAP * width, (size + _GAP) * width, width))
+    return QrCode(rows, best)
