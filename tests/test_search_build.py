@@ -181,6 +181,24 @@ def test_pagefind_is_given_the_sites_language(tmp_path):
     assert list(entry["languages"]) == ["de"]
 
 
+def test_a_page_is_sent_to_pagefind_as_the_json_of_its_addfile_message(tmp_path, monkeypatch):
+    # PageIndexer.add_contents writes the AddFile message around the view's JSON (made once, and hashed by
+    # KeptSearchIndex) instead of encoding a whole message: it must be what json.dumps makes of that message.
+    sent: list[str] = []
+    indexer = PageIndexer(tmp_path, language="en-GB")
+    try:
+        monkeypatch.setattr(indexer, "_post", sent.append)
+        page = '<html><body data-pagefind-body><p>Caf\u00e9 \u201cquoted\u201d \\ "x" \ud800 \t</p></body></html>'
+        indexer.add("guidance/caf\u00e9/index.html", page)
+    finally:
+        monkeypatch.undo()
+        indexer.close()
+    payload = {"type": "AddFile", "index_id": indexer._index_id, "url": "/guidance/caf\u00e9/", "file_path": None,
+               "file_contents": search.search_view(page)}
+    assert sent == [json.dumps({"message_id": indexer._next_id, "payload": payload})]
+    assert sent[0].isascii()
+
+
 def test_a_pagefind_that_stops_early_is_a_search_index_error_never_a_broken_pipe(tmp_path, monkeypatch):
     # Pagefind reads pagefind.yml from the folder it runs in: a broken one stops it before it reads a page,
     # while the build is still handing it pages. Closing a pipe that still held some was a traceback (2 runs in 4).

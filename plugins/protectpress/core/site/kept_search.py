@@ -1,10 +1,10 @@
 """The search index a build made, kept for the next build that writes the very same pages (issue 29).
 
 Pagefind's work is about a seventh of a build's CPU seconds, and a build that writes every page as the one
-before it wrote them makes the same index. `KeptSearchIndex` stands where `PageIndexer` stands in
-`protectpress build`: while each page handed over is the one the last index was made from (same path, same
-BLAKE2b digest of its HTML), it is only noted; at the first page that differs, Pagefind is started and given
-the pages noted so far (read back from the folder MkDocs wrote them to) and every page after, exactly as a
+before it wrote them makes the same index. `KeptSearchIndex` stands where `PageIndexer` stands in `protectpress
+build`: while each page handed over is the one the last index was made from (same path, same BLAKE2b digest of
+what Pagefind is given of its HTML), it is only noted; at the first page that differs, Pagefind is started and
+given the pages noted so far (read back from the folder MkDocs wrote them to) and every page after, exactly as a
 first build gives them. If the build ends with every HTML file the same as the last time, the index files kept
 in `.cache/protectpress/search-index/` are put in the site instead.
 
@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from ..foundation.sealedmemory import SealedMemory, code_version, installed_versions, user_key
-from ..foundation.textmemo import text_digest
 from . import search
 from .search import INDEX_FOLDER, IndexResult, PageIndexer, SearchIndexError
 
@@ -76,13 +75,14 @@ class KeptSearchIndex:
     def add(self, path: str, html: str) -> None:
         if path in self.pages:
             return
-        digest = text_digest(html)
+        contents = search.search_contents(html)  # made once: hashed here, and sent as it is
+        digest = _digest(contents)
         self.pages[path] = digest
         if self.indexer is None and self.kept is not None and self.kept["pages"].get(path) == digest:
             self.held.append(path)
             return
         try:
-            self._start().add(path, html)
+            self._start().add_contents(path, contents)
         except SearchIndexError as error:  # raised in MkDocs' page loop, it would read as a fault of ours
             self.failed = self.failed or error
 
@@ -92,7 +92,7 @@ class KeptSearchIndex:
             raise self.failed
         # What the build wrote without handing over (the 404 page, redirects, emails): Pagefind reads them too.
         for path in sorted(search._html_files(self.site_dir) - set(self.pages)):
-            self.pages[path] = text_digest(self._read(path))
+            self.pages[path] = _digest(search.search_contents(self._read(path)))
         if self.indexer is None:
             if self.kept is not None and self.pages == self.kept["pages"] and self._put_kept_files():
                 self.reused = True
@@ -178,6 +178,12 @@ class KeptSearchIndex:
             return
         self.memory.put(self.kind, "index", {"pages": self.pages, "files": files})
         self.memory.save()
+
+
+def _digest(contents: str) -> str:
+    """A page's digest: BLAKE2b of what Pagefind is given of it (`search.search_contents`, ASCII), which with
+    the page's path is all the index is made from."""
+    return hashlib.blake2b(contents.encode("ascii"), digest_size=32).hexdigest()
 
 
 def _well_formed(kept: Any) -> bool:

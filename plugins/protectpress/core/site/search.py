@@ -161,11 +161,18 @@ class PageIndexer:
 
     def add(self, path: str, html: str) -> None:
         """Hand Pagefind one written page: `path` inside the site folder ("guidance/x/index.html")."""
+        self.add_contents(path, search_contents(html))
+
+    def add_contents(self, path: str, contents: str) -> None:
+        """Hand Pagefind one written page as `search_contents` made it of the page's HTML."""
         if self._index_id is None or path in self.added:
             return
         self.added.add(path)
-        self._send({"type": "AddFile", "index_id": self._index_id, "url": page_url(path), "file_path": None,
-                    "file_contents": search_view(html)})
+        # What `_send` would write for {"type": "AddFile", ..., "file_contents": <the view>}, character for
+        # character, with the view's JSON (made once, and hashed by KeptSearchIndex) put in as it is.
+        self._next_id += 1
+        self._post(f'{{"message_id": {self._next_id}, "payload": {{"type": "AddFile", "index_id": {self._index_id}, '
+                   f'"url": {json.dumps(page_url(path))}, "file_path": null, "file_contents": {contents}}}}}')
 
     def finish(self) -> IndexResult:
         """Add what the build wrote without handing over, write the index into `site_dir/pagefind/`, and stop
@@ -207,8 +214,12 @@ class PageIndexer:
 
     def _send(self, payload: dict[str, Any]) -> int:
         self._next_id += 1
-        message = {"message_id": self._next_id, "payload": payload}
-        data = base64.b64encode(json.dumps(message).encode("utf-8")) + b","
+        self._post(json.dumps({"message_id": self._next_id, "payload": payload}))
+        return self._next_id
+
+    def _post(self, message: str) -> None:
+        """Queue one message (JSON, all ASCII) for the writer, as Pagefind reads them: base64, then a comma."""
+        data = base64.b64encode(message.encode("ascii")) + b","
         while True:
             try:
                 self._outbox.put(data, timeout=1.0)
@@ -216,7 +227,6 @@ class PageIndexer:
             except queue.Full:
                 if self._process.poll() is not None or not self._threads[0].is_alive():
                     break  # Pagefind stopped: `finish` says so, with what it said
-        return self._next_id
 
     def _wait(self, message_id: int) -> dict[str, Any] | None:
         """Pagefind's answer to one message, once every message before it has been answered too (Pagefind
@@ -328,6 +338,12 @@ def search_view(html: str) -> str:
     if len(raw) % 2 or any(raw[i][0] == "!" or raw[i + 1] != f"/{raw[i]}" for i in range(0, len(raw), 2)):
         return html
     return f"{html[:cut_from]}<body>{html[body_tag:]}"
+
+
+def search_contents(html: str) -> str:
+    """A page as Pagefind is given it (`search_view`), as a JSON string (all ASCII): what an AddFile message
+    carries, and what KeptSearchIndex hashes to know the page is the one the kept index was made from."""
+    return json.dumps(search_view(html))
 
 
 def page_url(path: str) -> str:
