@@ -5,7 +5,9 @@ tested without MkDocs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
@@ -48,6 +50,24 @@ class Facts(dict[str, Any]):
             raise AttributeError(name) from None
 
 
+@lru_cache(maxsize=4096)
+def _day(year: int, month: int, day: int) -> tuple[str, str]:
+    # A day in words and as ISO, made once for each day: about a thousand pages carry a few hundred days, and
+    # both formats read only the year, month and day.
+    value = dt.datetime(year, month, day)
+    return human(value), iso_day(value)
+
+
+def day_words(value: dt.datetime | dt.date) -> tuple[str, str]:
+    """`human(value)` and `iso_day(value)`."""
+    return _day(value.year, value.month, value.day)
+
+
+@lru_cache(maxsize=1024)
+def _label(text: str) -> Markup:
+    return html_text(text)  # a topic's or sector's label, on every page that has it
+
+
 def preview_status(item: ContentItem) -> dict[str, str] | None:
     """What the preview's banner says about a page that is not published: a draft, or when it goes live."""
     if item.draft:
@@ -78,6 +98,7 @@ def printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory, seale
     """What a printed action card adds: its type size (core/site/printcard.py), and a QR code and footer that lead
     back to the live card, whose address is made absolute by SiteLinks like every other published address."""
     address = links.page_url(item.src_uri)
+    last_updated, last_updated_iso = day_words(item.last_updated) if item.last_updated else (None, None)
     return Facts({
         "size_class": print_size(item.body).css_class,
         "address": html_text(address),
@@ -85,8 +106,8 @@ def printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory, seale
         "qr_svg": qr_svg(address, memory, sealed),
         # The page's facts' words: "Published" until the card is first updated, then "Last updated".
         "date_label": "Last updated" if item.updated else "Published",
-        "last_updated": human(item.last_updated) if item.last_updated else None,
-        "last_updated_iso": iso_day(item.last_updated) if item.last_updated else None,
+        "last_updated": last_updated,
+        "last_updated_iso": last_updated_iso,
     })
 
 
@@ -110,23 +131,26 @@ def page_facts(item: ContentItem, settings: Settings, listed: set[str], memory: 
         # Only terms with a listing page get a link; the path is relative to the site root.
         sources = ((slug, SiteLinks.listing_source(group, slug)) for slug in slugs)
         return [
-            Facts(label=html_text(labels[slug]), path=links.page_path(source) if source in listed else None)
+            Facts(label=_label(labels[slug]), path=links.page_path(source) if source in listed else None)
             for slug, source in sources
         ]
 
+    published, published_iso = day_words(item.date) if item.date else (None, None)
+    updated, updated_iso = day_words(item.updated) if item.updated else (None, None)
+    review_by, review_by_iso = day_words(item.review_by) if item.review_by else (None, None)
     return Facts({
         "kind": item.kind.value,
         "kind_label": item.kind.label,
         "is_action_card": item.kind is ContentType.ACTION_CARD,
-        "published": human(item.date) if item.date else None,
-        "published_iso": iso_day(item.date) if item.date else None,
-        "updated": human(item.updated) if item.updated else None,
-        "updated_iso": iso_day(item.updated) if item.updated else None,
-        "review_by": human(item.review_by) if item.review_by else None,
-        "review_by_iso": iso_day(item.review_by) if item.review_by else None,
+        "published": published,
+        "published_iso": published_iso,
+        "updated": updated,
+        "updated_iso": updated_iso,
+        "review_by": review_by,
+        "review_by_iso": review_by_iso,
         "summary": html_text(item.summary),
-        "changes": [Facts(date=human(change.date), iso=iso_day(change.date), note=html_text(change.note))
-                    for change in item.changes],
+        "changes": [Facts(date=date, iso=iso, note=html_text(change.note))
+                    for change in item.changes for date, iso in (day_words(change.date),)],
         "tags": terms(TOPICS.folder, item.tags, vocabulary.tags),
         "sectors": terms(SECTORS.folder, item.sectors, vocabulary.sectors),
         "folder": FOLDER_OF_TYPE.get(item.kind),
