@@ -262,7 +262,11 @@ class PageIndexer:
         # instead: past SPILL_BYTES into a temporary file, whose index files are read one at a time when written
         # (`SpilledFiles`).
         message = IncomingAnswer()
-        while chunk := os.read(stdout.fileno(), 1 << 20):
+        # Read into one buffer: `os.read(fd, 1 MB)` made (and at once shrank) a 1 MB bytes for each of a
+        # thousand short answers, mapping and unmapping its memory each time.
+        buffer = bytearray(1 << 20)
+        while read := os.readv(stdout.fileno(), (buffer,)):
+            chunk = bytes(memoryview(buffer)[:read])
             start = 0
             while (end := chunk.find(b",", start)) >= 0:
                 message.add(chunk[start:end])
