@@ -18,7 +18,7 @@ from protectpress.core.content.items import ActionCard
 from protectpress.core.foundation.config import load_settings
 from protectpress.core.foundation.dates import build_now
 from protectpress.core.foundation.settings import Vocabulary
-from protectpress.core.site import search
+from protectpress.core.site import search, search_files
 from protectpress.core.site.search import PageIndexer, SearchIndexError, index_site, page_url
 from protectpress.core.site.search_records import record_for
 from search_index import index_contents, indexed_pages
@@ -103,7 +103,7 @@ def test_pagefind_given_pages_without_their_menus_makes_the_index_it_makes_of_wh
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     built = tmp_path / "built"
     assert build_site(project / "mkdocs.yml", built, now=build_now()).ok
-    pages = {path: (built / path).read_text(encoding="utf-8") for path in sorted(search._html_files(built))}
+    pages = {path: (built / path).read_text(encoding="utf-8") for path in sorted(search_files.html_files(built))}
 
     def index(folder: str) -> Path:
         shutil.copytree(built, tmp_path / folder)
@@ -229,7 +229,7 @@ def test_a_long_answer_from_pagefind_is_read_as_it_arrives_and_gives_what_readin
         message.add(raw[start:start + 333])
     read = message.answer()
     assert message.spilled is not None
-    assert isinstance(read["payload"]["files"], search.SpilledFiles)
+    assert isinstance(read["payload"]["files"], search_files.SpilledFiles)
     assert read["payload"]["note"] == answer["payload"]["note"] and read["message_id"] == 7
     assert len(read["payload"]["files"]) == len(files)
     assert list(read["payload"]["files"]) == files
@@ -246,10 +246,10 @@ def test_a_long_answer_from_pagefind_is_read_as_it_arrives_and_gives_what_readin
 def test_the_index_is_written_only_inside_its_folder(tmp_path):
     # Pagefind names each file of the index; a name that climbs out, is absolute, or leads through a link to
     # somewhere else is refused before anything is written there.
-    from protectpress.core.site.search import _write_index
+    from protectpress.core.site.search_files import write_index
 
     index = tmp_path / "site" / "pagefind"
-    _write_index(index, [{"path": "pagefind-entry.json", "content": "e30="},
+    write_index(index, [{"path": "pagefind-entry.json", "content": "e30="},
                          {"path": "fragment/en_1.pf_fragment", "content": base64.b64encode(b"one").decode()}])
     assert (index / "pagefind-entry.json").read_bytes() == b"{}"
     assert (index / "fragment" / "en_1.pf_fragment").read_bytes() == b"one"
@@ -261,7 +261,7 @@ def test_the_index_is_written_only_inside_its_folder(tmp_path):
     for name in ["../outside/kept.txt", str(outside / "kept.txt"), "away/kept.txt", "away/new.txt", "linked.pf",
                  "fragment/../../outside/kept.txt", "", ".", None]:
         with pytest.raises(SearchIndexError, match="outside its folder"):
-            _write_index(index, [{"path": name, "content": "eA=="}])
+            write_index(index, [{"path": name, "content": "eA=="}])
     assert sorted(path.name for path in outside.iterdir()) == ["kept.txt"]
     assert (outside / "kept.txt").read_text() == "mine"
 

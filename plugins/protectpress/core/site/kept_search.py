@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from ..foundation.sealedmemory import SealedMemory, code_version, installed_versions, user_key
-from . import search
+from . import search, search_files
 from .search import INDEX_FOLDER, IndexResult, PageIndexer, SearchIndexError
+from .search_files import entry_pages, html_files
 
 KEPT_FOLDER = "search-index"
 SEALED_FILE = "search.sealed.json"
@@ -49,7 +50,7 @@ def _kind(language: str) -> str:
         if variable.startswith("PAGEFIND_"):
             settings.update(f"{variable}={value}\0".encode("utf-8", "surrogateescape"))
     return (f"search-index {installed_versions('pagefind-bin')} {language} {settings.hexdigest()} "
-            f"{code_version(__file__, search.__file__)}")
+            f"{code_version(__file__, search.__file__, search_files.__file__)}")
 
 
 class KeptSearchIndex:
@@ -91,12 +92,12 @@ class KeptSearchIndex:
         if self.failed is not None:
             raise self.failed
         # What the build wrote without handing over (the 404 page, redirects, emails): Pagefind reads them too.
-        for path in sorted(search._html_files(self.site_dir) - set(self.pages)):
+        for path in sorted(html_files(self.site_dir) - set(self.pages)):
             self.pages[path] = _digest(search.search_contents(self._read(path)))
         if self.indexer is None:
             if self.kept is not None and self.pages == self.kept["pages"] and self._put_kept_files():
                 self.reused = True
-                pages = search._entry_pages(self.site_dir / INDEX_FOLDER)
+                pages = entry_pages(self.site_dir / INDEX_FOLDER)
                 if pages is not None:
                     return IndexResult(pages=pages, seconds=time.perf_counter() - started)
             shutil.rmtree(self.site_dir / INDEX_FOLDER, ignore_errors=True)
