@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from protectpress.cli import COMMANDS
-from support import REPO, run_protectpress
+from support import REPO, copy_project, run_protectpress
 
 
 def test_help_lists_every_command_and_a_typo_names_them_all(tmp_path):
@@ -32,6 +32,22 @@ def test_building_does_not_load_the_sending_commands():
     loaded = done.stdout
     assert "protectpress.cli.build" in loaded
     assert "protectpress.cli.sending" not in loaded and "protectpress.cli.bounces" not in loaded
+
+
+def test_a_build_loads_neither_the_sending_stack_nor_the_preview_server(tmp_path):
+    # Each is start-up time every build paid for nothing (issue 29): the sender's name check lives with the
+    # newsletters, and the preview server (with MkDocs' livereload and watchdog) is for `serve` alone.
+    project = copy_project(REPO, tmp_path / "project")
+    script = ("import sys; from protectpress.cli import main; code = main(['build', '-q', '-d', 'built']); "
+              "print(code); print('\\n'.join(sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True, check=True)
+    code, *loaded = done.stdout.splitlines()
+    assert code == "0", done.stderr
+    assert (project / "built" / "index.html").is_file()
+    assert "protectpress.core.newsletter.sender" in loaded  # the check still ran
+    unwanted = ("protectpress.core.sending", "protectpress.mkdocs_plugins.preview_server", "mkdocs.livereload",
+                "watchdog")
+    assert not [name for name in loaded if name.startswith(unwanted)]
 
 
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from protectpress.core.foundation.dates import DateError, human, parse_date
+from protectpress.core.foundation.dates import DateError, human, iso_day, parse_date
 from protectpress.core.foundation.links import SiteLinks
 from protectpress.core.foundation.slugs import slugify
 from protectpress.core.judge.sanitise import find_active_content, sanitise_html
@@ -59,6 +59,18 @@ def test_anything_else_is_not_a_date(value):
 
 def test_human_dates_read_the_gov_uk_way():
     assert human(parse_date("2023-03-01")) == "1 March 2023"
+
+
+def test_a_days_text_is_its_own_day_in_its_own_zone():
+    # Two moments equal in time (so equal as keys) that fall on different days where each was written: each keeps
+    # its own day, although each day's text is made once.
+    late = dt.datetime(2023, 3, 30, 23, 30, tzinfo=dt.UTC)
+    early = late.astimezone(dt.timezone(dt.timedelta(hours=1)))
+    assert late == early and hash(late) == hash(early)
+    assert (human(late), human(early)) == ("30 March 2023", "31 March 2023")
+    assert (iso_day(late), iso_day(early)) == ("2023-03-30", "2023-03-31")
+    assert iso_day(dt.date(2023, 1, 5)) == "2023-01-05"
+    assert iso_day(dt.date(999, 1, 5)) == f"{dt.date(999, 1, 5):%Y}-01-05"  # strftime's way with short years
 
 
 @pytest.mark.parametrize("text, slug", [

@@ -143,6 +143,15 @@ def test_lean_css_keeps_a_rule_that_any_selector_still_needs():
     assert lean_material_css(css) == "a{color:red}.md-nav{y:2}:root{--md-primary-fg-color:#000}"
 
 
+def test_lean_css_reads_past_strings_escapes_and_comments():
+    # The scanner jumps between the characters that matter: a brace, comma or semicolon inside a string (an
+    # escaped quote within it too) or inside a comment must not end a block or a selector.
+    css = r"""a[title="x}\"{,"],b{content:'c;}\'d'}/* .md-nav{ */.md-tooltip,.md-nav{y:2}"""
+    css += r"""@media print{/* } */c{d:e}.md-clipboard{f:g}}"""
+    kept = r"""a[title="x}\"{,"],b{content:'c;}\'d'}.md-nav{y:2}@media print{/* } */c{d:e}}"""
+    assert lean_material_css(css) == kept
+
+
 @pytest.mark.parametrize(("html", "expected"), [
     ("<td>10:40 - 11:00</td>", '<td><span class="pp-nowrap">10:40 - 11:00</span></td>'),
     ("<td>9.30am–10am</td>", '<td><span class="pp-nowrap">9.30am–10am</span></td>'),

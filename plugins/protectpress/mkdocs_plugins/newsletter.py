@@ -8,10 +8,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -21,11 +20,14 @@ from ..core.foundation.site_paths import ARCHIVE_SRC_URI, EMAIL_HTML, EMAIL_TEXT
 from ..core.newsletter import RenderedNewsletter, render_all
 from ..core.newsletter.model import Newsletter
 from ..core.newsletter.render import preview, template_path
+from ..core.newsletter.sender import sender_name_problem
 from ..core.newsletter.web import archive_markdown, web_markdown, web_src_uri
-from ..core.sending.compose import sender_name_problem
 from ..core.site.csp import EMAIL_POLICY, with_policy
 from ..core.site.metadata import lastmod
 from .state import BuildState
+
+if TYPE_CHECKING:  # serve only: a build does not load MkDocs' livereload
+    from mkdocs.livereload import LiveReloadServer
 
 
 class NewsletterFeature:

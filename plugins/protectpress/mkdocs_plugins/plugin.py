@@ -12,12 +12,11 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
@@ -29,9 +28,11 @@ from ..core.foundation.problems import Problems
 from . import serve_cache
 from .config import ProtectpressConfig
 from .features import load_features
-from .preview_server import keep_answering
 from .state import BuildState, settings_from_mkdocs
 from .theme_files import list_theme_files_without_hidden_folders
+
+if TYPE_CHECKING:  # the preview server and MkDocs' livereload (and watchdog) serve only: a build loads neither
+    from mkdocs.livereload import LiveReloadServer
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,8 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]
     ) -> LiveReloadServer | None:
+        from .preview_server import keep_answering
+
         server = self._each("on_serve", server, config=config, builder=builder) or server
         if self.state is not None:
             # A plain `mkdocs serve` (protectpress serve has its own builder and server): a failed rebuild shows

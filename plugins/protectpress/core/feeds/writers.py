@@ -97,7 +97,7 @@ class FeedWriter:
         self.settings = settings
         self.publisher = Publisher.from_settings(settings)
         self._made: dict[tuple[str, str], FeedgenEntry] = {}  # (entry id, format name) -> its feedgen entry
-        self._json_items: dict[str, str] = {}  # entry id -> its JSON Feed item as JSON, the same in every feed
+        self._json_items: dict[str, bytes] = {}  # entry id -> its JSON Feed item as UTF-8 JSON, the same in every feed
 
     def render(self, feed: Feed) -> dict[str, bytes]:
         """The three files of `feed`, by site-relative path."""
@@ -197,10 +197,11 @@ def _author(publisher: Publisher) -> dict[str, str]:
     return author
 
 
-def json_feed(feed: Feed, publisher: Publisher, feed_url: str, made: dict[str, str] | None = None) -> bytes:
+def json_feed(feed: Feed, publisher: Publisher, feed_url: str, made: dict[str, bytes] | None = None) -> bytes:
     """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/): feedgen has no writer for it, and it is just JSON.
-    `made` keeps each entry's item, as JSON text, for the next feed that carries it (FeedWriter): encoding the
-    same bodies again for every feed was most of this function's time."""
+    `made` keeps each entry's item, as UTF-8 JSON, for the next feed that carries it (FeedWriter): encoding the
+    same bodies again for every feed was most of this function's time, and so was making the whole file's text
+    into bytes again (UTF-8 of the joined texts is the join of their UTF-8)."""
     made = {} if made is None else made
     author = {"name": publisher.author_name}
     document: dict = {
@@ -218,11 +219,11 @@ def json_feed(feed: Feed, publisher: Publisher, feed_url: str, made: dict[str, s
         document["favicon"] = publisher.favicon.url
     for entry in feed.entries:
         if entry.id not in made:
-            made[entry.id] = _json_text(_json_item(entry, publisher, author))
+            made[entry.id] = _json_text(_json_item(entry, publisher, author)).encode()
     # "items" is the document's last member: its items' texts go after the rest, as json.dumps would write them.
     head = _json_text(document)
-    items = ",".join(made[entry.id] for entry in feed.entries)
-    return f'{head[:-1]},"items":[{items}]}}\n'.encode()
+    items = b",".join([made[entry.id] for entry in feed.entries])
+    return b"".join((head[:-1].encode(), b',"items":[', items, b"]}\n"))
 
 
 def _json_text(value: object) -> str:

@@ -18,10 +18,7 @@ from ..judge.boundary import ProjectBoundary
 from ..judge.content_policy import check_body
 from ..newsletter import render_all
 from ..newsletter.model import load_newsletters
-from ..sending.compose import sender_name_problem
-from ..sending.journal import bulk_sent_at
-from ..sending.journal_records import JournalUnreadable
-from ..sending.privacy import sending_paths
+from ..newsletter.sender import sender_name_problem
 from .notice import Notice, live_notice
 
 
@@ -59,6 +56,11 @@ def major_changes_since_last_newsletter(project: Project, problems: Problems) ->
     """When the last newsletter went to the list (its send journal says it reached someone: a test send, a
     dry run or the outbox does not count) and each major change made after it. A journal that cannot be read is
     a warning in `problems` and counts as no send."""
+    # Only `check` asks this: a build reads the project without loading the send journals' machinery.
+    from ..sending.journal import bulk_sent_at
+    from ..sending.journal_records import JournalUnreadable
+    from ..sending.privacy import sending_paths
+
     since, unreadable = None, []
     if project.settings.plugin.newsletter.enabled:
         journal_dir = sending_paths(project.settings)[0]

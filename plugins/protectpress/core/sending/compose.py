@@ -11,16 +11,14 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from ..foundation.config import ConfigError
-from ..foundation.headertext import header_text_expected, header_text_problem
 from ..foundation.plugin_settings import SENDING as SETTING
 from ..foundation.plugin_settings import sending_problems
-from ..foundation.problems import Problem
 from ..foundation.service_address import MANAGE_PATH, service_address, unsubscribe_link
 from ..foundation.settings import Settings
 from ..foundation.tokens import SECRET_VARIABLE, Keyring, KeyringError
 from ..newsletter.message import MessageTemplate, message_digest, message_id_with, with_test_prefix
-from ..newsletter.render import organisation_and_setting
 from ..newsletter.rendered import RenderedNewsletter, personalise, unsubscribe_mailto
+from ..newsletter.sender import sender_name_and_setting, sender_name_problem
 from .campaign import Outgoing
 from .recipients import Recipient
 from .verp import base_address, is_verp, verp_sender
@@ -65,7 +63,7 @@ class SenderIdentity:
             raise ConfigError("\n".join(problems))
         return cls(
             from_address=sending.from_address,
-            from_name=_from_name(settings)[0],
+            from_name=sender_name_and_setting(settings)[0],
             reply_to=sending.reply_to,
             return_path=base_address(sending.return_path),
             unsubscribe_mailto=sending.unsubscribe_address,
@@ -85,27 +83,10 @@ class SenderIdentity:
         return f"{self.from_name} <{self.from_address}>" if self.from_name else self.from_address
 
 
-def sender_name_problem(settings: Settings) -> Problem | None:
-    """The sender's name goes into every From header: plain text, checked by `check` and before any send."""
-    name, key = _from_name(settings)
-    found = header_text_problem(name)
-    if found is None:
-        return None
-    return Problem(path=settings.config_file.name, expected=f"{header_text_expected()} (it is the sender's name)",
-                   found=found, key=key)
-
-
 # What `check` notes and a send through a relay says before it asks, while there is no one-click unsubscribe.
 ONE_CLICK_OFF = ("no one-click unsubscribe (unsubscribe_url is not set in mkdocs.yml): these emails carry no "
                  "List-Unsubscribe-Post header, which Gmail and Yahoo require from bulk senders, so they may be "
                  "filtered as spam. See 'Unsubscribes' in handbook/sending.md.")
-
-
-def _from_name(settings: Settings) -> tuple[str, str]:
-    """The sender's name and the mkdocs.yml setting it comes from: from_name, else whose newsletter it is."""
-    if settings.plugin.sending.from_name:
-        return settings.plugin.sending.from_name, f"{SETTING}.from_name"
-    return organisation_and_setting(settings)
 
 
 class Composer:

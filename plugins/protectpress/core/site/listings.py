@@ -64,17 +64,41 @@ def item_line(item: ContentItem, links: SiteLinks, from_src: str, *, show_kind: 
     """A listing entry: the title linked from the listing page, its type and date on a line of their own (run on
     after the title, they wrapped differently on each entry of a phone's list), then the summary. `show_kind`
     False on a list of one kind, whose heading or page already says it ("News · " on every news item)."""
+    return _link_start(item, links, from_src) + _after_link(item, show_kind)
+
+
+def _link_start(item: ContentItem, links: SiteLinks, from_src: str) -> str:
+    return f'<li><a href="{html_text(links.relative_url(item.src_uri, from_src=from_src))}'
+
+
+def _after_link(item: ContentItem, show_kind: bool) -> str:
+    """All of an entry after its link's address: the same on every listing that shows the item."""
     when = shown_date(item)
     facts = " · ".join(fact for fact in (item.kind.label if show_kind else "", when) if fact)
-    href = html_text(links.relative_url(item.src_uri, from_src=from_src))
     facts_line = f"<br>\n<small>{facts}</small>" if facts else ""
-    return f'<li><a href="{href}">{html_text(item.title)}</a>{facts_line}<br>\n{html_text(item.summary)}</li>'
+    return f'">{html_text(item.title)}</a>{facts_line}<br>\n{html_text(item.summary)}</li>'
 
 
-def item_list(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
+# An entry's text after its link, by (id of the item, show_kind): a page is listed under each of its topics and
+# sectors and its type (7,000 entries for 1,000 pages), and escaping and dating it again each time was most of
+# the listings' time. Kept only while one call of `vocabulary_listings` makes its pages: the items outlive it,
+# so no id is reused within it.
+_Made = dict[tuple[int, bool], str]
+
+
+def item_list(items: list[ContentItem], links: SiteLinks, from_src: str, made: _Made | None = None) -> str:
     # One raw HTML block: no blank line may appear inside it, and one must follow it.
     show_kind = len({i.kind for i in items}) > 1
-    lines = "\n".join(item_line(i, links, from_src, show_kind=show_kind) for i in items)
+    if made is None:
+        lines = "\n".join(item_line(i, links, from_src, show_kind=show_kind) for i in items)
+    else:
+        entries = []
+        for item in items:
+            after = made.get((id(item), show_kind))
+            if after is None:
+                after = made[id(item), show_kind] = _after_link(item, show_kind)
+            entries.append(_link_start(item, links, from_src) + after)
+        lines = "\n".join(entries)
     return f'<ul class="pp-listing" data-pagefind-ignore>\n{lines}\n</ul>\n'
 
 
@@ -91,12 +115,12 @@ def _kinds_phrase(items: Iterable[ContentItem]) -> str:
     return phrase[:1].upper() + phrase[1:]
 
 
-def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str) -> str:
+def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str, made: _Made) -> str:
     parts = []
     for kind in (*LISTING_ORDER, *(k for k in ContentType if k not in LISTING_ORDER)):
         chosen = [i for i in items if i.kind is kind]
         if chosen:
-            parts.append(f"## {kind.plural}\n\n" + item_list(in_reader_order(chosen, kind), links, from_src))
+            parts.append(f"## {kind.plural}\n\n" + item_list(in_reader_order(chosen, kind), links, from_src, made))
     return "\n".join(parts)
 
 
@@ -104,13 +128,17 @@ def _terms_with_pages(
     content: ContentSet, group: str, vocabulary: dict[str, str]
 ) -> Iterator[tuple[str, str, list[ContentItem]]]:
     """(slug, label, items) for each topic or sector that has published pages, in vocabulary order."""
-    published = content.published()
+    # One pass over the pages, not one per term: each page goes to its own terms' lists, in published order; a
+    # page for "all" sectors to every sector's (Item.in_sector), and to the "all" list itself.
+    listed: dict[str, list[ContentItem]] = {slug: [] for slug in vocabulary}
+    for item in content.published():
+        sectors = item.sectors if "all" not in item.sectors else tuple(vocabulary)
+        terms = sectors if group == SECTORS.folder else item.tags
+        for slug in dict.fromkeys(terms):
+            if slug in listed:
+                listed[slug].append(item)
     for slug, label in vocabulary.items():
-        if group == SECTORS.folder:
-            items = [i for i in published if (i.in_sector(slug) if slug != "all" else "all" in i.sectors)]
-        else:
-            items = [i for i in published if slug in i.tags]
-        if items:
+        if items := listed[slug]:
             yield slug, label, items
 
 
@@ -125,7 +153,8 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
     """One page per topic or sector that has pages, plus the group's own index. Empty terms get no page,
     so that nothing links to a listing with nothing in it. Links are relative, so `links` needs no site_url;
     only `use_directory_urls` changes them."""
-    listings = []
+    listings: list[Listing] = []
+    made: _Made = {}
     for slug, label, items in _terms_with_pages(content, group, vocabulary):
         # The intro names only the kinds of page listed below it.
         kinds = _kinds_phrase(items)
@@ -135,7 +164,7 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
             summary = f"{kinds} for the {in_sentence} sector, including what applies to all sectors."
         src_uri = SiteLinks.listing_source(group, slug)
         # The summary shows as the page's lead paragraph (partials/content.html): not repeated in the body.
-        markdown = front_matter(title=label, type="page", summary=summary) + _grouped(items, links, src_uri)
+        markdown = front_matter(title=label, type="page", summary=summary) + _grouped(items, links, src_uri, made)
         listings.append(Listing(src_uri, label, markdown, group, slug, tuple(items)))
     # Relative to the index beside them: a docs-root link (/topics/x.md) resolves only in projects whose
     # mkdocs.yml sets validation.absolute_links: relative_to_docs (found by the link check).
