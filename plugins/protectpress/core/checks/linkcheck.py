@@ -202,9 +202,6 @@ class _Checker:
             self.problems.error(self.source_for(channel, None), f"expected {error}", f"a broken file {channel.file}")
             return None
 
-    def check(self, link: FoundLink, channel: Channel) -> None:
-        self.check_all((link,), channel)
-
     def check_all(self, found: Iterable[FoundLink], channel: Channel) -> None:
         # Feeds carry the same entry bodies many times over (site, type, topic and sector feeds, in three
         # formats): a link found good once is good wherever it resolves the same way. What the key takes from
