@@ -35,8 +35,8 @@ class CspFeature:
         body = page.content or ""
         # The body was judged already, with its lines: what is left is what the theme wrote around it.
         source = page.file.abs_src_path
-        check_built_page((lambda: settings.relative(source)) if source else page.file.src_uri,
-                         output.replace(body, "", 1) if body else output, self.state.problems)
+        check_built_page((lambda: settings.relative(source)) if source else page.file.src_uri, output,
+                         self.state.problems, body=body)
         return self._with_policy(output, body)
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:

@@ -51,9 +51,13 @@ class ScannedHtml:
 
 
 # A start tag with its attributes; quoted values may hold '>' (Material's SVG and JSON attributes do).
-_START_TAG = re.compile(
-    r"""<([a-zA-Z][\w:-]*)((?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>"""
-)
+_TAG_ATTRIBUTE = r"""\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
+# Every start tag (`start_tags`' readers ask for tags by name alone).
+_ANY_START_TAG = re.compile(rf"""<([a-zA-Z][\w:-]*)((?:{_TAG_ATTRIBUTE})*)\s*/?>""")
+# The scan's: only tags with an attribute. One without (`<li>`, `<br />`, `<p>`, most of a body's) names no link
+# and no id, and holds no `<` where another tag could begin, so leaving it unmatched finds every other tag just
+# as `_ANY_START_TAG` finds it (the same pattern, less its last choice of no attribute at all).
+_START_TAG = re.compile(rf"""<([a-zA-Z][\w:-]*)((?:{_TAG_ATTRIBUTE})+)\s*/?>""")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _ID = re.compile(r"""(?:^|\s)id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 _LINK_TAGS = frozenset({tag for tag, _ in _HTML_TARGETS} | {"base"})
@@ -106,9 +110,8 @@ def scan_page(text: str, *, base: str | None = None, entry: str | None = None) -
     links: list[FoundLink] = []
     ids: set[str] = set()
     unescape = html.unescape
-    for tag_match in _START_TAG.finditer(_markup_only(text)):
-        tag = tag_match.group(1).lower()
-        attributes = tag_match.group(2)
+    for tag, attributes in _START_TAG.findall(_markup_only(text)):
+        tag = tag.lower()
         if tag not in _LINK_TAGS:
             # Most tags (div, span, svg, li...) matter only for their id: skip reading every attribute.
             if "id" in attributes and (found_id := _ID.search(attributes)):
@@ -152,7 +155,7 @@ def _attributes(written: str) -> dict[str, str]:
 def start_tags(text: str, names: frozenset[str]) -> Iterator[tuple[str, dict[str, str]]]:
     """Each start tag named in `names` (lowercase) outside comments, scripts and styles, with `_attributes`:
     for readers of built pages that want a few kinds of tag (the offline worker's asset list)."""
-    for tag_match in _START_TAG.finditer(_markup_only(text)):
+    for tag_match in _ANY_START_TAG.finditer(_markup_only(text)):
         tag = tag_match.group(1).lower()
         if tag in names:
             yield tag, _attributes(tag_match.group(2))

@@ -53,11 +53,12 @@ def report_body(path: str, found: list[ActiveContent], source: str, first_line: 
     _report(path, found, source, first_line, problems, BODY_EXPECTED)
 
 
-def check_built_page(path: str | Callable[[], str], html: str, problems: Problems) -> None:
+def check_built_page(path: str | Callable[[], str], html: str, problems: Problems, *, body: str = "") -> None:
     """An error for each event handler or script address in a whole built page (what the reader's browser gets),
-    named by the page's source; the bodies were judged already, so this finds what the theme wrote. `path` may
-    be a function that names the source, called only if there is something to report."""
-    for item in find_active_in_built_page(html):
+    named by the page's source, but for its `body`: the bodies were judged already, with their lines, so this
+    finds what the theme wrote. `path` may be a function that names the source, called only if there is
+    something to report."""
+    for item in find_active_in_built_page(html, body=body):
         problems.error(path() if callable(path) else path, PAGE_EXPECTED, item.description)
 
 
