@@ -9,19 +9,19 @@ map of page URL path -> project-relative source file.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from ..foundation.links import SiteLinks
 from ..foundation.linkscan import IMAGE, FoundLink, ScannedHtml, scan_html, scan_json_feed, scan_text, scan_xml_feed
 from ..foundation.nearest import nearest_pages
 from ..foundation.problems import Problems
 from ..foundation.site_paths import EMAIL_HTML, EMAIL_TEXT, FEEDS_FOLDER, WEB_FOLDER
-from .joined import joined
 from .kept_scans import KeptScans
 
 # Fragments a browser honours on every page without an id.
@@ -237,7 +237,7 @@ class _Checker:
                 self.broken(channel, link, f"expected an absolute address in {_where(channel)} (feed readers and "
                             "mail programs do not know the site's address)", repr(target))
                 return False
-            absolute = joined(link.base or self._own(channel.file)[1], target)
+            absolute = _joined(link.base or self._own(channel.file)[1], target)
         if absolute not in self.resolved:
             self.resolved[absolute] = self._resolve(absolute)
         outcome = self.resolved[absolute]
@@ -333,6 +333,12 @@ class _Checker:
         self.report.seen.add(key)
         self.report.broken += 1
         self.problems.error(source, expected, found, line=self.locator.line_of(source, link.target))
+
+
+@functools.lru_cache(maxsize=65536)
+def _joined(base: str, target: str) -> str:
+    # Feeds carry the same entry bodies many times over (site, type, topic and sector feeds, three formats).
+    return urljoin(base, target)
 
 
 def _where(channel: Channel) -> str:
