@@ -5,6 +5,7 @@ pages of a real MkDocs project. Where the two readings could differ, MkDocs read
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -12,8 +13,9 @@ from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
 
+from protectpress.core.content.items import ReadMeta
 from protectpress.core.foundation.frontmatter import split_front_matter
-from protectpress.mkdocs_plugins.page_source import give_meta
+from protectpress.mkdocs_plugins.page_source import MetaReadOnce, give_meta
 
 GIVEN = {
     "plain.md": "---\ntitle: Plain\ntype: guidance\ntags: [a, b]\ndate: 2024-01-02\nsearch: {exclude: true}\n"
@@ -88,3 +90,21 @@ def test_a_page_whose_text_changed_since_validation_is_read_by_mkdocs(tmp_path):
     given.read_source(config)
     assert counted == []
     assert (given.markdown, given.meta) == ("New body\n", {"title": "Edited"})
+
+
+def test_a_page_is_given_its_meta_once_and_the_item_lets_go_of_it(tmp_path):
+    # Held by the item for the whole build, every page's read front matter stayed in memory beside the site's own
+    # copy of its meta (6 MB at 3,000 pages), and a second build given the same item got a meta the first changed.
+    config, files = _pages(tmp_path, GIVEN)
+    front = split_front_matter(GIVEN["plain.md"], recover=True)
+    item = SimpleNamespace(read_meta=ReadMeta(front.yaml_text, front.safe_loaded))
+    for file in files.documentation_pages():
+        Page(None, file, config)  # MkDocs makes each page before on_nav
+    feature = MetaReadOnce(SimpleNamespace(serving=False, content=SimpleNamespace(items={"plain.md": item})))
+    for build in ("first", "second"):
+        feature.on_nav(None, config=config, files=files)
+        page = files.get_file_from_path("plain.md").page
+        page.read_source(config)
+        assert feature.given == 1, build  # the second build parses: the first one's value is gone
+        assert item.read_meta.take() is None
+    assert page.meta == {**front.safe_loaded} and page.meta is not front.safe_loaded

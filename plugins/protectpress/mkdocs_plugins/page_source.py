@@ -40,8 +40,9 @@ class MetaReadOnce:
         items = self.state.content.items
         for file in files.documentation_pages():
             item = items.get(file.src_uri)
-            if item is not None and item.read_meta is not None and isinstance(file.page, Page):
-                give_meta(file.page, *item.read_meta, on_given=self._count)
+            read = item.read_meta.take() if item is not None and item.read_meta is not None else None
+            if read is not None and isinstance(file.page, Page):
+                give_meta(file.page, *read, on_given=self._count)
 
     def _count(self) -> None:
         self.given += 1

@@ -33,7 +33,7 @@ from ..foundation.problems import Problems, describe
 from ..foundation.settings import Vocabulary
 from ..foundation.site_paths import FOLDER_INDEX, FOLDER_OF_TYPE, TYPE_FOLDERS, ContentType
 from ..judge.nesting import TOO_DEEP, too_deep_line
-from .items import ITEM_CLASSES, Change, ContentItem
+from .items import ITEM_CLASSES, Change, ContentItem, ReadMeta
 from .lint import lint_markdown_body
 
 SUMMARY_LIMIT = 300
@@ -276,7 +276,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         publish_at=values.get("publish_at"),
         changes=values.get("changes", ()),
         scheduled=scheduled_later(values.get("publish_at"), now),
-        read_meta=(front.yaml_text, front.safe_loaded) if front.safe_loaded is not None else None,
+        read_meta=ReadMeta(front.yaml_text, front.safe_loaded) if front.safe_loaded is not None else None,
     )
 
 
