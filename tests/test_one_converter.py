@@ -151,3 +151,25 @@ def test_a_converter_is_shared_only_when_every_extension_is_one_read_for_it(tmp_
     before = page.render
     feature.on_page_markdown(page.markdown, page=page, config=unread, files=get_files(unread))
     assert page.render == before  # MkDocs' own render, with a new converter
+
+
+def test_a_page_that_stops_half_way_leaves_the_next_page_a_new_converter(tmp_path):
+    config = load_config(str(_project(tmp_path, EXTENSIONS)))
+    files = get_files(config)
+    feature = OneConverter(None)
+    feature.on_files(files, config=config)
+    first, second = _pages(config, files)[:2]
+    feature.render(first, config, files)
+    broken = feature._converter
+
+    def stop(text):
+        raise RecursionError("nested too deep")
+    broken.convert = stop
+    with pytest.raises(RecursionError):
+        feature.render(second, config, files)
+    assert feature._converter is None
+    feature.render(second, config, files)
+    assert feature._converter is not broken
+    expected = _pages(config, files)[1]
+    Page.render(expected, config, files)
+    assert _rendered(second) == _rendered(expected)

@@ -80,6 +80,11 @@ class OneConverter:
         try:
             page.content = converter.convert(page.markdown)
             page.toc = get_toc(getattr(converter, "toc_tokens", []))
+        except BaseException:
+            # Stopped half-way, a block processor may hold what `reset()` does not clear: the next page (the
+            # preview renders again after a failed save) gets a new converter.
+            self._converter = None
+            raise
         finally:
             converter.reset()  # nothing of this page is held until the next one
         page._title_from_render = extract_title.title
