@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -292,3 +293,23 @@ def test_a_stopping_preview_stops_the_indexer_it_started(tmp_path):
     assert stopped and not worker.is_alive()
     assert len(outcome) == 1 and isinstance(outcome[0], SearchIndexError), outcome
     assert search.stop_indexing() == 0  # nothing left running
+
+
+def test_closing_the_indexer_waits_for_its_reader_before_closing_the_pipe_it_reads(tmp_path, monkeypatch):
+    # The reader thread still handling Pagefind's last answers when the build stopped read a pipe closed under it
+    # ("I/O operation on closed file" in thread pp-pagefind-out).
+    failures: list[BaseException] = []
+    monkeypatch.setattr(threading, "excepthook", lambda hook: failures.append(hook.exc_value))
+    indexer = PageIndexer(tmp_path, language="en-GB")
+    finish_message = indexer._finish_message
+
+    def slowly(message):
+        time.sleep(0.3)
+        finish_message(message)
+    monkeypatch.setattr(indexer, "_finish_message", slowly)
+    indexer.add("page/index.html", "<html><body data-pagefind-body><p>Words</p></body></html>")
+    indexer.add("other/index.html", "<html><body data-pagefind-body><p>More words</p></body></html>")
+    time.sleep(0.5)  # Pagefind has answered; the reader is handling the answers
+    indexer.close()
+    assert not indexer._threads[1].is_alive()
+    assert failures == []

@@ -202,6 +202,9 @@ class PageIndexer:
                 self._outbox.get_nowait()
         self._outbox.put_nowait(None)
         self._threads[0].join(timeout=5)  # the writer ends on the None above, or on the pipe Pagefind closed
+        # The reader ends at the end of Pagefind's output, now that it has stopped. Its pipe closed under it, it
+        # read a closed file: a thread's traceback at the end of some builds that failed.
+        self._threads[1].join(timeout=5)
         for stream in (self._process.stdin, self._process.stdout, self._stderr):
             # A pipe to a Pagefind that stopped (a broken pagefind.yml) cannot flush what it still holds.
             with contextlib.suppress(OSError, ValueError):
