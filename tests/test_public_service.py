@@ -78,7 +78,7 @@ def test_long_guidance_lists_its_sections_under_the_title_and_short_pages_do_not
 
 def test_topic_pages_name_what_they_list_lead_to_their_feed_and_list_cards_first(example_site):
     html = (example_site / "topics/weapons-attacks/index.html").read_text(encoding="utf-8")
-    follow = re.search(r'<a class="pp-follow__link" href="([^"]+)">Get updates about Weapons attacks</a>', html)
+    follow = re.search(r'<a class="pp-follow__link" href="([^"]+)">Get updates about weapons attacks</a>', html)
     assert follow is not None and follow.group(1) == "../../subscribe/#feed-topics-weapons-attacks"
     subscribe = (example_site / "subscribe/index.html").read_text(encoding="utf-8")
     assert 'id="feed-topics-weapons-attacks"' in subscribe

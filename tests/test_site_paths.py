@@ -76,3 +76,7 @@ def test_a_label_inside_a_sentence_keeps_capitals_only_for_names_and_acronyms():
     assert label_in_sentence("sectors", "NHS sites") == "NHS sites"
     assert label_in_sentence("types", "Conference write-ups") == "conference write-ups"
     assert label_in_sentence("topics", "Martyn's Law") == "Martyn's Law"
+    assert label_in_sentence("topics", "Publicly Accessible Locations") == "Publicly Accessible Locations"
+    assert label_in_sentence("topics", "Aviation and maritime") == "aviation and maritime"
+    assert label_in_sentence("topics", "Prevent") == "Prevent"  # one word: it may be a name
+    assert label_in_sentence("topics", "CCTV and lighting") == "CCTV and lighting"

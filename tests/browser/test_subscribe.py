@@ -58,7 +58,7 @@ def test_the_picker_gives_one_address_in_the_chosen_format_and_copies_it(new_pag
 
 def test_a_topic_pages_follow_link_opens_the_picker_on_its_feed(new_page, site_url):
     page = open_path(new_page(), site_url, "topics/weapons-attacks/")
-    page.get_by_role("link", name="Get updates about Weapons attacks").click()
+    page.get_by_role("link", name="Get updates about weapons attacks").click()
     page.locator(PICKER).wait_for(state="visible")
     assert page.get_by_role("radio", name="Topics").is_checked()
     assert page.locator("#pp-feed-address").inner_text() == SITE_URL + "feeds/topics/weapons-attacks/rss.xml"

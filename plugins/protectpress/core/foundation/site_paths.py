@@ -108,9 +108,13 @@ LISTING_GROUPS = (TOPICS, SECTORS)
 def label_in_sentence(group: str, label: str) -> str:
     """A term's or a kind of page's label inside a sentence ("Get updates about all sectors", "News for retail").
     A sector or a kind of page is a common noun: lower case, but for a word in capitals (CCTV, NHS). A topic
-    keeps its capitals, as many are names (Martyn's Law, Publicly Accessible Locations)."""
+    keeps its capitals where it has more than the sentence's first (Martyn's Law, Publicly Accessible Locations)
+    or is one word (it may be a name: Prevent); a label written in sentence case of several words is a common
+    phrase, and reads in lower case mid-sentence ("Guidance about aviation and maritime", not "about Aviation")."""
     if group == TOPICS.folder:
-        return label
+        first, _, rest = label.partition(" ")
+        in_sentence_case = rest and rest == rest.lower() and first[1:] == first[1:].lower()
+        return first[:1].lower() + first[1:] + " " + rest if in_sentence_case else label
     return " ".join(word if len(word) > 1 and word.isupper() else word.lower() for word in label.split(" "))
 
 
