@@ -5,7 +5,6 @@ tested without MkDocs."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -50,19 +49,6 @@ class Facts(dict[str, Any]):
             raise AttributeError(name) from None
 
 
-@lru_cache(maxsize=4096)
-def _day(year: int, month: int, day: int) -> tuple[str, str]:
-    # A day in words and as ISO, made once for each day: about a thousand pages carry a few hundred days, and
-    # both formats read only the year, month and day.
-    value = dt.datetime(year, month, day)
-    return human(value), iso_day(value)
-
-
-def day_words(value: dt.datetime | dt.date) -> tuple[str, str]:
-    """`human(value)` and `iso_day(value)`."""
-    return _day(value.year, value.month, value.day)
-
-
 @lru_cache(maxsize=1024)
 def _label(text: str) -> Markup:
     return html_text(text)  # a topic's or sector's label, on every page that has it
@@ -98,7 +84,6 @@ def printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory, seale
     """What a printed action card adds: its type size (core/site/printcard.py), and a QR code and footer that lead
     back to the live card, whose address is made absolute by SiteLinks like every other published address."""
     address = links.page_url(item.src_uri)
-    last_updated, last_updated_iso = day_words(item.last_updated) if item.last_updated else (None, None)
     return Facts({
         "size_class": print_size(item.body).css_class,
         "address": html_text(address),
@@ -106,8 +91,8 @@ def printed_card(item: ContentItem, links: SiteLinks, memory: BuildMemory, seale
         "qr_svg": qr_svg(address, memory, sealed),
         # The page's facts' words: "Published" until the card is first updated, then "Last updated".
         "date_label": "Last updated" if item.updated else "Published",
-        "last_updated": last_updated,
-        "last_updated_iso": last_updated_iso,
+        "last_updated": human(item.last_updated) if item.last_updated else None,
+        "last_updated_iso": iso_day(item.last_updated) if item.last_updated else None,
     })
 
 
@@ -135,22 +120,19 @@ def page_facts(item: ContentItem, settings: Settings, listed: set[str], memory: 
             for slug, source in sources
         ]
 
-    published, published_iso = day_words(item.date) if item.date else (None, None)
-    updated, updated_iso = day_words(item.updated) if item.updated else (None, None)
-    review_by, review_by_iso = day_words(item.review_by) if item.review_by else (None, None)
     return Facts({
         "kind": item.kind.value,
         "kind_label": item.kind.label,
         "is_action_card": item.kind is ContentType.ACTION_CARD,
-        "published": published,
-        "published_iso": published_iso,
-        "updated": updated,
-        "updated_iso": updated_iso,
-        "review_by": review_by,
-        "review_by_iso": review_by_iso,
+        "published": human(item.date) if item.date else None,
+        "published_iso": iso_day(item.date) if item.date else None,
+        "updated": human(item.updated) if item.updated else None,
+        "updated_iso": iso_day(item.updated) if item.updated else None,
+        "review_by": human(item.review_by) if item.review_by else None,
+        "review_by_iso": iso_day(item.review_by) if item.review_by else None,
         "summary": html_text(item.summary),
-        "changes": [Facts(date=date, iso=iso, note=html_text(change.note))
-                    for change in item.changes for date, iso in (day_words(change.date),)],
+        "changes": [Facts(date=human(change.date), iso=iso_day(change.date), note=html_text(change.note))
+                    for change in item.changes],
         "tags": terms(TOPICS.folder, item.tags, vocabulary.tags),
         "sectors": terms(SECTORS.folder, item.sectors, vocabulary.sectors),
         "folder": FOLDER_OF_TYPE.get(item.kind),
