@@ -60,13 +60,6 @@ def shown_date(item: ContentItem) -> str:
     return ""
 
 
-def item_line(item: ContentItem, links: SiteLinks, from_src: str, *, show_kind: bool = True) -> str:
-    """A listing entry: the title linked from the listing page, its type and date on a line of their own (run on
-    after the title, they wrapped differently on each entry of a phone's list), then the summary. `show_kind`
-    False on a list of one kind, whose heading or page already says it ("News · " on every news item)."""
-    return _link_start(item, links, from_src) + _after_link(item, show_kind)
-
-
 def _link_start(item: ContentItem, links: SiteLinks, from_src: str) -> str:
     return f'<li><a href="{html_text(links.relative_url(item.src_uri, from_src=from_src))}'
 
@@ -87,18 +80,20 @@ _Made = dict[tuple[int, bool], str]
 
 
 def item_list(items: list[ContentItem], links: SiteLinks, from_src: str, made: _Made | None = None) -> str:
+    """Each entry: the title linked from the listing page, its type and date on a line of their own (run on
+    after the title, they wrapped differently on each entry of a phone's list), then the summary; the type only
+    on a list of more than one kind, whose heading or page does not already say it ("News · " on every news
+    item). `made`: entries' text after the link, shared by the lists of one `vocabulary_listings`."""
     # One raw HTML block: no blank line may appear inside it, and one must follow it.
     show_kind = len({i.kind for i in items}) > 1
-    if made is None:
-        lines = "\n".join(item_line(i, links, from_src, show_kind=show_kind) for i in items)
-    else:
-        entries = []
-        for item in items:
-            after = made.get((id(item), show_kind))
-            if after is None:
-                after = made[id(item), show_kind] = _after_link(item, show_kind)
-            entries.append(_link_start(item, links, from_src) + after)
-        lines = "\n".join(entries)
+    made = {} if made is None else made
+    entries = []
+    for item in items:
+        after = made.get((id(item), show_kind))
+        if after is None:
+            after = made[id(item), show_kind] = _after_link(item, show_kind)
+        entries.append(_link_start(item, links, from_src) + after)
+    lines = "\n".join(entries)
     return f'<ul class="pp-listing" data-pagefind-ignore>\n{lines}\n</ul>\n'
 
 
