@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..foundation.sealedmemory import SealedMemory, code_version, installed_versions, user_key
+from ..foundation.textmemo import text_digest
 from . import search, search_files
 from .search import INDEX_FOLDER, IndexResult, PageIndexer, SearchIndexError
 from .search_files import entry_pages, html_files
@@ -77,7 +78,7 @@ class KeptSearchIndex:
         if path in self.pages:
             return
         contents = search.search_contents(html)  # made once: hashed here, and sent as it is
-        digest = _digest(contents)
+        digest = text_digest(contents)  # the view Pagefind is given: all the index is made from
         self.pages[path] = digest
         if self.indexer is None and self.kept is not None and self.kept["pages"].get(path) == digest:
             self.held.append(path)
@@ -93,7 +94,7 @@ class KeptSearchIndex:
             raise self.failed
         # What the build wrote without handing over (the 404 page, redirects, emails): Pagefind reads them too.
         for path in sorted(html_files(self.site_dir) - set(self.pages)):
-            self.pages[path] = _digest(search.search_contents(self._read(path)))
+            self.pages[path] = text_digest(search.search_contents(self._read(path)))
         if self.indexer is None:
             if self.kept is not None and self.pages == self.kept["pages"] and self._put_kept_files():
                 self.reused = True
@@ -179,12 +180,6 @@ class KeptSearchIndex:
             return
         self.memory.put(self.kind, "index", {"pages": self.pages, "files": files})
         self.memory.save()
-
-
-def _digest(contents: str) -> str:
-    """A page's digest: BLAKE2b of what Pagefind is given of it (`search.search_contents`, ASCII), which with
-    the page's path is all the index is made from."""
-    return hashlib.blake2b(contents.encode("ascii"), digest_size=32).hexdigest()
 
 
 def _well_formed(kept: Any) -> bool:
