@@ -14,6 +14,10 @@ from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
 
 from protectpress.core.content.items import ReadMeta
+from protectpress.core.content.schema import read_item
+from protectpress.core.foundation.dates import build_now
+from protectpress.core.foundation.problems import Problems
+from protectpress.core.foundation.settings import Vocabulary
 from protectpress.core.foundation.frontmatter import split_front_matter
 from protectpress.mkdocs_plugins.page_source import MetaReadOnce, give_meta
 
@@ -97,7 +101,7 @@ def test_a_page_is_given_its_meta_once_and_the_item_lets_go_of_it(tmp_path):
     # copy of its meta (6 MB at 3,000 pages), and a second build given the same item got a meta the first changed.
     config, files = _pages(tmp_path, GIVEN)
     front = split_front_matter(GIVEN["plain.md"], recover=True)
-    item = SimpleNamespace(read_meta=ReadMeta(front.yaml_text, front.safe_loaded))
+    item = SimpleNamespace(read_meta=ReadMeta(front.yaml_text, front.safe_loaded), body=front.body.lstrip("\n"))
     for file in files.documentation_pages():
         Page(None, file, config)  # MkDocs makes each page before on_nav
     feature = MetaReadOnce(SimpleNamespace(serving=False, content=SimpleNamespace(items={"plain.md": item})))
@@ -108,3 +112,23 @@ def test_a_page_is_given_its_meta_once_and_the_item_lets_go_of_it(tmp_path):
         assert feature.given == 1, build  # the second build parses: the first one's value is gone
         assert item.read_meta.take() is None
     assert page.meta == {**front.safe_loaded} and page.meta is not front.safe_loaded
+
+
+def test_a_page_given_its_meta_holds_the_items_markdown_not_a_copy(tmp_path):
+    # MkDocs keeps every page's Markdown to the end of the build, and so does the site's item: the same text
+    # twice, 3.8 KB a page. The item's body is cut as MkDocs cuts it, so the page is given that very string.
+    text = "---\ntitle: Shared\ntype: page\nsummary: One copy.\n---\n\n\n# Shared\n\nBody with a [link](x.md).\n"
+    config, files = _pages(tmp_path, {"shared.md": text})
+    problems = Problems()
+    item = read_item("shared.md", "docs/shared.md", text, Vocabulary(), problems, now=build_now())
+    assert item is not None, [str(p) for p in problems]
+    assert item.body == "# Shared\n\nBody with a [link](x.md).\n"
+    assert text.splitlines()[item.body_line - 1] == "# Shared"  # line numbers still count from the file's top
+    Page(None, files.get_file_from_path("shared.md"), config)
+    feature = MetaReadOnce(SimpleNamespace(serving=False, content=SimpleNamespace(items={"shared.md": item})))
+    feature.on_nav(None, config=config, files=files)
+    page = files.get_file_from_path("shared.md").page
+    page.read_source(config)
+    assert feature.given == 1
+    assert page.markdown is item.body
+    assert page.markdown == _read_by_mkdocs(config, files, "shared.md").markdown

@@ -42,15 +42,17 @@ class MetaReadOnce:
             item = items.get(file.src_uri)
             read = item.read_meta.take() if item is not None and item.read_meta is not None else None
             if read is not None and isinstance(file.page, Page):
-                give_meta(file.page, *read, on_given=self._count)
+                give_meta(file.page, *read, body=item.body, on_given=self._count)
 
     def _count(self) -> None:
         self.given += 1
 
 
-def give_meta(page: Page, yaml_text: str, data: dict[str, Any], on_given: Any = None) -> None:
+def give_meta(page: Page, yaml_text: str, data: dict[str, Any], *, body: str | None = None,
+              on_given: Any = None) -> None:
     """Replace `page.read_source`, for its next call, with MkDocs' reading that takes `data` as the meta of a
-    text whose front matter is `yaml_text`."""
+    text whose front matter is `yaml_text`; and `body`, the item's Markdown, as the page's when it is the same
+    text, so that the build holds one copy of it, not two (MkDocs keeps every page's Markdown to the end)."""
     read_source = page.read_source
 
     def read_once(config: MkDocsConfig) -> None:
@@ -66,7 +68,8 @@ def give_meta(page: Page, yaml_text: str, data: dict[str, Any], on_given: Any = 
         if found is None or found.group(1) != yaml_text:
             page.markdown, page.meta = meta.get_data(source)
             return
-        page.markdown, page.meta = source[found.end():].lstrip("\n"), data
+        markdown = source[found.end():].lstrip("\n")
+        page.markdown, page.meta = body if markdown == body else markdown, data
         if on_given is not None:
             on_given()
 

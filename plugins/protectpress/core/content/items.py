@@ -55,8 +55,8 @@ class ContentItem:
     image: str | None
     image_alt: str | None
     draft: bool
-    body: str
-    body_line: int
+    body: str  # the Markdown after the front matter, from its first line that is not blank (as MkDocs reads it)
+    body_line: int  # the file line `body` starts on
     redirect_from: tuple[str, ...] = ()
     publish_at: dt.datetime | None = None  # not on the site before this moment
     scheduled: bool = False  # publish_at is still ahead at this build's "now": kept out like a draft
