@@ -16,9 +16,9 @@ from mkdocs.structure.pages import Page
 from protectpress.core.content.items import ReadMeta
 from protectpress.core.content.schema import read_item
 from protectpress.core.foundation.dates import build_now
+from protectpress.core.foundation.frontmatter import split_front_matter
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.foundation.settings import Vocabulary
-from protectpress.core.foundation.frontmatter import split_front_matter
 from protectpress.mkdocs_plugins.page_source import MetaReadOnce, give_meta
 
 GIVEN = {
