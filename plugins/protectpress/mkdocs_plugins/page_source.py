@@ -40,7 +40,9 @@ class MetaReadOnce:
         items = self.state.content.items
         for file in files.documentation_pages():
             item = items.get(file.src_uri)
-            read = item.read_meta.take() if item is not None and item.read_meta is not None else None
+            if item is None or item.read_meta is None:
+                continue
+            read = item.read_meta.take()
             if read is not None and isinstance(file.page, Page):
                 give_meta(file.page, *read, body=item.body, on_given=self._count)
 
