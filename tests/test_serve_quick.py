@@ -140,3 +140,10 @@ def test_a_page_added_then_deleted_comes_into_every_menu_and_goes_from_it(previe
     assert fetch(preview.url + "guidance/shelter/")[0] == 404
     assert "Where to shelter" not in fetch(preview.url + "topics/lockdown/")[1]
     assert "Where to shelter" not in fetch(preview.url + "feeds/rss.xml")[1]
+
+
+def test_a_page_that_is_not_there_shows_the_sites_page_not_found(preview):
+    # Until this round the preview answered a mistyped address with a bare "404 Not Found" line.
+    status, html = fetch(preview.url + "guidance/no-such-page/")
+    assert status == 404
+    assert "<h1>Page not found</h1>" in html and "<title>Page not found - " in html

@@ -80,6 +80,19 @@ class PreviewServer(LiveReloadServer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         quiet_request_log()
+        self.error_handler = self._not_found_page
+
+    def _not_found_page(self, code: int) -> bytes | None:
+        """A page that is not there answers with the site's own "Page not found" page (still a 404), as the
+        published site and `mkdocs serve` do, not a bare "404 Not Found" line: an author following a link they
+        mistyped sees what a reader would."""
+        if code != 404:
+            return None  # MkDocs' own answer
+        try:
+            with open(os.path.join(self.root, "404.html"), "rb") as page:
+                return page.read()
+        except OSError:
+            return None
 
     # MkDocs' private `_serve_request`, which its `serve_request` calls for every request: overriding it keeps
     # MkDocs' error handling around ours (tests/test_mkdocs_contract.py fails, naming it, if it changes).
