@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from feedgen.entry import FeedEntry as FeedgenEntry
+from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -100,6 +101,7 @@ class FeedWriter:
         self._made: dict[tuple[str, str], FeedgenEntry] = {}  # (entry id, format name) -> its feedgen entry
         self._json_items: dict[str, bytes] = {}  # entry id -> its JSON Feed item as UTF-8 JSON, the same in every feed
         self._entry_links: dict[tuple[str, str], list[FoundLink]] = {}  # (entry id, format name) -> its links
+        self._texts: dict[str, tuple[str, str]] = {}  # entry id -> its summary and content as the XML files hold them
 
     def urls(self, feed: Feed) -> dict[FeedFormat, str]:
         """The absolute address of each of `feed`'s files, which each names as its own."""
@@ -119,7 +121,9 @@ class FeedWriter:
     def _generator(self, feed: Feed, feed_format: FeedFormat, *, feed_id: str, self_url: str) -> FeedGenerator:
         publisher = self.publisher
         generator = FeedGenerator()
-        generator.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> demands an email address
+        # dc:creator: RSS <author> demands an email address. What load_extension("dc") registers, without its
+        # search for a `dc_entry` module that is not there, again for each of the 58 XML files.
+        generator.register_extension("dc", DcExtension, DcEntryExtension, atom=False, rss=True)
         generator.register_extension(NAMESPACE, EnclosureExtension, EnclosureEntryExtension)
         generator.id(feed_id)
         generator.title(_xml(feed.title))
@@ -143,7 +147,7 @@ class FeedWriter:
             made = self._made.get(key)
             if made is None:
                 made = self._made[key] = generator.add_entry(_MadeOnce(), order="append")
-                _fill_entry(made, entry, publisher, rss=feed_format is RSS)
+                _fill_entry(made, entry, self._xml_texts(entry), publisher, rss=feed_format is RSS)
             else:
                 generator.add_entry(made, order="append")
         return generator
@@ -190,17 +194,27 @@ class FeedWriter:
         """The links of one entry as `feed_format` writes it, the same in every feed that carries it."""
         key = (entry.id, feed_format.name)
         if key not in self._entry_links:
-            self._entry_links[key] = (_rss_item_links(entry) if feed_format is RSS else _atom_entry_links(entry)
-                                      if feed_format is ATOM else _json_item_links(entry))
+            self._entry_links[key] = (
+                _rss_item_links(entry, self._xml_texts(entry)) if feed_format is RSS
+                else _atom_entry_links(entry, self._xml_texts(entry)) if feed_format is ATOM
+                else _json_item_links(entry))
         return self._entry_links[key]
 
+    def _xml_texts(self, entry: FeedEntry) -> tuple[str, str]:
+        """The entry's summary and content as its RSS and Atom entries hold them: worked out once, not for each
+        format and again for its links (each is a pass over a whole page body)."""
+        if entry.id not in self._texts:
+            self._texts[entry.id] = (_xml(html_text(entry.summary)),
+                                     _xml(entry.content_html) if entry.content_html else "")
+        return self._texts[entry.id]
 
-def _rss_item_links(entry: FeedEntry) -> list[FoundLink]:
+
+def _rss_item_links(entry: FeedEntry, texts: tuple[str, str]) -> list[FoundLink]:
     # <link>, <description> and <content:encoded> (or the content alone in <description>), <guid
     # isPermaLink="true">, then the <enclosure url> our extension adds; its <link> is the item's address.
     address = entry.url.strip() or None
     found = _urls(entry.url, address)
-    for text in (_summary_xml(entry), _xml(entry.content_html) if entry.content_html else ""):
+    for text in texts:  # the summary, then the content
         found += _body_links(text, address)
     found += _urls(entry.id, address, permalink=True)
     if entry.image:
@@ -208,15 +222,15 @@ def _rss_item_links(entry: FeedEntry) -> list[FoundLink]:
     return found
 
 
-def _atom_entry_links(entry: FeedEntry) -> list[FoundLink]:
+def _atom_entry_links(entry: FeedEntry, texts: tuple[str, str]) -> list[FoundLink]:
     # <id>, <content type="html">, <link href> (feedgen writes no rel: an alternate), <summary type="html">, then
     # the <link rel="enclosure" href> our extension adds. The first link's href, as written, is the address.
     address = entry.url or None
     found = _urls(entry.id, address, permalink=True)
-    if entry.content_html:
-        found += _body_links(_xml(entry.content_html), address)
+    summary, content = texts
+    found += _body_links(content, address)
     found += _urls(entry.url, address, attribute=True)
-    found += _body_links(_summary_xml(entry), address)
+    found += _body_links(summary, address)
     if entry.image:
         found += _urls(entry.image, address, attribute=True)
     return found
@@ -275,7 +289,9 @@ class _MadeOnce(FeedgenEntry):
         return self._elements["atom", extensions]
 
 
-def _fill_entry(item: FeedgenEntry, entry: FeedEntry, publisher: Publisher, *, rss: bool) -> None:
+def _fill_entry(item: FeedgenEntry, entry: FeedEntry, texts: tuple[str, str], publisher: Publisher, *,
+                rss: bool) -> None:
+    summary, content = texts  # FeedWriter._xml_texts
     item.guid(entry.id, permalink=True)  # also the Atom id
     item.title(_xml(entry.title))
     item.link(href=entry.url, rel="alternate")
@@ -286,9 +302,9 @@ def _fill_entry(item: FeedgenEntry, entry: FeedEntry, publisher: Publisher, *, r
     item.updated(entry.updated)
     # RSS <description> is HTML to every reader: the summary is plain text, so it goes in escaped, as HTML
     # (and Atom's <summary> says so), never as markup a reader would run.
-    item.summary(_summary_xml(entry), type="html")  # RSS <description>, Atom <summary>
+    item.summary(summary, type="html")  # RSS <description>, Atom <summary>
     if entry.content_html:
-        item.content(_xml(entry.content_html), type="html")  # RSS <content:encoded>, Atom <content type="html">
+        item.content(content, type="html")  # RSS <content:encoded>, Atom <content type="html">
     item.author(_author(publisher))
     if not publisher.author_email:  # RSS <author> is written only with an email; never both it and dc:creator
         item.dc.dc_creator(publisher.author_name)
@@ -298,10 +314,6 @@ def _fill_entry(item: FeedgenEntry, entry: FeedEntry, publisher: Publisher, *, r
         item.category({**fields, "scheme": category.scheme} if category.scheme else fields)
     if entry.image:
         getattr(item, NAMESPACE).set(Enclosure(entry.image, image_type(entry.image), entry.image_length))
-
-
-def _summary_xml(entry: FeedEntry) -> str:
-    return _xml(html_text(entry.summary))
 
 
 def _author(publisher: Publisher) -> dict[str, str]:
