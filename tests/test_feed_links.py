@@ -177,3 +177,27 @@ def test_a_feed_file_the_writer_did_not_write_is_still_read(tmp_path, plain_sett
     problems = Problems()
     check_site_links(site, plain_settings.links, {}, problems, written=links)
     assert any("news/stale/" in str(p) and "feeds/old/feed.json" in str(p) for p in problems), list(problems)
+
+
+def test_a_build_reports_what_only_its_feeds_link_to_as_reading_the_written_feeds_back_did(tmp_path, monkeypatch):
+    """A whole build: a feed logo that is not there and a relative link in the feeds' description, which only the
+    feeds carry. The build's problems are the same, in the same order, when the check reads the written feeds back
+    (as it did before the writer gave it their links)."""
+    from protectpress.cli.build import build_site
+    from protectpress.core.foundation.sealedmemory import KEY_FILE_ENV
+    from protectpress.mkdocs_plugins import feeds as feeds_feature
+
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "      feeds:\n        logo: images/missing.png\n"
+                      "        description: \"Updates <a href='guidance/gone/'>gone</a> and more\"\n", encoding="utf-8")
+    monkeypatch.setenv(KEY_FILE_ENV, str(tmp_path / "key"))
+    now = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
+    given = build_site(config, tmp_path / "given", now=now)
+    real = feeds_feature.publish_feeds
+    monkeypatch.setattr(feeds_feature, "publish_feeds", lambda *args, links=None, **options: real(*args, **options))
+    read_back = build_site(config, tmp_path / "read-back", now=now)
+    messages = [str(problem) for problem in given.problems]
+    assert messages == [str(problem) for problem in read_back.problems]
+    assert any("images/missing.png" in message and "in feeds/atom.xml" in message for message in messages), messages
+    assert any("expected an absolute address in the feed feeds/rss.xml" in message for message in messages), messages
