@@ -129,12 +129,16 @@ def test_the_same_for_raw_uncleaned_bodies_written_straight(request, which):
             assert links[path] == scanned(path, data), path
 
 
-def test_the_same_when_the_feeds_have_no_entries_and_no_images(plain_settings):
+@pytest.mark.parametrize("images", [{"logo": ""}, {"logo": "", "icon": "images/pic.png"},
+                                    {"favicon": "https://elsewhere.example.com/f.png"},
+                                    {"icon": "images/pic.png", "favicon": "https://elsewhere.example.com/f.png"}])
+@pytest.mark.parametrize("with_entries", [False, True])
+def test_the_same_with_no_entries_and_with_each_image_set_or_not(plain_settings, images, with_entries):
     settings = dataclasses.replace(plain_settings, plugin=dataclasses.replace(
-        plain_settings.plugin, feeds=dataclasses.replace(plain_settings.plugin.feeds, logo="")))
+        plain_settings.plugin, feeds=dataclasses.replace(plain_settings.plugin.feeds, **images)))
     links: dict[str, list[FoundLink]] = {}
-    files = publish_feeds([], settings, Problems(), links=links)
-    assert set(files) == {"feeds/rss.xml", "feeds/atom.xml", "feeds/feed.json"}
+    files = publish_feeds(hostile_entries() if with_entries else [], settings, Problems(), links=links)
+    assert with_entries or set(files) == {"feeds/rss.xml", "feeds/atom.xml", "feeds/feed.json"}
     for path, data in files.items():
         assert links[path] == scanned(path, data), path
 
