@@ -193,6 +193,32 @@ def test_an_entry_made_once_for_every_feed_writes_the_bytes_a_feed_written_alone
             assert ids == [e.id for e in feed.entries]
 
 
+def test_the_dc_extension_registered_by_class_writes_what_load_extension_wrote(settings, monkeypatch):
+    # The writer registers feedgen's dc extension by its classes, as load_extension("dc") does after looking for
+    # a `dc_entry` module on every call: the files must be byte for byte those load_extension gives.
+    from feedgen.feed import FeedGenerator
+
+    from protectpress.core.feeds import writers
+
+    entries = [entry("card", kind="action-card", html='<p>See <a href="../other/">other</a>.</p>'),
+               entry("shop", published="2024-02-01", sectors=("retail", "sport"))]
+    feeds = plan_feeds(entries, settings)
+    assert not settings.plugin.feeds.author_email  # so each item carries a dc:creator
+    by_class = {path: data for feed in feeds for path, data in render_feed(feed, settings).items()}
+    assert b"<dc:creator>" in by_class["feeds/rss.xml"]
+
+    class ByName(FeedGenerator):
+        def register_extension(self, namespace, *classes, **where):
+            if namespace == "dc" and not getattr(self, "loading", False):
+                self.loading = True
+                return self.load_extension("dc", **where)
+            return super().register_extension(namespace, *classes, **where)
+
+    monkeypatch.setattr(writers, "FeedGenerator", ByName)
+    by_name = {path: data for feed in feeds for path, data in render_feed(feed, settings).items()}
+    assert by_name == by_class
+
+
 def test_a_changed_updated_date_changes_updated_but_not_the_id(settings):
     def atom_entry(updated: str):
         atom = render_feed(plan_feeds([entry("a", updated=updated)], settings)[0], settings)["feeds/atom.xml"]

@@ -65,26 +65,32 @@ def test_a_link_to_a_file_deleted_since_is_reported_as_a_first_build_reports_it(
                                                                                           "SITE")
 
 
-def test_a_rebuild_scans_no_feed_it_scanned_before_and_writes_the_same_site(tmp_path, monkeypatch):
+def test_a_rebuild_scans_no_file_it_scanned_before_and_writes_the_same_site(tmp_path, monkeypatch):
     # The kept scans must really be used (else the tests above prove nothing about them): a rebuild where
-    # nothing changed parses no feed again.
+    # nothing changed scans no built file again (404.html is read from disk: MkDocs renders it outside the page
+    # loop). The feeds this build writes are parsed by neither build: their writer gives the check their links
+    # (tests/test_feed_links.py), so no scan of them is there to keep.
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     monkeypatch.setenv(KEY_FILE_ENV, str(tmp_path / "key"))
-    scanned: list[str] = []
-    for name in ("scan_xml_feed", "scan_json_feed"):
+    scanned: dict[str, list[str]] = {"scan_xml_feed": [], "scan_json_feed": [], "scan_html": []}
+    for name in scanned:
         real = getattr(linkcheck, name)
 
         @functools.wraps(real)
-        def spy(text, real=real):
-            scanned.append(text)
-            return real(text)
+        def spy(text, real=real, name=name, **options):
+            scanned[name].append(text)
+            return real(text, **options)
 
         monkeypatch.setattr(linkcheck, name, spy)
     counts = []
     for build in ("first", "again"):
-        scanned.clear()
+        for texts in scanned.values():
+            texts.clear()
         result = build_site(project / "mkdocs.yml", tmp_path / build, now=NOW)
         assert result.ok, result.stopped
-        counts.append(len(scanned))
-    assert counts[0] > 0 and counts[1] == 0, counts
+        counts.append({name: len(texts) for name, texts in scanned.items()})
+    assert counts[0]["scan_html"] > 0 and counts[1]["scan_html"] == 0, counts
+    assert counts[0]["scan_xml_feed"] == counts[0]["scan_json_feed"] == 0, counts
+    assert counts[1]["scan_xml_feed"] == counts[1]["scan_json_feed"] == 0, counts
+    assert (tmp_path / "first" / "feeds" / "rss.xml").is_file()
     assert snapshot(tmp_path / "again") == snapshot(tmp_path / "first")

@@ -121,7 +121,8 @@ class IntegrityFeature:
         kinds = frozenset({"page", "email"}) if self.state.serving else frozenset({"page", "feed", "email"})
         report = check_site_links(settings.site_dir, links, self.sources, problems, project_dir=settings.project_dir,
                                   bodies=bodies, site=site, docs_path=settings.relative(settings.docs_dir),
-                                  kinds=kinds, known_good=known_good, scans=self.scans)
+                                  kinds=kinds, known_good=known_good, scans=self.scans,
+                                  written=self.state.feed_links)
         self.scans.save()  # before `finish`, which stops a build with problems: a scan holds no verdict
         if self.state.serving:
             last.files = files

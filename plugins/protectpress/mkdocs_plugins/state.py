@@ -34,6 +34,9 @@ class BuildState:
     stopped_with: str | None = None  # the message the build stopped with, so the CLI does not print it twice
     # Entries every feed carries first, whatever their dates (the urgent notice).
     pinned_feed_entries: list = field(default_factory=list)
+    # The links in each feed file this build wrote, by site-relative path, as the feed writer knows them: the link
+    # check takes them from here instead of reading back and parsing the files (core/feeds/writers.py).
+    feed_links: dict = field(default_factory=dict)
     # Where a page sits among its section's pages in the sidebar (0 first), by src_uri: see SiteFeature.on_nav.
     nav_ranks: dict[str, int] = field(default_factory=dict)
     # Pages whose Markdown carries this build's random token for the generated lists (site.py): never the same

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -139,7 +139,8 @@ def check_site_links(site_dir: Path, links: SiteLinks, sources: Mapping[str, str
                      project_dir: Path | None = None, bodies: Mapping[str, ScannedHtml] | None = None,
                      site: BuiltSite | None = None, docs_path: str = "docs",
                      kinds: frozenset[str] = frozenset({"page", "feed", "email"}),
-                     known_good: frozenset[str] = frozenset(), scans: KeptScans | None = None) -> LinkReport:
+                     known_good: frozenset[str] = frozenset(), scans: KeptScans | None = None,
+                     written: Mapping[str, Sequence[FoundLink]] | None = None) -> LinkReport:
     """Check every internal link in a built site. Adds one error per broken link, naming its source file.
 
     `bodies`: built file -> the links and ids of that page's own body, scanned while MkDocs rendered it. Those
@@ -150,14 +151,19 @@ def check_site_links(site_dir: Path, links: SiteLinks, sources: Mapping[str, str
     channels to check (the preview leaves out the feeds, made from the same pages' bodies). `known_good`: built
     files whose every link was found good by a check of this same site, with the same files and ids, and which
     have not changed since (the preview's): not checked again. `scans`: where each file's scan is looked up by
-    its bytes' digest before it is scanned (what the last build found in the same bytes; kept_scans.py)."""
+    its bytes' digest before it is scanned (what the last build found in the same bytes; kept_scans.py).
+    `written`: built file -> its links as the code that wrote it knows them (the feeds: `FeedWriter.links`, the
+    links a scan of the written file finds, in its order), so this build's own feeds are not read back and parsed
+    again; any file not in it is read and scanned as ever."""
     site = site or BuiltSite(site_dir)
     bodies = bodies or {}
+    written = written or {}
     for file, body in bodies.items():
         site.remember_ids(file, body.ids, whole_file=False)
     checker = _Checker(site, links, sources, problems, _SourceLocator(project_dir), docs_path,
                        scans=scans or KeptScans())
-    scanned = [(channel, list(bodies[channel.file].links) if channel.file in bodies else checker.links_of(channel))
+    scanned = [(channel, list(bodies[channel.file].links) if channel.file in bodies else
+                list(written[channel.file]) if channel.file in written else checker.links_of(channel))
                for channel in channels(site) if channel.kind in kinds and channel.file not in known_good]
     for channel, found in scanned:
         if found is None:

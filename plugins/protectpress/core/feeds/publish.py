@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Mapping
 
+from ..foundation.linkscan import FoundLink
 from ..foundation.problems import Problems
 from ..foundation.settings import Settings
 from .catalogue import Feed, plan_feeds
@@ -15,16 +16,19 @@ from .writers import FeedWriter
 
 def publish_feeds(entries: list[FeedEntry], settings: Settings, problems: Problems,
                   pages: Collection[str] = (), pinned: tuple[FeedEntry, ...] = (), *,
-                  kept: PublishedFeeds | None = None) -> dict[str, bytes]:
+                  kept: PublishedFeeds | None = None,
+                  links: dict[str, list[FoundLink]] | None = None) -> dict[str, bytes]:
     """Every feed file by site-relative path (e.g. `feeds/sectors/retail/rss.xml`).
 
     Content is cleaned once per entry, so a removal is reported once however many feeds carry the page.
     `kept` (the preview's) remembers the plan and each cleaned entry, for `republish_feeds` after a save.
+    `links`, when given, gets the links in each file, as the link check's scan of it finds them
+    (`FeedWriter.links`), so that the check need not read back what was just written.
     """
     planned = plan_feeds(entries, settings, pages, pinned)
     if kept is not None:
         kept.planned, kept.order = planned, [entry.id for entry in [*pinned, *entries]]
-    return _write(planned, [entry.id for entry in [*pinned, *entries]], settings, problems, kept)
+    return _write(planned, [entry.id for entry in [*pinned, *entries]], settings, problems, kept, links)
 
 
 def republish_feeds(kept: PublishedFeeds, contents: Mapping[str, str], settings: Settings,
@@ -54,7 +58,7 @@ class PublishedFeeds:
 
 
 def _write(planned: list[Feed], order: list[str], settings: Settings, problems: Problems,
-           kept: PublishedFeeds | None) -> dict[str, bytes]:
+           kept: PublishedFeeds | None, links: dict[str, list[FoundLink]] | None = None) -> dict[str, bytes]:
     # Which entries a feed carries depends only on dates, kinds, tags and sectors, so plan first and clean
     # only the entries that made some feed's newest `limit`: the cost stays flat as the site grows. The planned
     # entries are the ones to use: they carry their distinct update instants.
@@ -71,6 +75,8 @@ def _write(planned: list[Feed], order: list[str], settings: Settings, problems: 
     for feed in planned:
         feed = dataclasses.replace(feed, entries=tuple(cleaned[entry.id] for entry in feed.entries))
         files.update(writer.render(feed))
+        if links is not None:
+            links.update(writer.links(feed))
     return files
 
 

@@ -13,10 +13,12 @@ import re
 from dataclasses import dataclass
 
 from feedgen.entry import FeedEntry as FeedgenEntry
+from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from ..foundation.links import SiteLinks
+from ..foundation.linkscan import IMAGE, LINK, FoundLink, scan_html
 from ..foundation.settings import Settings
 from ..foundation.site_paths import SECTORS, TOPICS
 from ..foundation.templates import html_text
@@ -98,10 +100,16 @@ class FeedWriter:
         self.publisher = Publisher.from_settings(settings)
         self._made: dict[tuple[str, str], FeedgenEntry] = {}  # (entry id, format name) -> its feedgen entry
         self._json_items: dict[str, bytes] = {}  # entry id -> its JSON Feed item as UTF-8 JSON, the same in every feed
+        self._entry_links: dict[tuple[str, str], list[FoundLink]] = {}  # (entry id, format name) -> its links
+        self._texts: dict[str, tuple[str, str]] = {}  # entry id -> its summary and content as the XML files hold them
+
+    def urls(self, feed: Feed) -> dict[FeedFormat, str]:
+        """The absolute address of each of `feed`'s files, which each names as its own."""
+        return {f: self.settings.links.absolute("/" + feed.path(f)) for f in FORMATS}
 
     def render(self, feed: Feed) -> dict[str, bytes]:
         """The three files of `feed`, by site-relative path."""
-        urls = {f: self.settings.links.absolute("/" + feed.path(f)) for f in FORMATS}
+        urls = self.urls(feed)
         return {
             # Two generators, because each XML file must name its own address as rel="self".
             feed.path(RSS): self._generator(feed, RSS, feed_id=urls[ATOM], self_url=urls[RSS]).rss_str(pretty=True),
@@ -113,7 +121,9 @@ class FeedWriter:
     def _generator(self, feed: Feed, feed_format: FeedFormat, *, feed_id: str, self_url: str) -> FeedGenerator:
         publisher = self.publisher
         generator = FeedGenerator()
-        generator.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> demands an email address
+        # dc:creator: RSS <author> demands an email address. What load_extension("dc") registers, without its
+        # search for a `dc_entry` module that is not there, again for each of the 58 XML files.
+        generator.register_extension("dc", DcExtension, DcEntryExtension, atom=False, rss=True)
         generator.register_extension(NAMESPACE, EnclosureExtension, EnclosureEntryExtension)
         generator.id(feed_id)
         generator.title(_xml(feed.title))
@@ -137,10 +147,124 @@ class FeedWriter:
             made = self._made.get(key)
             if made is None:
                 made = self._made[key] = generator.add_entry(_MadeOnce(), order="append")
-                _fill_entry(made, entry, publisher, rss=feed_format is RSS)
+                _fill_entry(made, entry, self._xml_texts(entry), publisher, rss=feed_format is RSS)
             else:
                 generator.add_entry(made, order="append")
         return generator
+
+
+    def links(self, feed: Feed) -> dict[str, list[FoundLink]]:
+        """The links in each of `feed`'s three files, by site-relative path: what the link check's scan of the
+        written file finds (`linkscan.scan_xml_feed`, `scan_json_feed`), in its order, worked out from what
+        `render` writes instead of parsing the 25 MB of XML and JSON it wrote (at 1,000 pages most of the link
+        check's time). tests/test_feed_links.py holds the two equal on hostile entries and settings; the check
+        still scans every feed file this writer did not write.
+
+        Each rule here is the scanner's reading of what feedgen writes: an element's URL attributes (`href`,
+        `url`) and the text of a URL element (`link`, `url`, `icon`, `logo`, an http(s) `id` or `guid`), both
+        stripped; the links in the text of an HTML element (`description`, `encoded`, `content`, `summary`) that
+        holds a `<`; every link in an item or entry carries the address of its first alternate `link`."""
+        urls, publisher = self.urls(feed), self.publisher
+        favicon = publisher.favicon or publisher.icon
+        # The channel's <link>, <description> and <atom:link rel="self" href>, then its <image>'s <url> and <link>.
+        rss = [*_urls(feed.home_url), *_body_links(_xml(feed.description), None),
+               *_urls(urls[RSS], attribute=True)]
+        # The feed's <id>, its <link href> to itself and to its home page, <icon>, <logo>.
+        atom = [*_urls(urls[ATOM], permalink=True), *_urls(urls[ATOM], attribute=True),
+                *_urls(feed.home_url, attribute=True)]
+        if publisher.logo:
+            rss += [*_urls(publisher.logo.url), *_urls(feed.home_url)]
+        if favicon:
+            atom += _urls(favicon.url)
+        if publisher.logo:
+            atom += _urls(publisher.logo.url)
+        document = {"home_page_url": feed.home_url, "feed_url": urls[JSON_FEED]}
+        if publisher.icon:
+            document["icon"] = publisher.icon.url
+        if publisher.favicon:
+            document["favicon"] = publisher.favicon.url
+        json_links = [FoundLink(document[key], LINK) for key in sorted(document)]
+        for entry in feed.entries:
+            rss += self._links_of(entry, RSS)
+            atom += self._links_of(entry, ATOM)
+            json_links += self._links_of(entry, JSON_FEED)
+        return {feed.path(RSS): rss, feed.path(ATOM): atom, feed.path(JSON_FEED): json_links}
+
+    def _links_of(self, entry: FeedEntry, feed_format: FeedFormat) -> list[FoundLink]:
+        """The links of one entry as `feed_format` writes it, the same in every feed that carries it."""
+        key = (entry.id, feed_format.name)
+        if key not in self._entry_links:
+            self._entry_links[key] = (
+                _rss_item_links(entry, self._xml_texts(entry)) if feed_format is RSS
+                else _atom_entry_links(entry, self._xml_texts(entry)) if feed_format is ATOM
+                else _json_item_links(entry))
+        return self._entry_links[key]
+
+    def _xml_texts(self, entry: FeedEntry) -> tuple[str, str]:
+        """The entry's summary and content as its RSS and Atom entries hold them: worked out once, not for each
+        format and again for its links (each is a pass over a whole page body)."""
+        if entry.id not in self._texts:
+            self._texts[entry.id] = (_xml(html_text(entry.summary)),
+                                     _xml(entry.content_html) if entry.content_html else "")
+        return self._texts[entry.id]
+
+
+def _rss_item_links(entry: FeedEntry, texts: tuple[str, str]) -> list[FoundLink]:
+    # <link>, <description> and <content:encoded> (or the content alone in <description>), <guid
+    # isPermaLink="true">, then the <enclosure url> our extension adds; its <link> is the item's address.
+    address = entry.url.strip() or None
+    found = _urls(entry.url, address)
+    for text in texts:  # the summary, then the content
+        found += _body_links(text, address)
+    found += _urls(entry.id, address, permalink=True)
+    if entry.image:
+        found += _urls(entry.image, address, attribute=True)
+    return found
+
+
+def _atom_entry_links(entry: FeedEntry, texts: tuple[str, str]) -> list[FoundLink]:
+    # <id>, <content type="html">, <link href> (feedgen writes no rel: an alternate), <summary type="html">, then
+    # the <link rel="enclosure" href> our extension adds. The first link's href, as written, is the address.
+    address = entry.url or None
+    found = _urls(entry.id, address, permalink=True)
+    summary, content = texts
+    found += _body_links(content, address)
+    found += _urls(entry.url, address, attribute=True)
+    found += _body_links(summary, address)
+    if entry.image:
+        found += _urls(entry.image, address, attribute=True)
+    return found
+
+
+def _json_item_links(entry: FeedEntry) -> list[FoundLink]:
+    # The item's URL keys in sorted order (`image` before `url`), an http(s) `id`, then `content_html`'s links:
+    # JSON gives back every string as it was, unstripped.
+    found = [FoundLink(entry.image, IMAGE, entry.url, entry.url)] if entry.image else []
+    found.append(FoundLink(entry.url, LINK, entry.url, entry.url))
+    if entry.id.startswith(("http://", "https://")):
+        found.append(FoundLink(entry.id, LINK, entry.url, entry.url))
+    found += scan_html(entry.content_html, base=entry.url, entry=entry.url).links
+    return found
+
+
+def _urls(value: str, address: str | None = None, *, attribute: bool = False,
+          permalink: bool = False) -> list[FoundLink]:
+    """The link a URL attribute or URL element's text makes: an attribute's whenever it is not empty, an
+    element's text when something is left once stripped (an `id` or `guid` only when it reads http(s))."""
+    stripped = value.strip()
+    if attribute:
+        keep = bool(value)
+    elif permalink:
+        keep = stripped.startswith(("http://", "https://"))
+    else:
+        keep = bool(stripped)
+    return [FoundLink(stripped, LINK, address, address)] if keep else []
+
+
+def _body_links(text: str, address: str | None) -> list[FoundLink]:
+    """The links in an HTML element's text: read when it holds a `<`, each relative to the item's address."""
+    stripped = text.strip()
+    return list(scan_html(stripped, base=address, entry=address).links) if "<" in stripped else []
 
 
 class _MadeOnce(FeedgenEntry):
@@ -165,7 +289,9 @@ class _MadeOnce(FeedgenEntry):
         return self._elements["atom", extensions]
 
 
-def _fill_entry(item: FeedgenEntry, entry: FeedEntry, publisher: Publisher, *, rss: bool) -> None:
+def _fill_entry(item: FeedgenEntry, entry: FeedEntry, texts: tuple[str, str], publisher: Publisher, *,
+                rss: bool) -> None:
+    summary, content = texts  # FeedWriter._xml_texts
     item.guid(entry.id, permalink=True)  # also the Atom id
     item.title(_xml(entry.title))
     item.link(href=entry.url, rel="alternate")
@@ -176,9 +302,9 @@ def _fill_entry(item: FeedgenEntry, entry: FeedEntry, publisher: Publisher, *, r
     item.updated(entry.updated)
     # RSS <description> is HTML to every reader: the summary is plain text, so it goes in escaped, as HTML
     # (and Atom's <summary> says so), never as markup a reader would run.
-    item.summary(_xml(html_text(entry.summary)), type="html")  # RSS <description>, Atom <summary>
+    item.summary(summary, type="html")  # RSS <description>, Atom <summary>
     if entry.content_html:
-        item.content(_xml(entry.content_html), type="html")  # RSS <content:encoded>, Atom <content type="html">
+        item.content(content, type="html")  # RSS <content:encoded>, Atom <content type="html">
     item.author(_author(publisher))
     if not publisher.author_email:  # RSS <author> is written only with an email; never both it and dc:creator
         item.dc.dc_creator(publisher.author_name)
