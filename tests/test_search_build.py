@@ -313,3 +313,71 @@ def test_closing_the_indexer_waits_for_its_reader_before_closing_the_pipe_it_rea
     indexer.close()
     assert not indexer._threads[1].is_alive()
     assert failures == []
+
+
+class _GatedPipe:
+    """Pagefind's stdin, written only while `open` is set: a Pagefind that has stopped reading for a while."""
+
+    def __init__(self, pipe) -> None:
+        self.pipe, self.open = pipe, threading.Event()
+        self.open.set()
+
+    def write(self, data: bytes) -> int:
+        self.open.wait()
+        return self.pipe.write(data)
+
+    def flush(self) -> None:
+        self.pipe.flush()
+
+    def close(self) -> None:
+        self.pipe.close()
+
+
+def test_pages_wait_for_a_pagefind_that_falls_behind_and_are_all_indexed_when_it_catches_up(tmp_path, monkeypatch):
+    # The outbox holds at most OUTBOX_PAGES pages (the build waits rather than hold every page twice), and the
+    # hand-over of a page takes no Python-level lock while there is room (queue.Queue's put took two, and woke
+    # the writer through threading.Condition, on every page).
+    write = PageIndexer._write
+    pipes: list[_GatedPipe] = []
+
+    def gated_write(self):
+        pipes.append(_GatedPipe(self._process.stdin))
+        self._process.stdin = pipes[-1]
+        write(self)
+    monkeypatch.setattr(PageIndexer, "_write", gated_write)
+    site = tmp_path / "site"
+    indexer = PageIndexer(site, language="en-GB")
+    total = search.OUTBOX_PAGES + 20
+    pages = [(f"page-{n}/index.html", f"<html><body data-pagefind-body><p>Word{n} here</p></body></html>")
+             for n in range(total)]
+    for path, html in pages:
+        (site / path).parent.mkdir(parents=True)
+        (site / path).write_text(html, encoding="utf-8")
+    notified: list[object] = []
+    notify = threading.Condition.notify
+    main = threading.current_thread()  # the reader notifies of Pagefind's answers in a thread of its own
+
+    def counted(self, n=1):
+        if threading.current_thread() is main:
+            notified.append(self)
+        notify(self, n)
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(threading.Condition, "notify", counted)
+            for path, html in pages[:5]:
+                indexer.add(path, html)
+        assert notified == []
+        pipes[0].open.clear()
+        adding = threading.Thread(target=lambda: [indexer.add(path, html) for path, html in pages[5:]])
+        adding.start()
+        wait_until(lambda: indexer._outbox.qsize() >= search.OUTBOX_PAGES, seconds=30, what="a full outbox")
+        time.sleep(0.3)
+        assert adding.is_alive() and indexer._outbox.qsize() == search.OUTBOX_PAGES
+        pipes[0].open.set()
+        adding.join(timeout=30)
+        assert not adding.is_alive()
+        result = indexer.finish()
+    finally:
+        pipes[0].open.set()
+        indexer.close()
+    assert result.pages == total

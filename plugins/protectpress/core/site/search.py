@@ -136,8 +136,13 @@ class PageIndexer:
         self._answers: dict[int, dict[str, Any] | None] = {}  # by message id, every one answered
         self._answered = threading.Condition()
         self._next_id = 0
-        # Bounded: if Pagefind falls behind, the build waits for it rather than holding every page twice.
-        self._outbox: queue.Queue[bytes | None] = queue.Queue(maxsize=OUTBOX_PAGES)
+        # Bounded: if Pagefind falls behind, the build waits for it rather than holding every page twice. A
+        # SimpleQueue (in C) with a room signal of its own, not a Queue: a Queue's put takes its locks and wakes
+        # the writer through Python code, on every page; here the writer is woken in C and `_room` is touched
+        # only when the outbox is full.
+        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._room = threading.Event()  # cleared by `_post` waiting for room, set by the writer on taking a page
+        self._room.set()
         # What Pagefind says when it fails (a broken pagefind.yml); open as long as Pagefind runs (`close`).
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         try:
@@ -219,13 +224,14 @@ class PageIndexer:
     def _post(self, message: str) -> None:
         """Queue one message (JSON, all ASCII) for the writer, as Pagefind reads them: base64, then a comma."""
         data = base64.b64encode(message.encode("ascii")) + b","
-        while True:
-            try:
-                self._outbox.put(data, timeout=1.0)
-                break
-            except queue.Full:
-                if self._process.poll() is not None or not self._threads[0].is_alive():
-                    break  # Pagefind stopped: `finish` says so, with what it said
+        while self._outbox.qsize() >= OUTBOX_PAGES:
+            self._room.clear()
+            if self._outbox.qsize() < OUTBOX_PAGES:
+                break  # the writer took one between the two looks: it saw `_room` set, so it did not set it
+            if self._process.poll() is not None or not self._threads[0].is_alive():
+                return  # Pagefind stopped: `finish` says so, with what it said
+            self._room.wait(1.0)
+        self._outbox.put(data)
 
     def _wait(self, message_id: int) -> dict[str, Any] | None:
         """Pagefind's answer to one message, once every message before it has been answered too (Pagefind
@@ -246,6 +252,8 @@ class PageIndexer:
         stdin = self._process.stdin
         assert stdin is not None
         while (message := self._outbox.get()) is not None:
+            if not self._room.is_set():
+                self._room.set()
             try:
                 stdin.write(message)
                 stdin.flush()
