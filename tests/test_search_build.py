@@ -170,6 +170,22 @@ def test_a_page_whose_cut_could_change_what_pagefind_reads_is_given_whole(menu, 
     assert search.search_view(page) == page
 
 
+def test_the_markup_looked_for_in_the_cut_is_what_the_plain_alternation_of_its_names_finds():
+    # _MARKUP_IN_CUT groups its names by first letter to be quicker; it must find exactly what the plain
+    # alternation it replaced found, in every tag a menu could hold.
+    plain = re.compile(rf"<(!|/?(?:svg|math)(?=[\s/>])|(?:h1|{search._RAW_TEXT})(?=[\s/>]))")
+    names = ["svg", "math", "h1", "h2", "s", "sv", "svgx", "span", "mat", "maths", "!--", "![CDATA[",
+             *search._RAW_TEXT.split("|"), *(name + "x" for name in search._RAW_TEXT.split("|")), "no", "t", "x"]
+    tags = [f"<{slash}{name}{end}" for slash in ("", "/") for name in names for end in (">", " ", "/", "\t", "x", "")]
+    text = "".join(f"{tag}a" for tag in tags) + "<" + "".join(tags)
+    assert search._MARKUP_IN_CUT.findall(text) == plain.findall(text)
+    assert {"svg", "/svg", "math", "/math", "h1", "script", "!"} <= set(plain.findall(text))
+    for tag in tags:
+        assert search._MARKUP_IN_CUT.findall(tag) == plain.findall(tag), tag
+    menu = _MENU.lower()
+    assert search._MARKUP_IN_CUT.findall(menu) == plain.findall(menu)
+
+
 def test_pagefind_is_given_the_sites_language(tmp_path):
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     config = project / "mkdocs.yml"

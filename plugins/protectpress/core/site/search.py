@@ -317,7 +317,19 @@ _BODY_ID = 'id="pp-content"'
 # outside a page's body (its first h1 is the title, <title> the fallback); and svg and MathML, in which CDATA is
 # read as text. In lower case text; each match is the element's name ("/svg" for an end tag, "!" for a comment).
 _RAW_TEXT = r"script|style|template|noscript|textarea|title|xmp|iframe|noembed|noframes|plaintext"
-_MARKUP_IN_CUT = re.compile(rf"<(!|/?(?:svg|math)(?=[\s/>])|(?:h1|{_RAW_TEXT})(?=[\s/>]))")
+
+
+def _by_first_letter(names: tuple[str, ...]) -> str:
+    """An alternation of `names` grouped by first letter ("s(?:vg|cript|tyle)|..."): the same names, but at each
+    of a menu's two hundred tags re's matcher tries a handful of letters, not every name (a third less time)."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(name[0], []).append(re.escape(name[1:]))
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_MARKUP_IN_CUT = re.compile(
+    rf"<(!|/(?:svg|math)(?=[\s/>])|(?:{_by_first_letter(('svg', 'math', 'h1', *_RAW_TEXT.split('|')))})(?=[\s/>]))")
 _RAW_IN_HEAD = re.compile(rf"<(!--|!\[|/?(?:{_RAW_TEXT})(?=[\s/>]))", re.IGNORECASE)
 
 
