@@ -6,6 +6,8 @@ saved, never leaves anything read back as if it were whole."""
 from __future__ import annotations
 
 import gc
+import hashlib
+import hmac
 import importlib.metadata
 import json
 import tracemalloc
@@ -127,6 +129,21 @@ def test_an_entry_is_one_ascii_line_of_compact_sorted_json_and_reads_back_as_it_
         assert line == b'["%s","%s",%s]\n' % (name.encode(), memory._seal_encoded(name, encoded).encode(), encoded)
     again = SealedMemory(path, KEY)
     assert {text: again.get("kind", text) for text in values} == values
+
+
+def test_names_and_seals_are_hmac_sha256_under_the_key_each_on_its_own_message(tmp_path):
+    # Each is a copy of one keyed HMAC (keyed once per memory): the same as an HMAC made afresh for each, and
+    # none carries what an earlier one hashed.
+    memory = SealedMemory(tmp_path / "sealed.json", KEY)
+    for _ in range(2):
+        for kind, text in (("kind", "text"), ("page-html x", "Caf\u00e9 \ud800" * 1000), ("kind", "")):
+            message = b"name\0" + kind.encode() + b"\0" + text.encode("utf-8", "surrogatepass")
+            name = hmac.new(KEY, message, hashlib.sha256).hexdigest()
+            assert memory._name(kind, text) == name
+            assert memory._seal_encoded(name, b'"value"') == hmac.new(
+                KEY, b"value\0" + name.encode() + b'\0"value"', hashlib.sha256).hexdigest()
+    other = SealedMemory(tmp_path / "sealed.json", b"o" * 32)
+    assert other._name("kind", "text") != memory._name("kind", "text")
 
 
 def test_an_entry_written_as_utf8_by_an_earlier_version_is_still_read_back(tmp_path):
