@@ -170,6 +170,22 @@ def test_a_page_whose_cut_could_change_what_pagefind_reads_is_given_whole(menu, 
     assert search.search_view(page) == page
 
 
+def test_a_page_is_cut_only_where_the_theme_s_body_id_is_once_and_in_the_body_s_start_tag():
+    # search_view finds the id once and looks for a second after it, where it found the start tag's end and then
+    # counted the id over the whole page: the same pages are cut, wherever else the id is.
+    def cut_before(html: str) -> bool:  # the old test, before the rest of search_view's
+        return html.find(search._BODY_TAG_END) >= 0 and html.count(search._BODY_ID) == 1
+
+    elsewhere = '<p id="pp-content">x</p>'
+    pages = [_page(), _page(menu=_MENU + elsewhere), _page(body=_BODY + elsewhere), _page(head=elsewhere),
+             _page(body=_BODY.replace(' data-pagefind-body', '')), _page(body=_BODY.replace('id=', 'data-id=')),
+             _page(body=_BODY.replace(" id=", "id=")), _page(body=_BODY + _BODY), 'id="pp-content" data-pagefind-body>',
+             ' id="pp-content" data-pagefind-body>', '', 'id="pp-content"id="pp-content"']
+    assert [cut_before(page) for page in pages] == [True] + [False] * 8 + [True, False, False]
+    assert [search.search_view(page) != page for page in pages] == [True] + [False] * 11  # the 10th has no head
+    assert search.search_view(_page(menu=_MENU + "<p>pp-content</p>")) != _page(menu=_MENU + "<p>pp-content</p>")
+
+
 def test_the_markup_looked_for_in_the_cut_is_what_the_plain_alternation_of_its_names_finds():
     # _MARKUP_IN_CUT groups its names by first letter to be quicker; it must find exactly what the plain
     # alternation it replaced found, in every tag a menu could hold.

@@ -311,8 +311,8 @@ class PageIndexer:
 # The start and the end of the start tag the theme gives a page's indexed part (overrides/partials/content.html):
 # the theme writes `id="pp-content"` on one element of every page, so a page holding it once holds the theme's.
 _BODY_TAG_START = '<div class="pp-page'
-_BODY_TAG_END = ' id="pp-content" data-pagefind-body>'
 _BODY_ID = 'id="pp-content"'
+_BODY_TAG_END = f" {_BODY_ID} data-pagefind-body>"
 # Where the tokenizer reads markup as text (comments, CDATA, raw-text elements) or Pagefind reads something
 # outside a page's body (its first h1 is the title, <title> the fallback); and svg and MathML, in which CDATA is
 # read as text. In lower case text; each match is the element's name ("/svg" for an end tag, "!" for a comment).
@@ -342,8 +342,11 @@ def search_view(html: str) -> str:
     (each svg in it ended) holding none of those but ids, after a head whose comments and raw-text elements all
     end before `</head>`; any other page is given whole. The index is the same, file by file, decoded
     (tests/test_search_build.py)."""
-    marker = html.find(_BODY_TAG_END)
-    if marker < 0 or html.count(_BODY_ID) != 1:
+    # The theme's body id once: its first place is in the body's start tag and there is no other after it (one
+    # pass over the page, where finding the tag and then counting the id made one and a half).
+    found = html.find(_BODY_ID)
+    marker = found - 1  # where _BODY_TAG_END starts: a space, then the id
+    if found < 1 or not html.startswith(_BODY_TAG_END, marker) or html.find(_BODY_ID, found + len(_BODY_ID)) >= 0:
         return html
     head_end = html.find("</head>", 0, marker)
     body_tag = html.rfind(_BODY_TAG_START, 0, marker)
