@@ -344,9 +344,9 @@ def search_view(html: str) -> str:
     (tests/test_search_build.py)."""
     # The theme's body id once: its first place is in the body's start tag and there is no other after it (one
     # pass over the page, where finding the tag and then counting the id made one and a half).
-    found = html.find(_BODY_ID)
-    marker = found - 1  # where _BODY_TAG_END starts: a space, then the id
-    if found < 1 or not html.startswith(_BODY_TAG_END, marker) or html.find(_BODY_ID, found + len(_BODY_ID)) >= 0:
+    body_id = html.find(_BODY_ID)
+    marker = body_id - 1  # where _BODY_TAG_END starts: a space, then the id
+    if body_id < 1 or not html.startswith(_BODY_TAG_END, marker) or html.find(_BODY_ID, body_id + len(_BODY_ID)) >= 0:
         return html
     head_end = html.find("</head>", 0, marker)
     body_tag = html.rfind(_BODY_TAG_START, 0, marker)
