@@ -5,6 +5,7 @@ compile for that build's own file."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 from types import CodeType
@@ -117,3 +118,21 @@ def test_the_previews_rebuilds_compile_no_template_again(tmp_path, monkeypatch):
             assert "main.html" in compiled
     assert compiled == []
     assert not (project / ".cache").exists() or not list((project / ".cache").rglob("templates*"))
+
+
+def test_the_one_watch_of_a_build_tells_each_page_that_logged_from_each_that_did_not():
+    # PagesKept keeps a page's HTML only when nothing was logged while it rendered (a warning is said on every
+    # build); one watch serves every page, so what one page logged must not count against the next.
+    watch = kept_work._LogWatch()
+    loggers = (logging.getLogger("mkdocs"), logging.getLogger())
+    with watch:
+        logging.getLogger("mkdocs.structure.pages").warning("a link to a missing anchor")
+    assert watch.logged
+    for _ in range(2):
+        with watch:
+            pass
+        assert not watch.logged
+    with watch:
+        logging.getLogger("markdown").error("an extension's complaint")
+    assert watch.logged
+    assert all(watch not in logger.handlers for logger in loggers)

@@ -6,10 +6,13 @@ saved, never leaves anything read back as if it were whole."""
 from __future__ import annotations
 
 import gc
+import hashlib
+import hmac
 import importlib.metadata
+import json
 import tracemalloc
 
-from protectpress.core.foundation.sealedmemory import SealedMemory, installed_versions, read_entries
+from protectpress.core.foundation.sealedmemory import SealedMemory, _Writer, installed_versions, read_entries
 
 KEY = b"m" * 32
 PAGE = "<p>" + "Report anything suspicious. " * 1800 + "</p>"  # about 50 KB, as a long page's HTML
@@ -108,6 +111,52 @@ def test_a_save_replaces_the_file_read_by_a_memory_still_open_without_confusing_
     assert reader.get("kind", "a") == "drawing of a" and reader.get("kind", "b") is None
     assert set(read_entries(path)) == {writer._name("kind", "b")}  # only what that build used
     assert writer.get("kind", "b") == "drawing of b"  # after its save, what it saved reads back
+
+
+def test_an_entry_is_one_ascii_line_of_compact_sorted_json_and_reads_back_as_it_was_put(tmp_path):
+    path = tmp_path / "sealed.json"
+    values = {"a": {"title": "Café — “quoted” 🚨", "html": "<p>\ud800 lone</p>", "toc": [1, None]},
+              "b": "plain", "c": ["x" * 300_000]}  # larger than the file's buffer
+    memory = SealedMemory(path, KEY)
+    for text, value in values.items():
+        memory.put("kind", text, value)
+    memory.save()
+    lines = path.read_bytes().splitlines(keepends=True)
+    assert lines[0] == b'{"protectpress":"sealed memory","format":2}\n' and lines[-1] == b'{"end":3}\n'
+    for line, (text, value) in zip(lines[1:-1], values.items(), strict=True):
+        name = memory._name("kind", text)
+        encoded = json.dumps(value, sort_keys=True, separators=(",", ":")).encode("ascii")
+        assert line == b'["%s","%s",%s]\n' % (name.encode(), memory._seal_encoded(name, encoded).encode(), encoded)
+    again = SealedMemory(path, KEY)
+    assert {text: again.get("kind", text) for text in values} == values
+
+
+def test_names_and_seals_are_hmac_sha256_under_the_key_each_on_its_own_message(tmp_path):
+    # Each is a copy of one keyed HMAC (keyed once per memory): the same as an HMAC made afresh for each, and
+    # none carries what an earlier one hashed.
+    memory = SealedMemory(tmp_path / "sealed.json", KEY)
+    for _ in range(2):
+        for kind, text in (("kind", "text"), ("page-html x", "Caf\u00e9 \ud800" * 1000), ("kind", "")):
+            message = b"name\0" + kind.encode() + b"\0" + text.encode("utf-8", "surrogatepass")
+            name = hmac.new(KEY, message, hashlib.sha256).hexdigest()
+            assert memory._name(kind, text) == name
+            assert memory._seal_encoded(name, b'"value"') == hmac.new(
+                KEY, b"value\0" + name.encode() + b'\0"value"', hashlib.sha256).hexdigest()
+    other = SealedMemory(tmp_path / "sealed.json", b"o" * 32)
+    assert other._name("kind", "text") != memory._name("kind", "text")
+
+
+def test_an_entry_written_as_utf8_by_an_earlier_version_is_still_read_back(tmp_path):
+    # Entries were UTF-8 JSON before they were all ASCII: the seal covers whichever bytes the file holds.
+    path = tmp_path / "sealed.json"
+    memory = SealedMemory(path, KEY)
+    name = memory._name("kind", "page")
+    encoded = json.dumps({"title": "Café — “quoted”"}, ensure_ascii=False, sort_keys=True,
+                         separators=(",", ":")).encode("utf-8")
+    writer = _Writer(path)
+    writer.add(name, memory._seal_encoded(name, encoded), encoded)
+    writer.finish().close()
+    assert SealedMemory(path, KEY).get("kind", "page") == {"title": "Café — “quoted”"}
 
 
 def test_installed_versions_name_each_package_and_one_that_is_missing():

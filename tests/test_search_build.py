@@ -170,6 +170,38 @@ def test_a_page_whose_cut_could_change_what_pagefind_reads_is_given_whole(menu, 
     assert search.search_view(page) == page
 
 
+def test_a_page_is_cut_only_where_the_theme_s_body_id_is_once_and_in_the_body_s_start_tag():
+    # search_view finds the id once and looks for a second after it, where it found the start tag's end and then
+    # counted the id over the whole page: the same pages are cut, wherever else the id is.
+    def cut_before(html: str) -> bool:  # the old test, before the rest of search_view's
+        return html.find(search._BODY_TAG_END) >= 0 and html.count(search._BODY_ID) == 1
+
+    elsewhere = '<p id="pp-content">x</p>'
+    pages = [_page(), _page(menu=_MENU + elsewhere), _page(body=_BODY + elsewhere), _page(head=elsewhere),
+             _page(body=_BODY.replace(' data-pagefind-body', '')), _page(body=_BODY.replace('id=', 'data-id=')),
+             _page(body=_BODY.replace(" id=", "id=")), _page(body=_BODY + _BODY), 'id="pp-content" data-pagefind-body>',
+             ' id="pp-content" data-pagefind-body>', '', 'id="pp-content"id="pp-content"']
+    assert [cut_before(page) for page in pages] == [True] + [False] * 8 + [True, False, False]
+    assert [search.search_view(page) != page for page in pages] == [True] + [False] * 11  # the 10th has no head
+    assert search.search_view(_page(menu=_MENU + "<p>pp-content</p>")) != _page(menu=_MENU + "<p>pp-content</p>")
+
+
+def test_the_markup_looked_for_in_the_cut_is_what_the_plain_alternation_of_its_names_finds():
+    # _MARKUP_IN_CUT groups its names by first letter to be quicker; it must find exactly what the plain
+    # alternation it replaced found, in every tag a menu could hold.
+    plain = re.compile(rf"<(!|/?(?:svg|math)(?=[\s/>])|(?:h1|{search._RAW_TEXT})(?=[\s/>]))")
+    names = ["svg", "math", "h1", "h2", "s", "sv", "svgx", "span", "mat", "maths", "!--", "![CDATA[",
+             *search._RAW_TEXT.split("|"), *(name + "x" for name in search._RAW_TEXT.split("|")), "no", "t", "x"]
+    tags = [f"<{slash}{name}{end}" for slash in ("", "/") for name in names for end in (">", " ", "/", "\t", "x", "")]
+    text = "".join(f"{tag}a" for tag in tags) + "<" + "".join(tags)
+    assert search._MARKUP_IN_CUT.findall(text) == plain.findall(text)
+    assert {"svg", "/svg", "math", "/math", "h1", "script", "!"} <= set(plain.findall(text))
+    for tag in tags:
+        assert search._MARKUP_IN_CUT.findall(tag) == plain.findall(tag), tag
+    menu = _MENU.lower()
+    assert search._MARKUP_IN_CUT.findall(menu) == plain.findall(menu)
+
+
 def test_pagefind_is_given_the_sites_language(tmp_path):
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     config = project / "mkdocs.yml"
@@ -345,3 +377,71 @@ def test_closing_the_indexer_waits_for_its_reader_before_closing_the_pipe_it_rea
     indexer.close()
     assert not indexer._threads[1].is_alive()
     assert failures == []
+
+
+class _GatedPipe:
+    """Pagefind's stdin, written only while `open` is set: a Pagefind that has stopped reading for a while."""
+
+    def __init__(self, pipe) -> None:
+        self.pipe, self.open = pipe, threading.Event()
+        self.open.set()
+
+    def write(self, data: bytes) -> int:
+        self.open.wait()
+        return self.pipe.write(data)
+
+    def flush(self) -> None:
+        self.pipe.flush()
+
+    def close(self) -> None:
+        self.pipe.close()
+
+
+def test_pages_wait_for_a_pagefind_that_falls_behind_and_are_all_indexed_when_it_catches_up(tmp_path, monkeypatch):
+    # The outbox holds at most OUTBOX_PAGES pages (the build waits rather than hold every page twice), and the
+    # hand-over of a page takes no Python-level lock while there is room (queue.Queue's put took two, and woke
+    # the writer through threading.Condition, on every page).
+    write = PageIndexer._write
+    pipes: list[_GatedPipe] = []
+
+    def gated_write(self):
+        pipes.append(_GatedPipe(self._process.stdin))
+        self._process.stdin = pipes[-1]
+        write(self)
+    monkeypatch.setattr(PageIndexer, "_write", gated_write)
+    site = tmp_path / "site"
+    indexer = PageIndexer(site, language="en-GB")
+    total = search.OUTBOX_PAGES + 20
+    pages = [(f"page-{n}/index.html", f"<html><body data-pagefind-body><p>Word{n} here</p></body></html>")
+             for n in range(total)]
+    for path, html in pages:
+        (site / path).parent.mkdir(parents=True)
+        (site / path).write_text(html, encoding="utf-8")
+    notified: list[object] = []
+    notify = threading.Condition.notify
+    main = threading.current_thread()  # the reader notifies of Pagefind's answers in a thread of its own
+
+    def counted(self, n=1):
+        if threading.current_thread() is main:
+            notified.append(self)
+        notify(self, n)
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(threading.Condition, "notify", counted)
+            for path, html in pages[:5]:
+                indexer.add(path, html)
+        assert notified == []
+        pipes[0].open.clear()
+        adding = threading.Thread(target=lambda: [indexer.add(path, html) for path, html in pages[5:]])
+        adding.start()
+        wait_until(lambda: indexer._outbox.qsize() >= search.OUTBOX_PAGES, seconds=30, what="a full outbox")
+        time.sleep(0.3)
+        assert adding.is_alive() and indexer._outbox.qsize() == search.OUTBOX_PAGES
+        pipes[0].open.set()
+        adding.join(timeout=30)
+        assert not adding.is_alive()
+        result = indexer.finish()
+    finally:
+        pipes[0].open.set()
+        indexer.close()
+    assert result.pages == total

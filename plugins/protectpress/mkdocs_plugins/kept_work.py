@@ -88,6 +88,7 @@ class PagesKept:
         self._settings_key: str | None = None  # what every page's key shares; None: keep nothing this build
         self._site_key: str | None = None  # the site's files, worked out at the first page rendered
         self.kept = 0  # pages served from the memory in this build (for tests and profiles)
+        self._watch = _LogWatch()  # one for every page: a logging.Handler is slow to make (a lock, a weakref)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> None:
         if self.state.serving:
@@ -115,7 +116,7 @@ class PagesKept:
         if kept is not None and _restore(page, kept, files):
             self.kept += 1
             return
-        with _LogWatch() as watch:
+        with self._watch as watch:
             render(config, files)
         if not watch.logged and isinstance(page.content, str):
             self.memory.put(_PAGES_KIND, key, _rendered(page))
@@ -206,6 +207,7 @@ class _LogWatch(logging.Handler):
         self.logged = True
 
     def __enter__(self) -> _LogWatch:
+        self.logged = False
         for logger in (logging.getLogger("mkdocs"), logging.getLogger()):
             logger.addHandler(self)
         return self

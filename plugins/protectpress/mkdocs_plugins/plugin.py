@@ -56,6 +56,8 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
         self.serving = False
         self.features: list[Any] = []
         self.state: BuildState | None = None
+        self._hooks_of: list[Any] | None = None  # the features whose methods `_hooks_by_event` holds
+        self._hooks_by_event: dict[str, tuple[Callable[..., Any], ...]] = {}
         # Under serve: the build's files, navigation and template environment, which the preview keeps to render
         # a saved page again without a whole build (mkdocs_plugins/preview_rebuild.py).
         self.files: Files | None = None
@@ -159,14 +161,22 @@ class ProtectpressPlugin(BasePlugin[ProtectpressConfig]):
 
     def _each(self, event: str, *args: Any, **kwargs: Any) -> Any:
         """Call `event` on every feature that has it, threading the returned value through like MkDocs does."""
-        if not self.config.enabled or self.state is None:
+        if self.state is None or not self.config.enabled:
             return None
         value = args[0] if args else None
-        for feature in self.features:
-            hook = getattr(feature, event, None)
-            if hook is None:
-                continue
+        for hook in self._hooks(event):
             result = hook(value, *args[1:], **kwargs) if args else hook(**kwargs)
             if args and result is not None:
                 value = result
         return value if args else None
+
+    def _hooks(self, event: str) -> tuple[Callable[..., Any], ...]:
+        """The features' methods for `event`, in the features' order, looked up once per list of features: four
+        page events asked each of twelve features for a method most do not have, on every page."""
+        if self._hooks_of is not self.features:
+            self._hooks_of, self._hooks_by_event = self.features, {}
+        hooks = self._hooks_by_event.get(event)
+        if hooks is None:
+            hooks = self._hooks_by_event[event] = tuple(
+                hook for feature in self.features if (hook := getattr(feature, event, None)) is not None)
+        return hooks

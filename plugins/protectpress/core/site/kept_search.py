@@ -2,7 +2,7 @@
 
 Pagefind's work is about a seventh of a build's CPU seconds, and a build that writes every page as the one
 before it wrote them makes the same index. `KeptSearchIndex` stands where `PageIndexer` stands in `protectpress
-build`: while each page handed over is the one the last index was made from (same path, same BLAKE2b digest of
+build`: while each page handed over is the one the last index was made from (same path, same digest, textmemo's, of
 what Pagefind is given of its HTML), it is only noted; at the first page that differs, Pagefind is started and
 given the pages noted so far (read back from the folder MkDocs wrote them to) and every page after, exactly as a
 first build gives them. If the build ends with every HTML file the same as the last time, the index files kept

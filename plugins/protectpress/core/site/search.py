@@ -136,8 +136,13 @@ class PageIndexer:
         self._answers: dict[int, dict[str, Any] | None] = {}  # by message id, every one answered
         self._answered = threading.Condition()
         self._next_id = 0
-        # Bounded: if Pagefind falls behind, the build waits for it rather than holding every page twice.
-        self._outbox: queue.Queue[bytes | None] = queue.Queue(maxsize=OUTBOX_PAGES)
+        # Bounded: if Pagefind falls behind, the build waits for it rather than holding every page twice. A
+        # SimpleQueue (in C) with a room signal of its own, not a Queue: a Queue's put takes its locks and wakes
+        # the writer through Python code, on every page; here the writer is woken in C and `_room` is touched
+        # only when the outbox is full.
+        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._room = threading.Event()  # cleared by `_post` waiting for room, set by the writer on taking a page
+        self._room.set()
         # What Pagefind says when it fails (a broken pagefind.yml); open as long as Pagefind runs (`close`).
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         try:
@@ -219,13 +224,14 @@ class PageIndexer:
     def _post(self, message: str) -> None:
         """Queue one message (JSON, all ASCII) for the writer, as Pagefind reads them: base64, then a comma."""
         data = base64.b64encode(message.encode("ascii")) + b","
-        while True:
-            try:
-                self._outbox.put(data, timeout=1.0)
-                break
-            except queue.Full:
-                if self._process.poll() is not None or not self._threads[0].is_alive():
-                    break  # Pagefind stopped: `finish` says so, with what it said
+        while self._outbox.qsize() >= OUTBOX_PAGES:
+            self._room.clear()
+            if self._outbox.qsize() < OUTBOX_PAGES:
+                break  # the writer took one between the two looks: it saw `_room` set, so it did not set it
+            if self._process.poll() is not None or not self._threads[0].is_alive():
+                return  # Pagefind stopped: `finish` says so, with what it said
+            self._room.wait(1.0)
+        self._outbox.put(data)
 
     def _wait(self, message_id: int) -> dict[str, Any] | None:
         """Pagefind's answer to one message, once every message before it has been answered too (Pagefind
@@ -246,6 +252,8 @@ class PageIndexer:
         stdin = self._process.stdin
         assert stdin is not None
         while (message := self._outbox.get()) is not None:
+            if not self._room.is_set():
+                self._room.set()
             try:
                 stdin.write(message)
                 stdin.flush()
@@ -303,13 +311,25 @@ class PageIndexer:
 # The start and the end of the start tag the theme gives a page's indexed part (overrides/partials/content.html):
 # the theme writes `id="pp-content"` on one element of every page, so a page holding it once holds the theme's.
 _BODY_TAG_START = '<div class="pp-page'
-_BODY_TAG_END = ' id="pp-content" data-pagefind-body>'
 _BODY_ID = 'id="pp-content"'
+_BODY_TAG_END = f" {_BODY_ID} data-pagefind-body>"
 # Where the tokenizer reads markup as text (comments, CDATA, raw-text elements) or Pagefind reads something
 # outside a page's body (its first h1 is the title, <title> the fallback); and svg and MathML, in which CDATA is
 # read as text. In lower case text; each match is the element's name ("/svg" for an end tag, "!" for a comment).
 _RAW_TEXT = r"script|style|template|noscript|textarea|title|xmp|iframe|noembed|noframes|plaintext"
-_MARKUP_IN_CUT = re.compile(rf"<(!|/?(?:svg|math)(?=[\s/>])|(?:h1|{_RAW_TEXT})(?=[\s/>]))")
+
+
+def _by_first_letter(names: tuple[str, ...]) -> str:
+    """An alternation of `names` grouped by first letter ("s(?:vg|cript|tyle)|..."): the same names, but at each
+    of a menu's two hundred tags re's matcher tries a handful of letters, not every name (a third less time)."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(name[0], []).append(re.escape(name[1:]))
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
+_MARKUP_IN_CUT = re.compile(
+    rf"<(!|/(?:svg|math)(?=[\s/>])|(?:{_by_first_letter(('svg', 'math', 'h1', *_RAW_TEXT.split('|')))})(?=[\s/>]))")
 _RAW_IN_HEAD = re.compile(rf"<(!--|!\[|/?(?:{_RAW_TEXT})(?=[\s/>]))", re.IGNORECASE)
 
 
@@ -322,8 +342,11 @@ def search_view(html: str) -> str:
     (each svg in it ended) holding none of those but ids, after a head whose comments and raw-text elements all
     end before `</head>`; any other page is given whole. The index is the same, file by file, decoded
     (tests/test_search_build.py)."""
-    marker = html.find(_BODY_TAG_END)
-    if marker < 0 or html.count(_BODY_ID) != 1:
+    # The theme's body id once: its first place is in the body's start tag and there is no other after it (one
+    # pass over the page, where finding the tag and then counting the id made one and a half).
+    body_id = html.find(_BODY_ID)
+    marker = body_id - 1  # where _BODY_TAG_END starts: a space, then the id
+    if body_id < 1 or not html.startswith(_BODY_TAG_END, marker) or html.find(_BODY_ID, body_id + len(_BODY_ID)) >= 0:
         return html
     head_end = html.find("</head>", 0, marker)
     body_tag = html.rfind(_BODY_TAG_START, 0, marker)
