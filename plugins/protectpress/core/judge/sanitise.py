@@ -27,6 +27,7 @@ import nh3
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..foundation.textmemo import TextMemo
+from .built_page import BuiltPage, read_once
 
 ALLOWED_TAGS = frozenset(
     """a abbr b blockquote br caption cite code col colgroup dd del details div dl dt em figcaption figure
@@ -120,11 +121,9 @@ def find_active_document_content(data: str | bytes, *, xml: bool = True) -> list
 # address (spelled with a tab, or with character references: the escaped quotes markupsafe writes, &#39; and
 # &#34;, are the only ones let by without a parse). As one case-blind pattern,
 #     [\s/"']on[a-z]+\s*=|script\s*:|&#(?!3[49];)|&(?:colon|tab|newline);
-# it took 1 ms a page (every position tried four ways, each letter compared case-blind). Instead the text's UTF-8
-# is lower-cased once as bytes (str.lower on a page with a few characters beyond Latin-1 was slower than the
-# whole search; bytes.lower changes ASCII letters alone, which is all these words are made of, and UTF-8 writes
-# no other character with an ASCII byte) and searched three times, each search starting with plain letters it
-# can skip ahead to. Case-blind matching lets by, besides ASCII letters of either case, the long s, the dotted
+# it took 1 ms a page (every position tried four ways, each letter compared case-blind). Instead the page's
+# UTF-8, lower-cased as bytes (built_page.py), is searched three times, each search starting with plain letters
+# it can skip ahead to. Case-blind matching lets by, besides ASCII letters of either case, the long s, the dotted
 # and dotless i and the Kelvin sign: the patterns spell out their UTF-8 where the pattern's letters allow them.
 # \s in the one pattern is Unicode's white space: the bytes patterns spell out the UTF-8 of each one beyond
 # ASCII. tests/security/test_sec_site_built_page*.py compare the first look with the one pattern.
@@ -146,26 +145,21 @@ _SCRIPT = re.compile(rb"cr(?:(?<=scr)|(?<=\xc5\xbfcr))" + _I + rb"pt" + _SPACE +
 _REFERENCE = re.compile(rb"&(?:#(?!3[49];)|(?:colon|tab|newl" + _I + rb"ne);)")
 
 
-def _could_hold_handler_or_script_address(html: str, body: str = "") -> bool:
-    """Whether `html` without the first place `body` is in it could hold a handler or a script address. The
-    body is taken out of the UTF-8 (whose first place is the text's, each character's bytes starting no other's),
-    not out of the text: a copy of a page in bytes is half its size in characters."""
-    written = html.encode("utf-8", "surrogatepass")
-    if body:
-        start = written.find(body_written := body.encode("utf-8", "surrogatepass"))
-        if start >= 0:
-            written = written[:start] + written[start + len(body_written):]
-    lowered = written.lower()
+def _could_hold_handler_or_script_address(html: str, body: str = "", page: BuiltPage | None = None) -> bool:
+    """Whether `html` without the first place `body` is in it could hold a handler or a script address (`page`:
+    the same page, read already)."""
+    lowered = read_once(page, html, body).without_body()
     return bool(_REFERENCE.search(lowered) or _SCRIPT.search(lowered) or _HANDLER.search(lowered))
 
 
-def find_active_in_built_page(html: str, *, body: str = "") -> list[ActiveContent]:
+def find_active_in_built_page(html: str, *, body: str = "", page: BuiltPage | None = None) -> list[ActiveContent]:
     """Event handlers and script addresses anywhere in a whole built page, theme included: what no template or
     plugin may write (the theme's scripts are files or hashed inline scripts; a handler would be a template
     printing something it should have escaped). `body`: the page's own body, judged already with its lines,
     left out (its first place in the page), so what is judged is what the theme wrote around it. Only a page
-    where the text could be one is parsed, which is almost none."""
-    if not _could_hold_handler_or_script_address(html, body):
+    where the text could be one is parsed, which is almost none. `page`: `html` and `body` read already, by a
+    caller that looks at the page again (built_page.py)."""
+    if not _could_hold_handler_or_script_address(html, body, page):
         return []
     return _judge_html(html.replace(body, "", 1) if body else html, fragment=False, elements=frozenset(),
                        schemes=_SCRIPT_SCHEMES, url_attributes=None)
