@@ -73,12 +73,9 @@ def found_link(target: str, kind: str, base: str | None = None, entry: str | Non
 
 
 def _shared_ids(ids: set[str]) -> frozenset[str]:
-    if not ids:
-        return _NO_IDS
-    found = frozenset(ids)
     if len(_ID_SETS) >= _SHARED_LIMIT:
         _ID_SETS.clear()
-    return _ID_SETS.setdefault(found, found)
+    return _ID_SETS.setdefault(found, found) if (found := frozenset(ids)) else _NO_IDS
 
 
 # A start tag with its attributes; quoted values may hold '>' (Material's SVG and JSON attributes do).
@@ -90,6 +87,8 @@ _ANY_START_TAG = re.compile(rf"""<([a-zA-Z][\w:-]*)((?:{_TAG_ATTRIBUTE})*)\s*/?>
 # as `_ANY_START_TAG` finds it (the same pattern, less its last choice of no attribute at all).
 _START_TAG = re.compile(rf"""<([a-zA-Z][\w:-]*)((?:{_TAG_ATTRIBUTE})+)\s*/?>""")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+# Most tags with an attribute have one, double-quoted, with no reference in it (`<a href="...">`): read at once.
+_ONE_ATTRIBUTE = re.compile(r"""\s+([^\s"'<>/=]+)="([^"&]*)""" '"')
 _ID = re.compile(r"""(?:^|\s)id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
 _LINK_TAGS = frozenset({tag for tag, _ in _HTML_TARGETS} | {"base"})
 # Each of those tags -> its attributes that name a target -> what the target is.
@@ -177,6 +176,9 @@ def scan_page(text: str, *, base: str | None = None, entry: str | None = None) -
 
 def _attributes(written: str) -> dict[str, str]:
     """A start tag's attributes: lowercase names, the first value of each, unescaped; bare ones left out."""
+    one = _ONE_ATTRIBUTE.fullmatch(written)
+    if one is not None:
+        return {one[1].lower(): one[2]}
     values: dict[str, str] = {}
     for attribute in _ATTRIBUTE.finditer(written):
         double, single, bare = attribute.group(2, 3, 4)
