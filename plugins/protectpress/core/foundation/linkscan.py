@@ -51,8 +51,8 @@ class ScannedHtml:
 
 
 # Shared between pages, as the pages' scans are kept until the link check: a site's pages link to the same
-# addresses and give their headings the same ids (at 1,000 pages, 9,000 links to 2,500 addresses and 1,000 sets
-# of 70 ids made most of a scan's 2 KB). A found link is immutable: one object serves every page linking to an
+# addresses and give their headings the same ids (at 1,000 pages, 9,000 links to 2,500 addresses and 4,800 ids
+# of 70 names made most of a scan's 2 KB). A found link is immutable: one object serves every page linking to an
 # address (with no base and no entry, as pages' own). Each memory is emptied when full (the preview rebuilds).
 _SHARED_LIMIT = 50_000
 _PAGE_LINKS: dict[str, dict[str, FoundLink]] = {LINK: {}, IMAGE: {}}  # kind -> target -> its found link
