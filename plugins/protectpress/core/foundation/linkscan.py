@@ -84,8 +84,9 @@ _TAG_ATTRIBUTE = r"""\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?
 _ANY_START_TAG = re.compile(rf"""<([a-zA-Z][\w:-]*)((?:{_TAG_ATTRIBUTE})*)\s*/?>""")
 # The scan's: only tags with an attribute. One without (`<li>`, `<br />`, `<p>`, most of a body's) names no link
 # and no id, and holds no `<` where another tag could begin, so leaving it unmatched finds every other tag just
-# as `_ANY_START_TAG` finds it (the same pattern, less its last choice of no attribute at all).
-_START_TAG = re.compile(rf"""<([a-zA-Z][\w:-]*)((?:{_TAG_ATTRIBUTE})+)\s*/?>""")
+# as `_ANY_START_TAG` finds it (the same pattern, less its last choice of no attribute at all). Its name is never
+# given back (`*+`): white space follows it, in no name, so a shorter one fails too (`<li>` was tried twice).
+_START_TAG = re.compile(rf"""<([a-zA-Z][\w:-]*+)((?:{_TAG_ATTRIBUTE})+)\s*/?>""")
 _ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 # Most tags with an attribute have one, double-quoted, with no reference in it (`<a href="...">`): read at once.
 _ONE_ATTRIBUTE = re.compile(r"""\s+([^\s"'<>/=]+)="([^"&]*)""" '"')
