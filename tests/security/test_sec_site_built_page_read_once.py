@@ -1,7 +1,8 @@
 """Issue 29: the CSP feature reads each built page's bytes once (core/judge/built_page.py) for the two first
 looks, the built-page judge's (handlers, script addresses) and the CSP's (inline scripts, table alignment). Given
 that reading, each must find exactly what it finds reading the page itself; and a reading of another text must
-never stand in for the page's own (a handler around the body would then go unjudged, a script unhashed)."""
+never stand in for the page's own (a handler around the body would then go unjudged, a script unhashed). And
+the policy is put into each page where it went before, with one copy of the page fewer."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from protectpress.core.judge.built_page import BuiltPage
 from protectpress.core.judge.content_policy import check_built_page
 from protectpress.core.judge.inline_code import inline_code
 from protectpress.core.judge.sanitise import find_active_in_built_page
-from protectpress.core.site.csp import page_hashes
+from protectpress.core.site import csp
+from protectpress.core.site.csp import META_MARK, page_hashes
 
 _PIECES = ["<p>", "</p>", "<script src=a.js></script>", "<script>window.a=1</script>", "<SCRIPT>b()</SCRIPT>",
            '<td style="text-align: left;">', '<td style="TEXT-ALIGN: left;">', " onclick=", ' onload="x()"', "<a ",
@@ -70,3 +72,29 @@ def test_the_body_is_found_where_a_whole_search_finds_it_however_often_its_openi
         start = written.find(body.encode())
         expected = written[:start] + written[start + len(body.encode()):] if start >= 0 else written
         assert BuiltPage(html, body).without_body() == expected
+
+
+def _with_policy_as_it_was(html: str, policy: str) -> str:
+    """`csp.with_policy` before issue 29's seventh round: the mark looked for in a copy of the page's head, and
+    the page put together with `+`."""
+    if META_MARK in html[:4096]:
+        return html
+    meta = f'<meta {META_MARK} content="{policy}">'
+    for pattern in (csp._CHARSET_META, csp._HEAD_START):
+        found = pattern.search(html, 0, 4096)
+        if found is not None:
+            return html[:found.end()] + meta + html[found.end():]
+    return meta + html
+
+
+def test_the_policy_goes_where_it_went_and_a_page_carrying_one_is_left_as_it_was():
+    chance = random.Random(4096)
+    pieces = ["<head>", "<HEAD lang=en>", "<meta charset=utf-8>", "<META CHARSET='x'>", f"<meta {META_MARK}>",
+              META_MARK, "x" * 1000, "y" * 4000, "\u00e9" * 300, "<p>", ">", "<head", "<meta charset="]
+    for _ in range(2_000):
+        html = "".join(chance.choice(pieces) for _ in range(chance.randint(0, 8)))
+        assert csp.with_policy(html, "p") == _with_policy_as_it_was(html, "p")
+    edge = "x" * (4096 - len(META_MARK))
+    for cut in (-1, 0, 1):  # the mark ending just inside, at, or just past the page's first 4,096 characters
+        html = edge[:len(edge) + cut] + META_MARK + "<head>"
+        assert csp.with_policy(html, "p") == _with_policy_as_it_was(html, "p")

@@ -111,7 +111,7 @@ def with_policy(html: str, policy: str) -> str:
     for pattern in (_CHARSET_META, _HEAD_START):
         found = pattern.search(html, 0, 4096)
         if found is not None:
-            return html[:found.end()] + meta + html[found.end():]
+            return "".join((html[:found.end()], meta, html[found.end():]))  # one copy of the page fewer than +
     return meta + html
 
 
