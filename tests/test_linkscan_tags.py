@@ -5,6 +5,8 @@ start tag found: compared here with that scan, kept as it was, on tricky and ran
 from __future__ import annotations
 
 import html
+import random
+import re
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -68,3 +70,52 @@ def test_the_scan_still_reads_links_and_ids_among_tags_with_no_attribute():
     scanned = scan_page('<ul><li><a href="../a/">a</a></li><li><br /><img src="b.png"></li></ul><h2 id="c">c</h2>')
     assert [link.target for link in scanned.links] == ["../a/", "b.png"]
     assert scanned.ids == frozenset({"c"})
+
+
+def attributes_read_one_by_one(written: str) -> dict[str, str]:
+    """`_attributes` as it read every tag's attributes, one match at a time (before issue 29's seventh round)."""
+    values: dict[str, str] = {}
+    for attribute in linkscan._ATTRIBUTE.finditer(written):
+        double, single, bare = attribute.group(2, 3, 4)
+        raw = double if double is not None else single if single is not None else bare
+        if raw is None:
+            continue
+        key = attribute.group(1).lower()
+        if key not in values:
+            values[key] = html.unescape(raw) if "&" in raw else raw
+    return values
+
+
+ATTRIBUTE_PIECES = [" ", "\t", "\n", "href", "HREF", "id", "src", "x", "=", '"', "'", "&amp;", "&", "a b", "/", ">",
+                    "<", "`", '="v"', "='v'", "=v", '=""', "\u00e9", "-"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(ATTRIBUTE_PIECES), min_size=1, max_size=12).map("".join))
+@example(' href="../a/"')
+@example(' HREF="x"')
+@example(' href="a&amp;b"')
+@example(' href="x" id="y"')
+@example(' href=""')
+@example(' a"b="c"')
+def test_attributes_are_read_as_they_were_one_by_one(written):
+    assert linkscan._attributes(written) == attributes_read_one_by_one(written)
+
+
+def test_every_tag_the_scan_matches_has_its_attributes_read_as_one_by_one():
+    # Through the scan's own matches: the attributes it hands over are those it read whole.
+    chance = random.Random(7)
+    for _ in range(3_000):
+        text = "".join(chance.choice(PIECES) for _ in range(chance.randint(1, 24)))
+        for _tag, written in linkscan._START_TAG.findall(linkscan._markup_only(text)):
+            assert linkscan._attributes(written) == attributes_read_one_by_one(written)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from([*PIECES, "<section", "<li", "<ab-c:d", "<h2", "\t"]), max_size=24).map("".join))
+@example("<li><section><a href=x><br/>")
+def test_a_tag_name_never_given_back_matches_what_the_name_given_back_matched(text):
+    # `_START_TAG` keeps its tag name (`*+`); with the name given back letter by letter it matched the same tags.
+    given_back = re.compile(linkscan._START_TAG.pattern.replace(r"[\w:-]*+", r"[\w:-]*", 1))
+    assert given_back.pattern != linkscan._START_TAG.pattern
+    assert linkscan._START_TAG.findall(text) == given_back.findall(text)

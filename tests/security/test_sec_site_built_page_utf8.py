@@ -61,3 +61,33 @@ def test_a_handler_around_a_page_body_is_found_and_one_in_it_left_to_the_body_ju
     assert find_active_in_built_page(page.format(""), body=body) == []
     assert [item.description for item in find_active_in_built_page(page.format(' onmouseover="y()"'), body=body)] \
         == ["an event handler onmouseover= on <div>"]
+
+
+# Characters whose UTF-8 ends in a byte a wide space's UTF-8 ends in (the handler's first look back from "on"
+# reads that one byte, then the whole space), or starts as the long s, the dotted and dotless i and the Kelvin
+# sign start: one search of the bytes now reads what the text search of pages holding those letters read.
+NEAR = "\u00c5\u00e0\u0105\u0120\u2084\u2080\u2028\u300a\u1690\u0100\u017e\u212b\u0130\u0131\u017f\u212a"
+NEAR_PIECES = [*PIECES, *NEAR, "&newl\u0130ne;", "&NewL\u0131ne;", "\u017fcr\u0131pt", "on\u212a", "\u00c5on"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(NEAR_PIECES), max_size=14).map("".join))
+@example("&newl\u0130ne;")
+@example("&NEWL\u0131NE;")
+@example("\u00c5onload=")
+@example("\u2084onload=")
+@example("\u2004onload=")
+@example("\u0120on=")
+@example("\u017f\u017fcript:")
+@example("scr\u0130\u0131pt:")
+@example(" on\u212a\u0130\u017f\u3000=")
+def test_one_search_of_the_bytes_finds_what_the_one_pattern_found_among_near_letters(text):
+    assert _could_hold_handler_or_script_address(text) is (ONE_PATTERN.search(text) is not None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(max_size=40), st.lists(st.sampled_from(NEAR_PIECES), max_size=6).map("".join))
+def test_the_first_look_finds_what_the_one_pattern_found_in_any_text(before, after):
+    # Any characters, lone surrogates too, before a few of the pieces the pattern reads.
+    text = before + after
+    assert _could_hold_handler_or_script_address(text) is (ONE_PATTERN.search(text) is not None)

@@ -16,6 +16,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from protectpress.core.judge import inline_code as module
+from protectpress.core.judge.built_page import BuiltPage
 from protectpress.core.judge.inline_code import inline_code
 
 
@@ -25,7 +26,7 @@ def scripts_without_src(html: str) -> list[str]:
 
 
 def skipped(html: str) -> bool:
-    return module._every_script_has_src(html)
+    return module._every_script_has_src(BuiltPage(html).lowered)
 
 
 @pytest.mark.parametrize("html", [
@@ -80,7 +81,7 @@ _STARTS = ["<script", "<SCRIPT", "<Script", "<scripts", "<script ", "<script/", 
 _PIECES = [" src", "SRC", "src", "sRc", "=", '"', "'", ">", "/", " ", "\t", "\n", "\r", "\f", "\0", "a.js", "x",
            "&quot;", "&#34;", "<!--", "-->", "</textarea>", "</title>", "</svg>", "<![CDATA[", "]]>", "</noscript>",
            "</script>", "data-src", "type=module", "window.a=1", "\u017f", "=src", "<script", "<script ", "x='\"'",
-           'x="\'"', "x=src", "src=x"]
+           'x="\'"', "x=src", "src=x", "\u0130", "\u212a", "\u00e9", "<scr\u0131pt", "\u017frc=x"]
 
 
 def test_on_random_pages_the_parse_is_skipped_only_where_it_finds_no_inline_script():
@@ -116,5 +117,6 @@ def test_the_characters_that_end_a_tag_or_attribute_name_are_the_parsers():
             ends_attribute_name.add(char)
         assert skipped(f"<script data-x{char}src=a.js>1</script>") is (char in ends_attribute_name), repr(char)
     assert ends_tag_name == set("\t\n\f\r />")
-    assert ends_tag_name == {char for char in map(chr, range(0x3000)) if module._SCRIPT_START.match(f"<script{char}")}
+    assert ends_tag_name == {char for char in map(chr, range(0x3000))
+                             if module._SCRIPT_START.match(BuiltPage(f"<SCRIPT{char}").lowered)}
     assert ends_attribute_name == set("\t\n\f\r /")

@@ -12,6 +12,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
 from ..core.foundation.site_paths import EMAIL_HTML, WEB_FOLDER
+from ..core.judge.built_page import BuiltPage
 from ..core.judge.content_policy import check_built_page
 from ..core.site import csp
 from .state import BuildState
@@ -33,21 +34,23 @@ class CspFeature:
             return output
         settings = self.state.settings
         body = page.content or ""
+        read = BuiltPage(output, body)  # its bytes once, for both first looks
         # The body was judged already, with its lines: what is left is what the theme wrote around it.
         source = page.file.abs_src_path
         check_built_page((lambda: settings.relative(source)) if source else page.file.src_uri, output,
-                         self.state.problems, body=body)
-        return self._with_policy(output, body)
+                         self.state.problems, body=body, page=read)
+        return self._with_policy(output, body, read)
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
         """The theme's pages that are not documents (404.html, offline.html)."""
         if not self.active or not template_name.endswith(".html"):
             return output
-        check_built_page(template_name, output, self.state.problems)
-        return self._with_policy(output, "")
+        read = BuiltPage(output)
+        check_built_page(template_name, output, self.state.problems, page=read)
+        return self._with_policy(output, "", read)
 
-    def _with_policy(self, html: str, body: str) -> str:
-        scripts, styles = csp.page_hashes(html, body=body)
+    def _with_policy(self, html: str, body: str, read: BuiltPage) -> str:
+        scripts, styles = csp.page_hashes(html, body=body, page=read)
         self.scripts.update(scripts)
         self.styles.update(styles)
         return csp.with_policy(html, csp.site_policy(scripts, styles, form_targets=self.form_targets))

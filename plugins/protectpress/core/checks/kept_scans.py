@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..foundation import linkscan
-from ..foundation.linkscan import IMAGE, LINK, FoundLink, ScannedHtml
+from ..foundation.linkscan import IMAGE, LINK, FoundLink, ScannedHtml, found_link
 from ..foundation.sealedmemory import SealedMemory, code_version
 from ..foundation.textmemo import text_digest
 
@@ -33,7 +33,7 @@ class KeptScans:
 
     def __init__(self, memory: SealedMemory | None = None) -> None:
         self.memory = memory if memory is not None else SealedMemory(None, None)
-        self._seen: dict[tuple[str, str], Any] = {}  # this build's: (scan, digest) -> result
+        self._seen: dict[str, Any] = {}  # this build's: "scan\0digest" (the memory's key too) -> result
         self.reused = 0  # scans read back from the memory in this build (for tests and profiles)
 
     def html(self, text: str, scan: Callable[[str], ScannedHtml] = linkscan.scan_page) -> ScannedHtml:
@@ -51,11 +51,11 @@ class KeptScans:
 
     def _get(self, name: str, text: str, scan: Callable[[], Any], to_value: Callable[[Any], Any],
              from_value: Callable[[Any], Any]) -> Any:
-        digest = text_digest(text)
-        if (name, digest) in self._seen:
-            return self._seen[name, digest]  # already read back or put in the memory by this build
+        key = f"{name}\0{text_digest(text)}"
+        if key in self._seen:
+            return self._seen[key]  # already read back or put in the memory by this build
         result = None
-        kept = self.memory.get(_KIND, f"{name}\0{digest}")
+        kept = self.memory.get(_KIND, key)
         if kept is not None:
             result = from_value(kept)
             if result is not None:
@@ -63,10 +63,10 @@ class KeptScans:
         if result is None:
             result = scan()
             if self.memory.active:
-                self.memory.put(_KIND, f"{name}\0{digest}", to_value(result))
+                self.memory.put(_KIND, key, to_value(result))
         if len(self._seen) >= _LIMIT:  # the preview's quick rebuilds scan each saved page again without end
             self._seen.clear()
-        self._seen[name, digest] = result
+        self._seen[key] = result
         return result
 
 
@@ -89,7 +89,7 @@ def _links_from(value: Any) -> tuple[FoundLink, ...] | None:
         if not (isinstance(item, list) and len(item) == 4 and isinstance(item[0], str) and item[1] in (LINK, IMAGE)
                 and all(part is None or isinstance(part, str) for part in item[2:])):
             return None
-        found.append(FoundLink(item[0], item[1], item[2], item[3]))
+        found.append(found_link(item[0], item[1], item[2], item[3]))  # shared as a scan shares them
     return tuple(found)
 
 

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from ..foundation.problems import Problem, Problems
+from .built_page import BuiltPage
 from .sanitise import (
     ActiveContent,
     decodings,
@@ -53,12 +54,13 @@ def report_body(path: str, found: list[ActiveContent], source: str, first_line: 
     _report(path, found, source, first_line, problems, BODY_EXPECTED)
 
 
-def check_built_page(path: str | Callable[[], str], html: str, problems: Problems, *, body: str = "") -> None:
+def check_built_page(path: str | Callable[[], str], html: str, problems: Problems, *, body: str = "",
+                     page: BuiltPage | None = None) -> None:
     """An error for each event handler or script address in a whole built page (what the reader's browser gets),
     named by the page's source, but for its `body`: the bodies were judged already, with their lines, so this
     finds what the theme wrote. `path` may be a function that names the source, called only if there is
-    something to report."""
-    for item in find_active_in_built_page(html, body=body):
+    something to report. `page`: `html` and `body` read already (built_page.py)."""
+    for item in find_active_in_built_page(html, body=body, page=page):
         problems.error(path() if callable(path) else path, PAGE_EXPECTED, item.description)
 
 

@@ -27,6 +27,7 @@ import nh3
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..foundation.textmemo import TextMemo
+from .built_page import BuiltPage, read_once
 
 ALLOWED_TAGS = frozenset(
     """a abbr b blockquote br caption cite code col colgroup dd del details div dl dt em figcaption figure
@@ -120,76 +121,45 @@ def find_active_document_content(data: str | bytes, *, xml: bool = True) -> list
 # address (spelled with a tab, or with character references: the escaped quotes markupsafe writes, &#39; and
 # &#34;, are the only ones let by without a parse). As one case-blind pattern,
 #     [\s/"']on[a-z]+\s*=|script\s*:|&#(?!3[49];)|&(?:colon|tab|newline);
-# it took 1 ms a page (every position tried four ways, each letter compared case-blind). Case-blind matching
-# lets by, besides ASCII letters of either case, the long s, the dotted and dotless i and the Kelvin sign. On
-# a page with none of those four (nearly every page), the text's UTF-8 is lower-cased once and searched for
-# plain lower-case words, which each search can skip ahead to; a page with any of them is searched with
-# patterns that spell those letters out. Bytes, not text: the theme's pages hold a few characters beyond
-# Latin-1 (two bytes a character in a str), and str.lower on them was half the first look's time; bytes.lower
-# changes ASCII letters alone, which is all these words are made of, and UTF-8 writes no other character with
-# an ASCII byte. \s in the one pattern is Unicode's white space, so the bytes patterns spell out the UTF-8 of
-# each white space beyond ASCII. The same pages are found (tests/security/test_sec_site_built_page.py compares
-# them with the one pattern).
-_CASE_BLIND_EXTRAS = ("\u0130", "\u0131", "\u017f", "\u212a")
-_CASE_BLIND_LETTER = "a-zA-Z" + "".join(_CASE_BLIND_EXTRAS)  # what [a-z] matches under re.IGNORECASE
-_HANDLER_NAME = re.compile(rf"[oO][nN][{_CASE_BLIND_LETTER}]+\s*=")
-_BEFORE_HANDLER = re.compile(r"""[\s/"']""")
-_SCRIPT_ADDRESS = re.compile(r"[sS\u017f][cC][rR][iI\u0130\u0131][pP][tT]\s*:")
-_REFERENCE = re.compile(r"&(?:#(?!3[49];)|(?:colon|tab|newline);)", re.IGNORECASE)
+# it took 1 ms a page (every position tried four ways, each letter compared case-blind). Instead the page's
+# UTF-8, lower-cased as bytes (built_page.py), is searched three times, each search starting with plain letters
+# it can skip ahead to. Case-blind matching lets by, besides ASCII letters of either case, the long s, the dotted
+# and dotless i and the Kelvin sign: the patterns spell out their UTF-8 where the pattern's letters allow them.
+# \s in the one pattern is Unicode's white space: the bytes patterns spell out the UTF-8 of each one beyond
+# ASCII. tests/security/test_sec_site_built_page*.py compare the first look with the one pattern.
 # What \s matches in a str beyond ASCII's white space (and the four ASCII separators \x1c-\x1f that bytes'
-# \s leaves out); tests/security/test_sec_site_built_page.py checks the list against every character.
+# \s leaves out); tests/security/test_sec_site_built_page_utf8.py checks the list against every character.
 WIDE_SPACES = "\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
               "\u2028\u2029\u202f\u205f\u3000"
-_UTF8_SPACE = rb"(?:\s|" + b"|".join(re.escape(space.encode("utf-8")) for space in WIDE_SPACES) + rb")"
-_UTF8_SEPARATORS = frozenset(b" \t\n\r\x0b\x0c/\"'\x1c\x1d\x1e\x1f")
-_UTF8_WIDE_SEPARATORS = frozenset(space.encode("utf-8") for space in WIDE_SPACES if len(space.encode("utf-8")) > 1)
-_UTF8_HANDLER_NAME = re.compile(rb"on[a-z]+" + _UTF8_SPACE + rb"*=")
-_UTF8_SCRIPT_ADDRESS = re.compile(rb"script" + _UTF8_SPACE + rb"*:")
-_UTF8_REFERENCE = re.compile(rb"&(?:#(?!3[49];)|(?:colon|tab|newline);)")
+_WIDE_UTF8 = [space.encode("utf-8") for space in WIDE_SPACES if len(space.encode("utf-8")) > 1]
+_SPACE = rb"(?:\s|[\x1c-\x1f]|" + b"|".join(map(re.escape, _WIDE_UTF8)) + rb")"
+_LETTER = rb"(?:[a-z]|\xc4[\xb0\xb1]|\xc5\xbf|\xe2\x84\xaa)"  # [a-z] case-blind: with İ, ı, ſ and K
+_I = rb"(?:i|\xc4[\xb0\xb1])"
+# A handler's name follows a separator, looked back at from each "on": an ASCII one, or a wide space (its last
+# byte first, a test as quick as the ASCII one's, then the whole).
+_WIDE_ENDS = re.escape(bytes(sorted({space[-1] for space in _WIDE_UTF8})))
+_HANDLER = re.compile(rb"""on(?:(?<=[\s/"'\x1c-\x1f]on)|(?<=[""" + _WIDE_ENDS + rb"]on)(?:"
+                      + b"|".join(b"(?<=" + re.escape(space) + b"on)" for space in _WIDE_UTF8) + rb"))"
+                      + _LETTER + rb"+" + _SPACE + rb"*=")
+_SCRIPT = re.compile(rb"cr(?:(?<=scr)|(?<=\xc5\xbfcr))" + _I + rb"pt" + _SPACE + rb"*:")
+_REFERENCE = re.compile(rb"&(?:#(?!3[49];)|(?:colon|tab|newl" + _I + rb"ne);)")
 
 
-def _could_hold_handler_or_script_address(html: str, body: str = "") -> bool:
-    """Whether `html` without the first place `body` is in it could hold a handler or a script address. The
-    body is taken out of the UTF-8 (whose first place is the text's, each character's bytes starting no other's),
-    not out of the text: a copy of a page in bytes is half its size in characters."""
-    if any(letter in html for letter in _CASE_BLIND_EXTRAS):  # the body's too: they only send a page the slow way
-        return _could_hold_with_extras(html.replace(body, "", 1) if body else html)
-    written = html.encode("utf-8", "surrogatepass")
-    if body:
-        start = written.find(body_written := body.encode("utf-8", "surrogatepass"))
-        if start >= 0:
-            written = written[:start] + written[start + len(body_written):]
-    lowered = written.lower()
-    if _UTF8_REFERENCE.search(lowered) or _UTF8_SCRIPT_ADDRESS.search(lowered):
-        return True
-    # A handler's name follows a separator. No separator is a letter, and the only ones inside a name's match
-    # are the spaces before its `=`, so no match passed over by finditer could have started after one.
-    for found in _UTF8_HANDLER_NAME.finditer(lowered):
-        at = found.start()
-        if (at > 0 and lowered[at - 1] in _UTF8_SEPARATORS) or lowered[max(at - 3, 0):at] in _UTF8_WIDE_SEPARATORS \
-                or lowered[max(at - 2, 0):at] in _UTF8_WIDE_SEPARATORS:
-            return True
-    return False
+def _could_hold_handler_or_script_address(html: str, body: str = "", page: BuiltPage | None = None) -> bool:
+    """Whether `html` without the first place `body` is in it could hold a handler or a script address (`page`:
+    the same page, read already)."""
+    lowered = read_once(page, html, body).without_body()
+    return bool(_REFERENCE.search(lowered) or _SCRIPT.search(lowered) or _HANDLER.search(lowered))
 
 
-def _could_hold_with_extras(html: str) -> bool:
-    if _REFERENCE.search(html) or _SCRIPT_ADDRESS.search(html):
-        return True
-    found = _HANDLER_NAME.search(html, 1)  # a handler's name follows a separator, so never starts the text
-    while found is not None:
-        if _BEFORE_HANDLER.match(html, found.start() - 1):
-            return True
-        found = _HANDLER_NAME.search(html, found.start() + 1)
-    return False
-
-
-def find_active_in_built_page(html: str, *, body: str = "") -> list[ActiveContent]:
+def find_active_in_built_page(html: str, *, body: str = "", page: BuiltPage | None = None) -> list[ActiveContent]:
     """Event handlers and script addresses anywhere in a whole built page, theme included: what no template or
     plugin may write (the theme's scripts are files or hashed inline scripts; a handler would be a template
     printing something it should have escaped). `body`: the page's own body, judged already with its lines,
     left out (its first place in the page), so what is judged is what the theme wrote around it. Only a page
-    where the text could be one is parsed, which is almost none."""
-    if not _could_hold_handler_or_script_address(html, body):
+    where the text could be one is parsed, which is almost none. `page`: `html` and `body` read already, by a
+    caller that looks at the page again (built_page.py)."""
+    if not _could_hold_handler_or_script_address(html, body, page):
         return []
     return _judge_html(html.replace(body, "", 1) if body else html, fragment=False, elements=frozenset(),
                        schemes=_SCRIPT_SCHEMES, url_attributes=None)

@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from ..judge.built_page import BuiltPage, read_once
 from ..judge.inline_code import inline_code
 
 META_MARK = 'http-equiv="Content-Security-Policy"'
@@ -61,7 +62,7 @@ def source_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def page_hashes(html: str, *, body: str = "") -> tuple[list[str], list[str]]:
+def page_hashes(html: str, *, body: str = "", page: BuiltPage | None = None) -> tuple[list[str], list[str]]:
     """The hashes of the inline scripts a built page runs, and of its table-alignment style attributes, in the
     order they appear. A script whose text is in `body` (the page's own rendered content) is never allowed.
 
@@ -69,14 +70,17 @@ def page_hashes(html: str, *, body: str = "") -> tuple[list[str], list[str]]:
     text the browser runs, however the tag is spelled, and nothing that only looks like a script is allowed.
     Only the theme writes scripts (the judge refuses them in bodies), and its pages have `<script src>` alone:
     such a page is not parsed at all, there being nothing to hash (inline_code.py). A hash that came out wrong
-    would block that script, never allow another: the browser tests require no CSP violation on any page."""
-    code = inline_code(html, styles=_ALIGNED_MARK in html)
+    would block that script, never allow another: the browser tests require no CSP violation on any page.
+    `page`: `html` read already (core/judge/built_page.py), whose bytes are looked at first."""
+    page = read_once(page, html)
+    code = inline_code(html, styles=_ALIGNED_MARK_UTF8 in page.lowered and _ALIGNED_MARK in html, page=page)
     scripts = [source_hash(text) for text in code.scripts if not (text.strip() and body and text.strip() in body)]
     styles = [source_hash(value) for value in code.styles if _ALIGNED.fullmatch(value)]
     return _unique(scripts), _unique(styles)
 
 
 _ALIGNED_MARK = "text-align: "  # no style attribute is read on a page without one
+_ALIGNED_MARK_UTF8 = _ALIGNED_MARK.encode("ascii")  # in the lower-cased bytes first: a page without it there has none
 _ALIGNED = re.compile(r"text-align: (?:left|right|center);")
 
 
@@ -101,13 +105,13 @@ def site_policy(script_hashes: Iterable[str], style_hashes: Iterable[str] = (), 
 def with_policy(html: str, policy: str) -> str:
     """`html` with the policy as a <meta> right after its charset (so it governs every script after it), or at
     the start of its <head>. A page that carries one already is returned as it is."""
-    if META_MARK in html[:4096]:
+    if html.find(META_MARK, 0, 4096) >= 0:
         return html
     meta = f'<meta {META_MARK} content="{policy}">'
     for pattern in (_CHARSET_META, _HEAD_START):
         found = pattern.search(html, 0, 4096)
         if found is not None:
-            return html[:found.end()] + meta + html[found.end():]
+            return "".join((html[:found.end()], meta, html[found.end():]))  # one copy of the page fewer than +
     return meta + html
 
 
