@@ -8,6 +8,7 @@ import html
 import random
 import re
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +25,7 @@ def scan_of_every_start_tag(text: str) -> tuple[tuple[FoundLink, ...], frozenset
         tag = tag_match.group(1).lower()
         attributes = tag_match.group(2)
         if tag not in linkscan._LINK_TAGS:
-            if "id" in attributes and (found_id := linkscan._ID.search(attributes)):
+            if found_id := linkscan._ID.search(attributes):  # the name case-blind (ID=), as HTML reads it
                 ids.add(html.unescape(next(v for v in found_id.groups() if v is not None)))
             continue
         values = linkscan._attributes(attributes)
@@ -119,3 +120,11 @@ def test_a_tag_name_never_given_back_matches_what_the_name_given_back_matched(te
     given_back = re.compile(linkscan._START_TAG.pattern.replace(r"[\w:-]*+", r"[\w:-]*", 1))
     assert given_back.pattern != linkscan._START_TAG.pattern
     assert linkscan._START_TAG.findall(text) == given_back.findall(text)
+
+
+@pytest.mark.parametrize("spelling", ["id", "ID", "Id", "iD"])
+def test_an_id_is_found_however_its_name_is_written(spelling):
+    # HTML attribute names are case-blind: `<h2 ID=plan>` in a page's raw HTML is the anchor #plan, and a link to
+    # it was reported broken while the scan looked only for a lower-case "id".
+    scanned = scan_page(f'<div class="x"><h2 {spelling}=plan>Plan</h2><span title="D" {spelling}="b">x</span></div>')
+    assert {"plan", "b"} <= set(scanned.ids)

@@ -148,8 +148,9 @@ def scan_page(text: str, *, base: str | None = None, entry: str | None = None) -
         tag = tag.lower()
         targets = _TARGETS_OF.get(tag)
         if targets is None:
-            # Most tags (div, span, svg, li...) matter only for their id: skip reading every attribute.
-            if "id" in attributes and (found_id := _ID.search(attributes)):
+            # Most tags (div, span, svg, li...) matter only for their id: skip reading every attribute. Names
+            # are case-blind (ID=, Id=), and any spelling but "id" holds an I or a D.
+            if ("id" in attributes or "I" in attributes or "D" in attributes) and (found_id := _ID.search(attributes)):
                 double, single, bare = found_id.groups()
                 ids.add(unescape(double if double is not None else single if single is not None else bare))
             continue
