@@ -292,7 +292,53 @@ def _compose_and_construct(
     loader = loader_class(yaml_text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
+        if node is None:
+            data: Any = {}
+        elif _plain_tree(node, 0, set()):
+            data = _construct_plain(loader, node)
+        else:
+            data = loader.construct_document(node)
         return node, data, node is not None and not getattr(loader, "kept_text", False)
     finally:
         loader.dispose()
+
+
+# Constructing the node tree was nearly half of reading a page's YAML: PyYAML's constructor defers each list and
+# mapping through a generator and keeps a table of every node it made (for aliases), work a tree of plain keys,
+# lists and scalars never needs. Such a tree (every tag one of these, no list or mapping reached twice, no merge
+# `<<` or value `=` key, which carry tags of their own, and no deeper than front matter may nest) is built
+# directly here, each scalar by the loader's own constructor for its tag (text is the node's value, which is all
+# SafeConstructor's does), keys and values in the order PyYAML builds them, so the value, and whatever a
+# scalar's constructor raises or notes (`kept_text`), is exactly what `construct_document` gives; any other tree
+# is left to it. tests/test_frontmatter_construct.py compares the two.
+_STR_TAG = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
+_SEQUENCE_TAG, _MAPPING_TAG = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def _plain_tree(node: yaml.Node, depth: int, seen: set[int]) -> bool:
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        return node.tag in _SCALAR_TAGS
+    if depth >= DEEPEST_NESTING or id(node) in seen:
+        return False
+    seen.add(id(node))
+    if kind is yaml.SequenceNode:
+        return node.tag == _SEQUENCE_TAG and all(_plain_tree(entry, depth + 1, seen) for entry in node.value)
+    if kind is yaml.MappingNode and node.tag == _MAPPING_TAG:
+        return all(type(key) is yaml.ScalarNode and key.tag in _SCALAR_TAGS and _plain_tree(value, depth + 1, seen)
+                   for key, value in node.value)
+    return False
+
+
+def _construct_plain(loader: Any, node: yaml.Node) -> Any:
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        return node.value if node.tag == _STR_TAG else loader.yaml_constructors[node.tag](loader, node)
+    if kind is yaml.SequenceNode:
+        return [_construct_plain(loader, entry) for entry in node.value]
+    mapping = {}
+    for key_node, value_node in node.value:
+        key = _construct_plain(loader, key_node)
+        mapping[key] = _construct_plain(loader, value_node)
+    return mapping
