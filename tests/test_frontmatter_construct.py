@@ -115,3 +115,24 @@ def test_a_page_reads_as_before():
     assert front.safe_loaded is None  # a date kept as text: the plain safe loader would have raised
     assert front.lines == {"title": 2, "type": 3, "summary": 4, "date": 5, "updated": 6, "tags": 7, "tags[1]": 7,
                            "sectors": 8, "sectors[1]": 8, "sectors[2]": 8, "bad": 9}
+
+
+SCALARS = ["", "~", "null", "Null", "NULL", "true", "True", "yes", "no", "on", "OFF", "1", "-1", "0x1f", "0o17",
+           "1_000", "1.5", "1e3", ".inf", "-.Inf", ".NaN", "2025-03-15", "2025-3-5", "2025-03-15 10:00:00",
+           "2025-03-15T10:00:00Z", "=", "<<", "title", "martyns-law", "10:40", "1:30:00", "+12", "0b101", "x" * 64,
+           "1" * 65, "12:30:45.5"]
+
+
+@pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML without libyaml")
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(st.sampled_from(SCALARS), st.text(alphabet="0123456789.:-_+eE xTtrunlYNo~<=", max_size=70)),
+       st.tuples(st.booleans(), st.booleans()))
+def test_a_scalars_tag_is_the_one_the_safe_resolver_gives_each_time(value, implicit):
+    expected = yaml.SafeLoader("").resolve(yaml.ScalarNode, value, implicit)
+    loader = frontmatter._CFrontMatterLoader("")
+    try:
+        assert loader.yaml_path_resolvers == {}  # the tag depends on the text alone only without path resolvers
+        assert loader.resolve(yaml.ScalarNode, value, implicit) == expected
+        assert loader.resolve(yaml.ScalarNode, value, implicit) == expected  # once remembered
+    finally:
+        loader.dispose()

@@ -67,6 +67,8 @@ class _FrontMatterLoader(yaml.SafeLoader):
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
 
 _FastFrontMatterLoader: type[_FrontMatterLoader] | type[yaml.CSafeLoader]
+_RESOLVED: dict[tuple[str, Any], str] = {}  # a scalar's tag by its text and (plain, quoted): _CFrontMatterLoader
+_RESOLVED_LENGTH, _RESOLVED_LIMIT = 64, 20_000  # longer texts (titles, summaries) seldom come back
 if hasattr(yaml, "CSafeLoader"):
     class _CFrontMatterLoader(yaml.CSafeLoader):
         """The same rules on libyaml: every page's front matter is read on each build and each `mkdocs serve`
@@ -81,6 +83,21 @@ if hasattr(yaml, "CSafeLoader"):
             except ValueError:
                 self.kept_text = True
                 return self.construct_scalar(node)
+
+        def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+            # libyaml asks for each scalar's tag, and the resolver tries its patterns on it in Python: a third of
+            # composing the nodes. A tag depends only on the scalar's text and whether it was plain or quoted
+            # (the resolvers are the class's, and a safe loader has no path resolvers), and the same short texts
+            # (every key, the types, tags, dates) come back on every page, so each is worked out once.
+            if kind is yaml.ScalarNode and len(value) <= _RESOLVED_LENGTH:
+                key = (value, implicit)
+                tag = _RESOLVED.get(key)
+                if tag is None:
+                    if len(_RESOLVED) >= _RESOLVED_LIMIT:
+                        _RESOLVED.clear()
+                    tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
+                return tag
+            return super().resolve(kind, value, implicit)
 
     _CFrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _CFrontMatterLoader.construct_yaml_timestamp)
     _FastFrontMatterLoader = _CFrontMatterLoader
