@@ -136,3 +136,56 @@ def test_a_scalars_tag_is_the_one_the_safe_resolver_gives_each_time(value, impli
         assert loader.resolve(yaml.ScalarNode, value, implicit) == expected  # once remembered
     finally:
         loader.dispose()
+
+
+def split_by_all_lines(text: str) -> tuple[Any, ...]:
+    """What split_front_matter found before it split only the start of a text: every line of the whole text."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        first = lines[0].strip() if lines else ""
+        return ("no opening", repr(first[:60]) if first else "an empty file")
+    for index in range(1, len(lines)):
+        if frontmatter._FENCE.match(lines[index]):
+            return ("yaml", "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2,
+                    "".join(lines[: index + 1]))
+    return ("no closing",)
+
+
+def split_now(text: str) -> tuple[Any, ...]:
+    try:
+        front = split_front_matter(text, recover=True)
+    except frontmatter.FrontMatterError as error:
+        if error.expected.startswith("expected front matter:"):
+            return ("no opening", error.found)
+        if error.expected.startswith("expected a closing"):
+            return ("no closing",)
+        front = None
+    return ("yaml", None if front is None else front.body, front.body_line if front else None)
+
+
+LINE_PIECES = ["---", "...", "--- ", "---\t", "title: x", "a", "\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x85",
+               "\u2028", "  ", "\ufeff", "# Body", "x" * 9]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(LINE_PIECES), max_size=20).map("".join), st.sampled_from([1, 2, 3, 5, 8, 4096]))
+@example("---\ntitle: x\n---\r\n\nBody\n", 11)
+@example("---\r\n---\r\n", 4)
+@example("\ufeff---\na: 1\n...\nBody", 2)
+@example("", 1)
+def test_a_text_is_split_as_splitting_all_its_lines_split_it(text, first_read):
+    saved = frontmatter._FIRST_READ
+    frontmatter._FIRST_READ = first_read
+    try:
+        before, now = split_by_all_lines(text), split_now(text)
+        written = frontmatter.front_matter_text(text)
+    finally:
+        frontmatter._FIRST_READ = saved
+    if before[0] != "yaml":
+        assert written is None and now == before
+        return
+    assert written == before[4]
+    if now[1] is not None:  # the YAML read (else a YAML mistake was raised, as before)
+        assert now == ("yaml", before[2], before[3])

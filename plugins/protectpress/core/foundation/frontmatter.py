@@ -130,18 +130,15 @@ def split_front_matter(text: str, *, recover: bool = False) -> FrontMatter:
     rest read again, and each slip kept in `slips`, so every other key and the body are still checked."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.splitlines(keepends=True)
+    lines, index = _front_lines(text)
     if not lines or lines[0].strip() != "---":
         first = lines[0].strip() if lines else ""
         raise FrontMatterError("expected front matter: a first line '---', then YAML keys, then '---'",
                                repr(first[:60]) if first else "an empty file", line=1)
-    for index in range(1, len(lines)):
-        if _FENCE.match(lines[index]):
-            break
-    else:
+    if index is None:
         raise FrontMatterError("expected a closing '---' line after the front matter", "none", line=1)
     yaml_text = "".join(lines[1:index])
-    body = "".join(lines[index + 1:])
+    body = text[sum(map(len, lines)):]
     slips: list[FrontMatterError] = []
     broken: set[str] = set()
     while True:
@@ -170,13 +167,35 @@ def front_matter_text(text: str) -> str | None:
     only in their bodies."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    lines, index = _front_lines(text)
+    if not lines or lines[0].strip() != "---" or index is None:
         return None
-    for index in range(1, len(lines)):
-        if _FENCE.match(lines[index]):
-            return "".join(lines[: index + 1])
-    return None
+    return "".join(lines)
+
+
+# How much of a text is split into lines first: the front matter is near the start, and splitting a whole page
+# (and joining its body again) only to find the closing fence was most of the time split_front_matter took
+# outside YAML.
+_FIRST_READ = 4096
+
+
+def _front_lines(text: str) -> tuple[list[str], int | None]:
+    """The text's first lines, as `text.splitlines(keepends=True)` gives them, up to its closing fence, and that
+    fence's index: None when the first line is no `---` (then that line alone; no line for an empty text) or no
+    fence closes it (then every line). Read from a growing start of the text, every line of which but the last
+    is a whole line of the text (the last may go on, or its "\r" be half of a "\r\n")."""
+    size = _FIRST_READ
+    while True:
+        whole = size >= len(text)
+        lines = text.splitlines(keepends=True) if whole else text[:size].splitlines(keepends=True)[:-1]
+        if lines and lines[0].strip() != "---":
+            return lines[:1], None
+        for index in range(1, len(lines)):
+            if _FENCE.match(lines[index]):
+                return lines[: index + 1], index
+        if whole:
+            return lines, None
+        size *= 4
 
 
 _MAX_SLIPS = 20
