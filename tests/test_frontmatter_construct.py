@@ -61,8 +61,8 @@ def typed(value: Any, seen: dict[int, int] | None = None) -> Any:
 
 def same_as_pyyaml(yaml_text: str) -> None:
     for loader_class in LOADERS:
-        ours = outcome(lambda: _compose_and_construct(yaml_text, loader_class)[1:])
-        assert ours == outcome(lambda: by_pyyaml(yaml_text, loader_class)), yaml_text
+        ours = outcome(lambda loader_class=loader_class: _compose_and_construct(yaml_text, loader_class)[1:])
+        assert ours == outcome(lambda loader_class=loader_class: by_pyyaml(yaml_text, loader_class)), yaml_text
 
 
 PIECES = ["title: ", "x", '"quoted"', "'single'", "1", "0x1f", "1_000", "1.5", ".nan", "-.inf", "true", "no", "~",
