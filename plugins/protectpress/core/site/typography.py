@@ -25,13 +25,19 @@ _TEXT = re.compile(r">([^<>]+)<")
 _CLASSES = bytes.maketrans(b"0123456789aApPmM.:\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f",
                            b"0000000000aaaamm::" + b" " * 9)
 _CAN_WRAP = (b"0:00", b"0am", b"0 am", b"0a:m", b"0 a:m")
+_ASCII = bytes(range(128))
 
 
 def _may_wrap(html: str) -> bool:
     """False only when no range in `html` can be one that `_wrap` wraps (see _CLASSES)."""
-    if not html.isascii() and any(ch.isdecimal() or ch.isspace() for ch in set(html) if ch > "\x7f"):
-        return True
-    mapped = html.encode("utf-8", "surrogatepass").translate(_CLASSES)
+    data = html.encode("utf-8", "surrogatepass")
+    if not html.isascii():
+        # The characters beyond ASCII alone: UTF-8 writes each with bytes beyond ASCII only (a set of the whole
+        # page took longer than the search it spares).
+        beyond = data.translate(None, _ASCII).decode("utf-8", "surrogatepass")
+        if any(ch.isdecimal() or ch.isspace() for ch in set(beyond)):
+            return True
+    mapped = data.translate(_CLASSES)
     return any(needle in mapped for needle in _CAN_WRAP)
 
 
