@@ -67,6 +67,8 @@ class _FrontMatterLoader(yaml.SafeLoader):
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
 
 _FastFrontMatterLoader: type[_FrontMatterLoader] | type[yaml.CSafeLoader]
+_RESOLVED: dict[tuple[str, Any], str] = {}  # a scalar's tag by its text and (plain, quoted): _CFrontMatterLoader
+_RESOLVED_LENGTH, _RESOLVED_LIMIT = 64, 20_000  # longer texts (titles, summaries) seldom come back
 if hasattr(yaml, "CSafeLoader"):
     class _CFrontMatterLoader(yaml.CSafeLoader):
         """The same rules on libyaml: every page's front matter is read on each build and each `mkdocs serve`
@@ -81,6 +83,21 @@ if hasattr(yaml, "CSafeLoader"):
             except ValueError:
                 self.kept_text = True
                 return self.construct_scalar(node)
+
+        def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
+            # libyaml asks for each scalar's tag, and the resolver tries its patterns on it in Python: a third of
+            # composing the nodes. A tag depends only on the scalar's text and whether it was plain or quoted
+            # (the resolvers are the class's, and a safe loader has no path resolvers), and the same short texts
+            # (every key, the types, tags, dates) come back on every page, so each is worked out once.
+            if kind is yaml.ScalarNode and len(value) <= _RESOLVED_LENGTH:
+                key = (value, implicit)
+                tag = _RESOLVED.get(key)
+                if tag is None:
+                    if len(_RESOLVED) >= _RESOLVED_LIMIT:
+                        _RESOLVED.clear()
+                    tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
+                return tag
+            return super().resolve(kind, value, implicit)
 
     _CFrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _CFrontMatterLoader.construct_yaml_timestamp)
     _FastFrontMatterLoader = _CFrontMatterLoader
@@ -113,18 +130,15 @@ def split_front_matter(text: str, *, recover: bool = False) -> FrontMatter:
     rest read again, and each slip kept in `slips`, so every other key and the body are still checked."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.splitlines(keepends=True)
+    lines, index = _front_lines(text)
     if not lines or lines[0].strip() != "---":
         first = lines[0].strip() if lines else ""
         raise FrontMatterError("expected front matter: a first line '---', then YAML keys, then '---'",
                                repr(first[:60]) if first else "an empty file", line=1)
-    for index in range(1, len(lines)):
-        if _FENCE.match(lines[index]):
-            break
-    else:
+    if index is None:
         raise FrontMatterError("expected a closing '---' line after the front matter", "none", line=1)
     yaml_text = "".join(lines[1:index])
-    body = "".join(lines[index + 1:])
+    body = text[sum(map(len, lines)):]
     slips: list[FrontMatterError] = []
     broken: set[str] = set()
     while True:
@@ -153,13 +167,35 @@ def front_matter_text(text: str) -> str | None:
     only in their bodies."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    lines, index = _front_lines(text)
+    if not lines or lines[0].strip() != "---" or index is None:
         return None
-    for index in range(1, len(lines)):
-        if _FENCE.match(lines[index]):
-            return "".join(lines[: index + 1])
-    return None
+    return "".join(lines)
+
+
+# How much of a text is split into lines first: the front matter is near the start, and splitting a whole page
+# (and joining its body again) only to find the closing fence was most of the time split_front_matter took
+# outside YAML.
+_FIRST_READ = 4096
+
+
+def _front_lines(text: str) -> tuple[list[str], int | None]:
+    """The text's first lines, as `text.splitlines(keepends=True)` gives them, up to its closing fence, and that
+    fence's index: None when the first line is no `---` (then that line alone; no line for an empty text) or no
+    fence closes it (then every line). Read from a growing start of the text, every line of which but the last
+    is a whole line of the text (the last may go on, or its "\r" be half of a "\r\n")."""
+    size = _FIRST_READ
+    while True:
+        whole = size >= len(text)
+        lines = text.splitlines(keepends=True) if whole else text[:size].splitlines(keepends=True)[:-1]
+        if lines and lines[0].strip() != "---":
+            return lines[:1], None
+        for index in range(1, len(lines)):
+            if _FENCE.match(lines[index]):
+                return lines[: index + 1], index
+        if whole:
+            return lines, None
+        size *= 4
 
 
 _MAX_SLIPS = 20
@@ -292,7 +328,53 @@ def _compose_and_construct(
     loader = loader_class(yaml_text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
+        if node is None:
+            data: Any = {}
+        elif _plain_tree(node, 0, set()):
+            data = _construct_plain(loader, node)
+        else:
+            data = loader.construct_document(node)
         return node, data, node is not None and not getattr(loader, "kept_text", False)
     finally:
         loader.dispose()
+
+
+# Constructing the node tree was nearly half of reading a page's YAML: PyYAML's constructor defers each list and
+# mapping through a generator and keeps a table of every node it made (for aliases), work a tree of plain keys,
+# lists and scalars never needs. Such a tree (every tag one of these, no list or mapping reached twice, no merge
+# `<<` or value `=` key, which carry tags of their own, and no deeper than front matter may nest) is built
+# directly here, each scalar by the loader's own constructor for its tag (text is the node's value, which is all
+# SafeConstructor's does), keys and values in the order PyYAML builds them, so the value, and whatever a
+# scalar's constructor raises or notes (`kept_text`), is exactly what `construct_document` gives; any other tree
+# is left to it. tests/test_frontmatter_construct.py compares the two.
+_STR_TAG = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
+_SEQUENCE_TAG, _MAPPING_TAG = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def _plain_tree(node: yaml.Node, depth: int, seen: set[int]) -> bool:
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        return node.tag in _SCALAR_TAGS
+    if depth >= DEEPEST_NESTING or id(node) in seen:
+        return False
+    seen.add(id(node))
+    if kind is yaml.SequenceNode:
+        return node.tag == _SEQUENCE_TAG and all(_plain_tree(entry, depth + 1, seen) for entry in node.value)
+    if kind is yaml.MappingNode and node.tag == _MAPPING_TAG:
+        return all(type(key) is yaml.ScalarNode and key.tag in _SCALAR_TAGS and _plain_tree(value, depth + 1, seen)
+                   for key, value in node.value)
+    return False
+
+
+def _construct_plain(loader: Any, node: yaml.Node) -> Any:
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        return node.value if node.tag == _STR_TAG else loader.yaml_constructors[node.tag](loader, node)
+    if kind is yaml.SequenceNode:
+        return [_construct_plain(loader, entry) for entry in node.value]
+    mapping = {}
+    for key_node, value_node in node.value:
+        key = _construct_plain(loader, key_node)
+        mapping[key] = _construct_plain(loader, value_node)
+    return mapping
