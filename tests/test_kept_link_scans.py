@@ -69,7 +69,7 @@ def test_a_rebuild_scans_no_file_it_scanned_before_and_writes_the_same_site(tmp_
     # The kept scans must really be used (else the tests above prove nothing about them): a rebuild where
     # nothing changed scans no built file again (404.html is read from disk: MkDocs renders it outside the page
     # loop). The feeds this build writes are parsed by neither build: their writer gives the check their links
-    # (tests/test_feed_links.py), so no scan of them is there to keep.
+    # (tests/test_feed_writer_links.py), so no scan of them is there to keep.
     project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
     monkeypatch.setenv(KEY_FILE_ENV, str(tmp_path / "key"))
     scanned: dict[str, list[str]] = {"scan_xml_feed": [], "scan_json_feed": [], "scan_html": []}

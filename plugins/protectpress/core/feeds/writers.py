@@ -157,7 +157,7 @@ class FeedWriter:
         """The links in each of `feed`'s three files, by site-relative path: what the link check's scan of the
         written file finds (`linkscan.scan_xml_feed`, `scan_json_feed`), in its order, worked out from what
         `render` writes instead of parsing the 25 MB of XML and JSON it wrote (at 1,000 pages most of the link
-        check's time). tests/test_feed_links.py holds the two equal on hostile entries and settings; the check
+        check's time). tests/test_feed_writer_links.py holds the two equal on hostile entries and settings; the check
         still scans every feed file this writer did not write.
 
         Each rule here is the scanner's reading of what feedgen writes: an element's URL attributes (`href`,
