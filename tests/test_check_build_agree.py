@@ -39,8 +39,8 @@ MISTAKES = {
         "error: docs/guidance/lockdown.md:14: expected alt text for every image"),
     "misspelt tag": (
         (LOCKDOWN, "tags: [lockdown]", "tags: [lokdown]"),
-        "error: docs/guidance/lockdown.md:6: tags: expected a topic from the vocabulary (lockdown, weapons-attacks) "
-        "(did you mean lockdown?), found 'lokdown'"),
+        "error: docs/guidance/lockdown.md:6: tags: expected a topic from the vocabulary: did you mean lockdown? "
+        "(the topics: lockdown, weapons-attacks), found 'lokdown'"),
     "unquoted colon": (
         (LOCKDOWN, "title: Dynamic lockdown", "title: Dynamic lockdown: what to do"),
         "error: docs/guidance/lockdown.md:2: expected valid YAML front matter: quotes around a value that has a "

@@ -285,8 +285,8 @@ def test_draft_takes_true_or_false_only_on_pages(draft, found):
 
 def test_misspellings_get_did_you_mean():
     _, messages, _ = read(GOOD.replace("[martyns-law]", "[martins-law]").replace("summary:", "sumary: x\nsummary:"))
-    assert "docs/guidance/pals.md:7: tags: expected a topic from the vocabulary (martyns-law, training) " \
-           "(did you mean martyns-law?), found 'martins-law'" in messages
+    assert "docs/guidance/pals.md:7: tags: expected a topic from the vocabulary: did you mean martyns-law? " \
+           "(the topics: martyns-law, training), found 'martins-law'" in messages
     assert any(m.startswith("docs/guidance/pals.md:4: sumary: expected a known key (") and
                m.endswith(") (did you mean summary?), found 'sumary'") for m in messages), messages
 

@@ -128,7 +128,9 @@ def test_a_busy_port_is_one_plain_line_with_the_next_free_port(preview, tmp_path
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Port {port} is already in use")
-    suggested = int(re.search(r"Try: protectpress serve --port (\d+)$", lines[0]).group(1))
+    found = re.search(r'Try: make serve SERVE_ARGS="--port (\d+)" \(or: protectpress serve --port (\d+)\)$', lines[0])
+    assert found is not None and found.group(1) == found.group(2), lines[0]
+    suggested = int(found.group(1))
     # The next free one: every port between is taken, and the suggested one can be had.
     assert suggested > port and all(not _can_listen(taken) for taken in range(port + 1, suggested))
     assert _can_listen(suggested)

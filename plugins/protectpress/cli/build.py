@@ -79,7 +79,12 @@ class BuildResult:
 
     def made(self) -> str:
         return (f"{count(self.pages, 'page')}, {count(self.feeds, 'feed')} and "
-                f"{count(self.newsletters, 'newsletter')} in {self.seconds:.1f} seconds")
+                f"{count(self.newsletters, 'newsletter')} {in_seconds(self.seconds)}")
+
+
+def in_seconds(seconds: float) -> str:
+    """How long something took, as comms staff read it: "in 0.0 seconds" read as if nothing had happened."""
+    return f"in {seconds:.1f} seconds" if seconds >= 0.05 else "in under 0.1 seconds"
 
 
 def build_site(config_file: Path, site_dir: Path, *, now: dt.datetime, strict: bool = False,
@@ -268,7 +273,7 @@ def _build_atomically(config_file: Path, *, now: dt.datetime, site_dir: str | No
         if record and result.project is not None else []
     if not quiet:
         print(f"Built {shown}/: {result.made()}.")
-        print(f"Indexed {indexed.pages} pages for search in {indexed.seconds:.1f} s")
+        print(f"Indexed {indexed.pages} pages for search {in_seconds(indexed.seconds)}")
     if added:  # even when quiet: a file of the project changed, to be committed with the pages
         print(f"Recorded {new_addresses(len(added))} in {RECORD_NAME} (commit it with the pages): "
               f"{listed(added)}")

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
-from .build import BuildResult, build_site, count
+from .build import BuildResult, build_site, count, in_seconds
 from .common import Subparsers, add_at_option, add_config_option, at_moment, fail_config, run_now
 
 if TYPE_CHECKING:  # MkDocs is imported only when a preview starts; the core when the command runs
@@ -71,7 +71,10 @@ def run(args: argparse.Namespace) -> int:
         fail_config(error)
     if not port_is_free(args.host, args.port):
         suggestion = next_free_port(args.host, args.port + 1)
-        hint = f" Try: protectpress serve --port {suggestion}" if suggestion else ""
+        # Both ways of starting it: the handbook's `make serve`, and the command (on the path only in an
+        # activated virtual environment, as `make` users seldom have).
+        hint = (f' Try: make serve SERVE_ARGS="--port {suggestion}" (or: protectpress serve --port {suggestion})'
+                if suggestion else "")
         print(f"Port {args.port} is already in use (is another preview running?).{hint}", file=sys.stderr)
         return 2
     mount_path = urlsplit(settings.site_url).path or "/"
@@ -198,8 +201,8 @@ class Preview:
             if result.problems:
                 print(result.problems.report(), file=sys.stderr)
             feeds = " (the feeds that carry it follow)" if quick.then is not None else ""
-            print(f"Preview updated: {count(len(quick.pages), 'page')} rendered again in {quick.seconds:.1f} "
-                  f"seconds{feeds}.", file=sys.stderr)
+            print(f"Preview updated: {count(len(quick.pages), 'page')} rendered again {in_seconds(quick.seconds)}"
+                  f"{feeds}.", file=sys.stderr)
         else:
             self._show(result)
 

@@ -202,8 +202,11 @@ def read_terms(names: Iterable[str], group: str, allowed: dict[str, str], report
             chosen.append(slug)
             continue
         choices = ", ".join(allowed) or f"none: declare {group} under plugins.protectpress.vocabulary in mkdocs.yml"
-        report(group, f"expected a {TERM_NOUNS.get(group, group[:-1])} from the vocabulary ({choices})"
-               f"{did_you_mean(slug, allowed)}", repr(name))
+        # The nearest term first, when there is one: after the whole vocabulary it was easy to miss.
+        noun = TERM_NOUNS.get(group, group[:-1])
+        nearest = nearest_words(slug, allowed)
+        guess = f": did you mean {', '.join(nearest)}? (the {noun}s: {choices})" if nearest else f" ({choices})"
+        report(group, f"expected a {noun} from the vocabulary{guess}", repr(name))
     return tuple(dict.fromkeys(chosen))
 
 
