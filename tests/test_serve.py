@@ -172,3 +172,15 @@ def test_a_mistake_in_a_draft_names_the_draft_file_in_the_preview(tmp_path):
         shown = fetch(service.url)
     assert "unexpected error" not in printed and "Traceback" not in printed and "index.html" not in printed, printed
     assert "<strong>docs/draft-links.md</strong>, line 7" in shown
+
+
+def test_the_problems_page_says_more_may_follow_and_where_to_see_them_all():
+    # A first-time comms officer fixed the one problem shown and met the next (a broken link, checked only once
+    # the pages read) without being told to expect it.
+    from protectpress.core.foundation.problems import Problems
+    from protectpress.core.site.preview_page import problems_page
+
+    problems = Problems()
+    problems.error("docs/guidance/lockdown.md", "expected a date like 2023-03-30", "'2024-02-30'", key="date")
+    page = problems_page(problems, None, "en").decode()
+    assert "More may show once these are fixed" in page and "<code>make check</code> lists every problem" in page
