@@ -81,7 +81,7 @@ def _shows_the_problem_then_the_fixed_page(preview: Preview, page: Path, good: s
     # "At once" is proved by what answered, not by a stopwatch on a shared machine: the preview's quick check of
     # the pages (no MkDocs build) found the mistake, and no build ran between the save and the problems page.
     # The server swaps in the problems page a moment before it prints why, so the line is awaited, not assumed.
-    said = "The preview shows the problems to fix (1 error in the pages)."
+    said = "The preview shows the problems to fix (1 error to fix)."  # as a whole build's stop counts them
     since_the_save = wait_for(lambda: said in (printed := preview.service.output()[printed_before:]) and printed, 30,
                               "the preview saying it shows the problems")
     assert "Preview updated" not in since_the_save.split("The preview shows the problems to fix")[0], since_the_save

@@ -193,8 +193,8 @@ class Preview:
         errors = len(quick.problems.errors)
         stopped = None
         if quick.stopped:
-            stopped = (f"{count(errors, 'error')} in the pages" if quick.in_pages else
-                       quick.problems.summary() if errors else quick.reason or "MkDocs stopped")
+            # Counted in the words of every other stop ("1 error to fix"), wherever the errors were found.
+            stopped = quick.problems.summary() if errors else quick.reason or "MkDocs stopped"
         result = BuildResult(problems=quick.problems, stopped=stopped, pages=len(quick.pages), seconds=quick.seconds)
         if result.ok:
             self.server.problems_page = None
@@ -224,7 +224,7 @@ class Preview:
                      markdown_extensions=settings.markdown_extensions, memo=serve_cache.PAGES)
         if not problems.errors:
             return None
-        return BuildResult(problems=problems, stopped=f"{count(len(problems.errors), 'error')} in the pages")
+        return BuildResult(problems=problems, stopped=problems.summary())
 
     def run(self, *, open_browser: bool = False) -> int:
         from ..core.foundation.dates import human_moment

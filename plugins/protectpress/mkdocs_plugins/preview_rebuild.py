@@ -126,14 +126,13 @@ class KeptBuild:
 
 @dataclass
 class QuickResult:
-    """What a quick rebuild did: the problems it found, whether it stopped (`in_pages`: on the saved pages' own
-    mistakes, before rendering; `reason`: MkDocs' words when no problem of ours says why), what it made."""
+    """What a quick rebuild did: the problems it found, whether it stopped (`reason`: MkDocs' words when no
+    problem of ours says why), what it made."""
 
     problems: Problems
     pages: list[str]
     seconds: float
     stopped: bool = False
-    in_pages: bool = False
     reason: str = ""
     # The feeds that carry the saved pages, written again by `then()` (`republish_after`): MkDocs' server holds
     # every request until the builder returns, so the preview runs this just after, and the page shows first.
@@ -217,7 +216,7 @@ def quick_rebuild(kept: KeptBuild, snapshot: Snapshot, now: dt.datetime) -> Quic
             return None  # not valid before or now, or more than the body differs
     if problems.errors:
         kept.snapshot = snapshot
-        return QuickResult(problems, [], time.monotonic() - start, stopped=True, in_pages=True)
+        return QuickResult(problems, [], time.monotonic() - start, stopped=True)
     state.problems, state._reported, state.stopped_with, state.now = problems, 0, None, now
     state.content.items.update(edited.items)
     kept.snapshot = snapshot  # from here the saved pages are what the preview shows, or what its problems name
