@@ -36,6 +36,17 @@ def test_every_action_cards_first_step_starts_on_a_phones_first_screen_under_an_
         assert top < PHONE["height"], f"{card}: the first step starts {top}px down a {PHONE['height']}px screen"
 
 
+@pytest.mark.parametrize("kind_name", ["topic index", "action card"])
+def test_the_menu_ends_above_the_footer_on_a_short_page(kind_name, page_kind, new_page, site_url):
+    # Material sizes its sticky menu with a script the site does not load: without a height of its own, the menu
+    # of a short page (the topic index with its topics open) ran over the footer's text at desktop width.
+    page = open_path(new_page(viewport=DESKTOP), site_url, page_kind(kind_name).path)
+    menu_bottom, footer_top = page.evaluate(
+        "[document.querySelector('.md-sidebar--primary .md-nav').getBoundingClientRect().bottom,"
+        " document.querySelector('.md-footer').getBoundingClientRect().top]")
+    assert menu_bottom <= footer_top, f"the menu ends at {menu_bottom}px, the footer starts at {footer_top}px"
+
+
 @pytest.mark.parametrize("kind_name", ["action card", "guidance", "home"])
 def test_no_contents_rail_at_desktop_width(kind_name, page_kind, reading_page, site_url):
     page = open_path(reading_page(viewport=DESKTOP), site_url, page_kind(kind_name).path)
