@@ -18,7 +18,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from ..foundation.links import SiteLinks
-from ..foundation.linkscan import IMAGE, LINK, FoundLink, scan_html
+from ..foundation.linkscan import IMAGE, LINK, FoundLink, entry_body_links
 from ..foundation.settings import Settings
 from ..foundation.site_paths import SECTORS, TOPICS
 from ..foundation.templates import html_text
@@ -243,7 +243,7 @@ def _json_item_links(entry: FeedEntry) -> list[FoundLink]:
     found.append(FoundLink(entry.url, LINK, entry.url, entry.url))
     if entry.id.startswith(("http://", "https://")):
         found.append(FoundLink(entry.id, LINK, entry.url, entry.url))
-    found += scan_html(entry.content_html, base=entry.url, entry=entry.url).links
+    found += entry_body_links(entry.content_html, entry.url)
     return found
 
 
@@ -264,7 +264,7 @@ def _urls(value: str, address: str | None = None, *, attribute: bool = False,
 def _body_links(text: str, address: str | None) -> list[FoundLink]:
     """The links in an HTML element's text: read when it holds a `<`, each relative to the item's address."""
     stripped = text.strip()
-    return list(scan_html(stripped, base=address, entry=address).links) if "<" in stripped else []
+    return list(entry_body_links(stripped, address)) if "<" in stripped else []
 
 
 class _MadeOnce(FeedgenEntry):

@@ -328,7 +328,7 @@ class _FeedReader:
         for is_body, value, item in self.pending:
             entry = item.address() if item is not None else None
             if is_body:
-                found.extend(_entry_body_links(value, entry))
+                found.extend(entry_body_links(value, entry))
             else:
                 found.append(FoundLink(value, LINK, entry, entry))
         return found
@@ -357,7 +357,8 @@ def _local_name(tag: str) -> str:
 _ENTRY_LINKS: TextMemo[tuple[FoundLink, ...]] = TextMemo()
 
 
-def _entry_body_links(text: str, entry: str | None) -> tuple[FoundLink, ...]:
+def entry_body_links(text: str, entry: str | None) -> tuple[FoundLink, ...]:
+    """The links of a feed entry's HTML body, each relative to the entry's address (remembered by text)."""
     return _ENTRY_LINKS.get(f"{entry}\0{text}", lambda: scan_html(text, base=entry, entry=entry).links)
 
 
@@ -386,7 +387,7 @@ def scan_json_feed(text: str) -> list[FoundLink]:
             if isinstance(attachment, dict) and isinstance(attachment.get("url"), str):
                 found.append(FoundLink(attachment["url"], LINK, entry, entry))
         if isinstance(item.get("content_html"), str):
-            found.extend(_entry_body_links(item["content_html"], entry))
+            found.extend(entry_body_links(item["content_html"], entry))
     return found
 
 
