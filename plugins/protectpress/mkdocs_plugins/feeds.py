@@ -131,12 +131,13 @@ class FeedsFeature:
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.enabled:
             return
-        links: dict = {}
+        # The feeds' links only where the link check reads feeds: not under the preview (integrity.py).
+        links: dict | None = None if self.state.serving else {}
         files = publish_feeds(self._entries(), self.state.settings, self.state.problems, self.pages,
                               pinned=tuple(self.state.pinned_feed_entries), kept=self.kept, links=links)
         self.state.counts["feeds"] = len(self._planned_feeds())
         self._write(Path(config.site_dir), files)
-        self.state.feed_links = links  # once written: the link check reads each file's links from here
+        self.state.feed_links = links or {}  # once written: the link check reads each file's links from here
 
     def republish(self, config: MkDocsConfig, src_uris: list[str]) -> None:
         """The preview's quick rebuild, after a save that changed only these pages' bodies (rendered again
