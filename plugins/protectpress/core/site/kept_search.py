@@ -94,7 +94,10 @@ class KeptSearchIndex:
             raise self.failed
         # What the build wrote without handing over (the 404 page, redirects, emails): Pagefind reads them too.
         for path in sorted(html_files(self.site_dir) - set(self.pages)):
-            self.pages[path] = text_digest(search.search_contents(self._read(path)))
+            contents = search.search_contents(self._read(path))
+            self.pages[path] = text_digest(contents)
+            if self.indexer is not None:  # given now, so that its finish does not read and cut the page again
+                self.indexer.add_contents(path, contents)
         if self.indexer is None:
             if self.kept is not None and self.pages == self.kept["pages"] and self._put_kept_files():
                 self.reused = True
