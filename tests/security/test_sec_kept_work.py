@@ -60,8 +60,7 @@ def _reseal(path, key: bytes, change) -> None:
     """Change every entry's value with `change` and seal it again with `key` (an attacker's own)."""
     entries = read_entries(path)
     assert entries
-    memory = SealedMemory(None, None)
-    memory._key = key
+    memory = SealedMemory(None, key)
     for name, (value, _seal) in entries.items():
         changed = change(value)
         entries[name] = (changed, memory._seal(name, changed))

@@ -96,8 +96,7 @@ class SealedMemory:
     def __init__(self, path: Path | None, key: bytes | None, *, keep_unused: bool = False) -> None:
         self.path = path if key is not None else None
         self._key = key or b""
-        self._mac: Any = None  # the HMAC keyed with `_mac_key`, of which each seal and name is a copy
-        self._mac_key = b""
+        self._mac = hmac.new(self._key, digestmod=hashlib.sha256)  # each seal and name is a copy of it
         self._keep_unused = keep_unused
         self._stored = _SealedFile.open(self.path) if self.path is not None else _SealedFile(None, {})
         self._used: set[str] = set()  # stored entries read back in this build: kept by the save
@@ -177,8 +176,6 @@ class SealedMemory:
         """HMAC-SHA256 of `message` under the user's key, as hex. A copy of one HMAC keyed once: an HMAC made
         afresh for each seal and name (two for each entry put) set up OpenSSL's digest contexts each time: amid a
         build's work, a page's name took a third longer."""
-        if self._mac is None or self._mac_key is not self._key:
-            self._mac, self._mac_key = hmac.new(self._key, digestmod=hashlib.sha256), self._key
         mac = self._mac.copy()
         mac.update(message)
         return mac.hexdigest()
