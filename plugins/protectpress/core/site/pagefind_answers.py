@@ -68,9 +68,6 @@ class _FileBytes:
         start, stop, _ = part.indices(self._size)
         return os.pread(self._fd, max(stop - start, 0), start) if stop > start else b""
 
-    def close(self) -> None:
-        """The file is closed by its owner (`SpilledFiles`); nothing is mapped."""
-
 
 def _read_spilled(file: Any) -> Any:
     """A long answer, decoded into `file`: its JSON value, with the `files` list of the payload left where it
@@ -156,5 +153,4 @@ class SpilledFiles:
             for start, end in self.entries:
                 yield json.loads(self.data[start:end])
         finally:
-            self.data.close()
             self.file.close()
