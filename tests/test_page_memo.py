@@ -88,3 +88,14 @@ def test_a_scheduled_page_goes_live_when_its_moment_passes(tmp_path):
     after, _ = read(tmp_path, memo, now=NOW + dt.timedelta(days=2))
     assert not before.items["guidance/pals.md"].is_live
     assert after.items["guidance/pals.md"].is_live
+
+
+def test_the_preview_keeps_no_pages_read_front_matter(tmp_path):
+    # Only a build hands a page's read YAML to MkDocs (mkdocs_plugins/page_source.py); kept in the preview's memo,
+    # every page's would stay for the whole session.
+    write(tmp_path)
+    content, _ = read(tmp_path, PageMemo())
+    assert content.items["guidance/pals.md"].read_meta is None
+    problems = Problems()
+    built = load_content(tmp_path / "docs", tmp_path, VOCABULARY, problems, now=NOW)
+    assert built.items["guidance/pals.md"].read_meta is not None  # a build still has it to give

@@ -48,6 +48,10 @@ class PageMemo:
             item = read_item(src_uri, path, text, vocabulary, own, exists if docs_file_exists else None, now=now,
                              markdown_extensions=markdown_extensions)
             found = tuple(own.added_since(0))
+            if item is not None and item.read_meta is not None:
+                # Only a build hands a page's read front matter to MkDocs (page_source.py); held here, it would
+                # stay for the whole preview session.
+                item = replace(item, read_meta=None)
             if looked_at_files:
                 self._found.pop(src_uri, None)
             else:
