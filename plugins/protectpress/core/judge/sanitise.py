@@ -228,7 +228,7 @@ def _judge_nodes(nodes: Iterable[LexborNode], elements: frozenset[str], schemes:
         attrs = node.attributes
         # Most of a body's elements (p, li, span, td...) have no attribute and are not named in `elements`:
         # `_judge_element` would find nothing on them, and calling it for each was a third of the judge's time.
-        if attrs or tag in elements or tag == "meta":
+        if attrs or tag in elements:  # (a <meta> is found only by its attributes: http-equiv=refresh)
             _judge_element(tag, None, attrs, elements, schemes, url_attributes, found, None)
         if styles:
             if tag == "style":
