@@ -6,7 +6,6 @@ tested without MkDocs."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
@@ -47,11 +46,6 @@ class Facts(dict[str, Any]):
             return self[name]
         except KeyError:
             raise AttributeError(name) from None
-
-
-@lru_cache(maxsize=1024)
-def _label(text: str) -> Markup:
-    return html_text(text)  # a topic's or sector's label, on every page that has it
 
 
 def preview_status(item: ContentItem) -> dict[str, str] | None:
@@ -116,7 +110,7 @@ def page_facts(item: ContentItem, settings: Settings, listed: set[str], memory: 
         # Only terms with a listing page get a link; the path is relative to the site root.
         sources = ((slug, SiteLinks.listing_source(group, slug)) for slug in slugs)
         return [
-            Facts(label=_label(labels[slug]), path=links.page_path(source) if source in listed else None)
+            Facts(label=html_text(labels[slug]), path=links.page_path(source) if source in listed else None)
             for slug, source in sources
         ]
 
