@@ -15,7 +15,7 @@ import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..foundation.links import SiteLinks
 from ..foundation.linkscan import IMAGE, FoundLink, ScannedHtml, scan_html, scan_json_feed, scan_text, scan_xml_feed
@@ -23,6 +23,7 @@ from ..foundation.nearest import nearest_pages
 from ..foundation.problems import Problems
 from ..foundation.site_paths import EMAIL_HTML, EMAIL_TEXT, FEEDS_FOLDER, WEB_FOLDER
 from .kept_scans import KeptScans
+from .url_join import joined
 
 # Fragments a browser honours on every page without an id.
 ALWAYS_THERE = {"", "top"}
@@ -344,7 +345,7 @@ class _Checker:
 @functools.lru_cache(maxsize=65536)
 def _joined(base: str, target: str) -> str:
     # Feeds carry the same entry bodies many times over (site, type, topic and sector feeds, three formats).
-    return urljoin(base, target)
+    return joined(base, target)
 
 
 def _where(channel: Channel) -> str:
