@@ -43,3 +43,22 @@ def test_joined_is_urljoin_on_random_addresses(scheme, host, base, target, roote
     address += ("/" if rooted else "") + "/".join(base)
     written = "/".join(target)
     assert joined(address, written) == urljoin(address, written)
+
+
+def test_the_link_check_splits_a_target_once_for_every_page_linking_to_it(tmp_path):
+    """Pages link to the same targets: each is split once (urlsplit was most of the check's time after the join)."""
+    from protectpress.core.checks import linkcheck
+    from protectpress.core.foundation.links import SiteLinks
+    from protectpress.core.foundation.problems import Problems
+
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text(f'<a href="../shared/?{tmp_path.name}">x</a>', encoding="utf-8")
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "index.html").write_text("<p>s</p>", encoding="utf-8")
+    before = linkcheck._split.cache_info()
+    problems = Problems()
+    linkcheck.check_site_links(tmp_path, SiteLinks("https://example.org/"), {}, problems)
+    after = linkcheck._split.cache_info()
+    assert list(problems) == []
+    assert after.hits - before.hits >= 2

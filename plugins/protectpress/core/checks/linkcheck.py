@@ -231,7 +231,7 @@ class _Checker:
         target = link.target
         if not target or target.startswith(PLACEHOLDER_PREFIX):
             return True
-        parts = urlsplit(target)
+        parts = _split(target)
         if parts.scheme and parts.scheme not in ("http", "https"):
             return True  # mailto:, tel:, data: ... are not files of ours
         site_parts = self.site_parts
@@ -340,6 +340,10 @@ class _Checker:
         self.report.seen.add(key)
         self.report.broken += 1
         self.problems.error(source, expected, found, line=self.locator.line_of(source, link.target))
+
+
+# A site's pages link to the same few thousand targets, each split once (a tuple, never changed).
+_split = functools.lru_cache(maxsize=65536)(urlsplit)
 
 
 @functools.lru_cache(maxsize=65536)
