@@ -445,3 +445,51 @@ def test_pages_wait_for_a_pagefind_that_falls_behind_and_are_all_indexed_when_it
         pipes[0].open.set()
         indexer.close()
     assert result.pages == total
+
+
+class _CountedPipe(_GatedPipe):
+    def __init__(self, pipe) -> None:
+        super().__init__(pipe)
+        self.writes = 0
+
+    def write(self, data: bytes) -> int:
+        self.writes += 1
+        return super().write(data)
+
+
+def test_pages_handed_over_together_reach_pagefind_and_come_back_in_fewer_wakings_than_pages(tmp_path, monkeypatch):
+    # Each page woke the writer and each answer the reader, and each waking took the GIL from the build: the
+    # threads pause between pages while the build does not wait on them, and take what came meanwhile.
+    write = PageIndexer._write
+    pipes: list[_CountedPipe] = []
+
+    def counted_write(self):
+        pipes.append(_CountedPipe(self._process.stdin))
+        self._process.stdin = pipes[-1]
+        write(self)
+    monkeypatch.setattr(PageIndexer, "_write", counted_write)
+    reads: list[int] = []
+    readv = os.readv
+
+    def counted_readv(fd, buffers):
+        got = readv(fd, buffers)
+        if threading.current_thread().name == "pp-pagefind-out":
+            reads.append(got)
+        return got
+    monkeypatch.setattr(search.os, "readv", counted_readv)
+    site = tmp_path / "site"
+    site.mkdir()
+    indexer = PageIndexer(site, language="en-GB")
+    total = 12
+    try:
+        for n in range(total):
+            indexer.add(f"page-{n}/index.html", f"<html><body data-pagefind-body><p>Word{n} here</p></body></html>")
+            time.sleep(0.005)  # a page takes a few ms to render
+        writes_before_finish, reads_before_finish = pipes[0].writes, len(reads)
+        started = time.monotonic()
+        result = indexer.finish()
+    finally:
+        indexer.close()
+    assert result.pages == total
+    assert writes_before_finish < total / 2 and reads_before_finish < total / 2, (writes_before_finish, reads)
+    assert time.monotonic() - started < 5

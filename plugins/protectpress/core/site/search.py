@@ -35,6 +35,12 @@ NOT_TEXT = ".headerlink"
 # A failing Pagefind should fail the build, not hang it: indexing 3,000 pages takes a few seconds.
 INDEX_TIMEOUT_SECONDS = 600
 OUTBOX_PAGES = 64  # pages handed over but not yet taken by Pagefind: about 2 MB
+# Woken for each page, the writer and the reader each took the GIL from the build about a thousand times at 1,000
+# pages, and the reader's thread CPU was ten times its decoding's. While the build is not waiting on them they
+# pause this long after each write or read, and take what came meanwhile (a page takes a few ms to render): at
+# most BATCH_PAGES pages written at once, so the pages held stay about OUTBOX_PAGES.
+READ_PAUSE_SECONDS = 0.05
+BATCH_PAGES = 16
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,9 @@ class PageIndexer:
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._room = threading.Event()  # cleared by `_post` waiting for room, set by the writer on taking a page
         self._room.set()
+        # Set while the build waits on the threads (for an answer, for room in the outbox, for them to end): they
+        # pause between pages only while it is not (READ_PAUSE_SECONDS).
+        self._waiting = threading.Event()
         # What Pagefind says when it fails (a broken pagefind.yml); open as long as Pagefind runs (`close`).
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         try:
@@ -206,6 +215,7 @@ class PageIndexer:
             while True:  # what was never sent; then the writer's signal to end always fits
                 self._outbox.get_nowait()
         self._outbox.put_nowait(None)
+        self._waiting.set()
         self._threads[0].join(timeout=5)  # the writer ends on the None above, or on the pipe Pagefind closed
         # The reader ends at the end of Pagefind's output, now that it has stopped. Its pipe closed under it, it
         # read a closed file: a thread's traceback at the end of some builds that failed.
@@ -224,25 +234,32 @@ class PageIndexer:
     def _post(self, message: str) -> None:
         """Queue one message (JSON, all ASCII) for the writer, as Pagefind reads them: base64, then a comma."""
         data = base64.b64encode(message.encode("ascii")) + b","
+        waited = False
         while self._outbox.qsize() >= OUTBOX_PAGES:
             self._room.clear()
             if self._outbox.qsize() < OUTBOX_PAGES:
                 break  # the writer took one between the two looks: it saw `_room` set, so it did not set it
             if self._process.poll() is not None or not self._threads[0].is_alive():
                 return  # Pagefind stopped: `finish` says so, with what it said
+            self._waiting.set()  # the writer, pausing, takes what is here at once
+            waited = True
             self._room.wait(1.0)
+        if waited:
+            self._waiting.clear()
         self._outbox.put(data)
 
     def _wait(self, message_id: int) -> dict[str, Any] | None:
         """Pagefind's answer to one message, once every message before it has been answered too (Pagefind
         answers as each is done, not in order); None if Pagefind stopped or took too long."""
         deadline = time.monotonic() + INDEX_TIMEOUT_SECONDS
+        self._waiting.set()
         with self._answered:
             while len(self._answers) < message_id:  # every message is answered once, ids from 1
                 left = deadline - time.monotonic()
                 if left <= 0 or (self._process.poll() is not None and not self._reading()):
                     return None
                 self._answered.wait(min(left, 1.0))
+            self._waiting.clear()
             return self._answers[message_id]
 
     def _reading(self) -> bool:
@@ -252,12 +269,23 @@ class PageIndexer:
         stdin = self._process.stdin
         assert stdin is not None
         while (message := self._outbox.get()) is not None:
+            if not self._waiting.is_set():
+                self._waiting.wait(READ_PAUSE_SECONDS)
+            batch, last = [message], False
+            with contextlib.suppress(queue.Empty):
+                while not last and len(batch) < BATCH_PAGES:
+                    more = self._outbox.get_nowait()
+                    last = more is None
+                    if more is not None:
+                        batch.append(more)
             if not self._room.is_set():
                 self._room.set()
             try:
-                stdin.write(message)
+                stdin.write(b"".join(batch))
                 stdin.flush()
             except (OSError, ValueError):
+                return
+            if last:
                 return
 
     def _read(self) -> None:
@@ -281,6 +309,8 @@ class PageIndexer:
                 message = IncomingAnswer()
                 start = end + 1
             message.add(chunk[start:])
+            if not self._waiting.is_set():
+                self._waiting.wait(READ_PAUSE_SECONDS)
         with self._answered:
             self._answered.notify_all()
 
