@@ -21,7 +21,15 @@ def joined(base: str, target: str) -> str:
     split = _base(base) if _PLAIN_TARGET.fullmatch(target) else None
     if split is None:
         return urljoin(base, target)
-    origin, folder = split
+    origin, folder, names = split
+    # Most: "../" a few times, then names none of which begins with a dot or is empty. The steps below come
+    # to the base's folder names less one for each "../" (none left when there are more), then those names.
+    ups = 0
+    while target.startswith("../", ups * 3):
+        ups += 1
+    rest = target[ups * 3:]
+    if names is not None and rest[:1] not in ("/", ".") and "/." not in rest and "//" not in rest:
+        return "/".join((origin, *names[:max(len(names) - ups, 0)], rest))
     segments = [*folder, *target.split("/")]
     segments[1:-1] = filter(None, segments[1:-1])  # as urljoin: no empty segment but the first and last
     resolved: list[str] = []
@@ -38,13 +46,14 @@ def joined(base: str, target: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _base(base: str) -> tuple[str, list[str]] | None:
-    """`scheme://netloc` and the folder's path segments of an http(s) base address, as urljoin reads them; None
-    for any other (urljoin joins it)."""
+def _base(base: str) -> tuple[str, list[str], tuple[str, ...] | None] | None:
+    """`scheme://netloc`, the folder's path segments of an http(s) base address as urljoin reads them, and its
+    folder names when none is "." or ".." (else None); None for any other address (urljoin joins it)."""
     scheme, netloc, path, _, _, _ = urlparse(base)
     if scheme not in ("http", "https") or not netloc:
         return None
     folder = path.split("/")
     if folder[-1] != "":
         del folder[-1]  # the last segment is a file's name, not a folder: not part of what is joined to
-    return f"{scheme}://{netloc}", folder
+    names = tuple(name for name in folder if name)
+    return f"{scheme}://{netloc}", folder, None if "." in names or ".." in names else names
