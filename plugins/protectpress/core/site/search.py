@@ -35,12 +35,10 @@ NOT_TEXT = ".headerlink"
 # A failing Pagefind should fail the build, not hang it: indexing 3,000 pages takes a few seconds.
 INDEX_TIMEOUT_SECONDS = 600
 OUTBOX_PAGES = 64  # pages handed over but not yet taken by Pagefind: about 2 MB
-# Woken for each page, the writer and the reader each took the GIL from the build about a thousand times at 1,000
-# pages, and the reader's thread CPU was ten times its decoding's. While the build is not waiting on them they
-# pause this long after each write or read, and take what came meanwhile (a page takes a few ms to render): at
-# most BATCH_PAGES pages written at once, so the pages held stay about OUTBOX_PAGES.
-READ_PAUSE_SECONDS = 0.05
-BATCH_PAGES = 16
+# Woken for each page, the writer and the reader each took the GIL from the build a thousand times at 1,000 pages
+# (the reader's CPU was ten times its decoding's). While the build waits on neither, each pauses this long after a
+# write or read and then takes what came meanwhile: at most BATCH_PAGES pages a write (pages held: about 80).
+READ_PAUSE_SECONDS, BATCH_PAGES = 0.05, 16
 
 
 @dataclass(frozen=True)
@@ -149,9 +147,7 @@ class PageIndexer:
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._room = threading.Event()  # cleared by `_post` waiting for room, set by the writer on taking a page
         self._room.set()
-        # Set while the build waits on the threads (for an answer, for room in the outbox, for them to end): they
-        # pause between pages only while it is not (READ_PAUSE_SECONDS).
-        self._waiting = threading.Event()
+        self._waiting = threading.Event()  # the build waits on the threads (an answer, room, their end): no pause
         # What Pagefind says when it fails (a broken pagefind.yml); open as long as Pagefind runs (`close`).
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         try:
@@ -234,18 +230,14 @@ class PageIndexer:
     def _post(self, message: str) -> None:
         """Queue one message (JSON, all ASCII) for the writer, as Pagefind reads them: base64, then a comma."""
         data = base64.b64encode(message.encode("ascii")) + b","
-        waited = False
         while self._outbox.qsize() >= OUTBOX_PAGES:
             self._room.clear()
             if self._outbox.qsize() < OUTBOX_PAGES:
                 break  # the writer took one between the two looks: it saw `_room` set, so it did not set it
             if self._process.poll() is not None or not self._threads[0].is_alive():
                 return  # Pagefind stopped: `finish` says so, with what it said
-            self._waiting.set()  # the writer, pausing, takes what is here at once
-            waited = True
+            self._waiting.set()  # the writer, pausing, takes what is here at once (cleared by the next `_wait`)
             self._room.wait(1.0)
-        if waited:
-            self._waiting.clear()
         self._outbox.put(data)
 
     def _wait(self, message_id: int) -> dict[str, Any] | None:
@@ -271,21 +263,18 @@ class PageIndexer:
         while (message := self._outbox.get()) is not None:
             if not self._waiting.is_set():
                 self._waiting.wait(READ_PAUSE_SECONDS)
-            batch, last = [message], False
+            batch: list[bytes | None] = [message]
             with contextlib.suppress(queue.Empty):
-                while not last and len(batch) < BATCH_PAGES:
-                    more = self._outbox.get_nowait()
-                    last = more is None
-                    if more is not None:
-                        batch.append(more)
+                while batch[-1] is not None and len(batch) < BATCH_PAGES:
+                    batch.append(self._outbox.get_nowait())
             if not self._room.is_set():
                 self._room.set()
             try:
-                stdin.write(b"".join(batch))
+                stdin.write(b"".join(part for part in batch if part is not None))
                 stdin.flush()
             except (OSError, ValueError):
                 return
-            if last:
+            if batch[-1] is None:
                 return
 
     def _read(self) -> None:
