@@ -28,6 +28,8 @@ class CspFeature:
         self.styles: set[str] = set()
         service = csp.origin_of(state.settings.plugin.sending.unsubscribe_url or "")
         self.form_targets = (service,) if service else ()  # the sign-up form posts to the service
+        # A page's policy by its hashes: the theme's pages share a few (10 µs a page to write one afresh).
+        self.policies: dict[tuple[tuple[str, ...], tuple[str, ...]], str] = {}
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if not self.active:
@@ -53,7 +55,13 @@ class CspFeature:
         scripts, styles = csp.page_hashes(html, body=body, page=read)
         self.scripts.update(scripts)
         self.styles.update(styles)
-        return csp.with_policy(html, csp.site_policy(scripts, styles, form_targets=self.form_targets))
+        key = (tuple(scripts), tuple(styles))
+        policy = self.policies.get(key)
+        if policy is None:
+            if len(self.policies) >= 1024:  # a theme writing a script of its own into each page
+                self.policies.clear()
+            policy = self.policies[key] = csp.site_policy(scripts, styles, form_targets=self.form_targets)
+        return csp.with_policy(html, policy)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.active:
