@@ -489,7 +489,8 @@ def test_the_email_template_is_compiled_once_and_again_after_any_edit(tmp_path, 
     assert compiled.count("newsletter.mjml.j2") == 1
     template = project / "overrides" / "emails" / "newsletter.mjml.j2"
     stat = template.stat()
-    template.write_text(template.read_text().replace("</mj-head>", "<mj-style>.pp-edited { color: #000; }</mj-style></mj-head>", 1))
+    edited = template.read_text().replace("</mj-head>", "<mj-style>.pp-edited { color: #000; }</mj-style></mj-head>")
+    template.write_text(edited)
     os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert template.stat().st_mtime_ns == stat.st_mtime_ns
     assert render() != first
