@@ -7,6 +7,7 @@ catch what it is for (and not just to pass on good output).
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -459,3 +460,38 @@ def test_check_lists_a_letters_front_matter_and_body_problems_in_one_run(tmp_pat
         matching = [line for line in mine if line.split(": ", 1)[1].startswith(start)]
         assert len(matching) == 1, (start, mine)
     assert len(mine) == len(expected), mine
+
+
+def test_the_email_template_is_compiled_once_and_again_after_any_edit(tmp_path, monkeypatch):
+    # Every newsletter of a build shares the template compiled once; an edit is picked up even when the file's
+    # modification time stays the same (a quick edit in the preview), since the check compares the text.
+    import jinja2
+
+    project = copy_project(FIXTURES / "newsletter-basic", tmp_path / "project")
+    settings = load_settings(project / "mkdocs.yml")
+    compiled: list[str | None] = []
+    compile_template = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_template(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+
+    def render() -> str:
+        problems = Problems()
+        rendered = render_newsletter_file(settings, "2024-01-winter-update", problems, now=NOW)
+        assert rendered is not None, [str(p) for p in problems]
+        return rendered.html
+
+    first = render()
+    assert render() == first
+    assert compiled.count("newsletter.mjml.j2") == 1
+    template = project / "overrides" / "emails" / "newsletter.mjml.j2"
+    stat = template.stat()
+    edited = template.read_text().replace("</mj-head>", "<mj-style>.pp-edited { color: #000; }</mj-style></mj-head>")
+    template.write_text(edited)
+    os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert template.stat().st_mtime_ns == stat.st_mtime_ns
+    assert render() != first
+    assert compiled.count("newsletter.mjml.j2") == 2

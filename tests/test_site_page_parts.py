@@ -46,7 +46,8 @@ def test_page_facts_are_escaped_once_and_link_only_terms_with_a_listing():
     assert facts["summary"] == "A &lt;b&gt;bold&lt;/b&gt; claim &amp; more."
     assert facts["kind"] == "guidance" and facts["kind_label"] == "Guidance" and facts["folder"] == "guidance"
     assert facts["published_iso"] == "2026-01-02" and facts["updated_iso"] == "2026-02-03"
-    assert facts["tags"] == [{"label": "Publicly Accessible Locations", "path": "topics/pals/"}]
+    assert facts["tags"] == [{"label": "Publicly Accessible Locations", "path": "topics/pals/",
+                              "href": "../../topics/pals/"}]
     assert facts["sectors"][0]["path"] is None  # no listing page for it in this build
     assert facts["printed"] is None
 
@@ -118,3 +119,50 @@ def test_facts_read_in_a_template_exactly_as_a_plain_dict_reads():
     assert template.render(f=facts) == template.render(f=values) == \
         "guidance|True|False|none|Topics|topics/pals/;None;|guidance"
     assert facts == values and not hasattr(facts, "missing")
+
+
+# The template that printed a page's topics and sectors until the markup was made once in the core (terms_html):
+# kept here to show the core's markup is what it printed, on every kind of page and address.
+OLD_TERMS_TEMPLATE = """{%- if pp.tags or pp.sectors %}
+<dl class="pp-terms" data-pagefind-ignore>
+  {%- for group, label in [(pp.tags, "Topics"), (pp.sectors, "Sectors")] if group %}
+  <div class="pp-terms__group"><dt>{{ label }}</dt><dd>
+    {%- for term in group -%}
+      {%- if term.path %}<a href="{{ term.path | url }}">{{ term.label | e }}</a>
+      {%- else %}{{ term.label | e }}{% endif %}
+      {%- if not loop.last %}, {% endif %}
+    {%- endfor -%}
+  </dd></div>
+  {%- endfor %}
+</dl>
+{%- endif %}
+"""
+
+
+def test_the_terms_markup_is_what_the_theme_template_printed():
+    import dataclasses
+    import itertools
+
+    import jinja2
+    from mkdocs.structure.files import File
+    from mkdocs.utils.templates import url_filter
+
+    environment = jinja2.Environment()  # as MkDocs makes it: no autoescape, the `url` filter relative to the page
+    environment.filters["url"] = url_filter
+    old = environment.from_string(OLD_TERMS_TEMPLATE)
+    base = load_settings(REPO / "mkdocs.yml")
+    tags, sectors = list(base.vocabulary.tags), list(base.vocabulary.sectors)
+    listed = {f"topics/{tags[0]}.md", f"topics/{tags[2]}.md", f"sectors/{sectors[1]}.md"}
+    pages = ["guidance/x.md", "index.md", "guidance/index.md", "news/2026/deep/y.md", "topics/" + tags[0] + ".md"]
+    chosen = [(), tags[:1], tags[:3], tags[1:2]]
+    compared = 0
+    for directory_urls, src_uri, page_tags, page_sectors in itertools.product(
+            (True, False), pages, chosen, [(), sectors[:2], sectors[2:3]]):
+        settings = dataclasses.replace(base, use_directory_urls=directory_urls)
+        item = _item(src_uri=src_uri, path=f"docs/{src_uri}", tags=tuple(page_tags), sectors=tuple(page_sectors))
+        facts = page_facts(item, settings, listed, BuildMemory(None))
+        page = File(src_uri, "docs", "site", directory_urls)  # MkDocs' own address for the page
+        expected = old.render(pp=facts, page=page, base_url=".")
+        assert str(facts["terms_html"]) == expected, (directory_urls, src_uri)
+        compared += bool(expected)
+    assert compared > 50  # most combinations have terms, linked and not

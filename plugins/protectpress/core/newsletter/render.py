@@ -8,9 +8,11 @@ Every mistake goes into the run's `Problems` list; a newsletter with errors rend
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -302,15 +304,38 @@ def _render_template(settings: Settings, newsletter: Newsletter, letter: ParsedM
                "date": human(newsletter.date), "web_url": web_url, "brand": brand, "body_html": Markup(letter.html),
                "footer": footer,
                "features": [_feature_context(f, embeds, links) for f in features]}
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(str(path.parent)), autoescape=True,
-                                     undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     try:
-        return environment.get_template(path.name).render(context)
+        return _email_environment(str(path.parent)).get_template(path.name).render(context)
     except jinja2.TemplateSyntaxError as error:
         problems.error(shown, "expected a template Jinja2 can read", error.message, line=error.lineno)
     except jinja2.TemplateError as error:
         problems.error(shown, "expected a template that renders", str(error), line=_template_line(error, path))
     return None
+
+
+
+class _SourceCheckedLoader(jinja2.FileSystemLoader):
+    """A template stays compiled while its text is unchanged: a modification time can stay the same across a quick
+    edit (the preview, a test), and reading the file again costs far less than compiling it."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, _ = super().get_source(environment, template)
+
+        def uptodate() -> bool:
+            try:
+                return Path(filename).read_text(encoding=self.encoding) == source
+            except OSError:
+                return False
+
+        return source, filename, uptodate
+
+
+@functools.lru_cache(maxsize=4)
+def _email_environment(folder: str) -> jinja2.Environment:
+    """One environment per templates folder, so that every newsletter of a build (and of the preview's rebuilds)
+    renders the email template compiled once, not once per newsletter."""
+    return jinja2.Environment(loader=_SourceCheckedLoader(folder), autoescape=True,
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
 
 
 def _written_at(clue: Clue, occurrence: int, letter: SourceLines,

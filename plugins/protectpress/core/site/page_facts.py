@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..content.contentset import ContentSet
 from ..content.items import ContentItem
@@ -107,13 +107,17 @@ def page_facts(item: ContentItem, settings: Settings, listed: set[str], memory: 
     links = settings.links
 
     def terms(group: str, slugs: tuple[str, ...], labels: dict[str, str]) -> list[dict]:
-        # Only terms with a listing page get a link; the path is relative to the site root.
+        # Only terms with a listing page get a link: `path` from the site root, `href` from this page.
         sources = ((slug, SiteLinks.listing_source(group, slug)) for slug in slugs)
         return [
-            Facts(label=html_text(labels[slug]), path=links.page_path(source) if source in listed else None)
+            Facts(label=html_text(labels[slug]), path=links.page_path(source),
+                  href=links.relative_url(source, from_src=item.src_uri))
+            if source in listed else Facts(label=html_text(labels[slug]), path=None, href=None)
             for slug, source in sources
         ]
 
+    tags = terms(TOPICS.folder, item.tags, vocabulary.tags)
+    sectors = terms(SECTORS.folder, item.sectors, vocabulary.sectors)
     return Facts({
         "kind": item.kind.value,
         "kind_label": item.kind.label,
@@ -127,11 +131,28 @@ def page_facts(item: ContentItem, settings: Settings, listed: set[str], memory: 
         "summary": html_text(item.summary),
         "changes": [Facts(date=human(change.date), iso=iso_day(change.date), note=html_text(change.note))
                     for change in item.changes],
-        "tags": terms(TOPICS.folder, item.tags, vocabulary.tags),
-        "sectors": terms(SECTORS.folder, item.sectors, vocabulary.sectors),
+        "tags": tags,
+        "sectors": sectors,
+        "terms_html": terms_html(tags, sectors),
         "folder": FOLDER_OF_TYPE.get(item.kind),
         "printed": printed_card(item, links, memory, sealed) if item.kind is ContentType.ACTION_CARD else None,
     })
+
+
+def terms_html(tags: list[dict], sectors: list[dict]) -> Markup:
+    """A page's topics and sectors as the list under its facts (or after an action card's steps), each linked
+    to its listing where it has one. Made here, once a page, as the one home of that markup: the template only
+    prints it (written in Jinja it cost a page more than the rest of its facts together). Empty without terms."""
+    groups = [(label, group) for label, group in (("Topics", tags), ("Sectors", sectors)) if group]
+    if not groups:
+        return Markup("")
+    rows = "".join(
+        f'\n  <div class="pp-terms__group"><dt>{label}</dt><dd>'
+        + ", ".join(f'<a href="{term["href"]}">{escape(term["label"])}</a>' if term["path"] else escape(term["label"])
+                    for term in group)
+        + "</dd></div>"
+        for label, group in groups)
+    return Markup(f'\n<dl class="pp-terms" data-pagefind-ignore>{rows}\n</dl>')
 
 
 def contents(src_uri: str, item: ContentItem | None, hide: Any, headings: Iterable[tuple[int, str, str]]
