@@ -41,10 +41,10 @@ from ..core.site.home import home_action_cards, home_sections
 from ..core.site.images import preview_png
 from ..core.site.listings import (
     in_reader_order,
+    listings_by_group,
     missing_type_indexes,
     type_index_source,
     type_listing,
-    vocabulary_listings,
 )
 from ..core.site.meta import safe_meta
 from ..core.site.metadata import (
@@ -164,8 +164,7 @@ class SiteFeature:
         """The generated pages: topic and sector listings, and the index of a type folder without one."""
         vocabulary, content, links = self.state.settings.vocabulary, self.state.content, self.state.settings.links
         listings = missing_type_indexes(content)
-        for group, terms in vocabulary.by_group():
-            in_order = vocabulary_listings(content, group.folder, terms, group.noun, links)
+        for in_order in listings_by_group(content, vocabulary, links):  # each page's entry written once
             # The sidebar lists the terms in the order their index page does (the vocabulary's), not by file name.
             self.state.nav_ranks.update((listing.src_uri, rank) for rank, listing in enumerate(in_order))
             listings += in_order
