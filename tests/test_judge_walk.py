@@ -63,7 +63,9 @@ PIECES = st.sampled_from([
     '<animate attributeName="href" values="/;javascript:x()">', "<script>x()</script>", "<noscript>",
     "</noscript>", '<meta http-equiv="refresh" content="0;url=/">', "<meta>", "<iframe></iframe>", "<table>",
     "<tr>", "</table>", "<![CDATA[", "]]>", '<div onclick="x()">', '<x:y xlink:onload="z">', "<template>",
-    "<form action=\"javascript:x\">", "<math><mi>", "<desc>", "<title>", '<p id="a" class="b">', "<!doctype html>",
+    "<form action=\"javascript:x\">", '<table><tr><th style="text-align: center;">x</th><td style="text-align: '
+    'left;">y</td><td style="color: red">z</td></tr></table>', "<math><mi>", "<desc>", "<title>",
+    '<p id="a" class="b">', "<!doctype html>",
 ])
 
 
@@ -71,6 +73,7 @@ PIECES = st.sampled_from([
 @given(st.lists(PIECES, max_size=14), st.booleans(), st.booleans())
 @example(['<td style="text-align: left;">', '<p style="x">', "<style>"], True, True)
 @example(["<p>", "text"], True, True)
+@example(['<table><tr><th style="text-align: center;">x</th></tr></table>'], True, True)
 def test_the_walk_finds_what_it_found_before(pieces, fragment, styles):
     html = "".join(pieces)
     for elements, schemes, url_attributes in ((sanitise._ACTIVE_ELEMENTS, sanitise._ACTIVE_SCHEMES,
