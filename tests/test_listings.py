@@ -1,6 +1,6 @@
-"""Topic and sector listings made together (core/site/listings.py `listings_by_group`, issue 29): the same pages
-as each group's `vocabulary_listings` made alone, with each page's entry written once though it is listed under
-topics and sectors."""
+"""Topic, sector and type listings made together (core/site/listings.py `listings_by_group`, `type_listing`,
+issue 29): the same pages as each made alone, with each page's entry written once though it is listed under
+topics, sectors and its type."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from protectpress.core.content.loading import load_content
 from protectpress.core.foundation.links import SiteLinks
 from protectpress.core.foundation.problems import Problems
 from protectpress.core.foundation.settings import Vocabulary
+from protectpress.core.foundation.site_paths import ContentType
 from protectpress.core.site import listings
-from protectpress.core.site.listings import listings_by_group, vocabulary_listings
+from protectpress.core.site.listings import listings_by_group, type_index_source, type_listing, vocabulary_listings
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 VOCABULARY = Vocabulary(tags={"pals": "PALS", "crowds": "Crowds & queues"},
@@ -60,3 +61,21 @@ def test_each_pages_entry_is_written_once_for_every_group(tmp_path, monkeypatch)
     listings_by_group(content, VOCABULARY, links)
     assert written and set(written.values()) == {1}
     assert {src for src, _ in written} == set(PAGES)  # listed under topics and under sectors, written once
+
+
+def test_the_type_listings_share_the_entries_too(tmp_path, monkeypatch):
+    content, links = _content(tmp_path), SiteLinks("https://example.org/")
+    kinds = [ContentType.GUIDANCE, ContentType.NEWS, ContentType.ACTION_CARD]
+    alone = [type_listing(content, kind, links, type_index_source(kind)) for kind in kinds]
+    written: Counter[str] = Counter()
+    after_link = listings._after_link
+
+    def counted(item, show_kind):
+        written[item.src_uri] += 1
+        return after_link(item, show_kind)
+
+    monkeypatch.setattr(listings, "_after_link", counted)
+    made: listings.EntryTexts = {}
+    listings_by_group(content, VOCABULARY, links, made)
+    assert [type_listing(content, kind, links, type_index_source(kind), made) for kind in kinds] == alone
+    assert written == dict.fromkeys(PAGES, 1)  # each page's entry written once, for all its listings

@@ -181,21 +181,25 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
     return [index, *listings] if listings else []
 
 
-def listings_by_group(content: ContentSet, vocabulary: Vocabulary, links: SiteLinks) -> list[list[Listing]]:
+def listings_by_group(content: ContentSet, vocabulary: Vocabulary, links: SiteLinks,
+                      made: EntryTexts | None = None) -> list[list[Listing]]:
     """`vocabulary_listings` of each group (topics, then sectors), in vocabulary order: with one memory of entries
-    between them, so that a page listed under a topic and a sector is written once."""
-    made: EntryTexts = {}
+    between them (`made`, which the type listings of `content` may share too), so that a page listed under a topic
+    and a sector is written once."""
+    made = {} if made is None else made
     return [vocabulary_listings(content, group.folder, terms, group.noun, links, made)
             for group, terms in vocabulary.by_group()]
 
 
-def type_listing(content: ContentSet, kind: ContentType, links: SiteLinks, from_src: str) -> str:
-    """The list appended to a typed folder's index page `from_src` (e.g. all action cards), in reader order."""
+def type_listing(content: ContentSet, kind: ContentType, links: SiteLinks, from_src: str,
+                 made: EntryTexts | None = None) -> str:
+    """The list appended to a typed folder's index page `from_src` (e.g. all action cards), in reader order.
+    `made`: entries' text after the link, shared with the other listings of `content`."""
     items = content.of_type(kind)
     if not items:
         return ""
     return (f"\n\n## All {kind.plural.lower() if kind is not ContentType.GUIDANCE else 'guidance'}\n\n"
-            + item_list(in_reader_order(items, kind), links, from_src))
+            + item_list(in_reader_order(items, kind), links, from_src, made))
 
 
 # What a type's card says when its folder has no index page with a summary of its own.
