@@ -111,7 +111,7 @@ class SiteFeature:
                 continue
             # Read through the core, so a page that is not UTF-8 is named like `check` names it, not a traceback.
             text = (file.content_string if file.generated_by or file.abs_src_path is None else
-                    read_source(Path(file.abs_src_path), f"{docs_prefix}/{file.src_uri}", self.state.problems))
+                    read_source(file.abs_src_path, f"{docs_prefix}/{file.src_uri}", self.state.problems))
             if text is not None:
                 sources[file.src_uri] = text
             else:
