@@ -60,37 +60,37 @@ def test_a_page_given_its_meta_reads_as_mkdocs_reads_it(tmp_path, src_uri):
     config, files = _pages(tmp_path, GIVEN)
     text = GIVEN[src_uri].removeprefix("\ufeff")  # as read_source reads a file (utf-8-sig), as MkDocs does
     front = split_front_matter(text, recover=True)
-    assert front.safe_loaded is not None
-    assert front.safe_loaded == yaml.load(front.yaml_text, yaml.CSafeLoader)
+    assert front.safe_loaded is True
+    assert front.data == yaml.load(front.yaml_text, yaml.CSafeLoader)
     given = Page(None, files.get_file_from_path(src_uri), config)
     counted = []
-    give_meta(given, front.yaml_text, front.safe_loaded, on_given=lambda: counted.append(1))
+    give_meta(given, front.yaml_text, front.data, on_given=lambda: counted.append(1))
     given.read_source(config)
     read = _read_by_mkdocs(config, files, src_uri)
     assert counted == [1]  # the value was given, not parsed again
-    assert given.meta is front.safe_loaded
+    assert given.meta is front.data
     assert given.markdown == read.markdown
     assert given.meta == read.meta
     assert {k: type(v) for k, v in given.meta.items()} == {k: type(v) for k, v in read.meta.items()}
     assert "read_source" not in vars(given)  # once: a second reading is MkDocs' own
     given.read_source(config)
-    assert given.meta is not front.safe_loaded and given.meta == read.meta
+    assert given.meta is not front.data and given.meta == read.meta
 
 
 @pytest.mark.parametrize("src_uri", sorted(NOT_GIVEN))
 def test_front_matter_read_otherwise_than_the_safe_loader_is_never_given(src_uri):
     front = split_front_matter(NOT_GIVEN[src_uri], recover=True)
-    assert front.safe_loaded is None
+    assert front.safe_loaded is False
 
 
 def test_a_page_whose_text_changed_since_validation_is_read_by_mkdocs(tmp_path):
     config, files = _pages(tmp_path, GIVEN)
     front = split_front_matter(GIVEN["plain.md"], recover=True)
-    assert front.safe_loaded is not None
+    assert front.safe_loaded is True
     (tmp_path / "docs" / "plain.md").write_text("---\ntitle: Edited\n---\nNew body\n", encoding="utf-8")
     given = Page(None, files.get_file_from_path("plain.md"), config)
     counted = []
-    give_meta(given, front.yaml_text, front.safe_loaded, on_given=lambda: counted.append(1))
+    give_meta(given, front.yaml_text, front.data, on_given=lambda: counted.append(1))
     given.read_source(config)
     assert counted == []
     assert (given.markdown, given.meta) == ("New body\n", {"title": "Edited"})
@@ -101,7 +101,7 @@ def test_a_page_is_given_its_meta_once_and_the_item_lets_go_of_it(tmp_path):
     # copy of its meta (6 MB at 3,000 pages), and a second build given the same item got a meta the first changed.
     config, files = _pages(tmp_path, GIVEN)
     front = split_front_matter(GIVEN["plain.md"], recover=True)
-    item = SimpleNamespace(read_meta=ReadMeta(front.yaml_text, front.safe_loaded), body=front.body.lstrip("\n"))
+    item = SimpleNamespace(read_meta=ReadMeta(front.yaml_text, front.data), body=front.body.lstrip("\n"))
     for file in files.documentation_pages():
         Page(None, file, config)  # MkDocs makes each page before on_nav
     feature = MetaReadOnce(SimpleNamespace(serving=False, content=SimpleNamespace(items={"plain.md": item})))
@@ -111,7 +111,7 @@ def test_a_page_is_given_its_meta_once_and_the_item_lets_go_of_it(tmp_path):
         page.read_source(config)
         assert feature.given == 1, build  # the second build parses: the first one's value is gone
         assert item.read_meta.take() is None
-    assert page.meta == {**front.safe_loaded} and page.meta is not front.safe_loaded
+    assert page.meta == {**front.data} and page.meta is not front.data
 
 
 def test_a_page_given_its_meta_holds_the_items_markdown_not_a_copy(tmp_path):

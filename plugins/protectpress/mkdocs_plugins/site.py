@@ -40,11 +40,12 @@ from ..core.site.brand import Brand, load_brand
 from ..core.site.home import home_action_cards, home_sections
 from ..core.site.images import preview_png
 from ..core.site.listings import (
+    EntryTexts,
     in_reader_order,
+    listings_by_group,
     missing_type_indexes,
     type_index_source,
     type_listing,
-    vocabulary_listings,
 )
 from ..core.site.meta import safe_meta
 from ..core.site.metadata import (
@@ -110,7 +111,7 @@ class SiteFeature:
                 continue
             # Read through the core, so a page that is not UTF-8 is named like `check` names it, not a traceback.
             text = (file.content_string if file.generated_by or file.abs_src_path is None else
-                    read_source(Path(file.abs_src_path), f"{docs_prefix}/{file.src_uri}", self.state.problems))
+                    read_source(file.abs_src_path, f"{docs_prefix}/{file.src_uri}", self.state.problems))
             if text is not None:
                 sources[file.src_uri] = text
             else:
@@ -131,8 +132,9 @@ class SiteFeature:
                 draft = files.get_file_from_path(item.src_uri)
                 if draft is not None:  # every content item was read from a file in `files`
                     draft.inclusion = InclusionLevel.DRAFT
-        self._add_listings(files, config)
-        self._make_sections(files)
+        made: EntryTexts = {}  # each page's entry written once, for every listing it is on
+        self._add_listings(files, config, made)
+        self._make_sections(files, made)
         if self.state.serving:
             titles = [(item.src_uri, item.title) for item in self.state.content.items.values()]
             serve_cache.rebuild_all_when_menu_changed(config, files, [*titles, *self.listing_titles.items()])
@@ -160,12 +162,11 @@ class SiteFeature:
                 return True
         return False
 
-    def _add_listings(self, files: Files, config: MkDocsConfig) -> None:
+    def _add_listings(self, files: Files, config: MkDocsConfig, made: EntryTexts) -> None:
         """The generated pages: topic and sector listings, and the index of a type folder without one."""
         vocabulary, content, links = self.state.settings.vocabulary, self.state.content, self.state.settings.links
         listings = missing_type_indexes(content)
-        for group, terms in vocabulary.by_group():
-            in_order = vocabulary_listings(content, group.folder, terms, group.noun, links)
+        for in_order in listings_by_group(content, vocabulary, links, made):
             # The sidebar lists the terms in the order their index page does (the vocabulary's), not by file name.
             self.state.nav_ranks.update((listing.src_uri, rank) for rank, listing in enumerate(in_order))
             listings += in_order
@@ -180,7 +181,7 @@ class SiteFeature:
                              if self.state.serving else
                              File.generated(config, listing.src_uri, content=listing.markdown))
 
-    def _make_sections(self, files: Files) -> None:
+    def _make_sections(self, files: Files, made: EntryTexts) -> None:
         """The sections appended to pages an author wrote only an intro for (home, type indexes), and the
         sidebar ranks. Made here, not per page, so that `mkdocs serve --dirty` can tell when they change
         although the page's own file did not."""
@@ -191,7 +192,7 @@ class SiteFeature:
             for rank, item in enumerate(in_reader_order(items, kind)):
                 self.state.nav_ranks[item.src_uri] = rank
             self._note_newest(type_index_source(kind), items)
-            self.sections[type_index_source(kind)] = type_listing(content, kind, links, type_index_source(kind))
+            self.sections[type_index_source(kind)] = type_listing(content, kind, links, type_index_source(kind), made)
         self._note_newest(HOME_SRC_URI, content.published())
         if self.state.serving:
             for src_uri, section in self.sections.items():
@@ -284,8 +285,7 @@ class SiteFeature:
                     "in mkdocs.yml removes HTML comments: take it out)", f"{len(missing)} list(s) missing")
         # The rendered body is what the site publishes. The errors stop the build at the integrity feature's
         # on_env report, after every page has been checked, so that one run lists them all.
-        item = self.item(page)
-        if item is not None:
+        if (item := self.item(page)) is not None:
             check_body(item.path, html, item.body, item.body_line, self.state.problems)
         return keep_time_ranges_together(html)
 

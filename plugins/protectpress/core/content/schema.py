@@ -280,7 +280,7 @@ def item_from_front_matter(src_uri: str, path: str, front: FrontMatter, vocabula
         publish_at=values.get("publish_at"),
         changes=values.get("changes", ()),
         scheduled=scheduled_later(values.get("publish_at"), now),
-        read_meta=ReadMeta(front.yaml_text, front.safe_loaded) if front.safe_loaded is not None else None,
+        read_meta=ReadMeta(front.yaml_text, front.data) if front.safe_loaded else None,
     )
 
 

@@ -36,12 +36,13 @@ class FrontMatter:
     # the rest of the file is still checked; `broken_keys` are the keys in those blocks, not to be called missing.
     slips: list[FrontMatterError] = field(default_factory=list)
     broken_keys: frozenset[str] = frozenset()
-    # The YAML between the fences, and its value exactly as PyYAML's safe loader gives it (`yaml.load(yaml_text,
-    # CSafeLoader)`, what MkDocs reads a page's meta with): None when this reading differed from that in any way
-    # (a slip read past, an impossible date kept as text, a key that is not text), or when it is not a mapping.
-    # MkDocs is given this value instead of parsing the same YAML again (mkdocs_plugins/page_source.py).
+    # The YAML between the fences, and whether `data` is exactly what PyYAML's safe loader gives for it
+    # (`yaml.load(yaml_text, CSafeLoader)`, what MkDocs reads a page's meta with): not when this reading differed
+    # from that in any way (a slip read past, an impossible date kept as text, a key that is not text), nor when
+    # it is not a mapping. MkDocs is then given `data` instead of parsing the same YAML again
+    # (mkdocs_plugins/page_source.py).
     yaml_text: str = ""
-    safe_loaded: dict[str, Any] | None = None
+    safe_loaded: bool = False
 
     @property
     def closing_line(self) -> int:
@@ -156,8 +157,8 @@ def split_front_matter(text: str, *, recover: bool = False) -> FrontMatter:
     front = _front_matter(node, data, body, index + 2)
     front.slips, front.broken_keys = slips, frozenset(broken)
     front.yaml_text = yaml_text
-    if as_safe_load and not slips and isinstance(data, dict) and all(type(key) is str for key in data):
-        front.safe_loaded = data
+    # `front.data` is the very dict read when every key is text (`_front_matter`), else one with keys made text.
+    front.safe_loaded = as_safe_load and not slips and front.data is data
     return front
 
 
@@ -266,15 +267,18 @@ def _front_matter(node: yaml.Node | None, data: Any, body: str, body_line: int) 
             elif isinstance(value_node, yaml.MappingNode):  # `search.boost`: a setting on its own line
                 for inner_key, _ in value_node.value:
                     key_lines.setdefault(f"{key}.{inner_key.value}", inner_key.start_mark.line + 2)
-    return FrontMatter(data={str(k): v for k, v in data.items()}, body=body, body_line=body_line,
-                       lines=key_lines, raw=raw)
+    if not all(type(key) is str for key in data):
+        data = {str(k): v for k, v in data.items()}
+    return FrontMatter(data=data, body=body, body_line=body_line, lines=key_lines, raw=raw)
 
 
-def read_source(file: Path, path: str, problems: Problems) -> str | None:
+def read_source(file: Path | str, path: str, problems: Problems) -> str | None:
     """A source file's text, or None with an error when it is not UTF-8 (a UTF-8 byte-order mark is dropped,
-    as MkDocs drops it)."""
+    as MkDocs drops it). `file` may be the path as text, as MkDocs holds it: a Path made of it for each page only
+    to open it was a tenth of reading the pages."""
     try:
-        data = file.read_bytes()
+        with open(file, "rb") as handle:  # what Path.read_bytes does
+            data = handle.read()
     except OSError as error:
         problems.error(path, "expected a file the build can read", error.strerror or type(error).__name__)
         return None

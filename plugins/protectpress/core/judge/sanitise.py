@@ -222,9 +222,10 @@ def _judge_nodes(nodes: Iterable[LexborNode], elements: frozenset[str], schemes:
     the column alignment Python-Markdown's tables write."""
     found: list[ActiveContent] = []
     for node in nodes:
-        if node.tag is None or node.tag[:1] in "-#_":  # a comment
+        name = node.tag  # made anew on each reading: read once
+        if name is None or name[:1] in "-#_":  # a comment
             continue
-        tag = node.tag.lower()
+        tag = name.lower()
         attrs = node.attributes
         # Most of a body's elements (p, li, span, td...) have no attribute and are not named in `elements`:
         # `_judge_element` would find nothing on them, and calling it for each was a third of the judge's time.
@@ -233,8 +234,7 @@ def _judge_nodes(nodes: Iterable[LexborNode], elements: frozenset[str], schemes:
         if styles:
             if tag == "style":
                 found.append(ActiveContent(f"a <style> element ({_STYLES_FROM_THEME})", "<style"))
-            value = attrs.get("style")
-            if "style" in attrs and not (tag in ("td", "th") and _TABLE_ALIGNMENT.fullmatch(value or "")):
+            if "style" in attrs and not (tag in ("td", "th") and _TABLE_ALIGNMENT.fullmatch(attrs["style"] or "")):
                 found.append(ActiveContent(f"a style= attribute on <{tag}> ({_STYLES_FROM_THEME})", "style"))
     return found
 
@@ -346,6 +346,8 @@ def decodings(data: str | bytes, *, xml: bool) -> list[str]:
 def _merge(found: list[ActiveContent], more: list[ActiveContent]) -> None:
     """Add to `found` what `more` holds beyond it, counting repeats (the same <script> seen by two parsers is
     one <script>; a second one is a second)."""
+    if not more:
+        return  # nearly every parse of a body: counting what was found would be all the work
     have = Counter((f.description, f.clue.lower()) for f in found)
     for item in more:
         key = (item.description, item.clue.lower())

@@ -19,6 +19,7 @@ from ..content.items import ContentItem
 from ..foundation.dates import human, iso_day
 from ..foundation.generated import escape_markdown, front_matter
 from ..foundation.links import SiteLinks
+from ..foundation.settings import Vocabulary
 from ..foundation.site_paths import FOLDER_OF_TYPE, SECTORS, TOPICS, ContentType, folder_index, label_in_sentence
 from ..foundation.templates import html_text
 
@@ -74,16 +75,16 @@ def _after_link(item: ContentItem, show_kind: bool) -> str:
 
 # An entry's text after its link, by (id of the item, show_kind): a page is listed under each of its topics and
 # sectors and its type (7,000 entries for 1,000 pages), and escaping and dating it again each time was most of
-# the listings' time. Kept only while one call of `vocabulary_listings` makes its pages: the items outlive it,
-# so no id is reused within it.
-_Made = dict[tuple[int, bool], str]
+# the listings' time. Kept only while the listings of one content set are made (every group's: the site feature
+# shares one between its `vocabulary_listings` calls): the items outlive it, so no id is reused within it.
+EntryTexts = dict[tuple[int, bool], str]
 
 
-def item_list(items: list[ContentItem], links: SiteLinks, from_src: str, made: _Made | None = None) -> str:
+def item_list(items: list[ContentItem], links: SiteLinks, from_src: str, made: EntryTexts | None = None) -> str:
     """Each entry: the title linked from the listing page, its type and date on a line of their own (run on
     after the title, they wrapped differently on each entry of a phone's list), then the summary; the type only
     on a list of more than one kind, whose heading or page does not already say it ("News · " on every news
-    item). `made`: entries' text after the link, shared by the lists of one `vocabulary_listings`."""
+    item). `made`: entries' text after the link, shared by the lists made from one content set."""
     # One raw HTML block: no blank line may appear inside it, and one must follow it.
     show_kind = len({i.kind for i in items}) > 1
     made = {} if made is None else made
@@ -110,7 +111,7 @@ def _kinds_phrase(items: Iterable[ContentItem]) -> str:
     return phrase[:1].upper() + phrase[1:]
 
 
-def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str, made: _Made) -> str:
+def _grouped(items: list[ContentItem], links: SiteLinks, from_src: str, made: EntryTexts) -> str:
     parts = []
     for kind in (*LISTING_ORDER, *(k for k in ContentType if k not in LISTING_ORDER)):
         chosen = [i for i in items if i.kind is kind]
@@ -144,12 +145,13 @@ def listing_sources(content: ContentSet, group: str, vocabulary: dict[str, str])
 
 
 def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, str], noun: str,
-                        links: SiteLinks) -> list[Listing]:
+                        links: SiteLinks, made: EntryTexts | None = None) -> list[Listing]:
     """One page per topic or sector that has pages, plus the group's own index. Empty terms get no page,
     so that nothing links to a listing with nothing in it. Links are relative, so `links` needs no site_url;
-    only `use_directory_urls` changes them."""
+    only `use_directory_urls` changes them. `made`: entries' text after the link, shared with the other groups'
+    listings of `content` (`listings_by_group`)."""
     listings: list[Listing] = []
-    made: _Made = {}
+    made = {} if made is None else made
     for slug, label, items in _terms_with_pages(content, group, vocabulary):
         # The intro names only the kinds of page listed below it.
         kinds = _kinds_phrase(items)
@@ -179,13 +181,25 @@ def vocabulary_listings(content: ContentSet, group: str, vocabulary: dict[str, s
     return [index, *listings] if listings else []
 
 
-def type_listing(content: ContentSet, kind: ContentType, links: SiteLinks, from_src: str) -> str:
-    """The list appended to a typed folder's index page `from_src` (e.g. all action cards), in reader order."""
+def listings_by_group(content: ContentSet, vocabulary: Vocabulary, links: SiteLinks,
+                      made: EntryTexts | None = None) -> list[list[Listing]]:
+    """`vocabulary_listings` of each group (topics, then sectors), in vocabulary order: with one memory of entries
+    between them (`made`, which the type listings of `content` may share too), so that a page listed under a topic
+    and a sector is written once."""
+    made = {} if made is None else made
+    return [vocabulary_listings(content, group.folder, terms, group.noun, links, made)
+            for group, terms in vocabulary.by_group()]
+
+
+def type_listing(content: ContentSet, kind: ContentType, links: SiteLinks, from_src: str,
+                 made: EntryTexts | None = None) -> str:
+    """The list appended to a typed folder's index page `from_src` (e.g. all action cards), in reader order.
+    `made`: entries' text after the link, shared with the other listings of `content`."""
     items = content.of_type(kind)
     if not items:
         return ""
     return (f"\n\n## All {kind.plural.lower() if kind is not ContentType.GUIDANCE else 'guidance'}\n\n"
-            + item_list(in_reader_order(items, kind), links, from_src))
+            + item_list(in_reader_order(items, kind), links, from_src, made))
 
 
 # What a type's card says when its folder has no index page with a summary of its own.
