@@ -10,6 +10,7 @@ import feedparser
 import pytest
 
 from protectpress.core.feeds import FeedEntry, check_feed_images, clean_content, plan_feeds, publish_feeds, render_feed
+from protectpress.core.feeds.catalogue import ATOM, RSS
 from protectpress.core.feeds.clean import clean_entries
 from protectpress.core.feeds.instants import with_distinct_instants
 from protectpress.core.feeds.writers import FeedWriter
@@ -191,6 +192,49 @@ def test_an_entry_made_once_for_every_feed_writes_the_bytes_a_feed_written_alone
             ids = ([e.id for e in parsed.entries] if parsed is not None
                    else [item["id"] for item in json.loads(together[feed.folder + feed_format])["items"]])
             assert ids == [e.id for e in feed.entries]
+
+
+# Bodies and texts that look like where one entry ends and the next begins, once escaped or not.
+HOSTILE_BODIES = ['<p>a\n    <item>\n b</p>', '<pre>x\n  <entry>\n</entry>\n</feed>\n  </channel>\n</rss>\n</pre>',
+                  '<p><![CDATA[ <item> ]]> \u2028 \x0b tab\t &amp; &lt;item&gt;</p>', ""]
+
+
+@pytest.mark.parametrize("pinned", [False, True])
+def test_each_xml_file_is_the_bytes_feedgen_writes_with_every_entry_made_for_it(settings, pinned):
+    # The writer serialises each entry once and puts its bytes in every file that carries it; each file must be
+    # what feedgen writes for that feed with every entry made afresh (`whole_xml`), and so must a feed without any.
+    kinds, links = ("news", "action-card", "guidance"), settings.links
+    groups = [(("suspicious-items", "martyns-law"), ("all",)), (("suspicious-items",), ("retail", "sport")),
+              ((), ("retail",)), (("martyns-law",), ()), (("suspicious-items",), ("sport",))] * 3
+    entries = [dataclasses.replace(entry(f"e{i}", kind=kinds[i % 3], published=f"2024-0{i % 9 + 1}-1{i % 7}",
+                                         tags=tags, sectors=sectors, html=HOSTILE_BODIES[i % len(HOSTILE_BODIES)],
+                                         title=AWKWARD_TITLE + "\n    <item>\n",
+                                         summary=AWKWARD_SUMMARY + "\n  <entry>\n"),
+                                   image=SITE + f"images/{i}.png" if i % 2 else None, image_length=i)
+               for i, (tags, sectors) in enumerate(groups)]
+    notice = (entry("notice", html=HOSTILE_BODIES[0]),) if pinned else ()
+    feeds = [dataclasses.replace(feed, entries=tuple(clean_entries(list(feed.entries), links, Problems())))
+             for feed in plan_feeds(entries, settings, pinned=notice)]
+    feeds.append(plan_feeds([], settings)[0])  # a new site's feed, with no entry
+    writer = FeedWriter(settings)
+    for feed in feeds:
+        urls, files = writer.urls(feed), writer.render(feed)
+        for feed_format in (RSS, ATOM):
+            alone = FeedWriter(settings).whole_xml(feed, feed_format, feed_id=urls[ATOM], self_url=urls[feed_format])
+            assert files[feed.path(feed_format)] == alone
+    assert sum(len(feed.entries) for feed in feeds) > 2 * len(entries)  # entries in many feeds each
+
+
+def test_a_file_feedgen_writes_otherwise_is_feedgens_own(settings, monkeypatch):
+    from protectpress.core.feeds import writers
+
+    feeds = plan_feeds([entry("a"), entry("b", published="2024-02-01")], settings)
+    monkeypatch.setattr(writers, "_ENTRY_START", {RSS.name: b"<nothing>", ATOM.name: b"<nothing>"})
+    writer = FeedWriter(settings)
+    for feed in feeds:
+        urls, files = writer.urls(feed), writer.render(feed)
+        assert files[feed.path(RSS)] == writer.whole_xml(feed, RSS, feed_id=urls[ATOM], self_url=urls[RSS])
+        assert files[feed.path(ATOM)] == writer.whole_xml(feed, ATOM, feed_id=urls[ATOM], self_url=urls[ATOM])
 
 
 def test_the_dc_extension_registered_by_class_writes_what_load_extension_wrote(settings, monkeypatch):

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from feedgen.entry import FeedEntry as FeedgenEntry
 from feedgen.ext.dc import DcEntryExtension, DcExtension
 from feedgen.feed import FeedGenerator
-from lxml import etree
 
 from ..foundation.links import SiteLinks
 from ..foundation.linkscan import IMAGE, LINK, FoundLink, entry_body_links
@@ -91,14 +90,14 @@ def render_feed(feed: Feed, settings: Settings) -> dict[str, bytes]:
 
 class FeedWriter:
     """Writes every feed of one build. A page is in the site-wide feed and in each of its topics' and sectors'
-    feeds, written the same way in each: its RSS and Atom entries are made once and given to every feed that
-    carries it (feedgen's `add_entry(entry)`), and each builds its XML element once (`_MadeOnce`), not again for
-    each of up to a dozen feeds."""
+    feeds, the same in each (same root, same depth): its RSS item, Atom entry and JSON Feed item are made and
+    serialised once, their bytes put in every file that carries it (`_xml_file`), not made and serialised again for
+    each of up to a dozen feeds (tests/test_feeds_core.py compares the files with feedgen's own, `whole_xml`)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.publisher = Publisher.from_settings(settings)
-        self._made: dict[tuple[str, str], FeedgenEntry] = {}  # (entry id, format name) -> its feedgen entry
+        self._made: dict[tuple[str, str], bytes] = {}  # (entry id, format name) -> its item or entry, serialised
         self._json_items: dict[str, bytes] = {}  # entry id -> its JSON Feed item as UTF-8 JSON, the same in every feed
         self._entry_links: dict[tuple[str, str], list[FoundLink]] = {}  # (entry id, format name) -> its links
         self._texts: dict[str, tuple[str, str]] = {}  # entry id -> its summary and content as the XML files hold them
@@ -112,13 +111,37 @@ class FeedWriter:
         urls = self.urls(feed)
         return {
             # Two generators, because each XML file must name its own address as rel="self".
-            feed.path(RSS): self._generator(feed, RSS, feed_id=urls[ATOM], self_url=urls[RSS]).rss_str(pretty=True),
-            feed.path(ATOM): self._generator(feed, ATOM, feed_id=urls[ATOM],
-                                             self_url=urls[ATOM]).atom_str(pretty=True),
+            feed.path(RSS): self._xml_file(feed, RSS, feed_id=urls[ATOM], self_url=urls[RSS]),
+            feed.path(ATOM): self._xml_file(feed, ATOM, feed_id=urls[ATOM], self_url=urls[ATOM]),
             feed.path(JSON_FEED): json_feed(feed, self.publisher, urls[JSON_FEED], self._json_items),
         }
 
+    def whole_xml(self, feed: Feed, feed_format: FeedFormat, *, feed_id: str, self_url: str) -> bytes:
+        """One XML file as feedgen writes it with every entry made for it: what `_xml_file` puts together."""
+        generator = self._generator(feed, feed_format, feed_id=feed_id, self_url=self_url)
+        for entry in feed.entries:  # already newest first; feedgen would prepend without order="append"
+            _fill_entry(generator.add_entry(order="append"), entry, self._xml_texts(entry), self.publisher,
+                        rss=feed_format is RSS)
+        return _WRITE[feed_format.name](generator, pretty=True)
+
+    def _xml_file(self, feed: Feed, feed_format: FeedFormat, *, feed_id: str, self_url: str) -> bytes:
+        """`whole_xml`'s bytes, with feedgen making only the entries no feed has had yet: each entry's bytes are
+        cut out of the first file that carries it, and put in each file where feedgen appends its entries."""
+        generator = self._generator(feed, feed_format, feed_id=feed_id, self_url=self_url)
+        new = [entry for entry in feed.entries if (entry.id, feed_format.name) not in self._made]
+        for entry in new:
+            _fill_entry(generator.add_entry(order="append"), entry, self._xml_texts(entry), self.publisher,
+                        rss=feed_format is RSS)
+        written = _WRITE[feed_format.name](generator, pretty=True)
+        cut = _cut_entries(written, feed_format, len(new))
+        if cut is None:  # not written as feedgen 1.0 writes
+            return self.whole_xml(feed, feed_format, feed_id=feed_id, self_url=self_url)
+        head, made, end = cut
+        self._made.update(((entry.id, feed_format.name), data) for entry, data in zip(new, made, strict=True))
+        return b"".join((head, *[self._made[entry.id, feed_format.name] for entry in feed.entries], end))
+
     def _generator(self, feed: Feed, feed_format: FeedFormat, *, feed_id: str, self_url: str) -> FeedGenerator:
+        """`feed`'s generator, without entries."""
         publisher = self.publisher
         generator = FeedGenerator()
         # dc:creator: RSS <author> demands an email address. What load_extension("dc") registers, without its
@@ -142,16 +165,7 @@ class FeedWriter:
             generator.icon(favicon.url)
         generator.generator(GENERATOR)
         generator.updated(feed.updated)  # otherwise "now": two builds would differ
-        for entry in feed.entries:  # already newest first; feedgen would prepend without order="append"
-            key = (entry.id, feed_format.name)
-            made = self._made.get(key)
-            if made is None:
-                made = self._made[key] = generator.add_entry(_MadeOnce(), order="append")
-                _fill_entry(made, entry, self._xml_texts(entry), publisher, rss=feed_format is RSS)
-            else:
-                generator.add_entry(made, order="append")
         return generator
-
 
     def links(self, feed: Feed) -> dict[str, list[FoundLink]]:
         """The links in each of `feed`'s three files, by site-relative path: what the link check's scan of the
@@ -267,26 +281,23 @@ def _body_links(text: str, address: str | None) -> list[FoundLink]:
     return list(entry_body_links(stripped, address)) if "<" in stripped else []
 
 
-class _MadeOnce(FeedgenEntry):
-    """A feedgen entry that builds its RSS item or Atom entry element the first time feedgen asks, and hands the
-    same element to every feed after. feedgen appends it to the feed's tree, which lxml does by moving it out of
-    the last feed's; each feed is serialised (`rss_str`, `atom_str`) before the next is made, so each file holds
-    it once, and the bytes are those of a fresh element (tests/test_feeds_core.py compares them). Building these
-    elements again for every feed carrying the entry was half the time of writing the feeds."""
+# What follows a feed's entries in its pretty-printed file: feedgen appends them last, to the RSS <channel> and the
+# Atom <feed>, and lxml escapes every `<` in text and attributes, so nothing before this in an entry can look like it.
+_ENTRIES_END = {RSS.name: b"  </channel>\n</rss>\n", ATOM.name: b"</feed>\n"}
+_ENTRY_START = {RSS.name: b"\n    <item>\n", ATOM.name: b"\n  <entry>\n"}
+_WRITE = {RSS.name: FeedGenerator.rss_str, ATOM.name: FeedGenerator.atom_str}
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._elements: dict[tuple[str, bool], etree._Element] = {}
 
-    def rss_entry(self, extensions: bool = True) -> etree._Element:
-        if ("rss", extensions) not in self._elements:
-            self._elements["rss", extensions] = super().rss_entry(extensions)
-        return self._elements["rss", extensions]
-
-    def atom_entry(self, extensions: bool = True) -> etree._Element:
-        if ("atom", extensions) not in self._elements:
-            self._elements["atom", extensions] = super().atom_entry(extensions)
-        return self._elements["atom", extensions]
+def _cut_entries(written: bytes, feed_format: FeedFormat, count: int) -> tuple[bytes, list[bytes], bytes] | None:
+    """A file with `count` entries -> what comes before them, each entry, what follows (None if it reads otherwise)."""
+    end, marker = _ENTRIES_END[feed_format.name], _ENTRY_START[feed_format.name]
+    starts: list[int] = []
+    while (found := written.find(marker, starts[-1] if starts else 0)) >= 0:
+        starts.append(found + 1)  # after the line break that ends what comes before
+    if not written.endswith(end) or len(starts) != count:
+        return None
+    bounds = [*starts, len(written) - len(end)]
+    return written[:bounds[0]], [written[bounds[i]:bounds[i + 1]] for i in range(count)], end
 
 
 def _fill_entry(item: FeedgenEntry, entry: FeedEntry, texts: tuple[str, str], publisher: Publisher, *,
