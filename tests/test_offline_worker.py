@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from protectpress.core.site import offline
+from protectpress.mkdocs_plugins.search import wait_for_preview_index
 from support import copy_project, run_in_process
 
 PAGE = """<html><head>
@@ -101,3 +102,7 @@ def test_the_preview_installs_no_worker(basic_project, tmp_path):
     build(config, serve_url="http://127.0.0.1:8000/guides/")
     assert "data-pp-worker" not in (tmp_path / "preview" / "index.html").read_text(encoding="utf-8")
     assert (tmp_path / "preview" / "sw.js").read_text(encoding="utf-8") == offline.RETIRING_WORKER
+    # The preview indexes search in the background: done before pytest removes tmp_path, or its warning about
+    # an emptied folder lands in a later test's build in this process.
+    assert wait_for_preview_index(tmp_path / "preview", timeout=120)
+    assert (tmp_path / "preview" / "pagefind" / "pagefind-entry.json").is_file()

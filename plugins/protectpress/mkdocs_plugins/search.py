@@ -66,10 +66,18 @@ class _PreviewIndexer:
         self.site_dir = site_dir
         self.language = language
         self.wanted = threading.Event()
+        # Set while nothing is asked for or running. A build in the tests' own process starts an indexer that
+        # outlives its test: run late (`nice`, a busy machine), it indexed a folder pytest had removed and its
+        # warning landed in the next test's --strict build.
+        self.idle = threading.Event()
+        self.idle.set()
+        self._asking = threading.Lock()
         threading.Thread(target=self._run, name="pp-search-index", daemon=True).start()
 
     def request(self) -> None:
-        self.wanted.set()
+        with self._asking:
+            self.idle.clear()
+            self.wanted.set()
 
     def _run(self) -> None:
         while True:
@@ -81,6 +89,10 @@ class _PreviewIndexer:
                 log.warning(f"Search in the preview is out of date: {error}")
             else:
                 log.info(f"Search index updated: {result.pages} pages in {result.seconds:.1f} s")
+            finally:
+                with self._asking:
+                    if not self.wanted.is_set():
+                        self.idle.set()
 
 
 # MkDocs makes new plugin objects on every rebuild under `mkdocs serve`; the indexer lives as long as the server.
@@ -94,3 +106,10 @@ def _preview_indexer(site_dir: Path, language: str) -> _PreviewIndexer:
             _INDEXERS[site_dir] = _PreviewIndexer(site_dir, language)
         _INDEXERS[site_dir].language = language  # mkdocs.yml may have changed under the preview
         return _INDEXERS[site_dir]
+
+
+def wait_for_preview_index(site_dir: Path, timeout: float) -> bool:
+    """Wait until the preview's indexer for `site_dir` has nothing asked for or running; False on timeout."""
+    with _INDEXERS_LOCK:
+        indexer = _INDEXERS.get(site_dir)
+    return indexer is None or indexer.idle.wait(timeout)
