@@ -70,11 +70,13 @@ def test_a_printed_card_gets_its_qr_code_and_the_live_address():
 
 
 def test_the_preview_banner_says_draft_or_when_a_page_goes_live():
-    assert preview_status(_item()) is None
-    assert preview_status(_item(draft=True))["kind"] == "draft"
+    now = dt.datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+    assert preview_status(_item(), now) is None
+    assert preview_status(_item(draft=True), now)["kind"] == "draft"
     later = _item(publish_at=dt.datetime(2030, 5, 1, 9, 0, tzinfo=UTC), scheduled=True)
-    status = preview_status(later)
+    status = preview_status(later, now)
     assert status["kind"] == "scheduled" and "2030" in status["text"]
+    assert preview_status(later, dt.datetime(2030, 5, 1, 9, 0, tzinfo=UTC)) is None  # its moment has come
 
 
 def test_contents_only_for_long_guidance_and_newsletters_unless_hidden():

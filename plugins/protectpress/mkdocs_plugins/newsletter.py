@@ -24,6 +24,8 @@ from ..core.newsletter.sender import sender_name_problem
 from ..core.newsletter.web import archive_markdown, web_markdown, web_src_uri
 from ..core.site.csp import EMAIL_POLICY, with_policy
 from ..core.site.metadata import lastmod
+from ..core.site.page_facts import preview_status
+from .mkdocs_words import MKDOCS_DRAFT_MARKER
 from .state import BuildState
 
 if TYPE_CHECKING:  # serve only: a build does not load MkDocs' livereload
@@ -77,6 +79,20 @@ class NewsletterFeature:
         if published is not None and published[0].is_live(self.state.now):
             self.state.extra_feed_entries.append(self._feed_entry(*published, html))
         return html
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+        # In the preview, a web version not yet live says so in the banner pages have (MkDocs' own "DRAFT" marker,
+        # unstyled, is taken out in on_post_page), and when it goes live.
+        published = self.published.get(page.file.src_uri) if self.state.serving else None
+        if published is not None:
+            context["pp_preview_status"] = preview_status(published[0], self.state.now)
+        return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        published = self.published.get(page.file.src_uri) if self.state.serving else None
+        if published is not None and preview_status(published[0], self.state.now) is not None:
+            output = output.replace(MKDOCS_DRAFT_MARKER, "", 1)
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.state.counts["newsletters"] = sum(1 for newsletter, _ in self.published.values() if not newsletter.draft)

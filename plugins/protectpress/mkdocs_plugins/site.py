@@ -326,14 +326,15 @@ class SiteFeature:
         context["pp_contents"] = contents(page.file.src_uri, item, page.meta.get("hide"), _headings(page))
         context["pp_home_cards"] = (home_action_cards(self.state.content, self.state.settings.links)
                                     if page.file.src_uri == HOME_SRC_URI else None)
-        context["pp_preview_status"] = preview_status(item) if self.state.serving and item is not None else None
+        context["pp_preview_status"] = (preview_status(item, self.state.now) if self.state.serving and item is not None
+                                        else None)
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         item = self.item(page)
-        if self.state.serving and item is not None and preview_status(item) is not None:
-            # Our banner (pp_preview_status) says what this draft or scheduled page is, in words. (A newsletter's
-            # web version, which is no page item, keeps MkDocs' own marker.)
+        if self.state.serving and item is not None and preview_status(item, self.state.now) is not None:
+            # Our banner (pp_preview_status) says what this draft or scheduled page is, in words (a newsletter's
+            # web version: mkdocs_plugins/newsletter.py).
             output = output.replace(MKDOCS_DRAFT_MARKER, "", 1)
         return output
 

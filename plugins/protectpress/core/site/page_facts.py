@@ -5,8 +5,9 @@ tested without MkDocs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from markupsafe import Markup, escape
 
@@ -14,7 +15,7 @@ from ..content.contentset import ContentSet
 from ..content.items import ContentItem
 from ..content.print_size import print_size
 from ..foundation.buildcache import BuildMemory
-from ..foundation.dates import human, human_moment, iso_day
+from ..foundation.dates import human, human_moment, iso_day, scheduled_later
 from ..foundation.links import SiteLinks
 from ..foundation.sealedmemory import SealedMemory
 from ..foundation.settings import Settings
@@ -48,12 +49,22 @@ class Facts(dict[str, Any]):
             raise AttributeError(name) from None
 
 
-def preview_status(item: ContentItem) -> dict[str, str] | None:
-    """What the preview's banner says about a page that is not published: a draft, or when it goes live."""
-    if item.draft:
+class Unpublished(Protocol):
+    """A page item or a newsletter: what says whether it is on the site yet."""
+
+    @property
+    def draft(self) -> bool: ...
+    @property
+    def publish_at(self) -> dt.datetime | None: ...
+
+
+def preview_status(page: Unpublished, now: dt.datetime) -> dict[str, str] | None:
+    """What the preview's banner says about a page, or a newsletter's web version, that is not published at `now`:
+    a draft, or when it goes live."""
+    if page.draft:
         return Facts({"kind": "draft", "label": "Draft", "text": "not published"})
-    if item.scheduled and item.publish_at is not None:
-        return Facts(kind="scheduled", label="Scheduled", text=f"goes live at {human_moment(item.publish_at)}")
+    if scheduled_later(page.publish_at, now):
+        return Facts(kind="scheduled", label="Scheduled", text=f"goes live at {human_moment(page.publish_at)}")
     return None
 
 
