@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from support import FIXTURES, copy_project
 
 from protectpress.mkdocs_plugins.search import wait_for_preview_index
+from support import FIXTURES, copy_project
 
 
 def test_a_draft_web_version_has_the_banner_and_not_mkdocs_marker(tmp_path):

@@ -28,6 +28,7 @@ from mkdocs.structure.pages import (
 )
 from mkdocs.structure.toc import get_toc
 
+from ..core.foundation.inline_triggers import skip_patterns_without_their_character
 from .state import BuildState
 
 # Read for what they keep between documents: nothing, or only what their `reset()` (registered with the
@@ -96,5 +97,6 @@ class OneConverter:
         if self._converter is None:
             self._converter = markdown.Markdown(extensions=config["markdown_extensions"],
                                                 extension_configs=config["mdx_configs"] or {})
+            skip_patterns_without_their_character(self._converter)
         return self._converter
 
