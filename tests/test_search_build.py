@@ -493,3 +493,26 @@ def test_pages_handed_over_together_reach_pagefind_and_come_back_in_fewer_waking
     assert result.pages == total
     assert writes_before_finish < total / 2 and reads_before_finish < total / 2, (writes_before_finish, reads)
     assert time.monotonic() - started < 5
+
+
+def test_a_build_lists_the_sites_html_files_once_for_search(tmp_path, monkeypatch):
+    # Each listing walks every folder of the site (a thousand at 1,000 pages, each opened and read by the
+    # system): the kept index's finish lists them, and hands the list to Pagefind's finish, which listed them again.
+    from protectpress.core.site import kept_search
+
+    walks: list[Path] = []
+
+    def counted(site_dir: Path) -> set[str]:
+        walks.append(site_dir)
+        return search_files.html_files(site_dir)
+
+    monkeypatch.setattr(kept_search, "html_files", counted)
+    monkeypatch.setattr(search, "html_files", counted)
+    project = copy_project(FIXTURES / "site-basic", tmp_path / "project")
+    result = run_in_process("build", "--quiet", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert len(walks) == 1
+    walked = tmp_path / "walked"  # and the index holds what Pagefind finds walking the site itself
+    shutil.copytree(project / "site", walked, ignore=shutil.ignore_patterns("pagefind"))
+    index_site(walked, language="en-GB")
+    assert indexed_pages(project / "site") == indexed_pages(walked) != {}

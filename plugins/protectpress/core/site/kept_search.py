@@ -93,7 +93,9 @@ class KeptSearchIndex:
         if self.failed is not None:
             raise self.failed
         # What the build wrote without handing over (the 404 page, redirects, emails): Pagefind reads them too.
-        for path in sorted(html_files(self.site_dir) - set(self.pages)):
+        # Listed once, for the indexer's finish too: each walk of the site opens its thousand folders.
+        written = html_files(self.site_dir)
+        for path in sorted(written - set(self.pages)):
             contents = search.search_contents(self._read(path))
             self.pages[path] = text_digest(contents)
             if self.indexer is not None:  # given now, so that its finish does not read and cut the page again
@@ -106,7 +108,7 @@ class KeptSearchIndex:
                     return IndexResult(pages=pages, seconds=time.perf_counter() - started)
             shutil.rmtree(self.site_dir / INDEX_FOLDER, ignore_errors=True)
             self.reused = False
-        result = self._start().finish()
+        result = self._start().finish(written)
         self._keep(result.files)
         return result
 

@@ -180,14 +180,15 @@ class PageIndexer:
         self._post(f'{{"message_id": {self._next_id}, "payload": {{"type": "AddFile", "index_id": {self._index_id}, '
                    f'"url": {json.dumps(page_url(path))}, "file_path": null, "file_contents": {contents}}}}}')
 
-    def finish(self) -> IndexResult:
-        """Add what the build wrote without handing over, write the index into `site_dir/pagefind/`, and stop
-        Pagefind. Raises SearchIndexError if any of it failed (the caller leaves site/ as it was)."""
+    def finish(self, written: set[str] | None = None) -> IndexResult:
+        """Add what the build wrote without handing over (`written`: the site's HTML files, if the caller has just
+        listed them), write the index into `site_dir/pagefind/`, and stop Pagefind. Raises SearchIndexError if any
+        of it failed (the caller leaves site/ as it was)."""
         started = time.perf_counter()
         try:
             if self._index_id is None:
                 raise SearchIndexError("the search indexer (Pagefind) failed:\n" + self._said())
-            for path in sorted(html_files(self.site_dir) - self.added):
+            for path in sorted((html_files(self.site_dir) if written is None else written) - self.added):
                 self.add(path, (self.site_dir / path).read_text(encoding="utf-8", errors="replace"))
             # The index comes back in the answer and is written here: Pagefind answers "WriteFiles" while its
             # own writes may still be going on (an empty pagefind-entry.json was read once in 20 runs).
