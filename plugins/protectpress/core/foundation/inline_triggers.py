@@ -23,8 +23,8 @@ from markdown import Markdown, inlinepatterns
 # Each pattern's text, and the character each of its matches holds.
 _CHARACTER_OF = {
     inlinepatterns.BACKTICK_RE: "`",  # a code span's backticks, or the backticks after escaped backslashes
-    inlinepatterns.LINK_RE: "[",  # links, references and short references: the same "(?<!\!)\[" pattern
-    inlinepatterns.REFERENCE_RE: "[",
+    # Links, references and short references: LINK_RE and REFERENCE_RE are the same text, "(?<!\!)\[".
+    inlinepatterns.LINK_RE: "[",
 }
 
 
